@@ -1,0 +1,56 @@
+/*
+ * error.h - result codes and the error record every core call fills in.
+ *
+ * Every core function that can fail returns an int result code (RK_OK on
+ * success) and, when given a non-NULL struct rk_error, writes a one-line
+ * message for a person to read. Messages name files, sections and keys;
+ * they never contain a password, a key, a TOTP code or a personal-data
+ * value. Callers print err.msg as it is.
+ */
+#ifndef REKISTERI_ERROR_H
+#define REKISTERI_ERROR_H
+
+#include <stddef.h>
+
+enum rk_rc {
+        RK_OK = 0,
+        RK_ERR_NOMEM,    /* out of memory */
+        RK_ERR_IO,       /* a file could not be read or written */
+        RK_ERR_FULL,     /* the disk is full; nothing was written */
+        RK_ERR_AUTH,     /* credentials did not unlock anything */
+        RK_ERR_LOCKED,   /* the account is locked or disabled */
+        RK_ERR_CORRUPT,  /* a file is damaged or not ours */
+        RK_ERR_VERSION,  /* a file from a newer rekisteri */
+        RK_ERR_EXISTS,   /* refusing to overwrite */
+        RK_ERR_NOTFOUND, /* no such file, user, slot or record */
+        RK_ERR_CONFIG,   /* the configuration is wrong */
+        RK_ERR_BUSY,     /* another session holds the lock */
+        RK_ERR_DENIED,   /* the session is not allowed to do this */
+        RK_ERR_INVALID,  /* an argument or input value is not acceptable */
+        RK_ERR_CONFLICT, /* someone else changed the record first */
+        RK_ERR_CRYPTO,   /* a cryptographic primitive failed */
+        RK_ERR_INTERNAL, /* a bug: an invariant did not hold */
+};
+
+/* One human-readable message per failure; rc repeats the return value. */
+struct rk_error {
+        int rc;
+        char msg[384];
+};
+
+/*
+ * rk_error_set - record a failure and return rc, so callers can write
+ * `return rk_error_set(err, RK_ERR_IO, "cannot read %s", path);`.
+ * err may be NULL, in which case only rc is returned. The message is
+ * truncated (never overflowed) at sizeof(err->msg).
+ */
+int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* rk_error_clear - reset err to RK_OK with an empty message. */
+void rk_error_clear(struct rk_error *err);
+
+/* rk_rc_name - a short English description of rc; never NULL. */
+const char *rk_rc_name(int rc);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * text.h - display hygiene for every string that reaches a terminal.
+ *
+ * Strings from the database or from input may hold malformed UTF-8, C0 and
+ * C1 controls (ESC sequences, \r), DEL, bidi overrides (U+202E) and
+ * zero-width characters. Drawing them raw lets a customer name rewrite the
+ * screen or the window title. rk_text_sanitize() turns every such code
+ * point into a visible placeholder; the width helpers measure and crop by
+ * display columns (wcwidth), never by bytes, so names like Hämäläinen and
+ * Åström stay aligned.
+ *
+ * The width functions need a UTF-8 LC_CTYPE locale (setlocale(LC_CTYPE, ""))
+ * in the calling process.
+ */
+#ifndef REKISTERI_TEXT_H
+#define REKISTERI_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * rk_text_sanitize - return a newly malloc'd NUL-terminated, valid UTF-8
+ * copy of src[0..len) that is safe to draw. Replacements:
+ *   C0 controls U+0000..U+001F  -> the Control Pictures U+2400..U+241F (ESC -> U+241B)
+ *   DEL U+007F                  -> U+2421
+ *   C1 controls U+0080..U+009F, bidi controls (U+061C, U+200E, U+200F,
+ *   U+202A..U+202E, U+2066..U+2069), zero-width and invisible characters
+ *   (U+200B..U+200D, U+2060..U+2064, U+FEFF), and every malformed,
+ *   overlong or surrogate byte sequence -> U+FFFD
+ * Tab is a control too. The caller frees the result; NULL means out of memory.
+ */
+char *rk_text_sanitize(const char *src, size_t len);
+
+/* rk_text_is_safe - true when s (NUL-terminated) needs no replacement. */
+bool rk_text_is_safe(const char *s);
+
+/* rk_utf8_valid - true when s[0..len) is well-formed UTF-8 (no overlongs,
+ * no surrogates, nothing above U+10FFFF). */
+bool rk_utf8_valid(const char *s, size_t len);
+
+/* rk_utf8_chars - the number of code points in valid UTF-8 s[0..len). */
+size_t rk_utf8_chars(const char *s, size_t len);
+
+/* rk_text_width - display columns of a sanitized string (wcwidth per code
+ * point; a code point wcwidth calls non-printable counts as 1). */
+int rk_text_width(const char *s);
+
+/*
+ * rk_text_crop - the byte length of the longest prefix of the sanitized
+ * string s that fits in cols display columns, never splitting a code point
+ * or a double-width character. *used (may be NULL) gets the columns used.
+ */
+size_t rk_text_crop(const char *s, int cols, int *used);
+
+#endif
