@@ -45,7 +45,7 @@ struct rk_error {
  * truncated (never overflowed) at sizeof(err->msg).
  */
 int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* rk_error_clear - reset err to RK_OK with an empty message. */
 void rk_error_clear(struct rk_error *err);

@@ -1,0 +1,63 @@
+/*
+ * config.h - the program's settings, read from one ini file.
+ *
+ * Search order: the --config FILE option, then $REKISTERI_CONFIG, then
+ * /etc/rekisteri/rekisteri.ini. When none of them exists the built-in
+ * defaults apply (a file named explicitly must exist). Every key is declared
+ * in one table in config.c with its type, bounds and help text; an unknown
+ * section or key, or a bad value, is an error that names the file, the
+ * section, the key and what is allowed. A file that others can write is
+ * refused, as sshd refuses one.
+ */
+#ifndef REKISTERI_CONFIG_H
+#define REKISTERI_CONFIG_H
+
+#include "rekisteri/error.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+#define RK_CONFIG_DEFAULT_PATH "/etc/rekisteri/rekisteri.ini"
+#define RK_CONFIG_STR_MAX      512
+
+struct rk_config {
+        char source[PATH_MAX]; /* the file read, or "" for built-in defaults */
+
+        /* [register] */
+        char db_path[PATH_MAX]; /* default register when --db is not given */
+        char company_name[RK_CONFIG_STR_MAX];
+
+        /* [crypto] Argon2id cost of password keyslots */
+        long long argon2_ops;
+        long long argon2_mem_kib;
+
+        /* [database] */
+        long long cache_mib;
+        long long busy_timeout_ms;
+};
+
+/* rk_config_defaults - fill cfg with the built-in defaults. */
+void rk_config_defaults(struct rk_config *cfg);
+
+/*
+ * rk_config_load - fill cfg from the first file of the search order.
+ * explicit_path is the --config argument or NULL. With allow_env false,
+ * $REKISTERI_CONFIG is ignored (a privileged process must not be steered).
+ * Returns RK_OK; RK_ERR_NOTFOUND when an explicitly named file is missing;
+ * RK_ERR_DENIED when the file is writable by group or others or owned by
+ * someone else; RK_ERR_CONFIG for a syntax error, an unknown section or key,
+ * or a bad value. On failure cfg holds defaults and err names the problem.
+ */
+int rk_config_load(const char *explicit_path, int allow_env, struct rk_config *cfg,
+                   struct rk_error *err);
+
+/*
+ * rk_config_check_file - refuse a file (config or key file) that is not a
+ * regular file, is writable by group or others, or is owned by neither root
+ * nor the effective user. With secret set, also refuse a file readable by
+ * group or others. Returns RK_OK, RK_ERR_NOTFOUND, RK_ERR_IO or
+ * RK_ERR_DENIED with the path in the message.
+ */
+int rk_config_check_file(const char *path, int secret, struct rk_error *err);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * store.h - the encrypted register database (SQLCipher).
+ *
+ * The database key (DEK) is 32 random bytes used as SQLCipher's raw key
+ * (`x'…'`), so SQLCipher's own PBKDF2 is skipped: the password work is done
+ * once, by Argon2id, when a keyslot is unwrapped. Every connection gets the
+ * same settings: cipher_page_size 4096, WAL, a busy timeout, a large page
+ * cache (decrypted pages stay cached), foreign keys, secure_delete (checked,
+ * not assumed) and temp_store in memory. The schema is brought up to date
+ * by numbered migrations tracked in PRAGMA user_version; a database from a
+ * newer rekisteri is refused before anything in it is changed.
+ */
+#ifndef REKISTERI_STORE_H
+#define REKISTERI_STORE_H
+
+#include "rekisteri/config.h"
+#include "rekisteri/error.h"
+
+#include <sqlite3.h>
+
+#define RK_RAW_KEY_TEXT 68 /* x' + 64 hex + ' + NUL */
+
+/*
+ * rk_store_open - open (create when `create` is set and the file is new or
+ * empty) the database at path with the raw key dek, apply the settings and
+ * migrations. Errors: RK_ERR_NOTFOUND when missing, RK_ERR_CORRUPT when the
+ * key does not open it or it is damaged or truncated, RK_ERR_VERSION when
+ * it is from a newer rekisteri, RK_ERR_INTERNAL when secure_delete cannot
+ * be turned on. On success *out is the caller's, to close with
+ * rk_store_close.
+ */
+int rk_store_open(const char *path, const unsigned char *dek, int create,
+                  const struct rk_config *cfg, sqlite3 **out, struct rk_error *err);
+
+/* rk_store_close - checkpoint-free close; NULL is fine. */
+void rk_store_close(sqlite3 *db);
+
+/*
+ * rk_store_rekey - re-encrypt every page under new_dek and truncate the WAL
+ * so no page under the old key remains. Needs every other connection to be
+ * closed: RK_ERR_BUSY otherwise, with nothing changed.
+ */
+int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err);
+
+/* rk_store_key_text - write SQLCipher's raw key literal x'HEX' for dek into
+ * out (RK_RAW_KEY_TEXT bytes). Keep out in guarded memory. */
+void rk_store_key_text(const unsigned char *dek, char *out);
+
+/* rk_store_schema_version - the schema version this build writes. */
+int rk_store_schema_version(void);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * cli.h - the command-line front end: parsed options, the subcommand table
+ * and the helpers subcommands share. Every subcommand is a function
+ * `int cmd_x(struct cli *)` returning an exit code: 0 ok, 1 error, 2 usage.
+ */
+#ifndef REKISTERI_CLI_H
+#define REKISTERI_CLI_H
+
+#include "rekisteri/config.h"
+#include "rekisteri/error.h"
+#include "rekisteri/register.h"
+
+#include <stdbool.h>
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+struct cli {
+        const char *config_path;
+        const char *db_path; /* --db, or the config default */
+        const char *user;
+        const char *totp;
+        const char *keyfile;
+        const char *admin;
+        const char *label;
+        const char *out;
+        bool password_stdin;
+        bool no_color;
+        int nwords; /* positional words after the subcommand name */
+        char **words;
+        struct rk_config cfg;
+};
+
+struct cli_command {
+        const char *name; /* "init", "key rotate", ... */
+        int (*run)(struct cli *);
+        const char *usage;   /* options after the name */
+        const char *summary; /* one line */
+};
+
+/* The table, terminated by a NULL name (commands.c). */
+extern const struct cli_command cli_commands[];
+
+/* cli_fail - print "rekisteri: msg" to stderr and return EXIT_ERROR. */
+int cli_fail(const struct rk_error *err);
+
+/* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * cli_read_secret - read a password or key: from stdin when from_stdin,
+ * otherwise from the terminal with echo off, after printing prompt to
+ * stderr. *out is guarded memory for rk_secret_free. Returns an rk code.
+ */
+int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len,
+                    struct rk_error *err);
+
+/* cli_unlock - open the register named by the options, with --keyfile or
+ * with --user and a password (and TOTP where enrolled). Returns an rk code;
+ * *reg is the caller's. */
+int cli_unlock(struct cli *c, struct rk_register **reg, struct rk_error *err);
+
+int cmd_init(struct cli *c);
+int cmd_check(struct cli *c);
+int cmd_key_rotate(struct cli *c);
+int cmd_key_add_file(struct cli *c);
+int cmd_key_remove_file(struct cli *c);
+int cmd_key_list(struct cli *c);
+int cmd_key_dump(struct cli *c);
+
+#endif

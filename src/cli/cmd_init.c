@@ -1,0 +1,66 @@
+/*
+ * cmd_init.c - `rekisteri init`: create a register and its first admin,
+ * and show the recovery key once.
+ */
+#include "cli.h"
+#include "rekisteri/secret.h"
+#include "rekisteri/vault.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+/* Ask twice on a terminal; read once from stdin in scripts. */
+static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_error *err)
+{
+        int rc = cli_read_secret(c->password_stdin, "New password for the admin: ", pw,
+                                 len, err);
+        if (rc != RK_OK || c->password_stdin)
+                return rc;
+        char *again = NULL;
+        size_t again_len = 0;
+        rc = cli_read_secret(false, "The same password again: ", &again, &again_len, err);
+        if (rc == RK_OK && (again_len != *len || sodium_memcmp(again, *pw, *len) != 0))
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "the passwords differ; nothing was created");
+        rk_secret_free(again);
+        if (rc != RK_OK) {
+                rk_secret_free(*pw);
+                *pw = NULL;
+        }
+        return rc;
+}
+
+static void show_recovery_key(const char *db_path, const char *admin, const char *key)
+{
+        printf("Created the register %s with the admin account \"%s\".\n\n"
+               "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
+               "safe):\n\n"
+               "    %s\n\n"
+               "It unlocks the register when every password is lost, and it alone can\n"
+               "reveal the raw database key (rekisteri key dump-raw).\n",
+               db_path, admin, key);
+}
+
+int cmd_init(struct cli *c)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (c->admin == NULL)
+                return cli_usage_error("init needs --admin NAME");
+        char *pw = NULL;
+        size_t len = 0;
+        char *recovery = rk_secret_alloc(RK_RECOVERY_KEY_CHARS);
+        struct rk_register *reg = NULL;
+        int rc = recovery ? RK_OK : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                rc = read_new_password(c, &pw, &len, &err);
+        if (rc == RK_OK)
+                rc = rk_register_create(&c->cfg, c->db_path, c->admin, pw, len, recovery,
+                                        &reg, &err);
+        if (rc == RK_OK)
+                show_recovery_key(c->db_path, c->admin, recovery);
+        rk_register_close(reg);
+        rk_secret_free(pw);
+        rk_secret_free(recovery);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}

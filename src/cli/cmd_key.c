@@ -1,0 +1,155 @@
+/*
+ * cmd_key.c - `rekisteri key ...`: keyslots and the database key.
+ *
+ * Managing keys needs an admin account. The raw key is given only against
+ * the recovery key (the model is cryptsetup luksDump --dump-volume-key).
+ */
+#include "cli.h"
+#include "rekisteri/secret.h"
+#include "rekisteri/store.h"
+#include "rekisteri/users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* Unlock and require an admin account; key files may not manage keys. */
+static int unlock_admin(struct cli *c, struct rk_register **reg, struct rk_error *err)
+{
+        int rc = cli_unlock(c, reg, err);
+        if (rc != RK_OK)
+                return rc;
+        const char *who = NULL;
+        if (rk_register_unlocked_by(*reg, &who) != RK_UNLOCK_USER ||
+            rk_users_has_role(rk_register_db(*reg), who, "admin") != 1) {
+                rk_register_close(*reg);
+                *reg = NULL;
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "managing keys needs an admin account");
+        }
+        return RK_OK;
+}
+
+int cmd_key_rotate(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        rk_error_clear(&err);
+        int rc = unlock_admin(c, &reg, &err);
+        if (rc == RK_OK)
+                rc = rk_register_rotate_key(reg, &err);
+        rk_register_close(reg);
+        if (rc != RK_OK)
+                return cli_fail(&err);
+        fprintf(
+            stderr,
+            "The database key was replaced; every keyslot still opens the register.\n");
+        return EXIT_OK;
+}
+
+int cmd_key_add_file(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        rk_error_clear(&err);
+        if (c->label == NULL || c->out == NULL)
+                return cli_usage_error("key add-file needs --label NAME and --out FILE");
+        int rc = unlock_admin(c, &reg, &err);
+        if (rc == RK_OK)
+                rc = rk_vault_add_keyfile(rk_register_vault(reg), c->label,
+                                          rk_register_master_key(reg), c->out, &err);
+        rk_register_close(reg);
+        if (rc != RK_OK)
+                return cli_fail(&err);
+        fprintf(stderr, "Wrote the key file %s (mode 0600) for \"%s\".\n", c->out,
+                c->label);
+        return EXIT_OK;
+}
+
+int cmd_key_remove_file(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        rk_error_clear(&err);
+        if (c->label == NULL)
+                return cli_usage_error("key remove-file needs --label NAME");
+        int rc = unlock_admin(c, &reg, &err);
+        if (rc == RK_OK)
+                rc = rk_vault_remove_keyfile(rk_register_vault(reg), c->label, &err);
+        rk_register_close(reg);
+        if (rc != RK_OK)
+                return cli_fail(&err);
+        fprintf(stderr,
+                "Removed the keyslot of \"%s\"; its key file no longer opens the "
+                "register.\n",
+                c->label);
+        return EXIT_OK;
+}
+
+static const char *kind_text(enum rk_slot_kind kind)
+{
+        return kind == RK_SLOT_USER       ? "user"
+               : kind == RK_SLOT_RECOVERY ? "recovery"
+                                          : "keyfile";
+}
+
+int cmd_key_list(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        struct rk_slot_info *slots = NULL;
+        size_t n = 0;
+        rk_error_clear(&err);
+        int rc = unlock_admin(c, &reg, &err);
+        if (rc == RK_OK)
+                rc = rk_vault_list(rk_register_vault(reg), &slots, &n, &err);
+        if (rc == RK_OK) {
+                printf("%-9s %-20s %s\n", "KIND", "CREATED (UTC)", "LABEL");
+                for (size_t i = 0; i < n; i++) {
+                        char when[32];
+                        time_t t = (time_t)slots[i].created_at;
+                        strftime(when, sizeof(when), "%Y-%m-%d %H:%M", gmtime(&t));
+                        printf("%-9s %-20s %s\n", kind_text(slots[i].kind), when,
+                               slots[i].kind == RK_SLOT_KEYFILE ? slots[i].label
+                               : slots[i].kind == RK_SLOT_USER  ? "(account, name hashed)"
+                                                                : "-");
+                }
+        }
+        free(slots);
+        rk_register_close(reg);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_key_dump(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        char *recovery = NULL;
+        size_t len = 0;
+        char *raw = rk_secret_alloc(RK_RAW_KEY_TEXT);
+        rk_error_clear(&err);
+        int rc = raw ? RK_OK : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                rc = cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len,
+                                     &err);
+        if (rc == RK_OK)
+                rc = rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg,
+                                                 &err);
+        if (rc == RK_OK)
+                rc = rk_register_raw_key(reg, raw, &err);
+        if (rc == RK_OK) {
+                fprintf(
+                    stderr,
+                    "WARNING: this is the raw database key. Anyone with it and the file\n"
+                    "can read every record. Open the register with:\n"
+                    "  sqlcipher %s\n"
+                    "  sqlite> PRAGMA key = \"<the key below>\";\n"
+                    "  sqlite> PRAGMA cipher_page_size = 4096;\n",
+                    c->db_path);
+                printf("%s\n", raw);
+        }
+        rk_register_close(reg);
+        rk_secret_free(recovery);
+        rk_secret_free(raw);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}

@@ -1,0 +1,288 @@
+/*
+ * config.c - load and validate the ini file through iniparser.
+ *
+ * One declarative table below lists every section and key the program
+ * understands, with its type, bounds and a help text used in messages.
+ * Loading walks the file, not the table: every key found must be in the
+ * table, so a misspelt key is reported instead of silently ignored.
+ */
+#include "rekisteri/config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <iniparser/iniparser.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum opt_type { OPT_INT, OPT_STR };
+
+struct opt {
+        const char *section;
+        const char *key;
+        enum opt_type type;
+        size_t offset;
+        long long min, max; /* bounds for OPT_INT; max length for OPT_STR */
+        const char *help;
+};
+
+#define F(field) offsetof(struct rk_config, field)
+
+static const struct opt options[] = {
+    {"register", "path", OPT_STR, F(db_path), 1, PATH_MAX - 1,
+     "the register file used when --db is not given"},
+    {"register", "company_name", OPT_STR, F(company_name), 0, RK_CONFIG_STR_MAX - 1,
+     "the company name, shown in titles and kept out of passwords"},
+    {"crypto", "argon2_ops", OPT_INT, F(argon2_ops), 1, 100,
+     "Argon2id passes for password keyslots, 1 to 100"},
+    {"crypto", "argon2_mem_kib", OPT_INT, F(argon2_mem_kib), 8, 4194304,
+     "Argon2id memory in KiB for password keyslots, 8 to 4194304"},
+    {"database", "cache_mib", OPT_INT, F(cache_mib), 1, 4096,
+     "SQLite page cache per session in MiB, 1 to 4096"},
+    {"database", "busy_timeout_ms", OPT_INT, F(busy_timeout_ms), 100, 600000,
+     "how long to wait for another session's lock, 100 to 600000 ms"},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+void rk_config_defaults(struct rk_config *cfg)
+{
+        memset(cfg, 0, sizeof(*cfg));
+        snprintf(cfg->db_path, sizeof(cfg->db_path), "%s",
+                 "/var/lib/rekisteri/register.db");
+        cfg->argon2_ops = 5;
+        cfg->argon2_mem_kib = 192 * 1024; /* about 0.5 s on a 2-core server */
+        cfg->cache_mib = 64;
+        cfg->busy_timeout_ms = 10000;
+}
+
+int rk_config_check_file(const char *path, int secret, struct rk_error *err)
+{
+        struct stat st;
+        if (stat(path, &st) != 0) {
+                if (errno == ENOENT)
+                        return rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such file",
+                                            path);
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        }
+        if (!S_ISREG(st.st_mode))
+                return rk_error_set(err, RK_ERR_DENIED, "%s: not a regular file", path);
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "%s: refusing a file that group or others can write "
+                                    "(fix with: chmod go-w %s)",
+                                    path, path);
+        if (secret && (st.st_mode & (S_IRWXG | S_IRWXO)))
+                return rk_error_set(
+                    err, RK_ERR_DENIED,
+                    "%s: refusing a secret file that group or others can read "
+                    "(fix with: chmod 600 %s)",
+                    path, path);
+        if (st.st_uid != 0 && st.st_uid != geteuid())
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "%s: refusing a file owned by another user (uid %u)",
+                                    path, (unsigned)st.st_uid);
+        return RK_OK;
+}
+
+static const struct opt *find_option(const char *section, const char *key)
+{
+        for (size_t i = 0; i < N_OPTIONS; i++) {
+                if (strcmp(options[i].section, section) == 0 &&
+                    strcmp(options[i].key, key) == 0)
+                        return &options[i];
+        }
+        return NULL;
+}
+
+static int section_known(const char *section)
+{
+        for (size_t i = 0; i < N_OPTIONS; i++) {
+                if (strcmp(options[i].section, section) == 0)
+                        return 1;
+        }
+        return 0;
+}
+
+/* List the keys of a section, for "allowed keys are ..." messages. */
+static void allowed_keys(const char *section, char *buf, size_t size)
+{
+        size_t used = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < N_OPTIONS && used < size; i++) {
+                if (strcmp(options[i].section, section) != 0)
+                        continue;
+                int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                 options[i].key);
+                if (n < 0)
+                        break;
+                used += (size_t)n;
+        }
+}
+
+static void allowed_sections(char *buf, size_t size)
+{
+        size_t used = 0;
+        buf[0] = '\0';
+        for (size_t i = 0; i < N_OPTIONS && used < size; i++) {
+                if (i > 0 && strcmp(options[i - 1].section, options[i].section) == 0)
+                        continue;
+                int n = snprintf(buf + used, size - used, "%s[%s]", used ? ", " : "",
+                                 options[i].section);
+                if (n < 0)
+                        break;
+                used += (size_t)n;
+        }
+}
+
+static int parse_int(const char *text, long long *out)
+{
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(text, &end, 10);
+        if (errno != 0 || end == text || *end != '\0')
+                return -1;
+        *out = v;
+        return 0;
+}
+
+/* Store one value from the file into cfg after checking it against o. */
+static int apply_option(const struct opt *o, const char *file, const char *value,
+                        struct rk_config *cfg, struct rk_error *err)
+{
+        char *field = (char *)cfg + o->offset;
+        if (o->type == OPT_INT) {
+                long long v;
+                if (parse_int(value, &v) != 0 || v < o->min || v > o->max)
+                        return rk_error_set(err, RK_ERR_CONFIG,
+                                            "%s: [%s] %s: not a valid value; expected %s",
+                                            file, o->section, o->key, o->help);
+                memcpy(field, &v, sizeof(v));
+                return RK_OK;
+        }
+        size_t len = strlen(value);
+        if ((long long)len < o->min || (long long)len > o->max)
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "%s: [%s] %s: value has %zu characters; expected %s "
+                                    "(%lld to %lld characters)",
+                                    file, o->section, o->key, len, o->help, o->min,
+                                    o->max);
+        memcpy(field, value, len + 1);
+        return RK_OK;
+}
+
+static int apply_section(dictionary *d, const char *file, const char *section,
+                         struct rk_config *cfg, struct rk_error *err)
+{
+        char allowed[512];
+        if (!section_known(section)) {
+                allowed_sections(allowed, sizeof(allowed));
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "%s: [%s]: unknown section; allowed sections are %s",
+                                    file, section, allowed);
+        }
+        int nkeys = iniparser_getsecnkeys(d, section);
+        if (nkeys <= 0)
+                return RK_OK;
+        const char **keys = calloc((size_t)nkeys, sizeof(*keys));
+        if (keys == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory reading %s", file);
+        int rc = RK_OK;
+        iniparser_getseckeys(d, section, keys);
+        for (int i = 0; i < nkeys && rc == RK_OK; i++) {
+                const char *key = keys[i] + strlen(section) + 1; /* "section:key" */
+                const struct opt *o = find_option(section, key);
+                if (o == NULL) {
+                        allowed_keys(section, allowed, sizeof(allowed));
+                        rc = rk_error_set(err, RK_ERR_CONFIG,
+                                          "%s: [%s] %s: unknown key; allowed keys are %s",
+                                          file, section, key, allowed);
+                        break;
+                }
+                rc = apply_option(o, file, iniparser_getstring(d, keys[i], ""), cfg, err);
+        }
+        free(keys);
+        return rc;
+}
+
+/* iniparser reports syntax errors through a global callback: keep the first. */
+static char ini_syntax_error[256];
+
+static int capture_ini_error(const char *fmt, ...)
+{
+        if (ini_syntax_error[0] != '\0')
+                return 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ini_syntax_error, sizeof(ini_syntax_error), fmt, ap);
+        va_end(ap);
+        size_t n = strlen(ini_syntax_error);
+        if (n > 0 && ini_syntax_error[n - 1] == '\n')
+                ini_syntax_error[n - 1] = '\0';
+        return 0;
+}
+
+/* A key before the first [section] header: iniparser files it as ":key". */
+static int check_sectionless_keys(dictionary *d, const char *file, struct rk_error *err)
+{
+        for (ssize_t i = 0; i < d->size; i++) {
+                const char *key = d->key[i];
+                if (key != NULL && key[0] == ':')
+                        return rk_error_set(err, RK_ERR_CONFIG,
+                                            "%s: %s: key outside any [section]", file,
+                                            key + 1);
+        }
+        return RK_OK;
+}
+
+static int load_file(const char *path, struct rk_config *cfg, struct rk_error *err)
+{
+        int rc = rk_config_check_file(path, 0, err);
+        if (rc != RK_OK)
+                return rc;
+        ini_syntax_error[0] = '\0';
+        iniparser_set_error_callback(capture_ini_error);
+        dictionary *d = iniparser_load(path);
+        iniparser_set_error_callback(NULL);
+        if (d == NULL || ini_syntax_error[0] != '\0') {
+                if (d != NULL)
+                        iniparser_freedict(d);
+                return rk_error_set(err, RK_ERR_CONFIG, "%s: cannot be parsed: %s", path,
+                                    ini_syntax_error[0] ? ini_syntax_error
+                                                        : "unreadable");
+        }
+        rc = check_sectionless_keys(d, path, err);
+        int nsec = iniparser_getnsec(d);
+        for (int i = 0; i < nsec && rc == RK_OK; i++)
+                rc = apply_section(d, path, iniparser_getsecname(d, i), cfg, err);
+        iniparser_freedict(d);
+        if (rc == RK_OK)
+                snprintf(cfg->source, sizeof(cfg->source), "%s", path);
+        return rc;
+}
+
+int rk_config_load(const char *explicit_path, int allow_env, struct rk_config *cfg,
+                   struct rk_error *err)
+{
+        rk_config_defaults(cfg);
+        const char *path = explicit_path;
+        if (path == NULL && allow_env) {
+                const char *env = getenv("REKISTERI_CONFIG");
+                if (env != NULL && env[0] != '\0')
+                        path = env;
+        }
+        if (path == NULL) {
+                if (access(RK_CONFIG_DEFAULT_PATH, F_OK) != 0)
+                        return RK_OK; /* no system config: built-in defaults */
+                path = RK_CONFIG_DEFAULT_PATH;
+        }
+        int rc = load_file(path, cfg, err);
+        if (rc != RK_OK) {
+                rk_config_defaults(cfg);
+                return rc;
+        }
+        return RK_OK;
+}

@@ -1,0 +1,86 @@
+/*
+ * migrate.c - the schema, as a list of numbered migrations.
+ *
+ * Migration N takes a database at user_version N-1 to N, inside one
+ * transaction together with the version bump, so a crash leaves either the
+ * old or the new schema. Never edit a migration that has shipped; append a
+ * new one.
+ */
+#include "migrate.h"
+#include "sql.h"
+
+#include <stdio.h>
+
+static const char *const migrations[] = {
+    /* 1: register identity and staff accounts */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " username TEXT NOT NULL UNIQUE,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " must_change_password INTEGER NOT NULL DEFAULT 0,"
+    " totp_secret TEXT,"
+    " totp_pending TEXT,"
+    " totp_last_step INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " password_changed_at INTEGER NOT NULL);"
+    "CREATE TABLE user_roles("
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " role TEXT NOT NULL,"
+    " PRIMARY KEY(user_id, role));",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int rk_migrate_latest(void)
+{
+        return N_MIGRATIONS;
+}
+
+int rk_migrate_version(sqlite3 *db, int *version, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "PRAGMA user_version", &st,
+                                "reading the schema version", err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+                *version = sqlite3_column_int(st, 0);
+        else
+                rc = rk_sql_fail(db, src, "reading the schema version", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err)
+{
+        char what[512], bump[64];
+        snprintf(what, sizeof(what), "%s: upgrading the schema to version %d", path, to);
+        snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", to);
+        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", what, err);
+        int current = 0;
+        /* Another session may have migrated while we waited for the lock. */
+        if (rc == RK_OK)
+                rc = rk_migrate_version(db, &current, err);
+        if (rc == RK_OK && current >= to)
+                return rk_sql_exec(db, "COMMIT", what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, migrations[to - 1], what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, bump, what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "COMMIT", what, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+int rk_migrate_apply(sqlite3 *db, const char *path, struct rk_error *err)
+{
+        int version = 0;
+        int rc = rk_migrate_version(db, &version, err);
+        for (int to = version + 1; rc == RK_OK && to <= N_MIGRATIONS; to++)
+                rc = apply_one(db, to, path, err);
+        return rc;
+}

@@ -1,0 +1,371 @@
+/*
+ * register.c - create and unlock a register: the keyslot file gives the
+ * master key, the master key gives the database key, the database key opens
+ * the SQLCipher file (see register.h).
+ */
+#include "rekisteri/register.h"
+#include "rekisteri/secret.h"
+#include "rekisteri/store.h"
+#include "rekisteri/users.h"
+#include "sql.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rk_register {
+        const struct rk_config *cfg;
+        char db_path[PATH_MAX];
+        struct rk_vault *vault;
+        sqlite3 *db;
+        unsigned char *mk;  /* guarded */
+        unsigned char *dek; /* guarded */
+        enum rk_unlock_kind how;
+        char principal[RK_LABEL_MAX + 1];
+};
+
+int rk_register_vault_path(const char *db_path, char *out, size_t size,
+                           struct rk_error *err)
+{
+        int n = snprintf(out, size, "%s%s", db_path, RK_VAULT_SUFFIX);
+        if (n < 0 || (size_t)n >= size)
+                return rk_error_set(err, RK_ERR_INVALID, "the register path is too long");
+        return RK_OK;
+}
+
+static struct rk_register *register_new(const struct rk_config *cfg, const char *db_path,
+                                        struct rk_error *err)
+{
+        struct rk_register *reg = calloc(1, sizeof(*reg));
+        if (reg == NULL) {
+                rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return NULL;
+        }
+        reg->cfg = cfg;
+        reg->mk = rk_secret_alloc(RK_KEY_BYTES);
+        reg->dek = rk_secret_alloc(RK_KEY_BYTES);
+        if (reg->mk == NULL || reg->dek == NULL ||
+            snprintf(reg->db_path, sizeof(reg->db_path), "%s", db_path) >=
+                (int)sizeof(reg->db_path)) {
+                rk_error_set(err, RK_ERR_NOMEM, "out of memory or path too long");
+                rk_register_close(reg);
+                return NULL;
+        }
+        return reg;
+}
+
+void rk_register_close(struct rk_register *reg)
+{
+        if (reg == NULL)
+                return;
+        rk_store_close(reg->db);
+        rk_vault_close(reg->vault);
+        rk_secret_free(reg->mk);
+        rk_secret_free(reg->dek);
+        free(reg);
+}
+
+sqlite3 *rk_register_db(struct rk_register *reg)
+{
+        return reg->db;
+}
+
+struct rk_vault *rk_register_vault(struct rk_register *reg)
+{
+        return reg->vault;
+}
+
+const unsigned char *rk_register_master_key(struct rk_register *reg)
+{
+        return reg->mk;
+}
+
+const struct rk_config *rk_register_config(struct rk_register *reg)
+{
+        return reg->cfg;
+}
+
+enum rk_unlock_kind rk_register_unlocked_by(struct rk_register *reg,
+                                            const char **principal)
+{
+        if (principal != NULL)
+                *principal = reg->principal;
+        return reg->how;
+}
+
+static void kdf_cost(const struct rk_config *cfg, struct rk_kdf_cost *cost)
+{
+        cost->ops = cfg->argon2_ops;
+        cost->mem_kib = cfg->argon2_mem_kib;
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+static void remove_files(const char *db_path, const char *vault_path)
+{
+        char side[PATH_MAX + 8];
+        unlink(db_path);
+        snprintf(side, sizeof(side), "%s-wal", db_path);
+        unlink(side);
+        snprintf(side, sizeof(side), "%s-shm", db_path);
+        unlink(side);
+        unlink(vault_path);
+}
+
+/* Reserve the database name atomically so nothing existing is overwritten. */
+static int claim_path(const char *path, struct rk_error *err)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+                close(fd);
+                return RK_OK;
+        }
+        if (errno == EEXIST)
+                return rk_error_set(err, RK_ERR_EXISTS,
+                                    "%s already exists; refusing to overwrite a register",
+                                    path);
+        return rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+}
+
+static int create_files(struct rk_register *reg, const char *vault_path,
+                        const char *admin, const char *password, size_t pwlen,
+                        char *recovery, struct rk_error *err)
+{
+        struct rk_kdf_cost cost;
+        kdf_cost(reg->cfg, &cost);
+        int rc = rk_vault_create(vault_path, &reg->vault, err);
+        if (rc == RK_OK)
+                rc = rk_vault_init_keys(reg->vault, reg->mk, reg->dek, err);
+        if (rc == RK_OK)
+                rc = rk_vault_set_user(reg->vault, admin, password, pwlen, &cost, reg->mk,
+                                       err);
+        if (rc == RK_OK)
+                rc = rk_vault_set_recovery(reg->vault, reg->mk, recovery, err);
+        if (rc == RK_OK)
+                rc = rk_store_open(reg->db_path, reg->dek, 1, reg->cfg, &reg->db, err);
+        if (rc == RK_OK)
+                rc = rk_users_create(reg->db, admin, "admin", 0, NULL, err);
+        return rc;
+}
+
+int rk_register_create(const struct rk_config *cfg, const char *db_path,
+                       const char *admin, const char *password, size_t pwlen,
+                       char *recovery, struct rk_register **out, struct rk_error *err)
+{
+        char vault_path[PATH_MAX];
+        *out = NULL;
+        int rc = rk_users_check_name(admin, err);
+        if (rc == RK_OK)
+                rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
+        if (rc != RK_OK)
+                return rc;
+        if (access(vault_path, F_OK) == 0)
+                return rk_error_set(err, RK_ERR_EXISTS,
+                                    "%s already exists; refusing to overwrite a register",
+                                    vault_path);
+        rc = claim_path(db_path, err);
+        if (rc != RK_OK)
+                return rc;
+        struct rk_register *reg = register_new(cfg, db_path, err);
+        if (reg == NULL) {
+                unlink(db_path);
+                return RK_ERR_NOMEM;
+        }
+        rc = create_files(reg, vault_path, admin, password, pwlen, recovery, err);
+        if (rc != RK_OK) {
+                rk_register_close(reg);
+                remove_files(db_path, vault_path);
+                sodium_memzero(recovery, RK_RECOVERY_KEY_CHARS);
+                return rc;
+        }
+        reg->how = RK_UNLOCK_USER;
+        snprintf(reg->principal, sizeof(reg->principal), "%s", admin);
+        *out = reg;
+        return RK_OK;
+}
+
+/* ---- unlock ------------------------------------------------------------ */
+
+/*
+ * With the master key in reg->mk: unwrap the DEK and open the database.
+ * Finishes a rotation that died half-way: if the current key no longer
+ * opens the file but the staged one does, the staged one becomes current;
+ * if the current one still works, the stale staged one is dropped.
+ */
+static int open_database(struct rk_register *reg, struct rk_error *err)
+{
+        unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
+        if (pending == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        int has_pending = 0;
+        int rc =
+            rk_vault_get_dek(reg->vault, reg->mk, reg->dek, pending, &has_pending, err);
+        if (rc == RK_OK)
+                rc = rk_store_open(reg->db_path, reg->dek, 0, reg->cfg, &reg->db, err);
+        if (rc == RK_ERR_CORRUPT && has_pending) {
+                struct rk_error retry;
+                rk_error_clear(&retry);
+                if (rk_store_open(reg->db_path, pending, 0, reg->cfg, &reg->db, &retry) ==
+                    RK_OK) {
+                        memcpy(reg->dek, pending, RK_KEY_BYTES);
+                        rc = rk_vault_promote_dek(reg->vault, err);
+                }
+        } else if (rc == RK_OK && has_pending) {
+                rc = rk_vault_discard_pending(reg->vault, err);
+        }
+        rk_secret_free(pending);
+        return rc;
+}
+
+/* Shared tail of the three unlock paths. */
+static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
+                         const char *principal, struct rk_register **out,
+                         struct rk_error *err)
+{
+        int rc = open_database(reg, err);
+        if (rc != RK_OK) {
+                rk_register_close(reg);
+                return rc;
+        }
+        reg->how = how;
+        snprintf(reg->principal, sizeof(reg->principal), "%s", principal);
+        *out = reg;
+        return RK_OK;
+}
+
+/* Start an unlock: allocate reg and open the slot file. */
+static int begin_unlock(const struct rk_config *cfg, const char *db_path,
+                        struct rk_register **reg, struct rk_error *err)
+{
+        char vault_path[PATH_MAX];
+        int rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
+        if (rc != RK_OK)
+                return rc;
+        if (access(db_path, F_OK) != 0)
+                return rk_error_set(
+                    err, RK_ERR_NOTFOUND,
+                    "%s: no such register (create one with rekisteri init)", db_path);
+        *reg = register_new(cfg, db_path, err);
+        if (*reg == NULL)
+                return RK_ERR_NOMEM;
+        rc = rk_vault_open(vault_path, &(*reg)->vault, err);
+        if (rc != RK_OK) {
+                rk_register_close(*reg);
+                *reg = NULL;
+        }
+        return rc;
+}
+
+int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
+                            const char *username, const char *password, size_t pwlen,
+                            struct rk_register **out, struct rk_error *err)
+{
+        struct rk_register *reg;
+        struct rk_kdf_cost cost;
+        *out = NULL;
+        kdf_cost(cfg, &cost);
+        int rc = begin_unlock(cfg, db_path, &reg, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_vault_unlock_user(reg->vault, username, password, pwlen, &cost, reg->mk,
+                                  err);
+        if (rc != RK_OK) {
+                rk_register_close(reg);
+                return rc;
+        }
+        return finish_unlock(reg, RK_UNLOCK_USER, username, out, err);
+}
+
+int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
+                               const char *keyfile, struct rk_register **out,
+                               struct rk_error *err)
+{
+        struct rk_register *reg;
+        char label[RK_LABEL_MAX + 1] = "";
+        *out = NULL;
+        int rc = begin_unlock(cfg, db_path, &reg, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_vault_unlock_keyfile(reg->vault, keyfile, reg->mk, label, err);
+        if (rc != RK_OK) {
+                rk_register_close(reg);
+                return rc;
+        }
+        return finish_unlock(reg, RK_UNLOCK_KEYFILE, label, out, err);
+}
+
+int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path,
+                                const char *recovery, struct rk_register **out,
+                                struct rk_error *err)
+{
+        struct rk_register *reg;
+        *out = NULL;
+        int rc = begin_unlock(cfg, db_path, &reg, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_vault_unlock_recovery(reg->vault, recovery, reg->mk, err);
+        if (rc != RK_OK) {
+                rk_register_close(reg);
+                return rc;
+        }
+        return finish_unlock(reg, RK_UNLOCK_RECOVERY, "recovery", out, err);
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
+{
+        unsigned char *new_dek = rk_secret_alloc(RK_KEY_BYTES);
+        if (new_dek == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        randombytes_buf(new_dek, RK_KEY_BYTES);
+        /* 1. stage: a crash from here on still finds the new key */
+        int rc = rk_vault_stage_dek(reg->vault, reg->mk, new_dek, err);
+        /* 2. re-encrypt every page and truncate the WAL */
+        if (rc == RK_OK)
+                rc = rk_store_rekey(reg->db, new_dek, err);
+        /* 3. the old key goes */
+        /* On failure the staged key stays: the database may already be under
+         * it, and the next unlock keeps whichever of the two opens it. */
+        if (rc == RK_OK) {
+                memcpy(reg->dek, new_dek, RK_KEY_BYTES);
+                rc = rk_vault_promote_dek(reg->vault, err);
+        }
+        rk_secret_free(new_dek);
+        return rc;
+}
+
+int rk_register_raw_key(struct rk_register *reg, char *out, struct rk_error *err)
+{
+        if (reg->how != RK_UNLOCK_RECOVERY)
+                return rk_error_set(
+                    err, RK_ERR_DENIED,
+                    "the raw database key is given out only to the holder of "
+                    "the recovery key");
+        rk_store_key_text(reg->dek, out);
+        return RK_OK;
+}
+
+int rk_register_check(struct rk_register *reg, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(reg->db, "PRAGMA integrity_check", &st, "integrity check",
+                                err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        if (src != SQLITE_ROW)
+                rc = rk_sql_fail(reg->db, src, "integrity check", err);
+        else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+                rc =
+                    rk_error_set(err, RK_ERR_CORRUPT,
+                                 "%s: the integrity check found damage; restore a backup",
+                                 reg->db_path);
+        sqlite3_finalize(st);
+        return rc;
+}

@@ -1,0 +1,116 @@
+#!/bin/bash
+# test_cli_foundation.sh - the foundation as a user meets it, through the
+# real binary and real files: init, encryption at rest, the recovery path to
+# the raw key (checked with the independent sqlcipher CLI), wrong passwords
+# changing nothing, key files, key rotation, and the exit codes.
+set -u
+R=${REKISTERI:?path to the rekisteri binary}
+T=$(mktemp -d /tmp/rk-e2e-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+printf '[crypto]\nargon2_ops = 1\nargon2_mem_kib = 8\n' > fast.ini
+chmod 644 fast.ini
+export REKISTERI_CONFIG=$T/fast.ini
+PW='kolme iloista kalaa'
+fails=0
+ok() { echo "ok - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+expect_rc() { # expect_rc WANT DESCRIPTION CMD...
+        local want=$1 what=$2; shift 2
+        "$@" > out.txt 2> err.txt; local got=$?
+        if [ "$got" = "$want" ]; then ok "$what (exit $got)"; else
+                bad "$what: exit $got, wanted $want"; cat err.txt; fi
+}
+sql_with_key() { # sql_with_key KEY SQL -> stdout of sqlcipher
+        printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$1" "$2" |
+                sqlcipher r.db 2>&1
+}
+
+# --- init ----------------------------------------------------------------
+echo "$PW" | "$R" init --db r.db --admin hannele --password-stdin > init.txt 2> init.err
+[ $? = 0 ] && ok "init" || { bad "init failed: $(cat init.err)"; exit 1; }
+REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.txt)
+[ -n "$REC" ] && ok "init printed a recovery key" || bad "no recovery key printed"
+[ "$(head -c 15 r.db)" != "SQLite format 3" ] && ok "no SQLite header" || bad "plain header"
+for f in r.db r.db.keys r.db-wal; do
+        [ -e "$f" ] || continue
+        grep -q hannele "$f" && bad "admin name in clear in $f" || ok "no admin name in $f"
+done
+[ "$(stat -c %a r.db)" = 600 ] && ok "database is 0600" || bad "database mode $(stat -c %a r.db)"
+[ "$(stat -c %a r.db.keys)" = 600 ] && ok "slot file is 0600" || bad "slot file mode"
+expect_rc 1 "init refuses to overwrite" "$R" init --db r.db --admin x --password-stdin <<< "$PW"
+grep -q "refusing to overwrite" err.txt && ok "overwrite message" || bad "message: $(cat err.txt)"
+
+# --- nobody reads it without the key ---------------------------------------
+sqlite3 r.db 'SELECT * FROM users' > /dev/null 2>&1 && bad "sqlite3 read it" ||
+        ok "sqlite3 cannot read the database"
+
+# --- the recovery path to the raw key -------------------------------------
+expect_rc 0 "dump-raw with the recovery key" "$R" key dump-raw --db r.db --password-stdin <<< "$REC"
+KEY=$(cat out.txt)
+[[ "$KEY" =~ ^x\'[0-9a-f]{64}\'$ ]] && ok "raw key printed as x'...'" || bad "raw key: $KEY"
+[ "$(sql_with_key "$KEY" 'SELECT username FROM users;')" = hannele ] &&
+        ok "sqlcipher opens it with the raw key" || bad "sqlcipher could not read it"
+expect_rc 1 "dump-raw refuses a wrong recovery key" "$R" key dump-raw --db r.db --password-stdin \
+        <<< "00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000"
+[ ! -s out.txt ] && ok "nothing printed for a wrong recovery key" || bad "printed: $(cat out.txt)"
+
+# --- a wrong password changes nothing --------------------------------------
+sum_before=$(sha256sum r.db r.db.keys)
+expect_rc 1 "wrong password" "$R" check --db r.db --user hannele --password-stdin <<< "wrong one"
+grep -q "unknown user or wrong password" err.txt && ok "clear message" || bad "msg: $(cat err.txt)"
+expect_rc 1 "unknown user" "$R" check --db r.db --user nobody --password-stdin <<< "$PW"
+grep -q "unknown user or wrong password" err.txt && ok "same message" || bad "msg: $(cat err.txt)"
+[ "$sum_before" = "$(sha256sum r.db r.db.keys)" ] && ok "files byte-identical" ||
+        bad "files changed by failed logins"
+[ ! -e r.db-wal ] && ok "no WAL created by failed logins" || bad "WAL appeared"
+expect_rc 0 "right password" "$R" check --db r.db --user hannele --password-stdin <<< "$PW"
+
+# --- key files ------------------------------------------------------------
+expect_rc 0 "key add-file" "$R" key add-file --db r.db --user hannele --password-stdin \
+        --label nightly --out nightly.key <<< "$PW"
+[ "$(stat -c %a nightly.key)" = 600 ] && ok "key file is 0600" || bad "key file mode"
+expect_rc 0 "key file unlocks" "$R" check --db r.db --keyfile nightly.key
+expect_rc 1 "key files cannot manage keys" "$R" key list --db r.db --keyfile nightly.key
+cp nightly.key leaked.key; chmod 644 leaked.key
+expect_rc 1 "a world-readable key file is refused" "$R" check --db r.db --keyfile leaked.key
+grep -q "chmod 600" err.txt && ok "says how to fix it" || bad "msg: $(cat err.txt)"
+expect_rc 0 "second key file" "$R" key add-file --db r.db --user hannele --password-stdin \
+        --label backup --out backup.key <<< "$PW"
+expect_rc 0 "key remove-file" "$R" key remove-file --db r.db --user hannele --password-stdin \
+        --label nightly <<< "$PW"
+expect_rc 1 "removed key file no longer unlocks" "$R" check --db r.db --keyfile nightly.key
+
+# --- key rotation ---------------------------------------------------------
+OLD=$KEY
+expect_rc 0 "key rotate" "$R" key rotate --db r.db --user hannele --password-stdin <<< "$PW"
+sql_with_key "$OLD" 'SELECT count(*) FROM users;' | grep -q "not a database" &&
+        ok "the old raw key no longer opens it" || bad "old key still works"
+expect_rc 0 "user still unlocks" "$R" check --db r.db --user hannele --password-stdin <<< "$PW"
+expect_rc 0 "remaining key file still unlocks" "$R" check --db r.db --keyfile backup.key
+expect_rc 0 "recovery key still unlocks" "$R" key dump-raw --db r.db --password-stdin <<< "$REC"
+NEW=$(cat out.txt)
+[ "$NEW" != "$OLD" ] && ok "the raw key changed" || bad "raw key unchanged"
+[ "$(sql_with_key "$NEW" 'SELECT username FROM users;')" = hannele ] &&
+        ok "sqlcipher opens it with the new raw key" || bad "new key does not open it"
+
+# --- usage and config errors ----------------------------------------------
+expect_rc 2 "unknown option" "$R" --frobnicate
+expect_rc 2 "unknown command" "$R" frobnicate
+expect_rc 0 "--help" "$R" --help
+grep -q -- "--password-stdin" out.txt && ok "--help documents unlocking" || bad "help lacks unlock"
+expect_rc 0 "--version" "$R" --version
+grep -qE '^rekisteri [0-9]+\.[0-9]+\.[0-9]+$' out.txt && ok "version line" || bad "$(cat out.txt)"
+printf '[crypto]\nargon2_ops = lots\n' > bad.ini; chmod 644 bad.ini
+expect_rc 1 "bad config value" "$R" --config bad.ini check --db r.db --keyfile backup.key
+grep -q "bad.ini: \[crypto\] argon2_ops: not a valid value" err.txt && ok "names file/section/key" ||
+        bad "msg: $(cat err.txt)"
+chmod 666 bad.ini
+expect_rc 1 "world-writable config" "$R" --config bad.ini check --db r.db --keyfile backup.key
+grep -q "group or others can write" err.txt && ok "refused like sshd" || bad "msg: $(cat err.txt)"
+
+# --- no secret in any message ---------------------------------------------
+grep -rqs -- "$PW" ./*.txt ./*.err && bad "a password appeared in output" || ok "no password in output"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]

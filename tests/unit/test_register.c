@@ -1,0 +1,289 @@
+/*
+ * test_register.c - a whole register: encrypted at rest, nothing in clear,
+ * wrong credentials change nothing, key rotation, the recovery path,
+ * truncated and newer databases refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "rekisteri/register.h"
+#include "rekisteri/store.h"
+#include "rekisteri/vault.h"
+#include "testutil.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct rk_config cfg;
+static char recovery[RK_RECOVERY_KEY_CHARS];
+static const char pw[] = "kolme iloista kalaa";
+
+static const char *db(void)
+{
+        return tu_path("r.db");
+}
+
+static int setup(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        if (rk_register_create(&cfg, db(), "hannele", pw, strlen(pw), recovery, &reg,
+                               &err) != RK_OK)
+                fail_msg("%s", err.msg);
+        rk_register_close(reg);
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        tu_rmdir();
+        return 0;
+}
+
+static unsigned char *snapshot(const char *path, size_t *n)
+{
+        unsigned char *b = tu_read_file(path, n);
+        assert_non_null(b);
+        return b;
+}
+
+static void test_nothing_in_clear(void **state)
+{
+        (void)state;
+        const char *files[] = {db(), tu_path("r.db.keys"), tu_path("r.db-wal")};
+        size_t n;
+        unsigned char *head = snapshot(db(), &n);
+        assert_true(n >= 4096);
+        assert_false(memcmp(head, "SQLite format 3", 15) == 0);
+        free(head);
+        for (size_t i = 0; i < 3; i++) {
+                unsigned char *b = tu_read_file(files[i], &n);
+                if (b == NULL)
+                        continue; /* no WAL left after a clean close */
+                assert_false(tu_contains(b, n, "hannele"));
+                free(b);
+        }
+}
+
+static void test_wrong_password_changes_nothing(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        size_t n1, n2;
+        unsigned char *d = snapshot(db(), &n1);
+        unsigned char *k = snapshot(tu_path("r.db.keys"), &n2);
+        assert_int_equal(rk_register_unlock_user(&cfg, db(), "hannele", "wrong password!",
+                                                 15, &reg, &err),
+                         RK_ERR_AUTH);
+        assert_null(reg);
+        assert_non_null(strstr(err.msg, "wrong password"));
+        assert_true(tu_same_file(db(), d, n1));
+        assert_true(tu_same_file(tu_path("r.db.keys"), k, n2));
+        assert_int_equal(access(tu_path("r.db-wal"), F_OK), -1);
+        free(d);
+        free(k);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        rk_register_close(reg);
+}
+
+static void test_refuses_to_overwrite(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        char rec[RK_RECOVERY_KEY_CHARS];
+        size_t n;
+        unsigned char *d = snapshot(db(), &n);
+        assert_int_equal(
+            rk_register_create(&cfg, db(), "other", pw, strlen(pw), rec, &reg, &err),
+            RK_ERR_EXISTS);
+        assert_non_null(strstr(err.msg, "refusing to overwrite"));
+        assert_true(tu_same_file(db(), d, n));
+        free(d);
+}
+
+/* Open the database directly with a raw key, as the sqlcipher CLI would. */
+static int opens_with(const unsigned char *key)
+{
+        sqlite3 *h;
+        struct rk_error err;
+        int rc = rk_store_open(db(), key, 0, &cfg, &h, &err);
+        rk_store_close(h);
+        return rc;
+}
+
+static void raw_key(unsigned char *key)
+{
+        struct rk_error err;
+        struct rk_register *reg;
+        char text[RK_RAW_KEY_TEXT];
+        assert_int_equal(rk_register_unlock_recovery(&cfg, db(), recovery, &reg, &err),
+                         RK_OK);
+        assert_int_equal(rk_register_raw_key(reg, text, &err), RK_OK);
+        rk_register_close(reg);
+        assert_int_equal(strlen(text), 67);
+        assert_int_equal(
+            sodium_hex2bin(key, RK_KEY_BYTES, text + 2, 64, NULL, NULL, NULL), 0);
+}
+
+static void test_raw_key_only_with_recovery(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        char text[RK_RAW_KEY_TEXT];
+        unsigned char key[RK_KEY_BYTES];
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        assert_int_equal(rk_register_raw_key(reg, text, &err), RK_ERR_DENIED);
+        rk_register_close(reg);
+        raw_key(key);
+        assert_int_equal(opens_with(key), RK_OK);
+}
+
+static void test_rotation(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        unsigned char old_key[RK_KEY_BYTES], new_key[RK_KEY_BYTES];
+        raw_key(old_key);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        assert_int_equal(rk_vault_add_keyfile(rk_register_vault(reg), "nightly",
+                                              rk_register_master_key(reg),
+                                              tu_path("n.key"), &err),
+                         RK_OK);
+        assert_int_equal(rk_register_rotate_key(reg, &err), RK_OK);
+        rk_register_close(reg);
+        assert_int_equal(opens_with(old_key), RK_ERR_CORRUPT);
+        raw_key(new_key);
+        assert_memory_not_equal(old_key, new_key, RK_KEY_BYTES);
+        assert_int_equal(opens_with(new_key), RK_OK);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        rk_register_close(reg);
+        assert_int_equal(
+            rk_register_unlock_keyfile(&cfg, db(), tu_path("n.key"), &reg, &err), RK_OK);
+        rk_register_close(reg);
+}
+
+/* A rotation killed after the rekey but before the promotion recovers. */
+static void test_interrupted_rotation(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        unsigned char next[RK_KEY_BYTES], now[RK_KEY_BYTES];
+        randombytes_buf(next, sizeof(next));
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        assert_int_equal(rk_vault_stage_dek(rk_register_vault(reg),
+                                            rk_register_master_key(reg), next, &err),
+                         RK_OK);
+        assert_int_equal(rk_store_rekey(rk_register_db(reg), next, &err), RK_OK);
+        rk_register_close(reg); /* "crash": never promoted */
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_OK);
+        rk_register_close(reg);
+        raw_key(now);
+        assert_memory_equal(now, next, RK_KEY_BYTES);
+}
+
+static void test_truncated_database(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        size_t n;
+        unsigned char *d = snapshot(db(), &n);
+        assert_int_equal(truncate(db(), 1000), 0);
+        unsigned char *cut = snapshot(db(), &n);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_ERR_CORRUPT);
+        assert_non_null(strstr(err.msg, "damaged or truncated"));
+        assert_true(tu_same_file(db(), cut, n));
+        free(d);
+        free(cut);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        unsigned char key[RK_KEY_BYTES];
+        raw_key(key);
+        sqlite3 *h;
+        assert_int_equal(rk_store_open(db(), key, 0, &cfg, &h, &err), RK_OK);
+        assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=999", NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL),
+            SQLITE_OK);
+        rk_store_close(h);
+        size_t n;
+        unsigned char *d = snapshot(db(), &n);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_ERR_VERSION);
+        assert_non_null(strstr(err.msg, "newer rekisteri"));
+        assert_true(tu_same_file(db(), d, n));
+        free(d);
+}
+
+static void test_corrupt_slot_file(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_register *reg;
+        const char junk[] =
+            "garbage garbage garbage garbage garbage garbage garbage garbage "
+            "garbage garbage garbage garbage";
+        size_t n;
+        unsigned char *d = snapshot(db(), &n);
+        assert_int_equal(tu_write_file(tu_path("r.db.keys"), junk, sizeof(junk)), 0);
+        assert_int_equal(
+            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
+            RK_ERR_CORRUPT);
+        assert_non_null(strstr(err.msg, "r.db.keys"));
+        assert_true(tu_same_file(db(), d, n));
+        assert_true(tu_same_file(tu_path("r.db.keys"), (const unsigned char *)junk,
+                                 sizeof(junk)));
+        free(d);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(test_nothing_in_clear, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_wrong_password_changes_nothing, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_refuses_to_overwrite, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_raw_key_only_with_recovery, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_interrupted_rotation, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_truncated_database, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_corrupt_slot_file, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

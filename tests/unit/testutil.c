@@ -1,0 +1,100 @@
+/*
+ * testutil.c - fixtures shared by the unit tests (see testutil.h).
+ */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+
+const char *tu_tmpdir(void)
+{
+        if (sodium_init() < 0)
+                abort();
+        snprintf(dir, sizeof(dir), "/tmp/rk-unit-XXXXXX");
+        if (mkdtemp(dir) == NULL)
+                abort();
+        return dir;
+}
+
+const char *tu_path(const char *name)
+{
+        static char bufs[4][512];
+        static int next;
+        char *b = bufs[next++ % 4];
+        snprintf(b, 512, "%s/%s", dir, name);
+        return b;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+                        struct FTW *ftw)
+{
+        (void)sb;
+        (void)flag;
+        (void)ftw;
+        return remove(path);
+}
+
+void tu_rmdir(void)
+{
+        if (dir[0] != '\0')
+                nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+        dir[0] = '\0';
+}
+
+void tu_fast_config(struct rk_config *cfg)
+{
+        rk_config_defaults(cfg);
+        cfg->argon2_ops = 1;
+        cfg->argon2_mem_kib = 8;
+        cfg->cache_mib = 2;
+}
+
+unsigned char *tu_read_file(const char *path, size_t *len)
+{
+        FILE *f = fopen(path, "rb");
+        if (f == NULL)
+                return NULL;
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        unsigned char *buf = malloc((size_t)n + 1);
+        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+                free(buf);
+                buf = NULL;
+        }
+        fclose(f);
+        if (buf != NULL)
+                *len = (size_t)n;
+        return buf;
+}
+
+int tu_write_file(const char *path, const void *data, size_t len)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+                return -1;
+        ssize_t n = write(fd, data, len);
+        close(fd);
+        return n == (ssize_t)len ? 0 : -1;
+}
+
+int tu_contains(const unsigned char *hay, size_t hay_len, const char *needle)
+{
+        return memmem(hay, hay_len, needle, strlen(needle)) != NULL;
+}
+
+int tu_same_file(const char *path, const unsigned char *data, size_t len)
+{
+        size_t n = 0;
+        unsigned char *now = tu_read_file(path, &n);
+        int same = now != NULL && n == len && memcmp(now, data, len) == 0;
+        free(now);
+        return same;
+}
