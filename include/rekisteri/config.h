@@ -34,6 +34,19 @@ struct rk_config {
         /* [database] */
         long long cache_mib;
         long long busy_timeout_ms;
+
+        /* [login] */
+        long long throttle_after;
+        long long lock_after;
+        long long max_delay_seconds;
+
+        /* [session] */
+        long long idle_lock_seconds;
+        long long max_session_hours;
+
+        /* [password] */
+        char blocklist[PATH_MAX]; /* "" = the shipped list */
+        char extra_words[RK_CONFIG_STR_MAX]; /* comma-separated */
 };
 
 /* rk_config_defaults - fill cfg with the built-in defaults. */

@@ -44,6 +44,20 @@ static const struct opt options[] = {
      "SQLite page cache per session in MiB, 1 to 4096"},
     {"database", "busy_timeout_ms", OPT_INT, F(busy_timeout_ms), 100, 600000,
      "how long to wait for another session's lock, 100 to 600000 ms"},
+        {"login", "throttle_after", OPT_INT, F(throttle_after), 1, 100,
+         "failed logins before each try must wait, 1 to 100"},
+        {"login", "lock_after", OPT_INT, F(lock_after), 2, 1000,
+         "failed logins that lock the account until an admin unlocks it, 2 to 1000"},
+        {"login", "max_delay_seconds", OPT_INT, F(max_delay_seconds), 1, 86400,
+         "the longest wait between tries, 1 to 86400 s"},
+        {"session", "idle_lock_seconds", OPT_INT, F(idle_lock_seconds), 1, 86400,
+         "idle time before the screen locks, 1 to 86400 s"},
+        {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
+         "the longest a session may last, 1 to 24 h"},
+        {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
+         "a file of refused passwords, one a line (empty: the shipped list)"},
+        {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
+         "comma-separated words refused inside passwords (company, product, town)"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -57,6 +71,11 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->argon2_mem_kib = 192 * 1024; /* about 0.5 s on a 2-core server */
         cfg->cache_mib = 64;
         cfg->busy_timeout_ms = 10000;
+        cfg->throttle_after = 3;
+        cfg->lock_after = 10;
+        cfg->max_delay_seconds = 900;
+        cfg->idle_lock_seconds = 900;
+        cfg->max_session_hours = 12;
 }
 
 int rk_config_check_file(const char *path, int secret, struct rk_error *err)

@@ -7,10 +7,15 @@
  *                            'current' or, during a rotation, 'pending'
  *   slots(kind, label, kdf_ops, kdf_mem_kib, salt, nonce, wrapped, ...)
  *                            the MK under each slot's key
+ *   throttle(label, failures, last_failure_at, locked)   login failures per
+ *                            user label, known or not (throttle.c)
+ *   auth_failures(at, label, source, reason)   failures waiting to be
+ *                            copied into the audit trail
  * PRAGMA user_version holds the file format (VAULT_FORMAT).
  */
 #include "rekisteri/vault.h"
 #include "sql.h"
+#include "vault_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +51,16 @@ static const char vault_schema[] =
     " label TEXT NOT NULL, kdf_ops INTEGER NOT NULL, kdf_mem_kib INTEGER NOT NULL,"
     " salt BLOB NOT NULL, nonce BLOB NOT NULL, wrapped BLOB NOT NULL,"
     " created_at INTEGER NOT NULL, UNIQUE(kind, label));";
+
+sqlite3 *rk_vault_db(struct rk_vault *v)
+{
+        return v->db;
+}
+
+const char *rk_vault_path(struct rk_vault *v)
+{
+        return v->path;
+}
 
 static const char *kind_name(enum rk_slot_kind kind)
 {

@@ -1,0 +1,84 @@
+/*
+ * policy.h - who may do what: one authorize() for every path.
+ *
+ * Access is denied by default. A role grants read and write on field
+ * groups and grants named actions; a user holds one or more roles and gets
+ * the union. Every screen, search, export and command-line path asks
+ * rk_authorize_*() and nothing else. The built-in roles below are the
+ * defaults; [role.NAME] sections in the config replace or add roles.
+ */
+#ifndef REKISTERI_POLICY_H
+#define REKISTERI_POLICY_H
+
+#include "rekisteri/error.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Field groups: every stored field of a customer belongs to exactly one. */
+enum rk_group {
+        RK_GROUP_IDENTITY,      /* name, customer number, type, contact persons */
+        RK_GROUP_CONTACT,       /* e-mail, phone, postal and delivery addresses */
+        RK_GROUP_BILLING,       /* billing address, business id, terms, reference */
+        RK_GROUP_IDCODE,        /* personal identity code (henkilötunnus) */
+        RK_GROUP_ORDERS,        /* order numbers, lines, quantities, status */
+        RK_GROUP_ORDER_AMOUNTS, /* unit prices and totals */
+        RK_GROUP_NOTES,         /* free-text notes */
+        RK_GROUP_CONSENTS,      /* marketing consents */
+        RK_GROUP_COUNT
+};
+
+/* Named actions that are not reads or writes of a field group. */
+enum rk_action {
+        RK_ACTION_ACCOUNTS,  /* manage staff accounts and roles */
+        RK_ACTION_KEYS,      /* keyslots and key rotation */
+        RK_ACTION_AUDIT,     /* read and verify the audit trail */
+        RK_ACTION_REQUESTS,  /* handle data-subject requests */
+        RK_ACTION_RETENTION, /* plan and run retention */
+        RK_ACTION_EXPORT,    /* export customer data */
+        RK_ACTION_CUSTOMERS_CREATE, /* create and delete customers */
+        RK_ACTION_COUNT
+};
+
+typedef uint32_t rk_groupset;  /* bit (1u << enum rk_group) */
+typedef uint32_t rk_actionset; /* bit (1u << enum rk_action) */
+
+#define RK_ROLE_NAME_MAX 32
+#define RK_ROLES_MAX 16
+
+struct rk_role {
+        char name[RK_ROLE_NAME_MAX + 1];
+        rk_groupset read;
+        rk_groupset write;
+        rk_actionset actions;
+};
+
+/* The grants of one session: the union of its roles. */
+struct rk_grants {
+        rk_groupset read;
+        rk_groupset write;
+        rk_actionset actions;
+};
+
+/* rk_policy_default_roles - the built-in roles (sales, billing, warehouse,
+ * supervisor, admin); *n gets their count. Static, never freed. */
+const struct rk_role *rk_policy_default_roles(size_t *n);
+
+/* rk_policy_find_role - the role named name, or NULL (deny). */
+const struct rk_role *rk_policy_find_role(const char *name);
+
+/* rk_policy_grants - the union of the named roles; unknown names grant
+ * nothing. */
+void rk_policy_grants(const char *const *roles, size_t n, struct rk_grants *out);
+
+/* rk_authorize_read / _write / _action - true only when granted. */
+bool rk_authorize_read(const struct rk_grants *g, enum rk_group group);
+bool rk_authorize_write(const struct rk_grants *g, enum rk_group group);
+bool rk_authorize_action(const struct rk_grants *g, enum rk_action action);
+
+/* rk_policy_group_name / rk_policy_action_name - stable names used in the
+ * config and the audit trail. */
+const char *rk_policy_group_name(enum rk_group group);
+const char *rk_policy_action_name(enum rk_action action);
+
+#endif

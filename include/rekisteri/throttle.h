@@ -1,0 +1,75 @@
+/*
+ * throttle.h - slowing down and locking out password guessing.
+ *
+ * Failures are counted per username label (a keyed hash, see vault.h) in
+ * the keyslot file, so the counters survive restarts and are there before
+ * the register is unlocked. Unknown usernames are counted the same way, so
+ * the answers never tell which names exist. After `after` failures each
+ * further attempt must wait 2, 4, 8, ... seconds (at most max_delay); after
+ * `lock_after` failures the account locks until an admin unlocks it. Every
+ * failure is also queued, without the password or the name typed, for the
+ * audit trail.
+ */
+#ifndef REKISTERI_THROTTLE_H
+#define REKISTERI_THROTTLE_H
+
+#include "rekisteri/error.h"
+#include "rekisteri/vault.h"
+
+#include <stdint.h>
+
+struct rk_throttle_policy {
+        long long after;      /* failures allowed before delays start */
+        long long lock_after; /* failures that lock the account */
+        long long max_delay;  /* seconds */
+};
+
+/* rk_throttle_delay - seconds to wait after `failures` failures. */
+long long rk_throttle_delay(const struct rk_throttle_policy *p, long long failures);
+
+/*
+ * rk_throttle_check - may username try now? RK_OK; RK_ERR_BUSY with
+ * *wait > 0 seconds when it must wait; RK_ERR_LOCKED when locked. The
+ * message says what to do and never whether the name exists.
+ */
+int rk_throttle_check(struct rk_vault *v, const char *username, int64_t now,
+                      const struct rk_throttle_policy *p, long long *wait,
+                      struct rk_error *err);
+
+/*
+ * rk_throttle_fail - count a failure for username from source (an address
+ * or tty, never the password), queue it for the audit trail, and set *wait
+ * to the delay now in force and *locked when this failure locked it.
+ */
+int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
+                     const char *source, const char *reason,
+                     const struct rk_throttle_policy *p, long long *wait, int *locked,
+                     struct rk_error *err);
+
+/* rk_throttle_reset - forget username's failures after a good login. */
+int rk_throttle_reset(struct rk_vault *v, const char *username, struct rk_error *err);
+
+/* rk_throttle_unlock - an admin's unlock: clear the lock and the count. */
+int rk_throttle_unlock(struct rk_vault *v, const char *username, struct rk_error *err);
+
+/* rk_throttle_is_locked - 1 locked, 0 not, <0 error. */
+int rk_throttle_is_locked(struct rk_vault *v, const char *username);
+
+struct rk_auth_failure {
+        int64_t id;
+        int64_t at;
+        char label[2 * RK_KEY_BYTES + 1];
+        char source[64];
+        char reason[32];
+};
+
+/*
+ * rk_throttle_queued - the queued failures, oldest first, at most max;
+ * *n gets the count. rk_throttle_dequeue removes those up to and including
+ * id once they are safely in the audit trail.
+ */
+int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t max, size_t *n,
+                       struct rk_error *err);
+int rk_throttle_dequeue(struct rk_vault *v, int64_t up_to_id, struct rk_error *err);
+
+#endif
