@@ -26,29 +26,44 @@
  *   C1 controls U+0080..U+009F, bidi controls (U+061C, U+200E, U+200F,
  *   U+202A..U+202E, U+2066..U+2069), zero-width and invisible characters
  *   (U+200B..U+200D, U+2060..U+2064, U+FEFF), and every malformed,
- *   overlong or surrogate byte sequence -> U+FFFD
- * Tab is a control too. The caller frees the result; NULL means out of memory.
+ *   overlong, surrogate, above-U+10FFFF or truncated sequence -> U+FFFD,
+ *   one U+FFFD per offending byte
+ * Tab and newline are controls too. NUL bytes inside src[0..len) become
+ * U+2400, so a NUL cannot cut the drawn string short. Everything else
+ * (letters, combining marks, CJK, emoji) is copied unchanged. The caller
+ * frees the result; NULL means out of memory (or len above SIZE_MAX / 3).
  */
 char *rk_text_sanitize(const char *src, size_t len);
 
-/* rk_text_is_safe - true when s (NUL-terminated) needs no replacement. */
+/* rk_text_is_safe - true when s (NUL-terminated) needs no replacement, that
+ * is, when rk_text_sanitize(s, strlen(s)) would return s unchanged. The
+ * output of rk_text_sanitize() is always safe. */
 bool rk_text_is_safe(const char *s);
 
 /* rk_utf8_valid - true when s[0..len) is well-formed UTF-8 (no overlongs,
  * no surrogates, nothing above U+10FFFF). */
 bool rk_utf8_valid(const char *s, size_t len);
 
-/* rk_utf8_chars - the number of code points in valid UTF-8 s[0..len). */
+/* rk_utf8_chars - the number of code points in valid UTF-8 s[0..len). On
+ * malformed input each bad byte counts as one, as rk_text_sanitize() would
+ * draw it. */
 size_t rk_utf8_chars(const char *s, size_t len);
 
 /* rk_text_width - display columns of a sanitized string (wcwidth per code
- * point; a code point wcwidth calls non-printable counts as 1). */
+ * point; a code point wcwidth calls non-printable counts as 1). Given an
+ * unsanitized string it returns the width its sanitized form will have.
+ * Saturates at INT_MAX. Without a UTF-8 locale, wcwidth rejects non-ASCII
+ * and every such code point counts as 1. */
 int rk_text_width(const char *s);
 
 /*
  * rk_text_crop - the byte length of the longest prefix of the sanitized
  * string s that fits in cols display columns, never splitting a code point
- * or a double-width character. *used (may be NULL) gets the columns used.
+ * or a double-width character. *used (may be NULL) gets the columns used,
+ * which is at most cols (a negative cols counts as 0; in 0 columns only
+ * zero-width combining marks at the very start fit). A double-width
+ * character that would need one column more than is left is dropped, so
+ * *used may be cols - 1; the caller pads.
  */
 size_t rk_text_crop(const char *s, int cols, int *used);
 

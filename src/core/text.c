@@ -1,0 +1,223 @@
+/*
+ * text.c - display hygiene: strict UTF-8 decoding, replacement of code
+ * points that could rewrite a terminal, and width-aware measuring and
+ * cropping.
+ *
+ * How it works: utf8_decode() reads one code point by the well-formedness
+ * table of Unicode 15 (Table 3-7), so overlongs, surrogates, values above
+ * U+10FFFF and truncated sequences are malformed; a malformed sequence
+ * consumes exactly one byte, so each bad byte becomes one U+FFFD.
+ * display_cp() maps every decoded unit to the code point that is drawn
+ * for it (itself, a Control Picture or U+FFFD). Sanitising, the safety test
+ * and the width functions all go through that one mapping, so the width of
+ * a string is the width of its sanitised form.
+ */
+#include "rekisteri/text.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* utf8_decode() result for a malformed byte; never a Unicode scalar value. */
+#define RK_UTF8_BAD    UINT32_C(0xFFFFFFFF)
+#define RK_REPLACEMENT UINT32_C(0xFFFD)
+
+/*
+ * The accepted range of the second byte of a multi-byte sequence, and the
+ * sequence length, by lead byte. Continuation bytes after the second are
+ * always 0x80..0xBF.
+ */
+static int utf8_lead(unsigned char b, unsigned char *lo, unsigned char *hi)
+{
+        *lo = 0x80;
+        *hi = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF)
+                return 2;
+        if (b == 0xE0)
+                *lo = 0xA0; /* below is overlong */
+        else if (b == 0xED)
+                *hi = 0x9F; /* above is a surrogate */
+        if (b >= 0xE0 && b <= 0xEF)
+                return 3;
+        if (b == 0xF0)
+                *lo = 0x90; /* below is overlong */
+        else if (b == 0xF4)
+                *hi = 0x8F; /* above is beyond U+10FFFF */
+        if (b >= 0xF0 && b <= 0xF4)
+                return 4;
+        return 0; /* 0x80..0xC1 and 0xF5..0xFF never start a sequence */
+}
+
+/*
+ * Decode one unit of s[0..len), len >= 1. Returns the bytes consumed and
+ * sets *cp to the code point, or to RK_UTF8_BAD with 1 byte consumed.
+ */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+        unsigned char lo, hi;
+        if (s[0] < 0x80) {
+                *cp = s[0];
+                return 1;
+        }
+        int n = utf8_lead(s[0], &lo, &hi);
+        *cp = RK_UTF8_BAD;
+        if (n == 0 || len < (size_t)n || s[1] < lo || s[1] > hi)
+                return 1;
+        uint32_t v = s[0] & (0x7F >> n);
+        for (int i = 1; i < n; i++) {
+                if (i > 1 && (s[i] & 0xC0) != 0x80)
+                        return 1;
+                v = (v << 6) | (s[i] & 0x3F);
+        }
+        *cp = v;
+        return (size_t)n;
+}
+
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+        if (cp < 0x80) {
+                out[0] = (char)cp;
+                return 1;
+        }
+        if (cp < 0x800) {
+                out[0] = (char)(0xC0 | (cp >> 6));
+                out[1] = (char)(0x80 | (cp & 0x3F));
+                return 2;
+        }
+        if (cp < 0x10000) {
+                out[0] = (char)(0xE0 | (cp >> 12));
+                out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                out[2] = (char)(0x80 | (cp & 0x3F));
+                return 3;
+        }
+        out[0] = (char)(0xF0 | (cp >> 18));
+        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[3] = (char)(0x80 | (cp & 0x3F));
+        return 4;
+}
+
+/* Bidi controls and zero-width or invisible characters. */
+static int is_invisible(uint32_t cp)
+{
+        return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+               (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+               (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
+               cp == 0xFEFF;
+}
+
+/* The code point drawn for a decoded unit (see text.h for the table). */
+static uint32_t display_cp(uint32_t cp)
+{
+        if (cp < 0x20)
+                return 0x2400 + cp;
+        if (cp == 0x7F)
+                return 0x2421;
+        if (cp == RK_UTF8_BAD || (cp >= 0x80 && cp <= 0x9F) || is_invisible(cp))
+                return RK_REPLACEMENT;
+        return cp;
+}
+
+/* Columns of a drawn code point; what wcwidth cannot place counts as 1. */
+static int cp_width(uint32_t cp)
+{
+        int w = wcwidth((wchar_t)display_cp(cp));
+        return w < 0 ? 1 : w;
+}
+
+char *rk_text_sanitize(const char *src, size_t len)
+{
+        /* Every input byte yields at most 3 output bytes: a 1-byte control
+         * or bad byte becomes a 3-byte picture or U+FFFD, 2- and 3-byte
+         * sequences at most 3 bytes, and 4-byte sequences stay as they are. */
+        if (len > (SIZE_MAX - 1) / 3)
+                return NULL;
+        char *out = malloc(len * 3 + 1);
+        if (out == NULL)
+                return NULL;
+        const unsigned char *s = (const unsigned char *)src;
+        size_t i = 0, o = 0;
+        while (i < len) {
+                uint32_t cp;
+                i += utf8_decode(s + i, len - i, &cp);
+                o += utf8_encode(display_cp(cp), out + o);
+        }
+        out[o] = '\0';
+        return out;
+}
+
+bool rk_text_is_safe(const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s);
+        for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                i += utf8_decode(p + i, len - i, &cp);
+                if (display_cp(cp) != cp)
+                        return false;
+        }
+        return true;
+}
+
+bool rk_utf8_valid(const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                i += utf8_decode(p + i, len - i, &cp);
+                if (cp == RK_UTF8_BAD)
+                        return false;
+        }
+        return true;
+}
+
+size_t rk_utf8_chars(const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t n = 0;
+        for (size_t i = 0; i < len; n++) {
+                uint32_t cp;
+                i += utf8_decode(p + i, len - i, &cp);
+        }
+        return n;
+}
+
+int rk_text_width(const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s);
+        int width = 0;
+        for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                i += utf8_decode(p + i, len - i, &cp);
+                int w = cp_width(cp);
+                if (width > INT_MAX - w)
+                        return INT_MAX;
+                width += w;
+        }
+        return width;
+}
+
+size_t rk_text_crop(const char *s, int cols, int *used)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s);
+        size_t i = 0;
+        int width = 0;
+        if (cols < 0)
+                cols = 0;
+        while (i < len) {
+                uint32_t cp;
+                size_t n = utf8_decode(p + i, len - i, &cp);
+                int w = cp_width(cp);
+                if (w > cols - width)
+                        break;
+                width += w;
+                i += n;
+        }
+        if (used != NULL)
+                *used = width;
+        return i;
+}
