@@ -72,4 +72,14 @@ void rk_password_policy_free(struct rk_password_policy *p);
 int rk_password_check(const struct rk_password_policy *p, const char *pw, size_t len,
                       struct rk_error *err);
 
+/*
+ * rk_password_policy_for - load the policy the configuration asks for: the
+ * [password] blocklist (or the shipped list: the installed data directory,
+ * else the source tree's data/), with [register] company_name and the
+ * comma-separated [password] extra_words as refused words.
+ */
+struct rk_config;
+int rk_password_policy_for(const struct rk_config *cfg, struct rk_password_policy **out,
+                           struct rk_error *err);
+
 #endif

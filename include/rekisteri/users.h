@@ -10,8 +10,59 @@
 
 #include "rekisteri/error.h"
 
+#include "rekisteri/policy.h"
+#include "rekisteri/totp.h"
+
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct rk_user {
+        int64_t id;
+        char name[33];
+        int disabled;
+        int must_change_password;
+        char totp_secret[RK_TOTP_SECRET_B32_SIZE];  /* "" until enrolled */
+        char totp_pending[RK_TOTP_SECRET_B32_SIZE]; /* "" unless enrolling */
+        int64_t totp_last_step;
+        int64_t created_at;
+        char roles[RK_ROLES_MAX][RK_ROLE_NAME_MAX + 1];
+        size_t nroles;
+};
+
+/* rk_users_wipe - erase the secrets held in u. */
+void rk_users_wipe(struct rk_user *u);
+
+/* rk_users_get - load the account name into *u (RK_ERR_NOTFOUND). The
+ * caller wipes u with rk_users_wipe when done. */
+int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_error *err);
+
+/* rk_users_list - every account by name, secrets left empty; the caller
+ * frees *out. */
+int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error *err);
+
+/* rk_users_set_pending_totp - store a secret awaiting its first code. */
+int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32, struct rk_error *err);
+
+/* rk_users_confirm_totp - the pending secret becomes the secret, with the
+ * step of the code that confirmed it as the last one used. */
+int rk_users_confirm_totp(sqlite3 *db, int64_t id, int64_t step, struct rk_error *err);
+
+/* rk_users_use_totp_step - record step as used; RK_ERR_AUTH when it (or a
+ * later one) was used already, by this or any other session. */
+int rk_users_use_totp_step(sqlite3 *db, int64_t id, int64_t step, struct rk_error *err);
+
+/* rk_users_clear_totp - forget the second factor: enrol again at login. */
+int rk_users_clear_totp(sqlite3 *db, int64_t id, struct rk_error *err);
+
+/* rk_users_set_flag - set "disabled" or "must_change_password" to value. */
+int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
+                      struct rk_error *err);
+
+/* rk_users_set_roles - replace the account's roles (each must be a known
+ * role: RK_ERR_INVALID names the unknown one). */
+int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                       struct rk_error *err);
 
 /* rk_users_check_name - RK_OK for 1..32 of a-z 0-9 . _ - starting with a
  * letter; RK_ERR_INVALID with a message saying what is allowed. */

@@ -9,6 +9,7 @@
 #include "rekisteri/config.h"
 #include "rekisteri/error.h"
 #include "rekisteri/register.h"
+#include "rekisteri/session.h"
 
 #include <stdbool.h>
 
@@ -23,6 +24,7 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
+        const char *roles; /* --roles a,b */
         bool password_stdin;
         bool no_color;
         int nwords; /* positional words after the subcommand name */
@@ -33,7 +35,8 @@ struct cli {
 struct cli_command {
         const char *name; /* "init", "key rotate", ... */
         int (*run)(struct cli *);
-        const char *usage;   /* options after the name */
+        int nargs;           /* positional words after the name */
+        const char *usage;   /* arguments and options after the name */
         const char *summary; /* one line */
 };
 
@@ -54,10 +57,17 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len,
                     struct rk_error *err);
 
-/* cli_unlock - open the register named by the options, with --keyfile or
- * with --user and a password (and TOTP where enrolled). Returns an rk code;
- * *reg is the caller's. */
-int cli_unlock(struct cli *c, struct rk_register **reg, struct rk_error *err);
+/*
+ * cli_unlock - open a session on the register named by the options: with
+ * --keyfile, or with --user, a password and --totp. An account that still
+ * has to enrol or change its password is sent to the terminal program
+ * first. Returns an rk code; *s is the caller's.
+ */
+int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_require - RK_OK when the session may do action, else RK_ERR_DENIED
+ * with a message naming what is needed. */
+int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err);
 
 int cmd_init(struct cli *c);
 int cmd_check(struct cli *c);
@@ -66,5 +76,13 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_user_add(struct cli *c);
+int cmd_user_list(struct cli *c);
+int cmd_user_disable(struct cli *c);
+int cmd_user_enable(struct cli *c);
+int cmd_user_unlock(struct cli *c);
+int cmd_user_reset_password(struct cli *c);
+int cmd_user_reset_mfa(struct cli *c);
+int cmd_user_set_roles(struct cli *c);
 
 #endif

@@ -10,12 +10,12 @@
 int cmd_check(struct cli *c)
 {
         struct rk_error err;
-        struct rk_register *reg = NULL;
+        struct rk_session *s = NULL;
         rk_error_clear(&err);
-        int rc = cli_unlock(c, &reg, &err);
+        int rc = cli_unlock(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_register_check(reg, &err);
-        rk_register_close(reg);
+                rc = rk_register_check(rk_session_register(s), &err);
+        rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         printf("ok\n");

@@ -7,38 +7,33 @@
 #include "cli.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
-#include "rekisteri/users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* Unlock and require an admin account; key files may not manage keys. */
-static int unlock_admin(struct cli *c, struct rk_register **reg, struct rk_error *err)
+/* Open a session that may manage keys: an admin account, not a key file. */
+static int unlock_admin(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
-        int rc = cli_unlock(c, reg, err);
-        if (rc != RK_OK)
-                return rc;
-        const char *who = NULL;
-        if (rk_register_unlocked_by(*reg, &who) != RK_UNLOCK_USER ||
-            rk_users_has_role(rk_register_db(*reg), who, "admin") != 1) {
-                rk_register_close(*reg);
-                *reg = NULL;
-                return rk_error_set(err, RK_ERR_DENIED,
-                                    "managing keys needs an admin account");
+        int rc = cli_unlock(c, s, err);
+        if (rc == RK_OK)
+                rc = cli_require(*s, RK_ACTION_KEYS, err);
+        if (rc != RK_OK) {
+                rk_session_close(*s);
+                *s = NULL;
         }
-        return RK_OK;
+        return rc;
 }
 
 int cmd_key_rotate(struct cli *c)
 {
         struct rk_error err;
-        struct rk_register *reg = NULL;
+        struct rk_session *s = NULL;
         rk_error_clear(&err);
-        int rc = unlock_admin(c, &reg, &err);
+        int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_register_rotate_key(reg, &err);
-        rk_register_close(reg);
+                rc = rk_register_rotate_key(rk_session_register(s), &err);
+        rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(
@@ -50,15 +45,15 @@ int cmd_key_rotate(struct cli *c)
 int cmd_key_add_file(struct cli *c)
 {
         struct rk_error err;
-        struct rk_register *reg = NULL;
+        struct rk_session *s = NULL;
         rk_error_clear(&err);
         if (c->label == NULL || c->out == NULL)
                 return cli_usage_error("key add-file needs --label NAME and --out FILE");
-        int rc = unlock_admin(c, &reg, &err);
+        int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_add_keyfile(rk_register_vault(reg), c->label,
-                                          rk_register_master_key(reg), c->out, &err);
-        rk_register_close(reg);
+                rc = rk_vault_add_keyfile(rk_register_vault(rk_session_register(s)), c->label,
+                                          rk_register_master_key(rk_session_register(s)), c->out, &err);
+        rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr, "Wrote the key file %s (mode 0600) for \"%s\".\n", c->out,
@@ -69,14 +64,14 @@ int cmd_key_add_file(struct cli *c)
 int cmd_key_remove_file(struct cli *c)
 {
         struct rk_error err;
-        struct rk_register *reg = NULL;
+        struct rk_session *s = NULL;
         rk_error_clear(&err);
         if (c->label == NULL)
                 return cli_usage_error("key remove-file needs --label NAME");
-        int rc = unlock_admin(c, &reg, &err);
+        int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_remove_keyfile(rk_register_vault(reg), c->label, &err);
-        rk_register_close(reg);
+                rc = rk_vault_remove_keyfile(rk_register_vault(rk_session_register(s)), c->label, &err);
+        rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr,
@@ -96,13 +91,13 @@ static const char *kind_text(enum rk_slot_kind kind)
 int cmd_key_list(struct cli *c)
 {
         struct rk_error err;
-        struct rk_register *reg = NULL;
+        struct rk_session *s = NULL;
         struct rk_slot_info *slots = NULL;
         size_t n = 0;
         rk_error_clear(&err);
-        int rc = unlock_admin(c, &reg, &err);
+        int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_list(rk_register_vault(reg), &slots, &n, &err);
+                rc = rk_vault_list(rk_register_vault(rk_session_register(s)), &slots, &n, &err);
         if (rc == RK_OK) {
                 printf("%-9s %-20s %s\n", "KIND", "CREATED (UTC)", "LABEL");
                 for (size_t i = 0; i < n; i++) {
@@ -116,7 +111,7 @@ int cmd_key_list(struct cli *c)
                 }
         }
         free(slots);
-        rk_register_close(reg);
+        rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 

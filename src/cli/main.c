@@ -190,8 +190,9 @@ int main(int argc, char **argv)
                                        c.nwords ? c.words[0] : "");
         c.words += used;
         c.nwords -= used;
-        if (c.nwords > 0)
-                return cli_usage_error("unexpected argument '%s' for '%s'", c.words[0],
-                                       cmd->name);
+        if (c.nwords != cmd->nargs)
+                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s", cmd->name,
+                                       cmd->nargs, cmd->nargs == 1 ? "" : "s", cmd->name,
+                                       cmd->usage);
         return cmd->run(&c);
 }

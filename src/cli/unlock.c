@@ -1,30 +1,70 @@
 /*
- * unlock.c - opening the register for a subcommand, from the options:
+ * unlock.c - opening a session for a subcommand, from the options:
  * --keyfile FILE, or --user NAME with a password from stdin or the
- * terminal.
+ * terminal and --totp CODE.
  */
 #include "cli.h"
 #include "rekisteri/secret.h"
 
-int cli_unlock(struct cli *c, struct rk_register **reg, struct rk_error *err)
+#include <time.h>
+
+static int unlock_keyfile(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
-        if (c->keyfile != NULL && c->user != NULL)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "give either --keyfile or --user");
-        if (c->keyfile != NULL)
-                return rk_register_unlock_keyfile(&c->cfg, c->db_path, c->keyfile, reg,
-                                                  err);
-        if (c->user == NULL)
-                return rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "this command needs --user NAME (with --password-stdin) "
-                    "or --keyfile FILE");
+        struct rk_register *reg = NULL;
+        char source[RK_SOURCE_MAX];
+        rk_session_source(source, sizeof(source));
+        int rc = rk_register_unlock_keyfile(&c->cfg, c->db_path, c->keyfile, &reg, err);
+        if (rc == RK_OK)
+                rc = rk_session_from_register(reg, source, s, err);
+        if (rc != RK_OK)
+                rk_register_close(reg);
+        return rc;
+}
+
+static int unlock_user(struct cli *c, struct rk_session **s, struct rk_error *err)
+{
+        char source[RK_SOURCE_MAX];
         char *pw = NULL;
         size_t len = 0;
+        int steps = 0;
+        long long wait = 0;
+        rk_session_source(source, sizeof(source));
         int rc = cli_read_secret(c->password_stdin, "Password: ", &pw, &len, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_register_unlock_user(&c->cfg, c->db_path, c->user, pw, len, reg, err);
+        if (rc == RK_OK)
+                rc = rk_session_login(&c->cfg, c->db_path, c->user, pw, len,
+                                      c->totp ? c->totp : "", source, (int64_t)time(NULL), s,
+                                      &steps, &wait, err);
         rk_secret_free(pw);
+        if (rc == RK_OK && steps != RK_LOGIN_READY) {
+                rk_session_close(*s);
+                *s = NULL;
+                rc = rk_error_set(err, RK_ERR_DENIED,
+                                  "this account must first %s in the terminal program "
+                                  "(run rekisteri without a command)",
+                                  (steps & RK_LOGIN_ENROL) ? "enrol its second factor"
+                                                           : "change its password");
+        }
         return rc;
+}
+
+int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err)
+{
+        *s = NULL;
+        if (c->keyfile != NULL && c->user != NULL)
+                return rk_error_set(err, RK_ERR_INVALID, "give either --keyfile or --user");
+        if (c->keyfile != NULL)
+                return unlock_keyfile(c, s, err);
+        if (c->user == NULL)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "this command needs --user NAME (with --password-stdin "
+                                    "and --totp CODE) or --keyfile FILE");
+        return unlock_user(c, s, err);
+}
+
+int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err)
+{
+        if (rk_authorize_action(rk_session_grants(s), action))
+                return RK_OK;
+        return rk_error_set(err, RK_ERR_DENIED, "this needs a role with the \"%s\" permission",
+                            rk_policy_action_name(action));
 }

@@ -14,6 +14,9 @@
  * come from text.h, so every module agrees on what UTF-8 is.
  */
 #include "rekisteri/password.h"
+#include "rekisteri/config.h"
+
+#include <unistd.h>
 
 #include <errno.h>
 #include <locale.h>
@@ -356,4 +359,42 @@ int rk_password_check(const struct rk_password_policy *p, const char *pw, size_t
                 rc = check_folded(p, folded, flen, err);
         sodium_free(folded);
         return rc;
+}
+
+/* Split a comma-separated list in place into trimmed, non-empty words. */
+static size_t split_words(char *list, const char **words, size_t max)
+{
+        size_t n = 0;
+        for (char *w = strtok(list, ","); w != NULL && n < max; w = strtok(NULL, ",")) {
+                while (*w == ' ' || *w == '\t')
+                        w++;
+                char *end = w + strlen(w);
+                while (end > w && (end[-1] == ' ' || end[-1] == '\t'))
+                        *--end = '\0';
+                if (*w != '\0')
+                        words[n++] = w;
+        }
+        return n;
+}
+
+static const char *shipped_blocklist(char *buf, size_t size)
+{
+        snprintf(buf, size, "%s/password-blocklist.txt", RK_DATADIR);
+        if (access(buf, R_OK) == 0)
+                return buf;
+        snprintf(buf, size, "%s/password-blocklist.txt", RK_SOURCE_DATADIR);
+        return buf;
+}
+
+int rk_password_policy_for(const struct rk_config *cfg, struct rk_password_policy **out,
+                           struct rk_error *err)
+{
+        char path[PATH_MAX];
+        char list[RK_CONFIG_STR_MAX * 2 + 2];
+        const char *words[32];
+        snprintf(list, sizeof(list), "%s,%s", cfg->company_name, cfg->extra_words);
+        size_t n = split_words(list, words, 32);
+        const char *blocklist =
+                cfg->blocklist[0] ? cfg->blocklist : shipped_blocklist(path, sizeof(path));
+        return rk_password_policy_load(blocklist, words, n, out, err);
 }

@@ -4,6 +4,9 @@
 #include "rekisteri/users.h"
 #include "sql.h"
 
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,4 +99,200 @@ int rk_users_has_role(sqlite3 *db, const char *name, const char *role)
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
+}
+
+void rk_users_wipe(struct rk_user *u)
+{
+        sodium_memzero(u->totp_secret, sizeof(u->totp_secret));
+        sodium_memzero(u->totp_pending, sizeof(u->totp_pending));
+}
+
+static int load_roles(sqlite3 *db, struct rk_user *u, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT role FROM user_roles WHERE user_id=? ORDER BY role",
+                                &st, "reading roles", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, u->id);
+        u->nroles = 0;
+        while (sqlite3_step(st) == SQLITE_ROW && u->nroles < RK_ROLES_MAX)
+                snprintf(u->roles[u->nroles++], sizeof(u->roles[0]), "%s",
+                         sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return RK_OK;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+        const unsigned char *t = sqlite3_column_text(st, col);
+        snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+#define USER_COLUMNS                                                                         \
+        "id,username,disabled,must_change_password,totp_secret,totp_pending,"              \
+        "totp_last_step,created_at"
+
+static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
+{
+        memset(u, 0, sizeof(*u));
+        u->id = sqlite3_column_int64(st, 0);
+        copy_text(u->name, sizeof(u->name), st, 1);
+        u->disabled = sqlite3_column_int(st, 2);
+        u->must_change_password = sqlite3_column_int(st, 3);
+        if (with_secrets) {
+                copy_text(u->totp_secret, sizeof(u->totp_secret), st, 4);
+                copy_text(u->totp_pending, sizeof(u->totp_pending), st, 5);
+        }
+        u->totp_last_step = sqlite3_column_int64(st, 6);
+        u->created_at = sqlite3_column_int64(st, 7);
+}
+
+int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username=?", &st,
+                                "reading an account", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+                read_row(st, u, 1);
+        else if (src == SQLITE_DONE)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such account");
+        else
+                rc = rk_sql_fail(db, src, "reading an account", err);
+        sqlite3_finalize(st);
+        if (rc == RK_OK)
+                rc = load_roles(db, u, err);
+        return rc;
+}
+
+int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *out = NULL;
+        *n = 0;
+        int rc = rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY username", &st,
+                                "listing accounts", err);
+        if (rc != RK_OK)
+                return rc;
+        size_t cap = 0;
+        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
+                if (*n == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        struct rk_user *grown = realloc(*out, cap * sizeof(**out));
+                        if (grown == NULL) {
+                                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                                break;
+                        }
+                        *out = grown;
+                }
+                read_row(st, &(*out)[(*n)++], 0);
+        }
+        sqlite3_finalize(st);
+        for (size_t i = 0; rc == RK_OK && i < *n; i++)
+                rc = load_roles(db, &(*out)[i], err);
+        if (rc != RK_OK) {
+                free(*out);
+                *out = NULL;
+                *n = 0;
+        }
+        return rc;
+}
+
+/* Run one UPDATE on an account row with up to two bound values. */
+static int update_user(sqlite3 *db, const char *sql, int64_t id, const char *text,
+                       int64_t number, const char *what, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, what, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_bind_parameter_count(st) >= 2) {
+                if (text != NULL)
+                        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+                else
+                        sqlite3_bind_int64(st, 2, number);
+        }
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+                return rk_sql_fail(db, src, what, err);
+        return sqlite3_changes(db) == 1 ? RK_OK : RK_ERR_NOTFOUND;
+}
+
+int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32, struct rk_error *err)
+{
+        return update_user(db, "UPDATE users SET totp_pending=?2 WHERE id=?1", id, b32, 0,
+                           "starting enrolment", err);
+}
+
+int rk_users_confirm_totp(sqlite3 *db, int64_t id, int64_t step, struct rk_error *err)
+{
+        return update_user(db,
+                           "UPDATE users SET totp_secret=totp_pending, totp_pending=NULL,"
+                           " totp_last_step=?2 WHERE id=?1 AND totp_pending IS NOT NULL",
+                           id, NULL, step, "finishing enrolment", err);
+}
+
+int rk_users_use_totp_step(sqlite3 *db, int64_t id, int64_t step, struct rk_error *err)
+{
+        /* One statement: two sessions racing with the same code cannot both win. */
+        int rc = update_user(db,
+                             "UPDATE users SET totp_last_step=?2 WHERE id=?1 AND "
+                             "totp_last_step<?2",
+                             id, NULL, step, "recording the code", err);
+        if (rc == RK_ERR_NOTFOUND)
+                return rk_error_set(err, RK_ERR_AUTH, "the code is not valid");
+        return rc;
+}
+
+int rk_users_clear_totp(sqlite3 *db, int64_t id, struct rk_error *err)
+{
+        return update_user(db,
+                           "UPDATE users SET totp_secret=NULL, totp_pending=NULL,"
+                           " totp_last_step=0 WHERE id=?1",
+                           id, NULL, 0, "resetting the second factor", err);
+}
+
+int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
+                      struct rk_error *err)
+{
+        const char *sql = strcmp(flag, "disabled") == 0
+                                  ? "UPDATE users SET disabled=?2 WHERE id=?1"
+                                  : "UPDATE users SET must_change_password=?2,"
+                                    " password_changed_at=strftime('%s','now') WHERE id=?1";
+        return update_user(db, sql, id, NULL, value, "updating an account", err);
+}
+
+int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                       struct rk_error *err)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (rk_policy_find_role(roles[i]) == NULL)
+                        return rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
+                                            roles[i]);
+        }
+        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "changing roles", err);
+        sqlite3_stmt *st = NULL;
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, "DELETE FROM user_roles WHERE user_id=?", &st,
+                                    "changing roles", err);
+        if (rc == RK_OK) {
+                sqlite3_bind_int64(st, 1, id);
+                int src = sqlite3_step(st);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(db, src, "changing roles", err);
+                sqlite3_finalize(st);
+        }
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                rc = insert_role(db, id, roles[i], err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "COMMIT", "changing roles", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
 }

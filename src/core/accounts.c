@@ -1,0 +1,225 @@
+/*
+ * accounts.c - account administration (see accounts.h).
+ *
+ * An account lives in two files: its row in the encrypted database and its
+ * keyslot in the slot file. Changes touch the row first and the slot
+ * second, and undo the row when the slot cannot be written, so a failure
+ * never leaves an account that opens without its row or vice versa.
+ */
+#include "rekisteri/accounts.h"
+#include "rekisteri/policy.h"
+#include "rekisteri/throttle.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* 25 characters from an alphabet without look-alikes: about 120 bits. */
+static void make_onetime(char *out)
+{
+        static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+        size_t k = 0;
+        for (int g = 0; g < 5; g++) {
+                for (int i = 0; i < 5; i++)
+                        out[k++] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+                out[k++] = g < 4 ? '-' : '\0';
+        }
+}
+
+static int require_admin(struct rk_session *s, struct rk_error *err)
+{
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_ACCOUNTS))
+                return rk_error_set(err, RK_ERR_DENIED, "managing accounts needs the admin role");
+        return RK_OK;
+}
+
+/* Authorize, then load the named account into *u. */
+static int begin(struct rk_session *s, const char *name, struct rk_user *u, struct rk_error *err)
+{
+        memset(u, 0, sizeof(*u));
+        int rc = require_admin(s, err);
+        if (rc == RK_OK)
+                rc = rk_users_get(rk_register_db(rk_session_register(s)), name, u, err);
+        if (rc == RK_ERR_NOTFOUND)
+                rk_error_set(err, rc, "no account named \"%s\"", name);
+        return rc;
+}
+
+/* Write a keyslot for name under a fresh one-time password. */
+static int set_onetime(struct rk_session *s, const char *name, char *onetime,
+                       struct rk_error *err)
+{
+        struct rk_register *reg = rk_session_register(s);
+        const struct rk_config *cfg = rk_register_config(reg);
+        struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
+        make_onetime(onetime);
+        int rc = rk_vault_set_user(rk_register_vault(reg), name, onetime, strlen(onetime), &cost,
+                                   rk_register_master_key(reg), err);
+        if (rc != RK_OK)
+                sodium_memzero(onetime, RK_ONETIME_CHARS);
+        return rc;
+}
+
+static int check_roles(const char *const *roles, size_t n, struct rk_error *err)
+{
+        if (n == 0)
+                return rk_error_set(err, RK_ERR_INVALID, "an account needs at least one role");
+        for (size_t i = 0; i < n; i++) {
+                if (rk_policy_find_role(roles[i]) == NULL)
+                        return rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
+                                            roles[i]);
+        }
+        return RK_OK;
+}
+
+int rk_accounts_add(struct rk_session *s, const char *name, const char *const *roles,
+                    size_t nroles, char *onetime, struct rk_error *err)
+{
+        sqlite3 *db = rk_register_db(rk_session_register(s));
+        int64_t id = 0;
+        int rc = require_admin(s, err);
+        if (rc == RK_OK)
+                rc = check_roles(roles, nroles, err);
+        if (rc == RK_OK)
+                rc = rk_users_create(db, name, roles[0], 1, &id, err);
+        if (rc == RK_OK)
+                rc = rk_users_set_roles(db, id, roles, nroles, err);
+        if (rc == RK_OK)
+                rc = set_onetime(s, name, onetime, err);
+        if (rc != RK_OK && id != 0) {
+                sqlite3_stmt *st;
+                if (sqlite3_prepare_v2(db, "DELETE FROM users WHERE id=?", -1, &st, NULL) ==
+                    SQLITE_OK) {
+                        sqlite3_bind_int64(st, 1, id);
+                        sqlite3_step(st);
+                        sqlite3_finalize(st);
+                }
+        }
+        return rc;
+}
+
+int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
+                     struct rk_error *err)
+{
+        int rc = require_admin(s, err);
+        if (rc != RK_OK)
+                return rc;
+        return rk_users_list(rk_register_db(rk_session_register(s)), out, n, err);
+}
+
+/* Count the enabled admins other than name. */
+static int other_enabled_admins(sqlite3 *db, const char *name)
+{
+        sqlite3_stmt *st;
+        int n = 0;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id=u.id"
+                               " WHERE r.role='admin' AND u.disabled=0 AND u.username<>?",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+                n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        return n;
+}
+
+int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error *err)
+{
+        struct rk_user u;
+        struct rk_register *reg = rk_session_register(s);
+        int rc = begin(s, name, &u, err);
+        if (rc != RK_OK)
+                return rc;
+        if (strcmp(name, rk_session_username(s)) == 0)
+                return rk_error_set(err, RK_ERR_INVALID, "you cannot disable your own account");
+        if (other_enabled_admins(rk_register_db(reg), name) == 0)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "\"%s\" is the last enabled admin; add another first", name);
+        rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
+        if (rc == RK_OK) {
+                rc = rk_vault_remove_user(rk_register_vault(reg), name, err);
+                if (rc == RK_ERR_NOTFOUND)
+                        rc = RK_OK; /* no slot: already unable to log in */
+        }
+        return rc;
+}
+
+int rk_accounts_enable(struct rk_session *s, const char *name, char *onetime,
+                       struct rk_error *err)
+{
+        struct rk_user u;
+        sqlite3 *db = rk_register_db(rk_session_register(s));
+        int rc = begin(s, name, &u, err);
+        if (rc == RK_OK && !u.disabled)
+                rc = rk_error_set(err, RK_ERR_INVALID, "\"%s\" is not disabled", name);
+        if (rc == RK_OK)
+                rc = rk_users_set_flag(db, u.id, "must_change_password", 1, err);
+        if (rc == RK_OK)
+                rc = set_onetime(s, name, onetime, err);
+        if (rc == RK_OK)
+                rc = rk_users_set_flag(db, u.id, "disabled", 0, err);
+        rk_users_wipe(&u);
+        return rc;
+}
+
+int rk_accounts_unlock(struct rk_session *s, const char *name, struct rk_error *err)
+{
+        struct rk_user u;
+        int rc = begin(s, name, &u, err);
+        rk_users_wipe(&u);
+        if (rc == RK_OK)
+                rc = rk_throttle_unlock(rk_register_vault(rk_session_register(s)), name, err);
+        return rc;
+}
+
+int rk_accounts_is_locked(struct rk_session *s, const char *name)
+{
+        return rk_throttle_is_locked(rk_register_vault(rk_session_register(s)), name);
+}
+
+int rk_accounts_reset_password(struct rk_session *s, const char *name, char *onetime,
+                               struct rk_error *err)
+{
+        struct rk_user u;
+        int rc = begin(s, name, &u, err);
+        if (rc == RK_OK && u.disabled)
+                rc = rk_error_set(err, RK_ERR_INVALID, "\"%s\" is disabled; enable it instead",
+                                  name);
+        if (rc == RK_OK)
+                rc = rk_users_set_flag(rk_register_db(rk_session_register(s)), u.id,
+                                       "must_change_password", 1, err);
+        if (rc == RK_OK)
+                rc = set_onetime(s, name, onetime, err);
+        rk_users_wipe(&u);
+        return rc;
+}
+
+int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_error *err)
+{
+        struct rk_user u;
+        int rc = begin(s, name, &u, err);
+        if (rc == RK_OK)
+                rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id, err);
+        rk_users_wipe(&u);
+        return rc;
+}
+
+int rk_accounts_set_roles(struct rk_session *s, const char *name, const char *const *roles,
+                          size_t nroles, struct rk_error *err)
+{
+        struct rk_user u;
+        sqlite3 *db = rk_register_db(rk_session_register(s));
+        int rc = begin(s, name, &u, err);
+        rk_users_wipe(&u);
+        if (rc == RK_OK)
+                rc = check_roles(roles, nroles, err);
+        int keeps_admin = 0;
+        for (size_t i = 0; i < nroles; i++)
+                keeps_admin |= strcmp(roles[i], "admin") == 0;
+        if (rc == RK_OK && !keeps_admin && other_enabled_admins(db, name) == 0)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "\"%s\" is the last enabled admin; add another first", name);
+        if (rc == RK_OK)
+                rc = rk_users_set_roles(db, u.id, roles, nroles, err);
+        return rc;
+}

@@ -1,0 +1,376 @@
+/*
+ * session.c - login, enrolment, password changes and the session rules
+ * (see session.h).
+ */
+#include "rekisteri/session.h"
+#include "rekisteri/password.h"
+#include "rekisteri/secret.h"
+#include "rekisteri/text.h"
+#include "rekisteri/throttle.h"
+#include "rekisteri/totp.h"
+#include "rekisteri/users.h"
+#include "authlog.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ISSUER "rekisteri"
+
+struct rk_session {
+        struct rk_register *reg;
+        int64_t user_id; /* 0 for a key-file session */
+        char username[RK_USERNAME_MAX + 1];
+        char source[RK_SOURCE_MAX];
+        char roles_text[RK_ROLES_MAX * (RK_ROLE_NAME_MAX + 2)];
+        struct rk_grants grants;
+        int64_t started_at;
+        int steps;
+};
+
+static const char login_failed[] = "login failed: wrong username, password or code";
+
+/* ---- where from -------------------------------------------------------- */
+
+static int address_chars_only(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                      c == '.' || c == ':'))
+                        return 0;
+        }
+        return n > 0;
+}
+
+void rk_session_source(char *out, size_t size)
+{
+        const char *ssh = getenv("SSH_CONNECTION");
+        if (ssh != NULL) {
+                size_t n = strcspn(ssh, " ");
+                if (n < size && address_chars_only(ssh, n)) {
+                        snprintf(out, size, "%.*s", (int)n, ssh);
+                        return;
+                }
+        }
+        const char *tty = ttyname(STDIN_FILENO);
+        if (tty != NULL && rk_text_is_safe(tty) && strlen(tty) + 5 < size) {
+                snprintf(out, size, "tty:%s", tty);
+                return;
+        }
+        snprintf(out, size, "local");
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static void throttle_policy(const struct rk_config *cfg, struct rk_throttle_policy *p)
+{
+        p->after = cfg->throttle_after;
+        p->lock_after = cfg->lock_after;
+        p->max_delay = cfg->max_delay_seconds;
+}
+
+/* Fill the session's grants and role text from the account's roles. */
+static void set_grants(struct rk_session *s, const struct rk_user *u)
+{
+        const char *names[RK_ROLES_MAX];
+        size_t used = 0;
+        s->roles_text[0] = '\0';
+        for (size_t i = 0; i < u->nroles; i++) {
+                names[i] = u->roles[i];
+                int n = snprintf(s->roles_text + used, sizeof(s->roles_text) - used, "%s%s",
+                                 i ? ", " : "", u->roles[i]);
+                if (n > 0 && used + (size_t)n < sizeof(s->roles_text))
+                        used += (size_t)n;
+        }
+        rk_policy_grants(names, u->nroles, &s->grants);
+}
+
+/* Count a failure everywhere it must be counted and build the message. */
+static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
+                          const char *username, const char *source, const char *reason,
+                          int64_t now, long long *wait, struct rk_error *err)
+{
+        struct rk_throttle_policy p;
+        int locked = 0;
+        throttle_policy(cfg, &p);
+        rk_authlog_failure(username, source, reason);
+        int rc = rk_throttle_fail(v, username, now, source, reason, &p, wait, &locked, err);
+        if (rc != RK_OK)
+                return rc;
+        if (locked)
+                return rk_error_set(err, RK_ERR_LOCKED,
+                                    "%s; too many failures: the account is now locked, ask "
+                                    "an administrator to unlock it",
+                                    login_failed);
+        if (*wait > 0)
+                return rk_error_set(err, RK_ERR_AUTH, "%s; wait %lld s before the next try",
+                                    login_failed, *wait);
+        return rk_error_set(err, RK_ERR_AUTH, "%s", login_failed);
+}
+
+static struct rk_session *session_new(struct rk_register *reg, const char *source)
+{
+        struct rk_session *s = calloc(1, sizeof(*s));
+        if (s == NULL)
+                return NULL;
+        s->reg = reg;
+        snprintf(s->source, sizeof(s->source), "%s", source);
+        return s;
+}
+
+/* ---- login ------------------------------------------------------------- */
+
+/* The second factor: "" only for accounts that have not enrolled. */
+static int check_code(sqlite3 *db, struct rk_user *u, const char *code, int64_t now,
+                      int *steps, struct rk_error *err)
+{
+        if (u->totp_secret[0] == '\0') {
+                *steps |= RK_LOGIN_ENROL;
+                return RK_OK;
+        }
+        int64_t step = 0;
+        int rc = rk_totp_verify(u->totp_secret, code, now, u->totp_last_step, &step, err);
+        if (rc == RK_OK)
+                rc = rk_users_use_totp_step(db, u->id, step, err);
+        return rc == RK_OK ? RK_OK : RK_ERR_AUTH;
+}
+
+static int open_session(struct rk_register *reg, struct rk_user *u, const char *code,
+                        const char *source, int64_t now, struct rk_session **out,
+                        struct rk_error *err)
+{
+        int steps = 0;
+        if (u->disabled || u->nroles == 0)
+                return RK_ERR_AUTH;
+        int rc = check_code(rk_register_db(reg), u, code, now, &steps, err);
+        if (rc != RK_OK)
+                return rc;
+        if (u->must_change_password)
+                steps |= RK_LOGIN_CHANGE_PASSWORD;
+        struct rk_session *s = session_new(reg, source);
+        if (s == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        s->user_id = u->id;
+        snprintf(s->username, sizeof(s->username), "%s", u->name);
+        s->started_at = now;
+        s->steps = steps;
+        set_grants(s, u);
+        *out = s;
+        return RK_OK;
+}
+
+int rk_session_login(const struct rk_config *cfg, const char *db_path, const char *username,
+                     const char *password, size_t pwlen, const char *code,
+                     const char *source, int64_t now, struct rk_session **out, int *step,
+                     long long *wait, struct rk_error *err)
+{
+        char vault_path[PATH_MAX];
+        struct rk_vault *v = NULL;
+        struct rk_register *reg = NULL;
+        struct rk_throttle_policy p;
+        struct rk_user u;
+        memset(&u, 0, sizeof(u));
+        *out = NULL;
+        *wait = 0;
+        throttle_policy(cfg, &p);
+        int rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
+        if (rc == RK_OK)
+                rc = rk_vault_open(vault_path, &v, err);
+        if (rc == RK_OK)
+                rc = rk_throttle_check(v, username, now, &p, wait, err);
+        if (rc != RK_OK)
+                goto out;
+        rc = rk_register_unlock_user(cfg, db_path, username, password, pwlen, &reg, err);
+        if (rc == RK_ERR_AUTH) {
+                rc = record_failure(v, cfg, username, source, "password", now, wait, err);
+                goto out;
+        }
+        if (rc != RK_OK)
+                goto out;
+        rc = rk_users_get(rk_register_db(reg), username, &u, err);
+        if (rc == RK_OK)
+                rc = open_session(reg, &u, code, source, now, out, err);
+        if (rc == RK_ERR_AUTH || rc == RK_ERR_NOTFOUND || rc == RK_ERR_INVALID) {
+                rc = record_failure(v, cfg, username, source, "code", now, wait, err);
+                goto out;
+        }
+        if (rc == RK_OK) {
+                reg = NULL; /* the session owns it now */
+                *step = (*out)->steps;
+                rc = rk_throttle_reset(v, username, err);
+        }
+out:
+        rk_users_wipe(&u);
+        rk_register_close(reg);
+        rk_vault_close(v);
+        if (rc != RK_OK && *out != NULL) {
+                rk_session_close(*out);
+                *out = NULL;
+        }
+        return rc;
+}
+
+int rk_session_from_register(struct rk_register *reg, const char *source,
+                             struct rk_session **out, struct rk_error *err)
+{
+        struct rk_session *s = session_new(reg, source);
+        if (s == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        const char *who = NULL;
+        rk_register_unlocked_by(reg, &who);
+        snprintf(s->username, sizeof(s->username), "%s", who);
+        *out = s;
+        return RK_OK;
+}
+
+void rk_session_close(struct rk_session *s)
+{
+        if (s == NULL)
+                return;
+        rk_register_close(s->reg);
+        sodium_memzero(s, sizeof(*s));
+        free(s);
+}
+
+/* ---- during the session ------------------------------------------------ */
+
+int rk_session_check(struct rk_session *s, int64_t now, struct rk_error *err)
+{
+        const struct rk_config *cfg = rk_register_config(s->reg);
+        if (now - s->started_at > cfg->max_session_hours * 3600)
+                return rk_error_set(err, RK_ERR_LOCKED,
+                                    "the session has reached its %lld-hour limit; log in again",
+                                    cfg->max_session_hours);
+        if (s->user_id == 0)
+                return RK_OK;
+        struct rk_user u;
+        int rc = rk_users_get(rk_register_db(s->reg), s->username, &u, err);
+        rk_users_wipe(&u);
+        if (rc == RK_ERR_NOTFOUND || (rc == RK_OK && (u.disabled || u.nroles == 0)))
+                return rk_error_set(err, RK_ERR_LOCKED,
+                                    "this account has been disabled; the session ends");
+        if (rc == RK_OK)
+                set_grants(s, &u);
+        return rc;
+}
+
+int rk_session_verify_password(struct rk_session *s, const char *password, size_t pwlen,
+                               int64_t now, long long *wait, struct rk_error *err)
+{
+        const struct rk_config *cfg = rk_register_config(s->reg);
+        struct rk_vault *v = rk_register_vault(s->reg);
+        struct rk_throttle_policy p;
+        struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
+        *wait = 0;
+        throttle_policy(cfg, &p);
+        int rc = rk_throttle_check(v, s->username, now, &p, wait, err);
+        if (rc != RK_OK)
+                return rc;
+        unsigned char *mk = rk_secret_alloc(RK_KEY_BYTES);
+        if (mk == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        rc = rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err);
+        rk_secret_free(mk);
+        if (rc == RK_ERR_AUTH) {
+                rc = record_failure(v, cfg, s->username, s->source, "password", now, wait, err);
+                if (rc == RK_ERR_AUTH)
+                        rk_error_set(err, rc, "wrong password%s",
+                                     *wait ? "; wait before the next try" : "");
+                return rc;
+        }
+        if (rc == RK_OK)
+                rc = rk_throttle_reset(v, s->username, err);
+        return rc;
+}
+
+int rk_session_set_password(struct rk_session *s, const char *password, size_t pwlen,
+                            struct rk_error *err)
+{
+        const struct rk_config *cfg = rk_register_config(s->reg);
+        struct rk_password_policy *policy = NULL;
+        struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
+        if (s->user_id == 0)
+                return rk_error_set(err, RK_ERR_DENIED, "only staff accounts have passwords");
+        int rc = rk_password_policy_for(cfg, &policy, err);
+        if (rc == RK_OK)
+                rc = rk_password_check(policy, password, pwlen, err);
+        rk_password_policy_free(policy);
+        if (rc == RK_OK)
+                rc = rk_vault_set_user(rk_register_vault(s->reg), s->username, password, pwlen,
+                                       &cost, rk_register_master_key(s->reg), err);
+        if (rc == RK_OK)
+                rc = rk_users_set_flag(rk_register_db(s->reg), s->user_id,
+                                       "must_change_password", 0, err);
+        if (rc == RK_OK)
+                s->steps &= ~RK_LOGIN_CHANGE_PASSWORD;
+        return rc;
+}
+
+int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri, size_t urisz,
+                           struct rk_error *err)
+{
+        if (s->user_id == 0)
+                return rk_error_set(err, RK_ERR_DENIED, "only staff accounts enrol");
+        const struct rk_config *cfg = rk_register_config(s->reg);
+        const char *issuer = cfg->company_name[0] ? cfg->company_name : ISSUER;
+        int rc = rk_totp_secret_new(secret_b32, RK_TOTP_SECRET_B32_SIZE, err);
+        if (rc == RK_OK)
+                rc = rk_totp_uri(issuer, s->username, secret_b32, uri, urisz, err);
+        if (rc == RK_OK)
+                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id, secret_b32,
+                                               err);
+        return rc;
+}
+
+int rk_session_enrol_finish(struct rk_session *s, const char *code, int64_t now,
+                            struct rk_error *err)
+{
+        struct rk_user u;
+        int64_t step = 0;
+        int rc = rk_users_get(rk_register_db(s->reg), s->username, &u, err);
+        if (rc == RK_OK && u.totp_pending[0] == '\0')
+                rc = rk_error_set(err, RK_ERR_INVALID, "no enrolment is in progress");
+        if (rc == RK_OK)
+                rc = rk_totp_verify(u.totp_pending, code, now, -1, &step, err);
+        if (rc == RK_OK)
+                rc = rk_users_confirm_totp(rk_register_db(s->reg), s->user_id, step, err);
+        rk_users_wipe(&u);
+        if (rc == RK_OK)
+                s->steps &= ~RK_LOGIN_ENROL;
+        return rc;
+}
+
+/* ---- accessors --------------------------------------------------------- */
+
+struct rk_register *rk_session_register(struct rk_session *s)
+{
+        return s->reg;
+}
+
+const char *rk_session_username(const struct rk_session *s)
+{
+        return s->username;
+}
+
+const char *rk_session_source_text(const struct rk_session *s)
+{
+        return s->source;
+}
+
+const struct rk_grants *rk_session_grants(const struct rk_session *s)
+{
+        return &s->grants;
+}
+
+int rk_session_pending_steps(const struct rk_session *s)
+{
+        return s->steps;
+}
+
+const char *rk_session_roles_text(const struct rk_session *s)
+{
+        return s->roles_text;
+}
