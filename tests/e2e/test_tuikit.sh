@@ -149,6 +149,20 @@ wait_for 'The field is full' && ok "input beyond the limit is refused with a mes
         || bad "limit message"
 check "the field kept exactly its 20-character limit" \
         'screen | grep -qE "Username: abcdefghijklmnopqrst *$"'
+T send-keys Tab Tab
+T send-keys -l "$(printf 'x%.0s' $(seq 35))END"
+wait_for 'xEND' || bad "typing into the notes field"
+check "a long value scrolls: the field shows its end" \
+        'screen | grep -qE "Notes: x{26}END *$"'
+T send-keys Home
+wait_for "Notes: $(printf 'x%.0s' $(seq 30))" && ok "Home scrolls back to the start" \
+        || bad "Home scrolls back to the start"
+check "after Home the end is out of view" '! screen | grep -qF "END"'
+T send-keys C-u
+T send-keys -l "$(printf '山%.0s' $(seq 20))"
+wait_for "Notes: $(printf '山%.0s' $(seq 14))" || true
+check "double-width text scrolls by display columns (14 of 20 in 29 columns)" \
+        'screen | grep -qE "Notes: (山){14} *$"'
 T send-keys Escape
 wait_for 'Enter Open' || bad "Esc back to list"
 

@@ -4,7 +4,8 @@
  * A small program that uses every part of src/tui so that
  * tests/e2e/test_tuikit.sh can drive it in tmux: a 200-row customer list
  * holding Finnish/Swedish/CJK names and hostile strings (an OSC title
- * escape and U+202E), a sign-in form with a masked password field,
+ * escape and U+202E), a sign-in form with a masked password field and a
+ * long field that scrolls horizontally,
  * confirm and info dialogs, the generated help screen, and with
  * --idle-lock N an on_tick hook that replaces the whole stack with a lock
  * screen after N idle seconds. --no-color selects the monochrome theme.
@@ -120,8 +121,9 @@ static const struct rk_tui_screen_ops customers_ops = {
 struct signin {
         char user[81];
         char pass[64]; /* the product passes sodium_malloc'd memory */
-        struct rk_tui_field f_user, f_pass;
-        struct rk_tui_form_item items[2];
+        char notes[401];
+        struct rk_tui_field f_user, f_pass, f_notes;
+        struct rk_tui_form_item items[3];
         struct rk_tui_form form;
 };
 
@@ -139,9 +141,11 @@ static int signin_init(struct rk_tui_app *app, void *state)
         struct signin *s = state;
         rk_tui_field_init(&s->f_user, s->user, sizeof(s->user), 20, false);
         rk_tui_field_init(&s->f_pass, s->pass, sizeof(s->pass), 32, true);
+        rk_tui_field_init(&s->f_notes, s->notes, sizeof(s->notes), 100, false);
         s->items[0] = (struct rk_tui_form_item){"Username", &s->f_user};
         s->items[1] = (struct rk_tui_form_item){"Password", &s->f_pass};
-        rk_tui_form_init(&s->form, s->items, 2, signin_submit, s);
+        s->items[2] = (struct rk_tui_form_item){"Notes", &s->f_notes};
+        rk_tui_form_init(&s->form, s->items, 3, signin_submit, s);
         return RK_OK;
 }
 
