@@ -1,0 +1,428 @@
+/*
+ * app.c - the single event loop and the screen stack.
+ *
+ * How it works: rk_tui_run() sets up curses and signal flags, pushes the
+ * first screen and loops: draw when something changed, wait for one key
+ * with a timeout (config.tick_ms), hand the key to the top screen's
+ * binding table, then its key(), then the global table, run on_tick, and
+ * apply the returned reaction flags. Stack changes requested by handlers
+ * wait in app->pending until the handler has returned, so a handler never
+ * sees its own screen freed under it. Drawing is in one place (draw_all),
+ * which erases stdscr and calls doupdate() once per frame. See app.h for
+ * the contract, the layout of the screen and the signal rules.
+ */
+#include "app.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "draw.h"
+#include "theme.h"
+
+#define STACK_MAX 16
+
+struct frame {
+        const struct rk_tui_screen_ops *ops;
+        void *state;
+};
+
+enum pending_kind { PENDING_NONE, PENDING_PUSH, PENDING_RESET };
+
+struct rk_tui_app {
+        struct rk_tui_config cfg;
+        struct frame stack[STACK_MAX];
+        size_t depth;
+        struct frame pending;
+        enum pending_kind pending_kind;
+        char msg[256];
+        enum rk_tui_level msg_level;
+        uint64_t last_input;
+        WINDOW *body;
+        bool too_small;
+        bool running;
+        bool cursor_on;
+        int cursor_y, cursor_x;
+};
+
+static volatile sig_atomic_t got_signal;
+static int last_signal;
+static SCREEN *screen;
+static bool curses_on;
+static const int caught[] = {SIGHUP, SIGTERM, SIGINT};
+static struct sigaction saved[3];
+
+static void on_signal(int signo)
+{
+        got_signal = signo;
+}
+
+/* Installed before newterm(), so ncurses keeps our handlers (it only
+ * takes over signals that are still SIG_DFL). No SA_RESTART: a signal
+ * interrupts the wait for a key. */
+static void signals_install(void)
+{
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < 3; i++)
+                sigaction(caught[i], &sa, &saved[i]);
+}
+
+static void signals_restore(void)
+{
+        for (size_t i = 0; i < 3; i++)
+                sigaction(caught[i], &saved[i], NULL);
+}
+
+/* atexit() handler: also covers exit() on error paths inside screens. */
+static void terminal_restore(void)
+{
+        if (!curses_on)
+                return;
+        curses_on = false;
+        endwin();
+}
+
+static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
+{
+        static bool registered;
+        screen = newterm(NULL, stdout, stdin);
+        if (screen == NULL)
+                return rk_error_set(err, RK_ERR_IO, "cannot set up the terminal (TERM?)");
+        curses_on = true;
+        if (!registered && atexit(terminal_restore) == 0)
+                registered = true;
+        cbreak();
+        noecho();
+        nonl();
+        intrflush(stdscr, FALSE);
+        keypad(stdscr, TRUE);
+        set_escdelay(25);
+        wtimeout(stdscr, cfg->tick_ms);
+        curs_set(0);
+        rk_tui_theme_init(cfg->no_color);
+        return RK_OK;
+}
+
+static void curses_stop(struct rk_tui_app *app)
+{
+        if (app->body != NULL)
+                delwin(app->body);
+        app->body = NULL;
+        terminal_restore();
+        if (screen != NULL)
+                delscreen(screen);
+        screen = NULL;
+}
+
+uint64_t rk_tui_now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int rk_tui_message(struct rk_tui_app *app, enum rk_tui_level level, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
+        va_end(ap);
+        app->msg_level = level;
+        return RK_TUI_REDRAW;
+}
+
+static void frame_fini(struct rk_tui_app *app, struct frame f)
+{
+        if (f.ops != NULL && f.ops->fini != NULL)
+                f.ops->fini(app, f.state);
+}
+
+static int request(struct rk_tui_app *app, enum pending_kind kind,
+                   const struct rk_tui_screen_ops *ops, void *state)
+{
+        if (app->pending_kind != PENDING_NONE)
+                frame_fini(app, app->pending);
+        app->pending = (struct frame){ops, state};
+        app->pending_kind = kind;
+        return kind == PENDING_PUSH ? RK_TUI_PUSH : RK_TUI_RESET;
+}
+
+int rk_tui_push(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, void *state)
+{
+        if (app->pending_kind != PENDING_NONE) {
+                frame_fini(app, (struct frame){ops, state});
+                rk_tui_message(app, RK_TUI_ERROR,
+                               "Internal error: two screen changes at once");
+                return RK_TUI_NONE;
+        }
+        return request(app, PENDING_PUSH, ops, state);
+}
+
+int rk_tui_reset(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, void *state)
+{
+        return request(app, PENDING_RESET, ops, state);
+}
+
+void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x)
+{
+        app->cursor_on = true;
+        app->cursor_y = getbegy(win) + y;
+        app->cursor_x = getbegx(win) + x;
+}
+
+void *rk_tui_ctx(const struct rk_tui_app *app)
+{
+        return app->cfg.ctx;
+}
+
+uint64_t rk_tui_last_input_ms(const struct rk_tui_app *app)
+{
+        return app->last_input;
+}
+
+const struct rk_tui_screen_ops *rk_tui_top(const struct rk_tui_app *app)
+{
+        return app->depth > 0 ? app->stack[app->depth - 1].ops : NULL;
+}
+
+const struct rk_tui_binding *rk_tui_global_keys(const struct rk_tui_app *app, size_t *n)
+{
+        *n = app->cfg.n_keys;
+        return app->cfg.keys;
+}
+
+int rk_tui_last_signal(void)
+{
+        return last_signal;
+}
+
+static void layout_frame(struct rk_tui_app *app, struct frame f)
+{
+        if (!app->too_small && f.ops->layout != NULL)
+                f.ops->layout(app, f.state, getmaxy(app->body), getmaxx(app->body));
+}
+
+/* Recreate the screen window for the current size and lay out every
+ * screen on the stack; below the minimum there is no screen window. */
+static void relayout(struct rk_tui_app *app)
+{
+        if (app->body != NULL)
+                delwin(app->body);
+        app->body = NULL;
+        app->too_small = LINES < RK_TUI_MIN_ROWS || COLS < RK_TUI_MIN_COLS;
+        if (!app->too_small)
+                app->body = derwin(stdscr, LINES - 3, COLS, 1, 0);
+        if (app->body == NULL)
+                app->too_small = true;
+        for (size_t i = 0; i < app->depth; i++)
+                layout_frame(app, app->stack[i]);
+}
+
+/* Push f now; returns the init result (the frame is finished on error). */
+static int push_frame(struct rk_tui_app *app, struct frame f)
+{
+        int rc = RK_ERR_INTERNAL;
+        if (app->depth == STACK_MAX)
+                goto out;
+        rc = f.ops->init != NULL ? f.ops->init(app, f.state) : RK_OK;
+        if (rc != RK_OK)
+                goto out;
+        app->stack[app->depth++] = f;
+        layout_frame(app, f);
+        return RK_OK;
+out:
+        frame_fini(app, f);
+        rk_tui_message(app, RK_TUI_ERROR, "Cannot open the screen: %s", rk_rc_name(rc));
+        return rc;
+}
+
+static void pop_frame(struct rk_tui_app *app)
+{
+        if (app->depth > 0)
+                frame_fini(app, app->stack[--app->depth]);
+}
+
+/* Act on reaction flags; returns true when the screen must be drawn. */
+static bool apply(struct rk_tui_app *app, int flags)
+{
+        enum pending_kind kind = app->pending_kind;
+        app->pending_kind = PENDING_NONE;
+        if (kind == PENDING_RESET) {
+                app->msg[0] = '\0'; /* nothing of the old stack stays in view */
+                while (app->depth > 0)
+                        pop_frame(app);
+                push_frame(app, app->pending);
+        } else {
+                if (flags & RK_TUI_POP)
+                        pop_frame(app);
+                if (kind == PENDING_PUSH)
+                        push_frame(app, app->pending);
+        }
+        if (flags & RK_TUI_RELAYOUT)
+                relayout(app);
+        if ((flags & RK_TUI_QUIT) || app->depth == 0)
+                app->running = false;
+        return (flags & ~RK_TUI_UNHANDLED) != 0 || kind != PENDING_NONE;
+}
+
+static void draw_too_small(void)
+{
+        char note[96];
+        snprintf(note, sizeof(note), "Terminal too small: %dx%d, need %dx%d", COLS, LINES,
+                 RK_TUI_MIN_COLS, RK_TUI_MIN_ROWS);
+        rk_tui_print_cell(stdscr, LINES / 2, 0, COLS, RK_ROLE_WARNING, RK_TUI_CENTRE,
+                          note);
+}
+
+static void draw_chrome(struct rk_tui_app *app, const struct rk_tui_screen_ops *top)
+{
+        static const enum rk_tui_role level_role[] = {RK_ROLE_NORMAL, RK_ROLE_WARNING,
+                                                      RK_ROLE_ERROR};
+        char title[160];
+        snprintf(title, sizeof(title), " %s: %s", app->cfg.title, top->name);
+        rk_tui_print_cell(stdscr, 0, 0, COLS, RK_ROLE_TITLE, RK_TUI_LEFT, title);
+        rk_tui_print(stdscr, LINES - 2, 0, COLS, level_role[app->msg_level], app->msg);
+        rk_tui_bar_draw(stdscr, LINES - 1, COLS, top, app->cfg.keys, app->cfg.n_keys);
+}
+
+/* Overlays (dialogs) are drawn over the screens they cover. */
+static void draw_screens(struct rk_tui_app *app)
+{
+        size_t base = app->depth - 1;
+        while (base > 0 && (app->stack[base].ops->flags & RK_TUI_SCREEN_OVERLAY))
+                base--;
+        for (size_t i = base; i < app->depth; i++)
+                app->stack[i].ops->draw(app, app->stack[i].state, app->body);
+}
+
+static void draw_all(struct rk_tui_app *app)
+{
+        werase(stdscr);
+        app->cursor_on = false;
+        if (app->too_small) {
+                draw_too_small();
+        } else if (app->depth > 0) {
+                draw_screens(app);
+                draw_chrome(app, app->stack[app->depth - 1].ops);
+        }
+        if (app->cursor_on)
+                wmove(stdscr, app->cursor_y, app->cursor_x);
+        curs_set(app->cursor_on ? 1 : 0);
+        wnoutrefresh(stdscr);
+        doupdate();
+}
+
+static int dispatch(struct rk_tui_app *app, int key)
+{
+        struct frame top = app->stack[app->depth - 1];
+        const struct rk_tui_binding *b =
+            rk_tui_keymap_find(top.ops->keys, top.ops->n_keys, key);
+        if (b != NULL)
+                return b->action(app, top.state);
+        if (top.ops->key != NULL) {
+                int r = top.ops->key(app, top.state, key);
+                if (!(r & RK_TUI_UNHANDLED))
+                        return r;
+        }
+        b = rk_tui_keymap_find(app->cfg.keys, app->cfg.n_keys, key);
+        if (b != NULL && rk_tui_keymap_global_live(top.ops, b))
+                return b->action(app, app->cfg.ctx);
+        return RK_TUI_NONE;
+}
+
+/* One key as in keymap.h: Enter is '\n' whatever the terminal sends,
+ * and DEL and ^H are KEY_BACKSPACE. Returns false on timeout. */
+static bool read_key(int *key)
+{
+        wint_t wc;
+        int rc = wget_wch(stdscr, &wc);
+        if (rc == ERR)
+                return false;
+        *key = rc == KEY_CODE_YES ? RK_TUI_FKEY((int)wc) : (int)wc;
+        if (*key == '\r' || *key == RK_TUI_FKEY(KEY_ENTER))
+                *key = RK_TUI_KEY_ENTER;
+        else if (*key == 0x7f || *key == '\b')
+                *key = RK_TUI_FKEY(KEY_BACKSPACE);
+        return true;
+}
+
+static int handle_key(struct rk_tui_app *app, int key)
+{
+        if (key == RK_TUI_FKEY(KEY_RESIZE))
+                return RK_TUI_RELAYOUT;
+        if (app->too_small)
+                return RK_TUI_NONE;
+        app->last_input = rk_tui_now_ms();
+        app->msg[0] = '\0';
+        return dispatch(app, key) | RK_TUI_REDRAW;
+}
+
+static void loop(struct rk_tui_app *app)
+{
+        bool redraw = true;
+        while (app->running && got_signal == 0) {
+                if (redraw)
+                        draw_all(app);
+                int key, flags = RK_TUI_NONE;
+                if (read_key(&key))
+                        flags = handle_key(app, key);
+                if (got_signal != 0)
+                        break;
+                if (app->cfg.on_tick != NULL)
+                        flags |= app->cfg.on_tick(app, app->cfg.ctx);
+                redraw = apply(app, flags);
+        }
+}
+
+static void config_defaults(struct rk_tui_config *c)
+{
+        if (c->title == NULL)
+                c->title = "rekisteri";
+        if (c->keys == NULL) {
+                c->keys = rk_tui_default_keys;
+                c->n_keys = rk_tui_default_keys_n;
+        }
+        if (c->tick_ms <= 0)
+                c->tick_ms = 1000;
+}
+
+int rk_tui_run(const struct rk_tui_config *cfg, const struct rk_tui_screen_ops *first,
+               void *state, struct rk_error *err)
+{
+        struct rk_tui_app app;
+        memset(&app, 0, sizeof(app));
+        app.cfg = *cfg;
+        config_defaults(&app.cfg);
+        got_signal = 0;
+        last_signal = 0;
+        signals_install();
+        int rc = curses_start(&app.cfg, err);
+        if (rc != RK_OK) {
+                frame_fini(&app, (struct frame){first, state});
+                goto out;
+        }
+        app.last_input = rk_tui_now_ms();
+        relayout(&app);
+        rc = push_frame(&app, (struct frame){first, state});
+        if (rc != RK_OK) {
+                rk_error_set(err, rc, "%s", app.msg);
+                goto out;
+        }
+        app.running = true;
+        loop(&app);
+        while (app.depth > 0)
+                pop_frame(&app);
+        if (app.pending_kind != PENDING_NONE)
+                frame_fini(&app, app.pending);
+out:
+        curses_stop(&app);
+        signals_restore();
+        last_signal = got_signal;
+        return rc;
+}
