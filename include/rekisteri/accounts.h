@@ -49,8 +49,8 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
 int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_error *err);
 
 /* rk_accounts_set_roles - replace name's roles (at least one). */
-int rk_accounts_set_roles(struct rk_session *s, const char *name, const char *const *roles,
-                          size_t nroles, struct rk_error *err);
+int rk_accounts_set_roles(struct rk_session *s, const char *name,
+                          const char *const *roles, size_t nroles, struct rk_error *err);
 
 /* rk_accounts_is_locked - 1 when name is locked out, 0 not, <0 error. */
 int rk_accounts_is_locked(struct rk_session *s, const char *name);

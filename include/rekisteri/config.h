@@ -45,7 +45,7 @@ struct rk_config {
         long long max_session_hours;
 
         /* [password] */
-        char blocklist[PATH_MAX]; /* "" = the shipped list */
+        char blocklist[PATH_MAX];            /* "" = the shipped list */
         char extra_words[RK_CONFIG_STR_MAX]; /* comma-separated */
 };
 

@@ -30,12 +30,12 @@ enum rk_group {
 
 /* Named actions that are not reads or writes of a field group. */
 enum rk_action {
-        RK_ACTION_ACCOUNTS,  /* manage staff accounts and roles */
-        RK_ACTION_KEYS,      /* keyslots and key rotation */
-        RK_ACTION_AUDIT,     /* read and verify the audit trail */
-        RK_ACTION_REQUESTS,  /* handle data-subject requests */
-        RK_ACTION_RETENTION, /* plan and run retention */
-        RK_ACTION_EXPORT,    /* export customer data */
+        RK_ACTION_ACCOUNTS,         /* manage staff accounts and roles */
+        RK_ACTION_KEYS,             /* keyslots and key rotation */
+        RK_ACTION_AUDIT,            /* read and verify the audit trail */
+        RK_ACTION_REQUESTS,         /* handle data-subject requests */
+        RK_ACTION_RETENTION,        /* plan and run retention */
+        RK_ACTION_EXPORT,           /* export customer data */
         RK_ACTION_CUSTOMERS_CREATE, /* create and delete customers */
         RK_ACTION_COUNT
 };
@@ -44,7 +44,7 @@ typedef uint32_t rk_groupset;  /* bit (1u << enum rk_group) */
 typedef uint32_t rk_actionset; /* bit (1u << enum rk_action) */
 
 #define RK_ROLE_NAME_MAX 32
-#define RK_ROLES_MAX 16
+#define RK_ROLES_MAX     16
 
 struct rk_role {
         char name[RK_ROLE_NAME_MAX + 1];

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#define RK_SOURCE_MAX 64
+#define RK_SOURCE_MAX   64
 #define RK_TOTP_URI_MAX 512
 
 struct rk_session;
@@ -43,14 +43,16 @@ void rk_session_source(char *out, size_t size);
  * Errors: RK_ERR_AUTH (one message for user, password and code; *wait gets
  * the delay now in force), RK_ERR_BUSY (must wait *wait s), RK_ERR_LOCKED.
  */
-int rk_session_login(const struct rk_config *cfg, const char *db_path, const char *username,
-                     const char *password, size_t pwlen, const char *code,
-                     const char *source, int64_t now, struct rk_session **out, int *step,
-                     long long *wait, struct rk_error *err);
+int rk_session_login(const struct rk_config *cfg, const char *db_path,
+                     const char *username, const char *password, size_t pwlen,
+                     const char *code, const char *source, int64_t now,
+                     struct rk_session **out, int *step, long long *wait,
+                     struct rk_error *err);
 
-/* rk_session_open_unlocked - a session for a register already unlocked by
- * a key file (unattended jobs); grants come from no role (deny all) unless
- * the caller is a user. Takes ownership of reg. */
+/* rk_session_from_register - a session for a register unlocked by a key
+ * file (unattended jobs) or the recovery key. A key file gets the roles it
+ * was made with (keyfiles.h); anything else gets none. Takes ownership of
+ * reg on success. */
 int rk_session_from_register(struct rk_register *reg, const char *source,
                              struct rk_session **out, struct rk_error *err);
 
@@ -79,8 +81,8 @@ int rk_session_set_password(struct rk_session *s, const char *password, size_t p
 
 /* rk_session_enrol_begin - draw a new TOTP secret (kept pending until
  * confirmed); writes its base32 text (33 bytes) and otpauth URI. */
-int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri, size_t urisz,
-                           struct rk_error *err);
+int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri,
+                           size_t urisz, struct rk_error *err);
 
 /* rk_session_enrol_finish - confirm the pending secret with one valid code;
  * only then does it replace the old one. RK_ERR_AUTH for a wrong code. */

@@ -68,8 +68,8 @@ struct rk_auth_failure {
  * *n gets the count. rk_throttle_dequeue removes those up to and including
  * id once they are safely in the audit trail.
  */
-int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t max, size_t *n,
-                       struct rk_error *err);
+int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t max,
+                       size_t *n, struct rk_error *err);
 int rk_throttle_dequeue(struct rk_vault *v, int64_t up_to_id, struct rk_error *err);
 
 #endif

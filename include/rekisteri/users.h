@@ -42,7 +42,8 @@ int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_err
 int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error *err);
 
 /* rk_users_set_pending_totp - store a secret awaiting its first code. */
-int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32, struct rk_error *err);
+int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32,
+                              struct rk_error *err);
 
 /* rk_users_confirm_totp - the pending secret becomes the secret, with the
  * step of the code that confirmed it as the last one used. */

@@ -65,6 +65,14 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_unlock_first_login - like cli_unlock, but lets an account that has
+ * not enrolled its second factor in (password only), for `mfa enrol`. */
+int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_split_roles - split --roles "a,b" into words inside buf; returns the
+ * count (at most RK_ROLES_MAX). text may be NULL. */
+size_t cli_split_roles(const char *text, char *buf, size_t size, const char **roles);
+
 /* cli_require - RK_OK when the session may do action, else RK_ERR_DENIED
  * with a message naming what is needed. */
 int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err);
@@ -76,6 +84,8 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_mfa_enrol(struct cli *c);
+int cmd_mfa_confirm(struct cli *c);
 int cmd_user_add(struct cli *c);
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -5,6 +5,7 @@
  * the recovery key (the model is cryptsetup luksDump --dump-volume-key).
  */
 #include "cli.h"
+#include "rekisteri/keyfiles.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 
@@ -42,6 +43,14 @@ int cmd_key_rotate(struct cli *c)
         return EXIT_OK;
 }
 
+static int add_keyfile(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        char buf[512];
+        const char *roles[RK_ROLES_MAX];
+        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
+        return rk_keyfiles_add(s, c->label, roles, n, c->out, err);
+}
+
 int cmd_key_add_file(struct cli *c)
 {
         struct rk_error err;
@@ -51,8 +60,7 @@ int cmd_key_add_file(struct cli *c)
                 return cli_usage_error("key add-file needs --label NAME and --out FILE");
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_add_keyfile(rk_register_vault(rk_session_register(s)), c->label,
-                                          rk_register_master_key(rk_session_register(s)), c->out, &err);
+                rc = add_keyfile(c, s, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -70,7 +78,7 @@ int cmd_key_remove_file(struct cli *c)
                 return cli_usage_error("key remove-file needs --label NAME");
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_remove_keyfile(rk_register_vault(rk_session_register(s)), c->label, &err);
+                rc = rk_keyfiles_remove(s, c->label, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -97,7 +105,8 @@ int cmd_key_list(struct cli *c)
         rk_error_clear(&err);
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_vault_list(rk_register_vault(rk_session_register(s)), &slots, &n, &err);
+                rc = rk_vault_list(rk_register_vault(rk_session_register(s)), &slots, &n,
+                                   &err);
         if (rc == RK_OK) {
                 printf("%-9s %-20s %s\n", "KIND", "CREATED (UTC)", "LABEL");
                 for (size_t i = 0; i < n; i++) {

@@ -10,21 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Split --roles "a,b" into words inside buf. */
-static size_t parse_roles(const char *text, char *buf, size_t size, const char **roles)
-{
-        size_t n = 0;
-        snprintf(buf, size, "%s", text ? text : "");
-        for (char *r = strtok(buf, ", "); r != NULL && n < RK_ROLES_MAX; r = strtok(NULL, ", "))
-                roles[n++] = r;
-        return n;
-}
-
 static void show_onetime(const char *name, const char *onetime)
 {
-        printf("One-time password for %s (shown once; the user must change it at the next "
-               "login):\n    %s\n",
-               name, onetime);
+        printf(
+            "One-time password for %s (shown once; the user must change it at the next "
+            "login):\n    %s\n",
+            name, onetime);
 }
 
 /* The shape every account command shares: unlock, act, report. */
@@ -51,11 +42,12 @@ static int run_account_op(struct cli *c, account_op op, const char *done)
         return EXIT_OK;
 }
 
-static int op_add(struct cli *c, struct rk_session *s, char *onetime, struct rk_error *err)
+static int op_add(struct cli *c, struct rk_session *s, char *onetime,
+                  struct rk_error *err)
 {
         char buf[512];
         const char *roles[RK_ROLES_MAX];
-        size_t n = parse_roles(c->roles, buf, sizeof(buf), roles);
+        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
         return rk_accounts_add(s, c->words[0], roles, n, onetime, err);
 }
 
@@ -64,21 +56,24 @@ static int op_set_roles(struct cli *c, struct rk_session *s, char *onetime,
 {
         char buf[512];
         const char *roles[RK_ROLES_MAX];
-        size_t n = parse_roles(c->roles, buf, sizeof(buf), roles);
+        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
         return rk_accounts_set_roles(s, c->words[0], roles, n, err);
 }
 
-static int op_disable(struct cli *c, struct rk_session *s, char *onetime, struct rk_error *err)
+static int op_disable(struct cli *c, struct rk_session *s, char *onetime,
+                      struct rk_error *err)
 {
         return rk_accounts_disable(s, c->words[0], err);
 }
 
-static int op_enable(struct cli *c, struct rk_session *s, char *onetime, struct rk_error *err)
+static int op_enable(struct cli *c, struct rk_session *s, char *onetime,
+                     struct rk_error *err)
 {
         return rk_accounts_enable(s, c->words[0], onetime, err);
 }
 
-static int op_unlock(struct cli *c, struct rk_session *s, char *onetime, struct rk_error *err)
+static int op_unlock(struct cli *c, struct rk_session *s, char *onetime,
+                     struct rk_error *err)
 {
         return rk_accounts_unlock(s, c->words[0], err);
 }
@@ -151,7 +146,8 @@ int cmd_user_list(struct cli *c)
                 for (size_t i = 0; i < n; i++) {
                         char roles[256] = "";
                         for (size_t r = 0; r < users[i].nroles; r++) {
-                                strncat(roles, r ? "," : "", sizeof(roles) - strlen(roles) - 1);
+                                strncat(roles, r ? "," : "",
+                                        sizeof(roles) - strlen(roles) - 1);
                                 strncat(roles, users[i].roles[r],
                                         sizeof(roles) - strlen(roles) - 1);
                         }
@@ -159,10 +155,11 @@ int cmd_user_list(struct cli *c)
                         printf("%-20s %-28s %s%s%s%s\n", users[i].name, roles,
                                users[i].disabled ? "disabled" : "enabled",
                                locked ? ", locked" : "",
-                               users[i].must_change_password ? ", must change password" : "",
+                               users[i].must_change_password ? ", must change password"
+                                                             : "",
                                users[i].totp_last_step == 0 && !users[i].disabled
-                                       ? ", not enrolled"
-                                       : "");
+                                   ? ", not enrolled"
+                                   : "");
                 }
         }
         free(users);

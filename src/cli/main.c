@@ -191,8 +191,8 @@ int main(int argc, char **argv)
         c.words += used;
         c.nwords -= used;
         if (c.nwords != cmd->nargs)
-                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s", cmd->name,
-                                       cmd->nargs, cmd->nargs == 1 ? "" : "s", cmd->name,
-                                       cmd->usage);
+                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s",
+                                       cmd->name, cmd->nargs, cmd->nargs == 1 ? "" : "s",
+                                       cmd->name, cmd->usage);
         return cmd->run(&c);
 }

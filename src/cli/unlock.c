@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "rekisteri/secret.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static int unlock_keyfile(struct cli *c, struct rk_session **s, struct rk_error *err)
@@ -21,7 +23,8 @@ static int unlock_keyfile(struct cli *c, struct rk_session **s, struct rk_error 
         return rc;
 }
 
-static int unlock_user(struct cli *c, struct rk_session **s, struct rk_error *err)
+static int unlock_user(struct cli *c, int allowed_steps, struct rk_session **s,
+                       struct rk_error *err)
 {
         char source[RK_SOURCE_MAX];
         char *pw = NULL;
@@ -32,10 +35,10 @@ static int unlock_user(struct cli *c, struct rk_session **s, struct rk_error *er
         int rc = cli_read_secret(c->password_stdin, "Password: ", &pw, &len, err);
         if (rc == RK_OK)
                 rc = rk_session_login(&c->cfg, c->db_path, c->user, pw, len,
-                                      c->totp ? c->totp : "", source, (int64_t)time(NULL), s,
-                                      &steps, &wait, err);
+                                      c->totp ? c->totp : "", source, (int64_t)time(NULL),
+                                      s, &steps, &wait, err);
         rk_secret_free(pw);
-        if (rc == RK_OK && steps != RK_LOGIN_READY) {
+        if (rc == RK_OK && (steps & ~allowed_steps) != 0) {
                 rk_session_close(*s);
                 *s = NULL;
                 rc = rk_error_set(err, RK_ERR_DENIED,
@@ -47,24 +50,48 @@ static int unlock_user(struct cli *c, struct rk_session **s, struct rk_error *er
         return rc;
 }
 
-int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err)
+static int unlock(struct cli *c, int allowed_steps, struct rk_session **s,
+                  struct rk_error *err)
 {
         *s = NULL;
         if (c->keyfile != NULL && c->user != NULL)
-                return rk_error_set(err, RK_ERR_INVALID, "give either --keyfile or --user");
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "give either --keyfile or --user");
         if (c->keyfile != NULL)
                 return unlock_keyfile(c, s, err);
         if (c->user == NULL)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "this command needs --user NAME (with --password-stdin "
-                                    "and --totp CODE) or --keyfile FILE");
-        return unlock_user(c, s, err);
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    "this command needs --user NAME (with --password-stdin "
+                    "and --totp CODE) or --keyfile FILE");
+        return unlock_user(c, allowed_steps, s, err);
+}
+
+int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err)
+{
+        return unlock(c, RK_LOGIN_READY, s, err);
+}
+
+int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err)
+{
+        return unlock(c, RK_LOGIN_ENROL, s, err);
 }
 
 int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err)
 {
         if (rk_authorize_action(rk_session_grants(s), action))
                 return RK_OK;
-        return rk_error_set(err, RK_ERR_DENIED, "this needs a role with the \"%s\" permission",
+        return rk_error_set(err, RK_ERR_DENIED,
+                            "this needs a role with the \"%s\" permission",
                             rk_policy_action_name(action));
+}
+
+size_t cli_split_roles(const char *text, char *buf, size_t size, const char **roles)
+{
+        size_t n = 0;
+        snprintf(buf, size, "%s", text ? text : "");
+        for (char *r = strtok(buf, ", "); r != NULL && n < RK_ROLES_MAX;
+             r = strtok(NULL, ", "))
+                roles[n++] = r;
+        return n;
 }

@@ -28,12 +28,14 @@ static void make_onetime(char *out)
 static int require_admin(struct rk_session *s, struct rk_error *err)
 {
         if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_ACCOUNTS))
-                return rk_error_set(err, RK_ERR_DENIED, "managing accounts needs the admin role");
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "managing accounts needs the admin role");
         return RK_OK;
 }
 
 /* Authorize, then load the named account into *u. */
-static int begin(struct rk_session *s, const char *name, struct rk_user *u, struct rk_error *err)
+static int begin(struct rk_session *s, const char *name, struct rk_user *u,
+                 struct rk_error *err)
 {
         memset(u, 0, sizeof(*u));
         int rc = require_admin(s, err);
@@ -52,8 +54,8 @@ static int set_onetime(struct rk_session *s, const char *name, char *onetime,
         const struct rk_config *cfg = rk_register_config(reg);
         struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
         make_onetime(onetime);
-        int rc = rk_vault_set_user(rk_register_vault(reg), name, onetime, strlen(onetime), &cost,
-                                   rk_register_master_key(reg), err);
+        int rc = rk_vault_set_user(rk_register_vault(reg), name, onetime, strlen(onetime),
+                                   &cost, rk_register_master_key(reg), err);
         if (rc != RK_OK)
                 sodium_memzero(onetime, RK_ONETIME_CHARS);
         return rc;
@@ -62,7 +64,8 @@ static int set_onetime(struct rk_session *s, const char *name, char *onetime,
 static int check_roles(const char *const *roles, size_t n, struct rk_error *err)
 {
         if (n == 0)
-                return rk_error_set(err, RK_ERR_INVALID, "an account needs at least one role");
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "an account needs at least one role");
         for (size_t i = 0; i < n; i++) {
                 if (rk_policy_find_role(roles[i]) == NULL)
                         return rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
@@ -87,8 +90,8 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                 rc = set_onetime(s, name, onetime, err);
         if (rc != RK_OK && id != 0) {
                 sqlite3_stmt *st;
-                if (sqlite3_prepare_v2(db, "DELETE FROM users WHERE id=?", -1, &st, NULL) ==
-                    SQLITE_OK) {
+                if (sqlite3_prepare_v2(db, "DELETE FROM users WHERE id=?", -1, &st,
+                                       NULL) == SQLITE_OK) {
                         sqlite3_bind_int64(st, 1, id);
                         sqlite3_step(st);
                         sqlite3_finalize(st);
@@ -111,10 +114,11 @@ static int other_enabled_admins(sqlite3 *db, const char *name)
 {
         sqlite3_stmt *st;
         int n = 0;
-        if (sqlite3_prepare_v2(db,
-                               "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id=u.id"
-                               " WHERE r.role='admin' AND u.disabled=0 AND u.username<>?",
-                               -1, &st, NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id=u.id"
+                " WHERE r.role='admin' AND u.disabled=0 AND u.username<>?",
+                -1, &st, NULL) != SQLITE_OK)
                 return -1;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -131,10 +135,12 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
         if (rc != RK_OK)
                 return rc;
         if (strcmp(name, rk_session_username(s)) == 0)
-                return rk_error_set(err, RK_ERR_INVALID, "you cannot disable your own account");
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "you cannot disable your own account");
         if (other_enabled_admins(rk_register_db(reg), name) == 0)
                 return rk_error_set(err, RK_ERR_INVALID,
-                                    "\"%s\" is the last enabled admin; add another first", name);
+                                    "\"%s\" is the last enabled admin; add another first",
+                                    name);
         rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
         if (rc == RK_OK) {
                 rc = rk_vault_remove_user(rk_register_vault(reg), name, err);
@@ -168,7 +174,8 @@ int rk_accounts_unlock(struct rk_session *s, const char *name, struct rk_error *
         int rc = begin(s, name, &u, err);
         rk_users_wipe(&u);
         if (rc == RK_OK)
-                rc = rk_throttle_unlock(rk_register_vault(rk_session_register(s)), name, err);
+                rc = rk_throttle_unlock(rk_register_vault(rk_session_register(s)), name,
+                                        err);
         return rc;
 }
 
@@ -183,8 +190,8 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK && u.disabled)
-                rc = rk_error_set(err, RK_ERR_INVALID, "\"%s\" is disabled; enable it instead",
-                                  name);
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "\"%s\" is disabled; enable it instead", name);
         if (rc == RK_OK)
                 rc = rk_users_set_flag(rk_register_db(rk_session_register(s)), u.id,
                                        "must_change_password", 1, err);
@@ -199,13 +206,14 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id, err);
+                rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
+                                         err);
         rk_users_wipe(&u);
         return rc;
 }
 
-int rk_accounts_set_roles(struct rk_session *s, const char *name, const char *const *roles,
-                          size_t nroles, struct rk_error *err)
+int rk_accounts_set_roles(struct rk_session *s, const char *name,
+                          const char *const *roles, size_t nroles, struct rk_error *err)
 {
         struct rk_user u;
         sqlite3 *db = rk_register_db(rk_session_register(s));
@@ -218,7 +226,8 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name, const char *co
                 keeps_admin |= strcmp(roles[i], "admin") == 0;
         if (rc == RK_OK && !keeps_admin && other_enabled_admins(db, name) == 0)
                 rc = rk_error_set(err, RK_ERR_INVALID,
-                                  "\"%s\" is the last enabled admin; add another first", name);
+                                  "\"%s\" is the last enabled admin; add another first",
+                                  name);
         if (rc == RK_OK)
                 rc = rk_users_set_roles(db, u.id, roles, nroles, err);
         return rc;

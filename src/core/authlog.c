@@ -10,11 +10,11 @@
 void rk_authlog_failure(const char *username, const char *source, const char *reason)
 {
         const char *user = rk_users_check_name(username, NULL) == RK_OK ? username : "?";
-        const char *rhost = strncmp(source, "tty:", 4) == 0 || strcmp(source, "local") == 0
-                                    ? "local"
-                                    : source;
+        const char *rhost =
+            strncmp(source, "tty:", 4) == 0 || strcmp(source, "local") == 0 ? "local"
+                                                                            : source;
         openlog("rekisteri", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-        syslog(LOG_WARNING, "authentication failure; user=%s rhost=%s reason=%s", user, rhost,
-               reason);
+        syslog(LOG_WARNING, "authentication failure; user=%s rhost=%s reason=%s", user,
+               rhost, reason);
         closelog();
 }

@@ -395,6 +395,6 @@ int rk_password_policy_for(const struct rk_config *cfg, struct rk_password_polic
         snprintf(list, sizeof(list), "%s,%s", cfg->company_name, cfg->extra_words);
         size_t n = split_words(list, words, 32);
         const char *blocklist =
-                cfg->blocklist[0] ? cfg->blocklist : shipped_blocklist(path, sizeof(path));
+            cfg->blocklist[0] ? cfg->blocklist : shipped_blocklist(path, sizeof(path));
         return rk_password_policy_load(blocklist, words, n, out, err);
 }

@@ -11,34 +11,38 @@
 
 #include <string.h>
 
-#define G(x) (1u << RK_GROUP_##x)
-#define A(x) (1u << RK_ACTION_##x)
+#define G(x)       (1u << RK_GROUP_##x)
+#define A(x)       (1u << RK_ACTION_##x)
 #define ALL_GROUPS ((1u << RK_GROUP_COUNT) - 1)
 
 static const struct rk_role default_roles[] = {
-        {"sales", G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(ORDER_AMOUNTS) | G(NOTES) | G(CONSENTS),
-         G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(NOTES) | G(CONSENTS), A(CUSTOMERS_CREATE)},
-        {"billing", G(IDENTITY) | G(BILLING) | G(ORDER_AMOUNTS), G(BILLING), 0},
-        {"warehouse", G(ORDERS), 0, 0},
-        {"supervisor", ALL_GROUPS, ALL_GROUPS,
-         A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE)},
-        {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
+    {"sales",
+     G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(ORDER_AMOUNTS) | G(NOTES) | G(CONSENTS),
+     G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(NOTES) | G(CONSENTS), A(CUSTOMERS_CREATE)},
+    {"billing", G(IDENTITY) | G(BILLING) | G(ORDER_AMOUNTS), G(BILLING), 0},
+    {"warehouse", G(ORDERS), 0, 0},
+    {"supervisor", ALL_GROUPS, ALL_GROUPS,
+     A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE)},
+    {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
 };
 
 #define N_DEFAULT (sizeof(default_roles) / sizeof(default_roles[0]))
 
 static const char *const group_names[RK_GROUP_COUNT] = {
-        [RK_GROUP_IDENTITY] = "identity",   [RK_GROUP_CONTACT] = "contact",
-        [RK_GROUP_BILLING] = "billing",     [RK_GROUP_IDCODE] = "idcode",
-        [RK_GROUP_ORDERS] = "orders",       [RK_GROUP_ORDER_AMOUNTS] = "order_amounts",
-        [RK_GROUP_NOTES] = "notes",         [RK_GROUP_CONSENTS] = "consents",
+    [RK_GROUP_IDENTITY] = "identity", [RK_GROUP_CONTACT] = "contact",
+    [RK_GROUP_BILLING] = "billing",   [RK_GROUP_IDCODE] = "idcode",
+    [RK_GROUP_ORDERS] = "orders",     [RK_GROUP_ORDER_AMOUNTS] = "order_amounts",
+    [RK_GROUP_NOTES] = "notes",       [RK_GROUP_CONSENTS] = "consents",
 };
 
 static const char *const action_names[RK_ACTION_COUNT] = {
-        [RK_ACTION_ACCOUNTS] = "accounts",   [RK_ACTION_KEYS] = "keys",
-        [RK_ACTION_AUDIT] = "audit",         [RK_ACTION_REQUESTS] = "requests",
-        [RK_ACTION_RETENTION] = "retention", [RK_ACTION_EXPORT] = "export",
-        [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
+    [RK_ACTION_ACCOUNTS] = "accounts",
+    [RK_ACTION_KEYS] = "keys",
+    [RK_ACTION_AUDIT] = "audit",
+    [RK_ACTION_REQUESTS] = "requests",
+    [RK_ACTION_RETENTION] = "retention",
+    [RK_ACTION_EXPORT] = "export",
+    [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
 };
 
 const struct rk_role *rk_policy_default_roles(size_t *n)

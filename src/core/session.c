@@ -3,6 +3,7 @@
  * (see session.h).
  */
 #include "rekisteri/session.h"
+#include "rekisteri/keyfiles.h"
 #include "rekisteri/password.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/text.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ISSUER "rekisteri"
@@ -38,8 +40,8 @@ static int address_chars_only(const char *s, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 char c = s[i];
-                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                      c == '.' || c == ':'))
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                      (c >= 'A' && c <= 'F') || c == '.' || c == ':'))
                         return 0;
         }
         return n > 0;
@@ -80,8 +82,8 @@ static void set_grants(struct rk_session *s, const struct rk_user *u)
         s->roles_text[0] = '\0';
         for (size_t i = 0; i < u->nroles; i++) {
                 names[i] = u->roles[i];
-                int n = snprintf(s->roles_text + used, sizeof(s->roles_text) - used, "%s%s",
-                                 i ? ", " : "", u->roles[i]);
+                int n = snprintf(s->roles_text + used, sizeof(s->roles_text) - used,
+                                 "%s%s", i ? ", " : "", u->roles[i]);
                 if (n > 0 && used + (size_t)n < sizeof(s->roles_text))
                         used += (size_t)n;
         }
@@ -97,17 +99,20 @@ static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
         int locked = 0;
         throttle_policy(cfg, &p);
         rk_authlog_failure(username, source, reason);
-        int rc = rk_throttle_fail(v, username, now, source, reason, &p, wait, &locked, err);
+        int rc =
+            rk_throttle_fail(v, username, now, source, reason, &p, wait, &locked, err);
         if (rc != RK_OK)
                 return rc;
         if (locked)
-                return rk_error_set(err, RK_ERR_LOCKED,
-                                    "%s; too many failures: the account is now locked, ask "
-                                    "an administrator to unlock it",
-                                    login_failed);
+                return rk_error_set(
+                    err, RK_ERR_LOCKED,
+                    "%s; too many failures: the account is now locked, ask "
+                    "an administrator to unlock it",
+                    login_failed);
         if (*wait > 0)
-                return rk_error_set(err, RK_ERR_AUTH, "%s; wait %lld s before the next try",
-                                    login_failed, *wait);
+                return rk_error_set(err, RK_ERR_AUTH,
+                                    "%s; wait %lld s before the next try", login_failed,
+                                    *wait);
         return rk_error_set(err, RK_ERR_AUTH, "%s", login_failed);
 }
 
@@ -162,10 +167,11 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         return RK_OK;
 }
 
-int rk_session_login(const struct rk_config *cfg, const char *db_path, const char *username,
-                     const char *password, size_t pwlen, const char *code,
-                     const char *source, int64_t now, struct rk_session **out, int *step,
-                     long long *wait, struct rk_error *err)
+int rk_session_login(const struct rk_config *cfg, const char *db_path,
+                     const char *username, const char *password, size_t pwlen,
+                     const char *code, const char *source, int64_t now,
+                     struct rk_session **out, int *step, long long *wait,
+                     struct rk_error *err)
 {
         char vault_path[PATH_MAX];
         struct rk_vault *v = NULL;
@@ -216,12 +222,21 @@ out:
 int rk_session_from_register(struct rk_register *reg, const char *source,
                              struct rk_session **out, struct rk_error *err)
 {
+        const char *who = NULL;
+        struct rk_user roles; /* only the role list is used */
+        memset(&roles, 0, sizeof(roles));
+        if (rk_register_unlocked_by(reg, &who) == RK_UNLOCK_KEYFILE) {
+                int rc = rk_keyfiles_roles(rk_register_db(reg), who, roles.roles,
+                                           &roles.nroles, err);
+                if (rc != RK_OK)
+                        return rc;
+        }
         struct rk_session *s = session_new(reg, source);
         if (s == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        const char *who = NULL;
-        rk_register_unlocked_by(reg, &who);
         snprintf(s->username, sizeof(s->username), "%s", who);
+        s->started_at = (int64_t)time(NULL);
+        set_grants(s, &roles);
         *out = s;
         return RK_OK;
 }
@@ -241,9 +256,10 @@ int rk_session_check(struct rk_session *s, int64_t now, struct rk_error *err)
 {
         const struct rk_config *cfg = rk_register_config(s->reg);
         if (now - s->started_at > cfg->max_session_hours * 3600)
-                return rk_error_set(err, RK_ERR_LOCKED,
-                                    "the session has reached its %lld-hour limit; log in again",
-                                    cfg->max_session_hours);
+                return rk_error_set(
+                    err, RK_ERR_LOCKED,
+                    "the session has reached its %lld-hour limit; log in again",
+                    cfg->max_session_hours);
         if (s->user_id == 0)
                 return RK_OK;
         struct rk_user u;
@@ -275,7 +291,8 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         rc = rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err);
         rk_secret_free(mk);
         if (rc == RK_ERR_AUTH) {
-                rc = record_failure(v, cfg, s->username, s->source, "password", now, wait, err);
+                rc = record_failure(v, cfg, s->username, s->source, "password", now, wait,
+                                    err);
                 if (rc == RK_ERR_AUTH)
                         rk_error_set(err, rc, "wrong password%s",
                                      *wait ? "; wait before the next try" : "");
@@ -293,14 +310,15 @@ int rk_session_set_password(struct rk_session *s, const char *password, size_t p
         struct rk_password_policy *policy = NULL;
         struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
         if (s->user_id == 0)
-                return rk_error_set(err, RK_ERR_DENIED, "only staff accounts have passwords");
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "only staff accounts have passwords");
         int rc = rk_password_policy_for(cfg, &policy, err);
         if (rc == RK_OK)
                 rc = rk_password_check(policy, password, pwlen, err);
         rk_password_policy_free(policy);
         if (rc == RK_OK)
-                rc = rk_vault_set_user(rk_register_vault(s->reg), s->username, password, pwlen,
-                                       &cost, rk_register_master_key(s->reg), err);
+                rc = rk_vault_set_user(rk_register_vault(s->reg), s->username, password,
+                                       pwlen, &cost, rk_register_master_key(s->reg), err);
         if (rc == RK_OK)
                 rc = rk_users_set_flag(rk_register_db(s->reg), s->user_id,
                                        "must_change_password", 0, err);
@@ -309,8 +327,8 @@ int rk_session_set_password(struct rk_session *s, const char *password, size_t p
         return rc;
 }
 
-int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri, size_t urisz,
-                           struct rk_error *err)
+int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri,
+                           size_t urisz, struct rk_error *err)
 {
         if (s->user_id == 0)
                 return rk_error_set(err, RK_ERR_DENIED, "only staff accounts enrol");
@@ -320,8 +338,8 @@ int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri, si
         if (rc == RK_OK)
                 rc = rk_totp_uri(issuer, s->username, secret_b32, uri, urisz, err);
         if (rc == RK_OK)
-                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id, secret_b32,
-                                               err);
+                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id,
+                                               secret_b32, err);
         return rc;
 }
 

@@ -73,9 +73,9 @@ int rk_throttle_check(struct rk_vault *v, const char *username, int64_t now,
         long long until = c.last + rk_throttle_delay(p, c.failures);
         if (now < until) {
                 *wait = until - now;
-                return rk_error_set(err, RK_ERR_BUSY,
-                                    "too many failed logins: wait %lld s before the next try",
-                                    *wait);
+                return rk_error_set(
+                    err, RK_ERR_BUSY,
+                    "too many failed logins: wait %lld s before the next try", *wait);
         }
         return RK_OK;
 }
@@ -96,7 +96,8 @@ static int queue_failure(sqlite3 *db, const char *label, int64_t now, const char
         sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "queueing a login failure", err);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "queueing a login failure", err);
 }
 
 static int write_counter(sqlite3 *db, const char *label, const struct counter *c,
@@ -115,7 +116,8 @@ static int write_counter(sqlite3 *db, const char *label, const struct counter *c
         sqlite3_bind_int(st, 4, c->locked);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "counting a login failure", err);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "counting a login failure", err);
 }
 
 int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
@@ -185,8 +187,8 @@ int rk_throttle_is_locked(struct rk_vault *v, const char *username)
         return c.locked;
 }
 
-int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t max, size_t *n,
-                       struct rk_error *err)
+int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t max,
+                       size_t *n, struct rk_error *err)
 {
         sqlite3 *db = rk_vault_db(v);
         sqlite3_stmt *st;

@@ -110,8 +110,9 @@ void rk_users_wipe(struct rk_user *u)
 static int load_roles(sqlite3 *db, struct rk_user *u, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT role FROM user_roles WHERE user_id=? ORDER BY role",
-                                &st, "reading roles", err);
+        int rc = rk_sql_prepare(
+            db, "SELECT role FROM user_roles WHERE user_id=? ORDER BY role", &st,
+            "reading roles", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, u->id);
@@ -129,8 +130,8 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
         snprintf(dst, size, "%s", t ? (const char *)t : "");
 }
 
-#define USER_COLUMNS                                                                         \
-        "id,username,disabled,must_change_password,totp_secret,totp_pending,"              \
+#define USER_COLUMNS                                                                     \
+        "id,username,disabled,must_change_password,totp_secret,totp_pending,"            \
         "totp_last_step,created_at"
 
 static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
@@ -151,8 +152,8 @@ static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
 int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username=?", &st,
-                                "reading an account", err);
+        int rc = rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE username=?",
+                                &st, "reading an account", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -174,8 +175,9 @@ int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error 
         sqlite3_stmt *st;
         *out = NULL;
         *n = 0;
-        int rc = rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY username", &st,
-                                "listing accounts", err);
+        int rc =
+            rk_sql_prepare(db, "SELECT " USER_COLUMNS " FROM users ORDER BY username",
+                           &st, "listing accounts", err);
         if (rc != RK_OK)
                 return rc;
         size_t cap = 0;
@@ -224,7 +226,8 @@ static int update_user(sqlite3 *db, const char *sql, int64_t id, const char *tex
         return sqlite3_changes(db) == 1 ? RK_OK : RK_ERR_NOTFOUND;
 }
 
-int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32, struct rk_error *err)
+int rk_users_set_pending_totp(sqlite3 *db, int64_t id, const char *b32,
+                              struct rk_error *err)
 {
         return update_user(db, "UPDATE users SET totp_pending=?2 WHERE id=?1", id, b32, 0,
                            "starting enrolment", err);
@@ -262,9 +265,9 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
                       struct rk_error *err)
 {
         const char *sql = strcmp(flag, "disabled") == 0
-                                  ? "UPDATE users SET disabled=?2 WHERE id=?1"
-                                  : "UPDATE users SET must_change_password=?2,"
-                                    " password_changed_at=strftime('%s','now') WHERE id=?1";
+                              ? "UPDATE users SET disabled=?2 WHERE id=?1"
+                              : "UPDATE users SET must_change_password=?2,"
+                                " password_changed_at=strftime('%s','now') WHERE id=?1";
         return update_user(db, sql, id, NULL, value, "updating an account", err);
 }
 

@@ -50,7 +50,11 @@ static const char vault_schema[] =
     " kind TEXT NOT NULL CHECK(kind IN ('user','recovery','keyfile')),"
     " label TEXT NOT NULL, kdf_ops INTEGER NOT NULL, kdf_mem_kib INTEGER NOT NULL,"
     " salt BLOB NOT NULL, nonce BLOB NOT NULL, wrapped BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL, UNIQUE(kind, label));";
+    " created_at INTEGER NOT NULL, UNIQUE(kind, label));"
+    "CREATE TABLE throttle(label TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+    " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE auth_failures(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    " label TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL);";
 
 sqlite3 *rk_vault_db(struct rk_vault *v)
 {

@@ -56,7 +56,7 @@ static unsigned char *to_modules(char **lines, int nlines, int ncols, bool inver
         for (int r = 0; r < nlines; r++) {
                 const char *s = lines[r];
                 for (int x = 0; x < ncols; x++) {
-                        bool up, down;
+                        bool up = false, down = false;
                         glyph_ink(&s, &up, &down);
                         grid[(2 * r) * ncols + x] = up == invert;
                         grid[(2 * r + 1) * ncols + x] = down == invert;
