@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/e2e/lib.sh - bash library for the end-to-end tests of rekisteri.
 #
 # An e2e test is a bash script tests/e2e/test_NAME.sh that sources this file,
@@ -25,6 +26,11 @@
 # - Functions that fail call e2e_fail, which prints the message and every
 #   session's screen to stderr and exits 1. Call them from the test's main
 #   shell, not inside $(...), or the exit only leaves the subshell.
+# - Screenshots: tmux's capture omits cells that were only cleared (not
+#   written), so with a bce terminal such as xterm-256color a coloured
+#   background painted by clearing is lost in e2e_shoot. Scripts that take
+#   screenshots of a coloured-background screen should set
+#   E2E_TERM=tmux-256color (no bce: ncurses then writes the spaces).
 #
 # The library is safe under `set -euo pipefail`.
 
@@ -102,6 +108,7 @@ trap 'exit 143' TERM
 # Watchdog in its own session: survives a SIGKILL of the test's process
 # group and kills the server once the test script is gone.
 if command -v setsid >/dev/null 2>&1; then
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	setsid -f bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
 		LC_ALL=C.UTF-8 tmux -L "$2" -f /dev/null kill-server 2>/dev/null
 		rm -rf -- "$3" "$4"' _ "$$" "$E2E_SOCKET" "$E2E_TMP" "$E2E_SOCKET_PATH" \

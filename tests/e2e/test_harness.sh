@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # single-quoted code runs in other shells
 # tests/e2e/test_harness.sh - self-test of tests/e2e/lib.sh.
 #
 # Drives small bash programs instead of rekisteri to prove that the harness
@@ -7,6 +8,7 @@
 # golden files, private servers with cleanup, and that every check that
 # should fail does fail (run in a subshell, whose exit the test inspects).
 set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LIB="$E2E_LIBDIR/lib.sh"
@@ -114,13 +116,26 @@ read -r osock otmp <<<"$other"
 [[ "$osock" != "$E2E_SOCKET" ]] || e2e_fail "socket names are not unique"
 ! tmux -L "$osock" -f /dev/null has-session 2>/dev/null || e2e_fail "server $osock left running"
 [[ ! -e "$otmp" ]] || e2e_fail "scratch dir $otmp left behind"
-bash -c 'source "$1"; e2e_start x 10 3 sleep 30; echo "$E2E_SOCKET" >"$2"
-	sleep 30 & wait $!' _ "$LIB" "$E2E_TMP/sock" &
+bash -c 'source "$1"; e2e_start x 10 3 sleep 30
+	sleep 30 & e2e_on_exit "kill $! 2>/dev/null; echo cleaned >$2.done"
+	echo "$E2E_SOCKET" >"$2.tmp"; mv "$2.tmp" "$2"; wait $!
+	' _ "$LIB" "$E2E_TMP/sock" </dev/null >/dev/null 2>&1 &
 bg=$!
 until [[ -s "$E2E_TMP/sock" ]]; do sleep 0.05; done
 kill -TERM "$bg"
 wait "$bg" || true
 ! tmux -L "$(cat "$E2E_TMP/sock")" -f /dev/null has-session 2>/dev/null ||
 	e2e_fail "server left running after SIGTERM"
+[[ "$(cat "$E2E_TMP/sock.done")" == cleaned ]] || e2e_fail "e2e_on_exit did not run"
+
+# 9. The watchdog kills the server of a script that was SIGKILLed.
+ksock="$(bash -c 'source "$1"; e2e_start x 10 3 sleep 60; echo "$E2E_SOCKET"
+	kill -KILL $$' _ "$LIB" 2>/dev/null)" || true
+[[ -n "$ksock" ]] || e2e_fail "SIGKILLed script printed no socket"
+deadline=$(($(_e2e_now_ms) + 5000))
+while tmux -L "$ksock" -f /dev/null has-session 2>/dev/null; do
+	(($(_e2e_now_ms) < deadline)) || e2e_fail "watchdog did not kill $ksock"
+	sleep 0.1
+done
 
 e2e_pass "harness self-test"

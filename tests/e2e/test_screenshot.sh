@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # single-quoted code runs in other shells
 # tests/e2e/test_screenshot.sh - check tools/screenshot.py and tools/shoot.sh.
 #
 # 1. The renderer's own parser self-test.
@@ -10,6 +11,7 @@
 #    libqrencode through ctypes, in the same half-block layout.
 # Skips (77) when Pillow or zbarimg is missing.
 set -euo pipefail
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 py=""
