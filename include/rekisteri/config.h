@@ -45,7 +45,12 @@ struct rk_config {
         long long idle_lock_seconds;
         long long max_session_hours;
 
+                /* [audit] */
+        long long audit_epoch_rows;
+        long long audit_retention_months;
+
         /* [password] */
+
         char blocklist[PATH_MAX];            /* "" = the shipped list */
         char extra_words[RK_CONFIG_STR_MAX]; /* comma-separated */
 

@@ -37,22 +37,22 @@ enum rk_validator {
         RK_V_MULTILINE, /* free text with newlines (notes) */
         RK_V_EMAIL,
         RK_V_PHONE,
-        RK_V_POSTAL,    /* checked against the record's country field */
-        RK_V_COUNTRY,   /* ISO 3166 alpha-2 */
-        RK_V_YTUNNUS,   /* Finnish business id, or a VAT number */
-        RK_V_HETU,      /* Finnish personal identity code */
-        RK_V_DATE,      /* YYYY-MM-DD */
-        RK_V_INTEGER,   /* whole number >= 0 */
-        RK_V_MONEY,     /* cents, >= 0 */
-        RK_V_CHOICE,    /* one of `choices` */
+        RK_V_POSTAL,  /* checked against the record's country field */
+        RK_V_COUNTRY, /* ISO 3166 alpha-2 */
+        RK_V_YTUNNUS, /* Finnish business id, or a VAT number */
+        RK_V_HETU,    /* Finnish personal identity code */
+        RK_V_DATE,    /* YYYY-MM-DD */
+        RK_V_INTEGER, /* whole number >= 0 */
+        RK_V_MONEY,   /* cents, >= 0 */
+        RK_V_CHOICE,  /* one of `choices` */
 };
 
 /* Which retention rule governs a field (retention.h reads this). */
 enum rk_retention {
-        RK_RET_CUSTOMER, /* lives as long as the customer relationship */
+        RK_RET_CUSTOMER,    /* lives as long as the customer relationship */
         RK_RET_BOOKKEEPING, /* order and invoice data: Accounting Act, 6 years */
-        RK_RET_NOTE,     /* notes: 24 months */
-        RK_RET_CONSENT,  /* consent proof: 3 years after withdrawal */
+        RK_RET_NOTE,        /* notes: 24 months */
+        RK_RET_CONSENT,     /* consent proof: 3 years after withdrawal */
 };
 
 /* Search columns of the customer_fts table; a query searches only the
@@ -69,8 +69,8 @@ enum rk_fts_column {
 
 struct rk_field {
         enum rk_record record;
-        const char *column;   /* SQL column in the record's table */
-        const char *label;    /* what a person reads on forms and reports */
+        const char *column; /* SQL column in the record's table */
+        const char *label;  /* what a person reads on forms and reports */
         enum rk_group group;
         const char *category; /* personal-data category, or "none" */
         const char *basis;    /* legal basis (GDPR Art. 6) */
@@ -79,7 +79,7 @@ struct rk_field {
         size_t max_chars;
         const char *choices; /* "a|b|c" for RK_V_CHOICE, else NULL */
         enum rk_fts_column fts;
-        int personal;        /* 1 when the value identifies or describes a person */
+        int personal; /* 1 when the value identifies or describes a person */
 };
 
 /* rk_fields_all - the whole table; *n gets its length. Static. */

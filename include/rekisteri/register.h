@@ -31,13 +31,15 @@ enum rk_unlock_kind { RK_UNLOCK_USER, RK_UNLOCK_KEYFILE, RK_UNLOCK_RECOVERY };
 /*
  * rk_register_create - create a new register at db_path (and db_path.keys)
  * with its first admin account, and write the recovery key's text into
- * recovery (RK_RECOVERY_KEY_CHARS) for showing once. Refuses with
+ * recovery (RK_RECOVERY_KEY_CHARS) and the audit trail's first key K(0)
+ * into audit_key (RK_AUDIT_KEY_TEXT), both for showing once. Refuses with
  * RK_ERR_EXISTS when either file exists; on any failure every file it
  * created is removed again. The caller owns *out.
  */
 int rk_register_create(const struct rk_config *cfg, const char *db_path,
                        const char *admin, const char *password, size_t pwlen,
-                       char *recovery, struct rk_register **out, struct rk_error *err);
+                       char *recovery, char *audit_key, struct rk_register **out,
+                       struct rk_error *err);
 
 /* rk_register_unlock_user - open with a user's password. RK_ERR_AUTH when
  * the user is unknown or the password wrong (one message for both). */

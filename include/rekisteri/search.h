@@ -37,7 +37,8 @@ int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err);
  * rk_search_reindex_all - rebuild the whole index (after a bulk load).
  * progress (may be NULL) is called now and then with done/total.
  */
-int rk_search_reindex_all(sqlite3 *db, void (*progress)(void *ctx, int64_t done, int64_t total),
+int rk_search_reindex_all(sqlite3 *db,
+                          void (*progress)(void *ctx, int64_t done, int64_t total),
                           void *ctx, struct rk_error *err);
 
 /*
@@ -64,8 +65,9 @@ struct rk_search_hit {
  * (*hits, *n) that rk_search_free releases. Restricted subjects are left
  * out unless g may handle requests.
  */
-int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query, size_t limit,
-                        struct rk_search_hit **hits, size_t *n, struct rk_error *err);
+int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query,
+                        size_t limit, struct rk_search_hit **hits, size_t *n,
+                        struct rk_error *err);
 
 void rk_search_free(struct rk_search_hit *hits, size_t n);
 

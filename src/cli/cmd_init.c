@@ -1,8 +1,9 @@
 /*
  * cmd_init.c - `rekisteri init`: create a register and its first admin,
- * and show the recovery key once.
+ * and show the recovery key and the audit key once.
  */
 #include "cli.h"
+#include "rekisteri/audit.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/vault.h"
 
@@ -30,15 +31,22 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
         return rc;
 }
 
-static void show_recovery_key(const char *db_path, const char *admin, const char *key)
+static void show_keys(const char *db_path, const char *admin, const char *recovery,
+                      const char *audit_key)
 {
-        printf("Created the register %s with the admin account \"%s\".\n\n"
-               "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
-               "safe):\n\n"
-               "    %s\n\n"
-               "It unlocks the register when every password is lost, and it alone can\n"
-               "reveal the raw database key (rekisteri key dump-raw).\n",
-               db_path, admin, key);
+        printf(
+            "Created the register %s with the admin account \"%s\".\n\n"
+            "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
+            "safe):\n\n"
+            "    %s\n\n"
+            "It unlocks the register when every password is lost, and it alone can\n"
+            "reveal the raw database key (rekisteri key dump-raw).\n\n"
+            "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
+            "to keep offline, apart from the recovery key:\n\n"
+            "    %s\n\n"
+            "With it, 'rekisteri audit verify --key KEY' proves that no audit entry was\n"
+            "forged or rewritten, even by someone who had the database key.\n",
+            db_path, admin, recovery, audit_key);
 }
 
 int cmd_init(struct cli *c)
@@ -50,17 +58,21 @@ int cmd_init(struct cli *c)
         char *pw = NULL;
         size_t len = 0;
         char *recovery = rk_secret_alloc(RK_RECOVERY_KEY_CHARS);
+        char *audit_key = rk_secret_alloc(RK_AUDIT_KEY_TEXT);
         struct rk_register *reg = NULL;
-        int rc = recovery ? RK_OK : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        int rc = recovery && audit_key
+                     ? RK_OK
+                     : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
                 rc = read_new_password(c, &pw, &len, &err);
         if (rc == RK_OK)
                 rc = rk_register_create(&c->cfg, c->db_path, c->admin, pw, len, recovery,
-                                        &reg, &err);
+                                        audit_key, &reg, &err);
         if (rc == RK_OK)
-                show_recovery_key(c->db_path, c->admin, recovery);
+                show_keys(c->db_path, c->admin, recovery, audit_key);
         rk_register_close(reg);
         rk_secret_free(pw);
         rk_secret_free(recovery);
+        rk_secret_free(audit_key);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -94,6 +94,38 @@ static const char *const migrations[] = {
     "CREATE INDEX consents_customer ON consents(customer_id);"
     "CREATE VIRTUAL TABLE customer_fts USING fts4("
     " keys, identity, contact, billing, idcode, prefix=\"2,3,4\");",
+
+    /* 3: the audit trail (audit.c): hash-chained rows with a MAC under an
+     * epoch key that evolves forward; audit_state holds the chain head,
+     * the current epoch key and the anchor left by audit retention. */
+    "CREATE TABLE audit_log("
+    " id INTEGER PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " user TEXT NOT NULL,"
+    " session TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " subject INTEGER NOT NULL,"
+    " groups TEXT NOT NULL,"
+    " screen TEXT NOT NULL,"
+    " result TEXT NOT NULL,"
+    " epoch INTEGER NOT NULL,"
+    " prev_hash BLOB NOT NULL,"
+    " hash BLOB NOT NULL,"
+    " mac BLOB NOT NULL);"
+    "CREATE INDEX audit_subject ON audit_log(subject, id);"
+    "CREATE INDEX audit_user ON audit_log(user, id);"
+    "CREATE INDEX audit_action ON audit_log(action, id);"
+    "CREATE INDEX audit_at ON audit_log(at);"
+    "CREATE TABLE audit_state("
+    " id INTEGER PRIMARY KEY CHECK(id = 1),"
+    " epoch INTEGER NOT NULL,"
+    " key BLOB NOT NULL,"
+    " rows_in_epoch INTEGER NOT NULL,"
+    " head_id INTEGER NOT NULL,"
+    " head_hash BLOB NOT NULL,"
+    " anchor_id INTEGER NOT NULL,"
+    " anchor_hash BLOB NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -99,12 +99,13 @@ static int parse_set(const char *list, const char *const *names, int count, uint
                         continue;
                 }
                 for (int k = 0; k < count; k++) {
-                        strncat(allowed, k ? ", " : "", sizeof(allowed) - strlen(allowed) - 1);
+                        strncat(allowed, k ? ", " : "",
+                                sizeof(allowed) - strlen(allowed) - 1);
                         strncat(allowed, names[k], sizeof(allowed) - strlen(allowed) - 1);
                 }
                 return rk_error_set(err, RK_ERR_CONFIG,
-                                    "role %s: unknown %s \"%s\"; allowed are %s", role, what, w,
-                                    allowed);
+                                    "role %s: unknown %s \"%s\"; allowed are %s", role,
+                                    what, w, allowed);
         }
         return RK_OK;
 }
@@ -116,7 +117,8 @@ static int role_name_valid(const char *name)
                 return 0;
         for (size_t i = 0; i < n; i++) {
                 char c = name[i];
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                      c == '-'))
                         return 0;
         }
         return 1;
@@ -128,19 +130,20 @@ int rk_policy_define(struct rk_roleset *set, const char *name, const char *read,
         struct rk_role role;
         memset(&role, 0, sizeof(role));
         if (!role_name_valid(name))
-                return rk_error_set(err, RK_ERR_CONFIG,
-                                    "role name \"%s\": use 1 to %d of a-z 0-9 _ -, starting "
-                                    "with a letter",
-                                    name, RK_ROLE_NAME_MAX);
+                return rk_error_set(
+                    err, RK_ERR_CONFIG,
+                    "role name \"%s\": use 1 to %d of a-z 0-9 _ -, starting "
+                    "with a letter",
+                    name, RK_ROLE_NAME_MAX);
         snprintf(role.name, sizeof(role.name), "%s", name);
-        int rc = parse_set(read, group_names, RK_GROUP_COUNT, &role.read, "field group", name,
-                           err);
+        int rc = parse_set(read, group_names, RK_GROUP_COUNT, &role.read, "field group",
+                           name, err);
         if (rc == RK_OK)
-                rc = parse_set(write, group_names, RK_GROUP_COUNT, &role.write, "field group",
-                               name, err);
+                rc = parse_set(write, group_names, RK_GROUP_COUNT, &role.write,
+                               "field group", name, err);
         if (rc == RK_OK)
-                rc = parse_set(actions, action_names, RK_ACTION_COUNT, &role.actions, "action",
-                               name, err);
+                rc = parse_set(actions, action_names, RK_ACTION_COUNT, &role.actions,
+                               "action", name, err);
         if (rc != RK_OK)
                 return rc;
         struct rk_role *slot = (struct rk_role *)rk_policy_find_role(set, name);

@@ -4,6 +4,8 @@
  * the SQLCipher file (see register.h).
  */
 #include "rekisteri/register.h"
+#include "rekisteri/audit.h"
+
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
@@ -134,7 +136,7 @@ static int claim_path(const char *path, struct rk_error *err)
 
 static int create_files(struct rk_register *reg, const char *vault_path,
                         const char *admin, const char *password, size_t pwlen,
-                        char *recovery, struct rk_error *err)
+                        char *recovery, char *audit_key, struct rk_error *err)
 {
         struct rk_kdf_cost cost;
         kdf_cost(reg->cfg, &cost);
@@ -150,12 +152,15 @@ static int create_files(struct rk_register *reg, const char *vault_path,
                 rc = rk_store_open(reg->db_path, reg->dek, 1, reg->cfg, &reg->db, err);
         if (rc == RK_OK)
                 rc = rk_users_create(reg->db, admin, "admin", 0, NULL, err);
+        if (rc == RK_OK)
+                rc = rk_audit_init(reg->db, audit_key, err);
         return rc;
 }
 
 int rk_register_create(const struct rk_config *cfg, const char *db_path,
                        const char *admin, const char *password, size_t pwlen,
-                       char *recovery, struct rk_register **out, struct rk_error *err)
+                       char *recovery, char *audit_key, struct rk_register **out,
+                       struct rk_error *err)
 {
         char vault_path[PATH_MAX];
         *out = NULL;
@@ -176,11 +181,13 @@ int rk_register_create(const struct rk_config *cfg, const char *db_path,
                 unlink(db_path);
                 return RK_ERR_NOMEM;
         }
-        rc = create_files(reg, vault_path, admin, password, pwlen, recovery, err);
+        rc = create_files(reg, vault_path, admin, password, pwlen, recovery, audit_key,
+                          err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 remove_files(db_path, vault_path);
                 sodium_memzero(recovery, RK_RECOVERY_KEY_CHARS);
+                sodium_memzero(audit_key, RK_AUDIT_KEY_TEXT);
                 return rc;
         }
         reg->how = RK_UNLOCK_USER;

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "rekisteri/audit.h"
 #include "rekisteri/register.h"
 #include "rekisteri/store.h"
 #include "rekisteri/vault.h"
@@ -20,6 +21,7 @@
 
 static struct rk_config cfg;
 static char recovery[RK_RECOVERY_KEY_CHARS];
+static char audit_key[RK_AUDIT_KEY_TEXT];
 static const char pw[] = "kolme iloista kalaa";
 
 static const char *db(void)
@@ -34,8 +36,8 @@ static int setup(void **state)
         struct rk_register *reg;
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, db(), "hannele", pw, strlen(pw), recovery, &reg,
-                               &err) != RK_OK)
+        if (rk_register_create(&cfg, db(), "hannele", pw, strlen(pw), recovery, audit_key,
+                               &reg, &err) != RK_OK)
                 fail_msg("%s", err.msg);
         rk_register_close(reg);
         return 0;
@@ -105,9 +107,9 @@ static void test_refuses_to_overwrite(void **state)
         char rec[RK_RECOVERY_KEY_CHARS];
         size_t n;
         unsigned char *d = snapshot(db(), &n);
-        assert_int_equal(
-            rk_register_create(&cfg, db(), "other", pw, strlen(pw), rec, &reg, &err),
-            RK_ERR_EXISTS);
+        assert_int_equal(rk_register_create(&cfg, db(), "other", pw, strlen(pw), rec,
+                                            audit_key, &reg, &err),
+                         RK_ERR_EXISTS);
         assert_non_null(strstr(err.msg, "refusing to overwrite"));
         assert_true(tu_same_file(db(), d, n));
         free(d);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "rekisteri/accounts.h"
+#include "rekisteri/audit.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/session.h"
 #include "rekisteri/throttle.h"
@@ -42,8 +43,8 @@ static struct rk_session *login(const char *user, const char *pw, const char *co
         struct rk_error err;
         long long wait;
         int st = 0;
-        int rc = rk_session_login(&cfg, db(), user, pw, strlen(pw), code, "127.0.0.1", now, &s,
-                                  &st, &wait, &err);
+        int rc = rk_session_login(&cfg, db(), user, pw, strlen(pw), code, "127.0.0.1",
+                                  now, &s, &st, &wait, &err);
         if (rc != RK_OK)
                 fail_msg("login %s: %s", user, err.msg);
         if (steps)
@@ -56,8 +57,8 @@ static int login_rc(const char *user, const char *pw, const char *code, int64_t 
 {
         struct rk_session *s = NULL;
         int st;
-        int rc = rk_session_login(&cfg, db(), user, pw, strlen(pw), code, "127.0.0.1", now, &s,
-                                  &st, wait, err);
+        int rc = rk_session_login(&cfg, db(), user, pw, strlen(pw), code, "127.0.0.1",
+                                  now, &s, &st, wait, err);
         rk_session_close(s);
         return rc;
 }
@@ -68,21 +69,25 @@ static int setup(void **state)
         (void)state;
         struct rk_error err;
         struct rk_register *reg;
-        char rec[RK_RECOVERY_KEY_CHARS];
+        char rec[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
         tu_tmpdir();
         tu_fast_config(&cfg);
         cfg.throttle_after = 2;
         cfg.lock_after = 5;
-        assert_int_equal(rk_register_create(&cfg, db(), "admin", admin_pw, strlen(admin_pw), rec,
+        assert_int_equal(rk_register_create(&cfg, db(), "admin", admin_pw,
+                                            strlen(admin_pw), rec, audit_key,
+
                                             &reg, &err),
                          RK_OK);
         struct rk_user u;
         assert_int_equal(rk_users_get(rk_register_db(reg), "admin", &u, &err), RK_OK);
-        assert_int_equal(rk_totp_secret_new(admin_secret, sizeof(admin_secret), &err), RK_OK);
-        assert_int_equal(rk_users_set_pending_totp(rk_register_db(reg), u.id, admin_secret, &err),
+        assert_int_equal(rk_totp_secret_new(admin_secret, sizeof(admin_secret), &err),
                          RK_OK);
-        assert_int_equal(rk_users_confirm_totp(rk_register_db(reg), u.id, T0 / 30 - 10, &err),
-                         RK_OK);
+        assert_int_equal(
+            rk_users_set_pending_totp(rk_register_db(reg), u.id, admin_secret, &err),
+            RK_OK);
+        assert_int_equal(
+            rk_users_confirm_totp(rk_register_db(reg), u.id, T0 / 30 - 10, &err), RK_OK);
         rk_register_close(reg);
         return 0;
 }
@@ -109,10 +114,12 @@ static void test_login_and_replay(void **state)
         assert_false(rk_authorize_read(rk_session_grants(s), RK_GROUP_CONTACT));
         rk_session_close(s);
         /* the same code again: refused, even a moment later */
-        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 5, &err, &wait), RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 5, &err, &wait),
+                         RK_ERR_AUTH);
         /* the previous step's code is older than the one used: refused */
         code_at(admin_secret, T0 - 30, code);
-        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 5, &err, &wait), RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 5, &err, &wait),
+                         RK_ERR_AUTH);
         /* the next step works */
         code_at(admin_secret, T0 + 30, code);
         s = login("admin", admin_pw, code, T0 + 30, NULL);
@@ -127,14 +134,17 @@ static void test_one_message_growing_delay_and_lock(void **state)
         long long w1 = 0, w2 = 0, w3 = 0;
         code_at(admin_secret, T0, code);
         /* wrong password, wrong code, unknown user: the same words */
-        assert_int_equal(login_rc("admin", "wrong password!", code, T0, &e1, &w1), RK_ERR_AUTH);
-        assert_int_equal(login_rc("admin", admin_pw, "000000", T0 + 100, &e2, &w2), RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", "wrong password!", code, T0, &e1, &w1),
+                         RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", admin_pw, "000000", T0 + 100, &e2, &w2),
+                         RK_ERR_AUTH);
         assert_non_null(strstr(e1.msg, "wrong username, password or code"));
         assert_non_null(strstr(e2.msg, "wrong username, password or code"));
         assert_int_equal(w1, 0);
         assert_int_equal(w2, 2); /* throttle_after = 2: the second failure waits 2 s */
         /* trying during the wait is refused without counting */
-        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 101, &e3, &w3), RK_ERR_BUSY);
+        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 101, &e3, &w3),
+                         RK_ERR_BUSY);
         assert_int_equal(w3, 1);
         assert_int_equal(login_rc("admin", "wrong again!!", code, T0 + 200, &e3, &w3),
                          RK_ERR_AUTH);
@@ -145,10 +155,12 @@ static void test_one_message_growing_delay_and_lock(void **state)
         assert_int_equal(login_rc("admin", "wrong again!!", code, T0 + 400, &e3, &w3),
                          RK_ERR_LOCKED);
         /* locked: even the right password and code are refused */
-        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 9999, &e3, &w3), RK_ERR_LOCKED);
+        assert_int_equal(login_rc("admin", admin_pw, code, T0 + 9999, &e3, &w3),
+                         RK_ERR_LOCKED);
         /* unknown users are counted the same way, so lockout says nothing */
         struct rk_error u1, u2;
-        assert_int_equal(login_rc("nobody", "whatever12345", "", T0, &u1, &w1), RK_ERR_AUTH);
+        assert_int_equal(login_rc("nobody", "whatever12345", "", T0, &u1, &w1),
+                         RK_ERR_AUTH);
         assert_int_equal(login_rc("nobody", "whatever12345", "", T0 + 10, &u2, &w2),
                          RK_ERR_AUTH);
         assert_string_equal(u2.msg, e2.msg);
@@ -162,7 +174,8 @@ static void test_failures_queued_without_secrets(void **state)
         struct rk_vault *v;
         struct rk_auth_failure f[8];
         size_t n = 0;
-        assert_int_equal(login_rc("admin", "hunter2hunter2", "", T0, &err, &wait), RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", "hunter2hunter2", "", T0, &err, &wait),
+                         RK_ERR_AUTH);
         assert_int_equal(rk_vault_open(tu_path("r.db.keys"), &v, &err), RK_OK);
         assert_int_equal(rk_throttle_queued(v, f, 8, &n, &err), RK_OK);
         assert_int_equal(n, 1);
@@ -199,15 +212,18 @@ static void test_new_account_first_login(void **state)
         int steps = 0;
         struct rk_session *s = login("maija", onetime, "", T0, &steps);
         assert_int_equal(steps, RK_LOGIN_ENROL | RK_LOGIN_CHANGE_PASSWORD);
-        char secret[RK_TOTP_SECRET_B32_SIZE], uri[RK_TOTP_URI_MAX], code[RK_TOTP_CODE_SIZE];
-        assert_int_equal(rk_session_enrol_begin(s, secret, uri, sizeof(uri), &err), RK_OK);
+        char secret[RK_TOTP_SECRET_B32_SIZE], uri[RK_TOTP_URI_MAX],
+            code[RK_TOTP_CODE_SIZE];
+        assert_int_equal(rk_session_enrol_begin(s, secret, uri, sizeof(uri), &err),
+                         RK_OK);
         assert_non_null(strstr(uri, secret));
         assert_int_equal(rk_session_enrol_finish(s, "123456", T0, &err), RK_ERR_AUTH);
         code_at(secret, T0, code);
         assert_int_equal(rk_session_enrol_finish(s, code, T0, &err), RK_OK);
         /* the policy applies to the new password */
         assert_int_equal(rk_session_set_password(s, "short", 5, &err), RK_ERR_INVALID);
-        assert_int_equal(rk_session_set_password(s, "password1234", 12, &err), RK_ERR_INVALID);
+        assert_int_equal(rk_session_set_password(s, "password1234", 12, &err),
+                         RK_ERR_INVALID);
         const char *mine = "sininen traktori lentää";
         assert_int_equal(rk_session_set_password(s, mine, strlen(mine), &err), RK_OK);
         assert_int_equal(rk_session_pending_steps(s), RK_LOGIN_READY);
@@ -216,7 +232,8 @@ static void test_new_account_first_login(void **state)
         /* the one-time password is dead; the new one works with a code */
         long long wait;
         code_at(secret, T0 + 30, code);
-        assert_int_equal(login_rc("maija", onetime, code, T0 + 30, &err, &wait), RK_ERR_AUTH);
+        assert_int_equal(login_rc("maija", onetime, code, T0 + 30, &err, &wait),
+                         RK_ERR_AUTH);
         code_at(secret, T0 + 60, code);
         s = login("maija", mine, code, T0 + 60, &steps);
         assert_int_equal(steps, RK_LOGIN_READY);
@@ -255,14 +272,17 @@ static void test_disable_ends_sessions(void **state)
         assert_non_null(strstr(err.msg, "disabled"));
         rk_session_close(p);
         long long wait;
-        assert_int_equal(login_rc("pekka", onetime, "", T0 + 3, &err, &wait), RK_ERR_AUTH);
+        assert_int_equal(login_rc("pekka", onetime, "", T0 + 3, &err, &wait),
+                         RK_ERR_AUTH);
         /* admins cannot lock themselves out */
         assert_int_equal(rk_accounts_disable(a, "admin", &err), RK_ERR_INVALID);
         const char *none[] = {"sales"};
-        assert_int_equal(rk_accounts_set_roles(a, "admin", none, 1, &err), RK_ERR_INVALID);
+        assert_int_equal(rk_accounts_set_roles(a, "admin", none, 1, &err),
+                         RK_ERR_INVALID);
         assert_non_null(strstr(err.msg, "last enabled admin"));
         const char *bogus[] = {"wizard"};
-        assert_int_equal(rk_accounts_add(a, "olli", bogus, 1, onetime, &err), RK_ERR_INVALID);
+        assert_int_equal(rk_accounts_add(a, "olli", bogus, 1, onetime, &err),
+                         RK_ERR_INVALID);
         /* enabling again gives a new one-time password */
         assert_int_equal(rk_accounts_enable(a, "pekka", onetime, &err), RK_OK);
         rk_session_close(a);
@@ -312,14 +332,14 @@ static void test_keyfile_roles(void **state)
         assert_int_equal(rk_keyfiles_add(a, "check-job", NULL, 0, tu_path("c.key"), &err),
                          RK_OK);
         rk_session_close(a);
-        assert_int_equal(rk_register_unlock_keyfile(&cfg, db(), tu_path("a.key"), &reg, &err),
-                         RK_OK);
+        assert_int_equal(
+            rk_register_unlock_keyfile(&cfg, db(), tu_path("a.key"), &reg, &err), RK_OK);
         assert_int_equal(rk_session_from_register(reg, "cron", &k, &err), RK_OK);
         assert_true(rk_authorize_action(rk_session_grants(k), RK_ACTION_AUDIT));
         assert_false(rk_authorize_action(rk_session_grants(k), RK_ACTION_ACCOUNTS));
         rk_session_close(k);
-        assert_int_equal(rk_register_unlock_keyfile(&cfg, db(), tu_path("c.key"), &reg, &err),
-                         RK_OK);
+        assert_int_equal(
+            rk_register_unlock_keyfile(&cfg, db(), tu_path("c.key"), &reg, &err), RK_OK);
         assert_int_equal(rk_session_from_register(reg, "cron", &k, &err), RK_OK);
         const struct rk_grants *g = rk_session_grants(k);
         assert_int_equal(g->read | g->write | g->actions, 0); /* denied by default */
@@ -329,17 +349,18 @@ static void test_keyfile_roles(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_login_and_replay, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_one_message_growing_delay_and_lock, setup,
-                                                teardown),
-                cmocka_unit_test_setup_teardown(test_failures_queued_without_secrets, setup,
-                                                teardown),
-                cmocka_unit_test_setup_teardown(test_new_account_first_login, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_reset_forces_change, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_absolute_limit, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_only_admins_administer, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_login_and_replay, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_one_message_growing_delay_and_lock,
+                                            setup, teardown),
+            cmocka_unit_test_setup_teardown(test_failures_queued_without_secrets, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_new_account_first_login, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_reset_forces_change, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_absolute_limit, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_only_admins_administer, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,534 @@
+/*
+ * audit.c - the hash-chained, forward-MACed audit trail (see audit.h).
+ *
+ * Row hash  = BLAKE2b-256("rk-audit-v1" || each field as u32le length +
+ *             bytes, integers as decimal text, ending with prev_hash).
+ * Row MAC   = BLAKE2b-256 keyed with K(epoch), over the row hash.
+ * K(n+1)    = BLAKE2b-256(K(n)); audit_state keeps only the current key.
+ */
+#include "rekisteri/audit.h"
+#include "sql.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#define HB RK_AUDIT_HASH_BYTES
+
+struct chain_state {
+        int64_t epoch;
+        unsigned char key[HB];
+        int64_t rows_in_epoch;
+        int64_t head_id;
+        unsigned char head_hash[HB];
+        int64_t anchor_id;
+        unsigned char anchor_hash[HB];
+};
+
+/* ---- hashing ----------------------------------------------------------- */
+
+static void absorb(crypto_generichash_state *st, const void *p, size_t n)
+{
+        unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8),
+                                (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
+        crypto_generichash_update(st, len, sizeof(len));
+        crypto_generichash_update(st, p, n);
+}
+
+static void absorb_str(crypto_generichash_state *st, const char *s)
+{
+        absorb(st, s, strlen(s));
+}
+
+static void absorb_int(crypto_generichash_state *st, int64_t v)
+{
+        char buf[24];
+        snprintf(buf, sizeof(buf), "%" PRId64, v);
+        absorb_str(st, buf);
+}
+
+static void row_hash(const struct rk_audit_row *r, const unsigned char *prev,
+                     unsigned char *out)
+{
+        crypto_generichash_state st;
+        crypto_generichash_init(&st, NULL, 0, HB);
+        absorb_str(&st, "rk-audit-v1");
+        absorb_int(&st, r->id);
+        absorb_str(&st, r->at);
+        absorb_str(&st, r->user);
+        absorb_str(&st, r->session);
+        absorb_str(&st, r->source);
+        absorb_str(&st, r->action);
+        absorb_int(&st, r->subject);
+        absorb_str(&st, r->groups);
+        absorb_str(&st, r->screen);
+        absorb_str(&st, r->result);
+        absorb_int(&st, r->epoch);
+        absorb(&st, prev, HB);
+        crypto_generichash_final(&st, out, HB);
+}
+
+static void row_mac(const unsigned char *key, const unsigned char *hash,
+                    unsigned char *out)
+{
+        crypto_generichash(out, HB, hash, HB, key, HB);
+}
+
+static void evolve(unsigned char *key)
+{
+        unsigned char next[HB];
+        crypto_generichash(next, HB, key, HB, NULL, 0);
+        memcpy(key, next, HB);
+        sodium_memzero(next, sizeof(next));
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+static int copy_blob(sqlite3_stmt *st, int col, unsigned char *out)
+{
+        if (sqlite3_column_bytes(st, col) != HB)
+                return -1;
+        memcpy(out, sqlite3_column_blob(st, col), HB);
+        return 0;
+}
+
+static int load_state(sqlite3 *db, struct chain_state *cs, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT epoch,key,rows_in_epoch,head_id,head_hash,anchor_id,"
+                           "anchor_hash FROM audit_state WHERE id=1",
+                           &st, "reading the audit state", err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+                cs->epoch = sqlite3_column_int64(st, 0);
+                cs->rows_in_epoch = sqlite3_column_int64(st, 2);
+                cs->head_id = sqlite3_column_int64(st, 3);
+                cs->anchor_id = sqlite3_column_int64(st, 5);
+                if (copy_blob(st, 1, cs->key) || copy_blob(st, 4, cs->head_hash) ||
+                    copy_blob(st, 6, cs->anchor_hash))
+                        rc = rk_error_set(err, RK_ERR_CORRUPT,
+                                          "the audit state is damaged");
+        } else if (src == SQLITE_DONE) {
+                rc = rk_error_set(err, RK_ERR_CORRUPT,
+                                  "the audit trail was never started");
+        } else {
+                rc = rk_sql_fail(db, src, "reading the audit state", err);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static int save_state(sqlite3 *db, const struct chain_state *cs, int insert,
+                      struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        const char *sql =
+            insert ? "INSERT INTO audit_state(epoch,key,rows_in_epoch,head_id,"
+                     "head_hash,anchor_id,anchor_hash,id) VALUES(?,?,?,?,?,?,?,1)"
+                   : "UPDATE audit_state SET epoch=?,key=?,rows_in_epoch=?,"
+                     "head_id=?,head_hash=?,anchor_id=?,anchor_hash=? WHERE id=1";
+        int rc = rk_sql_prepare(db, sql, &st, "writing the audit state", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, cs->epoch);
+        sqlite3_bind_blob(st, 2, cs->key, HB, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, cs->rows_in_epoch);
+        sqlite3_bind_int64(st, 4, cs->head_id);
+        sqlite3_bind_blob(st, 5, cs->head_hash, HB, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, cs->anchor_id);
+        sqlite3_bind_blob(st, 7, cs->anchor_hash, HB, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "writing the audit state", err);
+}
+
+int rk_audit_init(sqlite3 *db, char *key_text, struct rk_error *err)
+{
+        struct chain_state cs;
+        memset(&cs, 0, sizeof(cs));
+        randombytes_buf(cs.key, HB);
+        sodium_bin2hex(key_text, RK_AUDIT_KEY_TEXT, cs.key, HB);
+        int rc = save_state(db, &cs, 1, err);
+        sodium_memzero(&cs, sizeof(cs));
+        return rc;
+}
+
+void rk_audit_actor_init(struct rk_audit_actor *a, const char *user, const char *source)
+{
+        unsigned char id[8];
+        randombytes_buf(id, sizeof(id));
+        snprintf(a->user, sizeof(a->user), "%s", user);
+        snprintf(a->source, sizeof(a->source), "%s", source);
+        sodium_bin2hex(a->session, sizeof(a->session), id, sizeof(id));
+}
+
+/* ---- appending --------------------------------------------------------- */
+
+static void format_time(int64_t now, char *out)
+{
+        time_t t = (time_t)now;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void fill_row(struct rk_audit_row *r, int64_t id, const struct rk_audit_actor *a,
+                     const struct rk_audit_event *ev, int64_t now, int64_t epoch)
+{
+        memset(r, 0, sizeof(*r));
+        r->id = id;
+        format_time(now, r->at);
+        snprintf(r->user, sizeof(r->user), "%s", a->user);
+        snprintf(r->session, sizeof(r->session), "%s", a->session);
+        snprintf(r->source, sizeof(r->source), "%s", a->source);
+        snprintf(r->action, sizeof(r->action), "%s", ev->action);
+        r->subject = ev->subject;
+        snprintf(r->groups, sizeof(r->groups), "%s", ev->groups ? ev->groups : "");
+        snprintf(r->screen, sizeof(r->screen), "%s", ev->screen ? ev->screen : "");
+        snprintf(r->result, sizeof(r->result), "%s", ev->result ? ev->result : "ok");
+        r->epoch = epoch;
+}
+
+static int insert_row(sqlite3 *db, const struct rk_audit_row *r,
+                      const unsigned char *prev, const unsigned char *hash,
+                      const unsigned char *mac, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            db,
+            "INSERT INTO audit_log(id,at,user,session,source,action,subject,"
+            "groups,screen,result,epoch,prev_hash,hash,mac) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            &st, "writing the audit trail", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, r->id);
+        sqlite3_bind_text(st, 2, r->at, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->user, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r->session, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, r->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->action, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, r->subject);
+        sqlite3_bind_text(st, 8, r->groups, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, r->screen, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, r->result, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 11, r->epoch);
+        sqlite3_bind_blob(st, 12, prev, HB, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 13, hash, HB, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 14, mac, HB, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "writing the audit trail", err);
+}
+
+static void log_head(const struct chain_state *cs)
+{
+        char hex[2 * HB + 1];
+        sodium_bin2hex(hex, sizeof(hex), cs->head_hash, HB);
+        openlog("rekisteri", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+        syslog(LOG_NOTICE, "audit chain head: epoch=%" PRId64 " id=%" PRId64 " hash=%s",
+               cs->epoch, cs->head_id, hex);
+        closelog();
+}
+
+int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
+                    const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
+                    struct rk_error *err)
+{
+        struct chain_state cs;
+        struct rk_audit_row r;
+        unsigned char hash[HB], mac[HB];
+        int rc = load_state(db, &cs, err);
+        if (rc != RK_OK)
+                return rc;
+        if (cs.rows_in_epoch >= epoch_rows) { /* the key moves on; the old one is gone */
+                log_head(&cs);
+                evolve(cs.key);
+                cs.epoch++;
+                cs.rows_in_epoch = 0;
+        }
+        fill_row(&r, cs.head_id + 1, actor, ev, now, cs.epoch);
+        row_hash(&r, cs.head_hash, hash);
+        row_mac(cs.key, hash, mac);
+        rc = insert_row(db, &r, cs.head_hash, hash, mac, err);
+        if (rc == RK_OK) {
+                cs.head_id = r.id;
+                memcpy(cs.head_hash, hash, HB);
+                cs.rows_in_epoch++;
+                rc = save_state(db, &cs, 0, err);
+        }
+        sodium_memzero(&cs, sizeof(cs));
+        return rc;
+}
+
+int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
+                    const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
+                    struct rk_error *err)
+{
+        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "writing the audit trail", err);
+        if (rc == RK_OK)
+                rc = rk_audit_append(db, actor, ev, now, epoch_rows, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "COMMIT", "writing the audit trail", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+#define ROW_COLUMNS "id,at,user,session,source,action,subject,groups,screen,result,epoch"
+
+static void text_col(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+        const unsigned char *t = sqlite3_column_text(st, col);
+        snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+static void read_row(sqlite3_stmt *st, struct rk_audit_row *r)
+{
+        memset(r, 0, sizeof(*r));
+        r->id = sqlite3_column_int64(st, 0);
+        text_col(st, 1, r->at, sizeof(r->at));
+        text_col(st, 2, r->user, sizeof(r->user));
+        text_col(st, 3, r->session, sizeof(r->session));
+        text_col(st, 4, r->source, sizeof(r->source));
+        text_col(st, 5, r->action, sizeof(r->action));
+        r->subject = sqlite3_column_int64(st, 6);
+        text_col(st, 7, r->groups, sizeof(r->groups));
+        text_col(st, 8, r->screen, sizeof(r->screen));
+        text_col(st, 9, r->result, sizeof(r->result));
+        r->epoch = sqlite3_column_int64(st, 10);
+}
+
+/* ---- verification ------------------------------------------------------ */
+
+struct verifier {
+        int64_t next_id;
+        unsigned char prev[HB];
+        int have_key;
+        int64_t key_epoch;
+        unsigned char key[HB];
+};
+
+static int verdict_fail(struct rk_audit_verdict *v, int64_t id, const char *why)
+{
+        v->ok = 0;
+        v->bad_id = id;
+        snprintf(v->why, sizeof(v->why), "%s", why);
+        return 1;
+}
+
+/* Check one row; 1 when it fails (v says why), 0 when it holds. */
+static int check_row(struct verifier *w, sqlite3_stmt *st, struct rk_audit_verdict *v)
+{
+        struct rk_audit_row r;
+        unsigned char prev[HB], stored[HB], mac[HB], hash[HB], want[HB];
+        read_row(st, &r);
+        if (r.id > w->next_id)
+                return verdict_fail(v, w->next_id,
+                                    "this entry is missing: it was deleted");
+        if (copy_blob(st, 11, prev) || copy_blob(st, 12, stored) ||
+            copy_blob(st, 13, mac))
+                return verdict_fail(v, r.id, "the entry is malformed");
+        if (sodium_memcmp(prev, w->prev, HB) != 0)
+                return verdict_fail(
+                    v, r.id,
+                    "its link to the entry before it is broken: entries were "
+                    "reordered, inserted or removed here");
+        row_hash(&r, prev, hash);
+        if (sodium_memcmp(hash, stored, HB) != 0)
+                return verdict_fail(v, r.id,
+                                    "its contents were altered after it was written");
+        if (w->have_key) {
+                if (r.epoch < w->key_epoch)
+                        return verdict_fail(v, r.id, "its epoch goes backwards");
+                while (w->key_epoch < r.epoch) {
+                        evolve(w->key);
+                        w->key_epoch++;
+                }
+                row_mac(w->key, hash, want);
+                if (sodium_memcmp(want, mac, HB) != 0)
+                        return verdict_fail(
+                            v, r.id,
+                            "its MAC does not verify under the audit key: it "
+                            "was written or rewritten without that key");
+        }
+        memcpy(w->prev, hash, HB);
+        w->next_id = r.id + 1;
+        v->rows++;
+        return 0;
+}
+
+static int parse_key(const char *text, unsigned char *key)
+{
+        size_t len = 0;
+        return sodium_hex2bin(key, HB, text, strlen(text), " -", &len, NULL) == 0 &&
+                       len == HB
+                   ? 0
+                   : -1;
+}
+
+int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *v,
+                    struct rk_error *err)
+{
+        struct chain_state cs;
+        struct verifier w;
+        memset(v, 0, sizeof(*v));
+        memset(&w, 0, sizeof(w));
+        if (key_text != NULL && parse_key(key_text, w.key) != 0)
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    "the audit key is 64 hexadecimal digits (shown at init)");
+        w.have_key = key_text != NULL;
+        v->macs_checked = w.have_key;
+        int rc = load_state(db, &cs, err);
+        if (rc != RK_OK)
+                return rc;
+        w.next_id = cs.anchor_id + 1;
+        memcpy(w.prev, cs.anchor_hash, HB);
+        sqlite3_stmt *st;
+        rc = rk_sql_prepare(db,
+                            "SELECT " ROW_COLUMNS ",prev_hash,hash,mac FROM audit_log "
+                            "WHERE id>? ORDER BY id",
+                            &st, "verifying the audit trail", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, cs.anchor_id);
+        v->ok = 1;
+        while (sqlite3_step(st) == SQLITE_ROW && !check_row(&w, st, v))
+                ;
+        sqlite3_finalize(st);
+        /* rows cut off the end leave the recorded head behind */
+        if (v->ok && w.next_id - 1 != cs.head_id)
+                verdict_fail(v, w.next_id,
+                             "this entry is missing: the newest entries were "
+                             "deleted");
+        else if (v->ok && sodium_memcmp(w.prev, cs.head_hash, HB) != 0)
+                verdict_fail(v, cs.head_id,
+                             "the chain does not end at the recorded head");
+        sodium_bin2hex(v->head, sizeof(v->head), w.prev, HB);
+        sodium_memzero(&w, sizeof(w));
+        sodium_memzero(&cs, sizeof(cs));
+        return RK_OK;
+}
+
+/* ---- listing ----------------------------------------------------------- */
+
+int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
+                  struct rk_audit_row **rows, size_t *n, struct rk_error *err)
+{
+        const char *act = f->action;
+        size_t alen = act ? strlen(act) : 0;
+        int prefix = alen > 0 && act[alen - 1] == '.';
+        *rows = NULL;
+        *n = 0;
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            db,
+            "SELECT " ROW_COLUMNS " FROM audit_log WHERE (?1 IS NULL OR user=?1)"
+            " AND (?2 IS NULL OR action=?2 OR (?3=1 AND substr(action,1,length(?2))=?2))"
+            " AND (?4=0 OR subject=?4) AND (?5 IS NULL OR at>=?5)"
+            " AND (?6 IS NULL OR at<?6) AND (?7=0 OR id<?7) ORDER BY id DESC LIMIT ?8",
+            &st, "reading the audit trail", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, f->user, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, f->action, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, prefix);
+        sqlite3_bind_int64(st, 4, f->subject);
+        sqlite3_bind_text(st, 5, f->from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, f->to, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, f->before_id);
+        sqlite3_bind_int64(st, 8, (sqlite3_int64)limit);
+        *rows = calloc(limit ? limit : 1, sizeof(**rows));
+        if (*rows == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW)
+                read_row(st, &(*rows)[(*n)++]);
+        sqlite3_finalize(st);
+        if (rc != RK_OK) {
+                free(*rows);
+                *rows = NULL;
+        }
+        return rc;
+}
+
+/* ---- retention --------------------------------------------------------- */
+
+/* The id and hash of the newest row older than `before`; id 0 when none. */
+static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned char *hash,
+                       struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *id = 0;
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT id,hash FROM audit_log WHERE at<? ORDER BY id DESC "
+                           "LIMIT 1",
+                           &st, "audit retention", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+                *id = sqlite3_column_int64(st, 0);
+                if (copy_blob(st, 1, hash))
+                        rc = rk_error_set(err, RK_ERR_CORRUPT,
+                                          "an audit entry is malformed");
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *before,
+                   int64_t now, int64_t epoch_rows, int64_t *deleted,
+                   struct rk_error *err)
+{
+        struct chain_state cs;
+        unsigned char hash[HB];
+        int64_t cut = 0;
+        *deleted = 0;
+        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "audit retention", err);
+        if (rc == RK_OK)
+                rc = last_before(db, before, &cut, hash, err);
+        if (rc == RK_OK && cut > 0)
+                rc = load_state(db, &cs, err);
+        if (rc == RK_OK && cut > 0) {
+                sqlite3_stmt *st;
+                rc = rk_sql_prepare(db, "DELETE FROM audit_log WHERE id<=?", &st,
+                                    "audit retention", err);
+                if (rc == RK_OK) {
+                        sqlite3_bind_int64(st, 1, cut);
+                        int src = sqlite3_step(st);
+                        sqlite3_finalize(st);
+                        rc = src == SQLITE_DONE
+                                 ? RK_OK
+                                 : rk_sql_fail(db, src, "audit retention", err);
+                        *deleted = sqlite3_changes(db);
+                }
+                /* the deleted rows' last hash becomes the anchor */
+                cs.anchor_id = cut;
+                memcpy(cs.anchor_hash, hash, HB);
+                if (rc == RK_OK)
+                        rc = save_state(db, &cs, 0, err);
+                sodium_memzero(&cs, sizeof(cs));
+        }
+        struct rk_audit_event ev = {"audit.retention", 0, "", "retention", "ok"};
+        if (rc == RK_OK)
+                rc = rk_audit_append(db, actor, &ev, now, epoch_rows, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "COMMIT", "audit retention", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}

@@ -1,0 +1,256 @@
+/*
+ * test_audit.c - the audit trail's tamper evidence: an untouched trail
+ * verifies; altering, deleting, reordering, inserting or truncating rows is
+ * caught at the exact entry; MACs need K(0); retention keeps the chain
+ * verifiable; listing filters.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "rekisteri/audit.h"
+#include "rekisteri/register.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rk_config cfg;
+static char k0[RK_AUDIT_KEY_TEXT];
+static struct rk_register *reg;
+static sqlite3 *db;
+static struct rk_audit_actor actor;
+static const int64_t T0 = 1800000000;
+
+static void append_n(int n, int64_t epoch_rows)
+{
+        struct rk_error err;
+        for (int i = 0; i < n; i++) {
+                struct rk_audit_event ev = {"customer.view", 100 + i, "identity,contact",
+                                            "detail", "ok"};
+                assert_int_equal(
+                    rk_audit_record(db, &actor, &ev, T0 + i * 3600, epoch_rows, &err),
+                    RK_OK);
+        }
+}
+
+static int setup(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        char rec[RK_RECOVERY_KEY_CHARS];
+        const char *pw = "kolme iloista kalaa";
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        assert_int_equal(rk_register_create(&cfg, tu_path("r.db"), "admin", pw,
+                                            strlen(pw), rec, k0, &reg, &err),
+                         RK_OK);
+        db = rk_register_db(reg);
+        rk_audit_actor_init(&actor, "sales", "192.0.2.7");
+        append_n(10, 3); /* epochs 0..3 */
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        rk_register_close(reg);
+        tu_rmdir();
+        return 0;
+}
+
+static void verify(const char *key, struct rk_audit_verdict *v)
+{
+        struct rk_error err;
+        assert_int_equal(rk_audit_verify(db, key, v, &err), RK_OK);
+}
+
+static void sql(const char *text)
+{
+        char *msg = NULL;
+        if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+                fail_msg("%s: %s", text, msg);
+}
+
+static void test_untouched_verifies(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        verify(NULL, &v);
+        assert_true(v.ok);
+        assert_int_equal(v.rows, 10);
+        assert_int_equal(strlen(v.head), 64);
+        verify(k0, &v);
+        assert_true(v.ok);
+        assert_true(v.macs_checked);
+        /* the epoch key really moved on: the stored key is not K(0) */
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT hex(key), epoch FROM audit_state",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_not_equal(strcasecmp((const char *)sqlite3_column_text(st, 0), k0), 0);
+        assert_int_equal(sqlite3_column_int(st, 1), 3);
+        sqlite3_finalize(st);
+}
+
+static void test_altered_row(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        sql("UPDATE audit_log SET groups='identity' WHERE id=5");
+        verify(NULL, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 5);
+        assert_non_null(strstr(v.why, "altered"));
+}
+
+static void test_deleted_row(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        sql("DELETE FROM audit_log WHERE id=4");
+        verify(NULL, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 4);
+        assert_non_null(strstr(v.why, "deleted"));
+}
+
+static void test_deleted_newest(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        sql("DELETE FROM audit_log WHERE id>=9");
+        verify(NULL, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 9);
+}
+
+static void test_reordered_rows(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        sql("UPDATE audit_log SET id=-6 WHERE id=6;"
+            "UPDATE audit_log SET id=6 WHERE id=7;"
+            "UPDATE audit_log SET id=7 WHERE id=-6;");
+        verify(NULL, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 6);
+        assert_non_null(strstr(v.why, "link"));
+}
+
+static void test_inserted_row(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        /* shift 8.. up and put a forged row at 8 that copies row 8's link */
+        sql("UPDATE audit_log SET id=id+100 WHERE id>=8;"
+            "INSERT INTO audit_log SELECT "
+            "8,at,'nobody',session,source,action,subject,groups,"
+            "screen,result,epoch,prev_hash,hash,mac FROM audit_log WHERE id=108;"
+            "UPDATE audit_log SET id=id-99 WHERE id>=108;");
+        verify(NULL, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 8);
+}
+
+/* Someone with the database key rewrites an old row and recomputes the
+ * chain: only the MAC under K(0) can tell. */
+static void test_rewrite_needs_k0(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        struct rk_error err;
+        /* rebuild a trail where row 2 was never written: start over and
+         * append rows with the stolen current key (the attacker's view) */
+        sql("DELETE FROM audit_log;"
+            "UPDATE audit_state SET head_id=0, head_hash=zeroblob(32), rows_in_epoch=0,"
+            " epoch=0;");
+        struct rk_audit_event ev = {"customer.view", 1, "identity", "detail", "ok"};
+        assert_int_equal(rk_audit_record(db, &actor, &ev, T0, 1000, &err), RK_OK);
+        verify(NULL, &v);
+        assert_true(v.ok); /* the chain alone is consistent */
+        verify(k0, &v);
+        assert_false(v.ok); /* but the MAC was made with a later key, not K(0) */
+        assert_int_equal(v.bad_id, 1);
+        assert_non_null(strstr(v.why, "MAC"));
+}
+
+static void test_wrong_key(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        struct rk_error err;
+        char wrong[RK_AUDIT_KEY_TEXT];
+        memcpy(wrong, k0, sizeof(wrong));
+        wrong[0] = wrong[0] == '0' ? '1' : '0';
+        verify(wrong, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 1);
+        assert_int_equal(rk_audit_verify(db, "xyz", &v, &err), RK_ERR_INVALID);
+}
+
+static void test_retention_keeps_chain(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        struct rk_error err;
+        int64_t deleted = 0;
+        /* rows are an hour apart from T0 = 2027-01-15T08:00:00Z */
+        assert_int_equal(rk_audit_prune(db, &actor, "2027-01-15T12:30:00Z", T0 + 86400, 3,
+                                        &deleted, &err),
+                         RK_OK);
+        assert_int_equal(deleted, 5);
+        verify(k0, &v);
+        if (!v.ok)
+                fail_msg("entry %lld: %s", (long long)v.bad_id, v.why);
+        assert_int_equal(v.rows, 6); /* 5 kept + the retention entry */
+}
+
+static void test_list_filters(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_row *rows;
+        size_t n;
+        struct rk_audit_filter f = {0};
+        f.subject = 103;
+        assert_int_equal(rk_audit_list(db, &f, 50, &rows, &n, &err), RK_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(rows[0].user, "sales");
+        assert_string_equal(rows[0].groups, "identity,contact");
+        assert_string_equal(rows[0].source, "192.0.2.7");
+        free(rows);
+        memset(&f, 0, sizeof(f));
+        f.action = "customer.";
+        f.from = "2027-01-15T10";
+        f.to = "2027-01-15T13";
+        assert_int_equal(rk_audit_list(db, &f, 50, &rows, &n, &err), RK_OK);
+        assert_int_equal(n, 3);
+        assert_true(rows[0].id > rows[1].id); /* newest first */
+        free(rows);
+        memset(&f, 0, sizeof(f));
+        f.user = "billing";
+        assert_int_equal(rk_audit_list(db, &f, 50, &rows, &n, &err), RK_OK);
+        assert_int_equal(n, 0);
+        free(rows);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(test_untouched_verifies, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_altered_row, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_deleted_row, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_deleted_newest, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_reordered_rows, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_inserted_row, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_rewrite_needs_k0, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_retention_keeps_chain, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
