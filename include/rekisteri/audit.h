@@ -46,7 +46,8 @@ struct rk_audit_event {
         int64_t subject;    /* customer id, or 0 for none */
         const char *groups; /* field groups, comma-separated, or "" */
         const char *screen; /* where: screen or command name, or "" */
-        const char *result; /* "ok", "denied", "failed" */
+                const char *result;  /* "ok", "denied", "failed" */
+        const char *target;  /* a staff account or key file acted on, or NULL */
 };
 
 /* A row as read back. */
@@ -60,8 +61,10 @@ struct rk_audit_row {
         int64_t subject;
         char groups[160];
         char screen[48];
-        char result[16];
+                char result[16];
+        char target[64];
         int64_t epoch;
+
 };
 
 /*

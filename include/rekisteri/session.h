@@ -12,6 +12,7 @@
 #ifndef REKISTERI_SESSION_H
 #define REKISTERI_SESSION_H
 
+#include "rekisteri/audit.h"
 #include "rekisteri/config.h"
 #include "rekisteri/error.h"
 #include "rekisteri/policy.h"
@@ -97,5 +98,19 @@ const struct rk_grants *rk_session_grants(const struct rk_session *s);
 int rk_session_pending_steps(const struct rk_session *s);
 /* rk_session_roles_text - the roles as "sales, billing". */
 const char *rk_session_roles_text(const struct rk_session *s);
+/* rk_session_actor - who this session is, for audit rows written inside a
+ * caller's transaction (rk_audit_append). */
+const struct rk_audit_actor *rk_session_actor(const struct rk_session *s);
+
+/*
+ * rk_session_audit - record one event of this session in a transaction of
+ * its own (the time is now). For events inside a data transaction, use
+ * rk_audit_append with rk_session_actor instead. On failure the caller
+ * must not go on with what it was about to do.
+ */
+int rk_session_audit(struct rk_session *s, const char *action, int64_t subject,
+                     const char *groups, const char *screen, const char *result,
+                     const char *target, struct rk_error *err);
+
 
 #endif

@@ -24,7 +24,10 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
-        const char *roles; /* --roles a,b */
+                const char *roles; /* --roles a,b */
+        const char *key;   /* --key: the audit key K(0) */
+        const char *from, *to, *action, *filter_user;
+        long long subject;
         bool password_stdin;
         bool no_color;
         int nwords; /* positional words after the subcommand name */
@@ -86,7 +89,13 @@ int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
+int cmd_audit_verify(struct cli *c);
+int cmd_audit_list(struct cli *c);
+int cmd_audit_export(struct cli *c);
+int cmd_audit_subject(struct cli *c);
+int cmd_audit_user(struct cli *c);
 int cmd_user_add(struct cli *c);
+
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);
 int cmd_user_enable(struct cli *c);

@@ -34,6 +34,9 @@ int cmd_key_rotate(struct cli *c)
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
                 rc = rk_register_rotate_key(rk_session_register(s), &err);
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "key.rotate", 0, "", "cli", "ok", NULL, &err);
+
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -64,8 +67,8 @@ int cmd_key_add_file(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        fprintf(stderr, "Wrote the key file %s (mode 0600) for \"%s\".\n", c->out,
-                c->label);
+        fprintf(stderr, "Wrote the key file %s (mode 0600) for \"%s\"; roles: %s.\n",
+                c->out, c->label, c->roles ? c->roles : "none (it can only run check)");
         return EXIT_OK;
 }
 

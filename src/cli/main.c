@@ -8,7 +8,9 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -21,7 +23,14 @@ enum {
         OPT_LABEL,
         OPT_OUT,
         OPT_PASSWORD_STDIN,
-        OPT_NO_COLOR
+        OPT_NO_COLOR,
+        OPT_ROLES,
+        OPT_KEY,
+        OPT_FROM,
+        OPT_TO,
+        OPT_ACTION,
+        OPT_SUBJECT,
+        OPT_BY_USER,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +44,13 @@ static const struct option long_options[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"roles", required_argument, NULL, OPT_ROLES},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"action", required_argument, NULL, OPT_ACTION},
+    {"subject", required_argument, NULL, OPT_SUBJECT},
+    {"by-user", required_argument, NULL, OPT_BY_USER},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -86,53 +102,79 @@ int cli_fail(const struct rk_error *err)
         return EXIT_ERROR;
 }
 
+/* A positive decimal id, nothing else. */
+static int parse_id(const char *text, long long *out)
+{
+        char *end = NULL;
+        long long v = strtoll(text, &end, 10);
+        if (end == text || *end != '\0' || v <= 0)
+                return -1;
+        *out = v;
+        return 0;
+}
+
+/* Options that take a string: which field of struct cli each one sets. */
+static const struct {
+        int id;
+        size_t offset;
+} string_options[] = {
+    {OPT_CONFIG, offsetof(struct cli, config_path)},
+    {OPT_DB, offsetof(struct cli, db_path)},
+    {OPT_USER, offsetof(struct cli, user)},
+    {OPT_TOTP, offsetof(struct cli, totp)},
+    {OPT_KEYFILE, offsetof(struct cli, keyfile)},
+    {OPT_ADMIN, offsetof(struct cli, admin)},
+    {OPT_LABEL, offsetof(struct cli, label)},
+    {OPT_OUT, offsetof(struct cli, out)},
+    {OPT_ROLES, offsetof(struct cli, roles)},
+    {OPT_KEY, offsetof(struct cli, key)},
+    {OPT_FROM, offsetof(struct cli, from)},
+    {OPT_TO, offsetof(struct cli, to)},
+    {OPT_ACTION, offsetof(struct cli, action)},
+    {OPT_BY_USER, offsetof(struct cli, filter_user)},
+};
+
+/* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
+ * successful early exit such as --help). */
+static int apply_option(int opt, const char *arg, const char *word, struct cli *c)
+{
+        for (size_t i = 0; i < sizeof(string_options) / sizeof(string_options[0]); i++) {
+                if (string_options[i].id == opt) {
+                        *(const char **)((char *)c + string_options[i].offset) = arg;
+                        return 0;
+                }
+        }
+        switch (opt) {
+        case OPT_PASSWORD_STDIN:
+                c->password_stdin = true;
+                return 0;
+        case OPT_NO_COLOR:
+                c->no_color = true;
+                return 0;
+        case OPT_SUBJECT:
+                return parse_id(arg, &c->subject) == 0
+                           ? 0
+                           : cli_usage_error("--subject takes a customer id");
+        case 'h':
+                print_help(stdout);
+                return -EXIT_OK - 1;
+        case 'V':
+                printf("rekisteri %s\n", RK_VERSION);
+                return -EXIT_OK - 1;
+        default:
+                return cli_usage_error("unknown option or missing value: %s", word);
+        }
+}
+
 /* Parse options into c; positional words stay in c->words. */
 static int parse_options(int argc, char **argv, struct cli *c)
 {
         int opt;
         opterr = 0;
         while ((opt = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
-                switch (opt) {
-                case OPT_CONFIG:
-                        c->config_path = optarg;
-                        break;
-                case OPT_DB:
-                        c->db_path = optarg;
-                        break;
-                case OPT_USER:
-                        c->user = optarg;
-                        break;
-                case OPT_TOTP:
-                        c->totp = optarg;
-                        break;
-                case OPT_KEYFILE:
-                        c->keyfile = optarg;
-                        break;
-                case OPT_ADMIN:
-                        c->admin = optarg;
-                        break;
-                case OPT_LABEL:
-                        c->label = optarg;
-                        break;
-                case OPT_OUT:
-                        c->out = optarg;
-                        break;
-                case OPT_PASSWORD_STDIN:
-                        c->password_stdin = true;
-                        break;
-                case OPT_NO_COLOR:
-                        c->no_color = true;
-                        break;
-                case 'h':
-                        print_help(stdout);
-                        return -EXIT_OK - 1;
-                case 'V':
-                        printf("rekisteri %s\n", RK_VERSION);
-                        return -EXIT_OK - 1;
-                default:
-                        return cli_usage_error("unknown option or missing value: %s",
-                                               argv[optind - 1]);
-                }
+                int rc = apply_option(opt, optarg, argv[optind - 1], c);
+                if (rc != 0)
+                        return rc;
         }
         c->words = argv + optind;
         c->nwords = argc - optind;

@@ -76,6 +76,16 @@ static int check_roles(struct rk_session *s, const char *const *roles, size_t n,
         return RK_OK;
 }
 
+/* Record a successful change in the audit trail (the target is the account,
+ * never a password); a failure is returned as it is. */
+static int audited(struct rk_session *s, const char *action, const char *name, int rc,
+                   struct rk_error *err)
+{
+        if (rc != RK_OK)
+                return rc;
+        return rk_session_audit(s, action, 0, "", "accounts", "ok", name, err);
+}
+
 int rk_accounts_add(struct rk_session *s, const char *name, const char *const *roles,
                     size_t nroles, char *onetime, struct rk_error *err)
 {
@@ -99,7 +109,7 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                         sqlite3_finalize(st);
                 }
         }
-        return rc;
+        return audited(s, "account.add", name, rc, err);
 }
 
 int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
@@ -149,7 +159,7 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
                 if (rc == RK_ERR_NOTFOUND)
                         rc = RK_OK; /* no slot: already unable to log in */
         }
-        return rc;
+        return audited(s, "account.disable", name, rc, err);
 }
 
 int rk_accounts_enable(struct rk_session *s, const char *name, char *onetime,
@@ -167,7 +177,7 @@ int rk_accounts_enable(struct rk_session *s, const char *name, char *onetime,
         if (rc == RK_OK)
                 rc = rk_users_set_flag(db, u.id, "disabled", 0, err);
         rk_users_wipe(&u);
-        return rc;
+        return audited(s, "account.enable", name, rc, err);
 }
 
 int rk_accounts_unlock(struct rk_session *s, const char *name, struct rk_error *err)
@@ -178,7 +188,7 @@ int rk_accounts_unlock(struct rk_session *s, const char *name, struct rk_error *
         if (rc == RK_OK)
                 rc = rk_throttle_unlock(rk_register_vault(rk_session_register(s)), name,
                                         err);
-        return rc;
+        return audited(s, "account.unlock", name, rc, err);
 }
 
 int rk_accounts_is_locked(struct rk_session *s, const char *name)
@@ -200,7 +210,7 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         if (rc == RK_OK)
                 rc = set_onetime(s, name, onetime, err);
         rk_users_wipe(&u);
-        return rc;
+        return audited(s, "account.reset_password", name, rc, err);
 }
 
 int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_error *err)
@@ -211,7 +221,7 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
                                          err);
         rk_users_wipe(&u);
-        return rc;
+        return audited(s, "account.reset_mfa", name, rc, err);
 }
 
 int rk_accounts_set_roles(struct rk_session *s, const char *name,
@@ -232,5 +242,5 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                                   name);
         if (rc == RK_OK)
                 rc = rk_users_set_roles(db, u.id, roles, nroles, err);
-        return rc;
+        return audited(s, "account.set_roles", name, rc, err);
 }

@@ -54,11 +54,11 @@ static const struct opt options[] = {
      "idle time before the screen locks, 1 to 86400 s"},
     {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
      "the longest a session may last, 1 to 24 h"},
-            {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
-         "audit entries per MAC key epoch, 1 to 1000000"},
-        {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
-         "months audit entries are kept, 1 to 240"},
-        {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
+    {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
+     "audit entries per MAC key epoch, 1 to 1000000"},
+    {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
+     "months audit entries are kept, 1 to 240"},
+    {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
      "comma-separated words refused inside passwords (company, product, town)"},
@@ -79,7 +79,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->lock_after = 10;
         cfg->max_delay_seconds = 900;
         cfg->idle_lock_seconds = 900;
-                cfg->max_session_hours = 12;
+        cfg->max_session_hours = 12;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
 

@@ -59,6 +59,8 @@ int rk_keyfiles_add(struct rk_session *s, const char *label, const char *const *
                 rk_vault_remove_keyfile(rk_register_vault(reg), label, NULL);
                 unlink(path);
         }
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "keyfile.add", 0, "", "keys", "ok", label, err);
         return rc;
 }
 
@@ -72,6 +74,9 @@ int rk_keyfiles_remove(struct rk_session *s, const char *label, struct rk_error 
                 rc = run_label_sql(rk_register_db(reg),
                                    "DELETE FROM keyfile_roles WHERE label=?", label, NULL,
                                    err);
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "keyfile.remove", 0, "", "keys", "ok", label,
+                                      err);
         return rc;
 }
 

@@ -109,7 +109,9 @@ static const char *const migrations[] = {
     " groups TEXT NOT NULL,"
     " screen TEXT NOT NULL,"
     " result TEXT NOT NULL,"
+    " target TEXT NOT NULL,"
     " epoch INTEGER NOT NULL,"
+
     " prev_hash BLOB NOT NULL,"
     " hash BLOB NOT NULL,"
     " mac BLOB NOT NULL);"

@@ -11,6 +11,7 @@
 #include "rekisteri/totp.h"
 #include "rekisteri/users.h"
 #include "authlog.h"
+#include "session_audit.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct rk_session {
         struct rk_grants grants;
         int64_t started_at;
         int steps;
+        struct rk_audit_actor actor;
 };
 
 static const char login_failed[] = "login failed: wrong username, password or code";
@@ -163,6 +165,7 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         snprintf(s->username, sizeof(s->username), "%s", u->name);
         s->started_at = now;
         s->steps = steps;
+        rk_audit_actor_init(&s->actor, u->name, source);
         set_grants(s, u);
         *out = s;
         return RK_OK;
@@ -209,6 +212,8 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
                 *step = (*out)->steps;
                 rc = rk_throttle_reset(v, username, err);
         }
+        if (rc == RK_OK)
+                rc = rk_login_audit(*out, v, "login.ok", now, err);
 out:
         rk_users_wipe(&u);
         rk_register_close(reg);
@@ -238,6 +243,19 @@ int rk_session_from_register(struct rk_register *reg, const char *source,
         snprintf(s->username, sizeof(s->username), "%s", who);
         s->started_at = (int64_t)time(NULL);
         set_grants(s, &roles);
+        char user[80];
+        snprintf(user, sizeof(user), "%s:%s",
+                 rk_register_unlocked_by(reg, NULL) == RK_UNLOCK_KEYFILE ? "keyfile"
+                                                                         : "recovery",
+                 who);
+        rk_audit_actor_init(&s->actor, user, source);
+        int rc =
+            rk_login_audit(s, rk_register_vault(reg), "unlock.ok", s->started_at, err);
+        if (rc != RK_OK) {
+                s->reg = NULL; /* the caller still owns reg on failure */
+                rk_session_close(s);
+                return rc;
+        }
         *out = s;
         return RK_OK;
 }
@@ -392,4 +410,9 @@ int rk_session_pending_steps(const struct rk_session *s)
 const char *rk_session_roles_text(const struct rk_session *s)
 {
         return s->roles_text;
+}
+
+const struct rk_audit_actor *rk_session_actor(const struct rk_session *s)
+{
+        return &s->actor;
 }

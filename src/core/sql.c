@@ -59,3 +59,13 @@ void rk_sql_rollback(sqlite3 *db)
         if (!sqlite3_get_autocommit(db))
                 sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+int rk_sql_begin(sqlite3 *db, struct rk_error *err)
+{
+        return rk_sql_exec(db, "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+int rk_sql_commit(sqlite3 *db, struct rk_error *err)
+{
+        return rk_sql_exec(db, "COMMIT", "saving", err);
+}

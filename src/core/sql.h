@@ -33,4 +33,12 @@ int rk_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *
 /* rk_sql_rollback - roll back any open transaction, ignoring errors. */
 void rk_sql_rollback(sqlite3 *db);
 
+/* rk_sql_begin - BEGIN IMMEDIATE: take the write lock now, so the chain
+ * head and optimistic versions read inside cannot race. */
+int rk_sql_begin(sqlite3 *db, struct rk_error *err);
+
+/* rk_sql_commit - COMMIT, mapping failures (a full disk, a lost lock). */
+int rk_sql_commit(sqlite3 *db, struct rk_error *err);
+
+
 #endif

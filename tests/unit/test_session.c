@@ -346,6 +346,48 @@ static void test_keyfile_roles(void **state)
         rk_session_close(k);
 }
 
+/* Failures queued while locked reach the trail at the next login, under
+ * the account's name (or "(unknown)"), with their own time and source. */
+static void test_login_events_audited(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        long long wait;
+        assert_int_equal(login_rc("admin", "not the password", "", T0, &err, &wait),
+                         RK_ERR_AUTH);
+        assert_int_equal(login_rc("kaisa99", "whatever it is!", "", T0 + 1, &err, &wait),
+                         RK_ERR_AUTH);
+        struct rk_session *a = admin_at(T0 + 60);
+        struct rk_audit_row *rows;
+        size_t n;
+        struct rk_audit_filter f = {0};
+        f.action = "login.";
+        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10, &rows,
+                                       &n, &err),
+                         RK_OK);
+        assert_int_equal(n, 3);
+        assert_string_equal(rows[0].action, "login.ok");
+        assert_string_equal(rows[1].action, "login.failure");
+        assert_string_equal(rows[1].user, "(unknown)");
+        assert_string_equal(rows[2].user, "admin");
+        assert_string_equal(rows[2].result, "password");
+        assert_string_equal(rows[2].source, "127.0.0.1");
+        free(rows);
+        struct rk_audit_verdict v;
+        assert_int_equal(rk_audit_verify(rk_register_db(rk_session_register(a)), NULL, &v, &err),
+                         RK_OK);
+        assert_true(v.ok);
+        rk_session_close(a);
+        /* the queue is empty now: the next login adds no failure rows */
+        a = admin_at(T0 + 90);
+        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10, &rows,
+                                       &n, &err),
+                         RK_OK);
+        assert_int_equal(n, 4);
+        free(rows);
+        rk_session_close(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -360,7 +402,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
             cmocka_unit_test_setup_teardown(test_absolute_limit, setup, teardown),
             cmocka_unit_test_setup_teardown(test_only_admins_administer, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
+                            cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_login_events_audited, setup, teardown),
+
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

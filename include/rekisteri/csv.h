@@ -1,0 +1,22 @@
+/*
+ * csv.h - writing CSV that spreadsheets cannot turn into formulas.
+ *
+ * Every cell is quoted (RFC 4180: quotes doubled). A cell that starts with
+ * = + - @, a tab or a carriage return would be read as a formula by Excel,
+ * LibreOffice or Google Sheets (CSV injection); such a cell gets a leading
+ * apostrophe inside the quotes, so it is shown as text.
+ */
+#ifndef REKISTERI_CSV_H
+#define REKISTERI_CSV_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* rk_csv_cell - write one cell (NULL is an empty cell), then a comma or,
+ * when last, CRLF. Returns 0, or -1 on a write error. */
+int rk_csv_cell(FILE *f, const char *text, bool last);
+
+/* rk_csv_is_formula - true when text would be read as a formula. */
+bool rk_csv_is_formula(const char *text);
+
+#endif

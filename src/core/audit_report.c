@@ -1,0 +1,128 @@
+/*
+ * audit_report.c - breach-impact reports and CSV export of the audit trail
+ * (see audit_report.h).
+ */
+#include "rekisteri/audit_report.h"
+#include "rekisteri/csv.h"
+#include "sql.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Add each group of the comma list `add` to `set` unless already there. */
+static void union_groups(char *set, size_t size, const char *add)
+{
+        char buf[160];
+        snprintf(buf, sizeof(buf), "%s", add);
+        for (char *g = strtok(buf, ","); g != NULL; g = strtok(NULL, ",")) {
+                char probe[64];
+                snprintf(probe, sizeof(probe), ",%s,", g);
+                char have[200];
+                snprintf(have, sizeof(have), ",%s,", set);
+                if (strstr(have, probe) != NULL)
+                        continue;
+                if (set[0] != '\0')
+                        strncat(set, ",", size - strlen(set) - 1);
+                strncat(set, g, size - strlen(set) - 1);
+        }
+}
+
+int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const char *to,
+                         struct rk_audit_access **out, size_t *n, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *out = NULL;
+        *n = 0;
+        int rc = rk_sql_prepare(db,
+                                "SELECT subject, groups, at FROM audit_log WHERE user=?1"
+                                " AND subject>0 AND (?2 IS NULL OR at>=?2)"
+                                " AND (?3 IS NULL OR at<?3) ORDER BY subject, id",
+                                &st, "the access report", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+        size_t cap = 0;
+        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
+                int64_t subject = sqlite3_column_int64(st, 0);
+                const char *at = (const char *)sqlite3_column_text(st, 2);
+                if (*n == 0 || (*out)[*n - 1].subject != subject) {
+                        if (*n == cap) {
+                                cap = cap ? 2 * cap : 64;
+                                struct rk_audit_access *g =
+                                    realloc(*out, cap * sizeof(**out));
+                                if (g == NULL) {
+                                        rc = rk_error_set(err, RK_ERR_NOMEM,
+                                                          "out of memory");
+                                        break;
+                                }
+                                *out = g;
+                        }
+                        struct rk_audit_access *a = &(*out)[(*n)++];
+                        memset(a, 0, sizeof(*a));
+                        a->subject = subject;
+                        snprintf(a->first, sizeof(a->first), "%s", at);
+                }
+                struct rk_audit_access *a = &(*out)[*n - 1];
+                union_groups(a->groups, sizeof(a->groups),
+                             (const char *)sqlite3_column_text(st, 1));
+                a->count++;
+                snprintf(a->last, sizeof(a->last), "%s", at);
+        }
+        sqlite3_finalize(st);
+        if (rc != RK_OK) {
+                free(*out);
+                *out = NULL;
+                *n = 0;
+        }
+        return rc;
+}
+
+static int write_row(FILE *f, const struct rk_audit_row *r)
+{
+        char id[24], subject[24];
+        snprintf(id, sizeof(id), "%" PRId64, r->id);
+        snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
+        const char *cells[] = {id,         r->at,     r->user,  r->source,
+                               r->session, r->action, subject,  r->groups,
+                               r->screen,  r->result, r->target};
+        size_t n = sizeof(cells) / sizeof(cells[0]);
+        for (size_t i = 0; i < n; i++) {
+                if (rk_csv_cell(f, cells[i], i + 1 == n) != 0)
+                        return -1;
+        }
+        return 0;
+}
+
+int rk_audit_export_csv(sqlite3 *db, const struct rk_audit_filter *f, FILE *out,
+                        struct rk_error *err)
+{
+        static const char *const header[] = {"id",      "time_utc", "user",    "source",
+                                             "session", "action",   "subject", "groups",
+                                             "screen",  "result",   "target"};
+        struct rk_audit_filter page = *f;
+        int bad = 0;
+        for (size_t i = 0; i < 11; i++)
+                bad |= rk_csv_cell(out, header[i], i == 10);
+        for (;;) {
+                struct rk_audit_row *rows;
+                size_t n;
+                int rc = rk_audit_list(db, &page, 500, &rows, &n, err);
+                if (rc != RK_OK)
+                        return rc;
+                for (size_t i = 0; i < n; i++)
+                        bad |= write_row(out, &rows[i]);
+                if (n > 0)
+                        page.before_id = rows[n - 1].id;
+                free(rows);
+                if (n < 500)
+                        break;
+        }
+        if (bad || fflush(out) != 0)
+                return rk_error_set(err, RK_ERR_IO,
+                                    "the export could not be written "
+                                    "(disk full?)");
+        return RK_OK;
+}
