@@ -244,6 +244,20 @@ static void log_head(const struct chain_state *cs)
         closelog();
 }
 
+/* Raise *id to the largest row id present. */
+static int max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT MAX(id) FROM audit_log", &st,
+                                "writing the audit trail", err);
+        if (rc != RK_OK)
+                return rc;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > *id)
+                *id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return RK_OK;
+}
+
 int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
                     const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
                     struct rk_error *err)
@@ -260,7 +274,15 @@ int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
                 cs.epoch++;
                 cs.rows_in_epoch = 0;
         }
-        fill_row(&r, cs.head_id + 1, actor, ev, now, cs.epoch);
+        /* Past both the recorded head and any row beyond it: rows planted
+         * after the head must not block the trail, verify will name them. */
+        int64_t id = cs.head_id;
+        rc = max_id(db, &id, err);
+        if (rc != RK_OK) {
+                sodium_memzero(&cs, sizeof(cs));
+                return rc;
+        }
+        fill_row(&r, id + 1, actor, ev, now, cs.epoch);
         row_hash(&r, cs.head_hash, hash);
         row_mac(cs.key, hash, mac);
         rc = insert_row(db, &r, cs.head_hash, hash, mac, err);
