@@ -22,6 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Every field group, for callers that want a whole record. */
+#define RK_GROUPS_ALL ((rk_groupset)((1u << RK_GROUP_COUNT) - 1))
+
 /* One readable field of a record. value is NULL when nothing is stored. */
 struct rk_value {
         const struct rk_field *field; /* static, from fields.c */
@@ -71,7 +74,7 @@ void rk_record_views_free(struct rk_record_view *v, size_t n);
  * is required is the caller's rule. Returns RK_OK or RK_ERR_INVALID with a
  * message that starts with the field's label and never repeats the value.
  */
-int rk_field_check(const struct rk_field *f, const char *value, const char *country, char *out,
-                   size_t outsz, struct rk_error *err);
+int rk_field_check(const struct rk_field *f, const char *value, const char *country,
+                   char *out, size_t outsz, struct rk_error *err);
 
 #endif

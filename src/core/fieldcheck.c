@@ -81,7 +81,8 @@ static int check_country(const struct rk_field *f, const char *s, size_t n, char
         if (n != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
                 return bad(f, out, outsz, err,
                            "use the two-letter country code, such as FI, SE or DE");
-        char cc[2] = {(char)toupper((unsigned char)s[0]), (char)toupper((unsigned char)s[1])};
+        char cc[2] = {(char)toupper((unsigned char)s[0]),
+                      (char)toupper((unsigned char)s[1])};
         return put(f, cc, 2, out, outsz, err);
 }
 
@@ -96,7 +97,8 @@ static int check_date(const struct rk_field *f, const char *s, size_t n, char *o
         static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
         if (n != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
             !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-                return bad(f, out, outsz, err, "write the date as YYYY-MM-DD, such as 2024-05-31");
+                return bad(f, out, outsz, err,
+                           "write the date as YYYY-MM-DD, such as 2024-05-31");
         int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
         int dim = m >= 1 && m <= 12 ? days[m - 1] + (m == 2 && leap(y)) : 0;
         if (y < 1900 || y > 2999 || d < 1 || d > dim)
@@ -108,7 +110,8 @@ static int check_integer(const struct rk_field *f, const char *s, size_t n, char
                          size_t outsz, struct rk_error *err)
 {
         if (!all_digits(s, n))
-                return bad(f, out, outsz, err, "use a whole number of 0 or more, digits only");
+                return bad(f, out, outsz, err,
+                           "use a whole number of 0 or more, digits only");
         while (n > 1 && s[0] == '0') {
                 s++;
                 n--;
@@ -155,7 +158,8 @@ static int check_choice(const struct rk_field *f, const char *s, size_t n, char 
                 c += len + (c[len] == '|');
         }
         char what[256];
-        snprintf(what, sizeof(what), "choose one of %s", f->choices ? f->choices : "(none)");
+        snprintf(what, sizeof(what), "choose one of %s",
+                 f->choices ? f->choices : "(none)");
         for (char *p = strchr(what, '|'); p != NULL; p = strchr(p, '|'))
                 *p = ',';
         return bad(f, out, outsz, err, what);
@@ -179,14 +183,16 @@ static int check_vat(const struct rk_field *f, const char *s, size_t n, char *ou
         }
         v[k] = '\0';
         if (k < 4 || k > 14)
-                return bad(f, out, outsz, err,
-                           "a VAT number is the country code and 2 to 12 letters or digits");
+                return bad(
+                    f, out, outsz, err,
+                    "a VAT number is the country code and 2 to 12 letters or digits");
         if (strncmp(v, "FI", 2) == 0) {
                 char yt[RK_YTUNNUS_MAX], in[16];
                 struct rk_error tmp;
                 if (k != 10 || !all_digits(v + 2, 8))
                         return bad(f, out, outsz, err,
-                                   "a Finnish VAT number is FI and 8 digits, such as FI12345671");
+                                   "a Finnish VAT number is FI and 8 digits, such as "
+                                   "FI12345671");
                 snprintf(in, sizeof(in), "%.7s-%c", v + 2, v[9]);
                 int rc = rk_validate_ytunnus(in, yt, sizeof(yt), &tmp);
                 if (rc != RK_OK)
@@ -217,14 +223,16 @@ static int check_structured(const struct rk_field *f, const char *s, const char 
                 rc = rk_validate_hetu(s, out, outsz, NULL, &tmp);
                 break;
         default:
-                return rk_error_set(err, RK_ERR_INTERNAL, "%s: unknown validator", f->label);
+                return rk_error_set(err, RK_ERR_INTERNAL, "%s: unknown validator",
+                                    f->label);
         }
         return relabel(f, rc, &tmp, out, outsz, err);
 }
 
 /* The checks that see the trimmed value. */
-static int check_trimmed(const struct rk_field *f, const char *s, size_t n, const char *raw,
-                         const char *country, char *out, size_t outsz, struct rk_error *err)
+static int check_trimmed(const struct rk_field *f, const char *s, size_t n,
+                         const char *raw, const char *country, char *out, size_t outsz,
+                         struct rk_error *err)
 {
         switch (f->validator) {
         case RK_V_TEXT:
@@ -240,7 +248,8 @@ static int check_trimmed(const struct rk_field *f, const char *s, size_t n, cons
         case RK_V_CHOICE:
                 return check_choice(f, s, n, out, outsz, err);
         case RK_V_YTUNNUS:
-                if (n >= 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1]))
+                if (n >= 2 && isalpha((unsigned char)s[0]) &&
+                    isalpha((unsigned char)s[1]))
                         return check_vat(f, s, n, out, outsz, err);
                 return check_structured(f, raw, country, out, outsz, err);
         default:
@@ -248,19 +257,21 @@ static int check_trimmed(const struct rk_field *f, const char *s, size_t n, cons
         }
 }
 
-int rk_field_check(const struct rk_field *f, const char *value, const char *country, char *out,
-                   size_t outsz, struct rk_error *err)
+int rk_field_check(const struct rk_field *f, const char *value, const char *country,
+                   char *out, size_t outsz, struct rk_error *err)
 {
         const char *raw = value == NULL ? "" : value;
         const char *s;
         size_t n;
         if (out == NULL || outsz == 0)
-                return rk_error_set(err, RK_ERR_INTERNAL, "%s: no output buffer", f->label);
+                return rk_error_set(err, RK_ERR_INTERNAL, "%s: no output buffer",
+                                    f->label);
         out[0] = '\0';
         bool multi = f->validator == RK_V_MULTILINE;
         bool text = multi || f->validator == RK_V_TEXT;
-        int rc = rk_validate_field_text(f->label, raw, text ? f->max_chars : RAW_MAX_CHARS,
-                                        multi ? RK_TEXT_MULTILINE : 0, err);
+        int rc =
+            rk_validate_field_text(f->label, raw, text ? f->max_chars : RAW_MAX_CHARS,
+                                   multi ? RK_TEXT_MULTILINE : 0, err);
         if (rc != RK_OK)
                 return rc;
         if (multi)

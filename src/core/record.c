@@ -24,10 +24,10 @@ static const char conflict_msg[] =
 static const struct {
         enum rk_record kind;
         const char *column;
-} required[] = {
-    {RK_REC_CUSTOMER, "kind"},  {RK_REC_CUSTOMER, "name"},  {RK_REC_CONTACT, "name"},
-    {RK_REC_ORDER, "status"},   {RK_REC_LINE, "product"},   {RK_REC_LINE, "quantity"},
-    {RK_REC_NOTE, "body"},      {RK_REC_CONSENT, "purpose"}, {RK_REC_CONSENT, "source"},
+} required_fields[] = {
+    {RK_REC_CUSTOMER, "kind"}, {RK_REC_CUSTOMER, "name"},   {RK_REC_CONTACT, "name"},
+    {RK_REC_ORDER, "status"},  {RK_REC_LINE, "product"},    {RK_REC_LINE, "quantity"},
+    {RK_REC_NOTE, "body"},     {RK_REC_CONSENT, "purpose"}, {RK_REC_CONSENT, "source"},
 };
 
 static const char *what_of(enum rk_record kind)
@@ -95,8 +95,10 @@ bool rk_record_has_version(enum rk_record kind)
 
 static bool is_required(const struct rk_field *f)
 {
-        for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-                if (required[i].kind == f->record && strcmp(required[i].column, f->column) == 0)
+        for (size_t i = 0; i < sizeof(required_fields) / sizeof(required_fields[0]);
+             i++) {
+                if (required_fields[i].kind == f->record &&
+                    strcmp(required_fields[i].column, f->column) == 0)
                         return true;
         }
         return false;
@@ -105,8 +107,8 @@ static bool is_required(const struct rk_field *f)
 /* ---- SELECT ------------------------------------------------------------ */
 
 /* The fields of kind in groups, in table order; *cols is malloc'd. */
-static int pick_fields(enum rk_record kind, rk_groupset groups, const struct rk_field ***cols,
-                       size_t *n, struct rk_error *err)
+static int pick_fields(enum rk_record kind, rk_groupset groups,
+                       const struct rk_field ***cols, size_t *n, struct rk_error *err)
 {
         size_t total;
         const struct rk_field *f = rk_fields_all(&total);
@@ -183,9 +185,9 @@ static int push_row(sqlite3_stmt *st, enum rk_record kind, const struct rk_field
         return rc;
 }
 
-int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups, const char *key_col,
-                     int64_t key, bool newest_first, struct rk_record_view **out, size_t *n,
-                     struct rk_error *err)
+int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,
+                     const char *key_col, int64_t key, bool newest_first,
+                     struct rk_record_view **out, size_t *n, struct rk_error *err)
 {
         const struct rk_field **cols = NULL;
         sqlite3_stmt *st = NULL;
@@ -222,13 +224,14 @@ out:
         return rc;
 }
 
-int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id, struct rk_record_view *out,
-                   struct rk_error *err)
+int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id,
+                   struct rk_record_view *out, struct rk_error *err)
 {
         struct rk_record_view *rows = NULL;
         size_t n = 0;
         memset(out, 0, sizeof(*out));
-        int rc = rk_record_select(db, kind, RK_ALL_GROUPS, "id", id, false, &rows, &n, err);
+        int rc =
+            rk_record_select(db, kind, RK_GROUPS_ALL, "id", id, false, &rows, &n, err);
         if (rc == RK_OK && n == 0)
                 rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such %s", what_of(kind));
         if (rc == RK_OK) {
@@ -264,13 +267,16 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
                      const struct rk_record_view *stored, struct rk_change *c,
                      struct rk_error *err)
 {
-        const struct rk_field *f = rk_fields_find(kind, edits[i].column ? edits[i].column : "");
+        const struct rk_field *f =
+            rk_fields_find(kind, edits[i].column ? edits[i].column : "");
         if (f == NULL)
                 return rk_error_set(err, RK_ERR_INVALID, "a %s has no field \"%s\"",
-                                    what_of(kind), edits[i].column ? edits[i].column : "");
+                                    what_of(kind),
+                                    edits[i].column ? edits[i].column : "");
         for (size_t k = 0; k < i; k++) {
                 if (strcmp(edits[k].column, f->column) == 0)
-                        return rk_error_set(err, RK_ERR_INVALID, "%s: given twice", f->label);
+                        return rk_error_set(err, RK_ERR_INVALID, "%s: given twice",
+                                            f->label);
         }
         if (!rk_authorize_write(g, f->group))
                 return rk_error_set(err, RK_ERR_DENIED, "%s: your role may not change it",
@@ -280,7 +286,8 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
         if (norm == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         c->field = f;
-        const char *country = f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
+        const char *country =
+            f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
         int rc = rk_field_check(f, edits[i].value, country, norm, sz, err);
         if (rc == RK_OK && norm[0] == '\0' && is_required(f))
                 rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
@@ -288,6 +295,28 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
                 free(norm);
         else
                 c->value = norm;
+        return rc;
+}
+
+int rk_record_check_value(enum rk_record kind, const char *column, const char *value,
+                          bool required, char **out, struct rk_error *err)
+{
+        const struct rk_field *f = rk_fields_find(kind, column);
+        *out = NULL;
+        if (f == NULL)
+                return rk_error_set(err, RK_ERR_INTERNAL, "no field %s in %s", column,
+                                    rk_fields_table(kind));
+        size_t sz = f->max_chars * 4 + 32;
+        char *norm = malloc(sz);
+        if (norm == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        int rc = rk_field_check(f, value, NULL, norm, sz, err);
+        if (rc == RK_OK && norm[0] == '\0' && required)
+                rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
+        if (rc != RK_OK || norm[0] == '\0')
+                free(norm);
+        else
+                *out = norm;
         return rc;
 }
 
@@ -333,7 +362,8 @@ const char *rk_record_change_value(const struct rk_changes *c, const char *colum
 /* ---- UPDATE and DELETE ------------------------------------------------- */
 
 /* After a write that touched no row: gone, or saved by someone else? */
-static int why_unchanged(sqlite3 *db, enum rk_record kind, int64_t id, struct rk_error *err)
+static int why_unchanged(sqlite3 *db, enum rk_record kind, int64_t id,
+                         struct rk_error *err)
 {
         sqlite3_stmt *st;
         char sql[128];
@@ -375,8 +405,8 @@ static char *update_sql(enum rk_record kind, const struct rk_changes *c, bool ch
 
 /* Run a prepared write whose last parameters are id and, if check, the
  * expected version; map "no row" to conflict or not found. */
-static int run_write(sqlite3 *db, sqlite3_stmt *st, int first, enum rk_record kind, int64_t id,
-                     int64_t expected, bool check, struct rk_error *err)
+static int run_write(sqlite3 *db, sqlite3_stmt *st, int first, enum rk_record kind,
+                     int64_t id, int64_t expected, bool check, struct rk_error *err)
 {
         sqlite3_bind_int64(st, first, id);
         if (check)
@@ -387,8 +417,9 @@ static int run_write(sqlite3 *db, sqlite3_stmt *st, int first, enum rk_record ki
         return sqlite3_changes(db) == 1 ? RK_OK : why_unchanged(db, kind, id, err);
 }
 
-int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id, int64_t expected_version,
-                     const struct rk_changes *c, struct rk_error *err)
+int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, const struct rk_changes *c,
+                     struct rk_error *err)
 {
         bool check = expected_version != RK_VERSION_ANY && rk_record_has_version(kind);
         if (c->n == 0 && !check)
@@ -402,17 +433,19 @@ int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id, int64_t expec
                 if (c->c[i].value == NULL)
                         sqlite3_bind_null(st, (int)i + 1);
                 else
-                        sqlite3_bind_text(st, (int)i + 1, c->c[i].value, -1, SQLITE_STATIC);
+                        sqlite3_bind_text(st, (int)i + 1, c->c[i].value, -1,
+                                          SQLITE_STATIC);
         }
         if (rc == RK_OK)
-                rc = run_write(db, st, (int)c->n + 1, kind, id, expected_version, check, err);
+                rc = run_write(db, st, (int)c->n + 1, kind, id, expected_version, check,
+                               err);
         sqlite3_finalize(st);
         free(sql);
         return rc;
 }
 
-int rk_record_delete(sqlite3 *db, enum rk_record kind, int64_t id, int64_t expected_version,
-                     struct rk_error *err)
+int rk_record_delete(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, struct rk_error *err)
 {
         bool check = expected_version != RK_VERSION_ANY && rk_record_has_version(kind);
         char sql[128];

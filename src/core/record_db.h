@@ -18,7 +18,6 @@
 #include <stdbool.h>
 
 #define RK_VERSION_ANY (-1) /* rk_record_update: no optimistic check, no bump */
-#define RK_ALL_GROUPS  ((rk_groupset)((1u << RK_GROUP_COUNT) - 1))
 
 /* One checked change: value is the normalised text, NULL to clear. */
 struct rk_change {
@@ -44,14 +43,14 @@ bool rk_record_has_version(enum rk_record kind);
  * newest_first). *out is malloc'd (NULL when *n is 0); free it with
  * rk_record_views_free.
  */
-int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups, const char *key_col,
-                     int64_t key, bool newest_first, struct rk_record_view **out, size_t *n,
-                     struct rk_error *err);
+int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,
+                     const char *key_col, int64_t key, bool newest_first,
+                     struct rk_record_view **out, size_t *n, struct rk_error *err);
 
 /* rk_record_load - the one row id of kind with every field (for checks
  * inside core, never handed to a front end). RK_ERR_NOTFOUND when absent. */
-int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id, struct rk_record_view *out,
-                   struct rk_error *err);
+int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id,
+                   struct rk_record_view *out, struct rk_error *err);
 
 /*
  * rk_record_changes - resolve, authorize and check edits for kind: each
@@ -68,6 +67,15 @@ int rk_record_changes(enum rk_record kind, const struct rk_grants *g,
 
 void rk_record_changes_free(struct rk_changes *c);
 
+/*
+ * rk_record_check_value - check one value for field `column` of kind
+ * (which must exist: RK_ERR_INTERNAL otherwise) with rk_field_check; *out
+ * gets the normalised text, malloc'd, or NULL when the value is empty.
+ * An empty value for a required field is RK_ERR_INVALID.
+ */
+int rk_record_check_value(enum rk_record kind, const char *column, const char *value,
+                          bool required, char **out, struct rk_error *err);
+
 /* rk_record_change_value - the normalised value a change set gives
  * `column`; *present says whether it touches it at all. */
 const char *rk_record_change_value(const struct rk_changes *c, const char *column,
@@ -80,12 +88,13 @@ const char *rk_record_change_value(const struct rk_changes *c, const char *colum
  * change set only checks the version. RK_VERSION_ANY skips both.
  * RK_ERR_NOTFOUND when the row is gone.
  */
-int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id, int64_t expected_version,
-                     const struct rk_changes *c, struct rk_error *err);
+int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, const struct rk_changes *c,
+                     struct rk_error *err);
 
 /* rk_record_delete - delete row id of kind at expected_version (as
  * rk_record_update: RK_ERR_CONFLICT, RK_ERR_NOTFOUND). */
-int rk_record_delete(sqlite3 *db, enum rk_record kind, int64_t id, int64_t expected_version,
-                     struct rk_error *err);
+int rk_record_delete(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, struct rk_error *err);
 
 #endif
