@@ -157,11 +157,13 @@ static int check_choice(const struct rk_field *f, const char *s, size_t n, char 
                         return put(f, c, len, out, outsz, err);
                 c += len + (c[len] == '|');
         }
-        char what[256];
-        snprintf(what, sizeof(what), "choose one of %s",
-                 f->choices ? f->choices : "(none)");
-        for (char *p = strchr(what, '|'); p != NULL; p = strchr(p, '|'))
-                *p = ',';
+        char what[256] = "choose one of ";
+        for (c = f->choices ? f->choices : ""; *c != '\0';) {
+                size_t len = strcspn(c, "|"), used = strlen(what);
+                snprintf(what + used, sizeof(what) - used, "%.*s%s", (int)len, c,
+                         c[len] == '|' ? ", " : "");
+                c += len + (c[len] == '|');
+        }
         return bad(f, out, outsz, err, what);
 }
 
