@@ -16,10 +16,13 @@
 #define A(x)       (1u << RK_ACTION_##x)
 #define ALL_GROUPS ((1u << RK_GROUP_COUNT) - 1)
 
+/* Sales writes order amounts too: the unit price is part of the order it
+ * takes, and without it only a supervisor could price an order. */
 static const struct rk_role default_roles[] = {
     {"sales",
      G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(ORDER_AMOUNTS) | G(NOTES) | G(CONSENTS),
-     G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(NOTES) | G(CONSENTS), A(CUSTOMERS_CREATE)},
+     G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(ORDER_AMOUNTS) | G(NOTES) | G(CONSENTS),
+     A(CUSTOMERS_CREATE)},
     {"billing", G(IDENTITY) | G(BILLING) | G(ORDER_AMOUNTS), G(BILLING), 0},
     {"warehouse", G(ORDERS), 0, 0},
     {"supervisor", ALL_GROUPS, ALL_GROUPS,

@@ -1,0 +1,172 @@
+/*
+ * custdb.c - the write transaction around one customer, shared by the
+ * customer, contact and order paths (see customer_db.h).
+ *
+ * Every write runs as: BEGIN IMMEDIATE (so two sessions never interleave
+ * inside one change), look the customer up and apply the restriction rule,
+ * the caller's checks and statements, then stamp the customer, rebuild its
+ * search row with rk_search_index, and COMMIT. Any failure rolls the whole
+ * thing back, so a refused save leaves the register as it was.
+ */
+#include "customer_db.h"
+#include "rekisteri/search.h"
+#include "sql.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+sqlite3 *rk_custdb_db(struct rk_session *s)
+{
+        return rk_register_db(rk_session_register(s));
+}
+
+rk_groupset rk_custdb_readable(const struct rk_grants *g, rk_groupset want)
+{
+        rk_groupset groups = 0;
+        for (int gr = 0; gr < RK_GROUP_COUNT; gr++) {
+                if ((want & (1u << gr)) && rk_authorize_read(g, (enum rk_group)gr))
+                        groups |= 1u << gr;
+        }
+        return groups;
+}
+
+void rk_custdb_today(char out[RK_DATE_SIZE])
+{
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(out, RK_DATE_SIZE, "%Y-%m-%d", &tm);
+}
+
+void rk_custdb_stamp(char out[RK_STAMP_SIZE])
+{
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(out, RK_STAMP_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *number,
+                   int64_t *version, bool *restricted, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            db, "SELECT number, version, restricted FROM customers WHERE id=?", &st,
+            "opening a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+                bool r = sqlite3_column_int(st, 2) != 0;
+                if (number != NULL)
+                        snprintf(number, RK_CUSTOMER_NUMBER_SIZE, "%s",
+                                 (const char *)sqlite3_column_text(st, 0));
+                if (version != NULL)
+                        *version = sqlite3_column_int64(st, 1);
+                if (restricted != NULL)
+                        *restricted = r;
+                if (r && !rk_authorize_action(g, RK_ACTION_REQUESTS))
+                        rc = rk_error_set(
+                            err, RK_ERR_DENIED,
+                            "this customer's data is restricted (GDPR Art. 18); "
+                            "only a data-subject request handler may open it");
+        } else if (src == SQLITE_DONE) {
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
+        } else {
+                rc = rk_sql_fail(db, src, "opening a customer", err);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_custdb_begin(struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "saving", err);
+        if (rc == RK_OK)
+                rc = rk_custdb_open(db, rk_session_grants(s), id, NULL, NULL, NULL, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+static int stamp(sqlite3 *db, int64_t id, bool activity, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        char today[RK_DATE_SIZE];
+        rk_custdb_today(today);
+        int rc = rk_sql_prepare(db,
+                                "UPDATE customers SET updated_at=?,"
+                                " last_activity=CASE WHEN ? THEN ? ELSE last_activity END"
+                                " WHERE id=?",
+                                &st, "saving", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+        sqlite3_bind_int(st, 2, activity ? 1 : 0);
+        sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 4, id);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "saving", err);
+}
+
+int rk_custdb_end(struct rk_session *s, int64_t id, bool activity, int rc,
+                  struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        if (rc == RK_OK)
+                rc = stamp(db, id, activity, err);
+        if (rc == RK_OK)
+                rc = rk_search_index(db, id, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "COMMIT", "saving", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *customer_id,
+                     struct rk_error *err)
+{
+        const char *sql;
+        switch (kind) {
+        case RK_REC_LINE:
+                sql = "SELECT o.customer_id FROM order_lines l JOIN orders o ON "
+                      "o.id=l.order_id"
+                      " WHERE l.id=?";
+                break;
+        case RK_REC_CONTACT:
+                sql = "SELECT customer_id FROM contact_persons WHERE id=?";
+                break;
+        case RK_REC_ORDER:
+                sql = "SELECT customer_id FROM orders WHERE id=?";
+                break;
+        case RK_REC_NOTE:
+                sql = "SELECT customer_id FROM notes WHERE id=?";
+                break;
+        case RK_REC_CONSENT:
+                sql = "SELECT customer_id FROM consents WHERE id=?";
+                break;
+        default:
+                *customer_id = id;
+                return RK_OK;
+        }
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, "opening a record", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+                *customer_id = sqlite3_column_int64(st, 0);
+        else if (src == SQLITE_DONE)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND,
+                                  "no such record; someone may have deleted it");
+        else
+                rc = rk_sql_fail(db, src, "opening a record", err);
+        sqlite3_finalize(st);
+        return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * customer_db.h - what the customer modules (customer.c, contacts.c,
+ * orders.c) share inside the core library: the write transaction around
+ * one customer, the restriction rule, dates, and loading a customer's
+ * orders into views.
+ */
+#ifndef REKISTERI_CUSTOMER_DB_H
+#define REKISTERI_CUSTOMER_DB_H
+
+#include "rekisteri/customer.h"
+#include "record_db.h"
+
+#include <stdbool.h>
+
+#define RK_DATE_SIZE  11 /* "YYYY-MM-DD" */
+#define RK_STAMP_SIZE 21 /* "YYYY-MM-DDTHH:MM:SSZ" */
+
+/* rk_custdb_db - the session's database connection. */
+sqlite3 *rk_custdb_db(struct rk_session *s);
+
+/* rk_custdb_readable - the groups of want that g may read. */
+rk_groupset rk_custdb_readable(const struct rk_grants *g, rk_groupset want);
+
+/* rk_custdb_today - today's local date; rk_custdb_stamp - now, UTC. */
+void rk_custdb_today(char out[RK_DATE_SIZE]);
+void rk_custdb_stamp(char out[RK_STAMP_SIZE]);
+
+/*
+ * rk_custdb_open - look customer id up for a session that may read or
+ * change it: RK_ERR_NOTFOUND when there is none, RK_ERR_DENIED when its
+ * processing is restricted (GDPR Art. 18) and g may not handle requests.
+ * number (may be NULL) gets the customer number, *version and *restricted
+ * (may be NULL) the row's.
+ */
+int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *number,
+                   int64_t *version, bool *restricted, struct rk_error *err);
+
+/* rk_custdb_begin - BEGIN IMMEDIATE, then rk_custdb_open(id). On failure
+ * the transaction is rolled back. */
+int rk_custdb_begin(struct rk_session *s, int64_t id, struct rk_error *err);
+
+/*
+ * rk_custdb_end - finish the write transaction begun for customer id:
+ * when rc is RK_OK, stamp customers.updated_at (and last_activity with
+ * today when activity is true), rebuild the customer's search row and
+ * COMMIT; otherwise, or when any of that fails, ROLLBACK. Returns the
+ * final result code.
+ */
+int rk_custdb_end(struct rk_session *s, int64_t id, bool activity, int rc,
+                  struct rk_error *err);
+
+/* rk_custdb_parent - the customer id that row id of kind (contact, order,
+ * line, note, consent) belongs to; RK_ERR_NOTFOUND when the row is gone. */
+int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *customer_id,
+                     struct rk_error *err);
+
+/* rk_orders_select - the orders of customer_id, newest first, as views
+ * holding only the fields in groups, with lines and (when groups has
+ * order amounts) totals. Free with rk_order_views_free. */
+int rk_orders_select(sqlite3 *db, int64_t customer_id, const char *customer_number,
+                     rk_groupset groups, struct rk_order_view **out, size_t *n,
+                     struct rk_error *err);
+
+#endif

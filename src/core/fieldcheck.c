@@ -1,0 +1,285 @@
+/*
+ * fieldcheck.c - one entry point that checks a typed value against its
+ * field in fields.c (see record.h, rk_field_check).
+ *
+ * It dispatches on the field's validator: the structured checks live in
+ * validate.c and their messages are relabelled with the field's own label
+ * ("Invoicing e-mail: ..." rather than "e-mail: ..."), so a form with two
+ * e-mail fields says which one is wrong. The small shape checks that
+ * validate.c has no use for (country, date, whole number, money, choice,
+ * VAT number) are here. Every value first passes the free-text check, so
+ * no structured validator ever sees invalid UTF-8 or control characters.
+ */
+#include "rekisteri/record.h"
+#include "rekisteri/validate.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RAW_MAX_CHARS 1024 /* structured input longer than this is not a value */
+
+/* Leading and trailing spaces and tabs are not part of a value. */
+static void trim(const char *in, const char **s, size_t *n)
+{
+        const char *p = in;
+        size_t len = strlen(p);
+        while (len > 0 && (*p == ' ' || *p == '\t')) {
+                p++;
+                len--;
+        }
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+                len--;
+        *s = p;
+        *n = len;
+}
+
+static int bad(const struct rk_field *f, char *out, size_t outsz, struct rk_error *err,
+               const char *what)
+{
+        if (out != NULL && outsz > 0)
+                out[0] = '\0';
+        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", f->label, what);
+}
+
+static int put(const struct rk_field *f, const char *s, size_t n, char *out, size_t outsz,
+               struct rk_error *err)
+{
+        if (n >= outsz)
+                return bad(f, out, outsz, err, "the value does not fit (internal limit)");
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return RK_OK;
+}
+
+/* Replace the "field: " prefix of a validate.c message with f's label. */
+static int relabel(const struct rk_field *f, int rc, struct rk_error *tmp, char *out,
+                   size_t outsz, struct rk_error *err)
+{
+        if (rc == RK_OK)
+                return RK_OK;
+        const char *why = strstr(tmp->msg, ": ");
+        if (out != NULL && outsz > 0)
+                out[0] = '\0';
+        return rk_error_set(err, rc, "%s: %s", f->label, why ? why + 2 : tmp->msg);
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (!isdigit((unsigned char)s[i]))
+                        return false;
+        }
+        return n > 0;
+}
+
+static int check_country(const struct rk_field *f, const char *s, size_t n, char *out,
+                         size_t outsz, struct rk_error *err)
+{
+        if (n != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
+                return bad(f, out, outsz, err,
+                           "use the two-letter country code, such as FI, SE or DE");
+        char cc[2] = {(char)toupper((unsigned char)s[0]),
+                      (char)toupper((unsigned char)s[1])};
+        return put(f, cc, 2, out, outsz, err);
+}
+
+static bool leap(int y)
+{
+        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int check_date(const struct rk_field *f, const char *s, size_t n, char *out,
+                      size_t outsz, struct rk_error *err)
+{
+        static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (n != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+            !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
+                return bad(f, out, outsz, err,
+                           "write the date as YYYY-MM-DD, such as 2024-05-31");
+        int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+        int dim = m >= 1 && m <= 12 ? days[m - 1] + (m == 2 && leap(y)) : 0;
+        if (y < 1900 || y > 2999 || d < 1 || d > dim)
+                return bad(f, out, outsz, err, "there is no such day in the calendar");
+        return put(f, s, n, out, outsz, err);
+}
+
+static int check_integer(const struct rk_field *f, const char *s, size_t n, char *out,
+                         size_t outsz, struct rk_error *err)
+{
+        if (!all_digits(s, n))
+                return bad(f, out, outsz, err,
+                           "use a whole number of 0 or more, digits only");
+        while (n > 1 && s[0] == '0') {
+                s++;
+                n--;
+        }
+        if (n > f->max_chars) {
+                char what[64];
+                snprintf(what, sizeof(what), "is longer than %zu digits", f->max_chars);
+                return bad(f, out, outsz, err, what);
+        }
+        return put(f, s, n, out, outsz, err);
+}
+
+/* Euros as typed: "12", "12.5", "12,50" -> whole cents "1250". */
+static int check_money(const struct rk_field *f, const char *s, size_t n, char *out,
+                       size_t outsz, struct rk_error *err)
+{
+        char cents[16];
+        size_t i = 0, k = 0, frac = 0;
+        while (i < n && isdigit((unsigned char)s[i]) && k < 10)
+                cents[k++] = s[i++];
+        if (i < n && k > 0 && (s[i] == '.' || s[i] == ',')) {
+                for (i++; i < n && isdigit((unsigned char)s[i]) && frac < 2; frac++)
+                        cents[k++] = s[i++];
+                if (frac == 0)
+                        k = 0;
+        }
+        if (k == 0 || i != n)
+                return bad(f, out, outsz, err,
+                           "write an amount in euros of 0 or more, such as 12 or 12,50 "
+                           "(at most two decimals and ten digits before them)");
+        for (; frac < 2; frac++)
+                cents[k++] = '0';
+        return check_integer(f, cents, k, out, outsz, err);
+}
+
+static int check_choice(const struct rk_field *f, const char *s, size_t n, char *out,
+                        size_t outsz, struct rk_error *err)
+{
+        const char *c = f->choices ? f->choices : "";
+        while (*c != '\0') {
+                size_t len = strcspn(c, "|");
+                if (len == n && strncasecmp(c, s, n) == 0)
+                        return put(f, c, len, out, outsz, err);
+                c += len + (c[len] == '|');
+        }
+        char what[256] = "choose one of ";
+        for (c = f->choices ? f->choices : ""; *c != '\0';) {
+                size_t len = strcspn(c, "|"), used = strlen(what);
+                snprintf(what + used, sizeof(what) - used, "%.*s%s", (int)len, c,
+                         c[len] == '|' ? ", " : "");
+                c += len + (c[len] == '|');
+        }
+        return bad(f, out, outsz, err, what);
+}
+
+/* A VAT number: country prefix and 2..12 letters or digits; the Finnish
+ * one (FI + 8 digits) must also be a valid Y-tunnus. */
+static int check_vat(const struct rk_field *f, const char *s, size_t n, char *out,
+                     size_t outsz, struct rk_error *err)
+{
+        char v[32];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < sizeof(v) - 1; i++) {
+                if (s[i] == ' ' || s[i] == '-' || s[i] == '.')
+                        continue;
+                if (!isalnum((unsigned char)s[i]))
+                        return bad(f, out, outsz, err,
+                                   "a VAT number has only letters and digits after the "
+                                   "country code, such as FI12345671");
+                v[k++] = (char)toupper((unsigned char)s[i]);
+        }
+        v[k] = '\0';
+        if (k < 4 || k > 14)
+                return bad(
+                    f, out, outsz, err,
+                    "a VAT number is the country code and 2 to 12 letters or digits");
+        if (strncmp(v, "FI", 2) == 0) {
+                char yt[RK_YTUNNUS_MAX], in[16];
+                struct rk_error tmp;
+                if (k != 10 || !all_digits(v + 2, 8))
+                        return bad(f, out, outsz, err,
+                                   "a Finnish VAT number is FI and 8 digits, such as "
+                                   "FI12345671");
+                snprintf(in, sizeof(in), "%.7s-%c", v + 2, v[9]);
+                int rc = rk_validate_ytunnus(in, yt, sizeof(yt), &tmp);
+                if (rc != RK_OK)
+                        return relabel(f, rc, &tmp, out, outsz, err);
+        }
+        return put(f, v, k, out, outsz, err);
+}
+
+static int check_structured(const struct rk_field *f, const char *s, const char *country,
+                            char *out, size_t outsz, struct rk_error *err)
+{
+        struct rk_error tmp;
+        int rc;
+        switch (f->validator) {
+        case RK_V_EMAIL:
+                rc = rk_validate_email(s, out, outsz, &tmp);
+                break;
+        case RK_V_PHONE:
+                rc = rk_validate_phone(s, out, outsz, &tmp);
+                break;
+        case RK_V_POSTAL:
+                rc = rk_validate_postal_code(country, s, out, outsz, &tmp);
+                break;
+        case RK_V_YTUNNUS:
+                rc = rk_validate_ytunnus(s, out, outsz, &tmp);
+                break;
+        case RK_V_HETU:
+                rc = rk_validate_hetu(s, out, outsz, NULL, &tmp);
+                break;
+        default:
+                return rk_error_set(err, RK_ERR_INTERNAL, "%s: unknown validator",
+                                    f->label);
+        }
+        return relabel(f, rc, &tmp, out, outsz, err);
+}
+
+/* The checks that see the trimmed value. */
+static int check_trimmed(const struct rk_field *f, const char *s, size_t n,
+                         const char *raw, const char *country, char *out, size_t outsz,
+                         struct rk_error *err)
+{
+        switch (f->validator) {
+        case RK_V_TEXT:
+                return put(f, s, n, out, outsz, err);
+        case RK_V_COUNTRY:
+                return check_country(f, s, n, out, outsz, err);
+        case RK_V_DATE:
+                return check_date(f, s, n, out, outsz, err);
+        case RK_V_INTEGER:
+                return check_integer(f, s, n, out, outsz, err);
+        case RK_V_MONEY:
+                return check_money(f, s, n, out, outsz, err);
+        case RK_V_CHOICE:
+                return check_choice(f, s, n, out, outsz, err);
+        case RK_V_YTUNNUS:
+                if (n >= 2 && isalpha((unsigned char)s[0]) &&
+                    isalpha((unsigned char)s[1]))
+                        return check_vat(f, s, n, out, outsz, err);
+                return check_structured(f, raw, country, out, outsz, err);
+        default:
+                return check_structured(f, raw, country, out, outsz, err);
+        }
+}
+
+int rk_field_check(const struct rk_field *f, const char *value, const char *country,
+                   char *out, size_t outsz, struct rk_error *err)
+{
+        const char *raw = value == NULL ? "" : value;
+        const char *s;
+        size_t n;
+        if (out == NULL || outsz == 0)
+                return rk_error_set(err, RK_ERR_INTERNAL, "%s: no output buffer",
+                                    f->label);
+        out[0] = '\0';
+        bool multi = f->validator == RK_V_MULTILINE;
+        bool text = multi || f->validator == RK_V_TEXT;
+        int rc =
+            rk_validate_field_text(f->label, raw, text ? f->max_chars : RAW_MAX_CHARS,
+                                   multi ? RK_TEXT_MULTILINE : 0, err);
+        if (rc != RK_OK)
+                return rc;
+        if (multi)
+                return put(f, raw, strlen(raw), out, outsz, err);
+        trim(raw, &s, &n);
+        if (n == 0)
+                return RK_OK;
+        return check_trimmed(f, s, n, raw, country, out, outsz, err);
+}

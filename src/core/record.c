@@ -1,0 +1,460 @@
+/*
+ * record.c - record views and the field-driven SQL that fills and changes
+ * them (see record.h and record_db.h).
+ *
+ * A SELECT is "SELECT id, version, <columns> FROM <table> WHERE <key>=?",
+ * where <columns> are the fields of the record kind whose group the caller
+ * passed, taken from the static table in fields.c. An UPDATE is "UPDATE
+ * <table> SET <col>=?, ..., version=version+1 WHERE id=? AND version=?";
+ * when it changes no row, the row either is gone (RK_ERR_NOTFOUND) or was
+ * saved by someone else since it was read (RK_ERR_CONFLICT). SQL text is
+ * built with open_memstream, values are always bound.
+ */
+#include "record_db.h"
+#include "sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char conflict_msg[] =
+    "%s: changed by someone else since you opened it; reopen it to see their changes";
+
+/* Fields that a record cannot be without. */
+static const struct {
+        enum rk_record kind;
+        const char *column;
+} required_fields[] = {
+    {RK_REC_CUSTOMER, "kind"}, {RK_REC_CUSTOMER, "name"},   {RK_REC_CONTACT, "name"},
+    {RK_REC_ORDER, "status"},  {RK_REC_LINE, "product"},    {RK_REC_LINE, "quantity"},
+    {RK_REC_NOTE, "body"},     {RK_REC_CONSENT, "purpose"}, {RK_REC_CONSENT, "source"},
+};
+
+static const char *what_of(enum rk_record kind)
+{
+        static const char *const what[RK_REC_COUNT] = {
+            [RK_REC_CUSTOMER] = "customer", [RK_REC_CONTACT] = "contact person",
+            [RK_REC_ORDER] = "order",       [RK_REC_LINE] = "order line",
+            [RK_REC_NOTE] = "note",         [RK_REC_CONSENT] = "consent",
+        };
+        return kind < RK_REC_COUNT ? what[kind] : "record";
+}
+
+/* ---- views ------------------------------------------------------------- */
+
+const struct rk_value *rk_record_find(const struct rk_record_view *v, const char *column)
+{
+        for (size_t i = 0; v != NULL && i < v->n; i++) {
+                if (strcmp(v->values[i].field->column, column) == 0)
+                        return &v->values[i];
+        }
+        return NULL;
+}
+
+const char *rk_record_get(const struct rk_record_view *v, const char *column)
+{
+        const struct rk_value *val = rk_record_find(v, column);
+        return val != NULL ? val->value : NULL;
+}
+
+void rk_record_view_clear(struct rk_record_view *v)
+{
+        if (v == NULL)
+                return;
+        for (size_t i = 0; i < v->n; i++)
+                free(v->values[i].value);
+        free(v->values);
+        memset(v, 0, sizeof(*v));
+}
+
+void rk_record_views_free(struct rk_record_view *v, size_t n)
+{
+        for (size_t i = 0; v != NULL && i < n; i++)
+                rk_record_view_clear(&v[i]);
+        free(v);
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+rk_groupset rk_record_groups(enum rk_record kind)
+{
+        size_t n;
+        const struct rk_field *f = rk_fields_all(&n);
+        rk_groupset groups = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (f[i].record == kind)
+                        groups |= 1u << f[i].group;
+        }
+        return groups;
+}
+
+bool rk_record_has_version(enum rk_record kind)
+{
+        return kind == RK_REC_CUSTOMER || kind == RK_REC_CONTACT || kind == RK_REC_ORDER;
+}
+
+static bool is_required(const struct rk_field *f)
+{
+        for (size_t i = 0; i < sizeof(required_fields) / sizeof(required_fields[0]);
+             i++) {
+                if (required_fields[i].kind == f->record &&
+                    strcmp(required_fields[i].column, f->column) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* ---- SELECT ------------------------------------------------------------ */
+
+/* The fields of kind in groups, in table order; *cols is malloc'd. */
+static int pick_fields(enum rk_record kind, rk_groupset groups,
+                       const struct rk_field ***cols, size_t *n, struct rk_error *err)
+{
+        size_t total;
+        const struct rk_field *f = rk_fields_all(&total);
+        *n = 0;
+        *cols = calloc(total, sizeof(**cols));
+        if (*cols == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < total; i++) {
+                if (f[i].record == kind && (groups & (1u << f[i].group)) != 0)
+                        (*cols)[(*n)++] = &f[i];
+        }
+        return RK_OK;
+}
+
+static char *select_sql(enum rk_record kind, const struct rk_field **cols, size_t n,
+                        const char *key_col, bool newest_first)
+{
+        char *sql = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&sql, &len);
+        if (f == NULL)
+                return NULL;
+        fprintf(f, "SELECT id, %s", rk_record_has_version(kind) ? "version" : "0");
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, ", %s", cols[i]->column);
+        fprintf(f, " FROM %s WHERE %s=? ORDER BY id%s", rk_fields_table(kind), key_col,
+                newest_first ? " DESC" : "");
+        if (fclose(f) != 0) {
+                free(sql);
+                return NULL;
+        }
+        return sql;
+}
+
+/* Copy the current row of st into v. */
+static int read_row(sqlite3_stmt *st, enum rk_record kind, const struct rk_field **cols,
+                    size_t n, struct rk_record_view *v, struct rk_error *err)
+{
+        memset(v, 0, sizeof(*v));
+        v->kind = kind;
+        v->id = sqlite3_column_int64(st, 0);
+        v->version = sqlite3_column_int64(st, 1);
+        v->values = calloc(n ? n : 1, sizeof(*v->values));
+        if (v->values == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+                const unsigned char *t = sqlite3_column_text(st, (int)i + 2);
+                v->values[i].field = cols[i];
+                v->n = i + 1;
+                if (t == NULL)
+                        continue;
+                v->values[i].value = strdup((const char *)t);
+                if (v->values[i].value == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        }
+        return RK_OK;
+}
+
+/* Append one row to a growing array of views. */
+static int push_row(sqlite3_stmt *st, enum rk_record kind, const struct rk_field **cols,
+                    size_t ncols, struct rk_record_view **out, size_t *n, size_t *cap,
+                    struct rk_error *err)
+{
+        if (*n == *cap) {
+                size_t ncap = *cap ? *cap * 2 : 8;
+                struct rk_record_view *grown = realloc(*out, ncap * sizeof(**out));
+                if (grown == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                *out = grown;
+                *cap = ncap;
+        }
+        int rc = read_row(st, kind, cols, ncols, &(*out)[*n], err);
+        (*n)++; /* counted even on failure, so the cleanup frees it */
+        return rc;
+}
+
+int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,
+                     const char *key_col, int64_t key, bool newest_first,
+                     struct rk_record_view **out, size_t *n, struct rk_error *err)
+{
+        const struct rk_field **cols = NULL;
+        sqlite3_stmt *st = NULL;
+        char *sql = NULL;
+        size_t ncols = 0, cap = 0;
+        *out = NULL;
+        *n = 0;
+        int rc = pick_fields(kind, groups, &cols, &ncols, err);
+        if (rc != RK_OK)
+                goto out;
+        sql = select_sql(kind, cols, ncols, key_col, newest_first);
+        if (sql == NULL) {
+                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                goto out;
+        }
+        rc = rk_sql_prepare(db, sql, &st, "reading customer data", err);
+        if (rc != RK_OK)
+                goto out;
+        sqlite3_bind_int64(st, 1, key);
+        int src = SQLITE_DONE;
+        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+                rc = push_row(st, kind, cols, ncols, out, n, &cap, err);
+        if (rc == RK_OK && src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, "reading customer data", err);
+out:
+        sqlite3_finalize(st);
+        free(sql);
+        free(cols);
+        if (rc != RK_OK) {
+                rk_record_views_free(*out, *n);
+                *out = NULL;
+                *n = 0;
+        }
+        return rc;
+}
+
+int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id,
+                   struct rk_record_view *out, struct rk_error *err)
+{
+        struct rk_record_view *rows = NULL;
+        size_t n = 0;
+        memset(out, 0, sizeof(*out));
+        int rc =
+            rk_record_select(db, kind, RK_GROUPS_ALL, "id", id, false, &rows, &n, err);
+        if (rc == RK_OK && n == 0)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such %s", what_of(kind));
+        if (rc == RK_OK) {
+                *out = rows[0];
+                free(rows);
+                return RK_OK;
+        }
+        rk_record_views_free(rows, n);
+        return rc;
+}
+
+/* ---- checking edits ---------------------------------------------------- */
+
+/* The country that decides how `postal` is checked: the one edited in the
+ * same save, or else the stored one. "postal_code" -> "country", etc. */
+static const char *country_for(const struct rk_field *postal, const struct rk_edit *edits,
+                               size_t n, const struct rk_record_view *stored)
+{
+        char col[64];
+        size_t len = strlen(postal->column), suffix = strlen("postal_code");
+        if (len < suffix || len - suffix + sizeof("country") > sizeof(col))
+                return NULL;
+        snprintf(col, sizeof(col), "%.*scountry", (int)(len - suffix), postal->column);
+        for (size_t i = 0; i < n; i++) {
+                if (edits[i].column != NULL && strcmp(edits[i].column, col) == 0)
+                        return edits[i].value;
+        }
+        return rk_record_get(stored, col);
+}
+
+static int check_one(enum rk_record kind, const struct rk_grants *g,
+                     const struct rk_edit *edits, size_t n, size_t i,
+                     const struct rk_record_view *stored, struct rk_change *c,
+                     struct rk_error *err)
+{
+        const struct rk_field *f =
+            rk_fields_find(kind, edits[i].column ? edits[i].column : "");
+        if (f == NULL)
+                return rk_error_set(err, RK_ERR_INVALID, "a %s has no field \"%s\"",
+                                    what_of(kind),
+                                    edits[i].column ? edits[i].column : "");
+        for (size_t k = 0; k < i; k++) {
+                if (strcmp(edits[k].column, f->column) == 0)
+                        return rk_error_set(err, RK_ERR_INVALID, "%s: given twice",
+                                            f->label);
+        }
+        if (!rk_authorize_write(g, f->group))
+                return rk_error_set(err, RK_ERR_DENIED, "%s: your role may not change it",
+                                    f->label);
+        size_t sz = f->max_chars * 4 + 32;
+        char *norm = malloc(sz);
+        if (norm == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        c->field = f;
+        const char *country =
+            f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
+        int rc = rk_field_check(f, edits[i].value, country, norm, sz, err);
+        if (rc == RK_OK && norm[0] == '\0' && is_required(f))
+                rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
+        if (rc != RK_OK || norm[0] == '\0')
+                free(norm);
+        else
+                c->value = norm;
+        return rc;
+}
+
+int rk_record_check_value(enum rk_record kind, const char *column, const char *value,
+                          bool required, char **out, struct rk_error *err)
+{
+        const struct rk_field *f = rk_fields_find(kind, column);
+        *out = NULL;
+        if (f == NULL)
+                return rk_error_set(err, RK_ERR_INTERNAL, "no field %s in %s", column,
+                                    rk_fields_table(kind));
+        size_t sz = f->max_chars * 4 + 32;
+        char *norm = malloc(sz);
+        if (norm == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        int rc = rk_field_check(f, value, NULL, norm, sz, err);
+        if (rc == RK_OK && norm[0] == '\0' && required)
+                rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
+        if (rc != RK_OK || norm[0] == '\0')
+                free(norm);
+        else
+                *out = norm;
+        return rc;
+}
+
+int rk_record_changes(enum rk_record kind, const struct rk_grants *g,
+                      const struct rk_edit *edits, size_t n,
+                      const struct rk_record_view *stored, struct rk_changes *out,
+                      struct rk_error *err)
+{
+        out->n = 0;
+        out->c = calloc(n ? n : 1, sizeof(*out->c));
+        if (out->c == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        int rc = RK_OK;
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
+                rc = check_one(kind, g, edits, n, i, stored, &out->c[i], err);
+                out->n = i + 1;
+        }
+        return rc;
+}
+
+void rk_record_changes_free(struct rk_changes *c)
+{
+        for (size_t i = 0; c->c != NULL && i < c->n; i++)
+                free(c->c[i].value);
+        free(c->c);
+        c->c = NULL;
+        c->n = 0;
+}
+
+const char *rk_record_change_value(const struct rk_changes *c, const char *column,
+                                   bool *present)
+{
+        *present = false;
+        for (size_t i = 0; i < c->n; i++) {
+                if (c->c[i].field != NULL && strcmp(c->c[i].field->column, column) == 0) {
+                        *present = true;
+                        return c->c[i].value;
+                }
+        }
+        return NULL;
+}
+
+/* ---- UPDATE and DELETE ------------------------------------------------- */
+
+/* After a write that touched no row: gone, or saved by someone else? */
+static int why_unchanged(sqlite3 *db, enum rk_record kind, int64_t id,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        char sql[128];
+        snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id=?", rk_fields_table(kind));
+        int rc = rk_sql_prepare(db, sql, &st, "saving", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src == SQLITE_ROW)
+                return rk_error_set(err, RK_ERR_CONFLICT, conflict_msg, what_of(kind));
+        if (src == SQLITE_DONE)
+                return rk_error_set(err, RK_ERR_NOTFOUND,
+                                    "%s: it no longer exists; someone deleted it",
+                                    what_of(kind));
+        return rk_sql_fail(db, src, "saving", err);
+}
+
+static char *update_sql(enum rk_record kind, const struct rk_changes *c, bool check)
+{
+        char *sql = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&sql, &len);
+        if (f == NULL)
+                return NULL;
+        fprintf(f, "UPDATE %s SET ", rk_fields_table(kind));
+        for (size_t i = 0; i < c->n; i++)
+                fprintf(f, "%s%s=?", i ? ", " : "", c->c[i].field->column);
+        if (check) /* no changes: only confirm that nobody saved first */
+                fprintf(f, "%sversion=version%s", c->n ? ", " : "", c->n ? "+1" : "");
+        fprintf(f, " WHERE id=?%s", check ? " AND version=?" : "");
+        if (fclose(f) != 0) {
+                free(sql);
+                return NULL;
+        }
+        return sql;
+}
+
+/* Run a prepared write whose last parameters are id and, if check, the
+ * expected version; map "no row" to conflict or not found. */
+static int run_write(sqlite3 *db, sqlite3_stmt *st, int first, enum rk_record kind,
+                     int64_t id, int64_t expected, bool check, struct rk_error *err)
+{
+        sqlite3_bind_int64(st, first, id);
+        if (check)
+                sqlite3_bind_int64(st, first + 1, expected);
+        int src = sqlite3_step(st);
+        if (src != SQLITE_DONE)
+                return rk_sql_fail(db, src, "saving", err);
+        return sqlite3_changes(db) == 1 ? RK_OK : why_unchanged(db, kind, id, err);
+}
+
+int rk_record_update(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, const struct rk_changes *c,
+                     struct rk_error *err)
+{
+        bool check = expected_version != RK_VERSION_ANY && rk_record_has_version(kind);
+        if (c->n == 0 && !check)
+                return RK_OK;
+        sqlite3_stmt *st = NULL;
+        char *sql = update_sql(kind, c, check);
+        if (sql == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        int rc = rk_sql_prepare(db, sql, &st, "saving", err);
+        for (size_t i = 0; rc == RK_OK && i < c->n; i++) {
+                if (c->c[i].value == NULL)
+                        sqlite3_bind_null(st, (int)i + 1);
+                else
+                        sqlite3_bind_text(st, (int)i + 1, c->c[i].value, -1,
+                                          SQLITE_STATIC);
+        }
+        if (rc == RK_OK)
+                rc = run_write(db, st, (int)c->n + 1, kind, id, expected_version, check,
+                               err);
+        sqlite3_finalize(st);
+        free(sql);
+        return rc;
+}
+
+int rk_record_delete(sqlite3 *db, enum rk_record kind, int64_t id,
+                     int64_t expected_version, struct rk_error *err)
+{
+        bool check = expected_version != RK_VERSION_ANY && rk_record_has_version(kind);
+        char sql[128];
+        sqlite3_stmt *st;
+        snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id=?%s", rk_fields_table(kind),
+                 check ? " AND version=?" : "");
+        int rc = rk_sql_prepare(db, sql, &st, "deleting", err);
+        if (rc == RK_OK)
+                rc = run_write(db, st, 1, kind, id, expected_version, check, err);
+        sqlite3_finalize(st);
+        return rc;
+}

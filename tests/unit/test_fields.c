@@ -1,0 +1,238 @@
+/*
+ * test_fields.c - the classification table agrees with the schema, and
+ * rk_field_check refuses bad values for every validator with a message
+ * that starts with the field's label and does not repeat the value.
+ *
+ * The schema check opens a real register (migrations applied) and asks
+ * PRAGMA table_info for every table: each field in fields.c must be a
+ * column of its record's table, each search column a column of
+ * customer_fts, and every table a customer path writes must have the
+ * optimistic `version` column that record.c expects.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "rekisteri/audit.h"
+#include "rekisteri/fields.h"
+#include "rekisteri/record.h"
+#include "rekisteri/register.h"
+#include "record_db.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct rk_config cfg;
+static struct rk_register *reg;
+
+static int setup(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        char rec[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
+        static const char pw[] = "kolme iloista kalaa";
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        if (rk_register_create(&cfg, tu_path("f.db"), "admin", pw, strlen(pw), rec, audit_key, &reg,
+                               &err) != RK_OK)
+                fail_msg("%s", err.msg);
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        rk_register_close(reg);
+        tu_rmdir();
+        return 0;
+}
+
+static int has_column(const char *table, const char *column)
+{
+        char sql[128];
+        sqlite3_stmt *st;
+        int found = 0;
+        snprintf(sql, sizeof(sql), "PRAGMA table_info(%s)", table);
+        assert_int_equal(sqlite3_prepare_v2(rk_register_db(reg), sql, -1, &st, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW)
+                found |= strcmp((const char *)sqlite3_column_text(st, 1), column) == 0;
+        sqlite3_finalize(st);
+        return found;
+}
+
+static void test_every_field_is_a_column(void **state)
+{
+        (void)state;
+        size_t n;
+        const struct rk_field *f = rk_fields_all(&n);
+        assert_true(n > 30);
+        for (size_t i = 0; i < n; i++) {
+                const char *table = rk_fields_table(f[i].record);
+                assert_non_null(table);
+                if (!has_column(table, f[i].column))
+                        fail_msg("%s.%s is classified but not in the schema", table,
+                                 f[i].column);
+                assert_true(f[i].max_chars > 0);
+                assert_true(f[i].group < RK_GROUP_COUNT);
+                assert_true((f[i].validator == RK_V_CHOICE) == (f[i].choices != NULL));
+                assert_ptr_equal(rk_fields_find(f[i].record, f[i].column), &f[i]);
+        }
+        assert_false(has_column("customers", "no_such_column"));
+}
+
+static void test_search_columns_and_versions(void **state)
+{
+        (void)state;
+        for (int c = 0; c < RK_FTS_COUNT; c++)
+                assert_true(has_column("customer_fts",
+                                       rk_fts_column_name((enum rk_fts_column)c)));
+        for (int k = 0; k < RK_REC_COUNT; k++) {
+                const char *t = rk_fields_table((enum rk_record)k);
+                assert_true(has_column(t, "id"));
+                assert_int_equal(has_column(t, "version"),
+                                 rk_record_has_version((enum rk_record)k));
+        }
+        assert_true(has_column("customers", "number"));
+        assert_true(has_column("customers", "restricted"));
+}
+
+/* ---- rk_field_check ---------------------------------------------------- */
+
+static const struct rk_field *field(enum rk_record r, const char *column)
+{
+        const struct rk_field *f = rk_fields_find(r, column);
+        assert_non_null(f);
+        return f;
+}
+
+static void ok(enum rk_record r, const char *column, const char *country, const char *in,
+               const char *want)
+{
+        char out[1024];
+        struct rk_error err;
+        rk_error_clear(&err);
+        int rc = rk_field_check(field(r, column), in, country, out, sizeof(out), &err);
+        if (rc != RK_OK)
+                fail_msg("%s \"%s\": %s", column, in, err.msg);
+        assert_string_equal(out, want);
+}
+
+static void bad(enum rk_record r, const char *column, const char *country, const char *in,
+                const char *phrase)
+{
+        char out[1024];
+        struct rk_error err;
+        const struct rk_field *f = field(r, column);
+        rk_error_clear(&err);
+        int rc = rk_field_check(f, in, country, out, sizeof(out), &err);
+        if (rc != RK_ERR_INVALID)
+                fail_msg("%s \"%s\" was accepted as \"%s\"", column, in, out);
+        assert_string_equal(out, "");
+        if (strncmp(err.msg, f->label, strlen(f->label)) != 0 ||
+            err.msg[strlen(f->label)] != ':')
+                fail_msg("message does not start with the label: %s", err.msg);
+        if (strstr(err.msg, phrase) == NULL)
+                fail_msg("\"%s\" not in: %s", phrase, err.msg);
+        if (strlen(in) > 3 && strstr(err.msg, in) != NULL)
+                fail_msg("the message repeats the value: %s", err.msg);
+}
+
+#define C RK_REC_CUSTOMER
+
+static void test_text_and_multiline(void **state)
+{
+        (void)state;
+        ok(C, "name", NULL, "  Åke Ängström  ", "Åke Ängström");
+        ok(C, "name", NULL, "", "");
+        ok(C, "city", NULL, NULL, "");
+        bad(C, "name", NULL, "Evil\x1b]0;title\x07", "control character");
+        bad(C, "city", NULL, "Two\nlines", "control character");
+        bad(C, "city", NULL, "\xc3\x28", "UTF-8");
+        char longname[260];
+        memset(longname, 'a', 201);
+        longname[201] = '\0';
+        bad(C, "name", NULL, longname, "longer than 200");
+        ok(RK_REC_NOTE, "body", NULL, "Line 1\nLine 2", "Line 1\nLine 2");
+        bad(RK_REC_NOTE, "body", NULL, "tab\there", "control character");
+}
+
+static void test_structured(void **state)
+{
+        (void)state;
+        ok(C, "email", NULL, " Aino@Example.FI ", "Aino@example.fi");
+        bad(C, "email", NULL, "aino@localhost", "");
+        bad(C, "invoice_email", NULL, "no-at-sign.example.fi", "");
+        ok(C, "phone", NULL, "040 123 4567", "+358401234567");
+        ok(RK_REC_CONTACT, "phone", NULL, "+46 8 123 456 78", "+46812345678");
+        bad(C, "phone", NULL, "123 4567", "");
+        bad(RK_REC_CONTACT, "phone", NULL, "+358 40 abc", "");
+        ok(C, "postal_code", "FI", "00100", "00100");
+        ok(C, "postal_code", "se", "11122", "111 22");
+        ok(C, "postal_code", NULL, "sw1a 1aa", "SW1A 1AA");
+        bad(C, "postal_code", "FI", "1234", "");
+        bad(C, "delivery_postal_code", "FI", "001000", "");
+        ok(C, "business_id", NULL, "1572860-0", "1572860-0");
+        ok(C, "business_id", NULL, "fi 1572 8600", "FI15728600");
+        ok(C, "business_id", NULL, "SE556677889901", "SE556677889901");
+        bad(C, "business_id", NULL, "1572860-1", "");
+        bad(C, "business_id", NULL, "FI15728601", "");
+        bad(C, "business_id", NULL, "FI1572860", "FI and 8 digits");
+        bad(C, "business_id", NULL, "DE12#45", "letters and digits");
+        ok(C, "hetu", NULL, "131052-308t", "131052-308T");
+        bad(C, "hetu", NULL, "131052-308X", "");
+        bad(C, "hetu", NULL, "311352-308T", "");
+}
+
+static void test_shapes(void **state)
+{
+        (void)state;
+        ok(C, "country", NULL, "fi", "FI");
+        bad(C, "country", NULL, "FIN", "two-letter");
+        bad(C, "billing_country", NULL, "F1", "two-letter");
+        ok(C, "last_activity", NULL, "2024-02-29", "2024-02-29");
+        bad(C, "last_activity", NULL, "2023-02-29", "no such day");
+        bad(C, "last_activity", NULL, "29.2.2024", "YYYY-MM-DD");
+        ok(C, "payment_terms_days", NULL, "014", "14");
+        bad(C, "payment_terms_days", NULL, "-14", "whole number");
+        bad(C, "payment_terms_days", NULL, "1000", "longer than 3 digits");
+        ok(RK_REC_LINE, "unit_price_cents", NULL, "12,5", "1250");
+        ok(RK_REC_LINE, "unit_price_cents", NULL, "12.05", "1205");
+        ok(RK_REC_LINE, "unit_price_cents", NULL, "0", "0");
+        ok(RK_REC_LINE, "unit_price_cents", NULL, "7", "700");
+        bad(RK_REC_LINE, "unit_price_cents", NULL, "12,345", "at most two decimals");
+        bad(RK_REC_LINE, "unit_price_cents", NULL, "-1", "euros");
+        bad(RK_REC_LINE, "unit_price_cents", NULL, "12.", "euros");
+        bad(RK_REC_LINE, "unit_price_cents", NULL, "12 EUR", "euros");
+        ok(C, "kind", NULL, "Company", "company");
+        bad(C, "kind", NULL, "robot", "choose one of person, company");
+        ok(RK_REC_CONSENT, "purpose", NULL, "newsletter", "newsletter");
+        bad(RK_REC_CONSENT, "purpose", NULL, "spam", "choose one of newsletter, offers");
+        bad(RK_REC_ORDER, "status", NULL, "lost", "choose one of new, confirmed");
+}
+
+static void test_small_buffer_is_refused(void **state)
+{
+        (void)state;
+        char out[4];
+        struct rk_error err;
+        assert_int_equal(rk_field_check(field(C, "name"), "Aino Virtanen", NULL, out,
+                                        sizeof(out), &err),
+                         RK_ERR_INVALID);
+        assert_string_equal(out, "");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_every_field_is_a_column),
+            cmocka_unit_test(test_search_columns_and_versions),
+            cmocka_unit_test(test_text_and_multiline),
+            cmocka_unit_test(test_structured),
+            cmocka_unit_test(test_shapes),
+            cmocka_unit_test(test_small_buffer_is_refused),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
