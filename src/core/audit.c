@@ -65,6 +65,7 @@ static void row_hash(const struct rk_audit_row *r, const unsigned char *prev,
         absorb_str(&st, r->action);
         absorb_int(&st, r->subject);
         absorb_str(&st, r->groups);
+        absorb_str(&st, r->fields);
         absorb_str(&st, r->screen);
         absorb_str(&st, r->result);
         absorb_str(&st, r->target);
@@ -194,6 +195,7 @@ static void fill_row(struct rk_audit_row *r, int64_t id, const struct rk_audit_a
         snprintf(r->action, sizeof(r->action), "%s", ev->action);
         r->subject = ev->subject;
         snprintf(r->groups, sizeof(r->groups), "%s", ev->groups ? ev->groups : "");
+        snprintf(r->fields, sizeof(r->fields), "%s", ev->fields ? ev->fields : "");
         snprintf(r->screen, sizeof(r->screen), "%s", ev->screen ? ev->screen : "");
         snprintf(r->result, sizeof(r->result), "%s", ev->result ? ev->result : "ok");
         snprintf(r->target, sizeof(r->target), "%s", ev->target ? ev->target : "");
@@ -208,8 +210,8 @@ static int insert_row(sqlite3 *db, const struct rk_audit_row *r,
         int rc = rk_sql_prepare(
             db,
             "INSERT INTO audit_log(id,at,user,session,source,action,subject,"
-            "groups,screen,result,target,epoch,prev_hash,hash,mac) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "groups,fields,screen,result,target,epoch,prev_hash,hash,mac) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             &st, "writing the audit trail", err);
         if (rc != RK_OK)
                 return rc;
@@ -221,13 +223,14 @@ static int insert_row(sqlite3 *db, const struct rk_audit_row *r,
         sqlite3_bind_text(st, 6, r->action, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 7, r->subject);
         sqlite3_bind_text(st, 8, r->groups, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, r->screen, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, r->result, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, r->target, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 12, r->epoch);
-        sqlite3_bind_blob(st, 13, prev, HB, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 14, hash, HB, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 15, mac, HB, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, r->fields, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, r->screen, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, r->result, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, r->target, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 13, r->epoch);
+        sqlite3_bind_blob(st, 14, prev, HB, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 15, hash, HB, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 16, mac, HB, SQLITE_STATIC);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         return src == SQLITE_DONE ? RK_OK
@@ -313,7 +316,8 @@ int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
 /* ---- reading ----------------------------------------------------------- */
 
 #define ROW_COLUMNS                                                                      \
-        "id,at,user,session,source,action,subject,groups,screen,result,target,epoch"
+        "id,at,user,session,source,action,subject,groups,fields,screen,result,target,"   \
+        "epoch"
 
 static void text_col(sqlite3_stmt *st, int col, char *out, size_t size)
 {
@@ -332,10 +336,11 @@ static void read_row(sqlite3_stmt *st, struct rk_audit_row *r)
         text_col(st, 5, r->action, sizeof(r->action));
         r->subject = sqlite3_column_int64(st, 6);
         text_col(st, 7, r->groups, sizeof(r->groups));
-        text_col(st, 8, r->screen, sizeof(r->screen));
-        text_col(st, 9, r->result, sizeof(r->result));
-        text_col(st, 10, r->target, sizeof(r->target));
-        r->epoch = sqlite3_column_int64(st, 11);
+        text_col(st, 8, r->fields, sizeof(r->fields));
+        text_col(st, 9, r->screen, sizeof(r->screen));
+        text_col(st, 10, r->result, sizeof(r->result));
+        text_col(st, 11, r->target, sizeof(r->target));
+        r->epoch = sqlite3_column_int64(st, 12);
 }
 
 /* ---- verification ------------------------------------------------------ */
@@ -365,8 +370,8 @@ static int check_row(struct verifier *w, sqlite3_stmt *st, struct rk_audit_verdi
         if (r.id > w->next_id)
                 return verdict_fail(v, w->next_id,
                                     "this entry is missing: it was deleted");
-        if (copy_blob(st, 12, prev) || copy_blob(st, 13, stored) ||
-            copy_blob(st, 14, mac))
+        if (copy_blob(st, 13, prev) || copy_blob(st, 14, stored) ||
+            copy_blob(st, 15, mac))
 
                 return verdict_fail(v, r.id, "the entry is malformed");
         if (sodium_memcmp(prev, w->prev, HB) != 0)
@@ -551,7 +556,8 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
                         rc = save_state(db, &cs, 0, err);
                 sodium_memzero(&cs, sizeof(cs));
         }
-        struct rk_audit_event ev = {"audit.retention", 0, "", "retention", "ok", NULL};
+        struct rk_audit_event ev = {
+            .action = "audit.retention", .screen = "retention", .result = "ok"};
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, &ev, now, epoch_rows, err);
         if (rc == RK_OK)

@@ -107,7 +107,9 @@ static const char *const migrations[] = {
     " action TEXT NOT NULL,"
     " subject INTEGER NOT NULL,"
     " groups TEXT NOT NULL,"
+    " fields TEXT NOT NULL,"
     " screen TEXT NOT NULL,"
+
     " result TEXT NOT NULL,"
     " target TEXT NOT NULL,"
     " epoch INTEGER NOT NULL,"

@@ -51,8 +51,8 @@ static int copy_batch(struct rk_session *s, struct rk_vault *v,
                 char name[64];
                 name_for_label(v, users, nusers, f[i].label, name, sizeof(name));
                 rk_audit_actor_init(&a, name, f[i].source);
-                struct rk_audit_event ev = {"login.failure", 0,           "",
-                                            "login",         f[i].reason, NULL};
+                struct rk_audit_event ev = {
+                    .action = "login.failure", .screen = "login", .result = f[i].reason};
                 int rc = rk_audit_append(db, &a, &ev, f[i].at, epoch_rows(s), err);
                 if (rc != RK_OK)
                         return rc;
@@ -94,8 +94,9 @@ int rk_login_audit(struct rk_session *s, struct rk_vault *v, const char *action,
         if (rc == RK_OK)
                 rc = rk_audit_record(
                     rk_register_db(rk_session_register(s)), rk_session_actor(s),
-                    &(struct rk_audit_event){action, 0, "", "login", "ok", NULL}, now,
-                    epoch_rows(s), err);
+                    &(struct rk_audit_event){
+                        .action = action, .screen = "login", .result = "ok"},
+                    now, epoch_rows(s), err);
         return rc;
 }
 
@@ -103,7 +104,12 @@ int rk_session_audit(struct rk_session *s, const char *action, int64_t subject,
                      const char *groups, const char *screen, const char *result,
                      const char *target, struct rk_error *err)
 {
-        struct rk_audit_event ev = {action, subject, groups, screen, result, target};
+        struct rk_audit_event ev = {.action = action,
+                                    .subject = subject,
+                                    .groups = groups,
+                                    .screen = screen,
+                                    .result = result,
+                                    .target = target};
         return rk_audit_record(rk_register_db(rk_session_register(s)),
                                rk_session_actor(s), &ev, (int64_t)time(NULL),
                                epoch_rows(s), err);

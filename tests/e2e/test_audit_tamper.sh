@@ -58,7 +58,7 @@ tamper reordered "UPDATE audit_log SET id=-6 WHERE id=6; UPDATE audit_log SET id
 UPDATE audit_log SET id=7 WHERE id=-6;"
 expect_bad reordered 6 "link"
 tamper inserted "UPDATE audit_log SET id=id+1000 WHERE id>=3;
-INSERT INTO audit_log SELECT 3,at,'mallory',session,source,action,subject,groups,screen,result,
+INSERT INTO audit_log SELECT 3,at,'mallory',session,source,action,subject,groups,fields,screen,result,
 target,epoch,prev_hash,hash,mac FROM audit_log WHERE id=1003;
 UPDATE audit_log SET id=id-999 WHERE id>=1003;"
 expect_bad inserted 3 ""

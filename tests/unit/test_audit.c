@@ -28,8 +28,11 @@ static void append_n(int n, int64_t epoch_rows)
 {
         struct rk_error err;
         for (int i = 0; i < n; i++) {
-                struct rk_audit_event ev = {"customer.view", 100 + i, "identity,contact",
-                                            "detail",        "ok",    NULL};
+                struct rk_audit_event ev = {.action = "customer.view",
+                                            .subject = 100 + i,
+                                            .groups = "identity,contact",
+                                            .screen = "detail",
+                                            .result = "ok"};
                 assert_int_equal(
                     rk_audit_record(db, &actor, &ev, T0 + i * 3600, epoch_rows, &err),
                     RK_OK);
@@ -149,7 +152,8 @@ static void test_inserted_row(void **state)
         sql("UPDATE audit_log SET id=id+100 WHERE id>=8;"
             "INSERT INTO audit_log SELECT "
             "8,at,'nobody',session,source,action,subject,groups,"
-            "screen,result,target,epoch,prev_hash,hash,mac FROM audit_log WHERE id=108;"
+            "fields,screen,result,target,epoch,prev_hash,hash,mac FROM audit_log WHERE "
+            "id=108;"
             "UPDATE audit_log SET id=id-99 WHERE id>=108;");
         verify(NULL, &v);
         assert_false(v.ok);
@@ -168,7 +172,10 @@ static void test_rewrite_needs_k0(void **state)
         sql("DELETE FROM audit_log;"
             "UPDATE audit_state SET head_id=0, head_hash=zeroblob(32), rows_in_epoch=0,"
             " epoch=0;");
-        struct rk_audit_event ev = {"customer.view", 1, "identity", "detail", "ok", NULL};
+        struct rk_audit_event ev = {.action = "customer.view",
+                                    .subject = 1,
+                                    .groups = "identity",
+                                    .result = "ok"};
         assert_int_equal(rk_audit_record(db, &actor, &ev, T0, 1000, &err), RK_OK);
         verify(NULL, &v);
         assert_true(v.ok); /* the chain alone is consistent */

@@ -167,8 +167,8 @@ static int setup(void **state)
         tu_tmpdir();
         tu_fast_config(&cfg);
         clock_now = T0;
-        if (rk_register_create(&cfg, db_path(), "admin", pw, strlen(pw), rec, audit_key, &reg,
-                               &err) != RK_OK)
+        if (rk_register_create(&cfg, db_path(), "admin", pw, strlen(pw), rec, audit_key,
+                               &reg, &err) != RK_OK)
                 fail_msg("%s", err.msg);
         assert_int_equal(rk_totp_secret_new(secret, sizeof(secret), &err), RK_OK);
         for (int i = 0; i < N_WHO; i++)

@@ -35,8 +35,8 @@ static int setup(void **state)
         static const char pw[] = "kolme iloista kalaa";
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, tu_path("f.db"), "admin", pw, strlen(pw), rec, audit_key, &reg,
-                               &err) != RK_OK)
+        if (rk_register_create(&cfg, tu_path("f.db"), "admin", pw, strlen(pw), rec,
+                               audit_key, &reg, &err) != RK_OK)
                 fail_msg("%s", err.msg);
         return 0;
 }

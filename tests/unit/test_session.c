@@ -362,8 +362,8 @@ static void test_login_events_audited(void **state)
         size_t n;
         struct rk_audit_filter f = {0};
         f.action = "login.";
-        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10, &rows,
-                                       &n, &err),
+        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10,
+                                       &rows, &n, &err),
                          RK_OK);
         assert_int_equal(n, 3);
         assert_string_equal(rows[0].action, "login.ok");
@@ -374,14 +374,15 @@ static void test_login_events_audited(void **state)
         assert_string_equal(rows[2].source, "127.0.0.1");
         free(rows);
         struct rk_audit_verdict v;
-        assert_int_equal(rk_audit_verify(rk_register_db(rk_session_register(a)), NULL, &v, &err),
-                         RK_OK);
+        assert_int_equal(
+            rk_audit_verify(rk_register_db(rk_session_register(a)), NULL, &v, &err),
+            RK_OK);
         assert_true(v.ok);
         rk_session_close(a);
         /* the queue is empty now: the next login adds no failure rows */
         a = admin_at(T0 + 90);
-        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10, &rows,
-                                       &n, &err),
+        assert_int_equal(rk_audit_list(rk_register_db(rk_session_register(a)), &f, 10,
+                                       &rows, &n, &err),
                          RK_OK);
         assert_int_equal(n, 4);
         free(rows);
@@ -402,8 +403,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_disable_ends_sessions, setup, teardown),
             cmocka_unit_test_setup_teardown(test_absolute_limit, setup, teardown),
             cmocka_unit_test_setup_teardown(test_only_admins_administer, setup, teardown),
-                            cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_login_events_audited, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_keyfile_roles, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_login_events_audited, setup, teardown),
 
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
