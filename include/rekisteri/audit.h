@@ -44,11 +44,11 @@ struct rk_audit_actor {
 struct rk_audit_event {
         const char *action; /* e.g. "customer.view", "login.failure" */
         int64_t subject;    /* customer id, or 0 for none */
-                const char *groups;  /* field groups, comma-separated, or "" */
-        const char *fields;  /* changed field names (never values), or "" */
+        const char *groups; /* field groups, comma-separated, or "" */
+        const char *fields; /* changed field names (never values), or "" */
         const char *screen; /* where: screen or command name, or "" */
-                const char *result;  /* "ok", "denied", "failed" */
-        const char *target;  /* a staff account or key file acted on, or NULL */
+        const char *result; /* "ok", "denied", "failed" */
+        const char *target; /* a staff account or key file acted on, or NULL */
 };
 
 /* A row as read back. */
@@ -60,14 +60,13 @@ struct rk_audit_row {
         char source[64];
         char action[48];
         int64_t subject;
-                char groups[160];
+        char groups[160];
         char fields[256];
         char screen[48];
 
-                char result[16];
+        char result[16];
         char target[64];
         int64_t epoch;
-
 };
 
 /*

@@ -45,7 +45,7 @@ struct rk_config {
         long long idle_lock_seconds;
         long long max_session_hours;
 
-                /* [audit] */
+        /* [audit] */
         long long audit_epoch_rows;
         long long audit_retention_months;
 

@@ -102,6 +102,12 @@ const char *rk_session_roles_text(const struct rk_session *s);
  * caller's transaction (rk_audit_append). */
 const struct rk_audit_actor *rk_session_actor(const struct rk_session *s);
 
+/* rk_session_set_place - name the screen or command now in use ("customer
+ * detail", "cli:audit list"); audit rows of reads and changes carry it.
+ * rk_session_place returns it ("" until set). */
+void rk_session_set_place(struct rk_session *s, const char *place);
+const char *rk_session_place(const struct rk_session *s);
+
 /*
  * rk_session_audit - record one event of this session in a transaction of
  * its own (the time is now). For events inside a data transaction, use
@@ -111,6 +117,5 @@ const struct rk_audit_actor *rk_session_actor(const struct rk_session *s);
 int rk_session_audit(struct rk_session *s, const char *action, int64_t subject,
                      const char *groups, const char *screen, const char *result,
                      const char *target, struct rk_error *err);
-
 
 #endif

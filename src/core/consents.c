@@ -80,7 +80,9 @@ int rk_consent_give(struct rk_session *s, int64_t customer_id, const char *purpo
                 rc = rk_custdb_begin(s, customer_id, err);
         if (rc == RK_OK) {
                 rc = insert_consent(rk_custdb_db(s), customer_id, v, err);
-                rc = rk_custdb_end(s, customer_id, true, rc, err);
+                static const struct rk_custdb_change what = {
+                    "consent.give", RK_REC_CONSENT, "purpose,source,given_on"};
+                rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
         }
         for (int i = 0; i < 3; i++)
                 free(v[i]);
@@ -112,6 +114,9 @@ static int withdraw(sqlite3 *db, int64_t customer_id, const char *purpose,
         return RK_OK;
 }
 
+static const struct rk_custdb_change withdrawn = {"consent.withdraw", RK_REC_CONSENT,
+                                                  "withdrawn_on"};
+
 int rk_consent_withdraw(struct rk_session *s, int64_t customer_id, const char *purpose,
                         struct rk_error *err)
 {
@@ -124,7 +129,7 @@ int rk_consent_withdraw(struct rk_session *s, int64_t customer_id, const char *p
                 rc = rk_custdb_begin(s, customer_id, err);
         if (rc == RK_OK) {
                 rc = withdraw(rk_custdb_db(s), customer_id, p, err);
-                rc = rk_custdb_end(s, customer_id, true, rc, err);
+                rc = rk_custdb_end(s, customer_id, true, &withdrawn, rc, err);
         }
         free(p);
         return rc;

@@ -79,7 +79,11 @@ int rk_contact_add(struct rk_session *s, int64_t customer_id, const struct rk_ed
                 rc = insert_contact(db, customer_id, &id, err);
         if (rc == RK_OK)
                 rc = apply(db, g, id, RK_VERSION_ANY, edits, n, true, err);
-        rc = rk_custdb_end(s, customer_id, false, rc, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            "contact.add", RK_REC_CONTACT,
+            rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        rc = rk_custdb_end(s, customer_id, false, &what, rc, err);
         if (rc == RK_OK && contact_id != NULL)
                 *contact_id = id;
         return rc;
@@ -109,7 +113,11 @@ int rk_contact_update(struct rk_session *s, int64_t contact_id, int64_t expected
                 return rc;
         rc = apply(rk_custdb_db(s), rk_session_grants(s), contact_id, expected_version,
                    edits, n, false, err);
-        return rk_custdb_end(s, customer_id, false, rc, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            "contact.update", RK_REC_CONTACT,
+            rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        return rk_custdb_end(s, customer_id, false, &what, rc, err);
 }
 
 int rk_contact_delete(struct rk_session *s, int64_t contact_id, int64_t expected_version,
@@ -131,5 +139,7 @@ int rk_contact_delete(struct rk_session *s, int64_t contact_id, int64_t expected
                 return rc;
         rc = rk_record_delete(rk_custdb_db(s), RK_REC_CONTACT, contact_id,
                               expected_version, err);
-        return rk_custdb_end(s, customer_id, false, rc, err);
+        static const struct rk_custdb_change what = {"contact.delete", RK_REC_CONTACT,
+                                                     "name,title,email,phone"};
+        return rk_custdb_end(s, customer_id, false, &what, rc, err);
 }

@@ -9,6 +9,7 @@
  * thing back, so a refused save leaves the register as it was.
  */
 #include "customer_db.h"
+#include "rekisteri/audit.h"
 #include "rekisteri/search.h"
 #include "sql.h"
 
@@ -113,14 +114,80 @@ static int stamp(sqlite3 *db, int64_t id, bool activity, struct rk_error *err)
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "saving", err);
 }
 
-int rk_custdb_end(struct rk_session *s, int64_t id, bool activity, int rc,
-                  struct rk_error *err)
+/* Append the names of the groups in set to buf as "a,b". */
+static void group_names(rk_groupset set, char *buf, size_t size)
+{
+        buf[0] = '\0';
+        for (int g = 0; g < RK_GROUP_COUNT; g++) {
+                if (!(set & (1u << g)))
+                        continue;
+                if (buf[0] != '\0')
+                        strncat(buf, ",", size - strlen(buf) - 1);
+                strncat(buf, rk_policy_group_name((enum rk_group)g),
+                        size - strlen(buf) - 1);
+        }
+}
+
+static int append_event(struct rk_session *s, const char *action, int64_t id,
+                        rk_groupset groups, const char *fields, struct rk_error *err)
+{
+        char names[160];
+        group_names(groups, names, sizeof(names));
+        struct rk_audit_event ev = {.action = action,
+                                    .subject = id,
+                                    .groups = names,
+                                    .fields = fields,
+                                    .screen = rk_session_place(s),
+                                    .result = "ok"};
+        return rk_audit_append(
+            rk_custdb_db(s), rk_session_actor(s), &ev, (int64_t)time(NULL),
+            rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
+}
+
+int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
+                         rk_groupset groups, struct rk_error *err)
+{
+        return append_event(s, action, id, groups, "", err);
+}
+
+const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
+                             size_t size)
+{
+        buf[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+                if (buf[0] != '\0')
+                        strncat(buf, ",", size - strlen(buf) - 1);
+                strncat(buf, edits[i].column, size - strlen(buf) - 1);
+        }
+        return buf;
+}
+
+/* The groups the named columns of record belong to. */
+static rk_groupset groups_of(enum rk_record record, const char *fields)
+{
+        char buf[256];
+        rk_groupset set = 0;
+        snprintf(buf, sizeof(buf), "%s", fields);
+        for (char *c = strtok(buf, ","); c != NULL; c = strtok(NULL, ",")) {
+                const struct rk_field *f = rk_fields_find(record, c);
+                if (f != NULL)
+                        set |= 1u << f->group;
+        }
+        return set;
+}
+
+int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
+                  const struct rk_custdb_change *what, int rc, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
         if (rc == RK_OK)
                 rc = stamp(db, id, activity, err);
         if (rc == RK_OK)
                 rc = rk_search_index(db, id, err);
+        if (rc == RK_OK)
+                rc = append_event(s, what->action, id,
+                                  groups_of(what->record, what->fields), what->fields,
+                                  err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, "COMMIT", "saving", err);
         if (rc != RK_OK)

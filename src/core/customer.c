@@ -75,7 +75,9 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
                 return rk_error_set(
                     err, RK_ERR_DENIED,
                     "your role may not read any of the customer data asked for");
-        int rc = rk_sql_exec(db, "BEGIN", "opening a customer", err);
+        /* A write transaction: the view is recorded in the same commit as the
+         * read, before anything reaches the screen; no record, no data. */
+        int rc = rk_sql_begin(db, err);
         if (rc != RK_OK)
                 return rc;
         rc = rk_custdb_open(db, g, id, out->number, &out->version, &out->restricted, err);
@@ -83,6 +85,8 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
                 rc = load_main(db, out, err);
         if (rc == RK_OK)
                 rc = load_children(db, out, err);
+        if (rc == RK_OK)
+                rc = rk_custdb_audit_read(s, "customer.view", id, out->groups, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, "COMMIT", "opening a customer", err);
         if (rc != RK_OK) {
@@ -245,7 +249,11 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
                 rc = insert_customer(db, num, &new_id, err);
         if (rc == RK_OK)
                 rc = apply(db, g, new_id, RK_VERSION_ANY, edits, n, true, NULL, err);
-        rc = rk_custdb_end(s, new_id, false, rc, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            "customer.create", RK_REC_CUSTOMER,
+            rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        rc = rk_custdb_end(s, new_id, false, &what, rc, err);
         if (rc == RK_OK && id != NULL)
                 *id = new_id;
         if (rc == RK_OK && number != NULL)
@@ -268,7 +276,11 @@ int rk_customer_update(struct rk_session *s, int64_t id, int64_t expected_versio
                 return rc;
         rc = apply(rk_custdb_db(s), rk_session_grants(s), id, expected_version, edits, n,
                    false, &changed, err);
-        rc = rk_custdb_end(s, id, false, rc, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            "customer.update", RK_REC_CUSTOMER,
+            rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        rc = rk_custdb_end(s, id, false, &what, rc, err);
         if (rc == RK_OK && new_version != NULL)
                 *new_version = expected_version + (changed > 0);
         return rc;

@@ -42,12 +42,31 @@ int rk_custdb_begin(struct rk_session *s, int64_t id, struct rk_error *err);
 /*
  * rk_custdb_end - finish the write transaction begun for customer id:
  * when rc is RK_OK, stamp customers.updated_at (and last_activity with
- * today when activity is true), rebuild the customer's search row and
- * COMMIT; otherwise, or when any of that fails, ROLLBACK. Returns the
- * final result code.
+ * today when activity is true), rebuild the customer's search row, record
+ * `what` in the audit trail (field names, never values) and COMMIT;
+ * otherwise, or when any of that fails, ROLLBACK. Returns the final
+ * result code.
  */
-int rk_custdb_end(struct rk_session *s, int64_t id, bool activity, int rc,
-                  struct rk_error *err);
+struct rk_custdb_change {
+        const char *action; /* "customer.update", "note.add", ... */
+        enum rk_record record;
+        const char *fields; /* comma-separated columns of record */
+};
+
+int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
+                  const struct rk_custdb_change *what, int rc, struct rk_error *err);
+
+/* rk_custdb_fields - the column names of edits as "a,b,c" in buf. */
+const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
+                             size_t size);
+
+/*
+ * rk_custdb_audit_read - record, inside the open transaction, that the
+ * session was shown `groups` of customer id (action e.g. "customer.view").
+ * On failure the caller rolls back and shows nothing.
+ */
+int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
+                         rk_groupset groups, struct rk_error *err);
 
 /* rk_custdb_parent - the customer id that row id of kind (contact, order,
  * line, note, consent) belongs to; RK_ERR_NOTFOUND when the row is gone. */

@@ -55,7 +55,9 @@ int rk_note_add(struct rk_session *s, int64_t customer_id, const char *body,
         if (rc == RK_OK) {
                 rc = insert_note(rk_custdb_db(s), customer_id, rk_session_username(s),
                                  text, &id, err);
-                rc = rk_custdb_end(s, customer_id, true, rc, err);
+                static const struct rk_custdb_change what = {"note.add", RK_REC_NOTE,
+                                                             "body"};
+                rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
         }
         if (rc == RK_OK && note_id != NULL)
                 *note_id = id;

@@ -116,7 +116,7 @@ int rk_order_load(struct rk_session *s, int64_t order_id, rk_groupset want,
         memset(out, 0, sizeof(*out));
         if (groups == 0)
                 return rk_error_set(err, RK_ERR_DENIED, "your role may not read orders");
-        int rc = rk_sql_exec(db, "BEGIN", "opening an order", err);
+        int rc = rk_sql_begin(db, err); /* a write: the view is audited */
         if (rc != RK_OK)
                 return rc;
         rc = rk_custdb_parent(db, RK_REC_ORDER, order_id, &customer_id, err);
@@ -131,6 +131,8 @@ int rk_order_load(struct rk_session *s, int64_t order_id, rk_groupset want,
         if (rc == RK_OK)
                 rc = fill(db, &rows[0], customer_id, number, groups, out, err);
         rk_record_views_free(rows, nrows);
+        if (rc == RK_OK)
+                rc = rk_custdb_audit_read(s, "order.view", customer_id, groups, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, "COMMIT", "opening an order", err);
         if (rc != RK_OK) {
@@ -210,6 +212,10 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
                 rc = run_recent(db, st, limit, out, n, err);
         }
         sqlite3_finalize(st);
+        /* a page of order and customer numbers: one audit row per page */
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "order.list", 0, "orders", rk_session_place(s),
+                                      "ok", NULL, err);
         free(want);
         if (rc != RK_OK) {
                 free(*out);
@@ -367,7 +373,9 @@ int rk_order_create(struct rk_session *s, int64_t customer_id,
                 rc = insert_order(rk_custdb_db(s), customer_id, num, &id, err);
                 if (rc == RK_OK)
                         rc = insert_lines(rk_custdb_db(s), id, checked, n, err);
-                rc = rk_custdb_end(s, customer_id, true, rc, err);
+                static const struct rk_custdb_change what = {
+                    "order.create", RK_REC_LINE, "product,quantity,unit_price_cents"};
+                rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
         }
         lines_free(checked, n);
         if (rc == RK_OK && order_id != NULL)
@@ -401,7 +409,9 @@ int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected
         if (rc == RK_OK) {
                 rc = rk_record_update(db, RK_REC_ORDER, order_id, expected_version, &c,
                                       err);
-                rc = rk_custdb_end(s, customer_id, false, rc, err);
+                static const struct rk_custdb_change what = {"order.status", RK_REC_ORDER,
+                                                             "status"};
+                rc = rk_custdb_end(s, customer_id, false, &what, rc, err);
         }
         rk_record_changes_free(&c);
         return rc;

@@ -32,6 +32,7 @@ struct rk_session {
         int64_t started_at;
         int steps;
         struct rk_audit_actor actor;
+        char place[48]; /* the screen or command in use, for audit rows */
 };
 
 static const char login_failed[] = "login failed: wrong username, password or code";
@@ -415,4 +416,14 @@ const char *rk_session_roles_text(const struct rk_session *s)
 const struct rk_audit_actor *rk_session_actor(const struct rk_session *s)
 {
         return &s->actor;
+}
+
+void rk_session_set_place(struct rk_session *s, const char *place)
+{
+        snprintf(s->place, sizeof(s->place), "%s", place ? place : "");
+}
+
+const char *rk_session_place(const struct rk_session *s)
+{
+        return s->place;
 }

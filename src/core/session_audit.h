@@ -11,7 +11,7 @@
 
 /* rk_login_audit - move queued failures into the trail and record action
  * ("login.ok", "unlock.ok") for s, at now. */
-int rk_login_audit(struct rk_session *s, struct rk_vault *v, const char *action, int64_t now,
-                   struct rk_error *err);
+int rk_login_audit(struct rk_session *s, struct rk_vault *v, const char *action,
+                   int64_t now, struct rk_error *err);
 
 #endif

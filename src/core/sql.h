@@ -40,5 +40,4 @@ int rk_sql_begin(sqlite3 *db, struct rk_error *err);
 /* rk_sql_commit - COMMIT, mapping failures (a full disk, a lost lock). */
 int rk_sql_commit(sqlite3 *db, struct rk_error *err);
 
-
 #endif

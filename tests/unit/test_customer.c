@@ -871,6 +871,80 @@ static void test_restricted_customer(void **state)
         set_restricted(id, 0);
 }
 
+/* The newest audit row for subject, or fail. */
+static struct rk_audit_row last_row_for(int64_t subject)
+{
+        struct rk_error err;
+        struct rk_audit_row *rows = NULL, r;
+        size_t n = 0;
+        struct rk_audit_filter f = {0};
+        f.subject = subject;
+        assert_int_equal(rk_audit_list(raw_db(), &f, 1, &rows, &n, &err), RK_OK);
+        assert_int_equal(n, 1);
+        r = rows[0];
+        free(rows);
+        return r;
+}
+
+static void test_views_and_changes_audited(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_customer_view v;
+        rk_session_set_place(sess[SALES], "customer detail");
+        must(rk_customer_load(sess[SALES], person_id, G(CONTACT) | G(IDENTITY), &v, &err),
+             &err);
+        struct rk_audit_row r = last_row_for(person_id);
+        assert_string_equal(r.action, "customer.view");
+        assert_string_equal(r.user, "sanna");
+        assert_string_equal(r.groups, "identity,contact");
+        assert_string_equal(r.screen, "customer detail");
+        assert_string_equal(r.source, "test");
+        const struct rk_edit e[] = {{"phone", "+358 50 765 4321"}};
+        must(rk_customer_update(sess[SALES], person_id, v.version, e, 1, NULL, &err),
+             &err);
+        rk_customer_view_clear(&v);
+        r = last_row_for(person_id);
+        assert_string_equal(r.action, "customer.update");
+        assert_string_equal(r.fields, "phone");
+        assert_string_equal(r.groups, "contact");
+        /* no value reaches the trail */
+        sqlite3_stmt *st;
+        assert_int_equal(
+            sqlite3_prepare_v2(raw_db(),
+                               "SELECT count(*) FROM audit_log WHERE "
+                               "user||groups||fields||screen||target||source "
+                               "LIKE '%765%' OR target LIKE '%Virtanen%'",
+                               -1, &st, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 0);
+        sqlite3_finalize(st);
+        struct rk_audit_verdict verdict;
+        assert_int_equal(rk_audit_verify(raw_db(), NULL, &verdict, &err), RK_OK);
+        assert_true(verdict.ok);
+}
+
+/* When the audit row cannot be written, the data is not returned. */
+static void test_no_audit_no_data(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_customer_view v;
+        assert_int_equal(sqlite3_exec(raw_db(), "ALTER TABLE audit_state RENAME TO gone",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        int rc = rk_customer_load(sess[SALES], person_id, RK_GROUPS_ALL, &v, &err);
+        assert_int_not_equal(rc, RK_OK);
+        assert_null(rk_record_get(&v.main, "name"));
+        assert_int_equal(sqlite3_exec(raw_db(), "ALTER TABLE gone RENAME TO audit_state",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        must(rk_customer_load(sess[SALES], person_id, RK_GROUPS_ALL, &v, &err), &err);
+        assert_non_null(rk_record_get(&v.main, "name"));
+        rk_customer_view_clear(&v);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -891,6 +965,8 @@ int main(void)
             cmocka_unit_test(test_contacts),
             cmocka_unit_test(test_warehouse_orders),
             cmocka_unit_test(test_restricted_customer),
+            cmocka_unit_test(test_views_and_changes_audited),
+            cmocka_unit_test(test_no_audit_no_data),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
