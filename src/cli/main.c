@@ -21,7 +21,8 @@ enum {
         OPT_LABEL,
         OPT_OUT,
         OPT_PASSWORD_STDIN,
-        OPT_NO_COLOR
+        OPT_NO_COLOR,
+        OPT_ROLES
 };
 
 static const struct option long_options[] = {
@@ -35,6 +36,7 @@ static const struct option long_options[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"roles", required_argument, NULL, OPT_ROLES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -122,6 +124,9 @@ static int parse_options(int argc, char **argv, struct cli *c)
                         break;
                 case OPT_NO_COLOR:
                         c->no_color = true;
+                        break;
+                case OPT_ROLES:
+                        c->roles = optarg;
                         break;
                 case 'h':
                         print_help(stdout);

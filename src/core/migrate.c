@@ -28,6 +28,11 @@ static const char *const migrations[] = {
     " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
     " role TEXT NOT NULL,"
     " PRIMARY KEY(user_id, role));",
+    /* 2: the roles a key file was made with (keyfiles.c) */
+    "CREATE TABLE keyfile_roles("
+    " label TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " PRIMARY KEY(label, role));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
