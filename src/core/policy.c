@@ -9,6 +9,7 @@
  */
 #include "rekisteri/policy.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define G(x)       (1u << RK_GROUP_##x)
@@ -71,6 +72,19 @@ void rk_policy_grants(const char *const *roles, size_t n, struct rk_grants *out)
                 out->write |= r->write;
                 out->actions |= r->actions;
         }
+}
+
+size_t rk_policy_split_roles(const char *text, char *buf, size_t size, const char **roles)
+{
+        size_t n = 0;
+        char *save = NULL;
+        if (size == 0)
+                return 0;
+        snprintf(buf, size, "%s", text ? text : "");
+        for (char *r = strtok_r(buf, ", ", &save); r != NULL && n < RK_ROLES_MAX;
+             r = strtok_r(NULL, ", ", &save))
+                roles[n++] = r;
+        return n;
 }
 
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group)
