@@ -13,6 +13,7 @@
 #define REKISTERI_CONFIG_H
 
 #include "rekisteri/error.h"
+#include "rekisteri/policy.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -47,6 +48,9 @@ struct rk_config {
         /* [password] */
         char blocklist[PATH_MAX];            /* "" = the shipped list */
         char extra_words[RK_CONFIG_STR_MAX]; /* comma-separated */
+
+        /* [role.NAME] sections: read, write, actions (comma lists) */
+        struct rk_roleset roles;
 };
 
 /* rk_config_defaults - fill cfg with the built-in defaults. */

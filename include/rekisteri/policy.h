@@ -4,8 +4,8 @@
  * Access is denied by default. A role grants read and write on field
  * groups and grants named actions; a user holds one or more roles and gets
  * the union. Every screen, search, export and command-line path asks
- * rk_authorize_*() and nothing else. The built-in roles below are the
- * defaults; [role.NAME] sections in the config replace or add roles.
+ * rk_authorize_*() and nothing else. The built-in roles are the defaults;
+ * [role.NAME] sections in the config replace them or add roles.
  */
 #ifndef REKISTERI_POLICY_H
 #define REKISTERI_POLICY_H
@@ -61,16 +61,33 @@ struct rk_grants {
         rk_actionset actions;
 };
 
-/* rk_policy_default_roles - the built-in roles (sales, billing, warehouse,
- * supervisor, admin); *n gets their count. Static, never freed. */
-const struct rk_role *rk_policy_default_roles(size_t *n);
+/* The roles in force: the built-in ones, changed by [role.NAME] sections. */
+struct rk_roleset {
+        struct rk_role roles[RK_ROLES_MAX];
+        size_t n;
+};
+
+/* rk_policy_defaults - the built-in roles: sales, billing, warehouse,
+ * supervisor, admin. */
+void rk_policy_defaults(struct rk_roleset *set);
+
+/*
+ * rk_policy_define - add role name to set, or replace it, from the comma-
+ * separated lists of field groups it may read and write and the actions it
+ * may take ("" for none). Write implies nothing: list a group under read
+ * too. RK_ERR_CONFIG with a message naming the unknown group or action, a
+ * bad name, or a full set.
+ */
+int rk_policy_define(struct rk_roleset *set, const char *name, const char *read,
+                     const char *write, const char *actions, struct rk_error *err);
 
 /* rk_policy_find_role - the role named name, or NULL (deny). */
-const struct rk_role *rk_policy_find_role(const char *name);
+const struct rk_role *rk_policy_find_role(const struct rk_roleset *set, const char *name);
 
 /* rk_policy_grants - the union of the named roles; unknown names grant
  * nothing. */
-void rk_policy_grants(const char *const *roles, size_t n, struct rk_grants *out);
+void rk_policy_grants(const struct rk_roleset *set, const char *const *roles, size_t n,
+                      struct rk_grants *out);
 
 /*
  * rk_policy_split_roles - split a role list typed by a person ("sales,

@@ -61,8 +61,8 @@ int rk_users_clear_totp(sqlite3 *db, int64_t id, struct rk_error *err);
 int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
                       struct rk_error *err);
 
-/* rk_users_set_roles - replace the account's roles (each must be a known
- * role: RK_ERR_INVALID names the unknown one). */
+/* rk_users_set_roles - replace the account's roles. The caller checks that
+ * each is a role in force (rk_policy_find_role). */
 int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
                        struct rk_error *err);
 

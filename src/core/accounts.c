@@ -61,13 +61,15 @@ static int set_onetime(struct rk_session *s, const char *name, char *onetime,
         return rc;
 }
 
-static int check_roles(const char *const *roles, size_t n, struct rk_error *err)
+static int check_roles(struct rk_session *s, const char *const *roles, size_t n,
+                       struct rk_error *err)
 {
+        const struct rk_roleset *set = &rk_register_config(rk_session_register(s))->roles;
         if (n == 0)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "an account needs at least one role");
         for (size_t i = 0; i < n; i++) {
-                if (rk_policy_find_role(roles[i]) == NULL)
+                if (rk_policy_find_role(set, roles[i]) == NULL)
                         return rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
                                             roles[i]);
         }
@@ -81,7 +83,7 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
         int64_t id = 0;
         int rc = require_admin(s, err);
         if (rc == RK_OK)
-                rc = check_roles(roles, nroles, err);
+                rc = check_roles(s, roles, nroles, err);
         if (rc == RK_OK)
                 rc = rk_users_create(db, name, roles[0], 1, &id, err);
         if (rc == RK_OK)
@@ -220,7 +222,7 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
         int rc = begin(s, name, &u, err);
         rk_users_wipe(&u);
         if (rc == RK_OK)
-                rc = check_roles(roles, nroles, err);
+                rc = check_roles(s, roles, nroles, err);
         int keeps_admin = 0;
         for (size_t i = 0; i < nroles; i++)
                 keeps_admin |= strcmp(roles[i], "admin") == 0;

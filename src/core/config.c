@@ -76,6 +76,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_delay_seconds = 900;
         cfg->idle_lock_seconds = 900;
         cfg->max_session_hours = 12;
+        rk_policy_defaults(&cfg->roles);
 }
 
 int rk_config_check_file(const char *path, int secret, struct rk_error *err)
@@ -193,10 +194,48 @@ static int apply_option(const struct opt *o, const char *file, const char *value
         return RK_OK;
 }
 
+#define ROLE_PREFIX "role."
+
+/* A [role.NAME] section: read, write and actions, each a comma list. */
+static int apply_role(dictionary *d, const char *file, const char *section,
+                      struct rk_config *cfg, struct rk_error *err)
+{
+        static const char *const role_keys[] = {"read", "write", "actions"};
+        const char *values[3] = {"", "", ""};
+        int nkeys = iniparser_getsecnkeys(d, section);
+        const char **keys = calloc(nkeys > 0 ? (size_t)nkeys : 1, sizeof(*keys));
+        if (keys == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory reading %s", file);
+        int rc = RK_OK;
+        iniparser_getseckeys(d, section, keys);
+        for (int i = 0; i < nkeys && rc == RK_OK; i++) {
+                const char *key = keys[i] + strlen(section) + 1;
+                int k = 0;
+                while (k < 3 && strcmp(role_keys[k], key) != 0)
+                        k++;
+                if (k == 3)
+                        rc = rk_error_set(err, RK_ERR_CONFIG,
+                                          "%s: [%s] %s: unknown key; allowed keys are read, "
+                                          "write, actions",
+                                          file, section, key);
+                else
+                        values[k] = iniparser_getstring(d, keys[i], "");
+        }
+        free(keys);
+        struct rk_error inner;
+        if (rc == RK_OK && rk_policy_define(&cfg->roles, section + strlen(ROLE_PREFIX),
+                                            values[0], values[1], values[2],
+                                            &inner) != RK_OK)
+                rc = rk_error_set(err, RK_ERR_CONFIG, "%s: [%s]: %s", file, section, inner.msg);
+        return rc;
+}
+
 static int apply_section(dictionary *d, const char *file, const char *section,
                          struct rk_config *cfg, struct rk_error *err)
 {
         char allowed[512];
+        if (strncmp(section, ROLE_PREFIX, strlen(ROLE_PREFIX)) == 0)
+                return apply_role(d, file, section, cfg, err);
         if (!section_known(section)) {
                 allowed_sections(allowed, sizeof(allowed));
                 return rk_error_set(err, RK_ERR_CONFIG,

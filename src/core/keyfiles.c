@@ -38,7 +38,7 @@ int rk_keyfiles_add(struct rk_session *s, const char *label, const char *const *
         sqlite3 *db = rk_register_db(reg);
         int rc = require_keys(s, err);
         for (size_t i = 0; rc == RK_OK && i < nroles; i++) {
-                if (rk_policy_find_role(roles[i]) == NULL)
+                if (rk_policy_find_role(&rk_register_config(reg)->roles, roles[i]) == NULL)
                         rc = rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
                                           roles[i]);
         }

@@ -46,26 +46,27 @@ static const char *const action_names[RK_ACTION_COUNT] = {
     [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
 };
 
-const struct rk_role *rk_policy_default_roles(size_t *n)
+void rk_policy_defaults(struct rk_roleset *set)
 {
-        *n = N_DEFAULT;
-        return default_roles;
+        memcpy(set->roles, default_roles, sizeof(default_roles));
+        set->n = N_DEFAULT;
 }
 
-const struct rk_role *rk_policy_find_role(const char *name)
+const struct rk_role *rk_policy_find_role(const struct rk_roleset *set, const char *name)
 {
-        for (size_t i = 0; i < N_DEFAULT; i++) {
-                if (strcmp(default_roles[i].name, name) == 0)
-                        return &default_roles[i];
+        for (size_t i = 0; i < set->n; i++) {
+                if (strcmp(set->roles[i].name, name) == 0)
+                        return &set->roles[i];
         }
         return NULL;
 }
 
-void rk_policy_grants(const char *const *roles, size_t n, struct rk_grants *out)
+void rk_policy_grants(const struct rk_roleset *set, const char *const *roles, size_t n,
+                      struct rk_grants *out)
 {
         memset(out, 0, sizeof(*out));
         for (size_t i = 0; i < n; i++) {
-                const struct rk_role *r = rk_policy_find_role(roles[i]);
+                const struct rk_role *r = rk_policy_find_role(set, roles[i]);
                 if (r == NULL)
                         continue;
                 out->read |= r->read;
@@ -85,6 +86,85 @@ size_t rk_policy_split_roles(const char *text, char *buf, size_t size, const cha
              r = strtok_r(NULL, ", ", &save))
                 roles[n++] = r;
         return n;
+}
+
+/* Look a word up in a name table; -1 when absent. */
+static int name_index(const char *const *names, int count, const char *word)
+{
+        for (int i = 0; i < count; i++) {
+                if (strcmp(names[i], word) == 0)
+                        return i;
+        }
+        return -1;
+}
+
+/* Turn "a, b" into a bit set over names; the first unknown word fails. */
+static int parse_set(const char *list, const char *const *names, int count, uint32_t *out,
+                     const char *what, const char *role, struct rk_error *err)
+{
+        char buf[512], allowed[512] = "";
+        *out = 0;
+        snprintf(buf, sizeof(buf), "%s", list);
+        for (char *w = strtok(buf, ", \t"); w != NULL; w = strtok(NULL, ", \t")) {
+                int i = name_index(names, count, w);
+                if (i >= 0) {
+                        *out |= 1u << i;
+                        continue;
+                }
+                for (int k = 0; k < count; k++) {
+                        strncat(allowed, k ? ", " : "", sizeof(allowed) - strlen(allowed) - 1);
+                        strncat(allowed, names[k], sizeof(allowed) - strlen(allowed) - 1);
+                }
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "role %s: unknown %s \"%s\"; allowed are %s", role, what, w,
+                                    allowed);
+        }
+        return RK_OK;
+}
+
+static int role_name_valid(const char *name)
+{
+        size_t n = strlen(name);
+        if (n == 0 || n > RK_ROLE_NAME_MAX || name[0] < 'a' || name[0] > 'z')
+                return 0;
+        for (size_t i = 0; i < n; i++) {
+                char c = name[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                        return 0;
+        }
+        return 1;
+}
+
+int rk_policy_define(struct rk_roleset *set, const char *name, const char *read,
+                     const char *write, const char *actions, struct rk_error *err)
+{
+        struct rk_role role;
+        memset(&role, 0, sizeof(role));
+        if (!role_name_valid(name))
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "role name \"%s\": use 1 to %d of a-z 0-9 _ -, starting "
+                                    "with a letter",
+                                    name, RK_ROLE_NAME_MAX);
+        snprintf(role.name, sizeof(role.name), "%s", name);
+        int rc = parse_set(read, group_names, RK_GROUP_COUNT, &role.read, "field group", name,
+                           err);
+        if (rc == RK_OK)
+                rc = parse_set(write, group_names, RK_GROUP_COUNT, &role.write, "field group",
+                               name, err);
+        if (rc == RK_OK)
+                rc = parse_set(actions, action_names, RK_ACTION_COUNT, &role.actions, "action",
+                               name, err);
+        if (rc != RK_OK)
+                return rc;
+        struct rk_role *slot = (struct rk_role *)rk_policy_find_role(set, name);
+        if (slot == NULL) {
+                if (set->n == RK_ROLES_MAX)
+                        return rk_error_set(err, RK_ERR_CONFIG, "more than %d roles",
+                                            RK_ROLES_MAX);
+                slot = &set->roles[set->n++];
+        }
+        *slot = role;
+        return RK_OK;
 }
 
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group)

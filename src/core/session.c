@@ -87,7 +87,7 @@ static void set_grants(struct rk_session *s, const struct rk_user *u)
                 if (n > 0 && used + (size_t)n < sizeof(s->roles_text))
                         used += (size_t)n;
         }
-        rk_policy_grants(names, u->nroles, &s->grants);
+        rk_policy_grants(&rk_register_config(s->reg)->roles, names, u->nroles, &s->grants);
 }
 
 /* Count a failure everywhere it must be counted and build the message. */

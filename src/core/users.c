@@ -276,11 +276,6 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
 int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
                        struct rk_error *err)
 {
-        for (size_t i = 0; i < n; i++) {
-                if (rk_policy_find_role(roles[i]) == NULL)
-                        return rk_error_set(err, RK_ERR_INVALID, "unknown role \"%s\"",
-                                            roles[i]);
-        }
         int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "changing roles", err);
         sqlite3_stmt *st = NULL;
         if (rc == RK_OK)

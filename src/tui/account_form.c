@@ -5,7 +5,7 @@
  * How it works: roles are typed as a comma list ("sales, billing"), split
  * by rk_policy_split_roles() and checked by the core, which names an
  * unknown role in its message; the line under the form lists the roles
- * that exist (policy.h). Saving calls rk_accounts_add() or
+ * in force (the configuration's role set). Saving calls rk_accounts_add() or
  * rk_accounts_set_roles(); on success the form pops and the caller's
  * done() shows the outcome (for a new account, its one-time password,
  * whose buffer here is wiped right after).
@@ -58,12 +58,11 @@ static int form_save(struct rk_tui_app *app, void *ctx)
 
 static void list_known_roles(struct account_form *f)
 {
-        size_t n = 0, used = 0;
-        const struct rk_role *r = rk_policy_default_roles(&n);
-        used = (size_t)snprintf(f->known, sizeof(f->known), "Roles:");
-        for (size_t i = 0; i < n && used < sizeof(f->known); i++)
+        const struct rk_roleset *set = &f->ui->cfg->roles;
+        size_t used = (size_t)snprintf(f->known, sizeof(f->known), "Roles:");
+        for (size_t i = 0; i < set->n && used < sizeof(f->known); i++)
                 used += (size_t)snprintf(f->known + used, sizeof(f->known) - used,
-                                         "%s %s", i ? "," : "", r[i].name);
+                                         "%s %s", i ? "," : "", set->roles[i].name);
 }
 
 static int form_init(struct rk_tui_app *app, void *state)

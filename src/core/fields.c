@@ -1,0 +1,159 @@
+/*
+ * fields.c - the classification of every personal-data field (see
+ * fields.h). The schema in migrate.c and this table must agree; the unit
+ * test test_fields checks every column listed here exists.
+ *
+ * Legal bases: "contract" is Art. 6(1)(b) (performing the customer
+ * contract), "legal obligation" is Art. 6(1)(c) (the Accounting Act keeps
+ * order and invoice data), "consent" is Art. 6(1)(a), "legitimate interest"
+ * is Art. 6(1)(f).
+ */
+#include "rekisteri/fields.h"
+
+#include <string.h>
+
+#define CUST(col, label, group, cat, basis, val, max, fts, personal)                          \
+        {RK_REC_CUSTOMER, col, label, RK_GROUP_##group, cat, basis, RK_RET_CUSTOMER, val, max, \
+         NULL, fts, personal}
+
+static const struct rk_field fields[] = {
+        /* customers: identity */
+        {RK_REC_CUSTOMER, "kind", "Type", RK_GROUP_IDENTITY, "none", "contract", RK_RET_CUSTOMER,
+         RK_V_CHOICE, 7, "person|company", RK_FTS_NONE, 0},
+        CUST("name", "Name", IDENTITY, "identity", "contract", RK_V_TEXT, 200, RK_FTS_IDENTITY, 1),
+        CUST("last_activity", "Last activity", IDENTITY, "usage", "legitimate interest",
+             RK_V_DATE, 10, RK_FTS_NONE, 0),
+        /* customers: contact */
+        CUST("email", "E-mail", CONTACT, "contact", "contract", RK_V_EMAIL, 254, RK_FTS_CONTACT, 1),
+        CUST("phone", "Phone", CONTACT, "contact", "contract", RK_V_PHONE, 16, RK_FTS_CONTACT, 1),
+        CUST("street", "Street address", CONTACT, "contact", "contract", RK_V_TEXT, 200,
+             RK_FTS_CONTACT, 1),
+        CUST("postal_code", "Postal code", CONTACT, "contact", "contract", RK_V_POSTAL, 10,
+             RK_FTS_CONTACT, 1),
+        CUST("city", "City", CONTACT, "contact", "contract", RK_V_TEXT, 100, RK_FTS_CONTACT, 1),
+        CUST("country", "Country", CONTACT, "contact", "contract", RK_V_COUNTRY, 2, RK_FTS_NONE, 0),
+        CUST("delivery_street", "Delivery street", CONTACT, "contact", "contract", RK_V_TEXT, 200,
+             RK_FTS_NONE, 1),
+        CUST("delivery_postal_code", "Delivery postal code", CONTACT, "contact", "contract",
+             RK_V_POSTAL, 10, RK_FTS_NONE, 1),
+        CUST("delivery_city", "Delivery city", CONTACT, "contact", "contract", RK_V_TEXT, 100,
+             RK_FTS_NONE, 1),
+        CUST("delivery_country", "Delivery country", CONTACT, "contact", "contract", RK_V_COUNTRY,
+             2, RK_FTS_NONE, 0),
+        /* customers: billing */
+        CUST("business_id", "Business ID / VAT", BILLING, "financial", "legal obligation",
+             RK_V_YTUNNUS, 14, RK_FTS_BILLING, 0),
+        CUST("billing_street", "Billing street", BILLING, "financial", "contract", RK_V_TEXT, 200,
+             RK_FTS_NONE, 1),
+        CUST("billing_postal_code", "Billing postal code", BILLING, "financial", "contract",
+             RK_V_POSTAL, 10, RK_FTS_NONE, 1),
+        CUST("billing_city", "Billing city", BILLING, "financial", "contract", RK_V_TEXT, 100,
+             RK_FTS_NONE, 1),
+        CUST("billing_country", "Billing country", BILLING, "financial", "contract", RK_V_COUNTRY,
+             2, RK_FTS_NONE, 0),
+        CUST("invoice_email", "Invoicing e-mail", BILLING, "financial", "contract", RK_V_EMAIL,
+             254, RK_FTS_BILLING, 1),
+        CUST("payment_terms_days", "Payment terms (days)", BILLING, "financial", "contract",
+             RK_V_INTEGER, 3, RK_FTS_NONE, 0),
+        CUST("bank_reference", "Bank reference", BILLING, "financial", "contract", RK_V_TEXT, 35,
+             RK_FTS_BILLING, 1),
+        /* customers: identity code */
+        CUST("hetu", "Personal identity code", IDCODE, "national identification number",
+             "legal obligation", RK_V_HETU, 11, RK_FTS_IDCODE, 1),
+
+        /* contact persons of a company */
+        {RK_REC_CONTACT, "name", "Contact person", RK_GROUP_IDENTITY, "identity", "contract",
+         RK_RET_CUSTOMER, RK_V_TEXT, 200, NULL, RK_FTS_IDENTITY, 1},
+        {RK_REC_CONTACT, "title", "Title", RK_GROUP_IDENTITY, "employment", "contract",
+         RK_RET_CUSTOMER, RK_V_TEXT, 100, NULL, RK_FTS_NONE, 1},
+        {RK_REC_CONTACT, "email", "Contact e-mail", RK_GROUP_CONTACT, "contact", "contract",
+         RK_RET_CUSTOMER, RK_V_EMAIL, 254, NULL, RK_FTS_CONTACT, 1},
+        {RK_REC_CONTACT, "phone", "Contact phone", RK_GROUP_CONTACT, "contact", "contract",
+         RK_RET_CUSTOMER, RK_V_PHONE, 16, NULL, RK_FTS_CONTACT, 1},
+
+        /* orders and their lines: kept for bookkeeping */
+        {RK_REC_ORDER, "number", "Order number", RK_GROUP_ORDERS, "transaction", "contract",
+         RK_RET_BOOKKEEPING, RK_V_TEXT, 20, NULL, RK_FTS_KEYS, 0},
+        {RK_REC_ORDER, "ordered_on", "Order date", RK_GROUP_ORDERS, "transaction", "contract",
+         RK_RET_BOOKKEEPING, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+        {RK_REC_ORDER, "status", "Status", RK_GROUP_ORDERS, "transaction", "contract",
+         RK_RET_BOOKKEEPING, RK_V_CHOICE, 10,
+         "new|confirmed|picked|shipped|delivered|cancelled", RK_FTS_NONE, 0},
+        {RK_REC_LINE, "product", "Product", RK_GROUP_ORDERS, "transaction", "contract",
+         RK_RET_BOOKKEEPING, RK_V_TEXT, 120, NULL, RK_FTS_NONE, 0},
+        {RK_REC_LINE, "quantity", "Quantity", RK_GROUP_ORDERS, "transaction", "contract",
+         RK_RET_BOOKKEEPING, RK_V_INTEGER, 9, NULL, RK_FTS_NONE, 0},
+        {RK_REC_LINE, "unit_price_cents", "Unit price", RK_GROUP_ORDER_AMOUNTS, "financial",
+         "legal obligation", RK_RET_BOOKKEEPING, RK_V_MONEY, 12, NULL, RK_FTS_NONE, 0},
+
+        /* notes */
+        {RK_REC_NOTE, "created_at", "Written", RK_GROUP_NOTES, "none", "legitimate interest",
+         RK_RET_NOTE, RK_V_DATE, 20, NULL, RK_FTS_NONE, 0},
+        {RK_REC_NOTE, "author", "Author", RK_GROUP_NOTES, "none", "legitimate interest",
+         RK_RET_NOTE, RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
+        {RK_REC_NOTE, "body", "Note", RK_GROUP_NOTES, "free text", "legitimate interest",
+         RK_RET_NOTE, RK_V_MULTILINE, 4000, NULL, RK_FTS_NONE, 1},
+
+        /* marketing consents */
+        {RK_REC_CONSENT, "purpose", "Purpose", RK_GROUP_CONSENTS, "consent", "consent",
+         RK_RET_CONSENT, RK_V_CHOICE, 20, "newsletter|offers|events|surveys", RK_FTS_NONE, 0},
+        {RK_REC_CONSENT, "given_on", "Given", RK_GROUP_CONSENTS, "consent", "consent",
+         RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+        {RK_REC_CONSENT, "source", "Source", RK_GROUP_CONSENTS, "consent", "consent",
+         RK_RET_CONSENT, RK_V_TEXT, 60, NULL, RK_FTS_NONE, 0},
+        {RK_REC_CONSENT, "withdrawn_on", "Withdrawn", RK_GROUP_CONSENTS, "consent", "consent",
+         RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+};
+
+#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
+
+const struct rk_field *rk_fields_all(size_t *n)
+{
+        *n = N_FIELDS;
+        return fields;
+}
+
+const struct rk_field *rk_fields_find(enum rk_record record, const char *column)
+{
+        for (size_t i = 0; i < N_FIELDS; i++) {
+                if (fields[i].record == record && strcmp(fields[i].column, column) == 0)
+                        return &fields[i];
+        }
+        return NULL;
+}
+
+const char *rk_fields_table(enum rk_record record)
+{
+        static const char *const tables[RK_REC_COUNT] = {
+                [RK_REC_CUSTOMER] = "customers", [RK_REC_CONTACT] = "contact_persons",
+                [RK_REC_ORDER] = "orders",       [RK_REC_LINE] = "order_lines",
+                [RK_REC_NOTE] = "notes",         [RK_REC_CONSENT] = "consents",
+        };
+        return record < RK_REC_COUNT ? tables[record] : NULL;
+}
+
+const char *rk_fts_column_name(enum rk_fts_column col)
+{
+        static const char *const names[RK_FTS_COUNT] = {
+                [RK_FTS_KEYS] = "keys",       [RK_FTS_IDENTITY] = "identity",
+                [RK_FTS_CONTACT] = "contact", [RK_FTS_BILLING] = "billing",
+                [RK_FTS_IDCODE] = "idcode",
+        };
+        return col >= 0 && col < RK_FTS_COUNT ? names[col] : NULL;
+}
+
+enum rk_group rk_fts_column_group(enum rk_fts_column col)
+{
+        switch (col) {
+        case RK_FTS_IDENTITY:
+                return RK_GROUP_IDENTITY;
+        case RK_FTS_CONTACT:
+                return RK_GROUP_CONTACT;
+        case RK_FTS_BILLING:
+                return RK_GROUP_BILLING;
+        case RK_FTS_IDCODE:
+                return RK_GROUP_IDCODE;
+        default:
+                return RK_GROUP_COUNT;
+        }
+}
