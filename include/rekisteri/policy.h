@@ -13,6 +13,7 @@
 #include "rekisteri/error.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Field groups: every stored field of a customer belongs to exactly one. */
@@ -87,6 +88,15 @@ const struct rk_role *rk_policy_find_role(const struct rk_roleset *set, const ch
  * nothing. */
 void rk_policy_grants(const struct rk_roleset *set, const char *const *roles, size_t n,
                       struct rk_grants *out);
+
+/*
+ * rk_policy_split_roles - split a role list typed by a person ("sales,
+ * billing", commas and/or spaces) into words: text (may be NULL) is copied
+ * into buf (size bytes, cut at size-1) and roles[i] point into buf.
+ * Returns the count, at most RK_ROLES_MAX; names are not checked here.
+ */
+size_t rk_policy_split_roles(const char *text, char *buf, size_t size,
+                             const char **roles);
 
 /* rk_authorize_read / _write / _action - true only when granted. */
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group);

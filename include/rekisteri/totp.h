@@ -42,7 +42,10 @@ int rk_totp_secret_new(char *b32, size_t b32sz, struct rk_error *err);
 
 /*
  * rk_totp_uri - write the enrolment URI for authenticator apps:
- *   otpauth://totp/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER&algorithm=SHA1&digits=6&period=30
+ *   otpauth://totp/ISSUER:ACCOUNT?secret=B32&issuer=ISSUER
+ * The Key Uri Format makes algorithm (SHA1), digits (6) and period (30)
+ * optional with exactly our values as defaults, so they are left out: a
+ * shorter URI gives a smaller QR code, which must fit an 80x24 terminal.
  * issuer and account are percent-encoded (RFC 3986 unreserved characters
  * A-Z a-z 0-9 - . _ ~ are kept, every other byte becomes %XX), so UTF-8
  * names survive. b32 is copied as given. The URI contains the secret:

@@ -25,6 +25,7 @@ struct rk_user {
         char totp_secret[RK_TOTP_SECRET_B32_SIZE];  /* "" until enrolled */
         char totp_pending[RK_TOTP_SECRET_B32_SIZE]; /* "" unless enrolling */
         int64_t totp_last_step;
+        int totp_enrolled; /* a second factor is in force (set by list too) */
         int64_t created_at;
         char roles[RK_ROLES_MAX][RK_ROLE_NAME_MAX + 1];
         size_t nroles;

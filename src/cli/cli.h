@@ -72,10 +72,6 @@ int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
 
-/* cli_split_roles - split --roles "a,b" into words inside buf; returns the
- * count (at most RK_ROLES_MAX). text may be NULL. */
-size_t cli_split_roles(const char *text, char *buf, size_t size, const char **roles);
-
 /* cli_require - RK_OK when the session may do action, else RK_ERR_DENIED
  * with a message naming what is needed. */
 int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err);

@@ -50,7 +50,7 @@ static int add_keyfile(struct cli *c, struct rk_session *s, struct rk_error *err
 {
         char buf[512];
         const char *roles[RK_ROLES_MAX];
-        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
+        size_t n = rk_policy_split_roles(c->roles, buf, sizeof(buf), roles);
         return rk_keyfiles_add(s, c->label, roles, n, c->out, err);
 }
 

@@ -47,7 +47,7 @@ static int op_add(struct cli *c, struct rk_session *s, char *onetime,
 {
         char buf[512];
         const char *roles[RK_ROLES_MAX];
-        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
+        size_t n = rk_policy_split_roles(c->roles, buf, sizeof(buf), roles);
         return rk_accounts_add(s, c->words[0], roles, n, onetime, err);
 }
 
@@ -56,7 +56,7 @@ static int op_set_roles(struct cli *c, struct rk_session *s, char *onetime,
 {
         char buf[512];
         const char *roles[RK_ROLES_MAX];
-        size_t n = cli_split_roles(c->roles, buf, sizeof(buf), roles);
+        size_t n = rk_policy_split_roles(c->roles, buf, sizeof(buf), roles);
         return rk_accounts_set_roles(s, c->words[0], roles, n, err);
 }
 
@@ -157,7 +157,7 @@ int cmd_user_list(struct cli *c)
                                locked ? ", locked" : "",
                                users[i].must_change_password ? ", must change password"
                                                              : "",
-                               users[i].totp_last_step == 0 && !users[i].disabled
+                               !users[i].totp_enrolled && !users[i].disabled
                                    ? ", not enrolled"
                                    : "");
                 }

@@ -1,9 +1,11 @@
 /*
  * main.c - entry point: harden the process, read the options and the
- * configuration, then run one subcommand from the table in commands.c.
+ * configuration, then run one subcommand from the table in commands.c, or
+ * with no subcommand the full-screen program (rk_tui_main).
  */
 #include "cli.h"
 #include "rekisteri/hygiene.h"
+#include "tui_main.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -225,6 +227,8 @@ int main(int argc, char **argv)
                 return cli_fail(&err);
         if (c.db_path == NULL)
                 c.db_path = c.cfg.db_path;
+        if (c.nwords == 0)
+                return rk_tui_main(&c.cfg, c.db_path, c.no_color);
         int used = 0;
         const struct cli_command *cmd = find_command(&c, &used);
         if (cmd == NULL)

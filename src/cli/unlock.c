@@ -85,13 +85,3 @@ int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *er
                             "this needs a role with the \"%s\" permission",
                             rk_policy_action_name(action));
 }
-
-size_t cli_split_roles(const char *text, char *buf, size_t size, const char **roles)
-{
-        size_t n = 0;
-        snprintf(buf, size, "%s", text ? text : "");
-        for (char *r = strtok(buf, ", "); r != NULL && n < RK_ROLES_MAX;
-             r = strtok(NULL, ", "))
-                roles[n++] = r;
-        return n;
-}

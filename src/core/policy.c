@@ -78,6 +78,19 @@ void rk_policy_grants(const struct rk_roleset *set, const char *const *roles, si
         }
 }
 
+size_t rk_policy_split_roles(const char *text, char *buf, size_t size, const char **roles)
+{
+        size_t n = 0;
+        char *save = NULL;
+        if (size == 0)
+                return 0;
+        snprintf(buf, size, "%s", text ? text : "");
+        for (char *r = strtok_r(buf, ", ", &save); r != NULL && n < RK_ROLES_MAX;
+             r = strtok_r(NULL, ", ", &save))
+                roles[n++] = r;
+        return n;
+}
+
 /* Look a word up in a name table; -1 when absent. */
 static int name_index(const char *const *names, int count, const char *word)
 {

@@ -74,7 +74,7 @@ int rk_qr_render(const char *text, bool invert, char ***lines, int *nlines, int 
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "nothing to encode in a QR code");
         errno = 0;
-        qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+        qr = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
         if (qr == NULL) {
                 if (errno == ENOMEM)
                         return rk_error_set(err, RK_ERR_NOMEM,

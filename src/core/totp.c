@@ -173,7 +173,6 @@ int rk_totp_uri(const char *issuer, const char *account, const char *b32, char *
         uri_append(out, cap, &pos, b32);
         uri_append(out, cap, &pos, "&issuer=");
         uri_append_encoded(out, cap, &pos, issuer);
-        uri_append(out, cap, &pos, "&algorithm=SHA1&digits=6&period=30");
         if (pos > cap) {
                 sodium_memzero(out, outsz);
                 return rk_error_set(err, RK_ERR_INVALID,

@@ -132,7 +132,8 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 
 #define USER_COLUMNS                                                                     \
         "id,username,disabled,must_change_password,totp_secret,totp_pending,"            \
-        "totp_last_step,created_at"
+        "totp_last_step,created_at,"                                                     \
+        "(totp_secret IS NOT NULL AND totp_secret<>'')"
 
 static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
 {
@@ -147,6 +148,7 @@ static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
         }
         u->totp_last_step = sqlite3_column_int64(st, 6);
         u->created_at = sqlite3_column_int64(st, 7);
+        u->totp_enrolled = sqlite3_column_int(st, 8);
 }
 
 int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_error *err)

@@ -5,8 +5,10 @@
  * first screen and loops: draw when something changed, wait for one key
  * with a timeout (config.tick_ms), hand the key to the top screen's
  * binding table, then its key(), then the global table, run on_tick, and
- * apply the returned reaction flags. Stack changes requested by handlers
- * wait in app->pending until the handler has returned, so a handler never
+ * apply the returned reaction flags. A job deferred by a handler
+ * (rk_tui_defer) runs after the next draw in place of reading a key.
+ * Stack changes requested by handlers wait in app->pending until the
+ * handler has returned, so a handler never
  * sees its own screen freed under it. Drawing is in one place (draw_all),
  * which erases stdscr and calls doupdate() once per frame. See app.h for
  * the contract, the layout of the screen and the signal rules.
@@ -46,6 +48,9 @@ struct rk_tui_app {
         bool running;
         bool cursor_on;
         int cursor_y, cursor_x;
+        char title[160];
+        int (*deferred)(struct rk_tui_app *app, void *state);
+        void *deferred_state;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -166,7 +171,22 @@ int rk_tui_push(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, voi
 
 int rk_tui_reset(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, void *state)
 {
+        app->msg[0] = '\0'; /* nothing of the old stack stays in view */
         return request(app, PENDING_RESET, ops, state);
+}
+
+int rk_tui_defer(struct rk_tui_app *app, int (*fn)(struct rk_tui_app *app, void *state),
+                 void *state)
+{
+        app->deferred = fn;
+        app->deferred_state = state;
+        return RK_TUI_REDRAW;
+}
+
+void rk_tui_set_title(struct rk_tui_app *app, const char *title)
+{
+        snprintf(app->title, sizeof(app->title), "%s",
+                 title != NULL ? title : app->cfg.title);
 }
 
 void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x)
@@ -254,7 +274,6 @@ static bool apply(struct rk_tui_app *app, int flags)
         enum pending_kind kind = app->pending_kind;
         app->pending_kind = PENDING_NONE;
         if (kind == PENDING_RESET) {
-                app->msg[0] = '\0'; /* nothing of the old stack stays in view */
                 while (app->depth > 0)
                         pop_frame(app);
                 push_frame(app, app->pending);
@@ -284,8 +303,8 @@ static void draw_chrome(struct rk_tui_app *app, const struct rk_tui_screen_ops *
 {
         static const enum rk_tui_role level_role[] = {RK_ROLE_NORMAL, RK_ROLE_WARNING,
                                                       RK_ROLE_ERROR};
-        char title[160];
-        snprintf(title, sizeof(title), " %s: %s", app->cfg.title, top->name);
+        char title[224];
+        snprintf(title, sizeof(title), " %s: %s", app->title, top->name);
         rk_tui_print_cell(stdscr, 0, 0, COLS, RK_ROLE_TITLE, RK_TUI_LEFT, title);
         rk_tui_print(stdscr, LINES - 2, 0, COLS, level_role[app->msg_level], app->msg);
         rk_tui_bar_draw(stdscr, LINES - 1, COLS, top, app->cfg.keys, app->cfg.n_keys);
@@ -360,7 +379,23 @@ static int handle_key(struct rk_tui_app *app, int key)
                 return RK_TUI_NONE;
         app->last_input = rk_tui_now_ms();
         app->msg[0] = '\0';
+        if (app->cfg.on_key != NULL) {
+                int r = app->cfg.on_key(app, app->cfg.ctx, key);
+                if (!(r & RK_TUI_UNHANDLED))
+                        return r | RK_TUI_REDRAW;
+        }
         return dispatch(app, key) | RK_TUI_REDRAW;
+}
+
+/* Run the deferred job, if any; true when there was one (flags in *flags). */
+static bool run_deferred(struct rk_tui_app *app, int *flags)
+{
+        int (*fn)(struct rk_tui_app *, void *) = app->deferred;
+        if (fn == NULL)
+                return false;
+        app->deferred = NULL;
+        *flags = fn(app, app->deferred_state) | RK_TUI_REDRAW;
+        return true;
 }
 
 static void loop(struct rk_tui_app *app)
@@ -370,7 +405,8 @@ static void loop(struct rk_tui_app *app)
                 if (redraw)
                         draw_all(app);
                 int key, flags = RK_TUI_NONE;
-                if (read_key(&key))
+                /* A deferred job takes the place of a key this round. */
+                if (!run_deferred(app, &flags) && read_key(&key))
                         flags = handle_key(app, key);
                 if (got_signal != 0)
                         break;
@@ -399,6 +435,7 @@ int rk_tui_run(const struct rk_tui_config *cfg, const struct rk_tui_screen_ops *
         memset(&app, 0, sizeof(app));
         app.cfg = *cfg;
         config_defaults(&app.cfg);
+        rk_tui_set_title(&app, NULL);
         got_signal = 0;
         last_signal = 0;
         signals_install();

@@ -26,10 +26,12 @@
  * Idle lock and session expiry: config.on_tick runs at least every
  * tick_ms milliseconds (and after each key) and may return flags like a
  * key handler; rk_tui_last_input_ms() tells how long the user has been
- * away. To lock, push a screen whose ops have RK_TUI_SCREEN_NO_GLOBALS
- * (the stack under it is kept but never drawn nor given keys); to end the
- * session, rk_tui_reset() finishes (and so wipes) every screen and leaves
- * only the new one.
+ * away. config.on_key, when set, sees every key before any screen does
+ * (after the resize and too-small rules): a session check there can end
+ * the session before the key acts. To lock, push a screen whose ops have
+ * RK_TUI_SCREEN_NO_GLOBALS (the stack under it is kept but never drawn nor given keys);
+ * to end the session, rk_tui_reset() finishes (and so wipes) every screen and leaves only
+ * the new one.
  */
 #ifndef RK_TUI_APP_H
 #define RK_TUI_APP_H
@@ -93,6 +95,10 @@ struct rk_tui_config {
         const struct rk_tui_binding *keys; /* global keys; rk_tui_default_keys */
         size_t n_keys;
         int (*on_tick)(struct rk_tui_app *app, void *ctx); /* optional */
+        /* optional: before each key is dispatched; return RK_TUI_UNHANDLED
+         * to let the key through, anything else swallows it and is applied
+         * as reaction flags */
+        int (*on_key)(struct rk_tui_app *app, void *ctx, int key);
         void *ctx;   /* for on_tick and global actions */
         int tick_ms; /* input timeout; 1000 */
 };
@@ -127,7 +133,10 @@ int rk_tui_push(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, voi
 /*
  * rk_tui_reset - request that the whole stack be finished (top first) and
  * replaced by ops/state alone; returns RK_TUI_RESET. Ownership as for
- * rk_tui_push(). A pending push is dropped (and finished).
+ * rk_tui_push(). A pending push is dropped (and finished). The message
+ * line is cleared now, so nothing of the old stack stays in view; a
+ * message set after this call shows on the new screen (e.g. why a
+ * session ended).
  */
 int rk_tui_reset(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops,
                  void *state);
@@ -139,6 +148,26 @@ int rk_tui_reset(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops,
  */
 int rk_tui_message(struct rk_tui_app *app, enum rk_tui_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * rk_tui_defer - from a handler: run fn(app, state) once, right after the
+ * next frame has been drawn and before the next key is read, and apply
+ * its flags. For slow work (an Argon2id password check takes about half
+ * a second): set a message such as "Checking..." and defer the work, so
+ * the user sees the message while waiting. state must stay alive until
+ * fn runs (do not pop the deferring screen in the same reaction). A
+ * second request before the first has run replaces it. Returns
+ * RK_TUI_REDRAW.
+ */
+int rk_tui_defer(struct rk_tui_app *app, int (*fn)(struct rk_tui_app *app, void *state),
+                 void *state);
+
+/*
+ * rk_tui_set_title - replace the text before the screen name on the
+ * title line (config.title at start); copied, sanitised when drawn.
+ * NULL goes back to config.title. Never put secrets in it.
+ */
+void rk_tui_set_title(struct rk_tui_app *app, const char *title);
 
 /* rk_tui_cursor - from draw: show the terminal cursor at y, x of win
  * after this frame. Without a call the cursor is hidden. */

@@ -20,6 +20,7 @@
 struct dialog {
         char *title;
         char *text; /* lines separated by NULs */
+        size_t text_size;
         int n_lines;
         int (*answer)(struct rk_tui_app *app, void *ctx, bool yes);
         void *ctx;
@@ -94,6 +95,9 @@ static void dialog_fini(struct rk_tui_app *app, void *state)
 {
         (void)app;
         struct dialog *d = state;
+        /* the text may be a one-time password: wipe it */
+        if (d->text != NULL)
+                explicit_bzero(d->text, d->text_size);
         free(d->title);
         free(d->text);
         free(d);
@@ -156,6 +160,7 @@ static int dialog_open(struct rk_tui_app *app, const struct rk_tui_screen_ops *o
         if (d != NULL) {
                 d->title = strdup(title);
                 d->text = strdup(text);
+                d->text_size = strlen(text) + 1;
         }
         if (d == NULL || d->title == NULL || d->text == NULL) {
                 if (d != NULL)

@@ -5,7 +5,9 @@
  * is still drawn, the box is drawn over it, and only the dialog gets keys.
  * Confirm answers with y (yes) or n/Esc (no) and reports the answer to a
  * callback with the caller's ctx; info closes on Enter or Esc. Title and
- * text are copied, so the caller's strings may be temporary.
+ * text are copied, so the caller's strings may be temporary; the copy of
+ * the text is wiped when the dialog closes, so it may hold a one-time
+ * password (the caller wipes its own buffer).
  */
 #ifndef RK_TUI_DIALOG_H
 #define RK_TUI_DIALOG_H

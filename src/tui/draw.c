@@ -5,7 +5,8 @@
  * that fits is measured with rk_text_crop() (display columns, whole code
  * points only) and written with waddnstr(), which ncursesw decodes as
  * UTF-8 in a UTF-8 locale. The window's right edge caps every width, so
- * nothing wraps onto the next line.
+ * nothing wraps onto the next line. Sanitised copies are wiped before
+ * they are freed.
  */
 #include "draw.h"
 
@@ -13,6 +14,14 @@
 #include <string.h>
 
 #include "rekisteri/text.h"
+
+/* The text may be a one-time password or a TOTP secret on its way to
+ * the screen: no copy of it is left in freed memory. */
+static void wipe_free(char *s)
+{
+        explicit_bzero(s, strlen(s));
+        free(s);
+}
 
 static int room(WINDOW *win, int x, int cols)
 {
@@ -34,7 +43,7 @@ int rk_tui_print(WINDOW *win, int y, int x, int max_cols, enum rk_tui_role role,
         wattrset(win, (int)rk_tui_theme_attr(role));
         mvwaddnstr(win, y, x, safe, (int)n);
         wattrset(win, A_NORMAL);
-        free(safe);
+        wipe_free(safe);
         return used;
 }
 
@@ -54,7 +63,7 @@ int rk_tui_text_cols(const char *utf8)
         if (safe == NULL)
                 return 0;
         int w = rk_text_width(safe);
-        free(safe);
+        wipe_free(safe);
         return w;
 }
 

@@ -166,7 +166,11 @@ static int seg_cols(const struct rk_tui_field *f, size_t a, size_t b)
         if (f->masked)
                 return (int)rk_utf8_chars(f->buf + a, b - a);
         char *s = rk_text_sanitize(f->buf + a, b - a);
-        int w = s != NULL ? rk_text_width(s) : 0;
+        int w = 0;
+        if (s != NULL) {
+                w = rk_text_width(s);
+                explicit_bzero(s, strlen(s));
+        }
         free(s);
         return w;
 }

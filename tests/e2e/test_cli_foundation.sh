@@ -56,38 +56,64 @@ expect_rc 1 "dump-raw refuses a wrong recovery key" "$R" key dump-raw --db r.db 
 [ ! -s out.txt ] && ok "nothing printed for a wrong recovery key" || bad "printed: $(cat out.txt)"
 
 # --- a wrong password changes nothing --------------------------------------
-sum_before=$(sha256sum r.db r.db.keys)
+# The database must stay byte-identical. The slot file records failures (the
+# throttle and auth_failures tables) but its keyslots must not change.
+slots() { sqlite3 r.db.keys 'SELECT * FROM slots; SELECT * FROM dek;'; }
+sum_before=$(sha256sum r.db)
+slots_before=$(slots)
+FAILED="login failed: wrong username, password or code"
 expect_rc 1 "wrong password" "$R" check --db r.db --user hannele --password-stdin <<< "wrong one"
-grep -q "unknown user or wrong password" err.txt && ok "clear message" || bad "msg: $(cat err.txt)"
+grep -q "$FAILED" err.txt && ok "clear message" || bad "msg: $(cat err.txt)"
 expect_rc 1 "unknown user" "$R" check --db r.db --user nobody --password-stdin <<< "$PW"
-grep -q "unknown user or wrong password" err.txt && ok "same message" || bad "msg: $(cat err.txt)"
-[ "$sum_before" = "$(sha256sum r.db r.db.keys)" ] && ok "files byte-identical" ||
-        bad "files changed by failed logins"
+grep -q "$FAILED" err.txt && ok "same message" || bad "msg: $(cat err.txt)"
+[ "$sum_before" = "$(sha256sum r.db)" ] && ok "database byte-identical" ||
+        bad "database changed by failed logins"
+[ -n "$slots_before" ] && [ "$slots_before" = "$(slots)" ] && ok "keyslots unchanged" ||
+        bad "keyslots changed by failed logins"
 [ ! -e r.db-wal ] && ok "no WAL created by failed logins" || bad "WAL appeared"
-expect_rc 0 "right password" "$R" check --db r.db --user hannele --password-stdin <<< "$PW"
+expect_rc 1 "right password, no second factor yet" "$R" check --db r.db --user hannele \
+        --password-stdin <<< "$PW"
+grep -q "must first enrol" err.txt && ok "says to enrol first" || bad "msg: $(cat err.txt)"
+
+# --- enrol the admin's second factor, make an admin key file ----------------
+# Each TOTP step is accepted once per user: confirm with the code of the
+# step before (T-1), which leaves the current step for the next login.
+expect_rc 0 "mfa enrol" "$R" mfa enrol --db r.db --user hannele --password-stdin <<< "$PW"
+SECRET=$(sed -n 's/^Secret: //p' out.txt)
+[[ "$SECRET" =~ ^[A-Z2-7]{32}$ ]] && ok "enrol printed a base32 secret" || bad "secret: $SECRET"
+grep -q "otpauth://totp/rekisteri:hannele?secret=$SECRET&issuer=rekisteri$" out.txt &&
+        ok "compact otpauth URI" || bad "URI: $(grep otpauth out.txt)"
+expect_rc 0 "mfa confirm" "$R" mfa confirm --db r.db --user hannele --password-stdin \
+        --totp "$(oathtool --totp -b "$SECRET" -N "now - 30 seconds")" <<< "$PW"
+expect_rc 0 "admin key file (password + TOTP)" "$R" key add-file --db r.db --user hannele \
+        --password-stdin --totp "$(oathtool --totp -b "$SECRET")" --label adm --roles admin \
+        --out adm.key <<< "$PW"
+ADM=(--db r.db --keyfile adm.key)
 
 # --- key files ------------------------------------------------------------
-expect_rc 0 "key add-file" "$R" key add-file --db r.db --user hannele --password-stdin \
-        --label nightly --out nightly.key <<< "$PW"
+expect_rc 0 "key add-file" "$R" key add-file "${ADM[@]}" --label nightly --out nightly.key
 [ "$(stat -c %a nightly.key)" = 600 ] && ok "key file is 0600" || bad "key file mode"
 expect_rc 0 "key file unlocks" "$R" check --db r.db --keyfile nightly.key
-expect_rc 1 "key files cannot manage keys" "$R" key list --db r.db --keyfile nightly.key
+expect_rc 1 "key files without roles cannot manage keys" "$R" key list --db r.db --keyfile nightly.key
 cp nightly.key leaked.key; chmod 644 leaked.key
 expect_rc 1 "a world-readable key file is refused" "$R" check --db r.db --keyfile leaked.key
 grep -q "chmod 600" err.txt && ok "says how to fix it" || bad "msg: $(cat err.txt)"
-expect_rc 0 "second key file" "$R" key add-file --db r.db --user hannele --password-stdin \
-        --label backup --out backup.key <<< "$PW"
-expect_rc 0 "key remove-file" "$R" key remove-file --db r.db --user hannele --password-stdin \
-        --label nightly <<< "$PW"
+expect_rc 0 "second key file" "$R" key add-file "${ADM[@]}" --label backup --out backup.key
+expect_rc 0 "key remove-file" "$R" key remove-file "${ADM[@]}" --label nightly
 expect_rc 1 "removed key file no longer unlocks" "$R" check --db r.db --keyfile nightly.key
 
 # --- key rotation ---------------------------------------------------------
 OLD=$KEY
-expect_rc 0 "key rotate" "$R" key rotate --db r.db --user hannele --password-stdin <<< "$PW"
+expect_rc 0 "key rotate" "$R" key rotate "${ADM[@]}"
 sql_with_key "$OLD" 'SELECT count(*) FROM users;' | grep -q "not a database" &&
         ok "the old raw key no longer opens it" || bad "old key still works"
-expect_rc 0 "user still unlocks" "$R" check --db r.db --user hannele --password-stdin <<< "$PW"
+# The user's password must still open the register: after an MFA reset the
+# password alone is enough to start enrolling again.
+expect_rc 0 "reset the admin's MFA" "$R" user reset-mfa hannele "${ADM[@]}"
+expect_rc 0 "user password still unlocks" "$R" mfa enrol --db r.db --user hannele \
+        --password-stdin <<< "$PW"
 expect_rc 0 "remaining key file still unlocks" "$R" check --db r.db --keyfile backup.key
+expect_rc 0 "admin key file still unlocks" "$R" check "${ADM[@]}"
 expect_rc 0 "recovery key still unlocks" "$R" key dump-raw --db r.db --password-stdin <<< "$REC"
 NEW=$(cat out.txt)
 [ "$NEW" != "$OLD" ] && ok "the raw key changed" || bad "raw key unchanged"

@@ -20,8 +20,7 @@
 
 #define URI                                                                              \
         "otpauth://totp/Acme%20Oy:m%C3%A4kel%C3%A4%40example.fi?secret="                 \
-        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme%20Oy&algorithm=SHA1&digits=6&"     \
-        "period=30"
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Acme%20Oy"
 #define SCALE 4
 
 /* Decode one glyph at *s into upper/lower ink and advance; fail on others. */
@@ -135,9 +134,9 @@ static void test_shape_and_quiet_zone(void **state)
 
         assert_int_equal(rk_qr_render("hello", false, &a, &na, &ca, &err), RK_OK);
         assert_int_equal(rk_qr_render("hello", true, &b, &nb, &cb, &err), RK_OK);
-        /* "hello" fits version 1 (21 modules) + 2 x 4 quiet zone. */
-        assert_int_equal(ca, 29);
-        assert_int_equal(na, 15);
+        /* "hello" fits version 1 (21 modules) + 2 x 2 quiet zone. */
+        assert_int_equal(ca, 25);
+        assert_int_equal(na, 13);
         assert_int_equal(cb, ca);
         assert_int_equal(nb, na);
 
@@ -148,8 +147,8 @@ static void test_shape_and_quiet_zone(void **state)
         /* ...with a light quiet zone: the first text rows are full blocks
          * by default and blank when inverted. */
         for (int r = 0; r < RK_QR_QUIET_ZONE / 2; r++) {
-                char full[29 * 3 + 1] = {0}, blank[30] = {0};
-                for (int x = 0; x < 29; x++) {
+                char full[25 * 3 + 1] = {0}, blank[26] = {0};
+                for (int x = 0; x < 25; x++) {
                         memcpy(full + 3 * x, "\xe2\x96\x88", 3);
                         blank[x] = ' ';
                 }
@@ -157,15 +156,36 @@ static void test_shape_and_quiet_zone(void **state)
                 assert_string_equal(b[r], blank);
         }
         /* Top-left finder pattern: dark ring at the corner of the symbol. */
+        const int q = RK_QR_QUIET_ZONE;
         for (int i = 0; i < 7; i++) {
-                assert_int_equal(ga[4 * ca + 4 + i], 1);
-                assert_int_equal(ga[(4 + i) * ca + 4], 1);
+                assert_int_equal(ga[q * ca + q + i], 1);
+                assert_int_equal(ga[(q + i) * ca + q], 1);
         }
-        assert_int_equal(ga[5 * ca + 5], 0);
+        assert_int_equal(ga[(q + 1) * ca + q + 1], 0);
+        /* ...and nothing dark in the margin left of it. */
+        for (int y = 0; y < 2 * na - 1; y++)
+                for (int x = 0; x < q; x++)
+                        assert_int_equal(ga[y * ca + x], 0);
         free(ga);
         free(gb);
         rk_qr_free(a, na);
         rk_qr_free(b, nb);
+}
+
+/* An enrolment URI for a typical account fits the 80x24 enrolment screen:
+ * at most 21 text rows (the screen's body) and 41 columns beside the text. */
+static void test_enrolment_uri_fits(void **state)
+{
+        (void)state;
+        char **lines = NULL;
+        int n = 0, c = 0;
+        struct rk_error err = {0};
+        const char *uri = "otpauth://totp/rekisteri:hannele.virtanen?secret="
+                          "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=rekisteri";
+        assert_int_equal(rk_qr_render(uri, false, &lines, &n, &c, &err), RK_OK);
+        assert_true(n <= 21);
+        assert_true(c <= 41);
+        rk_qr_free(lines, n);
 }
 
 static void test_refused(void **state)
@@ -180,7 +200,7 @@ static void test_refused(void **state)
         assert_int_equal(n, 0);
         assert_int_equal(rk_qr_render(NULL, false, &lines, &n, &c, &err), RK_ERR_INVALID);
 
-        /* More than a version-40 symbol holds in 8-bit mode at level M. */
+        /* More than a version-40 symbol holds in 8-bit mode at level L. */
         size_t big = 4000;
         char *text = malloc(big + 1);
         assert_non_null(text);
@@ -199,6 +219,7 @@ int main(void)
             cmocka_unit_test(test_scan_normal),
             cmocka_unit_test(test_scan_inverted),
             cmocka_unit_test(test_shape_and_quiet_zone),
+            cmocka_unit_test(test_enrolment_uri_fits),
             cmocka_unit_test(test_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,31 @@
+/*
+ * home.c - the home screen after login: the table of what a session may
+ * reach. Each row has a permission predicate (policy.h decides); later
+ * issues add the customer, request and audit screens as rows here.
+ */
+#include "ui.h"
+
+static bool may_accounts(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_ACCOUNTS);
+}
+
+static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        return rk_ui_logout(app, ui, RK_TUI_INFO, "Logged out");
+}
+
+static const struct rk_ui_menu_entry home_menu[] = {
+    {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
+     rk_ui_accounts_open},
+    {"Profile", "Your password and your authenticator app", rk_ui_allow_all,
+     rk_ui_profile_open},
+    {"Log out", "End the session and return to the login screen", rk_ui_allow_all,
+     open_logout},
+};
+
+int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        return rk_ui_menu_open(app, ui, "Home", "What would you like to do?", home_menu,
+                               sizeof(home_menu) / sizeof(home_menu[0]), true);
+}

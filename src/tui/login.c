@@ -1,0 +1,134 @@
+/*
+ * login.c - the login screen: one form with Username, Password and Code.
+ *
+ * How it works: Enter checks that a username and a password were typed,
+ * shows "Checking..." and defers the login (Argon2id takes about half a
+ * second) so the message is on screen while it runs. rk_session_login()
+ * decides everything, the first-login case included (an account without
+ * a second factor logs in with an empty Code and is sent to enrolment),
+ * and its message is shown as it is: it never says whether the name, the
+ * password or the code was wrong. The password and the code are typed
+ * into guarded memory and wiped after every try.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rekisteri/register.h"
+#include "rekisteri/totp.h"
+#include "ui.h"
+
+struct login {
+        struct rk_ui *ui;
+        char user[RK_USERNAME_MAX + 1];
+        struct rk_tui_field f_user;
+        struct rk_ui_secret pass, code;
+        struct rk_tui_form_item items[3];
+        struct rk_tui_form form;
+};
+
+static int login_run(struct rk_tui_app *app, void *state)
+{
+        struct login *l = state;
+        struct rk_ui *ui = l->ui;
+        struct rk_session *s = NULL;
+        struct rk_error err;
+        int steps = 0;
+        long long wait = 0;
+        rk_error_clear(&err);
+        int rc =
+            rk_session_login(ui->cfg, ui->db_path, l->user, rk_ui_secret_text(&l->pass),
+                             rk_ui_secret_len(&l->pass), rk_ui_secret_text(&l->code),
+                             ui->source, rk_ui_now(), &s, &steps, &wait, &err);
+        rk_ui_secret_clear(&l->pass);
+        rk_ui_secret_clear(&l->code);
+        if (rc != RK_OK) {
+                l->form.focus = 1;
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        }
+        ui->session = s;
+        return rk_ui_next_step(app, ui);
+}
+
+static int login_submit(struct rk_tui_app *app, void *ctx)
+{
+        struct login *l = ctx;
+        if (l->user[0] == '\0') {
+                l->form.focus = 0;
+                return rk_tui_message(app, RK_TUI_WARNING, "Type your username");
+        }
+        if (rk_ui_secret_len(&l->pass) == 0) {
+                l->form.focus = 1;
+                return rk_tui_message(app, RK_TUI_WARNING, "Type your password");
+        }
+        rk_tui_message(app, RK_TUI_INFO, "Checking\u2026");
+        return rk_tui_defer(app, login_run, l);
+}
+
+static int login_init(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct login *l = state;
+        if (rk_ui_secret_init(&l->pass, 0) != RK_OK ||
+            rk_ui_secret_init(&l->code, RK_TOTP_DIGITS) != RK_OK)
+                return RK_ERR_NOMEM;
+        l->code.field.masked = false; /* a code is read off a phone: show it */
+        rk_tui_field_init(&l->f_user, l->user, sizeof(l->user), RK_USERNAME_MAX, false);
+        l->items[0] = (struct rk_tui_form_item){"Username", &l->f_user};
+        l->items[1] = (struct rk_tui_form_item){"Password", &l->pass.field};
+        l->items[2] = (struct rk_tui_form_item){"Code", &l->code.field};
+        rk_tui_form_init(&l->form, l->items, 3, login_submit, l);
+        return RK_OK;
+}
+
+static void login_draw(struct rk_tui_app *app, void *state, WINDOW *win)
+{
+        struct login *l = state;
+        int cols = getmaxx(win), x = (cols - 60) / 2;
+        rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, "Log in to the customer register");
+        rk_tui_form_draw(&l->form, app, win, 3, x, 10, 34);
+        rk_tui_print(win, 9, x + 12, 48, RK_ROLE_DIM,
+                     "Code: the 6 digits your authenticator app shows.");
+        rk_tui_print(win, 10, x + 12, 48, RK_ROLE_DIM,
+                     "Leave Code empty at your first login.");
+        rk_tui_print(win, 12, x + 12, 48, RK_ROLE_DIM,
+                     "Tab moves between fields, Enter logs in.");
+}
+
+static int login_key(struct rk_tui_app *app, void *state, int key)
+{
+        return rk_tui_form_key(&((struct login *)state)->form, app, key);
+}
+
+static void login_fini(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct login *l = state;
+        rk_ui_secret_fini(&l->pass);
+        rk_ui_secret_fini(&l->code);
+        explicit_bzero(l, sizeof(*l));
+        free(l);
+}
+
+const struct rk_tui_screen_ops rk_ui_login_ops = {
+    .name = "Log in",
+    .init = login_init,
+    .draw = login_draw,
+    .key = login_key,
+    .fini = login_fini,
+};
+
+void *rk_ui_login_new(struct rk_ui *ui)
+{
+        struct login *l = calloc(1, sizeof(*l));
+        if (l != NULL)
+                l->ui = ui;
+        return l;
+}
+
+int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        void *l = rk_ui_login_new(ui);
+        if (l == NULL)
+                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+        return rk_tui_reset(app, &rk_ui_login_ops, l);
+}

@@ -1,0 +1,120 @@
+/*
+ * tui_main.c - the terminal program's entry point and its session rules.
+ *
+ * How it works: rk_tui_main() fills the program context (struct rk_ui)
+ * and runs the kit's loop from the login screen. Two hooks enforce the
+ * session rules on every screen alike:
+ *   on_key  - before any key is handled, rk_session_check(): a disabled
+ *             account or a session past its absolute limit ends there,
+ *             and the key is swallowed;
+ *   on_tick - the same check about once a second, and the idle lock
+ *             after [session] idle_lock_seconds without a key.
+ * Ending a session (rk_ui_logout) resets the stack to the login screen,
+ * which finishes (and so wipes) every screen that held personal data.
+ */
+#include "tui_main.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rekisteri/register.h"
+#include "ui.h"
+
+#define TICK_MS 500
+
+/* RK_TUI_UNHANDLED when the session may go on (or there is none). */
+static int check_session(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (ui->session == NULL)
+                return RK_TUI_UNHANDLED;
+        int rc = rk_session_check(ui->session, rk_ui_now(), &err);
+        if (rc == RK_OK)
+                return RK_TUI_UNHANDLED;
+        if (rc == RK_ERR_LOCKED)
+                return rk_ui_logout(app, ui, RK_TUI_WARNING, err.msg);
+        return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+}
+
+static int on_key(struct rk_tui_app *app, void *ctx, int key)
+{
+        (void)key;
+        return check_session(app, ctx);
+}
+
+static bool idle_too_long(const struct rk_tui_app *app, const struct rk_ui *ui)
+{
+        long long limit = ui->cfg->idle_lock_seconds;
+        return limit > 0 &&
+               rk_tui_now_ms() - rk_tui_last_input_ms(app) >= (uint64_t)limit * 1000u;
+}
+
+static int on_tick(struct rk_tui_app *app, void *ctx)
+{
+        struct rk_ui *ui = ctx;
+        int r = check_session(app, ui);
+        if (r != RK_TUI_UNHANDLED || ui->session == NULL)
+                return r & ~RK_TUI_UNHANDLED;
+        if (!rk_ui_is_locked(app) && idle_too_long(app, ui))
+                return rk_ui_lock_open(app, ui);
+        return RK_TUI_NONE;
+}
+
+/* The register and its keyslot file must exist: say so before curses. */
+static int check_register(const char *db_path)
+{
+        char vault[PATH_MAX];
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (db_path == NULL || db_path[0] == '\0') {
+                fprintf(stderr, "rekisteri: no register given: use --db PATH or "
+                                "[register] path in the configuration\n");
+                return 1;
+        }
+        if (rk_register_vault_path(db_path, vault, sizeof(vault), &err) != RK_OK) {
+                fprintf(stderr, "rekisteri: %s\n", err.msg);
+                return 1;
+        }
+        if (access(db_path, R_OK | W_OK) != 0 || access(vault, R_OK | W_OK) != 0) {
+                fprintf(stderr,
+                        "rekisteri: %s: no register here that this user can open "
+                        "(create one with 'rekisteri init')\n",
+                        db_path);
+                return 1;
+        }
+        return 0;
+}
+
+int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
+{
+        struct rk_ui ui;
+        struct rk_error err;
+        memset(&ui, 0, sizeof(ui));
+        rk_error_clear(&err);
+        if (check_register(db_path) != 0)
+                return 1;
+        ui.cfg = cfg;
+        ui.db_path = db_path;
+        rk_session_source(ui.source, sizeof(ui.source));
+        struct rk_tui_config tc = {
+            .title = "rekisteri",
+            .no_color = no_color,
+            .on_tick = on_tick,
+            .on_key = on_key,
+            .ctx = &ui,
+            .tick_ms = TICK_MS,
+        };
+        void *login = rk_ui_login_new(&ui);
+        int rc = login != NULL ? rk_tui_run(&tc, &rk_ui_login_ops, login, &err)
+                               : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        rk_session_close(ui.session);
+        ui.session = NULL;
+        if (rc != RK_OK) {
+                fprintf(stderr, "rekisteri: %s\n", err.msg[0] ? err.msg : rk_rc_name(rc));
+                return 1;
+        }
+        int sig = rk_tui_last_signal();
+        return sig != 0 ? 128 + sig : 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * ui.c - helpers every product screen shares (see ui.h): secret fields in
+ * guarded memory, logging out, and the step after a login.
+ *
+ * How it works: a secret field is a kit field over an rk_secret_alloc
+ * buffer, so the password never sits in ordinary heap memory and is
+ * wiped by sodium_free. The title line names the user, roles and where
+ * the session comes from while logged in; logging out puts the plain
+ * title back before the stack is reset to the login screen.
+ */
+#include "ui.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "rekisteri/secret.h"
+
+int rk_ui_secret_init(struct rk_ui_secret *s, size_t max_chars)
+{
+        memset(s, 0, sizeof(*s));
+        s->buf = rk_secret_alloc(RK_PASSWORD_MAX + 1);
+        if (s->buf == NULL)
+                return RK_ERR_NOMEM;
+        rk_tui_field_init(&s->field, s->buf, RK_PASSWORD_MAX + 1, max_chars, true);
+        return RK_OK;
+}
+
+void rk_ui_secret_fini(struct rk_ui_secret *s)
+{
+        rk_secret_free(s->buf);
+        memset(s, 0, sizeof(*s));
+}
+
+void rk_ui_secret_clear(struct rk_ui_secret *s)
+{
+        if (s->buf != NULL)
+                rk_tui_field_clear(&s->field);
+}
+
+const char *rk_ui_secret_text(const struct rk_ui_secret *s)
+{
+        return s->buf;
+}
+
+size_t rk_ui_secret_len(const struct rk_ui_secret *s)
+{
+        return s->field.len;
+}
+
+int64_t rk_ui_now(void)
+{
+        return (int64_t)time(NULL);
+}
+
+static void set_session_title(struct rk_tui_app *app, struct rk_session *s)
+{
+        char title[160];
+        snprintf(title, sizeof(title), "rekisteri - %s (%s) from %s",
+                 rk_session_username(s), rk_session_roles_text(s),
+                 rk_session_source_text(s));
+        rk_tui_set_title(app, title);
+}
+
+int rk_ui_logout(struct rk_tui_app *app, struct rk_ui *ui, enum rk_tui_level level,
+                 const char *msg)
+{
+        rk_session_close(ui->session);
+        ui->session = NULL;
+        rk_tui_set_title(app, NULL);
+        int flags = rk_ui_login_open(app, ui);
+        /* after the reset request: a reset clears the message line first */
+        if (msg != NULL)
+                rk_tui_message(app, level, "%s", msg);
+        return flags;
+}
+
+int rk_ui_next_step(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        int steps = rk_session_pending_steps(ui->session);
+        set_session_title(app, ui->session);
+        if (steps & RK_LOGIN_CHANGE_PASSWORD)
+                return rk_ui_password_open(app, ui, true);
+        if (steps & RK_LOGIN_ENROL)
+                return rk_ui_enrol_open(app, ui, true);
+        return rk_ui_home_open(app, ui);
+}

@@ -1,0 +1,131 @@
+/*
+ * ui.h - what the product's screens share: the program context (the
+ * configuration, the register path and the session once logged in), the
+ * screen openers, and small helpers for secret input fields.
+ *
+ * Flow: login -> (forced new password) -> (forced enrolment) -> home;
+ * rk_ui_next_step() decides from the session's pending steps. Logging out
+ * (F10 on the lock screen, "Log out" on the home menu, a session that
+ * rk_session_check() ends) closes the session and resets the stack to the
+ * login screen, so every screen that showed personal data is finished
+ * and wiped. Screen openers return reaction flags for the caller to hand
+ * back to the loop; they never draw.
+ */
+#ifndef RK_TUI_UI_H
+#define RK_TUI_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rekisteri/config.h"
+#include "rekisteri/session.h"
+#include "tui.h"
+
+/* The program context: the ctx of struct rk_tui_config. */
+struct rk_ui {
+        const struct rk_config *cfg;
+        const char *db_path;
+        char source[RK_SOURCE_MAX];
+        struct rk_session *session; /* NULL until logged in; owned here */
+};
+
+/* A masked input field whose text lives in guarded memory (secret.h). */
+struct rk_ui_secret {
+        char *buf; /* rk_secret_alloc'd, RK_PASSWORD_MAX + 1 bytes */
+        struct rk_tui_field field;
+};
+
+/* rk_ui_secret_init - allocate and attach; RK_OK or RK_ERR_NOMEM. */
+int rk_ui_secret_init(struct rk_ui_secret *s, size_t max_chars);
+
+/* rk_ui_secret_fini - wipe and release; safe on a zeroed or failed one. */
+void rk_ui_secret_fini(struct rk_ui_secret *s);
+
+/* rk_ui_secret_clear - wipe the text, keep the field. */
+void rk_ui_secret_clear(struct rk_ui_secret *s);
+
+/* rk_ui_secret_text / _len - the text typed so far and its byte length. */
+const char *rk_ui_secret_text(const struct rk_ui_secret *s);
+size_t rk_ui_secret_len(const struct rk_ui_secret *s);
+
+/* rk_ui_now - the Unix time for core calls. */
+int64_t rk_ui_now(void);
+
+/*
+ * rk_ui_logout - close the session (if any), restore the plain title and
+ * reset the stack to the login screen showing msg (may be NULL) at level.
+ * Returns the flags to pass back.
+ */
+int rk_ui_logout(struct rk_tui_app *app, struct rk_ui *ui, enum rk_tui_level level,
+                 const char *msg);
+
+/*
+ * rk_ui_next_step - after a login or a forced step: the forced password
+ * screen, the forced enrolment screen, or the home screen, as the
+ * session's pending steps say. Resets the stack. Returns flags.
+ */
+int rk_ui_next_step(struct rk_tui_app *app, struct rk_ui *ui);
+
+/*
+ * A menu entry: shown only when allowed(grants) holds (the session's
+ * grants, asked again at every draw); Enter calls open. Menus are const
+ * tables, one row per entry, so later screens are one more row.
+ */
+struct rk_ui_menu_entry {
+        const char *label;
+        const char *help;
+        bool (*allowed)(const struct rk_grants *g);
+        int (*open)(struct rk_tui_app *app, struct rk_ui *ui);
+};
+
+/*
+ * rk_ui_menu_open - a menu screen named name with heading over
+ * entries[0..n) (the table must be static); reset replaces the stack
+ * (the home screen), else it is pushed with Esc to go back.
+ */
+int rk_ui_menu_open(struct rk_tui_app *app, struct rk_ui *ui, const char *name,
+                    const char *heading, const struct rk_ui_menu_entry *entries, size_t n,
+                    bool reset);
+
+/* rk_ui_allow_all - a menu predicate that always holds. */
+bool rk_ui_allow_all(const struct rk_grants *g);
+
+/* The login screen, for rk_tui_run()'s first screen: its ops, and a new
+ * state for them (NULL when out of memory; the loop owns it once run). */
+extern const struct rk_tui_screen_ops rk_ui_login_ops;
+void *rk_ui_login_new(struct rk_ui *ui);
+
+/* Screen openers. Each returns reaction flags (an error message instead
+ * when memory runs out). */
+int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui);
+int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* forced: part of the login (reset; Esc/F10 log out); else pushed from
+ * Profile (Esc goes back, the old secret stays until a valid code). */
+int rk_ui_enrol_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced);
+/* forced: New/Again after an admin's reset (reset); else Current/New/
+ * Again pushed from Profile. */
+int rk_ui_password_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced);
+/* The idle lock: hides every screen below; the password unlocks. */
+int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui);
+bool rk_ui_is_locked(const struct rk_tui_app *app);
+/* Ask for the password again, then call then() (popping this screen). */
+int rk_ui_reverify_open(struct rk_tui_app *app, struct rk_ui *ui, const char *why,
+                        int (*then)(struct rk_tui_app *app, struct rk_ui *ui));
+int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui);
+int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/*
+ * rk_ui_account_form_open - the Add account form (name == NULL) or the
+ * Roles form for name (roles_now pre-filled, e.g. "sales, billing").
+ * When saved, done(app, ctx, name, onetime) runs as the form pops (its
+ * flags are applied too, so it may push a dialog); onetime is the new
+ * account's one-time password, or NULL for a roles change, and is wiped
+ * once done returns.
+ */
+int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char *name,
+                            const char *roles_now,
+                            int (*done)(struct rk_tui_app *app, void *ctx,
+                                        const char *name, const char *onetime),
+                            void *ctx);
+
+#endif
