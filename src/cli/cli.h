@@ -24,7 +24,9 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
-        const char *roles; /* --roles a,b */
+        const char *roles;     /* --roles a,b */
+        const char *customers; /* demo --customers N */
+        const char *seed;      /* demo --seed S */
         bool password_stdin;
         bool no_color;
         int nwords; /* positional words after the subcommand name */
@@ -69,6 +71,10 @@ int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_show_recovery_key - print the one-time recovery key notice of a new
+ * register (init and demo). */
+void cli_show_recovery_key(const char *db_path, const char *admin, const char *key);
+
 /* cli_split_roles - split --roles "a,b" into words inside buf; returns the
  * count (at most RK_ROLES_MAX). text may be NULL. */
 size_t cli_split_roles(const char *text, char *buf, size_t size, const char **roles);
@@ -78,6 +84,7 @@ size_t cli_split_roles(const char *text, char *buf, size_t size, const char **ro
 int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err);
 
 int cmd_init(struct cli *c);
+int cmd_demo(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_key_rotate(struct cli *c);
 int cmd_key_add_file(struct cli *c);

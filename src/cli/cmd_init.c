@@ -30,7 +30,7 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
         return rc;
 }
 
-static void show_recovery_key(const char *db_path, const char *admin, const char *key)
+void cli_show_recovery_key(const char *db_path, const char *admin, const char *key)
 {
         printf("Created the register %s with the admin account \"%s\".\n\n"
                "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
@@ -58,7 +58,7 @@ int cmd_init(struct cli *c)
                 rc = rk_register_create(&c->cfg, c->db_path, c->admin, pw, len, recovery,
                                         &reg, &err);
         if (rc == RK_OK)
-                show_recovery_key(c->db_path, c->admin, recovery);
+                cli_show_recovery_key(c->db_path, c->admin, recovery);
         rk_register_close(reg);
         rk_secret_free(pw);
         rk_secret_free(recovery);

@@ -20,6 +20,8 @@ enum {
         OPT_ADMIN,
         OPT_LABEL,
         OPT_OUT,
+        OPT_CUSTOMERS,
+        OPT_SEED,
         OPT_PASSWORD_STDIN,
         OPT_NO_COLOR
 };
@@ -33,6 +35,8 @@ static const struct option long_options[] = {
     {"admin", required_argument, NULL, OPT_ADMIN},
     {"label", required_argument, NULL, OPT_LABEL},
     {"out", required_argument, NULL, OPT_OUT},
+    {"customers", required_argument, NULL, OPT_CUSTOMERS},
+    {"seed", required_argument, NULL, OPT_SEED},
     {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, 'h'},
@@ -116,6 +120,12 @@ static int parse_options(int argc, char **argv, struct cli *c)
                         break;
                 case OPT_OUT:
                         c->out = optarg;
+                        break;
+                case OPT_CUSTOMERS:
+                        c->customers = optarg;
+                        break;
+                case OPT_SEED:
+                        c->seed = optarg;
                         break;
                 case OPT_PASSWORD_STDIN:
                         c->password_stdin = true;
