@@ -9,7 +9,9 @@
  *
  * Text is folded in C (rk_search_fold) before it is indexed and before it
  * is searched, because SQLCipher 3.4's FTS4 has only the "simple"
- * tokenizer, which folds ASCII alone (Ä and ä must match). A query is
+ * tokenizer, which folds ASCII alone (Ä and ä must match). Each indexed
+ * word starts with its column's tag letter (rk_search_column_tag), so that
+ * a search in some columns reads doclists of those columns only. A query is
  * split into words; every word must match, as a prefix of a word, in at
  * least one column the session may read. A warehouse user, who reads only
  * orders, therefore searches customer and order numbers and nothing else,
@@ -66,8 +68,9 @@ int rk_search_reindex_all(sqlite3 *db,
  * only columns whose group g may read (the keys column needs read access
  * to any group). The query is untrusted input: it is folded
  * (rk_search_fold), so every character that is not a letter or digit
- * separates words, and each word becomes a prefix term "col:word*"; no
- * FTS operator, quote or column filter can be injected. out (outsz bytes;
+ * separates words, and each word becomes one prefix term per readable
+ * column, "TAGword*", OR-ed; no FTS operator, quote or column filter can
+ * be injected. out (outsz bytes;
  * RK_SEARCH_MATCH_MAX always suffices) gets a NUL-terminated expression.
  * Returns RK_OK; RK_ERR_INVALID when the query is longer than
  * RK_SEARCH_QUERY_MAX bytes, has no word or more than RK_SEARCH_WORDS_MAX
@@ -103,6 +106,18 @@ int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *quer
 
 /* rk_search_free - release hits from rk_search_customers; NULL is fine. */
 void rk_search_free(struct rk_search_hit *hits, size_t n);
+
+/* rk_search_column_tag - the letter that starts every indexed word of
+ * column col ('k', 'i', 'c', 'b', 'h'), or '\0' for no column. */
+char rk_search_column_tag(enum rk_fts_column col);
+
+/*
+ * rk_search_tag_words - the folded text (rk_search_fold's output) with the
+ * tag of col before each word, as stored in the index: "aino virtanen" in
+ * the identity column is "iaino ivirtanen". Returns a malloc'd string, or
+ * NULL (no memory, bad column).
+ */
+char *rk_search_tag_words(const char *folded, enum rk_fts_column col);
 
 /*
  * rk_search_fold - fold UTF-8 text for the index and for queries: invalid

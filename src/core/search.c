@@ -11,14 +11,24 @@
  * every non-ASCII byte as part of a word) only ever sees lower-case words
  * separated by single spaces.
  *
- * A query becomes one group per word, "col:word* OR col:word* ...", over
- * the columns the session may read; the groups are joined by spaces. In
+ * Every indexed word carries a one-letter tag for its column ("k" keys,
+ * "i" identity, "c" contact, "b" billing, "h" identity code): Virtanen in
+ * the identity column is indexed as "ivirtanen". FTS4 keeps one doclist
+ * per term for all columns and applies a column filter ("identity:vir*")
+ * by reading position lists, so a filter on a column where a word is rare
+ * scans the term's whole doclist; "ik*" instead reads a doclist holding
+ * only identity words, and the prefix indexes ("2,3,4,5": tag plus 1 to 4
+ * letters) make every prefix of up to four letters one incremental read.
+ *
+ * A query becomes one group per word, "kword* OR iword* OR ...", over the
+ * columns the session may read; the groups are joined by spaces. In
  * FTS4's standard syntax OR binds tighter than the implicit AND, so every
  * word must match (as a prefix) in some readable column. A word holds only
- * folded letters and digits and is always written as "col:word*" or
- * "word*", so no quote, star, minus, colon, parenthesis or operator from
- * the input can reach the FTS parser (OR, AND, NOT and NEAR are operators
- * only in upper case, and folding leaves none).
+ * folded letters and digits and is always written as tag + word + "*", so
+ * no quote, star, minus, colon, parenthesis or operator from the input can
+ * reach the FTS parser (OR, AND, NOT and NEAR are operators only in upper
+ * case; folding leaves none, and the tag makes every term start with a
+ * lower-case letter anyway).
  *
  * The search asks FTS4 for matching docids in docid order and stops at the
  * limit: no ORDER BY over every match, so typing "v" in a register of a
@@ -126,6 +136,33 @@ char *rk_search_fold(const char *text)
         return out;
 }
 
+char rk_search_column_tag(enum rk_fts_column col)
+{
+        static const char tags[RK_FTS_COUNT] = {
+            [RK_FTS_KEYS] = 'k',    [RK_FTS_IDENTITY] = 'i', [RK_FTS_CONTACT] = 'c',
+            [RK_FTS_BILLING] = 'b', [RK_FTS_IDCODE] = 'h',
+        };
+        return col >= 0 && col < RK_FTS_COUNT ? tags[col] : '\0';
+}
+
+char *rk_search_tag_words(const char *folded, enum rk_fts_column col)
+{
+        size_t len = strlen(folded), o = 0;
+        char tag = rk_search_column_tag(col);
+        char *out = malloc(2 * len + 1); /* at worst one tag per byte */
+        if (out == NULL || tag == '\0') {
+                free(out);
+                return NULL;
+        }
+        for (size_t i = 0; i < len; i++) {
+                if (i == 0 || folded[i - 1] == ' ')
+                        out[o++] = tag;
+                out[o++] = folded[i];
+        }
+        out[o] = '\0';
+        return out;
+}
+
 /* May g search column col? The keys column needs any readable group. */
 static int column_allowed(const struct rk_grants *g, enum rk_fts_column col)
 {
@@ -135,16 +172,13 @@ static int column_allowed(const struct rk_grants *g, enum rk_fts_column col)
         return rk_authorize_read(g, group);
 }
 
-/* The searchable columns of g as a bit set; *all says whether all are. */
-static unsigned allowed_columns(const struct rk_grants *g, int *all)
+/* The searchable columns of g as a bit set. */
+static unsigned allowed_columns(const struct rk_grants *g)
 {
         unsigned set = 0;
-        *all = 1;
         for (int col = 0; col < RK_FTS_COUNT; col++) {
                 if (column_allowed(g, (enum rk_fts_column)col))
                         set |= 1u << col;
-                else
-                        *all = 0;
         }
         return set;
 }
@@ -172,36 +206,32 @@ static void put_str(struct buf *b, const char *s)
         put(b, s, strlen(s));
 }
 
-/* Write the OR-group of one word over the columns in set. */
-static void put_word(struct buf *b, const char *word, size_t n, unsigned set, int all)
+/* Write the OR-group of one word: a tagged prefix term per column in set. */
+static void put_word(struct buf *b, const char *word, size_t n, unsigned set)
 {
         int first = 1;
         for (int col = 0; col < RK_FTS_COUNT; col++) {
-                if (!all && !(set & (1u << col)))
+                if (!(set & (1u << col)))
                         continue;
+                char tag[2] = {rk_search_column_tag((enum rk_fts_column)col), '\0'};
                 if (!first)
                         put_str(b, " OR ");
-                if (!all) {
-                        put_str(b, rk_fts_column_name((enum rk_fts_column)col));
-                        put_str(b, ":");
-                }
+                put_str(b, tag);
                 put(b, word, n);
                 put_str(b, "*");
                 first = 0;
-                if (all)
-                        break; /* no column filter: one term covers them all */
         }
 }
 
 /* Write every word of the folded query; returns the word count. */
-static size_t put_words(struct buf *b, const char *folded, unsigned set, int all)
+static size_t put_words(struct buf *b, const char *folded, unsigned set)
 {
         size_t words = 0;
         for (const char *w = folded; *w != '\0';) {
                 size_t n = strcspn(w, " ");
                 if (words > 0)
                         put_str(b, " ");
-                put_word(b, w, n, set, all);
+                put_word(b, w, n, set);
                 words++;
                 w += n;
                 w += *w == ' ';
@@ -212,12 +242,12 @@ static size_t put_words(struct buf *b, const char *folded, unsigned set, int all
 int rk_search_match(const char *query, const struct rk_grants *g, char *out, size_t outsz,
                     struct rk_error *err)
 {
-        int all = 0, rc = RK_OK;
+        int rc = RK_OK;
         char *folded = NULL;
         if (out == NULL || outsz == 0 || query == NULL || g == NULL)
                 return rk_error_set(err, RK_ERR_INVALID, "search: missing argument");
         out[0] = '\0';
-        unsigned set = allowed_columns(g, &all);
+        unsigned set = allowed_columns(g);
         if (set == 0)
                 return rk_error_set(
                     err, RK_ERR_DENIED,
@@ -230,7 +260,7 @@ int rk_search_match(const char *query, const struct rk_grants *g, char *out, siz
         if (folded == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
         struct buf b = {out, outsz, 0, 0};
-        size_t words = put_words(&b, folded, set, all);
+        size_t words = put_words(&b, folded, set);
         if (words == 0)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "search: type a name, number or other word to search");

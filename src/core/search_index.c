@@ -7,7 +7,9 @@
  * subqueries (each an index lookup on customer_id). The keys column also
  * gets the customer number. A phone number stored as "+358..." is indexed
  * in its national form "0..." too, as people type it that way. Each
- * column is folded in C (rk_search_fold) and inserted with bound values.
+ * column is folded in C (rk_search_fold), its words get the column's tag
+ * (rk_search_tag_words; search.c says why) and it is inserted with bound
+ * values.
  *
  * rk_search_index runs that SELECT for one customer; rk_search_reindex_all
  * runs it for all of them in id order, which lets FTS4 buffer terms and
@@ -160,9 +162,12 @@ static int index_row(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *ins,
         for (int col = 0; col < RK_FTS_COUNT; col++) {
                 const char *raw = (const char *)sqlite3_column_text(sel, col + 1);
                 char *folded = rk_search_fold(raw ? raw : "");
-                if (folded == NULL)
+                char *tagged =
+                    folded ? rk_search_tag_words(folded, (enum rk_fts_column)col) : NULL;
+                free(folded);
+                if (tagged == NULL)
                         return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-                sqlite3_bind_text(ins, col + 2, folded, -1, free);
+                sqlite3_bind_text(ins, col + 2, tagged, -1, free);
         }
         int src = sqlite3_step(ins);
         sqlite3_reset(ins);

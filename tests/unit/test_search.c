@@ -293,26 +293,26 @@ static void match(const char *role, const char *query, int want_rc, const char *
 static void test_match_expression(void **state)
 {
         (void)state;
-        match("warehouse", "C0001", RK_OK, "keys:c0001*");
-        match("supervisor", "Virt Esp", RK_OK, "virt* esp*");
-        match("billing", "häm", RK_OK, "keys:häm* OR identity:häm* OR billing:häm*");
-        match(
-            "sales", "a b", RK_OK,
-            "keys:a* OR identity:a* OR contact:a* keys:b* OR identity:b* OR contact:b*");
+        match("warehouse", "C0001", RK_OK, "kc0001*");
+        match("supervisor", "Virt Esp", RK_OK,
+              "kvirt* OR ivirt* OR cvirt* OR bvirt* OR hvirt* "
+              "kesp* OR iesp* OR cesp* OR besp* OR hesp*");
+        match("billing", "häm", RK_OK, "khäm* OR ihäm* OR bhäm*");
+        match("sales", "a b", RK_OK, "ka* OR ia* OR ca* kb* OR ib* OR cb*");
 }
 
 static void test_match_refuses_injection(void **state)
 {
         (void)state;
-        match("supervisor", "\"virtanen\" OR NEAR/3 -espoo", RK_OK,
-              "virtanen* or* near* 3* espoo*");
-        match("supervisor", "idcode:0101*", RK_OK, "idcode* 0101*");
-        match("warehouse", "identity:virtanen", RK_OK, "keys:identity* keys:virtanen*");
-        match("supervisor", "(a) AND ^b NOT c", RK_OK, "a* and* b* not* c*");
-        match("supervisor",
+        match("warehouse", "\"virtanen\" OR NEAR/3 -espoo", RK_OK,
+              "kvirtanen* kor* knear* k3* kespoo*");
+        match("warehouse", "idcode:0101*", RK_OK, "kidcode* k0101*");
+        match("warehouse", "identity:virtanen", RK_OK, "kidentity* kvirtanen*");
+        match("warehouse", "(a) AND ^b NOT c", RK_OK, "ka* kand* kb* knot* kc*");
+        match("warehouse",
               "a\xff\xfe"
               "b",
-              RK_OK, "ab*"); /* invalid bytes dropped */
+              RK_OK, "kab*"); /* invalid bytes dropped */
         match("supervisor", "\"*:-()^", RK_ERR_INVALID, "");
         match("supervisor", "", RK_ERR_INVALID, "");
         match("supervisor", "a b c d e f g h", RK_OK, NULL);
@@ -324,12 +324,33 @@ static void test_match_refuses_injection(void **state)
         match("supervisor", longq, RK_ERR_INVALID, "");
         longq[RK_SEARCH_QUERY_MAX] = '\0';
         match("supervisor", longq, RK_OK, NULL);
+        /* The longest expression: 8 words of folded 2-byte letters, 5 columns. */
+        char wide[RK_SEARCH_QUERY_MAX + 1] = "";
+        for (int w = 0; w < 8; w++)
+                strcat(wide, w ? " \xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3"
+                                 "\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84"
+                               : "\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3"
+                                 "\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84");
+        match("supervisor", wide, RK_OK, NULL);
         struct rk_grants g;
         char small[8];
         grants_of("sales", &g);
         assert_int_equal(rk_search_match("virtanen", &g, small, sizeof(small), NULL),
                          RK_ERR_INVALID);
         assert_string_equal(small, "");
+}
+
+static void test_tag_words(void **state)
+{
+        (void)state;
+        char *t = rk_search_tag_words("aino hämäläinen 33100", RK_FTS_IDENTITY);
+        assert_string_equal(t, "iaino ihämäläinen i33100");
+        free(t);
+        t = rk_search_tag_words("", RK_FTS_KEYS);
+        assert_string_equal(t, "");
+        free(t);
+        assert_null(rk_search_tag_words("x", RK_FTS_NONE));
+        assert_int_equal(rk_search_column_tag(RK_FTS_IDCODE), 'h');
 }
 
 static void test_fold(void **state)
@@ -362,6 +383,7 @@ int main(void)
             cmocka_unit_test(test_fold),
             cmocka_unit_test(test_match_expression),
             cmocka_unit_test(test_match_refuses_injection),
+            cmocka_unit_test(test_tag_words),
             cmocka_unit_test_setup_teardown(test_warehouse_finds_numbers_only, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_warehouse_hits_carry_no_name, setup,
