@@ -176,7 +176,7 @@ static void make_adversarial(struct cust *c)
 /* Order dates, ascending, after the customer was created. */
 static void make_order_dates(struct gen *g, struct cust *c)
 {
-        int max = c->company ? 8 : 3;
+        int max = c->company ? 6 : 2;
         c->norders = (int)rk_demo_rng_range(&g->rng, 0, max);
         int64_t from = c->created_day > g->first_day ? c->created_day : g->first_day;
         for (int k = 0; k < c->norders; k++)
@@ -298,7 +298,7 @@ static const char *order_status(struct gen *g, int64_t day)
 
 static int write_lines(struct gen *g, int64_t order_id, struct rk_error *err)
 {
-        int rc = RK_OK, n = (int)rk_demo_rng_range(&g->rng, 1, 4);
+        int rc = RK_OK, n = (int)rk_demo_rng_range(&g->rng, 1, 3);
         sqlite3_stmt *st = g->st[ST_LINE];
         for (int k = 0; rc == RK_OK && k < n; k++) {
                 uint32_t p = rk_demo_rng_below(&g->rng, (uint32_t)g->l.products.n);
@@ -447,6 +447,30 @@ static void on_index(void *ctx, int64_t done, int64_t total)
         p->fn(p->ctx, "search index", done, total);
 }
 
+/*
+ * For the bulk load: a page cache of 1 KiB per customer, at least the
+ * configured one and at most 1 GiB, so index merges stay in memory; no
+ * fsync per batch (a crash leaves a half-made demo, thrown away anyway);
+ * no foreign-key checks (the generator writes parents first). on = 0
+ * restores the cache size read before and the register's settings.
+ */
+static int bulk_settings(sqlite3 *db, int64_t customers, int on, long long *cache,
+                         struct rk_error *err)
+{
+        char sql[128];
+        sqlite3_stmt *st = NULL;
+        if (on && rk_sql_prepare(db, "PRAGMA cache_size", &st, WHAT, err) == RK_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+                *cache = sqlite3_column_int64(st, 0); /* < 0: KiB, > 0: pages */
+        sqlite3_finalize(st);
+        long long kib = customers < 1024 * 1024 ? customers : 1024 * 1024;
+        long long size = on ? (-kib < *cache ? -kib : *cache) : *cache;
+        snprintf(sql, sizeof(sql),
+                 "PRAGMA cache_size=%lld; PRAGMA synchronous=%s; PRAGMA foreign_keys=%s",
+                 size, on ? "OFF" : "FULL", on ? "OFF" : "ON");
+        return rk_sql_exec(db, sql, WHAT, err);
+}
+
 static int gen_open(struct gen *g, sqlite3 *db, const struct rk_demo_options *opt,
                     struct rk_error *err)
 {
@@ -478,10 +502,12 @@ int rk_demo_generate(sqlite3 *db, const struct rk_demo_options *opt,
                 return rk_error_set(err, RK_ERR_INVALID, "the demo has 1 to %d customers",
                                     RK_DEMO_MAX_CUSTOMERS);
         int rc = check_empty(db, err);
+        if (rc != RK_OK)
+                return rc;
+        long long cache = -2048;
+        rc = bulk_settings(db, opt->customers, 1, &cache, err);
         if (rc == RK_OK)
                 rc = gen_open(&g, db, opt, err);
-        else
-                return rc;
         for (int64_t from = 1; rc == RK_OK && from <= g.n; from += BATCH) {
                 int64_t to = from + BATCH - 1 < g.n ? from + BATCH - 1 : g.n;
                 rc = write_batch(&g, from, to, err);
@@ -492,5 +518,6 @@ int rk_demo_generate(sqlite3 *db, const struct rk_demo_options *opt,
         struct index_progress ip = {progress, ctx};
         if (rc == RK_OK)
                 rc = rk_search_reindex_all(db, progress ? on_index : NULL, &ip, err);
-        return rc;
+        int rc2 = bulk_settings(db, opt->customers, 0, &cache, err);
+        return rc != RK_OK ? rc : rc2;
 }
