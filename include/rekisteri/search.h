@@ -4,12 +4,22 @@
  *
  * The index (customer_fts, docid = customer id) has one column per search
  * class (fields.h, enum rk_fts_column): keys (customer and order numbers),
- * identity, contact, billing, idcode. Text is case-folded in C before it is
- * indexed and before it is searched, because SQLCipher 3.4's FTS4 has only
- * the "simple" tokenizer, which folds ASCII alone (Ä and ä must match).
- * A query is split into words; every word must match (as a prefix) in at
- * least one column the session may read: a warehouse user, who reads only
- * orders, therefore searches customer and order numbers and nothing else.
+ * identity, contact, billing, idcode. Which field feeds which column is
+ * the `fts` entry of the field in fields.c; nothing else decides it.
+ *
+ * Text is folded in C (rk_search_fold) before it is indexed and before it
+ * is searched, because SQLCipher 3.4's FTS4 has only the "simple"
+ * tokenizer, which folds ASCII alone (Ä and ä must match). Each indexed
+ * word starts with its column's tag letter (rk_search_column_tag), so that
+ * a search in some columns reads doclists of those columns only. A query is
+ * split into words; every word must match, as a prefix of a word, in at
+ * least one column the session may read. A warehouse user, who reads only
+ * orders, therefore searches customer and order numbers and nothing else,
+ * and a search can never be used to probe a field its user may not read.
+ *
+ * The index holds personal data (folded). It lives in the encrypted
+ * database like everything else; erasure must also run FTS4's 'optimize'
+ * so that deleted terms leave the index segments (see DESIGN, Erasure).
  */
 #ifndef REKISTERI_SEARCH_H
 #define REKISTERI_SEARCH_H
@@ -22,20 +32,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RK_SEARCH_QUERY_MAX 200 /* bytes of user input */
-#define RK_SEARCH_WORDS_MAX 8
+#define RK_SEARCH_QUERY_MAX 200  /* bytes of user input */
+#define RK_SEARCH_WORDS_MAX 8    /* words in one query */
+#define RK_SEARCH_MATCH_MAX 4096 /* always holds rk_search_match's output */
+#define RK_SEARCH_LIMIT_MAX 1000 /* hits one rk_search_customers call returns */
 
 /*
  * rk_search_index - rebuild the index row of one customer from the
- * database (its fields, contact persons and order numbers). Call inside the
- * transaction that changed the customer. A customer that no longer exists
- * loses its row.
+ * database: its own fields, its contact persons and its order numbers.
+ * Call it inside the transaction that changed the customer (or one of its
+ * contact persons or orders), so the index never disagrees with the data;
+ * it runs in a savepoint, so on failure nothing of it remains. A customer
+ * that no longer exists loses its row. Returns RK_OK or a database error
+ * (RK_ERR_BUSY, RK_ERR_FULL, RK_ERR_NOMEM, ...).
  */
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err);
 
 /*
- * rk_search_reindex_all - rebuild the whole index (after a bulk load).
- * progress (may be NULL) is called now and then with done/total.
+ * rk_search_reindex_all - rebuild the whole index, after a bulk load or to
+ * repair it: the old index is dropped (its pages are zeroed, as
+ * secure_delete is on) and every customer is indexed in id order, in a
+ * savepoint: all or nothing. Called outside a transaction, it then merges
+ * the index into one segment ('optimize', in a transaction of its own:
+ * SQLite 3.15.2 loses prefix indexes when 'optimize' runs in the
+ * transaction that filled an emptied FTS4 table), so searches read one
+ * b-tree. progress (may be NULL) is called every few thousand customers
+ * and at the end with done/total; it must not use db.
  */
 int rk_search_reindex_all(sqlite3 *db,
                           void (*progress)(void *ctx, int64_t done, int64_t total),
@@ -43,11 +65,18 @@ int rk_search_reindex_all(sqlite3 *db,
 
 /*
  * rk_search_match - build the FTS4 MATCH expression for query, searching
- * only columns whose group g may read (the keys column needs any customer
- * group). Words are folded and stripped of everything but letters and
- * digits, so no FTS operator can be injected. Writes into out; returns
- * RK_OK, RK_ERR_INVALID when the query has no searchable word or is longer
- * than RK_SEARCH_QUERY_MAX, RK_ERR_DENIED when g may search no column.
+ * only columns whose group g may read (the keys column needs read access
+ * to any group). The query is untrusted input: it is folded
+ * (rk_search_fold), so every character that is not a letter or digit
+ * separates words, and each word becomes one prefix term per readable
+ * column, "TAGword*", OR-ed; no FTS operator, quote or column filter can
+ * be injected. out (outsz bytes;
+ * RK_SEARCH_MATCH_MAX always suffices) gets a NUL-terminated expression.
+ * Returns RK_OK; RK_ERR_INVALID when the query is longer than
+ * RK_SEARCH_QUERY_MAX bytes, has no word or more than RK_SEARCH_WORDS_MAX
+ * words, or out is too small; RK_ERR_DENIED when g may search no column;
+ * RK_ERR_NOMEM. On failure out is "" (when outsz > 0). Messages never
+ * repeat the query.
  */
 int rk_search_match(const char *query, const struct rk_grants *g, char *out, size_t outsz,
                     struct rk_error *err);
@@ -55,24 +84,49 @@ int rk_search_match(const char *query, const struct rk_grants *g, char *out, siz
 /* One search hit: only what the session may read is filled (NULL otherwise). */
 struct rk_search_hit {
         int64_t id;
-        char number[24];
-        char *name; /* identity */
-        char *city; /* contact */
+        char number[24]; /* customer number: every customer role reads it */
+        char *name;      /* identity; NULL unless g reads identity */
+        char *city;      /* contact; NULL unless g reads contact */
 };
 
 /*
- * rk_search_customers - up to limit hits for query, as a malloc'd array
- * (*hits, *n) that rk_search_free releases. Restricted subjects are left
- * out unless g may handle requests.
+ * rk_search_customers - up to limit (at most RK_SEARCH_LIMIT_MAX) hits for
+ * query, in customer id order (the order FTS4 produces; there is no
+ * ranking, so the first hits come without sorting every match). The
+ * array (*hits, *n) is malloc'd, even when empty, and released with
+ * rk_search_free. Restricted subjects (GDPR Art. 18) are left out unless
+ * g grants RK_ACTION_REQUESTS. Only the readable columns of a hit are read
+ * from the database at all. Errors as rk_search_match, plus database
+ * errors; *hits is NULL and *n 0 on failure. The caller records the read
+ * in the audit trail.
  */
 int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query,
                         size_t limit, struct rk_search_hit **hits, size_t *n,
                         struct rk_error *err);
 
+/* rk_search_free - release hits from rk_search_customers; NULL is fine. */
 void rk_search_free(struct rk_search_hit *hits, size_t n);
 
-/* rk_search_fold - case-fold UTF-8 text for the index (towlower per code
- * point; invalid bytes dropped). Returns a malloc'd string or NULL. */
+/* rk_search_column_tag - the letter that starts every indexed word of
+ * column col ('k', 'i', 'c', 'b', 'h'), or '\0' for no column. */
+char rk_search_column_tag(enum rk_fts_column col);
+
+/*
+ * rk_search_tag_words - the folded text (rk_search_fold's output) with the
+ * tag of col before each word, as stored in the index: "aino virtanen" in
+ * the identity column is "iaino ivirtanen". Returns a malloc'd string, or
+ * NULL (no memory, bad column).
+ */
+char *rk_search_tag_words(const char *folded, enum rk_fts_column col);
+
+/*
+ * rk_search_fold - fold UTF-8 text for the index and for queries: invalid
+ * bytes are dropped, each code point is lower-cased with towlower() in the
+ * C.UTF-8 locale, and each run of code points that are not letters or
+ * digits (iswalnum) becomes one space; no leading or trailing space.
+ * "Hämäläinen-Åström, O'Brien" -> "hämäläinen åström o brien". Returns a
+ * malloc'd string for the caller to free, or NULL (text NULL, no memory).
+ */
 char *rk_search_fold(const char *text);
 
 #endif

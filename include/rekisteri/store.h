@@ -26,11 +26,22 @@
  * migrations. Errors: RK_ERR_NOTFOUND when missing, RK_ERR_CORRUPT when the
  * key does not open it or it is damaged or truncated, RK_ERR_VERSION when
  * it is from a newer rekisteri, RK_ERR_INTERNAL when secure_delete cannot
- * be turned on. On success *out is the caller's, to close with
+ * be turned on or dek is NULL. On success *out is the caller's, to close with
  * rk_store_close.
  */
 int rk_store_open(const char *path, const unsigned char *dek, int create,
                   const struct rk_config *cfg, sqlite3 **out, struct rk_error *err);
+
+/*
+ * rk_store_open_unencrypted_bench - BENCHMARKS ONLY. Open or create a plain,
+ * unencrypted SQLite database at path (SQLCipher with no key) with the same
+ * settings and schema as a register, so tests/bench can measure the same
+ * work with and without encryption. Nothing but tests/bench may call it:
+ * no register, front end or command reaches it, and rk_store_open refuses
+ * a NULL key.
+ */
+int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cfg,
+                                    sqlite3 **out, struct rk_error *err);
 
 /* rk_store_close - checkpoint-free close; NULL is fine. */
 void rk_store_close(sqlite3 *db);

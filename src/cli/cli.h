@@ -28,6 +28,8 @@ struct cli {
         const char *key;   /* --key: the audit key K(0) */
         const char *from, *to, *action, *filter_user;
         long long subject;
+        const char *customers; /* demo --customers N */
+        const char *seed;      /* demo --seed S */
         bool password_stdin;
         bool no_color;
         int nwords; /* positional words after the subcommand name */
@@ -72,11 +74,17 @@ int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_show_keys - print the one-time recovery key and audit key notice of
+ * a new register (init and demo). */
+void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
+                   const char *audit_key);
+
 /* cli_require - RK_OK when the session may do action, else RK_ERR_DENIED
  * with a message naming what is needed. */
 int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *err);
 
 int cmd_init(struct cli *c);
+int cmd_demo(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_key_rotate(struct cli *c);
 int cmd_key_add_file(struct cli *c);

@@ -31,7 +31,7 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
         return rc;
 }
 
-static void show_keys(const char *db_path, const char *admin, const char *recovery,
+void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
                       const char *audit_key)
 {
         printf(
@@ -69,7 +69,7 @@ int cmd_init(struct cli *c)
                 rc = rk_register_create(&c->cfg, c->db_path, c->admin, pw, len, recovery,
                                         audit_key, &reg, &err);
         if (rc == RK_OK)
-                show_keys(c->db_path, c->admin, recovery, audit_key);
+                cli_show_keys(c->db_path, c->admin, recovery, audit_key);
         rk_register_close(reg);
         rk_secret_free(pw);
         rk_secret_free(recovery);

@@ -10,6 +10,8 @@
 const struct cli_command cli_commands[] = {
     {"init", cmd_init, 0, "--db PATH --admin NAME [--password-stdin]",
      "create a new register and its first admin account"},
+    {"demo", cmd_demo, 0, "--db PATH [--customers N] [--seed S]",
+     "create a demo register with generated customers and one account per role"},
     {"check", cmd_check, 0, "UNLOCK",
      "unlock the register and check every page of it (also for key files)"},
     {"mfa enrol", cmd_mfa_enrol, 0, "--user NAME --password-stdin [--totp CODE]",

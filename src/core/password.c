@@ -30,6 +30,7 @@
 #include <wctype.h>
 
 #include "rekisteri/text.h"
+#include "datafile.h"
 
 /* A blocklist larger than this is surely not one. */
 #define BLOCKLIST_MAX_BYTES (64L * 1024 * 1024)
@@ -377,15 +378,6 @@ static size_t split_words(char *list, const char **words, size_t max)
         return n;
 }
 
-static const char *shipped_blocklist(char *buf, size_t size)
-{
-        snprintf(buf, size, "%s/password-blocklist.txt", RK_DATADIR);
-        if (access(buf, R_OK) == 0)
-                return buf;
-        snprintf(buf, size, "%s/password-blocklist.txt", RK_SOURCE_DATADIR);
-        return buf;
-}
-
 int rk_password_policy_for(const struct rk_config *cfg, struct rk_password_policy **out,
                            struct rk_error *err)
 {
@@ -395,6 +387,8 @@ int rk_password_policy_for(const struct rk_config *cfg, struct rk_password_polic
         snprintf(list, sizeof(list), "%s,%s", cfg->company_name, cfg->extra_words);
         size_t n = split_words(list, words, 32);
         const char *blocklist =
-            cfg->blocklist[0] ? cfg->blocklist : shipped_blocklist(path, sizeof(path));
+            cfg->blocklist[0]
+                ? cfg->blocklist
+                : rk_datafile_path("password-blocklist.txt", path, sizeof(path));
         return rk_password_policy_load(blocklist, words, n, out, err);
 }

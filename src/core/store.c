@@ -119,8 +119,9 @@ static int apply_settings(sqlite3 *db, const struct rk_config *cfg, const char *
         return rc;
 }
 
-int rk_store_open(const char *path, const unsigned char *dek, int create,
-                  const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
+/* Open with the raw key dek, or (dek NULL: benchmarks only) without a key. */
+static int open_store(const char *path, const unsigned char *dek, int create,
+                      const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
 {
         *out = NULL;
         if (!create && access(path, F_OK) != 0)
@@ -129,11 +130,14 @@ int rk_store_open(const char *path, const unsigned char *dek, int create,
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
         int src = sqlite3_open_v2(path, &db, flags, NULL);
         int rc = src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, path, err);
-        if (rc == RK_OK && apply_key(db, dek, 0) != SQLITE_OK)
+        if (rc == RK_OK && dek != NULL && apply_key(db, dek, 0) != SQLITE_OK)
                 rc = rk_error_set(err, RK_ERR_CRYPTO, "%s: cannot set the database key",
                                   path);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "PRAGMA cipher_page_size=4096", path, err);
+                rc = rk_sql_exec(db,
+                                 dek != NULL ? "PRAGMA cipher_page_size=4096"
+                                             : "PRAGMA page_size=4096",
+                                 path, err);
         if (rc == RK_OK)
                 rc = check_readable(db, path, err);
         if (rc == RK_OK)
@@ -148,6 +152,23 @@ int rk_store_open(const char *path, const unsigned char *dek, int create,
         }
         *out = db;
         return RK_OK;
+}
+
+int rk_store_open(const char *path, const unsigned char *dek, int create,
+                  const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
+{
+        *out = NULL;
+        if (dek == NULL)
+                return rk_error_set(err, RK_ERR_INTERNAL,
+                                    "%s: refusing to open a register without its key",
+                                    path);
+        return open_store(path, dek, create, cfg, out, err);
+}
+
+int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cfg,
+                                    sqlite3 **out, struct rk_error *err)
+{
+        return open_store(path, NULL, 1, cfg, out, err);
 }
 
 int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)

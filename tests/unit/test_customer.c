@@ -33,22 +33,6 @@
 #include <string.h>
 #include <time.h>
 
-/*
- * Throwaway stand-in for search.c's rk_search_index, which another branch
- * is writing: weak, so the real one wins once it is in the core library.
- * Remove it when search.c has landed.
- */
-__attribute__((weak)) int rk_search_index(sqlite3 *db, int64_t customer_id,
-                                          struct rk_error *err);
-__attribute__((weak)) int rk_search_index(sqlite3 *db, int64_t customer_id,
-                                          struct rk_error *err)
-{
-        (void)db;
-        (void)customer_id;
-        (void)err;
-        return RK_OK;
-}
-
 static struct rk_config cfg;
 static const char pw[] = "kolme iloista kalaa";
 static char secret[RK_TOTP_SECRET_B32_SIZE];

@@ -1,0 +1,375 @@
+/*
+ * search.c - folding text for the index, turning what a person typed into
+ * a safe FTS4 MATCH expression, and running the search (see search.h).
+ * Building the index rows is in search_index.c.
+ *
+ * Folding decodes UTF-8, drops invalid bytes, lower-cases each code point
+ * with towlower() in the C.UTF-8 locale, and turns every code point that
+ * is not a letter or digit (iswalnum) into one space. The index and the
+ * query are folded by the same function, so both split text into the same
+ * words, and FTS4's "simple" tokenizer (which folds ASCII only and treats
+ * every non-ASCII byte as part of a word) only ever sees lower-case words
+ * separated by single spaces.
+ *
+ * Every indexed word carries a one-letter tag for its column ("k" keys,
+ * "i" identity, "c" contact, "b" billing, "h" identity code): Virtanen in
+ * the identity column is indexed as "ivirtanen". FTS4 keeps one doclist
+ * per term for all columns and applies a column filter ("identity:vir*")
+ * by reading position lists, so a filter on a column where a word is rare
+ * scans the term's whole doclist; "ik*" instead reads a doclist holding
+ * only identity words, and the prefix indexes ("2,3,4,5": tag plus 1 to 4
+ * letters) make every prefix of up to four letters one incremental read.
+ *
+ * A query becomes one group per word, "kword* OR iword* OR ...", over the
+ * columns the session may read; the groups are joined by spaces. In
+ * FTS4's standard syntax OR binds tighter than the implicit AND, so every
+ * word must match (as a prefix) in some readable column. A word holds only
+ * folded letters and digits and is always written as tag + word + "*", so
+ * no quote, star, minus, colon, parenthesis or operator from the input can
+ * reach the FTS parser (OR, AND, NOT and NEAR are operators only in upper
+ * case; folding leaves none, and the tag makes every term start with a
+ * lower-case letter anyway).
+ *
+ * The search asks FTS4 for matching docids in docid order and stops at the
+ * limit: no ORDER BY over every match, so typing "v" in a register of a
+ * million customers costs one page of hits, not a sort of all of them. The
+ * customer row is read for those hits only, and only its readable columns.
+ */
+#include "rekisteri/search.h"
+#include "sql.h"
+
+#include <locale.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_locale_init(void)
+{
+        utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* C.UTF-8 for folding, or (locale_t)0: then only ASCII is folded. */
+static locale_t fold_locale(void)
+{
+        pthread_once(&utf8_once, utf8_locale_init);
+        return utf8_locale;
+}
+
+/* Append a separator unless the output is empty or ends in one. */
+static size_t put_space(char *out, size_t o)
+{
+        if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+        return o;
+}
+
+static size_t fold_ascii(unsigned char c, char *out, size_t o)
+{
+        if (c >= 'A' && c <= 'Z')
+                out[o++] = (char)(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+                out[o++] = (char)c;
+        else
+                o = put_space(out, o);
+        return o;
+}
+
+/*
+ * Fold one non-ASCII code point at s[0..len) into out at o. *used gets
+ * the bytes consumed (1 for an invalid byte, which is dropped).
+ */
+static size_t fold_wide(locale_t loc, const char *s, size_t len, char *out, size_t o,
+                        size_t *used)
+{
+        mbstate_t st;
+        wchar_t wc;
+        memset(&st, 0, sizeof(st));
+        size_t n = mbrtowc(&wc, s, len, &st);
+        if (n == 0 || n > len) { /* invalid or truncated: drop one byte */
+                *used = 1;
+                return o;
+        }
+        *used = n;
+        if (!iswalnum_l((wint_t)wc, loc))
+                return put_space(out, o);
+        memset(&st, 0, sizeof(st));
+        size_t m = wcrtomb(out + o, (wchar_t)towlower_l((wint_t)wc, loc), &st);
+        return m == (size_t)-1 ? o : o + m;
+}
+
+char *rk_search_fold(const char *text)
+{
+        if (text == NULL)
+                return NULL;
+        size_t len = strlen(text), o = 0;
+        /* A code point of n >= 1 bytes folds to at most 4 bytes (or 1 space). */
+        char *out = malloc(4 * len + 1);
+        if (out == NULL)
+                return NULL;
+        locale_t loc = fold_locale();
+        locale_t old = loc != (locale_t)0 ? uselocale(loc) : (locale_t)0;
+        for (size_t i = 0; i < len;) {
+                unsigned char c = (unsigned char)text[i];
+                if (c < 0x80 || loc == (locale_t)0) {
+                        if (c < 0x80)
+                                o = fold_ascii(c, out, o);
+                        else
+                                out[o++] = (char)c; /* no locale: kept as is */
+                        i++;
+                        continue;
+                }
+                size_t used = 1;
+                o = fold_wide(loc, text + i, len - i, out, o, &used);
+                i += used;
+        }
+        if (old != (locale_t)0)
+                uselocale(old);
+        if (o > 0 && out[o - 1] == ' ')
+                o--;
+        out[o] = '\0';
+        return out;
+}
+
+char rk_search_column_tag(enum rk_fts_column col)
+{
+        static const char tags[RK_FTS_COUNT] = {
+            [RK_FTS_KEYS] = 'k',    [RK_FTS_IDENTITY] = 'i', [RK_FTS_CONTACT] = 'c',
+            [RK_FTS_BILLING] = 'b', [RK_FTS_IDCODE] = 'h',
+        };
+        return col >= 0 && col < RK_FTS_COUNT ? tags[col] : '\0';
+}
+
+char *rk_search_tag_words(const char *folded, enum rk_fts_column col)
+{
+        size_t len = strlen(folded), o = 0;
+        char tag = rk_search_column_tag(col);
+        char *out = malloc(2 * len + 1); /* at worst one tag per byte */
+        if (out == NULL || tag == '\0') {
+                free(out);
+                return NULL;
+        }
+        for (size_t i = 0; i < len; i++) {
+                if (i == 0 || folded[i - 1] == ' ')
+                        out[o++] = tag;
+                out[o++] = folded[i];
+        }
+        out[o] = '\0';
+        return out;
+}
+
+/* May g search column col? The keys column needs any readable group. */
+static int column_allowed(const struct rk_grants *g, enum rk_fts_column col)
+{
+        enum rk_group group = rk_fts_column_group(col);
+        if (group == RK_GROUP_COUNT)
+                return g->read != 0;
+        return rk_authorize_read(g, group);
+}
+
+/* The searchable columns of g as a bit set. */
+static unsigned allowed_columns(const struct rk_grants *g)
+{
+        unsigned set = 0;
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                if (column_allowed(g, (enum rk_fts_column)col))
+                        set |= 1u << col;
+        }
+        return set;
+}
+
+/* A bounded appender: once it overflows it stays failed. */
+struct buf {
+        char *p;
+        size_t size, len;
+        int overflow;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+        if (b->overflow || n >= b->size - b->len) {
+                b->overflow = 1;
+                return;
+        }
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+        put(b, s, strlen(s));
+}
+
+/* Write the OR-group of one word: a tagged prefix term per column in set. */
+static void put_word(struct buf *b, const char *word, size_t n, unsigned set)
+{
+        int first = 1;
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                if (!(set & (1u << col)))
+                        continue;
+                char tag[2] = {rk_search_column_tag((enum rk_fts_column)col), '\0'};
+                if (!first)
+                        put_str(b, " OR ");
+                put_str(b, tag);
+                put(b, word, n);
+                put_str(b, "*");
+                first = 0;
+        }
+}
+
+/* Write every word of the folded query; returns the word count. */
+static size_t put_words(struct buf *b, const char *folded, unsigned set)
+{
+        size_t words = 0;
+        for (const char *w = folded; *w != '\0';) {
+                size_t n = strcspn(w, " ");
+                if (words > 0)
+                        put_str(b, " ");
+                put_word(b, w, n, set);
+                words++;
+                w += n;
+                w += *w == ' ';
+        }
+        return words;
+}
+
+int rk_search_match(const char *query, const struct rk_grants *g, char *out, size_t outsz,
+                    struct rk_error *err)
+{
+        int rc = RK_OK;
+        char *folded = NULL;
+        if (out == NULL || outsz == 0 || query == NULL || g == NULL)
+                return rk_error_set(err, RK_ERR_INVALID, "search: missing argument");
+        out[0] = '\0';
+        unsigned set = allowed_columns(g);
+        if (set == 0)
+                return rk_error_set(
+                    err, RK_ERR_DENIED,
+                    "search: your roles may not read any searchable field");
+        if (strnlen(query, RK_SEARCH_QUERY_MAX + 1) > RK_SEARCH_QUERY_MAX)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "search: at most %d characters can be searched",
+                                    RK_SEARCH_QUERY_MAX);
+        folded = rk_search_fold(query);
+        if (folded == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        struct buf b = {out, outsz, 0, 0};
+        size_t words = put_words(&b, folded, set);
+        if (words == 0)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "search: type a name, number or other word to search");
+        else if (words > RK_SEARCH_WORDS_MAX)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "search: at most %d words at a time",
+                                  RK_SEARCH_WORDS_MAX);
+        else if (b.overflow)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "search: the expression does not fit its buffer");
+        if (rc != RK_OK)
+                out[0] = '\0';
+        free(folded);
+        return rc;
+}
+
+void rk_search_free(struct rk_search_hit *hits, size_t n)
+{
+        if (hits == NULL)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                free(hits[i].name);
+                free(hits[i].city);
+        }
+        free(hits);
+}
+
+/* The search statement: only readable columns are selected at all. */
+static void search_sql(const struct rk_grants *g, char *sql, size_t size)
+{
+        snprintf(sql, size,
+                 "SELECT c.id, c.number, %s, %s"
+                 " FROM customer_fts CROSS JOIN customers c ON c.id = customer_fts.docid"
+                 " WHERE customer_fts MATCH ?1%s LIMIT ?2",
+                 rk_authorize_read(g, RK_GROUP_IDENTITY) ? "c.name" : "NULL",
+                 rk_authorize_read(g, RK_GROUP_CONTACT) ? "c.city" : "NULL",
+                 rk_authorize_action(g, RK_ACTION_REQUESTS) ? ""
+                                                            : " AND c.restricted = 0");
+}
+
+static char *dup_column(sqlite3_stmt *st, int col, int *nomem)
+{
+        const unsigned char *t = sqlite3_column_text(st, col);
+        if (t == NULL)
+                return NULL;
+        char *s = strdup((const char *)t);
+        if (s == NULL)
+                *nomem = 1;
+        return s;
+}
+
+/* Copy one result row into hit; RK_ERR_NOMEM when a copy fails. */
+static int fill_hit(sqlite3_stmt *st, struct rk_search_hit *hit, struct rk_error *err)
+{
+        int nomem = 0;
+        memset(hit, 0, sizeof(*hit));
+        hit->id = sqlite3_column_int64(st, 0);
+        const unsigned char *num = sqlite3_column_text(st, 1);
+        snprintf(hit->number, sizeof(hit->number), "%s", num ? (const char *)num : "");
+        hit->name = dup_column(st, 2, &nomem);
+        hit->city = dup_column(st, 3, &nomem);
+        return nomem ? rk_error_set(err, RK_ERR_NOMEM, "search: out of memory") : RK_OK;
+}
+
+/* Step st into a fresh array of at most limit hits. */
+static int collect(sqlite3_stmt *st, size_t limit, struct rk_search_hit **hits, size_t *n,
+                   struct rk_error *err)
+{
+        int rc = RK_OK, src;
+        struct rk_search_hit *arr = calloc(limit ? limit : 1, sizeof(*arr));
+        if (arr == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        size_t k = 0;
+        while (rc == RK_OK && k < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
+                rc = fill_hit(st, &arr[k], err);
+                k++;
+        }
+        /* The SQLite message may quote the expression: keep it out. */
+        if (rc == RK_OK && k < limit && src != SQLITE_DONE)
+                rc = rk_sql_fail(NULL, src, "searching customers", err);
+        if (rc != RK_OK) {
+                rk_search_free(arr, k);
+                return rc;
+        }
+        *hits = arr;
+        *n = k;
+        return RK_OK;
+}
+
+int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query,
+                        size_t limit, struct rk_search_hit **hits, size_t *n,
+                        struct rk_error *err)
+{
+        char match[RK_SEARCH_MATCH_MAX], sql[512];
+        sqlite3_stmt *st = NULL;
+        *hits = NULL;
+        *n = 0;
+        if (limit > RK_SEARCH_LIMIT_MAX)
+                limit = RK_SEARCH_LIMIT_MAX;
+        int rc = rk_search_match(query, g, match, sizeof(match), err);
+        if (rc != RK_OK)
+                return rc;
+        search_sql(g, sql, sizeof(sql));
+        rc = rk_sql_prepare(db, sql, &st, "searching customers", err);
+        if (rc == RK_OK) {
+                sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+                rc = collect(st, limit, hits, n, err);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}

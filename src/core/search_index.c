@@ -1,0 +1,323 @@
+/*
+ * search_index.c - building rows of the customer_fts index (see search.h).
+ *
+ * One SELECT, generated from the field table in fields.c, gathers for each
+ * customer the raw text of every search column: its own fields, and those
+ * of its contact persons and orders through correlated group_concat()
+ * subqueries (each an index lookup on customer_id). The keys column also
+ * gets the customer number. A phone number stored as "+358..." is indexed
+ * in its national form "0..." too, as people type it that way. Each
+ * column is folded in C (rk_search_fold), its words get the column's tag
+ * (rk_search_tag_words; search.c says why) and it is inserted with bound
+ * values.
+ *
+ * rk_search_index runs that SELECT for one customer; rk_search_reindex_all
+ * runs it for all of them in id order, which lets FTS4 buffer terms and
+ * write few, large segments. Both run inside a savepoint, so they are
+ * atomic inside or outside the caller's transaction.
+ */
+#include "rekisteri/search.h"
+#include "sql.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SELECT_SQL_MAX 8192
+#define PROGRESS_EVERY 4096
+#define OPTIMIZE       "INSERT INTO customer_fts(customer_fts) VALUES('optimize')"
+
+/* How the rows of a record kind hang off the customer c. */
+static const char *record_link(enum rk_record r)
+{
+        switch (r) {
+        case RK_REC_LINE:
+                return "x.order_id IN (SELECT id FROM orders WHERE customer_id = c.id)";
+        case RK_REC_CUSTOMER:
+                return NULL;
+        default:
+                return "x.customer_id = c.id";
+        }
+}
+
+struct sqlbuf {
+        char p[SELECT_SQL_MAX];
+        size_t len;
+        int overflow;
+};
+
+static void add(struct sqlbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add(struct sqlbuf *b, const char *fmt, ...)
+{
+        if (b->overflow)
+                return;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p + b->len, sizeof(b->p) - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(b->p) - b->len)
+                b->overflow = 1;
+        else
+                b->len += (size_t)n;
+}
+
+/* The text of one field of the row alias, never NULL. */
+static void add_term(struct sqlbuf *b, const struct rk_field *f, const char *alias)
+{
+        add(b, "ifnull(%s.%s,'')", alias, f->column);
+        if (f->validator == RK_V_PHONE) {
+                add(b, " || CASE WHEN substr(%s.%s,1,4) = '+358'", alias, f->column);
+                add(b, " THEN ' 0' || substr(%s.%s,5) ELSE '' END", alias, f->column);
+        }
+}
+
+/* Separate parts of one column's expression. */
+static void add_sep(struct sqlbuf *b, int *first)
+{
+        if (!*first)
+                add(b, " || ' ' || ");
+        *first = 0;
+}
+
+/* The fields of record r that feed column col, concatenated over rows. */
+static void add_record(struct sqlbuf *b, enum rk_record r, enum rk_fts_column col,
+                       int *first)
+{
+        size_t n;
+        const struct rk_field *all = rk_fields_all(&n);
+        int inner_first = 1;
+        for (size_t i = 0; i < n; i++) {
+                if (all[i].record != r || all[i].fts != col)
+                        continue;
+                if (inner_first) {
+                        add_sep(b, first);
+                        if (r != RK_REC_CUSTOMER)
+                                add(b, "ifnull((SELECT group_concat(");
+                } else {
+                        add(b, " || ' ' || ");
+                }
+                add_term(b, &all[i], r == RK_REC_CUSTOMER ? "c" : "x");
+                inner_first = 0;
+        }
+        if (!inner_first && r != RK_REC_CUSTOMER)
+                add(b, ", ' ') FROM %s x WHERE %s),'')", rk_fields_table(r),
+                    record_link(r));
+}
+
+static void add_column(struct sqlbuf *b, enum rk_fts_column col)
+{
+        int first = 1;
+        add(b, ", ");
+        if (col == RK_FTS_KEYS) {
+                add(b, "c.number");
+                first = 0;
+        }
+        for (int r = 0; r < RK_REC_COUNT; r++)
+                add_record(b, (enum rk_record)r, col, &first);
+        if (first)
+                add(b, "''");
+}
+
+/* SELECT c.id, <one text per search column> FROM customers c WHERE where. */
+static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
+{
+        b->len = 0;
+        b->overflow = 0;
+        add(b, "SELECT c.id");
+        for (int col = 0; col < RK_FTS_COUNT; col++)
+                add_column(b, (enum rk_fts_column)col);
+        add(b, " FROM customers c WHERE %s ORDER BY c.id", where);
+        if (b->overflow)
+                return rk_error_set(err, RK_ERR_INTERNAL,
+                                    "search: the index query does not fit its buffer");
+        return RK_OK;
+}
+
+/* INSERT INTO customer_fts(docid, <columns>) VALUES(?1, ?2, ...). */
+static int insert_sql(char *out, size_t size, struct rk_error *err)
+{
+        size_t len = (size_t)snprintf(out, size, "INSERT INTO customer_fts(docid");
+        for (int col = 0; col < RK_FTS_COUNT && len < size; col++)
+                len += (size_t)snprintf(out + len, size - len, ", %s",
+                                        rk_fts_column_name((enum rk_fts_column)col));
+        if (len < size)
+                len += (size_t)snprintf(out + len, size - len, ") VALUES(?1");
+        for (int col = 0; col < RK_FTS_COUNT && len < size; col++)
+                len += (size_t)snprintf(out + len, size - len, ", ?%d", col + 2);
+        if (len < size)
+                len += (size_t)snprintf(out + len, size - len, ")");
+        if (len >= size)
+                return rk_error_set(err, RK_ERR_INTERNAL, "search: bad index insert");
+        return RK_OK;
+}
+
+/* Fold the row of sel into ins and insert it. */
+static int index_row(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *ins,
+                     struct rk_error *err)
+{
+        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(sel, 0));
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                const char *raw = (const char *)sqlite3_column_text(sel, col + 1);
+                char *folded = rk_search_fold(raw ? raw : "");
+                char *tagged =
+                    folded ? rk_search_tag_words(folded, (enum rk_fts_column)col) : NULL;
+                free(folded);
+                if (tagged == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+                sqlite3_bind_text(ins, col + 2, tagged, -1, free);
+        }
+        int src = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        return src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "updating the search index", err);
+}
+
+struct progress {
+        void (*fn)(void *ctx, int64_t done, int64_t total);
+        void *ctx;
+        int64_t total;
+};
+
+/* Index every row sel yields. */
+static int index_rows(sqlite3 *db, sqlite3_stmt *sel, const struct progress *p,
+                      struct rk_error *err)
+{
+        char sql[256];
+        sqlite3_stmt *ins = NULL;
+        int64_t done = 0;
+        int src = SQLITE_DONE;
+        int rc = insert_sql(sql, sizeof(sql), err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, sql, &ins, "updating the search index", err);
+        while (rc == RK_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
+                rc = index_row(db, sel, ins, err);
+                if (++done % PROGRESS_EVERY == 0 && p != NULL && p->fn != NULL)
+                        p->fn(p->ctx, done, p->total);
+        }
+        if (rc == RK_OK && src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, "reading customers for the search index", err);
+        if (rc == RK_OK && p != NULL && p->fn != NULL)
+                p->fn(p->ctx, done, p->total);
+        sqlite3_finalize(ins);
+        return rc;
+}
+
+static int savepoint_end(sqlite3 *db, int rc, struct rk_error *err)
+{
+        if (rc != RK_OK) {
+                sqlite3_exec(db, "ROLLBACK TO rk_search; RELEASE rk_search", NULL, NULL,
+                             NULL);
+                return rc;
+        }
+        return rk_sql_exec(db, "RELEASE rk_search", "updating the search index", err);
+}
+
+int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
+{
+        static const char what[] = "updating the search index";
+        struct sqlbuf *b = malloc(sizeof(*b));
+        sqlite3_stmt *del = NULL, *sel = NULL;
+        if (b == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
+        if (rc != RK_OK)
+                goto out;
+        rc = rk_sql_prepare(db, "DELETE FROM customer_fts WHERE docid = ?1", &del, what,
+                            err);
+        if (rc == RK_OK) {
+                sqlite3_bind_int64(del, 1, customer_id);
+                int src = sqlite3_step(del);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(db, src, what, err);
+        }
+        if (rc == RK_OK)
+                rc = select_sql(b, "c.id = ?1", err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, b->p, &sel, what, err);
+        if (rc == RK_OK) {
+                sqlite3_bind_int64(sel, 1, customer_id);
+                rc = index_rows(db, sel, NULL, err);
+        }
+        sqlite3_finalize(del);
+        sqlite3_finalize(sel);
+        rc = savepoint_end(db, rc, err);
+out:
+        free(b);
+        return rc;
+}
+
+/* Drop the index and create it again from its own schema text. */
+static int recreate_index(sqlite3 *db, struct rk_error *err)
+{
+        static const char what[] = "rebuilding the search index";
+        sqlite3_stmt *st = NULL;
+        char *ddl = NULL;
+        int rc = rk_sql_prepare(db,
+                                "SELECT sql FROM sqlite_master"
+                                " WHERE type = 'table' AND name = 'customer_fts'",
+                                &st, what, err);
+        if (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+                ddl = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (rc == RK_OK && ddl == NULL)
+                rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the index table is missing",
+                                  what);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "DROP TABLE customer_fts", what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, ddl, what, err);
+        free(ddl);
+        return rc;
+}
+
+static int count_customers(sqlite3 *db, int64_t *total, struct rk_error *err)
+{
+        sqlite3_stmt *st = NULL;
+        int rc = rk_sql_prepare(db, "SELECT count(*) FROM customers", &st,
+                                "counting customers", err);
+        if (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW)
+                *total = sqlite3_column_int64(st, 0);
+        else if (rc == RK_OK)
+                rc = rk_sql_fail(db, sqlite3_errcode(db), "counting customers", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_search_reindex_all(sqlite3 *db,
+                          void (*progress)(void *ctx, int64_t done, int64_t total),
+                          void *ctx, struct rk_error *err)
+{
+        static const char what[] = "rebuilding the search index";
+        struct progress p = {progress, ctx, 0};
+        struct sqlbuf *b = malloc(sizeof(*b));
+        sqlite3_stmt *sel = NULL;
+        int own_tx = sqlite3_get_autocommit(db);
+        if (b == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
+        if (rc != RK_OK)
+                goto out;
+        rc = recreate_index(db, err);
+        if (rc == RK_OK)
+                rc = count_customers(db, &p.total, err);
+        if (rc == RK_OK)
+                rc = select_sql(b, "1", err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, b->p, &sel, what, err);
+        if (rc == RK_OK)
+                rc = index_rows(db, sel, &p, err);
+        sqlite3_finalize(sel);
+        rc = savepoint_end(db, rc, err);
+        /* SQLite 3.15.2 loses the prefix indexes when 'optimize' runs in
+         * the transaction that filled an emptied table: merge only in a
+         * transaction of its own. */
+        if (rc == RK_OK && own_tx)
+                rc = rk_sql_exec(db, OPTIMIZE, what, err);
+out:
+        free(b);
+        return rc;
+}

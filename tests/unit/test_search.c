@@ -1,0 +1,408 @@
+/*
+ * test_search.c - customer search as each role meets it, on a real
+ * register with a few customers inserted with plain SQL: the warehouse
+ * finds by customer and order number but never by name or e-mail, sales by
+ * name and e-mail but not by business id or identity code, billing by
+ * business id; Ä/ä fold; restricted subjects stay hidden from everyone who
+ * does not handle requests; the query parser lets no FTS syntax through.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "rekisteri/audit.h"
+#include "rekisteri/register.h"
+#include "rekisteri/search.h"
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct rk_config cfg;
+static struct rk_register *reg;
+static sqlite3 *db;
+
+static const char seed_sql[] =
+    "INSERT INTO customers(id, number, kind, name, email, phone, street, postal_code,"
+    " city, hetu, created_at, updated_at) VALUES"
+    " (1, 'C000001', 'person', 'Hämäläinen Aino', 'aino.hamalainen@example.fi',"
+    "  '+358401234567', 'Hämeenkatu 1', '33100', 'Tampere', '010190-900P', 0, 0);"
+    "INSERT INTO customers(id, number, kind, name, email, city, business_id,"
+    " invoice_email, bank_reference, created_at, updated_at) VALUES"
+    " (2, 'C000002', 'company', 'Virtanen Oy', 'info@virtanen.example', 'Espoo',"
+    "  '1572860-0', 'laskut@virtanen.example', '12344', 0, 0);"
+    "INSERT INTO customers(id, number, kind, name, email, city, restricted, created_at,"
+    " updated_at) VALUES (3, 'C000003', 'person', 'Åström Erik',"
+    "  'erik.astrom@example.se', 'Mariehamn', 1, 0, 0);"
+    "INSERT INTO contact_persons(customer_id, name, email, phone) VALUES"
+    " (2, 'Matti Korhonen', 'matti.korhonen@virtanen.example', '+358501112223');"
+    "INSERT INTO orders(customer_id, number, ordered_on, status) VALUES"
+    " (2, 'O00004711', '2024-05-01', 'delivered'),"
+    " (1, 'O00004712', '2024-05-02', 'new');";
+
+static void grants_of(const char *role, struct rk_grants *g)
+{
+        struct rk_roleset set;
+        rk_policy_defaults(&set);
+        rk_policy_grants(&set, &role, 1, g);
+}
+
+static int setup(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        char recovery[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        if (rk_register_create(&cfg, tu_path("r.db"), "admin", "kolme iloista kalaa", 19,
+                               recovery, audit_key, &reg, &err) != RK_OK)
+                fail_msg("%s", err.msg);
+        db = rk_register_db(reg);
+        assert_int_equal(sqlite3_exec(db, seed_sql, NULL, NULL, NULL), SQLITE_OK);
+        for (int64_t id = 1; id <= 3; id++)
+                assert_int_equal(rk_search_index(db, id, &err), RK_OK);
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        rk_register_close(reg);
+        tu_rmdir();
+        return 0;
+}
+
+/* The ids found for query by role, as "1,2" ("" for none; "ERR" on error). */
+static const char *found(const char *role, const char *query)
+{
+        static char out[64];
+        struct rk_grants g;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 0;
+        grants_of(role, &g);
+        out[0] = '\0';
+        if (rk_search_customers(db, &g, query, 10, &hits, &n, NULL) != RK_OK)
+                return "ERR";
+        for (size_t i = 0; i < n; i++) {
+                size_t len = strlen(out);
+                snprintf(out + len, sizeof(out) - len, "%s%lld", i ? "," : "",
+                         (long long)hits[i].id);
+        }
+        rk_search_free(hits, n);
+        return out;
+}
+
+static void test_warehouse_finds_numbers_only(void **state)
+{
+        (void)state;
+        assert_string_equal(found("warehouse", "C000002"), "2");
+        assert_string_equal(found("warehouse", "c0000"), "1,2");
+        assert_string_equal(found("warehouse", "O00004711"), "2");
+        assert_string_equal(found("warehouse", "o000047"), "1,2");
+        assert_string_equal(found("warehouse", "Virtanen"), "");
+        assert_string_equal(found("warehouse", "Hämäläinen"), "");
+        assert_string_equal(found("warehouse", "info"), "");
+        assert_string_equal(found("warehouse", "aino.hamalainen@example.fi"), "");
+        assert_string_equal(found("warehouse", "Espoo"), "");
+        assert_string_equal(found("warehouse", "Korhonen"), "");
+}
+
+static void test_warehouse_hits_carry_no_name(void **state)
+{
+        (void)state;
+        struct rk_grants g;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 0;
+        grants_of("warehouse", &g);
+        assert_int_equal(rk_search_customers(db, &g, "C000001", 10, &hits, &n, NULL),
+                         RK_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(hits[0].number, "C000001");
+        assert_null(hits[0].name);
+        assert_null(hits[0].city);
+        rk_search_free(hits, n);
+}
+
+static void test_sales_finds_names_and_email(void **state)
+{
+        (void)state;
+        assert_string_equal(found("sales", "virt"), "2");
+        assert_string_equal(found("sales", "info@virtanen"), "2");
+        assert_string_equal(found("sales", "aino.hama"), "1");
+        assert_string_equal(found("sales", "korh"), "2"); /* contact person */
+        assert_string_equal(found("sales", "Tampere"), "1");
+        assert_string_equal(found("sales", "0401234"), "1"); /* national form */
+        assert_string_equal(found("sales", "+35840123"), "1");
+        assert_string_equal(found("sales", "vir esp"), "2"); /* name AND city */
+        assert_string_equal(found("sales", "vir tampere"), "");
+        assert_string_equal(found("sales", "O00004712"), "1");
+        struct rk_grants g;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 0;
+        grants_of("sales", &g);
+        assert_int_equal(rk_search_customers(db, &g, "virtanen", 10, &hits, &n, NULL),
+                         RK_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(hits[0].name, "Virtanen Oy");
+        assert_string_equal(hits[0].city, "Espoo");
+        rk_search_free(hits, n);
+}
+
+static void test_sales_cannot_probe_ids(void **state)
+{
+        (void)state;
+        assert_string_equal(found("sales", "1572860-0"), "");
+        assert_string_equal(found("sales", "1572860"), "");
+        assert_string_equal(found("sales", "laskut"), ""); /* invoicing e-mail */
+        assert_string_equal(found("sales", "010190-900P"), "");
+        assert_string_equal(found("sales", "010190"), "");
+        assert_string_equal(found("sales", "900p"), "");
+}
+
+static void test_billing_finds_business_id(void **state)
+{
+        (void)state;
+        assert_string_equal(found("billing", "1572860-0"), "2");
+        assert_string_equal(found("billing", "157"), "2");
+        assert_string_equal(found("billing", "laskut"), "2");
+        assert_string_equal(found("billing", "virtanen"), "2"); /* identity + billing */
+        assert_string_equal(found("billing", "espoo"), "");     /* no contact group */
+        assert_string_equal(found("billing", "010190"), "");
+        struct rk_grants g;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 0;
+        grants_of("billing", &g);
+        assert_int_equal(rk_search_customers(db, &g, "157", 10, &hits, &n, NULL), RK_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(hits[0].name, "Virtanen Oy");
+        assert_null(hits[0].city);
+        rk_search_free(hits, n);
+}
+
+static void test_supervisor_finds_identity_code(void **state)
+{
+        (void)state;
+        assert_string_equal(found("supervisor", "010190-900P"), "1");
+        assert_string_equal(found("supervisor", "010190-900p"), "1");
+        assert_string_equal(found("admin", "010190"), "ERR"); /* reads no group */
+}
+
+static void test_scandinavian_letters_fold(void **state)
+{
+        (void)state;
+        assert_string_equal(found("sales", "häm"), "1");
+        assert_string_equal(found("sales", "HÄM"), "1");
+        assert_string_equal(found("sales", "Hämäläinen"), "1");
+        assert_string_equal(found("sales", "HÄMÄLÄINEN AINO"), "1");
+        assert_string_equal(found("sales", "hameen"), ""); /* ä is not a */
+        assert_string_equal(found("sales", "hämeenk"), "1");
+        assert_string_equal(found("supervisor", "ÅSTRÖM"), "3");
+        assert_string_equal(found("supervisor", "åst"), "3");
+}
+
+static void test_restricted_hidden_without_requests(void **state)
+{
+        (void)state;
+        assert_string_equal(found("sales", "Åström"), "");
+        assert_string_equal(found("sales", "erik.astrom"), "");
+        assert_string_equal(found("warehouse", "C000003"), "");
+        assert_string_equal(found("supervisor", "Åström"), "3");
+        assert_string_equal(found("supervisor", "C000003"), "3");
+}
+
+static void test_index_follows_changes(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        assert_int_equal(
+            sqlite3_exec(db, "UPDATE customers SET name = 'Mäkinen Aino' WHERE id = 1",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        assert_string_equal(found("sales", "hämäl"), "1"); /* not yet reindexed */
+        assert_int_equal(rk_search_index(db, 1, &err), RK_OK);
+        assert_string_equal(found("sales", "hämäl"), "");
+        assert_string_equal(found("sales", "mäk"), "1");
+        assert_int_equal(sqlite3_exec(db,
+                                      "DELETE FROM orders WHERE customer_id = 1;"
+                                      "DELETE FROM customers WHERE id = 1",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_int_equal(rk_search_index(db, 1, &err), RK_OK);
+        assert_string_equal(found("supervisor", "mäk"), "");
+        assert_string_equal(found("supervisor", "C000001"), "");
+}
+
+static void count_progress(void *ctx, int64_t done, int64_t total)
+{
+        int64_t *last = ctx;
+        assert_true(done <= total);
+        last[0] = done;
+        last[1] = total;
+}
+
+static void test_reindex_all(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        int64_t last[2] = {-1, -1};
+        assert_int_equal(sqlite3_exec(db, "DELETE FROM customer_fts", NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_string_equal(found("supervisor", "virtanen"), "");
+        assert_int_equal(rk_search_reindex_all(db, count_progress, last, &err), RK_OK);
+        assert_int_equal(last[0], 3);
+        assert_int_equal(last[1], 3);
+        assert_string_equal(found("supervisor", "virtanen"), "2");
+        assert_string_equal(found("supervisor", "häm"), "1");
+        assert_string_equal(found("warehouse", "O00004711"), "2");
+        /* Inside a caller's transaction (no merge): prefixes still work. */
+        assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(rk_search_reindex_all(db, NULL, NULL, &err), RK_OK);
+        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        assert_string_equal(found("supervisor", "vi"), "2");
+        assert_string_equal(found("supervisor", "c00000"), "1,2,3");
+}
+
+static void test_limit(void **state)
+{
+        (void)state;
+        struct rk_grants g;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 9;
+        grants_of("supervisor", &g);
+        assert_int_equal(rk_search_customers(db, &g, "c0000", 2, &hits, &n, NULL), RK_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(hits[0].id, 1);
+        assert_int_equal(hits[1].id, 2);
+        rk_search_free(hits, n);
+        assert_int_equal(rk_search_customers(db, &g, "c0000", 0, &hits, &n, NULL), RK_OK);
+        assert_int_equal(n, 0);
+        rk_search_free(hits, n);
+}
+
+static void match(const char *role, const char *query, int want_rc, const char *want)
+{
+        struct rk_grants g;
+        struct rk_error err;
+        char out[RK_SEARCH_MATCH_MAX];
+        grants_of(role, &g);
+        assert_int_equal(rk_search_match(query, &g, out, sizeof(out), &err), want_rc);
+        if (want != NULL)
+                assert_string_equal(out, want);
+}
+
+static void test_match_expression(void **state)
+{
+        (void)state;
+        match("warehouse", "C0001", RK_OK, "kc0001*");
+        match("supervisor", "Virt Esp", RK_OK,
+              "kvirt* OR ivirt* OR cvirt* OR bvirt* OR hvirt* "
+              "kesp* OR iesp* OR cesp* OR besp* OR hesp*");
+        match("billing", "häm", RK_OK, "khäm* OR ihäm* OR bhäm*");
+        match("sales", "a b", RK_OK, "ka* OR ia* OR ca* kb* OR ib* OR cb*");
+}
+
+static void test_match_refuses_injection(void **state)
+{
+        (void)state;
+        match("warehouse", "\"virtanen\" OR NEAR/3 -espoo", RK_OK,
+              "kvirtanen* kor* knear* k3* kespoo*");
+        match("warehouse", "idcode:0101*", RK_OK, "kidcode* k0101*");
+        match("warehouse", "identity:virtanen", RK_OK, "kidentity* kvirtanen*");
+        match("warehouse", "(a) AND ^b NOT c", RK_OK, "ka* kand* kb* knot* kc*");
+        match("warehouse",
+              "a\xff\xfe"
+              "b",
+              RK_OK, "kab*"); /* invalid bytes dropped */
+        match("supervisor", "\"*:-()^", RK_ERR_INVALID, "");
+        match("supervisor", "", RK_ERR_INVALID, "");
+        match("supervisor", "a b c d e f g h", RK_OK, NULL);
+        match("supervisor", "a b c d e f g h i", RK_ERR_INVALID, "");
+        match("admin", "virtanen", RK_ERR_DENIED, "");
+        char longq[RK_SEARCH_QUERY_MAX + 2];
+        memset(longq, 'a', sizeof(longq) - 1);
+        longq[sizeof(longq) - 1] = '\0';
+        match("supervisor", longq, RK_ERR_INVALID, "");
+        longq[RK_SEARCH_QUERY_MAX] = '\0';
+        match("supervisor", longq, RK_OK, NULL);
+        /* The longest expression: 8 words of folded 2-byte letters, 5 columns. */
+        char wide[RK_SEARCH_QUERY_MAX + 1] = "";
+        for (int w = 0; w < 8; w++)
+                strcat(wide, w ? " \xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3"
+                                 "\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84"
+                               : "\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84\xc3"
+                                 "\x84\xc3\x84\xc3\x84\xc3\x84\xc3\x84");
+        match("supervisor", wide, RK_OK, NULL);
+        struct rk_grants g;
+        char small[8];
+        grants_of("sales", &g);
+        assert_int_equal(rk_search_match("virtanen", &g, small, sizeof(small), NULL),
+                         RK_ERR_INVALID);
+        assert_string_equal(small, "");
+}
+
+static void test_tag_words(void **state)
+{
+        (void)state;
+        char *t = rk_search_tag_words("aino hämäläinen 33100", RK_FTS_IDENTITY);
+        assert_string_equal(t, "iaino ihämäläinen i33100");
+        free(t);
+        t = rk_search_tag_words("", RK_FTS_KEYS);
+        assert_string_equal(t, "");
+        free(t);
+        assert_null(rk_search_tag_words("x", RK_FTS_NONE));
+        assert_int_equal(rk_search_column_tag(RK_FTS_IDCODE), 'h');
+}
+
+static void test_fold(void **state)
+{
+        (void)state;
+        const char *cases[][2] = {
+            {"Hämäläinen-Åström, O'Brien", "hämäläinen åström o brien"},
+            {"  ÄÖÅ  äöå ", "äöå äöå"},
+            {"a\xff"
+             "b\xc3",
+             "ab"},
+            {"matti.virtanen@example.fi", "matti virtanen example fi"},
+            {"\xe2\x80\xae"
+             "evil\x1b]0;x\x07",
+             "evil 0 x"},
+            {"", ""},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *f = rk_search_fold(cases[i][0]);
+                assert_non_null(f);
+                assert_string_equal(f, cases[i][1]);
+                free(f);
+        }
+        assert_null(rk_search_fold(NULL));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_fold),
+            cmocka_unit_test(test_match_expression),
+            cmocka_unit_test(test_match_refuses_injection),
+            cmocka_unit_test(test_tag_words),
+            cmocka_unit_test_setup_teardown(test_warehouse_finds_numbers_only, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_warehouse_hits_carry_no_name, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_sales_finds_names_and_email, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_sales_cannot_probe_ids, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_billing_finds_business_id, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_supervisor_finds_identity_code, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_scandinavian_letters_fold, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_restricted_hidden_without_requests,
+                                            setup, teardown),
+            cmocka_unit_test_setup_teardown(test_index_follows_changes, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_reindex_all, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
