@@ -148,7 +148,8 @@ static int fill_fields(struct detail *d)
                 rc = add_row(d, 0, row);
         }
         static const char *const rest[] = {"title", "email", "phone", NULL};
-        for (size_t i = 0; rc == RK_OK && i < d->v.ncontacts; i++) {
+        size_t contacts = (tabs[d->tab].groups & G(CONTACT)) ? d->v.ncontacts : 0;
+        for (size_t i = 0; rc == RK_OK && i < contacts; i++) {
                 char text[600];
                 join(&d->v.contacts[i], rest, text, sizeof(text));
                 const char *row[2] = {i == 0 ? "Contact persons" : "",
@@ -216,12 +217,12 @@ static int fill(struct detail *d)
                 const struct rk_tui_column *cols;
                 size_t ncols;
                 const struct rk_tui_binding *keys;
-                size_t nkeys, writes; /* leading keys that need write access */
+                size_t nkeys, writes; /* leading keys that need the grant */
                 enum rk_group write;
         } kinds[] = {
             [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
                             RK_GROUP_COUNT},
-            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 4, 0,
+            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 4, 1,
                             RK_GROUP_ORDERS},
             [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
             [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
@@ -235,6 +236,8 @@ static int fill(struct detail *d)
         bool may = kinds[t->kind].write == RK_GROUP_COUNT
                        ? (g->write & t->groups & g->read) != 0
                        : rk_authorize_write(g, kinds[t->kind].write);
+        if (t->kind == TAB_ORDERS) /* Enter opens an order: read is enough */
+                may = rk_authorize_read(g, RK_GROUP_ORDERS);
         size_t skip = may ? 0 : kinds[t->kind].writes;
         d->ops.keys = kinds[t->kind].keys + skip;
         d->ops.n_keys = kinds[t->kind].nkeys - skip;
@@ -416,8 +419,10 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         if (d->v.restricted)
                 rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_WARNING, "[restricted]");
         draw_tabs(d, win, 1);
+        char empty[64];
+        snprintf(empty, sizeof(empty), "Nothing recorded under %s.", tabs[d->tab].label);
         if (d->rows == 0)
-                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, "Nothing recorded here.");
+                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, empty);
         else
                 rk_tui_list_draw(&d->list, win, 3, 1, getmaxy(win) - 3, w);
 }
@@ -453,7 +458,7 @@ static void detail_fini(struct rk_tui_app *app, void *state)
                 RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop     \
         }
 
-/* Leading entries need write access (see fill()). */
+/* Leading entries need write access (Orders: read access; see fill()). */
 static const struct rk_tui_binding fields_keys[] = {
     {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the fields of this tab", act_edit},
     TAB_KEYS,

@@ -48,7 +48,8 @@ struct cform {
         size_t n;
         struct rk_tui_form_item items[FORM_MAX];
         struct rk_tui_form form;
-        size_t bad; /* the field the last refusal named; FORM_MAX for none */
+        bool reloaded; /* the caller's copy is older than the form's */
+        size_t bad;    /* the field the last refusal named; FORM_MAX for none */
         char bad_msg[sizeof(((struct rk_error *)0)->msg)];
         int (*done)(struct rk_tui_app *, void *, int64_t);
         void *ctx;
@@ -184,6 +185,7 @@ static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
                                       "without saving.");
         if (load(c, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        c->reloaded = true;
         return rk_tui_message(app, RK_TUI_INFO,
                               "Reloaded: the form shows the values saved now.");
 }
@@ -237,6 +239,16 @@ static int act_save(struct rk_tui_app *app, void *state)
         return form_save(app, state);
 }
 
+/* Leave without saving; after a reload the caller shows the new values
+ * too. */
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        struct cform *c = state;
+        if (c->id != 0 && c->reloaded)
+                return RK_TUI_POP | c->done(app, c->ctx, c->id);
+        return RK_TUI_POP;
+}
+
 /* ---- the screen ------------------------------------------------------------- */
 
 static int form_init(struct rk_tui_app *app, void *state)
@@ -255,8 +267,7 @@ static void hint(const struct rk_field *f, char *out, size_t size)
                 snprintf(out, size, "An e-mail address: name@example.fi");
                 break;
         case RK_V_PHONE:
-                snprintf(out, size,
-                         "International +358 40 123 4567, or Finnish 040 123 4567");
+                snprintf(out, size, "+358 40 123 4567, or the Finnish form 040 123 4567");
                 break;
         case RK_V_POSTAL:
                 snprintf(out, size, "Postal code for the country (Finland: 5 digits)");
@@ -343,7 +354,7 @@ static void form_fini(struct rk_tui_app *app, void *state)
 
 static const struct rk_tui_binding form_keys[] = {
     {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Save the form (Enter too)", act_save},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without saving", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without saving", act_cancel},
 };
 
 static const struct rk_tui_screen_ops edit_ops = {
