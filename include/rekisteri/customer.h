@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rk_search_hit; /* search.h */
+
 struct rk_customer_view {
         int64_t id;
         char number[RK_CUSTOMER_NUMBER_SIZE];
@@ -63,6 +65,21 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
 
 /* rk_customer_view_clear - free what v holds and zero it; NULL is fine. */
 void rk_customer_view_clear(struct rk_customer_view *v);
+
+/*
+ * rk_customer_search - the customer list's search (search.h,
+ * rk_search_customers) for the session: up to limit hits for query,
+ * searched only in the columns the session may read, each hit holding only
+ * the readable parts (number always, name with identity, city with
+ * contact). When there are hits, one "customer.search" audit row (subject
+ * 0, the groups shown, never the query) is committed before they are
+ * returned; if it cannot be written the hits are dropped and the error
+ * returned. *hits is released with rk_search_free. Errors as
+ * rk_search_customers: RK_ERR_INVALID for a query with no word or too
+ * long, RK_ERR_DENIED when the session may search nothing.
+ */
+int rk_customer_search(struct rk_session *s, const char *query, size_t limit,
+                       struct rk_search_hit **hits, size_t *n, struct rk_error *err);
 
 /*
  * rk_customer_create - a new customer from edits (columns of customers in

@@ -17,8 +17,9 @@
  *   C000666  an adversarial record: its name, street and one note hold a
  *            terminal title escape (ESC ] 0;pwned BEL), a clear-screen
  *            escape (ESC [2J), a carriage return and U+202E RIGHT-TO-LEFT
- *            OVERRIDE, as an import from a hostile source could. It is the
- *            666th customer, or the last one when there are fewer than 666.
+ *            OVERRIDE, as an import from a hostile source could. It lives
+ *            at 00100 Helsinki. It is the 666th customer, or the last one
+ *            when there are fewer than 666; its number is C000666 either way.
  * These values bypass the validators on purpose: display code must render
  * them harmless anyway.
  *

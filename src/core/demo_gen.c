@@ -171,6 +171,10 @@ static void make_adversarial(struct cust *c)
                  "Mallory \x1b]0;pwned\x07Testinen\x1b[2J\r\xe2\x80\xaeoY");
         snprintf(c->home.street, sizeof(c->home.street),
                  "Hyökkääjänkatu 6\x1b[2J\r\xe2\x80\xae 9");
+        /* a real pair, in the city with the most customers, so the record
+         * shows up in lists among others */
+        snprintf(c->home.postal, sizeof(c->home.postal), "00100");
+        snprintf(c->home.city, sizeof(c->home.city), "Helsinki");
 }
 
 /* Order dates, ascending, after the customer was created. */

@@ -11,10 +11,12 @@
 #include "ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "rekisteri/secret.h"
+#include "rekisteri/text.h"
 
 int rk_ui_secret_init(struct rk_ui_secret *s, size_t max_chars)
 {
@@ -84,4 +86,58 @@ int rk_ui_next_step(struct rk_tui_app *app, struct rk_ui *ui)
         if (steps & RK_LOGIN_ENROL)
                 return rk_ui_enrol_open(app, ui, true);
         return rk_ui_home_open(app, ui);
+}
+
+void rk_ui_place(struct rk_ui *ui, const char *place)
+{
+        if (ui->session != NULL)
+                rk_session_set_place(ui->session, place);
+}
+
+void rk_ui_money(const char *cents, char *out, size_t size)
+{
+        char *end = NULL;
+        out[0] = '\0';
+        if (cents == NULL || cents[0] == '\0')
+                return;
+        long long c = strtoll(cents, &end, 10);
+        if (*end != '\0' || c < 0)
+                return;
+        snprintf(out, size, "%lld,%02lld", c / 100, c % 100);
+}
+
+/* Bytes of the sanitised s that fit in cols columns, cut back to the
+ * last space when more text follows and there is a space to cut at. */
+static size_t wrap_len(const char *s, int cols)
+{
+        size_t n = rk_text_crop(s, cols, NULL);
+        if (s[n] == '\0')
+                return n;
+        size_t cut = n;
+        while (cut > 0 && s[cut] != ' ')
+                cut--;
+        return cut > 0 ? cut : n;
+}
+
+int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
+                        enum rk_tui_role role, const char *text)
+{
+        int used = 0;
+        if (text == NULL || cols <= 0)
+                return 0;
+        char *safe = rk_text_sanitize(text, strlen(text));
+        char *p = safe;
+        while (p != NULL && *p != '\0' && used < nrows) {
+                size_t n = used == nrows - 1 ? strlen(p) : wrap_len(p, cols);
+                char keep = p[n];
+                p[n] = '\0';
+                rk_tui_print(win, y + used, x, cols, role, p);
+                p[n] = keep;
+                used++;
+                p += n;
+                while (*p == ' ')
+                        p++;
+        }
+        free(safe);
+        return used;
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rekisteri/config.h"
 #include "rekisteri/session.h"
@@ -127,5 +128,72 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
                             int (*done)(struct rk_tui_app *app, void *ctx,
                                         const char *name, const char *onetime),
                             void *ctx);
+
+/* ---- the customer register (issue 4) ------------------------------------ */
+
+/*
+ * Every screen that shows or changes customer data names itself with
+ * rk_session_set_place() before each core call (audit rows carry it):
+ * these are the names used.
+ */
+#define RK_UI_PLACE_CUSTOMERS    "customer list"
+#define RK_UI_PLACE_CUSTOMER     "customer detail"
+#define RK_UI_PLACE_CUSTOMER_NEW "new customer"
+#define RK_UI_PLACE_EDIT         "customer edit"
+#define RK_UI_PLACE_NOTE         "new note"
+#define RK_UI_PLACE_CONSENT      "consent"
+#define RK_UI_PLACE_ORDERS       "order list"
+#define RK_UI_PLACE_ORDER        "order detail"
+
+/* rk_ui_place - rk_session_set_place() on the session, if there is one. */
+void rk_ui_place(struct rk_ui *ui, const char *place);
+
+/* rk_ui_print_wrapped - draw text (sanitised as always) over at most
+ * nrows rows of cols columns from y, x, breaking at spaces; the last row
+ * is cropped. Returns the rows used. */
+int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
+                        enum rk_tui_role role, const char *text);
+
+/* rk_ui_money - cents as euros "1234,50" into out; "" for NULL or junk. */
+void rk_ui_money(const char *cents, char *out, size_t size);
+
+/* rk_ui_may_customers / rk_ui_may_orders - the home menu predicates: any
+ * customer group other than orders is readable / orders are readable. */
+bool rk_ui_may_customers(const struct rk_grants *g);
+bool rk_ui_may_orders(const struct rk_grants *g);
+
+/* The customer list: search-as-you-type, Enter opens, F2 new customer. */
+int rk_ui_customers_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/* The customer detail of customer id with its tabs. Loads before it is
+ * pushed; a refusal (restricted, gone) is shown on the message line and
+ * nothing is pushed. */
+int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id);
+
+/*
+ * rk_ui_customer_form_open - the edit form for the fields of groups that
+ * the session may both read and write (built from fields.c), of customer
+ * id, or of a new customer when id is 0. When saved, the form pops and
+ * done(app, ctx, id) runs (its flags applied too); a refusal stays on the
+ * form with the message, and the cursor goes to the field it names.
+ */
+int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
+                             rk_groupset groups,
+                             int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                             void *ctx);
+
+/* rk_ui_note_form_open / rk_ui_consent_form_open - add a note / give a
+ * consent for customer id; done as for the customer form. */
+int rk_ui_note_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
+                         int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                         void *ctx);
+int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
+                            int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                            void *ctx);
+
+/* The order list (newest first, paged, filtered by status) and one order.
+ * rk_ui_order_open loads before it pushes, as rk_ui_customer_open. */
+int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui);
+int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id);
 
 #endif

@@ -60,7 +60,7 @@ for role in sales billing warehouse supervisor admin; do
         grep -qE "^$role $role [A-Za-z0-9_-]{24} [A-Z2-7]{32}\$" a.db.users &&
                 ok "account $role listed" || bad "no well-formed line for $role"
 done
-grep -qF "$(cut -d' ' -f3 a.db.users | head -1)" a.out && ok "passwords printed too" ||
+grep -qF -- "$(cut -d' ' -f3 a.db.users | head -1)" a.out && ok "passwords printed too" ||
         bad "password not printed"
 cmp -s <(cut -d' ' -f3 a.db.users) <(cut -d' ' -f3 b.db.users) &&
         bad "passwords repeat across runs" || ok "passwords are random"

@@ -1,0 +1,506 @@
+/*
+ * customer.c - the customer detail: a header (number and, when readable,
+ * name) over tabs Contact, Billing, Orders, Notes and Consents.
+ *
+ * How it works: a tab is a row of the `tabs` table: the field groups it
+ * is about, how its body is drawn and its keys. Only tabs whose groups the
+ * session may read are shown (asked again whenever the tab changes). Each
+ * time a tab is shown, the customer is loaded again with
+ * rk_customer_load() asking for exactly that tab's groups plus identity
+ * (for the header), so the audit row of the view names exactly what was
+ * put on the screen, and the previous tab's data is freed (and wiped)
+ * first. The body is a list of text cells copied out of the view; a field
+ * the session may not read is not in the view, so it cannot be drawn.
+ *
+ * Keys: Left/Right or 1..9 switch tabs; F4 edits the tab's fields (the
+ * form built from fields.c, only with write access); F2 adds a note or
+ * gives a consent, F3 withdraws the selected consent; Enter on Orders
+ * opens the order. Keys that need write access are left off the bar when
+ * the session may not write; core refuses them anyway.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rekisteri/customer.h"
+#include "ui.h"
+
+#define G(x) (1u << RK_GROUP_##x)
+
+enum tab_kind { TAB_FIELDS, TAB_ORDERS, TAB_NOTES, TAB_CONSENTS };
+
+struct tab {
+        const char *label;
+        rk_groupset groups; /* shown when any of these is readable */
+        enum tab_kind kind;
+};
+
+static const struct tab tabs[] = {
+    {"Contact", G(CONTACT) | G(IDCODE), TAB_FIELDS},
+    {"Billing", G(BILLING), TAB_FIELDS},
+    {"Orders", G(ORDERS) | G(ORDER_AMOUNTS), TAB_ORDERS},
+    {"Notes", G(NOTES), TAB_NOTES},
+    {"Consents", G(CONSENTS), TAB_CONSENTS},
+};
+#define N_TABS (sizeof(tabs) / sizeof(tabs[0]))
+
+struct detail {
+        struct rk_tui_screen_ops ops; /* keys follow the tab */
+        struct rk_ui *ui;
+        int64_t id;
+        size_t tab; /* index into tabs */
+        struct rk_customer_view v;
+        char **cells; /* rows * ncols strings, owned */
+        int64_t *row_ids;
+        size_t rows, ncols;
+        struct rk_tui_list list;
+        char purpose[32]; /* the consent F3 acts on */
+};
+
+/* ---- the body as cells ------------------------------------------------------ */
+
+static const struct rk_tui_column field_columns[] = {
+    {NULL, 22, RK_TUI_LEFT},
+    {NULL, 0, RK_TUI_LEFT},
+};
+static const struct rk_tui_column order_columns[] = {
+    {"Order", 13, RK_TUI_LEFT}, {"Date", 10, RK_TUI_LEFT},   {"Status", 10, RK_TUI_LEFT},
+    {"Lines", 5, RK_TUI_RIGHT}, {"Total", 12, RK_TUI_RIGHT},
+};
+static const struct rk_tui_column note_columns[] = {
+    {"Written", 20, RK_TUI_LEFT},
+    {"Author", 12, RK_TUI_LEFT},
+    {"Note", 0, RK_TUI_LEFT},
+};
+static const struct rk_tui_column consent_columns[] = {
+    {"Purpose", 11, RK_TUI_LEFT},
+    {"Given", 10, RK_TUI_LEFT},
+    {"Source", 0, RK_TUI_LEFT},
+    {"Withdrawn", 10, RK_TUI_LEFT},
+};
+
+static void free_cells(struct detail *d)
+{
+        for (size_t i = 0; d->cells != NULL && i < d->rows * d->ncols; i++) {
+                if (d->cells[i] != NULL)
+                        explicit_bzero(d->cells[i], strlen(d->cells[i]));
+                free(d->cells[i]);
+        }
+        free(d->cells);
+        free(d->row_ids);
+        d->cells = NULL;
+        d->row_ids = NULL;
+        d->rows = 0;
+}
+
+static int alloc_cells(struct detail *d, size_t rows, size_t ncols)
+{
+        d->ncols = ncols;
+        d->cells = calloc(rows * ncols + 1, sizeof(*d->cells));
+        d->row_ids = calloc(rows + 1, sizeof(*d->row_ids));
+        return d->cells && d->row_ids ? RK_OK : RK_ERR_NOMEM;
+}
+
+/* Append a row; values may be NULL (drawn empty). */
+static int add_row(struct detail *d, int64_t id, const char *const *values)
+{
+        for (size_t c = 0; c < d->ncols; c++) {
+                char *s = strdup(values[c] ? values[c] : "");
+                if (s == NULL)
+                        return RK_ERR_NOMEM;
+                d->cells[d->rows * d->ncols + c] = s;
+        }
+        d->row_ids[d->rows++] = id;
+        return RK_OK;
+}
+
+static const char *cell(void *ctx, size_t row, size_t col)
+{
+        struct detail *d = ctx;
+        return d->cells[row * d->ncols + col];
+}
+
+/* "a, b, c" of the non-empty values of columns of r (at most 3). */
+static void join(const struct rk_record_view *r, const char *const *cols, char *out,
+                 size_t size)
+{
+        out[0] = '\0';
+        for (size_t i = 0; cols[i] != NULL; i++) {
+                const char *v = rk_record_get(r, cols[i]);
+                if (v == NULL)
+                        continue;
+                size_t used = strlen(out);
+                snprintf(out + used, size - used, "%s%s", used ? ", " : "", v);
+        }
+}
+
+static int fill_fields(struct detail *d)
+{
+        const struct rk_record_view *m = &d->v.main;
+        rk_groupset shown = tabs[d->tab].groups | G(IDENTITY);
+        int rc = alloc_cells(d, m->n + 2 * d->v.ncontacts + 1, 2);
+        for (size_t i = 0; rc == RK_OK && i < m->n; i++) {
+                const struct rk_value *val = &m->values[i];
+                if (!(shown & (1u << val->field->group)) ||
+                    strcmp(val->field->column, "name") == 0)
+                        continue;
+                const char *row[2] = {val->field->label, val->value};
+                rc = add_row(d, 0, row);
+        }
+        static const char *const rest[] = {"title", "email", "phone", NULL};
+        size_t contacts = (tabs[d->tab].groups & G(CONTACT)) ? d->v.ncontacts : 0;
+        for (size_t i = 0; rc == RK_OK && i < contacts; i++) {
+                char text[600];
+                join(&d->v.contacts[i], rest, text, sizeof(text));
+                const char *row[2] = {i == 0 ? "Contact persons" : "",
+                                      rk_record_get(&d->v.contacts[i], "name")};
+                const char *more[2] = {"", text};
+                rc = add_row(d, 0, row);
+                if (rc == RK_OK && text[0] != '\0')
+                        rc = add_row(d, 0, more);
+        }
+        return rc;
+}
+
+static int fill_orders(struct detail *d)
+{
+        int rc = alloc_cells(d, d->v.norders, 5);
+        for (size_t i = 0; rc == RK_OK && i < d->v.norders; i++) {
+                const struct rk_order_view *o = &d->v.orders[i];
+                char lines[24], total[32] = "", cents[24];
+                snprintf(lines, sizeof(lines), "%zu", o->nlines);
+                snprintf(cents, sizeof(cents), "%lld", (long long)o->total_cents);
+                if (o->has_total)
+                        rk_ui_money(cents, total, sizeof(total));
+                const char *row[5] = {rk_record_get(&o->order, "number"),
+                                      rk_record_get(&o->order, "ordered_on"),
+                                      rk_record_get(&o->order, "status"), lines, total};
+                rc = add_row(d, o->order.id, row);
+        }
+        return rc;
+}
+
+static int fill_notes(struct detail *d)
+{
+        int rc = alloc_cells(d, d->v.nnotes, 3);
+        for (size_t i = 0; rc == RK_OK && i < d->v.nnotes; i++) {
+                const struct rk_record_view *n = &d->v.notes[i];
+                const char *row[3] = {rk_record_get(n, "created_at"),
+                                      rk_record_get(n, "author"),
+                                      rk_record_get(n, "body")};
+                rc = add_row(d, n->id, row);
+        }
+        return rc;
+}
+
+static int fill_consents(struct detail *d)
+{
+        int rc = alloc_cells(d, d->v.nconsents, 4);
+        for (size_t i = 0; rc == RK_OK && i < d->v.nconsents; i++) {
+                const struct rk_record_view *c = &d->v.consents[i];
+                const char *row[4] = {
+                    rk_record_get(c, "purpose"), rk_record_get(c, "given_on"),
+                    rk_record_get(c, "source"), rk_record_get(c, "withdrawn_on")};
+                rc = add_row(d, c->id, row);
+        }
+        return rc;
+}
+
+static const struct rk_tui_binding fields_keys[], orders_keys[], notes_keys[],
+    consents_keys[];
+
+/* The body's list and the key table for the current tab. */
+static int fill(struct detail *d)
+{
+        static const struct {
+                int (*fill)(struct detail *);
+                const struct rk_tui_column *cols;
+                size_t ncols;
+                const struct rk_tui_binding *keys;
+                size_t nkeys, writes; /* leading keys that need the grant */
+                enum rk_group write;
+        } kinds[] = {
+            [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
+                            RK_GROUP_COUNT},
+            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 4, 1,
+                            RK_GROUP_ORDERS},
+            [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
+            [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
+                              RK_GROUP_CONSENTS},
+        };
+        const struct tab *t = &tabs[d->tab];
+        const struct rk_grants *g = rk_session_grants(d->ui->session);
+        int rc = kinds[t->kind].fill(d);
+        rk_tui_list_init(&d->list, kinds[t->kind].cols, kinds[t->kind].ncols, cell, d,
+                         d->rows);
+        bool may = kinds[t->kind].write == RK_GROUP_COUNT
+                       ? (g->write & t->groups & g->read) != 0
+                       : rk_authorize_write(g, kinds[t->kind].write);
+        if (t->kind == TAB_ORDERS) /* Enter opens an order: read is enough */
+                may = rk_authorize_read(g, RK_GROUP_ORDERS);
+        size_t skip = may ? 0 : kinds[t->kind].writes;
+        d->ops.keys = kinds[t->kind].keys + skip;
+        d->ops.n_keys = kinds[t->kind].nkeys - skip;
+        return rc;
+}
+
+/* ---- loading ------------------------------------------------------------------ */
+
+static bool tab_visible(const struct detail *d, size_t i)
+{
+        return (rk_session_grants(d->ui->session)->read & tabs[i].groups) != 0;
+}
+
+/* Show tab i: load the customer with that tab's groups (+ identity). */
+static int show_tab(struct detail *d, size_t i, struct rk_error *err)
+{
+        struct rk_customer_view v;
+        rk_ui_place(d->ui, RK_UI_PLACE_CUSTOMER);
+        int rc = rk_customer_load(d->ui->session, d->id, tabs[i].groups | G(IDENTITY), &v,
+                                  err);
+        if (rc != RK_OK)
+                return rc;
+        free_cells(d);
+        rk_customer_view_clear(&d->v);
+        d->v = v;
+        d->tab = i;
+        rc = fill(d);
+        if (rc != RK_OK)
+                rk_error_set(err, rc, "out of memory");
+        return rc;
+}
+
+/* The first tab the session may see, or N_TABS. */
+static size_t first_tab(const struct detail *d)
+{
+        size_t i = 0;
+        while (i < N_TABS && !tab_visible(d, i))
+                i++;
+        return i;
+}
+
+/* Reload the tab shown (after a save); returns flags. */
+static int reload_tab(struct rk_tui_app *app, struct detail *d)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (show_tab(d, d->tab, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        return RK_TUI_REDRAW;
+}
+
+static int switch_tab(struct rk_tui_app *app, struct detail *d, size_t i)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (i >= N_TABS || !tab_visible(d, i) || i == d->tab)
+                return RK_TUI_NONE;
+        if (show_tab(d, i, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        return RK_TUI_REDRAW;
+}
+
+/* The visible tab `step` places from the current one, wrapping. */
+static int act_step(struct rk_tui_app *app, struct detail *d, int step)
+{
+        size_t i = d->tab;
+        for (size_t k = 0; k < N_TABS; k++) {
+                i = (i + (step > 0 ? 1 : N_TABS - 1)) % N_TABS;
+                if (tab_visible(d, i))
+                        return switch_tab(app, d, i);
+        }
+        return RK_TUI_NONE;
+}
+
+static int act_next(struct rk_tui_app *app, void *state)
+{
+        return act_step(app, state, 1);
+}
+
+static int act_prev(struct rk_tui_app *app, void *state)
+{
+        return act_step(app, state, -1);
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static int after_save(struct rk_tui_app *app, void *ctx, int64_t id)
+{
+        (void)id;
+        return reload_tab(app, ctx);
+}
+
+static int act_edit(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_customer_form_open(app, d->ui, d->id,
+                                        tabs[d->tab].groups | G(IDENTITY), after_save, d);
+}
+
+static int act_open_order(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+        if (!rk_authorize_read(rk_session_grants(d->ui->session), RK_GROUP_ORDERS))
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "Your role may not open orders");
+        return rk_ui_order_open(app, d->ui, d->row_ids[d->list.sel]);
+}
+
+static int act_note(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_note_form_open(app, d->ui, d->id, after_save, d);
+}
+
+static int act_give(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_consent_form_open(app, d->ui, d->id, after_save, d);
+}
+
+static int do_withdraw(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        struct detail *d = ctx;
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (!yes)
+                return RK_TUI_NONE;
+        rk_ui_place(d->ui, RK_UI_PLACE_CONSENT);
+        if (rk_consent_withdraw(d->ui->session, d->id, d->purpose, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        rk_tui_message(app, RK_TUI_INFO, "Consent withdrawn");
+        return reload_tab(app, d);
+}
+
+static int act_withdraw(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        char text[128];
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, "No consent selected");
+        const char *purpose = cell(d, d->list.sel, 0),
+                   *withdrawn = cell(d, d->list.sel, 3);
+        if (withdrawn[0] != '\0')
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "This consent is already withdrawn");
+        snprintf(d->purpose, sizeof(d->purpose), "%s", purpose);
+        snprintf(text, sizeof(text),
+                 "Withdraw the consent for %s?\nThe record stays as proof.", d->purpose);
+        return rk_tui_dialog_confirm(app, "Withdraw consent", text, do_withdraw, d);
+}
+
+/* ---- the screen ----------------------------------------------------------------- */
+
+static void draw_tabs(const struct detail *d, WINDOW *win, int y)
+{
+        int x = 1, no = 0;
+        for (size_t i = 0; i < N_TABS; i++) {
+                char label[32];
+                if (!tab_visible(d, i))
+                        continue;
+                snprintf(label, sizeof(label), " %d %s ", ++no, tabs[i].label);
+                x += rk_tui_print(win, y, x, getmaxx(win) - x,
+                                  i == d->tab ? RK_ROLE_SELECTED : RK_ROLE_DIM, label) +
+                     1;
+        }
+}
+
+static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
+{
+        (void)app;
+        struct detail *d = state;
+        int w = getmaxx(win) - 2;
+        const char *name = rk_record_get(&d->v.main, "name");
+        int x = 1 + rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, d->v.number);
+        if (name != NULL)
+                x += rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_HEADER, name) + 2;
+        if (d->v.restricted)
+                rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_WARNING, "[restricted]");
+        draw_tabs(d, win, 1);
+        char empty[64];
+        snprintf(empty, sizeof(empty), "Nothing recorded under %s.", tabs[d->tab].label);
+        if (d->rows == 0)
+                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, empty);
+        else
+                rk_tui_list_draw(&d->list, win, 3, 1, getmaxy(win) - 3, w);
+}
+
+static int detail_key(struct rk_tui_app *app, void *state, int key)
+{
+        struct detail *d = state;
+        if (key >= '1' && key <= '9') {
+                int want = key - '0', no = 0;
+                for (size_t i = 0; i < N_TABS; i++)
+                        if (tab_visible(d, i) && ++no == want)
+                                return switch_tab(app, d, i);
+                return RK_TUI_NONE;
+        }
+        return rk_tui_list_key(&d->list, key);
+}
+
+static void detail_fini(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct detail *d = state;
+        free_cells(d);
+        rk_customer_view_clear(&d->v);
+        explicit_bzero(d, sizeof(*d));
+        free(d);
+}
+
+#define TAB_KEYS                                                                         \
+        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, "The tab to the left", act_prev},          \
+            {RK_TUI_FKEY(KEY_RIGHT), "Right", NULL,                                      \
+             "The tab to the right (1-5 pick one)", act_next},                           \
+        {                                                                                \
+                RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop     \
+        }
+
+/* Leading entries need write access (Orders: read access; see fill()). */
+static const struct rk_tui_binding fields_keys[] = {
+    {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the fields of this tab", act_edit},
+    TAB_KEYS,
+};
+static const struct rk_tui_binding orders_keys[] = {
+    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open_order},
+    TAB_KEYS,
+};
+static const struct rk_tui_binding notes_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "Note", "Add a note", act_note},
+    TAB_KEYS,
+};
+static const struct rk_tui_binding consents_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "Give", "Record a consent given", act_give},
+    {RK_TUI_FKEY(KEY_F(3)), "F3", "Withdraw", "Withdraw the selected consent",
+     act_withdraw},
+    TAB_KEYS,
+};
+
+static const struct rk_tui_screen_ops detail_ops = {
+    .name = "Customer",
+    .draw = detail_draw,
+    .key = detail_key,
+    .fini = detail_fini,
+};
+
+int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        struct detail *d = calloc(1, sizeof(*d));
+        if (d == NULL)
+                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+        d->ui = ui;
+        d->id = id;
+        d->ops = detail_ops;
+        size_t t = first_tab(d);
+        /* a role that reads only identity still gets the header */
+        int rc = show_tab(d, t < N_TABS ? t : 0, &err);
+        if (rc != RK_OK) {
+                detail_fini(app, d);
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        }
+        return rk_tui_push(app, &d->ops, d);
+}

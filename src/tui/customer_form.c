@@ -1,0 +1,407 @@
+/*
+ * customer_form.c - the form that edits a customer's fields, or fills in a
+ * new customer, built from the classification table (fields.c).
+ *
+ * How it works: the form has one input field per customer field whose
+ * group is among the groups asked for and which the session may both
+ * read and write (rk_authorize_*), in the table's order, labelled and
+ * limited (max_chars) as the table says. Only the system's own stamp
+ * (last_activity) is left out: nobody types it. Editing loads the
+ * customer with rk_customer_load() asking for those groups, keeps the
+ * version it was opened at, and saves only the fields that changed with
+ * rk_customer_update(expected version); a new customer is saved with
+ * rk_customer_create() from the fields that were filled in.
+ *
+ * Core checks every value (rk_field_check) and names the field in its
+ * message ("E-mail: ..."): the message goes on the message line and stays
+ * under the form, the field is marked and the cursor moves to it. A save
+ * refused with RK_ERR_CONFLICT (someone else saved first) asks whether to
+ * reload: yes loads the saved values (the edits are lost), no keeps the
+ * form as typed so the text can be copied; nothing is overwritten either
+ * way. The line under the form tells what the focused field accepts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rekisteri/customer.h"
+#include "ui.h"
+
+#define FORM_MAX   24
+#define LABEL_COLS 22
+
+struct cfield {
+        const struct rk_field *f;
+        char *buf;  /* the text being edited */
+        char *orig; /* the value as loaded; "" for none */
+        struct rk_tui_field field;
+};
+
+struct cform {
+        struct rk_ui *ui;
+        int64_t id; /* 0 while the customer is new */
+        int64_t version;
+        rk_groupset groups;
+        char number[RK_CUSTOMER_NUMBER_SIZE];
+        struct cfield fields[FORM_MAX];
+        size_t n;
+        struct rk_tui_form_item items[FORM_MAX];
+        struct rk_tui_form form;
+        bool reloaded; /* the caller's copy is older than the form's */
+        size_t bad;    /* the field the last refusal named; FORM_MAX for none */
+        char bad_msg[sizeof(((struct rk_error *)0)->msg)];
+        int (*done)(struct rk_tui_app *, void *, int64_t);
+        void *ctx;
+};
+
+/* ---- which fields -------------------------------------------------------- */
+
+/* Stamped by the system, never typed. */
+static bool system_field(const struct rk_field *f)
+{
+        return strcmp(f->column, "last_activity") == 0;
+}
+
+static bool on_form(const struct cform *c, const struct rk_field *f)
+{
+        const struct rk_grants *g = rk_session_grants(c->ui->session);
+        return f->record == RK_REC_CUSTOMER && (c->groups & (1u << f->group)) &&
+               rk_authorize_read(g, f->group) && rk_authorize_write(g, f->group) &&
+               !system_field(f);
+}
+
+/* A new customer is most likely Finnish: country fields start as FI. */
+static const char *default_value(const struct rk_field *f)
+{
+        if (f->validator == RK_V_COUNTRY)
+                return "FI";
+        if (strcmp(f->column, "kind") == 0)
+                return "person";
+        return "";
+}
+
+/* Give field i the value v (NULL for none) as loaded and as edited. */
+static int set_value(struct cfield *cf, const char *v)
+{
+        size_t cap = cf->f->max_chars * 4 + 1;
+        free(cf->orig);
+        cf->orig = strdup(v ? v : "");
+        if (cf->orig == NULL)
+                return RK_ERR_NOMEM;
+        explicit_bzero(cf->buf, cap);
+        snprintf(cf->buf, cap, "%s", cf->orig);
+        rk_tui_field_init(&cf->field, cf->buf, cap, cf->f->max_chars, false);
+        return RK_OK;
+}
+
+static int add_field(struct cform *c, const struct rk_field *f)
+{
+        struct cfield *cf = &c->fields[c->n];
+        cf->f = f;
+        cf->buf = calloc(1, f->max_chars * 4 + 1);
+        if (cf->buf == NULL)
+                return RK_ERR_NOMEM;
+        c->items[c->n] = (struct rk_tui_form_item){f->label, &cf->field};
+        c->n++;
+        return RK_OK;
+}
+
+static int build(struct cform *c)
+{
+        size_t nf = 0;
+        const struct rk_field *all = rk_fields_all(&nf);
+        for (size_t i = 0; i < nf && c->n < FORM_MAX; i++) {
+                if (!on_form(c, &all[i]))
+                        continue;
+                int rc = add_field(c, &all[i]);
+                if (rc != RK_OK)
+                        return rc;
+        }
+        return RK_OK;
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+/* Fill the fields from the stored customer (or the defaults when new). */
+static int load(struct cform *c, struct rk_error *err)
+{
+        struct rk_customer_view v;
+        memset(&v, 0, sizeof(v));
+        int rc = RK_OK;
+        if (c->id != 0) {
+                rk_ui_place(c->ui, RK_UI_PLACE_EDIT);
+                rc = rk_customer_load(c->ui->session, c->id, c->groups, &v, err);
+        }
+        for (size_t i = 0; rc == RK_OK && i < c->n; i++) {
+                const struct rk_field *f = c->fields[i].f;
+                rc = set_value(&c->fields[i], c->id ? rk_record_get(&v.main, f->column)
+                                                    : default_value(f));
+        }
+        if (rc == RK_OK && c->id != 0) {
+                c->version = v.version;
+                memcpy(c->number, v.number, sizeof(c->number));
+        }
+        rk_customer_view_clear(&v);
+        c->bad = FORM_MAX;
+        c->bad_msg[0] = '\0';
+        return rc;
+}
+
+/* ---- saving ---------------------------------------------------------------- */
+
+/* The field a core message names ("Label: ..."), or FORM_MAX. */
+static size_t field_named(const struct cform *c, const char *msg)
+{
+        size_t best = FORM_MAX, best_len = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                size_t len = strlen(c->fields[i].f->label);
+                if (len > best_len && strncasecmp(msg, c->fields[i].f->label, len) == 0 &&
+                    msg[len] == ':') {
+                        best = i;
+                        best_len = len;
+                }
+        }
+        return best;
+}
+
+static int refused(struct rk_tui_app *app, struct cform *c, const struct rk_error *err)
+{
+        c->bad = field_named(c, err->msg);
+        snprintf(c->bad_msg, sizeof(c->bad_msg), "%s", err->msg);
+        if (c->bad < FORM_MAX)
+                c->form.focus = c->bad;
+        return rk_tui_message(app, RK_TUI_ERROR, "%s", err->msg);
+}
+
+static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        struct cform *c = ctx;
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (!yes)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "Not saved. Your edits are still here; Esc leaves "
+                                      "without saving.");
+        if (load(c, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        c->reloaded = true;
+        return rk_tui_message(app, RK_TUI_INFO,
+                              "Reloaded: the form shows the values saved now.");
+}
+
+/* The edits: changed fields (editing) or filled-in ones (new). */
+static size_t collect(const struct cform *c, struct rk_edit *edits)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < c->n; i++) {
+                const struct cfield *cf = &c->fields[i];
+                bool take = c->id ? strcmp(cf->buf, cf->orig) != 0 : cf->buf[0] != '\0';
+                if (take)
+                        edits[n++] = (struct rk_edit){cf->f->column, cf->buf};
+        }
+        return n;
+}
+
+static int form_save(struct rk_tui_app *app, void *ctx)
+{
+        struct cform *c = ctx;
+        struct rk_edit edits[FORM_MAX];
+        struct rk_error err;
+        int64_t id = c->id;
+        rk_error_clear(&err);
+        size_t n = collect(c, edits);
+        if (n == 0)
+                return rk_tui_message(app, RK_TUI_INFO, "Nothing changed");
+        int rc;
+        if (c->id != 0) {
+                rk_ui_place(c->ui, RK_UI_PLACE_EDIT);
+                rc = rk_customer_update(c->ui->session, c->id, c->version, edits, n, NULL,
+                                        &err);
+        } else {
+                rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMER_NEW);
+                rc = rk_customer_create(c->ui->session, edits, n, &id, NULL, &err);
+        }
+        if (rc == RK_ERR_CONFLICT)
+                return rk_tui_dialog_confirm(
+                    app, "Changed by someone else",
+                    "Changed by someone else since you opened it.\n"
+                    "Reload and lose your edits? (n keeps them on the form)",
+                    answer_reload, c);
+        if (rc != RK_OK)
+                return refused(app, c, &err);
+        rk_tui_message(app, RK_TUI_INFO, "%s", c->id ? "Saved" : "Customer added");
+        return RK_TUI_POP | c->done(app, c->ctx, id);
+}
+
+static int act_save(struct rk_tui_app *app, void *state)
+{
+        return form_save(app, state);
+}
+
+/* Leave without saving; after a reload the caller shows the new values
+ * too. */
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        struct cform *c = state;
+        if (c->id != 0 && c->reloaded)
+                return RK_TUI_POP | c->done(app, c->ctx, c->id);
+        return RK_TUI_POP;
+}
+
+/* ---- the screen ------------------------------------------------------------- */
+
+static int form_init(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct cform *c = state;
+        rk_tui_form_init(&c->form, c->items, c->n, form_save, c);
+        return RK_OK;
+}
+
+/* What the focused field accepts. */
+static void hint(const struct rk_field *f, char *out, size_t size)
+{
+        switch (f->validator) {
+        case RK_V_EMAIL:
+                snprintf(out, size, "An e-mail address: name@example.fi");
+                break;
+        case RK_V_PHONE:
+                snprintf(out, size, "+358 40 123 4567, or the Finnish form 040 123 4567");
+                break;
+        case RK_V_POSTAL:
+                snprintf(out, size, "Postal code for the country (Finland: 5 digits)");
+                break;
+        case RK_V_COUNTRY:
+                snprintf(out, size, "Country: two letters (FI, SE, EE, ...)");
+                break;
+        case RK_V_YTUNNUS:
+                snprintf(out, size, "Y-tunnus 1234567-8 (check digit), or a VAT number");
+                break;
+        case RK_V_HETU:
+                snprintf(out, size, "Henkilötunnus DDMMYYCZZZQ (check character)");
+                break;
+        case RK_V_DATE:
+                snprintf(out, size, "A date: YYYY-MM-DD");
+                break;
+        case RK_V_INTEGER:
+                snprintf(out, size, "A whole number");
+                break;
+        case RK_V_MONEY:
+                snprintf(out, size, "Euros, e.g. 12,50");
+                break;
+        case RK_V_CHOICE:
+                snprintf(out, size, "One of: %s", f->choices);
+                for (char *p = out; *p; p++)
+                        if (*p == '|')
+                                *p = '/';
+                break;
+        default:
+                snprintf(out, size, "Text, at most %zu characters", f->max_chars);
+        }
+}
+
+static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
+{
+        struct cform *c = state;
+        int rows = getmaxy(win) - 7, w = getmaxx(win), fx = 2 + LABEL_COLS + 2;
+        char head[96], help[160];
+        if (c->id)
+                snprintf(head, sizeof(head), "Edit customer %s", c->number);
+        else
+                snprintf(head, sizeof(head), "New customer");
+        rk_tui_print(win, 0, 2, w - 4, RK_ROLE_HEADER, head);
+        size_t top = c->form.focus >= (size_t)rows ? c->form.focus - (size_t)rows + 1 : 0;
+        for (size_t i = top; i < c->n && i < top + (size_t)rows; i++) {
+                int y = 2 + (int)(i - top);
+                bool bad = i == c->bad;
+                rk_tui_print_cell(win, y, 2, LABEL_COLS,
+                                  bad ? RK_ROLE_ERROR : RK_ROLE_LABEL, RK_TUI_RIGHT,
+                                  c->fields[i].f->label);
+                rk_tui_print(win, y, 2 + LABEL_COLS, 2, RK_ROLE_LABEL, ": ");
+                rk_tui_field_draw(&c->fields[i].field, app, win, y, fx, w - fx - 3,
+                                  i == c->form.focus);
+                if (bad)
+                        rk_tui_print(win, y, w - 2, 1, RK_ROLE_ERROR, "!");
+        }
+        if (c->n > 0) {
+                hint(c->fields[c->form.focus].f, help, sizeof(help));
+                rk_tui_print(win, rows + 3, fx, w - fx - 1, RK_ROLE_DIM, help);
+        }
+        rk_ui_print_wrapped(win, rows + 4, 2, w - 4, 2, RK_ROLE_ERROR, c->bad_msg);
+}
+
+static int form_key(struct rk_tui_app *app, void *state, int key)
+{
+        return rk_tui_form_key(&((struct cform *)state)->form, app, key);
+}
+
+static void form_fini(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct cform *c = state;
+        for (size_t i = 0; i < c->n; i++) {
+                struct cfield *cf = &c->fields[i];
+                explicit_bzero(cf->buf, cf->f->max_chars * 4 + 1);
+                free(cf->buf);
+                if (cf->orig != NULL)
+                        explicit_bzero(cf->orig, strlen(cf->orig));
+                free(cf->orig);
+        }
+        explicit_bzero(c, sizeof(*c));
+        free(c);
+}
+
+static const struct rk_tui_binding form_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Save the form (Enter too)", act_save},
+    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without saving", act_cancel},
+};
+
+static const struct rk_tui_screen_ops edit_ops = {
+    .name = "Edit customer",
+    .init = form_init,
+    .draw = form_draw,
+    .key = form_key,
+    .fini = form_fini,
+    .keys = form_keys,
+    .n_keys = sizeof(form_keys) / sizeof(form_keys[0]),
+};
+
+static const struct rk_tui_screen_ops new_ops = {
+    .name = "New customer",
+    .init = form_init,
+    .draw = form_draw,
+    .key = form_key,
+    .fini = form_fini,
+    .keys = form_keys,
+    .n_keys = sizeof(form_keys) / sizeof(form_keys[0]),
+};
+
+int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
+                             rk_groupset groups,
+                             int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                             void *ctx)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        struct cform *c = calloc(1, sizeof(*c));
+        if (c == NULL)
+                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+        c->ui = ui;
+        c->id = id;
+        c->groups = groups;
+        c->done = done;
+        c->ctx = ctx;
+        int rc = build(c);
+        if (rc == RK_OK && c->n == 0)
+                rc = rk_error_set(&err, RK_ERR_DENIED,
+                                  "your role may not change any field here");
+        if (rc == RK_OK)
+                rc = load(c, &err);
+        if (rc != RK_OK) {
+                form_fini(app, c);
+                return rk_tui_message(app, RK_TUI_ERROR, "%s",
+                                      err.msg[0] ? err.msg : rk_rc_name(rc));
+        }
+        return rk_tui_push(app, id ? &edit_ops : &new_ops, c);
+}

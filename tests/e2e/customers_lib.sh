@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# tests/e2e/customers_lib.sh - helpers for the customer register e2e tests
+# (test_customers.sh, test_customer_edit.sh), on top of login_lib.sh.
+#
+# How it works: the fixture is `rekisteri demo --db r.db --customers 300
+# --seed 7` (deterministic customers; one enrolled account per role, its
+# password and TOTP secret in r.db.users). The recovery key the demo prints
+# unlocks `key dump-raw`, and the raw key lets the independent sqlcipher
+# CLI read the register: the tests take their expected values from the
+# database itself, never from the program under test. Screens captured on
+# the way are appended to caps/ROLE.txt for the checks at the end.
+
+source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
+
+HOME_SCREEN='What would you like to do\?'
+
+# rk_demo_setup - the demo register r.db and the raw key in $RAWKEY.
+rk_demo_setup() {
+	rk_config
+	"$R" demo --db r.db --customers 300 --seed 7 >demo.out 2>demo.err ||
+		e2e_fail "demo: $(cat demo.err)"
+	local rec
+	rec=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
+	[[ -n "$rec" ]] || e2e_fail "demo printed no recovery key"
+	RAWKEY=$("$R" key dump-raw --db r.db --password-stdin <<<"$rec" 2>/dev/null | tail -1)
+	[[ "$RAWKEY" =~ ^x\'[0-9a-f]{64}\'$ ]] || e2e_fail "key dump-raw gave no raw key"
+	mkdir -p caps
+}
+
+# rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI.
+rk_sql() {
+	printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$RAWKEY" "$1" |
+		sqlcipher r.db 2>&1
+}
+
+# rk_demo_login SESSION ROLE - start the program and log in as the demo
+# account of ROLE; ends on the home screen.
+rk_demo_login() {
+	local name role pw secret
+	read -r name role pw secret < <(grep "^$2 " r.db.users) ||
+		e2e_fail "no demo account $2"
+	rk_start "$1"
+	rk_login "$1" "$name" "$pw" "$(rk_code "$secret")"
+	e2e_wait "$1" "$HOME_SCREEN"
+}
+
+# rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
+rk_snap() {
+	e2e_screen "$1" >>"caps/$2.txt"
+}
+
+# rk_tab_cue TAB - a regex only the body of customer detail tab TAB shows
+# (the tab bar itself always lists every tab).
+rk_tab_cue() {
+	case "$1" in
+	Contact) echo '^ E-mail( |$)' ;;
+	Billing) echo '^ Business ID / VAT( |$)' ;;
+	Orders) echo '^ Order +Date +Status' ;;
+	Notes) echo '^ Written +Author +Note|Nothing recorded under Notes' ;;
+	Consents) echo '^ Purpose +Given +Source|Nothing recorded under Consents' ;;
+	esac
+}
+
+# rk_search SESSION QUERY - replace the query on the customer list.
+rk_search() {
+	e2e_keys "$1" C-u
+	e2e_type "$1" "$2"
+}
+
+# rk_menu SESSION LABEL - open the home menu entry LABEL (from home).
+rk_menu() {
+	local n
+	# entries are "  Label   help"; the heading has single spaces
+	n=$(e2e_screen "$1" | grep -E '^  [A-Z][a-z]+( [a-z]+)? {2,}' |
+		grep -n "^  $2 " | cut -d: -f1)
+	[[ -n "$n" ]] || e2e_fail "no menu entry $2"
+	e2e_keys "$1" Home
+	for ((i = 1; i < n; i++)); do e2e_keys "$1" Down; done
+	e2e_keys "$1" Enter
+}
+
+# rk_seeded FILE - every seeded personal value that identifies or reaches
+# a person (names, e-mails, phones, streets, business ids, invoicing
+# e-mails, bank references, identity codes, contact persons), one a line.
+rk_seeded() {
+	rk_sql "SELECT name FROM customers UNION SELECT email FROM customers
+		UNION SELECT phone FROM customers UNION SELECT street FROM customers
+		UNION SELECT delivery_street FROM customers UNION SELECT billing_street FROM customers
+		UNION SELECT business_id FROM customers UNION SELECT invoice_email FROM customers
+		UNION SELECT bank_reference FROM customers UNION SELECT hetu FROM customers
+		UNION SELECT name FROM contact_persons UNION SELECT email FROM contact_persons
+		UNION SELECT phone FROM contact_persons;" | grep -v '^$' | grep -v '^ok$' >"$1"
+	[[ $(wc -l <"$1") -gt 1000 ]] || e2e_fail "too few seeded values: $(wc -l <"$1")"
+}
+
+# rk_assert_none FILE VALUES WHAT - fail if any line of VALUES occurs (as a
+# whole word) in FILE.
+rk_assert_none() {
+	local hit
+	hit=$(grep -o -w -F -f "$2" "$1" | head -3 || true)
+	[[ -z "$hit" ]] || e2e_fail "$3 shows seeded personal data: $(tr '\n' '|' <<<"$hit")"
+}

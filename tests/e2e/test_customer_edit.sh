@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# test_customer_edit.sh - editing customers on screen, on the demo register
+# at 80x24 in tmux.
+#
+# Checks:
+# - two sessions (sales and supervisor) edit the same customer: the first
+#   save wins; the second is refused with "Changed by someone else" and
+#   the reload choice; n keeps the typed text on the form, y shows the
+#   first user's value, and the database holds it (nothing overwritten);
+# - the edit form names the field of each refused value, on the message
+#   line and under the form, and marks that field: e-mail, phone, postal
+#   code, henkilötunnus (Contact tab) and Y-tunnus (Billing tab); a
+#   Finnish local phone number is accepted and stored in E.164;
+# - a note holding a valid henkilötunnus warns and is not saved.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
+
+rk_demo_setup
+# a person with an identity code, not one the other tests use
+P_NO=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND hetu IS NOT NULL
+	AND number NOT IN ('C000001','C000002') ORDER BY id LIMIT 1;")
+CITY=$(rk_sql "SELECT city FROM customers WHERE number='$P_NO';")
+
+# open CUSTOMER's detail from home and the Contact tab's edit form
+open_edit() {
+	rk_menu "$1" Customers
+	e2e_wait "$1" 'Search:'
+	e2e_type "$1" "$2"
+	e2e_wait "$1" "$2 "
+	e2e_keys "$1" Enter
+	e2e_wait "$1" "$(rk_tab_cue Contact)"
+	e2e_keys "$1" F4
+	e2e_wait "$1" "Edit customer $2"
+}
+
+# field SESSION LABEL VALUE - focus the field LABEL (from the first) and
+# replace its text.
+field() {
+	local n
+	n=$(e2e_screen "$1" | grep -E '^ +[A-Z][A-Za-z /()-]*:( |$)' | grep -nE "^ *$2:( |\$)" |
+		cut -d: -f1 | head -1)
+	[[ -n "$n" ]] || e2e_fail "no field $2 on the form"
+	# the focused field holds the cursor; fields start on screen row 3
+	local at=$(($(e2e_cursor "$1" | cut -d' ' -f2) - 3 + 1))
+	for ((; at < n; at++)); do e2e_keys "$1" Down; done
+	for ((; at > n; at--)); do e2e_keys "$1" Up; done
+	e2e_keys "$1" C-u
+	e2e_type "$1" "$3"
+}
+
+# --- two users, one customer ---------------------------------------------------
+rk_demo_login s sales
+rk_demo_login v supervisor
+open_edit s $P_NO
+open_edit v $P_NO
+field v City 'Vantaa'
+e2e_keys v Enter
+e2e_wait v '^Saved'
+e2e_wait v '^ City +Vantaa'
+field s City 'Turku'
+e2e_keys s Enter
+e2e_wait s 'Changed by someone else since you opened it\.'
+e2e_assert_present s 'Reload and lose your edits?'
+e2e_keys s n
+e2e_wait s 'Not saved\. Your edits are still here'
+e2e_assert_present s 'City: Turku'
+[[ "$(rk_sql "SELECT city FROM customers WHERE number='$P_NO';")" == Vantaa ]] ||
+	e2e_fail "the refused save changed the database"
+e2e_keys s F2
+e2e_wait s 'Changed by someone else since you opened it\.'
+e2e_keys s y
+e2e_wait s 'Reloaded: the form shows the values saved now\.'
+e2e_assert_present s 'City: Vantaa'
+e2e_assert_absent s 'Turku' "$CITY"
+e2e_keys s Escape
+e2e_wait s '^ City +Vantaa'
+rk_ok "second save refused with the reload choice; reload shows the first user's value"
+
+# --- per-field messages on the edit form ------------------------------------------
+e2e_keys v F4
+e2e_wait v "Edit customer $P_NO"
+check() { # LABEL VALUE MESSAGE-REGEX
+	field v "$1" "$2"
+	e2e_keys v Enter
+	e2e_wait v "^$3"
+	e2e_wait v "^ +$1: .*!\$"
+	e2e_wait v "^  $3"
+	rk_ok "$1: refused with a message naming the field"
+	e2e_keys v C-u
+}
+check 'E-mail' 'aino@@example' 'E-mail: '
+field v 'E-mail' 'taisto@example.fi'
+check 'Phone' '12345' 'Phone: '
+check 'Postal code' '123' 'Postal code: '
+check 'Personal identity code' '250698-983X' 'Personal identity code: '
+field v 'Personal identity code' "$(rk_sql "SELECT hetu FROM customers WHERE number='$P_NO';")"
+field v 'Phone' '040 123 4567'
+field v 'Postal code' '00100'
+e2e_keys v Enter
+e2e_wait v '^Saved'
+e2e_wait v '^ Phone +\+358401234567'
+[[ "$(rk_sql "SELECT phone||' '||email FROM customers WHERE number='$P_NO';")" == \
+	'+358401234567 taisto@example.fi' ]] || e2e_fail "the valid values were not stored"
+rk_ok "a Finnish local phone number is stored as +358401234567"
+
+e2e_keys v Escape
+e2e_wait v 'Number +Name +City'
+CO_NO=$(rk_sql "SELECT number FROM customers WHERE kind='company' ORDER BY id LIMIT 1;")
+rk_search v "$CO_NO"
+e2e_wait v "$CO_NO "
+
+e2e_keys v Enter
+e2e_wait v "$(rk_tab_cue Contact)"
+e2e_keys v 2
+e2e_wait v "$(rk_tab_cue Billing)"
+e2e_keys v F4
+e2e_wait v 'Business ID / VAT: [0-9]{7}-[0-9]'
+check 'Business ID / VAT' '1917845-9' 'Business ID / VAT: '
+e2e_keys v Escape
+e2e_wait v "$(rk_tab_cue Billing)"
+
+# --- a note with a henkilötunnus -----------------------------------------------------
+e2e_keys v 4
+e2e_wait v "$(rk_tab_cue Notes)"
+NOTES=$(rk_sql "SELECT count(*) FROM notes;")
+e2e_keys v F2
+e2e_wait v 'New note'
+e2e_type v 'Soitti, hetu 131052-308T, palaa asiaan'
+e2e_keys v Enter
+e2e_wait v 'Identity codes belong in their own'
+e2e_wait v '^Not saved: the note contains a personal identity code'
+e2e_keys v Enter
+e2e_wait_gone v 'Identity codes belong'
+e2e_assert_present v 'New note'
+[[ "$(rk_sql "SELECT count(*) FROM notes;")" == "$NOTES" ]] || e2e_fail "the note was saved"
+e2e_keys v C-u
+e2e_type v 'Soitti, palaa asiaan maanantaina'
+e2e_keys v Enter
+e2e_wait v '^Note saved'
+e2e_wait v 'Soitti, palaa asiaan maanantaina'
+e2e_assert_absent v '131052-308T'
+rk_ok "a note with a henkilötunnus warns and is not saved; a clean one is"
+
+for sess in s v; do
+	e2e_keys "$sess" F10
+	[[ "$(e2e_exit_status "$sess")" == 0 ]] || e2e_fail "session $sess did not quit cleanly"
+done
+
+e2e_pass "customer edit"
