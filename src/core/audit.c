@@ -303,11 +303,11 @@ int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
                     const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
                     struct rk_error *err)
 {
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "writing the audit trail", err);
+        int rc = rk_sql_begin_as(db, "writing the audit trail", err);
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, ev, now, epoch_rows, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "writing the audit trail", err);
+                rc = rk_sql_commit_as(db, "writing the audit trail", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;
@@ -531,7 +531,7 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
         unsigned char hash[HB];
         int64_t cut = 0;
         *deleted = 0;
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "audit retention", err);
+        int rc = rk_sql_begin_as(db, "audit retention", err);
         if (rc == RK_OK)
                 rc = last_before(db, before, &cut, hash, err);
         if (rc == RK_OK && cut > 0)
@@ -561,7 +561,7 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, &ev, now, epoch_rows, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "audit retention", err);
+                rc = rk_sql_commit_as(db, "audit retention", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;
