@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,6 +231,10 @@ int main(int argc, char **argv)
         if (rk_hygiene_apply(&err) != RK_OK)
                 return cli_fail(&err);
         setlocale(LC_ALL, "");
+        /* A forced command over SSH often gets no LANG at all: the screen
+         * and every width computation need UTF-8, which C.UTF-8 gives. */
+        if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+                setlocale(LC_CTYPE, "C.UTF-8");
         int rc = parse_options(argc, argv, &c);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;

@@ -14,6 +14,7 @@
  */
 #include "rekisteri/hygiene.h"
 
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <sodium.h>
@@ -169,7 +170,8 @@ int rk_hygiene_check_path(const char *path, struct rk_error *err)
                 *slash = '\0';
         if (realpath(dir, real) == NULL)
                 return rk_error_set(err, RK_ERR_IO, "%s: %s", dir, strerror(errno));
-        int rc = access(path, F_OK) == 0 ? check_one(path, err) : RK_OK;
+        int rc = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0 ? check_one(path, err)
+                                                                  : RK_OK;
         while (rc == RK_OK) {
                 rc = check_one(real, err);
                 char *up = strrchr(real, '/');

@@ -16,6 +16,7 @@
 #include "rekisteri/password.h"
 #include "rekisteri/config.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <errno.h>
@@ -380,7 +381,7 @@ static size_t split_words(char *list, const char **words, size_t max)
 static const char *shipped_blocklist(char *buf, size_t size)
 {
         snprintf(buf, size, "%s/password-blocklist.txt", RK_DATADIR);
-        if (access(buf, R_OK) == 0)
+        if (faccessat(AT_FDCWD, buf, R_OK, AT_EACCESS) == 0)
                 return buf;
         snprintf(buf, size, "%s/password-blocklist.txt", RK_SOURCE_DATADIR);
         return buf;

@@ -7,6 +7,7 @@
 #include "migrate.h"
 #include "sql.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +123,7 @@ int rk_store_open(const char *path, const unsigned char *dek, int create,
                   const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
 {
         *out = NULL;
-        if (!create && access(path, F_OK) != 0)
+        if (!create && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0)
                 return rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such register", path);
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);

@@ -255,7 +255,7 @@ int rk_vault_create(const char *path, struct rk_vault **out, struct rk_error *er
 int rk_vault_open(const char *path, struct rk_vault **out, struct rk_error *err)
 {
         *out = NULL;
-        if (access(path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0)
                 return rk_error_set(
                     err, RK_ERR_NOTFOUND,
                     "%s: slot file not found (the register is opened through "

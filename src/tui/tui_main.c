@@ -21,6 +21,7 @@
  */
 #include "tui_main.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,7 +107,8 @@ static int check_register(const char *db_path)
                 fprintf(stderr, "rekisteri: %s\n", err.msg);
                 return 1;
         }
-        if (access(db_path, R_OK | W_OK) != 0 || access(vault, R_OK | W_OK) != 0) {
+        if (faccessat(AT_FDCWD, db_path, R_OK | W_OK, AT_EACCESS) != 0 ||
+            faccessat(AT_FDCWD, vault, R_OK | W_OK, AT_EACCESS) != 0) {
                 fprintf(stderr,
                         "rekisteri: %s: no register here that this user can open "
                         "(create one with 'rekisteri init')\n",
