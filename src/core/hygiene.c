@@ -34,6 +34,18 @@
 #endif
 #endif
 
+#ifdef RK_KEEP_DUMPABLE
+/* A setgid process that another user started is not dumpable whatever we
+ * do, and it cannot read its own /proc/self/environ, so LeakSanitizer can
+ * neither stop the world nor be told to stay off: turn it off from here,
+ * for privileged starts of sanitizer builds only. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+        return getuid() != geteuid() || getgid() != getegid() ? "detect_leaks=0" : "";
+}
+#endif
+
 extern char **environ;
 
 int rk_hygiene_is_privileged(void)
