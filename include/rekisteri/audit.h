@@ -90,6 +90,16 @@ int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
                     struct rk_error *err);
 
 /*
+ * rk_audit_append_many - rk_audit_append of ev once per subject in
+ * subjects[0..n) (ev's own subject is ignored; subjects NULL means n copies
+ * of ev), chained in one pass: a search that showed n customers is n rows,
+ * one per subject, so "who saw subject X" finds every one of them.
+ */
+int rk_audit_append_many(sqlite3 *db, const struct rk_audit_actor *actor,
+                         const struct rk_audit_event *ev, const int64_t *subjects, size_t n,
+                         int64_t now, int64_t epoch_rows, struct rk_error *err);
+
+/*
  * rk_audit_record - rk_audit_append in a transaction of its own, for
  * events that change nothing else (logins, views that were refused).
  */

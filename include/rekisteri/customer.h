@@ -71,10 +71,10 @@ void rk_customer_view_clear(struct rk_customer_view *v);
  * rk_search_customers) for the session: up to limit hits for query,
  * searched only in the columns the session may read, each hit holding only
  * the readable parts (number always, name with identity, city with
- * contact). When there are hits, one "customer.search" audit row (subject
- * 0, the groups shown, never the query) is committed before they are
- * returned; if it cannot be written the hits are dropped and the error
- * returned. *hits is released with rk_search_free. Errors as
+ * contact). When there are hits, one "customer.search" audit row per hit
+ * (its subject, the groups shown, never the query) is committed before
+ * they are returned; if they cannot be written the hits are dropped and
+ * the error returned. *hits is released with rk_search_free. Errors as
  * rk_search_customers: RK_ERR_INVALID for a query with no word or too
  * long, RK_ERR_DENIED when the session may search nothing.
  */

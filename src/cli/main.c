@@ -5,9 +5,12 @@
  */
 #include "cli.h"
 #include "rekisteri/hygiene.h"
+#include "rekisteri/register.h"
 #include "tui_main.h"
 
 #include <getopt.h>
+#include <limits.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,6 +216,18 @@ static const struct cli_command *find_command(struct cli *c, int *used)
         return best;
 }
 
+/* Privileged: the register and its slot file must be ours alone to swap. */
+static int check_register_paths(const char *db_path, struct rk_error *err)
+{
+        char vault[PATH_MAX];
+        int rc = rk_hygiene_check_path(db_path, err);
+        if (rc == RK_OK)
+                rc = rk_register_vault_path(db_path, vault, sizeof(vault), err);
+        if (rc == RK_OK)
+                rc = rk_hygiene_check_path(vault, err);
+        return rc;
+}
+
 int main(int argc, char **argv)
 {
         struct rk_error err;
@@ -222,6 +237,10 @@ int main(int argc, char **argv)
         if (rk_hygiene_apply(&err) != RK_OK)
                 return cli_fail(&err);
         setlocale(LC_ALL, "");
+        /* A forced command over SSH often gets no LANG at all: the screen
+         * and every width computation need UTF-8, which C.UTF-8 gives. */
+        if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+                setlocale(LC_CTYPE, "C.UTF-8");
         int rc = parse_options(argc, argv, &c);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;
@@ -233,6 +252,8 @@ int main(int argc, char **argv)
                 return cli_fail(&err);
         if (c.db_path == NULL)
                 c.db_path = c.cfg.db_path;
+        if (rk_hygiene_is_privileged() && check_register_paths(c.db_path, &err) != RK_OK)
+                return cli_fail(&err);
         if (c.nwords == 0)
                 return rk_tui_main(&c.cfg, c.db_path, c.no_color);
         int used = 0;

@@ -261,53 +261,72 @@ static int max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
         return RK_OK;
 }
 
-int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
-                    const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
-                    struct rk_error *err)
+/* Chain one row onto the state in cs (loaded, saved by the caller). */
+static int chain_row(sqlite3 *db, struct chain_state *cs, int64_t *next_id,
+                     const struct rk_audit_actor *actor, const struct rk_audit_event *ev,
+                     int64_t now, int64_t epoch_rows, struct rk_error *err)
 {
-        struct chain_state cs;
         struct rk_audit_row r;
         unsigned char hash[HB], mac[HB];
+        if (cs->rows_in_epoch >= epoch_rows) { /* the key moves on; the old one is gone */
+                log_head(cs);
+                evolve(cs->key);
+                cs->epoch++;
+                cs->rows_in_epoch = 0;
+        }
+        fill_row(&r, (*next_id)++, actor, ev, now, cs->epoch);
+        row_hash(&r, cs->head_hash, hash);
+        row_mac(cs->key, hash, mac);
+        int rc = insert_row(db, &r, cs->head_hash, hash, mac, err);
+        if (rc == RK_OK) {
+                cs->head_id = r.id;
+                memcpy(cs->head_hash, hash, HB);
+                cs->rows_in_epoch++;
+        }
+        return rc;
+}
+
+int rk_audit_append_many(sqlite3 *db, const struct rk_audit_actor *actor,
+                         const struct rk_audit_event *ev, const int64_t *subjects, size_t n,
+                         int64_t now, int64_t epoch_rows, struct rk_error *err)
+{
+        struct chain_state cs;
         int rc = load_state(db, &cs, err);
         if (rc != RK_OK)
                 return rc;
-        if (cs.rows_in_epoch >= epoch_rows) { /* the key moves on; the old one is gone */
-                log_head(&cs);
-                evolve(cs.key);
-                cs.epoch++;
-                cs.rows_in_epoch = 0;
-        }
         /* Past both the recorded head and any row beyond it: rows planted
          * after the head must not block the trail, verify will name them. */
         int64_t id = cs.head_id;
         rc = max_id(db, &id, err);
-        if (rc != RK_OK) {
-                sodium_memzero(&cs, sizeof(cs));
-                return rc;
+        id++;
+        struct rk_audit_event one = *ev;
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
+                if (subjects != NULL)
+                        one.subject = subjects[i];
+                rc = chain_row(db, &cs, &id, actor, &one, now, epoch_rows, err);
         }
-        fill_row(&r, id + 1, actor, ev, now, cs.epoch);
-        row_hash(&r, cs.head_hash, hash);
-        row_mac(cs.key, hash, mac);
-        rc = insert_row(db, &r, cs.head_hash, hash, mac, err);
-        if (rc == RK_OK) {
-                cs.head_id = r.id;
-                memcpy(cs.head_hash, hash, HB);
-                cs.rows_in_epoch++;
+        if (rc == RK_OK)
                 rc = save_state(db, &cs, 0, err);
-        }
         sodium_memzero(&cs, sizeof(cs));
         return rc;
+}
+
+int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
+                    const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
+                    struct rk_error *err)
+{
+        return rk_audit_append_many(db, actor, ev, NULL, 1, now, epoch_rows, err);
 }
 
 int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
                     const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
                     struct rk_error *err)
 {
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "writing the audit trail", err);
+        int rc = rk_sql_begin_as(db, "writing the audit trail", err);
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, ev, now, epoch_rows, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "writing the audit trail", err);
+                rc = rk_sql_commit_as(db, "writing the audit trail", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;
@@ -531,7 +550,7 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
         unsigned char hash[HB];
         int64_t cut = 0;
         *deleted = 0;
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "audit retention", err);
+        int rc = rk_sql_begin_as(db, "audit retention", err);
         if (rc == RK_OK)
                 rc = last_before(db, before, &cut, hash, err);
         if (rc == RK_OK && cut > 0)
@@ -561,7 +580,7 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, &ev, now, epoch_rows, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "audit retention", err);
+                rc = rk_sql_commit_as(db, "audit retention", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;

@@ -8,6 +8,7 @@
  */
 #include "rekisteri/config.h"
 
+#include <fcntl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <iniparser/iniparser.h>
@@ -342,7 +343,7 @@ int rk_config_load(const char *explicit_path, int allow_env, struct rk_config *c
                         path = env;
         }
         if (path == NULL) {
-                if (access(RK_CONFIG_DEFAULT_PATH, F_OK) != 0)
+                if (faccessat(AT_FDCWD, RK_CONFIG_DEFAULT_PATH, F_OK, AT_EACCESS) != 0)
                         return RK_OK; /* no system config: built-in defaults */
                 path = RK_CONFIG_DEFAULT_PATH;
         }

@@ -85,7 +85,7 @@ int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *num
 int rk_custdb_begin(struct rk_session *s, int64_t id, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "saving", err);
+        int rc = rk_sql_begin_as(db, "saving", err);
         if (rc == RK_OK)
                 rc = rk_custdb_open(db, rk_session_grants(s), id, NULL, NULL, NULL, err);
         if (rc != RK_OK)
@@ -189,7 +189,7 @@ int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
                                   groups_of(what->record, what->fields), what->fields,
                                   err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "saving", err);
+                rc = rk_sql_commit_as(db, "saving", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;

@@ -88,7 +88,7 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
         if (rc == RK_OK)
                 rc = rk_custdb_audit_read(s, "customer.view", id, out->groups, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "opening a customer", err);
+                rc = rk_sql_commit_as(db, "opening a customer", err);
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 rk_customer_view_clear(out);
@@ -241,7 +241,7 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
         if (!rk_authorize_action(g, RK_ACTION_CUSTOMERS_CREATE))
                 return rk_error_set(err, RK_ERR_DENIED,
                                     "your role may not create customers");
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "creating a customer", err);
+        int rc = rk_sql_begin_as(db, "creating a customer", err);
         if (rc != RK_OK)
                 return rc;
         rc = next_number(db, num, err);

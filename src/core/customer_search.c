@@ -5,17 +5,22 @@
  * How it works: rk_search_customers() (search.c) decides which columns a
  * session may search and fills only the readable parts of each hit. This
  * file adds what a front end must not do itself: it records the read in
- * the audit trail, one "customer.search" row per search that returned
- * hits, with the field groups the hits carry (identity for names,
- * contact for cities) and never the query. The row is committed before
- * the hits are handed back, so nothing reaches a screen unrecorded; when
- * the row cannot be written the hits are dropped. This is the same rule
- * as the warehouse's order list: one row per page of results.
+ * the audit trail: one "customer.search" row per customer in the results,
+ * with the field groups the hits carry (identity for names, contact for
+ * cities) and never the query, so "who saw subject X" finds searches too.
+ * The rows are committed before the hits are handed back, so nothing
+ * reaches a screen unrecorded; when they cannot be written the hits are
+ * dropped.
  */
 #include "customer_db.h"
 #include "rekisteri/search.h"
 
+#include "rekisteri/audit.h"
+#include "sql.h"
+
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The groups a hit can carry that g may read, as "identity,contact". */
 static void shown_groups(const struct rk_grants *g, char *out, size_t size)
@@ -30,6 +35,33 @@ static void shown_groups(const struct rk_grants *g, char *out, size_t size)
         }
 }
 
+/* Record one row per customer shown, in a transaction of its own. */
+static int audit_hits(struct rk_session *s, const struct rk_search_hit *hits, size_t n,
+                      const char *groups, struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        int64_t *ids = malloc(n * sizeof(*ids));
+        if (ids == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+                ids[i] = hits[i].id;
+        struct rk_audit_event ev = {.action = "customer.search",
+                                    .groups = groups,
+                                    .screen = rk_session_place(s),
+                                    .result = "ok"};
+        int rc = rk_sql_begin(db, err);
+        if (rc == RK_OK)
+                rc = rk_audit_append_many(
+                    db, rk_session_actor(s), &ev, ids, n, (int64_t)time(NULL),
+                    rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit(db, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        free(ids);
+        return rc;
+}
+
 int rk_customer_search(struct rk_session *s, const char *query, size_t limit,
                        struct rk_search_hit **hits, size_t *n, struct rk_error *err)
 {
@@ -41,8 +73,7 @@ int rk_customer_search(struct rk_session *s, const char *query, size_t limit,
         if (rc != RK_OK || *n == 0)
                 return rc;
         shown_groups(g, groups, sizeof(groups));
-        rc = rk_session_audit(s, "customer.search", 0, groups, rk_session_place(s), "ok",
-                              NULL, err);
+        rc = audit_hits(s, *hits, *n, groups, err);
         if (rc != RK_OK) {
                 rk_search_free(*hits, *n);
                 *hits = NULL;

@@ -160,19 +160,19 @@ static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err
         char what[512], bump[64];
         snprintf(what, sizeof(what), "%s: upgrading the schema to version %d", path, to);
         snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", to);
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", what, err);
+        int rc = rk_sql_begin_as(db, what, err);
         int current = 0;
         /* Another session may have migrated while we waited for the lock. */
         if (rc == RK_OK)
                 rc = rk_migrate_version(db, &current, err);
         if (rc == RK_OK && current >= to)
-                return rk_sql_exec(db, "COMMIT", what, err);
+                return rk_sql_commit_as(db, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, migrations[to - 1], what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, bump, what, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", what, err);
+                rc = rk_sql_commit_as(db, what, err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;

@@ -134,7 +134,7 @@ int rk_order_load(struct rk_session *s, int64_t order_id, rk_groupset want,
         if (rc == RK_OK)
                 rc = rk_custdb_audit_read(s, "order.view", customer_id, groups, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "opening an order", err);
+                rc = rk_sql_commit_as(db, "opening an order", err);
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 rk_order_view_clear(out);

@@ -16,6 +16,7 @@
 #include "rekisteri/password.h"
 #include "rekisteri/config.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <errno.h>

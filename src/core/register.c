@@ -169,7 +169,7 @@ int rk_register_create(const struct rk_config *cfg, const char *db_path,
                 rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
         if (rc != RK_OK)
                 return rc;
-        if (access(vault_path, F_OK) == 0)
+        if (faccessat(AT_FDCWD, vault_path, F_OK, AT_EACCESS) == 0)
                 return rk_error_set(err, RK_ERR_EXISTS,
                                     "%s already exists; refusing to overwrite a register",
                                     vault_path);
@@ -253,7 +253,7 @@ static int begin_unlock(const struct rk_config *cfg, const char *db_path,
         int rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
         if (rc != RK_OK)
                 return rc;
-        if (access(db_path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, db_path, F_OK, AT_EACCESS) != 0)
                 return rk_error_set(
                     err, RK_ERR_NOTFOUND,
                     "%s: no such register (create one with rekisteri init)", db_path);

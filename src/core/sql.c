@@ -1,5 +1,11 @@
 /*
  * sql.c - SQLite error mapping and fixed-statement helpers (see sql.h).
+ *
+ * Write transactions begin and commit through exec_retrying(): the busy
+ * handler (busy.c) already waits up to the connection's timeout inside
+ * each try; a try that still finds the lock taken is repeated after a
+ * jittered pause, a bounded number of times, before the caller gets
+ * RK_ERR_BUSY. No SQLite message ever reaches the user for a busy lock.
  */
 #include "sql.h"
 
@@ -11,9 +17,10 @@ int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *e
                                     "%s: the disk is full; nothing was changed", what);
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
-                return rk_error_set(
-                    err, RK_ERR_BUSY,
-                    "%s: another session is holding the register; try again", what);
+                return rk_error_set(err, RK_ERR_BUSY,
+                                    "%s: another session is holding the register; "
+                                    "nothing was changed, try again",
+                                    what);
         case SQLITE_NOTADB:
         case SQLITE_CORRUPT:
                 return rk_error_set(
@@ -60,12 +67,44 @@ void rk_sql_rollback(sqlite3 *db)
                 sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static int is_busy(int sqlite_rc)
+{
+        return (sqlite_rc & 0xff) == SQLITE_BUSY || (sqlite_rc & 0xff) == SQLITE_LOCKED;
+}
+
+/* Run fixed sql, retrying while another session holds the lock. */
+static int exec_retrying(sqlite3 *db, const char *sql, const char *what,
+                         struct rk_error *err)
+{
+        int src = SQLITE_OK;
+        rk_busy_enter();
+        for (int attempt = 0; attempt <= RK_SQL_BEGIN_RETRIES; attempt++) {
+                if (attempt > 0)
+                        rk_busy_pause(attempt - 1);
+                src = sqlite3_exec(db, sql, NULL, NULL, NULL);
+                if (!is_busy(src))
+                        break;
+        }
+        rk_busy_done();
+        return src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, what, err);
+}
+
+int rk_sql_begin_as(sqlite3 *db, const char *what, struct rk_error *err)
+{
+        return exec_retrying(db, "BEGIN IMMEDIATE", what, err);
+}
+
 int rk_sql_begin(sqlite3 *db, struct rk_error *err)
 {
-        return rk_sql_exec(db, "BEGIN IMMEDIATE", "starting a transaction", err);
+        return rk_sql_begin_as(db, "starting a transaction", err);
+}
+
+int rk_sql_commit_as(sqlite3 *db, const char *what, struct rk_error *err)
+{
+        return exec_retrying(db, "COMMIT", what, err);
 }
 
 int rk_sql_commit(sqlite3 *db, struct rk_error *err)
 {
-        return rk_sql_exec(db, "COMMIT", "saving", err);
+        return rk_sql_commit_as(db, "saving", err);
 }

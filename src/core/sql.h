@@ -33,11 +33,44 @@ int rk_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *
 /* rk_sql_rollback - roll back any open transaction, ignoring errors. */
 void rk_sql_rollback(sqlite3 *db);
 
-/* rk_sql_begin - BEGIN IMMEDIATE: take the write lock now, so the chain
- * head and optimistic versions read inside cannot race. */
+/*
+ * rk_sql_begin_as - BEGIN IMMEDIATE: take the write lock now, so the chain
+ * head and optimistic versions read inside cannot race. While another
+ * session writes, the busy handler waits up to the connection's timeout;
+ * beyond that the BEGIN is retried RK_SQL_BEGIN_RETRIES more times after a
+ * jittered pause. A wait longer than RK_BUSY_NOTICE_MS triggers the busy
+ * notice (busy.h). RK_ERR_BUSY ("what: another session is holding the
+ * register; nothing was changed, try again") only when every try failed.
+ * Keep the transaction that follows short: every other writer waits for it.
+ */
+int rk_sql_begin_as(sqlite3 *db, const char *what, struct rk_error *err);
+
+/* rk_sql_begin - rk_sql_begin_as(db, "starting a transaction", err). */
 int rk_sql_begin(sqlite3 *db, struct rk_error *err);
 
-/* rk_sql_commit - COMMIT, mapping failures (a full disk, a lost lock). */
+/* rk_sql_commit - COMMIT, retried like rk_sql_begin_as when the lock is
+ * busy (the transaction stays open meanwhile), mapping failures (a full
+ * disk, a lost lock). On failure the caller rolls back. */
 int rk_sql_commit(sqlite3 *db, struct rk_error *err);
+
+/* rk_sql_commit_as - rk_sql_commit with `what` in the message. */
+int rk_sql_commit_as(sqlite3 *db, const char *what, struct rk_error *err);
+
+#define RK_SQL_BEGIN_RETRIES 3
+
+/* ---- waiting for locks (busy.c) ---------------------------------------- */
+
+/* rk_busy_install - the jittered busy handler on db, giving up after
+ * timeout_ms. Use in place of sqlite3_busy_timeout on every connection. */
+void rk_busy_install(sqlite3 *db, long long timeout_ms);
+
+/* rk_busy_enter, rk_busy_done - bracket a write's wait for its lock, so a
+ * long one gives the busy notice (on) and, at done, the notice off. */
+void rk_busy_enter(void);
+void rk_busy_done(void);
+
+/* rk_busy_pause - sleep before retry number attempt (0, 1, ...): 50 ms
+ * doubling up to 800 ms, jittered by +-50%. */
+void rk_busy_pause(int attempt);
 
 #endif

@@ -7,6 +7,7 @@
 #include "migrate.h"
 #include "sql.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,7 +96,6 @@ static int apply_settings(sqlite3 *db, const struct rk_config *cfg, const char *
                           struct rk_error *err)
 {
         char sql[128], value[32];
-        sqlite3_busy_timeout(db, (int)cfg->busy_timeout_ms);
         int rc = rk_sql_exec(db, "PRAGMA temp_store=MEMORY", path, err);
         if (rc == RK_OK)
                 rc =
@@ -124,12 +124,15 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                       const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
 {
         *out = NULL;
-        if (!create && access(path, F_OK) != 0)
+        if (!create && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0)
                 return rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such register", path);
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
         int src = sqlite3_open_v2(path, &db, flags, NULL);
         int rc = src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, path, err);
+        /* First of all: fifty sessions opening at once must wait, not fail. */
+        if (rc == RK_OK)
+                rk_busy_install(db, cfg->busy_timeout_ms);
         if (rc == RK_OK && dek != NULL && apply_key(db, dek, 0) != SQLITE_OK)
                 rc = rk_error_set(err, RK_ERR_CRYPTO, "%s: cannot set the database key",
                                   path);

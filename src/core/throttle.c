@@ -129,7 +129,7 @@ int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
         char label[2 * RK_KEY_BYTES + 1];
         struct counter c;
         rk_vault_user_label(v, username, label, err);
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "counting a login failure", err);
+        int rc = rk_sql_begin_as(db, "counting a login failure", err);
         if (rc == RK_OK)
                 rc = read_counter(v, label, &c, err);
         if (rc == RK_OK) {
@@ -141,7 +141,7 @@ int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
         if (rc == RK_OK)
                 rc = queue_failure(db, label, now, source, reason, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "counting a login failure", err);
+                rc = rk_sql_commit_as(db, "counting a login failure", err);
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 return rc;

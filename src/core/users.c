@@ -51,7 +51,7 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
         if (rc != RK_OK)
                 return rc;
         sqlite3_stmt *st;
-        rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "creating an account", err);
+        rc = rk_sql_begin_as(db, "creating an account", err);
         if (rc != RK_OK)
                 return rc;
         rc =
@@ -76,7 +76,7 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
         if (rc == RK_OK)
                 rc = insert_role(db, new_id, role, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "creating an account", err);
+                rc = rk_sql_commit_as(db, "creating an account", err);
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 return rc;
@@ -276,7 +276,7 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
 int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
                        struct rk_error *err)
 {
-        int rc = rk_sql_exec(db, "BEGIN IMMEDIATE", "changing roles", err);
+        int rc = rk_sql_begin_as(db, "changing roles", err);
         sqlite3_stmt *st = NULL;
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, "DELETE FROM user_roles WHERE user_id=?", &st,
@@ -291,7 +291,7 @@ int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t
         for (size_t i = 0; rc == RK_OK && i < n; i++)
                 rc = insert_role(db, id, roles[i], err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "COMMIT", "changing roles", err);
+                rc = rk_sql_commit_as(db, "changing roles", err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;

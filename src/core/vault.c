@@ -150,7 +150,7 @@ static int open_db(struct rk_vault *v, int flags, struct rk_error *err)
         int rc = sqlite3_open_v2(v->path, &v->db, flags, NULL);
         if (rc != SQLITE_OK)
                 return rk_sql_fail(v->db, rc, v->path, err);
-        sqlite3_busy_timeout(v->db, 10000);
+        rk_busy_install(v->db, 10000);
         rc = rk_sql_exec(v->db, "PRAGMA secure_delete=ON", v->path, err);
         return rc;
 }
@@ -255,7 +255,7 @@ int rk_vault_create(const char *path, struct rk_vault **out, struct rk_error *er
 int rk_vault_open(const char *path, struct rk_vault **out, struct rk_error *err)
 {
         *out = NULL;
-        if (access(path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0)
                 return rk_error_set(
                     err, RK_ERR_NOTFOUND,
                     "%s: slot file not found (the register is opened through "

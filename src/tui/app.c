@@ -142,6 +142,21 @@ int rk_tui_message(struct rk_tui_app *app, enum rk_tui_level level, const char *
         return RK_TUI_REDRAW;
 }
 
+void rk_tui_flash(struct rk_tui_app *app, enum rk_tui_level level, const char *text)
+{
+        static const enum rk_tui_role level_role[] = {RK_ROLE_NORMAL, RK_ROLE_WARNING,
+                                                      RK_ROLE_ERROR};
+        snprintf(app->msg, sizeof(app->msg), "%s", text);
+        app->msg_level = level;
+        if (!curses_on || app->too_small)
+                return;
+        wmove(stdscr, LINES - 2, 0);
+        wclrtoeol(stdscr);
+        rk_tui_print(stdscr, LINES - 2, 0, COLS, level_role[level], app->msg);
+        wnoutrefresh(stdscr);
+        doupdate();
+}
+
 static void frame_fini(struct rk_tui_app *app, struct frame f)
 {
         if (f.ops != NULL && f.ops->fini != NULL)

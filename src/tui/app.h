@@ -150,6 +150,14 @@ int rk_tui_message(struct rk_tui_app *app, enum rk_tui_level level, const char *
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * rk_tui_flash - set the message line and show it on the terminal at once,
+ * without waiting for the next frame: for code that is about to block
+ * inside a handler (a core call waiting for another session's lock). The
+ * text stays until the next key, like rk_tui_message(); same rules.
+ */
+void rk_tui_flash(struct rk_tui_app *app, enum rk_tui_level level, const char *text);
+
+/*
  * rk_tui_defer - from a handler: run fn(app, state) once, right after the
  * next frame has been drawn and before the next key is read, and apply
  * its flags. For slow work (an Argon2id password check takes about half

@@ -11,13 +11,23 @@
  *             after [session] idle_lock_seconds without a key.
  * Ending a session (rk_ui_logout) resets the stack to the login screen,
  * which finishes (and so wipes) every screen that held personal data.
+ *
+ * Many sessions share the register: when a core call waits for another
+ * session's lock longer than RK_BUSY_NOTICE_MS, the busy notice (busy.h)
+ * puts "Waiting for another session…" on the message line at once. A
+ * dropped SSH connection (SIGHUP) ends the loop after the current core
+ * call has committed or rolled back; the session is then closed and the
+ * terminal restored (app.c).
  */
 #include "tui_main.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "rekisteri/busy.h"
+#include "rekisteri/hygiene.h"
 #include "rekisteri/register.h"
 #include "ui.h"
 
@@ -40,8 +50,22 @@ static int check_session(struct rk_tui_app *app, struct rk_ui *ui)
 
 static int on_key(struct rk_tui_app *app, void *ctx, int key)
 {
+        struct rk_ui *ui = ctx;
         (void)key;
-        return check_session(app, ctx);
+        ui->app = app;
+        return check_session(app, ui);
+}
+
+/* The busy notice (busy.h): a core call is waiting for another session. */
+static void busy_notice(void *ctx, int waiting)
+{
+        struct rk_ui *ui = ctx;
+        if (ui->app == NULL)
+                return;
+        if (waiting)
+                rk_tui_flash(ui->app, RK_TUI_WARNING, "Waiting for another session…");
+        else
+                rk_tui_flash(ui->app, RK_TUI_INFO, "");
 }
 
 static bool idle_too_long(const struct rk_tui_app *app, const struct rk_ui *ui)
@@ -54,6 +78,12 @@ static bool idle_too_long(const struct rk_tui_app *app, const struct rk_ui *ui)
 static int on_tick(struct rk_tui_app *app, void *ctx)
 {
         struct rk_ui *ui = ctx;
+        ui->app = app;
+        if (ui->notice != NULL) {
+                rk_tui_message(app, RK_TUI_WARNING, "%s", ui->notice);
+                ui->notice = NULL;
+                return RK_TUI_REDRAW;
+        }
         int r = check_session(app, ui);
         if (r != RK_TUI_UNHANDLED || ui->session == NULL)
                 return r & ~RK_TUI_UNHANDLED;
@@ -77,7 +107,8 @@ static int check_register(const char *db_path)
                 fprintf(stderr, "rekisteri: %s\n", err.msg);
                 return 1;
         }
-        if (access(db_path, R_OK | W_OK) != 0 || access(vault, R_OK | W_OK) != 0) {
+        if (faccessat(AT_FDCWD, db_path, R_OK | W_OK, AT_EACCESS) != 0 ||
+            faccessat(AT_FDCWD, vault, R_OK | W_OK, AT_EACCESS) != 0) {
                 fprintf(stderr,
                         "rekisteri: %s: no register here that this user can open "
                         "(create one with 'rekisteri init')\n",
@@ -95,9 +126,17 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         rk_error_clear(&err);
         if (check_register(db_path) != 0)
                 return 1;
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+                fprintf(stderr, "rekisteri: the full-screen program needs a terminal "
+                                "(over SSH: ssh -t); commands are listed by "
+                                "'rekisteri --help'\n");
+                return 1;
+        }
         ui.cfg = cfg;
         ui.db_path = db_path;
         rk_session_source(ui.source, sizeof(ui.source));
+        ui.notice = rk_hygiene_notice();
+        rk_busy_set_notice(busy_notice, &ui);
         struct rk_tui_config tc = {
             .title = "rekisteri",
             .no_color = no_color,
@@ -109,6 +148,10 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         void *login = rk_ui_login_new(&ui);
         int rc = login != NULL ? rk_tui_run(&tc, &rk_ui_login_ops, login, &err)
                                : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        rk_busy_set_notice(NULL, NULL);
+        /* After the loop, also on SIGHUP: every core call has finished
+         * (committed or rolled back) before the loop saw the signal, and
+         * closing the session wipes its keys. */
         rk_session_close(ui.session);
         ui.session = NULL;
         if (rc != RK_OK) {

@@ -28,6 +28,8 @@ struct rk_ui {
         const char *db_path;
         char source[RK_SOURCE_MAX];
         struct rk_session *session; /* NULL until logged in; owned here */
+        struct rk_tui_app *app;     /* the loop, once a key or tick was seen */
+        const char *notice;         /* shown once at the first tick (TERM) */
 };
 
 /* A masked input field whose text lives in guarded memory (secret.h). */
