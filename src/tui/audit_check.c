@@ -48,6 +48,9 @@ static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
                                       NULL, &err);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        rk_tui_message(app, verdict_.ok ? RK_TUI_INFO : RK_TUI_ERROR, "%s",
+                       verdict_.ok ? "The audit trail is intact"
+                                   : "The audit trail has been tampered with");
         return RK_TUI_POP | verdict(app, &verdict_);
 }
 
