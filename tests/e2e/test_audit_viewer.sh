@@ -6,8 +6,9 @@
 # with the admin and supervisor roles; with it the CLI adds valvoja
 # (supervisor) and sanna (sales). Checks:
 # - the home menu shows "Audit trail" to the supervisor only;
-# - the list shows entries newest first with the columns of the issue;
-#   Enter opens the detail; F2 filters by user and action prefix;
+# - the list shows entries newest first with the columns of the issue,
+#   relays out on resize, turns pages past its last row and back; Enter
+#   opens the detail; F2 filters by user and action prefix;
 # - the CSV export from the screen writes a 0600 file, never overwrites,
 #   and a cell that starts with '=' gets an apostrophe;
 # - F6 says OK (with the audit key: every MAC), and after tampering with
@@ -70,6 +71,33 @@ e2e_wait v 'Terminal too small'
 e2e_resize v 80 24
 e2e_wait v 'Time \(UTC\) +User +Source +Action +Cust\. +Groups +Result'
 rk_ok "the list relays out on resize and says when the terminal is too small"
+
+# more than a page (100 entries) of trail: each verify is an unlock and a
+# check; F2 with an empty filter is a new look
+for i in $(seq 1 50); do
+	"$R" audit verify --db r.db --keyfile adm.key >/dev/null 2>&1 || e2e_fail "audit verify $i"
+done
+e2e_keys v F2
+e2e_wait v 'Show only entries that match'
+e2e_keys v Enter
+e2e_wait v 'Page 1, 100 entries\+$'
+# PgDn on the last row turns the page (End is not used: tmux sends it as
+# \e[4~, which xterm-256color's terminfo does not know)
+for i in $(seq 1 8); do
+	e2e_keys v PageDown
+	e2e_screen v | grep -q 'Page 2, ' && break
+done
+e2e_wait v 'Page 2, [0-9]+ entries$'
+e2e_wait v 'hannele +local +login\.ok' # the oldest entries
+e2e_keys v PageUp
+e2e_wait v 'Page 1, 100 entries\+$'
+for i in $(seq 1 8); do
+	e2e_keys v PageUp
+	e2e_screen v | grep -q 'This is the newest entry' && break
+done
+e2e_wait v 'This is the newest entry'
+e2e_screen v | sed -n 4p | grep -q 'valvoja .* audit\.list ' || e2e_fail "not back at the newest entry"
+rk_ok "PgDn past the last row turns to the older page, PgUp at the top back"
 
 # --- detail ------------------------------------------------------------------------
 e2e_keys v Enter
