@@ -135,6 +135,9 @@ struct rk_audit_filter {
         const char *from;  /* UTC "YYYY-MM-DD" or full timestamp, inclusive */
         const char *to;    /* exclusive */
         int64_t before_id; /* paging: rows with id < before_id; 0 = newest */
+        int data_only;     /* 1: only reads and changes of customer data
+                              ("customer." and "order." actions), for "who
+                              accessed subject X" */
 };
 
 /* rk_audit_list - up to limit rows, newest first, into a malloc'd array. */

@@ -27,6 +27,15 @@ struct rk_audit_access {
 int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const char *to,
                          struct rk_audit_access **out, size_t *n, struct rk_error *err);
 
+/*
+ * rk_audit_user_report_csv - write a breach-impact report (the n rows from
+ * rk_audit_user_report for user) as formula-safe CSV with a header line:
+ * user, subject, events, first_utc, last_utc, field_groups. RK_ERR_IO
+ * when the file cannot be written.
+ */
+int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_access *a,
+                             size_t n, struct rk_error *err);
+
 /* rk_audit_export_csv - write the rows matching f (all of them, newest
  * first) as formula-safe CSV with a header line. */
 int rk_audit_export_csv(sqlite3 *db, const struct rk_audit_filter *f, FILE *out,

@@ -9,6 +9,8 @@
 #ifndef REKISTERI_CSV_H
 #define REKISTERI_CSV_H
 
+#include "rekisteri/error.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -18,5 +20,14 @@ int rk_csv_cell(FILE *f, const char *text, bool last);
 
 /* rk_csv_is_formula - true when text would be read as a formula. */
 bool rk_csv_is_formula(const char *text);
+
+/*
+ * rk_csv_create - create path for an export: a new file of mode 0600
+ * (O_EXCL, so an existing file or a symlink is never overwritten or
+ * followed). *out is the caller's to fclose. RK_ERR_EXISTS when path
+ * exists, RK_ERR_IO otherwise; the message names the path (an export path
+ * is the user's choice, not personal data).
+ */
+int rk_csv_create(const char *path, FILE **out, struct rk_error *err);
 
 #endif

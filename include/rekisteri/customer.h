@@ -63,6 +63,15 @@ struct rk_customer_view {
 int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
                      struct rk_customer_view *out, struct rk_error *err);
 
+/*
+ * rk_customer_find - the id of the customer numbered number ("C000001"),
+ * for a session that may read any customer group (the number is shown to
+ * every such role). Reads nothing else and records nothing: the view that
+ * follows is what the trail records. RK_ERR_NOTFOUND, RK_ERR_DENIED.
+ */
+int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
+                     struct rk_error *err);
+
 /* rk_customer_view_clear - free what v holds and zero it; NULL is fine. */
 void rk_customer_view_clear(struct rk_customer_view *v);
 

@@ -6,9 +6,9 @@
  */
 #include "cli.h"
 #include "rekisteri/audit_report.h"
+#include "rekisteri/csv.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,14 +130,8 @@ int cmd_audit_export(struct cli *c)
         filter_from_options(c, &f);
         int rc = open_audit(c, &s, &err);
         FILE *out = NULL;
-        if (rc == RK_OK) {
-                int fd = open(c->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-                out = fd >= 0 ? fdopen(fd, "w") : NULL;
-                if (out == NULL)
-                        rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", c->out,
-                                          errno == EEXIST ? "already exists"
-                                                          : strerror(errno));
-        }
+        if (rc == RK_OK)
+                rc = rk_csv_create(c->out, &out, &err);
         if (rc == RK_OK)
                 rc = rk_session_audit(s, "audit.export", c->subject, "", "cli", "ok",
                                       NULL, &err);

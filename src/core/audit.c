@@ -491,7 +491,9 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
             "SELECT " ROW_COLUMNS " FROM audit_log WHERE (?1 IS NULL OR user=?1)"
             " AND (?2 IS NULL OR action=?2 OR (?3=1 AND substr(action,1,length(?2))=?2))"
             " AND (?4=0 OR subject=?4) AND (?5 IS NULL OR at>=?5)"
-            " AND (?6 IS NULL OR at<?6) AND (?7=0 OR id<?7) ORDER BY id DESC LIMIT ?8",
+            " AND (?6 IS NULL OR at<?6) AND (?7=0 OR id<?7)"
+            " AND (?9=0 OR substr(action,1,9)='customer.' OR substr(action,1,6)='order.')"
+            " ORDER BY id DESC LIMIT ?8",
             &st, "reading the audit trail", err);
         if (rc != RK_OK)
                 return rc;
@@ -503,6 +505,7 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
         sqlite3_bind_text(st, 6, f->to, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 7, f->before_id);
         sqlite3_bind_int64(st, 8, (sqlite3_int64)limit);
+        sqlite3_bind_int(st, 9, f->data_only != 0);
         *rows = calloc(limit ? limit : 1, sizeof(**rows));
         if (*rows == NULL)
                 rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");

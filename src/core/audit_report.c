@@ -80,6 +80,29 @@ int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const 
         return rc;
 }
 
+int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_access *a,
+                             size_t n, struct rk_error *err)
+{
+        static const char *const header[] = {"user",      "subject",  "events",
+                                             "first_utc", "last_utc", "field_groups"};
+        int bad = 0;
+        for (size_t i = 0; i < 6; i++)
+                bad |= rk_csv_cell(out, header[i], i == 5);
+        for (size_t i = 0; i < n; i++) {
+                char subject[24], count[24];
+                snprintf(subject, sizeof(subject), "%" PRId64, a[i].subject);
+                snprintf(count, sizeof(count), "%" PRId64, a[i].count);
+                const char *cells[] = {user,       subject,   count,
+                                       a[i].first, a[i].last, a[i].groups};
+                for (size_t c = 0; c < 6; c++)
+                        bad |= rk_csv_cell(out, cells[c], c == 5);
+        }
+        if (bad || fflush(out) != 0)
+                return rk_error_set(err, RK_ERR_IO,
+                                    "the report could not be written (disk full?)");
+        return RK_OK;
+}
+
 static int write_row(FILE *f, const struct rk_audit_row *r)
 {
         char id[24], subject[24];

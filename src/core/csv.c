@@ -3,7 +3,11 @@
  */
 #include "rekisteri/csv.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool rk_csv_is_formula(const char *text)
 {
@@ -24,4 +28,25 @@ int rk_csv_cell(FILE *f, const char *text, bool last)
         bad |= fputc('"', f) == EOF;
         bad |= fputs(last ? "\r\n" : ",", f) == EOF;
         return bad ? -1 : 0;
+}
+
+int rk_csv_create(const char *path, FILE **out, struct rk_error *err)
+{
+        *out = NULL;
+        if (path == NULL || path[0] == '\0')
+                return rk_error_set(err, RK_ERR_INVALID, "no file name given");
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return errno == EEXIST
+                           ? rk_error_set(err, RK_ERR_EXISTS, "%s: already exists", path)
+                           : rk_error_set(err, RK_ERR_IO, "%s: %s", path,
+                                          strerror(errno));
+        /* the umask cannot widen 0600, but a narrower one must not stay */
+        if (fchmod(fd, 0600) != 0 || (*out = fdopen(fd, "w")) == NULL) {
+                int e = errno;
+                close(fd);
+                unlink(path);
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(e));
+        }
+        return RK_OK;
 }

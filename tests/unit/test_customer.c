@@ -929,6 +929,30 @@ static void test_no_audit_no_data(void **state)
         rk_customer_view_clear(&v);
 }
 
+/* A customer number leads to its id for every customer role, and to
+ * nothing for a role without customer data; finding records nothing. */
+static void test_find_by_number(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        int64_t id = -1;
+        struct rk_audit_filter f = {.subject = person_id};
+        struct rk_audit_row *rows;
+        size_t before, after;
+        must(rk_audit_list(raw_db(), &f, 1000, &rows, &before, &err), &err);
+        free(rows);
+        must(rk_customer_find(sess[WAREHOUSE], person_no, &id, &err), &err);
+        assert_int_equal(id, person_id);
+        assert_int_equal(rk_customer_find(sess[SALES], "C999999", &id, &err),
+                         RK_ERR_NOTFOUND);
+        assert_int_equal(id, 0);
+        assert_int_equal(rk_customer_find(sess[ADMIN], person_no, &id, &err),
+                         RK_ERR_DENIED);
+        must(rk_audit_list(raw_db(), &f, 1000, &rows, &after, &err), &err);
+        free(rows);
+        assert_int_equal(after, before);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -951,6 +975,7 @@ int main(void)
             cmocka_unit_test(test_restricted_customer),
             cmocka_unit_test(test_views_and_changes_audited),
             cmocka_unit_test(test_no_audit_no_data),
+            cmocka_unit_test(test_find_by_number),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,45 @@
+/*
+ * audit_export.c - writing an export of the audit viewer to a file the
+ * supervisor names (see audit_ui.h, rk_ui_audit_export).
+ *
+ * How it works: the file is created by the core's rk_csv_create (mode
+ * 0600, O_EXCL, no symlink followed) before anything else, so a bad name
+ * costs nothing; then the export is recorded in the trail (no record, no
+ * export); then the caller's writer fills it with formula-safe CSV. A
+ * failure after the file was created removes it, so no partial export is
+ * left behind.
+ */
+#include "audit_ui.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rekisteri/csv.h"
+
+int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
+                       int64_t subject, const char *target,
+                       int (*write)(FILE *out, void *ctx, struct rk_error *err),
+                       void *ctx)
+{
+        struct rk_error err;
+        FILE *out = NULL;
+        rk_error_clear(&err);
+        if (path[0] == '\0')
+                return rk_tui_message(app, RK_TUI_WARNING, "Type a file name");
+        int rc = rk_csv_create(path, &out, &err);
+        if (rc == RK_OK)
+                rc = rk_session_audit(ui->session, "audit.export", subject, "",
+                                      RK_UI_AUDIT_PLACE, "ok", target, &err);
+        if (rc == RK_OK)
+                rc = write(out, ctx, &err);
+        if (out != NULL && fclose(out) != 0 && rc == RK_OK)
+                rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        if (rc != RK_OK) {
+                if (out != NULL)
+                        unlink(path);
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        }
+        rk_tui_message(app, RK_TUI_INFO, "Wrote %s (mode 0600)", path);
+        return RK_TUI_POP | RK_TUI_REDRAW;
+}
