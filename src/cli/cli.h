@@ -24,9 +24,10 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
-                const char *roles; /* --roles a,b */
+        const char *roles; /* --roles a,b */
         const char *key;   /* --key: the audit key K(0) */
         const char *from, *to, *action, *filter_user;
+        const char *name, *email, *phone; /* customer add */
         long long subject;
         const char *customers; /* demo --customers N */
         const char *seed;      /* demo --seed S */
@@ -99,6 +100,8 @@ int cmd_audit_export(struct cli *c);
 int cmd_audit_subject(struct cli *c);
 int cmd_audit_user(struct cli *c);
 int cmd_user_add(struct cli *c);
+int cmd_customer_add(struct cli *c);
+int cmd_customer_show(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -38,6 +38,9 @@ enum {
         OPT_ACTION,
         OPT_SUBJECT,
         OPT_BY_USER,
+        OPT_NAME,
+        OPT_EMAIL,
+        OPT_PHONE,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +63,9 @@ static const struct option long_options[] = {
     {"action", required_argument, NULL, OPT_ACTION},
     {"subject", required_argument, NULL, OPT_SUBJECT},
     {"by-user", required_argument, NULL, OPT_BY_USER},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"email", required_argument, NULL, OPT_EMAIL},
+    {"phone", required_argument, NULL, OPT_PHONE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -143,6 +149,9 @@ static const struct {
     {OPT_TO, offsetof(struct cli, to)},
     {OPT_ACTION, offsetof(struct cli, action)},
     {OPT_BY_USER, offsetof(struct cli, filter_user)},
+    {OPT_NAME, offsetof(struct cli, name)},
+    {OPT_EMAIL, offsetof(struct cli, email)},
+    {OPT_PHONE, offsetof(struct cli, phone)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a

@@ -4,8 +4,14 @@
 #
 # Setup: the first admin (hannele) enrols with the CLI and makes a key file
 # with the admin and supervisor roles; with it the CLI adds valvoja
-# (supervisor) and sanna (sales). Checks:
+# (supervisor) and sanna (sales) and the customer C000001, which sanna
+# opens with `customer show` (the customer screens are not on main yet).
+# Checks:
 # - the home menu shows "Audit trail" to the supervisor only;
+# - the issue's test: the viewer lists sanna's view of customer 1, and
+#   "who accessed" customer 1 names sanna with the field groups read;
+# - the breach report for sanna lists customer 1 with those groups and
+#   exports as a 0600 CSV;
 # - the list shows entries newest first with the columns of the issue,
 #   relays out on resize, turns pages past its last row and back; Enter
 #   opens the detail; F2 filters by user and action prefix;
@@ -50,6 +56,16 @@ rk_first_login s sanna "$SANNA_OTP" "$SANNA_PW"
 e2e_assert_absent s 'Audit trail'
 rk_ok "the home menu offers no audit trail to sales"
 
+# --- the supervisor adds a customer; the sales user opens it -----------------------
+"$R" customer add --name 'Aino Asiakas' --email aino@example.com --db r.db \
+	--keyfile adm.key >add.out 2>add.err || e2e_fail "customer add: $(cat add.err)"
+grep -q '^Customer C000001 (id 1) added\.$' add.out || e2e_fail "customer add: $(cat add.out)"
+echo "$SANNA_PW" | "$R" customer show C000001 --db r.db --user sanna --password-stdin \
+	--totp "$(rk_code "$SECRET")" >show.out 2>show.err || e2e_fail "customer show: $(cat show.err)"
+grep -q '^Name  *Aino Asiakas$' show.out || e2e_fail "customer show: $(cat show.out)"
+grep -q 'Business ID' show.out && e2e_fail "sales was shown billing fields"
+rk_ok "sales opened customer C000001 (through the CLI front end)"
+
 # --- the supervisor opens the trail ---------------------------------------------
 rk_start v
 rk_first_login v valvoja "$VALVOJA_OTP" "$VALVOJA_PW"
@@ -60,6 +76,7 @@ e2e_wait v 'Newest first\. No filter'
 # the newest entry is this very look at the trail
 e2e_screen v | sed -n 4p | grep -Eq '^ [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} valvoja +[^ ]+ +audit\.list ' ||
 	e2e_fail "the first row is not valvoja's audit.list: $(e2e_screen v | sed -n 4p)"
+e2e_wait v '^ [0-9-]{10} [0-9:]{8} sanna +local +customer\.view +1 identity'
 e2e_assert_present v 'account.add' 'keyfile.add' 'login.ok' 'F2 Filter' 'F3 Who' 'F4 User' 'F5 CSV' 'F6 Check'
 rk_ok "the list shows the trail newest first, its own look on top"
 
@@ -128,6 +145,55 @@ e2e_keys v F2
 e2e_wait v 'Show only entries that match'
 e2e_keys v C-u Tab C-u Enter
 e2e_wait v 'Newest first\. No filter'
+
+# --- who accessed customer 1 --------------------------------------------------------------
+e2e_keys v F3
+e2e_wait v 'Who accessed a customer: every user'
+e2e_type v 'x1'
+e2e_keys v Enter
+e2e_wait v 'Customer id: digits only'
+e2e_keys v C-u
+e2e_type v '1'
+e2e_keys v Enter
+e2e_wait v 'Who accessed customer 1: every user, time and field group'
+e2e_wait v '^ Time \(UTC\) +User +Action +Field groups +Result$'
+e2e_wait v '^ [0-9-]{10} [0-9:]{8} sanna +customer\.view +identity,contact,orde'
+e2e_assert_present v 'customer.create'
+e2e_assert_absent v 'audit.list' 'login.ok'
+e2e_keys v Enter # newest first: sanna's view is the first row
+e2e_wait v 'Field groups: identity, contact, orders, order_amounts, notes,'
+e2e_assert_present v 'User: sanna' 'Customer id: 1' 'Screen: cli:customer show' 'consents'
+e2e_assert_absent v 'billing' 'idcode'
+e2e_keys v Escape
+e2e_wait v 'Who accessed customer 1'
+e2e_keys v Escape
+e2e_wait v 'Newest first\.'
+rk_ok "'who accessed' for customer 1 names the sales user and the groups read"
+
+# --- what did sanna access: the breach report, exported ------------------------------------
+e2e_keys v F4
+e2e_wait v 'What did a user access\?'
+e2e_type v 'sanna'
+e2e_keys v Tab
+e2e_type v "$(date -u +%Y-%m-%d)"
+e2e_keys v Enter
+e2e_wait v 'What sanna accessed from [0-9-]{10}: 1 customer$'
+e2e_wait v '^ +1 +1 [0-9-]{10} [0-9:]{8} [0-9-]{10} [0-9:]{8} identity,contact,orde'
+e2e_keys v F5
+e2e_wait v 'Export this report as CSV'
+e2e_type v "$E2E_TMP/breach.csv"
+e2e_keys v Enter
+e2e_wait v 'Wrote .*breach\.csv \(mode 0600\)'
+[[ "$(stat -c %a breach.csv)" == 600 ]] || e2e_fail "report mode $(stat -c %a breach.csv)"
+grep -Eq '^"sanna","1","1","[0-9T:-]+Z","[0-9T:-]+Z","identity,contact,orders,order_amounts,notes,consents"' \
+	breach.csv || e2e_fail "breach report CSV: $(cat breach.csv)"
+e2e_keys v Enter # from the report: who accessed the selected customer
+e2e_wait v 'Who accessed customer 1'
+e2e_keys v Escape
+e2e_wait v 'What sanna accessed'
+e2e_keys v Escape
+e2e_wait v 'Newest first\.'
+rk_ok "the breach report for sanna lists customer 1 with its groups, exported as 0600 CSV"
 
 # --- breach report for a user asked as '=cmd': the target is ours to control -----------
 e2e_keys v F4
