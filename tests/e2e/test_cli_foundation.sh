@@ -3,28 +3,7 @@
 # real binary and real files: init, encryption at rest, the recovery path to
 # the raw key (checked with the independent sqlcipher CLI), wrong passwords
 # changing nothing, key files, key rotation, and the exit codes.
-set -u
-R=${REKISTERI:?path to the rekisteri binary}
-T=$(mktemp -d /tmp/rk-e2e-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-printf '[crypto]\nargon2_ops = 1\nargon2_mem_kib = 8\n' > fast.ini
-chmod 644 fast.ini
-export REKISTERI_CONFIG=$T/fast.ini
-PW='kolme iloista kalaa'
-fails=0
-ok() { echo "ok - $*"; }
-bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
-expect_rc() { # expect_rc WANT DESCRIPTION CMD...
-        local want=$1 what=$2; shift 2
-        "$@" > out.txt 2> err.txt; local got=$?
-        if [ "$got" = "$want" ]; then ok "$what (exit $got)"; else
-                bad "$what: exit $got, wanted $want"; cat err.txt; fi
-}
-sql_with_key() { # sql_with_key KEY SQL -> stdout of sqlcipher
-        printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$1" "$2" |
-                sqlcipher r.db 2>&1
-}
+source "$(dirname "$0")/cli_lib.sh"
 
 # --- init ----------------------------------------------------------------
 echo "$PW" | "$R" init --db r.db --admin hannele --password-stdin > init.txt 2> init.err
@@ -138,5 +117,4 @@ grep -q "group or others can write" err.txt && ok "refused like sshd" || bad "ms
 # --- no secret in any message ---------------------------------------------
 grep -rqs -- "$PW" ./*.txt ./*.err && bad "a password appeared in output" || ok "no password in output"
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+cli_done

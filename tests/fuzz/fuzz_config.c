@@ -7,6 +7,7 @@
  * valid name.
  */
 #include "rekisteri/config.h"
+#include "fuzz.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,16 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CHECK(c)                                                                         \
-        do {                                                                             \
-                if (!(c)) {                                                              \
-                        fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
-                                __LINE__);                                               \
-                        abort();                                                         \
-                }                                                                        \
-        } while (0)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_defaults(const struct rk_config *cfg)
 {

@@ -11,6 +11,7 @@
  * See tests/fuzz/README.md for building and running.
  */
 #include "rekisteri/text.h"
+#include "fuzz.h"
 
 #include <locale.h>
 #include <stdint.h>
@@ -19,17 +20,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#define CHECK(c)                                                                         \
-        do {                                                                             \
-                if (!(c)) {                                                              \
-                        fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
-                                __LINE__);                                               \
-                        abort();                                                         \
-                }                                                                        \
-        } while (0)
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

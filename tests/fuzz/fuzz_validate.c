@@ -13,6 +13,7 @@
  * rk_utf8_chars(). See tests/fuzz/README.md for building and running.
  */
 #include "rekisteri/text.h"
+#include "fuzz.h"
 #include "rekisteri/validate.h"
 
 #include <stdint.h>
@@ -20,16 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c)                                                                         \
-        do {                                                                             \
-                if (!(c)) {                                                              \
-                        fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
-                                __LINE__);                                               \
-                        abort();                                                         \
-                }                                                                        \
-        } while (0)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef int (*validator)(const char *in, char *out, size_t outsz, struct rk_error *err);
 
