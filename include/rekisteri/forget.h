@@ -18,8 +18,9 @@
  *   - the keyed hashes of its e-mail addresses, phone numbers and identity
  *     code go to the suppression list (suppress.h) and are returned for the
  *     erasure ledger;
- *   - its search row is rebuilt (now only numbers) and the FTS index is
- *     optimised, so the old terms leave the index b-tree.
+ *   - its row leaves the search index and the FTS index is optimised
+ *     (merged into one segment), so the old terms leave the index b-tree;
+ *     the stub has nothing to be found by.
  * After COMMIT, rk_forget_flush() truncates the WAL and checks that
  * secure_delete is on, so no copy of the old pages stays on disk.
  */

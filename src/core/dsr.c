@@ -10,7 +10,6 @@
  * which unit tests move; nothing else can.
  */
 #include "dsr_db.h"
-#include "customer_db.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/validate.h"
 #include "sql.h"

@@ -10,7 +10,6 @@
  * emptied; a NOT NULL text column (the name) becomes "".
  */
 #include "rekisteri/forget.h"
-#include "rekisteri/search.h"
 #include "record_db.h"
 #include "sql.h"
 
@@ -204,11 +203,17 @@ static int suppress_all(sqlite3 *db, const struct rk_ident_hash *h, size_t n, in
         return rc;
 }
 
-/* Rebuild the customer's search row and merge the index's segments, so
- * the terms of the old row leave the b-tree (secure_delete zeroes them). */
+/*
+ * Take the customer's row out of the search index and merge the index's
+ * segments, so the terms of the old row leave the b-tree (and
+ * secure_delete zeroes the pages they were on). The stub is not indexed:
+ * it has nothing to find by; a later change of it indexes it again
+ * through the normal write path.
+ */
 static int purge_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 {
-        int rc = rk_search_index(db, customer_id, err);
+        int rc =
+            exec_id(db, "DELETE FROM customer_fts WHERE docid=?", customer_id, NULL, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, OPTIMIZE_FTS, "optimising the search index", err);
         return rc;

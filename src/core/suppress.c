@@ -9,7 +9,8 @@
  * hashing, exactly as they are normalised before they are stored.
  */
 #include "rekisteri/suppress.h"
-#include "customer_db.h"
+#include "rekisteri/customer.h"
+#include "record_db.h"
 #include "sql.h"
 
 #include <ctype.h>
@@ -320,7 +321,7 @@ int rk_customer_check_suppressed(struct rk_session *s, enum rk_record kind,
                                  struct rk_error *err)
 {
         const struct rk_grants *g = rk_session_grants(s);
-        sqlite3 *db = rk_custdb_db(s);
+        sqlite3 *db = rk_register_db(rk_session_register(s));
         *suppressed = false;
         if (kind != RK_REC_CUSTOMER && kind != RK_REC_CONTACT)
                 return rk_error_set(err, RK_ERR_INVALID,
