@@ -12,7 +12,8 @@
  *     RK_FORGET_ANONYMISE mode every order is kept;
  *   - the customer row stays as a stub: every personal field (fields.c
  *     personal = 1) and every identity-group field is emptied, kind and
- *     country stay, anonymised_at is set. The stub keeps the customer
+ *     country stay, anonymised_at is set, a restriction is cleared (there
+ *     is nothing left to restrict). The stub keeps the customer
  *     number in use, so a number is never given to someone else, and the
  *     orders kept still have their customer;
  *   - the keyed hashes of its e-mail addresses, phone numbers and identity
