@@ -49,6 +49,10 @@ struct rk_config {
         long long audit_epoch_rows;
         long long audit_retention_months;
 
+        /* [requests] data-subject requests and legal holds */
+        long long bookkeeping_years;  /* orders kept after their financial year */
+        long long financial_year_end; /* month * 100 + day, e.g. 1231 */
+
         /* [password] */
 
         char blocklist[PATH_MAX];            /* "" = the shipped list */

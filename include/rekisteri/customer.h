@@ -103,6 +103,21 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
                        int64_t *id, char *number, struct rk_error *err);
 
 /*
+ * rk_customer_check_suppressed - call before rk_customer_create (kind
+ * RK_REC_CUSTOMER) or rk_contact_add (RK_REC_CONTACT), with the same edits:
+ * *suppressed is set true when an e-mail address, phone number or personal
+ * identity code among them belongs to a person who was erased
+ * (suppress.h). The form then tells the user and asks whether to go on;
+ * nothing is refused here, and no value is stored or logged: a match is
+ * recorded in the audit trail as "customer.suppressed" without values.
+ * Values that do not validate are RK_ERR_INVALID (as the save would be).
+ * Needs the customers_create or requests action, or write on identity.
+ */
+int rk_customer_check_suppressed(struct rk_session *s, enum rk_record kind,
+                                 const struct rk_edit *edits, size_t n, bool *suppressed,
+                                 struct rk_error *err);
+
+/*
  * rk_customer_update - change the customer's fields if it is still at
  * expected_version. RK_ERR_CONFLICT when someone else saved first (nothing
  * is written), RK_ERR_DENIED naming a field the session may not write,

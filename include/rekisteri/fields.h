@@ -28,6 +28,7 @@ enum rk_record {
         RK_REC_LINE,     /* order_lines */
         RK_REC_NOTE,     /* notes */
         RK_REC_CONSENT,  /* consents */
+        RK_REC_OBJECTION, /* objections: per-purpose objections (Art. 21) */
         RK_REC_COUNT
 };
 

@@ -70,6 +70,9 @@ struct rk_vault *rk_register_vault(struct rk_register *reg);
  * writing new keyslots. */
 const unsigned char *rk_register_master_key(struct rk_register *reg);
 
+/* rk_register_path - the database path reg was opened at (owned by reg). */
+const char *rk_register_path(struct rk_register *reg);
+
 /* rk_register_config - the configuration reg was opened with. */
 const struct rk_config *rk_register_config(struct rk_register *reg);
 

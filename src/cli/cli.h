@@ -31,6 +31,10 @@ struct cli {
         long long subject;
         const char *customers; /* demo --customers N */
         const char *seed;      /* demo --seed S */
+        const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
+        const char *type, *purpose, *received, *verified, *reason, *outcome;
+        long long months;
+        bool all;
         bool password_stdin;
         bool no_color;
         int nwords; /* positional words after the subcommand name */
@@ -102,6 +106,20 @@ int cmd_audit_user(struct cli *c);
 int cmd_user_add(struct cli *c);
 int cmd_customer_add(struct cli *c);
 int cmd_customer_show(struct cli *c);
+int cmd_dsr_new(struct cli *c);
+int cmd_dsr_list(struct cli *c);
+int cmd_dsr_show(struct cli *c);
+int cmd_dsr_add(struct cli *c);
+int cmd_dsr_verify(struct cli *c);
+int cmd_dsr_find(struct cli *c);
+int cmd_dsr_check(struct cli *c);
+int cmd_dsr_preview(struct cli *c);
+int cmd_dsr_execute(struct cli *c);
+int cmd_dsr_extend(struct cli *c);
+int cmd_dsr_lift(struct cli *c);
+int cmd_dsr_close(struct cli *c);
+int cmd_backup(struct cli *c);
+int cmd_restore(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -33,6 +33,12 @@ static sqlite3 *db_of(struct rk_session *s)
         return rk_register_db(rk_session_register(s));
 }
 
+/* --subject must be a customer id here (dsr takes numbers). */
+static bool subject_ok(const struct cli *c)
+{
+        return c->subject_text == NULL || c->subject > 0;
+}
+
 static void filter_from_options(const struct cli *c, struct rk_audit_filter *f)
 {
         memset(f, 0, sizeof(*f));
@@ -94,6 +100,8 @@ int cmd_audit_list(struct cli *c)
         struct rk_audit_row *rows = NULL;
         size_t n = 0;
         rk_error_clear(&err);
+        if (!subject_ok(c))
+                return cli_usage_error("--subject takes a customer id");
         filter_from_options(c, &f);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
@@ -127,6 +135,8 @@ int cmd_audit_export(struct cli *c)
         rk_error_clear(&err);
         if (c->out == NULL)
                 return cli_usage_error("audit export needs --out FILE.csv");
+        if (!subject_ok(c))
+                return cli_usage_error("--subject takes a customer id");
         filter_from_options(c, &f);
         int rc = open_audit(c, &s, &err);
         FILE *out = NULL;

@@ -41,6 +41,14 @@ enum {
         OPT_NAME,
         OPT_EMAIL,
         OPT_PHONE,
+        OPT_TYPE,
+        OPT_PURPOSE,
+        OPT_RECEIVED,
+        OPT_VERIFIED,
+        OPT_REASON,
+        OPT_OUTCOME,
+        OPT_MONTHS,
+        OPT_ALL,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +74,14 @@ static const struct option long_options[] = {
     {"name", required_argument, NULL, OPT_NAME},
     {"email", required_argument, NULL, OPT_EMAIL},
     {"phone", required_argument, NULL, OPT_PHONE},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"purpose", required_argument, NULL, OPT_PURPOSE},
+    {"received", required_argument, NULL, OPT_RECEIVED},
+    {"verified", required_argument, NULL, OPT_VERIFIED},
+    {"reason", required_argument, NULL, OPT_REASON},
+    {"outcome", required_argument, NULL, OPT_OUTCOME},
+    {"months", required_argument, NULL, OPT_MONTHS},
+    {"all", no_argument, NULL, OPT_ALL},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -152,6 +168,12 @@ static const struct {
     {OPT_NAME, offsetof(struct cli, name)},
     {OPT_EMAIL, offsetof(struct cli, email)},
     {OPT_PHONE, offsetof(struct cli, phone)},
+    {OPT_TYPE, offsetof(struct cli, type)},
+    {OPT_PURPOSE, offsetof(struct cli, purpose)},
+    {OPT_RECEIVED, offsetof(struct cli, received)},
+    {OPT_VERIFIED, offsetof(struct cli, verified)},
+    {OPT_REASON, offsetof(struct cli, reason)},
+    {OPT_OUTCOME, offsetof(struct cli, outcome)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -172,9 +194,18 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 c->no_color = true;
                 return 0;
         case OPT_SUBJECT:
-                return parse_id(arg, &c->subject) == 0
+                /* an id for the audit commands; customer numbers for dsr */
+                c->subject_text = arg;
+                if (parse_id(arg, &c->subject) != 0)
+                        c->subject = 0;
+                return 0;
+        case OPT_MONTHS:
+                return parse_id(arg, &c->months) == 0 && c->months <= 2
                            ? 0
-                           : cli_usage_error("--subject takes a customer id");
+                           : cli_usage_error("--months is 1 or 2");
+        case OPT_ALL:
+                c->all = true;
+                return 0;
         case 'h':
                 print_help(stdout);
                 return -EXIT_OK - 1;

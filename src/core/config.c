@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum opt_type { OPT_INT, OPT_STR };
+enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY };
 
 struct opt {
         const char *section;
@@ -59,6 +59,11 @@ static const struct opt options[] = {
      "audit entries per MAC key epoch, 1 to 1000000"},
     {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
      "months audit entries are kept, 1 to 240"},
+    {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
+     "years orders are kept after the end of their financial year (Accounting "
+     "Act), 1 to 30"},
+    {"requests", "financial_year_end", OPT_MONTHDAY, F(financial_year_end), 0, 0,
+     "the last day of the financial year as MM-DD, e.g. 12-31"},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
@@ -83,6 +88,8 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_session_hours = 12;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
+        cfg->bookkeeping_years = 6;
+        cfg->financial_year_end = 1231;
 
         rk_policy_defaults(&cfg->roles);
 }
@@ -177,11 +184,38 @@ static int parse_int(const char *text, long long *out)
         return 0;
 }
 
+/* "MM-DD", a day that every year has (no 02-29), as month * 100 + day. */
+static int parse_monthday(const char *text, long long *out)
+{
+        static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (strlen(text) != 5 || text[2] != '-')
+                return -1;
+        for (int i = 0; i < 5; i++) {
+                if (i != 2 && (text[i] < '0' || text[i] > '9'))
+                        return -1;
+        }
+        int m = (text[0] - '0') * 10 + (text[1] - '0');
+        int d = (text[3] - '0') * 10 + (text[4] - '0');
+        if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+                return -1;
+        *out = m * 100 + d;
+        return 0;
+}
+
 /* Store one value from the file into cfg after checking it against o. */
 static int apply_option(const struct opt *o, const char *file, const char *value,
                         struct rk_config *cfg, struct rk_error *err)
 {
         char *field = (char *)cfg + o->offset;
+        if (o->type == OPT_MONTHDAY) {
+                long long v;
+                if (parse_monthday(value, &v) != 0)
+                        return rk_error_set(err, RK_ERR_CONFIG,
+                                            "%s: [%s] %s: not a valid value; expected %s",
+                                            file, o->section, o->key, o->help);
+                memcpy(field, &v, sizeof(v));
+                return RK_OK;
+        }
         if (o->type == OPT_INT) {
                 long long v;
                 if (parse_int(value, &v) != 0 || v < o->min || v > o->max)

@@ -217,6 +217,9 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
         case RK_REC_CONSENT:
                 sql = "SELECT customer_id FROM consents WHERE id=?";
                 break;
+        case RK_REC_OBJECTION:
+                sql = "SELECT customer_id FROM objections WHERE id=?";
+                break;
         default:
                 *customer_id = id;
                 return RK_OK;

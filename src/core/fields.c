@@ -110,6 +110,14 @@ static const struct rk_field fields[] = {
      RK_RET_CONSENT, RK_V_TEXT, 60, NULL, RK_FTS_NONE, 0},
     {RK_REC_CONSENT, "withdrawn_on", "Withdrawn", RK_GROUP_CONSENTS, "consent", "consent",
      RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+
+    /* objections to processing for a purpose (GDPR Art. 21); direct
+     * marketing covers every marketing purpose */
+    {RK_REC_OBJECTION, "purpose", "Objected purpose", RK_GROUP_CONSENTS, "consent",
+     "legal obligation", RK_RET_CONSENT, RK_V_CHOICE, 20,
+     "direct_marketing|newsletter|offers|events|surveys|profiling", RK_FTS_NONE, 0},
+    {RK_REC_OBJECTION, "objected_on", "Objected", RK_GROUP_CONSENTS, "consent",
+     "legal obligation", RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -135,6 +143,7 @@ const char *rk_fields_table(enum rk_record record)
             [RK_REC_CUSTOMER] = "customers", [RK_REC_CONTACT] = "contact_persons",
             [RK_REC_ORDER] = "orders",       [RK_REC_LINE] = "order_lines",
             [RK_REC_NOTE] = "notes",         [RK_REC_CONSENT] = "consents",
+            [RK_REC_OBJECTION] = "objections",
         };
         return record < RK_REC_COUNT ? tables[record] : NULL;
 }

@@ -130,6 +130,48 @@ static const char *const migrations[] = {
     " head_hash BLOB NOT NULL,"
     " anchor_id INTEGER NOT NULL,"
     " anchor_hash BLOB NOT NULL);",
+
+    /* 4: data-subject requests (dsr.c): the request register, the records
+     * each request is about (kept by number, so a request outlives an
+     * erased customer), objections per purpose, and the suppression list of
+     * keyed identifier hashes left by erasures (suppress.c). */
+    "CREATE TABLE dsr_requests("
+    " id INTEGER PRIMARY KEY,"
+    " type TEXT NOT NULL CHECK(type IN ('access','rectification','erasure',"
+    "'restriction','objection','portability','consent_withdrawal')),"
+    " purpose TEXT,"
+    " status TEXT NOT NULL CHECK(status IN ('open','verified','executed','closed')),"
+    " received_on TEXT NOT NULL,"
+    " due_on TEXT NOT NULL,"
+    " extended INTEGER NOT NULL DEFAULT 0,"
+    " extension_reason TEXT,"
+    " handler TEXT NOT NULL,"
+    " verification TEXT,"
+    " outcome TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " executed_at INTEGER,"
+    " closed_at INTEGER);"
+    "CREATE INDEX dsr_requests_due ON dsr_requests(status, due_on);"
+    "CREATE TABLE dsr_subjects("
+    " request_id INTEGER NOT NULL REFERENCES dsr_requests(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL CHECK(kind IN ('customer','contact')),"
+    " record_id INTEGER NOT NULL,"
+    " customer_id INTEGER NOT NULL,"
+    " customer_number TEXT NOT NULL,"
+    " PRIMARY KEY(request_id, kind, record_id));"
+    "CREATE INDEX dsr_subjects_customer ON dsr_subjects(customer_id);"
+    "CREATE TABLE objections("
+    " id INTEGER PRIMARY KEY,"
+    " customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,"
+    " purpose TEXT NOT NULL,"
+    " objected_on TEXT NOT NULL,"
+    " request_id INTEGER);"
+    "CREATE INDEX objections_customer ON objections(customer_id);"
+    "CREATE TABLE suppressions("
+    " kind TEXT NOT NULL,"
+    " hash BLOB NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY(kind, hash));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -28,6 +28,7 @@ static const struct {
     {RK_REC_CUSTOMER, "kind"}, {RK_REC_CUSTOMER, "name"},   {RK_REC_CONTACT, "name"},
     {RK_REC_ORDER, "status"},  {RK_REC_LINE, "product"},    {RK_REC_LINE, "quantity"},
     {RK_REC_NOTE, "body"},     {RK_REC_CONSENT, "purpose"}, {RK_REC_CONSENT, "source"},
+    {RK_REC_OBJECTION, "purpose"},
 };
 
 static const char *what_of(enum rk_record kind)
@@ -36,6 +37,7 @@ static const char *what_of(enum rk_record kind)
             [RK_REC_CUSTOMER] = "customer", [RK_REC_CONTACT] = "contact person",
             [RK_REC_ORDER] = "order",       [RK_REC_LINE] = "order line",
             [RK_REC_NOTE] = "note",         [RK_REC_CONSENT] = "consent",
+            [RK_REC_OBJECTION] = "objection",
         };
         return kind < RK_REC_COUNT ? what[kind] : "record";
 }

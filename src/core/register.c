@@ -9,6 +9,7 @@
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
+#include "register_internal.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -85,6 +86,16 @@ struct rk_vault *rk_register_vault(struct rk_register *reg)
 const unsigned char *rk_register_master_key(struct rk_register *reg)
 {
         return reg->mk;
+}
+
+const unsigned char *rk_register_dek(struct rk_register *reg)
+{
+        return reg->dek;
+}
+
+const char *rk_register_path(struct rk_register *reg)
+{
+        return reg->db_path;
 }
 
 const struct rk_config *rk_register_config(struct rk_register *reg)

@@ -1,0 +1,382 @@
+/*
+ * cmd_dsr.c - `rekisteri dsr ...`: the data-subject request steps on the
+ * command line, one subcommand per step of the wizard (dsr.h), plus
+ * `dsr find` (which records the person appears in) and `dsr check` (is a
+ * person about to be created on the suppression list). Every step needs
+ * the "requests" action and is recorded in the audit trail by core.
+ *
+ * Values that identify a person (a search, the identifiers to check) are
+ * read from standard input, never taken as arguments, so they do not end
+ * up in shell history or the process list.
+ */
+#include "cli.h"
+#include "rekisteri/customer.h"
+#include "rekisteri/dsr.h"
+#include "rekisteri/secret.h"
+#include "rekisteri/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Open a session that may handle requests, naming the command. */
+static int open_dsr(struct cli *c, const char *place, struct rk_session **s,
+                    struct rk_error *err)
+{
+        int rc = cli_unlock(c, s, err);
+        if (rc == RK_OK)
+                rc = cli_require(*s, RK_ACTION_REQUESTS, err);
+        if (rc == RK_OK)
+                rk_session_set_place(*s, place);
+        if (rc != RK_OK) {
+                rk_session_close(*s);
+                *s = NULL;
+        }
+        return rc;
+}
+
+static int request_id(const struct cli *c, int64_t *id)
+{
+        char *end = NULL;
+        long long v = strtoll(c->words[0], &end, 10);
+        if (end == c->words[0] || *end != '\0' || v <= 0)
+                return -1;
+        *id = v;
+        return 0;
+}
+
+/* Add each subject of "C000123,C000124,contact:17". */
+static int add_subjects(struct rk_session *s, int64_t id, const char *list,
+                        struct rk_error *err)
+{
+        char buf[1024];
+        int rc = RK_OK;
+        snprintf(buf, sizeof(buf), "%s", list);
+        for (char *save, *w = strtok_r(buf, ", ", &save); w != NULL && rc == RK_OK;
+             w = strtok_r(NULL, ", ", &save)) {
+                if (strncmp(w, "contact:", 8) == 0)
+                        rc = rk_dsr_add_subject(s, id, RK_DSR_SUBJECT_CONTACT,
+                                                strtoll(w + 8, NULL, 10), err);
+                else
+                        rc = rk_dsr_add_number(s, id, w, err);
+        }
+        return rc;
+}
+
+static void print_request(const struct rk_dsr_request *r)
+{
+        printf("Request %lld: %s%s%s\n", (long long)r->id, rk_dsr_type_label(r->type),
+               r->purpose[0] ? ", purpose " : "", r->purpose);
+        printf("  Status:      %s%s\n", rk_dsr_status_name(r->status),
+               r->overdue ? "  ** OVERDUE **" : "");
+        printf("  Received:    %s\n  Due:         %s (%lld day(s) %s)%s\n",
+               r->received_on, r->due_on,
+               (long long)(r->days_left < 0 ? -r->days_left : r->days_left),
+               r->days_left < 0 ? "late" : "left", r->extended ? ", extended" : "");
+        if (r->extended)
+                printf("  Extension:   %s\n", r->extension_reason);
+        printf("  Handler:     %s\n", r->handler);
+        printf("  Verified:    %s\n", r->verification[0] ? r->verification : "-");
+        printf("  Outcome:     %s\n", r->outcome[0] ? r->outcome : "-");
+        for (size_t i = 0; i < r->nsubjects; i++) {
+                const struct rk_dsr_subject *sub = &r->subjects[i];
+                if (sub->kind == RK_DSR_SUBJECT_CONTACT)
+                        printf("  Subject:     %s contact:%lld\n", sub->number,
+                               (long long)sub->record_id);
+                else
+                        printf("  Subject:     %s\n", sub->number);
+        }
+}
+
+int cmd_dsr_new(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_dsr_request r;
+        int64_t id = 0;
+        rk_error_clear(&err);
+        int type = rk_dsr_type_parse(c->type);
+        if (type < 0)
+                return cli_usage_error("--type is one of access, rectification, erasure, "
+                                       "restriction, objection, portability, "
+                                       "consent_withdrawal");
+        if (c->subject_text == NULL)
+                return cli_usage_error("dsr new needs --subject CUSTOMER_NUMBER[,...]");
+        int rc = open_dsr(c, "cli:dsr new", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_dsr_create(s, (enum rk_dsr_type)type, c->purpose, c->received,
+                                   &id, &err);
+        if (rc == RK_OK)
+                rc = add_subjects(s, id, c->subject_text, &err);
+        if (rc == RK_OK && c->verified != NULL)
+                rc = rk_dsr_verify(s, id, c->verified, &err);
+        if (rc == RK_OK)
+                rc = rk_dsr_get(s, id, &r, &err);
+        if (rc == RK_OK) {
+                print_request(&r);
+                rk_dsr_request_clear(&r);
+        }
+        rk_session_close(s);
+        if (rc != RK_OK && id > 0)
+                fprintf(stderr,
+                        "rekisteri: request %lld was registered but not finished\n",
+                        (long long)id);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_dsr_list(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_dsr_request *r = NULL;
+        size_t n = 0;
+        rk_error_clear(&err);
+        int rc = open_dsr(c, "cli:dsr list", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_dsr_list(s, c->all, &r, &n, &err);
+        if (rc == RK_OK) {
+                printf("%-5s %-19s %-9s %-10s %-10s %-5s %s\n", "ID", "TYPE", "STATUS",
+                       "RECEIVED", "DUE", "LEFT", "SUBJECTS");
+                for (size_t i = 0; i < n; i++) {
+                        printf("%-5lld %-19s %-9s %-10s %-10s %-5lld", (long long)r[i].id,
+                               rk_dsr_type_name(r[i].type),
+                               rk_dsr_status_name(r[i].status), r[i].received_on,
+                               r[i].due_on, (long long)r[i].days_left);
+                        for (size_t k = 0; k < r[i].nsubjects; k++)
+                                printf("%s%s", k ? "," : " ", r[i].subjects[k].number);
+                        printf("%s\n", r[i].overdue ? "  OVERDUE" : "");
+                }
+        }
+        rk_dsr_requests_free(r, n);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+/* The one-request commands share parsing and the session. */
+static int with_request(struct cli *c, const char *place,
+                        int (*step)(struct cli *, struct rk_session *, int64_t,
+                                    struct rk_error *))
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        int64_t id = 0;
+        rk_error_clear(&err);
+        if (request_id(c, &id) != 0)
+                return cli_usage_error("'%s' takes a request number", place + 4);
+        int rc = open_dsr(c, place, &s, &err);
+        if (rc == RK_OK)
+                rc = step(c, s, id, &err);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+static int show(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        struct rk_dsr_request r;
+        (void)c;
+        int rc = rk_dsr_get(s, id, &r, err);
+        if (rc == RK_OK)
+                print_request(&r);
+        rk_dsr_request_clear(&r);
+        return rc;
+}
+
+int cmd_dsr_show(struct cli *c)
+{
+        return with_request(c, "cli:dsr show", show);
+}
+
+static int add(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        if (c->subject_text == NULL)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "dsr add needs --subject CUSTOMER_NUMBER[,...]");
+        return add_subjects(s, id, c->subject_text, err);
+}
+
+int cmd_dsr_add(struct cli *c)
+{
+        return with_request(c, "cli:dsr add", add);
+}
+
+static int verify(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        return rk_dsr_verify(s, id, c->verified, err);
+}
+
+int cmd_dsr_verify(struct cli *c)
+{
+        return with_request(c, "cli:dsr verify", verify);
+}
+
+static int preview(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        struct rk_dsr_preview p;
+        (void)c;
+        int rc = rk_dsr_preview(s, id, &p, err);
+        if (rc != RK_OK)
+                return rc;
+        printf("%-8s %-16s %-22s %-9s %5s  %s\n", "SUBJECT", "TABLE", "FIELD", "EFFECT",
+               "ROWS", "WHY");
+        for (size_t i = 0; i < p.n; i++) {
+                const struct rk_dsr_preview_item *it = &p.items[i];
+                printf("%-8s %-16s %-22s %-9s %5lld  %s\n", it->number, it->table,
+                       it->column ? it->column : "(rows)", rk_dsr_effect_name(it->effect),
+                       (long long)it->rows, it->reason);
+        }
+        rk_dsr_preview_free(&p);
+        return RK_OK;
+}
+
+int cmd_dsr_preview(struct cli *c)
+{
+        return with_request(c, "cli:dsr preview", preview);
+}
+
+static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        struct rk_dsr_result res;
+        int rc = rk_dsr_execute(s, id, c->out, &res, err);
+        if (rc != RK_OK)
+                return rc;
+        printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
+               (long long)res.subjects, (long long)res.rows);
+        if (res.json_path[0])
+                printf("Wrote %s and %s (mode 0600).\n", res.json_path, res.text_path);
+        if (res.flush_note[0])
+                printf("Note: %s\n", res.flush_note);
+        return RK_OK;
+}
+
+int cmd_dsr_execute(struct cli *c)
+{
+        return with_request(c, "cli:dsr execute", execute);
+}
+
+static int extend(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        int months = c->months > 0 ? (int)c->months : 2;
+        int rc = rk_dsr_extend(s, id, months, c->reason, err);
+        if (rc == RK_OK)
+                rc = show(c, s, id, err);
+        return rc;
+}
+
+int cmd_dsr_extend(struct cli *c)
+{
+        return with_request(c, "cli:dsr extend", extend);
+}
+
+static int lift(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
+{
+        (void)c;
+        return rk_dsr_lift_restriction(s, id, err);
+}
+
+int cmd_dsr_lift(struct cli *c)
+{
+        return with_request(c, "cli:dsr lift", lift);
+}
+
+static int close_request(struct cli *c, struct rk_session *s, int64_t id,
+                         struct rk_error *err)
+{
+        return rk_dsr_close(s, id, c->outcome, err);
+}
+
+int cmd_dsr_close(struct cli *c)
+{
+        return with_request(c, "cli:dsr close", close_request);
+}
+
+/* One line of standard input into guarded memory. */
+static int read_line(char **line, size_t *len, struct rk_error *err)
+{
+        int rc = rk_secret_read_line(stdin, 1024, line, len);
+        if (rc != RK_OK)
+                return rk_error_set(err, rc, "expected a line on standard input");
+        return RK_OK;
+}
+
+int cmd_dsr_find(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_dsr_candidate *cand = NULL;
+        size_t n = 0, len = 0;
+        char *query = NULL;
+        rk_error_clear(&err);
+        int rc = open_dsr(c, "cli:dsr find", &s, &err);
+        if (rc == RK_OK)
+                rc = read_line(&query, &len, &err);
+        if (rc == RK_OK)
+                rc = rk_dsr_find(s, query, &cand, &n, &err);
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
+                char *name = rk_text_sanitize(cand[i].name, strlen(cand[i].name));
+                if (cand[i].kind == RK_DSR_SUBJECT_CONTACT)
+                        printf("%s contact:%lld  %s (contact person; %s)%s%s\n",
+                               cand[i].number, (long long)cand[i].record_id,
+                               name ? name : "", cand[i].matched,
+                               cand[i].restricted ? " RESTRICTED" : "",
+                               cand[i].anonymised ? " ANONYMISED" : "");
+                else
+                        printf("%s  %s (%s)%s%s\n", cand[i].number, name ? name : "",
+                               cand[i].matched, cand[i].restricted ? " RESTRICTED" : "",
+                               cand[i].anonymised ? " ANONYMISED" : "");
+                free(name);
+        }
+        rk_dsr_candidates_free(cand, n);
+        rk_secret_free(query);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+/* Read "column=value" lines until end of input into edits (max n). */
+static size_t read_edits(struct rk_edit *edits, char **lines, size_t max)
+{
+        size_t n = 0, cap = 0;
+        char *line = NULL;
+        while (n < max && getline(&line, &cap, stdin) > 0) {
+                line[strcspn(line, "\r\n")] = '\0';
+                char *eq = strchr(line, '=');
+                if (eq == NULL)
+                        continue;
+                *eq = '\0';
+                lines[n] = line;
+                edits[n].column = line;
+                edits[n].value = eq + 1;
+                n++;
+                line = NULL;
+                cap = 0;
+        }
+        free(line);
+        return n;
+}
+
+int cmd_dsr_check(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_edit edits[16];
+        char *lines[16];
+        bool hit = false;
+        rk_error_clear(&err);
+        int rc = cli_unlock(c, &s, &err);
+        size_t n = rc == RK_OK ? read_edits(edits, lines, 16) : 0;
+        if (rc == RK_OK) {
+                rk_session_set_place(s, "cli:dsr check");
+                rc = rk_customer_check_suppressed(s, RK_REC_CUSTOMER, edits, n, &hit,
+                                                  &err);
+        }
+        if (rc == RK_OK)
+                printf("%s\n",
+                       hit ? "FLAGGED: this person was erased earlier (suppression "
+                             "list); check before creating the record"
+                           : "not on the suppression list");
+        for (size_t i = 0; i < n; i++) {
+                explicit_bzero(lines[i], strlen(lines[i]) + 1 + strlen(edits[i].value));
+                free(lines[i]);
+        }
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}

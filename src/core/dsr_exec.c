@@ -1,0 +1,285 @@
+/*
+ * dsr_exec.c - carrying a request out (see dsr.h, rk_dsr_execute): one
+ * transaction that acts on every subject, appends one audit row per
+ * subject, marks the request executed and commits, or does nothing.
+ *
+ * Erasure goes through forget.h only. Its ledger entries (ledger.h) are
+ * written to the file beside the register before the COMMIT: if the
+ * commit then fails, the ledger names a person who was not erased, which
+ * a later restore would erase again as the request asked; the other order
+ * could bring an erased person back. After the commit the WAL is
+ * truncated (rk_forget_flush).
+ */
+#include "dsr_db.h"
+#include "rekisteri/forget.h"
+#include "rekisteri/ledger.h"
+#include "sql.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct exec {
+        struct rk_session *s;
+        sqlite3 *db;
+        const struct rk_config *cfg;
+        const struct rk_dsr_request *r;
+        int64_t now;
+        char today[RK_DATE_TEXT];
+        struct rk_dsr_result *res;
+        struct rk_ledger_entry *ledger;
+        size_t nledger;
+};
+
+static int exec_sql(struct exec *x, const char *sql, int64_t id, const char *text,
+                    struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(x->db, sql, &st, "carrying out a request", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        if (text != NULL)
+                sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, x->today, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, x->r->id);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+                return rk_sql_fail(x->db, src, "carrying out a request", err);
+        x->res->rows += sqlite3_changes(x->db);
+        return RK_OK;
+}
+
+/* ---- erasure ----------------------------------------------------------- */
+
+static struct rk_ledger_entry *ledger_next(struct exec *x, struct rk_error *err)
+{
+        void *p = realloc(x->ledger, (x->nledger + 1) * sizeof(*x->ledger));
+        if (p == NULL) {
+                rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return NULL;
+        }
+        x->ledger = p;
+        struct rk_ledger_entry *e = &x->ledger[x->nledger++];
+        memset(e, 0, sizeof(*e));
+        e->mode = RK_FORGET_ERASE;
+        e->erased_at = x->now;
+        return e;
+}
+
+static int erase_customer(struct exec *x, const struct rk_dsr_subject *sub,
+                          struct rk_error *err)
+{
+        struct rk_forget_plan done;
+        int rc = rk_forget_customer(x->db, x->cfg, sub->customer_id, RK_FORGET_ERASE,
+                                    x->now, &done, err);
+        if (rc != RK_OK)
+                return rc;
+        struct rk_ledger_entry *e = ledger_next(x, err);
+        if (e == NULL) {
+                rk_forget_plan_clear(&done);
+                return RK_ERR_NOMEM;
+        }
+        memcpy(e->number, done.number, sizeof(e->number));
+        e->created_at = done.created_at;
+        e->hashes = done.hashes; /* moved into the entry */
+        e->nhashes = done.nhashes;
+        x->res->rows += done.contacts + done.notes + done.consents + done.objections +
+                        done.orders_deleted + done.lines_deleted + 1;
+        done.hashes = NULL;
+        rk_forget_plan_clear(&done);
+        return RK_OK;
+}
+
+static int erase_contact(struct exec *x, const struct rk_dsr_subject *sub,
+                         struct rk_error *err)
+{
+        struct rk_ledger_entry *e = ledger_next(x, err);
+        if (e == NULL)
+                return RK_ERR_NOMEM;
+        memcpy(e->number, sub->number, sizeof(e->number));
+        e->contact_id = sub->record_id;
+        int rc = dsr_count(x->db, "SELECT created_at FROM customers WHERE id=?1",
+                           sub->customer_id, NULL, &e->created_at, err);
+        if (rc == RK_OK)
+                rc = rk_suppress_fingerprint(x->db, sub->record_id, e->fingerprint, err);
+        if (rc == RK_OK)
+                rc = rk_forget_contact(x->db, sub->record_id, x->now, &e->hashes,
+                                       &e->nhashes, err);
+        if (rc == RK_OK)
+                x->res->rows++;
+        return rc;
+}
+
+static int write_ledger(struct exec *x, struct rk_error *err)
+{
+        char path[PATH_MAX];
+        int rc = rk_ledger_path(rk_register_path(rk_session_register(x->s)), path,
+                                sizeof(path), err);
+        if (rc == RK_OK && x->nledger > 0)
+                rc = rk_ledger_append(path, x->ledger, x->nledger, err);
+        return rc;
+}
+
+/* ---- the other types --------------------------------------------------- */
+
+static int need_customer(const struct rk_dsr_subject *sub, struct rk_error *err)
+{
+        if (sub->kind == RK_DSR_SUBJECT_CUSTOMER)
+                return RK_OK;
+        return rk_error_set(err, RK_ERR_INVALID,
+                            "a contact person cannot be restricted or hold consents; "
+                            "remove contact subjects from this request (customer %s)",
+                            sub->number);
+}
+
+static int act_on(struct exec *x, const struct rk_dsr_subject *sub, struct rk_error *err)
+{
+        const char *purpose = x->r->purpose;
+        int rc = RK_OK;
+        switch (x->r->type) {
+        case RK_DSR_ERASURE:
+                return sub->kind == RK_DSR_SUBJECT_CONTACT ? erase_contact(x, sub, err)
+                                                           : erase_customer(x, sub, err);
+        case RK_DSR_RESTRICTION:
+                rc = need_customer(sub, err);
+                if (rc == RK_OK)
+                        rc = dsr_set_restricted(x->db, sub->customer_id, true, err);
+                if (rc == RK_OK)
+                        x->res->rows++;
+                return rc;
+        case RK_DSR_OBJECTION:
+                rc = need_customer(sub, err);
+                if (rc == RK_OK)
+                        rc = exec_sql(x,
+                                      "INSERT INTO objections(customer_id, purpose,"
+                                      " objected_on, request_id) VALUES(?1,?2,?3,?4)",
+                                      sub->customer_id, purpose, err);
+                /* fall through: an objection also ends the consents it covers */
+                __attribute__((fallthrough));
+        case RK_DSR_CONSENT_WITHDRAWAL:
+                if (rc == RK_OK)
+                        rc = need_customer(sub, err);
+                if (rc == RK_OK)
+                        rc = exec_sql(x,
+                                      "UPDATE consents SET withdrawn_on=?3 WHERE"
+                                      " customer_id=?1 AND withdrawn_on IS NULL AND"
+                                      " (?2 = 'direct_marketing' OR purpose = ?2)",
+                                      sub->customer_id, purpose, err);
+                return rc;
+        default: /* access and portability: dsr_export; rectification: forms */
+                return RK_OK;
+        }
+}
+
+static const char *groups_of(enum rk_dsr_type t, char *buf, size_t size)
+{
+        switch (t) {
+        case RK_DSR_OBJECTION:
+        case RK_DSR_CONSENT_WITHDRAWAL:
+                return "consents";
+        case RK_DSR_RESTRICTION:
+        case RK_DSR_RECTIFICATION:
+                return "";
+        default:
+                return dsr_all_groups(buf, size);
+        }
+}
+
+static int check_ready(const struct rk_dsr_request *r, const char *out_dir,
+                       struct rk_error *err)
+{
+        struct stat st;
+        if (r->status == RK_DSR_EXECUTED || r->status == RK_DSR_CLOSED)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "the request has been carried out or closed already");
+        if (r->status != RK_DSR_VERIFIED)
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    "record how the person's identity was verified first");
+        if (r->nsubjects == 0)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "select the records of the person first");
+        if (r->type != RK_DSR_ACCESS && r->type != RK_DSR_PORTABILITY)
+                return RK_OK;
+        if (out_dir == NULL || stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "an export needs an existing directory to write to");
+        return RK_OK;
+}
+
+static int run(struct exec *x, const char *out_dir, json_t **doc, struct rk_error *err)
+{
+        char groups[160];
+        int rc = RK_OK;
+        for (size_t i = 0; i < x->r->nsubjects && rc == RK_OK; i++) {
+                rc = act_on(x, &x->r->subjects[i], err);
+                if (rc == RK_OK)
+                        rc = dsr_audit(
+                            x->s, "execute", x->r->id, x->r->subjects[i].customer_id,
+                            groups_of(x->r->type, groups, sizeof(groups)), err);
+                x->res->subjects++;
+        }
+        if (rc == RK_OK &&
+            (x->r->type == RK_DSR_ACCESS || x->r->type == RK_DSR_PORTABILITY))
+                rc = dsr_export_build(x->s, x->r, doc, &x->res->rows, err);
+        if (rc == RK_OK && *doc != NULL)
+                rc = dsr_export_write(*doc, out_dir, x->r->id, x->res, err);
+        if (rc == RK_OK)
+                rc = dsr_set_status(x->db, x->r->id, RK_DSR_EXECUTED, x->now, err);
+        if (rc == RK_OK)
+                rc = write_ledger(x, err);
+        return rc;
+}
+
+int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
+                   struct rk_dsr_result *res, struct rk_error *err)
+{
+        struct rk_dsr_request r;
+        json_t *doc = NULL;
+        struct exec x = {.s = s,
+                         .db = dsr_db(s),
+                         .cfg = rk_register_config(rk_session_register(s)),
+                         .r = &r,
+                         .now = rk_clock_now(),
+                         .res = res};
+        memset(res, 0, sizeof(*res));
+        rk_date_of(x.now, x.today);
+        int rc = dsr_begin(s, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = dsr_load(x.db, id, x.today, &r, err);
+        if (rc == RK_OK)
+                rc = check_ready(&r, out_dir, err);
+        if (rc == RK_OK)
+                rc = run(&x, out_dir, &doc, err);
+        rc = dsr_end(s, rc, err);
+        json_decref(doc);
+        rk_ledger_free(x.ledger, x.nledger);
+        if (rc != RK_OK && res->json_path[0] != '\0') {
+                unlink(res->json_path);
+                unlink(res->text_path);
+                res->json_path[0] = res->text_path[0] = '\0';
+        }
+        if (rc == RK_OK && r.type == RK_DSR_ERASURE) {
+                struct rk_error ferr;
+                res->flushed = rk_forget_flush(x.db, &ferr) == RK_OK;
+                if (!res->flushed)
+                        snprintf(res->flush_note, sizeof(res->flush_note), "%.199s",
+                                 ferr.msg);
+        }
+        rk_dsr_request_clear(&r);
+        return rc;
+}
+
+int rk_dsr_flush(struct rk_session *s, struct rk_error *err)
+{
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_REQUESTS))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "your role may not handle data-subject requests");
+        return rk_forget_flush(dsr_db(s), err);
+}

@@ -1,0 +1,442 @@
+/*
+ * dsr_export.c - the access and portability export (see dsr.h): one JSON
+ * document made with jansson, following data/dsr-export.schema.json, and a
+ * readable text report rendered from the same document, so the two cannot
+ * disagree.
+ *
+ * Every record is read with rk_record_select over every field group, so
+ * the field table in fields.c decides what is exported: a field added
+ * there is exported without a change here. Numbers (quantities, amounts,
+ * payment terms) are JSON integers; everything else is text or null.
+ * The access log (Art. 15(1)(c)) comes from the audit trail: when, which
+ * user with which roles (as they are now), which action on which field
+ * groups; never a value, since the trail holds none.
+ */
+#include "dsr_db.h"
+#include "record_db.h"
+#include "sql.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- building ---------------------------------------------------------- */
+
+static json_t *value_json(const struct rk_value *v)
+{
+        if (v->value == NULL || v->value[0] == '\0')
+                return json_null();
+        if (v->field->validator == RK_V_INTEGER || v->field->validator == RK_V_MONEY)
+                return json_integer(strtoll(v->value, NULL, 10));
+        return json_string(v->value);
+}
+
+static json_t *record_json(const struct rk_record_view *r)
+{
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(r->id));
+        for (size_t i = 0; i < r->n; i++)
+                json_object_set_new(o, r->values[i].field->column,
+                                    value_json(&r->values[i]));
+        return o;
+}
+
+/* Every row of kind whose key_col is key, as a JSON array. */
+static int records_json(sqlite3 *db, enum rk_record kind, const char *key_col,
+                        int64_t key, json_t **out, int64_t *rows, struct rk_error *err)
+{
+        struct rk_record_view *v = NULL;
+        size_t n = 0;
+        int rc =
+            rk_record_select(db, kind, RK_GROUPS_ALL, key_col, key, false, &v, &n, err);
+        *out = json_array();
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                json_array_append_new(*out, record_json(&v[i]));
+        *rows += (int64_t)n;
+        rk_record_views_free(v, n);
+        return rc;
+}
+
+static int orders_json(sqlite3 *db, int64_t customer_id, json_t **out, int64_t *rows,
+                       struct rk_error *err)
+{
+        int rc =
+            records_json(db, RK_REC_ORDER, "customer_id", customer_id, out, rows, err);
+        size_t i;
+        json_t *order;
+        json_array_foreach(*out, i, order)
+        {
+                json_t *lines = NULL;
+                if (rc == RK_OK)
+                        rc =
+                            records_json(db, RK_REC_LINE, "order_id",
+                                         json_integer_value(json_object_get(order, "id")),
+                                         &lines, rows, err);
+                json_int_t total = 0;
+                size_t j;
+                json_t *line;
+                json_array_foreach(lines, j, line)
+                {
+                        total +=
+                            json_integer_value(json_object_get(line, "quantity")) *
+                            json_integer_value(json_object_get(line, "unit_price_cents"));
+                }
+                json_object_set_new(order, "lines", lines != NULL ? lines : json_array());
+                json_object_set_new(order, "total_cents", json_integer(total));
+        }
+        return rc;
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+        const unsigned char *t = sqlite3_column_text(st, col);
+        return t != NULL && t[0] != '\0' ? json_string((const char *)t) : json_null();
+}
+
+/* Split "a,b" into a JSON array of strings. */
+static json_t *list_json(const unsigned char *text)
+{
+        json_t *a = json_array();
+        char buf[512];
+        snprintf(buf, sizeof(buf), "%s", text != NULL ? (const char *)text : "");
+        for (char *save, *w = strtok_r(buf, ",", &save); w != NULL;
+             w = strtok_r(NULL, ",", &save))
+                json_array_append_new(a, json_string(w));
+        return a;
+}
+
+static int rows_json(sqlite3 *db, const char *sql, int64_t key, bool requests,
+                     json_t **out, int64_t *rows, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *out = json_array();
+        int rc = rk_sql_prepare(db, sql, &st, "exporting", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, key);
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+                json_t *o = json_object();
+                if (requests) {
+                        json_object_set_new(o, "id",
+                                            json_integer(sqlite3_column_int64(st, 0)));
+                        json_object_set_new(o, "type", text_or_null(st, 1));
+                        json_object_set_new(o, "status", text_or_null(st, 2));
+                        json_object_set_new(o, "received_on", text_or_null(st, 3));
+                        json_object_set_new(o, "due_on", text_or_null(st, 4));
+                        json_object_set_new(o, "outcome", text_or_null(st, 5));
+                } else {
+                        json_object_set_new(o, "at", text_or_null(st, 0));
+                        json_object_set_new(o, "user", text_or_null(st, 1));
+                        json_object_set_new(o, "roles",
+                                            list_json(sqlite3_column_text(st, 2)));
+                        json_object_set_new(o, "action", text_or_null(st, 3));
+                        json_object_set_new(o, "field_groups",
+                                            list_json(sqlite3_column_text(st, 4)));
+                }
+                json_array_append_new(*out, o);
+                (*rows)++;
+        }
+        if (src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, "exporting", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+static const char requests_sql[] =
+    "SELECT r.id, r.type, r.status, r.received_on, r.due_on, r.outcome"
+    " FROM dsr_requests r WHERE r.id IN"
+    " (SELECT request_id FROM dsr_subjects WHERE customer_id=?) ORDER BY r.id";
+
+static const char access_sql[] =
+    "SELECT a.at, a.user,"
+    " CASE WHEN a.user LIKE 'keyfile:%'"
+    "  THEN (SELECT group_concat(role) FROM keyfile_roles WHERE label=substr(a.user, 9))"
+    "  ELSE (SELECT group_concat(ur.role) FROM user_roles ur JOIN users u"
+    "        ON u.id = ur.user_id WHERE u.username = a.user) END,"
+    " a.action, a.groups FROM audit_log a WHERE a.subject=? ORDER BY a.id";
+
+/* One subject: every record about it. */
+static int subject_json(sqlite3 *db, const struct rk_dsr_subject *sub, json_t **out,
+                        int64_t *rows, struct rk_error *err)
+{
+        static const struct {
+                const char *key;
+                enum rk_record kind;
+        } children[] = {{"notes", RK_REC_NOTE},
+                        {"consents", RK_REC_CONSENT},
+                        {"objections", RK_REC_OBJECTION}};
+        bool contact = sub->kind == RK_DSR_SUBJECT_CONTACT;
+        json_t *o = json_object(), *v = NULL;
+        *out = o;
+        json_object_set_new(o, "record", json_string(contact ? "contact" : "customer"));
+        json_object_set_new(o, "customer_number", json_string(sub->number));
+        int rc = records_json(db, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER, "id",
+                              sub->record_id, &v, rows, err);
+        json_object_set_new(o, contact ? "contact_person" : "customer",
+                            json_array_size(v) ? json_incref(json_array_get(v, 0))
+                                               : json_null());
+        json_decref(v);
+        if (!contact) {
+                if (rc == RK_OK)
+                        rc = records_json(db, RK_REC_CONTACT, "customer_id",
+                                          sub->customer_id, &v, rows, err);
+                json_object_set_new(o, "contact_persons", v);
+                if (rc == RK_OK)
+                        rc = orders_json(db, sub->customer_id, &v, rows, err);
+                json_object_set_new(o, "orders", v);
+                for (size_t i = 0; i < 3; i++) {
+                        v = NULL;
+                        if (rc == RK_OK)
+                                rc = records_json(db, children[i].kind, "customer_id",
+                                                  sub->customer_id, &v, rows, err);
+                        json_object_set_new(o, children[i].key, v ? v : json_array());
+                }
+        }
+        v = NULL;
+        if (rc == RK_OK)
+                rc = rows_json(db, requests_sql, sub->customer_id, true, &v, rows, err);
+        json_object_set_new(o, "requests", v ? v : json_array());
+        v = NULL;
+        if (rc == RK_OK)
+                rc = rows_json(db, access_sql, sub->customer_id, false, &v, rows, err);
+        json_object_set_new(o, "access_log", v ? v : json_array());
+        return rc;
+}
+
+static json_t *classification_json(void)
+{
+        static const char *const kinds[RK_REC_COUNT] = {
+            "customer", "contact_person", "order",    "order_line",
+            "note",     "consent",        "objection"};
+        size_t n;
+        const struct rk_field *f = rk_fields_all(&n);
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "record",
+                                                   kinds[f[i].record], "field",
+                                                   f[i].column, "label", f[i].label,
+                                                   "category", f[i].category,
+                                                   "legal_basis", f[i].basis));
+        return a;
+}
+
+int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_t **out,
+                     int64_t *rows, struct rk_error *err)
+{
+        char stamp[32];
+        time_t now = (time_t)rk_clock_now();
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
+        json_t *doc =
+            json_pack("{s:s, s:i, s:s, s:s, s:{s:I, s:s, s:s, s:s}}", "format",
+                      "rekisteri-dsr-export", "format_version", 1, "generated_at", stamp,
+                      "controller", cfg->company_name, "request", "id", (json_int_t)r->id,
+                      "type", rk_dsr_type_name(r->type), "received_on", r->received_on,
+                      "due_on", r->due_on);
+        if (doc == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        json_object_set_new(doc, "classification", classification_json());
+        json_t *subjects = json_array();
+        json_object_set_new(doc, "subjects", subjects);
+        int rc = RK_OK;
+        for (size_t i = 0; i < r->nsubjects && rc == RK_OK; i++) {
+                json_t *sj = NULL;
+                rc = subject_json(dsr_db(s), &r->subjects[i], &sj, rows, err);
+                json_array_append_new(subjects, sj);
+        }
+        if (rc != RK_OK) {
+                json_decref(doc);
+                return rc;
+        }
+        *out = doc;
+        return RK_OK;
+}
+
+/* ---- the text report --------------------------------------------------- */
+
+static const char *label_of(enum rk_record kind, const char *column)
+{
+        const struct rk_field *f = rk_fields_find(kind, column);
+        return f != NULL ? f->label : column;
+}
+
+static void text_value(FILE *f, const json_t *v)
+{
+        if (json_is_string(v))
+                fputs(json_string_value(v), f);
+        else if (json_is_integer(v))
+                fprintf(f, "%lld", (long long)json_integer_value(v));
+        else if (json_is_array(v)) {
+                size_t i;
+                json_t *e;
+                json_array_foreach(v, i, e)
+                {
+                        fputs(i ? ", " : "", f);
+                        text_value(f, e);
+                }
+        } else
+                fputs("-", f);
+}
+
+static void text_record(FILE *f, enum rk_record kind, const json_t *o, const char *indent)
+{
+        const char *key;
+        json_t *v;
+        json_object_foreach((json_t *)o, key, v)
+        {
+                if (json_is_array(v) && json_array_size(v) > 0 &&
+                    json_is_object(json_array_get(v, 0)))
+                        continue; /* nested records are printed by the caller */
+                if (strcmp(key, "id") == 0)
+                        continue;
+                fprintf(f, "%s%s: ", indent, label_of(kind, key));
+                text_value(f, v);
+                fputc('\n', f);
+        }
+}
+
+static void text_list(FILE *f, const char *title, enum rk_record kind, const json_t *a)
+{
+        size_t i;
+        json_t *o;
+        fprintf(f, "\n  %s (%zu)\n", title, json_array_size(a));
+        json_array_foreach(a, i, o)
+        {
+                fprintf(f, "    #%zu\n", i + 1);
+                text_record(f, kind, o, "      ");
+                json_t *lines = json_object_get(o, "lines");
+                size_t j;
+                json_t *line;
+                json_array_foreach(lines, j, line)
+                {
+                        fprintf(f, "      Line %zu\n", j + 1);
+                        text_record(f, RK_REC_LINE, line, "        ");
+                }
+        }
+}
+
+static void text_access(FILE *f, const json_t *a)
+{
+        size_t i;
+        json_t *o;
+        fprintf(f, "\n  Who accessed the data (%zu entries)\n", json_array_size(a));
+        json_array_foreach(a, i, o)
+        {
+                fprintf(f, "    %s  %s (", json_string_value(json_object_get(o, "at")),
+                        json_string_value(json_object_get(o, "user")));
+                text_value(f, json_object_get(o, "roles"));
+                fprintf(f, ")  %s  ", json_string_value(json_object_get(o, "action")));
+                text_value(f, json_object_get(o, "field_groups"));
+                fputc('\n', f);
+        }
+}
+
+static void text_report(FILE *f, const json_t *doc)
+{
+        const json_t *req = json_object_get(doc, "request");
+        fprintf(f, "Data-subject request %lld: %s\nReceived %s, due %s. Generated %s.\n",
+                (long long)json_integer_value(json_object_get(req, "id")),
+                json_string_value(json_object_get(req, "type")),
+                json_string_value(json_object_get(req, "received_on")),
+                json_string_value(json_object_get(req, "due_on")),
+                json_string_value(json_object_get(doc, "generated_at")));
+        size_t i;
+        json_t *sub;
+        json_array_foreach(json_object_get(doc, "subjects"), i, sub)
+        {
+                bool contact = strcmp(json_string_value(json_object_get(sub, "record")),
+                                      "contact") == 0;
+                fprintf(f, "\n== Customer %s%s ==\n",
+                        json_string_value(json_object_get(sub, "customer_number")),
+                        contact ? ": contact person" : "");
+                text_record(f, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER,
+                            json_object_get(sub, contact ? "contact_person" : "customer"),
+                            "  ");
+                if (!contact) {
+                        text_list(f, "Contact persons", RK_REC_CONTACT,
+                                  json_object_get(sub, "contact_persons"));
+                        text_list(f, "Orders", RK_REC_ORDER,
+                                  json_object_get(sub, "orders"));
+                        text_list(f, "Notes", RK_REC_NOTE, json_object_get(sub, "notes"));
+                        text_list(f, "Consents", RK_REC_CONSENT,
+                                  json_object_get(sub, "consents"));
+                        text_list(f, "Objections", RK_REC_OBJECTION,
+                                  json_object_get(sub, "objections"));
+                }
+                text_list(f, "Requests", RK_REC_COUNT, json_object_get(sub, "requests"));
+                text_access(f, json_object_get(sub, "access_log"));
+        }
+        fputs("\nWhy each field is kept and on which legal basis:\n", f);
+        json_t *c;
+        json_array_foreach(json_object_get(doc, "classification"), i, c)
+        {
+                fprintf(f, "  %s: %s (%s)\n",
+                        json_string_value(json_object_get(c, "label")),
+                        json_string_value(json_object_get(c, "category")),
+                        json_string_value(json_object_get(c, "legal_basis")));
+        }
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+static FILE *create_0600(const char *path, struct rk_error *err)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (f == NULL) {
+                rk_error_set(err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO, "%s: %s",
+                             path, errno == EEXIST ? "already exists" : strerror(errno));
+                if (fd >= 0)
+                        close(fd);
+        }
+        return f;
+}
+
+static int finish(FILE *f, const char *path, int rc, struct rk_error *err)
+{
+        if (f == NULL)
+                return rc;
+        bool bad = ferror(f) != 0;
+        if (fclose(f) != 0 || bad)
+                return rc != RK_OK
+                           ? rc
+                           : rk_error_set(err, RK_ERR_IO, "%s: cannot be written", path);
+        return rc;
+}
+
+int dsr_export_write(const json_t *doc, const char *dir, int64_t id,
+                     struct rk_dsr_result *res, struct rk_error *err)
+{
+        snprintf(res->json_path, sizeof(res->json_path), "%s/dsr-%lld.json", dir,
+                 (long long)id);
+        snprintf(res->text_path, sizeof(res->text_path), "%s/dsr-%lld.txt", dir,
+                 (long long)id);
+        FILE *j = create_0600(res->json_path, err);
+        FILE *t = j != NULL ? create_0600(res->text_path, err) : NULL;
+        int rc = j != NULL && t != NULL ? RK_OK : RK_ERR_IO;
+        if (rc != RK_OK && err != NULL)
+                rc = err->rc;
+        if (rc == RK_OK && json_dumpf(doc, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+                rc =
+                    rk_error_set(err, RK_ERR_IO, "%s: cannot be written", res->json_path);
+        if (rc == RK_OK)
+                text_report(t, doc);
+        rc = finish(j, res->json_path, rc, err);
+        rc = finish(t, res->text_path, rc, err);
+        if (rc != RK_OK) {
+                if (j != NULL)
+                        unlink(res->json_path);
+                if (t != NULL)
+                        unlink(res->text_path);
+                res->json_path[0] = res->text_path[0] = '\0';
+        }
+        return rc;
+}

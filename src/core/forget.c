@@ -1,0 +1,323 @@
+/*
+ * forget.c - forgetting a person (see forget.h): the plan, the deletes
+ * and the anonymising UPDATE, the suppression hashes, the search index and
+ * the flush to disk. Erasure requests and retention both come here.
+ *
+ * The plan and the execution share one walk over the customer's orders
+ * (walk_orders), so the preview a supervisor approves is what runs. The
+ * anonymising UPDATE is generated from fields.c: every field with
+ * personal = 1 and every identity-group field except the record kind is
+ * emptied; a NOT NULL text column (the name) becomes "".
+ */
+#include "rekisteri/forget.h"
+#include "rekisteri/search.h"
+#include "record_db.h"
+#include "sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPTIMIZE_FTS "INSERT INTO customer_fts(customer_fts) VALUES('optimize')"
+
+void rk_forget_plan_clear(struct rk_forget_plan *p)
+{
+        if (p == NULL)
+                return;
+        free(p->hashes);
+        memset(p, 0, sizeof(*p));
+}
+
+/* Run one statement with a single bound id; *changes gets the row count. */
+static int exec_id(sqlite3 *db, const char *sql, int64_t id, int64_t *changes,
+                   struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, "forgetting a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW && changes != NULL)
+                *changes = sqlite3_column_int64(st, 0);
+        else if (src == SQLITE_DONE && changes != NULL)
+                *changes = sqlite3_stmt_readonly(st) ? 0 : sqlite3_changes(db);
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW || src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "forgetting a customer", err);
+}
+
+static int load_customer(sqlite3 *db, int64_t id, struct rk_forget_plan *p,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            db, "SELECT number, created_at, anonymised_at FROM customers WHERE id=?", &st,
+            "forgetting a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+                p->customer_id = id;
+                snprintf(p->number, sizeof(p->number), "%s",
+                         (const char *)sqlite3_column_text(st, 0));
+                p->created_at = sqlite3_column_int64(st, 1);
+                p->already = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        } else if (src == SQLITE_DONE) {
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
+        } else {
+                rc = rk_sql_fail(db, src, "forgetting a customer", err);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/*
+ * Walk the customer's orders: count held and deletable ones into p and,
+ * when `delete` is set, delete the deletable ones with their lines.
+ */
+static int walk_orders(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                       enum rk_forget_mode mode, const char *today, bool delete,
+                       struct rk_forget_plan *p, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db,
+                                "SELECT o.id, o.ordered_on, (SELECT count(*) FROM "
+                                "order_lines l WHERE l.order_id = o.id)"
+                                " FROM orders o WHERE o.customer_id=? ORDER BY o.id",
+                                &st, "forgetting a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src;
+        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+                int64_t order = sqlite3_column_int64(st, 0);
+                int64_t lines = sqlite3_column_int64(st, 2);
+                char until[RK_DATE_TEXT];
+                rc = rk_hold_until(cfg, (const char *)sqlite3_column_text(st, 1), until,
+                                   err);
+                if (rc != RK_OK)
+                        break;
+                bool held = mode == RK_FORGET_ANONYMISE || strcmp(today, until) <= 0;
+                if (held) {
+                        p->orders_held++;
+                        p->lines_held += lines;
+                        if (strcmp(until, p->held_until) > 0)
+                                memcpy(p->held_until, until, RK_DATE_TEXT);
+                        continue;
+                }
+                p->orders_deleted++;
+                p->lines_deleted += lines;
+                if (delete)
+                        rc = exec_id(db, "DELETE FROM order_lines WHERE order_id=?",
+                                     order, NULL, err);
+                if (delete &&rc == RK_OK)
+                        rc = exec_id(db, "DELETE FROM orders WHERE id=?", order, NULL,
+                                     err);
+        }
+        if (rc == RK_OK && src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, "forgetting a customer", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* The child tables deleted whole, with where each count goes. */
+static int64_t *child_count(struct rk_forget_plan *p, int i)
+{
+        int64_t *slots[] = {&p->contacts, &p->notes, &p->consents, &p->objections};
+        return slots[i];
+}
+
+static const char *const count_sql[] = {
+    "SELECT count(*) FROM contact_persons WHERE customer_id=?",
+    "SELECT count(*) FROM notes WHERE customer_id=?",
+    "SELECT count(*) FROM consents WHERE customer_id=?",
+    "SELECT count(*) FROM objections WHERE customer_id=?",
+};
+
+static const char *const delete_sql[] = {
+    "DELETE FROM contact_persons WHERE customer_id=?",
+    "DELETE FROM notes WHERE customer_id=?",
+    "DELETE FROM consents WHERE customer_id=?",
+    "DELETE FROM objections WHERE customer_id=?",
+};
+
+#define N_CHILDREN (sizeof(count_sql) / sizeof(count_sql[0]))
+
+int rk_forget_plan_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                            enum rk_forget_mode mode, const char *today,
+                            struct rk_forget_plan *out, struct rk_error *err)
+{
+        memset(out, 0, sizeof(*out));
+        int rc = load_customer(db, id, out, err);
+        for (size_t i = 0; i < N_CHILDREN && rc == RK_OK; i++)
+                rc = exec_id(db, count_sql[i], id, child_count(out, (int)i), err);
+        if (rc == RK_OK)
+                rc = walk_orders(db, cfg, id, mode, today, false, out, err);
+        return rc;
+}
+
+/* The UPDATE that turns the customer row into a stub, from fields.c. */
+static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
+{
+        char sql[2048];
+        size_t n, used;
+        const struct rk_field *f = rk_fields_all(&n);
+        used = (size_t)snprintf(sql, sizeof(sql), "UPDATE customers SET");
+        for (size_t i = 0; i < n && used < sizeof(sql); i++) {
+                if (f[i].record != RK_REC_CUSTOMER || strcmp(f[i].column, "kind") == 0)
+                        continue;
+                if (!f[i].personal && f[i].group != RK_GROUP_IDENTITY)
+                        continue;
+                used += (size_t)snprintf(
+                    sql + used, sizeof(sql) - used, " %s=%s,", f[i].column,
+                    strcmp(f[i].column, "name") == 0 ? "''" : "NULL");
+        }
+        if (used < sizeof(sql))
+                used += (size_t)snprintf(sql + used, sizeof(sql) - used,
+                                         " restricted=0, anonymised_at=?, updated_at=?,"
+                                         " version=version+1 WHERE id=?");
+        if (used >= sizeof(sql))
+                return rk_error_set(err, RK_ERR_INTERNAL,
+                                    "anonymising: statement too long");
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, "anonymising a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, id);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "anonymising a customer", err);
+}
+
+static int suppress_all(sqlite3 *db, const struct rk_ident_hash *h, size_t n, int64_t now,
+                        struct rk_error *err)
+{
+        int rc = RK_OK;
+        for (size_t i = 0; i < n && rc == RK_OK; i++)
+                rc = rk_suppress_add(db, &h[i], now, err);
+        return rc;
+}
+
+/*
+ * Take the customer's row out of the search index and merge the index's
+ * segments, so the terms of the old row leave the b-tree (and
+ * secure_delete zeroes the pages they were on); then index what is left
+ * (a company's remaining contacts, or only the numbers of a stub whose
+ * held orders the warehouse must still find). The optimize comes before
+ * the new row: SQLite 3.15 loses FTS4 prefix indexes when one transaction
+ * refills an emptied table and optimizes it.
+ */
+static int purge_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
+{
+        int rc =
+            exec_id(db, "DELETE FROM customer_fts WHERE docid=?", customer_id, NULL, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, OPTIMIZE_FTS, "optimising the search index", err);
+        if (rc == RK_OK)
+                rc = rk_search_index(db, customer_id, err);
+        return rc;
+}
+
+int rk_forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                       enum rk_forget_mode mode, int64_t now, struct rk_forget_plan *done,
+                       struct rk_error *err)
+{
+        struct rk_forget_plan p;
+        char today[RK_DATE_TEXT];
+        rk_date_of(now, today);
+        int rc = rk_forget_plan_customer(db, cfg, id, mode, today, &p, err);
+        if (rc == RK_OK)
+                rc = rk_suppress_collect(db, id, 0, &p.hashes, &p.nhashes, err);
+        if (rc == RK_OK)
+                rc = suppress_all(db, p.hashes, p.nhashes, now, err);
+        for (size_t i = 0; i < N_CHILDREN && rc == RK_OK; i++)
+                rc = exec_id(db, delete_sql[i], id, NULL, err);
+        if (rc == RK_OK) {
+                /* count again while deleting: the walk is the plan */
+                struct rk_forget_plan again;
+                memset(&again, 0, sizeof(again));
+                rc = walk_orders(db, cfg, id, mode, today, true, &again, err);
+        }
+        if (rc == RK_OK)
+                rc = anonymise_row(db, id, now, err);
+        if (rc == RK_OK)
+                rc = purge_index(db, id, err);
+        if (rc == RK_OK && done != NULL) {
+                *done = p;
+                return RK_OK;
+        }
+        rk_forget_plan_clear(&p);
+        return rc;
+}
+
+int rk_forget_contact(sqlite3 *db, int64_t contact_id, int64_t now,
+                      struct rk_ident_hash **hashes, size_t *nhashes,
+                      struct rk_error *err)
+{
+        int64_t customer_id = 0, deleted = 0;
+        struct rk_ident_hash *h = NULL;
+        size_t n = 0;
+        int rc = exec_id(db, "SELECT customer_id FROM contact_persons WHERE id=?",
+                         contact_id, &customer_id, err);
+        if (rc == RK_OK && customer_id == 0)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such contact person");
+        if (rc == RK_OK)
+                rc = rk_suppress_collect(db, customer_id, contact_id, &h, &n, err);
+        if (rc == RK_OK)
+                rc = suppress_all(db, h, n, now, err);
+        if (rc == RK_OK)
+                rc = exec_id(db, "DELETE FROM contact_persons WHERE id=?", contact_id,
+                             &deleted, err);
+        if (rc == RK_OK)
+                rc = purge_index(db, customer_id, err);
+        if (rc == RK_OK && hashes != NULL && nhashes != NULL) {
+                void *p = realloc(*hashes, (*nhashes + n + 1) * sizeof(*h));
+                if (p == NULL) {
+                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                } else {
+                        *hashes = p;
+                        if (n > 0)
+                                memcpy(*hashes + *nhashes, h, n * sizeof(*h));
+                        *nhashes += n;
+                }
+        }
+        free(h);
+        return rc;
+}
+
+int rk_forget_flush(sqlite3 *db, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        const char *what = "truncating the write-ahead log after an erasure";
+        int rc = rk_sql_prepare(db, "PRAGMA wal_checkpoint(TRUNCATE)", &st, what, err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        bool busy = src == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+        if (src != SQLITE_ROW && src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, what, err);
+        sqlite3_finalize(st);
+        if (rc == RK_OK && busy)
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  "%s: other sessions are reading; the log will be "
+                                  "truncated when they finish (run the step again)",
+                                  what);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_sql_prepare(db, "PRAGMA secure_delete", &st, what, err);
+        if (rc != RK_OK)
+                return rc;
+        src = sqlite3_step(st);
+        if (src != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
+                rc = rk_error_set(err, RK_ERR_INTERNAL,
+                                  "secure_delete is off: freed pages may still hold "
+                                  "erased data");
+        sqlite3_finalize(st);
+        return rc;
+}
