@@ -12,7 +12,7 @@ export SRCDIR=$SRC
 export E2E_TERM=tmux-256color # keeps coloured backgrounds in captures
 [ -x "$REKISTERI" ] || { echo "build first: $REKISTERI missing" >&2; exit 1; }
 # shellcheck source=../tests/e2e/login_lib.sh
-source "$SRC/tests/e2e/login_lib.sh"
+source "$SRC/tests/e2e/customers_lib.sh"
 OUT=$SRC/screenshots
 mkdir -p "$OUT"
 PW='kolme iloista kalaa'
@@ -41,4 +41,60 @@ shot s home-admin "The admin's home screen: accounts, profile"
 e2e_keys s Enter
 e2e_wait s 'admin'
 shot s accounts "Account administration (admin role)"
+
+# --- each role's main screens on a demo register --------------------------------
+e2e_kill s
+rm -f r.db r.db.keys r.db-wal r.db-shm
+rk_demo_setup
+CO_NO=$(rk_sql "SELECT number FROM customers WHERE kind='company' AND business_id IS NOT NULL
+	ORDER BY id LIMIT 1;")
+
+rk_demo_login sales sales
+rk_menu sales Customers
+e2e_wait sales 'Search:'
+e2e_type sales 'virt'
+e2e_wait sales 'customers\. Enter opens'
+shot sales sales-list "Sales: search as you type; names and cities"
+e2e_keys sales Enter
+e2e_wait sales "$(rk_tab_cue Contact)"
+shot sales sales-detail "Sales: contact tab; no billing details, no identity code"
+
+rk_demo_login billing billing
+rk_menu billing Customers
+e2e_wait billing 'Search:'
+e2e_type billing "$CO_NO"
+e2e_wait billing "$CO_NO "
+e2e_keys billing Enter
+e2e_wait billing "$(rk_tab_cue Billing)"
+shot billing billing-detail "Billing: billing details only; no contact data"
+
+rk_demo_login wh warehouse
+rk_menu wh Orders
+e2e_wait wh 'Order +Date'
+shot wh warehouse-orders "Warehouse: orders by number; customers only as numbers"
+e2e_keys wh Enter
+e2e_wait wh 'Customer C[0-9]{6}'
+shot wh warehouse-order "Warehouse: an order's lines and quantities, no prices"
+
+rk_demo_login sup supervisor
+rk_menu sup Customers
+e2e_wait sup 'Search:'
+e2e_type sup 'C000666'
+e2e_wait sup 'C000666 '
+e2e_keys sup Enter
+e2e_wait sup "$(rk_tab_cue Contact)"
+shot sup hostile-name "A hostile name: escapes, CR and RLO shown as placeholders"
+e2e_keys sup Escape
+e2e_wait sup 'Search:'
+e2e_keys sup Escape
+e2e_wait sup "$HOME_SCREEN"
+rk_menu sup 'Audit trail'
+e2e_wait sup 'customer.view|customer.search'
+shot sup audit-viewer "Supervisor: the audit trail, newest first"
+e2e_keys sup F4
+e2e_wait sup 'User'
+e2e_type sup sales
+e2e_keys sup Enter
+e2e_wait sup 'customer'
+shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
 e2e_pass "screenshots written"
