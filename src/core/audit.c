@@ -287,8 +287,8 @@ static int chain_row(sqlite3 *db, struct chain_state *cs, int64_t *next_id,
 }
 
 int rk_audit_append_many(sqlite3 *db, const struct rk_audit_actor *actor,
-                         const struct rk_audit_event *ev, const int64_t *subjects, size_t n,
-                         int64_t now, int64_t epoch_rows, struct rk_error *err)
+                         const struct rk_audit_event *ev, const int64_t *subjects,
+                         size_t n, int64_t now, int64_t epoch_rows, struct rk_error *err)
 {
         struct chain_state cs;
         int rc = load_state(db, &cs, err);
@@ -477,39 +477,100 @@ int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *
 
 /* ---- listing ----------------------------------------------------------- */
 
+/*
+ * The listing query is built from fixed fragments, one per filter that is
+ * set, so that SQLite can use the index that fits (subject, user, action or
+ * time); a catch-all "(? IS NULL OR col = ?)" query scans the whole trail.
+ * Only the fragments are text; every value is a bound parameter.
+ */
+struct list_query {
+        char sql[768];
+        const char *text[8];
+        int64_t num[8];
+        int is_text[8];
+        int n;
+};
+
+static void add_text(struct list_query *q, const char *fragment, const char *value)
+{
+        strncat(q->sql, fragment, sizeof(q->sql) - strlen(q->sql) - 1);
+        q->is_text[q->n] = 1;
+        q->text[q->n++] = value;
+}
+
+static void add_num(struct list_query *q, const char *fragment, int64_t value)
+{
+        strncat(q->sql, fragment, sizeof(q->sql) - strlen(q->sql) - 1);
+        q->is_text[q->n] = 0;
+        q->num[q->n++] = value;
+}
+
+/* "customer." -> "customer/": the first string after every "customer.*" */
+static void prefix_end(const char *prefix, char *out, size_t size)
+{
+        snprintf(out, size, "%s", prefix);
+        size_t n = strlen(out);
+        if (n > 0)
+                out[n - 1]++;
+}
+
+static void build_list_query(const struct rk_audit_filter *f, char *action_end,
+                             size_t aesz, struct list_query *q)
+{
+        size_t alen = f->action ? strlen(f->action) : 0;
+        int only_time = !f->user && !f->subject && !alen && (f->from || f->to);
+        memset(q, 0, sizeof(*q));
+        snprintf(q->sql, sizeof(q->sql),
+                 "SELECT " ROW_COLUMNS " FROM audit_log%s WHERE 1",
+                 only_time ? " INDEXED BY audit_at" : "");
+        if (f->user)
+                add_text(q, " AND user=?", f->user);
+        if (alen > 0 && f->action[alen - 1] == '.') {
+                prefix_end(f->action, action_end, aesz);
+                add_text(q, " AND action>=?", f->action);
+                add_text(q, " AND action<?", action_end);
+        } else if (alen > 0) {
+                add_text(q, " AND action=?", f->action);
+        }
+        if (f->subject)
+                add_num(q, " AND subject=?", f->subject);
+        if (f->from)
+                add_text(q, " AND at>=?", f->from);
+        if (f->to)
+                add_text(q, " AND at<?", f->to);
+        if (f->before_id)
+                add_num(q, " AND id<?", f->before_id);
+        if (f->data_only)
+                strncat(q->sql,
+                        " AND ((action>='customer.' AND action<'customer/')"
+                        " OR (action>='order.' AND action<'order/'))",
+                        sizeof(q->sql) - strlen(q->sql) - 1);
+        strncat(q->sql, " ORDER BY id DESC LIMIT ?", sizeof(q->sql) - strlen(q->sql) - 1);
+}
+
 int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
                   struct rk_audit_row **rows, size_t *n, struct rk_error *err)
 {
-        const char *act = f->action;
-        size_t alen = act ? strlen(act) : 0;
-        int prefix = alen > 0 && act[alen - 1] == '.';
+        struct list_query q;
+        char action_end[64];
         *rows = NULL;
         *n = 0;
+        build_list_query(f, action_end, sizeof(action_end), &q);
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
-            db,
-            "SELECT " ROW_COLUMNS " FROM audit_log WHERE (?1 IS NULL OR user=?1)"
-            " AND (?2 IS NULL OR action=?2 OR (?3=1 AND substr(action,1,length(?2))=?2))"
-            " AND (?4=0 OR subject=?4) AND (?5 IS NULL OR at>=?5)"
-            " AND (?6 IS NULL OR at<?6) AND (?7=0 OR id<?7)"
-            " AND (?9=0 OR substr(action,1,9)='customer.' OR substr(action,1,6)='order.')"
-            " ORDER BY id DESC LIMIT ?8",
-            &st, "reading the audit trail", err);
+        int rc = rk_sql_prepare(db, q.sql, &st, "reading the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, f->user, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, f->action, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, prefix);
-        sqlite3_bind_int64(st, 4, f->subject);
-        sqlite3_bind_text(st, 5, f->from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, f->to, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, f->before_id);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)limit);
-        sqlite3_bind_int(st, 9, f->data_only != 0);
+        for (int i = 0; i < q.n; i++) {
+                if (q.is_text[i])
+                        sqlite3_bind_text(st, i + 1, q.text[i], -1, SQLITE_STATIC);
+                else
+                        sqlite3_bind_int64(st, i + 1, q.num[i]);
+        }
+        sqlite3_bind_int64(st, q.n + 1, (sqlite3_int64)limit);
         *rows = calloc(limit ? limit : 1, sizeof(**rows));
         if (*rows == NULL)
                 rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW)
+        while (rc == RK_OK && *n < limit && sqlite3_step(st) == SQLITE_ROW)
                 read_row(st, &(*rows)[(*n)++]);
         sqlite3_finalize(st);
         if (rc != RK_OK) {

@@ -106,7 +106,11 @@ for i in $(seq 1 8); do
 done
 e2e_wait v 'Page 2, [0-9]+ entries$'
 e2e_wait v 'hannele +local +login\.ok' # the oldest entries
-e2e_keys v PageUp
+# PgUp first moves the selection to the top row of the page, then turns it
+for i in $(seq 1 8); do
+	e2e_keys v PageUp
+	e2e_screen v | grep -q 'Page 1, ' && break
+done
 e2e_wait v 'Page 1, 100 entries\+$'
 for i in $(seq 1 8); do
 	e2e_keys v PageUp
