@@ -51,8 +51,11 @@ static int copy_batch(struct rk_session *s, struct rk_vault *v,
                 char name[64];
                 name_for_label(v, users, nusers, f[i].label, name, sizeof(name));
                 rk_audit_actor_init(&a, name, f[i].source);
-                struct rk_audit_event ev = {
-                    .action = "login.failure", .screen = "login", .result = f[i].reason};
+                struct rk_audit_event ev = {.action = strcmp(f[i].reason, "lockout") == 0
+                                                          ? "login.lockout"
+                                                          : "login.failure",
+                                            .screen = "login",
+                                            .result = f[i].reason};
                 int rc = rk_audit_append(db, &a, &ev, f[i].at, epoch_rows(s), err);
                 if (rc != RK_OK)
                         return rc;

@@ -132,7 +132,9 @@ int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
         int rc = rk_sql_begin_as(db, "counting a login failure", err);
         if (rc == RK_OK)
                 rc = read_counter(v, label, &c, err);
+        int was_locked = 0;
         if (rc == RK_OK) {
+                was_locked = c.locked;
                 c.failures++;
                 c.last = now;
                 c.locked = c.locked || c.failures >= p->lock_after;
@@ -140,6 +142,9 @@ int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
         }
         if (rc == RK_OK)
                 rc = queue_failure(db, label, now, source, reason, err);
+        /* the lockout itself reaches the audit trail too */
+        if (rc == RK_OK && c.locked && !was_locked)
+                rc = queue_failure(db, label, now, source, "lockout", err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "counting a login failure", err);
         if (rc != RK_OK) {

@@ -37,6 +37,10 @@ static int verify_run(struct rk_tui_app *app, void *state)
                 return rk_ui_logout(app, v->ui, RK_TUI_ERROR, err.msg);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        /* no record of the unlock, no data back on the screen */
+        if (v->why == NULL && rk_session_audit(v->ui->session, "session.unlock", 0, "",
+                                               "lock", "ok", NULL, &err) != RK_OK)
+                return rk_ui_logout(app, v->ui, RK_TUI_ERROR, err.msg);
         if (v->then == NULL)
                 return RK_TUI_POP;
         return RK_TUI_POP | v->then(app, v->ui);
@@ -143,6 +147,10 @@ static int verify_open(struct rk_tui_app *app, struct rk_ui *ui,
 
 int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
+        struct rk_error err;
+        /* the lock itself is an event of the session: recorded, best effort
+         * (the screen locks even when the trail cannot be written) */
+        rk_session_audit(ui->session, "session.lock", 0, "", "lock", "ok", NULL, &err);
         return verify_open(app, ui, &lock_ops, NULL, NULL);
 }
 

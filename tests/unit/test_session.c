@@ -154,6 +154,15 @@ static void test_one_message_growing_delay_and_lock(void **state)
         assert_int_equal(w3, 8);
         assert_int_equal(login_rc("admin", "wrong again!!", code, T0 + 400, &e3, &w3),
                          RK_ERR_LOCKED);
+        /* the lockout is queued for the audit trail like the failures */
+        struct rk_vault *v;
+        struct rk_auth_failure q[16];
+        size_t nq = 0;
+        assert_int_equal(rk_vault_open(tu_path("r.db.keys"), &v, &e3), RK_OK);
+        assert_int_equal(rk_throttle_queued(v, q, 16, &nq, &e3), RK_OK);
+        assert_int_equal(nq, 6); /* five failures and the lockout */
+        assert_string_equal(q[5].reason, "lockout");
+        rk_vault_close(v);
         /* locked: even the right password and code are refused */
         assert_int_equal(login_rc("admin", admin_pw, code, T0 + 9999, &e3, &w3),
                          RK_ERR_LOCKED);
