@@ -121,6 +121,7 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_user ON audit_log(user, id);"
     "CREATE INDEX audit_action ON audit_log(action, id);"
     "CREATE INDEX audit_at ON audit_log(at);"
+    "CREATE INDEX audit_user_at ON audit_log(user, at);"
     "CREATE TABLE audit_state("
     " id INTEGER PRIMARY KEY CHECK(id = 1),"
     " epoch INTEGER NOT NULL,"
