@@ -33,15 +33,21 @@ rk_sql() {
 		sqlcipher r.db 2>&1
 }
 
-# rk_demo_login SESSION ROLE - start the program and log in as the demo
-# account of ROLE; ends on the home screen.
-rk_demo_login() {
+# rk_demo_start SESSION ROLE - start the program and log in as the demo
+# account of ROLE; ends on the start screen (the supervisor's is the
+# request dashboard).
+rk_demo_start() {
 	local name role pw secret
 	read -r name role pw secret < <(grep "^$2 " r.db.users) ||
 		e2e_fail "no demo account $2"
 	rk_start "$1"
 	rk_login "$1" "$name" "$pw" "$(rk_code "$secret")"
-	e2e_wait "$1" "$HOME_SCREEN"
+}
+
+# rk_demo_login SESSION ROLE - rk_demo_start, then on to the home menu.
+rk_demo_login() {
+	rk_demo_start "$1" "$2"
+	rk_wait_home "$1"
 }
 
 # rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
