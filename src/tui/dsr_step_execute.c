@@ -130,9 +130,9 @@ static int run(struct rk_tui_app *app, void *state)
                            writes_files(w->req.type) ? w->exec.dir : NULL, &res, &err);
         if (rc == RK_ERR_EXISTS)
                 return rk_tui_message(app, RK_TUI_ERROR,
-                                      "%s (choose another directory; nothing was "
-                                      "overwritten)",
-                                      err.msg);
+                                      "A file of request %lld is there already; nothing "
+                                      "overwritten. Choose another.",
+                                      (long long)w->req.id);
         if (rc != RK_OK)
                 return dsr_wizard_fail(app, &err);
         w->close.result = res;

@@ -23,7 +23,7 @@
 #include "dsr_ui.h"
 
 static const struct rk_tui_column pick_columns[] = {
-    {"Sel", 3, RK_TUI_LEFT},  {"Record", 7, RK_TUI_LEFT},   {"Kind", 7, RK_TUI_LEFT},
+    {"Sel", 3, RK_TUI_LEFT},  {"Record", 7, RK_TUI_LEFT},   {"Kind", 8, RK_TUI_LEFT},
     {"Name", 0, RK_TUI_LEFT}, {"Matched", 15, RK_TUI_LEFT}, {"Note", 10, RK_TUI_LEFT},
 };
 
