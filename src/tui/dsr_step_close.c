@@ -111,9 +111,9 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
         if (liftable(w))
                 y += rk_ui_print_wrapped(
                          win, y, 2, width, 2, RK_ROLE_WARNING,
-                         "The restriction is in force. F6 lifts it (tell the person "
-                         "first); only an open request can be lifted, so Esc keeps it "
-                         "open.") +
+                         "This request restricted the records. F6 lifts the "
+                         "restriction (tell the person first); only an open request "
+                         "can lift it, so Esc keeps the request open.") +
                      1;
         if (w->req.status == RK_DSR_CLOSED) {
                 rk_date_of(w->req.closed_at, text);

@@ -80,7 +80,8 @@ rk_menu() {
 	n=$(e2e_screen "$1" | grep -E '^  [A-Z][a-z]+( [a-z]+)? {2,}' |
 		grep -n "^  $2 " | cut -d: -f1)
 	[[ -n "$n" ]] || e2e_fail "no menu entry $2"
-	e2e_keys "$1" Home
+	# Up to the first entry (tmux's Home is not xterm's, so not Home)
+	for ((i = 0; i < 10; i++)); do e2e_keys "$1" Up; done
 	for ((i = 1; i < n; i++)); do e2e_keys "$1" Down; done
 	e2e_keys "$1" Enter
 }
