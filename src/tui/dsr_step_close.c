@@ -28,17 +28,15 @@ static void default_outcome(const struct dsr_wizard *w, char *out, size_t size)
 {
         const struct rk_dsr_request *r = &w->req;
         static const char *const text[RK_DSR_TYPE_COUNT] = {
-            [RK_DSR_ACCESS] = "Sent the person a copy of their data (JSON file and "
-                              "text report).",
+            [RK_DSR_ACCESS] =
+                "Sent the person a copy of their data (JSON and text report).",
             [RK_DSR_RECTIFICATION] = "Corrected the data as the person asked.",
-            [RK_DSR_ERASURE] = "Erased the data; orders under the bookkeeping hold are "
-                               "kept without personal data until the hold ends.",
+            [RK_DSR_ERASURE] =
+                "Erased the data; orders under legal hold kept, anonymised.",
             [RK_DSR_RESTRICTION] = "Restricted the processing of the data.",
-            [RK_DSR_OBJECTION] = "Recorded the objection; processing for the purpose "
-                                 "stopped:",
-            [RK_DSR_PORTABILITY] = "Sent the person their data as a machine-readable "
-                                   "JSON file.",
-            [RK_DSR_CONSENT_WITHDRAWAL] = "Withdrew the consent for the purpose:",
+            [RK_DSR_OBJECTION] = "Recorded the objection; stopped processing for",
+            [RK_DSR_PORTABILITY] = "Sent the person their data as a JSON file.",
+            [RK_DSR_CONSENT_WITHDRAWAL] = "Withdrew the consent for",
         };
         if (r->outcome[0] != '\0')
                 snprintf(out, size, "%s", r->outcome);

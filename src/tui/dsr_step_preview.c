@@ -18,7 +18,7 @@
 #define WHY_ROWS 3
 
 static const struct rk_tui_column preview_columns[] = {
-    {"Record", 7, RK_TUI_LEFT}, {"What", 24, RK_TUI_LEFT}, {"Effect", 9, RK_TUI_LEFT},
+    {"Record", 7, RK_TUI_LEFT}, {"What", 28, RK_TUI_LEFT}, {"Effect", 9, RK_TUI_LEFT},
     {"Rows", 5, RK_TUI_RIGHT},  {"Why", 0, RK_TUI_LEFT},
 };
 
