@@ -27,10 +27,12 @@ rk_demo_setup() {
 	mkdir -p caps
 }
 
-# rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI.
+# rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI. It
+# waits up to 10 s for a lock (.timeout): a program session, or the last
+# CLI's closing checkpoint, may hold one for a moment.
 rk_sql() {
-	printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$RAWKEY" "$1" |
-		sqlcipher r.db 2>&1
+	printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n.timeout 10000\n%s\n' \
+		"$RAWKEY" "$1" | sqlcipher r.db 2>&1
 }
 
 # rk_demo_start SESSION ROLE - start the program and log in as the demo

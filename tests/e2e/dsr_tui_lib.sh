@@ -84,5 +84,7 @@ wz_menu() {
 
 # rk_sql_value SQL - one value from the database (the first line).
 rk_sql_value() {
-	rk_sql "$1" | head -1
+	local out
+	out=$(rk_sql "$1")
+	printf '%s\n' "${out%%$'\n'*}"
 }

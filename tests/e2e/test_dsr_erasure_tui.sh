@@ -26,8 +26,8 @@ SUBJ=$(rk_sql_value "SELECT c.id FROM customers c WHERE c.kind='person'
 	            UNION SELECT 1 FROM consents k WHERE k.customer_id=c.id)
 	ORDER BY c.id LIMIT 1;")
 [[ "$SUBJ" =~ ^[0-9]+$ ]] || e2e_fail "demo fixture changed"
-IFS='|' read -r NO NAME MAIL PHONE HETU < <(rk_sql "SELECT number, name, email, phone, hetu
-	FROM customers WHERE id=$SUBJ;")
+IFS='|' read -r NO NAME MAIL PHONE HETU <<<"$(rk_sql "SELECT number, name, email, phone, hetu
+	FROM customers WHERE id=$SUBJ;")"
 SUM_SQL="SELECT count(DISTINCT o.id) || ' ' || sum(l.quantity * l.unit_price_cents)
 	FROM orders o JOIN order_lines l ON l.order_id=o.id WHERE o.customer_id=$SUBJ;"
 BEFORE=$(rk_sql_value "$SUM_SQL")

@@ -20,10 +20,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dsr_tui_lib.sh"
 
 rk_demo_setup
-IFS='|' read -r SUBJ ONUM < <(rk_sql "SELECT o.customer_id, o.number FROM orders o
+IFS='|' read -r SUBJ ONUM <<<"$(rk_sql "SELECT o.customer_id, o.number FROM orders o
 	JOIN customers c ON c.id=o.customer_id WHERE c.kind='person'
-	ORDER BY o.ordered_on DESC, o.id DESC LIMIT 1;")
-IFS='|' read -r NO NAME < <(rk_sql "SELECT number, name FROM customers WHERE id=$SUBJ;")
+	ORDER BY o.ordered_on DESC, o.id DESC LIMIT 1;")"
+IFS='|' read -r NO NAME <<<"$(rk_sql "SELECT number, name FROM customers WHERE id=$SUBJ;")"
 NEWEST=$(rk_sql_value "SELECT number FROM orders ORDER BY ordered_on DESC, id DESC LIMIT 1;")
 [[ -n "$NO" && -n "$NAME" && "$NEWEST" == "$ONUM" ]] || e2e_fail "demo fixture changed"
 
