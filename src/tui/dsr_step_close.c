@@ -43,8 +43,8 @@ static void default_outcome(const struct dsr_wizard *w, char *out, size_t size)
         else if (r->status != RK_DSR_EXECUTED)
                 out[0] = '\0';
         else
-                snprintf(out, size, "%s%s%s", text[r->type], r->purpose[0] ? " " : "",
-                         r->purpose);
+                snprintf(out, size, "%s%s%s%s", text[r->type], r->purpose[0] ? " " : "",
+                         r->purpose, r->purpose[0] ? "." : "");
 }
 
 static int close_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_error *err)
