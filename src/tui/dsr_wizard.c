@@ -102,8 +102,16 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
 {
         const struct rk_dsr_request *r = &w->req;
         long long d = (long long)(r->days_left < 0 ? -r->days_left : r->days_left);
-        if (r->id == 0) {
+        if (r->id == 0 && w->step == DSR_TYPE) {
                 snprintf(out, size, "New request, not registered yet");
+                return;
+        }
+        if (r->id == 0) {
+                snprintf(out, size,
+                         "New %s%s%s request received %s; registered when the records "
+                         "are chosen",
+                         rk_dsr_type_name(r->type), r->purpose[0] ? " " : "", r->purpose,
+                         r->received_on);
                 return;
         }
         if (r->status == RK_DSR_CLOSED)
