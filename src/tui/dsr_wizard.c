@@ -107,9 +107,7 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
                 return;
         }
         if (r->id == 0) {
-                snprintf(out, size,
-                         "New %s%s%s request received %s; registered when the records "
-                         "are chosen",
+                snprintf(out, size, "New %s%s%s request received %s, not registered yet",
                          rk_dsr_type_name(r->type), r->purpose[0] ? " " : "", r->purpose,
                          r->received_on);
                 return;
