@@ -97,4 +97,53 @@ e2e_type sup sales
 e2e_keys sup Enter
 e2e_wait sup 'customer'
 shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
+
+# --- data-subject requests (supervisor, on the demo register) ----------------
+# shellcheck source=../tests/e2e/dsr_tui_lib.sh
+source "$SRC/tests/e2e/dsr_tui_lib.sh"
+mkdir -p "$E2E_TMP/demo"
+cd "$E2E_TMP/demo" || exit 1
+rk_demo_setup
+read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
+echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
+        --totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \
+        >key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
+# requests that came in earlier: one by post 75 days ago is overdue now
+for req in "erasure C000011 75" "access C000010 3" "objection C000012 26"; do
+        read -r type subj ago <<<"$req"
+        "$R" dsr new --db r.db --keyfile dpo.key --type "$type" --subject "$subj" \
+                --received "$(date -d "$ago days ago" +%F)" \
+                $([ "$type" = objection ] && echo --purpose profiling) >/dev/null ||
+                e2e_fail "dsr new $type"
+done
+# the subject of the wizard: a person with held orders, also a company's
+# contact person with the same e-mail address
+SUBJ=$(rk_sql_value "SELECT c.id FROM customers c WHERE c.kind='person'
+        AND c.email IS NOT NULL AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id=c.id)
+        AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id=c.id
+                        AND o.ordered_on < date('now', '-4 years'))
+        ORDER BY c.id LIMIT 1;")
+CO=$(rk_sql_value "SELECT customer_id FROM contact_persons ORDER BY id LIMIT 1;")
+rk_sql "INSERT INTO contact_persons(customer_id, name, title, email, phone)
+        SELECT $CO, name, 'Purchasing', email, phone FROM customers WHERE id=$SUBJ;" >/dev/null
+MAIL=$(rk_sql_value "SELECT email FROM customers WHERE id=$SUBJ;")
+wz_dashboard v
+e2e_wait v 'OVERDUE'
+e2e_keys v Down # the overdue row unselected shows its own colour
+e2e_wait v 'Objection \(Art\. 21\)'
+shot v dsr-dashboard "Supervisor's start screen: open requests by due date, overdue marked"
+wz_new v 2
+wz_search v "$MAIL" '2 found, 2 selected'
+shot v dsr-step2-find "Request wizard, step 2: one search; the person's records selected together"
+wz_verify v 'passport shown at the office'
+for ((i = 0; i < 60; i++)); do
+        e2e_screen v | grep -q 'Orders under legal hold: legal hold' && break
+        e2e_keys v Down
+        sleep 0.05
+done
+e2e_wait v 'Orders under legal hold: legal hold'
+shot v dsr-step4-preview "Step 4: preview; orders kept under the bookkeeping hold, with the reason"
+wz_execute v
+shot v dsr-step6-summary "Step 6: summary of the erasure and the outcome told to the person"
+wz_close v
 e2e_pass "screenshots written"

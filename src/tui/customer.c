@@ -17,11 +17,15 @@
  * gives a consent, F3 withdraws the selected consent; Enter on Orders
  * opens the order. Keys that need write access are left off the bar when
  * the session may not write; core refuses them anyway.
+ *
+ * A customer whose processing is restricted (Art. 18) opens only for a
+ * request handler, under a banner naming the request that restricted it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsr_ui.h"
 #include "rekisteri/customer.h"
 #include "ui.h"
 
@@ -50,7 +54,8 @@ struct detail {
         int64_t id;
         size_t tab; /* index into tabs */
         struct rk_customer_view v;
-        char **cells; /* rows * ncols strings, owned */
+        int64_t restricting; /* the request that restricts it, when known */
+        char **cells;        /* rows * ncols strings, owned */
         int64_t *row_ids;
         size_t rows, ncols;
         struct rk_tui_list list;
@@ -416,9 +421,17 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int x = 1 + rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, d->v.number);
         if (name != NULL)
                 x += rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_HEADER, name) + 2;
-        if (d->v.restricted)
-                rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_WARNING, "[restricted]");
         draw_tabs(d, win, 1);
+        if (d->v.restricted) {
+                char banner[96];
+                int n =
+                    snprintf(banner, sizeof(banner), " Processing restricted (Art. 18)");
+                if (d->restricting > 0)
+                        snprintf(banner + n, sizeof(banner) - (size_t)n,
+                                 " — request #%lld ", (long long)d->restricting);
+                rk_tui_fill(win, 2, 1, w, RK_ROLE_BANNER);
+                rk_tui_print(win, 2, 1, w, RK_ROLE_BANNER, banner);
+        }
         char empty[64];
         snprintf(empty, sizeof(empty), "Nothing recorded under %s.", tabs[d->tab].label);
         if (d->rows == 0)
@@ -502,5 +515,7 @@ int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id)
                 detail_fini(app, d);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
+        if (d->v.restricted) /* only a request handler gets this far */
+                d->restricting = rk_ui_dsr_restricting(ui, id);
         return rk_tui_push(app, &d->ops, d);
 }

@@ -19,6 +19,13 @@
  * reload: yes loads the saved values (the edits are lost), no keeps the
  * form as typed so the text can be copied; nothing is overwritten either
  * way. The line under the form tells what the focused field accepts.
+ *
+ * Before a new customer is saved, rk_customer_check_suppressed() asks
+ * whether an e-mail address, phone number or identity code on the form
+ * belongs to a person erased on request earlier; if so a dialog says so
+ * (never which value) and the customer is created only on "y" (the save
+ * then runs deferred, after the dialog has closed, so it can pop the
+ * form).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +55,9 @@ struct cform {
         size_t n;
         struct rk_tui_form_item items[FORM_MAX];
         struct rk_tui_form form;
-        bool reloaded; /* the caller's copy is older than the form's */
-        size_t bad;    /* the field the last refusal named; FORM_MAX for none */
+        bool reloaded;      /* the caller's copy is older than the form's */
+        bool create_anyway; /* the suppression warning was answered yes */
+        size_t bad;         /* the field the last refusal named; FORM_MAX for none */
         char bad_msg[sizeof(((struct rk_error *)0)->msg)];
         int (*done)(struct rk_tui_app *, void *, int64_t);
         void *ctx;
@@ -203,6 +211,49 @@ static size_t collect(const struct cform *c, struct rk_edit *edits)
         return n;
 }
 
+static int form_save(struct rk_tui_app *app, void *ctx);
+
+static int save_deferred(struct rk_tui_app *app, void *state)
+{
+        return form_save(app, state);
+}
+
+static int answer_suppressed(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        struct cform *c = ctx;
+        if (!yes)
+                return rk_tui_message(app, RK_TUI_INFO, "Not created");
+        c->create_anyway = true;
+        return rk_tui_defer(app, save_deferred, c);
+}
+
+/* New customers: RK_OK to go on, else the flags of a refusal or of the
+ * suppression question in *flags. */
+static int check_suppressed(struct rk_tui_app *app, struct cform *c,
+                            const struct rk_edit *edits, size_t n, int *flags)
+{
+        struct rk_error err;
+        bool hit = false;
+        rk_error_clear(&err);
+        if (c->id != 0 || c->create_anyway)
+                return RK_OK;
+        rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMER_NEW);
+        int rc = rk_customer_check_suppressed(c->ui->session, RK_REC_CUSTOMER, edits, n,
+                                              &hit, &err);
+        if (rc != RK_OK) {
+                *flags = refused(app, c, &err);
+                return rc;
+        }
+        if (!hit)
+                return RK_OK;
+        *flags = rk_tui_dialog_confirm(app, "Erased earlier",
+                                       "This person was erased on request earlier\n"
+                                       "(matching e-mail, phone or identity code).\n"
+                                       "Create anyway?",
+                                       answer_suppressed, c);
+        return RK_ERR_EXISTS;
+}
+
 static int form_save(struct rk_tui_app *app, void *ctx)
 {
         struct cform *c = ctx;
@@ -213,6 +264,10 @@ static int form_save(struct rk_tui_app *app, void *ctx)
         size_t n = collect(c, edits);
         if (n == 0)
                 return rk_tui_message(app, RK_TUI_INFO, "Nothing changed");
+        int flags = RK_TUI_NONE;
+        if (check_suppressed(app, c, edits, n, &flags) != RK_OK)
+                return flags;
+        c->create_anyway = false;
         int rc;
         if (c->id != 0) {
                 rk_ui_place(c->ui, RK_UI_PLACE_EDIT);

@@ -1,7 +1,9 @@
 /*
- * home.c - the home screen after login: the table of what a session may
- * reach. Each row has a permission predicate (policy.h decides); later
- * issues add the request and audit screens as rows here.
+ * home.c - the start screen after login and the home menu: the table of
+ * what a session may reach. Each row has a permission predicate (policy.h
+ * decides). A session that handles data-subject requests starts on the
+ * request dashboard instead (its deadlines come first); Esc there opens
+ * this menu, and the menu's "Requests" row goes back to the dashboard.
  */
 #include "ui.h"
 
@@ -32,12 +34,24 @@ static bool may_audit(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_AUDIT);
 }
 
+static bool may_requests(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_REQUESTS);
+}
+
+static int open_requests(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        return rk_ui_requests_open(app, ui, false);
+}
+
 static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 {
         return rk_ui_logout(app, ui, RK_TUI_INFO, "Logged out");
 }
 
 static const struct rk_ui_menu_entry home_menu[] = {
+    {"Requests", "Data-subject requests: deadlines, the request wizard", may_requests,
+     open_requests},
     {"Customers", "Find a customer: contact, billing, orders, notes, consents",
      rk_ui_may_customers, rk_ui_customers_open},
     {"Orders", "Recent orders and their lines, by status", rk_ui_may_orders,
@@ -53,6 +67,13 @@ static const struct rk_ui_menu_entry home_menu[] = {
 };
 
 int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        if (may_requests(rk_session_grants(ui->session)))
+                return rk_ui_requests_open(app, ui, true);
+        return rk_ui_home_menu_open(app, ui);
+}
+
+int rk_ui_home_menu_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         return rk_ui_menu_open(app, ui, "Home", "What would you like to do?", home_menu,
                                sizeof(home_menu) / sizeof(home_menu[0]), true);

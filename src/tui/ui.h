@@ -101,7 +101,11 @@ void *rk_ui_login_new(struct rk_ui *ui);
 /* Screen openers. Each returns reaction flags (an error message instead
  * when memory runs out). */
 int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The start screen after login (resets the stack): the request dashboard
+ * for a session that handles data-subject requests, else the home menu. */
 int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The home menu itself, as the only screen (resets the stack). */
+int rk_ui_home_menu_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* forced: part of the login (reset; Esc/F10 log out); else pushed from
  * Profile (Esc goes back, the old secret stays until a valid code). */
 int rk_ui_enrol_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced);
@@ -118,6 +122,10 @@ int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The supervisor's audit viewer (audit_list.c; needs RK_ACTION_AUDIT). */
 int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The data-subject request dashboard (dsr_dashboard.c; needs
+ * RK_ACTION_REQUESTS): start replaces the stack (the start screen, Esc
+ * opens the home menu), else it is pushed (Esc goes back). */
+int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start);
 
 /*
  * rk_ui_account_form_open - the Add account form (name == NULL) or the

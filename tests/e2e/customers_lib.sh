@@ -27,21 +27,29 @@ rk_demo_setup() {
 	mkdir -p caps
 }
 
-# rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI.
+# rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI. It
+# waits up to 10 s for a lock (.timeout): a program session, or the last
+# CLI's closing checkpoint, may hold one for a moment.
 rk_sql() {
-	printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$RAWKEY" "$1" |
-		sqlcipher r.db 2>&1
+	printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n.timeout 10000\n%s\n' \
+		"$RAWKEY" "$1" | sqlcipher r.db 2>&1
 }
 
-# rk_demo_login SESSION ROLE - start the program and log in as the demo
-# account of ROLE; ends on the home screen.
-rk_demo_login() {
+# rk_demo_start SESSION ROLE - start the program and log in as the demo
+# account of ROLE; ends on the start screen (the supervisor's is the
+# request dashboard).
+rk_demo_start() {
 	local name role pw secret
 	read -r name role pw secret < <(grep "^$2 " r.db.users) ||
 		e2e_fail "no demo account $2"
 	rk_start "$1"
 	rk_login "$1" "$name" "$pw" "$(rk_code "$secret")"
-	e2e_wait "$1" "$HOME_SCREEN"
+}
+
+# rk_demo_login SESSION ROLE - rk_demo_start, then on to the home menu.
+rk_demo_login() {
+	rk_demo_start "$1" "$2"
+	rk_wait_home "$1"
 }
 
 # rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
@@ -74,7 +82,8 @@ rk_menu() {
 	n=$(e2e_screen "$1" | grep -E '^  [A-Z][a-z]+( [a-z]+)? {2,}' |
 		grep -n "^  $2 " | cut -d: -f1)
 	[[ -n "$n" ]] || e2e_fail "no menu entry $2"
-	e2e_keys "$1" Home
+	# Up to the first entry (tmux's Home is not xterm's, so not Home)
+	for ((i = 0; i < 10; i++)); do e2e_keys "$1" Up; done
 	for ((i = 1; i < n; i++)); do e2e_keys "$1" Down; done
 	e2e_keys "$1" Enter
 }

@@ -116,6 +116,20 @@ rk_first_login() {
 	rk_enrol_screen "$1"
 }
 
+# A session that handles data-subject requests (the supervisor) starts on
+# the request dashboard; Esc there opens the home menu.
+DASHBOARD='Data-subject requests: [0-9]+ open'
+
+# rk_wait_home SESSION [TIMEOUT_S] - wait for the home menu after a login,
+# passing the request dashboard with Esc when the session starts there.
+rk_wait_home() {
+	e2e_wait "$1" "What would you like to do\?|$DASHBOARD" "${2:-10}"
+	if e2e_screen "$1" | grep -Eq "$DASHBOARD"; then
+		e2e_keys "$1" Escape
+		e2e_wait "$1" 'What would you like to do\?' "${2:-10}"
+	fi
+}
+
 # rk_enrol_screen SESSION - on the enrolment screen: read the secret shown
 # and confirm with its T-1 code; ends on the home screen. Sets SECRET.
 rk_enrol_screen() {
@@ -124,7 +138,7 @@ rk_enrol_screen() {
 	[[ "$SECRET" =~ ^[A-Z2-7]{32}$ ]] || e2e_fail "no secret on the enrolment screen"
 	e2e_type "$1" "$(rk_code "$SECRET" 'now - 30 seconds')"
 	e2e_keys "$1" Enter
-	e2e_wait "$1" 'What would you like to do\?'
+	rk_wait_home "$1"
 }
 
 # rk_has_colour - true when stdin holds an SGR sequence that sets a colour

@@ -1,0 +1,347 @@
+/*
+ * dsr_dashboard.c - the request dashboard: the data-subject requests that
+ * are open, sorted by due date, overdue ones highlighted. It is the start
+ * screen of a session that handles requests (the supervisor); Esc there
+ * goes to the home menu, whose "Requests" entry comes back.
+ *
+ * How it works: rk_dsr_list() (audited as dsr.list) gives the requests in
+ * the dashboard's order with the overdue flag and the days left computed
+ * by core from its clock. An overdue row is drawn in the error role and
+ * says "OVERDUE n d" in its own text, so the mark survives NO_COLOR; a row
+ * due within a week is a warning. The line under the list details the
+ * selected request. Enter resumes the request in the wizard at the step
+ * rk_dsr_next_step() names (a closed one shows its summary), F2 starts a
+ * new one, F3 shows closed requests too, F4 extends the deadline once
+ * (1 or 2 months, with the reason told to the person), F6 lifts a
+ * carried-out restriction. The list is read again whenever the wizard or
+ * a form returns.
+ *
+ * rk_ui_dsr_restricting() is here too: the customer detail asks it which
+ * request restricts a customer, from the same list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ask.h"
+#include "dsr_ui.h"
+
+#define SOON_DAYS 7
+
+struct dashboard {
+        struct rk_tui_screen_ops ops; /* Esc differs: Menu or Back */
+        struct rk_ui *ui;
+        bool closed_too;
+        struct rk_dsr_request *r;
+        size_t n;
+        struct rk_tui_list list;
+        char cell[256];
+};
+
+static const struct rk_tui_column columns[] = {
+    {"#", 4, RK_TUI_RIGHT},   {"Type", 18, RK_TUI_LEFT}, {"Status", 8, RK_TUI_LEFT},
+    {"Due", 10, RK_TUI_LEFT}, {"Left", 12, RK_TUI_LEFT}, {"Records", 0, RK_TUI_LEFT},
+};
+
+static const char *left_text(struct dashboard *d, const struct rk_dsr_request *r)
+{
+        long long days = (long long)r->days_left;
+        if (r->status == RK_DSR_CLOSED)
+                return "-";
+        if (r->overdue)
+                snprintf(d->cell, sizeof(d->cell), "OVERDUE %lld d", -days);
+        else
+                snprintf(d->cell, sizeof(d->cell), "%lld d left", days);
+        return d->cell;
+}
+
+static const char *cell(void *ctx, size_t row, size_t col)
+{
+        struct dashboard *d = ctx;
+        const struct rk_dsr_request *r = &d->r[row];
+        switch (col) {
+        case 0:
+                snprintf(d->cell, sizeof(d->cell), "%lld", (long long)r->id);
+                return d->cell;
+        case 1:
+                return rk_dsr_type_name(r->type);
+        case 2:
+                return rk_dsr_status_name(r->status);
+        case 3:
+                return r->due_on;
+        case 4:
+                return left_text(d, r);
+        default:
+                dsr_subjects_text(r, d->cell, sizeof(d->cell));
+                return d->cell;
+        }
+}
+
+static enum rk_tui_role row_role(void *ctx, size_t row)
+{
+        const struct rk_dsr_request *r = &((struct dashboard *)ctx)->r[row];
+        if (r->status == RK_DSR_CLOSED)
+                return RK_ROLE_DIM;
+        if (r->overdue)
+                return RK_ROLE_ERROR;
+        return r->days_left <= SOON_DAYS ? RK_ROLE_WARNING : RK_ROLE_NORMAL;
+}
+
+/* Read the list again, keeping the selection on the same request. */
+static int load(struct dashboard *d, struct rk_error *err)
+{
+        struct rk_dsr_request *r = NULL;
+        size_t n = 0;
+        int64_t was = d->n > 0 ? d->r[d->list.sel].id : 0;
+        rk_ui_place(d->ui, RK_UI_PLACE_REQUESTS);
+        int rc = rk_dsr_list(d->ui->session, d->closed_too, &r, &n, err);
+        if (rc != RK_OK)
+                return rc;
+        rk_dsr_requests_free(d->r, d->n);
+        d->r = r;
+        d->n = n;
+        rk_tui_list_set_rows(&d->list, n);
+        for (size_t i = 0; i < n; i++)
+                if (r[i].id == was)
+                        d->list.sel = i;
+        return RK_OK;
+}
+
+static int reload(struct rk_tui_app *app, void *ctx)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (load(ctx, &err) != RK_OK)
+                return dsr_wizard_fail(app, &err);
+        return RK_TUI_REDRAW;
+}
+
+static const struct rk_dsr_request *selected(struct rk_tui_app *app, struct dashboard *d)
+{
+        if (d->n > 0)
+                return &d->r[d->list.sel];
+        rk_tui_message(app, RK_TUI_WARNING, "No request selected");
+        return NULL;
+}
+
+/* ---- drawing ---------------------------------------------------------------- */
+
+static void heading(const struct dashboard *d, char *out, size_t size)
+{
+        size_t open = 0, overdue = 0;
+        for (size_t i = 0; i < d->n; i++) {
+                open += d->r[i].status != RK_DSR_CLOSED;
+                overdue += d->r[i].overdue;
+        }
+        snprintf(out, size, "Data-subject requests: %zu open, %zu overdue%s", open,
+                 overdue, d->closed_too ? " (closed ones shown too)" : "");
+}
+
+/* The selected request's details, under the list. */
+static void details(const struct rk_dsr_request *r, char *out, size_t size)
+{
+        snprintf(out, size, "%s%s%s. Received %s, handler %s.%s%s",
+                 rk_dsr_type_label(r->type), r->purpose[0] ? ", purpose " : "",
+                 r->purpose, r->received_on, r->handler, r->extended ? " Extended: " : "",
+                 r->extended ? r->extension_reason : "");
+}
+
+static void dash_draw(struct rk_tui_app *app, void *state, WINDOW *win)
+{
+        (void)app;
+        struct dashboard *d = state;
+        int width = getmaxx(win) - 2;
+        char text[DSR_TEXT + 400];
+        heading(d, text, sizeof(text));
+        rk_tui_print(win, 0, 1, width, RK_ROLE_HEADER, text);
+        if (d->n == 0) {
+                rk_tui_print(win, 2, 2, width, RK_ROLE_DIM,
+                             "No open requests. F2 registers a new one.");
+                return;
+        }
+        rk_tui_list_draw(&d->list, win, 2, 1, getmaxy(win) - 5, width);
+        details(&d->r[d->list.sel], text, sizeof(text));
+        rk_ui_print_wrapped(win, getmaxy(win) - 2, 1, width, 2, RK_ROLE_DIM, text);
+}
+
+static int dash_key(struct rk_tui_app *app, void *state, int key)
+{
+        (void)app;
+        return rk_tui_list_key(&((struct dashboard *)state)->list, key);
+}
+
+static void dash_fini(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct dashboard *d = state;
+        rk_dsr_requests_free(d->r, d->n);
+        explicit_bzero(d, sizeof(*d));
+        free(d);
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static int act_open(struct rk_tui_app *app, void *state)
+{
+        struct dashboard *d = state;
+        const struct rk_dsr_request *r = selected(app, d);
+        return r ? rk_ui_dsr_wizard_open(app, d->ui, r->id, reload, d) : RK_TUI_REDRAW;
+}
+
+static int act_new(struct rk_tui_app *app, void *state)
+{
+        struct dashboard *d = state;
+        return rk_ui_dsr_wizard_open(app, d->ui, 0, reload, d);
+}
+
+static int act_closed(struct rk_tui_app *app, void *state)
+{
+        struct dashboard *d = state;
+        d->closed_too = !d->closed_too;
+        return reload(app, d);
+}
+
+static int extend_done(struct rk_tui_app *app, void *ctx, const char *const *v)
+{
+        struct dashboard *d = ctx;
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (strcmp(v[0], "1") != 0 && strcmp(v[0], "2") != 0)
+                return rk_tui_message(app, RK_TUI_WARNING, "Months: 1 or 2");
+        rk_ui_place(d->ui, RK_UI_PLACE_REQUESTS);
+        if (rk_dsr_extend(d->ui->session, d->r[d->list.sel].id, v[0][0] - '0', v[1],
+                          &err) != RK_OK)
+                return dsr_wizard_fail(app, &err);
+        rk_tui_message(app, RK_TUI_INFO, "Deadline extended");
+        return RK_TUI_POP | reload(app, d);
+}
+
+static int act_extend(struct rk_tui_app *app, void *state)
+{
+        struct dashboard *d = state;
+        const struct rk_dsr_request *r = selected(app, d);
+        if (r == NULL)
+                return RK_TUI_REDRAW;
+        if (r->extended)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "The deadline was extended already (once only)");
+        static const struct rk_ui_ask_item items[] = {
+            {"Months", "2", 1, false},
+            {"Reason", NULL, 255, false},
+        };
+        const struct rk_ui_ask ask = {
+            .name = "Extend deadline",
+            .heading = "Extend the deadline once, by 1 or 2 months (Art. 12(3))",
+            .hint = "The reason is told to the person within the first month:\n"
+                    "e.g. the request is complex, or there are many requests.",
+            .done = extend_done,
+            .ctx = d,
+        };
+        return rk_ui_ask_open(app, &ask, items, 2);
+}
+
+static int do_lift(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        struct dashboard *d = ctx;
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (!yes || d->n == 0)
+                return RK_TUI_NONE;
+        rk_ui_place(d->ui, RK_UI_PLACE_REQUESTS);
+        if (rk_dsr_lift_restriction(d->ui->session, d->r[d->list.sel].id, &err) != RK_OK)
+                return dsr_wizard_fail(app, &err);
+        rk_tui_message(app, RK_TUI_INFO, "Restriction lifted; Enter closes the request");
+        return reload(app, d);
+}
+
+static int act_lift(struct rk_tui_app *app, void *state)
+{
+        struct dashboard *d = state;
+        const struct rk_dsr_request *r = selected(app, d);
+        if (r == NULL)
+                return RK_TUI_REDRAW;
+        if (r->type != RK_DSR_RESTRICTION || r->status != RK_DSR_EXECUTED)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "Only a carried-out restriction can be lifted");
+        return rk_tui_dialog_confirm(app, "Lift the restriction",
+                                     "Lift the restriction of this request's records?\n"
+                                     "They show again in every view.",
+                                     do_lift, d);
+}
+
+static int act_menu(struct rk_tui_app *app, void *state)
+{
+        return rk_ui_home_menu_open(app, ((struct dashboard *)state)->ui);
+}
+
+#define DASH_KEYS                                                                        \
+        {RK_TUI_KEY_ENTER, "Enter", "Open", "Resume the request at its next step",       \
+         act_open},                                                                      \
+            {RK_TUI_FKEY(KEY_F(2)), "F2", "New", "Register a new request (the wizard)",  \
+             act_new},                                                                   \
+            {RK_TUI_FKEY(KEY_F(3)), "F3", "Closed", "Show or hide closed requests",      \
+             act_closed},                                                                \
+            {RK_TUI_FKEY(KEY_F(4)), "F4", "Extend", "Extend the deadline once",          \
+             act_extend},                                                                \
+        {                                                                                \
+                RK_TUI_FKEY(KEY_F(6)), "F6", "Lift", "Lift a carried-out restriction",   \
+                    act_lift                                                             \
+        }
+
+static const struct rk_tui_binding root_keys[] = {
+    DASH_KEYS,
+    {RK_TUI_KEY_ESC, "Esc", "Menu", "The home menu (customers, orders, audit...)",
+     act_menu},
+};
+static const struct rk_tui_binding pushed_keys[] = {
+    DASH_KEYS,
+    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home menu", rk_tui_action_pop},
+};
+
+int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start)
+{
+        struct rk_error err;
+        rk_error_clear(&err);
+        struct dashboard *d = calloc(1, sizeof(*d));
+        if (d == NULL)
+                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+        d->ui = ui;
+        d->ops = (struct rk_tui_screen_ops){
+            .name = "Requests",
+            .draw = dash_draw,
+            .key = dash_key,
+            .fini = dash_fini,
+            .keys = start ? root_keys : pushed_keys,
+            .n_keys = start ? sizeof(root_keys) / sizeof(root_keys[0])
+                            : sizeof(pushed_keys) / sizeof(pushed_keys[0]),
+        };
+        rk_tui_list_init(&d->list, columns, 6, cell, d, 0);
+        d->list.row_role = row_role;
+        if (load(d, &err) != RK_OK) {
+                dash_fini(app, d);
+                int flags = start ? rk_ui_home_menu_open(app, ui) : RK_TUI_NONE;
+                return flags | dsr_wizard_fail(app, &err);
+        }
+        return start ? rk_tui_reset(app, &d->ops, d) : rk_tui_push(app, &d->ops, d);
+}
+
+int64_t rk_ui_dsr_restricting(struct rk_ui *ui, int64_t customer_id)
+{
+        struct rk_error err;
+        struct rk_dsr_request *r = NULL;
+        size_t n = 0;
+        int64_t id = 0;
+        rk_error_clear(&err);
+        if (!rk_authorize_action(rk_session_grants(ui->session), RK_ACTION_REQUESTS) ||
+            rk_dsr_list(ui->session, false, &r, &n, &err) != RK_OK)
+                return 0;
+        for (size_t i = 0; i < n; i++) { /* the newest, if lifted ones linger */
+                if (r[i].type != RK_DSR_RESTRICTION || r[i].status != RK_DSR_EXECUTED)
+                        continue;
+                for (size_t k = 0; k < r[i].nsubjects; k++)
+                        if (r[i].subjects[k].customer_id == customer_id && r[i].id > id)
+                                id = r[i].id;
+        }
+        rk_dsr_requests_free(r, n);
+        return id;
+}
