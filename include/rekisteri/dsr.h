@@ -100,7 +100,8 @@ struct rk_dsr_request {
         char verification[4 * RK_DSR_TEXT_MAX + 1];
         char outcome[4 * RK_DSR_TEXT_MAX + 1];
         int64_t created_at, executed_at, closed_at; /* Unix time, 0 = not yet */
-        bool overdue;      /* not closed and today (rk_clock_now) is after due */
+        bool overdue;      /* not answered (closed, or a restriction carried
+                              out) and today (rk_clock_now) is after due */
         int64_t days_left; /* due_on minus today; negative when overdue */
         struct rk_dsr_subject *subjects;
         size_t nsubjects;

@@ -182,7 +182,11 @@ static void read_row(sqlite3_stmt *st, const char *today, struct rk_dsr_request 
         r->executed_at = sqlite3_column_int64(st, 12);
         r->closed_at = sqlite3_column_int64(st, 13);
         r->days_left = rk_date_diff_days(today, r->due_on);
-        r->overdue = r->status != RK_DSR_CLOSED && r->days_left < 0;
+        /* A restriction carried out is the action asked for: it stays open
+         * only until it is lifted, and is not late while it waits. */
+        bool answered = r->status == RK_DSR_CLOSED ||
+                        (r->type == RK_DSR_RESTRICTION && r->status == RK_DSR_EXECUTED);
+        r->overdue = !answered && r->days_left < 0;
 }
 
 static int load_subjects(sqlite3 *db, struct rk_dsr_request *r, struct rk_error *err)

@@ -619,6 +619,15 @@ static void test_restriction_hides_and_lifts(void **state)
              &err);
         assert_true(v.restricted);
         rk_customer_view_clear(&v);
+        /* carried out, it waits for its lifting without becoming overdue */
+        struct rk_dsr_request r;
+        int64_t saved = fake_now;
+        fake_now += 90 * 86400;
+        must(rk_dsr_get(sess[SUPERVISOR], id, &r, &err), &err);
+        assert_true(r.days_left < 0);
+        assert_false(r.overdue);
+        rk_dsr_request_clear(&r);
+        fake_now = saved;
         assert_int_equal(rk_dsr_lift_restriction(sess[SALES], id, &err), RK_ERR_DENIED);
         must(rk_dsr_lift_restriction(sess[SUPERVISOR], id, &err), &err);
         must(rk_customer_load(sess[SALES], person_id, RK_GROUPS_ALL, &v, &err), &err);
