@@ -64,6 +64,54 @@ int rk_search_reindex_all(sqlite3 *db,
                           void *ctx, struct rk_error *err);
 
 /*
+ * Building the whole index during a bulk load, on a second core: the
+ * index is made in a private in-memory database by a worker thread while
+ * the loader goes on writing rows, and replaces customer_fts at the end.
+ * The result is the index rk_search_reindex_all makes (merged into one
+ * segment). Use: rk_search_build_start; after each committed range of
+ * new customers, rk_search_build_add; then rk_search_build_finish, or
+ * rk_search_build_abort to give up. Only the loader's thread calls these,
+ * and db is the loader's connection throughout.
+ */
+struct rk_search_build;
+
+/*
+ * rk_search_build_start - start a build for the register db (whose
+ * customer_fts schema it copies). *out is the caller's until finish or
+ * abort. Errors: RK_ERR_NOMEM (also when no thread can be started),
+ * RK_ERR_CORRUPT (no index table), database errors.
+ */
+int rk_search_build_start(sqlite3 *db, struct rk_search_build **out,
+                          struct rk_error *err);
+
+/*
+ * rk_search_build_add - queue the index rows of customers with ids from..to
+ * (read now, through the connection given to rk_search_build_start; call
+ * it after they are written). Ranges must come in ascending id order and not overlap.
+ * Waits while the worker is several ranges behind. Returns RK_OK, RK_ERR_NOMEM, a
+ * database error, or the worker's earlier failure; after a failure only
+ * rk_search_build_abort is left.
+ */
+int rk_search_build_add(struct rk_search_build *b, int64_t from, int64_t to,
+                        struct rk_error *err);
+
+/*
+ * rk_search_build_finish - wait for the worker, then, in one savepoint of
+ * db, drop customer_fts and fill it with the built index. Refuses
+ * (RK_ERR_INVALID, the index left as it was) when the customers added are
+ * not all the customers db has. progress (may be NULL) is called once at
+ * the end with done/total. b is freed whatever the result. Errors: the
+ * worker's, or database errors.
+ */
+int rk_search_build_finish(struct rk_search_build *b, sqlite3 *db,
+                           void (*progress)(void *ctx, int64_t done, int64_t total),
+                           void *ctx, struct rk_error *err);
+
+/* rk_search_build_abort - stop the worker and free b; customer_fts is left
+ * as it was. NULL is fine. */
+void rk_search_build_abort(struct rk_search_build *b);
+
+/*
  * rk_search_match - build the FTS4 MATCH expression for query, searching
  * only columns whose group g may read (the keys column needs read access
  * to any group). The query is untrusted input: it is folded

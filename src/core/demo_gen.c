@@ -498,10 +498,27 @@ static void gen_close(struct gen *g)
         rk_demo_lists_free(&g->l);
 }
 
+/* Write every batch of customers, handing each to the index build. */
+static int write_all(struct gen *g, struct rk_search_build *build,
+                     rk_demo_progress progress, void *ctx, struct rk_error *err)
+{
+        int rc = RK_OK;
+        for (int64_t from = 1; rc == RK_OK && from <= g->n; from += BATCH) {
+                int64_t to = from + BATCH - 1 < g->n ? from + BATCH - 1 : g->n;
+                rc = write_batch(g, from, to, err);
+                if (rc == RK_OK)
+                        rc = rk_search_build_add(build, from, to, err);
+                if (rc == RK_OK && progress != NULL)
+                        progress(ctx, "customers", to, g->n);
+        }
+        return rc;
+}
+
 int rk_demo_generate(sqlite3 *db, const struct rk_demo_options *opt,
                      rk_demo_progress progress, void *ctx, struct rk_error *err)
 {
         struct gen g;
+        struct rk_search_build *build = NULL;
         if (opt->customers < 1 || opt->customers > RK_DEMO_MAX_CUSTOMERS)
                 return rk_error_set(err, RK_ERR_INVALID, "the demo has 1 to %d customers",
                                     RK_DEMO_MAX_CUSTOMERS);
@@ -512,16 +529,17 @@ int rk_demo_generate(sqlite3 *db, const struct rk_demo_options *opt,
         rc = bulk_settings(db, opt->customers, 1, &cache, err);
         if (rc == RK_OK)
                 rc = gen_open(&g, db, opt, err);
-        for (int64_t from = 1; rc == RK_OK && from <= g.n; from += BATCH) {
-                int64_t to = from + BATCH - 1 < g.n ? from + BATCH - 1 : g.n;
-                rc = write_batch(&g, from, to, err);
-                if (rc == RK_OK && progress != NULL)
-                        progress(ctx, "customers", to, g.n);
-        }
+        if (rc == RK_OK)
+                rc = rk_search_build_start(db, &build, err);
+        if (rc == RK_OK)
+                rc = write_all(&g, build, progress, ctx, err);
         gen_close(&g);
         struct index_progress ip = {progress, ctx};
         if (rc == RK_OK)
-                rc = rk_search_reindex_all(db, progress ? on_index : NULL, &ip, err);
+                rc = rk_search_build_finish(build, db, progress ? on_index : NULL, &ip,
+                                            err);
+        else
+                rk_search_build_abort(build);
         int rc2 = bulk_settings(db, opt->customers, 0, &cache, err);
         return rc != RK_OK ? rc : rc2;
 }

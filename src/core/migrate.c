@@ -93,7 +93,7 @@ static const char *const migrations[] = {
     " withdrawn_on TEXT);"
     "CREATE INDEX consents_customer ON consents(customer_id);"
     "CREATE VIRTUAL TABLE customer_fts USING fts4("
-    " keys, identity, contact, billing, idcode, prefix=\"2,3,4,5\");",
+    " keys, identity, contact, billing, idcode, prefix=\"2,3,4\");",
 
     /* 3: the audit trail (audit.c): hash-chained rows with a MAC under an
      * epoch key that evolves forward; audit_state holds the chain head,

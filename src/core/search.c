@@ -17,8 +17,12 @@
  * per term for all columns and applies a column filter ("identity:vir*")
  * by reading position lists, so a filter on a column where a word is rare
  * scans the term's whole doclist; "ik*" instead reads a doclist holding
- * only identity words, and the prefix indexes ("2,3,4,5": tag plus 1 to 4
- * letters) make every prefix of up to four letters one incremental read.
+ * only identity words, and the prefix indexes ("2,3,4": tag plus 1 to 3
+ * bytes) make every prefix of up to three letters one incremental read;
+ * a longer prefix reads the few whole terms that start with it. A fourth
+ * prefix index ("2,3,4,5") made the 1M-customer demo's index build about a
+ * fifth slower for no search that needed it; "2,4" made two-word queries
+ * such as "helsinki ma" 30 ms (tests/bench/bench_search.c).
  *
  * A query becomes one group per word, "kword* OR iword* OR ...", over the
  * columns the session may read; the groups are joined by spaces. In

@@ -16,6 +16,7 @@
  * write few, large segments. Both run inside a savepoint, so they are
  * atomic inside or outside the caller's transaction.
  */
+#include "search_index.h"
 #include "rekisteri/search.h"
 #include "sql.h"
 
@@ -136,10 +137,10 @@ static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
         return RK_OK;
 }
 
-/* INSERT INTO customer_fts(docid, <columns>) VALUES(?1, ?2, ...). */
-static int insert_sql(char *out, size_t size, struct rk_error *err)
+/* INSERT INTO table(docid, <columns>) VALUES(?1, ?2, ...). */
+static int insert_sql(const char *table, char *out, size_t size, struct rk_error *err)
 {
-        size_t len = (size_t)snprintf(out, size, "INSERT INTO customer_fts(docid");
+        size_t len = (size_t)snprintf(out, size, "INSERT INTO %s(docid", table);
         for (int col = 0; col < RK_FTS_COUNT && len < size; col++)
                 len += (size_t)snprintf(out + len, size - len, ", %s",
                                         rk_fts_column_name((enum rk_fts_column)col));
@@ -154,26 +155,65 @@ static int insert_sql(char *out, size_t size, struct rk_error *err)
         return RK_OK;
 }
 
+int rk_search_insert_prepare(sqlite3 *db, const char *table, sqlite3_stmt **ins,
+                             struct rk_error *err)
+{
+        char sql[256];
+        *ins = NULL;
+        int rc = insert_sql(table, sql, sizeof(sql), err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, sql, ins, "updating the search index", err);
+        return rc;
+}
+
+int rk_search_row_texts(sqlite3_stmt *sel, char *texts[RK_FTS_COUNT],
+                        struct rk_error *err)
+{
+        int rc = RK_OK;
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                const char *raw = (const char *)sqlite3_column_text(sel, col + 1);
+                char *folded = rk_search_fold(raw ? raw : "");
+                texts[col] = folded && rc == RK_OK
+                                 ? rk_search_tag_words(folded, (enum rk_fts_column)col)
+                                 : NULL;
+                free(folded);
+                if (texts[col] == NULL && rc == RK_OK)
+                        rc = rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        }
+        if (rc != RK_OK)
+                for (int col = 0; col < RK_FTS_COUNT; col++) {
+                        free(texts[col]);
+                        texts[col] = NULL;
+                }
+        return rc;
+}
+
+int rk_search_insert_row(sqlite3 *db, sqlite3_stmt *ins, int64_t docid,
+                         char *texts[RK_FTS_COUNT], struct rk_error *err)
+{
+        sqlite3_bind_int64(ins, 1, docid);
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                sqlite3_bind_text(ins, col + 2, texts[col], -1, free);
+                texts[col] = NULL;
+        }
+        int src = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        sqlite3_clear_bindings(ins); /* frees the texts now */
+        return src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "updating the search index", err);
+}
+
 /* Fold the row of sel into ins and insert it. */
 static int index_row(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *ins,
                      struct rk_error *err)
 {
-        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(sel, 0));
-        for (int col = 0; col < RK_FTS_COUNT; col++) {
-                const char *raw = (const char *)sqlite3_column_text(sel, col + 1);
-                char *folded = rk_search_fold(raw ? raw : "");
-                char *tagged =
-                    folded ? rk_search_tag_words(folded, (enum rk_fts_column)col) : NULL;
-                free(folded);
-                if (tagged == NULL)
-                        return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-                sqlite3_bind_text(ins, col + 2, tagged, -1, free);
-        }
-        int src = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        return src == SQLITE_DONE
-                   ? RK_OK
-                   : rk_sql_fail(db, src, "updating the search index", err);
+        char *texts[RK_FTS_COUNT];
+        int rc = rk_search_row_texts(sel, texts, err);
+        if (rc == RK_OK)
+                rc = rk_search_insert_row(db, ins, sqlite3_column_int64(sel, 0), texts,
+                                          err);
+        return rc;
 }
 
 struct progress {
@@ -186,13 +226,10 @@ struct progress {
 static int index_rows(sqlite3 *db, sqlite3_stmt *sel, const struct progress *p,
                       struct rk_error *err)
 {
-        char sql[256];
         sqlite3_stmt *ins = NULL;
         int64_t done = 0;
         int src = SQLITE_DONE;
-        int rc = insert_sql(sql, sizeof(sql), err);
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(db, sql, &ins, "updating the search index", err);
+        int rc = rk_search_insert_prepare(db, "customer_fts", &ins, err);
         while (rc == RK_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
                 rc = index_row(db, sel, ins, err);
                 if (++done % PROGRESS_EVERY == 0 && p != NULL && p->fn != NULL)
@@ -216,16 +253,28 @@ static int savepoint_end(sqlite3 *db, int rc, struct rk_error *err)
         return rk_sql_exec(db, "RELEASE rk_search", "updating the search index", err);
 }
 
+int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
+                           struct rk_error *err)
+{
+        struct sqlbuf *b = malloc(sizeof(*b));
+        *sel = NULL;
+        if (b == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
+        int rc = select_sql(b, where, err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, b->p, sel,
+                                    "reading customers for the search index", err);
+        free(b);
+        return rc;
+}
+
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 {
         static const char what[] = "updating the search index";
-        struct sqlbuf *b = malloc(sizeof(*b));
         sqlite3_stmt *del = NULL, *sel = NULL;
-        if (b == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
         int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
         if (rc != RK_OK)
-                goto out;
+                return rc;
         rc = rk_sql_prepare(db, "DELETE FROM customer_fts WHERE docid = ?1", &del, what,
                             err);
         if (rc == RK_OK) {
@@ -235,46 +284,48 @@ int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
                         rc = rk_sql_fail(db, src, what, err);
         }
         if (rc == RK_OK)
-                rc = select_sql(b, "c.id = ?1", err);
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(db, b->p, &sel, what, err);
+                rc = rk_search_rows_prepare(db, "c.id = ?1", &sel, err);
         if (rc == RK_OK) {
                 sqlite3_bind_int64(sel, 1, customer_id);
                 rc = index_rows(db, sel, NULL, err);
         }
         sqlite3_finalize(del);
         sqlite3_finalize(sel);
-        rc = savepoint_end(db, rc, err);
-out:
-        free(b);
-        return rc;
+        return savepoint_end(db, rc, err);
 }
 
-/* Drop the index and create it again from its own schema text. */
-static int recreate_index(sqlite3 *db, struct rk_error *err)
+int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index";
+        static const char what[] = "reading the search index schema";
         sqlite3_stmt *st = NULL;
-        char *ddl = NULL;
+        *ddl = NULL;
         int rc = rk_sql_prepare(db,
-                                "SELECT sql FROM sqlite_master"
+                                "SELECT sql FROM main.sqlite_master"
                                 " WHERE type = 'table' AND name = 'customer_fts'",
                                 &st, what, err);
         if (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-                ddl = strdup((const char *)sqlite3_column_text(st, 0));
+                *ddl = strdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
-        if (rc == RK_OK && ddl == NULL)
+        if (rc == RK_OK && *ddl == NULL)
                 rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the index table is missing",
                                   what);
+        return rc;
+}
+
+int rk_search_recreate(sqlite3 *db, struct rk_error *err)
+{
+        static const char what[] = "rebuilding the search index";
+        char *ddl = NULL;
+        int rc = rk_search_index_ddl(db, &ddl, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(db, "DROP TABLE customer_fts", what, err);
+                rc = rk_sql_exec(db, "DROP TABLE main.customer_fts", what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, ddl, what, err);
         free(ddl);
         return rc;
 }
 
-static int count_customers(sqlite3 *db, int64_t *total, struct rk_error *err)
+int rk_search_count_customers(sqlite3 *db, int64_t *total, struct rk_error *err)
 {
         sqlite3_stmt *st = NULL;
         int rc = rk_sql_prepare(db, "SELECT count(*) FROM customers", &st,
@@ -293,21 +344,16 @@ int rk_search_reindex_all(sqlite3 *db,
 {
         static const char what[] = "rebuilding the search index";
         struct progress p = {progress, ctx, 0};
-        struct sqlbuf *b = malloc(sizeof(*b));
         sqlite3_stmt *sel = NULL;
         int own_tx = sqlite3_get_autocommit(db);
-        if (b == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
         int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
         if (rc != RK_OK)
-                goto out;
-        rc = recreate_index(db, err);
+                return rc;
+        rc = rk_search_recreate(db, err);
         if (rc == RK_OK)
-                rc = count_customers(db, &p.total, err);
+                rc = rk_search_count_customers(db, &p.total, err);
         if (rc == RK_OK)
-                rc = select_sql(b, "1", err);
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(db, b->p, &sel, what, err);
+                rc = rk_search_rows_prepare(db, "1", &sel, err);
         if (rc == RK_OK)
                 rc = index_rows(db, sel, &p, err);
         sqlite3_finalize(sel);
@@ -317,7 +363,5 @@ int rk_search_reindex_all(sqlite3 *db,
          * transaction of its own. */
         if (rc == RK_OK && own_tx)
                 rc = rk_sql_exec(db, OPTIMIZE, what, err);
-out:
-        free(b);
         return rc;
 }

@@ -14,6 +14,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/*
+ * Before SQLite is first used in the process: no global memory statistics.
+ * With them (SQLite's default), every allocation of every connection takes
+ * one process-wide mutex, and the search index build on a second thread
+ * (search_build.c) would spend its time waiting for the loader's thread.
+ * Nothing here reads sqlite3_memory_used() or sets a soft heap limit.
+ */
+__attribute__((constructor)) static void store_global_config(void)
+{
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 void rk_store_key_text(const unsigned char *dek, char *out)
 {
         out[0] = 'x';

@@ -263,6 +263,94 @@ static void test_reindex_all(void **state)
         assert_string_equal(found("supervisor", "c00000"), "1,2,3");
 }
 
+/* The whole stored index (content and segments) as one string; malloc'd. */
+static char *index_dump(void)
+{
+        sqlite3_stmt *st;
+        char *out = NULL;
+        assert_int_equal(
+            sqlite3_prepare_v2(
+                db,
+                "SELECT (SELECT group_concat(docid || ':' || ifnull(c0keys,'') || '/' ||"
+                " ifnull(c1identity,'') || '/' || ifnull(c2contact,'') || '/' ||"
+                " ifnull(c3billing,'') || '/' || ifnull(c4idcode,''), '|')"
+                " FROM customer_fts_content) || '#' ||"
+                " (SELECT group_concat(level || ',' || idx || ',' || start_block || ',' "
+                "||"
+                " leaves_end_block || ',' || end_block || ',' || hex(root), '|')"
+                " FROM customer_fts_segdir) || '#' ||"
+                " ifnull((SELECT group_concat(blockid || ',' || hex(block), '|')"
+                " FROM customer_fts_segments), '') || '#' ||"
+                " (SELECT group_concat(docid || ',' || hex(size), '|')"
+                " FROM customer_fts_docsize) || '#' ||"
+                " (SELECT group_concat(id || ',' || hex(value), '|') FROM "
+                "customer_fts_stat)",
+                -1, &st, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_non_null(sqlite3_column_text(st, 0));
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return out;
+}
+
+static void test_build_matches_reindex(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_search_build *b = NULL;
+        int64_t last[2] = {-1, -1};
+        assert_int_equal(rk_search_reindex_all(db, NULL, NULL, &err), RK_OK);
+        char *want = index_dump();
+        assert_int_equal(sqlite3_exec(db, "DELETE FROM customer_fts", NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_string_equal(found("supervisor", "virtanen"), "");
+        assert_int_equal(rk_search_build_start(db, &b, &err), RK_OK);
+        assert_int_equal(rk_search_build_add(b, 1, 2, &err), RK_OK);
+        assert_int_equal(rk_search_build_add(b, 3, 3, &err), RK_OK);
+        assert_int_equal(rk_search_build_finish(b, db, count_progress, last, &err),
+                         RK_OK);
+        assert_int_equal(last[0], 3);
+        assert_int_equal(last[1], 3);
+        char *got = index_dump();
+        assert_string_equal(got, want); /* the same rows, segments and statistics */
+        free(got);
+        free(want);
+        assert_int_equal(sqlite3_exec(db,
+                                      "INSERT INTO customer_fts(customer_fts)"
+                                      " VALUES('integrity-check')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        /* every prefix length, and a later change, still work */
+        assert_string_equal(found("supervisor", "vi"), "2");
+        assert_string_equal(found("supervisor", "häm"), "1");
+        assert_string_equal(found("supervisor", "virta"), "2");
+        assert_string_equal(found("warehouse", "O00004711"), "2");
+        assert_int_equal(
+            sqlite3_exec(db, "UPDATE customers SET name = 'Lindqvist Ab' WHERE id = 2",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        assert_int_equal(rk_search_index(db, 2, &err), RK_OK);
+        assert_string_equal(found("supervisor", "lindq"), "2");
+        assert_string_equal(found("sales", "virtanen oy"), "");
+}
+
+static void test_build_refuses_missing_customers(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_search_build *b = NULL;
+        assert_int_equal(rk_search_build_start(db, &b, &err), RK_OK);
+        assert_int_equal(rk_search_build_add(b, 1, 2, &err), RK_OK);
+        assert_int_equal(rk_search_build_finish(b, db, NULL, NULL, &err), RK_ERR_INVALID);
+        assert_string_equal(found("supervisor", "erik"), "3"); /* left as it was */
+        assert_int_equal(rk_search_build_start(db, &b, &err), RK_OK);
+        assert_int_equal(rk_search_build_add(b, 1, 3, &err), RK_OK);
+        rk_search_build_abort(b);
+        assert_string_equal(found("supervisor", "erik"), "3");
+        assert_string_equal(found("supervisor", "virtanen"), "2");
+}
+
 static void test_limit(void **state)
 {
         (void)state;
@@ -402,6 +490,9 @@ int main(void)
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_index_follows_changes, setup, teardown),
             cmocka_unit_test_setup_teardown(test_reindex_all, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_build_matches_reindex, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_build_refuses_missing_customers, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
