@@ -7,7 +7,8 @@
  * Every rule but audit is one "events" query (retention_rules.c) that
  * yields, per row the rule may act on, (customer_id, record_id, number,
  * ev, rows): ev is the event date ("YYYY-MM-DD") the period runs from and
- * ?2 narrows it to one record (0 = all). A row is due when ev is on or
+ * ?2..?3 is the range of record ids (one record: id..id, so the lookup
+ * uses the index; all: 0..INT64_MAX). A row is due when ev is on or
  * before the rule's cutoff for the day (ret_cutoff), so the plan, the
  * recheck inside a batch, and a test's independent SQL all compare the
  * same dates.

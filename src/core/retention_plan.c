@@ -12,6 +12,7 @@
 #include "retention_db.h"
 #include "sql.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,7 @@ static int due_rows(sqlite3 *db, const struct rk_config *cfg, const char *events
                 return rc;
         sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, 0);
+        sqlite3_bind_int64(st, 3, INT64_MAX);
         int src;
         while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
                 rc = add_row(db, cfg, rp, st, err);
@@ -174,7 +176,8 @@ static int due_rows(sqlite3 *db, const struct rk_config *cfg, const char *events
         return rc;
 }
 
-/* One text or integer out of a query with ?1 = a, ?2 = 0, ?3 = b. */
+/* One text or integer out of a query with ?1 = a, ?2..?3 = every record,
+ * ?4 = b. */
 static int query_one(sqlite3 *db, const char *sql, const char *a, const char *b,
                      char *text, size_t size, int64_t *num, struct rk_error *err)
 {
@@ -183,9 +186,12 @@ static int query_one(sqlite3 *db, const char *sql, const char *a, const char *b,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, 0);
+        if (sqlite3_bind_parameter_count(st) >= 3) {
+                sqlite3_bind_int64(st, 2, 0);
+                sqlite3_bind_int64(st, 3, INT64_MAX);
+        }
         if (b != NULL)
-                sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 4, b, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW && text != NULL) {
                 const unsigned char *t = sqlite3_column_text(st, 0);
@@ -213,7 +219,7 @@ static int next_due(sqlite3 *db, const struct rk_config *cfg, const char *events
         if (rc == RK_OK)
                 rc = ret_cutoff(cfg, rp->info.rule, rp->next_due, later, err);
         snprintf(sql, sizeof(sql),
-                 "SELECT count(DISTINCT record_id) FROM (%s) WHERE ev > ?1 AND ev <= ?3",
+                 "SELECT count(DISTINCT record_id) FROM (%s) WHERE ev > ?1 AND ev <= ?4",
                  events);
         if (rc == RK_OK)
                 rc = query_one(db, sql, cutoff, later, NULL, 0, &rp->next_count, err);

@@ -26,7 +26,7 @@
 static const char prospects_sql[] =
     "SELECT c.id AS customer_id, c.id AS record_id, c.number AS number, " CUSTOMER_EVENT
     " AS ev, 1 AS rows FROM customers c WHERE c.anonymised_at IS NULL"
-    " AND (?2 = 0 OR c.id = ?2)"
+    " AND c.id BETWEEN ?2 AND ?3"
     " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)";
 
 /* scalar max() of SQLite is NULL when an argument is: both are COALESCEd */
@@ -35,26 +35,26 @@ static const char inactive_sql[] =
     " max(COALESCE(substr(c.last_activity,1,10),''),"
     " COALESCE((SELECT max(o.ordered_on) FROM orders o WHERE o.customer_id = c.id),''))"
     " AS ev, 1 AS rows FROM customers c WHERE c.anonymised_at IS NULL"
-    " AND (?2 = 0 OR c.id = ?2)"
+    " AND c.id BETWEEN ?2 AND ?3"
     " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)";
 
 static const char bookkeeping_sql[] =
     "SELECT c.id AS customer_id, c.id AS record_id, c.number AS number,"
     " o.ordered_on AS ev, 1 AS rows FROM customers c JOIN orders o"
     " ON o.customer_id = c.id WHERE c.anonymised_at IS NOT NULL"
-    " AND (?2 = 0 OR c.id = ?2)";
+    " AND c.id BETWEEN ?2 AND ?3";
 
 static const char notes_sql[] =
     "SELECT n.customer_id AS customer_id, n.customer_id AS record_id,"
     " c.number AS number, substr(n.created_at,1,10) AS ev, 1 AS rows"
     " FROM notes n JOIN customers c ON c.id = n.customer_id"
-    " WHERE (?2 = 0 OR n.customer_id = ?2)";
+    " WHERE n.customer_id BETWEEN ?2 AND ?3";
 
 static const char consents_sql[] =
     "SELECT k.customer_id AS customer_id, k.customer_id AS record_id,"
     " c.number AS number, k.withdrawn_on AS ev, 1 AS rows"
     " FROM consents k JOIN customers c ON c.id = k.customer_id"
-    " WHERE k.withdrawn_on IS NOT NULL AND (?2 = 0 OR k.customer_id = ?2)";
+    " WHERE k.withdrawn_on IS NOT NULL AND k.customer_id BETWEEN ?2 AND ?3";
 
 /* A request names its subjects by number; the first one stands for it. */
 static const char requests_sql[] =
@@ -64,7 +64,7 @@ static const char requests_sql[] =
     " WHERE s.request_id = r.id ORDER BY s.customer_number LIMIT 1), '') AS number,"
     " date(r.closed_at,'unixepoch','localtime') AS ev, 1 AS rows"
     " FROM dsr_requests r WHERE r.status = 'closed' AND r.closed_at IS NOT NULL"
-    " AND (?2 = 0 OR r.id = ?2)";
+    " AND r.id BETWEEN ?2 AND ?3";
 
 enum unit { MONTHS, YEARS };
 
@@ -279,6 +279,7 @@ int ret_still_due(sqlite3 *db, const struct rk_config *cfg, enum rk_retention_ru
                 return rc;
         sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, record_id);
+        sqlite3_bind_int64(st, 3, record_id);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW)
                 *due = sqlite3_column_int64(st, 0) > 0;
