@@ -41,4 +41,23 @@ shot s home-admin "The admin's home screen: accounts, profile"
 e2e_keys s Enter
 e2e_wait s 'admin'
 shot s accounts "Account administration (admin role)"
+e2e_kill s
+
+# --- retention (supervisor), on the demo register after a run ------------------
+# shellcheck source=../tests/e2e/customers_lib.sh
+source "$SRC/tests/e2e/customers_lib.sh"
+rm -f r.db r.db.keys r.db-wal r.db-shm
+rk_config '[role.retention]' 'actions = retention'
+"$R" demo --db r.db --customers 2000 --seed 3 >demo.out 2>&1
+read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
+echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
+        --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >/dev/null
+"$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
+        --out ret.key >/dev/null
+"$R" retention hold C000001 --reason "dispute, case 2026/14" --db r.db --keyfile dpo.key >/dev/null
+"$R" retention run --db r.db --keyfile ret.key >/dev/null
+rk_demo_login v supervisor
+rk_menu v Retention
+e2e_wait v 'Rules in force'
+shot v retention "Retention: the last run, what falls due in 30 days, the rules in force"
 e2e_pass "screenshots written"

@@ -118,6 +118,8 @@ int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The supervisor's audit viewer (audit_list.c; needs RK_ACTION_AUDIT). */
 int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The retention screen (retention.c; needs RK_ACTION_RETENTION). */
+int rk_ui_retention_open(struct rk_tui_app *app, struct rk_ui *ui);
 
 /*
  * rk_ui_account_form_open - the Add account form (name == NULL) or the
