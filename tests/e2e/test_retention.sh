@@ -204,5 +204,12 @@ for v in "${VALUES[@]}"; do
         [ "$n" = 0 ] || bad "after the run '$v' is still on $n place(s)"
 done
 ok "no page of the database, WAL or search index holds a value of the subjects"
+# --- the progress bar: on a terminal only -------------------------------------
+grep -q '\[#' killed.txt && bad "a progress bar drawn without a terminal"
+if command -v script > /dev/null; then
+        script -qc "'$R' retention run --db r.db --keyfile ret.key" /dev/null > bar.txt 2>&1
+        grep -qa '\[##############################\] 0/0' bar.txt &&
+                ok "on a terminal the run draws a progress bar" || bad "no bar: $(cat bar.txt)"
+fi
 expect_rc 0 "release the hold" "$R" retention release "$HOLD" "${DPO[@]}"
 cli_done
