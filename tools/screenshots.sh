@@ -146,4 +146,23 @@ shot v dsr-step4-preview "Step 4: preview; orders kept under the bookkeeping hol
 wz_execute v
 shot v dsr-step6-summary "Step 6: summary of the erasure and the outcome told to the person"
 wz_close v
+
+# --- retention (supervisor), on the demo register after a run ------------------
+# shellcheck source=../tests/e2e/customers_lib.sh
+source "$SRC/tests/e2e/customers_lib.sh"
+mkdir -p "$E2E_TMP/ret"
+cd "$E2E_TMP/ret" || exit 1
+rk_config '[role.retention]' 'actions = retention'
+"$R" demo --db r.db --customers 2000 --seed 3 >demo.out 2>&1
+read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
+echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
+        --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >/dev/null
+"$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
+        --out ret.key >/dev/null
+"$R" retention hold C000001 --reason "dispute, case 2026/14" --db r.db --keyfile dpo.key >/dev/null
+"$R" retention run --db r.db --keyfile ret.key >/dev/null
+rk_demo_login ret supervisor
+rk_menu ret Retention
+e2e_wait ret 'Rules in force'
+shot ret retention "Retention: the last run, what falls due in 30 days, the rules in force"
 e2e_pass "screenshots written"

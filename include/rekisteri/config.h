@@ -53,6 +53,18 @@ struct rk_config {
         long long bookkeeping_years;  /* orders kept after their financial year */
         long long financial_year_end; /* month * 100 + day, e.g. 1231 */
 
+        /* [retention] (retention.h): periods, and the action of the rules
+         * that may anonymise or delete (enum rk_retention_action) */
+        long long prospects_months;
+        long long prospects_action;
+        long long inactive_months;
+        long long inactive_action;
+        long long bookkeeping_action; /* period: [requests] bookkeeping_years */
+        long long notes_months;
+        long long withdrawn_consents_years;
+        long long closed_requests_years;
+        long long retention_batch_size; /* subjects per transaction */
+
         /* [password] */
 
         char blocklist[PATH_MAX];            /* "" = the shipped list */

@@ -91,6 +91,28 @@ int rk_forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
                        struct rk_error *err);
 
 /*
+ * rk_forget_customer_deferred - rk_forget_customer for bulk forgetting
+ * (retention), with the merge of the search index left to the caller: the
+ * customer's index row is replaced by the stub's, but the old terms stay in
+ * older index segments until rk_forget_optimize_index runs. One merge of a
+ * large index rewrites all of it (seconds for a million customers), so a
+ * run of thousands of forgets merges once at the end. The caller MUST call
+ * rk_forget_optimize_index (then rk_forget_flush) after its last COMMIT,
+ * and again after an interrupted run (retention.c does so on every run).
+ */
+int rk_forget_customer_deferred(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                                enum rk_forget_mode mode, int64_t now,
+                                struct rk_forget_plan *done, struct rk_error *err);
+
+/*
+ * rk_forget_optimize_index - merge the search index into one segment
+ * (FTS4 'optimize') in a transaction of its own, so the terms of every row
+ * deleted before leave the index b-tree and, with secure_delete, the
+ * file. Call outside a transaction. RK_OK or a database error.
+ */
+int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err);
+
+/*
  * rk_forget_contact - forget one contact person (a data subject who is a
  * company's contact, not a customer): its identifier hashes go to the
  * suppression list (appended to the malloc'd array *hashes of *nhashes; both may be

@@ -33,6 +33,7 @@ struct cli {
         const char *seed;      /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
+        const char *as_of; /* retention plan --as-of DATE */
         long long months;
         bool all;
         bool password_stdin;
@@ -118,6 +119,11 @@ int cmd_dsr_execute(struct cli *c);
 int cmd_dsr_extend(struct cli *c);
 int cmd_dsr_lift(struct cli *c);
 int cmd_dsr_close(struct cli *c);
+int cmd_retention_plan(struct cli *c);
+int cmd_retention_run(struct cli *c);
+int cmd_retention_hold(struct cli *c);
+int cmd_retention_release(struct cli *c);
+int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_restore(struct cli *c);
 

@@ -84,6 +84,18 @@ const struct cli_command cli_commands[] = {
      "close a request with the outcome told to the person"},
     {"dsr check", cmd_dsr_check, 0, "UNLOCK < column=value lines",
      "is the person about to be created on the suppression list of erased people"},
+    {"retention plan", cmd_retention_plan, 0, "UNLOCK [--as-of YYYY-MM-DD]",
+     "dry run: per rule, the customers due, those held and why, and the next due "
+     "date (--as-of: for another day; changes nothing)"},
+    {"retention run", cmd_retention_run, 0, "UNLOCK",
+     "anonymise and delete what is due today, in batches; safe to run again after "
+     "an interruption (for a timer: --keyfile)"},
+    {"retention hold", cmd_retention_hold, 1, "NUMBER --reason TEXT UNLOCK",
+     "put a customer under a manual legal hold: retention skips it"},
+    {"retention release", cmd_retention_release, 1, "NUMBER UNLOCK",
+     "lift a manual legal hold"},
+    {"retention holds", cmd_retention_holds, 0, "UNLOCK",
+     "the manual legal holds with their reasons"},
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0, "--from BACKUP --db PATH UNLOCK",

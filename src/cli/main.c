@@ -49,6 +49,7 @@ enum {
         OPT_OUTCOME,
         OPT_MONTHS,
         OPT_ALL,
+        OPT_AS_OF,
 };
 
 static const struct option long_options[] = {
@@ -82,6 +83,7 @@ static const struct option long_options[] = {
     {"outcome", required_argument, NULL, OPT_OUTCOME},
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
+    {"as-of", required_argument, NULL, OPT_AS_OF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -174,6 +176,7 @@ static const struct {
     {OPT_VERIFIED, offsetof(struct cli, verified)},
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
+    {OPT_AS_OF, offsetof(struct cli, as_of)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a

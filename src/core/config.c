@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY };
+/* OPT_ACTION: one of RET_ACTIONS, stored as its index */
+enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION };
 
 struct opt {
         const char *section;
@@ -31,6 +32,7 @@ struct opt {
 };
 
 #define F(field) offsetof(struct rk_config, field)
+#define RET_ACTIONS "anonymise|delete" /* enum rk_retention_action order */
 
 static const struct opt options[] = {
     {"register", "path", OPT_STR, F(db_path), 1, PATH_MAX - 1,
@@ -64,6 +66,26 @@ static const struct opt options[] = {
      "Act), 1 to 30"},
     {"requests", "financial_year_end", OPT_MONTHDAY, F(financial_year_end), 0, 0,
      "the last day of the financial year as MM-DD, e.g. 12-31"},
+    {"retention", "prospects_months", OPT_INT, F(prospects_months), 1, 600,
+     "months after their last activity that prospects with no orders are kept, 1 to "
+     "600"},
+    {"retention", "prospects_action", OPT_ACTION, F(prospects_action), 0, 0,
+     "what happens to a prospect past its period: anonymise or delete"},
+    {"retention", "inactive_months", OPT_INT, F(inactive_months), 1, 600,
+     "months after the last order or contact that customers are kept, 1 to 600"},
+    {"retention", "inactive_action", OPT_ACTION, F(inactive_action), 0, 0,
+     "what happens to an inactive customer: anonymise or delete"},
+    {"retention", "bookkeeping_action", OPT_ACTION, F(bookkeeping_action), 0, 0,
+     "what happens to order rows of anonymised customers after the bookkeeping "
+     "period: anonymise (kept without the person) or delete"},
+    {"retention", "notes_months", OPT_INT, F(notes_months), 1, 600,
+     "months notes are kept, 1 to 600"},
+    {"retention", "withdrawn_consents_years", OPT_INT, F(withdrawn_consents_years), 1,
+     50, "years a withdrawn consent is kept as proof, 1 to 50"},
+    {"retention", "closed_requests_years", OPT_INT, F(closed_requests_years), 1, 50,
+     "years a closed data-subject request is kept, 1 to 50"},
+    {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
+     "subjects forgotten per transaction in a retention run, 1 to 100000"},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
@@ -90,6 +112,15 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->audit_retention_months = 24;
         cfg->bookkeeping_years = 6;
         cfg->financial_year_end = 1231;
+        cfg->prospects_months = 24;
+        cfg->prospects_action = 0; /* anonymise */
+        cfg->inactive_months = 36;
+        cfg->inactive_action = 0;
+        cfg->bookkeeping_action = 0;
+        cfg->notes_months = 24;
+        cfg->withdrawn_consents_years = 3;
+        cfg->closed_requests_years = 3;
+        cfg->retention_batch_size = 500;
 
         rk_policy_defaults(&cfg->roles);
 }
@@ -203,10 +234,35 @@ static int parse_monthday(const char *text, long long *out)
 }
 
 /* Store one value from the file into cfg after checking it against o. */
+/* The index of value among "a|b|c", or -1. */
+static int parse_choice(const char *choices, const char *value, long long *out)
+{
+        size_t len = strlen(value);
+        long long i = 0;
+        for (const char *p = choices; *p != '\0'; i++) {
+                size_t n = strcspn(p, "|");
+                if (n == len && len > 0 && strncmp(p, value, n) == 0) {
+                        *out = i;
+                        return 0;
+                }
+                p += n + (p[n] == '|');
+        }
+        return -1;
+}
+
 static int apply_option(const struct opt *o, const char *file, const char *value,
                         struct rk_config *cfg, struct rk_error *err)
 {
         char *field = (char *)cfg + o->offset;
+        if (o->type == OPT_ACTION) {
+                long long v;
+                if (parse_choice(RET_ACTIONS, value, &v) != 0)
+                        return rk_error_set(err, RK_ERR_CONFIG,
+                                            "%s: [%s] %s: not a valid value; expected %s",
+                                            file, o->section, o->key, o->help);
+                memcpy(field, &v, sizeof(v));
+                return RK_OK;
+        }
         if (o->type == OPT_MONTHDAY) {
                 long long v;
                 if (parse_monthday(value, &v) != 0)

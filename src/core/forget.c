@@ -213,20 +213,23 @@ static int suppress_all(sqlite3 *db, const struct rk_ident_hash *h, size_t n, in
  * the new row: SQLite 3.15 loses FTS4 prefix indexes when one transaction
  * refills an emptied table and optimizes it.
  */
-static int purge_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
+static int purge_index(sqlite3 *db, int64_t customer_id, bool optimize,
+                       struct rk_error *err)
 {
         int rc =
             exec_id(db, "DELETE FROM customer_fts WHERE docid=?", customer_id, NULL, err);
-        if (rc == RK_OK)
+        if (rc == RK_OK && optimize)
                 rc = rk_sql_exec(db, OPTIMIZE_FTS, "optimising the search index", err);
         if (rc == RK_OK)
                 rc = rk_search_index(db, customer_id, err);
         return rc;
 }
 
-int rk_forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
-                       enum rk_forget_mode mode, int64_t now, struct rk_forget_plan *done,
-                       struct rk_error *err)
+/* rk_forget_customer and its deferred twin: optimize says whether the
+ * search index is merged here or left to the caller. */
+static int forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                           enum rk_forget_mode mode, int64_t now, bool optimize,
+                           struct rk_forget_plan *done, struct rk_error *err)
 {
         struct rk_forget_plan p;
         char today[RK_DATE_TEXT];
@@ -247,12 +250,39 @@ int rk_forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
         if (rc == RK_OK)
                 rc = anonymise_row(db, id, now, err);
         if (rc == RK_OK)
-                rc = purge_index(db, id, err);
+                rc = purge_index(db, id, optimize, err);
         if (rc == RK_OK && done != NULL) {
                 *done = p;
                 return RK_OK;
         }
         rk_forget_plan_clear(&p);
+        return rc;
+}
+
+int rk_forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                       enum rk_forget_mode mode, int64_t now, struct rk_forget_plan *done,
+                       struct rk_error *err)
+{
+        return forget_customer(db, cfg, id, mode, now, true, done, err);
+}
+
+int rk_forget_customer_deferred(sqlite3 *db, const struct rk_config *cfg, int64_t id,
+                                enum rk_forget_mode mode, int64_t now,
+                                struct rk_forget_plan *done, struct rk_error *err)
+{
+        return forget_customer(db, cfg, id, mode, now, false, done, err);
+}
+
+int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err)
+{
+        const char *what = "merging the search index after forgetting";
+        int rc = rk_sql_begin_as(db, what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, OPTIMIZE_FTS, what, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, what, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
         return rc;
 }
 
@@ -275,7 +305,7 @@ int rk_forget_contact(sqlite3 *db, int64_t contact_id, int64_t now,
                 rc = exec_id(db, "DELETE FROM contact_persons WHERE id=?", contact_id,
                              &deleted, err);
         if (rc == RK_OK)
-                rc = purge_index(db, customer_id, err);
+                rc = purge_index(db, customer_id, true, err);
         if (rc == RK_OK && hashes != NULL && nhashes != NULL) {
                 void *p = realloc(*hashes, (*nhashes + n + 1) * sizeof(*h));
                 if (p == NULL) {

@@ -173,6 +173,33 @@ static const char *const migrations[] = {
     " hash BLOB NOT NULL,"
     " created_at INTEGER NOT NULL,"
     " PRIMARY KEY(kind, hash));",
+
+    /* 5: retention (retention.c): manual legal holds with their recorded
+     * reason, and the runs with what each rule did (the supervisor's
+     * screen shows the last one; a run killed midway stays 'running').
+     * The indexes serve the notes and consents rules. */
+    "CREATE TABLE retention_holds("
+    " customer_id INTEGER PRIMARY KEY REFERENCES customers(id),"
+    " reason TEXT NOT NULL,"
+    " held_by TEXT NOT NULL,"
+    " held_at INTEGER NOT NULL);"
+    "CREATE TABLE retention_runs("
+    " id INTEGER PRIMARY KEY,"
+    " started_at INTEGER NOT NULL,"
+    " finished_at INTEGER,"
+    " today TEXT NOT NULL,"
+    " by_user TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK(status IN ('running','done')),"
+    " note TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE retention_run_counts("
+    " run_id INTEGER NOT NULL REFERENCES retention_runs(id) ON DELETE CASCADE,"
+    " rule TEXT NOT NULL,"
+    " done INTEGER NOT NULL DEFAULT 0,"
+    " rows INTEGER NOT NULL DEFAULT 0,"
+    " skipped INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(run_id, rule));"
+    "CREATE INDEX notes_created ON notes(created_at);"
+    "CREATE INDEX consents_withdrawn ON consents(withdrawn_on);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -44,6 +44,11 @@ static int open_requests(struct rk_tui_app *app, struct rk_ui *ui)
         return rk_ui_requests_open(app, ui, false);
 }
 
+static bool may_retention(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_RETENTION);
+}
+
 static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 {
         return rk_ui_logout(app, ui, RK_TUI_INFO, "Logged out");
@@ -60,6 +65,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
      rk_ui_accounts_open},
     {"Audit trail", "Who read or changed what; breach report, export, integrity check",
      may_audit, rk_ui_audit_open},
+    {"Retention", "Last run, what falls due in the next 30 days, the rules in force",
+     may_retention, rk_ui_retention_open},
     {"Profile", "Your password and your authenticator app", rk_ui_allow_all,
      rk_ui_profile_open},
     {"Log out", "End the session and return to the login screen", rk_ui_allow_all,

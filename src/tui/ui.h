@@ -126,6 +126,8 @@ int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
  * RK_ACTION_REQUESTS): start replaces the stack (the start screen, Esc
  * opens the home menu), else it is pushed (Esc goes back). */
 int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start);
+/* The retention screen (retention.c; needs RK_ACTION_RETENTION). */
+int rk_ui_retention_open(struct rk_tui_app *app, struct rk_ui *ui);
 
 /*
  * rk_ui_account_form_open - the Add account form (name == NULL) or the

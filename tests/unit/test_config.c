@@ -58,6 +58,38 @@ static void test_values_are_read(void **state)
         assert_string_equal(cfg.source, p);
 }
 
+/* [retention]: defaults, values, and an action that is not one. */
+static void test_retention_keys(void **state)
+{
+        (void)state;
+        struct rk_config cfg;
+        struct rk_error err;
+        rk_config_defaults(&cfg);
+        assert_int_equal(cfg.prospects_months, 24);
+        assert_int_equal(cfg.inactive_months, 36);
+        assert_int_equal(cfg.notes_months, 24);
+        assert_int_equal(cfg.withdrawn_consents_years, 3);
+        assert_int_equal(cfg.closed_requests_years, 3);
+        assert_int_equal(cfg.retention_batch_size, 500);
+        assert_int_equal(cfg.inactive_action, 0); /* anonymise */
+        const char *p = write_ini("ret.ini", "[retention]\nprospects_months = 12\n"
+                                             "inactive_action = delete\n"
+                                             "bookkeeping_action = delete\n"
+                                             "batch_size = 7\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_OK);
+        assert_int_equal(cfg.prospects_months, 12);
+        assert_int_equal(cfg.inactive_action, 1);
+        assert_int_equal(cfg.bookkeeping_action, 1);
+        assert_int_equal(cfg.prospects_action, 0);
+        assert_int_equal(cfg.retention_batch_size, 7);
+        p = write_ini("bad.ini", "[retention]\ninactive_action = shred\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_ERR_CONFIG);
+        assert_non_null(strstr(err.msg, "inactive_action"));
+        assert_non_null(strstr(err.msg, "anonymise or delete"));
+        p = write_ini("bad2.ini", "[retention]\nnotes_months = 0\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_ERR_CONFIG);
+}
+
 static void test_unknown_key_is_named(void **state)
 {
         (void)state;
@@ -170,6 +202,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_values_are_read, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_retention_keys, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unknown_key_is_named, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unknown_section_is_named, setup,
                                             teardown),

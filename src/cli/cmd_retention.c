@@ -1,0 +1,226 @@
+/*
+ * cmd_retention.c - `rekisteri retention ...`: the dry-run plan, the run
+ * (for a systemd timer, unlocked with a key file whose role has the
+ * "retention" action), and manual legal holds. The work and its audit
+ * rows are in core (retention.h); this file parses, unlocks and prints.
+ *
+ * The run takes "today" from the system clock only. `plan --as-of DATE`
+ * shows what would be due on another day; it changes nothing, so a date
+ * there cannot make anything happen early.
+ */
+#include "cli.h"
+#include "rekisteri/retention.h"
+#include "rekisteri/text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NUMBERS_PER_LINE 8
+#define BAR_WIDTH        30
+
+static int open_retention(struct cli *c, const char *place, struct rk_session **s,
+                          struct rk_error *err)
+{
+        int rc = cli_unlock(c, s, err);
+        if (rc == RK_OK)
+                rc = cli_require(*s, RK_ACTION_RETENTION, err);
+        if (rc == RK_OK)
+                rk_session_set_place(*s, place);
+        if (rc != RK_OK) {
+                rk_session_close(*s);
+                *s = NULL;
+        }
+        return rc;
+}
+
+static const char *action_word(const struct rk_retention_rule_info *i)
+{
+        return i->action == RK_RETAIN_DELETE ? "delete" : "anonymise";
+}
+
+static void print_numbers(const struct rk_retention_rule_plan *rp)
+{
+        for (size_t i = 0; i < rp->n; i++) {
+                const struct rk_retention_item *it = &rp->items[i];
+                if (i % NUMBERS_PER_LINE == 0)
+                        fputs("    ", stdout);
+                if (rp->info.rule == RK_RULE_REQUESTS)
+                        printf("R%" PRId64 "%s%s", it->record_id,
+                               it->number[0] ? ":" : "", it->number);
+                else
+                        printf("%s", it->number);
+                fputs(i % NUMBERS_PER_LINE == NUMBERS_PER_LINE - 1 || i + 1 == rp->n
+                          ? "\n"
+                          : " ",
+                      stdout);
+        }
+}
+
+static void print_skips(const struct rk_retention_rule_plan *rp)
+{
+        for (size_t i = 0; i < rp->nskipped; i++) {
+                char *reason = rk_text_sanitize(rp->skipped[i].reason,
+                                                strlen(rp->skipped[i].reason));
+                printf("    %-8s due %s, skipped: %s\n",
+                       rp->skipped[i].number[0] ? rp->skipped[i].number : "-",
+                       rp->skipped[i].due_on, reason ? reason : "?");
+                free(reason);
+        }
+}
+
+static void print_rule(const struct rk_retention_rule_plan *rp)
+{
+        const struct rk_retention_rule_info *i = &rp->info;
+        printf("%-12s %s: %s %s after %s\n", i->name, i->label, action_word(i), i->period,
+               i->event);
+        printf("             why: %s\n", i->reason);
+        if (i->rule == RK_RULE_AUDIT)
+                printf("  due now: %" PRId64 " rows\n", rp->rows);
+        else if (i->rule == RK_RULE_BOOKKEEPING && i->action == RK_RETAIN_ANONYMISE)
+                printf("  due now: 0 (rows of anonymised customers are kept without "
+                       "the person)\n");
+        else
+                printf("  due now: %zu %s (%" PRId64 " rows)\n", rp->n,
+                       i->rule == RK_RULE_REQUESTS ? "requests" : "customers", rp->rows);
+        print_numbers(rp);
+        if (rp->nskipped > 0) {
+                printf("  skipped: %zu\n", rp->nskipped);
+                print_skips(rp);
+        }
+        if (rp->next_due[0] != '\0' && i->rule == RK_RULE_AUDIT)
+                printf("  next due: %s\n", rp->next_due);
+        else if (rp->next_due[0] != '\0')
+                printf("  next due: %s (%" PRId64 ")\n", rp->next_due, rp->next_count);
+        else
+                printf("  next due: -\n");
+}
+
+int cmd_retention_plan(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_retention_plan p;
+        rk_error_clear(&err);
+        int rc = open_retention(c, "cli:retention plan", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_plan(s, c->as_of, &p, &err);
+        if (rc == RK_OK) {
+                printf("Retention plan for %s (a dry run: nothing is changed)\n\n",
+                       p.today);
+                for (int r = 0; r < RK_RULE_COUNT; r++) {
+                        print_rule(&p.rules[r]);
+                        putchar('\n');
+                }
+                rk_retention_plan_clear(&p);
+        }
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+/* "[#####.....] 1234/5000" on the terminal, redrawn in place. */
+static void progress_bar(void *ctx, int64_t done, int64_t total)
+{
+        (void)ctx;
+        char bar[BAR_WIDTH + 1];
+        int fill = total > 0 ? (int)(done * BAR_WIDTH / total) : BAR_WIDTH;
+        for (int i = 0; i < BAR_WIDTH; i++)
+                bar[i] = i < fill ? '#' : '.';
+        bar[BAR_WIDTH] = '\0';
+        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64, bar, done, total);
+        if (done >= total)
+                fputc('\n', stderr);
+        fflush(stderr);
+}
+
+static void print_summary(const struct rk_retention_summary *sum)
+{
+        printf("Retention run %" PRId64 " for %s by %s\n", sum->run_id, sum->today,
+               sum->by);
+        printf("  %-12s %8s %8s %8s\n", "RULE", "DONE", "ROWS", "SKIPPED");
+        for (int r = 0; r < RK_RULE_COUNT; r++)
+                printf("  %-12s %8" PRId64 " %8" PRId64 " %8" PRId64 "\n",
+                       rk_retention_rule_name((enum rk_retention_rule)r), sum->done[r],
+                       sum->rows[r], sum->skipped[r]);
+        if (!sum->flushed)
+                printf("  Note: %s\n", sum->note);
+}
+
+int cmd_retention_run(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_retention_summary sum;
+        rk_error_clear(&err);
+        int rc = open_retention(c, "cli:retention run", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_run(s, isatty(STDERR_FILENO) ? progress_bar : NULL,
+                                      NULL, &sum, &err);
+        if (rc == RK_OK)
+                print_summary(&sum);
+        rk_session_close(s);
+        if (rc != RK_OK)
+                fprintf(stderr, "rekisteri: the batches before the error are done; run "
+                                "again to finish\n");
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_retention_hold(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        rk_error_clear(&err);
+        if (c->reason == NULL)
+                return cli_usage_error("retention hold needs --reason TEXT");
+        int rc = open_retention(c, "cli:retention hold", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_hold(s, c->words[0], c->reason, &err);
+        if (rc == RK_OK)
+                printf("%s is under a legal hold; retention skips it until released\n",
+                       c->words[0]);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_retention_release(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        rk_error_clear(&err);
+        int rc = open_retention(c, "cli:retention release", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_release(s, c->words[0], &err);
+        if (rc == RK_OK)
+                printf("%s is no longer under a legal hold\n", c->words[0]);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_retention_holds(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_retention_hold_row *h = NULL;
+        size_t n = 0;
+        rk_error_clear(&err);
+        int rc = open_retention(c, "cli:retention holds", &s, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_holds(s, &h, &n, &err);
+        if (rc == RK_OK) {
+                printf("%-8s %-10s %-16s %s\n", "CUSTOMER", "SINCE", "BY", "REASON");
+                for (size_t i = 0; i < n; i++) {
+                        char since[RK_DATE_TEXT];
+                        char *reason = rk_text_sanitize(h[i].reason, strlen(h[i].reason));
+                        rk_date_of(h[i].held_at, since);
+                        printf("%-8s %-10s %-16s %s\n", h[i].number, since, h[i].held_by,
+                               reason ? reason : "?");
+                        free(reason);
+                }
+        }
+        free(h);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
