@@ -148,17 +148,15 @@ shot v dsr-step6-summary "Step 6: summary of the erasure and the outcome told to
 wz_close v
 
 # --- retention (supervisor), on the demo register after a run ------------------
-# shellcheck source=../tests/e2e/customers_lib.sh
-source "$SRC/tests/e2e/customers_lib.sh"
 mkdir -p "$E2E_TMP/ret"
 cd "$E2E_TMP/ret" || exit 1
 rk_config '[role.retention]' 'actions = retention'
 "$R" demo --db r.db --customers 2000 --seed 3 >demo.out 2>&1
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >/dev/null
+        --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >dpo.out 2>&1 || e2e_fail "key add-file dpo: $(cat dpo.out)"
 "$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
-        --out ret.key >/dev/null
+        --out ret.key >ret.out 2>&1 || e2e_fail "key add-file retention: $(cat ret.out)"
 "$R" retention hold C000001 --reason "dispute, case 2026/14" --db r.db --keyfile dpo.key >/dev/null
 "$R" retention run --db r.db --keyfile ret.key >/dev/null
 rk_demo_login ret supervisor

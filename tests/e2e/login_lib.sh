@@ -24,8 +24,8 @@ rk_config() {
 	{
 		printf '[crypto]\nargon2_ops = 1\nargon2_mem_kib = 8\n'
 		printf '%s\n' "$@"
-	} >fast.ini
-	chmod 644 fast.ini
+	} >"$E2E_TMP/fast.ini"
+	chmod 644 "$E2E_TMP/fast.ini"
 	export REKISTERI_CONFIG="$E2E_TMP/fast.ini"
 }
 
