@@ -71,11 +71,13 @@ static int write_users(int fd, const char *path, const struct rk_demo_user *user
 
 static void show_users(const char *users_path, const struct rk_demo_user *users)
 {
-        printf("Accounts (also in %s, readable by you alone; delete it when the\n"
-               "passwords are noted):\n\n  %-11s %-11s %-25s %s\n",
+        /* 10 + 1 + 10 + 1 + 24 + 1 + 32 = 79 columns: fits an 80-column terminal */
+        printf("Accounts, also in\n  %s\n(readable by you alone; delete it when the "
+               "passwords are "
+               "noted):\n\n%-10s %-10s %-24s %s\n",
                users_path, "username", "role", "password", "TOTP secret");
         for (int i = 0; i < RK_DEMO_USERS; i++)
-                printf("  %-11s %-11s %-25s %s\n", users[i].name, users[i].role,
+                printf("%-10s %-10s %-24s %s\n", users[i].name, users[i].role,
                        users[i].password, users[i].totp_secret);
         printf("\n");
 }
@@ -103,8 +105,9 @@ int cmd_demo(struct cli *c)
         struct rk_demo_user *users = rk_secret_alloc(RK_DEMO_USERS * sizeof(*users));
         char *recovery = rk_secret_alloc(RK_RECOVERY_KEY_CHARS);
         char *audit_key = rk_secret_alloc(RK_AUDIT_KEY_TEXT);
-        int rc =
-            users && recovery && audit_key ? RK_OK : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+        int rc = users && recovery && audit_key
+                     ? RK_OK
+                     : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
                 rc = rk_demo_create(&c->cfg, c->db_path, &opt, users, recovery, audit_key,
                                     isatty(STDERR_FILENO) ? on_progress : NULL, NULL,

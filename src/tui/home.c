@@ -57,7 +57,7 @@ static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 static const struct rk_ui_menu_entry home_menu[] = {
     {"Requests", "Data-subject requests: deadlines, the request wizard", may_requests,
      open_requests},
-    {"Customers", "Find a customer: contact, billing, orders, notes, consents",
+    {"Customers", "Find a customer and see what your role may see",
      rk_ui_may_customers, rk_ui_customers_open},
     {"Orders", "Recent orders and their lines, by status", rk_ui_may_orders,
      rk_ui_orders_open},
