@@ -23,6 +23,7 @@
  * See tests/fuzz/README.md for building and running.
  */
 #include "rekisteri/search.h"
+#include "fuzz.h"
 #include "rekisteri/text.h"
 
 #include <sqlite3.h>
@@ -31,16 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c)                                                                         \
-        do {                                                                             \
-                if (!(c)) {                                                              \
-                        fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
-                                __LINE__);                                               \
-                        abort();                                                         \
-                }                                                                        \
-        } while (0)
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static sqlite3 *db;
 
