@@ -79,34 +79,12 @@ static void must(int rc, const struct rk_error *err)
 
 static void enrol(struct rk_register *reg, const char *name, const char *role)
 {
-        struct rk_error err;
-        struct rk_kdf_cost cost = {cfg.argon2_ops, cfg.argon2_mem_kib};
-        sqlite3 *db = rk_register_db(reg);
-        struct rk_user u;
-        int64_t id = 0;
-        if (rk_users_create(db, name, role, 0, &id, &err) != RK_OK ||
-            rk_vault_set_user(rk_register_vault(reg), name, pw, strlen(pw), &cost,
-                              rk_register_master_key(reg), &err) != RK_OK)
-                fail_msg("%s: %s", name, err.msg);
-        assert_int_equal(rk_users_get(db, name, &u, &err), RK_OK);
-        assert_int_equal(rk_users_set_pending_totp(db, u.id, secret, &err), RK_OK);
-        assert_int_equal(rk_users_confirm_totp(db, u.id, T0 / 30 - 10, &err), RK_OK);
-        rk_users_wipe(&u);
+        tu_enrol(reg, &cfg, name, role, pw, secret, T0 / 30 - 10);
 }
 
 static struct rk_session *login(const char *name)
 {
-        struct rk_session *s = NULL;
-        struct rk_error err;
-        char code[RK_TOTP_CODE_SIZE];
-        long long wait;
-        int steps = -1;
-        login_now += 30;
-        assert_int_equal(rk_totp_code(secret, login_now, code, NULL), RK_OK);
-        if (rk_session_login(&cfg, db_path(), name, pw, strlen(pw), code, "test",
-                             login_now, &s, &steps, &wait, &err) != RK_OK)
-                fail_msg("login %s: %s", name, err.msg);
-        return s;
+        return tu_login(&cfg, db_path(), name, pw, secret, &login_now);
 }
 
 static void raw_exec(const char *sql)

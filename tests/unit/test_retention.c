@@ -73,18 +73,8 @@ static const struct rk_demo_user *user(const char *role)
 static struct rk_session *login(const char *role)
 {
         const struct rk_demo_user *u = user(role);
-        struct rk_session *s = NULL;
-        struct rk_error err;
-        char code[RK_TOTP_CODE_SIZE];
-        long long wait;
-        int steps = -1;
-        login_now += 30;
-        assert_int_equal(rk_totp_code(u->totp_secret, login_now, code, NULL), RK_OK);
-        if (rk_session_login(&cfg, tu_path("r.db"), u->name, u->password,
-                             strlen(u->password), code, "test", login_now, &s, &steps,
-                             &wait, &err) != RK_OK)
-                fail_msg("login %s: %s", role, err.msg);
-        return s;
+        return tu_login(&cfg, tu_path("r.db"), u->name, u->password, u->totp_secret,
+                        &login_now);
 }
 
 static sqlite3 *db(void)

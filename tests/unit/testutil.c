@@ -1,7 +1,15 @@
 /*
  * testutil.c - fixtures shared by the unit tests (see testutil.h).
  */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include "testutil.h"
+#include "rekisteri/totp.h"
+#include "rekisteri/users.h"
+#include "rekisteri/vault.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -97,4 +105,41 @@ int tu_same_file(const char *path, const unsigned char *data, size_t len)
         int same = now != NULL && n == len && memcmp(now, data, len) == 0;
         free(now);
         return same;
+}
+
+void tu_enrol(struct rk_register *reg, const struct rk_config *cfg, const char *name,
+              const char *role, const char *pw, const char *secret, int64_t step)
+{
+        struct rk_error err;
+        struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
+        sqlite3 *db = rk_register_db(reg);
+        struct rk_user u;
+        int64_t id = 0;
+        if (rk_users_get(db, name, &u, &err) != RK_OK) {
+                if (rk_users_create(db, name, role, 0, &id, &err) != RK_OK ||
+                    rk_vault_set_user(rk_register_vault(reg), name, pw, strlen(pw), &cost,
+                                      rk_register_master_key(reg), &err) != RK_OK)
+                        fail_msg("%s: %s", name, err.msg);
+                assert_int_equal(rk_users_get(db, name, &u, &err), RK_OK);
+        }
+        assert_int_equal(rk_users_set_pending_totp(db, u.id, secret, &err), RK_OK);
+        assert_int_equal(rk_users_confirm_totp(db, u.id, step, &err), RK_OK);
+        rk_users_wipe(&u);
+}
+
+struct rk_session *tu_login(const struct rk_config *cfg, const char *db, const char *name,
+                            const char *pw, const char *secret, int64_t *clock)
+{
+        struct rk_session *s = NULL;
+        struct rk_error err;
+        char code[RK_TOTP_CODE_SIZE];
+        long long wait;
+        int steps = -1;
+        *clock += 30;
+        assert_int_equal(rk_totp_code(secret, *clock, code, NULL), RK_OK);
+        if (rk_session_login(cfg, db, name, pw, strlen(pw), code, "test", *clock, &s,
+                             &steps, &wait, &err) != RK_OK)
+                fail_msg("login %s: %s", name, err.msg);
+        assert_int_equal(steps, RK_LOGIN_READY);
+        return s;
 }

@@ -7,6 +7,8 @@
 #define REKISTERI_TESTUTIL_H
 
 #include "rekisteri/config.h"
+#include "rekisteri/register.h"
+#include "rekisteri/session.h"
 
 #include <stddef.h>
 
@@ -33,5 +35,21 @@ int tu_contains(const unsigned char *hay, size_t hay_len, const char *needle);
 
 /* tu_same_file - 1 when the file's bytes equal data. */
 int tu_same_file(const char *path, const unsigned char *data, size_t len);
+
+/*
+ * tu_enrol - make name a ready account of reg: created with role (unless it
+ * exists already, as the first admin does), keyslot under pw, and the TOTP
+ * secret confirmed at step `step`. Fails the test on any error.
+ */
+void tu_enrol(struct rk_register *reg, const struct rk_config *cfg, const char *name,
+              const char *role, const char *pw, const char *secret, int64_t step);
+
+/*
+ * tu_login - log name in for real (password and a TOTP code from secret) at
+ * *clock + 30 s, moving *clock on so every login has a fresh step; the
+ * session must be ready. Fails the test on any error.
+ */
+struct rk_session *tu_login(const struct rk_config *cfg, const char *db, const char *name,
+                            const char *pw, const char *secret, int64_t *clock);
 
 #endif
