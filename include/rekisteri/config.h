@@ -74,6 +74,15 @@ struct rk_config {
         struct rk_roleset roles;
 };
 
+/*
+ * rk_config_desktop_path - the single-user default register,
+ * $XDG_DATA_HOME/rekisteri/register.db (else ~/.local/share/...), for a
+ * process that is not privileged and found no config file. Creates the
+ * rekisteri directory (0700) when it is missing. Returns RK_OK, or
+ * RK_ERR_NOTFOUND when neither variable is set, RK_ERR_IO.
+ */
+int rk_config_desktop_path(char *out, size_t size, struct rk_error *err);
+
 /* rk_config_defaults - fill cfg with the built-in defaults. */
 void rk_config_defaults(struct rk_config *cfg);
 

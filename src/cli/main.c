@@ -293,6 +293,12 @@ int main(int argc, char **argv)
         if (rk_config_load(c.config_path, !rk_hygiene_is_privileged(), &c.cfg, &err) !=
             RK_OK)
                 return cli_fail(&err);
+        /* single user, local desktop: no config file anywhere, not
+         * privileged: the register lives under $XDG_DATA_HOME */
+        static char desktop[PATH_MAX];
+        if (c.db_path == NULL && c.cfg.source[0] == '\0' && !rk_hygiene_is_privileged() &&
+            rk_config_desktop_path(desktop, sizeof(desktop), &err) == RK_OK)
+                c.db_path = desktop;
         if (c.db_path == NULL)
                 c.db_path = c.cfg.db_path;
         if (rk_hygiene_is_privileged() && check_register_paths(c.db_path, &err) != RK_OK)

@@ -31,7 +31,7 @@ struct opt {
         const char *help;
 };
 
-#define F(field) offsetof(struct rk_config, field)
+#define F(field)    offsetof(struct rk_config, field)
 #define RET_ACTIONS "anonymise|delete" /* enum rk_retention_action order */
 
 static const struct opt options[] = {
@@ -80,8 +80,8 @@ static const struct opt options[] = {
      "period: anonymise (kept without the person) or delete"},
     {"retention", "notes_months", OPT_INT, F(notes_months), 1, 600,
      "months notes are kept, 1 to 600"},
-    {"retention", "withdrawn_consents_years", OPT_INT, F(withdrawn_consents_years), 1,
-     50, "years a withdrawn consent is kept as proof, 1 to 50"},
+    {"retention", "withdrawn_consents_years", OPT_INT, F(withdrawn_consents_years), 1, 50,
+     "years a withdrawn consent is kept as proof, 1 to 50"},
     {"retention", "closed_requests_years", OPT_INT, F(closed_requests_years), 1, 50,
      "years a closed data-subject request is kept, 1 to 50"},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
@@ -442,5 +442,40 @@ int rk_config_load(const char *explicit_path, int allow_env, struct rk_config *c
                 rk_config_defaults(cfg);
                 return rc;
         }
+        return RK_OK;
+}
+
+int rk_config_desktop_path(char *out, size_t size, struct rk_error *err)
+{
+        const char *xdg = getenv("XDG_DATA_HOME");
+        const char *home = getenv("HOME");
+        char dir[PATH_MAX];
+        int n;
+        if (xdg != NULL && xdg[0] == '/')
+                n = snprintf(dir, sizeof(dir), "%s/rekisteri", xdg);
+        else if (home != NULL && home[0] == '/')
+                n = snprintf(dir, sizeof(dir), "%s/.local/share/rekisteri", home);
+        else
+                return rk_error_set(
+                    err, RK_ERR_NOTFOUND,
+                    "no register named: give --db PATH or [register] path");
+        if (n < 0 || (size_t)n >= sizeof(dir) ||
+            snprintf(out, size, "%s/register.db", dir) >= (int)size)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "the data directory path is too long");
+        /* a fresh account has no ~/.local/share yet: create each missing
+         * directory on the way, private */
+        for (char *p = dir + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                int bad = mkdir(dir, 0700) != 0 && errno != EEXIST;
+                *p = '/';
+                if (bad)
+                        return rk_error_set(err, RK_ERR_IO, "%s: %s", dir,
+                                            strerror(errno));
+        }
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", dir, strerror(errno));
         return RK_OK;
 }

@@ -117,4 +117,22 @@ grep -q "group or others can write" err.txt && ok "refused like sshd" || bad "ms
 # --- no secret in any message ---------------------------------------------
 grep -rqs -- "$PW" ./*.txt ./*.err && bad "a password appeared in output" || ok "no password in output"
 
+# --- single user, local desktop: no config anywhere -> $XDG_DATA_HOME -------
+if [ -e /etc/rekisteri/rekisteri.ini ]; then
+        ok "desktop default skipped: this machine has /etc/rekisteri/rekisteri.ini"
+else
+        mkdir -p home
+        echo "$PW" | env -u REKISTERI_CONFIG -u XDG_DATA_HOME HOME="$T/home" "$R" init \
+                --admin anna --password-stdin > out.txt 2> err.txt
+        [ -f home/.local/share/rekisteri/register.db ] &&
+                ok "with no config the register goes to ~/.local/share/rekisteri" ||
+                bad "desktop default: $(cat err.txt out.txt)"
+        [ "$(stat -c %a home/.local/share/rekisteri)" = 700 ] && ok "its directory is private" ||
+                bad "directory mode $(stat -c %a home/.local/share/rekisteri)"
+        echo "$PW" | env -u REKISTERI_CONFIG XDG_DATA_HOME="$T/xdg" HOME="$T/home" "$R" init \
+                --admin anna --password-stdin > out.txt 2> err.txt
+        [ -f xdg/rekisteri/register.db ] && ok "\$XDG_DATA_HOME is honoured" ||
+                bad "XDG_DATA_HOME: $(cat err.txt)"
+fi
+
 cli_done
