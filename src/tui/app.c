@@ -93,6 +93,29 @@ static void terminal_restore(void)
         endwin();
 }
 
+/*
+ * Home and End arrive as different sequences depending on the terminal and
+ * on what sits between (tmux, screen, PuTTY send ESC[1~ / ESC[4~ or
+ * ESC[7~ / ESC[8~ where xterm's terminfo says ESC[H / ESC[F). Unknown,
+ * they would reach screens as a bare Esc, which closes a screen. Teach
+ * ncurses the common variants; define_key ignores ones it already knows.
+ */
+static void define_home_end(void)
+{
+        static const struct {
+                const char *seq;
+                int key;
+        } keys[] = {
+            {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME},
+            {"\033OH", KEY_HOME},  {"\033[4~", KEY_END},  {"\033[8~", KEY_END},
+            {"\033[F", KEY_END},   {"\033OF", KEY_END},
+        };
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+                if (key_defined(keys[i].seq) == 0)
+                        define_key(keys[i].seq, keys[i].key);
+        }
+}
+
 static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
 {
         static bool registered;
@@ -107,6 +130,7 @@ static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
         nonl();
         intrflush(stdscr, FALSE);
         keypad(stdscr, TRUE);
+        define_home_end();
         set_escdelay(25);
         wtimeout(stdscr, cfg->tick_ms);
         curs_set(0);
