@@ -49,6 +49,16 @@ void rk_store_close(sqlite3 *db)
 /* Give the connection its key; the key text never leaves guarded memory. */
 static int apply_key(sqlite3 *db, const unsigned char *dek, int rekey)
 {
+#ifdef RK_BENCH_UNENCRYPTED
+        /* BENCHMARKS ONLY: a second build of the core (rekisteri-core-plain in
+         * tests/load/meson.build), linked into no product binary, keeps the
+         * same keyslots and sessions but leaves the database unencrypted, so
+         * the load benchmark can report the cost of encryption as a ratio. */
+        (void)db;
+        (void)dek;
+        (void)rekey;
+        return SQLITE_OK;
+#endif
         char *text = rk_secret_alloc(RK_RAW_KEY_TEXT);
         if (text == NULL)
                 return SQLITE_NOMEM;
