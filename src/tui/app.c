@@ -51,6 +51,9 @@ struct rk_tui_app {
         char title[160];
         int (*deferred)(struct rk_tui_app *app, void *state);
         void *deferred_state;
+        int (*idle)(struct rk_tui_app *app, void *state); /* rk_tui_when_idle */
+        void *idle_state;
+        int idle_ms;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -183,6 +186,8 @@ void rk_tui_flash(struct rk_tui_app *app, enum rk_tui_level level, const char *t
 
 static void frame_fini(struct rk_tui_app *app, struct frame f)
 {
+        if (app->idle != NULL && app->idle_state == f.state)
+                app->idle = NULL; /* its state is about to go */
         if (f.ops != NULL && f.ops->fini != NULL)
                 f.ops->fini(app, f.state);
 }
@@ -219,6 +224,15 @@ int rk_tui_defer(struct rk_tui_app *app, int (*fn)(struct rk_tui_app *app, void 
 {
         app->deferred = fn;
         app->deferred_state = state;
+        return RK_TUI_REDRAW;
+}
+
+int rk_tui_when_idle(struct rk_tui_app *app, int ms,
+                     int (*fn)(struct rk_tui_app *app, void *state), void *state)
+{
+        app->idle = fn;
+        app->idle_state = state;
+        app->idle_ms = ms;
         return RK_TUI_REDRAW;
 }
 
@@ -437,6 +451,39 @@ static bool run_deferred(struct rk_tui_app *app, int *flags)
         return true;
 }
 
+/* Milliseconds until the idle job is due (0: due now); -1 when none. */
+static int idle_due_in(const struct rk_tui_app *app)
+{
+        if (app->idle == NULL)
+                return -1;
+        uint64_t quiet = rk_tui_now_ms() - app->last_input;
+        return quiet >= (uint64_t)app->idle_ms ? 0
+                                               : (int)((uint64_t)app->idle_ms - quiet);
+}
+
+/* Run the idle job when typing has paused; true when it ran. */
+static bool run_idle(struct rk_tui_app *app, int *flags)
+{
+        if (idle_due_in(app) != 0)
+                return false;
+        int (*fn)(struct rk_tui_app *, void *) = app->idle;
+        app->idle = NULL;
+        *flags = fn(app, app->idle_state) | RK_TUI_REDRAW;
+        return true;
+}
+
+/* Read a key, waiting no longer than until a pending idle job is due. */
+static bool read_key_until_idle(struct rk_tui_app *app, int *key)
+{
+        int due = idle_due_in(app);
+        if (due > 0 && due < app->cfg.tick_ms)
+                wtimeout(stdscr, due);
+        bool got = read_key(key);
+        if (due > 0)
+                wtimeout(stdscr, app->cfg.tick_ms);
+        return got;
+}
+
 static void loop(struct rk_tui_app *app)
 {
         bool redraw = true;
@@ -445,7 +492,8 @@ static void loop(struct rk_tui_app *app)
                         draw_all(app);
                 int key, flags = RK_TUI_NONE;
                 /* A deferred job takes the place of a key this round. */
-                if (!run_deferred(app, &flags) && read_key(&key))
+                if (!run_deferred(app, &flags) && !run_idle(app, &flags) &&
+                    read_key_until_idle(app, &key))
                         flags = handle_key(app, key);
                 if (got_signal != 0)
                         break;

@@ -171,6 +171,15 @@ int rk_tui_defer(struct rk_tui_app *app, int (*fn)(struct rk_tui_app *app, void 
                  void *state);
 
 /*
+ * rk_tui_when_idle - from a handler: run fn(app, state) once no key has come
+ * for ms milliseconds, so that work done on every key (search as you type)
+ * waits for a pause in typing. A later call replaces an earlier one; the job
+ * is dropped with the screen whose state it names. Returns RK_TUI_REDRAW.
+ */
+int rk_tui_when_idle(struct rk_tui_app *app, int ms,
+                     int (*fn)(struct rk_tui_app *app, void *state), void *state);
+
+/*
  * rk_tui_set_title - replace the text before the screen name on the
  * title line (config.title at start); copied, sanitised when drawn.
  * NULL goes back to config.title. Never put secrets in it.

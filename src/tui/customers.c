@@ -1,16 +1,15 @@
 /*
  * customers.c - the customer list: a search field over a list of hits.
  *
- * How it works: search-as-you-type. After every key that changes the
- * query, rk_customer_search() runs again (core searches only the columns
- * the session may read and records the search in the audit trail) and
- * the list shows what each hit holds: the customer number always, the
- * name and the city only when the session may read them. The field takes
- * characters, Left/Right, Home/End, Backspace and ^U; Up/Down and
- * PgUp/PgDn move in the list, Enter opens the selected customer's detail,
- * F2 opens the new-customer form (with the customers_create action only;
- * asked again when pressed). A query with no searchable word (empty, or
- * only punctuation) simply shows no hits.
+ * How it works: search-as-you-type. When typing pauses (SEARCH_PAUSE_MS)
+ * after a key that changed the query, rk_customer_search() runs again (core searches only
+ * the columns the session may read and records the search in the audit trail) and the
+ * list shows what each hit holds: the customer number always, the name and the city only
+ * when the session may read them. The field takes characters, Left/Right, Home/End,
+ * Backspace and ^U; Up/Down and PgUp/PgDn move in the list, Enter opens the selected
+ * customer's detail, F2 opens the new-customer form (with the customers_create action
+ * only; asked again when pressed). A query with no searchable word (empty, or only
+ * punctuation) simply shows no hits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +19,14 @@
 #include "rekisteri/search.h"
 #include "ui.h"
 
-#define HITS_MAX 200
+#define HITS_MAX        200
+#define SEARCH_PAUSE_MS 150 /* typing pause before a search */
 
 struct customers {
         struct rk_tui_screen_ops ops; /* keys depend on the role: F2 or not */
         struct rk_ui *ui;
         char query[RK_SEARCH_QUERY_MAX + 1];
-        char searched[RK_SEARCH_QUERY_MAX + 1]; /* the query the hits are for */
+        bool pending; /* the query changed; a search waits for a pause */
         struct rk_tui_field f_query;
         struct rk_search_hit *hits;
         size_t n;
@@ -77,7 +77,7 @@ static int search(struct rk_tui_app *app, struct customers *c)
 {
         struct rk_error err;
         rk_error_clear(&err);
-        snprintf(c->searched, sizeof(c->searched), "%s", c->query);
+        c->pending = false;
         drop_hits(c);
         set_idle_status(c);
         if (strspn(c->query, " ") == strlen(c->query))
@@ -100,9 +100,18 @@ static int search(struct rk_tui_app *app, struct customers *c)
         return RK_TUI_REDRAW;
 }
 
+/* The idle job: typing has paused, search what is typed now. */
+static int search_job(struct rk_tui_app *app, void *state)
+{
+        return search(app, state);
+}
+
 static int act_open(struct rk_tui_app *app, void *state)
 {
         struct customers *c = state;
+        /* Enter right after typing: search first, then open the first hit */
+        if (c->pending)
+                search(app, c);
         if (c->n == 0)
                 return rk_tui_message(app, RK_TUI_WARNING, "No customer selected");
         return rk_ui_customer_open(app, c->ui, c->hits[c->list.sel].id);
@@ -155,10 +164,18 @@ static int customers_key(struct rk_tui_app *app, void *state, int key)
         if (r != RK_TUI_UNHANDLED && key != RK_TUI_FKEY(KEY_HOME) &&
             key != RK_TUI_FKEY(KEY_END))
                 return r;
+        char before[sizeof(c->query)];
+        memcpy(before, c->query, sizeof(before));
         r = rk_tui_field_key(&c->f_query, app, key);
-        if (r == RK_TUI_UNHANDLED || strcmp(c->query, c->searched) == 0)
+        if (r == RK_TUI_UNHANDLED || strcmp(before, c->query) == 0)
                 return r;
-        return r | search(app, c);
+        /* search when typing pauses: one search (and one set of audit rows)
+         * per pause, not one per key; hits of an older query never stay in
+         * view meanwhile */
+        drop_hits(c);
+        c->pending = true;
+        snprintf(c->status, sizeof(c->status), "Searching\u2026");
+        return r | rk_tui_when_idle(app, SEARCH_PAUSE_MS, search_job, c);
 }
 
 static void customers_fini(struct rk_tui_app *app, void *state)
