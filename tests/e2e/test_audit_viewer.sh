@@ -171,7 +171,7 @@ e2e_wait v '^ Time \(UTC\) +User +Action +Field groups +Result$'
 e2e_wait v '^ [0-9-]{10} [0-9:]{8} sanna +customer\.view +identity,contact +ok'
 e2e_wait v '^ [0-9-]{10} [0-9:]{8} sanna +customer\.search +identity,contact +ok'
 # sanna typed C000001 in one burst: the list searched once, when typing paused
-[[ $(e2e_screen v | grep -c 'sanna +customer\.search ') == 1 ]] ||
+[[ $(e2e_screen v | grep -cE 'sanna +customer\.search ') == 1 ]] ||
 	e2e_fail "a burst of keys made more than one search: $(e2e_screen v | grep -c 'customer\.search')"
 e2e_assert_present v 'customer.create'
 e2e_assert_absent v 'audit.list' 'login.ok'
