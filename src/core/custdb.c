@@ -240,3 +240,23 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
         sqlite3_finalize(st);
         return rc;
 }
+
+int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
+                        struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT id FROM customers WHERE number=?", &st,
+                                "finding a customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+                *id = sqlite3_column_int64(st, 0);
+        else if (src == SQLITE_DONE)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
+        else
+                rc = rk_sql_fail(db, src, "finding a customer", err);
+        sqlite3_finalize(st);
+        return rc;
+}

@@ -99,26 +99,11 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
 int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
                      struct rk_error *err)
 {
-        sqlite3 *db = rk_custdb_db(s);
-        sqlite3_stmt *st;
         *id = 0;
         if (rk_custdb_readable(rk_session_grants(s), RK_GROUPS_ALL) == 0)
                 return rk_error_set(err, RK_ERR_DENIED,
                                     "your role may not read customer data");
-        int rc = rk_sql_prepare(db, "SELECT id FROM customers WHERE number=?", &st,
-                                "finding a customer", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
-                *id = sqlite3_column_int64(st, 0);
-        else if (src == SQLITE_DONE)
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
-        else
-                rc = rk_sql_fail(db, src, "finding a customer", err);
-        sqlite3_finalize(st);
-        return rc;
+        return rk_custdb_by_number(rk_custdb_db(s), number, id, err);
 }
 
 void rk_customer_view_clear(struct rk_customer_view *v)

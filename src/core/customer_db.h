@@ -68,6 +68,11 @@ const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
 int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
                          rk_groupset groups, struct rk_error *err);
 
+/* rk_custdb_by_number - the id of the customer numbered number, with no
+ * permission check (callers check theirs). RK_ERR_NOTFOUND. */
+int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
+                        struct rk_error *err);
+
 /* rk_custdb_parent - the customer id that row id of kind (contact, order,
  * line, note, consent) belongs to; RK_ERR_NOTFOUND when the row is gone. */
 int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *customer_id,

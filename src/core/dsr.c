@@ -9,6 +9,7 @@
  * Deadlines are calendar dates computed with clock.h from rk_clock_now(),
  * which unit tests move; nothing else can.
  */
+#include "customer_db.h"
 #include "dsr_db.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/validate.h"
@@ -651,21 +652,10 @@ int rk_dsr_remove_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_
 int rk_dsr_add_number(struct rk_session *s, int64_t id, const char *number,
                       struct rk_error *err)
 {
-        sqlite3_stmt *st;
         int64_t customer_id = 0;
-        int rc = rk_sql_prepare(dsr_db(s), "SELECT id FROM customers WHERE number=?", &st,
-                                "finding a customer", err);
+        int rc = rk_custdb_by_number(dsr_db(s), number, &customer_id, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
-                customer_id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        if (src == SQLITE_DONE)
-                return rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
-        if (src != SQLITE_ROW)
-                return rk_sql_fail(dsr_db(s), src, "finding a customer", err);
         return rk_dsr_add_subject(s, id, RK_DSR_SUBJECT_CUSTOMER, customer_id, err);
 }
 
