@@ -42,14 +42,10 @@ static void append_n(int n, int64_t epoch_rows)
 static int setup(void **state)
 {
         (void)state;
-        struct rk_error err;
-        char rec[RK_RECOVERY_KEY_CHARS];
         const char *pw = "kolme iloista kalaa";
         tu_tmpdir();
         tu_fast_config(&cfg);
-        assert_int_equal(rk_register_create(&cfg, tu_path("r.db"), "admin", pw,
-                                            strlen(pw), rec, k0, &reg, &err),
-                         RK_OK);
+        reg = tu_register(&cfg, tu_path("r.db"), "admin", pw, NULL, k0);
         db = rk_register_db(reg);
         rk_audit_actor_init(&actor, "sales", "192.0.2.7");
         append_n(10, 3); /* epochs 0..3 */

@@ -45,14 +45,10 @@ static void record(const char *user, const char *action, int64_t subject,
 static int setup(void **state)
 {
         (void)state;
-        struct rk_error err;
-        char rec[RK_RECOVERY_KEY_CHARS], k0[RK_AUDIT_KEY_TEXT];
         const char *pw = "kolme iloista kalaa";
         tu_tmpdir();
         tu_fast_config(&cfg);
-        assert_int_equal(rk_register_create(&cfg, tu_path("r.db"), "admin", pw,
-                                            strlen(pw), rec, k0, &reg, &err),
-                         RK_OK);
+        reg = tu_register(&cfg, tu_path("r.db"), "admin", pw, NULL, NULL);
         db = rk_register_db(reg);
         record("sanna", "customer.view", 7, "identity,contact", NULL, T0);
         record("sanna", "order.view", 7, "orders", NULL, T0 + 60);

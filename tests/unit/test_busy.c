@@ -64,14 +64,10 @@ static struct rk_register *open_reg(void)
 static int setup(void **state)
 {
         (void)state;
-        char recovery[RK_RECOVERY_KEY_CHARS + 1], audit_key[RK_AUDIT_KEY_TEXT];
         struct rk_register *reg = NULL;
-        struct rk_error err;
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, tu_path("b.db"), "hannele", pw, strlen(pw), recovery,
-                               audit_key, &reg, &err) != RK_OK)
-                fail_msg("%s", err.msg);
+        reg = tu_register(&cfg, tu_path("b.db"), "hannele", pw, NULL, NULL);
         rk_register_close(reg);
         return 0;
 }

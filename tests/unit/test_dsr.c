@@ -142,15 +142,12 @@ static int setup(void **state)
         (void)state;
         struct rk_error err;
         struct rk_register *reg;
-        char rec[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
         tu_tmpdir();
         tu_fast_config(&cfg);
         login_now = T0;
         fake_now = T0;
         rk_clock_set(clock_hook);
-        if (rk_register_create(&cfg, db_path(), "admin", pw, strlen(pw), rec, audit_key,
-                               &reg, &err) != RK_OK)
-                fail_msg("%s", err.msg);
+        reg = tu_register(&cfg, db_path(), "admin", pw, NULL, NULL);
         assert_int_equal(rk_totp_secret_new(secret, sizeof(secret), &err), RK_OK);
         for (int i = 0; i < N_WHO; i++)
                 enrol(reg, users[i], roles[i]);

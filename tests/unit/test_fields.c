@@ -30,14 +30,10 @@ static struct rk_register *reg;
 static int setup(void **state)
 {
         (void)state;
-        struct rk_error err;
-        char rec[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
         static const char pw[] = "kolme iloista kalaa";
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, tu_path("f.db"), "admin", pw, strlen(pw), rec,
-                               audit_key, &reg, &err) != RK_OK)
-                fail_msg("%s", err.msg);
+        reg = tu_register(&cfg, tu_path("f.db"), "admin", pw, NULL, NULL);
         return 0;
 }
 

@@ -32,13 +32,10 @@ static const char *db(void)
 static int setup(void **state)
 {
         (void)state;
-        struct rk_error err;
         struct rk_register *reg;
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, db(), "hannele", pw, strlen(pw), recovery, audit_key,
-                               &reg, &err) != RK_OK)
-                fail_msg("%s", err.msg);
+        reg = tu_register(&cfg, db(), "hannele", pw, recovery, audit_key);
         rk_register_close(reg);
         return 0;
 }

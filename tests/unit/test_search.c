@@ -52,12 +52,10 @@ static int setup(void **state)
 {
         (void)state;
         struct rk_error err;
-        char recovery[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
         tu_tmpdir();
         tu_fast_config(&cfg);
-        if (rk_register_create(&cfg, tu_path("r.db"), "admin", "kolme iloista kalaa", 19,
-                               recovery, audit_key, &reg, &err) != RK_OK)
-                fail_msg("%s", err.msg);
+        reg = tu_register(&cfg, tu_path("r.db"), "admin", "kolme iloista kalaa", NULL,
+                          NULL);
         db = rk_register_db(reg);
         assert_int_equal(sqlite3_exec(db, seed_sql, NULL, NULL, NULL), SQLITE_OK);
         for (int64_t id = 1; id <= 3; id++)

@@ -69,16 +69,11 @@ static int setup(void **state)
         (void)state;
         struct rk_error err;
         struct rk_register *reg;
-        char rec[RK_RECOVERY_KEY_CHARS], audit_key[RK_AUDIT_KEY_TEXT];
         tu_tmpdir();
         tu_fast_config(&cfg);
         cfg.throttle_after = 2;
         cfg.lock_after = 5;
-        assert_int_equal(rk_register_create(&cfg, db(), "admin", admin_pw,
-                                            strlen(admin_pw), rec, audit_key,
-
-                                            &reg, &err),
-                         RK_OK);
+        reg = tu_register(&cfg, db(), "admin", admin_pw, NULL, NULL);
         struct rk_user u;
         assert_int_equal(rk_users_get(rk_register_db(reg), "admin", &u, &err), RK_OK);
         assert_int_equal(rk_totp_secret_new(admin_secret, sizeof(admin_secret), &err),

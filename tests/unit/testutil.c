@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "rekisteri/audit.h"
 #include "rekisteri/totp.h"
 #include "rekisteri/users.h"
 #include "rekisteri/vault.h"
@@ -142,4 +143,18 @@ struct rk_session *tu_login(const struct rk_config *cfg, const char *db, const c
                 fail_msg("login %s: %s", name, err.msg);
         assert_int_equal(steps, RK_LOGIN_READY);
         return s;
+}
+
+struct rk_register *tu_register(const struct rk_config *cfg, const char *path,
+                                const char *admin, const char *pw, char *recovery,
+                                char *audit_key)
+{
+        struct rk_error err;
+        struct rk_register *reg = NULL;
+        char rec[RK_RECOVERY_KEY_CHARS], key[RK_AUDIT_KEY_TEXT];
+        if (rk_register_create(cfg, path, admin, pw, strlen(pw),
+                               recovery ? recovery : rec, audit_key ? audit_key : key,
+                               &reg, &err) != RK_OK)
+                fail_msg("creating %s: %s", path, err.msg);
+        return reg;
 }

@@ -37,6 +37,16 @@ int tu_contains(const unsigned char *hay, size_t hay_len, const char *needle);
 int tu_same_file(const char *path, const unsigned char *data, size_t len);
 
 /*
+ * tu_register - create a register at path with its first admin and
+ * password; recovery (RK_RECOVERY_KEY_CHARS) and audit_key
+ * (RK_AUDIT_KEY_TEXT) receive the keys shown once, when not NULL. The
+ * caller closes the register. Fails the test on any error.
+ */
+struct rk_register *tu_register(const struct rk_config *cfg, const char *path,
+                                const char *admin, const char *pw, char *recovery,
+                                char *audit_key);
+
+/*
  * tu_enrol - make name a ready account of reg: created with role (unless it
  * exists already, as the first admin does), keyslot under pw, and the TOTP
  * secret confirmed at step `step`. Fails the test on any error.
