@@ -61,6 +61,21 @@ int rk_ledger_append(const char *path, const struct rk_ledger_entry *e, size_t n
 int rk_ledger_read(const char *path, struct rk_ledger_entry **out, size_t *n,
                    struct rk_error *err);
 
+/*
+ * rk_ledger_next - grow the array *arr of *n entries by one zeroed entry
+ * with mode and erased_at set, and return it; NULL when out of memory
+ * (then err says so and the array is unchanged). Entries being collected
+ * during an erasure, before rk_ledger_append writes them.
+ */
+struct rk_ledger_entry *rk_ledger_next(struct rk_ledger_entry **arr, size_t *n,
+                                       enum rk_forget_mode mode, int64_t erased_at,
+                                       struct rk_error *err);
+
+/* rk_ledger_take_plan - fill e from the plan of a customer just forgotten:
+ * its number and creation time, and its identifier hashes, moved into e
+ * (done->hashes is NULL afterwards). */
+void rk_ledger_take_plan(struct rk_ledger_entry *e, struct rk_forget_plan *done);
+
 /* rk_ledger_free - free n entries and the array; NULL is fine. */
 void rk_ledger_free(struct rk_ledger_entry *e, size_t n);
 

@@ -58,17 +58,7 @@ static int exec_sql(struct exec *x, const char *sql, int64_t id, const char *tex
 
 static struct rk_ledger_entry *ledger_next(struct exec *x, struct rk_error *err)
 {
-        void *p = realloc(x->ledger, (x->nledger + 1) * sizeof(*x->ledger));
-        if (p == NULL) {
-                rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                return NULL;
-        }
-        x->ledger = p;
-        struct rk_ledger_entry *e = &x->ledger[x->nledger++];
-        memset(e, 0, sizeof(*e));
-        e->mode = RK_FORGET_ERASE;
-        e->erased_at = x->now;
-        return e;
+        return rk_ledger_next(&x->ledger, &x->nledger, RK_FORGET_ERASE, x->now, err);
 }
 
 static int erase_customer(struct exec *x, const struct rk_dsr_subject *sub,
@@ -84,13 +74,9 @@ static int erase_customer(struct exec *x, const struct rk_dsr_subject *sub,
                 rk_forget_plan_clear(&done);
                 return RK_ERR_NOMEM;
         }
-        memcpy(e->number, done.number, sizeof(e->number));
-        e->created_at = done.created_at;
-        e->hashes = done.hashes; /* moved into the entry */
-        e->nhashes = done.nhashes;
+        rk_ledger_take_plan(e, &done);
         x->res->rows += done.contacts + done.notes + done.consents + done.objections +
                         done.orders_deleted + done.lines_deleted + 1;
-        done.hashes = NULL;
         rk_forget_plan_clear(&done);
         return RK_OK;
 }

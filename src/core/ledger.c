@@ -257,3 +257,30 @@ int rk_ledger_merge(const char *dst, const char *src, struct rk_error *err)
         rk_ledger_free(e, n);
         return rc;
 }
+
+struct rk_ledger_entry *rk_ledger_next(struct rk_ledger_entry **arr, size_t *n,
+                                       enum rk_forget_mode mode, int64_t erased_at,
+                                       struct rk_error *err)
+{
+        void *p = realloc(*arr, (*n + 1) * sizeof(**arr));
+        if (p == NULL) {
+                rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return NULL;
+        }
+        *arr = p;
+        struct rk_ledger_entry *e = &(*arr)[(*n)++];
+        memset(e, 0, sizeof(*e));
+        e->mode = mode;
+        e->erased_at = erased_at;
+        return e;
+}
+
+void rk_ledger_take_plan(struct rk_ledger_entry *e, struct rk_forget_plan *done)
+{
+        memcpy(e->number, done->number, sizeof(e->number));
+        e->created_at = done->created_at;
+        e->hashes = done->hashes;
+        e->nhashes = done->nhashes;
+        done->hashes = NULL;
+        done->nhashes = 0;
+}

@@ -107,25 +107,17 @@ static int forget_one(struct run *x, enum rk_retention_rule r,
                                              &done, err);
         if (rc != RK_OK)
                 return rc;
-        void *p = realloc(x->ledger, (x->nledger + 1) * sizeof(*x->ledger));
-        if (p == NULL) {
+        struct rk_ledger_entry *e =
+            rk_ledger_next(&x->ledger, &x->nledger, mode, x->now, err);
+        if (e == NULL) {
                 rk_forget_plan_clear(&done);
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return RK_ERR_NOMEM;
         }
-        x->ledger = p;
-        struct rk_ledger_entry *e = &x->ledger[x->nledger++];
-        memset(e, 0, sizeof(*e));
-        memcpy(e->number, done.number, sizeof(e->number));
-        e->created_at = done.created_at;
-        e->mode = mode;
-        e->erased_at = x->now;
-        e->hashes = done.hashes; /* moved into the entry */
-        e->nhashes = done.nhashes;
+        rk_ledger_take_plan(e, &done);
         *rows = r == RK_RULE_BOOKKEEPING
                     ? done.orders_deleted + done.lines_deleted
                     : 1 + done.contacts + done.notes + done.consents + done.objections +
                           done.orders_deleted + done.lines_deleted;
-        done.hashes = NULL;
         rk_forget_plan_clear(&done);
         return RK_OK;
 }
