@@ -65,6 +65,10 @@ struct rk_config {
         long long closed_requests_years;
         long long retention_batch_size; /* subjects per transaction */
 
+        /* [accounts] 1: one account may hold a role that reads customer
+         * data and the accounts or keys action (a one-person company) */
+        long long combine_duties;
+
         /* [password] */
 
         char blocklist[PATH_MAX];            /* "" = the shipped list */

@@ -86,6 +86,9 @@ static const struct opt options[] = {
      "years a closed data-subject request is kept, 1 to 50"},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
      "subjects forgotten per transaction in a retention run, 1 to 100000"},
+    {"accounts", "combine_duties", OPT_INT, F(combine_duties), 0, 1,
+     "1 lets one account hold both a role that reads customer data and the accounts "
+     "or keys action (a one-person company); 0, the default, refuses that"},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
