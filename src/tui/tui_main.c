@@ -88,8 +88,18 @@ static int on_tick(struct rk_tui_app *app, void *ctx)
         if (r != RK_TUI_UNHANDLED || ui->session == NULL)
                 return r & ~RK_TUI_UNHANDLED;
         if (!rk_ui_is_locked(app) && idle_too_long(app, ui))
-                return rk_ui_lock_open(app, ui);
+                return rk_ui_lock_open(app, ui, "Locked after inactivity");
         return RK_TUI_NONE;
+}
+
+/* Ctrl-Z: whatever happens next, the screen that comes back is locked. */
+static int on_suspend(struct rk_tui_app *app, void *ctx)
+{
+        struct rk_ui *ui = ctx;
+        ui->app = app;
+        if (ui->session == NULL || rk_ui_is_locked(app))
+                return RK_TUI_NONE;
+        return rk_ui_lock_open(app, ui, "Locked (Ctrl-Z)");
 }
 
 /* The register and its keyslot file must exist: say so before curses. */
@@ -142,6 +152,7 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
             .no_color = no_color,
             .on_tick = on_tick,
             .on_key = on_key,
+            .on_suspend = on_suspend,
             .ctx = &ui,
             .tick_ms = TICK_MS,
         };

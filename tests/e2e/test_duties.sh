@@ -18,13 +18,7 @@
 set -euo pipefail
 source "$(dirname "$0")/customers_lib.sh"
 
-rk_config
-"$R" demo --db r.db --customers 20 --seed 7 >demo.out 2>demo.err ||
-	e2e_fail "demo: $(cat demo.err)"
-REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
-RAWKEY=$("$R" key dump-raw --db r.db --password-stdin <<<"$REC" 2>/dev/null | tail -1)
-[[ "$RAWKEY" =~ ^x\'[0-9a-f]{64}\'$ ]] || e2e_fail "key dump-raw gave no raw key"
-read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
+rk_demo_setup 20
 
 # audit_has ACTION USER TARGET RESULT FIELDS - one such row in the trail.
 audit_has() {
@@ -39,9 +33,7 @@ audit_has() {
 }
 
 # --- CLI: the admin's one password login makes a key file -------------------------
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-	--totp "$(rk_code "$ASEC")" --label adm --roles admin --out adm.key 2>key.err ||
-	e2e_fail "key add-file: $(cat key.err)"
+rk_demo_admin_key
 ADM=(--db r.db --keyfile adm.key)
 
 "$R" user set-roles admin --roles admin,supervisor "${ADM[@]}" >out.txt 2>err.txt &&
