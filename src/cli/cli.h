@@ -57,6 +57,14 @@ extern const struct cli_command cli_commands[];
 /* cli_fail - print "rekisteri: msg" to stderr and return EXIT_ERROR. */
 int cli_fail(const struct rk_error *err);
 
+/*
+ * cli_safe - s sanitised for printing (rk_text_sanitize: controls as
+ * visible placeholders, bidi and format characters and invalid UTF-8 as
+ * U+FFFD). Use it on every stored value and every typed word a CLI line
+ * prints. The result stays valid for the next 15 calls; "" for NULL.
+ */
+const char *cli_safe(const char *s);
+
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

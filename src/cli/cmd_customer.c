@@ -46,9 +46,7 @@ int cmd_customer_add(struct cli *c)
 static void print_field(const struct rk_value *v)
 {
         const char *text = v->value != NULL && v->value[0] != '\0' ? v->value : "-";
-        char *safe = rk_text_sanitize(text, strlen(text));
-        printf("%-22s %s\n", v->field->label, safe ? safe : "?");
-        free(safe);
+        printf("%-22s %s\n", v->field->label, cli_safe(text));
 }
 
 int cmd_customer_show(struct cli *c)
@@ -66,7 +64,7 @@ int cmd_customer_show(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_customer_load(s, id, RK_GROUPS_ALL, &v, &err);
         if (rc == RK_OK) {
-                printf("Customer %s (id %" PRId64 ")\n", v.number, v.id);
+                printf("Customer %s (id %" PRId64 ")\n", cli_safe(v.number), v.id);
                 for (size_t i = 0; i < v.main.n; i++)
                         print_field(&v.main.values[i]);
         }

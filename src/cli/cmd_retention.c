@@ -63,12 +63,9 @@ static void print_numbers(const struct rk_retention_rule_plan *rp)
 static void print_skips(const struct rk_retention_rule_plan *rp)
 {
         for (size_t i = 0; i < rp->nskipped; i++) {
-                char *reason = rk_text_sanitize(rp->skipped[i].reason,
-                                                strlen(rp->skipped[i].reason));
                 printf("    %-8s due %s, skipped: %s\n",
-                       rp->skipped[i].number[0] ? rp->skipped[i].number : "-",
-                       rp->skipped[i].due_on, reason ? reason : "?");
-                free(reason);
+                       rp->skipped[i].number[0] ? cli_safe(rp->skipped[i].number) : "-",
+                       cli_safe(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
         }
 }
 
@@ -213,11 +210,9 @@ int cmd_retention_holds(struct cli *c)
                 printf("%-8s %-10s %-16s %s\n", "CUSTOMER", "SINCE", "BY", "REASON");
                 for (size_t i = 0; i < n; i++) {
                         char since[RK_DATE_TEXT];
-                        char *reason = rk_text_sanitize(h[i].reason, strlen(h[i].reason));
                         rk_date_of(h[i].held_at, since);
-                        printf("%-8s %-10s %-16s %s\n", h[i].number, since, h[i].held_by,
-                               reason ? reason : "?");
-                        free(reason);
+                        printf("%-8s %-10s %-16s %s\n", cli_safe(h[i].number), since,
+                               cli_safe(h[i].held_by), cli_safe(h[i].reason));
                 }
         }
         free(h);

@@ -121,17 +121,18 @@ static void print_help(FILE *f)
 int cli_usage_error(const char *fmt, ...)
 {
         va_list ap;
-        fputs("rekisteri: ", stderr);
+        char msg[1024];
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        fputs("\nTry 'rekisteri --help'.\n", stderr);
+        fprintf(stderr, "rekisteri: %s\nTry 'rekisteri --help'.\n", cli_safe(msg));
         return EXIT_USAGE;
 }
 
 int cli_fail(const struct rk_error *err)
 {
-        fprintf(stderr, "rekisteri: %s\n", err->msg[0] ? err->msg : rk_rc_name(err->rc));
+        fprintf(stderr, "rekisteri: %s\n",
+                cli_safe(err->msg[0] ? err->msg : rk_rc_name(err->rc)));
         return EXIT_ERROR;
 }
 
