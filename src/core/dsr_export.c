@@ -310,6 +310,18 @@ static void put_member(FILE *f, const json_t *o, const char *key)
         put(f, json_string_value(json_object_get(o, key)));
 }
 
+/* Write parts: literal text at even places, the string member of o named
+ * at odd places (put_member), up to a NULL. */
+static void put_parts(FILE *f, const json_t *o, const char *const *parts)
+{
+        for (size_t i = 0; parts[i] != NULL; i++) {
+                if (i % 2 == 0)
+                        fputs(parts[i], f);
+                else
+                        put_member(f, o, parts[i]);
+        }
+}
+
 static void text_value(FILE *f, const json_t *v)
 {
         if (json_is_string(v))
@@ -389,11 +401,8 @@ static void text_access(FILE *f, const json_t *a)
         fprintf(f, "\n  Who accessed the data (%zu entries)\n", json_array_size(a));
         json_array_foreach(a, i, o)
         {
-                fputs("    ", f);
-                put_member(f, o, "at");
-                fputs("  ", f);
-                put_member(f, o, "user");
-                fputs(" (", f);
+                put_parts(f, o,
+                          (const char *const[]){"    ", "at", "  ", "user", " (", NULL});
                 text_value(f, json_object_get(o, "roles"));
                 fputs(")  ", f);
                 put_member(f, o, "action");
@@ -408,12 +417,9 @@ static void text_report(FILE *f, const json_t *doc)
         const json_t *req = json_object_get(doc, "request");
         fprintf(f, "Data-subject request %lld: ",
                 (long long)json_integer_value(json_object_get(req, "id")));
-        put_member(f, req, "type");
-        fputs("\nReceived ", f);
-        put_member(f, req, "received_on");
-        fputs(", due ", f);
-        put_member(f, req, "due_on");
-        fputs(". Generated ", f);
+        put_parts(f, req,
+                  (const char *const[]){"", "type", "\nReceived ", "received_on",
+                                        ", due ", "due_on", ". Generated ", NULL});
         put_member(f, doc, "generated_at");
         fputs(".\n", f);
         size_t i;
@@ -446,13 +452,9 @@ static void text_report(FILE *f, const json_t *doc)
         json_t *c;
         json_array_foreach(json_object_get(doc, "classification"), i, c)
         {
-                fputs("  ", f);
-                put_member(f, c, "label");
-                fputs(": ", f);
-                put_member(f, c, "category");
-                fputs(" (", f);
-                put_member(f, c, "legal_basis");
-                fputs(")\n", f);
+                put_parts(f, c,
+                          (const char *const[]){"  ", "label", ": ", "category", " (",
+                                                "legal_basis", ")\n", NULL});
         }
 }
 

@@ -169,11 +169,16 @@ static int cp_width(uint32_t drawn)
         return w < 0 ? 1 : w;
 }
 
-char *rk_text_sanitize(const char *src, size_t len)
+/*
+ * Copy src[0..len) into a new buffer, replacing each unit by what is drawn
+ * for it (repair_only false) or only each malformed byte by U+FFFD
+ * (repair_only true). *changed (may be NULL) says whether anything was
+ * replaced. Every input byte yields at most 3 output bytes: a 1-byte
+ * control or bad byte becomes a 3-byte picture or U+FFFD, 2- and 3-byte
+ * sequences at most 3 bytes, and 4-byte sequences stay as they are.
+ */
+static char *transform(const char *src, size_t len, bool repair_only, bool *changed)
 {
-        /* Every input byte yields at most 3 output bytes: a 1-byte control
-         * or bad byte becomes a 3-byte picture or U+FFFD, 2- and 3-byte
-         * sequences at most 3 bytes, and 4-byte sequences stay as they are. */
         if (len > (SIZE_MAX - 1) / 3)
                 return NULL;
         char *out = malloc(len * 3 + 1);
@@ -182,13 +187,24 @@ char *rk_text_sanitize(const char *src, size_t len)
         const unsigned char *s = (const unsigned char *)src;
         size_t i = 0, o = 0;
         uint32_t prev = RK_UTF8_BAD;
+        bool any = false;
         while (i < len) {
-                uint32_t drawn;
-                i += next_drawn(s, len, i, &prev, NULL, &drawn);
+                uint32_t cp, drawn;
+                i += next_drawn(s, len, i, &prev, &cp, &drawn);
+                if (repair_only)
+                        drawn = cp == RK_UTF8_BAD ? RK_REPLACEMENT : cp;
+                any |= drawn != cp;
                 o += utf8_encode(drawn, out + o);
         }
         out[o] = '\0';
+        if (changed != NULL)
+                *changed = any;
         return out;
+}
+
+char *rk_text_sanitize(const char *src, size_t len)
+{
+        return transform(src, len, false, NULL);
 }
 
 bool rk_text_is_safe(const char *s)
@@ -270,28 +286,5 @@ size_t rk_text_crop(const char *s, int cols, int *used)
 
 char *rk_utf8_repair(const char *src, size_t len, bool *repaired)
 {
-        if (len > (SIZE_MAX - 1) / 3)
-                return NULL;
-        char *out = malloc(len * 3 + 1);
-        if (out == NULL)
-                return NULL;
-        const unsigned char *s = (const unsigned char *)src;
-        size_t i = 0, o = 0;
-        bool bad = false;
-        while (i < len) {
-                uint32_t cp;
-                size_t n = utf8_decode(s + i, len - i, &cp);
-                if (cp == RK_UTF8_BAD) {
-                        bad = true;
-                        o += utf8_encode(RK_REPLACEMENT, out + o);
-                } else {
-                        memcpy(out + o, s + i, n);
-                        o += n;
-                }
-                i += n;
-        }
-        out[o] = '\0';
-        if (repaired != NULL)
-                *repaired = bad;
-        return out;
+        return transform(src, len, true, repaired);
 }
