@@ -457,7 +457,8 @@ static int check_text(const char *label, const char *text, struct rk_error *err)
 {
         if (text == NULL || text[0] == '\0')
                 return rk_error_set(err, RK_ERR_INVALID, "%s: is required", label);
-        return rk_validate_field_text(label, text, RK_DSR_TEXT_MAX, 0, err);
+        int rc = rk_validate_field_text(label, text, RK_DSR_TEXT_MAX, 0, err);
+        return rc == RK_OK ? rk_text_refuse_hetu(label, text, err) : rc;
 }
 
 /* Run fixed SQL with bound (text, id) against the request. */

@@ -110,4 +110,13 @@ no_raw typed.out "an error message about a typed number"
 python3 -c "import sys; d=open('audit.csv','rb').read(); assert b'\x1b' not in d" ||
 	e2e_fail "the CSV carries ESC"
 rk_ok "dsr show, customer show, error messages and the CSV: placeholders, no raw controls"
+# --- the identity-code guard on the other free-text fields ------------------------------
+"$R" retention hold C000003 --reason $'asiakas 281258\u22129434 pyysi' "${U[@]}" >hold.out 2>&1 &&
+	e2e_fail "a hold reason with an identity code (U+2212) was accepted"
+grep -q 'Reason: contains a personal identity code' hold.out || e2e_fail "hold: $(cat hold.out)"
+grep -q 9434 hold.out && e2e_fail "the refusal echoes the code"
+"$R" dsr new --type access --subject C000003 --verified $'passi, 281258\u00a09434' "${U[@]}" \
+	>v.out 2>&1 && e2e_fail "a verification text with an identity code (NBSP) was accepted"
+grep -q 'contains a personal identity code' v.out || e2e_fail "dsr new: $(cat v.out)"
+rk_ok "hold reasons and verification texts refuse a pasted identity code"
 e2e_pass "hostile files"
