@@ -10,6 +10,7 @@
  * up in shell history or the process list.
  */
 #include "cli.h"
+#include "fields_in.h"
 #include "rekisteri/customer.h"
 #include "rekisteri/dsr.h"
 #include "rekisteri/secret.h"
@@ -336,41 +337,19 @@ int cmd_dsr_find(struct cli *c)
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* Read "column=value" lines until end of input into edits (max n). */
-static size_t read_edits(struct rk_edit *edits, char **lines, size_t max)
-{
-        size_t n = 0, cap = 0;
-        char *line = NULL;
-        while (n < max && getline(&line, &cap, stdin) > 0) {
-                line[strcspn(line, "\r\n")] = '\0';
-                char *eq = strchr(line, '=');
-                if (eq == NULL)
-                        continue;
-                *eq = '\0';
-                lines[n] = line;
-                edits[n].column = line;
-                edits[n].value = eq + 1;
-                n++;
-                line = NULL;
-                cap = 0;
-        }
-        free(line);
-        return n;
-}
-
 int cmd_dsr_check(struct cli *c)
 {
         struct rk_error err;
         struct rk_session *s = NULL;
-        struct rk_edit edits[16];
-        char *lines[16];
+        struct cli_fields f = {0};
         bool hit = false;
         rk_error_clear(&err);
         int rc = cli_unlock(c, &s, &err);
-        size_t n = rc == RK_OK ? read_edits(edits, lines, 16) : 0;
+        if (rc == RK_OK)
+                rc = cli_fields_read(&f, NULL, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:dsr check");
-                rc = rk_customer_check_suppressed(s, RK_REC_CUSTOMER, edits, n, &hit,
+                rc = rk_customer_check_suppressed(s, RK_REC_CUSTOMER, f.edits, f.n, &hit,
                                                   &err);
         }
         if (rc == RK_OK)
@@ -378,10 +357,7 @@ int cmd_dsr_check(struct cli *c)
                        hit ? "FLAGGED: this person was erased earlier (suppression "
                              "list); check before creating the record"
                            : "not on the suppression list");
-        for (size_t i = 0; i < n; i++) {
-                explicit_bzero(lines[i], strlen(lines[i]) + 1 + strlen(edits[i].value));
-                free(lines[i]);
-        }
+        cli_fields_free(&f);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -45,8 +45,9 @@ const struct cli_command cli_commands[] = {
      "who accessed customer ID: every user, time and field group"},
     {"audit user", cmd_audit_user, 1, "NAME UNLOCK [--from D] [--to D]",
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
-    {"customer add", cmd_customer_add, 0, "--name NAME [--email E] [--phone P] UNLOCK",
-     "add a customer (a person); prints its number"},
+    {"customer add", cmd_customer_add, 0, "UNLOCK < field=value lines",
+     "add a customer from name=, email=, phone=... lines on stdin (or asked on a "
+     "terminal); prints its number"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
     {"key list", cmd_key_list, 0, "UNLOCK",
