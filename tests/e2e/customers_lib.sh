@@ -28,15 +28,16 @@ rk_demo_setup() {
 	mkdir -p caps
 }
 
-# rk_demo_admin_key - the key file adm.key (role admin) made with the demo
-# admin's one password + TOTP login of this step; later admin commands use
-# it (rk_cli_onetime) so the step is not needed again.
+# rk_demo_admin_key [LABEL ROLES] - the key file LABEL.key (default adm.key
+# with the role admin) made with the demo admin's one password + TOTP login
+# of this step; later commands use it (rk_cli_onetime) so the step is not
+# needed again.
 rk_demo_admin_key() {
-	local pw secret
+	local pw secret label=${1:-adm}
 	read -r _ _ pw secret < <(grep '^admin ' r.db.users)
 	echo "$pw" | "$R" key add-file --db r.db --user admin --password-stdin \
-		--totp "$(rk_code "$secret")" --label adm --roles admin --out adm.key 2>key.err ||
-		e2e_fail "key add-file: $(cat key.err)"
+		--totp "$(rk_code "$secret")" --label "$label" --roles "${2:-admin}" \
+		--out "$label.key" 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 }
 
 # rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI. It

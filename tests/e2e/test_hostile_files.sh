@@ -21,10 +21,7 @@ set -euo pipefail
 source "$(dirname "$0")/customers_lib.sh"
 
 rk_demo_setup 20
-read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-	--totp "$(rk_code "$ASEC")" --label dpo --roles supervisor --out dpo.key 2>key.err ||
-	e2e_fail "key add-file: $(cat key.err)"
+rk_demo_admin_key dpo supervisor
 U=(--db r.db --keyfile dpo.key)
 rk_sql "UPDATE customers SET name = CAST(X'50656B6B61E42056697274616E656E' AS TEXT)
 	WHERE number='C000003';" >/dev/null
