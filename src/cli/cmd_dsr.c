@@ -104,14 +104,12 @@ int cmd_dsr_new(struct cli *c)
                                        "consent_withdrawal");
         if (c->subject_text == NULL)
                 return cli_usage_error("dsr new needs --subject CUSTOMER_NUMBER[,...]");
+        /* one transaction: the request, its subjects and the verification
+         * are all recorded, or none of them is */
         int rc = open_dsr(c, "cli:dsr new", &s, &err);
         if (rc == RK_OK)
-                rc = rk_dsr_create(s, (enum rk_dsr_type)type, c->purpose, c->received,
-                                   &id, &err);
-        if (rc == RK_OK)
-                rc = add_subjects(s, id, c->subject_text, &err);
-        if (rc == RK_OK && c->verified != NULL)
-                rc = rk_dsr_verify(s, id, c->verified, &err);
+                rc = rk_dsr_new(s, (enum rk_dsr_type)type, c->purpose, c->received,
+                                c->subject_text, c->verified, &id, &err);
         if (rc == RK_OK)
                 rc = rk_dsr_get(s, id, &r, &err);
         if (rc == RK_OK) {
@@ -119,10 +117,6 @@ int cmd_dsr_new(struct cli *c)
                 rk_dsr_request_clear(&r);
         }
         rk_session_close(s);
-        if (rc != RK_OK && id > 0)
-                fprintf(stderr,
-                        "rekisteri: request %lld was registered but not finished\n",
-                        (long long)id);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 

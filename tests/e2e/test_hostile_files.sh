@@ -116,4 +116,24 @@ grep -q 9434 hold.out && e2e_fail "the refusal echoes the code"
 	>v.out 2>&1 && e2e_fail "a verification text with an identity code (NBSP) was accepted"
 grep -q 'contains a personal identity code' v.out || e2e_fail "dsr new: $(cat v.out)"
 rk_ok "hold reasons and verification texts refuse a pasted identity code"
+
+# --- dsr new is all or nothing ------------------------------------------------------
+reqs() { rk_sql "SELECT count(*) FROM dsr_requests;" | tail -1; }
+rows() { rk_sql "SELECT count(*) FROM audit_log WHERE action LIKE 'dsr.%';" | tail -1; }
+[[ $(reqs) == 1 ]] || e2e_fail "the refused verification left a request behind ($(reqs))"
+audit_before=$(rows)
+st=0
+"$R" dsr new --type erasure --subject C000003,C999999 --verified 'passport' "${U[@]}" \
+	>half.out 2>half.err || st=$?
+[[ $st == 1 ]] || e2e_fail "dsr new with an unknown subject exited $st"
+grep -q 'registered but not finished' half.err && e2e_fail "dsr new left a half request"
+[[ $(reqs) == 1 && $(rows) == "$audit_before" ]] ||
+	e2e_fail "a failed dsr new left $(reqs) requests and $(( $(rows) - audit_before )) audit rows"
+"$R" dsr new --type erasure --subject C000003,C000004 --verified 'passport' "${U[@]}" \
+	>whole.out 2>whole.err || e2e_fail "dsr new: $(cat whole.err)"
+[[ $(reqs) == 2 ]] || e2e_fail "the whole request was not registered"
+[[ $(rk_sql "SELECT count(*) FROM dsr_subjects s JOIN dsr_requests r ON r.id=s.request_id
+	WHERE r.type='erasure' AND r.status='verified';" | tail -1) == 2 ]] ||
+	e2e_fail "the request lacks its subjects or its verification"
+rk_ok "dsr new: a failure leaves no request and no audit row; a success records it whole"
 e2e_pass "hostile files"
