@@ -5,6 +5,7 @@
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
 #include "migrate.h"
+#include "search_index.h"
 #include "sql.h"
 
 #include <fcntl.h>
@@ -171,6 +172,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 rc = apply_settings(db, cfg, path, err);
         if (rc == RK_OK)
                 rc = rk_migrate_apply(db, path, err);
+        if (rc == RK_OK)
+                rc = rk_search_upgrade(db, err);
         if (rc != RK_OK) {
                 sqlite3_close(db);
                 return rc;
