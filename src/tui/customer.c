@@ -14,9 +14,9 @@
  *
  * Keys: Left/Right or 1..9 switch tabs; F4 edits the tab's fields (the
  * form built from fields.c, only with write access); F2 adds a note or
- * gives a consent, F3 withdraws the selected consent; Enter on Orders
- * opens the order. Keys that need write access are left off the bar when
- * the session may not write; core refuses them anyway.
+ * gives a consent, F3 withdraws the selected consent; on Orders F2 takes
+ * a new order (order_form.c) and Enter opens the selected one. Keys that need write
+ * access are left off the bar when the session may not write; core refuses them anyway.
  *
  * A customer whose processing is restricted (Art. 18) opens only for a
  * request handler, under a banner naming the request that restricted it.
@@ -69,8 +69,9 @@ static const struct rk_tui_column field_columns[] = {
     {NULL, 0, RK_TUI_LEFT},
 };
 static const struct rk_tui_column order_columns[] = {
-    {"Order", 13, RK_TUI_LEFT}, {"Date", 10, RK_TUI_LEFT},   {"Status", 10, RK_TUI_LEFT},
-    {"Lines", 5, RK_TUI_RIGHT}, {"Total", 12, RK_TUI_RIGHT},
+    {"Order", 13, RK_TUI_LEFT},      {"Date", 10, RK_TUI_LEFT},
+    {"Status", 10, RK_TUI_LEFT},     {"Lines", 5, RK_TUI_RIGHT},
+    {"Net total", 16, RK_TUI_RIGHT},
 };
 static const struct rk_tui_column note_columns[] = {
     {"Written", 20, RK_TUI_LEFT},
@@ -227,7 +228,7 @@ static int fill(struct detail *d)
         } kinds[] = {
             [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
                             RK_GROUP_COUNT},
-            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 4, 1,
+            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
                             RK_GROUP_ORDERS},
             [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
             [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
@@ -241,9 +242,9 @@ static int fill(struct detail *d)
         bool may = kinds[t->kind].write == RK_GROUP_COUNT
                        ? (g->write & t->groups & g->read) != 0
                        : rk_authorize_write(g, kinds[t->kind].write);
-        if (t->kind == TAB_ORDERS) /* Enter opens an order: read is enough */
-                may = rk_authorize_read(g, RK_GROUP_ORDERS);
         size_t skip = may ? 0 : kinds[t->kind].writes;
+        if (t->kind == TAB_ORDERS && !may) /* Enter opens an order: read is enough */
+                skip = rk_authorize_read(g, RK_GROUP_ORDERS) ? 1 : 2;
         d->ops.keys = kinds[t->kind].keys + skip;
         d->ops.n_keys = kinds[t->kind].nkeys - skip;
         return rc;
@@ -340,6 +341,12 @@ static int act_edit(struct rk_tui_app *app, void *state)
         struct detail *d = state;
         return rk_ui_customer_form_open(app, d->ui, d->id,
                                         tabs[d->tab].groups | G(IDENTITY), after_save, d);
+}
+
+static int act_new_order(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_order_form_open(app, d->ui, d->id, 0, after_save, d);
 }
 
 static int act_open_order(struct rk_tui_app *app, void *state)
@@ -477,6 +484,8 @@ static const struct rk_tui_binding fields_keys[] = {
     TAB_KEYS,
 };
 static const struct rk_tui_binding orders_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "New order", "Take a new order from the catalogue",
+     act_new_order},
     {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open_order},
     TAB_KEYS,
 };

@@ -9,6 +9,7 @@
  * title back before the stack is reset to the login screen.
  */
 #include "ui.h"
+#include "rekisteri/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,14 +104,7 @@ void rk_ui_place(struct rk_ui *ui, const char *place)
 
 void rk_ui_money(const char *cents, char *out, size_t size)
 {
-        char *end = NULL;
-        out[0] = '\0';
-        if (cents == NULL || cents[0] == '\0')
-                return;
-        long long c = strtoll(cents, &end, 10);
-        if (*end != '\0' || c < 0)
-                return;
-        snprintf(out, size, "%lld,%02lld", c / 100, c % 100);
+        rk_money_format_text(cents, out, size);
 }
 
 /* Bytes of the sanitised s that fit in cols columns, cut back to the

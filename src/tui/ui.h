@@ -158,6 +158,11 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
 #define RK_UI_PLACE_CONSENT      "consent"
 #define RK_UI_PLACE_ORDERS       "order list"
 #define RK_UI_PLACE_ORDER        "order detail"
+#define RK_UI_PLACE_ORDER_FORM   "order form"
+#define RK_UI_PLACE_QUEUE        "picking queue"
+#define RK_UI_PLACE_CONTACT      "contact person"
+#define RK_UI_PLACE_PRODUCTS     "product catalogue"
+#define RK_UI_PLACE_MARKETING    "marketing list"
 
 /* rk_ui_place - rk_session_set_place() on the session, if there is one. */
 void rk_ui_place(struct rk_ui *ui, const char *place);
@@ -168,7 +173,8 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
 
-/* rk_ui_money - cents as euros "1234,50" into out; "" for NULL or junk. */
+/* rk_ui_money - cents as text ("108391") as people read the amount,
+ * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
 
 /* rk_ui_may_customers / rk_ui_may_orders - the home menu predicates: any
@@ -209,5 +215,16 @@ int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id
  * rk_ui_order_open loads before it pushes, as rk_ui_customer_open. */
 int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id);
+
+/*
+ * rk_ui_order_form_open - take a new order for customer_id (order_id 0),
+ * or change the lines of open order order_id (customer_id is then read
+ * from the order). When saved, the form pops and done(app, ctx, order id)
+ * runs (its flags applied too); a refusal stays on the form.
+ */
+int rk_ui_order_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t customer_id,
+                          int64_t order_id,
+                          int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                          void *ctx);
 
 #endif
