@@ -216,6 +216,9 @@ int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id
 int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id);
 
+/* The warehouse's picking queue (queue.c; needs the picking action). */
+int rk_ui_queue_open(struct rk_tui_app *app, struct rk_ui *ui);
+
 /*
  * rk_ui_order_form_open - take a new order for customer_id (order_id 0),
  * or change the lines of open order order_id (customer_id is then read

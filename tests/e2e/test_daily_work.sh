@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# test_sales_order.sh - sales takes an order on screen, at 80x24 in tmux,
-# on the demo register (whose catalogue the demo generated).
+# test_daily_work.sh - the daily work of sales and the warehouse on screen,
+# at 80x24 in tmux, on the demo register (whose catalogue the demo made).
 #
-# Checks:
+# Sales checks:
 # - logged in as sales, the customer found by number, its Orders tab, F2
 #   opens the order form; three products from the catalogue are picked by
 #   name and by code as you type, with quantities;
@@ -13,8 +13,21 @@
 # - after F2 the order is stored once with three lines that copy the
 #   catalogue's codes, prices and VAT rates, status open;
 # - a bad quantity is refused naming the field and adds no line;
-# - the contact person added on the Contacts tab is stored, and every
-#   step is in the audit trail under the sales user with its screen.
+# - sales confirms the order from its detail (F4 offers only the moves
+#   the flow table gives sales);
+# - every step is in the audit trail under the sales user with its screen.
+#
+# Warehouse checks:
+# - logged in as the warehouse, the picking queue lists the order with its
+#   lines and quantities and the customer only as its number; F4 marks it
+#   picked, F4 again shipped; F6 writes the picking list, read back here,
+#   and a second F6 to the same file is refused;
+# - no personal value of the customer (name, e-mail, phone, addresses,
+#   business id, invoicing details, contact persons) appears on any
+#   warehouse screen or in the file. The values are read from the
+#   database first and the grep is proved to work: the sales order form
+#   showed the customer's name and address, and it finds them there;
+# - each step is in the audit trail with the warehouse user.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
@@ -139,4 +152,91 @@ n=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.create' AND subje
 	AND screen='order form';")
 [[ "$n" == 1 ]] || e2e_fail "order.create audited $n times from the order form"
 
-e2e_pass "sales took $ONO with three catalogue lines; totals and VAT match"
+
+# sales confirms it: the order's detail offers the sales moves only
+e2e_keys s Enter
+e2e_wait s "Order $ONO"
+e2e_keys s F4
+e2e_wait s "New status for $ONO"
+e2e_wait s '^ +confirmed'
+e2e_assert_absent s '^ +picked *$'
+e2e_keys s Enter
+e2e_wait s 'Status changed'
+e2e_wait s "Status confirmed"
+e2e_keys s Escape
+
+# --- the warehouse ---------------------------------------------------------
+# every personal value of the customer, from the database
+q() { echo "SELECT $1 FROM customers WHERE number='$C_NO' AND $1 IS NOT NULL;"; }
+p() {
+	echo "SELECT p.$1 FROM contact_persons p JOIN customers c ON c.id=p.customer_id
+		WHERE c.number='$C_NO' AND p.$1 IS NOT NULL;"
+}
+rk_sql "$(q name) $(q email) $(q phone) $(q street) $(q city) $(q delivery_street)
+	$(q billing_street) $(q business_id) $(q invoice_email) $(q bank_reference)
+	$(p name) $(p email) $(p phone)" | grep -v '^$' >personal.txt
+(($(wc -l <personal.txt) >= 6)) || e2e_fail "too few personal values: $(wc -l <personal.txt)"
+# the grep works: the sales order form showed the name and the address
+[[ $(grep -o -w -F -f personal.txt order_form.txt | wc -l) -ge 2 ]] ||
+	e2e_fail "the personal values are not found where sales saw them"
+
+rk_demo_login w warehouse
+rk_menu w 'Picking queue'
+e2e_wait w 'To pick and ship:'
+for ((i = 0; i < 60; i++)); do
+	e2e_screen w | grep -q "Lines of $ONO" && break
+	e2e_keys w Down
+	sleep 0.1
+done
+e2e_wait w "Lines of $ONO"
+e2e_wait w "$ONO +[0-9-]+ +confirmed +$C_NO +3"
+for pq in "$P1:$Q1" "$P2:$Q2" "$P3:$Q3"; do
+	e2e_wait w "^ ${pq%%:*} .* ${pq##*:} "
+done
+rk_snap w warehouse
+if [[ -n "${RK_SHOTS:-}" ]]; then e2e_shoot w "$RK_SHOTS/warehouse-queue"; fi
+e2e_keys w F4
+e2e_wait w "Mark $ONO as picked\\?"
+rk_snap w warehouse
+e2e_keys w y
+e2e_wait w "$ONO is now picked"
+e2e_wait w "$ONO +[0-9-]+ +picked +$C_NO"
+rk_snap w warehouse
+e2e_keys w F6
+e2e_wait w "File: picking-$ONO.txt"
+rk_snap w warehouse
+e2e_keys w Enter
+e2e_wait w "Picking list written to picking-$ONO.txt"
+rk_snap w warehouse
+PL=picking-$ONO.txt
+[[ -f "$PL" && $(stat -c %a "$PL") == 600 ]] || e2e_fail "no picking list of mode 0600"
+for pq in "$P1:$Q1" "$P2:$Q2" "$P3:$Q3"; do
+	grep -qE "^${pq%%:*} .* ${pq##*:}  " "$PL" || e2e_fail "${pq%%:*} not on the picking list"
+done
+grep -q "Customer     $C_NO" "$PL" || e2e_fail "the list lacks the customer number"
+rk_assert_none "$PL" personal.txt "the picking list"
+# the same file is never overwritten
+e2e_keys w F6
+e2e_wait w "File: picking-$ONO.txt"
+e2e_keys w Enter
+e2e_wait w 'exists'
+e2e_keys w Escape
+e2e_keys w F4
+e2e_wait w "Mark $ONO as shipped\\?"
+e2e_keys w y
+e2e_wait w "$ONO is now shipped"
+rk_snap w warehouse
+e2e_assert_absent w "^ $ONO "
+rk_assert_none caps/warehouse.txt personal.txt "the warehouse's screens"
+[[ $(rk_sql "SELECT status FROM orders WHERE number='$ONO';") == shipped ]] ||
+	e2e_fail "the order is not shipped"
+WH=$(grep '^warehouse ' r.db.users | cut -d' ' -f2)
+[[ -n "$WH" ]] || e2e_fail "no warehouse account"
+for a in order.queue order.view order.status order.picking_list; do
+	n=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='$a' AND user='$WH';")
+	((n >= 1)) || e2e_fail "no $a by the warehouse in the audit trail"
+done
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.status' AND user='$WH'
+	AND subject=$SUBJ;") == 2 ]] || e2e_fail "the two warehouse moves are not audited"
+
+e2e_pass "sales took and confirmed $ONO (totals and VAT match); the warehouse picked and shipped it"
