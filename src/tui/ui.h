@@ -202,6 +202,16 @@ int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t i
                              int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
                              void *ctx);
 
+/*
+ * rk_ui_contact_form_open - the same form for a contact person of company
+ * customer: contact 0 adds one, else edits contact at the version loaded
+ * (a stale save asks whether to reload, as the customer form does).
+ */
+int rk_ui_contact_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t customer,
+                            int64_t contact,
+                            int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                            void *ctx);
+
 /* rk_ui_note_form_open / rk_ui_consent_form_open - add a note / give a
  * consent for customer id; done as for the customer form. */
 int rk_ui_note_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,

@@ -15,6 +15,9 @@
 # - a bad quantity is refused naming the field and adds no line;
 # - sales confirms the order from its detail (F4 offers only the moves
 #   the flow table gives sales);
+# - on the Contacts tab F2 adds a contact person: a bad e-mail is refused
+#   naming the field and nothing is stored, then the person is stored,
+#   audited, and the customer list finds the company by the new name;
 # - every step is in the audit trail under the sales user with its screen.
 #
 # Warehouse checks:
@@ -164,6 +167,50 @@ e2e_keys s Enter
 e2e_wait s 'Status changed'
 e2e_wait s "Status confirmed"
 e2e_keys s Escape
+
+# a contact person on the Contacts tab: a bad e-mail is refused naming
+# the field, then the person is added, stored, audited and findable
+e2e_wait s "$(rk_tab_cue Orders)"
+for ((i = 0; i < 6; i++)); do
+	e2e_screen s | grep -qE '^ Contact person +Title +E-mail|Nothing recorded under Contacts' && break
+	e2e_keys s Right
+	sleep 0.2
+done
+e2e_wait s '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
+e2e_keys s F2
+e2e_wait s "New contact person of $C_NO"
+CP_NAME='Kaisu Yhteyshenkilö'
+e2e_type s "$CP_NAME"
+e2e_keys s Tab
+e2e_type s 'Ostopäällikkö'
+e2e_keys s Tab
+e2e_type s 'kaisu.at.example.fi'
+e2e_keys s Enter
+e2e_wait s '^Contact e-mail: '
+[[ $(rk_sql "SELECT count(*) FROM contact_persons WHERE name='$CP_NAME';") == 0 ]] ||
+	e2e_fail "a refused contact person was stored"
+e2e_keys s C-u
+e2e_type s 'kaisu@yhteys.example.fi'
+e2e_keys s Tab
+e2e_type s '040 765 4321'
+e2e_keys s Enter
+e2e_wait s 'Contact person added'
+e2e_wait s "^ $CP_NAME +Ostopäällikkö +kaisu@yhteys.example.fi +\+358407654321"
+if [[ -n "${RK_SHOTS:-}" ]]; then e2e_shoot s "$RK_SHOTS/contacts-tab"; fi
+[[ $(rk_sql "SELECT count(*) FROM contact_persons p JOIN customers c ON c.id=p.customer_id
+	WHERE c.number='$C_NO' AND p.name='$CP_NAME' AND p.phone='+358407654321';") == 1 ]] ||
+	e2e_fail "the contact person is not stored"
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='contact.add' AND subject=$SUBJ
+	AND screen='contact person';") == 1 ]] || e2e_fail "contact.add not audited"
+# findable: the customer list finds the company by its contact person
+e2e_keys s Escape
+e2e_wait s 'Search:'
+rk_search s 'Zqxwvyhteys'
+e2e_wait s 'No customer matches'
+rk_search s 'Yhteyshenkilö'
+e2e_wait s "$C_NO "
+e2e_keys s Escape
+rk_wait_home s
 
 # --- the warehouse ---------------------------------------------------------
 # every personal value of the customer, from the database
