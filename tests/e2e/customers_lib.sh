@@ -69,6 +69,20 @@ rk_tab_cue() {
 	esac
 }
 
+# rk_euros CENTS - the amount as the program shows it to people: euros
+# grouped by thousands with no-break spaces, a decimal comma, and a
+# no-break space before the euro sign ("1 083,91 €").
+rk_euros() {
+	local c=$1 e s="" g nb=$'\u00a0'
+	e=$((c / 100))
+	while ((e >= 1000)); do
+		printf -v g '%03d' $((e % 1000))
+		s="$nb$g$s"
+		e=$((e / 1000))
+	done
+	printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$nb"
+}
+
 # rk_search SESSION QUERY - replace the query on the customer list.
 rk_search() {
 	e2e_keys "$1" C-u

@@ -35,17 +35,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 NB=$'\u00a0'
-# euros CENTS - the amount as the program must show it
-euros() {
-	local c=$1 e s="" g
-	e=$((c / 100))
-	while ((e >= 1000)); do
-		printf -v g '%03d' $((e % 1000))
-		s="$NB$g$s"
-		e=$((e / 1000))
-	done
-	printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$NB"
-}
 
 rk_demo_setup
 # a company customer that is not restricted, and no order of its own today
@@ -117,13 +106,13 @@ for pq in "$P2:$Q2" "$P3:$Q3"; do
 	e2e_keys s Enter
 	e2e_wait s "^ ${pq%%:*} .* ${pq##*:} "
 done
-e2e_wait s "Net +$(euros $NET)\$"
+e2e_wait s "Net +$(rk_euros $NET)\$"
 for v in "${VATS[@]}"; do
 	bp=${v%%:*}
 	if ((bp % 100 == 0)); then rate="$((bp / 100))"; else rate="$((bp / 100)),$(((bp % 100) / 10))"; fi
-	e2e_wait s "VAT $rate$NB% +$(euros "${v##*:}")\$"
+	e2e_wait s "VAT $rate$NB% +$(rk_euros "${v##*:}")\$"
 done
-e2e_wait s "Total with VAT +$(euros $GROSS)\$"
+e2e_wait s "Total with VAT +$(rk_euros $GROSS)\$"
 e2e_screen s >order_form.txt
 if [[ -n "${RK_SHOTS:-}" ]]; then e2e_shoot s "$RK_SHOTS/order-form"; fi
 e2e_keys s F2
@@ -139,7 +128,7 @@ got=$(rk_sql "SELECT group_concat(l.product_code || ':' || l.quantity || ':' ||
 [[ "$got" == "$P1:$Q1:1:1 $P2:$Q2:1:1 $P3:$Q3:1:1" ]] || e2e_fail "stored lines: $got"
 [[ $(rk_sql "SELECT status FROM orders WHERE number='$ONO';") == open ]] ||
 	e2e_fail "the new order is not open"
-e2e_wait s "$ONO +[0-9-]+ +open +3 +$(euros $NET)"
+e2e_wait s "$ONO +[0-9-]+ +open +3 +$(rk_euros $NET)"
 echo "$ONO" >order_number.txt
 echo "order $ONO taken: net $NET vat $VAT gross $GROSS"
 
