@@ -138,6 +138,7 @@ int cmd_retention_hold(struct cli *c);
 int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
+int cmd_marketing_list(struct cli *c);
 int cmd_product_add(struct cli *c);
 int cmd_product_list(struct cli *c);
 int cmd_product_set(struct cli *c);

@@ -72,6 +72,9 @@ const struct cli_command cli_commands[] = {
     {"order picking-list", cmd_order_picking_list, 1, "NUMBER --out FILE UNLOCK",
      "write an order's picking list (no personal data; mode 0600, never "
      "overwrites)"},
+    {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
+     "who may be contacted for a purpose (consent in force, no objection, not "
+     "restricted or suppressed), with counts of those left out and why"},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",
