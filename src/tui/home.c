@@ -34,6 +34,11 @@ static bool may_pick(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_PICKING);
 }
 
+static bool may_market(const struct rk_grants *g)
+{
+        return rk_authorize_read(g, RK_GROUP_CONSENTS);
+}
+
 static bool may_audit(const struct rk_grants *g)
 {
         return rk_authorize_action(g, RK_ACTION_AUDIT);
@@ -68,6 +73,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
      rk_ui_orders_open},
     {"Picking queue", "Orders to pick and ship, oldest first; picking lists", may_pick,
      rk_ui_queue_open},
+    {"Marketing list", "Who may be contacted for a purpose; CSV export", may_market,
+     rk_ui_marketing_open},
     {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
      rk_ui_accounts_open},
     {"Audit trail", "Who read or changed what; breach report, export, integrity check",
