@@ -226,6 +226,10 @@ int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id
 int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id);
 
+/* The product catalogue (products.c; read with the orders group, changed
+ * with the products action). */
+int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
+
 /* The marketing list for a purpose (marketing_list.c; needs read on
  * consents). */
 int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
