@@ -227,23 +227,6 @@ static int act_lines(struct rk_tui_app *app, void *state)
         return rk_ui_order_form_open(app, o->ui, 0, o->id, after_lines, o);
 }
 
-/* Net, VAT per rate and gross, right-aligned from row y down. */
-static void draw_totals(const struct rk_vat_sum *t, WINDOW *win, int y, int w)
-{
-        char line[96], a[RK_MONEY_SIZE], r[24];
-        snprintf(line, sizeof(line), "Net %14s", rk_money_format(t->net, a, sizeof(a)));
-        rk_tui_print_cell(win, y++, 1, w, RK_ROLE_NORMAL, RK_TUI_RIGHT, line);
-        for (size_t i = 0; i < t->n; i++) {
-                snprintf(line, sizeof(line), "VAT %s %14s",
-                         rk_vat_rate_format(t->rate[i].bp, r, sizeof(r)),
-                         rk_money_format(t->rate[i].vat, a, sizeof(a)));
-                rk_tui_print_cell(win, y++, 1, w, RK_ROLE_NORMAL, RK_TUI_RIGHT, line);
-        }
-        snprintf(line, sizeof(line), "Total with VAT %14s",
-                 rk_money_format(t->gross, a, sizeof(a)));
-        rk_tui_print_cell(win, y, 1, w, RK_ROLE_HEADER, RK_TUI_RIGHT, line);
-}
-
 static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         (void)app;
@@ -262,7 +245,7 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         rk_tui_print(win, 1, 1, w, RK_ROLE_NORMAL, line);
         rk_tui_list_draw(&o->list, win, 3, 1, h - 4 - foot, w);
         if (o->v.has_total)
-                draw_totals(&o->v.totals, win, h - foot, w);
+                rk_ui_draw_totals(win, h - foot, w, &o->v.totals);
 }
 
 static int order_key(struct rk_tui_app *app, void *state, int key)

@@ -511,26 +511,6 @@ static void draw_fields(struct oform *o, struct rk_tui_app *app, WINDOW *win, in
                              o->pick.name);
 }
 
-static void draw_totals(struct oform *o, WINDOW *win, int y, int w)
-{
-        struct rk_vat_sum sum;
-        struct rk_error err;
-        char line[96], a[RK_MONEY_SIZE], r[24];
-        if (totals(o, &sum, &err) != RK_OK)
-                return;
-        snprintf(line, sizeof(line), "Net %14s", rk_money_format(sum.net, a, sizeof(a)));
-        rk_tui_print_cell(win, y++, 1, w, RK_ROLE_NORMAL, RK_TUI_RIGHT, line);
-        for (size_t i = 0; i < sum.n; i++) {
-                snprintf(line, sizeof(line), "VAT %s %14s",
-                         rk_vat_rate_format(sum.rate[i].bp, r, sizeof(r)),
-                         rk_money_format(sum.rate[i].vat, a, sizeof(a)));
-                rk_tui_print_cell(win, y++, 1, w, RK_ROLE_NORMAL, RK_TUI_RIGHT, line);
-        }
-        snprintf(line, sizeof(line), "Total with VAT %14s",
-                 rk_money_format(sum.gross, a, sizeof(a)));
-        rk_tui_print_cell(win, y, 1, w, RK_ROLE_HEADER, RK_TUI_RIGHT, line);
-}
-
 static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct oform *o = state;
@@ -552,7 +532,8 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         } else {
                 rk_tui_list_draw(&o->list, win, 4, 1, h - 7 - nt, w);
         }
-        draw_totals(o, win, h - 3 - nt, w);
+        if (nt > 0)
+                rk_ui_draw_totals(win, h - 3 - nt, w, &sum);
         rk_ui_print_wrapped(win, h - 2, 1, w, 2, RK_ROLE_ERROR, o->bad_msg);
         /* the cursor belongs to the focused field: draw it last */
         draw_fields(o, app, win, 2);

@@ -177,6 +177,12 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
 
+/* rk_ui_draw_totals - an order's net total, VAT per rate and total with
+ * VAT, one a row from y, labels and amounts in right-aligned columns
+ * ending at column w (sum->n + 2 rows). */
+struct rk_vat_sum;
+void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum);
+
 /* rk_ui_may_customers / rk_ui_may_orders - the home menu predicates: any
  * customer group other than orders is readable / orders are readable. */
 bool rk_ui_may_customers(const struct rk_grants *g);
