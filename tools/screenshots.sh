@@ -99,16 +99,6 @@ e2e_wait sup 'customer'
 shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
 
 # --- the daily work: an order, contact persons, the picking queue, a list ----
-# tab SESSION REGEX - step right through the customer's tabs to the one whose
-# body matches REGEX
-tab() {
-	for ((i = 0; i < 7; i++)); do
-		e2e_screen "$1" | grep -qE "$2" && return 0
-		e2e_keys "$1" Right
-		sleep 0.2
-	done
-	e2e_wait "$1" "$2"
-}
 # (the sessions of the role screens above go on: a TOTP code is taken once)
 e2e_keys sales Escape
 e2e_wait sales 'Search:'
@@ -117,7 +107,7 @@ e2e_type sales "$CO_NO"
 e2e_wait sales "$CO_NO "
 e2e_keys sales Enter
 e2e_wait sales "$(rk_tab_cue Contact)"
-tab sales "$(rk_tab_cue Orders)|Nothing recorded under Orders"
+rk_press_until sales Right "$(rk_tab_cue Orders)|Nothing recorded under Orders"
 e2e_keys sales F2
 e2e_wait sales 'New order for'
 while read -r code qty; do
@@ -142,7 +132,7 @@ e2e_wait sales 'New status for'
 e2e_keys sales Enter
 e2e_wait sales 'Status changed'
 e2e_keys sales Escape
-tab sales '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
+rk_press_until sales Right '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
 shot sales contacts-tab "Sales: a company's contact persons; F2 adds, F4 edits, F8 removes"
 e2e_keys sales Escape
 e2e_wait sales 'Search:'

@@ -39,14 +39,4 @@ int rk_order_state(sqlite3 *db, int64_t order_id, char status[RK_ORDER_STATUS_SI
 int rk_order_bump(sqlite3 *db, int64_t order_id, int64_t expected, const char *status,
                   struct rk_error *err);
 
-/*
- * rk_order_summaries_run - step st, whose columns are order id, version,
- * number, customer number, date, status and line count, into up to limit
- * summaries: *out is calloc'd here (the caller frees it, also on error),
- * *n counts the rows read.
- */
-int rk_order_summaries_run(sqlite3 *db, sqlite3_stmt *st, size_t limit,
-                           struct rk_order_summary **out, size_t *n,
-                           struct rk_error *err);
-
 #endif

@@ -1,11 +1,9 @@
 /*
- * order_pick.c - the warehouse's paths: the picking queue, finding an
- * order by its number and the picking list file (see orders.h).
+ * order_pick.c - the warehouse's paths: finding an order by its number and
+ * the picking list file (see orders.h; the queue itself is a page of
+ * order summaries, in orders.c).
  *
- * How it works: the queue is one query over orders joined to customers
- * for the customer number only (no other customer column is selected),
- * oldest first, with one audit row per page as the order list has. The
- * picking list loads the order with the orders group alone (never order
+ * How it works: the picking list loads the order with the orders group alone (never order
  * amounts or a customer group, whoever prints it), records the print in
  * the audit trail, then writes a new file through rk_csv_create (mode
  * 0600, O_EXCL, no symlink followed); a failed write removes the file.
@@ -22,44 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int rk_orders_queue(struct rk_session *s, size_t limit, struct rk_order_summary **out,
-                    size_t *n, struct rk_error *err)
-{
-        sqlite3 *db = rk_custdb_db(s);
-        const struct rk_grants *g = rk_session_grants(s);
-        sqlite3_stmt *st = NULL;
-        *out = NULL;
-        *n = 0;
-        if (!rk_authorize_read(g, RK_GROUP_ORDERS))
-                return rk_error_set(err, RK_ERR_DENIED, "your role may not read orders");
-        if (limit < 1 || limit > RK_ORDERS_PAGE_MAX)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "list orders %d at a time at most",
-                                    RK_ORDERS_PAGE_MAX);
-        int rc = rk_sql_prepare(
-            db,
-            "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
-            " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
-            " FROM orders o JOIN customers c ON c.id=o.customer_id"
-            " WHERE o.status IN ('confirmed','picked') AND c.restricted=0"
-            " ORDER BY o.ordered_on, o.id LIMIT ?",
-            &st, "listing the picking queue", err);
-        if (rc == RK_OK) {
-                sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-                rc = rk_order_summaries_run(db, st, limit, out, n, err);
-        }
-        sqlite3_finalize(st);
-        if (rc == RK_OK)
-                rc = rk_session_audit(s, "order.queue", 0, "orders", rk_session_place(s),
-                                      "ok", NULL, err);
-        if (rc != RK_OK) {
-                free(*out);
-                *out = NULL;
-                *n = 0;
-        }
-        return rc;
-}
 
 int rk_order_find(struct rk_session *s, const char *number, int64_t *order_id,
                   struct rk_error *err)

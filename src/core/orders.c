@@ -170,8 +170,8 @@ static void read_summary(sqlite3_stmt *st, struct rk_order_summary *o)
         o->nlines = (size_t)sqlite3_column_int64(st, 6);
 }
 
-int rk_order_summaries_run(sqlite3 *db, sqlite3_stmt *st, size_t limit,
-                           struct rk_order_summary **out, size_t *n, struct rk_error *err)
+static int summaries_run(sqlite3 *db, sqlite3_stmt *st, size_t limit,
+                         struct rk_order_summary **out, size_t *n, struct rk_error *err)
 {
         *out = calloc(limit, sizeof(**out));
         if (*out == NULL)
@@ -184,9 +184,27 @@ int rk_order_summaries_run(sqlite3 *db, sqlite3_stmt *st, size_t limit,
         return RK_OK;
 }
 
-int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
-                     size_t limit, struct rk_order_summary **out, size_t *n,
-                     struct rk_error *err)
+static const char recent_sql[] =
+    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
+    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
+    " FROM orders o JOIN customers c ON c.id=o.customer_id"
+    " WHERE (?1 IS NULL OR o.status=?1) AND (c.restricted=0 OR ?2)"
+    " ORDER BY o.ordered_on DESC, o.id DESC LIMIT ?3 OFFSET ?4";
+
+/* The warehouse's queue: the orders to pick or ship, oldest first, never
+ * of a restricted customer (nobody picks for one). */
+static const char queue_sql[] =
+    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
+    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
+    " FROM orders o JOIN customers c ON c.id=o.customer_id"
+    " WHERE o.status IN ('confirmed','picked') AND c.restricted=0"
+    " ORDER BY o.ordered_on, o.id LIMIT ?3 OFFSET ?4"; /* ?1, ?2 unused */
+
+/* One page of summaries by sql (recent_sql or queue_sql), audited as
+ * action: one row per page. */
+static int list_orders(struct rk_session *s, const char *sql, const char *action,
+                       const char *status, size_t offset, size_t limit,
+                       struct rk_order_summary **out, size_t *n, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
         const struct rk_grants *g = rk_session_grants(s);
@@ -205,27 +223,20 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
                 rc = rk_record_check_value(RK_REC_ORDER, "status", status, true, &want,
                                            err);
         if (rc == RK_OK)
-                rc = rk_sql_prepare(
-                    db,
-                    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
-                    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
-                    " FROM orders o JOIN customers c ON c.id=o.customer_id"
-                    " WHERE (?1 IS NULL OR o.status=?1) AND (c.restricted=0 OR ?2)"
-                    " ORDER BY o.ordered_on DESC, o.id DESC LIMIT ?3 OFFSET ?4",
-                    &st, "listing orders", err);
+                rc = rk_sql_prepare(db, sql, &st, "listing orders", err);
         if (rc == RK_OK) {
                 sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 2,
                                  rk_authorize_action(g, RK_ACTION_REQUESTS) ? 1 : 0);
                 sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
                 sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-                rc = rk_order_summaries_run(db, st, limit, out, n, err);
+                rc = summaries_run(db, st, limit, out, n, err);
         }
         sqlite3_finalize(st);
         /* a page of order and customer numbers: one audit row per page */
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "order.list", 0, "orders", rk_session_place(s),
-                                      "ok", NULL, err);
+                rc = rk_session_audit(s, action, 0, "orders", rk_session_place(s), "ok",
+                                      NULL, err);
         free(want);
         if (rc != RK_OK) {
                 free(*out);
@@ -233,6 +244,20 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
                 *n = 0;
         }
         return rc;
+}
+
+int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
+                     size_t limit, struct rk_order_summary **out, size_t *n,
+                     struct rk_error *err)
+{
+        return list_orders(s, recent_sql, "order.list", status, offset, limit, out, n,
+                           err);
+}
+
+int rk_orders_queue(struct rk_session *s, size_t limit, struct rk_order_summary **out,
+                    size_t *n, struct rk_error *err)
+{
+        return list_orders(s, queue_sql, "order.queue", NULL, 0, limit, out, n, err);
 }
 
 /* ---- taking an order --------------------------------------------------- */

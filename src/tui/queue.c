@@ -35,10 +35,6 @@ struct queue {
         char cell[24];
 };
 
-static const struct rk_tui_column order_columns[] = {
-    {"Order", 13, RK_TUI_LEFT},   {"Date", 10, RK_TUI_LEFT},  {"Status", 10, RK_TUI_LEFT},
-    {"Customer", 8, RK_TUI_LEFT}, {"Lines", 5, RK_TUI_RIGHT},
-};
 static const struct rk_tui_column line_columns[] = {
     {"Code", 9, RK_TUI_LEFT},
     {"Product", 0, RK_TUI_LEFT},
@@ -49,20 +45,7 @@ static const struct rk_tui_column line_columns[] = {
 static const char *order_cell(void *ctx, size_t row, size_t col)
 {
         struct queue *q = ctx;
-        const struct rk_order_summary *s = &q->rows[row];
-        switch (col) {
-        case 0:
-                return s->number;
-        case 1:
-                return s->ordered_on;
-        case 2:
-                return s->status;
-        case 3:
-                return s->customer_number;
-        default:
-                snprintf(q->cell, sizeof(q->cell), "%zu", s->nlines);
-                return q->cell;
-        }
+        return rk_ui_summary_cell(&q->rows[row], col, q->cell, sizeof(q->cell));
 }
 
 static const char *line_cell(void *ctx, size_t row, size_t col)
@@ -242,7 +225,8 @@ static void queue_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 static int queue_init(struct rk_tui_app *app, void *state)
 {
         struct queue *q = state;
-        rk_tui_list_init(&q->list, order_columns, 5, order_cell, q, 0);
+        rk_tui_list_init(&q->list, rk_ui_summary_columns, RK_UI_SUMMARY_COLS, order_cell,
+                         q, 0);
         rk_tui_list_init(&q->lines, line_columns, 4, line_cell, q, 0);
         load(app, q); /* a refusal shows on the message line */
         return RK_OK;

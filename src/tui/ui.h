@@ -240,6 +240,15 @@ int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
  * consents). */
 int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
 
+/* The columns of a list of order summaries (the order list and the
+ * picking queue: numbers, date, status, line count; no person), and the
+ * text of one cell (buf holds the line count). */
+#define RK_UI_SUMMARY_COLS 5
+struct rk_order_summary;
+extern const struct rk_tui_column rk_ui_summary_columns[RK_UI_SUMMARY_COLS];
+const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, char *buf,
+                               size_t size);
+
 /* The warehouse's picking queue (queue.c; needs the picking action). */
 int rk_ui_queue_open(struct rk_tui_app *app, struct rk_ui *ui);
 

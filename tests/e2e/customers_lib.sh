@@ -83,6 +83,19 @@ rk_euros() {
 	printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$nb"
 }
 
+# rk_press_until SESSION KEY REGEX [TIMES] - press KEY (at most TIMES, 8 by
+# default) until the screen matches REGEX, then wait for it: the way to a
+# tab, or to a row of a list.
+rk_press_until() {
+	local i
+	for ((i = 0; i < ${4:-8}; i++)); do
+		e2e_screen "$1" | grep -qE "$3" && break
+		e2e_keys "$1" "$2"
+		sleep 0.1
+	done
+	e2e_wait "$1" "$3"
+}
+
 # rk_search SESSION QUERY - replace the query on the customer list.
 rk_search() {
 	e2e_keys "$1" C-u

@@ -74,11 +74,7 @@ e2e_type s "$C_NO"
 e2e_wait s "$C_NO "
 e2e_keys s Enter
 e2e_wait s "$(rk_tab_cue Contact)"
-for ((i = 0; i < 6; i++)); do
-	e2e_screen s | grep -qE "$(rk_tab_cue Orders)|Nothing recorded under Orders" && break
-	e2e_keys s Right
-	sleep 0.2
-done
+rk_press_until s Right "$(rk_tab_cue Orders)|Nothing recorded under Orders"
 e2e_wait s 'F2 New order'
 e2e_keys s F2
 e2e_wait s "New order for $C_NO"
@@ -160,12 +156,7 @@ e2e_keys s Escape
 # a contact person on the Contacts tab: a bad e-mail is refused naming
 # the field, then the person is added, stored, audited and findable
 e2e_wait s "$(rk_tab_cue Orders)"
-for ((i = 0; i < 6; i++)); do
-	e2e_screen s | grep -qE '^ Contact person +Title +E-mail|Nothing recorded under Contacts' && break
-	e2e_keys s Right
-	sleep 0.2
-done
-e2e_wait s '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
+rk_press_until s Right '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
 e2e_keys s F2
 e2e_wait s "New contact person of $C_NO"
 CP_NAME='Kaisu Yhteyshenkilö'
@@ -219,12 +210,7 @@ rk_sql "$(q name) $(q email) $(q phone) $(q street) $(q city) $(q delivery_stree
 rk_demo_login w warehouse
 rk_menu w 'Picking queue'
 e2e_wait w 'To pick and ship:'
-for ((i = 0; i < 60; i++)); do
-	e2e_screen w | grep -q "Lines of $ONO" && break
-	e2e_keys w Down
-	sleep 0.1
-done
-e2e_wait w "Lines of $ONO"
+rk_press_until w Down "Lines of $ONO" 60
 e2e_wait w "$ONO +[0-9-]+ +confirmed +$C_NO +3"
 for pq in "$P1:$Q1" "$P2:$Q2" "$P3:$Q3"; do
 	e2e_wait w "^ ${pq%%:*} .* ${pq##*:} "

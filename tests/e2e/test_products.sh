@@ -22,31 +22,29 @@ echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
 	--totp "$(rk_code "$ASECRET")" --label shop --roles sales --out shop.key \
 	>key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
 
+# new_product PRICE - F2, the test product at PRICE, Enter
+new_product() {
+	e2e_keys v F2
+	e2e_wait v 'A new product for the catalogue'
+	e2e_type v 'testi-1'
+	e2e_keys v Tab
+	e2e_type v 'Testituote'
+	e2e_keys v Tab Tab
+	e2e_type v "$1"
+	e2e_keys v Enter
+}
+
 rk_demo_login v supervisor
 rk_menu v Products
 e2e_wait v 'Search:'
 e2e_wait v 'F2 Add'
-e2e_keys v F2
-e2e_wait v 'A new product for the catalogue'
-e2e_type v 'testi-1'
-e2e_keys v Tab
-e2e_type v 'Testituote'
-e2e_keys v Tab Tab
-e2e_type v '1.083,91'
-e2e_keys v Enter
+new_product '1.083,91'
 e2e_wait v '^Unit price: '
 [[ $(rk_sql "SELECT count(*) FROM products WHERE code='TESTI-1';") == 0 ]] ||
 	e2e_fail "a refused product was stored"
 e2e_keys v Escape
 e2e_wait v 'Search:'
-e2e_keys v F2
-e2e_wait v 'A new product for the catalogue'
-e2e_type v 'testi-1'
-e2e_keys v Tab
-e2e_type v 'Testituote'
-e2e_keys v Tab Tab
-e2e_type v '1083,91'
-e2e_keys v Enter
+new_product '1083,91'
 e2e_wait v 'Product added'
 e2e_keys v C-u
 e2e_type v 'TESTI'
