@@ -46,6 +46,18 @@ rk_demo_start() {
 	rk_login "$1" "$name" "$pw" "$(rk_code "$secret")"
 }
 
+# rk_demo_keyfile LABEL ROLES [WHEN] - a key file LABEL.key for ROLES, made
+# by the demo admin with the TOTP code of WHEN (oathtool -N, default now;
+# a code is taken once, so a second key file in the same step needs
+# 'now - 30 seconds' first).
+rk_demo_keyfile() {
+	local apw asecret
+	read -r _ _ apw asecret < <(grep '^admin ' r.db.users)
+	echo "$apw" | "$R" key add-file --db r.db --user admin --password-stdin \
+		--totp "$(rk_code "$asecret" "${3:-now}")" --label "$1" --roles "$2" \
+		--out "$1.key" >key.out 2>&1 || e2e_fail "key add-file $1: $(cat key.out)"
+}
+
 # rk_demo_login SESSION ROLE - rk_demo_start, then on to the home menu.
 rk_demo_login() {
 	rk_demo_start "$1" "$2"

@@ -26,15 +26,9 @@ P=newsletter
 rk_demo_setup
 # a role that reads names and consents but no contact details
 rk_config '[role.marketer]' 'read = identity,consents' 'write =' 'actions ='
-read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
-keyfile() { # keyfile LABEL ROLES
-	echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-		--totp "$(rk_code "$ASECRET" "${3:-now}")" --label "$1" --roles "$2" --out "$1.key" \
-		>key.out 2>&1 || e2e_fail "key add-file $1: $(cat key.out)"
-}
 # (a code is taken once: the older step first)
-keyfile mkt marketer 'now - 30 seconds'
-keyfile dpo supervisor,sales
+rk_demo_keyfile mkt marketer 'now - 30 seconds'
+rk_demo_keyfile dpo supervisor,sales
 U=(--db r.db --keyfile dpo.key)
 
 # customers whose newsletter consent is in force, in number order

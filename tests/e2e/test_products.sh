@@ -17,10 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 NB=$'\u00a0'
 rk_demo_setup
-read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-	--totp "$(rk_code "$ASECRET")" --label shop --roles sales --out shop.key \
-	>key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
+rk_demo_keyfile shop sales
 
 # new_product PRICE - F2, the test product at PRICE, Enter
 new_product() {
