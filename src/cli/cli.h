@@ -108,6 +108,13 @@ int cli_with_session(struct cli *c, const char *place,
                      int (*fn)(struct cli *c, struct rk_session *s,
                                struct rk_error *err));
 
+/*
+ * cli_print_cell - print text ("-" when NULL or empty) sanitised for the
+ * terminal, padded with spaces to width display columns (right-aligned
+ * when right), then after.
+ */
+void cli_print_cell(const char *text, int width, bool right, const char *after);
+
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
 void cli_show_keys(const char *db_path, const char *admin, const char *recovery,

@@ -8,29 +8,21 @@
  */
 #include "cli.h"
 #include "rekisteri/marketing.h"
-#include "rekisteri/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void print_value(const char *v, int width)
-{
-        char *safe = v ? rk_text_sanitize(v, strlen(v)) : NULL;
-        printf(" %-*s", width, safe ? safe : "-");
-        free(safe);
-}
-
 static void print_rows(const struct rk_marketing_list *l)
 {
         for (size_t i = 0; i < l->n; i++) {
                 const struct rk_marketing_row *r = &l->rows[i];
-                printf("%-7s %-7s", r->number, r->contact ? "contact" : "");
+                printf("%-7s %-7s ", r->number, r->contact ? "contact" : "");
                 if (l->has_name)
-                        print_value(r->name, 32);
+                        cli_print_cell(r->name, 32, false, " ");
                 if (l->has_contact) {
-                        print_value(r->email, 32);
-                        print_value(r->phone, 0);
+                        cli_print_cell(r->email, 32, false, " ");
+                        cli_print_cell(r->phone, 0, false, "");
                 }
                 fputc('\n', stdout);
         }

@@ -9,7 +9,6 @@
 #include "rekisteri/customer.h"
 #include "rekisteri/money.h"
 #include "rekisteri/orders.h"
-#include "rekisteri/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,16 +32,18 @@ static int split_line(char *buf, struct rk_order_line_in *l)
 
 static void print_totals(const struct rk_vat_sum *t)
 {
-        char a[RK_MONEY_SIZE], r[24];
-        printf("%-22s %16s\n", "Net", rk_money_format(t->net, a, sizeof(a)));
+        char a[RK_MONEY_SIZE], r[24], label[48];
+        cli_print_cell("Net", 22, false, " ");
+        cli_print_cell(rk_money_format(t->net, a, sizeof(a)), 16, true, "\n");
         for (size_t i = 0; i < t->n; i++) {
-                char label[48];
                 snprintf(label, sizeof(label), "VAT %s",
                          rk_vat_rate_format(t->rate[i].bp, r, sizeof(r)));
-                printf("%-23s %16s\n", label,
-                       rk_money_format(t->rate[i].vat, a, sizeof(a)));
+                cli_print_cell(label, 22, false, " ");
+                cli_print_cell(rk_money_format(t->rate[i].vat, a, sizeof(a)), 16, true,
+                               "\n");
         }
-        printf("%-22s %16s\n", "Total with VAT", rk_money_format(t->gross, a, sizeof(a)));
+        cli_print_cell("Total with VAT", 22, false, " ");
+        cli_print_cell(rk_money_format(t->gross, a, sizeof(a)), 16, true, "\n");
 }
 
 static int add(struct cli *c, struct rk_session *s, struct rk_error *err)
@@ -88,17 +89,17 @@ int cmd_order_add(struct cli *c)
 
 /* ---- order show ----------------------------------------------------------- */
 
+/* One column of a line, if the view holds it (amounts in euros). */
 static void print_cell(const struct rk_record_view *l, const char *column, int width,
                        bool money)
 {
         const char *v = rk_record_get(l, column);
         char buf[RK_MONEY_SIZE];
+        if (rk_record_find(l, column) == NULL)
+                return;
         if (v != NULL && money)
                 v = rk_money_format_text(v, buf, sizeof(buf));
-        char *safe = v ? rk_text_sanitize(v, strlen(v)) : NULL;
-        if (rk_record_find(l, column) != NULL)
-                printf("%*s ", width, safe ? safe : "-");
-        free(safe);
+        cli_print_cell(v, width < 0 ? -width : width, width > 0, " ");
 }
 
 static int show(struct cli *c, struct rk_session *s, struct rk_error *err)

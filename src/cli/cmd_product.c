@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "rekisteri/money.h"
 #include "rekisteri/products.h"
-#include "rekisteri/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +38,13 @@ int cmd_product_add(struct cli *c)
 static void print_product(const struct rk_product *p)
 {
         char price[RK_MONEY_SIZE], vat[24];
-        char *name = rk_text_sanitize(p->name, strlen(p->name)),
-             *unit = rk_text_sanitize(p->unit, strlen(p->unit));
-        printf("%-12s %-32s %-6s %14s %8s%s\n", p->code, name ? name : "?",
-               unit ? unit : "?", rk_money_format(p->price_cents, price, sizeof(price)),
-               rk_vat_rate_format(p->vat_bp, vat, sizeof(vat)),
-               p->active ? "" : "  inactive");
-        free(name);
-        free(unit);
+        cli_print_cell(p->code, 12, false, " ");
+        cli_print_cell(p->name, 32, false, " ");
+        cli_print_cell(p->unit, 6, false, " ");
+        cli_print_cell(rk_money_format(p->price_cents, price, sizeof(price)), 14, true,
+                       " ");
+        cli_print_cell(rk_vat_rate_format(p->vat_bp, vat, sizeof(vat)), 7, true,
+                       p->active ? "\n" : "  inactive\n");
 }
 
 static int list(struct cli *c, struct rk_session *s, struct rk_error *err)

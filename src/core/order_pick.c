@@ -51,7 +51,8 @@ static void put_value(FILE *f, const struct rk_record_view *v, const char *colum
 {
         const char *text = rk_record_get(v, column);
         char *safe = text ? rk_text_sanitize(text, strlen(text)) : NULL;
-        fprintf(f, "%-*s%s", width, safe ? safe : "-", after);
+        int pad = width - (safe ? rk_text_width(safe) : 1); /* columns, not bytes */
+        fprintf(f, "%s%*s%s", safe ? safe : "-", pad > 0 ? pad : 0, "", after);
         free(safe);
 }
 

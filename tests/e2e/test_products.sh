@@ -11,13 +11,16 @@
 # - sales sees the catalogue without the keys that change it, and
 #   `product add` as sales is refused;
 # - `product add` refuses a VAT rate that is not configured, naming it;
+# - `order add` prints the net, VAT and gross this test computes from the
+#   catalogue, and a later `product set` leaves the order's price as sold;
 # - every change is in the audit trail with the code and no values.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 NB=$'\u00a0'
 rk_demo_setup
-rk_demo_keyfile shop sales
+rk_demo_keyfile shop sales 'now - 30 seconds'
+rk_demo_keyfile dpo supervisor
 
 # new_product PRICE - F2, the test product at PRICE, Enter
 new_product() {
@@ -63,6 +66,23 @@ grep -q 'Line 1 (TESTI-1): product TESTI-1 is no longer sold' o.err ||
 if "$R" product add --code X2 --name X --unit kpl --price 1 --vat 14 --db r.db \
 	--keyfile shop.key >p.out 2>p.err; then e2e_fail "sales changed the catalogue"; fi
 grep -q 'may not change the product catalogue' p.err || e2e_fail "refusal: $(cat p.err)"
+
+# the command line takes an order from the catalogue; a later price
+# change leaves it as sold
+read -r PA PRICE BP < <(rk_sql "SELECT code, unit_price_cents, vat_rate_bp FROM products
+	WHERE active=1 AND vat_rate_bp=2550 ORDER BY code LIMIT 1;" | tr '|' ' ')
+"$R" order add --customer "$C_NO" --line "$PA:3" --db r.db --keyfile shop.key >a.out 2>&1 ||
+	e2e_fail "order add: $(cat a.out)"
+NET=$((3 * PRICE))
+VAT=$(((NET * BP + 5000) / 10000))
+grep -qE "^Net +$(rk_euros $NET)\$" a.out || e2e_fail "net: $(cat a.out)"
+grep -qE "^VAT 25,5$NB% +$(rk_euros $VAT)\$" a.out || e2e_fail "VAT: $(cat a.out)"
+grep -qE "^Total with VAT +$(rk_euros $((NET + VAT)))\$" a.out || e2e_fail "gross: $(cat a.out)"
+ONO=$(grep -oE 'O[0-9]{4}-[0-9]{6}' a.out)
+"$R" product set "$PA" --price 9999 --db r.db --keyfile dpo.key >s.out 2>&1 ||
+	e2e_fail "product set: $(cat s.out)"
+"$R" order show "$ONO" --db r.db --keyfile shop.key >show.out 2>&1 || e2e_fail "order show"
+grep -qE "^$PA .* $(rk_euros $PRICE) *\$" show.out || e2e_fail "the price changed: $(cat show.out)"
 
 rk_demo_login s sales
 rk_menu s Products
