@@ -27,7 +27,9 @@ int rk_order_lines_precheck(const struct rk_grants *g,
                             struct rk_error *err);
 
 /* rk_order_customer_usable - RK_ERR_DENIED when customer id was erased
- * (anonymised): no new order or change for it. */
+ * (anonymised) or its processing is restricted, whoever asks (a request
+ * handler may open a restricted customer, but not sell to it): no new
+ * order or change of lines for it. */
 int rk_order_customer_usable(sqlite3 *db, int64_t id, struct rk_error *err);
 
 /* rk_order_state - the stored status and version of order_id. */

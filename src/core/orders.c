@@ -318,8 +318,8 @@ int rk_order_customer_usable(sqlite3 *db, int64_t id, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(db,
-                                "SELECT anonymised_at IS NOT NULL FROM customers"
-                                " WHERE id=?",
+                                "SELECT anonymised_at IS NOT NULL, restricted != 0"
+                                " FROM customers WHERE id=?",
                                 &st, "taking an order", err);
         if (rc != RK_OK)
                 return rc;
@@ -328,6 +328,10 @@ int rk_order_customer_usable(sqlite3 *db, int64_t id, struct rk_error *err)
         if (src == SQLITE_ROW && sqlite3_column_int(st, 0))
                 rc = rk_error_set(err, RK_ERR_DENIED,
                                   "Customer: was erased on request; it takes no orders");
+        else if (src == SQLITE_ROW && sqlite3_column_int(st, 1))
+                rc = rk_error_set(err, RK_ERR_DENIED,
+                                  "Customer: processing is restricted (GDPR Art. 18); "
+                                  "it takes no orders or changes to them");
         else if (src != SQLITE_ROW)
                 rc = rk_sql_fail(db, src, "taking an order", err);
         sqlite3_finalize(st);

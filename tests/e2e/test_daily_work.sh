@@ -13,6 +13,8 @@
 # - after F2 the order is stored once with three lines that copy the
 #   catalogue's codes, prices and VAT rates, status open;
 # - a bad quantity is refused naming the field and adds no line;
+# - F5 on the open order changes a line's quantity; the line keeps the
+#   price it was sold at;
 # - sales confirms the order from its detail (F4 offers only the moves
 #   the flow table gives sales);
 # - on the Contacts tab F2 adds a contact person: a bad e-mail is refused
@@ -141,9 +143,30 @@ n=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.create' AND subje
 [[ "$n" == 1 ]] || e2e_fail "order.create audited $n times from the order form"
 
 
-# sales confirms it: the order's detail offers the sales moves only
+# sales changes a line while the order is open: F5, the first line back
+# into the fields, a new quantity; the price stays as sold
 e2e_keys s Enter
 e2e_wait s "Order $ONO"
+e2e_keys s F5
+e2e_wait s "Order $ONO for $C_NO"
+e2e_keys s Tab Tab Tab Enter
+e2e_wait s "Product: $P1"
+Q1=$((Q1 + 2))
+e2e_keys s C-u
+e2e_type s "$Q1"
+e2e_keys s Enter
+e2e_wait s "^ $P1 .* $Q1 "
+e2e_keys s F2
+e2e_wait s 'Order saved'
+e2e_wait s "Order $ONO"
+got=$(rk_sql "SELECT l.quantity || ':' || (l.unit_price_cents = p.unit_price_cents)
+	FROM order_lines l JOIN products p ON p.code=l.product_code
+	WHERE l.product_code='$P1' AND l.order_id=(SELECT id FROM orders WHERE number='$ONO');")
+[[ "$got" == "$Q1:1" ]] || e2e_fail "the edited line: $got"
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.lines' AND subject=$SUBJ;") == 1 ]] ||
+	e2e_fail "order.lines not audited"
+
+# sales confirms it: the order's detail offers the sales moves only
 e2e_keys s F4
 e2e_wait s "New status for $ONO"
 e2e_wait s '^ +confirmed'
@@ -151,6 +174,8 @@ e2e_assert_absent s '^ +picked *$'
 e2e_keys s Enter
 e2e_wait s 'Status changed'
 e2e_wait s "Status confirmed"
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.status' AND subject=$SUBJ;") == 1 ]] ||
+	e2e_fail "the confirmation is not audited"
 e2e_keys s Escape
 
 # a contact person on the Contacts tab: a bad e-mail is refused naming

@@ -271,6 +271,9 @@ static void test_bad_orders(void **state)
         raw(sql);
         const struct rk_order_line_in one[] = {{"SAW", "1", NULL, 0}};
         refused(SALES, id, one, 1, RK_ERR_DENIED, "restricted");
+        /* a request handler may open a restricted customer, not sell to it */
+        refused(SUPERVISOR, id, one, 1, RK_ERR_DENIED,
+                "Customer: processing is restricted");
         snprintf(sql, sizeof(sql),
                  "UPDATE customers SET restricted=0, anonymised_at=1 WHERE id=%lld",
                  (long long)id);
