@@ -28,10 +28,6 @@
 #include <string.h>
 
 static struct rk_config cfg;
-static const char pw[] = "kolme iloista kalaa";
-static char secret[RK_TOTP_SECRET_B32_SIZE];
-static const int64_t T0 = 1800000000;
-static int64_t clock_now;
 
 enum who { SALES, WAREHOUSE, SUPERVISOR, NAMES, N_WHO };
 static const char *const users[N_WHO] = {"sanna", "wille", "sirpa", "nelli"};
@@ -41,12 +37,6 @@ static struct rk_session *sess[N_WHO];
 static sqlite3 *raw_db(void)
 {
         return rk_register_db(rk_session_register(sess[SUPERVISOR]));
-}
-
-static void must(int rc, const struct rk_error *err)
-{
-        if (rc != RK_OK)
-                fail_msg("%s", err->msg);
 }
 
 static void raw(const char *sql)
@@ -63,11 +53,11 @@ static int64_t customer(const char *kind, const char *name, const char *email,
         struct rk_error err;
         int64_t id = 0;
         const struct rk_edit e[] = {{"kind", kind}, {"name", name}, {"email", email}};
-        must(rk_customer_create(sess[SUPERVISOR], e, 3, &id, NULL, &err), &err);
-        must(rk_consent_give(sess[SALES], id, "newsletter", "web form", NULL, &err),
-             &err);
+        tu_must(rk_customer_create(sess[SUPERVISOR], e, 3, &id, NULL, &err), &err);
+        tu_must(rk_consent_give(sess[SALES], id, "newsletter", "web form", NULL, &err),
+                &err);
         if (withdrawn)
-                must(rk_consent_withdraw(sess[SALES], id, "newsletter", &err), &err);
+                tu_must(rk_consent_withdraw(sess[SALES], id, "newsletter", &err), &err);
         return id;
 }
 
@@ -76,11 +66,11 @@ static void suppress_email(const char *email)
         struct rk_error err;
         struct rk_ident_hash h = {.kind = RK_IDENT_EMAIL};
         bool have = false;
-        must(rk_suppress_ensure_key(raw_db(), &err), &err);
-        must(rk_suppress_hash(raw_db(), RK_IDENT_EMAIL, email, h.hash, &have, &err),
-             &err);
+        tu_must(rk_suppress_ensure_key(raw_db(), &err), &err);
+        tu_must(rk_suppress_hash(raw_db(), RK_IDENT_EMAIL, email, h.hash, &have, &err),
+                &err);
         assert_true(have);
-        must(rk_suppress_add(raw_db(), &h, 0, &err), &err);
+        tu_must(rk_suppress_add(raw_db(), &h, 0, &err), &err);
 }
 
 static int64_t ok_id, company_id;
@@ -92,18 +82,9 @@ static int setup(void **state)
         char sql[512];
         tu_tmpdir();
         tu_fast_config(&cfg);
-        must(rk_policy_define(&cfg.roles, "names", "identity,consents", "", "", &err),
-             &err);
-        clock_now = T0;
-        struct rk_register *reg =
-            tu_register(&cfg, tu_path("m.db"), "admin", pw, NULL, NULL);
-        assert_int_equal(rk_totp_secret_new(secret, sizeof(secret), &err), RK_OK);
-        for (int i = 0; i < N_WHO; i++)
-                tu_enrol(reg, &cfg, users[i], roles[i], pw, secret, T0 / 30 - 10);
-        rk_register_close(reg);
-        for (int i = 0; i < N_WHO; i++)
-                sess[i] =
-                    tu_login(&cfg, tu_path("m.db"), users[i], pw, secret, &clock_now);
+        tu_must(rk_policy_define(&cfg.roles, "names", "identity,consents", "", "", &err),
+                &err);
+        tu_team(&cfg, tu_path("m.db"), users, roles, N_WHO, sess);
         ok_id = customer("person", "Olli Ok", "olli@example.fi", false);
         customer("person", "Ville Peruttu", "ville@example.fi", true);
         int64_t o1 = customer("person", "Oona Vastustaja", "oona@example.fi", false);
@@ -118,8 +99,8 @@ static int setup(void **state)
                                      {"email", "kalle@yritys.example.fi"}};
         const struct rk_edit c2[] = {{"name", "Kirsi Kielletty"},
                                      {"email", "kirsi@yritys.example.fi"}};
-        must(rk_contact_add(sess[SALES], company_id, c1, 2, NULL, &err), &err);
-        must(rk_contact_add(sess[SALES], company_id, c2, 2, NULL, &err), &err);
+        tu_must(rk_contact_add(sess[SALES], company_id, c1, 2, NULL, &err), &err);
+        tu_must(rk_contact_add(sess[SALES], company_id, c2, 2, NULL, &err), &err);
         snprintf(sql, sizeof(sql),
                  "INSERT INTO objections(customer_id, purpose, objected_on) VALUES"
                  " (%lld, 'newsletter', '2026-01-01'), (%lld, 'direct_marketing',"
@@ -136,8 +117,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         (void)state;
-        for (int i = 0; i < N_WHO; i++)
-                rk_session_close(sess[i]);
+        tu_team_close(sess, N_WHO);
         tu_rmdir();
         return 0;
 }
@@ -155,7 +135,7 @@ static void test_who_is_listed(void **state)
         (void)state;
         struct rk_error err;
         struct rk_marketing_list l;
-        must(rk_marketing_list(sess[SALES], "Newsletter", NULL, &l, &err), &err);
+        tu_must(rk_marketing_list(sess[SALES], "Newsletter", NULL, &l, &err), &err);
         /* Olli, Pekka (a profiling objection does not count), the company
          * and its contact Kalle */
         assert_int_equal(l.n, 4);
@@ -193,7 +173,7 @@ static void test_columns_and_refusals(void **state)
         (void)state;
         struct rk_error err;
         struct rk_marketing_list l;
-        must(rk_marketing_list(sess[NAMES], "newsletter", NULL, &l, &err), &err);
+        tu_must(rk_marketing_list(sess[NAMES], "newsletter", NULL, &l, &err), &err);
         assert_true(l.has_name);
         assert_false(l.has_contact);
         for (size_t i = 0; i < l.n; i++)

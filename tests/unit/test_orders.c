@@ -33,10 +33,6 @@
 #include <sys/stat.h>
 
 static struct rk_config cfg;
-static const char pw[] = "kolme iloista kalaa";
-static char secret[RK_TOTP_SECRET_B32_SIZE];
-static const int64_t T0 = 1800000000;
-static int64_t clock_now;
 
 enum who { SALES, SALES2, WAREHOUSE, SUPERVISOR, TAKER, N_WHO };
 static const char *const users[N_WHO] = {"sanna", "sakari", "wille", "sirpa", "tuomas"};
@@ -55,12 +51,6 @@ static const char *db_path(void)
 static sqlite3 *raw_db(void)
 {
         return rk_register_db(rk_session_register(sess[SUPERVISOR]));
-}
-
-static void must(int rc, const struct rk_error *err)
-{
-        if (rc != RK_OK)
-                fail_msg("%s", err->msg);
 }
 
 static int64_t count(const char *sql)
@@ -85,28 +75,21 @@ static int setup(void **state)
         tu_tmpdir();
         tu_fast_config(&cfg);
         /* a role that takes orders but may not set prices */
-        must(rk_policy_define(&cfg.roles, "taker", "identity,orders", "orders", "", &err),
-             &err);
-        clock_now = T0;
-        struct rk_register *reg = tu_register(&cfg, db_path(), "admin", pw, NULL, NULL);
-        assert_int_equal(rk_totp_secret_new(secret, sizeof(secret), &err), RK_OK);
-        for (int i = 0; i < N_WHO; i++)
-                tu_enrol(reg, &cfg, users[i], roles[i], pw, secret, T0 / 30 - 10);
-        rk_register_close(reg);
-        for (int i = 0; i < N_WHO; i++)
-                sess[i] = tu_login(&cfg, db_path(), users[i], pw, secret, &clock_now);
+        tu_must(
+            rk_policy_define(&cfg.roles, "taker", "identity,orders", "orders", "", &err),
+            &err);
+        tu_team(&cfg, db_path(), users, roles, N_WHO, sess);
         tu_products(sess[SUPERVISOR]);
         const struct rk_edit e[] = {{"name", "Aino Virtanen"},
                                     {"email", "aino.virtanen@example.fi"}};
-        must(rk_customer_create(sess[SALES], e, 2, &person_id, NULL, &err), &err);
+        tu_must(rk_customer_create(sess[SALES], e, 2, &person_id, NULL, &err), &err);
         return 0;
 }
 
 static int teardown(void **state)
 {
         (void)state;
-        for (int i = 0; i < N_WHO; i++)
-                rk_session_close(sess[i]);
+        tu_team_close(sess, N_WHO);
         tu_rmdir();
         return 0;
 }
@@ -135,11 +118,11 @@ static void test_vat_rates(void **state)
         struct rk_error err;
         struct rk_vat_rates r;
         int bp = 0;
-        must(rk_vat_rates_parse(RK_VAT_DEFAULTS, &r, &err), &err);
+        tu_must(rk_vat_rates_parse(RK_VAT_DEFAULTS, &r, &err), &err);
         assert_int_equal(r.n, 4);
         assert_int_equal(r.bp[0], 2550);
         assert_int_equal(r.bp[1], 1400);
-        must(rk_vat_rate_parse("25,5", &bp, &err), &err);
+        tu_must(rk_vat_rate_parse("25,5", &bp, &err), &err);
         assert_int_equal(bp, 2550);
         assert_int_equal(rk_vat_rate_parse("101", &bp, &err), RK_ERR_INVALID);
         assert_int_equal(rk_vat_rate_parse("25.555", &bp, &err), RK_ERR_INVALID);
@@ -147,8 +130,8 @@ static void test_vat_rates(void **state)
         /* VAT per rate, rounded half up once per rate, not per line */
         struct rk_vat_sum sum;
         memset(&sum, 0, sizeof(sum));
-        must(rk_vat_add(&sum, 2550, 1, &err), &err);
-        must(rk_vat_add(&sum, 2550, 1, &err), &err);
+        tu_must(rk_vat_add(&sum, 2550, 1, &err), &err);
+        tu_must(rk_vat_add(&sum, 2550, 1, &err), &err);
         assert_int_equal(sum.vat, 1); /* 2 * 0.255 = 0.51 -> 1, not 0 + 0 */
         int64_t net = 0;
         assert_int_equal(rk_vat_line_net(999999999, 999999999999, &net, &err),
@@ -165,8 +148,8 @@ static void test_catalogue(void **state)
         const struct rk_product_in ok = {"kettle-1", "Vedenkeitin", "pcs", "39,90",
                                          "25.5"};
         assert_int_equal(rk_product_add(sess[SALES], &ok, &err), RK_ERR_DENIED);
-        must(rk_product_add(sess[SUPERVISOR], &ok, &err), &err);
-        must(rk_product_get(sess[WAREHOUSE], "KETTLE-1", &p, &err), &err);
+        tu_must(rk_product_add(sess[SUPERVISOR], &ok, &err), &err);
+        tu_must(rk_product_get(sess[WAREHOUSE], "KETTLE-1", &p, &err), &err);
         assert_string_equal(p.code, "KETTLE-1");
         assert_int_equal(p.price_cents, 3990);
         assert_int_equal(p.vat_bp, 2550);
@@ -187,21 +170,23 @@ static void test_catalogue(void **state)
         /* search as you type: code prefix first, then names */
         struct rk_product *found = NULL;
         size_t n = 0;
-        must(rk_products_find(sess[SALES], "keit", true, 10, &found, &n, &err), &err);
+        tu_must(rk_products_find(sess[SALES], "keit", true, 10, &found, &n, &err), &err);
         assert_int_equal(n, 1);
         assert_string_equal(found[0].code, "KETTLE-1");
         free(found);
         /* a change and a deactivation are audited with the code, no values */
         const struct rk_product_in price = {NULL, NULL, NULL, "41", NULL};
-        must(rk_product_set(sess[SUPERVISOR], "kettle-1", p.version, &price, &err), &err);
+        tu_must(rk_product_set(sess[SUPERVISOR], "kettle-1", p.version, &price, &err),
+                &err);
         assert_int_equal(
             rk_product_set(sess[SUPERVISOR], "kettle-1", p.version, &price, &err),
             RK_ERR_CONFLICT);
-        must(rk_product_deactivate(sess[SUPERVISOR], "KETTLE-1", &err), &err);
+        tu_must(rk_product_deactivate(sess[SUPERVISOR], "KETTLE-1", &err), &err);
         assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action LIKE"
                                " 'product.%' AND target='KETTLE-1'"),
                          3);
-        must(rk_products_find(sess[SALES], "KETTLE", true, 10, &found, &n, &err), &err);
+        tu_must(rk_products_find(sess[SALES], "KETTLE", true, 10, &found, &n, &err),
+                &err);
         assert_int_equal(n, 0);
         free(found);
 }
@@ -251,8 +236,8 @@ static void test_bad_orders(void **state)
         refused(SALES, person_id, unknown, 2, RK_ERR_INVALID,
                 "Line 2 (NOPE): no product with code NOPE");
         const struct rk_product_in old = {"OLD", "Old thing", "pcs", "1", "0"};
-        must(rk_product_add(sess[SUPERVISOR], &old, &err), &err);
-        must(rk_product_deactivate(sess[SUPERVISOR], "OLD", &err), &err);
+        tu_must(rk_product_add(sess[SUPERVISOR], &old, &err), &err);
+        tu_must(rk_product_deactivate(sess[SUPERVISOR], "OLD", &err), &err);
         const struct rk_order_line_in inactive[] = {{"OLD", "1", NULL, 0}};
         refused(SALES, person_id, inactive, 1, RK_ERR_INVALID,
                 "Line 1 (OLD): product OLD is no longer sold");
@@ -264,7 +249,7 @@ static void test_bad_orders(void **state)
         /* restricted, then erased customers take no orders */
         int64_t id = 0;
         const struct rk_edit e[] = {{"name", "Rauha Rajoitettu"}};
-        must(rk_customer_create(sess[SALES], e, 1, &id, NULL, &err), &err);
+        tu_must(rk_customer_create(sess[SALES], e, 1, &id, NULL, &err), &err);
         char sql[128];
         snprintf(sql, sizeof(sql), "UPDATE customers SET restricted=1 WHERE id=%lld",
                  (long long)id);
@@ -291,9 +276,10 @@ static void test_order_totals_and_price_copy(void **state)
          * 10 %; the taker role gets the catalogue price without typing one */
         const struct rk_order_line_in lines[] = {
             {"hammer", "2", NULL, 0}, {"NAILS100", "3", "", 0}, {"TAPE", "5", NULL, 0}};
-        must(rk_order_create(sess[TAKER], person_id, lines, 3, &oid, NULL, &err), &err);
+        tu_must(rk_order_create(sess[TAKER], person_id, lines, 3, &oid, NULL, &err),
+                &err);
         struct rk_order_view v;
-        must(rk_order_load(sess[SALES], oid, RK_GROUPS_ALL, &v, &err), &err);
+        tu_must(rk_order_load(sess[SALES], oid, RK_GROUPS_ALL, &v, &err), &err);
         assert_true(v.has_total);
         assert_int_equal(v.totals.net, 2500 + 1200 + 1600);
         assert_int_equal(v.totals.n, 3);
@@ -309,12 +295,13 @@ static void test_order_totals_and_price_copy(void **state)
         rk_order_view_clear(&v);
         /* a later price change does not rewrite the order, nor its edit */
         const struct rk_product_in dearer = {NULL, NULL, NULL, "20", NULL};
-        must(rk_product_set(sess[SUPERVISOR], "HAMMER", 0, &dearer, &err), &err);
+        tu_must(rk_product_set(sess[SUPERVISOR], "HAMMER", 0, &dearer, &err), &err);
         const struct rk_order_line_in edited[] = {{"HAMMER", "4", NULL, hammer_line},
                                                   {"HAMMER", "1", NULL, 0}};
         int64_t nv = 0;
-        must(rk_order_set_lines(sess[SALES], oid, version, edited, 2, &nv, &err), &err);
-        must(rk_order_load(sess[SALES], oid, RK_GROUPS_ALL, &v, &err), &err);
+        tu_must(rk_order_set_lines(sess[SALES], oid, version, edited, 2, &nv, &err),
+                &err);
+        tu_must(rk_order_load(sess[SALES], oid, RK_GROUPS_ALL, &v, &err), &err);
         assert_int_equal(v.nlines, 2);
         assert_string_equal(rk_record_get(&v.lines[0], "unit_price_cents"), "1250");
         assert_string_equal(rk_record_get(&v.lines[1], "unit_price_cents"), "2000");
@@ -324,7 +311,7 @@ static void test_order_totals_and_price_copy(void **state)
          * the first one's lines stay */
         const struct rk_order_line_in mine[] = {{"SAW", "1", NULL, 0}};
         const struct rk_order_line_in theirs[] = {{"DRILL", "1", NULL, 0}};
-        must(rk_order_set_lines(sess[SALES], oid, nv, mine, 1, NULL, &err), &err);
+        tu_must(rk_order_set_lines(sess[SALES], oid, nv, mine, 1, NULL, &err), &err);
         assert_int_equal(rk_order_set_lines(sess[SALES2], oid, nv, theirs, 1, NULL, &err),
                          RK_ERR_CONFLICT);
         assert_non_null(strstr(err.msg, "changed by someone else"));
@@ -352,7 +339,7 @@ static int64_t new_order(void)
         int64_t oid = 0;
         const struct rk_order_line_in l[] = {{"LADDER", "1", NULL, 0},
                                              {"ROPE", "10", NULL, 0}};
-        must(rk_order_create(sess[SALES], person_id, l, 2, &oid, NULL, &err), &err);
+        tu_must(rk_order_create(sess[SALES], person_id, l, 2, &oid, NULL, &err), &err);
         return oid;
 }
 
@@ -367,7 +354,7 @@ static void test_status_flow(void **state)
             strstr(err.msg, "an order that is open cannot become picked; it can become"));
         assert_int_equal(rk_order_set_status(sess[WAREHOUSE], oid, 1, "confirmed", &err),
                          RK_ERR_DENIED);
-        must(rk_order_set_status(sess[SALES], oid, 1, "confirmed", &err), &err);
+        tu_must(rk_order_set_status(sess[SALES], oid, 1, "confirmed", &err), &err);
         assert_int_equal(rk_order_set_status(sess[SALES], oid, 2, "picked", &err),
                          RK_ERR_DENIED);
         assert_non_null(
@@ -381,14 +368,14 @@ static void test_status_flow(void **state)
                                                 "confirmed", next, 4),
                          1);
         assert_string_equal(next[0], "picked");
-        must(rk_order_set_status(sess[WAREHOUSE], oid, 2, "picked", &err), &err);
+        tu_must(rk_order_set_status(sess[WAREHOUSE], oid, 2, "picked", &err), &err);
         /* the same move again from a stale version */
         assert_int_equal(rk_order_set_status(sess[WAREHOUSE], oid, 2, "shipped", &err),
                          RK_ERR_CONFLICT);
-        must(rk_order_set_status(sess[WAREHOUSE], oid, 3, "shipped", &err), &err);
+        tu_must(rk_order_set_status(sess[WAREHOUSE], oid, 3, "shipped", &err), &err);
         assert_int_equal(rk_order_set_status(sess[WAREHOUSE], oid, 4, "delivered", &err),
                          RK_ERR_DENIED);
-        must(rk_order_set_status(sess[SALES], oid, 4, "delivered", &err), &err);
+        tu_must(rk_order_set_status(sess[SALES], oid, 4, "delivered", &err), &err);
         assert_int_equal(rk_order_set_status(sess[SUPERVISOR], oid, 5, "open", &err),
                          RK_ERR_INVALID);
         assert_non_null(strstr(err.msg, "it is final"));
@@ -405,11 +392,11 @@ static void test_queue_and_picking_list(void **state)
         int64_t a = new_order(), b = new_order();
         raw("UPDATE orders SET ordered_on='2020-01-01' WHERE id=(SELECT max(id) FROM "
             "orders)");
-        must(rk_order_set_status(sess[SALES], a, 1, "confirmed", &err), &err);
-        must(rk_order_set_status(sess[SALES], b, 1, "confirmed", &err), &err);
+        tu_must(rk_order_set_status(sess[SALES], a, 1, "confirmed", &err), &err);
+        tu_must(rk_order_set_status(sess[SALES], b, 1, "confirmed", &err), &err);
         struct rk_order_summary *q = NULL;
         size_t n = 0;
-        must(rk_orders_queue(sess[WAREHOUSE], 50, &q, &n, &err), &err);
+        tu_must(rk_orders_queue(sess[WAREHOUSE], 50, &q, &n, &err), &err);
         assert_true(n >= 2);
         assert_int_equal(q[0].id, b); /* the oldest first */
         for (size_t i = 0; i < n; i++)
@@ -417,7 +404,7 @@ static void test_queue_and_picking_list(void **state)
                             strcmp(q[i].status, "picked") == 0);
         free(q);
         const char *path = tu_path("pick.txt");
-        must(rk_order_picking_list(sess[WAREHOUSE], a, path, &err), &err);
+        tu_must(rk_order_picking_list(sess[WAREHOUSE], a, path, &err), &err);
         struct stat sb;
         assert_int_equal(stat(path, &sb), 0);
         assert_int_equal(sb.st_mode & 0777, 0600);

@@ -178,3 +178,32 @@ void tu_products(struct rk_session *s)
                 if (rk_product_add(s, &catalogue[i], &err) != RK_OK)
                         fail_msg("product %s: %s", catalogue[i].code, err.msg);
 }
+
+void tu_must(int rc, const struct rk_error *err)
+{
+        if (rc != RK_OK)
+                fail_msg("%s", err->msg);
+}
+
+void tu_team(const struct rk_config *cfg, const char *db, const char *const *users,
+             const char *const *roles, size_t n, struct rk_session **sess)
+{
+        static const char pw[] = "kolme iloista kalaa";
+        const int64_t t0 = 1800000000;
+        int64_t clock = t0;
+        char secret[RK_TOTP_SECRET_B32_SIZE];
+        struct rk_error err;
+        struct rk_register *reg = tu_register(cfg, db, "admin", pw, NULL, NULL);
+        tu_must(rk_totp_secret_new(secret, sizeof(secret), &err), &err);
+        for (size_t i = 0; i < n; i++)
+                tu_enrol(reg, cfg, users[i], roles[i], pw, secret, t0 / 30 - 10);
+        rk_register_close(reg);
+        for (size_t i = 0; i < n; i++)
+                sess[i] = tu_login(cfg, db, users[i], pw, secret, &clock);
+}
+
+void tu_team_close(struct rk_session **sess, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                rk_session_close(sess[i]);
+}
