@@ -140,7 +140,6 @@ e2e_keys s Enter
 e2e_wait s "Marketing list: $P +$WANT may be contacted"
 e2e_wait s "Left out: $W_ERASED erased, $W_WITHDRAWN consent withdrawn, $W_OBJECTED objected,"
 e2e_wait s "^ $PROF "
-if [[ -n "${RK_SHOTS:-}" ]]; then e2e_shoot s "$RK_SHOTS/marketing-list"; fi
 e2e_assert_absent s "^ $OBJ1 " "^ $RESTR "
 SALES=$(grep '^sales ' r.db.users | cut -d' ' -f1)
 n=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='marketing.list' AND user='$SALES'
