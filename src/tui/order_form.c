@@ -20,6 +20,9 @@
  * form. A save refused with RK_ERR_CONFLICT asks, as the customer form
  * does, whether to reload (losing the edits) or keep the form as typed.
  *
+ * A role that takes orders but may not read order amounts sees neither
+ * prices nor totals here (the catalogue's price is used).
+ *
  * The header shows where the order goes: the customer's delivery address
  * when one is set, else its street address (read with the contact group,
  * so the view is audited like any other).
@@ -56,7 +59,8 @@ struct oform {
         char title[160], deliver[320];
         struct oline *lines;
         size_t n;
-        bool may_price;
+        bool may_price; /* writes order amounts: may type a price */
+        bool may_see;   /* reads order amounts: prices and totals shown */
         enum focus focus;
         char qbuf[RK_PRODUCT_NAME_MAX * 4 + 1], qtybuf[QTY_MAX + 1],
             pricebuf[COST_MAX + 1];
@@ -504,8 +508,10 @@ static void draw_fields(struct oform *o, struct rk_tui_app *app, WINDOW *win, in
         rk_tui_print(win, y, 50, 12, RK_ROLE_LABEL, "Unit price:");
         if (o->may_price)
                 rk_tui_field_draw(&o->price, app, win, y, 62, 11, o->focus == F_PRICE);
-        else
+        else if (o->may_see)
                 rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, o->pricebuf);
+        else
+                rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, "catalogue");
         if (o->picked)
                 rk_tui_print(win, y + 1, 10, getmaxx(win) - 12, RK_ROLE_DIM,
                              o->pick.name);
@@ -517,7 +523,7 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int w = getmaxx(win) - 2, h = getmaxy(win);
         struct rk_vat_sum sum;
         struct rk_error err;
-        int nt = totals(o, &sum, &err) == RK_OK ? (int)sum.n + 2 : 0;
+        int nt = o->may_see && totals(o, &sum, &err) == RK_OK ? (int)sum.n + 2 : 0;
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, o->title);
         rk_tui_print(win, 1, 1, w, RK_ROLE_DIM, o->deliver);
         if (o->focus == F_PRODUCT && o->nmatch > 0) {
@@ -591,9 +597,11 @@ int rk_ui_order_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t cust
         o->order_id = order_id;
         o->done = done;
         o->ctx = ctx;
-        o->may_price = rk_authorize_write(g, RK_GROUP_ORDER_AMOUNTS);
+        o->may_see = rk_authorize_read(g, RK_GROUP_ORDER_AMOUNTS);
+        o->may_price = o->may_see && rk_authorize_write(g, RK_GROUP_ORDER_AMOUNTS);
         snprintf(o->title, sizeof(o->title), "New order");
-        rk_tui_list_init(&o->list, line_columns, 6, line_cell, o, 0);
+        /* a role that may not read order amounts sees no price column */
+        rk_tui_list_init(&o->list, line_columns, o->may_see ? 6 : 3, line_cell, o, 0);
         set_text(&o->q, o->qbuf, sizeof(o->qbuf), RK_PRODUCT_NAME_MAX, "");
         set_text(&o->qty, o->qtybuf, sizeof(o->qtybuf), QTY_MAX, "");
         set_text(&o->price, o->pricebuf, sizeof(o->pricebuf), COST_MAX, "");
