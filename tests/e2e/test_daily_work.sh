@@ -14,7 +14,9 @@
 #   catalogue's codes, prices and VAT rates, status open;
 # - a bad quantity is refused naming the field and adds no line;
 # - F5 on the open order changes a line's quantity; the line keeps the
-#   price it was sold at;
+#   price it was sold at; a colleague's change in between makes the save
+#   ask, as the customer form does: n keeps the edits and saves nothing, y
+#   reloads the lines saved now;
 # - sales confirms the order from its detail (F4 offers only the moves
 #   the flow table gives sales);
 # - on the Contacts tab F2 adds a contact person: a bad e-mail is refused
@@ -144,18 +146,43 @@ n=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.create' AND subje
 
 
 # sales changes a line while the order is open: F5, the first line back
-# into the fields, a new quantity; the price stays as sold
+# into the fields, a new quantity; the price stays as sold. Meanwhile a
+# colleague moves the order to confirmed and back: the save is refused as
+# the customer form refuses one (n keeps the edits, y reloads), and the
+# edit made again on the reloaded order is saved.
 e2e_keys s Enter
 e2e_wait s "Order $ONO"
 e2e_keys s F5
 e2e_wait s "Order $ONO for $C_NO"
-e2e_keys s Tab Tab Tab Enter
-e2e_wait s "Product: $P1"
+rk_demo_keyfile col sales
+for st in confirmed open; do
+	"$R" order status "$ONO" --status $st --db r.db --keyfile col.key >col.out 2>&1 ||
+		e2e_fail "the colleague's move: $(cat col.out)"
+done
+OLD_Q1=$Q1
 Q1=$((Q1 + 2))
-e2e_keys s C-u
-e2e_type s "$Q1"
-e2e_keys s Enter
+edit_first_line() {
+	e2e_keys s Tab Tab Tab Home Enter
+	e2e_wait s "Product: $P1"
+	e2e_keys s C-u
+	e2e_type s "$Q1"
+	e2e_keys s Enter
+	e2e_wait s "^ $P1 .* $Q1 "
+}
+edit_first_line
+e2e_keys s F2
+e2e_wait s 'Changed by someone else since you opened it'
+e2e_keys s n
+e2e_wait s 'Not saved. Your lines are still here'
 e2e_wait s "^ $P1 .* $Q1 "
+[[ $(rk_sql "SELECT quantity FROM order_lines WHERE product_code='$P1' AND order_id=(SELECT id
+	FROM orders WHERE number='$ONO');") == "$OLD_Q1" ]] || e2e_fail "a stale save changed the order"
+e2e_keys s F2
+e2e_wait s 'Changed by someone else since you opened it'
+e2e_keys s y
+e2e_wait s 'Reloaded: the form shows the lines saved now'
+e2e_wait s "^ $P1 .* $OLD_Q1 "
+edit_first_line
 e2e_keys s F2
 e2e_wait s 'Order saved'
 e2e_wait s "Order $ONO"
@@ -174,8 +201,8 @@ e2e_assert_absent s '^ +picked *$'
 e2e_keys s Enter
 e2e_wait s 'Status changed'
 e2e_wait s "Status confirmed"
-[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.status' AND subject=$SUBJ;") == 1 ]] ||
-	e2e_fail "the confirmation is not audited"
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='order.status' AND subject=$SUBJ
+	AND screen='order detail';") == 1 ]] || e2e_fail "the confirmation is not audited"
 e2e_keys s Escape
 
 # a contact person on the Contacts tab: a bad e-mail is refused naming
