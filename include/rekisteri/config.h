@@ -68,6 +68,8 @@ struct rk_config {
         /* [accounts] 1: one account may hold a role that reads customer
          * data and the accounts or keys action (a one-person company) */
         long long combine_duties;
+        /* [vat] the rates a product may carry, in percent (money.h) */
+        char vat_rates[128];
 
         /* [password] */
 

@@ -29,15 +29,20 @@ struct cli {
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
-        const char *customers; /* demo --customers N */
-        const char *seed;      /* demo --seed S */
+        const char *customers;    /* demo --customers N */
+        const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of; /* retention plan --as-of DATE */
+        /* product and order commands */
+        const char *code, *unit, *price, *vat, *customer, *status;
+        const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        int nlines;
         long long months;
         bool all;
         bool password_stdin;
         bool no_color;
+        bool help;
         int nwords; /* positional words after the subcommand name */
         char **words;
         struct rk_config cfg;
@@ -47,12 +52,26 @@ struct cli_command {
         const char *name; /* "init", "key rotate", ... */
         int (*run)(struct cli *);
         int nargs;           /* positional words after the name */
-        const char *usage;   /* arguments and options after the name */
+        const char *usage;   /* arguments and options after the name: every
+                                "--name" in it is an option it accepts */
         const char *summary; /* one line */
 };
 
 /* The table, terminated by a NULL name (commands.c). */
 extern const struct cli_command cli_commands[];
+
+/* The full-screen program's declaration (no command given). */
+extern const struct cli_command cli_screen;
+
+/* Options every command takes, and what UNLOCK in a usage stands for. */
+extern const char cli_global_usage[];
+extern const char cli_unlock_usage[];
+
+/*
+ * cli_command_accepts - true when cmd declares --option (given without its
+ * dashes) in its usage, through UNLOCK, or it is a global option.
+ */
+bool cli_command_accepts(const struct cli_command *cmd, const char *option);
 
 /* cli_fail - print "rekisteri: msg" to stderr and return EXIT_ERROR. */
 int cli_fail(const struct rk_error *err);
@@ -87,6 +106,22 @@ int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/*
+ * cli_with_session - unlock (cli_unlock), name the place for the audit
+ * trail, run fn with the session, close it. Returns the exit code:
+ * EXIT_OK, or EXIT_ERROR with fn's or the unlock's message printed.
+ */
+int cli_with_session(struct cli *c, const char *place,
+                     int (*fn)(struct cli *c, struct rk_session *s,
+                               struct rk_error *err));
+
+/*
+ * cli_print_cell - print text ("-" when NULL or empty) sanitised for the
+ * terminal, padded with spaces to width display columns (right-aligned
+ * when right), then after.
+ */
+void cli_print_cell(const char *text, int width, bool right, const char *after);
 
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
@@ -133,6 +168,16 @@ int cmd_retention_hold(struct cli *c);
 int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
+int cmd_marketing_list(struct cli *c);
+int cmd_product_add(struct cli *c);
+int cmd_product_list(struct cli *c);
+int cmd_product_set(struct cli *c);
+int cmd_product_deactivate(struct cli *c);
+int cmd_order_add(struct cli *c);
+int cmd_order_show(struct cli *c);
+int cmd_order_status(struct cli *c);
+int cmd_order_queue(struct cli *c);
+int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
 
 int cmd_user_list(struct cli *c);

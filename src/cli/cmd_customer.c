@@ -31,7 +31,9 @@ static const char *const add_prompts[] = {
  * The fields come from standard input as field=value lines (any column of
  * a customer: name, email, phone, street, ...), or are asked for on a
  * terminal; never from argv, where ps and shell history would show them.
- * The old --name/--email/--phone forms are refused with the new form.
+ * The old --name/--email/--phone forms are not declared (commands.c), so
+ * the option check refuses them and prints the usage, which shows the
+ * new form.
  */
 int cmd_customer_add(struct cli *c)
 {
@@ -41,14 +43,6 @@ int cmd_customer_add(struct cli *c)
         char number[RK_CUSTOMER_NUMBER_SIZE] = "";
         int64_t id = 0;
         rk_error_clear(&err);
-        if (c->name != NULL || c->email != NULL || c->phone != NULL)
-                return cli_usage_error(
-                    "customer add takes no personal data on the command line (ps and "
-                    "shell history would keep it); give the fields on standard input, "
-                    "one field=value a line:\n"
-                    "  printf 'name=Aino Virtanen\\nemail=aino@example.fi\\n' | "
-                    "rekisteri customer add --keyfile FILE\n"
-                    "or run it on a terminal and answer the questions");
         int rc = cli_unlock(c, &s, &err);
         if (rc == RK_OK)
                 rc = cli_fields_read(&f, add_prompts, &err);

@@ -1,11 +1,26 @@
 /*
  * commands.c - the table of subcommands, tmux-style: one entry per command,
- * used for dispatch and for --help alike. UNLOCK stands for
- * "--user NAME --password-stdin --totp CODE" or "--keyfile FILE".
+ * used for dispatch, for --help and for option checking alike.
+ *
+ * A command's usage string is its declaration: every "--name" written in it
+ * is an option the command accepts, and no other (besides the global ones
+ * in cli_global_usage). UNLOCK stands for "--user NAME --password-stdin
+ * --totp CODE" or "--keyfile FILE". To give a command a new option, write
+ * it into that command's usage; main.c then accepts it for that command
+ * only, and --help and the docs test see it.
  */
 #include "cli.h"
 
 #include <stddef.h>
+#include <string.h>
+
+const char cli_global_usage[] = "[--config FILE] [--db PATH] [--help]";
+const char cli_unlock_usage[] = "--user NAME [--password-stdin] [--totp CODE] | "
+                                "--keyfile FILE";
+
+/* The full-screen program, run when no command is given. */
+const struct cli_command cli_screen = {"", NULL, 0, "[--no-color]",
+                                       "the full-screen program"};
 
 const struct cli_command cli_commands[] = {
     {"init", cmd_init, 0, "--db PATH --admin NAME [--password-stdin]",
@@ -39,17 +54,46 @@ const struct cli_command cli_commands[] = {
     {"audit list", cmd_audit_list, 0,
      "UNLOCK [--by-user U] [--action A] [--subject ID] [--from D] [--to D]",
      "the audit trail, newest first"},
-    {"audit export", cmd_audit_export, 0, "UNLOCK --out FILE.csv [filters as for list]",
+    {"audit export", cmd_audit_export, 0,
+     "UNLOCK --out FILE.csv [--by-user U] [--action A] [--subject ID] [--from D] "
+     "[--to D]",
      "the audit trail as formula-safe CSV (mode 0600)"},
     {"audit subject", cmd_audit_subject, 1, "ID UNLOCK",
      "who accessed customer ID: every user, time and field group"},
     {"audit user", cmd_audit_user, 1, "NAME UNLOCK [--from D] [--to D]",
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
-    {"customer add", cmd_customer_add, 0, "UNLOCK < field=value lines",
+    {"customer add", cmd_customer_add, 0,
+     "UNLOCK < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
      "add a customer from name=, email=, phone=... lines on stdin (or asked on a "
      "terminal); prints its number"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
+    {"product add", cmd_product_add, 0,
+     "--code CODE --name NAME --unit UNIT --price EUROS --vat PERCENT UNLOCK",
+     "add a product to the catalogue (the products action; supervisor)"},
+    {"product list", cmd_product_list, 0, "UNLOCK [--all]",
+     "the catalogue: active products (--all: inactive ones too)"},
+    {"product set", cmd_product_set, 1,
+     "CODE [--name N] [--unit U] [--price EUROS] [--vat PERCENT] UNLOCK",
+     "change a product; orders already taken keep their prices"},
+    {"product deactivate", cmd_product_deactivate, 1, "CODE UNLOCK",
+     "take a product off sale (products are never deleted)"},
+    {"order add", cmd_order_add, 0,
+     "--customer NUMBER --line CODE:QTY[:PRICE] [--line ...] UNLOCK",
+     "take an order from the catalogue; prints its number, net, VAT and gross"},
+    {"order show", cmd_order_show, 1, "NUMBER UNLOCK",
+     "an order's lines and totals, as the unlocking role may read them"},
+    {"order status", cmd_order_status, 1, "NUMBER --status STATUS UNLOCK",
+     "move an order along its flow (open, confirmed, picked, shipped, delivered, "
+     "cancelled)"},
+    {"order queue", cmd_order_queue, 0, "UNLOCK",
+     "the warehouse's queue: confirmed and picked orders, oldest first"},
+    {"order picking-list", cmd_order_picking_list, 1, "NUMBER --out FILE UNLOCK",
+     "write an order's picking list (no personal data; mode 0600, never "
+     "overwrites)"},
+    {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
+     "who may be contacted for a purpose (consent in force, no objection, not "
+     "restricted or suppressed), with counts of those left out and why"},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",
@@ -103,3 +147,25 @@ const struct cli_command cli_commands[] = {
      "restore a backup, erasing again everyone in the erasure ledger first"},
     {NULL, NULL, 0, NULL, NULL},
 };
+
+/* Does usage name --option (option given without its dashes)? */
+static bool usage_names(const char *usage, const char *option)
+{
+        size_t n = strlen(option);
+        for (const char *p = strstr(usage, "--"); p != NULL; p = strstr(p + 2, "--")) {
+                if (strncmp(p + 2, option, n) != 0)
+                        continue;
+                char next = p[2 + n];
+                if (!((next >= 'a' && next <= 'z') || next == '-'))
+                        return true;
+        }
+        return false;
+}
+
+bool cli_command_accepts(const struct cli_command *cmd, const char *option)
+{
+        return usage_names(cli_global_usage, option) ||
+               (strstr(cmd->usage, "UNLOCK") != NULL &&
+                usage_names(cli_unlock_usage, option)) ||
+               usage_names(cmd->usage, option);
+}
