@@ -58,10 +58,12 @@ static void print_rows(const struct rk_audit_row *rows, size_t n)
                 char subject[24] = "-";
                 if (r->subject > 0)
                         snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
-                printf("%-6" PRId64 " %-20s %-12s %-15s %-18s %-8s %-28s %s%s%s\n", r->id,
-                       r->at, cli_safe(r->user), cli_safe(r->source), cli_safe(r->action),
-                       subject, r->groups[0] ? cli_safe(r->groups) : "-",
-                       cli_safe(r->result), r->target[0] ? " " : "", cli_safe(r->target));
+                printf("%-6" PRId64 " %-20s %-12s %-15s %-18s %-8s %-28s %s%s%s%s%s\n",
+                       r->id, r->at, cli_safe(r->user), cli_safe(r->source),
+                       cli_safe(r->action), subject,
+                       r->groups[0] ? cli_safe(r->groups) : "-", cli_safe(r->result),
+                       r->target[0] ? " " : "", cli_safe(r->target),
+                       r->fields[0] ? "  " : "", cli_safe(r->fields));
         }
 }
 

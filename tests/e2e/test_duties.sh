@@ -121,6 +121,15 @@ e2e_wait v "$DASHBOARD"
 e2e_wait v 'Separation of duties OFF .*used 1 time'
 e2e_wait v 'Account changes, 30 days: [0-9]+\. Latest [0-9]{2}-[0-9]{2} keyfile:adm combined_duties boss'
 rk_ok "combine_duties: allowed, audited, shown on the supervisor's start screen"
+# the supervisor's CLI shows the roles before and after too
+"$R" key add-file "${ADM[@]}" --label sup --roles supervisor --out sup.key 2>key.err ||
+	e2e_fail "key add-file: $(cat key.err)"
+"$R" audit list --action account.set_roles --db r.db --keyfile sup.key >list.out 2>&1 ||
+	e2e_fail "audit list: $(cat list.out)"
+grep -Eq ' boss  roles before=admin after=admin,sales$' list.out ||
+	e2e_fail "audit list lacks the refused self-grant: $(cat list.out)"
+grep -q 'denied boss' list.out || e2e_fail "audit list: $(cat list.out)"
+rk_ok "audit list shows each role change with the roles before and after"
 
 for sess in c v; do
 	e2e_keys "$sess" F10
