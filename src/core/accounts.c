@@ -87,12 +87,18 @@ static int check_roles(struct rk_session *s, const char *const *roles, size_t n,
         return RK_OK;
 }
 
-/* Refuse an admin path aimed at the caller's own account. */
+/* Refuse an admin path aimed at the caller's own account; with action,
+ * the refusal is audited ("denied", target the account). */
 static int not_self(struct rk_session *s, const char *name, const char *what,
-                    struct rk_error *err)
+                    const char *action, struct rk_error *err)
 {
         if (strcmp(name, rk_session_username(s)) != 0)
                 return RK_OK;
+        int rc = action != NULL
+                     ? rk_session_audit(s, action, 0, "", "accounts", "denied", name, err)
+                     : RK_OK;
+        if (rc != RK_OK)
+                return rc;
         return rk_error_set(err, RK_ERR_DENIED,
                             "you cannot %s your own account: separation of duties; "
                             "another admin must do it",
@@ -320,7 +326,8 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the password of", err);
+                rc = not_self(s, name, "reset the password of", "account.reset_password",
+                              err);
         if (rc == RK_OK && u.disabled)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "\"%s\" is disabled; enable it instead", name);
@@ -338,7 +345,8 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the authenticator of", err);
+                rc = not_self(s, name, "reset the authenticator of", "account.reset_mfa",
+                              err);
         if (rc == RK_OK)
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
                                          err);
@@ -367,7 +375,7 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                                  &aerr);
                 if (rc != RK_OK)
                         return rk_error_set(err, rc, "%s", aerr.msg);
-                return not_self(s, name, "change the roles of", err);
+                return not_self(s, name, "change the roles of", NULL, err);
         }
         rc = check_duties(s, "account.set_roles", name, before, roles, nroles, &combined,
                           err);

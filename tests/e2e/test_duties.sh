@@ -83,6 +83,8 @@ e2e_wait c 'Forget the authenticator of boss'
 e2e_keys c y
 e2e_wait c 'cannot reset the authenticator of your own account'
 audit_has account.set_roles boss boss denied 'roles before=admin after=admin,supervisor'
+audit_has account.reset_password boss boss denied ''
+audit_has account.reset_mfa boss boss denied ''
 select_row c sales
 e2e_keys c F8
 e2e_wait c 'Roles of sales'
