@@ -95,6 +95,16 @@ e2e_wait c 'separation of duties'
 e2e_keys c Escape
 e2e_wait c '^ *sales +sales'
 audit_has account.set_roles boss sales denied 'roles before=sales after=sales,admin'
+select_row c admin
+e2e_keys c F8
+e2e_wait c 'Roles of admin'
+e2e_keys c C-u
+e2e_type c 'admin, billing'
+e2e_keys c Enter
+e2e_wait c 'separation of duties'
+e2e_keys c Escape
+e2e_wait c '^ *admin +admin +enabled'
+audit_has account.set_roles boss admin denied 'roles before=admin after=admin,billing'
 rk_ok "screen: F8, F6 and F7 on one's own row and a data role for an admin are refused"
 
 # --- CLI: the same admin tries again from the shell (its next TOTP step) ------------
