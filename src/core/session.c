@@ -96,15 +96,15 @@ static void set_grants(struct rk_session *s, const struct rk_user *u)
 
 /* Count a failure everywhere it must be counted and build the message. */
 static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
-                          const char *username, const char *source, const char *reason,
-                          int64_t now, long long *wait, struct rk_error *err)
+                          const struct rk_throttle_attempt *a, const char *username,
+                          const char *source, const char *reason, int64_t now,
+                          long long *wait, struct rk_error *err)
 {
         struct rk_throttle_policy p;
         int locked = 0;
         throttle_policy(cfg, &p);
         rk_authlog_failure(username, source, reason);
-        int rc =
-            rk_throttle_fail(v, username, now, source, reason, &p, wait, &locked, err);
+        int rc = rk_throttle_fail(v, a, now, source, reason, &p, wait, &locked, err);
         if (rc != RK_OK)
                 return rc;
         if (locked)
@@ -182,21 +182,25 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
         struct rk_vault *v = NULL;
         struct rk_register *reg = NULL;
         struct rk_throttle_policy p;
+        struct rk_throttle_attempt att;
         struct rk_user u;
         memset(&u, 0, sizeof(u));
+        rk_throttle_attempt_init(&att);
         *out = NULL;
         *wait = 0;
         throttle_policy(cfg, &p);
         int rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
         if (rc == RK_OK)
                 rc = rk_vault_open(vault_path, &v, err);
+        /* counted and marked in flight before Argon2 runs (throttle.h) */
         if (rc == RK_OK)
-                rc = rk_throttle_check(v, username, now, &p, wait, err);
+                rc = rk_throttle_begin(v, username, now, &p, &att, wait, err);
         if (rc != RK_OK)
                 goto out;
         rc = rk_register_unlock_user(cfg, db_path, username, password, pwlen, &reg, err);
         if (rc == RK_ERR_AUTH) {
-                rc = record_failure(v, cfg, username, source, "password", now, wait, err);
+                rc = record_failure(v, cfg, &att, username, source, "password", now, wait,
+                                    err);
                 goto out;
         }
         if (rc != RK_OK)
@@ -205,7 +209,8 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
         if (rc == RK_OK)
                 rc = open_session(reg, &u, code, source, now, out, err);
         if (rc == RK_ERR_AUTH || rc == RK_ERR_NOTFOUND || rc == RK_ERR_INVALID) {
-                rc = record_failure(v, cfg, username, source, "code", now, wait, err);
+                rc = record_failure(v, cfg, &att, username, source, "code", now, wait,
+                                    err);
                 goto out;
         }
         if (rc == RK_OK) {
@@ -219,6 +224,7 @@ out:
         rk_users_wipe(&u);
         rk_register_close(reg);
         rk_vault_close(v);
+        rk_throttle_end(&att);
         if (rc != RK_OK && *out != NULL) {
                 rk_session_close(*out);
                 *out = NULL;
@@ -299,27 +305,29 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         const struct rk_config *cfg = rk_register_config(s->reg);
         struct rk_vault *v = rk_register_vault(s->reg);
         struct rk_throttle_policy p;
+        struct rk_throttle_attempt att;
         struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
         *wait = 0;
         throttle_policy(cfg, &p);
-        int rc = rk_throttle_check(v, s->username, now, &p, wait, err);
+        rk_throttle_attempt_init(&att);
+        int rc = rk_throttle_begin(v, s->username, now, &p, &att, wait, err);
         if (rc != RK_OK)
                 return rc;
         unsigned char *mk = rk_secret_alloc(RK_KEY_BYTES);
-        if (mk == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        rc = rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err);
+        rc = mk != NULL
+                 ? rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err)
+                 : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         rk_secret_free(mk);
         if (rc == RK_ERR_AUTH) {
-                rc = record_failure(v, cfg, s->username, s->source, "password", now, wait,
-                                    err);
+                rc = record_failure(v, cfg, &att, s->username, s->source, "password", now,
+                                    wait, err);
                 if (rc == RK_ERR_AUTH)
                         rk_error_set(err, rc, "wrong password%s",
                                      *wait ? "; wait before the next try" : "");
-                return rc;
-        }
-        if (rc == RK_OK)
+        } else if (rc == RK_OK) {
                 rc = rk_throttle_reset(v, s->username, err);
+        }
+        rk_throttle_end(&att);
         return rc;
 }
 

@@ -1,12 +1,32 @@
 /*
  * throttle.c - login failure counters, delays and lockout (see throttle.h).
+ *
+ * How an attempt holds under parallel logins:
+ *   1. an open file description lock (F_OFD_SETLK) on one byte of the slot
+ *      file, far past its end and chosen by the label, marks the attempt
+ *      in flight; a second attempt for the same label finds it taken and
+ *      is refused at once. The kernel drops the lock when the process
+ *      dies, so a killed login never leaves the account stuck. OFD locks
+ *      are owned by the descriptor, not the process, so they neither clash
+ *      with nor are dropped by SQLite's own POSIX locks on the file;
+ *   2. one BEGIN IMMEDIATE transaction then checks the lock and the delay,
+ *      counts the attempt and notes its time, before any Argon2 run: an
+ *      attempt killed mid-way still counts;
+ *   3. a failure queues its record; a success deletes the counter.
  */
 #include "rekisteri/throttle.h"
 #include "sql.h"
 #include "vault_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Lock bytes live from 2^40 on: far from SQLite's own lock bytes at 1 GiB. */
+#define INFLIGHT_BASE (1LL << 40)
 
 long long rk_throttle_delay(const struct rk_throttle_policy *p, long long failures)
 {
@@ -50,6 +70,26 @@ static int read_counter(struct rk_vault *v, const char *label, struct counter *c
         return rc;
 }
 
+static int write_counter(sqlite3 *db, const char *label, const struct counter *c,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db,
+                                "INSERT OR REPLACE INTO throttle(label,failures,"
+                                "last_failure_at,locked) VALUES(?,?,?,?)",
+                                &st, "counting a login failure", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, c->failures);
+        sqlite3_bind_int64(st, 3, c->last);
+        sqlite3_bind_int(st, 4, c->locked);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK
+                                  : rk_sql_fail(db, src, "counting a login failure", err);
+}
+
 static int lock_message(struct rk_error *err)
 {
         return rk_error_set(err, RK_ERR_LOCKED,
@@ -57,15 +97,45 @@ static int lock_message(struct rk_error *err)
                             "administrator to unlock it");
 }
 
-int rk_throttle_check(struct rk_vault *v, const char *username, int64_t now,
-                      const struct rk_throttle_policy *p, long long *wait,
-                      struct rk_error *err)
+static int wait_message(long long wait, struct rk_error *err)
 {
-        char label[2 * RK_KEY_BYTES + 1];
+        return rk_error_set(err, RK_ERR_BUSY,
+                            "too many failed logins: wait %lld s before the next try",
+                            wait);
+}
+
+/* Step 1: the in-flight lock for label; RK_ERR_BUSY when another holds it. */
+static int take_inflight(struct rk_vault *v, const char *label,
+                         struct rk_throttle_attempt *a, struct rk_error *err)
+{
+        unsigned char h[4];
+        crypto_generichash(h, sizeof(h), (const unsigned char *)label, strlen(label),
+                           NULL, 0);
+        a->fd = open(rk_vault_path(v), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (a->fd < 0)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", rk_vault_path(v),
+                                    strerror(errno));
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1};
+        fl.l_start = INFLIGHT_BASE + ((off_t)h[0] << 24 | (off_t)h[1] << 16 |
+                                      (off_t)h[2] << 8 | (off_t)h[3]);
+        if (fcntl(a->fd, F_OFD_SETLK, &fl) == 0)
+                return RK_OK;
+        int busy = errno == EAGAIN || errno == EACCES;
+        int saved = errno;
+        close(a->fd);
+        a->fd = -1;
+        if (busy)
+                return wait_message(1, err);
+        return rk_error_set(err, RK_ERR_IO, "%s: %s", rk_vault_path(v), strerror(saved));
+}
+
+/* Step 2, inside the transaction: may it try now? Then count it. */
+static int count_attempt(struct rk_vault *v, struct rk_throttle_attempt *a, int64_t now,
+                         const struct rk_throttle_policy *p, long long *wait,
+                         struct rk_error *err)
+{
         struct counter c;
-        *wait = 0;
-        rk_vault_user_label(v, username, label, err);
-        int rc = read_counter(v, label, &c, err);
+        int rc = read_counter(v, a->label, &c, err);
         if (rc != RK_OK)
                 return rc;
         if (c.locked)
@@ -73,11 +143,53 @@ int rk_throttle_check(struct rk_vault *v, const char *username, int64_t now,
         long long until = c.last + rk_throttle_delay(p, c.failures);
         if (now < until) {
                 *wait = until - now;
-                return rk_error_set(
-                    err, RK_ERR_BUSY,
-                    "too many failed logins: wait %lld s before the next try", *wait);
+                return wait_message(*wait, err);
         }
-        return RK_OK;
+        c.failures++;
+        c.last = now;
+        a->reached_lock = c.failures >= p->lock_after;
+        c.locked = a->reached_lock;
+        a->failures = c.failures;
+        return write_counter(rk_vault_db(v), a->label, &c, err);
+}
+
+void rk_throttle_attempt_init(struct rk_throttle_attempt *a)
+{
+        memset(a, 0, sizeof(*a));
+        a->fd = -1;
+}
+
+int rk_throttle_begin(struct rk_vault *v, const char *username, int64_t now,
+                      const struct rk_throttle_policy *p, struct rk_throttle_attempt *a,
+                      long long *wait, struct rk_error *err)
+{
+        sqlite3 *db = rk_vault_db(v);
+        *wait = 0;
+        rk_vault_user_label(v, username, a->label, err);
+        int rc = take_inflight(v, a->label, a, err);
+        if (rc == RK_ERR_BUSY)
+                *wait = 1;
+        if (rc == RK_OK)
+                rc = rk_sql_begin_as(db, "counting a login attempt", err);
+        if (rc != RK_OK) {
+                rk_throttle_end(a);
+                return rc;
+        }
+        rc = count_attempt(v, a, now, p, wait, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, "counting a login attempt", err);
+        if (rc != RK_OK) {
+                rk_sql_rollback(db);
+                rk_throttle_end(a);
+        }
+        return rc;
+}
+
+void rk_throttle_end(struct rk_throttle_attempt *a)
+{
+        if (a->fd >= 0)
+                close(a->fd);
+        a->fd = -1;
 }
 
 static int queue_failure(sqlite3 *db, const char *label, int64_t now, const char *source,
@@ -100,59 +212,26 @@ static int queue_failure(sqlite3 *db, const char *label, int64_t now, const char
                                   : rk_sql_fail(db, src, "queueing a login failure", err);
 }
 
-static int write_counter(sqlite3 *db, const char *label, const struct counter *c,
-                         struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "INSERT OR REPLACE INTO throttle(label,failures,"
-                                "last_failure_at,locked) VALUES(?,?,?,?)",
-                                &st, "counting a login failure", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, c->failures);
-        sqlite3_bind_int64(st, 3, c->last);
-        sqlite3_bind_int(st, 4, c->locked);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK
-                                  : rk_sql_fail(db, src, "counting a login failure", err);
-}
-
-int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
+int rk_throttle_fail(struct rk_vault *v, const struct rk_throttle_attempt *a, int64_t now,
                      const char *source, const char *reason,
                      const struct rk_throttle_policy *p, long long *wait, int *locked,
                      struct rk_error *err)
 {
         sqlite3 *db = rk_vault_db(v);
-        char label[2 * RK_KEY_BYTES + 1];
-        struct counter c;
-        rk_vault_user_label(v, username, label, err);
         int rc = rk_sql_begin_as(db, "counting a login failure", err);
         if (rc == RK_OK)
-                rc = read_counter(v, label, &c, err);
-        int was_locked = 0;
-        if (rc == RK_OK) {
-                was_locked = c.locked;
-                c.failures++;
-                c.last = now;
-                c.locked = c.locked || c.failures >= p->lock_after;
-                rc = write_counter(db, label, &c, err);
-        }
-        if (rc == RK_OK)
-                rc = queue_failure(db, label, now, source, reason, err);
+                rc = queue_failure(db, a->label, now, source, reason, err);
         /* the lockout itself reaches the audit trail too */
-        if (rc == RK_OK && c.locked && !was_locked)
-                rc = queue_failure(db, label, now, source, "lockout", err);
+        if (rc == RK_OK && a->reached_lock)
+                rc = queue_failure(db, a->label, now, source, "lockout", err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "counting a login failure", err);
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 return rc;
         }
-        *wait = rk_throttle_delay(p, c.failures);
-        *locked = c.locked;
+        *wait = rk_throttle_delay(p, a->failures);
+        *locked = a->reached_lock;
         return RK_OK;
 }
 

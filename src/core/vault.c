@@ -119,6 +119,29 @@ static int kek_from_password(unsigned char *kek, const char *pw, size_t pwlen,
                              (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
 }
 
+#ifdef RK_TEST_HOOKS
+/* Test builds only (meson buildtype debug): append "start PID" and "end PID"
+ * around each login's Argon2 run to $REKISTERI_TEST_ARGON2_LOG, so that a
+ * test can count the runs in flight at once from the order of the lines
+ * (O_APPEND writes of one line are atomic). */
+static void test_argon2_mark(const char *what)
+{
+        const char *path = getenv("REKISTERI_TEST_ARGON2_LOG");
+        if (path == NULL)
+                return;
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return;
+        char line[64];
+        int n = snprintf(line, sizeof(line), "%s %ld\n", what, (long)getpid());
+        if (write(fd, line, (size_t)n) != n)
+                n = 0;
+        close(fd);
+}
+#else
+#define test_argon2_mark(what) ((void)0)
+#endif
+
 /* A slot key from a 256-bit secret: keyed BLAKE2b, no stretching needed. */
 static void kek_from_secret(unsigned char *kek, const unsigned char *secret,
                             const unsigned char *salt)
@@ -581,9 +604,11 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
         unsigned char *kek = rk_secret_alloc(RK_KEY_BYTES);
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        int ok = kek_from_password(kek, password, pwlen, row.salt, row.ops,
-                                   row.mem_kib) == 0 &&
-                 found && open_slot(RK_SLOT_USER, label, &row, kek, mk) == 0;
+        test_argon2_mark("start");
+        int ok =
+            kek_from_password(kek, password, pwlen, row.salt, row.ops, row.mem_kib) == 0;
+        test_argon2_mark("end");
+        ok = ok && found && open_slot(RK_SLOT_USER, label, &row, kek, mk) == 0;
         rk_secret_free(kek);
         if (!ok)
                 return rk_error_set(err, RK_ERR_AUTH, "unknown user or wrong password");
