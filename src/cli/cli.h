@@ -29,8 +29,8 @@ struct cli {
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
-        const char *customers; /* demo --customers N */
-        const char *seed;      /* demo --seed S */
+        const char *customers;    /* demo --customers N */
+        const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of; /* retention plan --as-of DATE */
@@ -75,6 +75,15 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  * first. Returns an rk code; *s is the caller's.
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_unlock_recovery - open an audited session with the recovery key,
+ * read from stdin (--password-stdin) or the terminal. It may manage keys
+ * and nothing else. */
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_rotate_if_due - run a due key rotation (rotation.h) and say on stderr
+ * what happened; failures are reported, never fatal. */
+void cli_rotate_if_due(struct rk_session *s);
 
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */

@@ -339,22 +339,39 @@ int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *new_dek = rk_secret_alloc(RK_KEY_BYTES);
-        if (new_dek == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        randombytes_buf(new_dek, RK_KEY_BYTES);
-        /* 1. stage: a crash from here on still finds the new key */
-        int rc = rk_vault_stage_dek(reg->vault, reg->mk, new_dek, err);
+        unsigned char *new_mk = rk_secret_alloc(RK_KEY_BYTES);
+        int rc =
+            new_dek && new_mk ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                randombytes_buf(new_dek, RK_KEY_BYTES);
+        /* 0. no one else may be in: sessions holding the old MK could no
+         * longer write keyslots */
+        if (rc == RK_OK)
+                rc = rk_store_rekey_prepare(reg->db, err);
+        /* 1. a new MK sealed to every slot, the new DEK staged under it: from
+         * here on the old MK opens nothing in the slot file, and a crash
+         * still finds the new DEK */
+        if (rc == RK_OK) {
+                rc = rk_vault_rotate_stage(reg->vault, reg->mk, reg->dek, new_dek, new_mk,
+                                           err);
+                if (rc != RK_OK)
+                        rk_store_rekey_cancel(reg->db, NULL);
+        }
+        if (rc == RK_OK)
+                memcpy(reg->mk, new_mk, RK_KEY_BYTES);
         /* 2. re-encrypt every page and truncate the WAL */
         if (rc == RK_OK)
                 rc = rk_store_rekey(reg->db, new_dek, err);
-        /* 3. the old key goes */
+        /* 3. the old DEK goes, and with it the due mark */
         /* On failure the staged key stays: the database may already be under
-         * it, and the next unlock keeps whichever of the two opens it. */
+         * it, and the next unlock keeps whichever of the two opens it; the
+         * rotation stays due. */
         if (rc == RK_OK) {
                 memcpy(reg->dek, new_dek, RK_KEY_BYTES);
                 rc = rk_vault_promote_dek(reg->vault, err);
         }
         rk_secret_free(new_dek);
+        rk_secret_free(new_mk);
         return rc;
 }
 

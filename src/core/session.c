@@ -250,6 +250,10 @@ int rk_session_from_register(struct rk_register *reg, const char *source,
         snprintf(s->username, sizeof(s->username), "%s", who);
         s->started_at = (int64_t)time(NULL);
         set_grants(s, &roles);
+        /* the holder of the recovery key holds every key already: let them
+         * manage keys (restore, rotate), and nothing else */
+        if (rk_register_unlocked_by(reg, NULL) == RK_UNLOCK_RECOVERY)
+                s->grants.actions |= 1u << RK_ACTION_KEYS;
         char user[80];
         snprintf(user, sizeof(user), "%s:%s",
                  rk_register_unlocked_by(reg, NULL) == RK_UNLOCK_KEYFILE ? "keyfile"

@@ -29,10 +29,15 @@
 
 #include "rekisteri/config.h"
 
-#define VAULT_FORMAT  1
+#define VAULT_FORMAT  2
 #define NONCE_BYTES   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define WRAPPED_BYTES (RK_KEY_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 #define SALT_BYTES    16
+#define PK_BYTES      crypto_box_PUBLICKEYBYTES
+#define SEALED_BYTES  (crypto_box_SEALBYTES + RK_KEY_BYTES)
+_Static_assert(crypto_box_SECRETKEYBYTES == RK_KEY_BYTES,
+               "a slot's secret key is wrapped "
+               "like any 32-byte key");
 #define KEYFILE_MAGIC "rekisteri-keyfile-v1"
 
 struct rk_vault {
@@ -50,7 +55,9 @@ static const char vault_schema[] =
     " kind TEXT NOT NULL CHECK(kind IN ('user','recovery','keyfile')),"
     " label TEXT NOT NULL, kdf_ops INTEGER NOT NULL, kdf_mem_kib INTEGER NOT NULL,"
     " salt BLOB NOT NULL, nonce BLOB NOT NULL, wrapped BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL, UNIQUE(kind, label));"
+    " created_at INTEGER NOT NULL, pk BLOB, sealed BLOB, UNIQUE(kind, label));"
+    "CREATE TABLE revoked(pk BLOB PRIMARY KEY, kind TEXT NOT NULL,"
+    " revoked_at INTEGER NOT NULL);"
     "CREATE TABLE throttle(label TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
     " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE auth_failures(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
@@ -200,6 +207,46 @@ static int load_meta(struct rk_vault *v, struct rk_error *err)
         return rc;
 }
 
+/*
+ * Format 1 had no per-slot key pairs: each slot wrapped the MK itself.
+ * Its slots stay usable (pk IS NULL marks them) and get their key pair at
+ * their next use, when their key is at hand (upgrade_slot); a rotation
+ * waits until none is left, as it could not hand them the new MK.
+ */
+static int user_version(struct rk_vault *v, int *version, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(v->db, "PRAGMA user_version", &st, v->path, err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        *version = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
+static int upgrade_v1(struct rk_vault *v, struct rk_error *err)
+{
+        int version = 0;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        /* another process may have upgraded it while we waited */
+        if (rc == RK_OK)
+                rc = user_version(v, &version, err);
+        if (rc == RK_OK && version == 1)
+                rc = rk_sql_exec(v->db,
+                                 "ALTER TABLE slots ADD COLUMN pk BLOB;"
+                                 "ALTER TABLE slots ADD COLUMN sealed BLOB;"
+                                 "CREATE TABLE revoked(pk BLOB PRIMARY KEY,"
+                                 " kind TEXT NOT NULL, revoked_at INTEGER NOT NULL);"
+                                 "PRAGMA user_version=2;",
+                                 v->path, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
+        return rc;
+}
+
 static int check_format(struct rk_vault *v, struct rk_error *err)
 {
         sqlite3_stmt *st;
@@ -221,6 +268,8 @@ static int check_format(struct rk_vault *v, struct rk_error *err)
                     "%s: slot file format %d is newer than this rekisteri "
                     "understands (%d); nothing was changed",
                     v->path, version, VAULT_FORMAT);
+        if (version == 1)
+                return upgrade_v1(v, err);
         if (version != VAULT_FORMAT)
                 return rk_error_set(err, RK_ERR_CORRUPT, "%s: not a rekisteri slot file",
                                     v->path);
@@ -248,7 +297,7 @@ int rk_vault_create(const char *path, struct rk_vault **out, struct rk_error *er
         if (rc == RK_OK)
                 rc = rk_sql_exec(v->db, vault_schema, path, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(v->db, "PRAGMA user_version=1", path, err);
+                rc = rk_sql_exec(v->db, "PRAGMA user_version=2", path, err);
         if (rc == RK_OK) {
                 randombytes_buf(v->name_salt, sizeof(v->name_salt));
                 sqlite3_stmt *st;
@@ -320,13 +369,12 @@ static int next_generation(struct rk_vault *v, long long *generation,
         return rc;
 }
 
-static int store_dek(struct rk_vault *v, const char *state, const unsigned char *mk,
-                     const unsigned char *dek, struct rk_error *err)
+/* Store dek wrapped under mk as `generation` in `state`. */
+static int store_dek_as(struct rk_vault *v, long long generation, const char *state,
+                        const unsigned char *mk, const unsigned char *dek,
+                        struct rk_error *err)
 {
-        long long generation = 0;
-        int rc = next_generation(v, &generation, err);
-        if (rc != RK_OK)
-                return rc;
+        int rc = RK_OK;
         char ad[96], name[32];
         snprintf(name, sizeof(name), "%lld", generation);
         make_ad(ad, sizeof(ad), "dek", name);
@@ -348,6 +396,14 @@ static int store_dek(struct rk_vault *v, const char *state, const unsigned char 
         if (src != SQLITE_DONE)
                 return rk_sql_fail(v->db, src, v->path, err);
         return RK_OK;
+}
+
+static int store_dek(struct rk_vault *v, const char *state, const unsigned char *mk,
+                     const unsigned char *dek, struct rk_error *err)
+{
+        long long generation = 0;
+        int rc = next_generation(v, &generation, err);
+        return rc == RK_OK ? store_dek_as(v, generation, state, mk, dek, err) : rc;
 }
 
 int rk_vault_init_keys(struct rk_vault *v, unsigned char *mk, unsigned char *dek,
@@ -408,6 +464,7 @@ int rk_vault_promote_dek(struct rk_vault *v, struct rk_error *err)
                              "BEGIN IMMEDIATE;"
                              "DELETE FROM dek WHERE state='current';"
                              "UPDATE dek SET state='current' WHERE state='pending';"
+                             "DELETE FROM vault_meta WHERE key='rotation_due';"
                              "COMMIT;",
                              v->path, err);
         if (rc != RK_OK)
@@ -434,21 +491,31 @@ int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
 
 struct slot_row {
         long long ops, mem_kib;
+        int legacy; /* format 1: wrapped is the MK itself, no key pair */
         unsigned char salt[SALT_BYTES];
         unsigned char nonce[NONCE_BYTES];
         unsigned char wrapped[WRAPPED_BYTES];
+        unsigned char pk[PK_BYTES];
+        unsigned char sealed[SEALED_BYTES];
 };
+
+static int blob_into(sqlite3_stmt *st, int col, void *out, int size)
+{
+        if (sqlite3_column_bytes(st, col) != size)
+                return -1;
+        memcpy(out, sqlite3_column_blob(st, col), (size_t)size);
+        return 0;
+}
 
 /* Load one slot; RK_ERR_NOTFOUND when absent, RK_ERR_CORRUPT when malformed. */
 static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
                      struct slot_row *row, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db,
-                           "SELECT kdf_ops,kdf_mem_kib,salt,nonce,wrapped FROM slots "
-                           "WHERE kind=? AND label=?",
-                           &st, v->path, err);
+        int rc = rk_sql_prepare(v->db,
+                                "SELECT kdf_ops,kdf_mem_kib,salt,nonce,wrapped,pk,sealed "
+                                "FROM slots WHERE kind=? AND label=?",
+                                &st, v->path, err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
@@ -457,16 +524,14 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
         if (src == SQLITE_ROW) {
                 row->ops = sqlite3_column_int64(st, 0);
                 row->mem_kib = sqlite3_column_int64(st, 1);
-                if (sqlite3_column_bytes(st, 2) != SALT_BYTES ||
-                    sqlite3_column_bytes(st, 3) != NONCE_BYTES ||
-                    sqlite3_column_bytes(st, 4) != WRAPPED_BYTES) {
+                row->legacy = sqlite3_column_type(st, 5) == SQLITE_NULL;
+                if (blob_into(st, 2, row->salt, SALT_BYTES) != 0 ||
+                    blob_into(st, 3, row->nonce, NONCE_BYTES) != 0 ||
+                    blob_into(st, 4, row->wrapped, WRAPPED_BYTES) != 0 ||
+                    (!row->legacy && (blob_into(st, 5, row->pk, PK_BYTES) != 0 ||
+                                      blob_into(st, 6, row->sealed, SEALED_BYTES) != 0)))
                         rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: a keyslot is damaged",
                                           v->path);
-                } else {
-                        memcpy(row->salt, sqlite3_column_blob(st, 2), SALT_BYTES);
-                        memcpy(row->nonce, sqlite3_column_blob(st, 3), NONCE_BYTES);
-                        memcpy(row->wrapped, sqlite3_column_blob(st, 4), WRAPPED_BYTES);
-                }
         } else if (src == SQLITE_DONE) {
                 rc = RK_ERR_NOTFOUND;
         } else {
@@ -476,57 +541,184 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
         return rc;
 }
 
-/* Insert or replace the slot (kind,label) holding mk wrapped under kek. */
-static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
-                     long long ops, long long mem_kib, const unsigned char *salt,
-                     const unsigned char *kek, const unsigned char *mk,
-                     struct rk_error *err)
+/* The AD of a slot's wrap: format 1 wrapped the MK, format 2 the secret key. */
+static void slot_ad(char *ad, size_t size, int legacy, enum rk_slot_kind kind,
+                    const char *label)
 {
-        char ad[160];
-        make_ad(ad, sizeof(ad), kind_name(kind), label);
-        unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES];
-        if (wrap_key(kek, ad, mk, nonce, wrapped) != 0)
-                return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the key");
+        snprintf(ad, size, "rekisteri/%s/%s/%s", legacy ? "v1" : "v2", kind_name(kind),
+                 label);
+}
+
+/* 0 when mk unwraps the current DEK: a session that still holds the MK of
+ * before a rotation must not write slots the new MK cannot reach. */
+static int mk_is_current(struct rk_vault *v, const unsigned char *mk)
+{
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db,
-                           "INSERT OR REPLACE INTO slots(kind,label,kdf_ops,kdf_mem_kib,"
-                           "salt,nonce,wrapped,created_at) VALUES(?,?,?,?,?,?,?,?)",
-                           &st, v->path, err);
+        if (sqlite3_prepare_v2(v->db,
+                               "SELECT generation,nonce,wrapped FROM dek "
+                               "WHERE state='current'",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -1;
+        int ok = -1;
+        unsigned char *dek = rk_secret_alloc(RK_KEY_BYTES);
+        if (dek != NULL && sqlite3_step(st) == SQLITE_ROW) {
+                char ad[96];
+                make_ad(ad, sizeof(ad), "dek", (const char *)sqlite3_column_text(st, 0));
+                ok = unwrap_key(mk, ad, sqlite3_column_blob(st, 1),
+                                sqlite3_column_bytes(st, 1), sqlite3_column_blob(st, 2),
+                                sqlite3_column_bytes(st, 2), dek);
+        }
+        rk_secret_free(dek);
+        sqlite3_finalize(st);
+        return ok;
+}
+
+static int set_meta_text(struct rk_vault *v, const char *key, const char *value,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            v->db, "INSERT OR REPLACE INTO vault_meta(key,value) VALUES(?,?)", &st,
+            v->path, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, ops);
-        sqlite3_bind_int64(st, 4, mem_kib);
-        sqlite3_bind_blob(st, 5, salt, SALT_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 6, nonce, NONCE_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 7, wrapped, WRAPPED_BYTES, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, value, (int)strlen(value), SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
+/*
+ * The slot (kind,label) goes away or is replaced: its public key joins the
+ * revoked list (a restore drops it from older slot files) and a rotation
+ * becomes due, because a copy of the old slot still yields today's MK.
+ * Nothing to do when there is no such slot.
+ */
+static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                       int *found, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *found = 0;
+        int rc = rk_sql_prepare(v->db,
+                                "INSERT OR IGNORE INTO revoked(pk,kind,revoked_at) "
+                                "SELECT pk,kind,? FROM slots "
+                                "WHERE kind=? AND label=? AND pk IS NOT NULL",
+                                &st, v->path, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+        sqlite3_bind_text(st, 2, kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(v->db, src, v->path, err);
-        return RK_OK;
+        struct slot_row row;
+        rc = load_slot(v, kind, label, &row, err);
+        if (rc == RK_ERR_NOTFOUND)
+                return RK_OK;
+        *found = 1;
+        if (rc == RK_OK)
+                rc = set_meta_text(v, "rotation_due",
+                                   kind == RK_SLOT_KEYFILE ? "a key file was removed"
+                                   : kind == RK_SLOT_USER
+                                       ? "an account's keyslot was removed or replaced"
+                                       : "the recovery key was replaced",
+                                   err);
+        return rc;
+}
+
+/* Run the bound statement st (when rc is RK_OK), then end the transaction
+ * begun for it: commit on success, roll back otherwise. */
+static int finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc,
+                        struct rk_error *err)
+{
+        if (rc == RK_OK) {
+                int src = sqlite3_step(st);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(v->db, src, v->path, err);
+        }
+        sqlite3_finalize(st);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
+        return rc;
+}
+
+/*
+ * Insert or replace the slot (kind,label): a fresh key pair, its secret key
+ * wrapped under kek, mk sealed to its public key (crypto_box_seal). An
+ * existing slot of that name is revoked first, unless `upgrading` (the same
+ * key, a format-1 slot getting its key pair).
+ */
+static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                     long long ops, long long mem_kib, const unsigned char *salt,
+                     const unsigned char *kek, const unsigned char *mk, int upgrading,
+                     struct rk_error *err)
+{
+        char ad[160];
+        unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES], pk[PK_BYTES],
+            sealed[SEALED_BYTES];
+        unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
+        if (sk == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        slot_ad(ad, sizeof(ad), 0, kind, label);
+        crypto_box_keypair(pk, sk);
+        int bad = wrap_key(kek, ad, sk, nonce, wrapped) != 0 ||
+                  crypto_box_seal(sealed, mk, RK_KEY_BYTES, pk) != 0;
+        rk_secret_free(sk);
+        if (bad)
+                return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the key");
+        int found = 0;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK && mk_is_current(v, mk) != 0)
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  "the register's keys were rotated meanwhile; log in "
+                                  "again and repeat this");
+        if (rc == RK_OK && !upgrading)
+                rc = revoke_slot(v, kind, label, &found, err);
+        sqlite3_stmt *st = NULL;
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db,
+                                    "INSERT OR REPLACE INTO slots(kind,label,kdf_ops,"
+                                    "kdf_mem_kib,salt,nonce,wrapped,created_at,pk,sealed)"
+                                    " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 3, ops);
+                sqlite3_bind_int64(st, 4, mem_kib);
+                sqlite3_bind_blob(st, 5, salt, SALT_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 6, nonce, NONCE_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 7, wrapped, WRAPPED_BYTES, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+                sqlite3_bind_blob(st, 9, pk, PK_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 10, sealed, SEALED_BYTES, SQLITE_STATIC);
+        }
+        return finish_write(v, st, rc, err);
 }
 
 static int delete_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
                        struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(v->db, "DELETE FROM slots WHERE kind=? AND label=?", &st,
-                                v->path, err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE)
-                return rk_sql_fail(v->db, src, v->path, err);
-        if (sqlite3_changes(v->db) == 0)
-                return rk_error_set(err, RK_ERR_NOTFOUND, "no such keyslot");
-        return RK_OK;
+        int found = 0;
+        sqlite3_stmt *st = NULL;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK)
+                rc = revoke_slot(v, kind, label, &found, err);
+        if (rc == RK_OK && !found)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such keyslot");
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db, "DELETE FROM slots WHERE kind=? AND label=?",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+        }
+        return finish_write(v, st, rc, err);
 }
 
 int rk_vault_set_user(struct rk_vault *v, const char *username, const char *password,
@@ -548,7 +740,7 @@ int rk_vault_set_user(struct rk_vault *v, const char *username, const char *pass
                                   cost->ops, cost->mem_kib);
         else
                 rc = save_slot(v, RK_SLOT_USER, label, cost->ops, cost->mem_kib, salt,
-                               kek, mk, err);
+                               kek, mk, 0, err);
         rk_secret_free(kek);
         return rc;
 }
@@ -580,9 +772,30 @@ static int open_slot(enum rk_slot_kind kind, const char *label,
                      unsigned char *mk)
 {
         char ad[160];
-        make_ad(ad, sizeof(ad), kind_name(kind), label);
-        return unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped, WRAPPED_BYTES,
-                          mk);
+        slot_ad(ad, sizeof(ad), row->legacy, kind, label);
+        if (row->legacy)
+                return unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
+                                  WRAPPED_BYTES, mk);
+        unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
+        if (sk == NULL)
+                return -1;
+        int rc =
+            unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped, WRAPPED_BYTES, sk);
+        if (rc == 0)
+                rc = crypto_box_seal_open(mk, row->sealed, SEALED_BYTES, row->pk, sk);
+        rk_secret_free(sk);
+        return rc;
+}
+
+/* A format-1 slot just opened with kek: give it its key pair now. Failure
+ * is not fatal (the slot still works as it was). */
+static void upgrade_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                         const struct slot_row *row, const unsigned char *kek,
+                         const unsigned char *mk)
+{
+        if (row->legacy)
+                save_slot(v, kind, label, row->ops, row->mem_kib, row->salt, kek, mk, 1,
+                          NULL);
 }
 
 int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *password,
@@ -609,6 +822,8 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
             kek_from_password(kek, password, pwlen, row.salt, row.ops, row.mem_kib) == 0;
         test_argon2_mark("end");
         ok = ok && found && open_slot(RK_SLOT_USER, label, &row, kek, mk) == 0;
+        if (ok)
+                upgrade_slot(v, RK_SLOT_USER, label, &row, kek, mk);
         rk_secret_free(kek);
         if (!ok)
                 return rk_error_set(err, RK_ERR_AUTH, "unknown user or wrong password");
@@ -629,7 +844,7 @@ int rk_vault_set_recovery(struct rk_vault *v, const unsigned char *mk, char *out
         randombytes_buf(secret, RK_KEY_BYTES);
         randombytes_buf(salt, sizeof(salt));
         kek_from_secret(kek, secret, salt);
-        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", 0, 0, salt, kek, mk, err);
+        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", 0, 0, salt, kek, mk, 0, err);
         if (rc != RK_OK)
                 goto out;
         /* 8 groups of 4 bytes, as hex: easy to read aloud and to type */
@@ -676,6 +891,8 @@ static int unlock_with_secret(struct rk_vault *v, enum rk_slot_kind kind,
         rc = open_slot(kind, label, &row, kek, mk) == 0
                  ? RK_OK
                  : rk_error_set(err, RK_ERR_AUTH, "no keyslot accepts this key");
+        if (rc == RK_OK)
+                upgrade_slot(v, kind, label, &row, kek, mk);
         rk_secret_free(kek);
         return rc;
 }
@@ -763,7 +980,7 @@ int rk_vault_add_keyfile(struct rk_vault *v, const char *label, const unsigned c
         kek_from_secret(kek, secret, salt);
         rc = write_keyfile(path, label, secret, err);
         if (rc == RK_OK)
-                rc = save_slot(v, RK_SLOT_KEYFILE, label, 0, 0, salt, kek, mk, err);
+                rc = save_slot(v, RK_SLOT_KEYFILE, label, 0, 0, salt, kek, mk, 0, err);
         if (rc != RK_OK && rc != RK_ERR_EXISTS)
                 unlink(path);
 out:
@@ -819,6 +1036,120 @@ int rk_vault_unlock_keyfile(struct rk_vault *v, const char *path, unsigned char 
         if (rc == RK_OK)
                 rc = unlock_with_secret(v, RK_SLOT_KEYFILE, label_out, secret, mk, err);
         rk_secret_free(secret);
+        return rc;
+}
+
+/* ---- rotation ---------------------------------------------------------- */
+
+int rk_vault_rotation_due(struct rk_vault *v, char *reason, size_t size)
+{
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(v->db,
+                               "SELECT value FROM vault_meta WHERE key='rotation_due'",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -1;
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW && reason != NULL)
+                snprintf(reason, size, "%.*s", sqlite3_column_bytes(st, 0),
+                         (const char *)sqlite3_column_blob(st, 0));
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
+}
+
+int rk_vault_mark_rotation_due(struct rk_vault *v, const char *reason,
+                               struct rk_error *err)
+{
+        return set_meta_text(v, "rotation_due", reason, err);
+}
+
+static int count_where(struct rk_vault *v, const char *sql, long long *n,
+                       struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(v->db, sql, &st, v->path, err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        *n = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
+/* Seal new_mk to the public key of every slot. */
+static int reseal_all(struct rk_vault *v, const unsigned char *new_mk,
+                      struct rk_error *err)
+{
+        sqlite3_stmt *sel = NULL, *upd = NULL;
+        int rc = rk_sql_prepare(v->db, "SELECT id,pk FROM slots", &sel, v->path, err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db, "UPDATE slots SET sealed=? WHERE id=?", &upd,
+                                    v->path, err);
+        while (rc == RK_OK && sqlite3_step(sel) == SQLITE_ROW) {
+                unsigned char pk[PK_BYTES], sealed[SEALED_BYTES];
+                if (blob_into(sel, 1, pk, PK_BYTES) != 0 ||
+                    crypto_box_seal(sealed, new_mk, RK_KEY_BYTES, pk) != 0) {
+                        rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: a keyslot is damaged",
+                                          v->path);
+                        break;
+                }
+                sqlite3_bind_blob(upd, 1, sealed, SEALED_BYTES, SQLITE_TRANSIENT);
+                sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+                int src = sqlite3_step(upd);
+                sqlite3_reset(upd);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(v->db, src, v->path, err);
+        }
+        sqlite3_finalize(sel);
+        sqlite3_finalize(upd);
+        return rc;
+}
+
+/* Both DEKs, rewrapped under new_mk with fresh generations. */
+static int rewrap_deks(struct rk_vault *v, const unsigned char *new_mk,
+                       const unsigned char *dek, const unsigned char *new_dek,
+                       struct rk_error *err)
+{
+        long long generation = 0;
+        int rc = next_generation(v, &generation, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(v->db, "DELETE FROM dek", v->path, err);
+        if (rc == RK_OK)
+                rc = store_dek_as(v, generation, "current", new_mk, dek, err);
+        if (rc == RK_OK)
+                rc = store_dek_as(v, generation + 1, "pending", new_mk, new_dek, err);
+        return rc;
+}
+
+int rk_vault_rotate_stage(struct rk_vault *v, const unsigned char *mk,
+                          const unsigned char *dek, const unsigned char *new_dek,
+                          unsigned char *new_mk, struct rk_error *err)
+{
+        long long legacy = 0;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK && mk_is_current(v, mk) != 0)
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  "the register's keys were rotated meanwhile; log in "
+                                  "again");
+        if (rc == RK_OK)
+                rc = count_where(v, "SELECT count(*) FROM slots WHERE pk IS NULL",
+                                 &legacy, err);
+        if (rc == RK_OK && legacy > 0)
+                rc = rk_error_set(
+                    err, RK_ERR_INVALID,
+                    "%lld keyslot(s) are still in the old format and would lose access; "
+                    "each gets its key pair when it is next used (a login, its key "
+                    "file, the recovery key); remove those no longer needed",
+                    legacy);
+        if (rc == RK_OK) {
+                randombytes_buf(new_mk, RK_KEY_BYTES);
+                rc = reseal_all(v, new_mk, err);
+        }
+        if (rc == RK_OK)
+                rc = rewrap_deks(v, new_mk, dek, new_dek, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
         return rc;
 }
 
