@@ -174,7 +174,22 @@ int rk_vault_mark_rotation_due(struct rk_vault *v, const char *reason,
 int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
                   struct rk_error *err);
 
-/* rk_vault_user_label - the label a username's slot carries (hex, 65 bytes). */
+/*
+ * rk_vault_use_server_key - switch an older slot file to the server key
+ * (serverkey.h): create PATH.serverkey (or take the one a crashed earlier
+ * attempt left), relabel the slots, counters and queued failures of the
+ * accounts names[0..n) from the old in-file key to the server key, drop
+ * counters of unknown names, and forget the in-file key, in one
+ * transaction. RK_OK at once when already switched; RK_ERR_CORRUPT when
+ * the server key file is missing.
+ */
+int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t n,
+                            struct rk_error *err);
+
+/* rk_vault_user_label - the label a username's slot carries (hex, 65 bytes):
+ * BLAKE2b keyed with a subkey of the server key, which is not in the slot
+ * file (older files: with a key kept in the file). RK_ERR_CORRUPT, with a
+ * random label, when the server key file is missing. */
 int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
                         struct rk_error *err);
 

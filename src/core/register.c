@@ -11,6 +11,7 @@
 #include "rekisteri/users.h"
 #include "register_internal.h"
 #include "sql.h"
+#include "vault_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,7 +122,9 @@ static void kdf_cost(const struct rk_config *cfg, struct rk_kdf_cost *cost)
 
 static void remove_files(const char *db_path, const char *vault_path)
 {
-        char side[PATH_MAX + 8];
+        char side[PATH_MAX + 16];
+        if (rk_serverkey_path(vault_path, side, sizeof(side), NULL) == RK_OK)
+                unlink(side);
         unlink(db_path);
         snprintf(side, sizeof(side), "%s-wal", db_path);
         unlink(side);
@@ -152,6 +155,8 @@ static int create_files(struct rk_register *reg, const char *vault_path,
         struct rk_kdf_cost cost;
         kdf_cost(reg->cfg, &cost);
         int rc = rk_vault_create(vault_path, &reg->vault, err);
+        if (rc == RK_OK)
+                rc = rk_vault_use_server_key(reg->vault, NULL, 0, err);
         if (rc == RK_OK)
                 rc = rk_vault_init_keys(reg->vault, reg->mk, reg->dek, err);
         if (rc == RK_OK)
@@ -240,12 +245,36 @@ static int open_database(struct rk_register *reg, struct rk_error *err)
         return rc;
 }
 
+/* An older slot file moves to the server key once the account names are at
+ * hand (rk_vault_use_server_key); a no-op afterwards. */
+static int migrate_labels(struct rk_register *reg, struct rk_error *err)
+{
+        struct rk_user *users = NULL;
+        size_t n = 0;
+        /* a missing key file is for `key new-server-key`, not for here */
+        if (rk_vault_server_state(reg->vault) != RK_SERVER_KEY_NONE)
+                return RK_OK;
+        int rc = rk_users_list(reg->db, &users, &n, err);
+        const char **names = rc == RK_OK ? calloc(n + 1, sizeof(*names)) : NULL;
+        if (rc == RK_OK && names == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                names[i] = users[i].name;
+        if (rc == RK_OK)
+                rc = rk_vault_use_server_key(reg->vault, names, n, err);
+        free(names);
+        free(users);
+        return rc;
+}
+
 /* Shared tail of the three unlock paths. */
 static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
                          const char *principal, struct rk_register **out,
                          struct rk_error *err)
 {
         int rc = open_database(reg, err);
+        if (rc == RK_OK)
+                rc = migrate_labels(reg, err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 return rc;

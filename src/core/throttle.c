@@ -165,8 +165,9 @@ int rk_throttle_begin(struct rk_vault *v, const char *username, int64_t now,
 {
         sqlite3 *db = rk_vault_db(v);
         *wait = 0;
-        rk_vault_user_label(v, username, a->label, err);
-        int rc = take_inflight(v, a->label, a, err);
+        int rc = rk_vault_user_label(v, username, a->label, err);
+        if (rc == RK_OK)
+                rc = take_inflight(v, a->label, a, err);
         if (rc == RK_ERR_BUSY)
                 *wait = 1;
         if (rc == RK_OK)

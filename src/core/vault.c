@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "rekisteri/config.h"
+#include "rekisteri/serverkey.h"
 
 #define VAULT_FORMAT  2
 #define NONCE_BYTES   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -40,10 +41,17 @@ _Static_assert(crypto_box_SECRETKEYBYTES == RK_KEY_BYTES,
                "like any 32-byte key");
 #define KEYFILE_MAGIC "rekisteri-keyfile-v1"
 
+#define SERVER_NONE    RK_SERVER_KEY_NONE
+#define SERVER_OK      RK_SERVER_KEY_OK
+#define SERVER_MISSING RK_SERVER_KEY_MISSING
+
 struct rk_vault {
         sqlite3 *db;
         char path[4096];
-        unsigned char name_salt[RK_KEY_BYTES];
+        unsigned char name_salt[RK_KEY_BYTES]; /* format before the server key */
+        int has_name_salt;
+        enum rk_server_key_state server;
+        unsigned char *server_key; /* guarded, when SERVER_OK */
 };
 
 static const char vault_schema[] =
@@ -83,6 +91,32 @@ static const char *kind_name(enum rk_slot_kind kind)
         default:
                 return "keyfile";
         }
+}
+
+static int blob_into(sqlite3_stmt *st, int col, void *out, int size)
+{
+        if (sqlite3_column_bytes(st, col) != size)
+                return -1;
+        memcpy(out, sqlite3_column_blob(st, col), (size_t)size);
+        return 0;
+}
+
+/* Run the bound statement st (when rc is RK_OK), then end the transaction
+ * begun for it: commit on success, roll back otherwise. */
+static int finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc,
+                        struct rk_error *err)
+{
+        if (rc == RK_OK) {
+                int src = sqlite3_step(st);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(v->db, src, v->path, err);
+        }
+        sqlite3_finalize(st);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
+        return rc;
 }
 
 /* ---- wrapping ---------------------------------------------------------- */
@@ -172,6 +206,7 @@ void rk_vault_close(struct rk_vault *v)
                 return;
         sqlite3_close(v->db);
         sodium_memzero(v->name_salt, sizeof(v->name_salt));
+        rk_secret_free(v->server_key);
         free(v);
 }
 
@@ -185,26 +220,72 @@ static int open_db(struct rk_vault *v, int flags, struct rk_error *err)
         return rc;
 }
 
-static int load_meta(struct rk_vault *v, struct rk_error *err)
+/* A blob from vault_meta into out (size bytes): 1 found, 0 absent, <0 error
+ * or wrong size. */
+static int get_meta_blob(struct rk_vault *v, const char *key, unsigned char *out,
+                         int size)
 {
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db, "SELECT value FROM vault_meta WHERE key='name_salt'",
-                           &st, v->path, err);
+        if (sqlite3_prepare_v2(v->db, "SELECT value FROM vault_meta WHERE key=?", -1, &st,
+                               NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        int found = src == SQLITE_ROW   ? (blob_into(st, 0, out, size) == 0 ? 1 : -1)
+                    : src == SQLITE_DONE ? 0
+                                         : -1;
+        sqlite3_finalize(st);
+        return found;
+}
+
+/* The check value the slot file keeps for its server key. */
+static void server_check(const unsigned char *key, unsigned char *out)
+{
+        static const char what[] = "rekisteri server key check";
+        crypto_generichash(out, RK_KEY_BYTES, (const unsigned char *)what,
+                           sizeof(what) - 1, key, RK_KEY_BYTES);
+}
+
+/* Load the server key the slot file names, if it names one. A missing file
+ * leaves the vault usable for key files and the recovery key only. */
+static int load_server_key(struct rk_vault *v, struct rk_error *err)
+{
+        unsigned char want[RK_KEY_BYTES], got[RK_KEY_BYTES];
+        char p[4096];
+        int found = get_meta_blob(v, "server_key_check", want, RK_KEY_BYTES);
+        if (found < 0 || (found == 0 && !v->has_name_salt))
+                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
+                                    v->path);
+        if (found == 0)
+                return RK_OK; /* older format: labels keyed with name_salt */
+        int rc = rk_serverkey_path(v->path, p, sizeof(p), err);
+        v->server_key = rc == RK_OK ? rk_secret_alloc(RK_KEY_BYTES) : NULL;
+        if (rc == RK_OK && v->server_key == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                rc = rk_serverkey_load(p, v->server_key, err);
+        if (rc == RK_ERR_NOTFOUND) {
+                v->server = SERVER_MISSING;
+                return RK_OK;
+        }
         if (rc != RK_OK)
                 return rc;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == RK_KEY_BYTES) {
-                memcpy(v->name_salt, sqlite3_column_blob(st, 0), RK_KEY_BYTES);
-                rc = RK_OK;
-        } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
-                                  v->path);
-        } else {
-                rc = rk_sql_fail(v->db, rc, v->path, err);
-        }
-        sqlite3_finalize(st);
-        return rc;
+        server_check(v->server_key, got);
+        if (sodium_memcmp(got, want, RK_KEY_BYTES) != 0)
+                return rk_error_set(err, RK_ERR_CORRUPT,
+                                    "%s does not belong to this register's slot file", p);
+        v->server = SERVER_OK;
+        return RK_OK;
+}
+
+static int load_meta(struct rk_vault *v, struct rk_error *err)
+{
+        int found = get_meta_blob(v, "name_salt", v->name_salt, RK_KEY_BYTES);
+        if (found < 0)
+                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
+                                    v->path);
+        v->has_name_salt = found;
+        return load_server_key(v, err);
 }
 
 /*
@@ -479,13 +560,139 @@ int rk_vault_discard_pending(struct rk_vault *v, struct rk_error *err)
 
 /* ---- slots ------------------------------------------------------------- */
 
-int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
-                        struct rk_error *err)
+/* hex(BLAKE2b-256(username, key)) into out (65 bytes). */
+static void label_with(const unsigned char *key, const char *username, char *out)
 {
         unsigned char h[RK_KEY_BYTES];
         crypto_generichash(h, sizeof(h), (const unsigned char *)username,
-                           strlen(username), v->name_salt, sizeof(v->name_salt));
+                           strlen(username), key, RK_KEY_BYTES);
         sodium_bin2hex(out, 2 * RK_KEY_BYTES + 1, h, sizeof(h));
+}
+
+static const char server_missing_msg[] =
+    "%s is missing: staff passwords cannot be checked. Open the register with an "
+    "admin key file or the recovery key and run `rekisteri key new-server-key` "
+    "(see README, How the keys work)";
+
+int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
+                        struct rk_error *err)
+{
+        unsigned char key[RK_KEY_BYTES];
+        if (v->server == SERVER_MISSING) {
+                char p[4096];
+                randombytes_buf(key, sizeof(key));
+                label_with(key, username, out);
+                rk_serverkey_path(v->path, p, sizeof(p), NULL);
+                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
+        }
+        if (v->server == SERVER_NONE) {
+                label_with(v->name_salt, username, out);
+                return RK_OK;
+        }
+        rk_serverkey_subkey(v->server_key, RK_SUBKEY_LABELS, key);
+        label_with(key, username, out);
+        sodium_memzero(key, sizeof(key));
+        return RK_OK;
+}
+
+enum rk_server_key_state rk_vault_server_state(struct rk_vault *v)
+{
+        return v->server;
+}
+
+int rk_vault_server_subkey(struct rk_vault *v, enum rk_subkey id, unsigned char *out)
+{
+        if (v->server != SERVER_OK)
+                return RK_ERR_NOTFOUND;
+        rk_serverkey_subkey(v->server_key, id, out);
+        return RK_OK;
+}
+
+/* Relabel one user from the name_salt label to the server key's. */
+static int relabel(struct rk_vault *v, const char *name, const unsigned char *labels_key,
+                   struct rk_error *err)
+{
+        static const char *const sql[] = {
+            "UPDATE slots SET label=?1 WHERE kind='user' AND label=?2",
+            "UPDATE throttle SET label=?1 WHERE label=?2",
+            "UPDATE auth_failures SET label=?1 WHERE label=?2"};
+        char old[2 * RK_KEY_BYTES + 1], new[2 * RK_KEY_BYTES + 1];
+        label_with(v->name_salt, name, old);
+        label_with(labels_key, name, new);
+        int rc = RK_OK;
+        for (size_t i = 0; rc == RK_OK && i < sizeof(sql) / sizeof(sql[0]); i++) {
+                sqlite3_stmt *st;
+                rc = rk_sql_prepare(v->db, sql[i], &st, v->path, err);
+                if (rc != RK_OK)
+                        break;
+                sqlite3_bind_text(st, 1, new, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, old, -1, SQLITE_STATIC);
+                int src = sqlite3_step(st);
+                sqlite3_finalize(st);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(v->db, src, v->path, err);
+        }
+        return rc;
+}
+
+/* In the open transaction: relabel names, drop unknown names' counters,
+ * record the key's check value and forget name_salt. */
+static int switch_to_server_key(struct rk_vault *v, const unsigned char *key,
+                                const char *const *names, size_t n, struct rk_error *err)
+{
+        unsigned char labels_key[RK_KEY_BYTES], check[RK_KEY_BYTES];
+        rk_serverkey_subkey(key, RK_SUBKEY_LABELS, labels_key);
+        int rc = RK_OK;
+        for (size_t i = 0; rc == RK_OK && v->has_name_salt && i < n; i++)
+                rc = relabel(v, names[i], labels_key, err);
+        sodium_memzero(labels_key, sizeof(labels_key));
+        if (rc == RK_OK)
+                rc = rk_sql_exec(v->db,
+                                 "DELETE FROM throttle WHERE label NOT IN"
+                                 " (SELECT label FROM slots WHERE kind='user');"
+                                 "DELETE FROM vault_meta WHERE key='name_salt';",
+                                 v->path, err);
+        sqlite3_stmt *st = NULL;
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db,
+                                    "INSERT OR REPLACE INTO vault_meta(key,value)"
+                                    " VALUES('server_key_check',?)",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                server_check(key, check);
+                sqlite3_bind_blob(st, 1, check, RK_KEY_BYTES, SQLITE_STATIC);
+        }
+        return finish_write(v, st, rc, err);
+}
+
+int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t n,
+                            struct rk_error *err)
+{
+        char p[4096];
+        if (v->server == SERVER_OK)
+                return RK_OK;
+        if (v->server == SERVER_MISSING) {
+                rk_serverkey_path(v->path, p, sizeof(p), NULL);
+                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
+        }
+        unsigned char *key = rk_secret_alloc(RK_KEY_BYTES);
+        int rc = key != NULL ? rk_serverkey_path(v->path, p, sizeof(p), err)
+                             : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                rc = rk_serverkey_create(p, v->path, key, err);
+        if (rc == RK_OK)
+                rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK)
+                rc = switch_to_server_key(v, key, names, n, err);
+        if (rc != RK_OK) {
+                rk_secret_free(key);
+                return rc;
+        }
+        rk_secret_free(v->server_key);
+        v->server_key = key;
+        v->server = SERVER_OK;
+        sodium_memzero(v->name_salt, sizeof(v->name_salt));
+        v->has_name_salt = 0;
         return RK_OK;
 }
 
@@ -499,13 +706,6 @@ struct slot_row {
         unsigned char sealed[SEALED_BYTES];
 };
 
-static int blob_into(sqlite3_stmt *st, int col, void *out, int size)
-{
-        if (sqlite3_column_bytes(st, col) != size)
-                return -1;
-        memcpy(out, sqlite3_column_blob(st, col), (size_t)size);
-        return 0;
-}
 
 /* Load one slot; RK_ERR_NOTFOUND when absent, RK_ERR_CORRUPT when malformed. */
 static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
@@ -629,23 +829,6 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
         return rc;
 }
 
-/* Run the bound statement st (when rc is RK_OK), then end the transaction
- * begun for it: commit on success, roll back otherwise. */
-static int finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc,
-                        struct rk_error *err)
-{
-        if (rc == RK_OK) {
-                int src = sqlite3_step(st);
-                if (src != SQLITE_DONE)
-                        rc = rk_sql_fail(v->db, src, v->path, err);
-        }
-        sqlite3_finalize(st);
-        if (rc == RK_OK)
-                rc = rk_sql_commit_as(v->db, v->path, err);
-        if (rc != RK_OK)
-                rk_sql_rollback(v->db);
-        return rc;
-}
 
 /*
  * Insert or replace the slot (kind,label): a fresh key pair, its secret key
@@ -804,8 +987,9 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
 {
         char label[2 * RK_KEY_BYTES + 1];
         struct slot_row row;
-        rk_vault_user_label(v, username, label, err);
-        int rc = load_slot(v, RK_SLOT_USER, label, &row, err);
+        int rc = rk_vault_user_label(v, username, label, err);
+        if (rc == RK_OK)
+                rc = load_slot(v, RK_SLOT_USER, label, &row, err);
         if (rc != RK_OK && rc != RK_ERR_NOTFOUND)
                 return rc;
         int found = rc == RK_OK;

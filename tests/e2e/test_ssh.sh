@@ -79,6 +79,7 @@ install -m 2755 -g "$FILEGRP" "$R" bin/rekisteri
 chgrp -R "$FILEGRP" data
 chmod 2770 data
 chmod 0660 data/r.db data/r.db.keys
+chmod 0640 data/r.db.serverkey # group-readable: only the setgid binary reads it
 rm -f data/r.db-wal data/r.db-shm
 
 # --- sshd from the shipped sample --------------------------------------------
@@ -166,6 +167,8 @@ grep -q 'remote port forwarding failed' rfwd.err || e2e_fail "remote forwarding:
 rk_ok "local and remote port forwarding refused"
 
 runuser -u "$UA" -- cat data/r.db.keys >/dev/null 2>&1 && e2e_fail "staff can read the slot file"
+runuser -u "$UA" -- cat data/r.db.serverkey >/dev/null 2>&1 &&
+	e2e_fail "staff can read the server key file"
 runuser -u "$UA" -- ls data >/dev/null 2>&1 && e2e_fail "staff can list the register directory"
 rk_ok "staff cannot read the register files themselves"
 
