@@ -11,6 +11,7 @@
 #include "rekisteri/users.h"
 #include "register_internal.h"
 #include "sql.h"
+#include "totp_seal.h"
 #include "vault_internal.h"
 
 #include <errno.h>
@@ -275,6 +276,8 @@ static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
         int rc = open_database(reg, err);
         if (rc == RK_OK)
                 rc = migrate_labels(reg, err);
+        if (rc == RK_OK) /* TOTP secrets of before get sealed */
+                rc = rk_totp_seal_all(reg, err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 return rc;

@@ -100,7 +100,8 @@ int rk_serverkey_create(const char *path, const char *like_path, unsigned char *
         if (rc == RK_OK && group_read) {
                 /* the register's group reads it through the setgid binary */
                 if (fchown(fd, (uid_t)-1, like.st_gid) != 0 || fchmod(fd, 0640) != 0)
-                        rc = rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+                        rc =
+                            rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
         }
         close(fd);
         if (rc != RK_OK)

@@ -12,6 +12,7 @@
 #include "rekisteri/users.h"
 #include "authlog.h"
 #include "session_audit.h"
+#include "totp_seal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -133,17 +134,21 @@ static struct rk_session *session_new(struct rk_register *reg, const char *sourc
 /* ---- login ------------------------------------------------------------- */
 
 /* The second factor: "" only for accounts that have not enrolled. */
-static int check_code(sqlite3 *db, struct rk_user *u, const char *code, int64_t now,
-                      int *steps, struct rk_error *err)
+static int check_code(struct rk_register *reg, struct rk_user *u, const char *code,
+                      int64_t now, int *steps, struct rk_error *err)
 {
+        char b32[RK_TOTP_SECRET_B32_SIZE];
         if (u->totp_secret[0] == '\0') {
                 *steps |= RK_LOGIN_ENROL;
                 return RK_OK;
         }
         int64_t step = 0;
-        int rc = rk_totp_verify(u->totp_secret, code, now, u->totp_last_step, &step, err);
+        int rc = rk_totp_unseal(reg, u->id, u->totp_secret, b32, err);
         if (rc == RK_OK)
-                rc = rk_users_use_totp_step(db, u->id, step, err);
+                rc = rk_totp_verify(b32, code, now, u->totp_last_step, &step, err);
+        sodium_memzero(b32, sizeof(b32));
+        if (rc == RK_OK)
+                rc = rk_users_use_totp_step(rk_register_db(reg), u->id, step, err);
         return rc == RK_OK ? RK_OK : RK_ERR_AUTH;
 }
 
@@ -154,7 +159,7 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         int steps = 0;
         if (u->disabled || u->nroles == 0)
                 return RK_ERR_AUTH;
-        int rc = check_code(rk_register_db(reg), u, code, now, &steps, err);
+        int rc = check_code(reg, u, code, now, &steps, err);
         if (rc != RK_OK)
                 return rc;
         if (u->must_change_password)
@@ -369,9 +374,12 @@ int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri,
         int rc = rk_totp_secret_new(secret_b32, RK_TOTP_SECRET_B32_SIZE, err);
         if (rc == RK_OK)
                 rc = rk_totp_uri(issuer, s->username, secret_b32, uri, urisz, err);
+        char sealed[RK_TOTP_STORED_SIZE];
+        if (rc == RK_OK) /* at rest only sealed under the server key */
+                rc = rk_totp_seal(s->reg, s->user_id, secret_b32, sealed, err);
         if (rc == RK_OK)
-                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id,
-                                               secret_b32, err);
+                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id, sealed,
+                                               err);
         return rc;
 }
 
@@ -379,12 +387,16 @@ int rk_session_enrol_finish(struct rk_session *s, const char *code, int64_t now,
                             struct rk_error *err)
 {
         struct rk_user u;
+        char b32[RK_TOTP_SECRET_B32_SIZE];
         int64_t step = 0;
         int rc = rk_users_get(rk_register_db(s->reg), s->username, &u, err);
         if (rc == RK_OK && u.totp_pending[0] == '\0')
                 rc = rk_error_set(err, RK_ERR_INVALID, "no enrolment is in progress");
         if (rc == RK_OK)
-                rc = rk_totp_verify(u.totp_pending, code, now, -1, &step, err);
+                rc = rk_totp_unseal(s->reg, u.id, u.totp_pending, b32, err);
+        if (rc == RK_OK)
+                rc = rk_totp_verify(b32, code, now, -1, &step, err);
+        sodium_memzero(b32, sizeof(b32));
         if (rc == RK_OK)
                 rc = rk_users_confirm_totp(rk_register_db(s->reg), s->user_id, step, err);
         rk_users_wipe(&u);

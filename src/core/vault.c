@@ -231,7 +231,7 @@ static int get_meta_blob(struct rk_vault *v, const char *key, unsigned char *out
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        int found = src == SQLITE_ROW   ? (blob_into(st, 0, out, size) == 0 ? 1 : -1)
+        int found = src == SQLITE_ROW    ? (blob_into(st, 0, out, size) == 0 ? 1 : -1)
                     : src == SQLITE_DONE ? 0
                                          : -1;
         sqlite3_finalize(st);
@@ -706,7 +706,6 @@ struct slot_row {
         unsigned char sealed[SEALED_BYTES];
 };
 
-
 /* Load one slot; RK_ERR_NOTFOUND when absent, RK_ERR_CORRUPT when malformed. */
 static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
                      struct slot_row *row, struct rk_error *err)
@@ -828,7 +827,6 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
                                    err);
         return rc;
 }
-
 
 /*
  * Insert or replace the slot (kind,label): a fresh key pair, its secret key

@@ -10,7 +10,8 @@
 #     the register;
 #  2. a backup: its slot file holds only the recovery slot and the backup
 #     key file's; with any staff password it yields nothing, while the
-#     recovery key opens it;
+#     recovery key opens it; the server key file is not in it, and its
+#     database key shows TOTP secrets only sealed;
 #  3. the key file is removed and the account disabled; the rotation that
 #     falls due runs at once; an old copy of the slot file, the backup's
 #     and today's, with the removed key file or the disabled password,
@@ -81,6 +82,13 @@ done
 ok "a stolen backup plus any staff password unwraps nothing"
 opens bk1.db $(loot recovery "$REC" bk1.db.keys) &&
         ok "control: the recovery key opens the backup" || bad "the recovery key fails"
+# the second factor: sealed under the server key, which no backup carries
+[ -e r.db.serverkey ] && [ ! -e bk1.db.serverkey ] &&
+        ok "the server key file is not in the backup" || bad "server key: $(ls)"
+stored=$(sql_with_key "$KEY" "SELECT totp_secret FROM users WHERE username='hannele';" bk1.db)
+[[ "$stored" == s1:* ]] && [[ "$stored" != *"$SEC"* ]] &&
+        ok "the backup's database key shows hannele's TOTP secret only sealed" ||
+        bad "TOTP secret in the backup: $stored (secret $SEC)"
 
 # --- 3. revoke: remove the key file, disable the account -------------------------
 expect_rc 0 "remove the job key file" "$R" key remove-file "${U[@]}" --label job
