@@ -60,8 +60,8 @@ static int adopt(sqlite3 *db, const char *what, int *adopted, struct rk_error *e
                     db,
                     "INSERT OR IGNORE INTO main.revoked SELECT * FROM live.revoked;"
                     "INSERT OR REPLACE INTO main.throttle SELECT * FROM live.throttle;"
-                    "INSERT INTO main.auth_failures(at,label,source,reason)"
-                    " SELECT at,label,source,reason FROM live.auth_failures;",
+                    "INSERT INTO main.auth_failures(at,label,source,reason,sealed)"
+                    " SELECT at,label,source,reason,sealed FROM live.auth_failures;",
                     what, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, what, err);

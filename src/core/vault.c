@@ -67,9 +67,10 @@ static const char vault_schema[] =
     "CREATE TABLE revoked(pk BLOB PRIMARY KEY, kind TEXT NOT NULL,"
     " revoked_at INTEGER NOT NULL);"
     "CREATE TABLE throttle(label TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
-    " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0);"
+    " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0,"
+    " state BLOB);"
     "CREATE TABLE auth_failures(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-    " label TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL);";
+    " label TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, sealed BLOB);";
 
 sqlite3 *rk_vault_db(struct rk_vault *v)
 {
@@ -319,6 +320,8 @@ static int upgrade_v1(struct rk_vault *v, struct rk_error *err)
                                  "ALTER TABLE slots ADD COLUMN sealed BLOB;"
                                  "CREATE TABLE revoked(pk BLOB PRIMARY KEY,"
                                  " kind TEXT NOT NULL, revoked_at INTEGER NOT NULL);"
+                                 "ALTER TABLE throttle ADD COLUMN state BLOB;"
+                                 "ALTER TABLE auth_failures ADD COLUMN sealed BLOB;"
                                  "PRAGMA user_version=2;",
                                  v->path, err);
         if (rc == RK_OK)

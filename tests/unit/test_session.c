@@ -191,6 +191,10 @@ static void test_failures_queued_without_secrets(void **state)
         unsigned char *bytes = tu_read_file(tu_path("r.db.keys"), &len);
         assert_false(tu_contains(bytes, len, "hunter2"));
         assert_false(tu_contains(bytes, len, "admin"));
+        /* the record itself is sealed under the server key: neither the
+         * source nor the reason (which told a right password) is in clear */
+        assert_false(tu_contains(bytes, len, "127.0.0.1"));
+        assert_false(tu_contains(bytes, len, "password"));
         free(bytes);
 }
 
