@@ -9,6 +9,11 @@
  *   slot_unwrap SLOTS keyfile FILE    try the key file on every key-file slot
  *   slot_unwrap SLOTS recovery HEX    try the recovery key
  *   slot_unwrap SLOTS mk HEX          try a master key on the wrapped DEKs
+ *   slot_unwrap SLOTS name NAME [SERVERKEY]
+ *                                     does account NAME exist? Prints "found",
+ *                                     "absent", or "cannot tell" when the file
+ *                                     holds no key for its labels and no
+ *                                     server key file is given
  *
  * Prints "mk HEX" for every master key a slot gives up and "dek HEX" for
  * every database key that master key unwraps in the same file. Exit 0.
@@ -18,6 +23,9 @@
  * slot's X25519 secret key, crypto_box_seal_open(sealed, pk, sk) the MK.
  * Format 1: the AEAD (AD "rekisteri/v1/KIND/LABEL") gives the MK itself.
  * DEKs: AEAD under the MK with AD "rekisteri/v1/dek/GENERATION".
+ * User labels: hex(BLAKE2b-256(name, key)), the key being vault_meta's
+ * name_salt in older files, else crypto_kdf subkey 1 (context "rkserver")
+ * of the server key file "rekisteri-serverkey-v1 HEX".
  */
 #include <sodium.h>
 #include <sqlite3.h>
@@ -137,11 +145,71 @@ static int read_keyfile(const char *path, unsigned char *secret)
                    : -1;
 }
 
+/* The key of the user labels: from the file, or from a server key file. */
+static int label_key(sqlite3 *db, const char *serverkey, unsigned char *key)
+{
+        sqlite3_stmt *st;
+        int found = 0;
+        if (sqlite3_prepare_v2(db, "SELECT value FROM vault_meta WHERE key='name_salt'",
+                               -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+                memcpy(key, sqlite3_column_blob(st, 0), 32);
+                found = 1;
+        }
+        sqlite3_finalize(st);
+        if (found || serverkey == NULL)
+                return found;
+        char magic[32], hex[80];
+        unsigned char master[32];
+        size_t len = 0;
+        FILE *f = fopen(serverkey, "r");
+        if (f == NULL)
+                return 0;
+        int n = fscanf(f, "%31s %79s", magic, hex);
+        fclose(f);
+        if (n != 2 || sodium_hex2bin(master, 32, hex, strlen(hex), "", &len, NULL) != 0 ||
+            len != 32)
+                return 0;
+        crypto_kdf_derive_from_key(key, 32, 1, "rkserver", master);
+        return 1;
+}
+
+/* Is there a user slot or a counter for name? */
+static void find_name(sqlite3 *db, const char *name, const char *serverkey)
+{
+        unsigned char key[32], h[32];
+        char label[65];
+        if (!label_key(db, serverkey, key)) {
+                printf("cannot tell\n");
+                return;
+        }
+        crypto_generichash(h, 32, (const unsigned char *)name, strlen(name), key, 32);
+        sodium_bin2hex(label, sizeof(label), h, 32);
+        sqlite3_stmt *st;
+        int found = 0;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT 1 FROM slots WHERE kind='user' AND label=?1 UNION "
+                               "SELECT 1 FROM throttle WHERE label=?1",
+                               -1, &st, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+                found = sqlite3_step(st) == SQLITE_ROW;
+        }
+        sqlite3_finalize(st);
+        printf("%s\n", found ? "found" : "absent");
+}
+
 int main(int argc, char **argv)
 {
         sqlite3 *db;
         unsigned char secret[32];
         size_t len = 0;
+        if (argc >= 4 && argc <= 5 && strcmp(argv[2], "name") == 0 &&
+            sodium_init() >= 0 &&
+            sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+                find_name(db, argv[3], argc == 5 ? argv[4] : NULL);
+                sqlite3_close(db);
+                return 0;
+        }
         if (argc != 4 || sodium_init() < 0) {
                 fprintf(stderr,
                         "usage: slot_unwrap SLOTS password|keyfile|recovery|mk ARG\n");
