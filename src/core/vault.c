@@ -616,7 +616,7 @@ static int relabel(struct rk_vault *v, const char *name, const unsigned char *la
                    struct rk_error *err)
 {
         static const char *const sql[] = {
-            "UPDATE slots SET label=?1 WHERE kind='user' AND label=?2",
+            "UPDATE slots SET label=?1 WHERE kind='user' AND label=?2 AND pk IS NOT NULL",
             "UPDATE throttle SET label=?1 WHERE label=?2",
             "UPDATE auth_failures SET label=?1 WHERE label=?2"};
         char old[2 * RK_KEY_BYTES + 1], new[2 * RK_KEY_BYTES + 1];
@@ -653,7 +653,9 @@ static int switch_to_server_key(struct rk_vault *v, const unsigned char *key,
                 rc = rk_sql_exec(v->db,
                                  "DELETE FROM throttle WHERE label NOT IN"
                                  " (SELECT label FROM slots WHERE kind='user');"
-                                 "DELETE FROM vault_meta WHERE key='name_salt';",
+                                 "DELETE FROM vault_meta WHERE key='name_salt' AND NOT"
+                                 " EXISTS (SELECT 1 FROM slots WHERE kind='user'"
+                                 " AND pk IS NULL);",
                                  v->path, err);
         sqlite3_stmt *st = NULL;
         if (rc == RK_OK)
@@ -694,8 +696,8 @@ int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t
         rk_secret_free(v->server_key);
         v->server_key = key;
         v->server = SERVER_OK;
-        sodium_memzero(v->name_salt, sizeof(v->name_salt));
-        v->has_name_salt = 0;
+        /* kept while format-1 user slots still sit under their old labels */
+        v->has_name_salt = get_meta_blob(v, "name_salt", v->name_salt, RK_KEY_BYTES) == 1;
         return RK_OK;
 }
 
@@ -743,7 +745,9 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
         return rc;
 }
 
-/* The AD of a slot's wrap: format 1 wrapped the MK, format 2 the secret key. */
+/* The AD of a slot's wrap: format 1 wrapped the MK (AD names the label),
+ * format 2 the secret key (AD names the username for user slots, so a
+ * move to new labels keeps it valid, else the label). */
 static void slot_ad(char *ad, size_t size, int legacy, enum rk_slot_kind kind,
                     const char *label)
 {
@@ -838,9 +842,9 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
  * key, a format-1 slot getting its key pair).
  */
 static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
-                     long long ops, long long mem_kib, const unsigned char *salt,
-                     const unsigned char *kek, const unsigned char *mk, int upgrading,
-                     struct rk_error *err)
+                     const char *ad_name, long long ops, long long mem_kib,
+                     const unsigned char *salt, const unsigned char *kek,
+                     const unsigned char *mk, int upgrading, struct rk_error *err)
 {
         char ad[160];
         unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES], pk[PK_BYTES],
@@ -848,7 +852,7 @@ static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
         unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
         if (sk == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        slot_ad(ad, sizeof(ad), 0, kind, label);
+        slot_ad(ad, sizeof(ad), 0, kind, ad_name);
         crypto_box_keypair(pk, sk);
         int bad = wrap_key(kek, ad, sk, nonce, wrapped) != 0 ||
                   crypto_box_seal(sealed, mk, RK_KEY_BYTES, pk) != 0;
@@ -905,12 +909,54 @@ static int delete_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
         return finish_write(v, st, rc, err);
 }
 
+/*
+ * The label under which username's slot lives: its label now, or, for a
+ * format-1 slot not used since the move to the server key, the label keyed
+ * with the name_salt kept until no such slot is left. *row gets the slot.
+ */
+static int find_user(struct rk_vault *v, const char *username, char *label,
+                     struct slot_row *row, struct rk_error *err)
+{
+        int rc = rk_vault_user_label(v, username, label, err);
+        if (rc == RK_OK)
+                rc = load_slot(v, RK_SLOT_USER, label, row, err);
+        if (rc == RK_ERR_NOTFOUND && v->server == SERVER_OK && v->has_name_salt) {
+                char old[2 * RK_KEY_BYTES + 1];
+                label_with(v->name_salt, username, old);
+                if (load_slot(v, RK_SLOT_USER, old, row, NULL) == RK_OK) {
+                        memcpy(label, old, sizeof(old));
+                        rc = RK_OK;
+                }
+        }
+        return rc;
+}
+
+/* Forget name_salt once no format-1 user slot needs it. */
+static void forget_name_salt(struct rk_vault *v)
+{
+        if (v->server != SERVER_OK || !v->has_name_salt)
+                return;
+        rk_sql_exec(v->db,
+                    "DELETE FROM vault_meta WHERE key='name_salt' AND NOT EXISTS"
+                    " (SELECT 1 FROM slots WHERE kind='user' AND pk IS NULL)",
+                    v->path, NULL);
+        unsigned char probe[RK_KEY_BYTES];
+        v->has_name_salt = get_meta_blob(v, "name_salt", probe, RK_KEY_BYTES) == 1;
+        sodium_memzero(probe, sizeof(probe));
+}
+
 int rk_vault_set_user(struct rk_vault *v, const char *username, const char *password,
                       size_t pwlen, const struct rk_kdf_cost *cost,
                       const unsigned char *mk, struct rk_error *err)
 {
-        char label[2 * RK_KEY_BYTES + 1];
+        char label[2 * RK_KEY_BYTES + 1], old[2 * RK_KEY_BYTES + 1];
         unsigned char salt[SALT_BYTES];
+        struct slot_row row;
+        /* a format-1 slot under the old label is replaced too */
+        if (find_user(v, username, old, &row, NULL) == RK_OK && row.legacy &&
+            rk_vault_user_label(v, username, label, NULL) == RK_OK &&
+            strcmp(old, label) != 0 && delete_slot(v, RK_SLOT_USER, old, err) != RK_OK)
+                return err != NULL ? err->rc : RK_ERR_IO;
         unsigned char *kek = rk_secret_alloc(RK_KEY_BYTES);
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
@@ -923,9 +969,11 @@ int rk_vault_set_user(struct rk_vault *v, const char *username, const char *pass
                                   "lower [crypto] argon2_mem_kib",
                                   cost->ops, cost->mem_kib);
         else
-                rc = save_slot(v, RK_SLOT_USER, label, cost->ops, cost->mem_kib, salt,
-                               kek, mk, 0, err);
+                rc = save_slot(v, RK_SLOT_USER, label, username, cost->ops, cost->mem_kib,
+                               salt, kek, mk, 0, err);
         rk_secret_free(kek);
+        if (rc == RK_OK)
+                forget_name_salt(v);
         return rc;
 }
 
@@ -933,8 +981,7 @@ int rk_vault_has_user(struct rk_vault *v, const char *username)
 {
         char label[2 * RK_KEY_BYTES + 1];
         struct slot_row row;
-        rk_vault_user_label(v, username, label, NULL);
-        int rc = load_slot(v, RK_SLOT_USER, label, &row, NULL);
+        int rc = find_user(v, username, label, &row, NULL);
         if (rc == RK_OK)
                 return 1;
         return rc == RK_ERR_NOTFOUND ? 0 : -1;
@@ -943,20 +990,24 @@ int rk_vault_has_user(struct rk_vault *v, const char *username)
 int rk_vault_remove_user(struct rk_vault *v, const char *username, struct rk_error *err)
 {
         char label[2 * RK_KEY_BYTES + 1];
-        rk_vault_user_label(v, username, label, err);
-        int rc = delete_slot(v, RK_SLOT_USER, label, err);
+        struct slot_row row;
+        int rc = find_user(v, username, label, &row, err);
+        if (rc == RK_OK)
+                rc = delete_slot(v, RK_SLOT_USER, label, err);
         if (rc == RK_ERR_NOTFOUND)
                 return rk_error_set(err, rc, "the account has no keyslot");
+        if (rc == RK_OK)
+                forget_name_salt(v);
         return rc;
 }
 
 /* Try one slot with a key-encryption key; 0 when mk was unwrapped. */
-static int open_slot(enum rk_slot_kind kind, const char *label,
+static int open_slot(enum rk_slot_kind kind, const char *label, const char *ad_name,
                      const struct slot_row *row, const unsigned char *kek,
                      unsigned char *mk)
 {
         char ad[160];
-        slot_ad(ad, sizeof(ad), row->legacy, kind, label);
+        slot_ad(ad, sizeof(ad), row->legacy, kind, row->legacy ? label : ad_name);
         if (row->legacy)
                 return unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
                                   WRAPPED_BYTES, mk);
@@ -974,12 +1025,33 @@ static int open_slot(enum rk_slot_kind kind, const char *label,
 /* A format-1 slot just opened with kek: give it its key pair now. Failure
  * is not fatal (the slot still works as it was). */
 static void upgrade_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
-                         const struct slot_row *row, const unsigned char *kek,
-                         const unsigned char *mk)
+                         const char *ad_name, const struct slot_row *row,
+                         const unsigned char *kek, const unsigned char *mk)
 {
-        if (row->legacy)
-                save_slot(v, kind, label, row->ops, row->mem_kib, row->salt, kek, mk, 1,
-                          NULL);
+        char now[2 * RK_KEY_BYTES + 1];
+        if (!row->legacy)
+                return;
+        if (kind != RK_SLOT_USER) {
+                save_slot(v, kind, label, ad_name, row->ops, row->mem_kib, row->salt, kek,
+                          mk, 1, NULL);
+                return;
+        }
+        /* a user slot also moves to its label under the server key */
+        if (rk_vault_user_label(v, ad_name, now, NULL) != RK_OK ||
+            save_slot(v, kind, now, ad_name, row->ops, row->mem_kib, row->salt, kek, mk,
+                      1, NULL) != RK_OK)
+                return;
+        if (strcmp(now, label) != 0) {
+                sqlite3_stmt *st;
+                if (sqlite3_prepare_v2(v->db,
+                                       "DELETE FROM slots WHERE kind='user' AND label=?",
+                                       -1, &st, NULL) == SQLITE_OK) {
+                        sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+                        sqlite3_step(st);
+                }
+                sqlite3_finalize(st);
+        }
+        forget_name_salt(v);
 }
 
 int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *password,
@@ -988,9 +1060,7 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
 {
         char label[2 * RK_KEY_BYTES + 1];
         struct slot_row row;
-        int rc = rk_vault_user_label(v, username, label, err);
-        if (rc == RK_OK)
-                rc = load_slot(v, RK_SLOT_USER, label, &row, err);
+        int rc = find_user(v, username, label, &row, err);
         if (rc != RK_OK && rc != RK_ERR_NOTFOUND)
                 return rc;
         int found = rc == RK_OK;
@@ -1006,9 +1076,9 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
         int ok =
             kek_from_password(kek, password, pwlen, row.salt, row.ops, row.mem_kib) == 0;
         test_argon2_mark("end");
-        ok = ok && found && open_slot(RK_SLOT_USER, label, &row, kek, mk) == 0;
+        ok = ok && found && open_slot(RK_SLOT_USER, label, username, &row, kek, mk) == 0;
         if (ok)
-                upgrade_slot(v, RK_SLOT_USER, label, &row, kek, mk);
+                upgrade_slot(v, RK_SLOT_USER, label, username, &row, kek, mk);
         rk_secret_free(kek);
         if (!ok)
                 return rk_error_set(err, RK_ERR_AUTH, "unknown user or wrong password");
@@ -1029,7 +1099,8 @@ int rk_vault_set_recovery(struct rk_vault *v, const unsigned char *mk, char *out
         randombytes_buf(secret, RK_KEY_BYTES);
         randombytes_buf(salt, sizeof(salt));
         kek_from_secret(kek, secret, salt);
-        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", 0, 0, salt, kek, mk, 0, err);
+        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", "recovery", 0, 0, salt, kek, mk,
+                       0, err);
         if (rc != RK_OK)
                 goto out;
         /* 8 groups of 4 bytes, as hex: easy to read aloud and to type */
@@ -1073,11 +1144,11 @@ static int unlock_with_secret(struct rk_vault *v, enum rk_slot_kind kind,
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         kek_from_secret(kek, secret, row.salt);
-        rc = open_slot(kind, label, &row, kek, mk) == 0
+        rc = open_slot(kind, label, label, &row, kek, mk) == 0
                  ? RK_OK
                  : rk_error_set(err, RK_ERR_AUTH, "no keyslot accepts this key");
         if (rc == RK_OK)
-                upgrade_slot(v, kind, label, &row, kek, mk);
+                upgrade_slot(v, kind, label, label, &row, kek, mk);
         rk_secret_free(kek);
         return rc;
 }
@@ -1165,7 +1236,8 @@ int rk_vault_add_keyfile(struct rk_vault *v, const char *label, const unsigned c
         kek_from_secret(kek, secret, salt);
         rc = write_keyfile(path, label, secret, err);
         if (rc == RK_OK)
-                rc = save_slot(v, RK_SLOT_KEYFILE, label, 0, 0, salt, kek, mk, 0, err);
+                rc = save_slot(v, RK_SLOT_KEYFILE, label, label, 0, 0, salt, kek, mk, 0,
+                               err);
         if (rc != RK_OK && rc != RK_ERR_EXISTS)
                 unlink(path);
 out:

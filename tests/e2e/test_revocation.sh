@@ -59,7 +59,7 @@ KPW=$(grep -oE '[a-z0-9]{5}(-[a-z0-9]{5}){4}' out.txt | head -1)
 opens r.db $(loot keyfile job.key r.db.keys) &&
         ok "control: the job key file + today's slot file give a key that opens the register" ||
         bad "the attacker's program cannot even use a valid key file"
-opens r.db $(loot password "$KPW" r.db.keys) &&
+opens r.db $(loot password "kalle=$KPW" r.db.keys) &&
         ok "control: kalle's password + the slot file open the register" ||
         bad "the attacker's program cannot use a valid password"
 cp r.db.keys old.keys # an attacker's copy of the slot file, taken today
@@ -75,7 +75,7 @@ got=$(slots_of bk1.db.keys | tr '\n' ' ')
 sqlcipher bk1.db.keys "SELECT count(*) FROM throttle; SELECT count(*) FROM auth_failures;" |
         grep -qv '^0$' && bad "counters copied into the backup" ||
         ok "no throttle state or failure records in the backup"
-for pw in "$PW" "$KPW"; do
+for pw in "hannele=$PW" "kalle=$KPW"; do
         [ -z "$(loot password "$pw" bk1.db.keys)" ] ||
                 bad "a staff password unwraps a key from the backup"
 done
@@ -97,7 +97,7 @@ expect_rc 0 "disable kalle" "$R" user disable kalle "${U[@]}"
 grep -q "A key rotation was due" err.txt && ok "the rotation ran at once" || bad "$(cat err.txt)"
 expect_rc 0 "check" "$R" check "${U[@]}"
 grep -q "rotation due" out.txt && bad "a rotation is still due" || ok "no rotation is due"
-for cred in "keyfile job.key" "password $KPW"; do
+for cred in "keyfile job.key" "password kalle=$KPW"; do
         deks=$(loot $cred old.keys bk1.db.keys r.db.keys)
         [ -n "$deks" ] && ok "the revoked credential ($cred) still unwraps old keys" ||
                 bad "control: old.keys yields nothing for $cred"
@@ -116,13 +116,13 @@ expect_rc 1 "the removed key file does not open the restored register" \
         "$R" check --db r.db --keyfile job.key
 expect_rc 1 "the disabled password does not open the restored register" \
         "$R" check --db r.db --user kalle --password-stdin <<< "$KPW"
-for cred in "keyfile job.key" "password $KPW"; do
+for cred in "keyfile job.key" "password kalle=$KPW"; do
         opens r.db $(loot $cred old.keys bk1.db.keys r.db.keys) &&
                 bad "$cred opens the restored register" ||
                 ok "$cred: no key from any slot file opens the restored register"
 done
 expect_rc 0 "today's key file opens the restored register" "$R" check "${U[@]}"
-opens r.db $(loot password "$PW" r.db.keys) &&
+opens r.db $(loot password "hannele=$PW" r.db.keys) &&
         ok "control: today's staff password opens the restored register" ||
         bad "today's staff password does not open the restored register"
 cli_done

@@ -5,7 +5,9 @@
  * (README "How the keys work", vault.h) independently, so a test can show
  * what a stolen file plus one credential really yields.
  *
- *   slot_unwrap SLOTS password PW     try PW on every user slot
+ *   slot_unwrap SLOTS password NAME=PW
+ *                                     try PW on every user slot (format 2
+ *                                     binds a user slot to the username)
  *   slot_unwrap SLOTS keyfile FILE    try the key file on every key-file slot
  *   slot_unwrap SLOTS recovery HEX    try the recovery key
  *   slot_unwrap SLOTS mk HEX          try a master key on the wrapped DEKs
@@ -19,7 +21,8 @@
  * every database key that master key unwraps in the same file. Exit 0.
  * A slot's secret: Argon2id(password, salt, ops, mem) for user slots,
  * keyed BLAKE2b-256(secret, key=salt) for key files and the recovery key.
- * Format 2: XChaCha20-Poly1305 (AD "rekisteri/v2/KIND/LABEL") gives the
+ * Format 2: XChaCha20-Poly1305 (AD "rekisteri/v2/KIND/LABEL", the
+ * username instead of the label for user slots) gives the
  * slot's X25519 secret key, crypto_box_seal_open(sealed, pk, sk) the MK.
  * Format 1: the AEAD (AD "rekisteri/v1/KIND/LABEL") gives the MK itself.
  * DEKs: AEAD under the MK with AD "rekisteri/v1/dek/GENERATION".
@@ -86,7 +89,7 @@ static int slot_key(unsigned char *kek, const char *mode, const unsigned char *s
 }
 
 static void try_slots(sqlite3 *db, const char *mode, const unsigned char *secret,
-                      const char *pw)
+                      const char *pw, const char *user)
 {
         const char *kind = strcmp(mode, "password") == 0  ? "user"
                            : strcmp(mode, "keyfile") == 0 ? "keyfile"
@@ -108,7 +111,8 @@ static void try_slots(sqlite3 *db, const char *mode, const unsigned char *secret
                 char ad[200];
                 int v2 = sqlite3_column_type(st, 6) != SQLITE_NULL;
                 snprintf(ad, sizeof(ad), "rekisteri/%s/%s/%s", v2 ? "v2" : "v1", kind,
-                         sqlite3_column_text(st, 5));
+                         v2 && user != NULL ? user
+                                            : (const char *)sqlite3_column_text(st, 5));
                 if (slot_key(kek, mode, secret, pw, st) != 0 ||
                     aead_open(inner, kek, ad, sqlite3_column_blob(st, 3),
                               sqlite3_column_bytes(st, 3), sqlite3_column_blob(st, 4),
@@ -222,11 +226,18 @@ int main(int argc, char **argv)
         const char *mode = argv[2];
         int rc = 0;
         if (strcmp(mode, "password") == 0) {
-                try_slots(db, mode, NULL, argv[3]);
+                char user[64];
+                const char *eq = strchr(argv[3], '=');
+                rc = eq != NULL && eq - argv[3] < (long)sizeof(user) ? 0 : -1;
+                if (rc == 0) {
+                        snprintf(user, sizeof(user), "%.*s", (int)(eq - argv[3]),
+                                 argv[3]);
+                        try_slots(db, mode, NULL, eq + 1, user);
+                }
         } else if (strcmp(mode, "keyfile") == 0) {
                 rc = read_keyfile(argv[3], secret);
                 if (rc == 0)
-                        try_slots(db, mode, secret, NULL);
+                        try_slots(db, mode, secret, NULL, NULL);
         } else if (strcmp(mode, "recovery") == 0 || strcmp(mode, "mk") == 0) {
                 rc =
                     sodium_hex2bin(secret, 32, argv[3], strlen(argv[3]), "-", &len, NULL);
@@ -234,7 +245,7 @@ int main(int argc, char **argv)
                 if (rc == 0 && strcmp(mode, "mk") == 0)
                         try_deks(db, secret);
                 else if (rc == 0)
-                        try_slots(db, mode, secret, NULL);
+                        try_slots(db, mode, secret, NULL, NULL);
         } else {
                 rc = -1;
         }
