@@ -32,4 +32,16 @@ int rk_rotation_if_due(struct rk_session *s, int *rotated, struct rk_error *err)
  * bytes), 0 when not, <0 on error. */
 int rk_rotation_due(struct rk_session *s, char *reason, size_t size);
 
+/*
+ * rk_rotation_new_server_key - recover from a lost server key file
+ * (serverkey.h): make a new one, revoke every staff keyslot (none can be
+ * found without the old key), clear every account's second factor (sealed
+ * under the old key) and make each change its password, audited as
+ * "key.new_server_key", then rotate. Staff then get one-time passwords
+ * (user reset-password) and enrol again. *accounts gets how many accounts
+ * were reset. Needs "keys"; RK_ERR_INVALID when the key file is in place.
+ */
+int rk_rotation_new_server_key(struct rk_session *s, size_t *accounts,
+                               struct rk_error *err);
+
 #endif

@@ -186,6 +186,15 @@ int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
 int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t n,
                             struct rk_error *err);
 
+/*
+ * rk_vault_replace_server_key - after the server key file was lost: make a
+ * new one and, since no staff slot can be found without the old one, revoke
+ * and remove every user slot, drop counters and sealed failure records, and
+ * mark a rotation due. Key-file and recovery slots stay. RK_ERR_INVALID
+ * when the server key file is in place.
+ */
+int rk_vault_replace_server_key(struct rk_vault *v, struct rk_error *err);
+
 /* rk_vault_user_label - the label a username's slot carries (hex, 65 bytes):
  * BLAKE2b keyed with a subkey of the server key, which is not in the slot
  * file (older files: with a key kept in the file). RK_ERR_CORRUPT, with a

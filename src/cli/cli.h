@@ -106,6 +106,7 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_key_new_server_key(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
 int cmd_audit_verify(struct cli *c);

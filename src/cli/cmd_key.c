@@ -157,3 +157,27 @@ int cmd_key_dump(struct cli *c)
         rk_secret_free(raw);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
+
+int cmd_key_new_server_key(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        size_t n = 0;
+        rk_error_clear(&err);
+        int rc = c->keyfile != NULL ? unlock_admin(c, &s, &err)
+                                    : cli_unlock_recovery(c, &s, &err);
+        if (rc == RK_OK) {
+                rk_session_set_place(s, "cli:key new-server-key");
+                rc = rk_rotation_new_server_key(s, &n, &err);
+        }
+        rk_session_close(s);
+        if (rc != RK_OK)
+                return cli_fail(&err);
+        printf(
+            "Made a new server key file for %s. The %zu account(s) lost their keyslots "
+            "and second factors:\ngive each a one-time password with `rekisteri user "
+            "reset-password NAME` (an admin key file;\nwith only the recovery key, "
+            "first `rekisteri key add-file --roles admin`), and each enrols again.\n",
+            c->db_path, n);
+        return EXIT_OK;
+}

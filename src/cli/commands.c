@@ -59,6 +59,10 @@ const struct cli_command cli_commands[] = {
      "replace the master key and the database key; removed keyslots open nothing"},
     {"key dump-raw", cmd_key_dump, 0, "--db PATH [--password-stdin]",
      "disaster recovery: print the raw database key, given the recovery key"},
+    {"key new-server-key", cmd_key_new_server_key, 0,
+     "--db PATH [--keyfile ADMIN-KEY | --password-stdin]",
+     "after losing PATH.serverkey: a new one; every account gets a new password and "
+     "enrols again"},
     {"dsr new", cmd_dsr_new, 0,
      "--type T [--purpose P] [--received DATE] --subject NUMBER[,contact:ID..] "
      "[--verified HOW] UNLOCK",

@@ -239,6 +239,22 @@ static int get_meta_blob(struct rk_vault *v, const char *key, unsigned char *out
         return found;
 }
 
+static int set_meta_text(struct rk_vault *v, const char *key, const char *value,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            v->db, "INSERT OR REPLACE INTO vault_meta(key,value) VALUES(?,?)", &st,
+            v->path, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, value, (int)strlen(value), SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
 /* The check value the slot file keeps for its server key. */
 static void server_check(const unsigned char *key, unsigned char *out)
 {
@@ -563,6 +579,64 @@ int rk_vault_discard_pending(struct rk_vault *v, struct rk_error *err)
 
 /* ---- slots ------------------------------------------------------------- */
 
+/* In the open transaction: every user slot is revoked and goes, counters
+ * and sealed records go, the new key's check value is recorded and a
+ * rotation marked due. */
+static int drop_staff_slots(struct rk_vault *v, const unsigned char *key,
+                            struct rk_error *err)
+{
+        unsigned char check[RK_KEY_BYTES];
+        sqlite3_stmt *st = NULL;
+        int rc = rk_sql_exec(v->db,
+                             "INSERT OR IGNORE INTO revoked(pk,kind,revoked_at)"
+                             " SELECT pk,kind,strftime('%s','now') FROM slots"
+                             " WHERE kind='user' AND pk IS NOT NULL;"
+                             "DELETE FROM slots WHERE kind='user';"
+                             "DELETE FROM throttle;"
+                             "DELETE FROM auth_failures WHERE sealed IS NOT NULL;"
+                             "DELETE FROM vault_meta WHERE key='name_salt';",
+                             v->path, err);
+        if (rc == RK_OK)
+                rc = set_meta_text(v, "rotation_due", "the server key was replaced", err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db,
+                                    "INSERT OR REPLACE INTO vault_meta(key,value)"
+                                    " VALUES('server_key_check',?)",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                server_check(key, check);
+                sqlite3_bind_blob(st, 1, check, RK_KEY_BYTES, SQLITE_STATIC);
+        }
+        return finish_write(v, st, rc, err);
+}
+
+int rk_vault_replace_server_key(struct rk_vault *v, struct rk_error *err)
+{
+        char p[4096];
+        if (v->server != SERVER_MISSING)
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    "the server key file is in place; nothing to replace");
+        unsigned char *key = rk_secret_alloc(RK_KEY_BYTES);
+        int rc = key != NULL ? rk_serverkey_path(v->path, p, sizeof(p), err)
+                             : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                rc = rk_serverkey_create(p, v->path, key, err);
+        if (rc == RK_OK)
+                rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK)
+                rc = drop_staff_slots(v, key, err);
+        if (rc != RK_OK) {
+                rk_secret_free(key);
+                return rc;
+        }
+        rk_secret_free(v->server_key);
+        v->server_key = key;
+        v->server = SERVER_OK;
+        v->has_name_salt = 0;
+        return RK_OK;
+}
+
 /* hex(BLAKE2b-256(username, key)) into out (65 bytes). */
 static void label_with(const unsigned char *key, const char *username, char *out)
 {
@@ -777,22 +851,6 @@ static int mk_is_current(struct rk_vault *v, const unsigned char *mk)
         rk_secret_free(dek);
         sqlite3_finalize(st);
         return ok;
-}
-
-static int set_meta_text(struct rk_vault *v, const char *key, const char *value,
-                         struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
-            v->db, "INSERT OR REPLACE INTO vault_meta(key,value) VALUES(?,?)", &st,
-            v->path, err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, value, (int)strlen(value), SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
 }
 
 /*
