@@ -31,6 +31,14 @@
  * backup may carry (above) and vacuum it, so no deleted slot lingers. */
 int rk_backup_keys_strip(const char *path, struct rk_error *err);
 
+/* rk_restore_keys_stage - let the staged register at staged use the live
+ * server key of db_path (a hard link, when there is one), so the staged
+ * copy's staff labels and TOTP secrets are read as today's. */
+int rk_restore_keys_stage(const char *staged, const char *db_path, struct rk_error *err);
+
+/* rk_restore_keys_cleanup - remove that link (after commit or abort). */
+void rk_restore_keys_cleanup(const char *staged);
+
 /*
  * rk_restore_keys - on a session of the staged register: adopt the slots
  * and revoked list of the live slot file live_keys (skipped when it does

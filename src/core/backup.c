@@ -199,6 +199,7 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
 
 void rk_restore_abort(const char *staged)
 {
+        rk_restore_keys_cleanup(staged);
         static const char *const suffixes[] = {"", RK_VAULT_SUFFIX, RK_LEDGER_SUFFIX,
                                                "-wal", "-shm"};
         char p[PATH_MAX];
@@ -231,6 +232,8 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
                 rc = path_plus(q, sizeof(q), staged, RK_VAULT_SUFFIX, err);
         if (rc == RK_OK)
                 rc = copy_plain(p, q, false, err);
+        if (rc == RK_OK)
+                rc = rk_restore_keys_stage(staged, db_path, err);
         /* the staged ledger: the backup's and the live one, merged */
         if (rc == RK_OK)
                 rc = rk_ledger_path(staged, q, sizeof(q), err);
@@ -351,8 +354,10 @@ int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *
                 rc = rk_error_set(err, RK_ERR_IO, "%s: %s", to, strerror(errno));
                 unlink(db_path); /* the staged copy is still there */
         }
-        if (rc == RK_OK)
+        if (rc == RK_OK) {
                 unlink(staged);
+                rk_restore_keys_cleanup(staged);
+        }
         if (rc == RK_OK)
                 rc = rk_ledger_path(staged, from, sizeof(from), err);
         if (rc == RK_OK)

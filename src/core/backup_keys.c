@@ -12,6 +12,12 @@
 #include "sql.h"
 #include "vault_internal.h"
 
+#include "rekisteri/serverkey.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int rk_backup_keys_strip(const char *path, struct rk_error *err)
@@ -58,6 +64,11 @@ static int adopt(sqlite3 *db, const char *what, int *adopted, struct rk_error *e
         if (rc == RK_OK)
                 rc = rk_sql_exec(
                     db,
+                    /* the adopted labels are keyed as the live file keys them */
+                    "DELETE FROM main.vault_meta WHERE key IN"
+                    " ('server_key_check','name_salt');"
+                    "INSERT INTO main.vault_meta SELECT * FROM live.vault_meta"
+                    " WHERE key IN ('server_key_check','name_salt');"
                     "INSERT OR IGNORE INTO main.revoked SELECT * FROM live.revoked;"
                     "INSERT OR REPLACE INTO main.throttle SELECT * FROM live.throttle;"
                     "INSERT INTO main.auth_failures(at,label,source,reason,sealed)"
@@ -80,6 +91,34 @@ static int attach_live(sqlite3 *db, const char *live_keys, struct rk_error *err)
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, live_keys, err);
+}
+
+/* The staged register's server key path (staged + RK_SERVERKEY_SUFFIX). */
+static int staged_serverkey(const char *staged, char *out, size_t size)
+{
+        int n = snprintf(out, size, "%s%s", staged, RK_SERVERKEY_SUFFIX);
+        return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int rk_restore_keys_stage(const char *staged, const char *db_path, struct rk_error *err)
+{
+        char live[PATH_MAX], to[PATH_MAX];
+        int n = snprintf(live, sizeof(live), "%s%s", db_path, RK_SERVERKEY_SUFFIX);
+        if (n < 0 || (size_t)n >= sizeof(live) ||
+            staged_serverkey(staged, to, sizeof(to)))
+                return rk_error_set(err, RK_ERR_INVALID, "%s: path too long", db_path);
+        if (access(live, F_OK) != 0)
+                return RK_OK;
+        if (link(live, to) != 0)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", to, strerror(errno));
+        return RK_OK;
+}
+
+void rk_restore_keys_cleanup(const char *staged)
+{
+        char p[PATH_MAX];
+        if (staged_serverkey(staged, p, sizeof(p)) == 0)
+                unlink(p);
 }
 
 int rk_restore_keys(struct rk_session *s, const char *live_keys, int *adopted,

@@ -287,11 +287,11 @@ static int load_server_key(struct rk_vault *v, struct rk_error *err)
         }
         if (rc != RK_OK)
                 return rc;
+        /* a key file that is not this slot file's counts as missing: key
+         * files and the recovery key still open the register */
         server_check(v->server_key, got);
-        if (sodium_memcmp(got, want, RK_KEY_BYTES) != 0)
-                return rk_error_set(err, RK_ERR_CORRUPT,
-                                    "%s does not belong to this register's slot file", p);
-        v->server = SERVER_OK;
+        v->server =
+            sodium_memcmp(got, want, RK_KEY_BYTES) == 0 ? SERVER_OK : SERVER_MISSING;
         return RK_OK;
 }
 

@@ -112,6 +112,8 @@ expect_rc 1 "the disabled password is refused" "$R" check --db r.db --user kalle
 mkdir lost && mv r.db lost/ && rm -f r.db-wal r.db-shm
 expect_rc 0 "restore with the backup key file" "$R" restore --from bk1.db --db r.db \
         --keyfile backup.key
+ls r.db.restoring* > /dev/null 2>&1 && bad "staged files left: $(ls r.db.restoring*)" ||
+        ok "no staged file left (the staged link to the server key included)"
 expect_rc 1 "the removed key file does not open the restored register" \
         "$R" check --db r.db --keyfile job.key
 expect_rc 1 "the disabled password does not open the restored register" \
