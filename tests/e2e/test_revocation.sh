@@ -15,7 +15,9 @@
 #  3. the key file is removed and the account disabled; the rotation that
 #     falls due runs at once; an old copy of the slot file, the backup's
 #     and today's, with the removed key file or the disabled password,
-#     yield no key that opens today's register;
+#     yield no key that opens today's register; while another connection
+#     holds the register a rotation waits, `check` shows it due, and the
+#     next admin command runs it;
 #  4. the backup is restored with the backup key file: neither the removed
 #     key file nor the disabled password opens the restored register, the
 #     remaining key file and staff password do.
@@ -97,6 +99,26 @@ expect_rc 0 "disable kalle" "$R" user disable kalle "${U[@]}"
 grep -q "A key rotation was due" err.txt && ok "the rotation ran at once" || bad "$(cat err.txt)"
 expect_rc 0 "check" "$R" check "${U[@]}"
 grep -q "rotation due" out.txt && bad "a rotation is still due" || ok "no rotation is due"
+# while someone else has the register open the rotation waits, and says so
+expect_rc 0 "a second key file" "$R" key add-file "${U[@]}" --label tmp --roles sales \
+        --out tmp.key
+RAW=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
+{ printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n' "$RAW"
+        printf 'SELECT count(*) FROM users;\n'; sleep 8; } | sqlcipher r.db > holder.out 2>&1 &
+HOLDER=$!
+for _ in $(seq 100); do [ -s holder.out ] && break; sleep 0.1; done # it is in
+expect_rc 0 "remove it while the register is in use" "$R" key remove-file "${U[@]}" --label tmp
+grep -q "A key rotation is due (a key file was removed)" err.txt &&
+        ok "the rotation waits while others are in" || bad "$(cat err.txt)"
+expect_rc 0 "check with a job's key file" "$R" check --db r.db --keyfile backup.key
+grep -q "key rotation due: a key file was removed" out.txt &&
+        ok "check shows the due rotation" || bad "check: $(cat out.txt)"
+wait "$HOLDER"
+expect_rc 0 "the next admin command" "$R" user list "${U[@]}"
+grep -q "A key rotation was due" err.txt && ok "the next admin command ran it" ||
+        bad "$(cat err.txt)"
+expect_rc 0 "check" "$R" check --db r.db --keyfile backup.key
+grep -q "rotation due" out.txt && bad "still due" || ok "no rotation is due any more"
 for cred in "keyfile job.key" "password kalle=$KPW"; do
         deks=$(loot $cred old.keys bk1.db.keys r.db.keys)
         [ -n "$deks" ] && ok "the revoked credential ($cred) still unwraps old keys" ||
