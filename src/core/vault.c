@@ -1,17 +1,39 @@
 /*
  * vault.c - the keyslot file (see vault.h for the design).
  *
- * Layout of the plain SQLite file:
- *   vault_meta(key, value)   'name_salt': 32 random bytes keying user labels
+ * How the keys hang together (modelled on LUKS2 keyslots and on age /
+ * libsodium sealed boxes; every primitive is libsodium's):
+ *   slot key   Argon2id(password) or keyed BLAKE2b(key file / recovery key)
+ *   slot       an X25519 key pair: sk wrapped under the slot key
+ *              (XChaCha20-Poly1305, AD "rekisteri/v2/KIND/NAME", NAME the
+ *              username for user slots, else the label), and the MK sealed
+ *              to pk (crypto_box_seal)
+ *   MK         wraps the DEK (AD "rekisteri/v1/dek/GENERATION")
+ * A rotation draws a new MK and DEK, reseals the MK to every slot's pk
+ * without any slot key, and rewraps the DEKs: anything a removed slot or an
+ * old copy of this file yields is an MK that unwraps nothing here. Removing
+ * or replacing a slot puts its pk on the revoked list (a restore drops
+ * those slots from older files) and marks a rotation due.
+ *
+ * Layout of the plain SQLite file (format 2):
+ *   vault_meta(key, value)   'server_key_check': a keyed hash that names the
+ *                            server key file (serverkey.h) whose subkeys key
+ *                            the user labels; 'name_salt': the in-file
+ *                            label key of format 1, kept only while
+ *                            format-1 user slots remain; 'rotation_due':
+ *                            why a rotation is due
  *   dek(generation, state, nonce, wrapped)   DEK under the MK; state is
  *                            'current' or, during a rotation, 'pending'
- *   slots(kind, label, kdf_ops, kdf_mem_kib, salt, nonce, wrapped, ...)
- *                            the MK under each slot's key
- *   throttle(label, failures, last_failure_at, locked)   login failures per
- *                            user label, known or not (throttle.c)
- *   auth_failures(at, label, source, reason)   failures waiting to be
- *                            copied into the audit trail
- * PRAGMA user_version holds the file format (VAULT_FORMAT).
+ *   slots(kind, label, kdf_ops, kdf_mem_kib, salt, nonce, wrapped, pk,
+ *         sealed, ...)       as above; pk NULL marks a format-1 slot whose
+ *                            wrapped is the MK itself (upgraded when used)
+ *   revoked(pk, kind, revoked_at)   public keys of removed slots
+ *   throttle(label, ..., state)   login counters per user label, known or
+ *                            not (throttle.c), sealed under the server key
+ *   auth_failures(..., sealed)   failures waiting to be copied into the
+ *                            audit trail, sealed under the server key
+ * PRAGMA user_version holds the file format (VAULT_FORMAT); format 1 files
+ * are upgraded in place when opened.
  */
 #include "rekisteri/vault.h"
 #include "sql.h"
