@@ -166,10 +166,6 @@ int rk_vault_rotate_stage(struct rk_vault *v, const unsigned char *mk,
  * be NULL); 0 when not; <0 on error. */
 int rk_vault_rotation_due(struct rk_vault *v, char *reason, size_t size);
 
-/* rk_vault_mark_rotation_due - mark a rotation due, with a reason. */
-int rk_vault_mark_rotation_due(struct rk_vault *v, const char *reason,
-                               struct rk_error *err);
-
 /* rk_vault_list - every slot, oldest first; the caller frees *out. */
 int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
                   struct rk_error *err);

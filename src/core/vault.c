@@ -1393,12 +1393,6 @@ int rk_vault_rotation_due(struct rk_vault *v, char *reason, size_t size)
         return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
 }
 
-int rk_vault_mark_rotation_due(struct rk_vault *v, const char *reason,
-                               struct rk_error *err)
-{
-        return set_meta_text(v, "rotation_due", reason, err);
-}
-
 static int count_where(struct rk_vault *v, const char *sql, long long *n,
                        struct rk_error *err)
 {
