@@ -24,6 +24,7 @@
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 X=${SLOT_UNWRAP:?path to slot_unwrap}
+cli_config '[role.retention]' 'actions = retention' # a role for the nightly job
 dsr_register || { bad "register"; exit 1; }
 U=(--db r.db --keyfile dpo.key)
 
@@ -99,26 +100,45 @@ expect_rc 0 "disable kalle" "$R" user disable kalle "${U[@]}"
 grep -q "A key rotation was due" err.txt && ok "the rotation ran at once" || bad "$(cat err.txt)"
 expect_rc 0 "check" "$R" check "${U[@]}"
 grep -q "rotation due" out.txt && bad "a rotation is still due" || ok "no rotation is due"
-# while someone else has the register open the rotation waits, and says so
-expect_rc 0 "a second key file" "$R" key add-file "${U[@]}" --label tmp --roles sales \
-        --out tmp.key
-RAW=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
-{ printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n' "$RAW"
-        printf 'SELECT count(*) FROM users;\n'; sleep 8; } | sqlcipher r.db > holder.out 2>&1 &
-HOLDER=$!
-for _ in $(seq 100); do [ -s holder.out ] && break; sleep 0.1; done # it is in
-expect_rc 0 "remove it while the register is in use" "$R" key remove-file "${U[@]}" --label tmp
-grep -q "A key rotation is due (a key file was removed)" err.txt &&
-        ok "the rotation waits while others are in" || bad "$(cat err.txt)"
-expect_rc 0 "check with a job's key file" "$R" check --db r.db --keyfile backup.key
-grep -q "key rotation due: a key file was removed" out.txt &&
-        ok "check shows the due rotation" || bad "check: $(cat out.txt)"
-wait "$HOLDER"
+# while someone else has the register open the rotation waits, and says so;
+# the next admin command, or the nightly retention run, carries it out
+expect_rc 0 "the nightly job's key file" "$R" key add-file "${U[@]}" --label nightly \
+        --roles retention --out nightly.key
+# remove_while_held LABEL - add key file LABEL, remove it while another
+# connection holds the register: the rotation falls due and waits
+remove_while_held() {
+        local raw holder
+        expect_rc 0 "key file $1" "$R" key add-file "${U[@]}" --label "$1" --roles sales \
+                --out "$1.key"
+        raw=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
+        rm -f holder.out
+        { printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n' "$raw"
+                printf 'SELECT count(*) FROM users;\n'; sleep 8; } |
+                sqlcipher r.db > holder.out 2>&1 &
+        holder=$!
+        for _ in $(seq 100); do [ -s holder.out ] && break; sleep 0.1; done # it is in
+        expect_rc 0 "remove $1 while the register is in use" "$R" key remove-file "${U[@]}" \
+                --label "$1"
+        grep -q "A key rotation is due (a key file was removed)" err.txt &&
+                ok "the rotation waits while others are in" || bad "$(cat err.txt)"
+        expect_rc 0 "check with the nightly key file" "$R" check --db r.db --keyfile nightly.key
+        grep -q "key rotation due: a key file was removed" out.txt &&
+                ok "check shows the due rotation" || bad "check: $(cat out.txt)"
+        wait "$holder"
+}
+no_rotation_due() {
+        expect_rc 0 "check" "$R" check --db r.db --keyfile nightly.key
+        grep -q "rotation due" out.txt && bad "still due" || ok "no rotation is due any more"
+}
+remove_while_held tmp1
 expect_rc 0 "the next admin command" "$R" user list "${U[@]}"
 grep -q "A key rotation was due" err.txt && ok "the next admin command ran it" ||
         bad "$(cat err.txt)"
-expect_rc 0 "check" "$R" check --db r.db --keyfile backup.key
-grep -q "rotation due" out.txt && bad "still due" || ok "no rotation is due any more"
+no_rotation_due
+remove_while_held tmp2
+expect_rc 0 "the nightly retention run" "$R" retention run --db r.db --keyfile nightly.key
+grep -q "A key rotation was due" err.txt && ok "the nightly job ran it" || bad "$(cat err.txt)"
+no_rotation_due
 for cred in "keyfile job.key" "password kalle=$KPW"; do
         deks=$(loot $cred old.keys bk1.db.keys r.db.keys)
         [ -n "$deks" ] && ok "the revoked credential ($cred) still unwraps old keys" ||
