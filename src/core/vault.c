@@ -37,7 +37,7 @@
  */
 #include "rekisteri/vault.h"
 #include "sql.h"
-#include "vault_internal.h"
+#include "vault_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,28 +53,7 @@
 #include "rekisteri/serverkey.h"
 
 #define VAULT_FORMAT  2
-#define NONCE_BYTES   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define WRAPPED_BYTES (RK_KEY_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-#define SALT_BYTES    16
-#define PK_BYTES      crypto_box_PUBLICKEYBYTES
-#define SEALED_BYTES  (crypto_box_SEALBYTES + RK_KEY_BYTES)
-_Static_assert(crypto_box_SECRETKEYBYTES == RK_KEY_BYTES,
-               "a slot's secret key is wrapped "
-               "like any 32-byte key");
 #define KEYFILE_MAGIC "rekisteri-keyfile-v1"
-
-#define SERVER_NONE    RK_SERVER_KEY_NONE
-#define SERVER_OK      RK_SERVER_KEY_OK
-#define SERVER_MISSING RK_SERVER_KEY_MISSING
-
-struct rk_vault {
-        sqlite3 *db;
-        char path[4096];
-        unsigned char name_salt[RK_KEY_BYTES]; /* format before the server key */
-        int has_name_salt;
-        enum rk_server_key_state server;
-        unsigned char *server_key; /* guarded, when SERVER_OK */
-};
 
 static const char vault_schema[] =
     "CREATE TABLE vault_meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -104,7 +83,7 @@ const char *rk_vault_path(struct rk_vault *v)
         return v->path;
 }
 
-static const char *kind_name(enum rk_slot_kind kind)
+const char *vault_kind_name(enum rk_slot_kind kind)
 {
         switch (kind) {
         case RK_SLOT_USER:
@@ -116,7 +95,7 @@ static const char *kind_name(enum rk_slot_kind kind)
         }
 }
 
-static int blob_into(sqlite3_stmt *st, int col, void *out, int size)
+int vault_blob_into(sqlite3_stmt *st, int col, void *out, int size)
 {
         if (sqlite3_column_bytes(st, col) != size)
                 return -1;
@@ -126,8 +105,7 @@ static int blob_into(sqlite3_stmt *st, int col, void *out, int size)
 
 /* Run the bound statement st (when rc is RK_OK), then end the transaction
  * begun for it: commit on success, roll back otherwise. */
-static int finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc,
-                        struct rk_error *err)
+int vault_finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc, struct rk_error *err)
 {
         if (rc == RK_OK) {
                 int src = sqlite3_step(st);
@@ -145,7 +123,7 @@ static int finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc,
 /* ---- wrapping ---------------------------------------------------------- */
 
 /* The associated data binds a wrapped key to where it is stored. */
-static void make_ad(char *ad, size_t size, const char *what, const char *name)
+void vault_make_ad(char *ad, size_t size, const char *what, const char *name)
 {
         snprintf(ad, size, "rekisteri/v1/%s/%s", what, name);
 }
@@ -160,9 +138,9 @@ static int wrap_key(const unsigned char *kek, const char *ad, const unsigned cha
             NULL, nonce, kek);
 }
 
-static int unwrap_key(const unsigned char *kek, const char *ad, const void *nonce,
-                      int nonce_len, const void *wrapped, int wrapped_len,
-                      unsigned char *plain)
+int vault_unwrap_key(const unsigned char *kek, const char *ad, const void *nonce,
+                     int nonce_len, const void *wrapped, int wrapped_len,
+                     unsigned char *plain)
 {
         if (nonce_len != NONCE_BYTES || wrapped_len != WRAPPED_BYTES)
                 return -1;
@@ -245,8 +223,7 @@ static int open_db(struct rk_vault *v, int flags, struct rk_error *err)
 
 /* A blob from vault_meta into out (size bytes): 1 found, 0 absent, <0 error
  * or wrong size. */
-static int get_meta_blob(struct rk_vault *v, const char *key, unsigned char *out,
-                         int size)
+int vault_get_meta(struct rk_vault *v, const char *key, unsigned char *out, int size)
 {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(v->db, "SELECT value FROM vault_meta WHERE key=?", -1, &st,
@@ -254,15 +231,15 @@ static int get_meta_blob(struct rk_vault *v, const char *key, unsigned char *out
                 return -1;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        int found = src == SQLITE_ROW    ? (blob_into(st, 0, out, size) == 0 ? 1 : -1)
+        int found = src == SQLITE_ROW ? (vault_blob_into(st, 0, out, size) == 0 ? 1 : -1)
                     : src == SQLITE_DONE ? 0
                                          : -1;
         sqlite3_finalize(st);
         return found;
 }
 
-static int set_meta_text(struct rk_vault *v, const char *key, const char *value,
-                         struct rk_error *err)
+int vault_set_meta_text(struct rk_vault *v, const char *key, const char *value,
+                        struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(
@@ -277,54 +254,14 @@ static int set_meta_text(struct rk_vault *v, const char *key, const char *value,
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
 }
 
-/* The check value the slot file keeps for its server key. */
-static void server_check(const unsigned char *key, unsigned char *out)
-{
-        static const char what[] = "rekisteri server key check";
-        crypto_generichash(out, RK_KEY_BYTES, (const unsigned char *)what,
-                           sizeof(what) - 1, key, RK_KEY_BYTES);
-}
-
-/* Load the server key the slot file names, if it names one. A missing file
- * leaves the vault usable for key files and the recovery key only. */
-static int load_server_key(struct rk_vault *v, struct rk_error *err)
-{
-        unsigned char want[RK_KEY_BYTES], got[RK_KEY_BYTES];
-        char p[4096];
-        int found = get_meta_blob(v, "server_key_check", want, RK_KEY_BYTES);
-        if (found < 0 || (found == 0 && !v->has_name_salt))
-                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
-                                    v->path);
-        if (found == 0)
-                return RK_OK; /* older format: labels keyed with name_salt */
-        int rc = rk_serverkey_path(v->path, p, sizeof(p), err);
-        v->server_key = rc == RK_OK ? rk_secret_alloc(RK_KEY_BYTES) : NULL;
-        if (rc == RK_OK && v->server_key == NULL)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        if (rc == RK_OK)
-                rc = rk_serverkey_load(p, v->server_key, err);
-        if (rc == RK_ERR_NOTFOUND) {
-                v->server = SERVER_MISSING;
-                return RK_OK;
-        }
-        if (rc != RK_OK)
-                return rc;
-        /* a key file that is not this slot file's counts as missing: key
-         * files and the recovery key still open the register */
-        server_check(v->server_key, got);
-        v->server =
-            sodium_memcmp(got, want, RK_KEY_BYTES) == 0 ? SERVER_OK : SERVER_MISSING;
-        return RK_OK;
-}
-
 static int load_meta(struct rk_vault *v, struct rk_error *err)
 {
-        int found = get_meta_blob(v, "name_salt", v->name_salt, RK_KEY_BYTES);
+        int found = vault_get_meta(v, "name_salt", v->name_salt, RK_KEY_BYTES);
         if (found < 0)
                 return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
                                     v->path);
         v->has_name_salt = found;
-        return load_server_key(v, err);
+        return vault_load_server_key(v, err);
 }
 
 /*
@@ -474,8 +411,7 @@ int rk_vault_open(const char *path, struct rk_vault **out, struct rk_error *err)
 /* ---- the DEK ----------------------------------------------------------- */
 
 /* The next DEK generation number; the generation is part of the wrap's AD. */
-static int next_generation(struct rk_vault *v, long long *generation,
-                           struct rk_error *err)
+int vault_next_generation(struct rk_vault *v, long long *generation, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(v->db, "SELECT COALESCE(MAX(generation),0)+1 FROM dek",
@@ -492,14 +428,14 @@ static int next_generation(struct rk_vault *v, long long *generation,
 }
 
 /* Store dek wrapped under mk as `generation` in `state`. */
-static int store_dek_as(struct rk_vault *v, long long generation, const char *state,
-                        const unsigned char *mk, const unsigned char *dek,
-                        struct rk_error *err)
+int vault_store_dek_as(struct rk_vault *v, long long generation, const char *state,
+                       const unsigned char *mk, const unsigned char *dek,
+                       struct rk_error *err)
 {
         int rc = RK_OK;
         char ad[96], name[32];
         snprintf(name, sizeof(name), "%lld", generation);
-        make_ad(ad, sizeof(ad), "dek", name);
+        vault_make_ad(ad, sizeof(ad), "dek", name);
         unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES];
         if (wrap_key(mk, ad, dek, nonce, wrapped) != 0)
                 return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the database key");
@@ -524,8 +460,8 @@ static int store_dek(struct rk_vault *v, const char *state, const unsigned char 
                      const unsigned char *dek, struct rk_error *err)
 {
         long long generation = 0;
-        int rc = next_generation(v, &generation, err);
-        return rc == RK_OK ? store_dek_as(v, generation, state, mk, dek, err) : rc;
+        int rc = vault_next_generation(v, &generation, err);
+        return rc == RK_OK ? vault_store_dek_as(v, generation, state, mk, dek, err) : rc;
 }
 
 int rk_vault_init_keys(struct rk_vault *v, unsigned char *mk, unsigned char *dek,
@@ -548,13 +484,15 @@ int rk_vault_get_dek(struct rk_vault *v, const unsigned char *mk, unsigned char 
         *has_pending = 0;
         while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
                 char ad[96];
-                make_ad(ad, sizeof(ad), "dek", (const char *)sqlite3_column_text(st, 0));
+                vault_make_ad(ad, sizeof(ad), "dek",
+                              (const char *)sqlite3_column_text(st, 0));
                 int is_current =
                     strcmp((const char *)sqlite3_column_text(st, 1), "current") == 0;
                 unsigned char *target = is_current ? dek : pending;
-                if (unwrap_key(mk, ad, sqlite3_column_blob(st, 2),
-                               sqlite3_column_bytes(st, 2), sqlite3_column_blob(st, 3),
-                               sqlite3_column_bytes(st, 3), target) != 0)
+                if (vault_unwrap_key(mk, ad, sqlite3_column_blob(st, 2),
+                                     sqlite3_column_bytes(st, 2),
+                                     sqlite3_column_blob(st, 3),
+                                     sqlite3_column_bytes(st, 3), target) != 0)
                         rc = rk_error_set(err, RK_ERR_CORRUPT,
                                           "%s: the wrapped database key does not "
                                           "authenticate; the slot file is damaged",
@@ -601,202 +539,6 @@ int rk_vault_discard_pending(struct rk_vault *v, struct rk_error *err)
 
 /* ---- slots ------------------------------------------------------------- */
 
-/* In the open transaction: every user slot is revoked and goes, counters
- * and sealed records go, the new key's check value is recorded and a
- * rotation marked due. */
-static int drop_staff_slots(struct rk_vault *v, const unsigned char *key,
-                            struct rk_error *err)
-{
-        unsigned char check[RK_KEY_BYTES];
-        sqlite3_stmt *st = NULL;
-        int rc = rk_sql_exec(v->db,
-                             "INSERT OR IGNORE INTO revoked(pk,kind,revoked_at)"
-                             " SELECT pk,kind,strftime('%s','now') FROM slots"
-                             " WHERE kind='user' AND pk IS NOT NULL;"
-                             "DELETE FROM slots WHERE kind='user';"
-                             "DELETE FROM throttle;"
-                             "DELETE FROM auth_failures WHERE sealed IS NOT NULL;"
-                             "DELETE FROM vault_meta WHERE key='name_salt';",
-                             v->path, err);
-        if (rc == RK_OK)
-                rc = set_meta_text(v, "rotation_due", "the server key was replaced", err);
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(v->db,
-                                    "INSERT OR REPLACE INTO vault_meta(key,value)"
-                                    " VALUES('server_key_check',?)",
-                                    &st, v->path, err);
-        if (rc == RK_OK) {
-                server_check(key, check);
-                sqlite3_bind_blob(st, 1, check, RK_KEY_BYTES, SQLITE_STATIC);
-        }
-        return finish_write(v, st, rc, err);
-}
-
-int rk_vault_replace_server_key(struct rk_vault *v, struct rk_error *err)
-{
-        char p[4096];
-        if (v->server != SERVER_MISSING)
-                return rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "the server key file is in place; nothing to replace");
-        unsigned char *key = rk_secret_alloc(RK_KEY_BYTES);
-        int rc = key != NULL ? rk_serverkey_path(v->path, p, sizeof(p), err)
-                             : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        if (rc == RK_OK)
-                rc = rk_serverkey_create(p, v->path, key, err);
-        if (rc == RK_OK)
-                rc = rk_sql_begin_as(v->db, v->path, err);
-        if (rc == RK_OK)
-                rc = drop_staff_slots(v, key, err);
-        if (rc != RK_OK) {
-                rk_secret_free(key);
-                return rc;
-        }
-        rk_secret_free(v->server_key);
-        v->server_key = key;
-        v->server = SERVER_OK;
-        v->has_name_salt = 0;
-        return RK_OK;
-}
-
-/* hex(BLAKE2b-256(username, key)) into out (65 bytes). */
-static void label_with(const unsigned char *key, const char *username, char *out)
-{
-        unsigned char h[RK_KEY_BYTES];
-        crypto_generichash(h, sizeof(h), (const unsigned char *)username,
-                           strlen(username), key, RK_KEY_BYTES);
-        sodium_bin2hex(out, 2 * RK_KEY_BYTES + 1, h, sizeof(h));
-}
-
-static const char server_missing_msg[] =
-    "%s is missing: staff passwords cannot be checked. Open the register with an "
-    "admin key file or the recovery key and run `rekisteri key new-server-key` "
-    "(see README, How the keys work)";
-
-int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
-                        struct rk_error *err)
-{
-        unsigned char key[RK_KEY_BYTES];
-        if (v->server == SERVER_MISSING) {
-                char p[4096];
-                randombytes_buf(key, sizeof(key));
-                label_with(key, username, out);
-                rk_serverkey_path(v->path, p, sizeof(p), NULL);
-                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
-        }
-        if (v->server == SERVER_NONE) {
-                label_with(v->name_salt, username, out);
-                return RK_OK;
-        }
-        rk_serverkey_subkey(v->server_key, RK_SUBKEY_LABELS, key);
-        label_with(key, username, out);
-        sodium_memzero(key, sizeof(key));
-        return RK_OK;
-}
-
-enum rk_server_key_state rk_vault_server_state(struct rk_vault *v)
-{
-        return v->server;
-}
-
-int rk_vault_server_subkey(struct rk_vault *v, enum rk_subkey id, unsigned char *out)
-{
-        if (v->server != SERVER_OK)
-                return RK_ERR_NOTFOUND;
-        rk_serverkey_subkey(v->server_key, id, out);
-        return RK_OK;
-}
-
-/* Relabel one user from the name_salt label to the server key's. */
-static int relabel(struct rk_vault *v, const char *name, const unsigned char *labels_key,
-                   struct rk_error *err)
-{
-        static const char *const sql[] = {
-            "UPDATE slots SET label=?1 WHERE kind='user' AND label=?2 AND pk IS NOT NULL",
-            "UPDATE throttle SET label=?1 WHERE label=?2",
-            "UPDATE auth_failures SET label=?1 WHERE label=?2"};
-        char old[2 * RK_KEY_BYTES + 1], new[2 * RK_KEY_BYTES + 1];
-        label_with(v->name_salt, name, old);
-        label_with(labels_key, name, new);
-        int rc = RK_OK;
-        for (size_t i = 0; rc == RK_OK && i < sizeof(sql) / sizeof(sql[0]); i++) {
-                sqlite3_stmt *st;
-                rc = rk_sql_prepare(v->db, sql[i], &st, v->path, err);
-                if (rc != RK_OK)
-                        break;
-                sqlite3_bind_text(st, 1, new, -1, SQLITE_STATIC);
-                sqlite3_bind_text(st, 2, old, -1, SQLITE_STATIC);
-                int src = sqlite3_step(st);
-                sqlite3_finalize(st);
-                if (src != SQLITE_DONE)
-                        rc = rk_sql_fail(v->db, src, v->path, err);
-        }
-        return rc;
-}
-
-/* In the open transaction: relabel names, drop unknown names' counters,
- * record the key's check value and forget name_salt. */
-static int switch_to_server_key(struct rk_vault *v, const unsigned char *key,
-                                const char *const *names, size_t n, struct rk_error *err)
-{
-        unsigned char labels_key[RK_KEY_BYTES], check[RK_KEY_BYTES];
-        rk_serverkey_subkey(key, RK_SUBKEY_LABELS, labels_key);
-        int rc = RK_OK;
-        for (size_t i = 0; rc == RK_OK && v->has_name_salt && i < n; i++)
-                rc = relabel(v, names[i], labels_key, err);
-        sodium_memzero(labels_key, sizeof(labels_key));
-        if (rc == RK_OK)
-                rc = rk_sql_exec(v->db,
-                                 "DELETE FROM throttle WHERE label NOT IN"
-                                 " (SELECT label FROM slots WHERE kind='user');"
-                                 "DELETE FROM vault_meta WHERE key='name_salt' AND NOT"
-                                 " EXISTS (SELECT 1 FROM slots WHERE kind='user'"
-                                 " AND pk IS NULL);",
-                                 v->path, err);
-        sqlite3_stmt *st = NULL;
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(v->db,
-                                    "INSERT OR REPLACE INTO vault_meta(key,value)"
-                                    " VALUES('server_key_check',?)",
-                                    &st, v->path, err);
-        if (rc == RK_OK) {
-                server_check(key, check);
-                sqlite3_bind_blob(st, 1, check, RK_KEY_BYTES, SQLITE_STATIC);
-        }
-        return finish_write(v, st, rc, err);
-}
-
-int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t n,
-                            struct rk_error *err)
-{
-        char p[4096];
-        if (v->server == SERVER_OK)
-                return RK_OK;
-        if (v->server == SERVER_MISSING) {
-                rk_serverkey_path(v->path, p, sizeof(p), NULL);
-                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
-        }
-        unsigned char *key = rk_secret_alloc(RK_KEY_BYTES);
-        int rc = key != NULL ? rk_serverkey_path(v->path, p, sizeof(p), err)
-                             : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        if (rc == RK_OK)
-                rc = rk_serverkey_create(p, v->path, key, err);
-        if (rc == RK_OK)
-                rc = rk_sql_begin_as(v->db, v->path, err);
-        if (rc == RK_OK)
-                rc = switch_to_server_key(v, key, names, n, err);
-        if (rc != RK_OK) {
-                rk_secret_free(key);
-                return rc;
-        }
-        rk_secret_free(v->server_key);
-        v->server_key = key;
-        v->server = SERVER_OK;
-        /* kept while format-1 user slots still sit under their old labels */
-        v->has_name_salt = get_meta_blob(v, "name_salt", v->name_salt, RK_KEY_BYTES) == 1;
-        return RK_OK;
-}
-
 struct slot_row {
         long long ops, mem_kib;
         int legacy; /* format 1: wrapped is the MK itself, no key pair */
@@ -818,18 +560,19 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
                                 &st, v->path, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
                 row->ops = sqlite3_column_int64(st, 0);
                 row->mem_kib = sqlite3_column_int64(st, 1);
                 row->legacy = sqlite3_column_type(st, 5) == SQLITE_NULL;
-                if (blob_into(st, 2, row->salt, SALT_BYTES) != 0 ||
-                    blob_into(st, 3, row->nonce, NONCE_BYTES) != 0 ||
-                    blob_into(st, 4, row->wrapped, WRAPPED_BYTES) != 0 ||
-                    (!row->legacy && (blob_into(st, 5, row->pk, PK_BYTES) != 0 ||
-                                      blob_into(st, 6, row->sealed, SEALED_BYTES) != 0)))
+                if (vault_blob_into(st, 2, row->salt, SALT_BYTES) != 0 ||
+                    vault_blob_into(st, 3, row->nonce, NONCE_BYTES) != 0 ||
+                    vault_blob_into(st, 4, row->wrapped, WRAPPED_BYTES) != 0 ||
+                    (!row->legacy &&
+                     (vault_blob_into(st, 5, row->pk, PK_BYTES) != 0 ||
+                      vault_blob_into(st, 6, row->sealed, SEALED_BYTES) != 0)))
                         rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: a keyslot is damaged",
                                           v->path);
         } else if (src == SQLITE_DONE) {
@@ -847,13 +590,13 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
 static void slot_ad(char *ad, size_t size, int legacy, enum rk_slot_kind kind,
                     const char *label)
 {
-        snprintf(ad, size, "rekisteri/%s/%s/%s", legacy ? "v1" : "v2", kind_name(kind),
-                 label);
+        snprintf(ad, size, "rekisteri/%s/%s/%s", legacy ? "v1" : "v2",
+                 vault_kind_name(kind), label);
 }
 
 /* 0 when mk unwraps the current DEK: a session that still holds the MK of
  * before a rotation must not write slots the new MK cannot reach. */
-static int mk_is_current(struct rk_vault *v, const unsigned char *mk)
+int vault_mk_is_current(struct rk_vault *v, const unsigned char *mk)
 {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(v->db,
@@ -865,10 +608,11 @@ static int mk_is_current(struct rk_vault *v, const unsigned char *mk)
         unsigned char *dek = rk_secret_alloc(RK_KEY_BYTES);
         if (dek != NULL && sqlite3_step(st) == SQLITE_ROW) {
                 char ad[96];
-                make_ad(ad, sizeof(ad), "dek", (const char *)sqlite3_column_text(st, 0));
-                ok = unwrap_key(mk, ad, sqlite3_column_blob(st, 1),
-                                sqlite3_column_bytes(st, 1), sqlite3_column_blob(st, 2),
-                                sqlite3_column_bytes(st, 2), dek);
+                vault_make_ad(ad, sizeof(ad), "dek",
+                              (const char *)sqlite3_column_text(st, 0));
+                ok = vault_unwrap_key(
+                    mk, ad, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1),
+                    sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2), dek);
         }
         rk_secret_free(dek);
         sqlite3_finalize(st);
@@ -894,7 +638,7 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-        sqlite3_bind_text(st, 2, kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, vault_kind_name(kind), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
@@ -906,12 +650,13 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
                 return RK_OK;
         *found = 1;
         if (rc == RK_OK)
-                rc = set_meta_text(v, "rotation_due",
-                                   kind == RK_SLOT_KEYFILE ? "a key file was removed"
-                                   : kind == RK_SLOT_USER
-                                       ? "an account's keyslot was removed or replaced"
-                                       : "the recovery key was replaced",
-                                   err);
+                rc = vault_set_meta_text(
+                    v, "rotation_due",
+                    kind == RK_SLOT_KEYFILE ? "a key file was removed"
+                    : kind == RK_SLOT_USER
+                        ? "an account's keyslot was removed or replaced"
+                        : "the recovery key was replaced",
+                    err);
         return rc;
 }
 
@@ -941,7 +686,7 @@ static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
                 return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the key");
         int found = 0;
         int rc = rk_sql_begin_as(v->db, v->path, err);
-        if (rc == RK_OK && mk_is_current(v, mk) != 0)
+        if (rc == RK_OK && vault_mk_is_current(v, mk) != 0)
                 rc = rk_error_set(err, RK_ERR_BUSY,
                                   "the register's keys were rotated meanwhile; log in "
                                   "again and repeat this");
@@ -955,7 +700,7 @@ static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
                                     " VALUES(?,?,?,?,?,?,?,?,?,?)",
                                     &st, v->path, err);
         if (rc == RK_OK) {
-                sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 3, ops);
                 sqlite3_bind_int64(st, 4, mem_kib);
@@ -966,7 +711,7 @@ static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
                 sqlite3_bind_blob(st, 9, pk, PK_BYTES, SQLITE_STATIC);
                 sqlite3_bind_blob(st, 10, sealed, SEALED_BYTES, SQLITE_STATIC);
         }
-        return finish_write(v, st, rc, err);
+        return vault_finish_write(v, st, rc, err);
 }
 
 static int delete_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
@@ -983,10 +728,10 @@ static int delete_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
                 rc = rk_sql_prepare(v->db, "DELETE FROM slots WHERE kind=? AND label=?",
                                     &st, v->path, err);
         if (rc == RK_OK) {
-                sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
         }
-        return finish_write(v, st, rc, err);
+        return vault_finish_write(v, st, rc, err);
 }
 
 /*
@@ -1002,27 +747,13 @@ static int find_user(struct rk_vault *v, const char *username, char *label,
                 rc = load_slot(v, RK_SLOT_USER, label, row, err);
         if (rc == RK_ERR_NOTFOUND && v->server == SERVER_OK && v->has_name_salt) {
                 char old[2 * RK_KEY_BYTES + 1];
-                label_with(v->name_salt, username, old);
+                vault_label_with(v->name_salt, username, old);
                 if (load_slot(v, RK_SLOT_USER, old, row, NULL) == RK_OK) {
                         memcpy(label, old, sizeof(old));
                         rc = RK_OK;
                 }
         }
         return rc;
-}
-
-/* Forget name_salt once no format-1 user slot needs it. */
-static void forget_name_salt(struct rk_vault *v)
-{
-        if (v->server != SERVER_OK || !v->has_name_salt)
-                return;
-        rk_sql_exec(v->db,
-                    "DELETE FROM vault_meta WHERE key='name_salt' AND NOT EXISTS"
-                    " (SELECT 1 FROM slots WHERE kind='user' AND pk IS NULL)",
-                    v->path, NULL);
-        unsigned char probe[RK_KEY_BYTES];
-        v->has_name_salt = get_meta_blob(v, "name_salt", probe, RK_KEY_BYTES) == 1;
-        sodium_memzero(probe, sizeof(probe));
 }
 
 int rk_vault_set_user(struct rk_vault *v, const char *username, const char *password,
@@ -1053,7 +784,7 @@ int rk_vault_set_user(struct rk_vault *v, const char *username, const char *pass
                                salt, kek, mk, 0, err);
         rk_secret_free(kek);
         if (rc == RK_OK)
-                forget_name_salt(v);
+                vault_forget_name_salt(v);
         return rc;
 }
 
@@ -1077,7 +808,7 @@ int rk_vault_remove_user(struct rk_vault *v, const char *username, struct rk_err
         if (rc == RK_ERR_NOTFOUND)
                 return rk_error_set(err, rc, "the account has no keyslot");
         if (rc == RK_OK)
-                forget_name_salt(v);
+                vault_forget_name_salt(v);
         return rc;
 }
 
@@ -1089,13 +820,13 @@ static int open_slot(enum rk_slot_kind kind, const char *label, const char *ad_n
         char ad[160];
         slot_ad(ad, sizeof(ad), row->legacy, kind, row->legacy ? label : ad_name);
         if (row->legacy)
-                return unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
-                                  WRAPPED_BYTES, mk);
+                return vault_unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
+                                        WRAPPED_BYTES, mk);
         unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
         if (sk == NULL)
                 return -1;
-        int rc =
-            unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped, WRAPPED_BYTES, sk);
+        int rc = vault_unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
+                                  WRAPPED_BYTES, sk);
         if (rc == 0)
                 rc = crypto_box_seal_open(mk, row->sealed, SEALED_BYTES, row->pk, sk);
         rk_secret_free(sk);
@@ -1131,7 +862,7 @@ static void upgrade_slot(struct rk_vault *v, enum rk_slot_kind kind, const char 
                 }
                 sqlite3_finalize(st);
         }
-        forget_name_salt(v);
+        vault_forget_name_salt(v);
 }
 
 int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *password,
@@ -1373,114 +1104,6 @@ int rk_vault_unlock_keyfile(struct rk_vault *v, const char *path, unsigned char 
         if (rc == RK_OK)
                 rc = unlock_with_secret(v, RK_SLOT_KEYFILE, label_out, secret, mk, err);
         rk_secret_free(secret);
-        return rc;
-}
-
-/* ---- rotation ---------------------------------------------------------- */
-
-int rk_vault_rotation_due(struct rk_vault *v, char *reason, size_t size)
-{
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(v->db,
-                               "SELECT value FROM vault_meta WHERE key='rotation_due'",
-                               -1, &st, NULL) != SQLITE_OK)
-                return -1;
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW && reason != NULL)
-                snprintf(reason, size, "%.*s", sqlite3_column_bytes(st, 0),
-                         (const char *)sqlite3_column_blob(st, 0));
-        sqlite3_finalize(st);
-        return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
-}
-
-static int count_where(struct rk_vault *v, const char *sql, long long *n,
-                       struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(v->db, sql, &st, v->path, err);
-        if (rc != RK_OK)
-                return rc;
-        int src = sqlite3_step(st);
-        *n = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
-        return src == SQLITE_ROW ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
-}
-
-/* Seal new_mk to the public key of every slot. */
-static int reseal_all(struct rk_vault *v, const unsigned char *new_mk,
-                      struct rk_error *err)
-{
-        sqlite3_stmt *sel = NULL, *upd = NULL;
-        int rc = rk_sql_prepare(v->db, "SELECT id,pk FROM slots", &sel, v->path, err);
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(v->db, "UPDATE slots SET sealed=? WHERE id=?", &upd,
-                                    v->path, err);
-        while (rc == RK_OK && sqlite3_step(sel) == SQLITE_ROW) {
-                unsigned char pk[PK_BYTES], sealed[SEALED_BYTES];
-                if (blob_into(sel, 1, pk, PK_BYTES) != 0 ||
-                    crypto_box_seal(sealed, new_mk, RK_KEY_BYTES, pk) != 0) {
-                        rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: a keyslot is damaged",
-                                          v->path);
-                        break;
-                }
-                sqlite3_bind_blob(upd, 1, sealed, SEALED_BYTES, SQLITE_TRANSIENT);
-                sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
-                int src = sqlite3_step(upd);
-                sqlite3_reset(upd);
-                if (src != SQLITE_DONE)
-                        rc = rk_sql_fail(v->db, src, v->path, err);
-        }
-        sqlite3_finalize(sel);
-        sqlite3_finalize(upd);
-        return rc;
-}
-
-/* Both DEKs, rewrapped under new_mk with fresh generations. */
-static int rewrap_deks(struct rk_vault *v, const unsigned char *new_mk,
-                       const unsigned char *dek, const unsigned char *new_dek,
-                       struct rk_error *err)
-{
-        long long generation = 0;
-        int rc = next_generation(v, &generation, err);
-        if (rc == RK_OK)
-                rc = rk_sql_exec(v->db, "DELETE FROM dek", v->path, err);
-        if (rc == RK_OK)
-                rc = store_dek_as(v, generation, "current", new_mk, dek, err);
-        if (rc == RK_OK)
-                rc = store_dek_as(v, generation + 1, "pending", new_mk, new_dek, err);
-        return rc;
-}
-
-int rk_vault_rotate_stage(struct rk_vault *v, const unsigned char *mk,
-                          const unsigned char *dek, const unsigned char *new_dek,
-                          unsigned char *new_mk, struct rk_error *err)
-{
-        long long legacy = 0;
-        int rc = rk_sql_begin_as(v->db, v->path, err);
-        if (rc == RK_OK && mk_is_current(v, mk) != 0)
-                rc = rk_error_set(err, RK_ERR_BUSY,
-                                  "the register's keys were rotated meanwhile; log in "
-                                  "again");
-        if (rc == RK_OK)
-                rc = count_where(v, "SELECT count(*) FROM slots WHERE pk IS NULL",
-                                 &legacy, err);
-        if (rc == RK_OK && legacy > 0)
-                rc = rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "%lld keyslot(s) are still in the old format and would lose access; "
-                    "each gets its key pair when it is next used (a login, its key "
-                    "file, the recovery key); remove those no longer needed",
-                    legacy);
-        if (rc == RK_OK) {
-                randombytes_buf(new_mk, RK_KEY_BYTES);
-                rc = reseal_all(v, new_mk, err);
-        }
-        if (rc == RK_OK)
-                rc = rewrap_deks(v, new_mk, dek, new_dek, err);
-        if (rc == RK_OK)
-                rc = rk_sql_commit_as(v->db, v->path, err);
-        if (rc != RK_OK)
-                rk_sql_rollback(v->db);
         return rc;
 }
 
