@@ -57,16 +57,12 @@ int cmd_restore(struct cli *c)
                 return cli_fail(&err);
         char live_keys[PATH_MAX];
         int adopted = 0;
-        snprintf(live_keys, sizeof(live_keys), "%s.keys", target);
-        /* a backup opens only with the recovery key or the backup key file */
+        rc = rk_register_vault_path(target, live_keys, sizeof(live_keys), &err);
+        /* a backup opens only with the backup key file or the recovery key */
         c->db_path = staged;
-        rc = c->user != NULL      ? rk_error_set(&err, RK_ERR_INVALID,
-                                                 "a backup holds no staff keyslots: restore "
-                                                      "with --keyfile BACKUP-KEY-FILE or the "
-                                                      "recovery key (on stdin with "
-                                                      "--password-stdin)")
-             : c->keyfile != NULL ? cli_unlock(c, &s, &err)
-                                  : cli_unlock_recovery(c, &s, &err);
+        if (rc == RK_OK)
+                rc = c->keyfile != NULL ? cli_unlock(c, &s, &err)
+                                        : cli_unlock_recovery(c, &s, &err);
         c->db_path = target;
         if (rc == RK_OK)
                 rc = cli_require(s, RK_ACTION_KEYS, &err);
