@@ -32,6 +32,8 @@ expect_rc 0 "execute" "$R" dsr execute 1 "${U[@]}"
 mkdir lost && mv r.db lost/ && rm -f r.db-wal r.db-shm
 expect_rc 1 "the backup holds no staff slot: a staff key file cannot restore it" \
         "$R" restore --from b1.db --db r.db --keyfile dpo.key
+ls r.db.restoring* > /dev/null 2>&1 && bad "a failed restore left $(ls r.db.restoring*)" ||
+        ok "a failed restore leaves no staged file"
 expect_rc 0 "restore the older backup with the recovery key" "$R" restore --from b1.db \
         --db r.db --password-stdin <<< "$REC"
 grep -q "1 erased record" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
