@@ -247,6 +247,35 @@ static void test_unknown_names_expire(void **state)
         assert_int_equal(counter_rows("admin"), 1);
 }
 
+static void test_one_attempt_in_flight(void **state)
+{
+        (void)state;
+        struct rk_vault *v;
+        struct rk_error err;
+        struct rk_throttle_attempt a, b, c;
+        struct rk_throttle_policy p = {2, 5, 8};
+        long long wait = 0;
+        assert_int_equal(rk_vault_open(tu_path("r.db.keys"), &v, &err), RK_OK);
+        rk_throttle_attempt_init(&a);
+        rk_throttle_attempt_init(&b);
+        rk_throttle_attempt_init(&c);
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &a, &wait, &err), RK_OK);
+        /* a second attempt for the same account while the first is in flight */
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &b, &wait, &err),
+                         RK_ERR_BUSY);
+        assert_non_null(strstr(err.msg, "wait 1 s before the next try"));
+        assert_int_equal(b.fd, -1); /* nothing held */
+        /* another account is not held up */
+        assert_int_equal(rk_throttle_begin(v, "nobody", T0, &p, &c, &wait, &err), RK_OK);
+        rk_throttle_end(&c);
+        /* the first was counted before its password was checked */
+        assert_int_equal(counter_rows("admin"), 1);
+        rk_throttle_end(&a);
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &b, &wait, &err), RK_OK);
+        rk_throttle_end(&b);
+        rk_vault_close(v);
+}
+
 /* An admin session at a given step offset. */
 static struct rk_session *admin_at(int64_t t)
 {
@@ -451,6 +480,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_login_and_replay, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unknown_names_expire, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_one_attempt_in_flight, setup, teardown),
             cmocka_unit_test_setup_teardown(test_one_message_growing_delay_and_lock,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_failures_queued_without_secrets, setup,
