@@ -6,6 +6,8 @@
  *   - it opens and its slots still open; a used slot gets its key pair;
  *   - a rotation waits while a format-1 slot remains, then revokes: the
  *     old MK no longer unwraps the DEK;
+ *   - a register of before (no server key, TOTP secrets in clear) moves to
+ *     a server key at its first unlock and its TOTP secrets get sealed;
  *   - moving to a server key file relabels the accounts and drops an
  *     unknown name's counter; a format-1 slot, bound to its old label,
  *     moves at its first use, and then name_salt is forgotten.
@@ -15,6 +17,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "rekisteri/audit.h"
+#include "rekisteri/register.h"
+#include "rekisteri/store.h"
+#include "rekisteri/users.h"
 #include "rekisteri/vault.h"
 #include "testutil.h"
 
@@ -239,6 +245,63 @@ static void test_move_to_server_key(void **state)
         rk_vault_close(v);
 }
 
+/* A register as made before the server key: slot labels keyed in the file,
+ * the admin's TOTP secret stored in clear. */
+static void make_old_register(const struct rk_config *cfg, const char *secret)
+{
+        struct rk_vault *v;
+        struct rk_error err;
+        sqlite3 *db;
+        char audit_key[RK_AUDIT_KEY_TEXT];
+        int64_t id = 0;
+        assert_int_equal(rk_vault_create(tu_path("r.db.keys"), &v, &err), RK_OK);
+        assert_int_equal(rk_vault_init_keys(v, mk, dek, &err), RK_OK);
+        assert_int_equal(
+            rk_vault_set_user(v, "admin", "password of admin", 17, &fast, mk, &err),
+            RK_OK);
+        rk_vault_close(v);
+        assert_int_equal(rk_store_open(tu_path("r.db"), dek, 1, cfg, &db, &err), RK_OK);
+        assert_int_equal(rk_users_create(db, "admin", "admin", 0, &id, &err), RK_OK);
+        assert_int_equal(rk_audit_init(db, audit_key, &err), RK_OK);
+        assert_int_equal(rk_users_set_pending_totp(db, id, secret, &err), RK_OK);
+        assert_int_equal(rk_users_confirm_totp(db, id, 0, &err), RK_OK);
+        rk_store_close(db);
+}
+
+static void test_old_register_moves_at_unlock(void **state)
+{
+        (void)state;
+        struct rk_config cfg;
+        struct rk_register *reg;
+        struct rk_error err;
+        struct rk_user u;
+        const char secret[] = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        tu_fast_config(&cfg);
+        make_old_register(&cfg, secret);
+        assert_int_equal(access(tu_path("r.db.serverkey"), F_OK), -1);
+        assert_int_equal(count(tu_path("r.db.keys"),
+                               "SELECT count(*) FROM vault_meta WHERE key='name_salt'"),
+                         1);
+        assert_int_equal(rk_register_unlock_user(&cfg, tu_path("r.db"), "admin",
+                                                 "password of admin", 17, &reg, &err),
+                         RK_OK);
+        /* the server key was made, the label moved, the TOTP secret sealed */
+        assert_int_equal(access(tu_path("r.db.serverkey"), R_OK), 0);
+        assert_int_equal(count(tu_path("r.db.keys"),
+                               "SELECT count(*) FROM vault_meta WHERE key='name_salt'"),
+                         0);
+        assert_int_equal(rk_users_get(rk_register_db(reg), "admin", &u, &err), RK_OK);
+        assert_memory_equal(u.totp_secret, "s1:", 3);
+        assert_null(strstr(u.totp_secret, secret));
+        rk_users_wipe(&u);
+        rk_register_close(reg);
+        /* and the register opens again as it is now */
+        assert_int_equal(rk_register_unlock_user(&cfg, tu_path("r.db"), "admin",
+                                                 "password of admin", 17, &reg, &err),
+                         RK_OK);
+        rk_register_close(reg);
+}
+
 static int setup(void **state)
 {
         (void)state;
@@ -259,6 +322,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_format1_upgrade_and_rotation, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_move_to_server_key, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_old_register_moves_at_unlock, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
