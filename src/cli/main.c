@@ -50,6 +50,9 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_KEY_STDIN,
+        OPT_KEY_FILE,
+        OPT_HEADS,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +87,9 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"heads", required_argument, NULL, OPT_HEADS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -177,6 +183,8 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_KEY_FILE, offsetof(struct cli, key_file)},
+    {OPT_HEADS, offsetof(struct cli, heads)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -208,6 +216,9 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                            : cli_usage_error("--months is 1 or 2");
         case OPT_ALL:
                 c->all = true;
+                return 0;
+        case OPT_KEY_STDIN:
+                c->key_stdin = true;
                 return 0;
         case 'h':
                 print_help(stdout);

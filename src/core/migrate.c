@@ -7,6 +7,8 @@
  * new one.
  */
 #include "migrate.h"
+#include "rekisteri/audit.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -200,7 +202,31 @@ static const char *const migrations[] = {
     " PRIMARY KEY(run_id, rule));"
     "CREATE INDEX notes_created ON notes(created_at);"
     "CREATE INDEX consents_withdrawn ON consents(withdrawn_on);",
+
+    /* 6: the position-keyed audit trail (audit.c): audit_state records the
+     * row format and when the chain head was last sent off the machine;
+     * rk_audit_upgrade (steps[] below) converts an existing trail. */
+    "ALTER TABLE audit_state ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE audit_state ADD COLUMN logged_id INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE audit_state ADD COLUMN logged_at INTEGER NOT NULL DEFAULT 0;",
 };
+
+/* Migrations that also convert data in code, run after their SQL in the
+ * same transaction. */
+static const struct {
+        int version;
+        int (*run)(sqlite3 *db, int64_t now, struct rk_error *err);
+} steps[] = {
+    {6, rk_audit_upgrade},
+};
+
+static int run_steps(sqlite3 *db, int to, struct rk_error *err)
+{
+        for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+                if (steps[i].version == to)
+                        return steps[i].run(db, rk_clock_now(), err);
+        return RK_OK;
+}
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -239,6 +265,8 @@ static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err
                 return rk_sql_commit_as(db, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, migrations[to - 1], what, err);
+        if (rc == RK_OK)
+                rc = run_steps(db, to, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, bump, what, err);
         if (rc == RK_OK)

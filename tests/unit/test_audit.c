@@ -45,6 +45,9 @@ static int setup(void **state)
         const char *pw = "kolme iloista kalaa";
         tu_tmpdir();
         tu_fast_config(&cfg);
+        snprintf(cfg.audit_heads_file, sizeof(cfg.audit_heads_file), "%s",
+                 tu_path("heads.log"));
+        cfg.audit_head_interval = 600; /* rows are an hour apart: 10 h */
         reg = tu_register(&cfg, tu_path("r.db"), "admin", pw, NULL, k0);
         db = rk_register_db(reg);
         rk_audit_actor_init(&actor, "sales", "192.0.2.7");
@@ -201,15 +204,84 @@ static void test_retention_keeps_chain(void **state)
         struct rk_audit_verdict v;
         struct rk_error err;
         int64_t deleted = 0;
-        /* rows are an hour apart from T0 = 2027-01-15T08:00:00Z */
-        assert_int_equal(rk_audit_prune(db, &actor, "2027-01-15T12:30:00Z", T0 + 86400, 3,
-                                        &deleted, &err),
+        /* rows are an hour apart from T0 = 2027-01-15T08:00:00Z; a year on */
+        assert_int_equal(rk_audit_prune(db, &actor, "2027-01-15T12:30:00Z",
+                                        T0 + 400 * 86400, 3, 12, &deleted, &err),
                          RK_OK);
         assert_int_equal(deleted, 5);
-        verify(k0, &v);
+        struct rk_audit_verify_opts o = {
+            .key_text = k0, .heads_path = tu_path("heads.log"), .retention_months = 12};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
         if (!v.ok)
                 fail_msg("entry %lld: %s", (long long)v.bad_id, v.why);
         assert_int_equal(v.rows, 6); /* 5 kept + the retention entry */
+        assert_true(v.heads_given >= 3);
+        assert_true(v.heads_checked >= 1 && v.heads_checked < v.heads_given);
+        /* the same anchor is too recent for a register that keeps 24 months */
+        o.retention_months = 24;
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 11);
+        assert_non_null(strstr(v.why, "12 months"));
+        /* and a pruning of rows younger than its period is refused outright */
+        assert_int_equal(rk_audit_prune(db, &actor, "2028-01-01", T0 + 400 * 86400, 3, 12,
+                                        &deleted, &err),
+                         RK_ERR_INVALID);
+        assert_int_equal(deleted, 0);
+}
+
+/* Someone with the database key deletes the newest rows and points the
+ * state at the new last row: only K0 (the stored key is for row 11) or a
+ * logged head tells. */
+static void test_truncation_needs_k0_or_heads(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        struct rk_error err;
+        sql("DELETE FROM audit_log WHERE id>=9;"
+            "UPDATE audit_state SET head_id=8,"
+            " head_hash=(SELECT hash FROM audit_log WHERE id=8);");
+        verify(NULL, &v);
+        assert_true(v.ok); /* the chain alone is consistent */
+        verify(k0, &v);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 9);
+        assert_non_null(strstr(v.why, "stored key"));
+        struct rk_audit_verify_opts o = {.heads_path = tu_path("heads.log")};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_false(v.ok); /* heads were logged at rows 1, 3, 6 and 9 */
+        assert_int_equal(v.bad_id, 9);
+        assert_non_null(strstr(v.why, "head for entry 9"));
+}
+
+/* A head names the row it was logged for: a row rewritten and re-chained
+ * by someone with every key still differs from its head. */
+static void test_heads_catch_rewrite(void **state)
+{
+        (void)state;
+        struct rk_audit_verdict v;
+        struct rk_error err;
+        FILE *f = fopen(tu_path("heads.log"), "r");
+        char line[512];
+        int n = 0;
+        assert_non_null(f);
+        while (fgets(line, sizeof(line), f) != NULL)
+                n += strstr(line, "rekisteri audit head: id=") != NULL;
+        fclose(f);
+        assert_int_equal(n, 4); /* rows 1 (interval), 3, 6, 9 (epochs of 3) */
+        struct rk_audit_verify_opts o = {.key_text = k0,
+                                         .heads_path = tu_path("heads.log")};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_true(v.ok);
+        assert_int_equal(v.heads_checked, 4);
+        /* a head line of a different hash for row 6 */
+        f = fopen(tu_path("heads.log"), "a");
+        fprintf(f, "syslog: rekisteri[1]: audit head: id=6 hash=%064d at=x\n", 0);
+        fclose(f);
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 6);
+        assert_non_null(strstr(v.why, "rewritten"));
 }
 
 static void test_list_filters(void **state)
@@ -254,6 +326,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
             cmocka_unit_test_setup_teardown(test_retention_keeps_chain, setup, teardown),
             cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_truncation_needs_k0_or_heads, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_heads_catch_rewrite, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
