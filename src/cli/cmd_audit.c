@@ -94,9 +94,10 @@ static void print_verdict(const struct rk_audit_verdict *v, const struct cli *c)
                                : " (chain only; give the audit key with --key-stdin or "
                                  "--key-file to check MACs)");
         if (c->heads != NULL)
-                printf("; %" PRId64 " of %" PRId64 " logged heads match (the rest were "
-                       "pruned by retention)",
-                       v->heads_checked, v->heads_given);
+                printf("; %" PRId64 " logged heads match%s", v->heads_checked,
+                       v->heads_given > v->heads_checked
+                           ? ", the others are of entries pruned before their cutoff"
+                           : "");
         printf("\n");
 }
 

@@ -125,6 +125,21 @@ forge truncate-20 not truncate 20
 forge anchor-60 caught anchor 60
 forge anchor-late caught anchor $((N - 3))
 
+# The stated limit: with the stored key, a forger can append a retention
+# anchor claiming every entry was past its period; the deleted entries'
+# times are gone, so neither the chain nor K0 can tell. The heads can.
+copy r appended
+"$F" appended.db "$KEY" append-anchor 24 > /dev/null
+verify appended.db --key-file k0.txt && grep -q '^OK: [12] entries' v.txt &&
+        ok "an appended anchor that claims everything was old passes K0 (the stated limit)" ||
+        bad "appended anchor with K0: $(cat v.txt)"
+copy r appended
+"$F" appended.db "$KEY" append-anchor 24 > /dev/null
+verify appended.db --heads heads0.log; st=$?
+[ $st = 1 ] && grep -q 'a head was logged for this entry at .* but it is gone' v.txt &&
+        ok "--heads catches the appended anchor: $(cut -c1-60 v.txt)" ||
+        bad "appended anchor with heads (exit $st): $(cat v.txt)"
+
 # --- migration: an old register is converted without losing a row --------
 copy old conv
 verify conv.db --key-file k0.txt; st=$?

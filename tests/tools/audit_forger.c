@@ -18,6 +18,10 @@
  *   truncate COUNT           delete the newest rows
  *   anchor ID                delete rows up to ID and point the state's
  *                            anchor at row ID (no retention row)
+ *   append-anchor MONTHS     delete every row and append a retention
+ *                            anchor, signed with the stored key, claiming
+ *                            they were all older than MONTHS (position-
+ *                            keyed form only: the limit the README states)
  * Every forgery then re-chains from the first row it changed and signs
  * the rows it rewrote with the keys it has: in the first form the stored
  * epoch key (relabelled to the current epoch, or with --later N to later
@@ -31,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define HB    32
 #define NTEXT 10 /* at user session source action groups fields screen result target */
@@ -465,6 +470,37 @@ static size_t drop_subject(int64_t subject)
         return from;
 }
 
+/* Replace the whole trail by one anchor row at the next position, which
+ * the stored key can sign: it claims every row was past its period. */
+static void append_anchor(struct state *s, int64_t months)
+{
+        struct row a = rows[nrows - 1], *last = &rows[nrows - 1];
+        char at[32], before[16], hex[2 * HB + 1], fields[256];
+        time_t now = time(NULL), old = now - (time_t)(months * 31 + 2) * 86400;
+        strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        strftime(before, sizeof(before), "%Y-%m-%d", gmtime(&old));
+        sodium_bin2hex(hex, sizeof(hex), last->hash, HB);
+        snprintf(fields, sizeof(fields),
+                 "pruned_to=%lld;before=%s;months=%lld;hash=%s;origin=1;seed_epoch=0",
+                 (long long)last->id, before, (long long)months, hex);
+        const char *text[NTEXT] = {at,      "keyfile:retention", "0123456789abcdef",
+                                   "local", "audit.retention",   "",
+                                   fields,  "retention",         "ok",
+                                   ""};
+        a.id = last->id + 1;
+        a.subject = 0;
+        for (int i = 0; i < NTEXT; i++)
+                a.text[i] = keep(text[i]);
+        memcpy(a.prev, last->hash, HB);
+        row_hash(2, &a, a.hash);
+        v2_mac(s->key, a.id, a.hash, a.mac);
+        v2_evolve(s->key);
+        rows[0] = a;
+        nrows = 1;
+        s->head_id = a.id;
+        memcpy(s->head_hash, a.hash, HB);
+}
+
 /* ---- the first form, for old registers ----------------------------------- */
 
 static void downgrade(const char *k0hex, int64_t epoch_rows)
@@ -557,6 +593,14 @@ int main(int argc, char **argv)
                 memmove(rows, &rows[i + 1], (nrows - i - 1) * sizeof(*rows));
                 nrows -= i + 1;
                 from = nrows; /* nothing re-signed */
+        } else if (strcmp(cmd, "append-anchor") == 0 && argc > 4 && s.format == 2) {
+                append_anchor(&s, atoll(argv[4]));
+                printf("first changed: 1\n");
+                store_rows();
+                save_state(&s);
+                exec("COMMIT");
+                free_all();
+                return 0;
         } else {
                 fprintf(stderr, "audit_forger: unknown command or arguments: %s\n", cmd);
                 return 2;
