@@ -109,7 +109,7 @@ static int check_anchor(struct walk *w, const struct rk_audit_row *r)
                             "this retention anchor used %" PRId64 " months; the "
                             "configuration keeps entries %" PRId64 " months",
                             months, w->months);
-        if (audit_latest_cutoff(r->at, months, latest) != 0 ||
+        if (strlen(before) < 10 || audit_latest_cutoff(r->at, months, latest) != 0 ||
             strncmp(before, latest, 10) > 0)
                 return fail(w, r->id,
                             "this retention anchor pruned entries younger than "
