@@ -11,6 +11,7 @@
 
 #include "rekisteri/audit.h"
 #include "rekisteri/register.h"
+#include "sql.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -313,6 +314,47 @@ static void test_list_filters(void **state)
         free(rows);
 }
 
+static int count_heads(const char *id_eq)
+{
+        FILE *f = fopen(tu_path("heads.log"), "r");
+        char line[512];
+        int n = 0;
+        assert_non_null(f);
+        while (fgets(line, sizeof(line), f) != NULL)
+                n += strstr(line, id_eq) != NULL;
+        fclose(f);
+        return n;
+}
+
+/* A head is sent only when the rows it names are committed: a rolled-back
+ * transaction that crossed an epoch leaves no head behind, and the same
+ * position written again later gets its own. */
+static void test_heads_only_after_commit(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_verdict v;
+        struct rk_audit_event ev = {
+            .action = "customer.view", .subject = 5, .result = "ok"};
+        assert_int_equal(count_heads("id=12 "), 0);
+        assert_int_equal(rk_sql_begin(db, &err), RK_OK);
+        for (int i = 0; i < 2; i++) /* rows 11 and 12: 12 ends an epoch of 3 */
+                assert_int_equal(rk_audit_append(db, &actor, &ev, T0 + 36000, 3, &err),
+                                 RK_OK);
+        rk_sql_rollback(db);
+        assert_int_equal(count_heads("id=12 "), 0);
+        ev.subject = 6;
+        for (int i = 0; i < 2; i++)
+                assert_int_equal(rk_audit_record(db, &actor, &ev, T0 + 36000, 3, &err),
+                                 RK_OK);
+        assert_int_equal(count_heads("id=12 "), 1);
+        struct rk_audit_verify_opts o = {.key_text = k0,
+                                         .heads_path = tu_path("heads.log")};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_true(v.ok);
+        assert_int_equal(v.heads_checked, 5);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -329,6 +371,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_truncation_needs_k0_or_heads, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_heads_catch_rewrite, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_heads_only_after_commit, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
