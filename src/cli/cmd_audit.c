@@ -108,14 +108,6 @@ int cmd_audit_verify(struct cli *c)
         struct rk_audit_verdict v;
         char *key = NULL;
         rk_error_clear(&err);
-        if (c->key != NULL)
-                return cli_usage_error(
-                    "--key is refused: the audit key would show in ps and in the shell "
-                    "history.\nGive it on standard input or in a file instead:\n"
-                    "  rekisteri audit verify --keyfile FILE --key-stdin < k0.txt\n"
-                    "  rekisteri audit verify --user NAME --password-stdin --key-stdin "
-                    "(password, then the key, one a line)\n"
-                    "  rekisteri audit verify --keyfile FILE --key-file k0.txt");
         if (c->key_stdin && c->key_file != NULL)
                 return cli_usage_error(
                     "give the audit key once: --key-stdin or --key-file");

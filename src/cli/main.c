@@ -313,6 +313,25 @@ static const struct cli_command *find_command(struct cli *c, int *used)
         return best;
 }
 
+/* Options a command took once and refuses now, with the reason shown. */
+static const struct {
+        const char *command, *option, *why;
+} retired[] = {
+    {"audit verify", "key",
+     "the audit key on the command line shows in ps and the shell history; give it "
+     "on standard input (--key-stdin, after the password line when there is one) or "
+     "in a file (--key-file FILE)"},
+};
+
+static void explain_retired(const struct cli_command *cmd, const char *option)
+{
+        for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
+                if (cmd->run != NULL && strcmp(cmd->name, retired[i].command) == 0 &&
+                    strcmp(option, retired[i].option) == 0)
+                        fprintf(stderr, "rekisteri: --%s is refused: %s\n", option,
+                                retired[i].why);
+}
+
 /*
  * Check the options given against cmd's declaration (usage string). Returns
  * 0, or EXIT_USAGE after naming the option and the command.
@@ -327,6 +346,8 @@ static int check_options(const struct cli_command *cmd, const struct given *g)
                         continue;
                 const char *word = g->words[i];
                 size_t len = strcspn(word, "=");
+                if (g->names[i] != NULL)
+                        explain_retired(cmd, g->names[i]);
                 fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
                         (int)len, word);
                 fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,
