@@ -66,13 +66,15 @@ struct rk_audit_row {
 
         char result[16];
         char target[64];
-        int64_t epoch;
+        int64_t epoch; /* old rows: their key's epoch; new rows: how many
+                          heads epochs came before (informational) */
 };
 
 /*
- * rk_audit_init - start the trail of a new register: epoch 0 with a fresh
- * random K(0), whose hex text goes into key_text (RK_AUDIT_KEY_TEXT) for
- * showing once. Call inside the register's creating transaction.
+ * rk_audit_init - start the trail of a new register with a fresh random
+ * K(0), whose hex text goes into key_text (RK_AUDIT_KEY_TEXT) for showing
+ * once; only the key of row 1, derived from it, is stored. Call inside the
+ * register's creating transaction.
  */
 int rk_audit_init(sqlite3 *db, char *key_text, struct rk_error *err);
 
@@ -82,8 +84,10 @@ void rk_audit_actor_init(struct rk_audit_actor *a, const char *user, const char 
 /*
  * rk_audit_append - append one row inside the caller's write transaction
  * (BEGIN IMMEDIATE, so the chain head cannot race). `now` is Unix time.
- * `epoch_rows` is how many rows an epoch holds. Returns RK_OK or an error;
- * on error the caller must roll back, and must not show or change data.
+ * `epoch_rows`: a chain head is sent off the machine every this many rows
+ * (and after [audit] head_interval), once the transaction commits.
+ * Returns RK_OK or an error; on error the caller must roll back, and must
+ * not show or change data.
  */
 int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
                     const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,

@@ -58,7 +58,7 @@ static const struct opt options[] = {
     {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
      "the longest a session may last, 1 to 24 h"},
     {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
-     "audit entries per MAC key epoch, 1 to 1000000"},
+     "audit entries between two chain heads sent off the machine, 1 to 1000000"},
     {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
      "months audit entries are kept, 1 to 240"},
     {"audit", "head_interval", OPT_INT, F(audit_head_interval), 1, 10080,
