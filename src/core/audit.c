@@ -103,20 +103,17 @@ static void fill_row(struct rk_audit_row *r, int64_t id, const struct rk_audit_a
         r->epoch = epoch;
 }
 
-/* A head is due every epoch_rows rows, and when the interval has passed
- * since the last one; it leaves when the transaction commits. */
+/* A head is due at every id that is a multiple of epoch_rows, and when
+ * the interval has passed since the last one (or the recorded time lies
+ * in the future): both follow the position and the clock, so editing the
+ * state cannot hold heads back. It leaves when the transaction commits. */
 static void note_head(sqlite3 *db, struct chain_state *cs, const struct rk_audit_row *r,
                       int64_t now, int64_t epoch_rows)
 {
-        int due = 0;
-        if (++cs->rows_in_epoch >= epoch_rows) {
-                cs->epoch++;
-                cs->rows_in_epoch = 0;
-                due = 1;
-        }
-        if (now - cs->logged_at >= audit_heads_interval(db))
-                due = 1;
-        if (due) {
+        cs->epoch = r->id / epoch_rows;
+        cs->rows_in_epoch = r->id % epoch_rows;
+        if (cs->rows_in_epoch == 0 || now - cs->logged_at >= audit_heads_interval(db) ||
+            cs->logged_at > now) {
                 cs->logged_id = r->id;
                 cs->logged_at = now;
                 audit_heads_due(db, r->id, cs->head_hash, r->at);
@@ -133,7 +130,7 @@ static int chain_row(sqlite3 *db, struct chain_state *cs, int64_t id,
         /* rows planted beyond the head take positions: keep key = k(id) */
         for (int64_t skip = cs->head_id + 1; skip < id; skip++)
                 audit_v2_evolve(cs->key);
-        fill_row(&r, id, actor, ev, now, cs->epoch);
+        fill_row(&r, id, actor, ev, now, (id - 1) / epoch_rows);
         audit_row_hash(AUDIT_V2, &r, cs->head_hash, hash);
         audit_v2_mac(cs->key, id, hash, mac);
         int rc = audit_insert_row(db, &r, cs->head_hash, hash, mac, err);

@@ -355,6 +355,23 @@ static void test_heads_only_after_commit(void **state)
         assert_int_equal(v.heads_checked, 5);
 }
 
+/* Someone with the database key cannot hold heads back by editing the
+ * state's counters: heads follow the position and the clock. */
+static void test_heads_not_held_back(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_event ev = {
+            .action = "customer.view", .subject = 5, .result = "ok"};
+        sql("UPDATE audit_state SET rows_in_epoch=-1000000, epoch=-5,"
+            " logged_at=4000000000, logged_id=1000000;");
+        for (int i = 0; i < 2; i++) /* rows 11 and 12 */
+                assert_int_equal(rk_audit_record(db, &actor, &ev, T0 + 36000, 3, &err),
+                                 RK_OK);
+        assert_int_equal(count_heads("id=11 "), 1); /* the time lay in the future */
+        assert_int_equal(count_heads("id=12 "), 1); /* 12 ends an epoch of 3 */
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
