@@ -390,6 +390,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_heads_catch_rewrite, setup, teardown),
             cmocka_unit_test_setup_teardown(test_heads_only_after_commit, setup,
                                             teardown),
+            cmocka_unit_test_setup_teardown(test_heads_not_held_back, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
