@@ -331,6 +331,11 @@ static int run(sqlite3 *db, const struct rk_audit_verify_opts *o, struct walk *w
                 rc = audit_heads_read(o->heads_path, &heads, &w->nheads, err);
                 w->heads = heads;
                 w->v->heads_given = (int64_t)w->nheads;
+                if (rc == RK_OK && w->nheads == 0)
+                        rc = rk_error_set(err, RK_ERR_INVALID,
+                                          "%s holds no audit chain heads (lines with "
+                                          "\"audit head: id=N hash=...\")",
+                                          o->heads_path);
         }
         if (rc == RK_OK)
                 rc = check_pruned_heads(db, w, err);

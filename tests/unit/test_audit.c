@@ -11,6 +11,7 @@
 
 #include "rekisteri/audit.h"
 #include "rekisteri/register.h"
+#include "audit_chain.h"
 #include "sql.h"
 #include "testutil.h"
 
@@ -372,6 +373,40 @@ static void test_heads_not_held_back(void **state)
         assert_int_equal(count_heads("id=12 "), 1); /* 12 ends an epoch of 3 */
 }
 
+/* Heads can go to a command instead (e.g. logger -n loghost), and a file
+ * without heads is an error, not a silent pass. */
+static void test_heads_command(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_verdict v;
+        struct rk_config c2 = cfg;
+        struct rk_audit_event ev = {
+            .action = "customer.view", .subject = 5, .result = "ok"};
+        c2.audit_heads_file[0] = '\0';
+        snprintf(c2.audit_heads_command, sizeof(c2.audit_heads_command), "cat >> %s",
+                 tu_path("cmd.log"));
+        audit_heads_configure(db, &c2);
+        for (int i = 0; i < 2; i++) /* row 12 ends an epoch of 3 */
+                assert_int_equal(rk_audit_record(db, &actor, &ev, T0 + 36000, 3, &err),
+                                 RK_OK);
+        FILE *f = fopen(tu_path("cmd.log"), "r");
+        char line[512] = "";
+        assert_non_null(f);
+        assert_non_null(fgets(line, sizeof(line), f));
+        fclose(f);
+        assert_non_null(strstr(line, "audit head: id=12 hash="));
+        struct rk_audit_verify_opts o = {.heads_path = tu_path("cmd.log")};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_true(v.ok);
+        assert_int_equal(v.heads_checked, 1);
+        f = fopen(tu_path("empty.log"), "w");
+        fputs("Dec  5 00:00:00 host sshd[1]: nothing here\n", f);
+        fclose(f);
+        o.heads_path = tu_path("empty.log");
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_ERR_INVALID);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -391,6 +426,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_heads_only_after_commit, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_heads_not_held_back, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_heads_command, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
