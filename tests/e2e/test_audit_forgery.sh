@@ -165,6 +165,17 @@ verify damaged.db; st=$?
         grep -q '^failed|.*bad=30$' && ok "a damaged old trail: the conversion row records entry 30" ||
         bad "damaged conversion (exit $st): $(cat v.txt)"
 
+# --- no key at all: an older copy put back is caught by the heads ---------
+cp r.db snap.db; cp r.db.keys snap.db.keys
+for i in 1 2 3 4 5; do "$R" customer show C000003 --db r.db --keyfile dpo.key > /dev/null; done
+verify snap.db --key-file k0.txt && ok "an older copy alone verifies, also with K0" ||
+        bad "older copy: $(cat v.txt)"
+cp r.db.keys snap.db.keys
+verify snap.db --heads heads.log; st=$?
+[ $st = 1 ] && grep -qE '^FAILED at entry [0-9]+: (this entry is missing|it differs from the head)' v.txt &&
+        ok "an older copy put back: --heads catches it: $(cut -c1-60 v.txt)" ||
+        bad "older copy with heads (exit $st): $(cat v.txt)"
+
 # --- key rotation: the trail goes with the register ------------------------
 echo "$APW" | "$R" key rotate --db r.db --user admin --password-stdin \
         --totp "$(oathtool --totp -b "$ASEC")" > rot.txt 2>&1 || bad "key rotate: $(cat rot.txt)"
