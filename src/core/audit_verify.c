@@ -202,6 +202,7 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int64_t pruned = 0;
+        int converted = 0;
         char hex[2 * HB + 1];
         int rc = rk_sql_prepare(db,
                                 "SELECT id,action,fields FROM audit_log WHERE action IN "
@@ -215,7 +216,8 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
                 const char *f = (const char *)sqlite3_column_text(st, 2);
                 if (action == NULL || f == NULL)
                         continue;
-                if (strcmp(action, "audit.migrate") == 0 && w->v2_from == 1) {
+                if (strcmp(action, "audit.migrate") == 0 && !converted) {
+                        converted = 1; /* a second one fails in the walk */
                         w->v2_from = w->o.id = id;
                         w->o.epoch = audit_field_int(f, "old_epoch");
                         w->next = audit_field_int(f, "old_first");
@@ -223,7 +225,7 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
                         sodium_hex2bin(w->prev, HB, hex, strlen(hex), NULL, NULL, NULL);
                 } else if (audit_field_int(f, "pruned_to") > pruned) {
                         pruned = audit_field_int(f, "pruned_to");
-                        if (w->v2_from == 1)
+                        if (!converted)
                                 w->o = (struct chain_origin){
                                     audit_field_int(f, "origin"),
                                     audit_field_int(f, "seed_epoch")};
