@@ -15,6 +15,7 @@
 #include "sql.h"
 #include "testutil.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,100 @@ static void test_heads_command(void **state)
         assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_ERR_INVALID);
 }
 
+/* Rewrite the test register's trail as the first form wrote it (one key
+ * per epoch of 3 rows, K(n+1) = H(K(n))), as a register from before the
+ * conversion would hold it. */
+static void make_old_form(void)
+{
+        unsigned char key[HB], prev[HB] = {0}, hash[HB], mac[HB];
+        sqlite3_stmt *st, *up;
+        int64_t epoch = 0, id = 0;
+        assert_int_equal(sodium_hex2bin(key, HB, k0, 64, NULL, NULL, NULL), 0);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT " AUDIT_ROW_COLUMNS
+                                            " FROM audit_log ORDER BY id",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "UPDATE audit_log SET epoch=?,prev_hash=?,"
+                                            "hash=?,mac=? WHERE id=?",
+                                            -1, &up, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                struct rk_audit_row r;
+                audit_read_row(st, &r);
+                r.epoch = (r.id - 1) / 3;
+                for (; epoch < r.epoch; epoch++)
+                        audit_v1_evolve(key);
+                audit_row_hash(AUDIT_V1, &r, prev, hash);
+                audit_v1_mac(key, hash, mac);
+                sqlite3_bind_int64(up, 1, r.epoch);
+                sqlite3_bind_blob(up, 2, prev, HB, SQLITE_TRANSIENT);
+                sqlite3_bind_blob(up, 3, hash, HB, SQLITE_TRANSIENT);
+                sqlite3_bind_blob(up, 4, mac, HB, SQLITE_TRANSIENT);
+                sqlite3_bind_int64(up, 5, r.id);
+                assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+                sqlite3_reset(up);
+                memcpy(prev, hash, HB);
+                id = r.id;
+        }
+        sqlite3_finalize(st);
+        sqlite3_finalize(up);
+        struct chain_state cs;
+        struct rk_error err;
+        assert_int_equal(audit_state_load(db, &cs, &err), RK_OK);
+        cs.format = AUDIT_V1;
+        cs.epoch = epoch;
+        memcpy(cs.key, key, HB);
+        cs.head_id = id;
+        memcpy(cs.head_hash, prev, HB);
+        assert_int_equal(audit_state_save(db, &cs, 0, &err), RK_OK);
+}
+
+/* An old trail is converted, then retention prunes past the conversion
+ * row: the anchor carries the chain's origin, and everything verifies with
+ * K0, the heads and the configured months. */
+static void test_converted_then_pruned(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_verdict v;
+        int64_t deleted = 0;
+        make_old_form();
+        fclose(fopen(tu_path("heads.log"), "w")); /* the heads of the rows rewritten */
+        assert_int_equal(rk_sql_begin(db, &err), RK_OK);
+        assert_int_equal(rk_audit_upgrade(db, T0 + 10 * 3600, &err), RK_OK);
+        assert_int_equal(rk_sql_commit(db, &err), RK_OK);
+        struct rk_audit_verify_opts o = {
+            .key_text = k0, .heads_path = tu_path("heads.log"), .retention_months = 12};
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        if (!v.ok)
+                fail_msg("entry %lld: %s", (long long)v.bad_id, v.why);
+        assert_int_equal(v.rows, 11); /* 10 old + the conversion row */
+        struct rk_audit_event ev = {
+            .action = "customer.view", .subject = 5, .result = "ok"};
+        for (int i = 11; i < 13; i++) /* rows 12, 13 */
+                assert_int_equal(rk_audit_record(db, &actor, &ev, T0 + i * 3600, 3, &err),
+                                 RK_OK);
+        assert_int_equal(rk_audit_prune(db, &actor, "2027-01-15T20:30:00Z",
+                                        T0 + 400 * 86400, 3, 12, &deleted, &err),
+                         RK_OK);
+        assert_int_equal(deleted, 13); /* the conversion row went too */
+        assert_int_equal(rk_audit_record(db, &actor, &ev, T0 + 401 * 86400, 3, &err),
+                         RK_OK);
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        if (!v.ok)
+                fail_msg("entry %lld: %s", (long long)v.bad_id, v.why);
+        assert_int_equal(v.rows, 2); /* the anchor (14) and row 15 */
+        /* the conversion row's key is not a key anyone holds: a rewrite of
+         * the anchor with the stored key fails at it */
+        sql("UPDATE audit_log SET fields=replace(fields,'months=12','months=13') WHERE "
+            "id=14");
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 14);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -427,6 +522,7 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(test_heads_not_held_back, setup, teardown),
             cmocka_unit_test_setup_teardown(test_heads_command, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_converted_then_pruned, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
