@@ -126,6 +126,11 @@ struct rk_config;
 void audit_heads_configure(sqlite3 *db, const struct rk_config *cfg);
 void audit_heads_forget(sqlite3 *db);
 
+/* audit_heads_flush - before db closes: send the committed head when rows
+ * were written since the last head this connection or the state knows of,
+ * so a session's last entries do not wait for the next writer. */
+void audit_heads_flush(sqlite3 *db);
+
 /* The configured interval in seconds for db (3600 when unconfigured). */
 int64_t audit_heads_interval(sqlite3 *db);
 

@@ -9,7 +9,10 @@
  * epoch_rows rows, or head_interval minutes after the last) inside the
  * caller's transaction; the head is only sent when that transaction
  * commits (an SQLite commit hook), and dropped when it rolls back, so no
- * head ever names a row that was not kept. The settings and the pending
+ * head ever names a row that was not kept. When the store closes a
+ * connection that wrote rows since the last head, the committed head is
+ * sent as well, so a session's last entries do not wait for the next
+ * writer. The settings and the pending
  * head live in a small table keyed by connection, filled by the store
  * when it opens a database.
  */
@@ -35,6 +38,8 @@ struct heads_slot {
         char file[PATH_MAX];
         char command[RK_CONFIG_STR_MAX];
         int pending;
+        int64_t pending_id;
+        int64_t sent_id; /* the last head sent through this connection */
         char line[160];
 };
 
@@ -124,8 +129,10 @@ static void send_line(const struct heads_slot *s, const char *line)
 static int on_commit(void *ctx)
 {
         struct heads_slot *s = ctx;
-        if (s->pending)
+        if (s->pending) {
                 send_line(s, s->line);
+                s->sent_id = s->pending_id;
+        }
         s->pending = 0;
         return 0; /* never veto the commit */
 }
@@ -150,10 +157,34 @@ void audit_heads_due(sqlite3 *db, int64_t id, const unsigned char *hash, const c
         snprintf(s->line, sizeof(s->line), "audit head: id=%" PRId64 " hash=%s at=%s", id,
                  hex, at);
         s->pending = 1;
+        s->pending_id = id;
         sqlite3_commit_hook(db, on_commit, s);
         sqlite3_rollback_hook(db, on_rollback, s);
         if (sqlite3_get_autocommit(db)) /* no transaction open: it is written */
                 on_commit(s);
+}
+
+void audit_heads_flush(sqlite3 *db)
+{
+        struct chain_state cs;
+        struct rk_error err;
+        struct heads_slot *s = slot_of(db);
+        sqlite3_stmt *st = NULL;
+        if (s == NULL || !sqlite3_get_autocommit(db) ||
+            audit_state_load(db, &cs, &err) != RK_OK || cs.format != AUDIT_V2 ||
+            cs.head_id <= cs.logged_id || cs.head_id <= s->sent_id)
+                goto out;
+        if (sqlite3_prepare_v2(db, "SELECT at,hash FROM audit_log WHERE id=?", -1, &st,
+                               NULL) != SQLITE_OK)
+                goto out;
+        sqlite3_bind_int64(st, 1, cs.head_id);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 1) == HB &&
+            sqlite3_column_text(st, 0) != NULL)
+                audit_heads_due(db, cs.head_id, sqlite3_column_blob(st, 1),
+                                (const char *)sqlite3_column_text(st, 0));
+out:
+        sqlite3_finalize(st);
+        sodium_memzero(&cs, sizeof(cs));
 }
 
 /* ---- reading ----------------------------------------------------------- */

@@ -44,6 +44,7 @@ int rk_store_schema_version(void)
 void rk_store_close(sqlite3 *db)
 {
         if (db != NULL) {
+                audit_heads_flush(db);
                 audit_heads_forget(db);
                 sqlite3_close(db);
         }

@@ -37,15 +37,13 @@ for i in $(seq 1 70); do
 done
 KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
 sql() { sql_with_key "$KEY" "$1" "${2:-r.db}"; }
-N=$(sql "SELECT max(id) FROM audit_log;")
-# leave at least four entries after the last head (one every 8 entries),
-# so that the forgeries of the newest entries show the stated limit
-while [ $((N % 8)) -lt 4 ]; do
-        "$R" customer show C000009 --db r.db --keyfile dpo.key > /dev/null
-        N=$(sql "SELECT max(id) FROM audit_log;")
-done
+# A head leaves every 8 entries and when a session ends. The heads as they
+# stood here are the ones checked below; the four entries written after
+# this stand for a session still open, whose head has not left yet.
 cp heads.log heads0.log
 LH=$(grep -oE 'id=[0-9]+' heads0.log | cut -d= -f2 | sort -n | tail -1)
+for i in 1 2; do "$R" customer show C000009 --db r.db --keyfile dpo.key > /dev/null; done
+N=$(sql "SELECT max(id) FROM audit_log;")
 [ "$N" -ge 140 ] && [ "$(grep -c 'audit head: id=' heads0.log)" -ge 17 ] &&
         ok "a register of $N audit entries; $(grep -c 'audit head' heads0.log) heads logged, the last for entry $LH" ||
         bad "setup: $N entries, heads: $(cat heads0.log)"
@@ -124,6 +122,17 @@ forge truncate-3 not truncate 3
 forge truncate-20 not truncate 20
 forge anchor-60 caught anchor 60
 forge anchor-late caught anchor $((N - 3))
+
+# once the session that wrote the newest entries has ended, their head has
+# left too, and the K0 forger of the newest entry is caught as well
+grep -q "audit head: id=$N " heads.log && ok "the session's end sent the head of entry $N" ||
+        bad "no head for entry $N after its session ended"
+copy r k0-late
+"$F" k0-late.db "$KEY" alter $((N - 1)) anna 7 --k0 "$K0" > /dev/null
+verify k0-late.db --key-file k0.txt --heads heads.log; st=$?
+[ $st = 1 ] && grep -q "^FAILED at entry $N:" v.txt &&
+        ok "with that head, the K0 forger of entry $((N - 1)) is caught at entry $N" ||
+        bad "k0-late (exit $st): $(cat v.txt)"
 
 # The stated limit: with the stored key, a forger can append a retention
 # anchor claiming every entry was past its period; the deleted entries'
