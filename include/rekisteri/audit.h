@@ -13,8 +13,9 @@
  *      offline. With K0 the verifier recomputes every key from the row's
  *      position and checks that the stored key is the next one.
  *   3. Chain heads leave the machine (syslog, a file or a command) every
- *      epoch_rows rows and every head_interval minutes; `verify --heads`
- *      checks them against the trail.
+ *      epoch_rows rows, after head_interval minutes and when a session
+ *      that wrote rows ends; `verify --heads` checks them against the
+ *      trail.
  *
  * Rows are appended inside the caller's transaction, so a view is recorded
  * in the same commit as the read (and before the data is drawn), and a

@@ -34,10 +34,12 @@
  *   configured months, and row c+1 to link to h(c).
  *
  * Heads.  The head (id, hash, time) leaves the machine (audit_heads.c)
- *   every `epoch_rows` rows and when `head_interval` minutes have passed
- *   since the last one, once the transaction that wrote it commits. `audit
- *   verify --heads FILE` checks each against the trail: this catches a
- *   rewrite or truncation before the last head even by a K0 holder.
+ *   at every id that is a multiple of `epoch_rows`, with the first row
+ *   written `head_interval` minutes after the last head, and when a
+ *   connection that wrote rows closes; always once the transaction that
+ *   wrote it commits. `audit verify --heads FILE` checks each against the
+ *   trail: this catches a rewrite or truncation before the last head even
+ *   by a K0 holder.
  *
  * Old trails.  Registers from before this design (format 1: one key per
  *   epoch, K(n+1) = BLAKE2b(K(n)), epoch taken from the row) are
