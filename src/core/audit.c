@@ -330,15 +330,13 @@ static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned ch
 static int check_cutoff(const char *before, int64_t now, int64_t months,
                         struct rk_error *err)
 {
-        char at[21], latest[11];
+        char at[21];
         audit_format_time(now, at);
-        if (months < 1 || audit_latest_cutoff(at, months, latest) != 0 ||
-            strncmp(before, latest, 10) > 0)
+        if (!audit_cutoff_allowed(before, at, months))
                 return rk_error_set(err, RK_ERR_INVALID,
-                                    "audit entries from %.10s on are younger than the "
-                                    "%" PRId64 " months they are kept; nothing was "
-                                    "pruned",
-                                    latest, months);
+                                    "audit entries up to %.10s are not all %" PRId64
+                                    " months old yet; nothing was pruned",
+                                    before, months);
         return RK_OK;
 }
 

@@ -3,6 +3,7 @@
  * state (see audit_chain.h; the design is explained in audit.c).
  */
 #include "audit_chain.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <inttypes.h>
@@ -264,28 +265,28 @@ void audit_format_time(int64_t now, char *out)
         strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int audit_latest_cutoff(const char *at, int64_t months, char out[11])
+/* The date `days` days after the date at the start of text, or -1. */
+static int shift_date(const char *text, int days, char out[RK_DATE_TEXT])
 {
         int y, m, d;
-        if (sscanf(at, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+        if (sscanf(text, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+            d > 31)
                 return -1;
-        int64_t ym = (int64_t)y * 12 + (m - 1) - months;
-        struct tm tm = {.tm_year = (int)(ym / 12) - 1900,
-                        .tm_mon = (int)(ym % 12),
-                        .tm_mday = 1,
-                        .tm_hour = 12};
-        time_t first = timegm(&tm);
-        /* clamp the day to the month's length, then one day on */
-        struct tm next = tm;
-        next.tm_mon++;
-        time_t end = timegm(&next) - 86400;
-        struct tm last;
-        gmtime_r(&end, &last);
-        int day = d < last.tm_mday ? d : last.tm_mday;
-        time_t t = first + (time_t)(day - 1) * 86400 + 86400;
+        struct tm tm = {
+            .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + days, .tm_hour = 12};
+        time_t t = timegm(&tm);
         gmtime_r(&t, &tm);
-        strftime(out, 11, "%Y-%m-%d", &tm);
+        strftime(out, RK_DATE_TEXT, "%Y-%m-%d", &tm);
         return 0;
+}
+
+int audit_cutoff_allowed(const char *before, const char *at, int64_t months)
+{
+        char last[RK_DATE_TEXT], due[RK_DATE_TEXT], today[RK_DATE_TEXT];
+        return months >= 1 && months <= 1200 && shift_date(before, -1, last) == 0 &&
+               shift_date(at, 1, today) == 0 &&
+               rk_date_add_months(last, (int)months, due, NULL) == RK_OK &&
+               strcmp(due, today) <= 0;
 }
 
 void audit_field_text(const char *fields, const char *key, char *out, size_t size)

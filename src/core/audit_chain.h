@@ -88,10 +88,12 @@ int audit_max_id(sqlite3 *db, int64_t *id, struct rk_error *err);
 /* "2027-01-15T08:00:00Z" for Unix time now. out holds 21 bytes. */
 void audit_format_time(int64_t now, char *out);
 
-/* The latest `before` a pruning at time `at` (row text) may use under a
- * retention of `months`: the day after (at's date - months), as
- * "YYYY-MM-DD". Returns 0, or -1 when at is not a timestamp. */
-int audit_latest_cutoff(const char *at, int64_t months, char out[11]);
+/* May a pruning at time `at` (UTC row text) delete the rows before
+ * `before` (a date, the day after the last day pruned) under a retention
+ * of `months`? As the retention rules count (rk_date_add_months of the last
+ * day pruned must not be after the run's date), with one day's slack for
+ * the run's local date being ahead of UTC. 1 yes, 0 no or malformed. */
+int audit_cutoff_allowed(const char *before, const char *at, int64_t months);
 
 /* Field text of the special rows ("k=v;k=v"): the value of key, or -1 /
  * "" when absent. */

@@ -94,7 +94,7 @@ static int check_anchor(struct walk *w, const struct rk_audit_row *r)
 {
         int64_t to = audit_field_int(r->fields, "pruned_to");
         int64_t months = audit_field_int(r->fields, "months");
-        char before[32], latest[11];
+        char before[32];
         if (to < 0)
                 return 0; /* a run that pruned nothing */
         audit_field_text(r->fields, "before", before, sizeof(before));
@@ -109,8 +109,7 @@ static int check_anchor(struct walk *w, const struct rk_audit_row *r)
                             "this retention anchor used %" PRId64 " months; the "
                             "configuration keeps entries %" PRId64 " months",
                             months, w->months);
-        if (strlen(before) < 10 || audit_latest_cutoff(r->at, months, latest) != 0 ||
-            strncmp(before, latest, 10) > 0)
+        if (!audit_cutoff_allowed(before, r->at, months))
                 return fail(w, r->id,
                             "this retention anchor pruned entries younger than "
                             "%" PRId64 " months",

@@ -12,6 +12,8 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/register.h"
 #include "audit_chain.h"
+#include "rekisteri/clock.h"
+#include "retention_db.h"
 #include "sql.h"
 #include "testutil.h"
 
@@ -502,6 +504,33 @@ static void test_converted_then_pruned(void **state)
         assert_int_equal(v.bad_id, 14);
 }
 
+/* Every cutoff an honest retention run uses, on every day of two years
+ * and with its local date a day ahead of UTC, is one the pruning and the
+ * verifier accept; a cutoff 40 days later is not. */
+static void test_retention_cutoffs_agree(void **state)
+{
+        (void)state;
+        static const int months[] = {1, 6, 12, 24, 240};
+        struct rk_error err;
+        struct rk_config c = cfg;
+        for (int64_t t = 1798761600; t < 1798761600 + 730 * 86400; t += 86400) {
+                char today[RK_DATE_TEXT], before[RK_DATE_TEXT], late[RK_DATE_TEXT];
+                char at[21];
+                rk_date_of(t, today);
+                audit_format_time(t - 3600, at); /* 23:00Z the day before */
+                for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++) {
+                        c.audit_retention_months = months[i];
+                        assert_int_equal(ret_audit_before(&c, today, before, &err),
+                                         RK_OK);
+                        if (!audit_cutoff_allowed(before, at, months[i]))
+                                fail_msg("%s, %d months: before %s refused", today,
+                                         months[i], before);
+                }
+                rk_date_of(t + 40 * 86400, late);
+                assert_false(audit_cutoff_allowed(late, at, 1));
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -523,6 +552,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_heads_not_held_back, setup, teardown),
             cmocka_unit_test_setup_teardown(test_heads_command, setup, teardown),
             cmocka_unit_test_setup_teardown(test_converted_then_pruned, setup, teardown),
+            cmocka_unit_test(test_retention_cutoffs_agree),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
