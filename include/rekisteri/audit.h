@@ -178,7 +178,8 @@ int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *
 
 /*
  * rk_audit_upgrade - convert a trail of the first form (one key per epoch)
- * to the position-keyed form, inside the caller's transaction: verify the
+ * to the position-keyed form, inside the caller's transaction (the store
+ * calls it when it opens a register whose trail is in the first form): verify the
  * old rows under the old rules (chain only; K0 is not at hand), then
  * append the conversion row "audit.migrate" recording the outcome, the
  * old epoch, head and start, under a key seeded from the old current key,

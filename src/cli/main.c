@@ -53,6 +53,13 @@ enum {
         OPT_KEY_STDIN,
         OPT_KEY_FILE,
         OPT_HEADS,
+        OPT_CODE,
+        OPT_UNIT,
+        OPT_PRICE,
+        OPT_VAT,
+        OPT_CUSTOMER,
+        OPT_LINE,
+        OPT_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -90,6 +97,13 @@ static const struct option long_options[] = {
     {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"heads", required_argument, NULL, OPT_HEADS},
+    {"code", required_argument, NULL, OPT_CODE},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"price", required_argument, NULL, OPT_PRICE},
+    {"vat", required_argument, NULL, OPT_VAT},
+    {"customer", required_argument, NULL, OPT_CUSTOMER},
+    {"line", required_argument, NULL, OPT_LINE},
+    {"status", required_argument, NULL, OPT_STATUS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -197,6 +211,12 @@ static const struct {
     {OPT_AS_OF, offsetof(struct cli, as_of)},
     {OPT_KEY_FILE, offsetof(struct cli, key_file)},
     {OPT_HEADS, offsetof(struct cli, heads)},
+    {OPT_CODE, offsetof(struct cli, code)},
+    {OPT_UNIT, offsetof(struct cli, unit)},
+    {OPT_PRICE, offsetof(struct cli, price)},
+    {OPT_VAT, offsetof(struct cli, vat)},
+    {OPT_CUSTOMER, offsetof(struct cli, customer)},
+    {OPT_STATUS, offsetof(struct cli, status)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -231,6 +251,11 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 return 0;
         case OPT_KEY_STDIN:
                 c->key_stdin = true;
+                return 0;
+        case OPT_LINE:
+                if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
+                        return cli_usage_error("at most %d --line options", c->nlines);
+                c->lines[c->nlines++] = arg;
                 return 0;
         case 'h':
                 c->help = true;

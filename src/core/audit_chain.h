@@ -122,6 +122,11 @@ int audit_heads_read(const char *path, struct audit_head **out, size_t *n,
 /* Head logging (audit_heads.c): note that the head (id, hash, at) is due
  * and send it when the caller's transaction commits. */
 void audit_heads_due(sqlite3 *db, int64_t id, const unsigned char *hash, const char *at);
+/* audit_upgrade_if_old - rk_audit_upgrade in a transaction of its own
+ * when db's trail is still in the first form; for the store, after the
+ * schema migrations. path is for messages. */
+int audit_upgrade_if_old(sqlite3 *db, const char *path, struct rk_error *err);
+
 /* audit_heads_configure - where db's heads go and how often (cfg's
  * [audit] settings); audit_heads_forget when db is closed. */
 struct rk_config;

@@ -3,22 +3,22 @@
  * epoch, the epoch read from each row) to the position-keyed form (see
  * audit.h, rk_audit_upgrade; the design is in audit.c).
  *
- * Run by schema migration 6 in its transaction. The old rows stay as they
- * are. They are verified under the old rules first (the chain and the
- * recorded head; K0 is not at hand), and the outcome becomes the first
- * row of the new chain, "audit.migrate", linked to the old head:
- *   old_rows, old_first, old_prev  where the old rows start (after an old
- *                                  retention checkpoint) and what row
- *                                  old_first links to;
- *   old_epoch, old_head            the old epoch and head;
- *   verified=chain; bad=N          the outcome (bad=0 when intact).
- * Its key is the seed S = H_K(old_epoch)("rk-audit-v2 seed" || its id ||
- * old_epoch), from the old current key, which is then overwritten: a K0
- * holder can derive it, nobody else can. From here on the verifier checks
- * rows before it under the old rules and rows from it on by position.
+ * Run by the store when it opens a register whose audit_state still says
+ * format 1 (schema migration 7 added that column with 1 for every existing
+ * trail), in a transaction of its own. The old rows stay as they are. They are verified
+ * under the old rules first (the chain and the recorded head; K0 is not at hand), and the
+ * outcome becomes the first row of the new chain, "audit.migrate", linked to the old
+ * head: old_rows, old_first, old_prev  where the old rows start (after an old retention
+ * checkpoint) and what row old_first links to; old_epoch, old_head            the old
+ * epoch and head; verified=chain; bad=N          the outcome (bad=0 when intact). Its key
+ * is the seed S = H_K(old_epoch)("rk-audit-v2 seed" || its id || old_epoch), from the old
+ * current key, which is then overwritten: a K0 holder can derive it, nobody else can.
+ * From here on the verifier checks rows before it under the old rules and rows from it on
+ * by position.
  */
 #include "rekisteri/audit.h"
 #include "audit_chain.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <inttypes.h>
@@ -89,5 +89,28 @@ int rk_audit_upgrade(sqlite3 *db, int64_t now, struct rk_error *err)
                 audit_heads_due(db, m, hash, r.at);
         sodium_memzero(seed, sizeof(seed));
         sodium_memzero(&cs, sizeof(cs));
+        return rc;
+}
+
+int audit_upgrade_if_old(sqlite3 *db, const char *path, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int64_t format = AUDIT_V2;
+        int rc = rk_sql_prepare(db, "SELECT format FROM audit_state WHERE id=1", &st,
+                                path, err);
+        if (rc != RK_OK)
+                return rc;
+        if (sqlite3_step(st) == SQLITE_ROW)
+                format = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (format == AUDIT_V2)
+                return RK_OK; /* converted, or a new register */
+        rc = rk_sql_begin_as(db, "converting the audit trail", err);
+        if (rc == RK_OK)
+                rc = rk_audit_upgrade(db, rk_clock_now(), err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, "converting the audit trail", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
         return rc;
 }

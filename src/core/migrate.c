@@ -7,8 +7,6 @@
  * new one.
  */
 #include "migrate.h"
-#include "rekisteri/audit.h"
-#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -203,30 +201,37 @@ static const char *const migrations[] = {
     "CREATE INDEX notes_created ON notes(created_at);"
     "CREATE INDEX consents_withdrawn ON consents(withdrawn_on);",
 
-    /* 6: the position-keyed audit trail (audit.c): audit_state records the
+    /* 6: the product catalogue (products.c). An order line keeps a copy of
+     * what it was sold as (code, name, unit, price, VAT rate), so a later
+     * change to the catalogue does not rewrite an order. Products are never
+     * deleted, only deactivated. The first status of an order is 'open'. */
+    "CREATE TABLE products("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " unit_price_cents INTEGER NOT NULL CHECK(unit_price_cents >= 0),"
+    " vat_rate_bp INTEGER NOT NULL CHECK(vat_rate_bp BETWEEN 0 AND 10000),"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX products_name ON products(name);"
+    "ALTER TABLE order_lines ADD COLUMN product_code TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN unit TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX order_lines_code ON order_lines(product_code);"
+    "CREATE INDEX orders_status ON orders(status, ordered_on);"
+    "UPDATE orders SET status='open' WHERE status='new';",
+
+    /* 7: the position-keyed audit trail (audit.c): audit_state records the
      * row format and when the chain head was last sent off the machine;
-     * rk_audit_upgrade (steps[] below) converts an existing trail. */
+     * an existing trail keeps format 1 until the store converts it
+     * (rk_audit_upgrade, right after the migrations). */
     "ALTER TABLE audit_state ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
     "ALTER TABLE audit_state ADD COLUMN logged_id INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE audit_state ADD COLUMN logged_at INTEGER NOT NULL DEFAULT 0;",
 };
-
-/* Migrations that also convert data in code, run after their SQL in the
- * same transaction. */
-static const struct {
-        int version;
-        int (*run)(sqlite3 *db, int64_t now, struct rk_error *err);
-} steps[] = {
-    {6, rk_audit_upgrade},
-};
-
-static int run_steps(sqlite3 *db, int to, struct rk_error *err)
-{
-        for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-                if (steps[i].version == to)
-                        return steps[i].run(db, rk_clock_now(), err);
-        return RK_OK;
-}
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -265,8 +270,6 @@ static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err
                 return rk_sql_commit_as(db, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, migrations[to - 1], what, err);
-        if (rc == RK_OK)
-                rc = run_steps(db, to, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, bump, what, err);
         if (rc == RK_OK)

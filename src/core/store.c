@@ -177,6 +177,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 audit_heads_configure(db, cfg); /* before a migration writes */
         if (rc == RK_OK)
                 rc = rk_migrate_apply(db, path, err);
+        if (rc == RK_OK)
+                rc = audit_upgrade_if_old(db, path, err);
         if (rc != RK_OK) {
                 audit_heads_forget(db);
                 sqlite3_close(db);

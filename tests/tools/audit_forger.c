@@ -7,8 +7,8 @@
  * libsodium and writes the tables with SQLCipher.
  *
  * Usage: audit_forger DB RAWKEY COMMAND ARGS... [--k0 HEX] [--later N]
- *   downgrade K0 EPOCH_ROWS  rewrite the trail and schema into the first
- *                            form (one key per epoch, schema 5), as the
+ *   downgrade K0 EPOCH_ROWS  rewrite the trail into the first form (one
+ *                            key per epoch, audit_state format 1), as the
  *                            old code wrote it: old registers for tests
  *   old-verify [K0]          the first form's verifier, as it shipped
  *   alter ID USER SUBJECT    change a row's user and subject
@@ -529,16 +529,8 @@ static void downgrade(const char *k0hex, int64_t epoch_rows)
         memcpy(s.head_hash, nrows ? rows[nrows - 1].hash : s.anchor_hash, HB);
         memcpy(s.key, key, HB);
         store_rows();
-        exec("CREATE TABLE audit_state_old(id INTEGER PRIMARY KEY CHECK(id = 1),"
-             " epoch INTEGER NOT NULL, key BLOB NOT NULL, rows_in_epoch INTEGER NOT NULL,"
-             " head_id INTEGER NOT NULL, head_hash BLOB NOT NULL,"
-             " anchor_id INTEGER NOT NULL, anchor_hash BLOB NOT NULL);"
-             "INSERT INTO audit_state_old SELECT id,epoch,key,rows_in_epoch,head_id,"
-             " head_hash,anchor_id,anchor_hash FROM audit_state;"
-             "DROP TABLE audit_state;"
-             "ALTER TABLE audit_state_old RENAME TO audit_state;"
-             "PRAGMA user_version=5;");
         save_state(&s);
+        exec("UPDATE audit_state SET format=1"); /* as before the conversion */
 }
 
 int main(int argc, char **argv)
