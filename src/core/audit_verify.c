@@ -53,15 +53,22 @@ static int fail(struct walk *w, int64_t id, const char *fmt, ...)
         return 1;
 }
 
-/* k(id) of the position-keyed chain into w->k2. */
+/* More key steps than any real trail needs (2^32 entries, over an hour of
+ * hashing): a planted id that far off is refused, not walked to. */
+#define MAX_KEY_STEPS ((int64_t)1 << 32)
+
+/* k(id) of the position-keyed chain into w->k2; -1 when id cannot be a
+ * position of it. */
 static int key_at(struct walk *w, int64_t id)
 {
         if (w->k2_pos == 0 || w->k2_pos > id) {
-                if (id < w->o.id)
+                if (id < w->o.id || id - w->o.id > MAX_KEY_STEPS)
                         return -1;
                 audit_v2_seed(w->k0, &w->o, w->k2);
                 w->k2_pos = w->o.id;
         }
+        if (id - w->k2_pos > MAX_KEY_STEPS)
+                return -1;
         for (; w->k2_pos < id; w->k2_pos++)
                 audit_v2_evolve(w->k2);
         return 0;
@@ -79,7 +86,10 @@ static int check_mac(struct walk *w, const struct rk_audit_row *r,
                 audit_v1_mac(w->k1, hash, want);
         } else {
                 if (key_at(w, r->id) != 0)
-                        return fail(w, r->id, "it lies before the start of its chain");
+                        return fail(
+                            w, r->id,
+                            "its position cannot be reached from the start of its "
+                            "chain");
                 audit_v2_mac(w->k2, r->id, hash, want);
         }
         if (sodium_memcmp(want, mac, HB) != 0)

@@ -531,6 +531,46 @@ static void test_retention_cutoffs_agree(void **state)
         }
 }
 
+/* A forged anchor far out (id 10^12, chained correctly) must be refused
+ * at once, not walked to one key step at a time. */
+static void test_far_position_refused(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        struct rk_audit_verdict v;
+        struct rk_audit_row r;
+        unsigned char prev[HB], hash[HB];
+        char hex[2 * HB + 1];
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT " AUDIT_ROW_COLUMNS
+                                            ",prev_hash FROM audit_log WHERE id=10",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        audit_read_row(st, &r);
+        assert_int_equal(audit_copy_blob(st, 13, prev), 0);
+        sqlite3_finalize(st);
+        sodium_bin2hex(hex, sizeof(hex), prev, HB);
+        r.id = 1000000000000;
+        snprintf(r.action, sizeof(r.action), "audit.retention");
+        snprintf(r.fields, sizeof(r.fields),
+                 "pruned_to=999999999999;before=2000-01-01;months=1;hash=%s;origin=1;"
+                 "seed_epoch=0",
+                 hex);
+        audit_row_hash(AUDIT_V2, &r, prev, hash);
+        sql("DELETE FROM audit_log");
+        assert_int_equal(audit_insert_row(db, &r, prev, hash, hash, &err), RK_OK);
+        sql("UPDATE audit_state SET head_id=1000000000000,"
+            " head_hash=(SELECT hash FROM audit_log)");
+        verify(NULL, &v);
+        assert_true(v.ok); /* the chain alone is consistent */
+        verify(k0, &v);    /* returns at once */
+        assert_false(v.ok);
+        assert_int_equal(v.bad_id, 1000000000000);
+        assert_non_null(strstr(v.why, "cannot be reached"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -553,6 +593,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_heads_command, setup, teardown),
             cmocka_unit_test_setup_teardown(test_converted_then_pruned, setup, teardown),
             cmocka_unit_test(test_retention_cutoffs_agree),
+            cmocka_unit_test_setup_teardown(test_far_position_refused, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
