@@ -480,6 +480,24 @@ static void test_converted_then_pruned(void **state)
         if (!v.ok)
                 fail_msg("entry %lld: %s", (long long)v.bad_id, v.why);
         assert_int_equal(v.rows, 11); /* 10 old + the conversion row */
+        /* a head line of the first form, as syslog kept it, counts too */
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT lower(hex(hash)) FROM audit_log "
+                                            "WHERE id=9",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        FILE *f = fopen(tu_path("heads.log"), "a");
+        fprintf(
+            f,
+            "Dec  5 00:00:01 host rekisteri[7]: audit chain head: epoch=2 id=9 hash=%s\n",
+            (const char *)sqlite3_column_text(st, 0));
+        fclose(f);
+        sqlite3_finalize(st);
+        assert_int_equal(rk_audit_verify_with(db, &o, &v, &err), RK_OK);
+        assert_true(v.ok);
+        assert_int_equal(v.heads_checked, 2); /* row 9's old line and row 11's */
         struct rk_audit_event ev = {
             .action = "customer.view", .subject = 5, .result = "ok"};
         for (int i = 11; i < 13; i++) /* rows 12, 13 */
