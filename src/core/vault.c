@@ -14,6 +14,7 @@
  * PRAGMA user_version holds the file format (VAULT_FORMAT).
  */
 #include "rekisteri/vault.h"
+#include "kdf_gate.h"
 #include "sql.h"
 #include "vault_internal.h"
 
@@ -115,8 +116,12 @@ static int kek_from_password(unsigned char *kek, const char *pw, size_t pwlen,
         if (ops < (long long)crypto_pwhash_OPSLIMIT_MIN ||
             mem_kib * 1024 < (long long)crypto_pwhash_MEMLIMIT_MIN)
                 return -1;
-        return crypto_pwhash(kek, RK_KEY_BYTES, pw, pwlen, salt, (unsigned long long)ops,
-                             (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+        int slot = rk_kdf_gate_enter(); /* at most K at once (kdf_gate.h) */
+        int rc =
+            crypto_pwhash(kek, RK_KEY_BYTES, pw, pwlen, salt, (unsigned long long)ops,
+                          (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+        rk_kdf_gate_leave(slot);
+        return rc;
 }
 
 /* A slot key from a 256-bit secret: keyed BLAKE2b, no stretching needed. */
