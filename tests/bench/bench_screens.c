@@ -39,6 +39,7 @@
 #include "rekisteri/totp.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,8 @@ int main(int argc, char **argv)
 {
         struct rk_config cfg;
         char db[4096], upath[4200], tmp[] = "/tmp/bench_screens.XXXXXX";
+        if (sodium_init() < 0)
+                die("sodium_init", NULL);
         rk_config_defaults(&cfg);
         if (argc > 1) {
                 snprintf(db, sizeof(db), "%s", argv[1]);
