@@ -33,7 +33,8 @@ struct cli {
         const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
-        const char *as_of; /* retention plan --as-of DATE */
+        const char *as_of;       /* retention plan --as-of DATE */
+        const char *verify_only; /* restore --verify-only BACKUP */
         long long months;
         bool all;
         bool password_stdin;
@@ -141,6 +142,8 @@ int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_restore(struct cli *c);
+/* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
+int cmd_restore_verify(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -115,8 +115,10 @@ const struct cli_command cli_commands[] = {
      "the manual legal holds with their reasons"},
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
-    {"restore", cmd_restore, 0, "--from BACKUP --db PATH UNLOCK",
-     "restore a backup, erasing again everyone in the erasure ledger first"},
+    {"restore", cmd_restore, 0,
+     "--from BACKUP --db PATH UNLOCK | --verify-only BACKUP UNLOCK [--key K0]",
+     "restore a backup, erasing again everyone in the erasure ledger first; or "
+     "only check that it opens, every page and the audit trail, and its age"},
     {NULL, NULL, 0, NULL, NULL},
 };
 
