@@ -17,6 +17,7 @@
 #include "rekisteri/register.h"
 #include "sql.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -91,17 +92,24 @@ int rk_backup_verify_stage(const char *backup, char *staged, size_t size,
 
 void rk_backup_verify_clean(const char *staged)
 {
-        static const char *const suffixes[] = {"",      KEYS_SUFFIX, "-wal",   "-shm",
-                                               ".turn", ".kdf",      ".erased"};
-        char p[PATH_MAX];
-        for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-                if (snprintf(p, sizeof(p), "%s%s", staged, suffixes[i]) < (int)sizeof(p))
+        char dir[PATH_MAX], p[PATH_MAX + 256];
+        const char *slash = strrchr(staged, '/');
+        if (slash == NULL || snprintf(dir, sizeof(dir), "%.*s", (int)(slash - staged),
+                                      staged) >= (int)sizeof(dir))
+                return;
+        /* our private directory: the copy and whatever opening it made
+         * (-wal, -shm, the slot file's journal, the writers' queue) */
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d != NULL && (e = readdir(d)) != NULL) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                        continue;
+                if (snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < (int)sizeof(p))
                         unlink(p);
         }
-        const char *slash = strrchr(staged, '/');
-        if (slash != NULL && snprintf(p, sizeof(p), "%.*s", (int)(slash - staged),
-                                      staged) < (int)sizeof(p))
-                rmdir(p);
+        if (d != NULL)
+                closedir(d);
+        rmdir(dir);
 }
 
 /* PRAGMA integrity_check: "ok", or the first problem into note. */
