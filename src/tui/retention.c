@@ -72,7 +72,7 @@ static void describe_counts(struct retention *r, const struct rk_retention_outlo
 {
         if (!o->known) {
                 snprintf(r->counted, sizeof(r->counted),
-                         "Not counted yet: F5 counts (about a minute per million "
+                         "Not counted yet: F5 counts (half a minute at a million "
                          "customers)");
                 return;
         }
@@ -82,8 +82,7 @@ static void describe_counts(struct retention *r, const struct rk_retention_outlo
         if (localtime_r(&t, &tm) != NULL)
                 strftime(at, sizeof(at), "%Y-%m-%d %H:%M", &tm);
         snprintf(r->counted, sizeof(r->counted),
-                 "Counted %s; Next 30 d: falling due by %s (F5 counts again)", at,
-                 o->ahead);
+                 "Counted %s (F5: count again); Next 30 d: due by %s", at, o->ahead);
 }
 
 static void count_cell(char *cell, size_t size, bool known, int64_t v)
