@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,4 +43,14 @@ int rk_sidefile_open(const char *path, const char *like, off_t size)
                 /* not a member of the database's group: the file keeps ours */
         }
         return fd;
+}
+
+void rk_sidefile_remove(const char *db_path)
+{
+        static const char *const suffixes[] = {".turn", ".kdf"};
+        char p[PATH_MAX];
+        for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+                if (snprintf(p, sizeof(p), "%s%s", db_path, suffixes[i]) < (int)sizeof(p))
+                        unlink(p);
+        }
 }

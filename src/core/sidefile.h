@@ -17,4 +17,12 @@
  */
 int rk_sidefile_open(const char *path, const char *like, off_t size);
 
+/*
+ * rk_sidefile_remove - remove the side files of the register at db_path
+ * (its writers' queue and its login gate): for a staged
+ * copy that is moved away or dropped, so nothing is left behind. They
+ * hold no data; a process that still has one open keeps using its copy.
+ */
+void rk_sidefile_remove(const char *db_path);
+
 #endif

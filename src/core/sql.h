@@ -91,6 +91,11 @@ long long rk_busy_limit_ms(void);
  */
 int rk_turn_take(sqlite3 *db, long long limit_ms, uint32_t *ticket);
 
+/* rk_turn_use - let db's writers take turns (the register's database;
+ * the slot file and the ledger, rarely written, go straight to SQLite).
+ * For this process: the last register opened. */
+void rk_turn_use(sqlite3 *db);
+
 /* rk_turn_pass - end the turn of ticket: the next writer may go. */
 void rk_turn_pass(sqlite3 *db, uint32_t ticket);
 

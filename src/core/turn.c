@@ -27,7 +27,9 @@
  * timeout stops waiting for its turn and lets SQLite's lock decide, so the
  * queue can only ever make a write slower by a bounded time, never lose it.
  * Without the file (a read-only directory, an in-memory database) writes
- * go straight to SQLite, as before.
+ * go straight to SQLite, as before; so do writes to the slot file and the
+ * erasure ledger (rarely written): only the database store.c opened last
+ * (rk_turn_use) has a queue.
  *
  * The process is single-threaded; the mapping for the last register used
  * is kept open (one register per process in practice).
@@ -87,12 +89,20 @@ static void turn_unmap(void)
         cur.path[0] = '\0';
 }
 
-/* The queue of db's file, mapped; NULL when it cannot be used. */
+static char used[PATH_MAX]; /* the database whose writers take turns */
+
+void rk_turn_use(sqlite3 *db)
+{
+        const char *file = sqlite3_db_filename(db, "main");
+        snprintf(used, sizeof(used), "%s", file != NULL ? file : "");
+}
+
+/* The queue of db's file, mapped; NULL when it cannot or need not be used. */
 static struct turn_header *turn_of(sqlite3 *db)
 {
         const char *file = sqlite3_db_filename(db, "main");
         char path[PATH_MAX];
-        if (file == NULL || file[0] == '\0' ||
+        if (file == NULL || file[0] == '\0' || strcmp(file, used) != 0 ||
             snprintf(path, sizeof(path), "%s.turn", file) >= (int)sizeof(path))
                 return NULL;
         struct stat st;
