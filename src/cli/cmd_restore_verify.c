@@ -26,7 +26,7 @@ static void print_report(const char *backup, const struct rk_backup_report *r)
                                : ", chain only; --key K0 "
                                  "checks the MACs too");
         if (r->age_days >= 0)
-                printf("  taken:       %s UTC, %" PRId64 " day(s) ago\n", r->newest,
+                printf("  taken:       %s, %" PRId64 " day(s) ago\n", r->newest,
                        r->age_days);
         else
                 printf("  taken:       unknown (no backup entry in its trail)\n");
