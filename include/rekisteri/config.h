@@ -49,6 +49,9 @@ struct rk_config {
         /* [audit] */
         long long audit_epoch_rows;
         long long audit_retention_months;
+        long long audit_head_interval;               /* minutes */
+        char audit_heads_file[PATH_MAX];             /* "" = syslog */
+        char audit_heads_command[RK_CONFIG_STR_MAX]; /* "" = none */
 
         /* [requests] data-subject requests and legal holds */
         long long bookkeeping_years;  /* orders kept after their financial year */
@@ -65,6 +68,9 @@ struct rk_config {
         long long withdrawn_consents_years;
         long long closed_requests_years;
         long long retention_batch_size; /* subjects per transaction */
+
+        /* [vat] the rates a product may carry, in percent (money.h) */
+        char vat_rates[128];
 
         /* [password] */
 

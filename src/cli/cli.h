@@ -25,7 +25,9 @@ struct cli {
         const char *label;
         const char *out;
         const char *roles; /* --roles a,b */
-        const char *key;   /* --key: the audit key K(0) */
+        const char *key;      /* --key: refused, the key would show in ps */
+        const char *key_file; /* --key-file: the audit key K(0) in a file */
+        const char *heads;    /* --heads: logged chain heads to check */
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
@@ -35,9 +37,14 @@ struct cli {
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of;       /* retention plan --as-of DATE */
         const char *verify_only; /* restore --verify-only BACKUP */
+        /* product and order commands */
+        const char *code, *unit, *price, *vat, *customer, *status;
+        const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        int nlines;
         long long months;
         bool all;
         bool password_stdin;
+        bool key_stdin; /* --key-stdin: K(0) on stdin, after any password */
         bool no_color;
         bool help;
         int nwords; /* positional words after the subcommand name */
@@ -92,9 +99,34 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_unlock_recovery - open an audited session with the recovery key,
+ * read from stdin (--password-stdin) or the terminal. It may manage keys
+ * and nothing else. */
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_rotate_if_due - run a due key rotation (rotation.h) and say on stderr
+ * what happened; failures are reported, never fatal. */
+void cli_rotate_if_due(struct rk_session *s);
+
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/*
+ * cli_with_session - unlock (cli_unlock), name the place for the audit
+ * trail, run fn with the session, close it. Returns the exit code:
+ * EXIT_OK, or EXIT_ERROR with fn's or the unlock's message printed.
+ */
+int cli_with_session(struct cli *c, const char *place,
+                     int (*fn)(struct cli *c, struct rk_session *s,
+                               struct rk_error *err));
+
+/*
+ * cli_print_cell - print text ("-" when NULL or empty) sanitised for the
+ * terminal, padded with spaces to width display columns (right-aligned
+ * when right), then after.
+ */
+void cli_print_cell(const char *text, int width, bool right, const char *after);
 
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
@@ -113,6 +145,7 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_key_new_server_key(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
 int cmd_audit_verify(struct cli *c);
@@ -141,7 +174,21 @@ int cmd_retention_hold(struct cli *c);
 int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
+int cmd_marketing_list(struct cli *c);
+int cmd_product_add(struct cli *c);
+int cmd_product_list(struct cli *c);
+int cmd_product_set(struct cli *c);
+int cmd_product_deactivate(struct cli *c);
+int cmd_order_add(struct cli *c);
+int cmd_order_show(struct cli *c);
+int cmd_order_status(struct cli *c);
+int cmd_order_queue(struct cli *c);
+int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+/* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
+ * --key-file into guarded memory (rk_secret_free); *key stays NULL when
+ * neither was given (cmd_audit.c). */
+int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err);
 /* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
 int cmd_restore_verify(struct cli *c);
 

@@ -1,14 +1,17 @@
 /*
- * cmd_restore_verify.c - `rekisteri restore --verify-only BACKUP UNLOCK
- * [--key K0]`: the restore drill (backup_verify.h). The backup is copied
- * beside itself, the copy unlocked with the backup's own keys (UNLOCK as
- * for any command: a key file, or a user with password and code), every
+ * cmd_restore_verify.c - `rekisteri restore --verify-only BACKUP
+ * [--keyfile BACKUP-KEY | --password-stdin] [--key-stdin | --key-file F]`:
+ * the restore drill (backup_verify.h). The backup is copied beside
+ * itself, the copy unlocked as restore unlocks a backup (the backup key
+ * file, or the recovery key on stdin or the terminal), K0 read as `audit
+ * verify` reads it (never from argv), every
  * page and the audit trail checked, the age reported, and the copy
  * removed. Nothing is installed and the backup is not changed. Exits 0
  * only when everything checked out.
  */
 #include "cli.h"
 #include "rekisteri/backup_verify.h"
+#include "rekisteri/secret.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -44,19 +47,28 @@ int cmd_restore_verify(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         const char *db = c->db_path;
+        char *key = NULL;
+        /* as restore does: the backup key file, or the recovery key */
         c->db_path = staged;
-        rc = cli_unlock(c, &s, &err);
+        rc = c->keyfile != NULL ? cli_unlock(c, &s, &err)
+                                : cli_unlock_recovery(c, &s, &err);
         c->db_path = db;
+        if (rc == RK_OK)
+                rc = cli_read_audit_key(c, &key, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:restore --verify-only");
-                rc = rk_backup_verify(s, c->key, &r, &err);
+                rc = rk_backup_verify(s, key, &r, &err);
         }
+        rk_secret_free(key);
         rk_session_close(s);
         rk_backup_verify_clean(staged);
         if (rc != RK_OK) {
+                cli_fail(&err);
                 fprintf(stderr,
-                        "rekisteri: the backup %s did not open: ", c->verify_only);
-                return cli_fail(&err);
+                        "rekisteri: the backup %s FAILED the drill: it did not open with "
+                        "this key\n",
+                        c->verify_only);
+                return EXIT_ERROR;
         }
         print_report(c->verify_only, &r);
         bool ok = r.pages_ok && r.chain_ok && r.age_days >= 0;

@@ -184,6 +184,8 @@ int cmd_retention_run(struct cli *c)
                 return cli_fail(&err);
         }
         rc = refresh_outlook(s, &err);
+        /* the nightly job: a safe moment for a due rotation */
+        cli_rotate_if_due(s);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -51,6 +51,16 @@ enum {
         OPT_ALL,
         OPT_AS_OF,
         OPT_VERIFY_ONLY,
+        OPT_KEY_STDIN,
+        OPT_KEY_FILE,
+        OPT_HEADS,
+        OPT_CODE,
+        OPT_UNIT,
+        OPT_PRICE,
+        OPT_VAT,
+        OPT_CUSTOMER,
+        OPT_LINE,
+        OPT_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +96,16 @@ static const struct option long_options[] = {
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
     {"verify-only", required_argument, NULL, OPT_VERIFY_ONLY},
+    {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"heads", required_argument, NULL, OPT_HEADS},
+    {"code", required_argument, NULL, OPT_CODE},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"price", required_argument, NULL, OPT_PRICE},
+    {"vat", required_argument, NULL, OPT_VAT},
+    {"customer", required_argument, NULL, OPT_CUSTOMER},
+    {"line", required_argument, NULL, OPT_LINE},
+    {"status", required_argument, NULL, OPT_STATUS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -192,6 +212,14 @@ static const struct {
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
     {OPT_VERIFY_ONLY, offsetof(struct cli, verify_only)},
+    {OPT_KEY_FILE, offsetof(struct cli, key_file)},
+    {OPT_HEADS, offsetof(struct cli, heads)},
+    {OPT_CODE, offsetof(struct cli, code)},
+    {OPT_UNIT, offsetof(struct cli, unit)},
+    {OPT_PRICE, offsetof(struct cli, price)},
+    {OPT_VAT, offsetof(struct cli, vat)},
+    {OPT_CUSTOMER, offsetof(struct cli, customer)},
+    {OPT_STATUS, offsetof(struct cli, status)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -223,6 +251,14 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                            : cli_usage_error("--months is 1 or 2");
         case OPT_ALL:
                 c->all = true;
+                return 0;
+        case OPT_KEY_STDIN:
+                c->key_stdin = true;
+                return 0;
+        case OPT_LINE:
+                if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
+                        return cli_usage_error("at most %d --line options", c->nlines);
+                c->lines[c->nlines++] = arg;
                 return 0;
         case 'h':
                 c->help = true;
@@ -305,6 +341,25 @@ static const struct cli_command *find_command(struct cli *c, int *used)
         return best;
 }
 
+/* Options a command took once and refuses now, with the reason shown. */
+static const struct {
+        const char *command, *option, *why;
+} retired[] = {
+    {"audit verify", "key",
+     "the audit key on the command line shows in ps and the shell history; give it "
+     "on standard input (--key-stdin, after the password line when there is one) or "
+     "in a file (--key-file FILE)"},
+};
+
+static void explain_retired(const struct cli_command *cmd, const char *option)
+{
+        for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
+                if (cmd->run != NULL && strcmp(cmd->name, retired[i].command) == 0 &&
+                    strcmp(option, retired[i].option) == 0)
+                        fprintf(stderr, "rekisteri: --%s is refused: %s\n", option,
+                                retired[i].why);
+}
+
 /*
  * Check the options given against cmd's declaration (usage string). Returns
  * 0, or EXIT_USAGE after naming the option and the command.
@@ -319,6 +374,8 @@ static int check_options(const struct cli_command *cmd, const struct given *g)
                         continue;
                 const char *word = g->words[i];
                 size_t len = strcspn(word, "=");
+                if (g->names[i] != NULL)
+                        explain_retired(cmd, g->names[i]);
                 fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
                         (int)len, word);
                 fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,

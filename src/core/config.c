@@ -7,6 +7,7 @@
  * table, so a misspelt key is reported instead of silently ignored.
  */
 #include "rekisteri/config.h"
+#include "rekisteri/money.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -60,9 +61,17 @@ static const struct opt options[] = {
     {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
      "the longest a session may last, 1 to 24 h"},
     {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
-     "audit entries per MAC key epoch, 1 to 1000000"},
+     "audit entries between two chain heads sent off the machine, 1 to 1000000"},
     {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
      "months audit entries are kept, 1 to 240"},
+    {"audit", "head_interval", OPT_INT, F(audit_head_interval), 1, 10080,
+     "minutes after which the chain head is sent again when entries were written, "
+     "1 to 10080"},
+    {"audit", "heads_file", OPT_STR, F(audit_heads_file), 0, PATH_MAX - 1,
+     "a file the chain heads are appended to instead of syslog (empty: syslog)"},
+    {"audit", "heads_command", OPT_STR, F(audit_heads_command), 0,
+     RK_CONFIG_STR_MAX - 1,
+     "a command that gets each chain head on its standard input (empty: none)"},
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
      "years orders are kept after the end of their financial year (Accounting "
      "Act), 1 to 30"},
@@ -88,6 +97,9 @@ static const struct opt options[] = {
      "years a closed data-subject request is kept, 1 to 50"},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
      "subjects forgotten per transaction in a retention run, 1 to 100000"},
+    {"vat", "rates", OPT_STR, F(vat_rates), 1, 127,
+     "the VAT rates products may carry, in percent, comma-separated (Finland: "
+     "25.5,14,10,0)"},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
@@ -113,6 +125,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_session_hours = 12;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
+        cfg->audit_head_interval = 60;
         cfg->bookkeeping_years = 6;
         cfg->financial_year_end = 1231;
         cfg->prospects_months = 24;
@@ -124,6 +137,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->withdrawn_consents_years = 3;
         cfg->closed_requests_years = 3;
         cfg->retention_batch_size = 500;
+        snprintf(cfg->vat_rates, sizeof(cfg->vat_rates), "%s", RK_VAT_DEFAULTS);
 
         rk_policy_defaults(&cfg->roles);
 }
@@ -420,6 +434,11 @@ static int load_file(const char *path, struct rk_config *cfg, struct rk_error *e
         for (int i = 0; i < nsec && rc == RK_OK; i++)
                 rc = apply_section(d, path, iniparser_getsecname(d, i), cfg, err);
         iniparser_freedict(d);
+        struct rk_vat_rates vat;
+        struct rk_error why;
+        if (rc == RK_OK && rk_vat_rates_parse(cfg->vat_rates, &vat, &why) != RK_OK)
+                rc = rk_error_set(err, RK_ERR_CONFIG, "%s: [vat] rates: %s", path,
+                                  why.msg);
         if (rc == RK_OK)
                 snprintf(cfg->source, sizeof(cfg->source), "%s", path);
         return rc;

@@ -40,6 +40,9 @@ A=(--db r.db --keyfile adm.key)
 "$R" key add-file "${A[@]}" --label dpo --roles supervisor,admin --out dpo.key \
 	>k.out 2>&1 || e2e_fail "key add-file: $(cat k.out)"
 D=(--db r.db --keyfile dpo.key)
+# the backup key file: the one key file a backup keeps (README, How the keys work)
+"$R" key add-file "${A[@]}" --label backup --roles admin --out backup.key >b.out 2>&1 ||
+	e2e_fail "key add-file backup: $(cat b.out)"
 "$R" customer add --name "Aino Offsite" --email aino.offsite@example.fi "${D[@]}" >c1.out 2>&1 ||
 	e2e_fail "customer add: $(cat c1.out)"
 "$R" customer add --name "Bertta Pysyy" --email bertta@example.fi "${D[@]}" >c2.out 2>&1 ||
@@ -81,7 +84,7 @@ touch -d '40 days ago' remote/rekisteri-20200101T000000Z
 touch -d '3 days ago' remote/rekisteri-20200102T000000Z
 
 # --- the nightly run ---------------------------------------------------------------
-REMOTE=root@127.0.0.1 SSH_KEY=ssh/offsite SSH_OPTS="$OPTS" KEYFILE=dpo.key REKISTERI="$R" \
+REMOTE=root@127.0.0.1 SSH_KEY=ssh/offsite SSH_OPTS="$OPTS" KEYFILE=backup.key REKISTERI="$R" \
 	REKISTERI_DB=r.db STAGE="$E2E_TMP/stage" OFFSITE_CONF=/nonexistent \
 	bash "$SEND" >send.out 2>send.err || e2e_fail "the offsite script failed: $(cat send.err)"
 set=$(find remote -mindepth 1 -maxdepth 1 -name 'rekisteri-2???????T??????Z' -newer r.db.keys | head -1)
@@ -114,12 +117,13 @@ grep -q refused <<<"$out" || e2e_fail "no refusal for a foreign file: $out"
 rk_ok "the restricted key runs only the receive script: no shell, no forwarding, no other files"
 
 # --- the restore drill and a restore from the shipped copy ------------------------------
-"$R" restore --verify-only "$set/$name.db" --keyfile dpo.key >drill.out 2>&1 ||
+"$R" restore --verify-only "$set/$name.db" --keyfile backup.key >drill.out 2>&1 ||
 	e2e_fail "the drill failed: $(cat drill.out)"
 grep -q 'The backup is good' drill.out || e2e_fail "drill: $(cat drill.out)"
 rk_ok "the restore drill passes on the shipped copy"
-mkdir lost && mv r.db r.db.keys lost/ && rm -f r.db-wal r.db-shm
-"$R" restore --from "$set/$name.db" --db r.db --keyfile dpo.key >restore.out 2>&1 ||
+# the database is lost; its slot file, server key and ledger survive beside it
+mkdir lost && mv r.db lost/ && rm -f r.db-wal r.db-shm
+"$R" restore --from "$set/$name.db" --db r.db --keyfile backup.key >restore.out 2>&1 ||
 	e2e_fail "restore: $(cat restore.out)"
 "$R" customer show C000002 "${D[@]}" >s.out 2>&1 || e2e_fail "show after restore: $(cat s.out)"
 grep -q 'Bertta Pysyy' s.out || e2e_fail "the restored register lacks Bertta: $(cat s.out)"

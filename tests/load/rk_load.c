@@ -44,6 +44,7 @@
 #include "rekisteri/customer.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/orders.h"
+#include "rekisteri/products.h"
 #include "rekisteri/register.h"
 #include "rekisteri/search.h"
 #include "rekisteri/session.h"
@@ -142,6 +143,24 @@ static struct rk_session *keyfile_session(const char *db, const char *keyfile,
 
 /* A register with admin "admin", a key file with the sales role, and n
  * customers "Load seedN". Writes K(0) into audit_key. */
+/* The two products order entry sells (the catalogue needs the products
+ * action: a key file of its own, used only here). */
+static void add_products(const char *keyfile)
+{
+        struct rk_error err;
+        const struct rk_product_in p[] = {
+            {"KAHVI-500", "Kahvi 500 g", "pcs", "6,90", "14"},
+            {"SUODATIN-100", "Suodatinpussi 100 kpl", "pcs", "2,50", "25.5"}};
+        struct rk_session *s = keyfile_session(db_path, keyfile, "load:catalogue");
+        if (s == NULL)
+                exit(1);
+        for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+                if (rk_product_add(s, &p[i], &err) != RK_OK)
+                        die("adding the products", &err);
+        }
+        rk_session_close(s);
+}
+
 static void setup(int n, char *audit_key)
 {
         char recovery[RK_RECOVERY_KEY_CHARS + 1];
@@ -155,12 +174,18 @@ static void setup(int n, char *audit_key)
                                recovery, audit_key, &reg, &err) != RK_OK)
                 die("creating the register", &err);
         rk_register_close(reg);
+        const char *catalogue_roles[] = {"supervisor"};
+        char catalogue_key[700];
+        snprintf(catalogue_key, sizeof(catalogue_key), "%s.catalogue", key_path);
         if (rk_session_login(&cfg, db_path, "admin", admin_pw, strlen(admin_pw), "",
                              "load", (int64_t)time(NULL), &s, &step, &wait,
                              &err) != RK_OK ||
-            rk_keyfiles_add(s, "load", roles, 1, key_path, &err) != RK_OK)
-                die("making the key file", &err);
+            rk_keyfiles_add(s, "load", roles, 1, key_path, &err) != RK_OK ||
+            rk_keyfiles_add(s, "catalogue", catalogue_roles, 1, catalogue_key, &err) !=
+                RK_OK)
+                die("making the key files", &err);
         rk_session_close(s);
+        add_products(catalogue_key);
         s = keyfile_session(db_path, key_path, "load:setup");
         if (s == NULL)
                 exit(1);
@@ -263,8 +288,8 @@ static void op_order(struct worker *w)
 {
         struct rk_error err;
         int64_t id = ids[randombytes_uniform((uint32_t)nids)], order = 0;
-        const struct rk_order_line_in lines[] = {{"Kahvi 500 g", "2", "6.90"},
-                                                 {"Suodatinpussi 100 kpl", "1", "2.50"}};
+        const struct rk_order_line_in lines[] = {{"KAHVI-500", "2", NULL, 0},
+                                                 {"SUODATIN-100", "1", NULL, 0}};
         double t0 = now_s();
         int rc = rk_order_create(w->s, id, lines, 2, &order, NULL, &err);
         double dt = now_s() - t0;
