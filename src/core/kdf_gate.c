@@ -46,8 +46,14 @@ void rk_login_set_notice(rk_login_notice_fn fn, void *ctx)
         notice_ctx = ctx;
 }
 
+static int gate_fd = -1; /* "<db>.kdf" of gate_db, opened at first use */
+
 void rk_kdf_gate_setup(const char *db_path, long long k)
 {
+        if (gate_fd >= 0 && (db_path == NULL || strcmp(db_path, gate_db) != 0)) {
+                close(gate_fd); /* another register: its own slots */
+                gate_fd = -1;
+        }
         gate_k = k;
         if (db_path == NULL ||
             snprintf(gate_db, sizeof(gate_db), "%s", db_path) >= (int)sizeof(gate_db))
@@ -60,8 +66,6 @@ static int64_t now_ms(void)
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
-
-static int gate_fd = -1;
 
 static bool lock_byte(int fd, long long i, short type)
 {
