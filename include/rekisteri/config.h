@@ -31,6 +31,7 @@ struct rk_config {
         /* [crypto] Argon2id cost of password keyslots */
         long long argon2_ops;
         long long argon2_mem_kib;
+        long long argon2_at_once; /* password checks at once per register */
 
         /* [database] */
         long long cache_mib;

@@ -35,7 +35,8 @@ struct cli {
         const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
-        const char *as_of; /* retention plan --as-of DATE */
+        const char *as_of;       /* retention plan --as-of DATE */
+        const char *verify_only; /* restore --verify-only BACKUP */
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
@@ -192,6 +193,12 @@ int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+/* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
+ * --key-file into guarded memory (rk_secret_free); *key stays NULL when
+ * neither was given (cmd_audit.c). */
+int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err);
+/* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
+int cmd_restore_verify(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -70,7 +70,7 @@ static void print_rows(const struct rk_audit_row *rows, size_t n)
 
 /* K(0) from --key-stdin (after any password line) or --key-file, into
  * guarded memory; *key stays NULL when neither was given. */
-static int read_audit_key(const struct cli *c, char **key, struct rk_error *err)
+int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err)
 {
         size_t len = 0;
         *key = NULL;
@@ -115,7 +115,7 @@ int cmd_audit_verify(struct cli *c)
                     "give the audit key once: --key-stdin or --key-file");
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = read_audit_key(c, &key, &err);
+                rc = cli_read_audit_key(c, &key, &err);
         struct rk_audit_verify_opts o = {.key_text = key,
                                          .heads_path = c->heads,
                                          .retention_months =

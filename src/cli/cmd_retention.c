@@ -146,6 +146,22 @@ static void print_summary(const struct rk_retention_summary *sum)
                 printf("  Note: %s\n", sum->note);
 }
 
+/* After a run: count again for the supervisor's screen (retention.h, the
+ * outlook), so that opening it needs no plan. */
+static int refresh_outlook(struct rk_session *s, struct rk_error *err)
+{
+        struct rk_retention_outlook o;
+        bool cancelled;
+        int rc = rk_retention_outlook_refresh(s, NULL, NULL, &cancelled, &o, err);
+        if (rc == RK_OK)
+                printf("Counted for the retention screen: due within %d days as of %s\n",
+                       RK_RETENTION_OUTLOOK_DAYS, o.today);
+        else
+                fprintf(stderr, "rekisteri: the run is complete, but the retention "
+                                "screen's counts were not updated\n");
+        return rc;
+}
+
 int cmd_retention_run(struct cli *c)
 {
         struct rk_error err;
@@ -158,12 +174,16 @@ int cmd_retention_run(struct cli *c)
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
-        if (rc == RK_OK) /* the nightly job: a safe moment for a due rotation */
-                cli_rotate_if_due(s);
-        rk_session_close(s);
-        if (rc != RK_OK)
+        if (rc != RK_OK) {
+                rk_session_close(s);
                 fprintf(stderr, "rekisteri: the batches before the error are done; run "
                                 "again to finish\n");
+                return cli_fail(&err);
+        }
+        rc = refresh_outlook(s, &err);
+        /* the nightly job: a safe moment for a due rotation */
+        cli_rotate_if_due(s);
+        rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 

@@ -160,6 +160,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         /* First of all: fifty sessions opening at once must wait, not fail. */
         if (rc == RK_OK)
                 rk_busy_install(db, cfg->busy_timeout_ms);
+        if (rc == RK_OK)
+                rk_turn_use(db); /* its writers take turns (turn.c) */
         if (rc == RK_OK && dek != NULL && apply_key(db, dek, 0) != SQLITE_OK)
                 rc = rk_error_set(err, RK_ERR_CRYPTO, "%s: cannot set the database key",
                                   path);

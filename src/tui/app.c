@@ -506,6 +506,20 @@ static bool read_key(int *key)
         return true;
 }
 
+int rk_tui_poll_key(struct rk_tui_app *app)
+{
+        int key = -1;
+        if (!curses_on)
+                return -1;
+        wtimeout(stdscr, 0);
+        if (!read_key(&key))
+                key = -1;
+        wtimeout(stdscr, app->cfg.tick_ms);
+        if (key != -1)
+                app->last_input = rk_tui_now_ms();
+        return key;
+}
+
 static int handle_key(struct rk_tui_app *app, int key)
 {
         if (key == RK_TUI_FKEY(KEY_RESIZE))

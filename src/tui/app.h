@@ -208,6 +208,13 @@ void rk_tui_discard_input(struct rk_tui_app *app);
 /* rk_tui_ctx - the ctx of struct rk_tui_config. */
 void *rk_tui_ctx(const struct rk_tui_app *app);
 
+/*
+ * rk_tui_poll_key - for long work inside a handler: a key already typed,
+ * without waiting (Enter, DEL and ^H as from the main loop), or -1 when
+ * none. The key is consumed; the work decides what it means (Esc: stop).
+ */
+int rk_tui_poll_key(struct rk_tui_app *app);
+
 /* rk_tui_now_ms - CLOCK_MONOTONIC in milliseconds. */
 uint64_t rk_tui_now_ms(void);
 
