@@ -158,9 +158,13 @@ mkdir -p "$E2E_TMP/demo"
 cd "$E2E_TMP/demo" || exit 1
 rk_demo_setup
 read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
+# the admin may make a data key file only in a one-person company: the
+# switch is on for this setup step only, so the screens show the default
+rk_config '[accounts]' 'combine_duties = 1'
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
         --totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \
         >key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
+rk_config
 # requests that came in earlier: one by post 75 days ago is overdue now
 for req in "erasure C000011 75" "access C000010 3" "objection C000012 26"; do
         read -r type subj ago <<<"$req"
@@ -203,13 +207,14 @@ wz_close v
 # --- retention (supervisor), on the demo register after a run ------------------
 mkdir -p "$E2E_TMP/ret"
 cd "$E2E_TMP/ret" || exit 1
-rk_config '[role.retention]' 'actions = retention'
+rk_config '[role.retention]' 'actions = retention' '[accounts]' 'combine_duties = 1'
 "$R" demo --db r.db --customers 2000 --seed 3 >demo.out 2>&1
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
         --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >dpo.out 2>&1 || e2e_fail "key add-file dpo: $(cat dpo.out)"
 "$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
         --out ret.key >ret.out 2>&1 || e2e_fail "key add-file retention: $(cat ret.out)"
+rk_config '[role.retention]' 'actions = retention' # the data key file is made
 "$R" retention hold C000001 --reason "dispute, case 2026/14" --db r.db --keyfile dpo.key >/dev/null
 "$R" retention run --db r.db --keyfile ret.key >/dev/null
 rk_demo_login ret supervisor

@@ -65,6 +65,17 @@ int rk_accounts_recent_changes(struct rk_session *s, int days, size_t limit,
                                struct rk_audit_row **rows, size_t *n,
                                struct rk_error *err);
 
+/*
+ * rk_accounts_audit_roles - one audit row of this session about the roles
+ * of name (an account, or "keyfile:LABEL"): action, screen, result, and
+ * "roles before=B after=A" in the fields column (role names only).
+ * Returns the audit write's result; the caller must not go on after an
+ * error.
+ */
+int rk_accounts_audit_roles(struct rk_session *s, const char *action, const char *screen,
+                            const char *name, const char *before, const char *after,
+                            const char *result, struct rk_error *err);
+
 /* rk_accounts_is_locked - 1 when name is locked out, 0 not, <0 error. */
 int rk_accounts_is_locked(struct rk_session *s, const char *name);
 

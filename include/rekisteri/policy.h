@@ -100,17 +100,23 @@ void rk_policy_grants(const struct rk_roleset *set, const char *const *roles, si
 size_t rk_policy_split_roles(const char *text, char *buf, size_t size,
                              const char **roles);
 
+/* rk_policy_join_roles - roles[0..n) as "a,b" into out (size bytes, cut
+ * to fit, always terminated when size > 0): the inverse of split_roles,
+ * for messages and the audit trail. */
+void rk_policy_join_roles(const char *const *roles, size_t n, char *out, size_t size);
+
 /* rk_authorize_read / _write / _action - true only when granted. */
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group);
 bool rk_authorize_write(const struct rk_grants *g, enum rk_group group);
 bool rk_authorize_action(const struct rk_grants *g, enum rk_action action);
 
 /*
- * rk_policy_mixes_duties - true when g both reads customer data (any field
- * group) and holds the "accounts" or "keys" action. Separation of duties
- * forbids that union on one account (accounts.c), so the person who hands
- * out access is never the one who reads the data; the config switch
- * [accounts] combine_duties lets a one-person company allow it.
+ * rk_policy_mixes_duties - true when g both reads or writes customer data
+ * (any field group) and holds the "accounts" or "keys" action. Separation
+ * of duties forbids that union on one account (accounts.c) and on one key
+ * file (keyfiles.c), so the person who hands out access is never the one
+ * who reads the data; the config switch [accounts] combine_duties lets a
+ * one-person company allow it.
  */
 bool rk_policy_mixes_duties(const struct rk_grants *g);
 

@@ -105,32 +105,18 @@ static int not_self(struct rk_session *s, const char *name, const char *what,
                             what);
 }
 
-/* "a,b" from a role list, cut to size. */
-static void join_roles(const char *const *roles, size_t n, char *out, size_t size)
-{
-        size_t used = 0;
-        out[0] = '\0';
-        for (size_t i = 0; i < n && used < size; i++) {
-                int k = snprintf(out + used, size - used, "%s%s", i ? "," : "", roles[i]);
-                if (k < 0)
-                        break;
-                used += (size_t)k;
-        }
-}
-
 /* An account row's roles as "a,b". */
 static void user_roles(const struct rk_user *u, char *out, size_t size)
 {
         const char *roles[RK_ROLES_MAX];
         for (size_t i = 0; i < u->nroles; i++)
                 roles[i] = u->roles[i];
-        join_roles(roles, u->nroles, out, size);
+        rk_policy_join_roles(roles, u->nroles, out, size);
 }
 
-/* One audit row about name's roles: "roles before=.. after=..". */
-static int audit_roles(struct rk_session *s, const char *action, const char *name,
-                       const char *before, const char *after, const char *result,
-                       struct rk_error *err)
+int rk_accounts_audit_roles(struct rk_session *s, const char *action, const char *screen,
+                            const char *name, const char *before, const char *after,
+                            const char *result, struct rk_error *err)
 {
         struct rk_register *reg = rk_session_register(s);
         char fields[256];
@@ -138,7 +124,7 @@ static int audit_roles(struct rk_session *s, const char *action, const char *nam
         struct rk_audit_event ev = {.action = action,
                                     .groups = "",
                                     .fields = fields,
-                                    .screen = "accounts",
+                                    .screen = screen,
                                     .result = result,
                                     .target = name};
         return rk_audit_record(rk_register_db(reg), rk_session_actor(s), &ev,
@@ -167,8 +153,9 @@ static int check_duties(struct rk_session *s, const char *action, const char *na
                 *combined = 1;
                 return RK_OK;
         }
-        join_roles(roles, n, after, sizeof(after));
-        int rc = audit_roles(s, action, name, before, after, "denied", err);
+        rk_policy_join_roles(roles, n, after, sizeof(after));
+        int rc = rk_accounts_audit_roles(s, action, "accounts", name, before, after,
+                                         "denied", err);
         if (rc != RK_OK)
                 return rc;
         return rk_error_set(err, RK_ERR_DENIED,
@@ -185,11 +172,12 @@ static int audit_role_change(struct rk_session *s, const char *action, const cha
                              int combined, struct rk_error *err)
 {
         char after[256];
-        join_roles(roles, n, after, sizeof(after));
-        int rc = audit_roles(s, action, name, before, after, "ok", err);
+        rk_policy_join_roles(roles, n, after, sizeof(after));
+        int rc = rk_accounts_audit_roles(s, action, "accounts", name, before, after, "ok",
+                                         err);
         if (rc == RK_OK && combined)
-                rc = audit_roles(s, "account.combined_duties", name, before, after, "ok",
-                                 err);
+                rc = rk_accounts_audit_roles(s, "account.combined_duties", "accounts",
+                                             name, before, after, "ok", err);
         return rc;
 }
 
@@ -368,11 +356,11 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
         if (rc != RK_OK)
                 return rc;
         user_roles(&u, before, sizeof(before));
-        join_roles(roles, nroles, after, sizeof(after));
+        rk_policy_join_roles(roles, nroles, after, sizeof(after));
         if (strcmp(name, rk_session_username(s)) == 0) {
                 struct rk_error aerr;
-                rc = audit_roles(s, "account.set_roles", name, before, after, "denied",
-                                 &aerr);
+                rc = rk_accounts_audit_roles(s, "account.set_roles", "accounts", name,
+                                             before, after, "denied", &aerr);
                 if (rc != RK_OK)
                         return rk_error_set(err, rc, "%s", aerr.msg);
                 return not_self(s, name, "change the roles of", NULL, err);

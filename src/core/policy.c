@@ -95,6 +95,20 @@ size_t rk_policy_split_roles(const char *text, char *buf, size_t size, const cha
         return n;
 }
 
+void rk_policy_join_roles(const char *const *roles, size_t n, char *out, size_t size)
+{
+        size_t used = 0;
+        if (size == 0)
+                return;
+        out[0] = '\0';
+        for (size_t i = 0; i < n && used < size; i++) {
+                int k = snprintf(out + used, size - used, "%s%s", i ? "," : "", roles[i]);
+                if (k < 0)
+                        break;
+                used += (size_t)k;
+        }
+}
+
 /* Look a word up in a name table; -1 when absent. */
 static int name_index(const char *const *names, int count, const char *word)
 {
@@ -194,7 +208,7 @@ bool rk_authorize_action(const struct rk_grants *g, enum rk_action action)
 
 bool rk_policy_mixes_duties(const struct rk_grants *g)
 {
-        return g->read != 0 && (g->actions & (A(ACCOUNTS) | A(KEYS))) != 0;
+        return (g->read | g->write) != 0 && (g->actions & (A(ACCOUNTS) | A(KEYS))) != 0;
 }
 
 const char *rk_policy_group_name(enum rk_group group)

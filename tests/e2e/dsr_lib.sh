@@ -15,7 +15,11 @@ SUBJECT_VALUES=("Aino Virtanen" "aino.virtanen@example.fi" "+358401234567"
         "Soitti Virtaselle" "virtanen" "mannerheimintie" "131052")
 OTHER_VALUES=("Bertta Muukalainen" "bertta@example.fi" "muukalainen")
 
+# dsr_register - r.db with hannele, admin and DPO in one key file dpo.key
+# (supervisor,admin): a one-person company, so it adds [accounts]
+# combine_duties = 1 to the config (README, Roles).
 dsr_register() {
+        printf '[accounts]\ncombine_duties = 1\n' >> "$REKISTERI_CONFIG"
         echo "$PW" | "$R" init --db r.db --admin hannele --password-stdin > init.txt || return 1
         REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.txt)
         echo "$PW" | "$R" mfa enrol --db r.db --user hannele --password-stdin > enrol.txt

@@ -15,7 +15,8 @@
 #     rotation; an old register is converted without losing a row.
 source "$(dirname "$0")/cli_lib.sh"
 F=${AUDIT_FORGER:?path to the test-only audit forger}
-cli_config '[audit]' 'epoch_rows = 8' "heads_file = $T/heads.log"
+cli_config '[audit]' 'epoch_rows = 8' "heads_file = $T/heads.log" \
+        '[accounts]' 'combine_duties = 1' # one-person company: the admin makes the DPO's key file
 # copies are verified with a config of their own, so their sessions' heads
 # never mix with the register's
 printf '[crypto]\nargon2_ops = 1\nargon2_mem_kib = 8\n[audit]\nepoch_rows = 8\nheads_file = %s\n' \

@@ -4,7 +4,7 @@
 # reordering and insertion is named at its exact entry by
 # `rekisteri audit verify`, which reports OK on an untouched trail.
 source "$(dirname "$0")/cli_lib.sh"
-cli_config '[audit]' 'epoch_rows = 4'
+cli_config '[audit]' 'epoch_rows = 4' '[accounts]' 'combine_duties = 1' # hannele is admin and DPO
 
 echo "$PW" | "$R" init --db r.db --admin hannele --password-stdin > init.txt || exit 1
 REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.txt)

@@ -27,7 +27,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
 PW='kolme iloista kalaa'
 VALVOJA_PW='valvojan pitkä salasana'
 SANNA_PW='sannan oma salasana 7'
-rk_config
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 rk_init hannele "$PW"
 REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.out)
 K0=$(grep -A3 'AUDIT KEY' init.out | grep -oE '[0-9a-f]{64}')

@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
 
 L=${RK_LOAD:?path to tests/load/rk_load}
 PW='kolme iloista kalaa'
-rk_config
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 rk_init hannele "$PW"
 rk_enrol_cli hannele "$PW"
 rk_admin_key hannele "$PW" "$SECRET"

@@ -42,6 +42,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 NB=$'\u00a0'
 
 rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 # a company customer that is not restricted, and no order of its own today
 C_NO=$(rk_sql "SELECT number FROM customers WHERE kind='company' AND restricted=0
 	ORDER BY id LIMIT 1 OFFSET 3;")

@@ -21,6 +21,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dsr_tui_lib.sh"
 
 rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
 	--totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \

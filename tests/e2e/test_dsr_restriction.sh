@@ -20,6 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dsr_tui_lib.sh"
 
 rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 IFS='|' read -r SUBJ ONUM <<<"$(rk_sql "SELECT o.customer_id, o.number FROM orders o
 	JOIN customers c ON c.id=o.customer_id WHERE c.kind='person'
 	ORDER BY o.ordered_on DESC, o.id DESC LIMIT 1;")"

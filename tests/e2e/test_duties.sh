@@ -12,13 +12,20 @@
 #   - with [accounts] combine_duties = 1 the same change is allowed and
 #     audited as account.combined_duties, and the supervisor's start screen
 #     says that the switch is on and shows the latest account change;
-#   - the admin still reads no customer: customer show is refused.
+#   - the admin still reads no customer: customer show is refused, and
+#     `key add-file --roles supervisor` (or admin,sales) is refused and
+#     audited with the roles asked for, leaving no file and no slot, while a
+#     key file with the retention role (no field group) is made;
+#   - with the switch on, the supervisor key file is made and audited as
+#     account.combined_duties (target keyfile:sup).
 # Each TOTP step is accepted once per account, so each account logs in at
 # most once here; the admin's one login makes a key file for the rest.
 set -euo pipefail
 source "$(dirname "$0")/customers_lib.sh"
 
 rk_demo_setup 20
+RETENTION=('[role.retention]' 'actions = retention') # no field group
+rk_config "${RETENTION[@]}"
 
 # audit_has ACTION USER TARGET RESULT FIELDS - one such row in the trail.
 audit_has() {
@@ -122,8 +129,32 @@ rk_ok "CLI: changing one's own roles is refused and audited with before and afte
 "$R" customer show C000002 "${ADM[@]}" >out.txt 2>err.txt && e2e_fail "admin read a customer"
 [[ ! -s out.txt ]] || e2e_fail "customer show printed: $(cat out.txt)"
 
+# keyfile_refused ROLES - the admin's key add-file with ROLES is refused by
+# the rule, audited, and leaves no file and no slot.
+keyfile_refused() {
+	"$R" key add-file "${ADM[@]}" --label sup --roles "$1" --out sup.key >out.txt 2>err.txt &&
+		e2e_fail "the admin made a key file with $1"
+	grep -q 'separation of duties' err.txt || e2e_fail "refusal says: $(cat err.txt)"
+	[[ ! -e sup.key ]] || e2e_fail "a refused key file was written"
+	"$R" key list "${ADM[@]}" >list.out 2>&1 || e2e_fail "key list: $(cat list.out)"
+	grep -q ' adm$' list.out || e2e_fail "key list shows no slots: $(cat list.out)"
+	grep -q ' sup$' list.out && e2e_fail "a refused key file has a slot: $(cat list.out)"
+	audit_has keyfile.add keyfile:adm sup denied "roles before= after=$1"
+}
+keyfile_refused supervisor
+grep -q 'no customer data its maker cannot read' err.txt || e2e_fail "rule: $(cat err.txt)"
+keyfile_refused admin,sales
+grep -q 'both read customer data and manage' err.txt || e2e_fail "rule: $(cat err.txt)"
+"$R" customer show C000002 --db r.db --keyfile sup.key >out.txt 2>&1 &&
+	e2e_fail "customer show with a refused key file: $(cat out.txt)"
+"$R" key add-file "${ADM[@]}" --label ret --roles retention --out ret.key 2>key.err ||
+	e2e_fail "a retention key file was refused: $(cat key.err)"
+"$R" check --db r.db --keyfile ret.key >/dev/null 2>&1 || e2e_fail "ret.key does not open"
+audit_has keyfile.add keyfile:adm ret ok 'roles before= after=retention'
+rk_ok "key files: a data role from an admin is refused and audited, retention is not"
+
 # --- a one-person company: the switch, its audit and the supervisor's screen ---------
-rk_config '[accounts]' 'combine_duties = 1'
+rk_config "${RETENTION[@]}" '[accounts]' 'combine_duties = 1'
 "$R" user set-roles boss --roles admin,supervisor "${ADM[@]}" >out.txt 2>err.txt ||
 	e2e_fail "combine_duties = 1 still refuses: $(cat err.txt)"
 audit_has account.set_roles keyfile:adm boss ok 'roles before=admin after=admin,supervisor'
@@ -135,7 +166,9 @@ e2e_wait v 'Account changes, 30 days: [0-9]+\. Latest [0-9]{2}-[0-9]{2} keyfile:
 rk_ok "combine_duties: allowed, audited, shown on the supervisor's start screen"
 # the supervisor's CLI shows the roles before and after too
 "$R" key add-file "${ADM[@]}" --label sup --roles supervisor --out sup.key 2>key.err ||
-	e2e_fail "key add-file: $(cat key.err)"
+	e2e_fail "combine_duties = 1 still refuses a key file: $(cat key.err)"
+audit_has keyfile.add keyfile:adm sup ok 'roles before= after=supervisor'
+audit_has account.combined_duties keyfile:adm keyfile:sup ok 'roles before= after=supervisor'
 "$R" audit list --action account.set_roles --db r.db --keyfile sup.key >list.out 2>&1 ||
 	e2e_fail "audit list: $(cat list.out)"
 grep -Eq ' boss  roles before=admin after=admin,sales$' list.out ||

@@ -21,6 +21,7 @@ set -euo pipefail
 source "$(dirname "$0")/customers_lib.sh"
 
 rk_demo_setup 20
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 rk_demo_admin_key dpo supervisor
 U=(--db r.db --keyfile dpo.key)
 rk_sql "UPDATE customers SET name = CAST(X'50656B6B61E42056697274616E656E' AS TEXT)

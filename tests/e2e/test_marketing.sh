@@ -25,7 +25,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 P=newsletter
 rk_demo_setup
 # a role that reads names and consents but no contact details
-rk_config '[role.marketer]' 'read = identity,consents' 'write =' 'actions ='
+rk_config '[role.marketer]' 'read = identity,consents' 'write =' 'actions =' \
+	'[accounts]' 'combine_duties = 1' # one-person company: data key files
 # (a code is taken once: the older step first)
 rk_demo_keyfile mkt marketer 'now - 30 seconds'
 rk_demo_keyfile dpo supervisor,sales

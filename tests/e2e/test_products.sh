@@ -19,6 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 NB=$'\u00a0'
 rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 rk_demo_keyfile shop sales 'now - 30 seconds'
 rk_demo_keyfile dpo supervisor
 

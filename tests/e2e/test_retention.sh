@@ -19,7 +19,8 @@
 source "$(dirname "$0")/cli_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
 PAGEDUMP="${SRCDIR:?}/tests/tools/pagedump.py"
-RETENTION_ROLE=('[role.retention]' 'actions = retention')
+# the retention role, and a one-person company whose admin is the DPO
+RETENTION_ROLE=('[role.retention]' 'actions = retention' '[accounts]' 'combine_duties = 1')
 cli_config "${RETENTION_ROLE[@]}"
 
 "$R" demo --db r.db --customers 2000 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }

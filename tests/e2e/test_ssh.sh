@@ -61,7 +61,7 @@ for u in "$UA" "$UB"; do
 done
 
 # --- the register, owned by the file group -----------------------------------
-rk_config
+rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 echo "$PW" | "$R" init --db data/r.db --admin hannele --password-stdin >init.out 2>init.err ||
 	e2e_fail "init: $(cat init.err)"
 echo "$PW" | "$R" mfa enrol --db data/r.db --user hannele --password-stdin >enrol.out 2>&1 ||

@@ -141,7 +141,8 @@ static struct rk_session *keyfile_session(const char *db, const char *keyfile,
         return s;
 }
 
-/* A register with admin "admin", a key file with the sales role, and n
+/* A register with admin "admin", a key file with the sales role (made by
+ * the admin: a one-person company, [accounts] combine_duties on), and n
  * customers "Load seedN". Writes K(0) into audit_key. */
 /* The two products order entry sells (the catalogue needs the products
  * action: a key file of its own, used only here). */
@@ -755,6 +756,7 @@ int main(int argc, char **argv)
         cfg.argon2_ops = 1; /* the admin's keyslot only: workers use the key file */
         cfg.argon2_mem_kib = 8;
         cfg.cache_mib = 8;
+        cfg.combine_duties = 1; /* the admin makes the workers' sales key file */
         if (argc < 2 || parse(argc, argv, &o) != 0) {
                 fprintf(stderr, "usage: rk_load run [--procs N] [--seconds S] [--think] "
                                 "[--customers N] [--kill] [--dir DIR]\n"

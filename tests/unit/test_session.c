@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct rk_config cfg;
 static const char admin_pw[] = "kolme iloista kalaa";
@@ -363,8 +364,7 @@ static void test_disable_ends_sessions(void **state)
         /* admins cannot lock themselves out */
         assert_int_equal(rk_accounts_disable(a, "admin", &err), RK_ERR_INVALID);
         const char *none[] = {"sales"};
-        assert_int_equal(rk_accounts_set_roles(a, "admin", none, 1, &err),
-                         RK_ERR_DENIED);
+        assert_int_equal(rk_accounts_set_roles(a, "admin", none, 1, &err), RK_ERR_DENIED);
         assert_non_null(strstr(err.msg, "your own account"));
         const char *bogus[] = {"wizard"};
         assert_int_equal(rk_accounts_add(a, "olli", bogus, 1, onetime, &err),
@@ -413,8 +413,21 @@ static void test_keyfile_roles(void **state)
         struct rk_register *reg;
         struct rk_session *a = admin_at(T0), *k = NULL;
         const char *roles[] = {"supervisor"};
+        const char *mixed[] = {"admin", "sales"};
+        /* separation of duties: the admin reads no data, so it hands out none,
+         * and no key file both reads data and manages keys */
+        assert_int_equal(
+            rk_keyfiles_add(a, "audit-job", roles, 1, tu_path("a.key"), &err),
+            RK_ERR_DENIED);
+        assert_non_null(strstr(err.msg, "separation of duties"));
+        assert_int_equal(rk_keyfiles_add(a, "mixed", mixed, 2, tu_path("m.key"), &err),
+                         RK_ERR_DENIED);
+        assert_int_equal(access(tu_path("a.key"), F_OK), -1);
+        assert_int_equal(access(tu_path("m.key"), F_OK), -1);
+        cfg.combine_duties = 1; /* a one-person company: allowed (and audited) */
         if (rk_keyfiles_add(a, "audit-job", roles, 1, tu_path("a.key"), &err) != RK_OK)
                 fail_msg("%s", err.msg);
+        cfg.combine_duties = 0;
         assert_int_equal(rk_keyfiles_add(a, "check-job", NULL, 0, tu_path("c.key"), &err),
                          RK_OK);
         rk_session_close(a);
