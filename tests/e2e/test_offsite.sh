@@ -32,7 +32,8 @@ chmod 755 "$E2E_TMP"
 mkdir -p ssh/keys remote stage
 
 # --- a register with an erasure behind it ---------------------------------------
-rk_config
+# One person holds the admin and supervisor key here (README, Roles).
+rk_config "[accounts]" "combine_duties = 1"
 rk_init hannele "$PW"
 rk_enrol_cli hannele "$PW"
 rk_admin_key hannele "$PW" "$SECRET"
