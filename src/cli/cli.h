@@ -34,6 +34,8 @@ struct cli {
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of; /* retention plan --as-of DATE */
+        const char *ledger; /* restore --ledger FILE */
+        bool force_without_ledger; /* restore --force-without-ledger */
         long long months;
         bool all;
         bool password_stdin;

@@ -4,17 +4,20 @@
  * backup: an encrypted online backup of the open register, its slot file
  * and its erasure ledger, never over existing files. Needs "keys".
  *
- * restore: stage the backup beside --db, unlock the staged copy with the
- * UNLOCK options (a password, key file or recovery of the backup's time),
- * replay the merged erasure ledger, and only then move the files into
- * place; on any failure the staged files are removed and --db stays
- * empty.
+ * restore: check and stage the backup beside --db, unlock the staged copy
+ * with the UNLOCK options (a password, key file or recovery of the
+ * backup's time), gather every record of forgetting and forget again
+ * (restore.h: refused without a ledger complete as of the newest backup,
+ * unless --force-without-ledger), and only then move the files into place;
+ * on any failure the staged files are removed and --db stays empty.
  */
 #include "cli.h"
 #include "rekisteri/backup.h"
+#include "rekisteri/restore.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <syslog.h>
 
 int cmd_backup(struct cli *c)
 {
@@ -33,26 +36,42 @@ int cmd_backup(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf("Wrote the encrypted backup %s with %s.keys (and %s.erased when there "
-               "were erasures).\nIt opens with the passwords, key files and recovery key "
-               "of today.\n",
-               c->out, c->out, c->out);
+        printf(
+            "Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
+            "with the passwords, key files and recovery key of today. Keep the "
+            "register's ledger (%s.erased) with your backups too: a restore needs it.\n",
+            c->out, c->out, c->out, c->db_path);
         return EXIT_OK;
+}
+
+/* A failed restore has no register to audit in: the system log gets the
+ * error class (no path, no value), and the message goes to the user. */
+static int restore_failed(struct cli *c, const struct rk_error *err)
+{
+        (void)c;
+        syslog(LOG_USER | LOG_WARNING, "rekisteri restore failed: %s",
+               rk_rc_name(err->rc));
+        return cli_fail(err);
 }
 
 int cmd_restore(struct cli *c)
 {
         struct rk_error err;
         struct rk_session *s = NULL;
+        struct rk_restore_outcome out;
         char staged[PATH_MAX];
-        size_t replayed = 0;
         rk_error_clear(&err);
         if (c->from == NULL)
                 return cli_usage_error("restore needs --from BACKUP and --db PATH");
         const char *target = c->db_path;
+        struct rk_restore_options o = {.from = c->from,
+                                       .target = target,
+                                       .configured = c->cfg.db_path,
+                                       .ledger = c->ledger,
+                                       .override = c->force_without_ledger};
         int rc = rk_restore_stage(c->from, target, staged, sizeof(staged), &err);
         if (rc != RK_OK)
-                return cli_fail(&err);
+                return restore_failed(c, &err);
         c->db_path = staged;
         rc = cli_unlock(c, &s, &err);
         c->db_path = target;
@@ -60,17 +79,20 @@ int cmd_restore(struct cli *c)
                 rc = cli_require(s, RK_ACTION_KEYS, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:restore");
-                rc = rk_restore_replay(s, &replayed, &err);
+                rc = rk_restore_forgettings(s, &o, &out, &err);
         }
         rk_session_close(s);
         if (rc == RK_OK)
                 rc = rk_restore_commit(staged, target, &err);
         if (rc != RK_OK) {
                 rk_restore_abort(staged);
-                return cli_fail(&err);
+                return restore_failed(c, &err);
         }
-        printf("Restored %s from %s; %zu erased record(s) were erased again from the "
-               "erasure ledger.\n",
-               target, c->from, replayed);
+        printf("Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "
+               "file(s) and %d newer backup(s)); %zu record(s) were forgotten again.\n",
+               target, c->from, out.known, out.ledgers, out.backups, out.replayed);
+        if (out.overridden)
+                printf("Restored WITHOUT proof that every forgetting since the backup is "
+                       "known (--force-without-ledger); the audit trail records it.\n");
         return EXIT_OK;
 }

@@ -98,7 +98,8 @@ const struct cli_command cli_commands[] = {
      "the manual legal holds with their reasons"},
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
-    {"restore", cmd_restore, 0, "--from BACKUP --db PATH UNLOCK",
-     "restore a backup, erasing again everyone in the erasure ledger first"},
+    {"restore", cmd_restore, 0,
+     "--from BACKUP --db PATH [--ledger FILE] [--force-without-ledger] UNLOCK",
+     "restore a backup, forgetting again everyone forgotten since, or refuse"},
     {NULL, NULL, 0, NULL, NULL},
 };

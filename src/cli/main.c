@@ -50,6 +50,8 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_LEDGER,
+        OPT_FORCE_WITHOUT_LEDGER,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +86,8 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"ledger", required_argument, NULL, OPT_LEDGER},
+    {"force-without-ledger", no_argument, NULL, OPT_FORCE_WITHOUT_LEDGER},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -177,6 +181,7 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_LEDGER, offsetof(struct cli, ledger)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -195,6 +200,9 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 return 0;
         case OPT_NO_COLOR:
                 c->no_color = true;
+                return 0;
+        case OPT_FORCE_WITHOUT_LEDGER:
+                c->force_without_ledger = true;
                 return 0;
         case OPT_SUBJECT:
                 /* an id for the audit commands; customer numbers for dsr */

@@ -7,6 +7,7 @@
  * new one.
  */
 #include "migrate.h"
+#include "rekisteri/ledger.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -200,6 +201,19 @@ static const char *const migrations[] = {
     " PRIMARY KEY(run_id, rule));"
     "CREATE INDEX notes_created ON notes(created_at);"
     "CREATE INDEX consents_withdrawn ON consents(withdrawn_on);",
+
+    /* 6: forgetting that holds (ledger.h, forget.h). The register's own
+     * record of who was forgotten, written in the forgetting transaction
+     * (the .erased file beside it is its mirror); the register's random
+     * id, which ledgers and backups carry; and the scrub work a
+     * forgetting still owes (an index merge, a WAL truncation), recorded
+     * in the same transaction and paid by the next session. */
+    RK_LEDGER_TABLES_SQL
+    "CREATE TABLE scrub_debt("
+    " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
+    " since INTEGER NOT NULL);"
+    "INSERT OR IGNORE INTO meta(key, value)"
+    " VALUES('register_id', lower(hex(randomblob(16))));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

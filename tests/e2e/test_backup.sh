@@ -29,7 +29,7 @@ expect_rc 0 "execute" "$R" dsr execute 1 "${U[@]}"
 # the register is lost; its ledger survives beside it
 mkdir lost && mv r.db r.db.keys lost/ && rm -f r.db-wal r.db-shm
 expect_rc 0 "restore the older backup" "$R" restore --from b1.db --db r.db --keyfile dpo.key
-grep -q "1 erased record" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
+grep -q "1 record(s) were forgotten again" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
 [ ! -e r.db.restoring ] && ok "no staged files left" || bad "staged files remain"
 dsr_pages restored.bin || { bad "pagedump"; exit 1; }
 for v in "${SUBJECT_VALUES[@]}"; do

@@ -464,7 +464,7 @@ static void test_erasure_leaves_no_value(void **state)
         struct rk_ledger_entry *e = NULL;
         size_t n = 0;
         must(rk_ledger_path(db_path(), ledger, sizeof(ledger), &err), &err);
-        must(rk_ledger_read(ledger, &e, &n, &err), &err);
+        must(rk_ledger_read(ledger, &e, &n, NULL, &err), &err);
         assert_int_equal(n, 1);
         assert_string_equal(e[0].number, person_no);
         assert_int_equal(e[0].nhashes, 3);
