@@ -8,13 +8,25 @@
 # against data/dsr-export.schema.json (python3 jsonschema, an independent
 # implementation) and holds every seeded value of the subject and none of
 # the other's; the held order keeps its amounts; a re-create of the erased
-# person is flagged by `dsr check`; a sales key file may not touch requests.
+# person is flagged by `dsr check`; a sales key file may not touch requests;
+# a request search (`dsr find`) is in "who saw subject X" for each subject
+# it displayed and no other.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
 dsr_register || { bad "register"; exit 1; }
 dsr_seed || { bad "seeding: $(cat seed.txt)"; exit 1; }
 U=(--db r.db --keyfile dpo.key)
+
+# --- "who saw subject X" includes request searches ---
+echo "Virtanen" | "$R" dsr find "${U[@]}" > find.txt 2>&1 || bad "dsr find: $(cat find.txt)"
+grep -q C000001 find.txt && ok "a request search displays C000001" || bad "find: $(cat find.txt)"
+"$R" audit subject 1 "${U[@]}" > subj.txt 2>&1
+grep -q "dsr.search" subj.txt && ok "audit subject 1 lists the request search that displayed it" ||
+        bad "who saw C000001: $(cat subj.txt)"
+"$R" audit subject 2 "${U[@]}" > subj2.txt 2>&1
+grep -q "dsr.search" subj2.txt && bad "the search is charged to C000002, which it did not show" ||
+        ok "and not for C000002, which it did not display"
 
 # --- access export ---
 mkdir -m 700 out
