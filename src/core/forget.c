@@ -7,7 +7,8 @@
  * (walk_orders), so the preview a supervisor approves is what runs. The
  * anonymising UPDATE is generated from fields.c: every field with
  * personal = 1 and every identity-group field except the record kind is
- * emptied; a NOT NULL text column (the name) becomes "".
+ * emptied; a NOT NULL text column (the name) becomes "". A person's
+ * business ID (personal_for_person) is emptied too; a company's stays.
  */
 #include "rekisteri/forget.h"
 #include "rekisteri/search.h"
@@ -179,6 +180,24 @@ int rk_forget_plan_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id
         return rc;
 }
 
+/*
+ * Fields fields.c classifies as not personal because they describe a
+ * company, but which identify the person when the customer is a person:
+ * a sole trader's business ID (Y-tunnus) is the person's own. They are
+ * emptied for a person-type customer and kept for a company.
+ */
+static const char *const personal_for_person[] = {"business_id"};
+
+static bool person_only(const char *column)
+{
+        for (size_t i = 0; i < sizeof(personal_for_person) / sizeof(*personal_for_person);
+             i++) {
+                if (strcmp(personal_for_person[i], column) == 0)
+                        return true;
+        }
+        return false;
+}
+
 /* The UPDATE that turns the customer row into a stub, from fields.c. */
 static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
 {
@@ -189,6 +208,13 @@ static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *
         for (size_t i = 0; i < n && used < sizeof(sql); i++) {
                 if (f[i].record != RK_REC_CUSTOMER || strcmp(f[i].column, "kind") == 0)
                         continue;
+                if (person_only(f[i].column)) {
+                        used += (size_t)snprintf(sql + used, sizeof(sql) - used,
+                                                 " %s=CASE WHEN kind='person' THEN NULL "
+                                                 "ELSE %s END,",
+                                                 f[i].column, f[i].column);
+                        continue;
+                }
                 if (!f[i].personal && f[i].group != RK_GROUP_IDENTITY)
                         continue;
                 used += (size_t)snprintf(

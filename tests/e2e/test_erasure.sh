@@ -62,6 +62,12 @@ done
 ok "export holds every seeded value of the subject and none of the other's"
 
 # --- the search must see the subject before the erasure ---
+# a sole trader: the person's business ID identifies the person and goes
+# with the rest; a company's business ID (C000003, a control) stays
+sql_with_key "$KEY" "UPDATE customers SET business_id='2345678-4' WHERE id=1;
+INSERT INTO customers(id, number, kind, name, business_id, created_at, updated_at)
+ VALUES(3, 'C000003', 'company', 'Kontrolli Oy', '7654321-9', 1, 1);" > bid.txt
+SUBJECT_VALUES+=("2345678-4")
 dsr_pages before.bin || { bad "pagedump"; exit 1; }
 for v in "${SUBJECT_VALUES[@]}"; do
         [ "$(dsr_count_in before.bin "$v")" -gt 0 ] || bad "before: page search misses $v"
@@ -92,6 +98,9 @@ for v in "${OTHER_VALUES[@]}"; do
         [ "$(dsr_count_in after.bin "$v")" -gt 0 ] || bad "the other customer lost $v"
 done
 ok "the other customer is intact in the pages"
+[ "$(sql_with_key "$KEY" "SELECT ifnull(business_id,'-') FROM customers WHERE id IN (1,3) ORDER BY id;" |
+        tr '\n' ' ')" = "- 7654321-9 " ] &&
+        ok "the person's business ID was erased; a company's stays" || bad "business IDs after"
 res=$(sql_with_key "$KEY" "SELECT count(*), sum(l.quantity * l.unit_price_cents) FROM orders o
  JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = 1;
 SELECT count(*) FROM customers WHERE id = 1 AND anonymised_at IS NOT NULL AND name = '';")
