@@ -89,7 +89,7 @@ static int copy_db(sqlite3 *from, const char *path, const unsigned char *dek,
 static int copy_plain(const char *from_path, const char *to_path, bool optional,
                       struct rk_error *err)
 {
-        if (access(from_path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, from_path, F_OK, AT_EACCESS) != 0)
                 return optional ? RK_OK
                                 : rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such file",
                                                from_path);
@@ -146,7 +146,7 @@ static int refuse_existing(const char *base, struct rk_error *err)
                 int rc = path_plus(p, sizeof(p), base, suffixes[i], err);
                 if (rc != RK_OK)
                         return rc;
-                if (access(p, F_OK) == 0)
+                if (faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) == 0)
                         return rk_error_set(err, RK_ERR_EXISTS,
                                             "%s already exists; refusing to overwrite",
                                             p);
@@ -223,7 +223,8 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
         int rc = path_plus(staged, size, db_path, RK_RESTORE_SUFFIX, err);
         if (rc == RK_OK)
                 rc = path_plus(p, sizeof(p), db_path, RK_VAULT_SUFFIX, err);
-        if (rc == RK_OK && (access(db_path, F_OK) == 0 || access(p, F_OK) == 0))
+        if (rc == RK_OK && (faccessat(AT_FDCWD, db_path, F_OK, AT_EACCESS) == 0 ||
+                            faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) == 0))
                 rc = rk_error_set(err, RK_ERR_EXISTS,
                                   "%s: a register is already there; nothing was "
                                   "restored. Move it and its .keys file away first, "

@@ -20,6 +20,7 @@
 #include "sql.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -317,7 +318,7 @@ int rk_ledger_read(const char *path, struct rk_ledger_entry **out, size_t *n,
         memset(info, 0, sizeof(*info));
         *out = NULL;
         *n = 0;
-        if (access(path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0)
                 return RK_OK;
         int rc = open_ledger(path, NULL, &db, err);
         if (rc != RK_OK)
@@ -427,7 +428,8 @@ int rk_ledger_mirror(sqlite3 *reg, const char *register_path, bool stamp,
         if (rc == RK_OK)
                 rc = register_extent(reg, 0, &count, &max, err);
         /* nothing forgotten and no file yet: nothing to mirror */
-        if (rc != RK_OK || (!stamp && count == 0 && access(path, F_OK) != 0))
+        if (rc != RK_OK ||
+            (!stamp && count == 0 && faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0))
                 return rc;
         rc = open_ledger(path, register_path, &file, err);
         /* most openings find it complete: look before taking the lock */

@@ -123,7 +123,7 @@ int rk_restore_check_set(const char *from, struct rk_error *err)
                     "not an encrypted backup; nothing was restored",
                     from);
         snprintf(keys, sizeof(keys), "%s%s", from, RK_VAULT_SUFFIX);
-        if (access(keys, R_OK) != 0)
+        if (faccessat(AT_FDCWD, keys, R_OK, AT_EACCESS) != 0)
                 return rk_error_set(err, RK_ERR_NOTFOUND,
                                     "%s is missing: a backup is the database file and "
                                     "its .keys file, which holds the keyslots that open "
@@ -179,15 +179,14 @@ static int from_file(struct gather *g, const char *path, enum source kind,
                 if (kind == TARGET)
                         return rk_error_set(
                             err, RK_ERR_INVALID,
-                            "%s is the erasure ledger of another register (%.8s) than "
-                            "the one %s is a backup of (%.8s): this is another "
-                            "register's backup. Nothing was restored; restore it to "
-                            "another place, or use a backup of this register",
+                            "%.80s is the erasure ledger of register %.8s, but %.80s "
+                            "is a backup of register %.8s: this is another register's "
+                            "backup. Nothing was restored; restore it elsewhere",
                             path, info.register_id, g->o->from, g->id);
                 return rk_error_set(
                     err, RK_ERR_INVALID,
-                    "%s is the erasure ledger of another register (%.8s), "
-                    "not of the one %s is a backup of (%.8s); nothing "
+                    "%.80s is the erasure ledger of another register (%.8s), "
+                    "not of the one %.80s is a backup of (%.8s); nothing "
                     "was restored",
                     path, info.register_id, g->o->from, g->id);
         }
@@ -261,7 +260,7 @@ static int from_sibling(struct gather *g, const char *path, const struct stat *s
         if (len < 0 || (size_t)len >= sizeof(keys) || stat(path, &st) != 0 ||
             !S_ISREG(st.st_mode) ||
             (st.st_ino == self->st_ino && st.st_dev == self->st_dev) ||
-            access(keys, F_OK) != 0)
+            faccessat(AT_FDCWD, keys, F_OK, AT_EACCESS) != 0)
                 return RK_OK;
         sqlite3 *db = open_sibling(path, g->dek);
         if (db == NULL)
@@ -322,21 +321,19 @@ static int prove(const struct gather *g, struct rk_error *err)
         if (!g->have_ledger)
                 return rk_error_set(
                     err, RK_ERR_INVALID,
-                    "refusing to restore: nothing here shows who was erased or "
-                    "anonymised after the backup %s was taken (%s). Give the register's "
-                    "erasure ledger (its .erased file, kept where your backups are) "
-                    "with --ledger FILE. If you are certain nobody was forgotten since, "
-                    "--force-without-ledger restores anyway and the restored register's "
-                    "audit trail records it. Nothing was restored",
+                    "refusing to restore: nothing shows who was forgotten after the "
+                    "backup %.60s was taken (%s). Give the register's ledger (its "
+                    ".erased file, kept with the backups) with --ledger FILE, or, if "
+                    "nobody was forgotten since, --force-without-ledger (audited). "
+                    "Nothing was restored",
                     g->newest_path, newest);
         when_text(g->ledger_as_of, as_of, sizeof(as_of));
-        return rk_error_set(
-            err, RK_ERR_INVALID,
-            "refusing to restore: the newest erasure ledger found, %s, is complete only "
-            "up to %s, before the backup %s was taken (%s). Give a newer copy of the "
-            "ledger with --ledger FILE, or restore anyway with --force-without-ledger "
-            "(recorded in the audit trail). Nothing was restored",
-            g->ledger_path, as_of, g->newest_path, newest);
+        return rk_error_set(err, RK_ERR_INVALID,
+                            "refusing to restore: the newest ledger, %.60s, is complete "
+                            "up to %s, before the backup %.60s was taken (%s). Give a "
+                            "newer copy with --ledger FILE, or --force-without-ledger "
+                            "(audited). Nothing was restored",
+                            g->ledger_path, as_of, g->newest_path, newest);
 }
 
 static int quick_check(sqlite3 *db, const char *from, struct rk_error *err)

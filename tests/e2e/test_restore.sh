@@ -72,7 +72,7 @@ cp dpo.key new/
 cd new || exit 1
 expect_rc 1 "restore without the ledger is refused" "$R" restore --from offsite/pre.db \
         --db var/r.db --keyfile dpo.key
-grep -q "refusing to restore: nothing here shows who was erased or anonymised after the backup" err.txt &&
+grep -q "refusing to restore: nothing shows who was forgotten after the backup offsite/pre.db was taken" err.txt &&
         grep -q -- "--ledger FILE" err.txt && ok "the refusal says what is missing and how to give it" ||
         bad "refusal: $(cat err.txt)"
 [ -z "$(ls var)" ] && ok "nothing was moved into place" || bad "left: $(ls var)"
@@ -152,7 +152,7 @@ refused "other ledger" "o.db.erased is the erasure ledger of another register" b
 cp offsite/ledger.erased bad/t5.db.erased
 expect_rc 1 "another register's backup where this register's ledger is" "$R" restore \
         --from other/bk.db --db bad/t5.db --keyfile other/dpo.key
-refused "other backup" "this is another register's backup" bad/t5.db
+refused "other backup" "t5.db.erased is the erasure ledger of register .*: this is another register's backup" bad/t5.db
 cmp -s offsite/ledger.erased bad/t5.db.erased && ok "the ledger there is untouched" ||
         bad "the ledger beside the target changed"
 cd .. || exit 1
@@ -166,7 +166,7 @@ mkdir -p new2/off new2/var && cp bk/pre.db* bk/post.db* new2/off/
 cd new2 || exit 1
 expect_rc 1 "a ledger older than the newest backup beside the source" "$R" restore \
         --from off/pre.db --db var/a.db --ledger ../ledger-before-post.erased --keyfile ../dpo.key
-grep -q "is complete only up to .* before the backup off/post.db was taken" err.txt &&
+grep -q "the newest ledger, ../ledger-before-post.erased, is complete up to .* before the backup off/post.db was taken" err.txt &&
         nothing_at var/a.db && ok "refused: the ledger is older than post.db, which it names" ||
         bad "older ledger: $(cat err.txt)"
 expect_rc 0 "the ledger stamped by the newer backup" "$R" restore --from off/pre.db \
