@@ -15,8 +15,10 @@
  * holds no personal value in the clear: per entry the customer number and
  * the creation time of the customer row (together they name one row;
  * numbers are never reused), for a contact person its row id and a keyed
- * fingerprint of the row, the time, the mode and the keyed identifier
- * hashes (suppress.h). It also names the register (a random id made at
+ * fingerprint of the row, the time and the mode. The keyed identifier
+ * hashes (suppress.h) stay inside the encrypted register: a hash of a
+ * phone number can be reversed by whoever holds the key, so the file,
+ * which is kept in the clear with the backups, does not carry them. It also names the register (a random id made at
  * its creation) and the time up to which it is complete (as_of): a
  * restore (restore.h) trusts it to cover the time after a backup only
  * when as_of is at least that backup's time. A backup stamps it, so a

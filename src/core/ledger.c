@@ -30,6 +30,8 @@
 
 #define LEDGER_BUSY_MS 10000
 
+static const char path_what[] = "writing the erasure ledger";
+
 static const char file_schema[] = RK_LEDGER_TABLES_SQL
     "CREATE TABLE IF NOT EXISTS ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
@@ -363,12 +365,27 @@ static int register_extent(sqlite3 *db, int64_t after, int64_t *count, int64_t *
                                  : rk_sql_fail(db, src, "reading who was forgotten", err);
 }
 
-/* Copy the register's entries after `after` into the open file ledger. */
+/*
+ * Copy the register's entries after `after` into the open file ledger,
+ * without their identifier hashes: the file lives in the clear, beside
+ * the backups too, and a hash of a phone number or an identity code can be
+ * reversed by trying every value by anyone who also has the key. A
+ * restore takes the hashes from the backup's own rows (it forgets them
+ * again, which hashes them anew); hashes an older version wrote to the
+ * file are removed.
+ */
 static int copy_entries(sqlite3 *reg, sqlite3 *file, int64_t after, struct rk_error *err)
 {
         struct rk_ledger_entry *e = NULL;
         size_t n = 0;
         int rc = read_entries(reg, after, &e, &n, err);
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
+                free(e[i].hashes);
+                e[i].hashes = NULL;
+                e[i].nhashes = 0;
+        }
+        if (rc == RK_OK)
+                rc = rk_sql_exec(file, "DELETE FROM erasure_hashes", path_what, err);
         if (rc == RK_OK)
                 rc = rk_ledger_record(file, e, n, err);
         rk_ledger_free(e, n);
