@@ -76,13 +76,4 @@ int rk_restore_check_set(const char *from, struct rk_error *err);
 int rk_restore_forgettings(struct rk_session *s, const struct rk_restore_options *o,
                            struct rk_restore_outcome *out, struct rk_error *err);
 
-/*
- * rk_restore_audit_outcome - record action ("backup.create", ...) in the
- * session's audit trail: "ok" when rc is RK_OK, else "failed" with the
- * error class (rk_rc_name) as target and no value. Returns rc, with err
- * untouched, when rc is an error; else the audit write's own result.
- */
-int rk_restore_audit_outcome(struct rk_session *s, const char *action, int rc,
-                             struct rk_error *err);
-
 #endif

@@ -17,6 +17,7 @@
 #include "rekisteri/store.h"
 #include "register_internal.h"
 #include "sql.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/restore.h"
 #include "rekisteri/sidefile.h"
 #include "rekisteri/clock.h"
@@ -200,7 +201,7 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
                 return rk_error_set(err, RK_ERR_DENIED,
                                     "backups need a role with the \"keys\" permission");
         int rc = write_backup(s, out_path, err);
-        return rk_restore_audit_outcome(s, "backup.create", rc, err);
+        return rk_outcome_audit(s, "backup.create", 0, NULL, rc, err);
 }
 
 /* ---- restore ----------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "dsr_db.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/ledger.h"
+#include "rekisteri/outcome.h"
 #include "sql.h"
 
 #include <limits.h>
@@ -262,6 +263,12 @@ int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
         }
         if (rc == RK_OK && r.type == RK_DSR_ERASURE)
                 after_commit(&x);
+        if (rc != RK_OK) {
+                /* the transaction and its audit rows are gone: say it failed */
+                char what[32];
+                snprintf(what, sizeof(what), "request:%lld", (long long)id);
+                rc = rk_outcome_audit(s, "dsr.execute", 0, what, rc, err);
+        }
         rk_dsr_request_clear(&r);
         return rc;
 }

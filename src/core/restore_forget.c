@@ -87,19 +87,6 @@ int rk_restore_mark_backup(sqlite3 *db, int64_t now, struct rk_error *err)
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "taking a backup", err);
 }
 
-int rk_restore_audit_outcome(struct rk_session *s, const char *action, int rc,
-                             struct rk_error *err)
-{
-        struct rk_error aerr;
-        if (rc == RK_OK)
-                return rk_session_audit(s, action, 0, "", rk_session_place(s), "ok", NULL,
-                                        err);
-        rk_error_clear(&aerr);
-        (void)rk_session_audit(s, action, 0, "", rk_session_place(s), "failed",
-                               rk_rc_name(rc), &aerr);
-        return rc;
-}
-
 int rk_restore_check_set(const char *from, struct rk_error *err)
 {
         struct stat st;

@@ -4,6 +4,8 @@
 # restore` of the older backup replays the erasure ledger before the
 # restored register is put in place, so the erased person stays erased
 # (checked in every decrypted page) while the other customer comes back.
+# Failed backups are audited as failed with their error class, a failed
+# execution (of a request the restored register does not hold) too.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
@@ -21,6 +23,13 @@ head -c 16 b1.db | grep -q "SQLite format" && bad "the backup is not encrypted" 
 python3 "$DSR_PAGEDUMP" "$KEY" b1.db > b1.bin && grep -qaF "aino.virtanen@example.fi" b1.bin &&
         ok "the subject is in the backup" || bad "subject missing from the backup"
 expect_rc 1 "a second backup never overwrites" "$R" backup --out b1.db "${U[@]}"
+expect_rc 1 "a backup into a directory that does not exist" "$R" backup --out nodir/b.db "${U[@]}"
+"$R" audit list --action backup.create "${U[@]}" > bc.txt 2>&1
+grep -qE "backup.create +- +- +failed input/output error" bc.txt &&
+        grep -qE "backup.create +- +- +failed already exists" bc.txt &&
+        [ "$(grep -cE "backup.create .* ok" bc.txt)" = 1 ] &&
+        ok "the failed backups are on record as failed, with their error class; the good one as ok" ||
+        bad "audit: $(cat bc.txt)"
 
 expect_rc 0 "erasure" "$R" dsr new --type erasure --subject C000001 --verified "in person" \
         "${U[@]}"
@@ -46,4 +55,8 @@ expect_rc 1 "restore never overwrites a register" "$R" restore --from b1.db --db
         --keyfile dpo.key
 "$R" audit list --action dsr.replay "${U[@]}" > a.txt 2>&1
 grep -q 'dsr.replay' a.txt && ok "the replay is in the audit trail" || bad "$(cat a.txt)"
+expect_rc 1 "executing a request the restored register does not have" "$R" dsr execute 1 "${U[@]}"
+"$R" audit list --action dsr.execute "${U[@]}" > de.txt 2>&1
+grep -qE "dsr.execute +- +- +failed request:1: not found" de.txt &&
+        ok "the failed execution is on record as failed" || bad "audit: $(cat de.txt)"
 cli_done
