@@ -23,7 +23,7 @@ PAGEDUMP="${SRCDIR:?}/tests/tools/pagedump.py"
 KILLS=${RK_KILLS:-50}
 cli_config '[role.retention]' 'actions = retention' '[retention]' 'batch_size = 1'
 
-"$R" demo --db r.db --customers 600 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
+"$R" demo --db r.db --customers 1500 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
 REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
 K0=$(grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1)
 KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null | tail -1)
@@ -135,7 +135,7 @@ done
         bad "kills all on one side: $before before, $after after"
 
 # --- retention run -------------------------------------------------------
-SPAN=0.6
+SPAN=0.5
 kills=0 tries=0
 while [ "$kills" -lt "$KILLS" ] && [ "$tries" -lt 200 ]; do
         tries=$((tries + 1))
