@@ -162,9 +162,6 @@ int cmd_retention_run(struct cli *c)
         if (rc == RK_OK)
                 print_summary(&sum);
         rk_session_close(s);
-        if (rc != RK_OK)
-                fprintf(stderr, "rekisteri: the batches before the error are done; run "
-                                "again to finish\n");
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 

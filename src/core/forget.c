@@ -334,8 +334,15 @@ int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err)
                                  err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, what, err);
-        if (rc != RK_OK)
+        if (rc != RK_OK) {
                 rk_sql_rollback(db);
+                /* the forgetting it follows is committed; only the merge waits */
+                rc = rk_error_set(err, rc,
+                                  "the search index could not be merged yet (%s); old "
+                                  "index segments keep terms of the forgotten until "
+                                  "this is done by itself at the next opening",
+                                  rk_rc_name(rc));
+        }
         return rc;
 }
 
@@ -409,6 +416,12 @@ int rk_forget_flush(sqlite3 *db, struct rk_error *err)
                                  FLUSH_WHAT, err);
         if (rc == RK_OK)
                 rc = checkpoint(db, &busy, err);
+        /* called after a COMMIT: never "nothing was changed" */
+        if (rc != RK_OK && rc != RK_ERR_BUSY)
+                rc = rk_error_set(err, rc,
+                                  "the write-ahead log could not be truncated yet (%s); "
+                                  "this is done by itself at the next opening",
+                                  rk_rc_name(rc));
         if (rc != RK_OK)
                 return rc;
         rc = rk_sql_prepare(db, "PRAGMA secure_delete", &st, FLUSH_WHAT, err);

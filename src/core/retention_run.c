@@ -183,6 +183,19 @@ static int count_batch(struct run *x, enum rk_retention_rule r, int64_t done,
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(x->db, src, WHAT, err);
 }
 
+/* A batch rolled back: say so, and what earlier batches did (done). */
+static void batch_failed(struct run *x, int rc, struct rk_error *err)
+{
+        int64_t before = 0;
+        for (int r = 0; r < RK_RULE_COUNT; r++)
+                before += x->sum->done[r];
+        rk_error_set(err, rc,
+                     "running retention: a batch could not be written (%s) and was "
+                     "rolled back; the %lld subject(s) of earlier batches stay done, and "
+                     "the next run goes on from there",
+                     rk_rc_name(rc), (long long)before);
+}
+
 static int batch(struct run *x, enum rk_retention_rule r,
                  const struct rk_retention_item *items, size_t n, struct rk_error *err)
 {
@@ -219,6 +232,7 @@ static int batch(struct run *x, enum rk_retention_rule r,
                 x->sum->rows[r] += rows;
         } else {
                 x->sum->skipped[r] = skipped;
+                batch_failed(x, rc, err);
         }
         return rc;
 }
