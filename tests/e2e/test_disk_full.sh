@@ -22,16 +22,8 @@ mount -t tmpfs -o size=8m,mode=0700 rk-full-test small || { echo "SKIP: cannot m
 trap 'umount -l "$T/small" 2> /dev/null; rm -rf "$T"' EXIT
 cli_config '[role.retention]' 'actions = retention' '[retention]' 'batch_size = 5'
 
-"$R" demo --db small/r.db --customers 300 --seed 3 > demo.out 2>&1 || { bad "demo: $(tail -2 demo.out)"; exit 1; }
+cli_demo small/r.db 300 || { bad "demo register"; exit 1; }
 mv small/r.db.users .
-REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
-KEY=$(echo "$REC" | "$R" key dump-raw --db small/r.db --password-stdin 2> /dev/null | tail -1)
-read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db small/r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" --label dpo --roles supervisor,admin \
-        --out dpo.key > /dev/null 2>&1 || { bad "key file"; exit 1; }
-"$R" key add-file --db small/r.db --keyfile dpo.key --label retention --roles retention \
-        --out ret.key > /dev/null 2>&1 || { bad "retention key"; exit 1; }
 DPO=(--db small/r.db --keyfile dpo.key)
 "$R" backup --out pre.db "${DPO[@]}" > /dev/null 2>&1 || bad "a copy of the start"
 sql() { sql_with_key "$KEY" "$1" small/r.db | grep -v '^ok$'; }

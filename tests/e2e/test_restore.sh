@@ -20,16 +20,7 @@ python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptogra
 PAGEDUMP="${SRCDIR:?}/tests/tools/pagedump.py"
 cli_config '[role.retention]' 'actions = retention'
 
-"$R" demo --db r.db --customers 2000 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
-REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
-KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null | tail -1)
-[[ "$KEY" =~ ^x\'[0-9a-f]{64}\'$ ]] || { bad "no raw key"; exit 1; }
-read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" --label dpo --roles supervisor,admin \
-        --out dpo.key > /dev/null 2>&1 || { bad "dpo key file"; exit 1; }
-"$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
-        --out ret.key > /dev/null 2>&1 || { bad "retention key file"; exit 1; }
+cli_demo r.db 2000 || { bad "demo register"; exit 1; }
 DPO=(--db r.db --keyfile dpo.key)
 sql() { sql_with_key "$KEY" "$1" "${2:-r.db}"; }
 
