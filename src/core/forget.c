@@ -408,8 +408,8 @@ int rk_forget_flush(sqlite3 *db, struct rk_error *err)
         if (rc == RK_OK && busy)
                 rc = rk_error_set(err, RK_ERR_BUSY,
                                   "another session is reading, so the write-ahead log "
-                                  "still holds old pages; it is truncated by itself at "
-                                  "the next command or when that session ends");
+                                  "keeps old pages until it is truncated by itself, "
+                                  "when that session ends or at the next command");
         /* paid: the debt row goes, and the log that recorded that goes too */
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, "DELETE FROM scrub_debt WHERE kind='wal'",

@@ -35,7 +35,7 @@ expect_rc 0 "erasure request" "$R" dsr new --type erasure --subject C000001 \
         --verified "in person" "${U[@]}"
 expect_rc 0 "the erasure commits with the reader present" "$R" dsr execute 1 "${U[@]}"
 grep -q "the erasure is committed; still pending: another session is reading" out.txt &&
-        grep -q "truncated by itself at the next command or when that session ends" out.txt &&
+        grep -q "truncated by itself, when that session ends or at the next command" out.txt &&
         ok "the message says what is committed, what is pending, and that it finishes by itself" ||
         bad "message: $(cat out.txt)"
 expect_rc 0 "check while the reader is there" "$R" check "${U[@]}"
