@@ -55,6 +55,11 @@ expect_rc 1 "restore never overwrites a register" "$R" restore --from b1.db --db
         --keyfile dpo.key
 "$R" audit list --action dsr.replay "${U[@]}" > a.txt 2>&1
 grep -q 'dsr.replay' a.txt && ok "the replay is in the audit trail" || bad "$(cat a.txt)"
+expect_rc 1 "an audit export into a directory that does not exist" "$R" audit export \
+        --out nodir/a.csv "${U[@]}"
+"$R" audit list --action audit.export "${U[@]}" > ae.txt 2>&1
+grep -qE "audit.export .* failed input/output error" ae.txt && ! grep -qE "audit.export .* ok" ae.txt &&
+        ok "the failed audit export is on record as failed, and not as ok" || bad "audit: $(cat ae.txt)"
 expect_rc 1 "executing a request the restored register does not have" "$R" dsr execute 1 "${U[@]}"
 "$R" audit list --action dsr.execute "${U[@]}" > de.txt 2>&1
 grep -qE "dsr.execute +- +- +failed request:1: not found" de.txt &&
