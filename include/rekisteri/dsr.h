@@ -228,6 +228,7 @@ void rk_dsr_preview_free(struct rk_dsr_preview *p);
 struct rk_dsr_result {
         char json_path[4096]; /* access/portability, else "" */
         char text_path[4096];
+        unsigned file_mode;   /* of the two files: 0600, or 0660 in a shared dir */
         int64_t subjects;     /* records acted on */
         int64_t rows;         /* rows exported, deleted or changed */
         bool flushed;         /* erasure: WAL truncated, secure_delete on */
@@ -238,7 +239,8 @@ struct rk_dsr_result {
  * rk_dsr_execute - carry the request out, in one transaction with its
  * audit rows (one "dsr.execute" per subject). out_dir is required for
  * access and portability (an existing directory; the files
- * dsr-ID.json and dsr-ID.txt are created 0600 and never overwritten:
+ * dsr-ID.json and dsr-ID.txt are created 0600 (0660 with the group in a
+ * setgid, group-writable directory: sidefile.h) and never overwritten:
  * RK_ERR_EXISTS) and ignored otherwise. Erasure records who was erased
  * in the register in the same transaction (ledger.h), then truncates the
  * WAL and mirrors the ledger file; if another session keeps the WAL busy

@@ -242,7 +242,8 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
                (long long)res.subjects, (long long)res.rows);
         if (res.json_path[0])
-                printf("Wrote %s and %s (mode 0600).\n", res.json_path, res.text_path);
+                printf("Wrote %s and %s (mode %04o).\n", res.json_path, res.text_path,
+                       res.file_mode);
         if (res.flush_note[0])
                 printf("Note: %s\n", res.flush_note);
         return RK_OK;

@@ -77,9 +77,11 @@ static int done_lines(const struct dsr_wizard *w, char lines[][LINE], int max)
         snprintf(lines[n++], LINE, "Carried out today: %lld record(s), %lld row(s).",
                  (long long)res->subjects, (long long)res->rows);
         if (res->json_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->json_path);
+                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->json_path,
+                         res->file_mode);
         if (res->text_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->text_path);
+                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->text_path,
+                         res->file_mode);
         return n; /* a pending note is drawn wrapped, by close_draw */
 }
 

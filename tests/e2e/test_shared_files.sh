@@ -13,6 +13,8 @@
 #   - staff B erases another person (this failed with "Permission denied"
 #     when the ledger was 0600 and A's);
 #   - the retention user runs retention, which writes the same ledger;
+#   - A writes an access export into a shared (setgid) export directory:
+#     the files are 0660 with the group, and the message says so;
 #   - B takes a backup into the shared directory, A restores it there:
 #     the backup set and the restored register's files are 0660 with the
 #     group, no "other" bit anywhere, and no staged file is left;
@@ -44,6 +46,8 @@ for n in 3 5; do
         "$R" dsr new --type erasure --subject "C00000$n" --verified "in person" --db r.db \
                 --keyfile dpo.key > /dev/null 2>&1 || bad "dsr new C00000$n"
 done
+"$R" dsr new --type access --subject C000007 --verified "in person" --db r.db \
+        --keyfile dpo.key > /dev/null 2>&1 || bad "dsr new access"
 mkdir bin data keys
 install -m 2755 -g "$FILEGRP" "$R" bin/rekisteri
 mv r.db r.db.keys data/
@@ -72,6 +76,12 @@ as "$UR" retention run > r.txt 2>&1 && ok "the retention user runs retention" ||
         bad "retention: $(cat r.txt)"
 [ "$(sqlite3 data/r.db.erased 'SELECT count(*) FROM erasures;')" -gt 2 ] &&
         ok "retention wrote the same ledger" || bad "retention ledger"
+mkdir data/exports && chgrp "$FILEGRP" data/exports && chmod 2770 data/exports
+as "$UA" dsr execute 3 --out data/exports > x.txt 2>&1 && ok "A writes an access export into the shared export directory" ||
+        bad "export: $(cat x.txt)"
+shared data/exports/dsr-3.json && shared data/exports/dsr-3.txt &&
+        grep -q "(mode 0660)" x.txt && ok "the export files are 0660 with the group, and it says so" ||
+        bad "export: $(stat -c '%a %U:%G' data/exports/dsr-3.*) / $(cat x.txt)"
 as "$UB" backup --out data/bk.db > bk.txt 2>&1 && ok "B takes a backup into the shared directory" ||
         bad "backup: $(cat bk.txt)"
 bad=0
