@@ -198,14 +198,34 @@ static int from_register_file(struct gather *g, const char *db_path, enum source
         return rc == RK_OK ? from_file(g, path, kind, err) : rc;
 }
 
+/* path as a file: URI, with the characters a URI gives meaning to escaped. */
+static bool uri_of(const char *path, char *out, size_t size)
+{
+        size_t j = snprintf(out, size, "file:");
+        for (size_t i = 0; path[i] != '\0'; i++) {
+                if (j + 4 >= size)
+                        return false;
+                if (path[i] == '?' || path[i] == '#' || path[i] == '%')
+                        j +=
+                            snprintf(out + j, size - j, "%%%02X", (unsigned char)path[i]);
+                else
+                        out[j++] = path[i];
+        }
+        return snprintf(out + j, size - j, "?immutable=1") < (int)(size - j);
+}
+
 /* Open another backup read-only with the staged register's key; NULL when
  * it does not open with it (another register, or not a backup at all). */
 static sqlite3 *open_sibling(const char *path, const unsigned char *dek)
 {
         sqlite3 *db = NULL;
+        char uri[PATH_MAX + 32];
         char *text = rk_secret_alloc(RK_RAW_KEY_TEXT);
-        int src = text == NULL ? SQLITE_NOMEM
-                               : sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+        /* immutable: read as it is, no lock, no -wal or -shm left beside it */
+        int src =
+            text == NULL || !uri_of(path, uri, sizeof(uri))
+                ? SQLITE_NOMEM
+                : sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
         if (src == SQLITE_OK) {
                 rk_store_key_text(dek, text);
                 src = sqlite3_key(db, text, (int)strlen(text));

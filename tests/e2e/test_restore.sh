@@ -163,6 +163,8 @@ grep -q "the newest ledger, ../ledger-before-post.erased, is complete up to .* b
 expect_rc 0 "the ledger stamped by the newer backup" "$R" restore --from off/pre.db \
         --db var/b.db --ledger ../ledger-after-post.erased --keyfile ../dpo.key
 grep -q "1 newer backup(s)" out.txt && ok "the newer backup was read" || bad "$(cat out.txt)"
+ls off/post.db-* > /dev/null 2>&1 && bad "files left beside the newer backup: $(ls off)" ||
+        ok "nothing was left beside the newer backup it read"
 expect_rc 0 "the override, with the newer backup beside it" "$R" restore --from off/pre.db \
         --db var/c.db --force-without-ledger --keyfile ../dpo.key
 "$R" customer show C000016 --db var/c.db --keyfile ../dpo.key > show3.txt 2>&1
