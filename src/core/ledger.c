@@ -419,8 +419,10 @@ static int mirror_into(sqlite3 *reg, sqlite3 *file, const char *path, bool stamp
                 return rc;
         /* only the newer rows when the file mirrors this register so far */
         rc = register_extent(reg, fmax, &newer, &newer_max, err);
-        bool tail =
-            rc == RK_OK && file_id[0] != '\0' && max >= fmax && count - fcount == newer;
+        /* a stamp (a backup, a restore) copies everything: after a restore
+         * the file's counts are those of another incarnation of the register */
+        bool tail = rc == RK_OK && !stamp && file_id[0] != '\0' && max >= fmax &&
+                    count - fcount == newer;
         if (rc == RK_OK)
                 rc = copy_entries(reg, file, tail ? fmax : 0, err);
         if (rc == RK_OK)

@@ -35,6 +35,15 @@ expect_rc 0 "erasure" "$R" dsr new --type erasure --subject C000001 --verified "
         "${U[@]}"
 expect_rc 0 "execute" "$R" dsr execute 1 "${U[@]}"
 
+# the ledger file is a mirror: deleted, the next command writes it again
+# from the register
+[ "$(sqlite3 r.db.erased 'SELECT customer_number FROM erasures;')" = C000001 ] &&
+        ok "the ledger names the erased customer" || bad "ledger before"
+rm r.db.erased
+expect_rc 0 "any command after the ledger file was lost" "$R" check "${U[@]}"
+[ "$(sqlite3 r.db.erased 'SELECT customer_number FROM erasures;')" = C000001 ] &&
+        ok "the ledger file is repaired from the register" || bad "ledger not repaired"
+
 # the register is lost; its ledger survives beside it
 mkdir lost && mv r.db r.db.keys lost/ && rm -f r.db-wal r.db-shm
 expect_rc 0 "restore the older backup" "$R" restore --from b1.db --db r.db --keyfile dpo.key
