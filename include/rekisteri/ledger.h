@@ -18,8 +18,10 @@
  * fingerprint of the row, the time and the mode. The keyed identifier
  * hashes (suppress.h) stay inside the encrypted register: a hash of a
  * phone number can be reversed by whoever holds the key, so the file,
- * which is kept in the clear with the backups, does not carry them. It also names the register (a random id made at
- * its creation) and the time up to which it is complete (as_of): a
+ * which is kept in the clear with the backups, does not carry them. It
+ * also names the register (rk_suppress_register_id: the same for the
+ * register, its backups and upgraded copies) and the time up to which it
+ * is complete (as_of): a
  * restore (restore.h) trusts it to cover the time after a backup only
  * when as_of is at least that backup's time. A backup stamps it, so a
  * ledger copied off the machine with the backups always qualifies.

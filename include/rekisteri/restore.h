@@ -48,7 +48,7 @@ struct rk_restore_outcome {
         size_t known;    /* forgettings gathered (distinct or not) */
         size_t replayed; /* records forgotten again */
         int ledgers;     /* ledger files read that qualify */
-        int backups;     /* newer backups of the same register read */
+        int backups;     /* other copies of the same register read */
         bool overridden; /* restored without the proof */
 };
 

@@ -88,9 +88,11 @@ int cmd_restore(struct cli *c)
                 rk_restore_abort(staged);
                 return restore_failed(c, &err);
         }
-        printf("Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "
-               "file(s) and %d newer backup(s)); %zu record(s) were forgotten again.\n",
-               target, c->from, out.known, out.ledgers, out.backups, out.replayed);
+        printf(
+            "Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "
+            "file(s) and %d other copy(ies) of it beside the backup); %zu record(s) were "
+            "forgotten again.\n",
+            target, c->from, out.known, out.ledgers, out.backups, out.replayed);
         if (out.overridden)
                 printf("Restored WITHOUT proof that every forgetting since the backup is "
                        "known (--force-without-ledger); the audit trail records it.\n");

@@ -204,16 +204,14 @@ static const char *const migrations[] = {
 
     /* 6: forgetting that holds (ledger.h, forget.h). The register's own
      * record of who was forgotten, written in the forgetting transaction
-     * (the .erased file beside it is its mirror); the register's random
-     * id, which ledgers and backups carry; and the scrub work a
+     * (the .erased file beside it is its mirror; the register's id is
+     * derived from its suppression key, suppress.h); and the scrub work a
      * forgetting still owes (an index merge, a WAL truncation), recorded
      * in the same transaction and paid by the next session. */
     RK_LEDGER_TABLES_SQL
     "CREATE TABLE scrub_debt("
     " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
-    " since INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO meta(key, value)"
-    " VALUES('register_id', lower(hex(randomblob(16))));",
+    " since INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
