@@ -10,8 +10,9 @@
  *   - the ledger beside the target path (the old machine's, if it
  *     survived), and beside the configured register;
  *   - a ledger named with an explicit option (one kept off the machine);
- *   - every newer backup of the same register in the backup's directory
- *     (opened with the same database key).
+ *   - every other copy of the same register in the backup's directory
+ *     (other backups, opened read-only and immutable with the same
+ *     database key; the newest of them sets the time T below).
  * It then forgets again, in one audited transaction, everyone those name
  * that the staged register still holds, and records them all in it.
  *
