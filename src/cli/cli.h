@@ -36,6 +36,10 @@ struct cli {
         const char *as_of; /* retention plan --as-of DATE */
         const char *ledger; /* restore --ledger FILE */
         bool force_without_ledger; /* restore --force-without-ledger */
+        /* product and order commands */
+        const char *code, *unit, *price, *vat, *customer, *status;
+        const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        int nlines;
         long long months;
         bool all;
         bool password_stdin;
@@ -93,9 +97,34 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_unlock_recovery - open an audited session with the recovery key,
+ * read from stdin (--password-stdin) or the terminal. It may manage keys
+ * and nothing else. */
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_rotate_if_due - run a due key rotation (rotation.h) and say on stderr
+ * what happened; failures are reported, never fatal. */
+void cli_rotate_if_due(struct rk_session *s);
+
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/*
+ * cli_with_session - unlock (cli_unlock), name the place for the audit
+ * trail, run fn with the session, close it. Returns the exit code:
+ * EXIT_OK, or EXIT_ERROR with fn's or the unlock's message printed.
+ */
+int cli_with_session(struct cli *c, const char *place,
+                     int (*fn)(struct cli *c, struct rk_session *s,
+                               struct rk_error *err));
+
+/*
+ * cli_print_cell - print text ("-" when NULL or empty) sanitised for the
+ * terminal, padded with spaces to width display columns (right-aligned
+ * when right), then after.
+ */
+void cli_print_cell(const char *text, int width, bool right, const char *after);
 
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
@@ -114,6 +143,7 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_key_new_server_key(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
 int cmd_audit_verify(struct cli *c);
@@ -142,6 +172,16 @@ int cmd_retention_hold(struct cli *c);
 int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
+int cmd_marketing_list(struct cli *c);
+int cmd_product_add(struct cli *c);
+int cmd_product_list(struct cli *c);
+int cmd_product_set(struct cli *c);
+int cmd_product_deactivate(struct cli *c);
+int cmd_order_add(struct cli *c);
+int cmd_order_show(struct cli *c);
+int cmd_order_status(struct cli *c);
+int cmd_order_queue(struct cli *c);
+int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
 
 int cmd_user_list(struct cli *c);

@@ -5,14 +5,17 @@
  * and its erasure ledger, never over existing files. Needs "keys".
  *
  * restore: check and stage the backup beside --db, unlock the staged copy
- * with the UNLOCK options (a password, key file or recovery of the
- * backup's time), gather every record of forgetting and forget again
+ * with the backup key file (--keyfile) or the recovery key (stdin or
+ * terminal), gather every record of forgetting and forget again
  * (restore.h: refused without a ledger complete as of the newest backup,
- * unless --force-without-ledger), and only then move the files into place;
- * on any failure the staged files are removed and --db stays empty.
+ * unless --force-without-ledger), take over today's keyslots from the
+ * live --db.keys and rotate the keys (backup_keys.h), and only then move
+ * the files into place; on any failure the staged files are removed and
+ * --db stays empty.
  */
 #include "cli.h"
 #include "rekisteri/backup.h"
+#include "rekisteri/backup_keys.h"
 #include "rekisteri/restore.h"
 
 #include <limits.h>
@@ -36,11 +39,11 @@ int cmd_backup(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf(
-            "Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
-            "with the passwords, key files and recovery key of today. Keep the "
-            "register's ledger (%s.erased) with your backups too: a restore needs it.\n",
-            c->out, c->out, c->out, c->db_path);
+        printf("Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
+               "only with the recovery key or the key file labelled \"backup\"; no "
+               "staff password opens it. Keep the register's ledger (%s.erased) with "
+               "your backups too: a restore needs it.\n",
+               c->out, c->out, c->out, c->db_path);
         return EXIT_OK;
 }
 
@@ -72,8 +75,14 @@ int cmd_restore(struct cli *c)
         int rc = rk_restore_stage(c->from, target, staged, sizeof(staged), &err);
         if (rc != RK_OK)
                 return restore_failed(c, &err);
+        char live_keys[PATH_MAX];
+        int adopted = 0;
+        rc = rk_register_vault_path(target, live_keys, sizeof(live_keys), &err);
+        /* a backup opens only with the backup key file or the recovery key */
         c->db_path = staged;
-        rc = cli_unlock(c, &s, &err);
+        if (rc == RK_OK)
+                rc = c->keyfile != NULL ? cli_unlock(c, &s, &err)
+                                        : cli_unlock_recovery(c, &s, &err);
         c->db_path = target;
         if (rc == RK_OK)
                 rc = cli_require(s, RK_ACTION_KEYS, &err);
@@ -81,6 +90,8 @@ int cmd_restore(struct cli *c)
                 rk_session_set_place(s, "cli:restore");
                 rc = rk_restore_forgettings(s, &o, &out, &err);
         }
+        if (rc == RK_OK)
+                rc = rk_restore_keys(s, live_keys, &adopted, &err);
         rk_session_close(s);
         if (rc == RK_OK)
                 rc = rk_restore_commit(staged, target, &err);
@@ -96,5 +107,8 @@ int cmd_restore(struct cli *c)
         if (out.overridden)
                 printf("Restored WITHOUT proof that every forgetting since the backup is "
                        "known (--force-without-ledger); the audit trail records it.\n");
+        printf("%d keyslot(s) of today took over from %s; the keys were rotated, so "
+               "only today's passwords, key files and recovery key open it.\n",
+               adopted, live_keys);
         return EXIT_OK;
 }

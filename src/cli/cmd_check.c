@@ -7,6 +7,7 @@
  * held up (a reader, a full disk) and finishes by itself later.
  */
 #include "cli.h"
+#include "rekisteri/rotation.h"
 
 #include "rekisteri/clock.h"
 #include "rekisteri/forget.h"
@@ -34,6 +35,8 @@ int cmd_check(struct cli *c)
                 rc = rk_register_check(rk_session_register(s), &err);
         if (rc == RK_OK)
                 rc = rk_forget_debt(rk_register_db(rk_session_register(s)), &debt, &err);
+        char why[128] = "";
+        int due = rc == RK_OK ? rk_rotation_due(s, why, sizeof(why)) : 0;
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -42,5 +45,7 @@ int cmd_check(struct cli *c)
              "old index segments still hold terms of forgotten people");
         owed("truncating the write-ahead log", debt.wal_since,
              "old page images stay in it while another session reads");
+        if (due == 1)
+                printf("key rotation due: %s (run `rekisteri key rotate`)\n", why);
         return EXIT_OK;
 }

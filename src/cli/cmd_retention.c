@@ -161,6 +161,8 @@ int cmd_retention_run(struct cli *c)
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
+        if (rc == RK_OK) /* the nightly job: a safe moment for a due rotation */
+                cli_rotate_if_due(s);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -66,6 +66,32 @@ const struct cli_command cli_commands[] = {
      "add a customer (a person); prints its number"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
+    {"product add", cmd_product_add, 0,
+     "--code CODE --name NAME --unit UNIT --price EUROS --vat PERCENT UNLOCK",
+     "add a product to the catalogue (the products action; supervisor)"},
+    {"product list", cmd_product_list, 0, "UNLOCK [--all]",
+     "the catalogue: active products (--all: inactive ones too)"},
+    {"product set", cmd_product_set, 1,
+     "CODE [--name N] [--unit U] [--price EUROS] [--vat PERCENT] UNLOCK",
+     "change a product; orders already taken keep their prices"},
+    {"product deactivate", cmd_product_deactivate, 1, "CODE UNLOCK",
+     "take a product off sale (products are never deleted)"},
+    {"order add", cmd_order_add, 0,
+     "--customer NUMBER --line CODE:QTY[:PRICE] [--line ...] UNLOCK",
+     "take an order from the catalogue; prints its number, net, VAT and gross"},
+    {"order show", cmd_order_show, 1, "NUMBER UNLOCK",
+     "an order's lines and totals, as the unlocking role may read them"},
+    {"order status", cmd_order_status, 1, "NUMBER --status STATUS UNLOCK",
+     "move an order along its flow (open, confirmed, picked, shipped, delivered, "
+     "cancelled)"},
+    {"order queue", cmd_order_queue, 0, "UNLOCK",
+     "the warehouse's queue: confirmed and picked orders, oldest first"},
+    {"order picking-list", cmd_order_picking_list, 1, "NUMBER --out FILE UNLOCK",
+     "write an order's picking list (no personal data; mode 0600, never "
+     "overwrites)"},
+    {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
+     "who may be contacted for a purpose (consent in force, no objection, not "
+     "restricted or suppressed), with counts of those left out and why"},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",
@@ -73,9 +99,13 @@ const struct cli_command cli_commands[] = {
     {"key remove-file", cmd_key_remove_file, 0, "UNLOCK --label NAME",
      "remove a key file's keyslot; the file stops working"},
     {"key rotate", cmd_key_rotate, 0, "UNLOCK",
-     "re-encrypt the register under a new database key"},
+     "replace the master key and the database key; removed keyslots open nothing"},
     {"key dump-raw", cmd_key_dump, 0, "--db PATH [--password-stdin]",
      "disaster recovery: print the raw database key, given the recovery key"},
+    {"key new-server-key", cmd_key_new_server_key, 0,
+     "--db PATH [--keyfile ADMIN-KEY | --password-stdin]",
+     "after losing PATH.serverkey: a new one; every account gets a new password and "
+     "enrols again"},
     {"dsr new", cmd_dsr_new, 0,
      "--type T [--purpose P] [--received DATE] --subject NUMBER[,contact:ID..] "
      "[--verified HOW] UNLOCK",
@@ -116,8 +146,10 @@ const struct cli_command cli_commands[] = {
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0,
-     "--from BACKUP --db PATH [--ledger FILE] [--force-without-ledger] UNLOCK",
-     "restore a backup, forgetting again everyone forgotten since, or refuse"},
+     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin] [--ledger FILE] "
+     "[--force-without-ledger]",
+     "restore a backup (recovery key or backup key file), forgetting again everyone "
+     "forgotten since, or refusing; today's keyslots take over and the keys rotate"},
     {NULL, NULL, 0, NULL, NULL},
 };
 

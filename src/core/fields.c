@@ -85,13 +85,19 @@ static const struct rk_field fields[] = {
      RK_RET_BOOKKEEPING, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
     {RK_REC_ORDER, "status", "Status", RK_GROUP_ORDERS, "transaction", "contract",
      RK_RET_BOOKKEEPING, RK_V_CHOICE, 10,
-     "new|confirmed|picked|shipped|delivered|cancelled", RK_FTS_NONE, 0},
+     "open|confirmed|picked|shipped|delivered|cancelled", RK_FTS_NONE, 0},
+    {RK_REC_LINE, "product_code", "Code", RK_GROUP_ORDERS, "transaction", "contract",
+     RK_RET_BOOKKEEPING, RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
     {RK_REC_LINE, "product", "Product", RK_GROUP_ORDERS, "transaction", "contract",
      RK_RET_BOOKKEEPING, RK_V_TEXT, 120, NULL, RK_FTS_NONE, 0},
     {RK_REC_LINE, "quantity", "Quantity", RK_GROUP_ORDERS, "transaction", "contract",
      RK_RET_BOOKKEEPING, RK_V_INTEGER, 9, NULL, RK_FTS_NONE, 0},
+    {RK_REC_LINE, "unit", "Unit", RK_GROUP_ORDERS, "transaction", "contract",
+     RK_RET_BOOKKEEPING, RK_V_TEXT, 16, NULL, RK_FTS_NONE, 0},
     {RK_REC_LINE, "unit_price_cents", "Unit price", RK_GROUP_ORDER_AMOUNTS, "financial",
      "legal obligation", RK_RET_BOOKKEEPING, RK_V_MONEY, 12, NULL, RK_FTS_NONE, 0},
+    {RK_REC_LINE, "vat_rate_bp", "VAT rate", RK_GROUP_ORDER_AMOUNTS, "financial",
+     "legal obligation", RK_RET_BOOKKEEPING, RK_V_INTEGER, 5, NULL, RK_FTS_NONE, 0},
 
     /* notes */
     {RK_REC_NOTE, "created_at", "Written", RK_GROUP_NOTES, "none", "legitimate interest",
@@ -140,9 +146,9 @@ const struct rk_field *rk_fields_find(enum rk_record record, const char *column)
 const char *rk_fields_table(enum rk_record record)
 {
         static const char *const tables[RK_REC_COUNT] = {
-            [RK_REC_CUSTOMER] = "customers", [RK_REC_CONTACT] = "contact_persons",
-            [RK_REC_ORDER] = "orders",       [RK_REC_LINE] = "order_lines",
-            [RK_REC_NOTE] = "notes",         [RK_REC_CONSENT] = "consents",
+            [RK_REC_CUSTOMER] = "customers",   [RK_REC_CONTACT] = "contact_persons",
+            [RK_REC_ORDER] = "orders",         [RK_REC_LINE] = "order_lines",
+            [RK_REC_NOTE] = "notes",           [RK_REC_CONSENT] = "consents",
             [RK_REC_OBJECTION] = "objections",
         };
         return record < RK_REC_COUNT ? tables[record] : NULL;

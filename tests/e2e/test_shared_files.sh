@@ -89,8 +89,9 @@ for f in data/bk.db data/bk.db.keys data/bk.db.erased; do
         shared "$f" || { bad "$f: $(stat -c '%a %U:%G' "$f")"; bad=1; }
 done
 [ "$bad" = 0 ] && ok "the backup set is 0660 with the group"
+REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
 runuser -u "$UA" -- "$G" restore --from data/bk.db --db data/new.db --ledger data/r.db.erased \
-        --keyfile "keys/$UA.key" \
+        --password-stdin <<< "$REC" \
         > rs.txt 2>&1 && ok "A restores it there" || bad "restore: $(cat rs.txt)"
 bad=0
 for f in data/new.db data/new.db.keys data/new.db.erased; do
