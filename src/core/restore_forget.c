@@ -257,6 +257,32 @@ static bool backup_name(const char *name)
         return true;
 }
 
+/* A backup beside the source that another database key encrypts (the keys
+ * were rotated between the two): its .erased copy names the register, the
+ * forgettings up to its time, and (as_of, stamped by that backup) when it
+ * was taken. */
+static int from_sibling_ledger(struct gather *g, const char *path, struct rk_error *err)
+{
+        char led[PATH_MAX];
+        struct rk_ledger_entry *e = NULL;
+        struct rk_ledger_info info;
+        size_t n = 0;
+        struct rk_error ignored;
+        if (rk_ledger_path(path, led, sizeof(led), &ignored) != RK_OK ||
+            rk_ledger_read(led, &e, &n, &info, &ignored) != RK_OK)
+                return RK_OK; /* not a ledger: not ours to judge */
+        if (!info.exists || strcmp(info.register_id, g->id) != 0) {
+                rk_ledger_free(e, n);
+                return RK_OK;
+        }
+        g->out->backups++;
+        if (info.as_of > g->newest) {
+                g->newest = info.as_of;
+                memcpy(g->newest_path, path, sizeof(g->newest_path));
+        }
+        return take(g, e, n, err);
+}
+
 /* One other file in the backup's directory: a newer backup of ours? */
 static int from_sibling(struct gather *g, const char *path, const struct stat *self,
                         struct rk_error *err)
@@ -270,8 +296,8 @@ static int from_sibling(struct gather *g, const char *path, const struct stat *s
             faccessat(AT_FDCWD, keys, F_OK, AT_EACCESS) != 0)
                 return RK_OK;
         sqlite3 *db = open_sibling(path, g->dek);
-        if (db == NULL)
-                return RK_OK;
+        if (db == NULL) /* another key (rotated since): its ledger copy */
+                return from_sibling_ledger(g, path, err);
         struct rk_error ignored;
         int64_t at = 0;
         struct rk_ledger_entry *e = NULL;

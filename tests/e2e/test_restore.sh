@@ -177,4 +177,20 @@ expect_rc 0 "the override, with the newer backup beside it" "$R" restore --from 
 grep -qE "^Name +-$" show3.txt && ok "even then, the newer backup's forgettings were applied" ||
         bad "C000016 came back though post.db knew: $(head -3 show3.txt)"
 cd .. || exit 1
+
+# --- a newer backup under another database key (rotated since) ----------------
+expect_rc 0 "key rotate" "$R" key rotate "${DPO[@]}"
+sleep 1
+expect_rc 0 "a backup after the rotation" "$R" backup --out bk/post2.db "${DPO[@]}"
+cp r.db.erased ledger-after-post2.erased
+mkdir -p new3/off new3/var && cp bk/pre.db* bk/post2.db* new3/off/
+cd new3 || exit 1
+expect_rc 1 "a ledger older than a newer backup under another key" "$R" restore \
+        --from off/pre.db --db var/a.db --ledger ../ledger-after-post.erased \
+        --password-stdin <<< "$REC"
+grep -q "before the backup off/post2.db was taken" err.txt && nothing_at var/a.db &&
+        ok "refused: that backup's own ledger copy dates it" || bad "rotated: $(cat err.txt)"
+expect_rc 0 "with the ledger stamped by it" "$R" restore --from off/pre.db --db var/b.db \
+        --ledger ../ledger-after-post2.erased --password-stdin <<< "$REC"
+cd .. || exit 1
 cli_done
