@@ -225,7 +225,15 @@ static const char *const migrations[] = {
     "CREATE INDEX orders_status ON orders(status, ordered_on);"
     "UPDATE orders SET status='open' WHERE status='new';",
 
-    /* 7: forgetting that holds (ledger.h, forget.h). The register's own
+    /* 7: the position-keyed audit trail (audit.c): audit_state records the
+     * row format and when the chain head was last sent off the machine;
+     * an existing trail keeps format 1 until the store converts it
+     * (rk_audit_upgrade, right after the migrations). */
+    "ALTER TABLE audit_state ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE audit_state ADD COLUMN logged_id INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE audit_state ADD COLUMN logged_at INTEGER NOT NULL DEFAULT 0;",
+
+    /* 8: forgetting that holds (ledger.h, forget.h). The register's own
      * record of who was forgotten, written in the forgetting transaction
      * (the .erased file beside it is its mirror; the register's id is
      * derived from its suppression key, suppress.h); and the scrub work a
