@@ -6,7 +6,7 @@
 #   - the ledger file names nobody the register has not forgotten (right
 #     after the kill, before anything repairs it); after the next command
 #     it names exactly the register's forgotten;
-#   - `check` (the next command) and `audit verify --key` pass;
+#   - `check` (the next command) and `audit verify --key-file` pass;
 #   - a request is carried out exactly when its person is anonymised;
 #   - no index row of a forgotten customer holds more than its numbers;
 # and every fifth kill, and at the end:
@@ -25,6 +25,7 @@ cli_config '[role.retention]' 'actions = retention' '[retention]' 'batch_size = 
 
 cli_demo r.db 1500 || { bad "demo register"; exit 1; }
 DPO=(--db r.db --keyfile dpo.key)
+(umask 077 && printf '%s\n' "$K0" > k0.txt)
 sql() { sql_with_key "$KEY" "$1" "${2:-r.db}" | grep -v '^ok$'; }
 mkdir bk
 "$R" backup --out bk/pre.db "${DPO[@]}" > /dev/null 2>&1 || bad "backup"
@@ -42,7 +43,7 @@ checks() {
         extra=$(comm -13 f.txt l.txt)
         [ -z "$extra" ] || bad "$what: the ledger names people not forgotten: $extra"
         "$R" check "${DPO[@]}" > chk.txt 2>&1 || bad "$what: check: $(cat chk.txt)"
-        "$R" audit verify --key "$K0" "${DPO[@]}" > av.txt 2>&1 ||
+        "$R" audit verify --key-file k0.txt "${DPO[@]}" > av.txt 2>&1 ||
                 bad "$what: audit verify: $(cat av.txt)"
         forgotten > f.txt
         ledger_names > l.txt
