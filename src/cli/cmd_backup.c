@@ -64,6 +64,8 @@ int cmd_restore(struct cli *c)
         struct rk_restore_outcome out;
         char staged[PATH_MAX];
         rk_error_clear(&err);
+        if (c->verify_only != NULL)
+                return cmd_restore_verify(c);
         if (c->from == NULL)
                 return cli_usage_error("restore needs --from BACKUP and --db PATH");
         const char *target = c->db_path;

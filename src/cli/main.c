@@ -52,6 +52,7 @@ enum {
         OPT_AS_OF,
         OPT_LEDGER,
         OPT_FORCE_WITHOUT_LEDGER,
+        OPT_VERIFY_ONLY,
         OPT_KEY_STDIN,
         OPT_KEY_FILE,
         OPT_HEADS,
@@ -98,6 +99,7 @@ static const struct option long_options[] = {
     {"as-of", required_argument, NULL, OPT_AS_OF},
     {"ledger", required_argument, NULL, OPT_LEDGER},
     {"force-without-ledger", no_argument, NULL, OPT_FORCE_WITHOUT_LEDGER},
+    {"verify-only", required_argument, NULL, OPT_VERIFY_ONLY},
     {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"heads", required_argument, NULL, OPT_HEADS},
@@ -157,17 +159,18 @@ static void print_command_help(FILE *f, const struct cli_command *cmd)
 int cli_usage_error(const char *fmt, ...)
 {
         va_list ap;
-        fputs("rekisteri: ", stderr);
+        char msg[1024];
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        fputs("\nTry 'rekisteri --help'.\n", stderr);
+        fprintf(stderr, "rekisteri: %s\nTry 'rekisteri --help'.\n", cli_safe(msg));
         return EXIT_USAGE;
 }
 
 int cli_fail(const struct rk_error *err)
 {
-        fprintf(stderr, "rekisteri: %s\n", err->msg[0] ? err->msg : rk_rc_name(err->rc));
+        fprintf(stderr, "rekisteri: %s\n",
+                cli_safe(err->msg[0] ? err->msg : rk_rc_name(err->rc)));
         return EXIT_ERROR;
 }
 
@@ -214,6 +217,7 @@ static const struct {
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
     {OPT_LEDGER, offsetof(struct cli, ledger)},
+    {OPT_VERIFY_ONLY, offsetof(struct cli, verify_only)},
     {OPT_KEY_FILE, offsetof(struct cli, key_file)},
     {OPT_HEADS, offsetof(struct cli, heads)},
     {OPT_CODE, offsetof(struct cli, code)},

@@ -17,10 +17,11 @@
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "register_internal.h"
+#include "sidefile.h"
 #include "sql.h"
 #include "rekisteri/outcome.h"
 #include "rekisteri/restore.h"
-#include "rekisteri/sidefile.h"
+#include "rekisteri/sharedfile.h"
 #include "rekisteri/clock.h"
 
 #include <errno.h>
@@ -35,11 +36,11 @@
 /* ---- copying ----------------------------------------------------------- */
 
 /* Create path (never over an existing file) for SQLite to fill: 0600, or
- * 0660 with the group in a shared register directory (sidefile.h). */
+ * 0660 with the group in a shared register directory (sharedfile.h). */
 static int claim(const char *path, struct rk_error *err)
 {
         int fd;
-        int rc = rk_sidefile_open(path, path, true, &fd, err);
+        int rc = rk_sharedfile_open(path, path, true, &fd, err);
         if (rc == RK_OK)
                 close(fd);
         return rc;
@@ -219,6 +220,7 @@ void rk_restore_abort(const char *staged)
                 if (path_plus(p, sizeof(p), staged, suffixes[i], NULL) == RK_OK)
                         unlink(p);
         }
+        rk_sidefile_remove(staged);
 }
 
 int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
@@ -279,5 +281,7 @@ int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *
          * register (restore.h); the staged mirror is not needed */
         if (rc == RK_OK && rk_ledger_path(staged, from, sizeof(from), NULL) == RK_OK)
                 unlink(from);
+        if (rc == RK_OK)
+                rk_sidefile_remove(staged); /* the staged copy's queue and gate */
         return rc;
 }

@@ -11,12 +11,12 @@
  * The mirror is only ever written after the register committed; a file
  * that is behind (a kill between COMMIT and mirror, a deleted file) is
  * repaired from the register at the next opening. The file is created
- * with sidefile.h's mode and group, opened for each operation, written
+ * with sharedfile.h's mode and group, opened for each operation, written
  * in one transaction with synchronous=FULL, and waits for other writers.
  */
 #include "rekisteri/ledger.h"
 #include "rekisteri/clock.h"
-#include "rekisteri/sidefile.h"
+#include "rekisteri/sharedfile.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -44,14 +44,14 @@ int rk_ledger_path(const char *db_path, char *out, size_t size, struct rk_error 
 }
 
 /* Open the ledger file at path; with register_path, create it when
- * missing with that register's file mode (sidefile.h). */
+ * missing with that register's file mode (sharedfile.h). */
 static int open_ledger(const char *path, const char *register_path, sqlite3 **db,
                        struct rk_error *err)
 {
         *db = NULL;
         if (register_path != NULL) {
                 int fd;
-                int rc = rk_sidefile_open(register_path, path, false, &fd, err);
+                int rc = rk_sharedfile_open(register_path, path, false, &fd, err);
                 if (rc != RK_OK)
                         return rc;
                 close(fd);
