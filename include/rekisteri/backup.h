@@ -11,20 +11,23 @@
  *   OUT.keys    a copy of the slot file cut down to the recovery slot and
  *               the backup key file's slot (backup_keys.h): no staff
  *               password opens a backup;
- *   OUT.erased  a copy of the erasure ledger (ledger.h), when there is one.
+ *   OUT.erased  a copy of the erasure ledger file (ledger.h); the database
+ *               itself also records every forgetting up to its time.
+ * Each backup first records its time in the register (restore.h) and
+ * stamps the live ledger file as complete up to then.
  * Nothing is ever overwritten.
  *
  * Restoring BACKUP to PATH (PATH must not exist; move a damaged database
  * away first, but keep PATH.keys, today's keyslots, and PATH.erased, the
  * live ledger):
- *   1. rk_restore_stage copies BACKUP and BACKUP.keys to PATH.restoring
- *      and PATH.restoring.keys, and merges BACKUP.erased and the live
- *      PATH.erased into PATH.restoring.erased;
+ *   1. rk_restore_stage checks the backup set (restore.h) and copies
+ *      BACKUP and BACKUP.keys to PATH.restoring and PATH.restoring.keys;
  *   2. the caller unlocks the staged register (the recovery key or the
- *      backup key file) and calls rk_restore_replay, which forgets again
- *      every ledger entry found in it, in one audited transaction, and
- *      truncates the WAL; then rk_restore_keys (backup_keys.h) takes over
- *      today's keyslots and revocations and rotates the keys;
+ *      backup key file) and calls rk_restore_forgettings (restore.h),
+ *      which gathers every record of forgetting, refuses without proof
+ *      that it knows them all, and forgets again everyone they name; then
+ *      rk_restore_keys (backup_keys.h) takes over today's keyslots and
+ *      revocations and rotates the keys;
  *   3. rk_restore_commit moves the staged files into place (the database
  *      never over an existing one; the staged slot file replaces
  *      PATH.keys), or rk_restore_abort removes them.
@@ -43,7 +46,8 @@
 
 /*
  * rk_backup - write the backup described above to out_path. Needs the
- * "keys" action; audited as "backup.create". RK_ERR_EXISTS when any of the
+ * "keys" action; audited as "backup.create", "ok" or "failed" with the
+ * error class. RK_ERR_EXISTS when any of the
  * three files exists (nothing is written); on failure, files it created
  * are removed.
  */
@@ -58,19 +62,10 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err);
 int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
                      size_t size, struct rk_error *err);
 
-/*
- * rk_restore_replay - step 2, on a session of the staged register: every
- * customer and contact person in the staged ledger that the register still
- * holds is forgotten again (forget.h), their identifier hashes go to the
- * suppression list, and each is audited as "dsr.replay". *replayed gets
- * how many records were forgotten again. Needs the "keys" action.
- */
-int rk_restore_replay(struct rk_session *s, size_t *replayed, struct rk_error *err);
-
 /* rk_restore_commit - step 3: move the staged files to db_path (the
  * database never over an existing one; the staged slot file, which holds
- * today's slots, and the merged ledger, a superset of the live one,
- * replace the live ones). */
+ * today's slots, replaces the live one); the ledger beside db_path was
+ * updated in step 2. */
 int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *err);
 
 /* rk_restore_abort - remove the staged files. */

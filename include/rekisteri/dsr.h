@@ -240,28 +240,28 @@ void rk_dsr_preview_free(struct rk_dsr_preview *p);
 struct rk_dsr_result {
         char json_path[4096]; /* access/portability, else "" */
         char text_path[4096];
+        unsigned file_mode;   /* of the two files: 0600, or 0660 in a shared dir */
         int64_t subjects;     /* records acted on */
         int64_t rows;         /* rows exported, deleted or changed */
         bool flushed;         /* erasure: WAL truncated, secure_delete on */
-        char flush_note[200]; /* why not flushed, else "" */
+        char flush_note[400]; /* what is still pending, else "" */
 };
 
 /*
  * rk_dsr_execute - carry the request out, in one transaction with its
  * audit rows (one "dsr.execute" per subject). out_dir is required for
  * access and portability (an existing directory; the files
- * dsr-ID.json and dsr-ID.txt are created 0600 and never overwritten:
- * RK_ERR_EXISTS) and ignored otherwise. Erasure writes the erasure
- * ledger before committing and then truncates the WAL; if another session
- * keeps the WAL busy, the erasure stands and res->flushed is false with a
- * note (execute again later is not needed: rk_dsr_flush retries).
+ * dsr-ID.json and dsr-ID.txt are created 0600 (0660 with the group in a
+ * setgid, group-writable directory: sidefile.h) and never overwritten:
+ * RK_ERR_EXISTS) and ignored otherwise. Erasure records who was erased
+ * in the register in the same transaction (ledger.h), then truncates the
+ * WAL and mirrors the ledger file; if another session keeps the WAL busy
+ * or the disk is full, the erasure stands, res->flushed is false and the
+ * note says what is pending: it finishes by itself (forget.h, scrub debt).
  * RK_ERR_INVALID when not verified, without subjects, or already done.
  */
 int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                    struct rk_dsr_result *res, struct rk_error *err);
-
-/* rk_dsr_flush - retry the WAL truncation after an erasure. */
-int rk_dsr_flush(struct rk_session *s, struct rk_error *err);
 
 /* rk_dsr_lift_restriction - the later step of an executed restriction
  * request: its customers are no longer restricted. Audited "dsr.lift". */

@@ -128,9 +128,36 @@ int rk_forget_contact(sqlite3 *db, int64_t contact_id, int64_t now,
  * (wal_checkpoint(TRUNCATE)) so no old page image stays in it, and check that
  * secure_delete is on (freed pages were zeroed). RK_ERR_BUSY when another session's
  * reader kept the WAL from being truncated (try again when it has logged out);
- * RK_ERR_INTERNAL when secure_delete is off.
+ * RK_ERR_INTERNAL when secure_delete is off. On success the WAL debt
+ * (see below) is cleared.
  */
 int rk_forget_flush(sqlite3 *db, struct rk_error *err);
+
+/*
+ * Scrub debt. A forgetting records in its own transaction the scrub work
+ * it owes (scrub_debt): the WAL truncation always, the index merge when it
+ * was deferred. rk_forget_optimize_index and rk_forget_flush remove the
+ * row when the work is done; a kill, a reader or a full disk leave it,
+ * and the next session pays it (rk_forget_settle, called when a session
+ * opens and when it ends, and by retention).
+ */
+struct rk_scrub_debt {
+        int64_t index_since; /* an index merge owed since then; 0: none */
+        int64_t wal_since;   /* a WAL truncation owed since then; 0: none */
+};
+
+/* rk_forget_debt - what is owed now. */
+int rk_forget_debt(sqlite3 *db, struct rk_scrub_debt *out, struct rk_error *err);
+
+/*
+ * rk_forget_settle - pay what is owed: merge the index, then truncate the
+ * WAL without waiting for readers (the connection's busy handler is put
+ * back with busy_ms afterwards). Call outside a transaction. *left (may be
+ * NULL) gets what is still owed: a WAL held by a reader is not an error.
+ * Errors: the database's (a full disk, RK_ERR_IO), with the debt kept.
+ */
+int rk_forget_settle(sqlite3 *db, long long busy_ms, struct rk_scrub_debt *left,
+                     struct rk_error *err);
 
 /* rk_forget_plan_clear - free the hashes and zero p; NULL is fine. */
 void rk_forget_plan_clear(struct rk_forget_plan *p);

@@ -173,8 +173,11 @@ typedef void (*rk_retention_progress)(void *ctx, int64_t done, int64_t total);
 
 /*
  * rk_retention_run_db - run retention on db for the day of `now` (Unix
- * time), as actor, writing the erasure ledger at ledger_path (NULL: none,
- * for benchmarks only). batch_size 0 means cfg's. *out (may be NULL) gets
+ * time), as actor. Who was forgotten is recorded in the register with each
+ * batch (ledger.h); after each batch the ledger file of the register at
+ * register_path is mirrored (NULL: no file, for benchmarks only). Each
+ * batch also records the index merge as owed, which the end of the run
+ * pays (or, after a kill, the next session). batch_size 0 means cfg's. *out (may be NULL) gets
  * the summary. Call outside a transaction. Returns RK_OK when every batch
  * committed (a WAL that other readers keep busy is not an error: out->
  * flushed is false and out->note says why); on an error the batches before
@@ -182,7 +185,7 @@ typedef void (*rk_retention_progress)(void *ctx, int64_t done, int64_t total);
  */
 int rk_retention_run_db(sqlite3 *db, const struct rk_config *cfg,
                         const struct rk_audit_actor *actor, int64_t now,
-                        const char *ledger_path, int64_t batch_size,
+                        const char *register_path, int64_t batch_size,
                         rk_retention_progress progress, void *ctx,
                         struct rk_retention_summary *out, struct rk_error *err);
 

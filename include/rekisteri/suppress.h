@@ -59,6 +59,19 @@ int rk_suppress_hash(sqlite3 *db, enum rk_ident_kind kind, const char *normalise
                      unsigned char out[RK_SUPPRESS_HASH_BYTES], bool *have_key,
                      struct rk_error *err);
 
+/* The register's id as text: 32 hex digits and the NUL. */
+#define RK_SUPPRESS_ID_TEXT 33
+
+/*
+ * rk_suppress_register_id - the register's id: BLAKE2b-128 of a fixed
+ * label keyed with the suppression key (which it creates when missing),
+ * so the live register, every backup of it and every upgraded copy give
+ * the same id, and the id reveals nothing of the key. Also recorded in
+ * meta register_id when db is writable.
+ */
+int rk_suppress_register_id(sqlite3 *db, char out[RK_SUPPRESS_ID_TEXT],
+                            struct rk_error *err);
+
 /* rk_suppress_add - put a hash on the list (already there is fine). */
 int rk_suppress_add(sqlite3 *db, const struct rk_ident_hash *h, int64_t now,
                     struct rk_error *err);

@@ -35,6 +35,8 @@ struct cli {
         const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
+        const char *ledger; /* restore --ledger FILE */
+        bool force_without_ledger; /* restore --force-without-ledger */
         const char *as_of;       /* retention plan --as-of DATE */
         const char *verify_only; /* restore --verify-only BACKUP */
         /* product and order commands */

@@ -5,6 +5,7 @@
  * recorded in the trail.
  */
 #include "cli.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/audit_report.h"
 #include "rekisteri/csv.h"
 #include "rekisteri/secret.h"
@@ -196,6 +197,10 @@ int cmd_audit_export(struct cli *c)
                 rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", c->out, strerror(errno));
         if (rc != RK_OK && out != NULL)
                 unlink(c->out);
+        /* the export is recorded before any row leaves; a failure after
+         * that, or before it, is recorded too (outcome.h) */
+        if (rc != RK_OK && s != NULL)
+                rc = rk_outcome_audit(s, "audit.export", c->subject, NULL, rc, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);

@@ -4,9 +4,11 @@
  * backup: an encrypted online backup of the open register, its slot file
  * and its erasure ledger, never over existing files. Needs "keys".
  *
- * restore: stage the backup beside --db, unlock the staged copy with the
- * backup key file (--keyfile) or the recovery key (stdin or terminal),
- * replay the merged erasure ledger, take over today's keyslots from the
+ * restore: check and stage the backup beside --db, unlock the staged copy
+ * with the backup key file (--keyfile) or the recovery key (stdin or
+ * terminal), gather every record of forgetting and forget again
+ * (restore.h: refused without a ledger complete as of the newest backup,
+ * unless --force-without-ledger), take over today's keyslots from the
  * live --db.keys and rotate the keys (backup_keys.h), and only then move
  * the files into place; on any failure the staged files are removed and
  * --db stays empty.
@@ -14,9 +16,11 @@
 #include "cli.h"
 #include "rekisteri/backup.h"
 #include "rekisteri/backup_keys.h"
+#include "rekisteri/restore.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <syslog.h>
 
 int cmd_backup(struct cli *c)
 {
@@ -35,28 +39,44 @@ int cmd_backup(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf("Wrote the encrypted backup %s with %s.keys (and %s.erased when there "
-               "were erasures).\nIt opens only with the recovery key or the key file "
-               "labelled \"backup\"; no staff password opens it.\n",
-               c->out, c->out, c->out);
+        printf("Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
+               "only with the recovery key or the key file labelled \"backup\"; no "
+               "staff password opens it. Keep the register's ledger (%s.erased) with "
+               "your backups too: a restore needs it.\n",
+               c->out, c->out, c->out, c->db_path);
         return EXIT_OK;
+}
+
+/* A failed restore has no register to audit in: the system log gets the
+ * error class (no path, no value), and the message goes to the user. */
+static int restore_failed(struct cli *c, const struct rk_error *err)
+{
+        (void)c;
+        syslog(LOG_USER | LOG_WARNING, "rekisteri restore failed: %s",
+               rk_rc_name(err->rc));
+        return cli_fail(err);
 }
 
 int cmd_restore(struct cli *c)
 {
         struct rk_error err;
         struct rk_session *s = NULL;
+        struct rk_restore_outcome out;
         char staged[PATH_MAX];
-        size_t replayed = 0;
         rk_error_clear(&err);
         if (c->verify_only != NULL)
                 return cmd_restore_verify(c);
         if (c->from == NULL)
                 return cli_usage_error("restore needs --from BACKUP and --db PATH");
         const char *target = c->db_path;
+        struct rk_restore_options o = {.from = c->from,
+                                       .target = target,
+                                       .configured = c->cfg.db_path,
+                                       .ledger = c->ledger,
+                                       .override = c->force_without_ledger};
         int rc = rk_restore_stage(c->from, target, staged, sizeof(staged), &err);
         if (rc != RK_OK)
-                return cli_fail(&err);
+                return restore_failed(c, &err);
         char live_keys[PATH_MAX];
         int adopted = 0;
         rc = rk_register_vault_path(target, live_keys, sizeof(live_keys), &err);
@@ -70,7 +90,7 @@ int cmd_restore(struct cli *c)
                 rc = cli_require(s, RK_ACTION_KEYS, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:restore");
-                rc = rk_restore_replay(s, &replayed, &err);
+                rc = rk_restore_forgettings(s, &o, &out, &err);
         }
         if (rc == RK_OK)
                 rc = rk_restore_keys(s, live_keys, &adopted, &err);
@@ -79,11 +99,16 @@ int cmd_restore(struct cli *c)
                 rc = rk_restore_commit(staged, target, &err);
         if (rc != RK_OK) {
                 rk_restore_abort(staged);
-                return cli_fail(&err);
+                return restore_failed(c, &err);
         }
-        printf("Restored %s from %s; %zu erased record(s) were erased again from the "
-               "erasure ledger.\n",
-               target, c->from, replayed);
+        printf(
+            "Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "
+            "file(s) and %d other copy(ies) of it beside the backup); %zu record(s) were "
+            "forgotten again.\n",
+            target, c->from, out.known, out.ledgers, out.backups, out.replayed);
+        if (out.overridden)
+                printf("Restored WITHOUT proof that every forgetting since the backup is "
+                       "known (--force-without-ledger); the audit trail records it.\n");
         printf("%d keyslot(s) of today took over from %s; the keys were rotated, so "
                "only today's passwords, key files and recovery key open it.\n",
                adopted, live_keys);

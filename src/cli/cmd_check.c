@@ -1,12 +1,28 @@
 /*
  * cmd_check.c - `rekisteri check`: prove the register opens with the given
  * credentials and that every page is sound. Any unlock may run it, key
- * files included, so monitoring jobs can use it.
+ * files included, so monitoring jobs can use it. It also reports scrub
+ * work a forgetting still owes (forget.h) and how long it has been owed:
+ * opening the session already tried to finish it, so what is listed is
+ * held up (a reader, a full disk) and finishes by itself later.
  */
 #include "cli.h"
 #include "rekisteri/rotation.h"
 
+#include "rekisteri/clock.h"
+#include "rekisteri/forget.h"
+
 #include <stdio.h>
+
+static void owed(const char *what, int64_t since, const char *why)
+{
+        if (since == 0)
+                return;
+        long long age = (long long)(rk_clock_now() - since);
+        printf("pending after a forgetting: %s, owed for %lld s (%s); it finishes by "
+               "itself at the next command or session end\n",
+               what, age < 0 ? 0 : age, why);
+}
 
 int cmd_check(struct cli *c)
 {
@@ -14,14 +30,21 @@ int cmd_check(struct cli *c)
         struct rk_session *s = NULL;
         rk_error_clear(&err);
         int rc = cli_unlock(c, &s, &err);
+        struct rk_scrub_debt debt;
         if (rc == RK_OK)
                 rc = rk_register_check(rk_session_register(s), &err);
+        if (rc == RK_OK)
+                rc = rk_forget_debt(rk_register_db(rk_session_register(s)), &debt, &err);
         char why[128] = "";
         int due = rc == RK_OK ? rk_rotation_due(s, why, sizeof(why)) : 0;
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         printf("ok\n");
+        owed("merging the search index", debt.index_since,
+             "old index segments still hold terms of forgotten people");
+        owed("truncating the write-ahead log", debt.wal_since,
+             "old page images stay in it while another session reads");
         if (due == 1)
                 printf("key rotation due: %s (run `rekisteri key rotate`)\n", why);
         return EXIT_OK;

@@ -241,8 +241,8 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
                (long long)res.subjects, (long long)res.rows);
         if (res.json_path[0])
-                printf("Wrote %s and %s (mode 0600).\n", cli_safe(res.json_path),
-                       cli_safe(res.text_path));
+                printf("Wrote %s and %s (mode %04o).\n", cli_safe(res.json_path),
+                       cli_safe(res.text_path), res.file_mode);
         if (res.flush_note[0])
                 printf("Note: %s\n", cli_safe(res.flush_note));
         return RK_OK;

@@ -176,8 +176,6 @@ int cmd_retention_run(struct cli *c)
                 print_summary(&sum);
         if (rc != RK_OK) {
                 rk_session_close(s);
-                fprintf(stderr, "rekisteri: the batches before the error are done; run "
-                                "again to finish\n");
                 return cli_fail(&err);
         }
         rc = refresh_outlook(s, &err);

@@ -149,11 +149,12 @@ const struct cli_command cli_commands[] = {
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0,
-     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin] | --verify-only "
-     "BACKUP [--keyfile BACKUP-KEY | --password-stdin] [--key-stdin | --key-file FILE]",
-     "restore a backup (recovery key or backup key file), erasing again everyone in "
-     "the erasure ledger; today's keyslots take over and the keys rotate; or only "
-     "check that it opens, every page and the audit trail, and its age"},
+     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin] [--ledger FILE] "
+     "[--force-without-ledger] | --verify-only BACKUP [--keyfile BACKUP-KEY | "
+     "--password-stdin] [--key-stdin | --key-file FILE]",
+     "restore a backup (recovery key or backup key file), forgetting again everyone "
+     "forgotten since, or refusing; today's keyslots take over and the keys rotate; or "
+     "only check that it opens, every page and the audit trail, and its age"},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -50,6 +50,8 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_LEDGER,
+        OPT_FORCE_WITHOUT_LEDGER,
         OPT_VERIFY_ONLY,
         OPT_KEY_STDIN,
         OPT_KEY_FILE,
@@ -95,6 +97,8 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"ledger", required_argument, NULL, OPT_LEDGER},
+    {"force-without-ledger", no_argument, NULL, OPT_FORCE_WITHOUT_LEDGER},
     {"verify-only", required_argument, NULL, OPT_VERIFY_ONLY},
     {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
@@ -212,6 +216,7 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_LEDGER, offsetof(struct cli, ledger)},
     {OPT_VERIFY_ONLY, offsetof(struct cli, verify_only)},
     {OPT_KEY_FILE, offsetof(struct cli, key_file)},
     {OPT_HEADS, offsetof(struct cli, heads)},
@@ -239,6 +244,9 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 return 0;
         case OPT_NO_COLOR:
                 c->no_color = true;
+                return 0;
+        case OPT_FORCE_WITHOUT_LEDGER:
+                c->force_without_ledger = true;
                 return 0;
         case OPT_SUBJECT:
                 /* an id for the audit commands; customer numbers for dsr */

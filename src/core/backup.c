@@ -19,6 +19,10 @@
 #include "register_internal.h"
 #include "sidefile.h"
 #include "sql.h"
+#include "rekisteri/outcome.h"
+#include "rekisteri/restore.h"
+#include "rekisteri/sharedfile.h"
+#include "rekisteri/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,17 +35,15 @@
 
 /* ---- copying ----------------------------------------------------------- */
 
-/* Create path (0600, never over an existing file) for SQLite to fill. */
+/* Create path (never over an existing file) for SQLite to fill: 0600, or
+ * 0660 with the group in a shared register directory (sharedfile.h). */
 static int claim(const char *path, struct rk_error *err)
 {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd >= 0) {
+        int fd;
+        int rc = rk_sharedfile_open(path, path, true, &fd, err);
+        if (rc == RK_OK)
                 close(fd);
-                return RK_OK;
-        }
-        return rk_error_set(
-            err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO, "%s: %s", path,
-            errno == EEXIST ? "already exists; refusing to overwrite" : strerror(errno));
+        return rc;
 }
 
 static int key_connection(sqlite3 *db, const unsigned char *dek)
@@ -90,7 +92,7 @@ static int copy_db(sqlite3 *from, const char *path, const unsigned char *dek,
 static int copy_plain(const char *from_path, const char *to_path, bool optional,
                       struct rk_error *err)
 {
-        if (access(from_path, F_OK) != 0)
+        if (faccessat(AT_FDCWD, from_path, F_OK, AT_EACCESS) != 0)
                 return optional ? RK_OK
                                 : rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such file",
                                                from_path);
@@ -147,7 +149,7 @@ static int refuse_existing(const char *base, struct rk_error *err)
                 int rc = path_plus(p, sizeof(p), base, suffixes[i], err);
                 if (rc != RK_OK)
                         return rc;
-                if (access(p, F_OK) == 0)
+                if (faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) == 0)
                         return rk_error_set(err, RK_ERR_EXISTS,
                                             "%s already exists; refusing to overwrite",
                                             p);
@@ -155,14 +157,13 @@ static int refuse_existing(const char *base, struct rk_error *err)
         return RK_OK;
 }
 
-int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
+/* The backup's own files, written in order (the ledger stamped first:
+ * see ledger.h), or none of them. */
+static int write_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
 {
         struct rk_register *reg = rk_session_register(s);
         sqlite3 *db = rk_register_db(reg);
         char keys_from[PATH_MAX], keys_to[PATH_MAX], led_from[PATH_MAX], led_to[PATH_MAX];
-        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_KEYS))
-                return rk_error_set(err, RK_ERR_DENIED,
-                                    "backups need a role with the \"keys\" permission");
         int rc = refuse_existing(out_path, err);
         if (rc == RK_OK)
                 rc = path_plus(keys_from, sizeof(keys_from), rk_register_path(reg),
@@ -174,18 +175,20 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
                                     err);
         if (rc == RK_OK)
                 rc = rk_ledger_path(out_path, led_to, sizeof(led_to), err);
-        /* the backup must carry the keyed-hash key the ledger's hashes use */
+        /* the backup must carry the keyed-hash key the ledger's hashes use,
+         * and the time it was taken (restore.h compares ledgers with it) */
         if (rc == RK_OK)
                 rc = rk_suppress_ensure_key(db, err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "backup.create", 0, "", rk_session_place(s),
-                                      "ok", NULL, err);
+                rc = rk_restore_mark_backup(db, rk_clock_now(), err);
         if (rc == RK_OK)
                 rc = copy_db(db, out_path, rk_register_dek(reg), err);
         if (rc == RK_OK)
                 rc = copy_plain(keys_from, keys_to, false, err);
         if (rc == RK_OK) /* no staff slot leaves the server (backup_keys.h) */
                 rc = rk_backup_keys_strip(keys_to, err);
+        if (rc == RK_OK)
+                rc = rk_ledger_mirror(db, rk_register_path(reg), true, err);
         if (rc == RK_OK)
                 rc = copy_plain(led_from, led_to, true, err);
         if (rc != RK_OK && rc != RK_ERR_EXISTS) {
@@ -194,6 +197,15 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
                 unlink(led_to);
         }
         return rc;
+}
+
+int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
+{
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_KEYS))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "backups need a role with the \"keys\" permission");
+        int rc = write_backup(s, out_path, err);
+        return rk_outcome_audit(s, "backup.create", 0, NULL, rc, err);
 }
 
 /* ---- restore ----------------------------------------------------------- */
@@ -217,11 +229,14 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
         char p[PATH_MAX], q[PATH_MAX];
         int rc = path_plus(staged, size, db_path, RK_RESTORE_SUFFIX, err);
         /* the live .keys stays: its slots take over (backup_keys.h) */
-        if (rc == RK_OK && access(db_path, F_OK) == 0)
+        if (rc == RK_OK && faccessat(AT_FDCWD, db_path, F_OK, AT_EACCESS) == 0)
                 rc = rk_error_set(err, RK_ERR_EXISTS,
-                                  "%s: a register is there; move the database away "
-                                  "first (keep its .keys and .erased files)",
+                                  "%s: a register is already there; nothing was "
+                                  "restored. Move the database away first, but keep its "
+                                  ".keys and .erased files where they are",
                                   db_path);
+        if (rc == RK_OK)
+                rc = rk_restore_check_set(from_path, err);
         if (rc == RK_OK)
                 rc = refuse_existing(staged, err);
         if (rc != RK_OK)
@@ -236,106 +251,8 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
                 rc = copy_plain(p, q, false, err);
         if (rc == RK_OK)
                 rc = rk_restore_keys_stage(staged, db_path, err);
-        /* the staged ledger: the backup's and the live one, merged */
-        if (rc == RK_OK)
-                rc = rk_ledger_path(staged, q, sizeof(q), err);
-        if (rc == RK_OK)
-                rc = rk_ledger_path(from_path, p, sizeof(p), err);
-        if (rc == RK_OK)
-                rc = rk_ledger_merge(q, p, err);
-        if (rc == RK_OK)
-                rc = rk_ledger_path(db_path, p, sizeof(p), err);
-        if (rc == RK_OK)
-                rc = rk_ledger_merge(q, p, err);
         if (rc != RK_OK)
                 rk_restore_abort(staged);
-        return rc;
-}
-
-/* Forget one ledger entry again if the staged register still holds it. */
-static int replay_one(struct rk_session *s, const struct rk_ledger_entry *e,
-                      size_t *replayed, struct rk_error *err)
-{
-        sqlite3 *db = rk_register_db(rk_session_register(s));
-        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
-        sqlite3_stmt *st;
-        int64_t customer_id = 0;
-        int rc =
-            rk_sql_prepare(db, "SELECT id FROM customers WHERE number=? AND created_at=?",
-                           &st, "replaying the erasure ledger", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, e->number, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, e->created_at);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
-                customer_id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        if (src != SQLITE_ROW && src != SQLITE_DONE)
-                return rk_sql_fail(db, src, "replaying the erasure ledger", err);
-        for (size_t i = 0; i < e->nhashes && rc == RK_OK; i++)
-                rc = rk_suppress_add(db, &e->hashes[i], e->erased_at, err);
-        if (rc != RK_OK || customer_id == 0)
-                return rc; /* created after the backup was taken */
-        bool found = true;
-        if (e->contact_id > 0) {
-                unsigned char fp[RK_SUPPRESS_HASH_BYTES];
-                struct rk_error ignore;
-                found =
-                    rk_suppress_fingerprint(db, e->contact_id, fp, &ignore) == RK_OK &&
-                    memcmp(fp, e->fingerprint, sizeof(fp)) == 0;
-                if (found)
-                        rc = rk_forget_contact(db, e->contact_id, e->erased_at, NULL,
-                                               NULL, err);
-        } else {
-                rc = rk_forget_customer(db, cfg, customer_id, e->mode, e->erased_at, NULL,
-                                        err);
-        }
-        struct rk_audit_event ev = {.action = "dsr.replay",
-                                    .subject = customer_id,
-                                    .groups = "",
-                                    .fields = "",
-                                    .screen = rk_session_place(s),
-                                    .result = "ok",
-                                    .target = "ledger"};
-        if (rc == RK_OK && found)
-                rc = rk_audit_append(db, rk_session_actor(s), &ev, (int64_t)time(NULL),
-                                     cfg->audit_epoch_rows, err);
-        if (rc == RK_OK && found)
-                (*replayed)++;
-        return rc;
-}
-
-int rk_restore_replay(struct rk_session *s, size_t *replayed, struct rk_error *err)
-{
-        struct rk_register *reg = rk_session_register(s);
-        sqlite3 *db = rk_register_db(reg);
-        struct rk_ledger_entry *e = NULL;
-        size_t n = 0;
-        char path[PATH_MAX];
-        *replayed = 0;
-        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_KEYS))
-                return rk_error_set(
-                    err, RK_ERR_DENIED,
-                    "a restore needs a role with the \"keys\" permission");
-        int rc = rk_ledger_path(rk_register_path(reg), path, sizeof(path), err);
-        if (rc == RK_OK)
-                rc = rk_ledger_read(path, &e, &n, err);
-        if (rc == RK_OK)
-                rc = rk_sql_begin(db, err);
-        if (rc != RK_OK) {
-                rk_ledger_free(e, n);
-                return rc;
-        }
-        for (size_t i = 0; i < n && rc == RK_OK; i++)
-                rc = replay_one(s, &e[i], replayed, err);
-        if (rc == RK_OK)
-                rc = rk_sql_commit(db, err);
-        if (rc != RK_OK)
-                rk_sql_rollback(db);
-        rk_ledger_free(e, n);
-        if (rc == RK_OK)
-                rc = rk_forget_flush(db, err);
         return rc;
 }
 
@@ -360,12 +277,10 @@ int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *
                 unlink(staged);
                 rk_restore_keys_cleanup(staged);
         }
-        if (rc == RK_OK)
-                rc = rk_ledger_path(staged, from, sizeof(from), err);
-        if (rc == RK_OK)
-                rc = rk_ledger_path(db_path, to, sizeof(to), err);
-        if (rc == RK_OK && access(from, F_OK) == 0 && rename(from, to) != 0)
-                rc = rk_error_set(err, RK_ERR_IO, "%s: %s", to, strerror(errno));
+        /* the ledger beside db_path was brought up to date from the staged
+         * register (restore.h); the staged mirror is not needed */
+        if (rc == RK_OK && rk_ledger_path(staged, from, sizeof(from), NULL) == RK_OK)
+                unlink(from);
         if (rc == RK_OK)
                 rk_sidefile_remove(staged); /* the staged copy's queue and gate */
         return rc;

@@ -3,16 +3,18 @@
  * transaction that acts on every subject, appends one audit row per
  * subject, marks the request executed and commits, or does nothing.
  *
- * Erasure goes through forget.h only. Its ledger entries (ledger.h) are
- * written to the file beside the register before the COMMIT: if the
- * commit then fails, the ledger names a person who was not erased, which
- * a later restore would erase again as the request asked; the other order
- * could bring an erased person back. After the commit the WAL is
- * truncated (rk_forget_flush).
+ * Erasure goes through forget.h only. Its ledger entries (ledger.h) go
+ * into the register in the same transaction, so they exist exactly when
+ * the erasure committed; after the COMMIT the ledger file beside the
+ * register is brought up to date from them, and the WAL is truncated
+ * (rk_forget_flush). Either of those two can fail without undoing the
+ * erasure: the file is repaired and the truncation is paid at the next
+ * opening (the scrub debt, forget.h), and the result says so.
  */
 #include "dsr_db.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/ledger.h"
+#include "rekisteri/outcome.h"
 #include "sql.h"
 
 #include <limits.h>
@@ -101,14 +103,22 @@ static int erase_contact(struct exec *x, const struct rk_dsr_subject *sub,
         return rc;
 }
 
-static int write_ledger(struct exec *x, struct rk_error *err)
+/* After the COMMIT: mirror the ledger and truncate the WAL; what could
+ * not be done is named in res, and finishes by itself later. */
+static void after_commit(struct exec *x)
 {
-        char path[PATH_MAX];
-        int rc = rk_ledger_path(rk_register_path(rk_session_register(x->s)), path,
-                                sizeof(path), err);
-        if (rc == RK_OK && x->nledger > 0)
-                rc = rk_ledger_append(path, x->ledger, x->nledger, err);
-        return rc;
+        struct rk_error ferr;
+        struct rk_register *reg = rk_session_register(x->s);
+        x->res->flushed = rk_forget_flush(x->db, &ferr) == RK_OK;
+        if (!x->res->flushed)
+                snprintf(x->res->flush_note, sizeof(x->res->flush_note),
+                         "the erasure is committed; still pending: %.300s", ferr.msg);
+        if (rk_ledger_mirror(x->db, rk_register_path(reg), false, &ferr) != RK_OK &&
+            x->res->flush_note[0] == '\0')
+                snprintf(x->res->flush_note, sizeof(x->res->flush_note),
+                         "the erasure is committed and recorded in the register; the "
+                         "ledger file beside it is updated at the next opening (%.200s)",
+                         ferr.msg);
 }
 
 /* ---- the other types --------------------------------------------------- */
@@ -217,8 +227,8 @@ static int run(struct exec *x, const char *out_dir, json_t **doc, struct rk_erro
                 rc = dsr_export_write(*doc, out_dir, x->r->id, x->res, err);
         if (rc == RK_OK)
                 rc = dsr_set_status(x->db, x->r->id, RK_DSR_EXECUTED, x->now, err);
-        if (rc == RK_OK)
-                rc = write_ledger(x, err);
+        if (rc == RK_OK && x->nledger > 0)
+                rc = rk_ledger_record(x->db, x->ledger, x->nledger, err);
         return rc;
 }
 
@@ -251,21 +261,14 @@ int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                 unlink(res->text_path);
                 res->json_path[0] = res->text_path[0] = '\0';
         }
-        if (rc == RK_OK && r.type == RK_DSR_ERASURE) {
-                struct rk_error ferr;
-                res->flushed = rk_forget_flush(x.db, &ferr) == RK_OK;
-                if (!res->flushed)
-                        snprintf(res->flush_note, sizeof(res->flush_note), "%.199s",
-                                 ferr.msg);
+        if (rc == RK_OK && r.type == RK_DSR_ERASURE)
+                after_commit(&x);
+        if (rc != RK_OK) {
+                /* the transaction and its audit rows are gone: say it failed */
+                char what[32];
+                snprintf(what, sizeof(what), "request:%lld", (long long)id);
+                rc = rk_outcome_audit(s, "dsr.execute", 0, what, rc, err);
         }
         rk_dsr_request_clear(&r);
         return rc;
-}
-
-int rk_dsr_flush(struct rk_session *s, struct rk_error *err)
-{
-        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_REQUESTS))
-                return rk_error_set(err, RK_ERR_DENIED,
-                                    "your role may not handle data-subject requests");
-        return rk_forget_flush(dsr_db(s), err);
 }

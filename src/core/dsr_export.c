@@ -19,6 +19,7 @@
  * (rk_text_sanitize), so only the report's own newlines are controls.
  */
 #include "dsr_db.h"
+#include "rekisteri/sharedfile.h"
 #include "rekisteri/money.h"
 #include "record_db.h"
 #include "rekisteri/text.h"
@@ -30,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -498,15 +500,21 @@ static void text_report(FILE *f, const json_t *doc)
 
 /* ---- writing ----------------------------------------------------------- */
 
-static FILE *create_0600(const char *path, struct rk_error *err)
+/* A new file: 0600, or 0660 with the group in a shared (setgid, group-
+ * writable) directory (sharedfile.h); never over an existing one. */
+static FILE *create_0600(const char *path, unsigned *mode, struct rk_error *err)
 {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        int fd = -1;
+        struct stat st;
+        if (rk_sharedfile_open(path, path, true, &fd, err) != RK_OK)
+                return NULL;
+        FILE *f = fdopen(fd, "w");
         if (f == NULL) {
-                rk_error_set(err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO, "%s: %s",
-                             path, errno == EEXIST ? "already exists" : strerror(errno));
-                if (fd >= 0)
-                        close(fd);
+                rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+                close(fd);
+                unlink(path);
+        } else if (fstat(fd, &st) == 0) {
+                *mode = (unsigned)(st.st_mode & 0777);
         }
         return f;
 }
@@ -530,8 +538,8 @@ int dsr_export_write(const json_t *doc, const char *dir, int64_t id,
                  (long long)id);
         snprintf(res->text_path, sizeof(res->text_path), "%s/dsr-%lld.txt", dir,
                  (long long)id);
-        FILE *j = create_0600(res->json_path, err);
-        FILE *t = j != NULL ? create_0600(res->text_path, err) : NULL;
+        FILE *j = create_0600(res->json_path, &res->file_mode, err);
+        FILE *t = j != NULL ? create_0600(res->text_path, &res->file_mode, err) : NULL;
         int rc = j != NULL && t != NULL ? RK_OK : RK_ERR_IO;
         if (rc != RK_OK && err != NULL)
                 rc = err->rc;

@@ -152,6 +152,39 @@ static int run_probe(sqlite3 *db, const struct probe *p, const char *query,
         return add_rows(db, p->sql, value, p->matched, f, err);
 }
 
+/*
+ * One "dsr.search" row per customer the search displays (a contact
+ * person's row names its company), so "who saw subject X" finds request
+ * searches too; one row with no subject when nothing was found.
+ */
+static int audit_search(struct rk_session *s, const struct found *f,
+                        struct rk_error *err)
+{
+        int64_t *ids = calloc(f->n + 1, sizeof(*ids));
+        size_t n = 0;
+        if (ids == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < f->n; i++) {
+                bool seen = false;
+                for (size_t j = 0; j < n && !seen; j++)
+                        seen = ids[j] == f->v[i].customer_id;
+                if (!seen)
+                        ids[n++] = f->v[i].customer_id;
+        }
+        struct rk_audit_event ev = {.action = "dsr.search",
+                                    .groups = "identity,contact,idcode",
+                                    .fields = "",
+                                    .screen = rk_session_place(s),
+                                    .result = "ok",
+                                    .target = "request:0"};
+        int rc = rk_audit_append_many(
+            dsr_db(s), rk_session_actor(s), &ev, n > 0 ? ids : NULL, n > 0 ? n : 1,
+            rk_clock_now(), rk_register_config(rk_session_register(s))->audit_epoch_rows,
+            err);
+        free(ids);
+        return rc;
+}
+
 int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate **out,
                 size_t *n, struct rk_error *err)
 {
@@ -170,7 +203,7 @@ int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate
         for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]) && rc == RK_OK; i++)
                 rc = run_probe(dsr_db(s), &probes[i], query, &f, err);
         if (rc == RK_OK)
-                rc = dsr_audit(s, "search", 0, 0, "identity,contact,idcode", err);
+                rc = audit_search(s, &f, err);
         rc = dsr_end(s, rc, err);
         if (rc != RK_OK) {
                 rk_dsr_candidates_free(f.v, f.n);

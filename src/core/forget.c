@@ -7,7 +7,8 @@
  * (walk_orders), so the preview a supervisor approves is what runs. The
  * anonymising UPDATE is generated from fields.c: every field with
  * personal = 1 and every identity-group field except the record kind is
- * emptied; a NOT NULL text column (the name) becomes "".
+ * emptied; a NOT NULL text column (the name) becomes "". A person's
+ * business ID (personal_for_person) is emptied too; a company's stays.
  */
 #include "rekisteri/forget.h"
 #include "rekisteri/search.h"
@@ -18,7 +19,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FLUSH_WHAT   "truncating the write-ahead log after forgetting"
 #define OPTIMIZE_FTS "INSERT INTO customer_fts(customer_fts) VALUES('optimize')"
+
+/* Record scrub work this forgetting owes, in its own transaction: kept
+ * from the first time it was owed until it is paid. */
+static int owe(sqlite3 *db, const char *kind, int64_t now, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            db, "INSERT OR IGNORE INTO scrub_debt(kind, since) VALUES(?,?)", &st,
+            "recording the scrub after forgetting", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, now);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        return src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "recording the scrub after forgetting", err);
+}
 
 void rk_forget_plan_clear(struct rk_forget_plan *p)
 {
@@ -159,6 +180,24 @@ int rk_forget_plan_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id
         return rc;
 }
 
+/*
+ * Fields fields.c classifies as not personal because they describe a
+ * company, but which identify the person when the customer is a person:
+ * a sole trader's business ID (Y-tunnus) is the person's own. They are
+ * emptied for a person-type customer and kept for a company.
+ */
+static const char *const personal_for_person[] = {"business_id"};
+
+static bool person_only(const char *column)
+{
+        for (size_t i = 0; i < sizeof(personal_for_person) / sizeof(*personal_for_person);
+             i++) {
+                if (strcmp(personal_for_person[i], column) == 0)
+                        return true;
+        }
+        return false;
+}
+
 /* The UPDATE that turns the customer row into a stub, from fields.c. */
 static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
 {
@@ -169,6 +208,13 @@ static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *
         for (size_t i = 0; i < n && used < sizeof(sql); i++) {
                 if (f[i].record != RK_REC_CUSTOMER || strcmp(f[i].column, "kind") == 0)
                         continue;
+                if (person_only(f[i].column)) {
+                        used += (size_t)snprintf(sql + used, sizeof(sql) - used,
+                                                 " %s=CASE WHEN kind='person' THEN NULL "
+                                                 "ELSE %s END,",
+                                                 f[i].column, f[i].column);
+                        continue;
+                }
                 if (!f[i].personal && f[i].group != RK_GROUP_IDENTITY)
                         continue;
                 used += (size_t)snprintf(
@@ -251,6 +297,10 @@ static int forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
                 rc = anonymise_row(db, id, now, err);
         if (rc == RK_OK)
                 rc = purge_index(db, id, optimize, err);
+        if (rc == RK_OK && !optimize)
+                rc = owe(db, "index", now, err);
+        if (rc == RK_OK)
+                rc = owe(db, "wal", now, err);
         if (rc == RK_OK && done != NULL) {
                 *done = p;
                 return RK_OK;
@@ -280,9 +330,19 @@ int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err)
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, OPTIMIZE_FTS, what, err);
         if (rc == RK_OK)
+                rc = rk_sql_exec(db, "DELETE FROM scrub_debt WHERE kind='index'", what,
+                                 err);
+        if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, what, err);
-        if (rc != RK_OK)
+        if (rc != RK_OK) {
                 rk_sql_rollback(db);
+                /* the forgetting it follows is committed; only the merge waits */
+                rc = rk_error_set(err, rc,
+                                  "the search index could not be merged yet (%s); old "
+                                  "index segments keep terms of the forgotten until "
+                                  "this is done by itself at the next opening",
+                                  rk_rc_name(rc));
+        }
         return rc;
 }
 
@@ -306,6 +366,8 @@ int rk_forget_contact(sqlite3 *db, int64_t contact_id, int64_t now,
                              &deleted, err);
         if (rc == RK_OK)
                 rc = purge_index(db, customer_id, true, err);
+        if (rc == RK_OK)
+                rc = owe(db, "wal", now, err);
         if (rc == RK_OK && hashes != NULL && nhashes != NULL) {
                 void *p = realloc(*hashes, (*nhashes + n + 1) * sizeof(*h));
                 if (p == NULL) {
@@ -321,33 +383,98 @@ int rk_forget_contact(sqlite3 *db, int64_t contact_id, int64_t now,
         return rc;
 }
 
-int rk_forget_flush(sqlite3 *db, struct rk_error *err)
+/* wal_checkpoint(TRUNCATE); *busy when a reader kept the WAL. */
+static int checkpoint(sqlite3 *db, bool *busy, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        const char *what = "truncating the write-ahead log after an erasure";
-        int rc = rk_sql_prepare(db, "PRAGMA wal_checkpoint(TRUNCATE)", &st, what, err);
+        int rc =
+            rk_sql_prepare(db, "PRAGMA wal_checkpoint(TRUNCATE)", &st, FLUSH_WHAT, err);
         if (rc != RK_OK)
                 return rc;
         int src = sqlite3_step(st);
-        bool busy = src == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
-        if (src != SQLITE_ROW && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, what, err);
+        *busy =
+            src == SQLITE_BUSY || (src == SQLITE_ROW && sqlite3_column_int(st, 0) != 0);
+        if (src != SQLITE_ROW && src != SQLITE_DONE && src != SQLITE_BUSY)
+                rc = rk_sql_fail(db, src, FLUSH_WHAT, err);
         sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_forget_flush(sqlite3 *db, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        bool busy = false;
+        int rc = checkpoint(db, &busy, err);
         if (rc == RK_OK && busy)
                 rc = rk_error_set(err, RK_ERR_BUSY,
-                                  "%s: other sessions are reading; the log will be "
-                                  "truncated when they finish (run the step again)",
-                                  what);
+                                  "another session is reading, so the write-ahead log "
+                                  "keeps old pages until it is truncated by itself, "
+                                  "when that session ends or at the next command");
+        /* paid: the debt row goes, and the log that recorded that goes too */
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "DELETE FROM scrub_debt WHERE kind='wal'",
+                                 FLUSH_WHAT, err);
+        if (rc == RK_OK)
+                rc = checkpoint(db, &busy, err);
+        /* called after a COMMIT: never "nothing was changed" */
+        if (rc != RK_OK && rc != RK_ERR_BUSY)
+                rc = rk_error_set(err, rc,
+                                  "the write-ahead log could not be truncated yet (%s); "
+                                  "this is done by itself at the next opening",
+                                  rk_rc_name(rc));
         if (rc != RK_OK)
                 return rc;
-        rc = rk_sql_prepare(db, "PRAGMA secure_delete", &st, what, err);
+        rc = rk_sql_prepare(db, "PRAGMA secure_delete", &st, FLUSH_WHAT, err);
         if (rc != RK_OK)
                 return rc;
-        src = sqlite3_step(st);
+        int src = sqlite3_step(st);
         if (src != SQLITE_ROW || sqlite3_column_int(st, 0) != 1)
                 rc = rk_error_set(err, RK_ERR_INTERNAL,
                                   "secure_delete is off: freed pages may still hold "
                                   "erased data");
         sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_forget_debt(sqlite3 *db, struct rk_scrub_debt *out, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        memset(out, 0, sizeof(*out));
+        int rc = rk_sql_prepare(db, "SELECT kind, since FROM scrub_debt", &st,
+                                "reading the scrub work owed", err);
+        if (rc != RK_OK)
+                return rc;
+        int src;
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+                bool index =
+                    strcmp((const char *)sqlite3_column_text(st, 0), "index") == 0;
+                *(index ? &out->index_since : &out->wal_since) =
+                    sqlite3_column_int64(st, 1);
+        }
+        if (src != SQLITE_DONE)
+                rc = rk_sql_fail(db, src, "reading the scrub work owed", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_forget_settle(sqlite3 *db, long long busy_ms, struct rk_scrub_debt *left,
+                     struct rk_error *err)
+{
+        struct rk_scrub_debt local;
+        left = left != NULL ? left : &local;
+        int rc = rk_forget_debt(db, left, err);
+        if (rc == RK_OK && left->index_since != 0)
+                rc = rk_forget_optimize_index(db, err);
+        if (rc == RK_OK && (left->index_since != 0 || left->wal_since != 0)) {
+                /* a reader may hold the log for hours: do not wait for it */
+                rk_busy_install(db, 0);
+                struct rk_error ferr;
+                int frc = rk_forget_flush(db, &ferr);
+                rk_busy_install(db, busy_ms);
+                if (frc != RK_OK && frc != RK_ERR_BUSY)
+                        rc = frc, *err = ferr;
+        }
+        if (rc == RK_OK)
+                rc = rk_forget_debt(db, left, err);
         return rc;
 }

@@ -7,6 +7,7 @@
  * new one.
  */
 #include "migrate.h"
+#include "rekisteri/ledger.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -231,6 +232,17 @@ static const char *const migrations[] = {
     "ALTER TABLE audit_state ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
     "ALTER TABLE audit_state ADD COLUMN logged_id INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE audit_state ADD COLUMN logged_at INTEGER NOT NULL DEFAULT 0;",
+
+    /* 8: forgetting that holds (ledger.h, forget.h). The register's own
+     * record of who was forgotten, written in the forgetting transaction
+     * (the .erased file beside it is its mirror; the register's id is
+     * derived from its suppression key, suppress.h); and the scrub work a
+     * forgetting still owes (an index merge, a WAL truncation), recorded
+     * in the same transaction and paid by the next session. */
+    RK_LEDGER_TABLES_SQL
+    "CREATE TABLE scrub_debt("
+    " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
+    " since INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

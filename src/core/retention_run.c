@@ -31,7 +31,7 @@ struct run {
         const struct rk_config *cfg;
         const struct rk_audit_actor *actor;
         int64_t now;
-        const char *ledger_path;
+        const char *register_path; /* for the ledger file; NULL: none */
         struct rk_retention_plan plan;
         char cutoff[RK_RULE_COUNT][RK_DATE_TEXT];
         struct rk_retention_summary *sum;
@@ -183,6 +183,19 @@ static int count_batch(struct run *x, enum rk_retention_rule r, int64_t done,
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(x->db, src, WHAT, err);
 }
 
+/* A batch rolled back: say so, and what earlier batches did (done). */
+static void batch_failed(struct run *x, int rc, struct rk_error *err)
+{
+        int64_t before = 0;
+        for (int r = 0; r < RK_RULE_COUNT; r++)
+                before += x->sum->done[r];
+        rk_error_set(err, rc,
+                     "running retention: a batch could not be written (%s) and was "
+                     "rolled back; the %lld subject(s) of earlier batches stay done, and "
+                     "the next run goes on from there",
+                     rk_rc_name(rc), (long long)before);
+}
+
 static int batch(struct run *x, enum rk_retention_rule r,
                  const struct rk_retention_item *items, size_t n, struct rk_error *err)
 {
@@ -199,14 +212,18 @@ static int batch(struct run *x, enum rk_retention_rule r,
         }
         if (rc == RK_OK)
                 rc = count_batch(x, r, done, rows, x->sum->skipped[r] - skipped, err);
-        /* the ledger first: a failed COMMIT then names someone a restore
-         * anonymises again, never the other way round (see dsr_exec.c) */
-        if (rc == RK_OK && x->nledger > 0 && x->ledger_path != NULL)
-                rc = rk_ledger_append(x->ledger_path, x->ledger, x->nledger, err);
+        /* who was forgotten is committed with the forgetting (ledger.h) */
+        if (rc == RK_OK && x->nledger > 0)
+                rc = rk_ledger_record(x->db, x->ledger, x->nledger, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(x->db, WHAT, err);
         if (rc != RK_OK)
                 rk_sql_rollback(x->db);
+        /* the file mirrors the committed batch; if it cannot, the next
+         * opening repairs it from the register */
+        struct rk_error lerr;
+        if (rc == RK_OK && x->nledger > 0 && x->register_path != NULL)
+                (void)rk_ledger_mirror(x->db, x->register_path, false, &lerr);
         rk_ledger_free(x->ledger, x->nledger);
         x->ledger = NULL;
         x->nledger = 0;
@@ -215,6 +232,7 @@ static int batch(struct run *x, enum rk_retention_rule r,
                 x->sum->rows[r] += rows;
         } else {
                 x->sum->skipped[r] = skipped;
+                batch_failed(x, rc, err);
         }
         return rc;
 }
@@ -363,7 +381,7 @@ static int prune_audit(struct run *x, struct rk_error *err)
 
 int rk_retention_run_db(sqlite3 *db, const struct rk_config *cfg,
                         const struct rk_audit_actor *actor, int64_t now,
-                        const char *ledger_path, int64_t batch_size,
+                        const char *register_path, int64_t batch_size,
                         rk_retention_progress progress, void *ctx,
                         struct rk_retention_summary *out, struct rk_error *err)
 {
@@ -372,7 +390,7 @@ int rk_retention_run_db(sqlite3 *db, const struct rk_config *cfg,
                         .cfg = cfg,
                         .actor = actor,
                         .now = now,
-                        .ledger_path = ledger_path,
+                        .register_path = register_path,
                         .sum = out ? out : &local};
         char today[RK_DATE_TEXT];
         int64_t size = batch_size > 0 ? batch_size : cfg->retention_batch_size;
@@ -392,7 +410,8 @@ int rk_retention_run_db(sqlite3 *db, const struct rk_config *cfg,
                 progress(ctx, 0, x.total);
         for (int r = 0; r < RK_RULE_AUDIT && rc == RK_OK; r++)
                 rc = run_rule(&x, (enum rk_retention_rule)r, progress, ctx, size, err);
-        /* every run merges the index: also what an interrupted run left */
+        /* every run merges the index: also what an interrupted run left
+         * (its batches recorded the merge as owed, forget.h) */
         if (rc == RK_OK)
                 rc = rk_forget_optimize_index(db, err);
         if (rc == RK_OK)
@@ -426,14 +445,11 @@ int rk_retention_run(struct rk_session *s, rk_retention_progress progress, void 
                      struct rk_retention_summary *out, struct rk_error *err)
 {
         struct rk_register *reg = rk_session_register(s);
-        char ledger[PATH_MAX];
         int rc = ret_require(s, err);
         if (rc == RK_OK)
-                rc = rk_ledger_path(rk_register_path(reg), ledger, sizeof(ledger), err);
-        if (rc == RK_OK)
-                rc = rk_retention_run_db(ret_session_db(s), rk_register_config(reg),
-                                         rk_session_actor(s), rk_clock_now(), ledger, 0,
-                                         progress, ctx, out, err);
+                rc = rk_retention_run_db(
+                    ret_session_db(s), rk_register_config(reg), rk_session_actor(s),
+                    rk_clock_now(), rk_register_path(reg), 0, progress, ctx, out, err);
         if (rc == RK_OK)
                 log_summary(out);
         return rc;

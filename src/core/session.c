@@ -3,6 +3,7 @@
  * (see session.h).
  */
 #include "rekisteri/session.h"
+#include "rekisteri/settle.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/password.h"
 #include "rekisteri/secret.h"
@@ -177,6 +178,14 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         return RK_OK;
 }
 
+/* Finish what a forgetting left undone (settle.h); what cannot be done
+ * now stays recorded, is tried again, and `check` reports it. */
+static void settle_quietly(struct rk_register *reg)
+{
+        struct rk_error ignored;
+        (void)rk_settle(reg, NULL, &ignored);
+}
+
 int rk_session_login(const struct rk_config *cfg, const char *db_path,
                      const char *username, const char *password, size_t pwlen,
                      const char *code, const char *source, int64_t now,
@@ -225,6 +234,8 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
         }
         if (rc == RK_OK)
                 rc = rk_login_audit(*out, v, "login.ok", now, err);
+        if (rc == RK_OK)
+                settle_quietly((*out)->reg);
 out:
         rk_users_wipe(&u);
         rk_register_close(reg);
@@ -272,6 +283,7 @@ int rk_session_from_register(struct rk_register *reg, const char *source,
                 rk_session_close(s);
                 return rc;
         }
+        settle_quietly(reg);
         *out = s;
         return RK_OK;
 }
@@ -280,6 +292,8 @@ void rk_session_close(struct rk_session *s)
 {
         if (s == NULL)
                 return;
+        if (s->reg != NULL)
+                settle_quietly(s->reg);
         rk_register_close(s->reg);
         sodium_memzero(s, sizeof(*s));
         free(s);

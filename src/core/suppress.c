@@ -109,6 +109,41 @@ int rk_suppress_ensure_key(sqlite3 *db, struct rk_error *err)
         return rc;
 }
 
+int rk_suppress_register_id(sqlite3 *db, char out[RK_SUPPRESS_ID_TEXT],
+                            struct rk_error *err)
+{
+        static const char label[] = "rekisteri register id";
+        unsigned char key[crypto_generichash_KEYBYTES], id[16];
+        sqlite3_stmt *st;
+        bool found = false;
+        int rc = read_key(db, key, &found, err);
+        /* a register that never needed the key makes it now */
+        if (rc == RK_OK && !found)
+                rc = rk_suppress_ensure_key(db, err);
+        if (rc == RK_OK && !found)
+                rc = read_key(db, key, &found, err);
+        if (rc == RK_OK && !found)
+                rc = rk_error_set(err, RK_ERR_INTERNAL, "the register has no key");
+        if (rc == RK_OK) {
+                crypto_generichash(id, sizeof(id), (const unsigned char *)label,
+                                   sizeof(label) - 1, key, sizeof(key));
+                sodium_bin2hex(out, RK_SUPPRESS_ID_TEXT, id, sizeof(id));
+        }
+        sodium_memzero(key, sizeof(key));
+        /* kept in meta too, for people reading the file; a read-only copy
+         * (another backup) computes it without keeping it */
+        if (rc == RK_OK &&
+            sqlite3_prepare_v2(db,
+                               "INSERT OR IGNORE INTO meta(key, value) "
+                               "VALUES('register_id', ?)",
+                               -1, &st, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(st, 1, out, -1, SQLITE_STATIC);
+                (void)sqlite3_step(st);
+                sqlite3_finalize(st);
+        }
+        return rc;
+}
+
 /* The value as hashed: e-mail lower-cased, identity codes upper-cased. */
 static void fold(enum rk_ident_kind kind, const char *in, char *out, size_t size)
 {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "rekisteri/csv.h"
+#include "rekisteri/outcome.h"
 
 int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
                        int64_t subject, const char *target,
@@ -38,6 +39,9 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
         if (rc != RK_OK) {
                 if (out != NULL)
                         unlink(path);
+                /* recorded as failed, with its error class (outcome.h) */
+                (void)rk_outcome_audit(ui->session, "audit.export", subject, target, rc,
+                                       &err);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
         rk_tui_message(app, RK_TUI_INFO, "Wrote %s (mode 0600)", path);

@@ -77,12 +77,12 @@ static int done_lines(const struct dsr_wizard *w, char lines[][LINE], int max)
         snprintf(lines[n++], LINE, "Carried out today: %lld record(s), %lld row(s).",
                  (long long)res->subjects, (long long)res->rows);
         if (res->json_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->json_path);
+                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->json_path,
+                         res->file_mode);
         if (res->text_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->text_path);
-        if (res->flush_note[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Note: %s", res->flush_note);
-        return n;
+                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->text_path,
+                         res->file_mode);
+        return n; /* a pending note is drawn wrapped, by close_draw */
 }
 
 static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win, int y)
@@ -105,6 +105,11 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
         for (int i = 0; i < n; i++)
                 rk_tui_print(win, y++, 2, width, i == 0 ? RK_ROLE_OK : RK_ROLE_NORMAL,
                              lines[i]);
+        if (w->close.executed_now && w->close.result.flush_note[0] != '\0') {
+                char note[sizeof(w->close.result.flush_note) + 8];
+                snprintf(note, sizeof(note), "Note: %s", w->close.result.flush_note);
+                y += rk_ui_print_wrapped(win, y, 2, width, 3, RK_ROLE_WARNING, note);
+        }
         y++;
         if (liftable(w))
                 y += rk_ui_print_wrapped(

@@ -6,7 +6,8 @@
  *   access, portability  a field names the directory the export goes to
  *                        (default: the user's home directory); core
  *                        creates dsr-ID.json and dsr-ID.txt there with
- *                        mode 0600 and never overwrites, and the next step
+ *                        mode 0600 (0660 in a shared directory) and never
+ *                        overwrites, and the next step
  *                        shows the paths written;
  *   rectification        the subjects are listed and F4 hands the selected
  *                        record's customer over to the customer edit form
@@ -64,7 +65,8 @@ static const char *what_happens(const struct dsr_wizard *w)
         case RK_DSR_ACCESS:
         case RK_DSR_PORTABILITY:
                 return "The person's data is written as a JSON file (the export schema) "
-                       "and a readable text report, both mode 0600, into:";
+                       "and a readable text report, both yours only (0600; 0660 for "
+                       "the group in a shared directory), into:";
         case RK_DSR_RECTIFICATION:
                 return "Correct the data in the customer form: select a record and "
                        "press F4 (every change is audited). When the corrections are "

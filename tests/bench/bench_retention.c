@@ -72,7 +72,8 @@ struct result {
         int64_t due, anonymised, notes;
 };
 
-static void run(sqlite3 *db, int64_t customers, const char *ledger, struct result *r)
+static void run(sqlite3 *db, int64_t customers, const char *register_path,
+                struct result *r)
 {
         struct rk_config cfg;
         struct rk_error err;
@@ -101,7 +102,7 @@ static void run(sqlite3 *db, int64_t customers, const char *ledger, struct resul
             (int64_t)(plan.rules[RK_RULE_PROSPECTS].n + plan.rules[RK_RULE_INACTIVE].n);
         rk_retention_plan_clear(&plan);
         t = now_s();
-        if (rk_retention_run_db(db, &cfg, &actor, when, ledger, 0, NULL, NULL, &sum,
+        if (rk_retention_run_db(db, &cfg, &actor, when, register_path, 0, NULL, NULL, &sum,
                                 &err) != RK_OK)
                 die("run", &err);
         r->run = now_s() - t;
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
         struct rk_config cfg;
         struct rk_error err;
         struct result enc, plain;
-        char dir[] = "/tmp/rk-bench-retention-XXXXXX", p[128], l[128];
+        char dir[] = "/tmp/rk-bench-retention-XXXXXX", p[128];
         unsigned char dek[RK_KEY_BYTES];
         sqlite3 *db;
         if (customers < 10 || sodium_init() < 0 || mkdtemp(dir) == NULL)
@@ -128,16 +129,14 @@ int main(int argc, char **argv)
                customers, cfg.retention_batch_size);
         fflush(stdout);
         snprintf(p, sizeof(p), "%s/enc.db", dir);
-        snprintf(l, sizeof(l), "%s/enc.db.erased", dir);
         if (rk_store_open(p, dek, 1, &cfg, &db, &err) != RK_OK)
                 die("open encrypted", &err);
-        run(db, customers, l, &enc);
+        run(db, customers, p, &enc);
         rk_store_close(db);
         snprintf(p, sizeof(p), "%s/plain.db", dir);
-        snprintf(l, sizeof(l), "%s/plain.db.erased", dir);
         if (rk_store_open_unencrypted_bench(p, &cfg, &db, &err) != RK_OK)
                 die("open unencrypted", &err);
-        run(db, customers, l, &plain);
+        run(db, customers, p, &plain);
         rk_store_close(db);
         if (enc.anonymised != plain.anonymised)
                 die("the two runs did different work", NULL);

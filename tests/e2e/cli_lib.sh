@@ -40,3 +40,21 @@ cli_done() {
         echo "$fails failure(s)"
         [ "$fails" = 0 ]
 }
+# cli_demo DB N - a demo register at DB (seed 3, N customers), as a company
+# would run one: sets REC (the recovery key), KEY (the raw key, from the
+# recovery key) and K0 (the audit key), writes dpo.key (supervisor and admin) and ret.key (the
+# retention role, which the config must define). Returns 1 on any failure.
+cli_demo() {
+        local db=$1 apw asec
+        "$R" demo --db "$db" --customers "$2" --seed 3 > demo.out 2>&1 || return 1
+        REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
+        K0=$(grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1)
+        KEY=$(echo "$REC" | "$R" key dump-raw --db "$db" --password-stdin 2> /dev/null | tail -1)
+        [[ "$KEY" =~ ^x\'[0-9a-f]{64}\'$ ]] && [ -n "$K0" ] || return 1
+        read -r _ _ apw asec < <(grep '^admin ' "$db.users")
+        echo "$apw" | "$R" key add-file --db "$db" --user admin --password-stdin \
+                --totp "$(oathtool --totp -b "$asec")" --label dpo --roles supervisor,admin \
+                --out dpo.key > /dev/null 2>&1 || return 1
+        "$R" key add-file --db "$db" --keyfile dpo.key --label retention --roles retention \
+                --out ret.key > /dev/null 2>&1
+}

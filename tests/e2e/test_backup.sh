@@ -4,6 +4,8 @@
 # restore` of the older backup replays the erasure ledger before the
 # restored register is put in place, so the erased person stays erased
 # (checked in every decrypted page) while the other customer comes back.
+# Failed backups are audited as failed with their error class, a failed
+# execution (of a request the restored register does not hold) too.
 # The backup opens only with the recovery key (no staff slot in it); after
 # the restore today's key file works again.
 source "$(dirname "$0")/cli_lib.sh"
@@ -23,10 +25,26 @@ head -c 16 b1.db | grep -q "SQLite format" && bad "the backup is not encrypted" 
 python3 "$DSR_PAGEDUMP" "$KEY" b1.db > b1.bin && grep -qaF "aino.virtanen@example.fi" b1.bin &&
         ok "the subject is in the backup" || bad "subject missing from the backup"
 expect_rc 1 "a second backup never overwrites" "$R" backup --out b1.db "${U[@]}"
+expect_rc 1 "a backup into a directory that does not exist" "$R" backup --out nodir/b.db "${U[@]}"
+"$R" audit list --action backup.create "${U[@]}" > bc.txt 2>&1
+grep -qE "backup.create +- +- +failed input/output error" bc.txt &&
+        grep -qE "backup.create +- +- +failed already exists" bc.txt &&
+        [ "$(grep -cE "backup.create .* ok" bc.txt)" = 1 ] &&
+        ok "the failed backups are on record as failed, with their error class; the good one as ok" ||
+        bad "audit: $(cat bc.txt)"
 
 expect_rc 0 "erasure" "$R" dsr new --type erasure --subject C000001 --verified "in person" \
         "${U[@]}"
 expect_rc 0 "execute" "$R" dsr execute 1 "${U[@]}"
+
+# the ledger file is a mirror: deleted, the next command writes it again
+# from the register
+[ "$(sqlite3 r.db.erased 'SELECT customer_number FROM erasures;')" = C000001 ] &&
+        ok "the ledger names the erased customer" || bad "ledger before"
+rm r.db.erased
+expect_rc 0 "any command after the ledger file was lost" "$R" check "${U[@]}"
+[ "$(sqlite3 r.db.erased 'SELECT customer_number FROM erasures;')" = C000001 ] &&
+        ok "the ledger file is repaired from the register" || bad "ledger not repaired"
 
 # the database is lost; its slot file and ledger survive beside it
 mkdir lost && mv r.db lost/ && rm -f r.db-wal r.db-shm
@@ -36,7 +54,7 @@ ls r.db.restoring* > /dev/null 2>&1 && bad "a failed restore left $(ls r.db.rest
         ok "a failed restore leaves no staged file"
 expect_rc 0 "restore the older backup with the recovery key" "$R" restore --from b1.db \
         --db r.db --password-stdin <<< "$REC"
-grep -q "1 erased record" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
+grep -q "1 record(s) were forgotten again" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
 grep -q "keyslot(s) of today took over" out.txt && ok "today's keyslots took over" ||
         bad "$(cat out.txt)"
 # the keys were rotated: the database key of before no longer opens it
@@ -57,4 +75,13 @@ expect_rc 1 "restore never overwrites a register" "$R" restore --from b1.db --db
         --keyfile dpo.key
 "$R" audit list --action dsr.replay "${U[@]}" > a.txt 2>&1
 grep -q 'dsr.replay' a.txt && ok "the replay is in the audit trail" || bad "$(cat a.txt)"
+expect_rc 1 "an audit export into a directory that does not exist" "$R" audit export \
+        --out nodir/a.csv "${U[@]}"
+"$R" audit list --action audit.export "${U[@]}" > ae.txt 2>&1
+grep -qE "audit.export .* failed input/output error" ae.txt && ! grep -qE "audit.export .* ok" ae.txt &&
+        ok "the failed audit export is on record as failed, and not as ok" || bad "audit: $(cat ae.txt)"
+expect_rc 1 "executing a request the restored register does not have" "$R" dsr execute 1 "${U[@]}"
+"$R" audit list --action dsr.execute "${U[@]}" > de.txt 2>&1
+grep -qE "dsr.execute +- +- +failed request:1: not found" de.txt &&
+        ok "the failed execution is on record as failed" || bad "audit: $(cat de.txt)"
 cli_done

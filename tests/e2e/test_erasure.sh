@@ -9,6 +9,8 @@
 # implementation) and holds every seeded value of the subject and none of
 # the other's; the held order keeps its amounts; a re-create of the erased
 # person is flagged by `dsr check`; a sales key file may not touch requests;
+# a request search (`dsr find`) is in "who saw subject X" for each subject
+# it displayed and no other.
 # the readable access report shows amounts in euros ("37,00 €"), the JSON
 # keeps integer cents as its schema says.
 source "$(dirname "$0")/cli_lib.sh"
@@ -17,6 +19,16 @@ python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptogra
 dsr_register || { bad "register"; exit 1; }
 dsr_seed || { bad "seeding: $(cat seed.txt)"; exit 1; }
 U=(--db r.db --keyfile dpo.key)
+
+# --- "who saw subject X" includes request searches ---
+echo "Virtanen" | "$R" dsr find "${U[@]}" > find.txt 2>&1 || bad "dsr find: $(cat find.txt)"
+grep -q C000001 find.txt && ok "a request search displays C000001" || bad "find: $(cat find.txt)"
+"$R" audit subject 1 "${U[@]}" > subj.txt 2>&1
+grep -q "dsr.search" subj.txt && ok "audit subject 1 lists the request search that displayed it" ||
+        bad "who saw C000001: $(cat subj.txt)"
+"$R" audit subject 2 "${U[@]}" > subj2.txt 2>&1
+grep -q "dsr.search" subj2.txt && bad "the search is charged to C000002, which it did not show" ||
+        ok "and not for C000002, which it did not display"
 
 # --- access export ---
 mkdir -m 700 out
@@ -59,6 +71,12 @@ done
 ok "export holds every seeded value of the subject and none of the other's"
 
 # --- the search must see the subject before the erasure ---
+# a sole trader: the person's business ID identifies the person and goes
+# with the rest; a company's business ID (C000003, a control) stays
+sql_with_key "$KEY" "UPDATE customers SET business_id='2345678-4' WHERE id=1;
+INSERT INTO customers(id, number, kind, name, business_id, created_at, updated_at)
+ VALUES(3, 'C000003', 'company', 'Kontrolli Oy', '7654321-9', 1, 1);" > bid.txt
+SUBJECT_VALUES+=("2345678-4")
 dsr_pages before.bin || { bad "pagedump"; exit 1; }
 for v in "${SUBJECT_VALUES[@]}"; do
         [ "$(dsr_count_in before.bin "$v")" -gt 0 ] || bad "before: page search misses $v"
@@ -89,6 +107,9 @@ for v in "${OTHER_VALUES[@]}"; do
         [ "$(dsr_count_in after.bin "$v")" -gt 0 ] || bad "the other customer lost $v"
 done
 ok "the other customer is intact in the pages"
+[ "$(sql_with_key "$KEY" "SELECT ifnull(business_id,'-') FROM customers WHERE id IN (1,3) ORDER BY id;" |
+        tr '\n' ' ')" = "- 7654321-9 " ] &&
+        ok "the person's business ID was erased; a company's stays" || bad "business IDs after"
 res=$(sql_with_key "$KEY" "SELECT count(*), sum(l.quantity * l.unit_price_cents) FROM orders o
  JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id = 1;
 SELECT count(*) FROM customers WHERE id = 1 AND anonymised_at IS NOT NULL AND name = '';")
