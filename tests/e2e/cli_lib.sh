@@ -43,9 +43,12 @@ cli_done() {
 # cli_demo DB N - a demo register at DB (seed 3, N customers), as a company
 # would run one: sets REC (the recovery key), KEY (the raw key, from the
 # recovery key) and K0 (the audit key), writes dpo.key (supervisor and admin) and ret.key (the
-# retention role, which the config must define). Returns 1 on any failure.
+# retention role, which the config must define). One person holds the data and the
+# admin key here, so it adds [accounts] combine_duties = 1 (README, Roles).
+# Returns 1 on any failure.
 cli_demo() {
         local db=$1 apw asec
+        printf '[accounts]\ncombine_duties = 1\n' >> "$REKISTERI_CONFIG"
         "$R" demo --db "$db" --customers "$2" --seed 3 > demo.out 2>&1 || return 1
         REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
         K0=$(grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1)

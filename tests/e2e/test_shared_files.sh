@@ -34,6 +34,8 @@ groupadd "$FILEGRP"
 for u in "$UA" "$UB" "$UR"; do useradd -M -d /nonexistent -s /bin/sh -p '*' "$u"; done
 chmod 755 "$T"
 
+# one person holds the admin and the supervisor key here (README, Roles)
+printf '[accounts]\ncombine_duties = 1\n' >> "$REKISTERI_CONFIG"
 "$R" demo --db r.db --customers 40 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
