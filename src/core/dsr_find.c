@@ -152,6 +152,28 @@ static int run_probe(sqlite3 *db, const struct probe *p, const char *query,
         return add_rows(db, p->sql, value, p->matched, f, err);
 }
 
+/* One dsr.search row per customer the search showed (a contact person
+ * under their company), so "who accessed X" finds request searches too;
+ * one row without a subject when nothing was found. */
+static int audit_found(struct rk_session *s, const struct found *f, struct rk_error *err)
+{
+        static const char groups[] = "identity,contact,idcode";
+        int rc = RK_OK;
+        size_t rows = 0;
+        for (size_t i = 0; i < f->n && rc == RK_OK; i++) {
+                bool earlier = false;
+                for (size_t j = 0; j < i && !earlier; j++)
+                        earlier = f->v[j].customer_id == f->v[i].customer_id;
+                if (earlier || f->v[i].customer_id <= 0)
+                        continue;
+                rc = dsr_audit(s, "search", 0, f->v[i].customer_id, groups, err);
+                rows++;
+        }
+        if (rc == RK_OK && rows == 0)
+                rc = dsr_audit(s, "search", 0, 0, groups, err);
+        return rc;
+}
+
 int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate **out,
                 size_t *n, struct rk_error *err)
 {
@@ -170,7 +192,7 @@ int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate
         for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]) && rc == RK_OK; i++)
                 rc = run_probe(dsr_db(s), &probes[i], query, &f, err);
         if (rc == RK_OK)
-                rc = dsr_audit(s, "search", 0, 0, "identity,contact,idcode", err);
+                rc = audit_found(s, &f, err);
         rc = dsr_end(s, rc, err);
         if (rc != RK_OK) {
                 rk_dsr_candidates_free(f.v, f.n);
