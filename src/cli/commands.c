@@ -47,6 +47,8 @@ const struct cli_command cli_commands[] = {
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
     {"customer add", cmd_customer_add, 0, "--name NAME [--email E] [--phone P] UNLOCK",
      "add a customer (a person); prints its number"},
+    {"customer search", cmd_customer_search, 0, "UNLOCK < QUERY",
+     "search as the Customers screen does (the query on standard input; audited)"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
     {"key list", cmd_key_list, 0, "UNLOCK",

@@ -24,10 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
-read -r ADMIN _ ADMIN_PW ADMIN_SECRET < <(grep '^[^ ]* admin ' r.db.users)
-echo "$ADMIN_PW" | "$R" key add-file --db r.db --user "$ADMIN" --password-stdin \
-	--totp "$(rk_code "$ADMIN_SECRET")" --label dpo --roles supervisor --out dpo.key \
-	>/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
+rk_demo_keyfile supervisor dpo.key
 DPO=(--db r.db --keyfile dpo.key)
 
 # the subject: a person with a unique name, no notes and no consents
