@@ -45,6 +45,9 @@ const struct cli_command cli_commands[] = {
      "who accessed the customer: every action on their data, user, time and groups"},
     {"audit user", cmd_audit_user, 1, "NAME UNLOCK [--from D] [--to D]",
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
+    {"doctor", cmd_doctor, 0, "[--db PATH]",
+     "check a server deployment (as root): modes, groups, sshd, timer, syslog, "
+     "controller; prints the fix of each problem, exit 1 when there are any"},
     {"customer add", cmd_customer_add, 0, "--name NAME [--email E] [--phone P] UNLOCK",
      "add a customer (a person); prints its number"},
     {"customer search", cmd_customer_search, 0, "UNLOCK < QUERY",

@@ -26,7 +26,7 @@ static const struct {
 } table[] = {
     {"sales", "ww--wwww", "------x"},     {"billing", "r-w--r--", "-------"},
     {"warehouse", "----r---", "-------"}, {"supervisor", "wwwwwwww", "--xxxxx"},
-    {"admin", "--------", "xx-----"},
+    {"admin", "--------", "xx-----"},     {"retention", "--------", "----x--"},
 };
 
 #define N_ROLES (sizeof(table) / sizeof(table[0]))
