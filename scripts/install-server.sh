@@ -12,23 +12,29 @@
 #      run it, and only it can open the register);
 #   3. the register directory becomes root:GROUP mode 2770, created when
 #      missing; files already in it are not touched (`rekisteri doctor`
-#      checks them).
+#      checks them);
+#   4. the export directory beside it, STATEDIR-exports (root:root 0755,
+#      sshd's chroot for the fetching group, default rekisteri-fetch,
+#      created when missing) with files/ in it (root:GROUP 2770), where
+#      the files of access requests wait to be fetched.
 # Run as root. Under DESTDIR the paths are taken inside it (the groups and
 # the user are still the machine's own). Without root, or with
 # -Dserver_setup=false (a package build: its postinst does this), it only
 # makes sure no setgid bit is left on a group other than GROUP, and says
 # what to run.
 #
-# Arguments: BINDIR STATEDIR GROUP STAFF_GROUP USER SETUP(true|false).
-# The environment may name other groups and user (RK_INSTALL_GROUP,
-# RK_INSTALL_STAFF_GROUP, RK_INSTALL_USER): the end-to-end test installs
+# Arguments: BINDIR STATEDIR GROUP STAFF_GROUP USER FETCH_GROUP
+# SETUP(true|false). The environment may name other groups and user
+# (RK_INSTALL_GROUP, RK_INSTALL_STAFF_GROUP, RK_INSTALL_USER,
+# RK_INSTALL_FETCH_GROUP): the end-to-end test installs
 # with names of its own so that it never touches a real deployment.
 set -eu
 BINDIR=$1 STATEDIR=$2
 GROUP=${RK_INSTALL_GROUP:-$3}
 STAFF=${RK_INSTALL_STAFF_GROUP:-$4}
 SYSUSER=${RK_INSTALL_USER:-$5}
-SETUP=$6
+FETCH=${RK_INSTALL_FETCH_GROUP:-$6}
+SETUP=$7
 ROOT=${DESTDIR:-}
 BIN="$ROOT$BINDIR/rekisteri"
 DIR="$ROOT$STATEDIR"
@@ -50,12 +56,15 @@ if [ "$SETUP" != true ] || [ "$(id -u)" != 0 ]; then
 	say "As root: groupadd --system $GROUP; groupadd $STAFF;"
 	say "  useradd --system --gid $GROUP --home-dir $STATEDIR --shell /usr/sbin/nologin $SYSUSER;"
 	say "  chown root:$GROUP $BINDIR/rekisteri && chmod 2755 $BINDIR/rekisteri;"
-	say "  install -d -o root -g $GROUP -m 2770 $STATEDIR"
+	say "  install -d -o root -g $GROUP -m 2770 $STATEDIR;"
+	say "  groupadd $FETCH; install -d -m 0755 $STATEDIR-exports;"
+	say "  install -d -o root -g $GROUP -m 2770 $STATEDIR-exports/files"
 	exit 0
 fi
 
 getent group "$GROUP" >/dev/null || { groupadd --system "$GROUP" && say "created group $GROUP"; }
 getent group "$STAFF" >/dev/null || { groupadd "$STAFF" && say "created group $STAFF"; }
+getent group "$FETCH" >/dev/null || { groupadd "$FETCH" && say "created group $FETCH"; }
 if ! getent passwd "$SYSUSER" >/dev/null; then
 	useradd --system --gid "$GROUP" --no-create-home --home-dir "$STATEDIR" \
 		--shell /usr/sbin/nologin --comment "rekisteri retention job" "$SYSUSER"
@@ -69,4 +78,12 @@ install -d -o root -g "$GROUP" -m 2770 "$DIR"
 chown root:"$GROUP" "$DIR"
 chmod 2770 "$DIR"
 say "$DIR: root:$GROUP 2770"
+# sshd's chroot must be root's and writable by no one else
+install -d -o root -g root -m 0755 "$DIR-exports"
+chown root:root "$DIR-exports"
+chmod 0755 "$DIR-exports"
+install -d -o root -g "$GROUP" -m 2770 "$DIR-exports/files"
+chown root:"$GROUP" "$DIR-exports/files"
+chmod 2770 "$DIR-exports/files"
+say "$DIR-exports/files: root:$GROUP 2770 (fetched by group $FETCH over sftp)"
 say "next: add staff with 'usermod -aG $STAFF NAME'; check with 'rekisteri doctor'"

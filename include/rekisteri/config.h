@@ -54,6 +54,8 @@ struct rk_config {
         /* [requests] data-subject requests and legal holds */
         long long bookkeeping_years;  /* orders kept after their financial year */
         long long financial_year_end; /* month * 100 + day, e.g. 1231 */
+        char export_dir[PATH_MAX];    /* "" = beside the register (dsr_outbox.h) */
+        long long export_days;        /* request files kept this long there */
 
         /* [retention] (retention.h): periods, and the action of the rules
          * that may anonymise or delete (enum rk_retention_action) */
@@ -70,6 +72,7 @@ struct rk_config {
         /* [server] the multi-user layout `rekisteri doctor` checks */
         char server_group[64];   /* owns the register files; the binary's setgid */
         char staff_group[64];    /* staff accounts, given the register by sshd */
+        char fetch_group[64];    /* fetching accounts: chrooted, read-only sftp */
         char retention_user[64]; /* runs the nightly retention job */
         char retention_keyfile[PATH_MAX]; /* its key file */
         char binary[PATH_MAX];            /* the installed program */

@@ -9,6 +9,7 @@
  * there cannot make anything happen early.
  */
 #include "cli.h"
+#include "rekisteri/dsr_outbox.h"
 #include "rekisteri/retention.h"
 #include "rekisteri/text.h"
 
@@ -161,6 +162,13 @@ int cmd_retention_run(struct cli *c)
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
+        size_t gone = 0;
+        if (rc == RK_OK)
+                rc = rk_dsr_outbox_prune(s, &gone, &err);
+        if (rc == RK_OK && gone > 0)
+                printf("request files: %zu older than %lld days deleted from the export "
+                       "directory\n",
+                       gone, c->cfg.export_days);
         rk_session_close(s);
         if (rc != RK_OK)
                 fprintf(stderr, "rekisteri: the batches before the error are done; run "

@@ -46,6 +46,8 @@ static const struct opt options[] = {
      "the group that owns the register files and that the binary is setgid to"},
     {"server", "staff_group", OPT_STR, F(staff_group), 1, 63,
      "the group of staff accounts that sshd gives the register"},
+    {"server", "fetch_group", OPT_STR, F(fetch_group), 1, 63,
+     "the group of accounts that fetch request files (chrooted, read-only sftp)"},
     {"server", "retention_user", OPT_STR, F(retention_user), 1, 63,
      "the system user of the nightly retention job"},
     {"server", "retention_keyfile", OPT_STR, F(retention_keyfile), 1, PATH_MAX - 1,
@@ -83,6 +85,10 @@ static const struct opt options[] = {
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
      "years orders are kept after the end of their financial year (Accounting "
      "Act), 1 to 30"},
+    {"requests", "export_dir", OPT_STR, F(export_dir), 0, PATH_MAX - 1,
+     "where request files wait for fetching on a server (\"\": beside the register)"},
+    {"requests", "export_days", OPT_INT, F(export_days), 1, 365,
+     "days request files may wait there before the retention run deletes them"},
     {"requests", "financial_year_end", OPT_MONTHDAY, F(financial_year_end), 0, 0,
      "the last day of the financial year as MM-DD, e.g. 12-31"},
     {"retention", "prospects_months", OPT_INT, F(prospects_months), 1, 600,
@@ -121,6 +127,7 @@ void rk_config_defaults(struct rk_config *cfg)
         snprintf(cfg->server_group, sizeof(cfg->server_group), "%s", RK_SERVER_GROUP);
         snprintf(cfg->staff_group, sizeof(cfg->staff_group), "%s", RK_STAFF_GROUP);
         snprintf(cfg->retention_user, sizeof(cfg->retention_user), "%s", RK_SERVER_USER);
+        snprintf(cfg->fetch_group, sizeof(cfg->fetch_group), "%s", RK_FETCH_GROUP);
         snprintf(cfg->retention_keyfile, sizeof(cfg->retention_keyfile), "%s",
                  RK_SYSCONFDIR "/retention.key");
         snprintf(cfg->binary, sizeof(cfg->binary), "%s", RK_BINDIR "/rekisteri");
@@ -138,6 +145,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_delay_seconds = 900;
         cfg->idle_lock_seconds = 900;
         cfg->max_session_hours = 12;
+        cfg->export_days = 14;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
         cfg->bookkeeping_years = 6;

@@ -130,6 +130,9 @@ static void check_file_group_member(struct rk_doctor *d, const struct passwd *pw
         char fix[640];
         if (strcmp(pw->pw_name, cfg->retention_user) == 0)
                 return;
+        /* a fetching account reaches only the exports (sshd chroot) */
+        if (member_of(cfg->fetch_group, pw) && !member_of(cfg->staff_group, pw))
+                return;
         put(fix, sizeof(fix), "gpasswd -d %s %s", pw->pw_name, cfg->server_group);
         problem(d, fix,
                 "user %s is in the file group %s and can read the register files "

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,9 +389,15 @@ static void text_report(FILE *f, const json_t *doc)
 
 /* ---- writing ----------------------------------------------------------- */
 
-static FILE *create_0600(const char *path, struct rk_error *err)
+/* A new file (never an existing one, never through a link) of mode. */
+static FILE *create_new(const char *path, mode_t mode, struct rk_error *err)
 {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd >= 0 && fchmod(fd, mode) != 0) { /* whatever the umask */
+                close(fd);
+                unlink(path);
+                fd = -1;
+        }
         FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (f == NULL) {
                 rk_error_set(err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO, "%s: %s",
@@ -420,8 +427,15 @@ int dsr_export_write(const json_t *doc, const char *dir, int64_t id,
                  (long long)id);
         snprintf(res->text_path, sizeof(res->text_path), "%s/dsr-%lld.txt", dir,
                  (long long)id);
-        FILE *j = create_0600(res->json_path, err);
-        FILE *t = j != NULL ? create_0600(res->text_path, err) : NULL;
+        /* A server's export directory (setgid, its group may write) is read
+         * by the fetching account through the group: 0640 there, else 0600. */
+        struct stat st;
+        mode_t mode = stat(dir, &st) == 0 && (st.st_mode & S_ISGID) &&
+                              (st.st_mode & S_IWGRP) && !(st.st_mode & S_IRWXO)
+                          ? 0640
+                          : 0600;
+        FILE *j = create_new(res->json_path, mode, err);
+        FILE *t = j != NULL ? create_new(res->text_path, mode, err) : NULL;
         int rc = j != NULL && t != NULL ? RK_OK : RK_ERR_IO;
         if (rc != RK_OK && err != NULL)
                 rc = err->rc;

@@ -29,10 +29,9 @@
 #   login over SSH still succeeds, and the binary is still setgid.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dsr_tui_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/sshd_lib.sh"
 
-[[ $(id -u) == 0 ]] || e2e_skip "needs root to install, create users and run sshd"
-[[ -x /usr/sbin/sshd ]] || e2e_fail "openssh-server is not installed (scripts/deps.sh --test)"
-set -E; trap e2e_dump_all ERR
+rk_sshd_need_root "install, create users and run sshd"
 README="$E2E_SRCDIR/README.md"
 BUILD=$(dirname "$R")
 # where this build installs: prefix, bin and the register directory
@@ -42,7 +41,7 @@ o = {x["name"]: x["value"] for x in json.load(sys.stdin)}
 p = o["prefix"]
 print(p, os.path.join(p, o["bindir"]), os.path.join(p, o["localstatedir"], "lib", "rekisteri"))')
 SUF=$(printf '%05d' $((RANDOM % 100000)))
-G=rkg$SUF S=rks$SUF U=rku$SUF SA=rka$SUF SB=rkb$SUF ADMIN=rkm$SUF
+G=rkg$SUF S=rks$SUF U=rku$SUF SA=rka$SUF SB=rkb$SUF ADMIN=rkm$SUF FG=rkx$SUF
 ROOT=$E2E_TMP/root
 BIN=$ROOT$BINDIR/rekisteri
 DIR=$ROOT$STATEDIR
@@ -59,8 +58,7 @@ cleanup_deploy() {
 	done
 	sleep 0.2
 	for u in "$SA" "$SB" "$ADMIN" "$U"; do userdel "$u" 2>/dev/null; done
-	groupdel "$S" 2>/dev/null
-	groupdel "$G" 2>/dev/null
+	for g in "$S" "$FG" "$G"; do groupdel "$g" 2>/dev/null; done
 	return 0
 }
 e2e_on_exit cleanup_deploy
@@ -75,6 +73,7 @@ readme_has() {
 # test's names).
 install_now() {
 	DESTDIR=$ROOT RK_INSTALL_GROUP=$G RK_INSTALL_STAFF_GROUP=$S RK_INSTALL_USER=$U \
+		RK_INSTALL_FETCH_GROUP=$FG \
 		meson install -C "$BUILD" --no-rebuild --quiet >install.out 2>&1 ||
 		e2e_fail "meson install: $(tail -5 install.out)"
 }
@@ -94,9 +93,21 @@ readme_has 'meson install -C build'
 install_now
 mode_is "$BIN" "root:$G" 2755
 mode_is "$DIR" "root:$G" 2770
-getent group "$S" >/dev/null || e2e_fail "the install made no staff group"
+mode_is "$DIR-exports" "root:root" 755
+mode_is "$DIR-exports/files" "root:$G" 2770
+getent group "$S" >/dev/null && getent group "$FG" >/dev/null ||
+	e2e_fail "the install made no staff or fetch group"
 [[ "$(id -gn "$U")" == "$G" ]] || e2e_fail "the retention user is not in $G"
 getent passwd "$U" >/dev/null || e2e_fail "the install made no user $U: $(cat install.out)"
+# 9. fail2ban: the installed filter runs in place (common.conf beside it)
+if command -v fail2ban-regex >/dev/null && [[ -r /etc/fail2ban/filter.d/common.conf ]]; then
+	[[ -L "$ROOT$PREFIX/share/rekisteri/fail2ban/common.conf" ]] ||
+		e2e_fail "no common.conf link beside the installed filter"
+	printf 'Dec  5 06:00:01 host rekisteri[42]: authentication failure; user=x rhost=203.0.113.9 reason=password\n' >auth.log
+	fail2ban-regex auth.log "$ROOT$PREFIX/share/rekisteri/fail2ban/rekisteri.conf" >f2b.out 2>&1 ||
+		e2e_fail "fail2ban-regex with the installed filter: $(tail -3 f2b.out)"
+	grep -q 'Failregex: 1 total' f2b.out || e2e_fail "the installed filter matched nothing: $(cat f2b.out)"
+fi
 rk_ok "meson install: $BIN root:$G 2755, $DIR root:$G 2770, groups and user $U made"
 
 # --- 3-4. init as root (the installed binary), then the file modes -------------------
@@ -143,26 +154,9 @@ rk_ok "staff accounts $SA and $SB in $S with SSH keys; the admin $ADMIN outside 
 
 # --- the sshd sample on loopback ----------------------------------------------------------
 readme_has 'cp /usr/share/rekisteri/sshd_config.d/rekisteri.conf /etc/ssh/sshd_config.d/'
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-ssh-keygen -q -t ed25519 -N '' -f ssh/host_key
-mkdir -p /run/sshd
-{
-	printf '%s\n' "ListenAddress 127.0.0.1" "Port $PORT" "HostKey $E2E_TMP/ssh/host_key" \
-		"PidFile $E2E_TMP/ssh/sshd.pid" "AuthorizedKeysFile $E2E_TMP/ssh/keys/%u" \
-		"StrictModes no" "UsePAM no" "PasswordAuthentication no" \
-		"KbdInteractiveAuthentication no" "PrintMotd no" "PrintLastLog no" "LogLevel VERBOSE"
-	sed -e "s|^\( *ForceCommand\) /usr/bin/rekisteri\$|\1 $BIN --db $DB|" \
-		-e "s|^Match Group rekisteri-staff\$|Match Group $S|" \
-		"$ROOT$PREFIX/share/rekisteri/sshd_config.d/rekisteri.conf"
-} >ssh/sshd_config
-/usr/sbin/sshd -t -f ssh/sshd_config || e2e_fail "sshd -t refuses the configuration"
-/usr/sbin/sshd -D -f "$E2E_TMP/ssh/sshd_config" -E "$E2E_TMP/ssh/sshd.log" &
-for _ in $(seq 100); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-	sleep 0.05
-done
-SSH=(ssh -F /dev/null -i "$E2E_TMP/ssh/id" -p "$PORT" -o StrictHostKeyChecking=no
-	-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR)
+rk_sshd_start "$ROOT$PREFIX/share/rekisteri/sshd_config.d/rekisteri.conf" \
+	"s|^\( *ForceCommand\) /usr/bin/rekisteri\$|\1 $BIN --db $DB|" \
+	"s|^Match Group rekisteri-staff\$|Match Group $S|"
 
 # erase_over_ssh SESSION UNIX_USER NAME ONETIME NEWPW EMAIL - log in over
 # SSH for the first time, then carry out an erasure of EMAIL's customer.
