@@ -29,8 +29,8 @@ struct cli {
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
-        const char *customers; /* demo --customers N */
-        const char *seed;      /* demo --seed S */
+        const char *customers;    /* demo --customers N */
+        const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of; /* retention plan --as-of DATE */
@@ -38,6 +38,7 @@ struct cli {
         bool all;
         bool password_stdin;
         bool no_color;
+        bool help;
         int nwords; /* positional words after the subcommand name */
         char **words;
         struct rk_config cfg;
@@ -47,12 +48,26 @@ struct cli_command {
         const char *name; /* "init", "key rotate", ... */
         int (*run)(struct cli *);
         int nargs;           /* positional words after the name */
-        const char *usage;   /* arguments and options after the name */
+        const char *usage;   /* arguments and options after the name: every
+                                "--name" in it is an option it accepts */
         const char *summary; /* one line */
 };
 
 /* The table, terminated by a NULL name (commands.c). */
 extern const struct cli_command cli_commands[];
+
+/* The full-screen program's declaration (no command given). */
+extern const struct cli_command cli_screen;
+
+/* Options every command takes, and what UNLOCK in a usage stands for. */
+extern const char cli_global_usage[];
+extern const char cli_unlock_usage[];
+
+/*
+ * cli_command_accepts - true when cmd declares --option (given without its
+ * dashes) in its usage, through UNLOCK, or it is a global option.
+ */
+bool cli_command_accepts(const struct cli_command *cmd, const char *option);
 
 /* cli_fail - print "rekisteri: msg" to stderr and return EXIT_ERROR. */
 int cli_fail(const struct rk_error *err);

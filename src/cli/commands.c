@@ -1,11 +1,26 @@
 /*
  * commands.c - the table of subcommands, tmux-style: one entry per command,
- * used for dispatch and for --help alike. UNLOCK stands for
- * "--user NAME --password-stdin --totp CODE" or "--keyfile FILE".
+ * used for dispatch, for --help and for option checking alike.
+ *
+ * A command's usage string is its declaration: every "--name" written in it
+ * is an option the command accepts, and no other (besides the global ones
+ * in cli_global_usage). UNLOCK stands for "--user NAME --password-stdin
+ * --totp CODE" or "--keyfile FILE". To give a command a new option, write
+ * it into that command's usage; main.c then accepts it for that command
+ * only, and --help and the docs test see it.
  */
 #include "cli.h"
 
 #include <stddef.h>
+#include <string.h>
+
+const char cli_global_usage[] = "[--config FILE] [--db PATH] [--help]";
+const char cli_unlock_usage[] = "--user NAME [--password-stdin] [--totp CODE] | "
+                                "--keyfile FILE";
+
+/* The full-screen program, run when no command is given. */
+const struct cli_command cli_screen = {"", NULL, 0, "[--no-color]",
+                                       "the full-screen program"};
 
 const struct cli_command cli_commands[] = {
     {"init", cmd_init, 0, "--db PATH --admin NAME [--password-stdin]",
@@ -39,7 +54,9 @@ const struct cli_command cli_commands[] = {
     {"audit list", cmd_audit_list, 0,
      "UNLOCK [--by-user U] [--action A] [--subject C000123] [--from D] [--to D]",
      "the audit trail, newest first"},
-    {"audit export", cmd_audit_export, 0, "UNLOCK --out FILE.csv [filters as for list]",
+    {"audit export", cmd_audit_export, 0,
+     "UNLOCK --out FILE.csv [--by-user U] [--action A] [--subject C000123] [--from D] "
+     "[--to D]",
      "the audit trail as formula-safe CSV (mode 0600)"},
     {"audit subject", cmd_audit_subject, 1, "C000123 UNLOCK",
      "who accessed the customer: every action on their data, user, time and groups"},
@@ -107,3 +124,25 @@ const struct cli_command cli_commands[] = {
      "restore a backup, erasing again everyone in the erasure ledger first"},
     {NULL, NULL, 0, NULL, NULL},
 };
+
+/* Does usage name --option (option given without its dashes)? */
+static bool usage_names(const char *usage, const char *option)
+{
+        size_t n = strlen(option);
+        for (const char *p = strstr(usage, "--"); p != NULL; p = strstr(p + 2, "--")) {
+                if (strncmp(p + 2, option, n) != 0)
+                        continue;
+                char next = p[2 + n];
+                if (!((next >= 'a' && next <= 'z') || next == '-'))
+                        return true;
+        }
+        return false;
+}
+
+bool cli_command_accepts(const struct cli_command *cmd, const char *option)
+{
+        return usage_names(cli_global_usage, option) ||
+               (strstr(cmd->usage, "UNLOCK") != NULL &&
+                usage_names(cli_unlock_usage, option)) ||
+               usage_names(cmd->usage, option);
+}

@@ -91,9 +91,11 @@ static const struct option long_options[] = {
 
 static void print_help(FILE *f)
 {
-        fprintf(f, "Usage: rekisteri [OPTIONS] [COMMAND]\n"
-                   "A GDPR-minded customer register for the terminal. With no command,\n"
-                   "the full-screen program starts.\n\nCommands:\n");
+        fprintf(f,
+                "Usage: rekisteri %s %s\n"
+                "A GDPR-minded customer register for the terminal. With no command,\n"
+                "the full-screen program starts.\n\nCommands:\n",
+                cli_global_usage, "[COMMAND]");
         for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
                 fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, c->summary,
                         c->name, c->usage);
@@ -104,9 +106,9 @@ static void print_help(FILE *f)
             "                     " RK_CONFIG_DEFAULT_PATH ")\n"
             "  --db PATH          the register (default: [register] path in the config)\n"
             "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
-            "  -h, --help         this help\n"
+            "  -h, --help         this help; after a command, that command's usage\n"
             "  -V, --version      the version\n"
-            "\nUnlocking, for every command but init:\n"
+            "\nUnlocking (UNLOCK above), for every command but init:\n"
             "  --user NAME --password-stdin [--totp CODE]\n"
             "                     a staff account; the password is the first line of\n"
             "                     standard input (without --password-stdin it is asked\n"
@@ -114,8 +116,18 @@ static void print_help(FILE *f)
             "                     once the account has enrolled a second factor\n"
             "  --keyfile FILE     a key file made by 'key add-file', for unattended "
             "jobs\n"
-            "\nExit status: 0 success, 1 error, 2 wrong usage.\n"
+            "\nA command accepts only the options shown in its usage.\n"
+            "Exit status: 0 success, 1 error, 2 wrong usage.\n"
             "See rekisteri(1) for more.\n");
+}
+
+/* One command's usage, for `rekisteri COMMAND --help`. */
+static void print_command_help(FILE *f, const struct cli_command *cmd)
+{
+        fprintf(f, "Usage: rekisteri %s %s\n%s\n", cmd->name, cmd->usage, cmd->summary);
+        if (strstr(cmd->usage, "UNLOCK") != NULL)
+                fprintf(f, "UNLOCK: %s\n", cli_unlock_usage);
+        fprintf(f, "Every command also takes %s.\n", cli_global_usage);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -210,23 +222,54 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 c->all = true;
                 return 0;
         case 'h':
-                print_help(stdout);
-                return -EXIT_OK - 1;
+                c->help = true;
+                return 0;
         case 'V':
                 printf("rekisteri %s\n", RK_VERSION);
                 return -EXIT_OK - 1;
+        case ':':
+                return cli_usage_error("%s needs a value", word);
         default:
                 return cli_usage_error("unknown option or missing value: %s", word);
         }
 }
 
-/* Parse options into c; positional words stay in c->words. */
-static int parse_options(int argc, char **argv, struct cli *c)
+/* The options as typed, kept until the command is known. */
+struct given {
+        int n;
+        const char **words; /* argv words naming an option, argc of them */
+        const char **names; /* the option's long name, or NULL if unknown */
+        char (*shorts)[3];  /* "-x" for an unknown short option */
+};
+
+/* Parse options into c; positional words stay in c->words. An option
+ * getopt does not know is kept in g with a NULL name, to be reported
+ * together with the command it was given to. */
+static int parse_options(int argc, char **argv, struct cli *c, struct given *g)
 {
-        int opt;
+        int opt, index = -1;
         opterr = 0;
-        while ((opt = getopt_long(argc, argv, "hV", long_options, NULL)) != -1) {
-                int rc = apply_option(opt, optarg, argv[optind - 1], c);
+        while ((opt = getopt_long(argc, argv, ":hV", long_options, &index)) != -1) {
+                /* the option's own word, not its separate value */
+                const char *word = argv[optind - 1];
+                if (optarg != NULL && optarg == word && optind >= 2)
+                        word = argv[optind - 2];
+                if (opt == '?') {
+                        if (optopt != 0) { /* an unknown letter, maybe mid-word */
+                                snprintf(g->shorts[g->n], sizeof(g->shorts[0]), "-%c",
+                                         optopt);
+                                word = g->shorts[g->n];
+                        }
+                        g->words[g->n] = word;
+                        g->names[g->n++] = NULL;
+                        continue;
+                }
+                if (opt != 'h' && opt != 'V' && opt != ':' && index >= 0) {
+                        g->words[g->n] = word;
+                        g->names[g->n++] = long_options[index].name;
+                }
+                index = -1;
+                int rc = apply_option(opt, optarg, word, c);
                 if (rc != 0)
                         return rc;
         }
@@ -259,6 +302,72 @@ static const struct cli_command *find_command(struct cli *c, int *used)
         return best;
 }
 
+/*
+ * Check the options given against cmd's declaration (usage string). Returns
+ * 0, or EXIT_USAGE after naming the option and the command.
+ */
+static int check_options(const struct cli_command *cmd, const struct given *g)
+{
+        char what[80];
+        snprintf(what, sizeof(what), cmd->run != NULL ? "'%s'" : "%s (no command)",
+                 cmd->run != NULL ? cmd->name : cmd->summary);
+        for (int i = 0; i < g->n; i++) {
+                if (g->names[i] != NULL && cli_command_accepts(cmd, g->names[i]))
+                        continue;
+                const char *word = g->words[i];
+                size_t len = strcspn(word, "=");
+                fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
+                        (int)len, word);
+                fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,
+                        cmd->run != NULL ? " " : "", cmd->usage);
+                fputs("Try 'rekisteri --help'.\n", stderr);
+                return EXIT_USAGE;
+        }
+        return 0;
+}
+
+/*
+ * Everything that needs only the command line: parse the options, find the
+ * command, answer --help, refuse options the command does not declare and a
+ * wrong number of arguments. Returns 0 with *cmd set (cli_screen for no
+ * command), or an exit code (negative - 1 for a successful early exit).
+ */
+static int read_command_line(int argc, char **argv, struct cli *c,
+                             const struct cli_command **cmd)
+{
+        int max = argc > 0 ? argc : 1;
+        const char *words[max], *names[max];
+        char shorts[max][3];
+        struct given g = {0, words, names, shorts};
+        int rc = parse_options(argc, argv, c, &g);
+        if (rc != 0)
+                return rc;
+        int used = 0;
+        *cmd = &cli_screen;
+        if (c->nwords > 0) {
+                *cmd = find_command(c, &used);
+                if (*cmd == NULL)
+                        return cli_usage_error("unknown command '%s'", c->words[0]);
+        }
+        if (c->help) {
+                if (*cmd == &cli_screen)
+                        print_help(stdout);
+                else
+                        print_command_help(stdout, *cmd);
+                return -EXIT_OK - 1;
+        }
+        if ((rc = check_options(*cmd, &g)) != 0)
+                return rc;
+        c->words += used;
+        c->nwords -= used;
+        if (*cmd != &cli_screen && c->nwords != (*cmd)->nargs)
+                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s",
+                                       (*cmd)->name, (*cmd)->nargs,
+                                       (*cmd)->nargs == 1 ? "" : "s", (*cmd)->name,
+                                       (*cmd)->usage);
+        return 0;
+}
+
 /* Privileged: the register and its slot file must be ours alone to swap. */
 static int check_register_paths(const char *db_path, struct rk_error *err)
 {
@@ -275,6 +384,7 @@ int main(int argc, char **argv)
 {
         struct rk_error err;
         struct cli c;
+        const struct cli_command *cmd = NULL;
         rk_error_clear(&err);
         memset(&c, 0, sizeof(c));
         if (rk_hygiene_apply(&err) != RK_OK)
@@ -284,7 +394,7 @@ int main(int argc, char **argv)
          * and every width computation need UTF-8, which C.UTF-8 gives. */
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 setlocale(LC_CTYPE, "C.UTF-8");
-        int rc = parse_options(argc, argv, &c);
+        int rc = read_command_line(argc, argv, &c, &cmd);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;
         if (c.config_path != NULL && rk_hygiene_is_privileged())
@@ -306,18 +416,7 @@ int main(int argc, char **argv)
         if (rk_hygiene_is_privileged() && !doctor &&
             check_register_paths(c.db_path, &err) != RK_OK)
                 return cli_fail(&err);
-        if (c.nwords == 0)
+        if (cmd == &cli_screen)
                 return rk_tui_main(&c.cfg, c.db_path, c.no_color);
-        int used = 0;
-        const struct cli_command *cmd = find_command(&c, &used);
-        if (cmd == NULL)
-                return cli_usage_error("unknown command '%s'",
-                                       c.nwords ? c.words[0] : "");
-        c.words += used;
-        c.nwords -= used;
-        if (c.nwords != cmd->nargs)
-                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s",
-                                       cmd->name, cmd->nargs, cmd->nargs == 1 ? "" : "s",
-                                       cmd->name, cmd->usage);
         return cmd->run(&c);
 }

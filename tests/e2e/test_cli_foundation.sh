@@ -103,6 +103,28 @@ NEW=$(cat out.txt)
 expect_rc 2 "unknown option" "$R" --frobnicate
 expect_rc 2 "unknown command" "$R" frobnicate
 expect_rc 0 "--help" "$R" --help
+# Each command takes only the options its declaration (commands.c) names.
+expect_rc 2 "retention run refuses --as-of" "$R" retention run --as-of 2029-01-01 "${ADM[@]}"
+grep -q "'retention run' does not take the option --as-of" err.txt &&
+        ok "names the option and the command" || bad "msg: $(cat err.txt)"
+grep -q "^Usage: rekisteri retention run UNLOCK" err.txt && ok "shows the command's usage" ||
+        bad "no usage: $(cat err.txt)"
+expect_rc 2 "check refuses --phone" "$R" check --phone 1 "${ADM[@]}"
+grep -q "'check' does not take the option --phone" err.txt && ok "check --phone named" ||
+        bad "msg: $(cat err.txt)"
+expect_rc 2 "check refuses an unknown option" "$R" check --frobnicate "${ADM[@]}"
+grep -q "'check' does not take the option --frobnicate" err.txt && ok "unknown option named" ||
+        bad "msg: $(cat err.txt)"
+expect_rc 2 "audit list refuses --key=K" "$R" audit list --key=abc "${ADM[@]}"
+grep -q "'audit list' does not take the option --key$" err.txt && ok "--key=K named without K" ||
+        bad "msg: $(cat err.txt)"
+expect_rc 2 "the screen refuses --user" "$R" --user x --db r.db
+grep -q "does not take the option --user" err.txt && ok "screen option named" ||
+        bad "msg: $(cat err.txt)"
+expect_rc 0 "an option the command declares still works" "$R" check "${ADM[@]}"
+expect_rc 0 "retention run --help" "$R" retention run --help
+grep -q "^Usage: rekisteri retention run UNLOCK" out.txt && ok "per-command help" ||
+        bad "help: $(cat out.txt)"
 grep -q -- "--password-stdin" out.txt && ok "--help documents unlocking" || bad "help lacks unlock"
 expect_rc 0 "--version" "$R" --version
 grep -qE '^rekisteri [0-9]+\.[0-9]+\.[0-9]+$' out.txt && ok "version line" || bad "$(cat out.txt)"

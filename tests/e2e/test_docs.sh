@@ -1,11 +1,14 @@
 #!/bin/bash
 # test_docs.sh - the documentation cannot drift from the program: every
-# subcommand that --help lists appears in the man page and the README, and
+# subcommand that --help lists appears in the man page and the README; the
+# man page's entry for a command documents each option the command declares
+# (commands.c, shown by --help) and shows no option it does not take; and
 # every config key in the shipped example is one the program accepts.
 set -u
 R=${REKISTERI:?}
 S=${SRCDIR:?}
 fails=0
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 cmds=$("$R" --help | sed -n 's/^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\?\)  .*/\1/p')
 [ -n "$cmds" ] || { echo "FAIL: no commands parsed from --help"; exit 1; }
 for c in $(echo "$cmds" | tr ' ' '_'); do
@@ -14,10 +17,40 @@ for c in $(echo "$cmds" | tr ' ' '_'); do
         grep -qF -- "$c" <<< "$man" || { echo "FAIL: man page lacks '$c'"; fails=$((fails + 1)); }
         grep -qF -- "$c" "$S/README.md" || { echo "FAIL: README lacks '$c'"; fails=$((fails + 1)); }
 done
+# Options per command: --help prints "      rekisteri NAME USAGE" from the
+# same declaration that decides what the command accepts.
+"$R" --help | sed -n 's/^      rekisteri //p' > "$T/usage"
+man=$(sed 's/\\-/-/g; s/\\f[BIR]//g' "$S/data/rekisteri.1")
+# Options the OPTIONS and "Unlocking" sections document for every command.
+general=" --config --db --help --user --password-stdin --totp --keyfile "
+nopts=0
+while IFS= read -r c; do
+        declared=" $(grep -m1 "^$c " "$T/usage" | cut -c$((${#c} + 2))- | grep -o -- '--[a-z-]*' | tr '\n' ' ') "
+        # The man entry: the .TP paragraph whose header names the command.
+        block=$(awk -v cmd="$c" '
+                /^\.(TP|SH|SS)/ { if (inb) exit; hdr = 1; next }
+                hdr && /^\.B/ { hdr = 0; if (match($0, "[ |/]" cmd "([^a-z-]|$)")) inb = 1 }
+                inb { print }' <<< "$man")
+        [ -n "$block" ] || continue # reported above as missing
+        for o in $declared; do
+                nopts=$((nopts + 1))
+                case $general in *" $o "*) continue ;; esac
+                grep -qE -- "$o([^a-z-]|\$)" <<< "$block" ||
+                        { echo "FAIL: man page entry for '$c' does not document $o"; fails=$((fails + 1)); }
+        done
+        # The header's part for this command shows only options it takes.
+        part=$(head -1 <<< "$block" | sed "s/.*[ |\/]$c//; s/[|\/].*//")
+        for o in $(grep -o -- '--[a-z-]*' <<< "$part"); do
+                case $declared in *" $o "*) ;; *)
+                        echo "FAIL: man page shows '$c $o' but '$c' does not take $o"
+                        fails=$((fails + 1)) ;;
+                esac
+        done
+done <<< "$cmds"
+[ "$nopts" -gt 20 ] || { echo "FAIL: only $nopts declared options parsed from --help"; fails=$((fails + 1)); }
 # The shipped example config must load as it is.
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 cp "$S/data/rekisteri.ini" "$T/r.ini"; chmod 644 "$T/r.ini"
 "$R" --config "$T/r.ini" check --db "$T/none.db" --keyfile /nonexistent 2> "$T/err"
 grep -q "no such register" "$T/err" || { echo "FAIL: example config: $(cat "$T/err")"; fails=$((fails + 1)); }
-echo "$(echo "$cmds" | wc -l) commands checked, $fails failure(s)"
+echo "$(echo "$cmds" | wc -l) commands and $nopts declared options checked, $fails failure(s)"
 [ "$fails" = 0 ]
