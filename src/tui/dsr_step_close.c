@@ -12,6 +12,7 @@
  * same key), and Esc leaves the request open for later.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "dsr_ui.h"
@@ -76,10 +77,18 @@ static int done_lines(const struct dsr_wizard *w, char lines[][LINE], int max)
         }
         snprintf(lines[n++], LINE, "Carried out today: %lld record(s), %lld row(s).",
                  (long long)res->subjects, (long long)res->rows);
-        if (res->json_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->json_path);
-        if (res->text_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (0600)", res->text_path);
+        const char *paths[] = {res->json_path, res->text_path};
+        for (size_t i = 0; i < 2 && n < max; i++) {
+                struct stat st;
+                if (paths[i][0] == '\0')
+                        continue;
+                /* the mode as written: 0640 in a server's export directory */
+                if (stat(paths[i], &st) == 0)
+                        snprintf(lines[n++], LINE, "Wrote %s (%04o)", paths[i],
+                                 (unsigned)(st.st_mode & 07777));
+                else
+                        snprintf(lines[n++], LINE, "Wrote %s", paths[i]);
+        }
         if (res->flush_note[0] != '\0' && n < max)
                 snprintf(lines[n++], LINE, "Note: %s", res->flush_note);
         return n;

@@ -113,6 +113,7 @@ e2e_wait a '\[y/n\]'
 e2e_keys a y
 wz_step a 6
 e2e_wait a 'Carried out today: '
+e2e_assert_present a "Wrote $OUT/dsr-1.json (0640)"
 for f in dsr-1.json dsr-1.txt; do
 	[[ "$(stat -c '%U:%G %a' "$OUT/$f")" == "$SUP:$G 640" ]] ||
 		e2e_fail "$f is $(stat -c '%U:%G %a' "$OUT/$f"), not $SUP:$G 640"
