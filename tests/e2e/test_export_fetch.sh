@@ -13,7 +13,8 @@
 #
 # Checks:
 # - over SSH the supervisor carries out an access request in the wizard;
-#   step 5 offers the export directory; the files land there, 0640, group
+#   the preview's row count is the count the summary reports after the
+#   export; step 5 offers the export directory; the files land there, 0640, group
 #   GROUP; the dashboard lists them with the days left;
 # - the fetching account copies the file with sftp (same bytes), cannot
 #   write there, sees nothing outside the exports (no register), gets no
@@ -105,6 +106,8 @@ e2e_assert_absent a 'Files waiting'
 wz_new a 0
 wz_search a aino.pyytaja@example.fi '1 found, 1 selected'
 wz_verify a 'passport at the counter'
+e2e_wait a 'Items: [0-9]+ export; [0-9]+ row\(s\) of data\.'
+ROWS=$(e2e_screen a | sed -n 's/.*Items: [0-9]* export; \([0-9]*\) row(s) of data\..*/\1/p' | head -1)
 e2e_keys a Enter
 wz_step a 5
 e2e_wait a "$OUT"
@@ -113,6 +116,8 @@ e2e_wait a '\[y/n\]'
 e2e_keys a y
 wz_step a 6
 e2e_wait a 'Carried out today: '
+# the preview's count is what the export wrote (its own audit rows included)
+e2e_assert_present a "Carried out today: 1 record(s), $ROWS row(s)."
 e2e_assert_present a "Wrote $OUT/dsr-1.json (0640)"
 for f in dsr-1.json dsr-1.txt; do
 	[[ "$(stat -c '%U:%G %a' "$OUT/$f")" == "$SUP:$G 640" ]] ||
