@@ -80,6 +80,9 @@ struct rk_config {
         char sshd_config[PATH_MAX];       /* sshd's configuration (sshd -T -f) */
         char syslog_socket[PATH_MAX];     /* where failed logins are logged */
 
+        /* [vat] the rates a product may carry, in percent (money.h) */
+        char vat_rates[128];
+
         /* [password] */
 
         char blocklist[PATH_MAX];            /* "" = the shipped list */

@@ -86,7 +86,7 @@ int rk_dsr_outbox_list(const struct rk_config *cfg, const char *db_path,
                         *out = g;
                 }
                 struct rk_dsr_outbox_file *f = &(*out)[(*n)++];
-                snprintf(f->name, sizeof(f->name), "%s", e->d_name);
+                memcpy(f->name, e->d_name, strlen(e->d_name) + 1); /* < 64, checked */
                 f->age_days = now > st.st_mtime ? (now - st.st_mtime) / DAY : 0;
                 f->delete_in =
                     cfg->export_days > f->age_days ? cfg->export_days - f->age_days : 0;
