@@ -27,16 +27,6 @@ rk_demo_setup() {
 	mkdir -p caps
 }
 
-# rk_demo_keyfile ROLES FILE - a key file FILE with ROLES, made by the demo
-# admin (uses the admin's current TOTP step).
-rk_demo_keyfile() {
-	local admin pw secret
-	read -r admin _ pw secret < <(grep '^[^ ]* admin ' r.db.users)
-	echo "$pw" | "$R" key add-file --db r.db --user "$admin" --password-stdin \
-		--totp "$(rk_code "$secret")" --label "${2%.key}" --roles "$1" --out "$2" \
-		>/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
-}
-
 # rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI. It
 # waits up to 10 s for a lock (.timeout): a program session, or the last
 # CLI's closing checkpoint, may hold one for a moment.

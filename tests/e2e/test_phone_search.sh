@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
-rk_demo_keyfile sales sales.key
+rk_demo_keyfile sales sales
 
 read -r NO PHONE <<<"$(rk_sql "SELECT number, phone FROM customers c WHERE kind='person'
  AND phone LIKE '+3584%' AND length(phone)=13

@@ -24,7 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
-rk_demo_keyfile supervisor dpo.key
+rk_demo_keyfile dpo supervisor
 DPO=(--db r.db --keyfile dpo.key)
 
 # the subject: a person with a unique name, no notes and no consents
