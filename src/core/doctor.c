@@ -14,6 +14,7 @@
  * pipe, and only in this administrator's command.
  */
 #include "rekisteri/doctor.h"
+#include "rekisteri/dsr_outbox.h"
 #include "rekisteri/error.h"
 
 #include <errno.h>
@@ -220,6 +221,35 @@ static void check_mode(struct rk_doctor *d, const struct rk_config *cfg, const c
                 cfg->server_group, (unsigned)want);
 }
 
+/* The export directory, when there is one: files/ shared like the
+ * register, its parent sshd's chroot for the fetching group (root's, and
+ * writable by no one else, or sshd refuses the login). */
+static void check_exports(struct rk_doctor *d, const struct rk_config *cfg,
+                          const char *db_path)
+{
+        char files[PATH_MAX], parent[PATH_MAX], fix[640];
+        struct stat st;
+        if (!rk_dsr_outbox_dir(cfg, db_path, files, sizeof(files)))
+                return;
+        check_mode(d, cfg, files, "the export directory", 0, 02770, true, NULL);
+        snprintf(parent, sizeof(parent), "%s", files);
+        dirname(parent);
+        d->checks++;
+        if (stat(parent, &st) == 0 &&
+            (st.st_uid != 0 || st.st_gid != 0 || (st.st_mode & 07777) != 0755)) {
+                put(fix, sizeof(fix), "chown root:root %s && chmod 0755 %s", parent,
+                    parent);
+                problem(d, fix,
+                        "%s is not root:root 0755: sshd refuses it as the fetching "
+                        "account's chroot",
+                        parent);
+        }
+        if (getgrnam(cfg->fetch_group) == NULL) {
+                put(fix, sizeof(fix), "groupadd %s", cfg->fetch_group);
+                problem(d, fix, "the fetch group %s does not exist", cfg->fetch_group);
+        }
+}
+
 static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
                         const char *db_path)
 {
@@ -234,6 +264,7 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
         put(init, sizeof(init), "rekisteri init --db %s --admin NAME   (as root)",
             db_path);
         check_mode(d, cfg, db_path, "the register", -1, 0660, true, init);
+        check_exports(d, cfg, db_path);
         for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
                 snprintf(path, sizeof(path), "%s%s", db_path, beside[i]);
                 check_mode(d, cfg, path, "the register's file", -1, 0660, i == 0,

@@ -234,6 +234,7 @@ argon2_mem_kib = 8
 [server]
 group = $G
 staff_group = $S
+fetch_group = $FG
 retention_user = $U
 retention_keyfile = $E2E_TMP/retention.key
 binary = $BIN
@@ -282,6 +283,7 @@ rk_ok "without the setgid bit staff are told it is a permission problem, not a m
 break_and_fix "the program $BIN is root:$G 0755, not root:$G 2755" chmod g-s "$BIN"
 break_and_fix "the register $DB is root:$G 0666" chmod 0666 "$DB"
 break_and_fix "user $SB is in the file group $G" usermod -aG "$G" "$SB"
+break_and_fix "$DIR-exports is not root:root 0755" chmod 0775 "$DIR-exports"
 
 # --- 10. an upgrade: meson install again keeps logins working ---------------------------
 install_now
