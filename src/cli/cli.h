@@ -95,6 +95,15 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_unlock_recovery - open an audited session with the recovery key,
+ * read from stdin (--password-stdin) or the terminal. It may manage keys
+ * and nothing else. */
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_rotate_if_due - run a due key rotation (rotation.h) and say on stderr
+ * what happened; failures are reported, never fatal. */
+void cli_rotate_if_due(struct rk_session *s);
+
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
@@ -132,6 +141,7 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_key_new_server_key(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
 int cmd_audit_verify(struct cli *c);

@@ -169,6 +169,8 @@ int cmd_retention_run(struct cli *c)
                 printf("request files: %zu older than %lld days deleted from the export "
                        "directory\n",
                        gone, c->cfg.export_days);
+        if (rc == RK_OK) /* the nightly job: a safe moment for a due rotation */
+                cli_rotate_if_due(s);
         rk_session_close(s);
         if (rc != RK_OK)
                 fprintf(stderr, "rekisteri: the batches before the error are done; run "

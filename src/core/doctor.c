@@ -254,7 +254,14 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
                         const char *db_path)
 {
         char dir[PATH_MAX], path[PATH_MAX + 16];
-        static const char *const beside[] = {".keys", ".erased", "-wal", "-shm"};
+        static const struct {
+                const char *suffix;
+                mode_t mode;
+        } beside[] = {{".keys", 0660},
+                      {".erased", 0660},
+                      {"-wal", 0660},
+                      {"-shm", 0660},
+                      {".serverkey", 0640}}; /* read-only key */
         char init[640];
         check_mode(d, cfg, cfg->binary, "the program", 0, 02755, true,
                    "meson install -C build   (from the source tree, as root)");
@@ -266,8 +273,9 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
         check_mode(d, cfg, db_path, "the register", -1, 0660, true, init);
         check_exports(d, cfg, db_path);
         for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
-                snprintf(path, sizeof(path), "%s%s", db_path, beside[i]);
-                check_mode(d, cfg, path, "the register's file", -1, 0660, i == 0,
+                snprintf(path, sizeof(path), "%s%s", db_path, beside[i].suffix);
+                check_mode(d, cfg, path, "the register's file", -1, beside[i].mode,
+                           i == 0,
                            "restore the slot file from the backup (restore --from)");
         }
 }

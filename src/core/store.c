@@ -196,7 +196,7 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
         return open_store(path, NULL, 1, cfg, out, err);
 }
 
-int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
+int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {
         const char *what = "rotating the database key";
         char mode[32];
@@ -212,6 +212,19 @@ int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *e
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
                                  what);
+        return rc;
+}
+
+int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err)
+{
+        char back[32];
+        return pragma_text(db, "PRAGMA journal_mode=WAL", back, sizeof(back), err);
+}
+
+int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
+{
+        const char *what = "rotating the database key";
+        int rc = rk_store_rekey_prepare(db, err);
         if (rc != RK_OK)
                 return rc;
         int src = apply_key(db, new_dek, 1);

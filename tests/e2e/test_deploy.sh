@@ -117,6 +117,8 @@ echo "$PW" | "$BIN" init --db "$DB" --admin hannele --password-stdin >init.out 2
 grep -q 'RECOVERY KEY' init.out && grep -q 'AUDIT KEY' init.out || e2e_fail "init: $(cat init.out)"
 readme_has 'chmod 0660 /var/lib/rekisteri/register.db*'
 chmod 0660 "$DB"*
+readme_has 'chmod 0640 /var/lib/rekisteri/register.db.serverkey'
+[[ ! -e "$DB.serverkey" ]] || chmod 0640 "$DB.serverkey"
 mode_is "$DB" "root:$G" 660
 R=$BIN # the rest runs the installed program, as the README does
 cli() { "$BIN" "$@" --db "$DB" --keyfile adm.key; }

@@ -84,7 +84,8 @@ cli customer add --name 'Aino Pyytäjä' --email aino.pyytaja@example.fi >c.out 
 	e2e_fail "customer add: $(cat c.out)"
 cli key add-file --label retention --roles retention --out ret.key >/dev/null 2>&1 ||
 	e2e_fail "retention key"
-chmod 0660 "$DB"*
+chmod 0660 "$DB" "$DB.keys"
+[[ ! -e "$DB.serverkey" ]] || chmod 0640 "$DB.serverkey" # read by the setgid binary only
 rm -f "$DB-wal" "$DB-shm"
 
 # --- sshd from the shipped sample, both blocks -----------------------------------------
