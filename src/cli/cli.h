@@ -25,7 +25,9 @@ struct cli {
         const char *label;
         const char *out;
         const char *roles; /* --roles a,b */
-        const char *key;   /* --key: the audit key K(0) */
+        const char *key;      /* --key: refused, the key would show in ps */
+        const char *key_file; /* --key-file: the audit key K(0) in a file */
+        const char *heads;    /* --heads: logged chain heads to check */
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
@@ -41,6 +43,7 @@ struct cli {
         long long months;
         bool all;
         bool password_stdin;
+        bool key_stdin; /* --key-stdin: K(0) on stdin, after any password */
         bool no_color;
         bool help;
         int nwords; /* positional words after the subcommand name */

@@ -48,9 +48,10 @@ const struct cli_command cli_commands[] = {
      "forget an account's second factor; it enrols again at next login"},
     {"user set-roles", cmd_user_set_roles, 1, "NAME --roles ROLE[,ROLE] UNLOCK",
      "replace an account's roles"},
-    {"audit verify", cmd_audit_verify, 0, "UNLOCK [--key K0]",
-     "check the audit trail's chain (and, with K0, every MAC); names the first bad "
-     "entry"},
+    {"audit verify", cmd_audit_verify, 0,
+     "UNLOCK [--key-stdin | --key-file FILE] [--heads FILE]",
+     "check the audit trail's chain (with K0 every MAC and the stored key, with "
+     "--heads every logged chain head); names the first bad entry"},
     {"audit list", cmd_audit_list, 0,
      "UNLOCK [--by-user U] [--action A] [--subject C000123] [--from D] [--to D]",
      "the audit trail, newest first"},

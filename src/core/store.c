@@ -4,6 +4,7 @@
  */
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
+#include "audit_chain.h"
 #include "migrate.h"
 #include "sql.h"
 
@@ -42,8 +43,11 @@ int rk_store_schema_version(void)
 
 void rk_store_close(sqlite3 *db)
 {
-        if (db != NULL)
+        if (db != NULL) {
+                audit_heads_flush(db);
+                audit_heads_forget(db);
                 sqlite3_close(db);
+        }
 }
 
 /* Give the connection its key; the key text never leaves guarded memory. */
@@ -170,8 +174,13 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         if (rc == RK_OK)
                 rc = apply_settings(db, cfg, path, err);
         if (rc == RK_OK)
+                audit_heads_configure(db, cfg); /* before a migration writes */
+        if (rc == RK_OK)
                 rc = rk_migrate_apply(db, path, err);
+        if (rc == RK_OK)
+                rc = audit_upgrade_if_old(db, path, err);
         if (rc != RK_OK) {
+                audit_heads_forget(db);
                 sqlite3_close(db);
                 return rc;
         }
