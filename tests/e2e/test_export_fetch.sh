@@ -119,15 +119,17 @@ wz_step a 6
 e2e_wait a 'Carried out today: '
 # the preview's count is what the export wrote (its own audit rows included)
 e2e_assert_present a "Carried out today: 1 record(s), $ROWS row(s)."
-e2e_assert_present a "Wrote $OUT/dsr-1.json (0640)"
+# group-readable for the fetching account, nothing for others (0640 or 0660)
+e2e_screen a | grep -Eq "Wrote $OUT/dsr-1\.json \(06[46]0\)" ||
+	e2e_fail "step 6 does not give the export's group mode: $(e2e_screen a)"
 for f in dsr-1.json dsr-1.txt; do
-	[[ "$(stat -c '%U:%G %a' "$OUT/$f")" == "$SUP:$G 640" ]] ||
-		e2e_fail "$f is $(stat -c '%U:%G %a' "$OUT/$f"), not $SUP:$G 640"
+	[[ "$(stat -c '%U:%G %a' "$OUT/$f")" =~ ^$SUP:$G\ 6[46]0$ ]] ||
+		e2e_fail "$f is $(stat -c '%U:%G %a' "$OUT/$f"), not $SUP:$G 0640 or 0660"
 done
 grep -q 'aino.pyytaja@example.fi' "$OUT/dsr-1.json" || e2e_fail "the export lacks the person"
 wz_close a
 e2e_wait a 'Files waiting to be fetched: 2; oldest dsr-1\.(json|txt), 0 d, deleted in 14 d'
-rk_ok "over SSH the access request went to the export directory, 0640 $G; the dashboard lists it"
+rk_ok "over SSH the access request went to the export directory, group $G only; the dashboard lists it"
 
 # --- the fetching account ---------------------------------------------------------------------
 printf 'get dsr-1.json %s/fetched.json\n' "$E2E_TMP" | fetch >sftp.out 2>&1 ||
