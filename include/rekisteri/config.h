@@ -33,6 +33,7 @@ struct rk_config {
         /* [crypto] Argon2id cost of password keyslots */
         long long argon2_ops;
         long long argon2_mem_kib;
+        long long argon2_at_once; /* password checks at once per register */
 
         /* [database] */
         long long cache_mib;
@@ -83,6 +84,9 @@ struct rk_config {
         char sshd_config[PATH_MAX];       /* sshd's configuration (sshd -T -f) */
         char syslog_socket[PATH_MAX];     /* where failed logins are logged */
 
+        /* [accounts] 1: one account may hold a role that reads customer
+         * data and the accounts or keys action (a one-person company) */
+        long long combine_duties;
         /* [vat] the rates a product may carry, in percent (money.h) */
         char vat_rates[128];
 

@@ -66,8 +66,10 @@ const struct cli_command cli_commands[] = {
     {"doctor", cmd_doctor, 0, "[--db PATH]",
      "check a server deployment (as root): modes, groups, sshd, timer, syslog, "
      "controller; prints the fix of each problem, exit 1 when there are any"},
-    {"customer add", cmd_customer_add, 0, "--name NAME [--email E] [--phone P] UNLOCK",
-     "add a customer (a person); prints its number"},
+    {"customer add", cmd_customer_add, 0,
+     "UNLOCK < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
+     "add a customer from name=, email=, phone=... lines on stdin (or asked on a "
+     "terminal); prints its number"},
     {"customer search", cmd_customer_search, 0, "UNLOCK < QUERY",
      "search as the Customers screen does (the query on standard input; audited)"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
@@ -152,9 +154,11 @@ const struct cli_command cli_commands[] = {
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0,
-     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin]",
+     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin] | --verify-only "
+     "BACKUP [--keyfile BACKUP-KEY | --password-stdin] [--key-stdin | --key-file FILE]",
      "restore a backup (recovery key or backup key file), erasing again everyone in "
-     "the erasure ledger; today's keyslots take over and the keys rotate"},
+     "the erasure ledger; today's keyslots take over and the keys rotate; or only "
+     "check that it opens, every page and the audit trail, and its age"},
     {NULL, NULL, 0, NULL, NULL},
 };
 

@@ -149,7 +149,7 @@ done
 A_OTP=$(grep -oE '[a-z0-9]{5}(-[a-z0-9]{5}){4}' alice.out | head -1)
 B_OTP=$(grep -oE '[a-z0-9]{5}(-[a-z0-9]{5}){4}' bob.out | head -1)
 for who in 'Aino Poistettava:aino.p@example.fi' 'Bertta Poistettava:bertta.p@example.fi'; do
-	cli customer add --name "${who%%:*}" --email "${who#*:}" >cust.out 2>&1 ||
+	printf 'name=%s\nemail=%s\n' "${who%%:*}" "${who#*:}" | cli customer add >cust.out 2>&1 ||
 		e2e_fail "customer add: $(cat cust.out)"
 done
 rk_ok "staff accounts $SA and $SB in $S with SSH keys; the admin $ADMIN outside it"

@@ -80,7 +80,7 @@ echo "$PW" | "$R" key add-file --db "$DB" --user hannele --password-stdin \
 cli() { "$R" "$@" --db "$DB" --keyfile adm.key; }
 cli user add anna --roles supervisor >anna.out 2>&1 || e2e_fail "user add: $(cat anna.out)"
 ANNA_OTP=$(grep -oE '[a-z0-9]{5}(-[a-z0-9]{5}){4}' anna.out | head -1)
-cli customer add --name 'Aino Pyytäjä' --email aino.pyytaja@example.fi >c.out 2>&1 ||
+printf 'name=Aino Pyytäjä\nemail=aino.pyytaja@example.fi\n' | cli customer add >c.out 2>&1 ||
 	e2e_fail "customer add: $(cat c.out)"
 cli key add-file --label retention --roles retention --out ret.key >/dev/null 2>&1 ||
 	e2e_fail "retention key"
