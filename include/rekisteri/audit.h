@@ -52,6 +52,9 @@ struct rk_audit_event {
         const char *target; /* a staff account or key file acted on, or NULL */
 };
 
+/* A customer number as the trail's readers show it ("C000123"). */
+#define RK_AUDIT_NUMBER_SIZE 16
+
 /* A row as read back. */
 struct rk_audit_row {
         int64_t id;
@@ -69,6 +72,8 @@ struct rk_audit_row {
         char target[64];
         int64_t epoch; /* old rows: their key's epoch; new rows: how many
                           heads epochs came before (informational) */
+        char number[RK_AUDIT_NUMBER_SIZE]; /* the subject's customer number ("C000123"),
+                            or ""; filled by rk_audit_list, not part of the chain */
 };
 
 /*
@@ -148,7 +153,14 @@ int rk_audit_verify_with(sqlite3 *db, const struct rk_audit_verify_opts *o,
 int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *v,
                     struct rk_error *err);
 
-/* A filter for listing; zero/NULL fields do not filter. */
+/*
+ * A filter for listing; zero/NULL fields do not filter. A subject filter is
+ * "who accessed customer X": a row names a customer as its subject exactly
+ * when its action read, changed, searched, exported or otherwise processed
+ * that customer's data (with the field groups it touched), so every such
+ * row is listed and nothing else. Looks at the trail itself name the
+ * customer in their target, not as their subject.
+ */
 struct rk_audit_filter {
         const char *user;
         const char *action; /* exact, or a prefix ending in '.' ("customer.") */
@@ -156,9 +168,6 @@ struct rk_audit_filter {
         const char *from;  /* UTC "YYYY-MM-DD" or full timestamp, inclusive */
         const char *to;    /* exclusive */
         int64_t before_id; /* paging: rows with id < before_id; 0 = newest */
-        int data_only;     /* 1: only reads and changes of customer data
-                              ("customer." and "order." actions), for "who
-                              accessed subject X" */
 };
 
 /* rk_audit_list - up to limit rows, newest first, into a malloc'd array. */

@@ -27,6 +27,8 @@ struct rk_config {
         /* [register] */
         char db_path[PATH_MAX]; /* default register when --db is not given */
         char company_name[RK_CONFIG_STR_MAX];
+        char controller_contact[RK_CONFIG_STR_MAX]; /* how people reach the
+                                                       controller about their data */
 
         /* [crypto] Argon2id cost of password keyslots */
         long long argon2_ops;
@@ -56,6 +58,8 @@ struct rk_config {
         /* [requests] data-subject requests and legal holds */
         long long bookkeeping_years;  /* orders kept after their financial year */
         long long financial_year_end; /* month * 100 + day, e.g. 1231 */
+        char export_dir[PATH_MAX];    /* "" = beside the register (dsr_outbox.h) */
+        long long export_days;        /* request files kept this long there */
 
         /* [retention] (retention.h): periods, and the action of the rules
          * that may anonymise or delete (enum rk_retention_action) */
@@ -68,6 +72,17 @@ struct rk_config {
         long long withdrawn_consents_years;
         long long closed_requests_years;
         long long retention_batch_size; /* subjects per transaction */
+
+        /* [server] the multi-user layout `rekisteri doctor` checks */
+        char server_group[64];   /* owns the register files; the binary's setgid */
+        char staff_group[64];    /* staff accounts, given the register by sshd */
+        char fetch_group[64];    /* fetching accounts: chrooted, read-only sftp */
+        char retention_user[64]; /* runs the nightly retention job */
+        char retention_keyfile[PATH_MAX]; /* its key file */
+        char binary[PATH_MAX];            /* the installed program */
+        char retention_unit[PATH_MAX];    /* the installed systemd unit of the job */
+        char sshd_config[PATH_MAX];       /* sshd's configuration (sshd -T -f) */
+        char syslog_socket[PATH_MAX];     /* where failed logins are logged */
 
         /* [accounts] 1: one account may hold a role that reads customer
          * data and the accounts or keys action (a one-person company) */

@@ -166,6 +166,8 @@ int cmd_audit_user(struct cli *c);
 int cmd_user_add(struct cli *c);
 int cmd_customer_add(struct cli *c);
 int cmd_customer_show(struct cli *c);
+int cmd_customer_search(struct cli *c);
+int cmd_doctor(struct cli *c);
 int cmd_dsr_new(struct cli *c);
 int cmd_dsr_list(struct cli *c);
 int cmd_dsr_show(struct cli *c);

@@ -35,10 +35,22 @@ static sqlite3 *db_of(struct rk_session *s)
         return rk_register_db(rk_session_register(s));
 }
 
-/* --subject must be a customer id here (dsr takes numbers). */
-static bool subject_ok(const struct cli *c)
+/*
+ * The customer of --subject (or of `audit subject NUMBER`): c->subject gets
+ * its id and number its customer number, for the audit row's target (a
+ * look at the trail names the customer there, not as its subject).
+ */
+static int resolve_subject(struct cli *c, struct rk_session *s, char *number,
+                           struct rk_error *err)
 {
-        return c->subject_text == NULL || c->subject > 0;
+        int64_t id = 0;
+        number[0] = '\0';
+        c->subject = 0;
+        if (c->subject_text == NULL)
+                return RK_OK;
+        int rc = rk_audit_subject_parse(db_of(s), c->subject_text, &id, number, err);
+        c->subject = id;
+        return rc;
 }
 
 static void filter_from_options(const struct cli *c, struct rk_audit_filter *f)
@@ -57,9 +69,9 @@ static void print_rows(const struct rk_audit_row *rows, size_t n)
                "SOURCE", "ACTION", "SUBJECT", "GROUPS", "RESULT");
         for (size_t i = 0; i < n; i++) {
                 const struct rk_audit_row *r = &rows[i];
-                char subject[24] = "-";
-                if (r->subject > 0)
-                        snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
+                char subject[RK_AUDIT_NUMBER_SIZE];
+                if (rk_audit_subject_text(r, subject, sizeof(subject))[0] == '\0')
+                        snprintf(subject, sizeof(subject), "-");
                 printf("%-6" PRId64 " %-20s %-12s %-15s %-18s %-8s %-28s %s%s%s%s%s\n",
                        r->id, r->at, cli_safe(r->user), cli_safe(r->source),
                        cli_safe(r->action), subject,
@@ -145,14 +157,17 @@ int cmd_audit_list(struct cli *c)
         struct rk_audit_filter f;
         struct rk_audit_row *rows = NULL;
         size_t n = 0;
+        char number[RK_AUDIT_NUMBER_SIZE];
         rk_error_clear(&err);
-        if (!subject_ok(c))
-                return cli_usage_error("--subject takes a customer id");
-        filter_from_options(c, &f);
+        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
+                return cli_usage_error("%s", err.msg);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.list", c->subject, "", "cli", "ok", NULL,
-                                      &err);
+                rc = resolve_subject(c, s, number, &err);
+        filter_from_options(c, &f);
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "audit.list", 0, "", "cli", "ok",
+                                      number[0] ? number : NULL, &err);
         if (rc == RK_OK)
                 rc = rk_audit_list(db_of(s), &f, 1000, &rows, &n, &err);
         if (rc == RK_OK)
@@ -164,12 +179,7 @@ int cmd_audit_list(struct cli *c)
 
 int cmd_audit_subject(struct cli *c)
 {
-        long long id = 0;
-        char *end = NULL;
-        id = strtoll(c->words[0], &end, 10);
-        if (end == c->words[0] || *end != '\0' || id <= 0)
-                return cli_usage_error("audit subject takes a customer id");
-        c->subject = id;
+        c->subject_text = c->words[0];
         return cmd_audit_list(c);
 }
 
@@ -178,19 +188,22 @@ int cmd_audit_export(struct cli *c)
         struct rk_error err;
         struct rk_session *s = NULL;
         struct rk_audit_filter f;
+        char number[RK_AUDIT_NUMBER_SIZE] = "";
         rk_error_clear(&err);
         if (c->out == NULL)
                 return cli_usage_error("audit export needs --out FILE.csv");
-        if (!subject_ok(c))
-                return cli_usage_error("--subject takes a customer id");
-        filter_from_options(c, &f);
+        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
+                return cli_usage_error("%s", err.msg);
         int rc = open_audit(c, &s, &err);
+        if (rc == RK_OK)
+                rc = resolve_subject(c, s, number, &err);
+        filter_from_options(c, &f);
         FILE *out = NULL;
         if (rc == RK_OK)
                 rc = rk_csv_create(c->out, &out, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.export", c->subject, "", "cli", "ok",
-                                      NULL, &err);
+                rc = rk_session_audit(s, "audit.export", 0, "", "cli", "ok",
+                                      number[0] ? number : NULL, &err);
         if (rc == RK_OK)
                 rc = rk_audit_export_csv(db_of(s), &f, out, &err);
         if (out != NULL && fclose(out) != 0 && rc == RK_OK)
@@ -200,7 +213,8 @@ int cmd_audit_export(struct cli *c)
         /* the export is recorded before any row leaves; a failure after
          * that, or before it, is recorded too (outcome.h) */
         if (rc != RK_OK && s != NULL)
-                rc = rk_outcome_audit(s, "audit.export", c->subject, NULL, rc, &err);
+                rc = rk_outcome_audit(s, "audit.export", 0, number[0] ? number : NULL, rc,
+                                      &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -229,9 +243,8 @@ int cmd_audit_user(struct cli *c)
                 printf("%-8s %-6s %-20s %-20s %s\n", "SUBJECT", "COUNT", "FIRST", "LAST",
                        "FIELD GROUPS");
                 for (size_t i = 0; i < n; i++)
-                        printf("%-8" PRId64 " %-6" PRId64 " %-20s %-20s %s\n",
-                               a[i].subject, a[i].count, a[i].first, a[i].last,
-                               cli_safe(a[i].groups));
+                        printf("%-8s %-6" PRId64 " %-20s %-20s %s\n", a[i].number,
+                               a[i].count, a[i].first, a[i].last, cli_safe(a[i].groups));
         }
         free(a);
         rk_session_close(s);

@@ -1,6 +1,8 @@
 /*
- * cmd_customer.c - `rekisteri customer ...`: adding a customer and showing
- * one, over the same core calls as the customer screens. `customer show`
+ * cmd_customer.c - `rekisteri customer ...`: adding a customer, searching
+ * and showing one, over the same core calls as the customer screens. The
+ * search query comes on standard input (a phone number or a name is
+ * personal data, and argv is visible to every user of the machine). `customer show`
  * is a read like any other: the core records it in the audit trail (the
  * field groups the role read) before anything is printed, and every value
  * is sanitised for the terminal.
@@ -8,6 +10,8 @@
 #include "cli.h"
 #include "fields_in.h"
 #include "rekisteri/customer.h"
+#include "rekisteri/search.h"
+#include "rekisteri/secret.h"
 #include "rekisteri/text.h"
 
 #include <inttypes.h>
@@ -85,6 +89,44 @@ int cmd_customer_show(struct cli *c)
                         print_field(&v.main.values[i]);
         }
         rk_customer_view_clear(&v);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+/* One hit: number, name and city as the role may read them, sanitised. */
+static void print_hit(const struct rk_search_hit *h)
+{
+        char *name = h->name ? rk_text_sanitize(h->name, strlen(h->name)) : NULL;
+        char *city = h->city ? rk_text_sanitize(h->city, strlen(h->city)) : NULL;
+        printf("%-8s %-40s %s\n", h->number, name ? name : "", city ? city : "");
+        free(name);
+        free(city);
+}
+
+int cmd_customer_search(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_search_hit *hits = NULL;
+        size_t n = 0, len = 0;
+        char *query = NULL;
+        rk_error_clear(&err);
+        int rc = cli_unlock(c, &s, &err);
+        if (rc == RK_OK) {
+                rk_session_set_place(s, "cli:customer search");
+                rc = rk_secret_read_line(stdin, 1024, &query, &len);
+                if (rc != RK_OK)
+                        rc = rk_error_set(&err, rc,
+                                          "expected the query on standard input");
+        }
+        if (rc == RK_OK)
+                rc = rk_customer_search(s, query, 100, &hits, &n, &err);
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                print_hit(&hits[i]);
+        if (rc == RK_OK)
+                fprintf(stderr, "%zu customer(s) found.\n", n);
+        rk_search_free(hits, n);
+        rk_secret_free(query);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

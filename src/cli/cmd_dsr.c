@@ -10,6 +10,7 @@
  * up in shell history or the process list.
  */
 #include "cli.h"
+#include "rekisteri/dsr_outbox.h"
 #include "fields_in.h"
 #include "rekisteri/customer.h"
 #include "rekisteri/dsr.h"
@@ -235,7 +236,12 @@ int cmd_dsr_preview(struct cli *c)
 static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
 {
         struct rk_dsr_result res;
-        int rc = rk_dsr_execute(s, id, c->out, &res, err);
+        char outbox[PATH_MAX];
+        const char *out = c->out;
+        /* on a server the files go to the export directory unless told */
+        if (out == NULL && rk_dsr_outbox_dir(&c->cfg, c->db_path, outbox, sizeof(outbox)))
+                out = outbox;
+        int rc = rk_dsr_execute(s, id, out, &res, err);
         if (rc != RK_OK)
                 return rc;
         printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,

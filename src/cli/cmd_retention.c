@@ -9,6 +9,7 @@
  * there cannot make anything happen early.
  */
 #include "cli.h"
+#include "rekisteri/dsr_outbox.h"
 #include "rekisteri/retention.h"
 #include "rekisteri/text.h"
 
@@ -167,6 +168,7 @@ int cmd_retention_run(struct cli *c)
         struct rk_error err;
         struct rk_session *s = NULL;
         struct rk_retention_summary sum;
+        size_t gone = 0;
         rk_error_clear(&err);
         int rc = open_retention(c, "cli:retention run", &s, &err);
         if (rc == RK_OK)
@@ -178,7 +180,13 @@ int cmd_retention_run(struct cli *c)
                 rk_session_close(s);
                 return cli_fail(&err);
         }
-        rc = refresh_outlook(s, &err);
+        rc = rk_dsr_outbox_prune(s, &gone, &err);
+        if (rc == RK_OK && gone > 0)
+                printf("request files: %zu older than %lld days deleted from the export "
+                       "directory\n",
+                       gone, c->cfg.export_days);
+        if (rc == RK_OK)
+                rc = refresh_outlook(s, &err);
         /* the nightly job: a safe moment for a due rotation */
         cli_rotate_if_due(s);
         rk_session_close(s);

@@ -53,20 +53,25 @@ const struct cli_command cli_commands[] = {
      "check the audit trail's chain (with K0 every MAC and the stored key, with "
      "--heads every logged chain head); names the first bad entry"},
     {"audit list", cmd_audit_list, 0,
-     "UNLOCK [--by-user U] [--action A] [--subject ID] [--from D] [--to D]",
+     "UNLOCK [--by-user U] [--action A] [--subject C000123] [--from D] [--to D]",
      "the audit trail, newest first"},
     {"audit export", cmd_audit_export, 0,
-     "UNLOCK --out FILE.csv [--by-user U] [--action A] [--subject ID] [--from D] "
+     "UNLOCK --out FILE.csv [--by-user U] [--action A] [--subject C000123] [--from D] "
      "[--to D]",
      "the audit trail as formula-safe CSV (mode 0600)"},
-    {"audit subject", cmd_audit_subject, 1, "ID UNLOCK",
-     "who accessed customer ID: every user, time and field group"},
+    {"audit subject", cmd_audit_subject, 1, "C000123 UNLOCK",
+     "who accessed the customer: every action on their data, user, time and groups"},
     {"audit user", cmd_audit_user, 1, "NAME UNLOCK [--from D] [--to D]",
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
+    {"doctor", cmd_doctor, 0, "[--db PATH]",
+     "check a server deployment (as root): modes, groups, sshd, timer, syslog, "
+     "controller; prints the fix of each problem, exit 1 when there are any"},
     {"customer add", cmd_customer_add, 0,
      "UNLOCK < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
      "add a customer from name=, email=, phone=... lines on stdin (or asked on a "
      "terminal); prints its number"},
+    {"customer search", cmd_customer_search, 0, "UNLOCK < QUERY",
+     "search as the Customers screen does (the query on standard input; audited)"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
     {"product add", cmd_product_add, 0,

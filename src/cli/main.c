@@ -480,7 +480,10 @@ int main(int argc, char **argv)
                 c.db_path = desktop;
         if (c.db_path == NULL)
                 c.db_path = c.cfg.db_path;
-        if (rk_hygiene_is_privileged() && check_register_paths(c.db_path, &err) != RK_OK)
+        /* doctor reports unsafe paths with their fix instead of refusing */
+        bool doctor = c.nwords == 1 && strcmp(c.words[0], "doctor") == 0;
+        if (rk_hygiene_is_privileged() && !doctor &&
+            check_register_paths(c.db_path, &err) != RK_OK)
                 return cli_fail(&err);
         if (cmd == &cli_screen)
                 return rk_tui_main(&c.cfg, c.db_path, c.no_color);

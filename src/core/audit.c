@@ -238,7 +238,8 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         int only_time = !f->user && !f->subject && !alen && (f->from || f->to);
         memset(q, 0, sizeof(*q));
         snprintf(q->sql, sizeof(q->sql),
-                 "SELECT " AUDIT_ROW_COLUMNS " FROM audit_log%s WHERE 1",
+                 "SELECT " AUDIT_ROW_COLUMNS ",(SELECT number FROM customers c"
+                 " WHERE c.id=audit_log.subject) FROM audit_log%s WHERE 1",
                  only_time ? " INDEXED BY audit_at" : "");
         if (f->user)
                 add_text(q, " AND user=?", f->user);
@@ -260,11 +261,6 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
                 add_text(q, " AND at<?", f->to);
         if (f->before_id)
                 add_num(q, " AND id<?", f->before_id);
-        if (f->data_only)
-                strncat(q->sql,
-                        " AND ((action>='customer.' AND action<'customer/')"
-                        " OR (action>='order.' AND action<'order/'))",
-                        sizeof(q->sql) - strlen(q->sql) - 1);
         strncat(q->sql, " ORDER BY id DESC LIMIT ?", sizeof(q->sql) - strlen(q->sql) - 1);
 }
 
@@ -290,8 +286,13 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
         *rows = calloc(limit ? limit : 1, sizeof(**rows));
         if (*rows == NULL)
                 rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        while (rc == RK_OK && *n < limit && sqlite3_step(st) == SQLITE_ROW)
-                audit_read_row(st, &(*rows)[(*n)++]);
+        while (rc == RK_OK && *n < limit && sqlite3_step(st) == SQLITE_ROW) {
+                struct rk_audit_row *r = &(*rows)[(*n)++];
+                audit_read_row(st, r);
+                const unsigned char *number = sqlite3_column_text(st, 13);
+                snprintf(r->number, sizeof(r->number), "%s",
+                         number ? (const char *)number : "");
+        }
         sqlite3_finalize(st);
         if (rc != RK_OK) {
                 free(*rows);

@@ -3,6 +3,7 @@
  * (see audit_report.h).
  */
 #include "rekisteri/audit_report.h"
+#include "customer_db.h"
 #include "rekisteri/csv.h"
 #include "sql.h"
 
@@ -28,17 +29,70 @@ static void union_groups(char *set, size_t size, const char *add)
         }
 }
 
+/* The customer number in column col, or "#id" for a row whose customer is
+ * gone (numbers are never reused, so this is only a damaged register). */
+static void subject_number(sqlite3_stmt *st, int col, int64_t subject, char *out,
+                           size_t size)
+{
+        const unsigned char *t = sqlite3_column_text(st, col);
+        if (t != NULL)
+                snprintf(out, size, "%s", (const char *)t);
+        else
+                snprintf(out, size, "#%" PRId64, subject);
+}
+
+int rk_audit_subject_number(const char *text, char *number, struct rk_error *err)
+{
+        const char *d = text;
+        number[0] = '\0';
+        if (d != NULL && (*d == 'C' || *d == 'c'))
+                d++;
+        size_t nd = d ? strspn(d, "0123456789") : 0;
+        long long v = nd > 0 && nd <= 12 && d[nd] == '\0' ? strtoll(d, NULL, 10) : 0;
+        if (v <= 0 || v > 999999)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Customer: a customer number such as C000123");
+        snprintf(number, RK_AUDIT_NUMBER_SIZE, "C%06lld", v);
+        return RK_OK;
+}
+
+int rk_audit_subject_parse(sqlite3 *db, const char *text, int64_t *id, char *number,
+                           struct rk_error *err)
+{
+        *id = 0;
+        int rc = rk_audit_subject_number(text, number, err);
+        if (rc == RK_OK)
+                rc = rk_custdb_by_number(db, number, id, err);
+        if (rc == RK_ERR_NOTFOUND)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer is numbered %s",
+                                  number);
+        return rc;
+}
+
+const char *rk_audit_subject_text(const struct rk_audit_row *r, char *out, size_t size)
+{
+        if (r->subject <= 0)
+                snprintf(out, size, "%s", "");
+        else if (r->number[0] != '\0')
+                snprintf(out, size, "%s", r->number);
+        else
+                snprintf(out, size, "#%" PRId64, r->subject);
+        return out;
+}
+
 int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const char *to,
                          struct rk_audit_access **out, size_t *n, struct rk_error *err)
 {
         sqlite3_stmt *st;
         *out = NULL;
         *n = 0;
-        int rc = rk_sql_prepare(db,
-                                "SELECT subject, groups, at FROM audit_log WHERE user=?1"
-                                " AND subject>0 AND (?2 IS NULL OR at>=?2)"
-                                " AND (?3 IS NULL OR at<?3) ORDER BY subject, id",
-                                &st, "the access report", err);
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT subject, groups, at, (SELECT number FROM customers"
+                           " c WHERE c.id=subject) FROM audit_log WHERE user=?1"
+                           " AND subject>0 AND (?2 IS NULL OR at>=?2)"
+                           " AND (?3 IS NULL OR at<?3) ORDER BY subject, id",
+                           &st, "the access report", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
@@ -63,6 +117,7 @@ int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const 
                         struct rk_audit_access *a = &(*out)[(*n)++];
                         memset(a, 0, sizeof(*a));
                         a->subject = subject;
+                        subject_number(st, 3, subject, a->number, sizeof(a->number));
                         snprintf(a->first, sizeof(a->first), "%s", at);
                 }
                 struct rk_audit_access *a = &(*out)[*n - 1];
@@ -89,11 +144,10 @@ int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_
         for (size_t i = 0; i < 6; i++)
                 bad |= rk_csv_cell(out, header[i], i == 5);
         for (size_t i = 0; i < n; i++) {
-                char subject[24], count[24];
-                snprintf(subject, sizeof(subject), "%" PRId64, a[i].subject);
+                char count[24];
                 snprintf(count, sizeof(count), "%" PRId64, a[i].count);
-                const char *cells[] = {user,       subject,   count,
-                                       a[i].first, a[i].last, a[i].groups};
+                const char *cells[] = {user,       a[i].number, count,
+                                       a[i].first, a[i].last,   a[i].groups};
                 for (size_t c = 0; c < 6; c++)
                         bad |= rk_csv_cell(out, cells[c], c == 5);
         }
@@ -107,7 +161,7 @@ static int write_row(FILE *f, const struct rk_audit_row *r)
 {
         char id[24], subject[24];
         snprintf(id, sizeof(id), "%" PRId64, r->id);
-        snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
+        rk_audit_subject_text(r, subject, sizeof(subject));
         const char *cells[] = {id,         r->at,     r->user,  r->source,
                                r->session, r->action, subject,  r->groups,
                                r->screen,  r->result, r->target};

@@ -40,6 +40,27 @@ static const struct opt options[] = {
      "the register file used when --db is not given"},
     {"register", "company_name", OPT_STR, F(company_name), 0, RK_CONFIG_STR_MAX - 1,
      "the company name, shown in titles and kept out of passwords"},
+    {"register", "controller_contact", OPT_STR, F(controller_contact), 0,
+     RK_CONFIG_STR_MAX - 1,
+     "how people reach the controller about their data, in every access export"},
+    {"server", "group", OPT_STR, F(server_group), 1, 63,
+     "the group that owns the register files and that the binary is setgid to"},
+    {"server", "staff_group", OPT_STR, F(staff_group), 1, 63,
+     "the group of staff accounts that sshd gives the register"},
+    {"server", "fetch_group", OPT_STR, F(fetch_group), 1, 63,
+     "the group of accounts that fetch request files (chrooted, read-only sftp)"},
+    {"server", "retention_user", OPT_STR, F(retention_user), 1, 63,
+     "the system user of the nightly retention job"},
+    {"server", "retention_keyfile", OPT_STR, F(retention_keyfile), 1, PATH_MAX - 1,
+     "the key file of the retention job"},
+    {"server", "binary", OPT_STR, F(binary), 1, PATH_MAX - 1,
+     "the installed program that staff run"},
+    {"server", "retention_unit", OPT_STR, F(retention_unit), 1, PATH_MAX - 1,
+     "the installed systemd service of the retention job"},
+    {"server", "sshd_config", OPT_STR, F(sshd_config), 1, PATH_MAX - 1,
+     "sshd's configuration file, checked with sshd -T"},
+    {"server", "syslog_socket", OPT_STR, F(syslog_socket), 1, PATH_MAX - 1,
+     "the syslog socket that failed logins go to (fail2ban reads them)"},
     {"crypto", "argon2_ops", OPT_INT, F(argon2_ops), 1, 100,
      "Argon2id passes for password keyslots, 1 to 100"},
     {"crypto", "argon2_mem_kib", OPT_INT, F(argon2_mem_kib), 8, 4194304,
@@ -75,6 +96,10 @@ static const struct opt options[] = {
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
      "years orders are kept after the end of their financial year (Accounting "
      "Act), 1 to 30"},
+    {"requests", "export_dir", OPT_STR, F(export_dir), 0, PATH_MAX - 1,
+     "where request files wait for fetching on a server (\"\": beside the register)"},
+    {"requests", "export_days", OPT_INT, F(export_days), 1, 365,
+     "days request files may wait there before the retention run deletes them"},
     {"requests", "financial_year_end", OPT_MONTHDAY, F(financial_year_end), 0, 0,
      "the last day of the financial year as MM-DD, e.g. 12-31"},
     {"retention", "prospects_months", OPT_INT, F(prospects_months), 1, 600,
@@ -116,6 +141,18 @@ void rk_config_defaults(struct rk_config *cfg)
         memset(cfg, 0, sizeof(*cfg));
         snprintf(cfg->db_path, sizeof(cfg->db_path), "%s",
                  "/var/lib/rekisteri/register.db");
+        snprintf(cfg->server_group, sizeof(cfg->server_group), "%s", RK_SERVER_GROUP);
+        snprintf(cfg->staff_group, sizeof(cfg->staff_group), "%s", RK_STAFF_GROUP);
+        snprintf(cfg->retention_user, sizeof(cfg->retention_user), "%s", RK_SERVER_USER);
+        snprintf(cfg->fetch_group, sizeof(cfg->fetch_group), "%s", RK_FETCH_GROUP);
+        snprintf(cfg->retention_keyfile, sizeof(cfg->retention_keyfile), "%s",
+                 RK_SYSCONFDIR "/retention.key");
+        snprintf(cfg->binary, sizeof(cfg->binary), "%s", RK_BINDIR "/rekisteri");
+        snprintf(cfg->retention_unit, sizeof(cfg->retention_unit), "%s",
+                 "/etc/systemd/system/rekisteri-retention.service");
+        snprintf(cfg->sshd_config, sizeof(cfg->sshd_config), "%s",
+                 "/etc/ssh/sshd_config");
+        snprintf(cfg->syslog_socket, sizeof(cfg->syslog_socket), "%s", "/dev/log");
         cfg->argon2_ops = 5;
         cfg->argon2_mem_kib = 192 * 1024; /* about 0.5 s on a 2-core server */
         cfg->argon2_at_once = 2;          /* logins hold at most 384 MiB at once */
@@ -126,6 +163,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_delay_seconds = 900;
         cfg->idle_lock_seconds = 900;
         cfg->max_session_hours = 12;
+        cfg->export_days = 14;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
         cfg->audit_head_interval = 60;

@@ -46,11 +46,15 @@ static int prepare_users(const struct rk_config *cfg, struct rk_demo_user *users
         struct rk_roleset set;
         struct rk_password_policy *policy = NULL;
         rk_policy_defaults(&set);
-        if (set.n != RK_DEMO_USERS)
+        /* the people's roles come first; the last, retention, is a key
+         * file's role and gets no account */
+        if (set.n < RK_DEMO_USERS ||
+            strcmp(set.roles[RK_DEMO_USERS - 1].name, "admin") != 0)
                 return rk_error_set(err, RK_ERR_INTERNAL,
-                                    "demo: expected %d default roles", RK_DEMO_USERS);
+                                    "demo: expected %d default roles, admin last",
+                                    RK_DEMO_USERS);
         int rc = rk_password_policy_for(cfg, &policy, err);
-        for (size_t i = 0; rc == RK_OK && i < set.n; i++) {
+        for (size_t i = 0; rc == RK_OK && i < RK_DEMO_USERS; i++) {
                 snprintf(users[i].name, sizeof(users[i].name), "%s", set.roles[i].name);
                 snprintf(users[i].role, sizeof(users[i].role), "%s", set.roles[i].name);
                 rc = make_password(policy, users[i].password, err);

@@ -27,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,11 +281,12 @@ int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
         const struct rk_config *cfg = rk_register_config(rk_session_register(s));
         json_t *doc =
-            json_pack("{s:s, s:i, s:s, s:s, s:{s:I, s:s, s:s, s:s}}", "format",
+            json_pack("{s:s, s:i, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}}", "format",
                       "rekisteri-dsr-export", "format_version", 1, "generated_at", stamp,
-                      "controller", cfg->company_name, "request", "id", (json_int_t)r->id,
-                      "type", rk_dsr_type_name(r->type), "received_on", r->received_on,
-                      "due_on", r->due_on);
+                      "controller", cfg->company_name, "controller_contact",
+                      cfg->controller_contact, "request", "id", (json_int_t)r->id, "type",
+                      rk_dsr_type_name(r->type), "received_on", r->received_on, "due_on",
+                      r->due_on);
         if (doc == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         json_object_set_new(doc, "classification", classification_json());

@@ -53,6 +53,7 @@ struct builder {
         const struct rk_dsr_subject *sub;
         int rc;
         struct rk_error *err;
+        int64_t own_rows; /* audit rows the execution adds about sub's customer */
 };
 
 static void item(struct builder *b, const char *table, const char *column,
@@ -124,8 +125,10 @@ static void preview_export(struct builder *b, sqlite3 *db)
                      "every field of the contact person's record");
                 item(b, "audit_log", NULL, "Who accessed the data (Art. 15(1)(c))",
                      RK_EFFECT_EXPORT,
-                     count(b, db, exported[7].sql, b->sub->customer_id, NULL),
-                     "accesses to the company's records, with users and roles");
+                     count(b, db, exported[7].sql, b->sub->customer_id, NULL) +
+                         b->own_rows,
+                     "accesses to the company's records, with users and roles, "
+                     "this request's own included");
                 return;
         }
         for (size_t i = 0; i < n; i++) {
@@ -133,9 +136,12 @@ static void preview_export(struct builder *b, sqlite3 *db)
                         item(b, "customers", f[i].column, f[i].label, RK_EFFECT_EXPORT, 1,
                              "%s; legal basis: %s", f[i].category, f[i].basis);
         }
+        /* the access log is written after the execution's own audit rows:
+         * counted here, so the preview's rows are the export's */
         for (size_t i = 0; i < sizeof(exported) / sizeof(exported[0]); i++)
                 item(b, exported[i].table, NULL, exported[i].label, RK_EFFECT_EXPORT,
-                     count(b, db, exported[i].sql, b->sub->customer_id, NULL),
+                     count(b, db, exported[i].sql, b->sub->customer_id, NULL) +
+                         (strcmp(exported[i].table, "audit_log") == 0 ? b->own_rows : 0),
                      "every field of every row");
 }
 
@@ -267,9 +273,12 @@ int rk_dsr_preview(struct rk_session *s, int64_t id, struct rk_dsr_preview *out,
         if (rc != RK_OK)
                 return rc;
         rc = dsr_load(db, id, today, &r, err);
-        struct builder b = {out, NULL, rc, err};
+        struct builder b = {out, NULL, rc, err, 0};
         for (size_t i = 0; i < r.nsubjects && b.rc == RK_OK; i++) {
                 b.sub = &r.subjects[i];
+                b.own_rows = 0; /* one dsr.execute row per subject of the customer */
+                for (size_t k = 0; k < r.nsubjects; k++)
+                        b.own_rows += r.subjects[k].customer_id == b.sub->customer_id;
                 if (r.type == RK_DSR_ACCESS || r.type == RK_DSR_PORTABILITY)
                         preview_export(&b, db);
                 else if (r.type == RK_DSR_ERASURE)

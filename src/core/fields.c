@@ -24,6 +24,10 @@ static const struct rk_field fields[] = {
      RK_RET_CUSTOMER, RK_V_CHOICE, 7, "person|company", RK_FTS_NONE, 0},
     CUST("name", "Name", IDENTITY, "identity", "contract", RK_V_TEXT, 200,
          RK_FTS_IDENTITY, 1),
+    /* a company's business ID names it, like a name: whoever creates or
+     * reads a customer enters or sees it (issue 19) */
+    CUST("business_id", "Business ID / VAT", IDENTITY, "identity", "legal obligation",
+         RK_V_YTUNNUS, 14, RK_FTS_IDENTITY, 0),
     CUST("last_activity", "Last activity", IDENTITY, "usage", "legitimate interest",
          RK_V_DATE, 10, RK_FTS_NONE, 0),
     /* customers: contact */
@@ -48,8 +52,6 @@ static const struct rk_field fields[] = {
     CUST("delivery_country", "Delivery country", CONTACT, "contact", "contract",
          RK_V_COUNTRY, 2, RK_FTS_NONE, 0),
     /* customers: billing */
-    CUST("business_id", "Business ID / VAT", BILLING, "financial", "legal obligation",
-         RK_V_YTUNNUS, 14, RK_FTS_BILLING, 0),
     CUST("billing_street", "Billing street", BILLING, "financial", "contract", RK_V_TEXT,
          200, RK_FTS_NONE, 1),
     CUST("billing_postal_code", "Billing postal code", BILLING, "financial", "contract",

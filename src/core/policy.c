@@ -30,6 +30,9 @@ static const struct rk_role default_roles[] = {
      A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE) |
          A(PRODUCTS)},
     {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
+    /* the unattended nightly job's key file: runs retention, reads nothing;
+     * built in so the README's key add-file works with no config at all */
+    {"retention", 0, 0, A(RETENTION)},
 };
 
 #define N_DEFAULT (sizeof(default_roles) / sizeof(default_roles[0]))

@@ -47,10 +47,12 @@
  * customer row is read for those hits only, and only its readable columns.
  */
 #include "rekisteri/search.h"
+#include "rekisteri/validate.h"
 #include "sql.h"
 
 #include <locale.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,22 +334,101 @@ static int fill_hit(sqlite3_stmt *st, struct rk_search_hit *hit, struct rk_error
         return nomem ? rk_error_set(err, RK_ERR_NOMEM, "search: out of memory") : RK_OK;
 }
 
-/* Step st into a fresh array of at most limit hits. */
-static int collect(sqlite3_stmt *st, size_t limit, struct rk_search_hit **hits, size_t *n,
-                   struct rk_error *err)
+/*
+ * Numbers are written many ways. When the folded query holds only digits
+ * (a phone number or business ID typed with spaces, dashes, dots,
+ * parentheses or a "+"), its digits are also searched as one word, with
+ * the international prefix "00" dropped and the trunk "0" of "+358 (0)40"
+ * dropped: "040 123 4567", "(040) 123-4567", "+358 40 123 4567" and
+ * "00358 401234567" all find the "+358401234567" that the index also
+ * holds as "0401234567". Eight digits whose last is the check digit of
+ * the first seven are also searched as a Y-tunnus, "1917845 9", so
+ * "19178459" finds "1917845-9". forms[0] is the query
+ * itself; returns how many forms were written (1 to 3).
+ */
+static size_t query_forms(const char *query, char forms[3][RK_SEARCH_QUERY_MAX + 1])
 {
-        int rc = RK_OK, src;
+        size_t nf = 1, nd = 0;
+        char digits[RK_SEARCH_QUERY_MAX + 1];
+        snprintf(forms[0], sizeof(forms[0]), "%s", query);
+        char *folded = rk_search_fold(query);
+        if (folded == NULL || folded[strspn(folded, "0123456789 ")] != '\0') {
+                free(folded);
+                return nf;
+        }
+        for (const char *p = folded; *p != '\0' && nd + 1 < sizeof(digits); p++) {
+                if (*p != ' ')
+                        digits[nd++] = *p;
+        }
+        digits[nd] = '\0';
+        const char *d = digits;
+        if (strncmp(d, "00", 2) == 0)
+                d += 2;
+        if (strncmp(d, "3580", 4) == 0)
+                snprintf(forms[nf], sizeof(forms[nf]), "358%s", d + 4);
+        else
+                snprintf(forms[nf], sizeof(forms[nf]), "%s", d);
+        if (strcmp(forms[nf], folded) != 0 && forms[nf][0] != '\0')
+                nf++;
+        char ytunnus[RK_YTUNNUS_MAX + 1];
+        snprintf(ytunnus, sizeof(ytunnus), "%.7s-%c", digits, nd == 8 ? digits[7] : 'x');
+        if (nd == 8 && rk_validate_ytunnus(ytunnus, NULL, 0, NULL) == RK_OK)
+                snprintf(forms[nf++], sizeof(forms[0]), "%.7s %c", digits, digits[7]);
+        free(folded);
+        return nf;
+}
+
+/* Run one form's search into hits[*n..limit), skipping ids already there. */
+static int search_form(sqlite3 *db, const struct rk_grants *g, const char *form,
+                       size_t limit, struct rk_search_hit *hits, size_t *n,
+                       struct rk_error *err)
+{
+        char match[RK_SEARCH_MATCH_MAX], sql[512];
+        sqlite3_stmt *st = NULL;
+        int rc = rk_search_match(form, g, match, sizeof(match), err);
+        if (rc != RK_OK)
+                return rc;
+        search_sql(g, sql, sizeof(sql));
+        rc = rk_sql_prepare(db, sql, &st, "searching customers", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+        int src;
+        while (rc == RK_OK && *n < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
+                int64_t id = sqlite3_column_int64(st, 0);
+                bool seen = false;
+                for (size_t i = 0; i < *n && !seen; i++)
+                        seen = hits[i].id == id;
+                if (!seen)
+                        rc = fill_hit(st, &hits[(*n)++], err);
+        }
+        /* The SQLite message may quote the expression: keep it out. */
+        if (rc == RK_OK && *n < limit && src != SQLITE_DONE)
+                rc = rk_sql_fail(NULL, src, "searching customers", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query,
+                        size_t limit, struct rk_search_hit **hits, size_t *n,
+                        struct rk_error *err)
+{
+        char forms[3][RK_SEARCH_QUERY_MAX + 1];
+        *hits = NULL;
+        *n = 0;
+        if (limit > RK_SEARCH_LIMIT_MAX)
+                limit = RK_SEARCH_LIMIT_MAX;
+        char match[RK_SEARCH_MATCH_MAX];
+        int rc = rk_search_match(query, g, match, sizeof(match), err);
+        if (rc != RK_OK)
+                return rc;
+        size_t nf = query_forms(query, forms), k = 0;
         struct rk_search_hit *arr = calloc(limit ? limit : 1, sizeof(*arr));
         if (arr == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-        size_t k = 0;
-        while (rc == RK_OK && k < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
-                rc = fill_hit(st, &arr[k], err);
-                k++;
-        }
-        /* The SQLite message may quote the expression: keep it out. */
-        if (rc == RK_OK && k < limit && src != SQLITE_DONE)
-                rc = rk_sql_fail(NULL, src, "searching customers", err);
+        for (size_t i = 0; i < nf && rc == RK_OK && k < limit; i++)
+                rc = search_form(db, g, forms[i], limit, arr, &k, err);
         if (rc != RK_OK) {
                 rk_search_free(arr, k);
                 return rc;
@@ -355,28 +436,4 @@ static int collect(sqlite3_stmt *st, size_t limit, struct rk_search_hit **hits, 
         *hits = arr;
         *n = k;
         return RK_OK;
-}
-
-int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *query,
-                        size_t limit, struct rk_search_hit **hits, size_t *n,
-                        struct rk_error *err)
-{
-        char match[RK_SEARCH_MATCH_MAX], sql[512];
-        sqlite3_stmt *st = NULL;
-        *hits = NULL;
-        *n = 0;
-        if (limit > RK_SEARCH_LIMIT_MAX)
-                limit = RK_SEARCH_LIMIT_MAX;
-        int rc = rk_search_match(query, g, match, sizeof(match), err);
-        if (rc != RK_OK)
-                return rc;
-        search_sql(g, sql, sizeof(sql));
-        rc = rk_sql_prepare(db, sql, &st, "searching customers", err);
-        if (rc == RK_OK) {
-                sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-                rc = collect(st, limit, hits, n, err);
-        }
-        sqlite3_finalize(st);
-        return rc;
 }

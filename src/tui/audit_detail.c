@@ -49,10 +49,9 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         const struct audit_detail *d = state;
         const struct rk_audit_row *r = &d->row;
-        char id[24], subject[24], epoch[24];
+        char id[24], subject[RK_AUDIT_NUMBER_SIZE], epoch[24];
         snprintf(id, sizeof(id), "%" PRId64, r->id);
-        snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
-        if (r->subject <= 0)
+        if (rk_audit_subject_text(r, subject, sizeof(subject))[0] == '\0')
                 snprintf(subject, sizeof(subject), "-");
         snprintf(epoch, sizeof(epoch), "%" PRId64, r->epoch);
         const struct {
@@ -65,7 +64,7 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
             {"Session", r->session, false},
             {"Source", r->source, false},
             {"Action", r->action, false},
-            {"Customer id", subject, false},
+            {"Customer", subject, false},
             {"Field groups", r->groups, true},
             {"Fields changed", r->fields, true},
             {"Screen", r->screen, false},

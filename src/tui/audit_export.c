@@ -19,7 +19,7 @@
 #include "rekisteri/outcome.h"
 
 int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
-                       int64_t subject, const char *target,
+                       const char *target,
                        int (*write)(FILE *out, void *ctx, struct rk_error *err),
                        void *ctx)
 {
@@ -30,7 +30,7 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
                 return rk_tui_message(app, RK_TUI_WARNING, "Type a file name");
         int rc = rk_csv_create(path, &out, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(ui->session, "audit.export", subject, "",
+                rc = rk_session_audit(ui->session, "audit.export", 0, "",
                                       RK_UI_AUDIT_PLACE, "ok", target, &err);
         if (rc == RK_OK)
                 rc = write(out, ctx, &err);
@@ -40,7 +40,7 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
                 if (out != NULL)
                         unlink(path);
                 /* recorded as failed, with its error class (outcome.h) */
-                (void)rk_outcome_audit(ui->session, "audit.export", subject, target, rc,
+                (void)rk_outcome_audit(ui->session, "audit.export", 0, target, rc,
                                        &err);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }

@@ -9,9 +9,9 @@
  * moving before the first row (Up or PgUp there) goes back. The filter
  * (F2) is kept as text typed and points the core's struct rk_audit_filter
  * at it. Opening the screen and every new filter is one look at the
- * trail and is recorded (audit.list, with the customer id when filtered
- * by one) before the rows are read; turning pages is the same look. F5
- * exports every row that matches the filter (not only the page).
+ * trail and is recorded (audit.list, with the customer number as its
+ * target when filtered by one) before the rows are read; turning pages is the same look.
+ * F5 exports every row that matches the filter (not only the page).
  */
 #include "audit_ui.h"
 
@@ -28,7 +28,8 @@ struct audit_list {
         struct rk_tui_screen_ops ops;
         struct rk_ui *ui;
         bool by_subject; /* the "who accessed" view */
-        char user[65], action[49], subject[21], from[11], until[11];
+        char user[65], action[49], subject[RK_AUDIT_NUMBER_SIZE], from[11], until[11];
+        int64_t subject_id; /* the customer numbered subject, 0 for none */
         struct rk_audit_filter filter;
         struct rk_audit_row *rows;
         size_t n;
@@ -41,8 +42,8 @@ struct audit_list {
 
 static const struct rk_tui_column trail_columns[] = {
     {"Time (UTC)", 19, RK_TUI_LEFT}, {"User", 9, RK_TUI_LEFT},
-    {"Source", 9, RK_TUI_LEFT},      {"Action", 15, RK_TUI_LEFT},
-    {"Cust.", 6, RK_TUI_RIGHT},      {"Groups", 0, RK_TUI_LEFT},
+    {"Source", 8, RK_TUI_LEFT},      {"Action", 15, RK_TUI_LEFT},
+    {"Cust.", 7, RK_TUI_LEFT},       {"Groups", 0, RK_TUI_LEFT},
     {"Result", 6, RK_TUI_LEFT},
 };
 
@@ -75,10 +76,7 @@ static const char *trail_cell(struct audit_list *a, const struct rk_audit_row *r
         case 3:
                 return r->action;
         case 4:
-                if (r->subject <= 0)
-                        return "";
-                snprintf(a->cell, sizeof(a->cell), "%" PRId64, r->subject);
-                return a->cell;
+                return rk_audit_subject_text(r, a->cell, sizeof(a->cell));
         case 5:
                 return r->groups;
         default:
@@ -105,10 +103,9 @@ static void filter_apply(struct audit_list *a)
         memset(f, 0, sizeof(*f));
         f->user = a->user[0] ? a->user : NULL;
         f->action = a->action[0] ? a->action : NULL;
-        f->subject = a->subject[0] ? strtoll(a->subject, NULL, 10) : 0;
+        f->subject = a->subject[0] ? a->subject_id : 0;
         f->from = a->from[0] ? a->from : NULL;
         f->to = a->until[0] ? a->until : NULL;
-        f->data_only = a->by_subject;
 }
 
 /* Load the page that starts before `before`; keep the old page when the
@@ -139,8 +136,8 @@ static int look(struct audit_list *a, struct rk_error *err)
 {
         size_t got;
         filter_apply(a);
-        int rc = rk_session_audit(a->ui->session, "audit.list", a->filter.subject, "",
-                                  RK_UI_AUDIT_PLACE, "ok", NULL, err);
+        int rc = rk_session_audit(a->ui->session, "audit.list", 0, "", RK_UI_AUDIT_PLACE,
+                                  "ok", a->subject[0] ? a->subject : NULL, err);
         if (rc != RK_OK)
                 return rc;
         a->nback = 0;
@@ -222,8 +219,7 @@ static void list_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         filter_text(a, filter, sizeof(filter));
         if (a->by_subject)
                 snprintf(head, sizeof(head),
-                         "Who accessed customer %s: every user, time and field group",
-                         a->subject);
+                         "Who accessed %s: every user, time and field group", a->subject);
         else
                 snprintf(head, sizeof(head), "Newest first.%s%s",
                          filter[0] ? " Filter:" : "",
@@ -254,19 +250,18 @@ static int filter_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_list *a = ctx;
         struct rk_error err;
-        char id[21] = "";
+        char number[RK_AUDIT_NUMBER_SIZE] = "";
+        int64_t id = 0;
         rk_error_clear(&err);
-        if (v[2][0] != '\0' && strspn(v[2], "0123456789") != strlen(v[2]))
-                return rk_tui_message(
-                    app, RK_TUI_WARNING,
-                    "Customer id: digits only (the number in the trail)");
+        if (v[2][0] != '\0' && rk_audit_subject_parse(rk_ui_audit_db(a->ui), v[2], &id,
+                                                      number, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_WARNING, "%s", err.msg);
         if (rk_ui_audit_check_dates(app, v[3], v[4]) != RK_OK)
                 return RK_TUI_REDRAW;
-        if (v[2][0] != '\0')
-                snprintf(id, sizeof(id), "%lld", strtoll(v[2], NULL, 10));
         snprintf(a->user, sizeof(a->user), "%s", v[0]);
         snprintf(a->action, sizeof(a->action), "%s", v[1]);
-        snprintf(a->subject, sizeof(a->subject), "%s", strcmp(id, "0") ? id : "");
+        snprintf(a->subject, sizeof(a->subject), "%s", number);
+        a->subject_id = id;
         snprintf(a->from, sizeof(a->from), "%s", v[3]);
         snprintf(a->until, sizeof(a->until), "%s", v[4]);
         if (look(a, &err) != RK_OK)
@@ -286,8 +281,8 @@ static int act_filter(struct rk_tui_app *app, void *state)
             .ctx = a,
         };
         const struct rk_ui_ask_item items[] = {
-            {"User", a->user, 64, false},           {"Action", a->action, 48, false},
-            {"Customer id", a->subject, 19, false}, {"From", a->from, 10, false},
+            {"User", a->user, 64, false},        {"Action", a->action, 48, false},
+            {"Customer", a->subject, 19, false}, {"From", a->from, 10, false},
             {"Until", a->until, 10, false},
         };
         return rk_ui_ask_open(app, &ask, items, 5);
@@ -296,12 +291,14 @@ static int act_filter(struct rk_tui_app *app, void *state)
 static int who_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_list *a = ctx;
-        long long id = strtoll(v[0], NULL, 10);
-        if (v[0][0] == '\0' || strspn(v[0], "0123456789") != strlen(v[0]) || id <= 0)
-                return rk_tui_message(
-                    app, RK_TUI_WARNING,
-                    "Customer id: digits only (the number in the trail)");
-        return RK_TUI_POP | rk_ui_audit_subject_open(app, a->ui, id);
+        struct rk_error err;
+        char number[RK_AUDIT_NUMBER_SIZE];
+        int64_t id = 0;
+        rk_error_clear(&err);
+        if (rk_audit_subject_parse(rk_ui_audit_db(a->ui), v[0], &id, number, &err) !=
+            RK_OK)
+                return rk_tui_message(app, RK_TUI_WARNING, "%s", err.msg);
+        return RK_TUI_POP | rk_ui_audit_subject_open(app, a->ui, id, number);
 }
 
 static int act_who(struct rk_tui_app *app, void *state)
@@ -309,11 +306,11 @@ static int act_who(struct rk_tui_app *app, void *state)
         const struct rk_ui_ask ask = {
             .name = "Who accessed",
             .heading = "Who accessed a customer: every user, time and field group",
-            .hint = "The customer id as the trail shows it (column Cust.).",
+            .hint = "The customer number, such as C000123 (column Cust.).",
             .done = who_done,
             .ctx = state,
         };
-        const struct rk_ui_ask_item item = {"Customer id", NULL, 19, false};
+        const struct rk_ui_ask_item item = {"Customer", NULL, 19, false};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }
 
@@ -336,8 +333,8 @@ static int write_rows(FILE *out, void *ctx, struct rk_error *err)
 static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_list *a = ctx;
-        return rk_ui_audit_export(app, a->ui, v[0], a->filter.subject, NULL, write_rows,
-                                  a);
+        return rk_ui_audit_export(app, a->ui, v[0], a->subject[0] ? a->subject : NULL,
+                                  write_rows, a);
 }
 
 static int act_export(struct rk_tui_app *app, void *state)
@@ -404,7 +401,8 @@ static const struct rk_tui_binding subject_keys[] = {
     {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the previous screen", rk_tui_action_pop},
 };
 
-static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject)
+static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
+                     const char *number)
 {
         if (rk_ui_audit_allowed(app, ui) != RK_OK)
                 return RK_TUI_REDRAW;
@@ -413,8 +411,10 @@ static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject)
                 return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
         a->ui = ui;
         a->by_subject = subject > 0;
-        if (a->by_subject)
-                snprintf(a->subject, sizeof(a->subject), "%" PRId64, subject);
+        if (a->by_subject) {
+                snprintf(a->subject, sizeof(a->subject), "%s", number);
+                a->subject_id = subject;
+        }
         a->ops = (struct rk_tui_screen_ops){
             .name = a->by_subject ? "Who accessed" : "Audit trail",
             .init = list_init,
@@ -430,10 +430,11 @@ static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject)
 
 int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
-        return open_list(app, ui, 0);
+        return open_list(app, ui, 0, "");
 }
 
-int rk_ui_audit_subject_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject)
+int rk_ui_audit_subject_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
+                             const char *number)
 {
-        return open_list(app, ui, subject);
+        return open_list(app, ui, subject, number);
 }

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rekisteri/audit.h"
+#include "rekisteri/audit_report.h"
 #include "ui.h"
 
 /* The place names audit rows of these screens carry. */
@@ -29,9 +29,11 @@ sqlite3 *rk_ui_audit_db(struct rk_ui *ui);
  * RK_ERR_DENIED with a message on the message line. */
 int rk_ui_audit_allowed(struct rk_tui_app *app, struct rk_ui *ui);
 
-/* rk_ui_audit_subject_open - "who accessed customer subject": the reads
- * and changes of that customer, newest first. Returns flags. */
-int rk_ui_audit_subject_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject);
+/* rk_ui_audit_subject_open - "who accessed customer subject" (numbered
+ * number): every entry that names the customer as its subject, newest
+ * first. Returns flags. */
+int rk_ui_audit_subject_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
+                             const char *number);
 
 /* rk_ui_audit_detail_open - every column of row (copied). Returns flags. */
 int rk_ui_audit_detail_open(struct rk_tui_app *app, const struct rk_audit_row *row);
@@ -46,14 +48,14 @@ int rk_ui_audit_check_ask(struct rk_tui_app *app, struct rk_ui *ui);
 
 /*
  * rk_ui_audit_export - write a CSV export to path: create it (mode 0600,
- * never overwriting), record audit.export (subject, target: what was
- * exported), then write(out, ctx, err). On success returns RK_TUI_POP
- * (closing the file-name form) with a message naming the file; on failure
+ * never overwriting), record audit.export (target: what was exported, a
+ * user or a customer number, or NULL), then write(out, ctx, err). On success returns
+ * RK_TUI_POP (closing the file-name form) with a message naming the file; on failure
  * removes a half-written file and returns an error message only, so the
  * form stays for another name.
  */
 int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
-                       int64_t subject, const char *target,
+                       const char *target,
                        int (*write)(FILE *out, void *ctx, struct rk_error *err),
                        void *ctx);
 

@@ -46,8 +46,7 @@ static const char *user_cell(void *ctx, size_t row, size_t col)
         const struct rk_audit_access *r = &u->rows[row];
         switch (col) {
         case 0:
-                snprintf(u->cell, sizeof(u->cell), "%" PRId64, r->subject);
-                return u->cell;
+                return r->number;
         case 1:
                 snprintf(u->cell, sizeof(u->cell), "%" PRId64, r->count);
                 return u->cell;
@@ -95,7 +94,8 @@ static int act_who(struct rk_tui_app *app, void *state)
         struct audit_user *u = state;
         if (u->n == 0)
                 return rk_tui_message(app, RK_TUI_WARNING, "No customer selected");
-        return rk_ui_audit_subject_open(app, u->ui, u->rows[u->list.sel].subject);
+        return rk_ui_audit_subject_open(app, u->ui, u->rows[u->list.sel].subject,
+                                        u->rows[u->list.sel].number);
 }
 
 static int write_report(FILE *out, void *ctx, struct rk_error *err)
@@ -107,7 +107,7 @@ static int write_report(FILE *out, void *ctx, struct rk_error *err)
 static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_user *u = ctx;
-        return rk_ui_audit_export(app, u->ui, v[0], 0, u->user, write_report, u);
+        return rk_ui_audit_export(app, u->ui, v[0], u->user, write_report, u);
 }
 
 static int act_export(struct rk_tui_app *app, void *state)

@@ -14,7 +14,8 @@
  * new one, F3 shows closed requests too, F4 extends the deadline once
  * (1 or 2 months, with the reason told to the person), F6 lifts a
  * carried-out restriction. The list is read again whenever the wizard or
- * a form returns.
+ * a form returns. On a server, the line under the heading tells how many
+ * request files wait in the export directory and when they go.
  *
  * Above the details the supervisor sees the account administration of the
  * last 30 days (rk_accounts_recent_changes: how many changes, and the
@@ -31,6 +32,7 @@
 
 #include "ask.h"
 #include "dsr_ui.h"
+#include "rekisteri/dsr_outbox.h"
 #include "rekisteri/accounts.h"
 
 #define SOON_DAYS     7
@@ -47,6 +49,7 @@ struct dashboard {
         size_t nchanges;
         struct rk_tui_list list;
         char cell[256];
+        char outbox[160]; /* request files waiting on the server, or "" */
 };
 
 static const struct rk_tui_column columns[] = {
@@ -99,6 +102,25 @@ static enum rk_tui_role row_role(void *ctx, size_t row)
 }
 
 /* Read the list again, keeping the selection on the same request. */
+/* The files of access requests still waiting in the export directory:
+ * how many, the oldest, and when the retention run deletes them. */
+static void outbox_text(struct dashboard *d)
+{
+        struct rk_dsr_outbox_file *f = NULL;
+        size_t n = 0;
+        struct rk_error err;
+        d->outbox[0] = '\0';
+        if (rk_dsr_outbox_list(d->ui->cfg, d->ui->db_path, &f, &n, &err) != RK_OK ||
+            n == 0) {
+                free(f);
+                return;
+        }
+        snprintf(d->outbox, sizeof(d->outbox),
+                 "Files waiting to be fetched: %zu; oldest %s, %lld d, deleted in %lld d",
+                 n, f[0].name, (long long)f[0].age_days, (long long)f[0].delete_in);
+        free(f);
+}
+
 static int load(struct dashboard *d, struct rk_error *err)
 {
         struct rk_dsr_request *r = NULL;
@@ -111,6 +133,7 @@ static int load(struct dashboard *d, struct rk_error *err)
         rk_dsr_requests_free(d->r, d->n);
         d->r = r;
         d->n = n;
+        outbox_text(d);
         free(d->changes);
         d->changes = NULL;
         d->nchanges = 0;
@@ -211,6 +234,8 @@ static void dash_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         char text[DSR_TEXT + 400];
         heading(d, text, sizeof(text));
         rk_tui_print(win, 0, 1, width, RK_ROLE_HEADER, text);
+        if (d->outbox[0] != '\0')
+                rk_tui_print(win, 1, 1, width, RK_ROLE_WARNING, d->outbox);
         if (rk_authorize_action(rk_session_grants(d->ui->session), RK_ACTION_AUDIT))
                 extra = 1 + (d->ui->cfg->combine_duties ? 1 : 0);
         if (extra > 0)

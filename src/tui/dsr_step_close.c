@@ -12,6 +12,7 @@
  * same key), and Esc leaves the request open for later.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "dsr_ui.h"

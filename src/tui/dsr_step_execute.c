@@ -24,15 +24,20 @@
 #include <unistd.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/dsr_outbox.h"
 
 static bool writes_files(enum rk_dsr_type t)
 {
         return t == RK_DSR_ACCESS || t == RK_DSR_PORTABILITY;
 }
 
-/* The user's home directory, else the working directory. */
-static void default_dir(char *out, size_t size)
+/* The register's export directory on a server (staff cannot copy files
+ * off it; a fetching account can), else the user's home directory, else
+ * the working directory. */
+static void default_dir(const struct rk_ui *ui, char *out, size_t size)
 {
+        if (rk_dsr_outbox_dir(ui->cfg, ui->db_path, out, size))
+                return;
         const char *home = getenv("HOME");
         const struct passwd *pw = NULL;
         if (home == NULL || home[0] != '/') {
@@ -50,7 +55,7 @@ static int exec_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
         (void)app;
         (void)err;
         if (w->exec.f_dir.buf == NULL) {
-                default_dir(w->exec.dir, sizeof(w->exec.dir));
+                default_dir(w->ui, w->exec.dir, sizeof(w->exec.dir));
                 rk_tui_field_init(&w->exec.f_dir, w->exec.dir, sizeof(w->exec.dir), 1000,
                                   false);
         }

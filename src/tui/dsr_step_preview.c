@@ -85,13 +85,38 @@ static void totals(const struct rk_dsr_preview *p, char *out, size_t size)
         }
 }
 
+/* The rows an export will write, as the summary counts them: each
+ * customer record once (its fields are items of their own) and every row
+ * of the other items. 0 when nothing is exported. */
+static long long export_rows(const struct rk_dsr_preview *p)
+{
+        long long rows = 0;
+        int64_t last = 0;
+        for (size_t i = 0; i < p->n; i++) {
+                const struct rk_dsr_preview_item *it = &p->items[i];
+                if (it->effect != RK_EFFECT_EXPORT)
+                        continue;
+                if (it->column == NULL)
+                        rows += it->rows;
+                else if (it->customer_id != last)
+                        rows++;
+                if (it->column != NULL)
+                        last = it->customer_id;
+        }
+        return rows;
+}
+
 static void preview_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win, int y)
 {
         (void)app;
         int width = getmaxx(win) - 4, rows = getmaxy(win) - y - WHY_ROWS - 2;
         char sum[160], line[320];
         totals(&w->preview.p, sum, sizeof(sum));
-        snprintf(line, sizeof(line), "Items: %s.", sum);
+        long long out = export_rows(&w->preview.p);
+        if (out > 0)
+                snprintf(line, sizeof(line), "Items: %s; %lld row(s) of data.", sum, out);
+        else
+                snprintf(line, sizeof(line), "Items: %s.", sum);
         rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, line);
         rk_tui_list_draw(&w->preview.list, win, y + 1, 2, rows, width);
         if (w->preview.p.n == 0)

@@ -124,9 +124,15 @@ static void passwd_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct passwd *p = state;
         int x = (getmaxx(win) - 60) / 2, y = 3 + 2 * (int)p->form.n;
+        /* a new account still has to enrol; a reset one has its app already */
+        bool fresh =
+            p->forced && (rk_session_pending_steps(p->ui->session) & RK_LOGIN_ENROL) != 0;
         rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER,
-                     p->forced ? "An administrator reset your password: choose a new one"
-                               : "Change your password");
+                     fresh ? "Welcome: choose your own password; the one given "
+                             "works once"
+                     : p->forced
+                         ? "An administrator reset your password: choose a new one"
+                         : "Change your password");
         rk_tui_form_draw(&p->form, app, win, 3, x, 10, 40);
         rk_tui_print(win, y, x + 12, 48, RK_ROLE_DIM,
                      "At least 12 characters; a passphrase of");

@@ -23,9 +23,12 @@
  */
 #include "tui_main.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rekisteri/busy.h"
@@ -108,6 +111,34 @@ static int on_tick(struct rk_tui_app *app, void *ctx)
         return RK_TUI_NONE;
 }
 
+/* Why the register cannot be opened: not there at all (then init makes
+ * one), or there but not for this process (a permission problem, most
+ * often a binary that lost its setgid bit when it was copied or
+ * reinstalled by hand). */
+static int explain_access(const char *db_path)
+{
+        struct stat st;
+        errno = 0;
+        int missing = stat(db_path, &st) != 0 && errno == ENOENT;
+        int saved = errno ? errno : EACCES;
+        struct group *g = getgrgid(getegid());
+        if (missing) {
+                fprintf(stderr,
+                        "rekisteri: %s: no register here (create one with "
+                        "'rekisteri init')\n",
+                        db_path);
+                return 1;
+        }
+        fprintf(stderr,
+                "rekisteri: %s: the register is there but this program cannot open it "
+                "(%s). It runs with group %s%s. An administrator can run 'rekisteri "
+                "doctor' as root: it names the file, group or setgid bit at fault and "
+                "the command that fixes it.\n",
+                db_path, strerror(saved), g ? g->gr_name : "?",
+                rk_hygiene_is_privileged() ? " (setgid)" : ", not setgid");
+        return 1;
+}
+
 /* Ctrl-Z: whatever happens next, the screen that comes back is locked. */
 static int on_suspend(struct rk_tui_app *app, void *ctx)
 {
@@ -134,13 +165,8 @@ static int check_register(const char *db_path)
                 return 1;
         }
         if (faccessat(AT_FDCWD, db_path, R_OK | W_OK, AT_EACCESS) != 0 ||
-            faccessat(AT_FDCWD, vault, R_OK | W_OK, AT_EACCESS) != 0) {
-                fprintf(stderr,
-                        "rekisteri: %s: no register here that this user can open "
-                        "(create one with 'rekisteri init')\n",
-                        db_path);
-                return 1;
-        }
+            faccessat(AT_FDCWD, vault, R_OK | W_OK, AT_EACCESS) != 0)
+                return explain_access(db_path);
         return 0;
 }
 

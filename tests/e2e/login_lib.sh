@@ -108,7 +108,7 @@ rk_message() {
 # and enrolment of a new account; ends on the home screen. Sets SECRET.
 rk_first_login() {
 	rk_login "$1" "$2" "$3"
-	e2e_wait "$1" 'choose a new one'
+	e2e_wait "$1" 'Welcome: choose your own password'
 	e2e_type "$1" "$4"
 	e2e_keys "$1" Tab
 	e2e_type "$1" "$4"

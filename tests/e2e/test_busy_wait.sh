@@ -36,7 +36,7 @@ e2e_keys a Enter
 e2e_wait a 'Waiting for another session…' 3
 e2e_assert_absent a 'locked' 'SQLite' 'database' "$FAILED"
 rk_ok "a login that waits for another session's lock says so"
-e2e_wait a 'choose a new one' 10
+e2e_wait a 'choose your own password' 10
 wait "$hold_pid" || e2e_fail "rk_load hold failed: $(cat hold.err)"
 rk_ok "and goes on once the lock is released"
 e2e_pass

@@ -48,6 +48,9 @@ while IFS= read -r c; do
         done
 done <<< "$cmds"
 [ "$nopts" -gt 20 ] || { echo "FAIL: only $nopts declared options parsed from --help"; fails=$((fails + 1)); }
+# The manual formats without a warning (troff once could not adjust a line).
+warn=$(MANWIDTH=80 man --warnings -l "$S/data/rekisteri.1" 2>&1 >/dev/null)
+[ -z "$warn" ] || { echo "FAIL: man warns: $warn"; fails=$((fails + 1)); }
 # The shipped example config must load as it is.
 cp "$S/data/rekisteri.ini" "$T/r.ini"; chmod 644 "$T/r.ini"
 "$R" --config "$T/r.ini" check --db "$T/none.db" --keyfile /nonexistent 2> "$T/err"

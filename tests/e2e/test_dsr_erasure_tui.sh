@@ -94,7 +94,7 @@ e2e_keys v F2
 e2e_wait v 'New customer'
 e2e_keys v Tab
 e2e_type v "$NAME"
-e2e_keys v Tab
+e2e_keys v Tab Tab # past the business ID (identity, after the name)
 e2e_type v "$MAIL"
 e2e_keys v Enter
 e2e_wait v 'This person was erased on request earlier'

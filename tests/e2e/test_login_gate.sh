@@ -38,7 +38,7 @@ e2e_keys a Enter
 e2e_wait a 'Many people are logging in; waiting…' 3
 e2e_assert_absent a "$FAILED" 'error'
 rk_ok "a login waiting for a password-check slot says so"
-e2e_wait a 'choose a new one' 10
+e2e_wait a 'choose your own password' 10
 wait "$hold_pid" || e2e_fail "the helper failed: $(cat hold.err)"
 rk_ok "and goes on once the slot is free"
 e2e_pass

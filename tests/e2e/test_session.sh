@@ -35,13 +35,14 @@ TUULA_OTP=$ONETIME
 # --- pekka's first login: forced password (policy first), enrolment ---------
 rk_start a
 rk_login a pekka "$PEKKA_OTP"
-e2e_wait a 'An administrator reset your password: choose a new one'
+e2e_wait a 'Welcome: choose your own password; the one given works once'
+e2e_assert_absent a 'An administrator reset'
 e2e_type a 'lyhyt'
 e2e_keys a Tab
 e2e_type a 'lyhyt'
 e2e_keys a Enter
 e2e_wait a 'the password must be at least 12 characters long'
-e2e_assert_present a 'choose a new one'
+e2e_assert_present a 'choose your own password'
 e2e_type a "$PEKKA_PW"
 e2e_keys a Tab
 e2e_type a "$PEKKA_PW"

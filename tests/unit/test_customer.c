@@ -228,14 +228,15 @@ static int anywhere(const struct rk_customer_view *v, const char *text)
 
 /* ---- what each role sees ----------------------------------------------- */
 
-static const char *const identity_cols[] = {"kind", "name", "last_activity"};
+static const char *const identity_cols[] = {"kind", "name", "business_id",
+                                            "last_activity"};
 static const char *const contact_cols[] = {
     "email",         "phone",           "street",          "postal_code",
     "city",          "country",         "delivery_street", "delivery_postal_code",
     "delivery_city", "delivery_country"};
 static const char *const billing_cols[] = {
-    "business_id",     "billing_street", "billing_postal_code", "billing_city",
-    "billing_country", "invoice_email",  "payment_terms_days",  "bank_reference"};
+    "billing_street", "billing_postal_code", "billing_city",  "billing_country",
+    "invoice_email",  "payment_terms_days",  "bank_reference"};
 
 static void cat(const char **out, size_t *n, const char *const *cols, size_t k)
 {

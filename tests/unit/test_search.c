@@ -151,12 +151,51 @@ static void test_sales_finds_names_and_email(void **state)
 static void test_sales_cannot_probe_ids(void **state)
 {
         (void)state;
-        assert_string_equal(found("sales", "1572860-0"), "");
-        assert_string_equal(found("sales", "1572860"), "");
         assert_string_equal(found("sales", "laskut"), ""); /* invoicing e-mail */
+        assert_string_equal(found("sales", "12344"), "");  /* bank reference */
         assert_string_equal(found("sales", "010190-900P"), "");
         assert_string_equal(found("sales", "010190"), "");
         assert_string_equal(found("sales", "900p"), "");
+}
+
+/* A phone number as people write it finds the stored +358 form: with
+ * spaces, dashes, dots, parentheses, +358, 00358 and "+358 (0)"; a
+ * contact person's number finds their company. A wrong digit finds
+ * nothing, so the forms are not just prefixes of anything. */
+static void test_phone_written_as_people_write(void **state)
+{
+        (void)state;
+        const char *aino[] = {"0401234567",         "040 123 4567",       "040-123 4567",
+                              "(040) 123-4567",     "+358 40 123 4567",   "+358401234567",
+                              "+358 (0)40 1234567", "00358 40 123 45 67", "040.123.4567"};
+        for (size_t i = 0; i < sizeof(aino) / sizeof(aino[0]); i++) {
+                assert_string_equal(found("sales", aino[i]), "1");
+                assert_string_equal(found("supervisor", aino[i]), "1");
+        }
+        assert_string_equal(found("sales", "050 111 2223"), "2");
+        assert_string_equal(found("sales", "+358 50 111 22 23"), "2");
+        assert_string_equal(found("sales", "040 123 4568"), "");
+        assert_string_equal(found("sales", "(040) 123-4568"), "");
+        assert_string_equal(found("warehouse", "040 123 4567"), ""); /* no contact */
+}
+
+/* A Y-tunnus finds its company with and without the dash. */
+static void test_business_id_with_and_without_dash(void **state)
+{
+        (void)state;
+        assert_string_equal(found("billing", "1572860-0"), "2");
+        assert_string_equal(found("billing", "15728600"), "2");
+        assert_string_equal(found("billing", "1572860 0"), "2");
+        assert_string_equal(found("billing", "15728601"), "");
+}
+
+/* The Y-tunnus names a company: the roles that create customers find it. */
+static void test_sales_finds_business_id(void **state)
+{
+        (void)state;
+        assert_string_equal(found("sales", "1572860-0"), "2");
+        assert_string_equal(found("sales", "15728600"), "2");
+        assert_string_equal(found("warehouse", "1572860-0"), "");
 }
 
 static void test_billing_finds_business_id(void **state)
@@ -567,6 +606,12 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_sales_finds_names_and_email, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_sales_cannot_probe_ids, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_phone_written_as_people_write, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_business_id_with_and_without_dash, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_sales_finds_business_id, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(test_billing_finds_business_id, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_supervisor_finds_identity_code, setup,
