@@ -28,6 +28,12 @@ rk_demo_setup() {
 	mkdir -p caps
 }
 
+# rk_one_person - allow the admin to make data key files: the tests' own
+# scaffolding is a one-person company ([accounts] combine_duties, README Roles).
+rk_one_person() {
+	printf '[accounts]\ncombine_duties = 1\n' >>"$REKISTERI_CONFIG"
+}
+
 # rk_demo_admin_key [LABEL ROLES] - the key file LABEL.key (default adm.key
 # with the role admin) made with the demo admin's one password + TOTP login
 # of this step; later commands use it (rk_cli_onetime) so the step is not

@@ -64,7 +64,8 @@ DB=$BASE/data/r.db
 OUT=$BASE/data-exports/files
 
 # --- the register: a supervisor account and a customer who asks for their data --------
-rk_config
+# (the test's admin key file also reads data: the one-person setting, README Roles)
+rk_config '[accounts]' 'combine_duties = 1'
 echo "$PW" | "$R" init --db "$DB" --admin hannele --password-stdin >init.out 2>init.err ||
 	e2e_fail "init: $(cat init.err)"
 rk_enrol_cli_db() {

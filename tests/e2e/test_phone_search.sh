@@ -13,6 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
+rk_one_person
 rk_demo_keyfile sales sales
 
 read -r NO PHONE <<<"$(rk_sql "SELECT number, phone FROM customers c WHERE kind='person'

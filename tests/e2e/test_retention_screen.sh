@@ -15,8 +15,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
-# the test's own supervisor key file needs the one-person setting (README, Roles)
-printf '[accounts]\ncombine_duties = 1\n' >>"$REKISTERI_CONFIG"
+rk_one_person
 read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
 echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
 	--totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \

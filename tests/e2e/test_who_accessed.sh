@@ -24,6 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 
 rk_demo_setup
+rk_one_person
 rk_demo_keyfile dpo supervisor
 DPO=(--db r.db --keyfile dpo.key)
 
