@@ -51,8 +51,10 @@ checks() {
         [ "$(sql "SELECT count(*) FROM dsr_requests r JOIN dsr_subjects s ON s.request_id=r.id
  JOIN customers c ON c.id=s.customer_id WHERE (r.status='executed') != (c.anonymised_at IS NOT NULL);")" = 0 ] ||
                 bad "$what: a request and its person disagree"
+        # (a company's business ID is not personal and stays findable; a person's goes)
         [ "$(sql "SELECT count(*) FROM customer_fts f JOIN customers c ON c.id=f.docid
- WHERE c.anonymised_at IS NOT NULL AND (f.identity != '' OR f.contact != '' OR f.idcode != '');")" = 0 ] ||
+ WHERE c.anonymised_at IS NOT NULL AND ((f.identity != '' AND (c.kind != 'company'
+ OR c.business_id IS NULL OR c.business_id = '')) OR f.contact != '' OR f.idcode != '');")" = 0 ] ||
                 bad "$what: an index row of a forgotten customer holds more than its numbers"
 }
 # the values of the forgotten as the backup held them, not shared by anyone kept
@@ -91,13 +93,18 @@ deep_checks() {
         echo "# $what: deep checks over $n values"
 }
 # kill_at CMD... - run it, SIGKILL it after a random delay of up to $SPAN s;
-# sets killed=1 when the kill hit a live process
+# sets killed=1 when the kill hit a live process. The window follows the
+# command's real length on this machine, loaded or not: a miss (the
+# command had ended) narrows it, a hit widens it a little, so the kills
+# keep landing at random points over the whole run.
 kill_at() {
         "$@" > run.txt 2>&1 &
         local pid=$!
         sleep "$(awk -v s="$SPAN" -v r="$RANDOM" 'BEGIN { printf "%.3f", s * r / 32768 }')"
         if kill -9 "$pid" 2> /dev/null; then killed=1; else killed=0; fi
         wait "$pid" 2> /dev/null
+        SPAN=$(awk -v s="$SPAN" -v k="$killed" \
+                'BEGIN { s = k ? s * 1.1 : s * 0.7; if (s < 0.02) s = 0.02; printf "%.3f", s }')
 }
 
 # --- dsr execute ---------------------------------------------------------
