@@ -458,9 +458,16 @@ int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *
                 return rc;
         sqlite3_bind_int64(st, 1, cs.anchor_id);
         v->ok = 1;
-        while (sqlite3_step(st) == SQLITE_ROW && !check_row(&w, st, v))
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "verifying the audit trail", err)) == RK_OK &&
+               row && !check_row(&w, st, v))
                 ;
         sqlite3_finalize(st);
+        if (rc != RK_OK) {
+                sodium_memzero(&w, sizeof(w));
+                sodium_memzero(&cs, sizeof(cs));
+                return rc;
+        }
         /* rows cut off the end leave the recorded head behind */
         if (v->ok && w.next_id - 1 != cs.head_id)
                 verdict_fail(v, w.next_id,
@@ -551,6 +558,14 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         strncat(q->sql, " ORDER BY id DESC LIMIT ?", sizeof(q->sql) - strlen(q->sql) - 1);
 }
 
+static int collect_row(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)ctx;
+        (void)err;
+        read_row(st, item);
+        return RK_OK;
+}
+
 int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
                   struct rk_audit_row **rows, size_t *n, struct rk_error *err)
 {
@@ -570,16 +585,17 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
                         sqlite3_bind_int64(st, i + 1, q.num[i]);
         }
         sqlite3_bind_int64(st, q.n + 1, (sqlite3_int64)limit);
-        *rows = calloc(limit ? limit : 1, sizeof(**rows));
-        if (*rows == NULL)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        while (rc == RK_OK && *n < limit && sqlite3_step(st) == SQLITE_ROW)
-                read_row(st, &(*rows)[(*n)++]);
+        struct rk_sql_array a = {0};
+        if (limit > 0)
+                rc = rk_sql_collect(st, sizeof(**rows), limit, collect_row, NULL, &a,
+                                    "reading the audit trail", err);
         sqlite3_finalize(st);
         if (rc != RK_OK) {
-                free(*rows);
-                *rows = NULL;
+                free(a.v);
+                return rc;
         }
+        *rows = a.v;
+        *n = a.n;
         return rc;
 }
 

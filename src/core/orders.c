@@ -160,18 +160,25 @@ static void read_summary(sqlite3_stmt *st, struct rk_order_summary *o)
         o->nlines = (size_t)sqlite3_column_int64(st, 6);
 }
 
-static int run_recent(sqlite3 *db, sqlite3_stmt *st, size_t limit,
-                      struct rk_order_summary **out, size_t *n, struct rk_error *err)
+static int fill_summary(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
-        *out = calloc(limit, sizeof(**out));
-        if (*out == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        int src = SQLITE_DONE;
-        while (*n < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
-                read_summary(st, &(*out)[(*n)++]);
-        if (*n < limit && src != SQLITE_DONE)
-                return rk_sql_fail(db, src, "listing orders", err);
+        (void)ctx;
+        (void)err;
+        read_summary(st, item);
         return RK_OK;
+}
+
+static int run_recent(sqlite3_stmt *st, size_t limit, struct rk_order_summary **out,
+                      size_t *n, struct rk_error *err)
+{
+        struct rk_sql_array a = {0};
+        int rc = RK_OK;
+        if (limit > 0)
+                rc = rk_sql_collect(st, sizeof(**out), limit, fill_summary, NULL, &a,
+                                    "listing orders", err);
+        *out = a.v;
+        *n = a.n;
+        return rc;
 }
 
 int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
@@ -209,7 +216,7 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
                                  rk_authorize_action(g, RK_ACTION_REQUESTS) ? 1 : 0);
                 sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
                 sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-                rc = run_recent(db, st, limit, out, n, err);
+                rc = run_recent(st, limit, out, n, err);
         }
         sqlite3_finalize(st);
         /* a page of order and customer numbers: one audit row per page */

@@ -92,27 +92,19 @@ int ret_item_held(sqlite3 *db, enum rk_retention_rule r,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, it->record_id);
-        int src;
-        while (rc == RK_OK && !*held && (src = sqlite3_step(st)) == SQLITE_ROW)
+        bool row = false;
+        while (rc == RK_OK && !*held &&
+               (rc = rk_sql_row(st, &row, "checking retention holds", err)) == RK_OK &&
+               row)
                 rc = ret_hold_reason(db, sqlite3_column_int64(st, 0), held, reason, err);
-        if (rc == RK_OK && !*held && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "checking retention holds", err);
         sqlite3_finalize(st);
         return rc;
 }
 
-/* Grow an array of size-byte elements to hold one more; NULL when out of
- * memory. */
-static void *grow(void **arr, size_t n, size_t size)
-{
-        void *p = realloc(*arr, (n + 1) * size);
-        if (p != NULL)
-                *arr = p;
-        return p == NULL ? NULL : (char *)p + n * size;
-}
-
+/* One due record into items, or into skipped when it is held. */
 static int add_row(sqlite3 *db, const struct rk_config *cfg,
                    struct rk_retention_rule_plan *rp, sqlite3_stmt *st,
+                   struct rk_sql_array *items, struct rk_sql_array *skipped,
                    struct rk_error *err)
 {
         struct rk_retention_item it;
@@ -130,23 +122,19 @@ static int add_row(sqlite3 *db, const struct rk_config *cfg,
         if (rc != RK_OK)
                 return rc;
         if (held) {
-                struct rk_retention_skip *k =
-                    grow((void **)&rp->skipped, rp->nskipped, sizeof(*k));
+                struct rk_retention_skip *k = rk_sql_array_push(skipped, sizeof(*k), err);
                 if (k == NULL)
-                        return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                memset(k, 0, sizeof(*k));
+                        return RK_ERR_NOMEM;
                 k->customer_id = it.customer_id;
                 memcpy(k->number, it.number, sizeof(k->number));
                 memcpy(k->due_on, it.due_on, sizeof(k->due_on));
                 memcpy(k->reason, reason, sizeof(k->reason));
-                rp->nskipped++;
                 return RK_OK;
         }
-        struct rk_retention_item *slot = grow((void **)&rp->items, rp->n, sizeof(*slot));
+        struct rk_retention_item *slot = rk_sql_array_push(items, sizeof(*slot), err);
         if (slot == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return RK_ERR_NOMEM;
         *slot = it;
-        rp->n++;
         rp->rows += it.rows;
         return RK_OK;
 }
@@ -167,12 +155,16 @@ static int due_rows(sqlite3 *db, const struct rk_config *cfg, const char *events
         sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, 0);
         sqlite3_bind_int64(st, 3, INT64_MAX);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
-                rc = add_row(db, cfg, rp, st, err);
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "planning retention", err);
+        struct rk_sql_array items = {0}, skipped = {0};
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "planning retention", err)) == RK_OK && row)
+                rc = add_row(db, cfg, rp, st, &items, &skipped, err);
         sqlite3_finalize(st);
+        rp->items = items.v;
+        rp->n = items.n;
+        rp->skipped = skipped.v;
+        rp->nskipped = skipped.n;
         return rc;
 }
 

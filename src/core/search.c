@@ -316,41 +316,39 @@ static char *dup_column(sqlite3_stmt *st, int col, int *nomem)
         return s;
 }
 
-/* Copy one result row into hit; RK_ERR_NOMEM when a copy fails. */
-static int fill_hit(sqlite3_stmt *st, struct rk_search_hit *hit, struct rk_error *err)
+/* Copy one result row into hit (zeroed); RK_ERR_NOMEM when a copy fails. */
+static int fill_hit(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
+        struct rk_search_hit *hit = item;
         int nomem = 0;
-        memset(hit, 0, sizeof(*hit));
+        (void)ctx;
         hit->id = sqlite3_column_int64(st, 0);
         const unsigned char *num = sqlite3_column_text(st, 1);
         snprintf(hit->number, sizeof(hit->number), "%s", num ? (const char *)num : "");
         hit->name = dup_column(st, 2, &nomem);
         hit->city = dup_column(st, 3, &nomem);
-        return nomem ? rk_error_set(err, RK_ERR_NOMEM, "search: out of memory") : RK_OK;
+        if (!nomem)
+                return RK_OK;
+        free(hit->name);
+        free(hit->city);
+        return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
 }
 
 /* Step st into a fresh array of at most limit hits. */
 static int collect(sqlite3_stmt *st, size_t limit, struct rk_search_hit **hits, size_t *n,
                    struct rk_error *err)
 {
-        int rc = RK_OK, src;
-        struct rk_search_hit *arr = calloc(limit ? limit : 1, sizeof(*arr));
-        if (arr == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-        size_t k = 0;
-        while (rc == RK_OK && k < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
-                rc = fill_hit(st, &arr[k], err);
-                k++;
-        }
-        /* The SQLite message may quote the expression: keep it out. */
-        if (rc == RK_OK && k < limit && src != SQLITE_DONE)
-                rc = rk_sql_fail(NULL, src, "searching customers", err);
+        struct rk_sql_array a = {0};
+        int rc = RK_OK;
+        if (limit > 0)
+                rc = rk_sql_collect(st, sizeof(struct rk_search_hit), limit, fill_hit,
+                                    NULL, &a, "searching customers", err);
         if (rc != RK_OK) {
-                rk_search_free(arr, k);
+                rk_search_free(a.v, a.n);
                 return rc;
         }
-        *hits = arr;
-        *n = k;
+        *hits = a.v;
+        *n = a.n;
         return RK_OK;
 }
 

@@ -205,7 +205,9 @@ int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t m
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, rk_vault_path(v), err)) == RK_OK && row &&
+               *n < max) {
                 struct rk_auth_failure *f = &out[(*n)++];
                 f->id = sqlite3_column_int64(st, 0);
                 f->at = sqlite3_column_int64(st, 1);
@@ -214,7 +216,7 @@ int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t m
                 snprintf(f->reason, sizeof(f->reason), "%s", sqlite3_column_text(st, 4));
         }
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }
 
 int rk_throttle_dequeue(struct rk_vault *v, int64_t up_to_id, struct rk_error *err)

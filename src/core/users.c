@@ -117,11 +117,13 @@ static int load_roles(sqlite3 *db, struct rk_user *u, struct rk_error *err)
                 return rc;
         sqlite3_bind_int64(st, 1, u->id);
         u->nroles = 0;
-        while (sqlite3_step(st) == SQLITE_ROW && u->nroles < RK_ROLES_MAX)
+        bool row = false;
+        while (u->nroles < RK_ROLES_MAX &&
+               (rc = rk_sql_row(st, &row, "reading roles", err)) == RK_OK && row)
                 snprintf(u->roles[u->nroles++], sizeof(u->roles[0]), "%s",
                          sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }
 
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
@@ -172,6 +174,15 @@ int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_err
         return rc;
 }
 
+/* An account without its secrets, for rk_sql_collect. */
+static int fill_user(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)ctx;
+        (void)err;
+        read_row(st, item, 0);
+        return RK_OK;
+}
+
 int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error *err)
 {
         sqlite3_stmt *st;
@@ -182,20 +193,12 @@ int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error 
                            &st, "listing accounts", err);
         if (rc != RK_OK)
                 return rc;
-        size_t cap = 0;
-        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
-                if (*n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        struct rk_user *grown = realloc(*out, cap * sizeof(**out));
-                        if (grown == NULL) {
-                                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                                break;
-                        }
-                        *out = grown;
-                }
-                read_row(st, &(*out)[(*n)++], 0);
-        }
+        struct rk_sql_array a = {0};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_user, NULL, &a, "listing accounts",
+                            err);
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         for (size_t i = 0; rc == RK_OK && i < *n; i++)
                 rc = load_roles(db, &(*out)[i], err);
         if (rc != RK_OK) {
