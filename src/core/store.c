@@ -190,11 +190,15 @@ int rk_store_open(const char *path, const unsigned char *dek, int create,
         return open_store(path, dek, create, cfg, out, err);
 }
 
+#ifdef RK_BENCH
+/* Compiled only into the benchmark programs (tests/bench, tests/meson.build
+ * compile this file again with -DRK_BENCH): never in the product. */
 int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cfg,
                                     sqlite3 **out, struct rk_error *err)
 {
         return open_store(path, NULL, 1, cfg, out, err);
 }
+#endif
 
 int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
 {
