@@ -463,6 +463,15 @@ int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *
                row && !check_row(&w, st, v))
                 ;
         sqlite3_finalize(st);
+        /* A page that does not decrypt is damage, not tampering: name the
+         * entry that could not be read instead of calling the rest deleted. */
+        if (rc == RK_ERR_CORRUPT) {
+                rk_error_clear(err);
+                rc = RK_OK;
+                verdict_fail(v, w.next_id,
+                             "this entry could not be read: the page holding it is "
+                             "damaged (a corrupt page); later entries were not checked");
+        }
         if (rc != RK_OK) {
                 sodium_memzero(&w, sizeof(w));
                 sodium_memzero(&cs, sizeof(cs));
