@@ -1,11 +1,12 @@
 /*
  * cmd_audit.c - `rekisteri audit ...`: the supervisor's questions on the
  * command line: verify, list, export, "who accessed subject X" and "what
- * did user Y access". Every run needs the "audit" action and is itself
- * recorded in the trail.
+ * did user Y access". Each is one session call in the core
+ * (audit_session.h), which checks the "audit" action and records the run in
+ * the trail in the same transaction as the read.
  */
 #include "cli.h"
-#include "rekisteri/audit_report.h"
+#include "rekisteri/audit_session.h"
 #include "rekisteri/csv.h"
 
 #include <errno.h>
@@ -15,22 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Open a session that may read the audit trail. */
+/* Open a session; the core decides whether it may read the trail. Its
+ * audit rows name the command line as the place. */
 static int open_audit(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
         int rc = cli_unlock(c, s, err);
         if (rc == RK_OK)
-                rc = cli_require(*s, RK_ACTION_AUDIT, err);
-        if (rc != RK_OK) {
-                rk_session_close(*s);
-                *s = NULL;
-        }
+                rk_session_set_place(*s, "cli");
         return rc;
-}
-
-static sqlite3 *db_of(struct rk_session *s)
-{
-        return rk_register_db(rk_session_register(s));
 }
 
 /* --subject must be a customer id here (dsr takes numbers). */
@@ -73,10 +66,7 @@ int cmd_audit_verify(struct cli *c)
         rk_error_clear(&err);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_audit_verify(db_of(s), c->key, &v, &err);
-        if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.verify", 0, "", "cli",
-                                      v.ok ? "ok" : "failed", NULL, &err);
+                rc = rk_audit_session_verify(s, c->key, &v, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -105,10 +95,7 @@ int cmd_audit_list(struct cli *c)
         filter_from_options(c, &f);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.list", c->subject, "", "cli", "ok", NULL,
-                                      &err);
-        if (rc == RK_OK)
-                rc = rk_audit_list(db_of(s), &f, 1000, &rows, &n, &err);
+                rc = rk_audit_session_list(s, &f, 1000, true, &rows, &n, &err);
         if (rc == RK_OK)
                 print_rows(rows, n);
         free(rows);
@@ -118,13 +105,24 @@ int cmd_audit_list(struct cli *c)
 
 int cmd_audit_subject(struct cli *c)
 {
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        struct rk_audit_row *rows = NULL;
+        size_t n = 0;
         long long id = 0;
         char *end = NULL;
+        rk_error_clear(&err);
         id = strtoll(c->words[0], &end, 10);
         if (end == c->words[0] || *end != '\0' || id <= 0)
                 return cli_usage_error("audit subject takes a customer id");
-        c->subject = id;
-        return cmd_audit_list(c);
+        int rc = open_audit(c, &s, &err);
+        if (rc == RK_OK)
+                rc = rk_audit_session_subject(s, id, 1000, &rows, &n, &err);
+        if (rc == RK_OK)
+                print_rows(rows, n);
+        free(rows);
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
 int cmd_audit_export(struct cli *c)
@@ -143,10 +141,7 @@ int cmd_audit_export(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_csv_create(c->out, &out, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.export", c->subject, "", "cli", "ok",
-                                      NULL, &err);
-        if (rc == RK_OK)
-                rc = rk_audit_export_csv(db_of(s), &f, out, &err);
+                rc = rk_audit_session_export(s, &f, out, &err);
         if (out != NULL && fclose(out) != 0 && rc == RK_OK)
                 rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", c->out, strerror(errno));
         if (rc != RK_OK && out != NULL)
@@ -167,11 +162,8 @@ int cmd_audit_user(struct cli *c)
         rk_error_clear(&err);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.user_report", 0, "", "cli", "ok",
-                                      c->words[0], &err);
-        if (rc == RK_OK)
-                rc = rk_audit_user_report(db_of(s), c->words[0], c->from, c->to, &a, &n,
-                                          &err);
+                rc = rk_audit_session_user_report(s, c->words[0], c->from, c->to, &a, &n,
+                                                  &err);
         if (rc == RK_OK) {
                 printf("What %s accessed%s%s%s%s: %zu subject(s)\n", c->words[0],
                        c->from ? " from " : "", c->from ? c->from : "",

@@ -300,11 +300,25 @@ int rk_retention_plan(struct rk_session *s, const char *as_of,
         else
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "--as-of: not a date (YYYY-MM-DD)");
-        rc = rk_session_audit(s, "retention.plan", 0, "", rk_session_place(s), "ok", NULL,
-                              err);
+        /* the plan and its audit row in one transaction: a plan that could
+         * not be read is not recorded as made */
+        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
+        sqlite3 *db = ret_session_db(s);
+        struct rk_audit_event ev = {.action = "retention.plan",
+                                    .groups = "",
+                                    .screen = rk_session_place(s),
+                                    .result = "ok"};
+        rc = rk_sql_begin_as(db, "planning retention", err);
         if (rc == RK_OK)
-                rc = rk_retention_plan_db(ret_session_db(s),
-                                          rk_register_config(rk_session_register(s)),
-                                          today, out, err);
+                rc = rk_retention_plan_db(db, cfg, today, out, err);
+        if (rc == RK_OK)
+                rc = rk_audit_append(db, rk_session_actor(s), &ev, rk_clock_now(),
+                                     cfg->audit_epoch_rows, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, "planning retention", err);
+        if (rc != RK_OK) {
+                rk_sql_rollback(db);
+                rk_retention_plan_clear(out);
+        }
         return rc;
 }
