@@ -156,13 +156,14 @@ int cmd_retention_run(struct cli *c)
         struct rk_retention_summary sum;
         rk_error_clear(&err);
         int rc = open_retention(c, "cli:retention run", &s, &err);
+        bool started = rc == RK_OK;
         if (rc == RK_OK)
                 rc = rk_retention_run(s, isatty(STDERR_FILENO) ? progress_bar : NULL,
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
         rk_session_close(s);
-        if (rc != RK_OK)
+        if (rc != RK_OK && started)
                 fprintf(stderr, "rekisteri: the batches before the error are done; run "
                                 "again to finish\n");
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);

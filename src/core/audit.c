@@ -255,10 +255,12 @@ static int max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
                                 "writing the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > *id)
+        bool row = false;
+        rc = rk_sql_row(st, &row, "writing the audit trail", err);
+        if (rc == RK_OK && row && sqlite3_column_int64(st, 0) > *id)
                 *id = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }
 
 /* Chain one row onto the state in cs (loaded, saved by the caller). */
@@ -624,7 +626,9 @@ static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned ch
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        rc = rk_sql_row(st, &row, "audit retention", err);
+        if (rc == RK_OK && row) {
                 *id = sqlite3_column_int64(st, 0);
                 if (copy_blob(st, 1, hash))
                         rc = rk_error_set(err, RK_ERR_CORRUPT,

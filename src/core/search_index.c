@@ -304,7 +304,10 @@ int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
                                 "SELECT sql FROM main.sqlite_master"
                                 " WHERE type = 'table' AND name = 'customer_fts'",
                                 &st, what, err);
-        if (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        bool row = false;
+        if (rc == RK_OK)
+                rc = rk_sql_row(st, &row, what, err);
+        if (rc == RK_OK && row && sqlite3_column_text(st, 0))
                 *ddl = strdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
         if (rc == RK_OK && *ddl == NULL)

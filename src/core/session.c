@@ -144,7 +144,9 @@ static int check_code(sqlite3 *db, struct rk_user *u, const char *code, int64_t 
         int rc = rk_totp_verify(u->totp_secret, code, now, u->totp_last_step, &step, err);
         if (rc == RK_OK)
                 rc = rk_users_use_totp_step(db, u->id, step, err);
-        return rc == RK_OK ? RK_OK : RK_ERR_AUTH;
+        /* only a wrong or reused code is a failed login; a disk that cannot
+         * record the step says so, and counts against no one */
+        return rc == RK_ERR_INVALID ? RK_ERR_AUTH : rc;
 }
 
 static int open_session(struct rk_register *reg, struct rk_user *u, const char *code,

@@ -18,7 +18,9 @@
 
 /*
  * rk_sql_fail - turn a failed SQLite call into an rk result code and a
- * message "what: reason". SQLITE_FULL -> RK_ERR_FULL, BUSY/LOCKED ->
+ * message "what: reason". A full disk or a busy lock says "this step was
+ * not saved", which holds for the transaction that failed (a command made
+ * of several says itself what was done before). SQLITE_FULL -> RK_ERR_FULL, BUSY/LOCKED ->
  * RK_ERR_BUSY, NOTADB/CORRUPT -> RK_ERR_CORRUPT, CANTOPEN/IOERR ->
  * RK_ERR_IO, CONSTRAINT -> RK_ERR_EXISTS, others -> RK_ERR_INTERNAL. The
  * SQLite message is included only for internal errors, and never holds a
