@@ -20,18 +20,6 @@
 static const char conflict_msg[] =
     "%s: changed by someone else since you opened it; reopen it to see their changes";
 
-/* Fields that a record cannot be without. */
-static const struct {
-        enum rk_record kind;
-        const char *column;
-} required_fields[] = {
-    {RK_REC_CUSTOMER, "kind"},  {RK_REC_CUSTOMER, "name"},
-    {RK_REC_CONTACT, "name"},   {RK_REC_ORDER, "status"},
-    {RK_REC_LINE, "product"},   {RK_REC_LINE, "quantity"},
-    {RK_REC_NOTE, "body"},      {RK_REC_CONSENT, "purpose"},
-    {RK_REC_CONSENT, "source"}, {RK_REC_OBJECTION, "purpose"},
-};
-
 static const char *what_of(enum rk_record kind)
 {
         static const char *const what[RK_REC_COUNT] = {
@@ -94,17 +82,6 @@ rk_groupset rk_record_groups(enum rk_record kind)
 bool rk_record_has_version(enum rk_record kind)
 {
         return kind == RK_REC_CUSTOMER || kind == RK_REC_CONTACT || kind == RK_REC_ORDER;
-}
-
-static bool is_required(const struct rk_field *f)
-{
-        for (size_t i = 0; i < sizeof(required_fields) / sizeof(required_fields[0]);
-             i++) {
-                if (required_fields[i].kind == f->record &&
-                    strcmp(required_fields[i].column, f->column) == 0)
-                        return true;
-        }
-        return false;
 }
 
 /* ---- SELECT ------------------------------------------------------------ */
@@ -292,7 +269,7 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
         const char *country =
             f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
         int rc = rk_field_check(f, edits[i].value, country, norm, sz, err);
-        if (rc == RK_OK && norm[0] == '\0' && is_required(f))
+        if (rc == RK_OK && norm[0] == '\0' && f->required)
                 rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
         if (rc != RK_OK || norm[0] == '\0')
                 free(norm);

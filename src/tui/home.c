@@ -6,6 +6,7 @@
  * this menu, and the menu's "Requests" row goes back to the dashboard.
  */
 #include "ui.h"
+#include "rekisteri/fields.h"
 
 static bool may_accounts(const struct rk_grants *g)
 {
@@ -14,14 +15,9 @@ static bool may_accounts(const struct rk_grants *g)
 
 /* Customer groups other than the order ones: the warehouse reads only
  * orders and the admin nothing, so neither gets the customer list. */
-#define CUSTOMER_GROUPS                                                                  \
-        ((1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT) |                          \
-         (1u << RK_GROUP_BILLING) | (1u << RK_GROUP_IDCODE) | (1u << RK_GROUP_NOTES) |   \
-         (1u << RK_GROUP_CONSENTS))
-
 bool rk_ui_may_customers(const struct rk_grants *g)
 {
-        return (g->read & CUSTOMER_GROUPS) != 0;
+        return (g->read & rk_fields_customer_groups()) != 0;
 }
 
 bool rk_ui_may_orders(const struct rk_grants *g)
@@ -57,8 +53,8 @@ static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 static const struct rk_ui_menu_entry home_menu[] = {
     {"Requests", "Data-subject requests: deadlines, the request wizard", may_requests,
      open_requests},
-    {"Customers", "Find a customer and see what your role may see",
-     rk_ui_may_customers, rk_ui_customers_open},
+    {"Customers", "Find a customer and see what your role may see", rk_ui_may_customers,
+     rk_ui_customers_open},
     {"Orders", "Recent orders and their lines, by status", rk_ui_may_orders,
      rk_ui_orders_open},
     {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
