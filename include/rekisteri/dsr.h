@@ -242,14 +242,11 @@ struct rk_dsr_result {
  * RK_ERR_EXISTS) and ignored otherwise. Erasure writes the erasure
  * ledger before committing and then truncates the WAL; if another session
  * keeps the WAL busy, the erasure stands and res->flushed is false with a
- * note (execute again later is not needed: rk_dsr_flush retries).
+ * note: the next retention run truncates the WAL again.
  * RK_ERR_INVALID when not verified, without subjects, or already done.
  */
 int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                    struct rk_dsr_result *res, struct rk_error *err);
-
-/* rk_dsr_flush - retry the WAL truncation after an erasure. */
-int rk_dsr_flush(struct rk_session *s, struct rk_error *err);
 
 /* rk_dsr_lift_restriction - the later step of an executed restriction
  * request: its customers are no longer restricted. Audited "dsr.lift". */

@@ -59,7 +59,4 @@ int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *e
  * out (RK_RAW_KEY_TEXT bytes). Keep out in guarded memory. */
 void rk_store_key_text(const unsigned char *dek, char *out);
 
-/* rk_store_schema_version - the schema version this build writes. */
-int rk_store_schema_version(void);
-
 #endif

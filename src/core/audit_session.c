@@ -9,6 +9,7 @@
  * The reads themselves are audit.c's and audit_report.c's.
  */
 #include "rekisteri/audit_session.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/register.h"
 #include "sql.h"
@@ -59,7 +60,7 @@ static int record(struct rk_session *s, sqlite3 *db, const struct read *q,
                                     .result = q->result,
                                     .target = q->target};
         return rk_audit_append(
-            db, rk_session_actor(s), &ev, (int64_t)time(NULL),
+            db, rk_session_actor(s), &ev, rk_clock_now(),
             rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
 }
 

@@ -261,11 +261,3 @@ int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
         rk_dsr_request_clear(&r);
         return rc;
 }
-
-int rk_dsr_flush(struct rk_session *s, struct rk_error *err)
-{
-        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_REQUESTS))
-                return rk_error_set(err, RK_ERR_DENIED,
-                                    "your role may not handle data-subject requests");
-        return rk_forget_flush(dsr_db(s), err);
-}

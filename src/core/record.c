@@ -13,6 +13,7 @@
 #include "record_db.h"
 #include "sql.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,13 @@ void rk_record_view_clear(struct rk_record_view *v)
 {
         if (v == NULL)
                 return;
-        for (size_t i = 0; i < v->n; i++)
-                free(v->values[i].value);
+        /* the values are personal data: wiped, not just freed */
+        for (size_t i = 0; i < v->n; i++) {
+                char *value = v->values[i].value;
+                if (value != NULL)
+                        sodium_memzero(value, strlen(value));
+                free(value);
+        }
         free(v->values);
         memset(v, 0, sizeof(*v));
 }

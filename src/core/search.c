@@ -44,6 +44,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,11 @@ void rk_search_free(struct rk_search_hit *hits, size_t n)
 {
         if (hits == NULL)
                 return;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) { /* names are personal data: wiped */
+                if (hits[i].name != NULL)
+                        sodium_memzero(hits[i].name, strlen(hits[i].name));
+                if (hits[i].city != NULL)
+                        sodium_memzero(hits[i].city, strlen(hits[i].city));
                 free(hits[i].name);
                 free(hits[i].city);
         }

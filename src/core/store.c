@@ -35,11 +35,6 @@ void rk_store_key_text(const unsigned char *dek, char *out)
         out[3 + 2 * RK_KEY_BYTES] = '\0';
 }
 
-int rk_store_schema_version(void)
-{
-        return rk_migrate_latest();
-}
-
 void rk_store_close(sqlite3 *db)
 {
         if (db != NULL)

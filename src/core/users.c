@@ -2,6 +2,7 @@
  * users.c - staff account rows (see users.h).
  */
 #include "rekisteri/users.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <sodium.h>
@@ -60,7 +61,7 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
                            " password_changed_at) VALUES(?,?,?,?)",
                            &st, "creating an account", err);
         if (rc == RK_OK) {
-                int64_t now = (int64_t)time(NULL);
+                int64_t now = rk_clock_now();
                 sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 2, must_change ? 1 : 0);
                 sqlite3_bind_int64(st, 3, now);
@@ -84,21 +85,6 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
         if (id != NULL)
                 *id = new_id;
         return RK_OK;
-}
-
-int rk_users_has_role(sqlite3 *db, const char *name, const char *role)
-{
-        sqlite3_stmt *st;
-        if (rk_sql_prepare(db,
-                           "SELECT 1 FROM users u JOIN user_roles r ON r.user_id=u.id"
-                           " WHERE u.username=? AND r.role=? AND u.disabled=0",
-                           &st, "reading roles", NULL) != RK_OK)
-                return -1;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
 }
 
 void rk_users_wipe(struct rk_user *u)

@@ -249,11 +249,6 @@ void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x)
         app->cursor_x = getbegx(win) + x;
 }
 
-void *rk_tui_ctx(const struct rk_tui_app *app)
-{
-        return app->cfg.ctx;
-}
-
 uint64_t rk_tui_last_input_ms(const struct rk_tui_app *app)
 {
         return app->last_input;

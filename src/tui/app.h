@@ -190,9 +190,6 @@ void rk_tui_set_title(struct rk_tui_app *app, const char *title);
  * after this frame. Without a call the cursor is hidden. */
 void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x);
 
-/* rk_tui_ctx - the ctx of struct rk_tui_config. */
-void *rk_tui_ctx(const struct rk_tui_app *app);
-
 /* rk_tui_now_ms - CLOCK_MONOTONIC in milliseconds. */
 uint64_t rk_tui_now_ms(void);
 
