@@ -8,7 +8,8 @@ build=(gcc meson ninja-build pkg-config libsqlcipher-dev libsodium-dev libinipar
        liboath-dev libqrencode-dev libjansson-dev libcmocka-dev libncurses-dev)
 testing=(tmux oathtool sqlcipher sqlite3 zbar-tools python3 python3-pil python3-cryptography
          python3-jsonschema fonts-dejavu-core fonts-unifont
-         openssh-server openssh-client clang libclang-rt-14-dev fail2ban devscripts)
+         openssh-server openssh-client clang clang-format libclang-rt-14-dev fail2ban
+         devscripts)
 want=("${build[@]}")
 [ "${1:-}" = --test ] && want+=("${testing[@]}")
 missing=()

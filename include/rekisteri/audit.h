@@ -96,8 +96,8 @@ int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
  * one per subject, so "who saw subject X" finds every one of them.
  */
 int rk_audit_append_many(sqlite3 *db, const struct rk_audit_actor *actor,
-                         const struct rk_audit_event *ev, const int64_t *subjects, size_t n,
-                         int64_t now, int64_t epoch_rows, struct rk_error *err);
+                         const struct rk_audit_event *ev, const int64_t *subjects,
+                         size_t n, int64_t now, int64_t epoch_rows, struct rk_error *err);
 
 /*
  * rk_audit_record - rk_audit_append in a transaction of its own, for

@@ -32,7 +32,7 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
 }
 
 void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
-                      const char *audit_key)
+                   const char *audit_key)
 {
         printf(
             "Created the register %s with the admin account \"%s\".\n\n"

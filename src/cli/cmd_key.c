@@ -135,9 +135,11 @@ static int open_recovery(struct cli *c, struct rk_session **s, struct rk_error *
         char *recovery = NULL;
         size_t len = 0;
         rk_session_source(source, sizeof(source));
-        int rc = cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len, err);
+        int rc =
+            cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len, err);
         if (rc == RK_OK)
-                rc = rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg, err);
+                rc =
+                    rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg, err);
         if (rc == RK_OK)
                 rc = rk_session_from_register(reg, source, s, err);
         if (rc != RK_OK)
@@ -161,13 +163,14 @@ int cmd_key_dump(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_register_raw_key(rk_session_register(s), raw, &err);
         if (rc == RK_OK) {
-                fprintf(stderr,
-                        "WARNING: this is the raw database key. Anyone with it and the file\n"
-                        "can read every record. Open the register with:\n"
-                        "  sqlcipher %s\n"
-                        "  sqlite> PRAGMA key = \"<the key below>\";\n"
-                        "  sqlite> PRAGMA cipher_page_size = 4096;\n",
-                        c->db_path);
+                fprintf(
+                    stderr,
+                    "WARNING: this is the raw database key. Anyone with it and the file\n"
+                    "can read every record. Open the register with:\n"
+                    "  sqlcipher %s\n"
+                    "  sqlite> PRAGMA key = \"<the key below>\";\n"
+                    "  sqlite> PRAGMA cipher_page_size = 4096;\n",
+                    c->db_path);
                 printf("%s\n", raw);
         }
         rk_session_close(s);

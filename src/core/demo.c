@@ -112,8 +112,8 @@ static void remove_register(const char *db_path)
 
 int rk_demo_create(const struct rk_config *cfg, const char *db_path,
                    const struct rk_demo_options *opt, struct rk_demo_user *users,
-                   char *recovery, char *audit_key, rk_demo_progress progress,
-                   void *ctx, struct rk_error *err)
+                   char *recovery, char *audit_key, rk_demo_progress progress, void *ctx,
+                   struct rk_error *err)
 {
         struct rk_register *reg = NULL;
         memset(users, 0, RK_DEMO_USERS * sizeof(*users));

@@ -18,7 +18,8 @@ int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *e
         switch (sqlite_rc & 0xff) {
         case SQLITE_FULL:
                 return rk_error_set(err, RK_ERR_FULL,
-                                    "%s: the disk is full; this step was not saved", what);
+                                    "%s: the disk is full; this step was not saved",
+                                    what);
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
                 return rk_error_set(err, RK_ERR_BUSY,

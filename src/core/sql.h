@@ -18,13 +18,13 @@
 
 /*
  * rk_sql_fail - turn a failed SQLite call into an rk result code and a
- * message "what: reason". A full disk or a busy lock says "this step was
- * not saved", which holds for the transaction that failed (a command made
- * of several says itself what was done before). SQLITE_FULL -> RK_ERR_FULL, BUSY/LOCKED ->
+ * message "what: reason". SQLITE_FULL -> RK_ERR_FULL, BUSY/LOCKED ->
  * RK_ERR_BUSY, NOTADB/CORRUPT -> RK_ERR_CORRUPT, CANTOPEN/IOERR ->
- * RK_ERR_IO, CONSTRAINT -> RK_ERR_EXISTS, others -> RK_ERR_INTERNAL. The
- * SQLite message is included only for internal errors, and never holds a
- * value because every value is a bound parameter.
+ * RK_ERR_IO, CONSTRAINT -> RK_ERR_EXISTS, others -> RK_ERR_INTERNAL. A
+ * full disk or a busy lock says "this step was not saved", true of the
+ * transaction that failed (a command made of several says itself what it
+ * did before). The SQLite message is included only for internal errors,
+ * and never holds a value because every value is a bound parameter.
  */
 int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *err);
 

@@ -28,7 +28,7 @@
 
 #define PAGE 50
 #define RUNS 40
-#define T0 1735689600 /* 2025-01-01 */
+#define T0   1735689600 /* 2025-01-01 */
 
 static double now_ms(void)
 {
@@ -66,7 +66,8 @@ static double fill(sqlite3 *db, long rows)
         double start = now_ms();
         srand(7);
         for (long i = 0; i < rows; i++) {
-                if (i % 10000 == 0 && sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) != SQLITE_OK)
+                if (i % 10000 == 0 &&
+                    sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) != SQLITE_OK)
                         die("begin", NULL);
                 char user[16];
                 snprintf(user, sizeof(user), "user%02d", rand() % 50);
@@ -133,8 +134,8 @@ static void f_user_time(struct rk_audit_filter *f, int run, char *from, char *to
 }
 
 static const struct filter_case cases[] = {
-    {"no filter", f_none},      {"by user", f_user},   {"by action prefix", f_action},
-    {"by subject", f_subject},  {"by time range", f_time}, {"user + time", f_user_time},
+    {"no filter", f_none},     {"by user", f_user},       {"by action prefix", f_action},
+    {"by subject", f_subject}, {"by time range", f_time}, {"user + time", f_user_time},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -174,13 +175,14 @@ static void view_cost(sqlite3 *db, double *with, double *without)
                 double s = now_ms();
                 for (int i = 0; i < 500; i++) {
                         sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0);
-                        sqlite3_exec(db, "SELECT * FROM customers WHERE number='C000001'", 0, 0,
-                                     0);
+                        sqlite3_exec(db, "SELECT * FROM customers WHERE number='C000001'",
+                                     0, 0, 0);
                         struct rk_audit_event ev = {.action = "customer.view",
                                                     .subject = 1,
                                                     .groups = "identity,contact",
                                                     .result = "ok"};
-                        if (audited && rk_audit_append(db, &a, &ev, T0, 1000, &err) != RK_OK)
+                        if (audited &&
+                            rk_audit_append(db, &a, &ev, T0, 1000, &err) != RK_OK)
                                 die("view append", &err);
                         sqlite3_exec(db, "COMMIT", 0, 0, 0);
                 }
@@ -218,8 +220,8 @@ int main(int argc, char **argv)
         snprintf(p1, sizeof(p1), "%s/enc.db", dir);
         snprintf(p2, sizeof(p2), "%s/plain.db", dir);
         randombytes_buf(dek, sizeof(dek));
-        printf("audit benchmark: %ld rows, first page of %d, %d runs per filter\n", rows, PAGE,
-               RUNS);
+        printf("audit benchmark: %ld rows, first page of %d, %d runs per filter\n", rows,
+               PAGE, RUNS);
         if (rk_store_open(p1, dek, 1, &cfg, &db, &err) != RK_OK)
                 die("open encrypted", &err);
         run(db, rows, &enc);
@@ -237,8 +239,9 @@ int main(int argc, char **argv)
                 printf("%-28s %9.2f ms %9.2f ms %7.2f\n", label, enc.p50[c], plain.p50[c],
                        enc.p50[c] / plain.p50[c]);
                 snprintf(label, sizeof(label), "first page, %s p95", cases[c].name);
-                printf("%-28s %9.2f ms %9.2f ms %7.2f%s\n", label, enc.p95[c], plain.p95[c],
-                       enc.p95[c] / plain.p95[c], enc.p95[c] < 50 ? "" : "  (over 50 ms)");
+                printf("%-28s %9.2f ms %9.2f ms %7.2f%s\n", label, enc.p95[c],
+                       plain.p95[c], enc.p95[c] / plain.p95[c],
+                       enc.p95[c] < 50 ? "" : "  (over 50 ms)");
         }
         printf("%-28s %9.3f ms %9.3f ms %7.2f\n", "view, not audited", enc.view_without,
                plain.view_without, enc.view_without / plain.view_without);

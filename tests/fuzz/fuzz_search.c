@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 static sqlite3 *db;
 
 static void open_db(void)
