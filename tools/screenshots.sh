@@ -98,6 +98,59 @@ e2e_keys sup Enter
 e2e_wait sup 'customer'
 shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
 
+# --- the daily work: an order, contact persons, the picking queue, a list ----
+# (the sessions of the role screens above go on: a TOTP code is taken once)
+e2e_keys sales Escape
+e2e_wait sales 'Search:'
+e2e_keys sales C-u
+e2e_type sales "$CO_NO"
+e2e_wait sales "$CO_NO "
+e2e_keys sales Enter
+e2e_wait sales "$(rk_tab_cue Contact)"
+rk_press_until sales Right "$(rk_tab_cue Orders)|Nothing recorded under Orders"
+e2e_keys sales F2
+e2e_wait sales 'New order for'
+while read -r code qty; do
+	e2e_type sales "$code"
+	e2e_wait sales "^ +$code "
+	e2e_keys sales Enter
+	e2e_wait sales "Product: $code"
+	e2e_keys sales C-u
+	e2e_type sales "$qty"
+	e2e_keys sales Enter
+	e2e_wait sales "^ $code "
+done < <(rk_sql "SELECT code, 2 FROM (SELECT min(code) AS code FROM products WHERE active=1
+	GROUP BY vat_rate_bp ORDER BY vat_rate_bp DESC LIMIT 3);" | tr '|' ' ')
+e2e_wait sales 'Total with VAT'
+shot sales order-form "Sales: an order from the catalogue; net, VAT per rate and gross"
+e2e_keys sales F2
+e2e_wait sales 'Order taken'
+e2e_keys sales Enter
+e2e_wait sales 'Order O'
+e2e_keys sales F4
+e2e_wait sales 'New status for'
+e2e_keys sales Enter
+e2e_wait sales 'Status changed'
+e2e_keys sales Escape
+rk_press_until sales Right '^ Contact person +Title +E-mail|Nothing recorded under Contacts'
+shot sales contacts-tab "Sales: a company's contact persons; F2 adds, F4 edits, F8 removes"
+e2e_keys sales Escape
+e2e_wait sales 'Search:'
+e2e_keys sales Escape
+rk_wait_home sales
+rk_menu sales 'Marketing list'
+e2e_wait sales 'Purpose: newsletter'
+e2e_keys sales Enter
+e2e_wait sales 'Marketing list: newsletter'
+shot sales marketing-list "Sales: who may be contacted for a purpose; who was left out and why"
+e2e_keys wh Escape
+e2e_wait wh 'Status: all'
+e2e_keys wh Escape
+rk_wait_home wh
+rk_menu wh 'Picking queue'
+e2e_wait wh 'Lines of O'
+shot wh warehouse-queue "Warehouse: the picking queue, oldest first; customers only as numbers"
+
 # --- data-subject requests (supervisor, on the demo register) ----------------
 # shellcheck source=../tests/e2e/dsr_tui_lib.sh
 source "$SRC/tests/e2e/dsr_tui_lib.sh"

@@ -65,6 +65,9 @@ struct rk_config {
         long long closed_requests_years;
         long long retention_batch_size; /* subjects per transaction */
 
+        /* [vat] the rates a product may carry, in percent (money.h) */
+        char vat_rates[128];
+
         /* [password] */
 
         char blocklist[PATH_MAX];            /* "" = the shipped list */

@@ -38,6 +38,8 @@ enum rk_action {
         RK_ACTION_RETENTION,        /* plan and run retention */
         RK_ACTION_EXPORT,           /* export customer data */
         RK_ACTION_CUSTOMERS_CREATE, /* create and delete customers */
+        RK_ACTION_PRODUCTS,         /* edit the product catalogue */
+        RK_ACTION_PICKING,          /* pick and ship orders (the warehouse's steps) */
         RK_ACTION_COUNT
 };
 

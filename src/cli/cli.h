@@ -34,6 +34,10 @@ struct cli {
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
         const char *as_of; /* retention plan --as-of DATE */
+        /* product and order commands */
+        const char *code, *unit, *price, *vat, *customer, *status;
+        const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        int nlines;
         long long months;
         bool all;
         bool password_stdin;
@@ -95,6 +99,22 @@ int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/*
+ * cli_with_session - unlock (cli_unlock), name the place for the audit
+ * trail, run fn with the session, close it. Returns the exit code:
+ * EXIT_OK, or EXIT_ERROR with fn's or the unlock's message printed.
+ */
+int cli_with_session(struct cli *c, const char *place,
+                     int (*fn)(struct cli *c, struct rk_session *s,
+                               struct rk_error *err));
+
+/*
+ * cli_print_cell - print text ("-" when NULL or empty) sanitised for the
+ * terminal, padded with spaces to width display columns (right-aligned
+ * when right), then after.
+ */
+void cli_print_cell(const char *text, int width, bool right, const char *after);
+
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
 void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
@@ -140,6 +160,16 @@ int cmd_retention_hold(struct cli *c);
 int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
+int cmd_marketing_list(struct cli *c);
+int cmd_product_add(struct cli *c);
+int cmd_product_list(struct cli *c);
+int cmd_product_set(struct cli *c);
+int cmd_product_deactivate(struct cli *c);
+int cmd_order_add(struct cli *c);
+int cmd_order_show(struct cli *c);
+int cmd_order_status(struct cli *c);
+int cmd_order_queue(struct cli *c);
+int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
 
 int cmd_user_list(struct cli *c);

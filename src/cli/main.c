@@ -50,6 +50,13 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_CODE,
+        OPT_UNIT,
+        OPT_PRICE,
+        OPT_VAT,
+        OPT_CUSTOMER,
+        OPT_LINE,
+        OPT_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +91,13 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"code", required_argument, NULL, OPT_CODE},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"price", required_argument, NULL, OPT_PRICE},
+    {"vat", required_argument, NULL, OPT_VAT},
+    {"customer", required_argument, NULL, OPT_CUSTOMER},
+    {"line", required_argument, NULL, OPT_LINE},
+    {"status", required_argument, NULL, OPT_STATUS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -189,6 +203,12 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_CODE, offsetof(struct cli, code)},
+    {OPT_UNIT, offsetof(struct cli, unit)},
+    {OPT_PRICE, offsetof(struct cli, price)},
+    {OPT_VAT, offsetof(struct cli, vat)},
+    {OPT_CUSTOMER, offsetof(struct cli, customer)},
+    {OPT_STATUS, offsetof(struct cli, status)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -220,6 +240,11 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                            : cli_usage_error("--months is 1 or 2");
         case OPT_ALL:
                 c->all = true;
+                return 0;
+        case OPT_LINE:
+                if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
+                        return cli_usage_error("at most %d --line options", c->nlines);
+                c->lines[c->nlines++] = arg;
                 return 0;
         case 'h':
                 c->help = true;

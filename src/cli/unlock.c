@@ -85,3 +85,18 @@ int cli_require(struct rk_session *s, enum rk_action action, struct rk_error *er
                             "this needs a role with the \"%s\" permission",
                             rk_policy_action_name(action));
 }
+
+int cli_with_session(struct cli *c, const char *place,
+                     int (*fn)(struct cli *c, struct rk_session *s, struct rk_error *err))
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        rk_error_clear(&err);
+        int rc = cli_unlock(c, &s, &err);
+        if (rc == RK_OK) {
+                rk_session_set_place(s, place);
+                rc = fn(c, s, &err);
+        }
+        rk_session_close(s);
+        return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}

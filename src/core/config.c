@@ -7,6 +7,7 @@
  * table, so a misspelt key is reported instead of silently ignored.
  */
 #include "rekisteri/config.h"
+#include "rekisteri/money.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -86,6 +87,9 @@ static const struct opt options[] = {
      "years a closed data-subject request is kept, 1 to 50"},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
      "subjects forgotten per transaction in a retention run, 1 to 100000"},
+    {"vat", "rates", OPT_STR, F(vat_rates), 1, 127,
+     "the VAT rates products may carry, in percent, comma-separated (Finland: "
+     "25.5,14,10,0)"},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
      "a file of refused passwords, one a line (empty: the shipped list)"},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
@@ -121,6 +125,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->withdrawn_consents_years = 3;
         cfg->closed_requests_years = 3;
         cfg->retention_batch_size = 500;
+        snprintf(cfg->vat_rates, sizeof(cfg->vat_rates), "%s", RK_VAT_DEFAULTS);
 
         rk_policy_defaults(&cfg->roles);
 }
@@ -417,6 +422,11 @@ static int load_file(const char *path, struct rk_config *cfg, struct rk_error *e
         for (int i = 0; i < nsec && rc == RK_OK; i++)
                 rc = apply_section(d, path, iniparser_getsecname(d, i), cfg, err);
         iniparser_freedict(d);
+        struct rk_vat_rates vat;
+        struct rk_error why;
+        if (rc == RK_OK && rk_vat_rates_parse(cfg->vat_rates, &vat, &why) != RK_OK)
+                rc = rk_error_set(err, RK_ERR_CONFIG, "%s: [vat] rates: %s", path,
+                                  why.msg);
         if (rc == RK_OK)
                 snprintf(cfg->source, sizeof(cfg->source), "%s", path);
         return rc;

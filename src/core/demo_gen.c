@@ -7,7 +7,9 @@
  * SQLITE_STATIC). Every draw comes from one generator in a fixed order, so
  * a seed and a count always give the same rows. Rows go in with explicit
  * ids in ascending order, in transactions of BATCH customers, which keeps
- * the b-trees appending and the WAL bounded.
+ * the b-trees appending and the WAL bounded. The product catalogue comes
+ * first, one product per demo product name, and every order line copies
+ * its product's code, name, price and VAT rate as a real order would.
  */
 #include "rekisteri/demo.h"
 #include "rekisteri/search.h"
@@ -21,7 +23,16 @@
 #define MAX_ORDERS 12
 #define WHAT       "writing demo data"
 
-enum { ST_CUSTOMER, ST_CONTACT, ST_ORDER, ST_LINE, ST_NOTE, ST_CONSENT, ST_COUNT };
+enum {
+        ST_CUSTOMER,
+        ST_CONTACT,
+        ST_ORDER,
+        ST_LINE,
+        ST_NOTE,
+        ST_CONSENT,
+        ST_PRODUCT,
+        ST_COUNT
+};
 
 static const char *const stmt_sql[ST_COUNT] = {
     "INSERT INTO customers(id, number, kind, name, last_activity, email, phone, street,"
@@ -35,11 +46,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     " VALUES(?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO orders(id, customer_id, number, ordered_on, status)"
     " VALUES(?1, ?2, ?3, ?4, ?5)",
-    "INSERT INTO order_lines(order_id, product, quantity, unit_price_cents)"
-    " VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO order_lines(order_id, product_code, product, quantity, unit,"
+    " unit_price_cents, vat_rate_bp) VALUES(?1, ?2, ?3, ?4, 'kpl', ?5, ?6)",
     "INSERT INTO notes(customer_id, created_at, author, body) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO consents(customer_id, purpose, given_on, source, withdrawn_on)"
     " VALUES(?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO products(code, name, unit, unit_price_cents, vat_rate_bp, active,"
+    " created_at, updated_at) VALUES(?1, ?2, 'kpl', ?3, ?4, ?5, 0, 0)",
 };
 
 /* An address: street, postal code, city. */
@@ -294,10 +307,44 @@ static int write_contacts(struct gen *g, const struct cust *c, struct rk_error *
 
 static const char *order_status(struct gen *g, int64_t day)
 {
-        static const char *const open[] = {"new", "confirmed", "picked", "shipped"};
+        static const char *const open[] = {"open", "confirmed", "picked", "shipped"};
         if (day < g->open_day)
                 return rk_demo_rng_chance(&g->rng, 4) ? "cancelled" : "delivered";
         return open[rk_demo_rng_below(&g->rng, 4)];
+}
+
+/* The catalogue entry of demo product p: code, price and VAT rate (most
+ * at the general rate, some at the reduced ones). */
+static void product_of(uint32_t p, char code[8], int64_t *price, int *vat)
+{
+        snprintf(code, 8, "P%04u", (unsigned)(p + 1) % 10000u);
+        *price = 495 + (int64_t)(p * 7919 % 40000);
+        *vat = p % 11 == 5 ? 1000 : p % 7 == 3 ? 1400 : 2550;
+}
+
+/* The catalogue: one product per demo product name; every tenth is no
+ * longer sold. */
+static int write_products(struct gen *g, struct rk_error *err)
+{
+        int rc = rk_sql_exec(g->db, "BEGIN IMMEDIATE", WHAT, err);
+        sqlite3_stmt *st = g->st[ST_PRODUCT];
+        for (uint32_t p = 0; rc == RK_OK && p < (uint32_t)g->l.products.n; p++) {
+                char code[8];
+                int64_t price;
+                int vat;
+                product_of(p, code, &price, &vat);
+                bind_text(st, 1, code);
+                bind_text(st, 2, g->l.products.w[p]);
+                sqlite3_bind_int64(st, 3, price);
+                sqlite3_bind_int(st, 4, vat);
+                sqlite3_bind_int(st, 5, p % 10 == 9 ? 0 : 1);
+                rc = run(g, ST_PRODUCT, err);
+        }
+        if (rc == RK_OK)
+                rc = rk_sql_exec(g->db, "COMMIT", WHAT, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(g->db);
+        return rc;
 }
 
 static int write_lines(struct gen *g, int64_t order_id, struct rk_error *err)
@@ -306,11 +353,16 @@ static int write_lines(struct gen *g, int64_t order_id, struct rk_error *err)
         sqlite3_stmt *st = g->st[ST_LINE];
         for (int k = 0; rc == RK_OK && k < n; k++) {
                 uint32_t p = rk_demo_rng_below(&g->rng, (uint32_t)g->l.products.n);
+                char code[8];
+                int64_t price;
+                int vat;
+                product_of(p, code, &price, &vat);
                 sqlite3_bind_int64(st, 1, order_id);
-                bind_text(st, 2, g->l.products.w[p]);
-                sqlite3_bind_int64(st, 3, rk_demo_rng_range(&g->rng, 1, 20));
-                sqlite3_bind_int64(st, 4,
-                                   495 + (int64_t)(p * 7919 % 40000)); /* per product */
+                bind_text(st, 2, code);
+                bind_text(st, 3, g->l.products.w[p]);
+                sqlite3_bind_int64(st, 4, rk_demo_rng_range(&g->rng, 1, 20));
+                sqlite3_bind_int64(st, 5, price);
+                sqlite3_bind_int(st, 6, vat);
                 rc = run(g, ST_LINE, err);
         }
         return rc;
@@ -529,6 +581,8 @@ int rk_demo_generate(sqlite3 *db, const struct rk_demo_options *opt,
         rc = bulk_settings(db, opt->customers, 1, &cache, err);
         if (rc == RK_OK)
                 rc = gen_open(&g, db, opt, err);
+        if (rc == RK_OK)
+                rc = write_products(&g, err);
         if (rc == RK_OK)
                 rc = rk_search_build_start(db, &build, err);
         if (rc == RK_OK)

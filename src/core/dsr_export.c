@@ -13,6 +13,7 @@
  * groups; never a value, since the trail holds none.
  */
 #include "dsr_db.h"
+#include "rekisteri/money.h"
 #include "record_db.h"
 #include "sql.h"
 
@@ -77,17 +78,30 @@ static int orders_json(sqlite3 *db, int64_t customer_id, json_t **out, int64_t *
                             records_json(db, RK_REC_LINE, "order_id",
                                          json_integer_value(json_object_get(order, "id")),
                                          &lines, rows, err);
-                json_int_t total = 0;
+                struct rk_vat_sum sum;
+                memset(&sum, 0, sizeof(sum));
                 size_t j;
                 json_t *line;
                 json_array_foreach(lines, j, line)
                 {
-                        total +=
-                            json_integer_value(json_object_get(line, "quantity")) *
-                            json_integer_value(json_object_get(line, "unit_price_cents"));
+                        int64_t net = 0;
+                        if (rc == RK_OK)
+                                rc = rk_vat_line_net(
+                                    json_integer_value(json_object_get(line, "quantity")),
+                                    json_integer_value(
+                                        json_object_get(line, "unit_price_cents")),
+                                    &net, err);
+                        if (rc == RK_OK)
+                                rc = rk_vat_add(&sum,
+                                                (int)json_integer_value(
+                                                    json_object_get(line, "vat_rate_bp")),
+                                                net, err);
                 }
                 json_object_set_new(order, "lines", lines != NULL ? lines : json_array());
-                json_object_set_new(order, "total_cents", json_integer(total));
+                json_object_set_new(order, "total_cents", json_integer(sum.net));
+                json_object_set_new(order, "vat_cents", json_integer(sum.vat));
+                json_object_set_new(order, "total_with_vat_cents",
+                                    json_integer(sum.gross));
         }
         return rc;
 }
@@ -262,8 +276,32 @@ int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_
 
 static const char *label_of(enum rk_record kind, const char *column)
 {
+        static const struct {
+                const char *column, *label;
+        } totals[] = {{"total_cents", "Total without VAT"},
+                      {"vat_cents", "VAT"},
+                      {"total_with_vat_cents", "Total with VAT"}};
         const struct rk_field *f = rk_fields_find(kind, column);
+        for (size_t i = 0; f == NULL && i < sizeof(totals) / sizeof(totals[0]); i++)
+                if (strcmp(column, totals[i].column) == 0)
+                        return totals[i].label;
         return f != NULL ? f->label : column;
+}
+
+static void text_value(FILE *f, const json_t *v);
+
+/* Amounts and VAT rates as people read them; other values as they are. */
+static void text_field(FILE *f, const char *column, const json_t *v)
+{
+        char buf[RK_MONEY_SIZE];
+        size_t n = strlen(column);
+        if (json_is_integer(v) && n > 6 && strcmp(column + n - 6, "_cents") == 0)
+                fputs(rk_money_format(json_integer_value(v), buf, sizeof(buf)), f);
+        else if (json_is_integer(v) && strcmp(column, "vat_rate_bp") == 0)
+                fputs(rk_vat_rate_format((int)json_integer_value(v), buf, sizeof(buf)),
+                      f);
+        else
+                text_value(f, v);
 }
 
 static void text_value(FILE *f, const json_t *v)
@@ -296,7 +334,7 @@ static void text_record(FILE *f, enum rk_record kind, const json_t *o, const cha
                 if (strcmp(key, "id") == 0)
                         continue;
                 fprintf(f, "%s%s: ", indent, label_of(kind, key));
-                text_value(f, v);
+                text_field(f, key, v);
                 fputc('\n', f);
         }
 }

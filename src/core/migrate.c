@@ -200,6 +200,29 @@ static const char *const migrations[] = {
     " PRIMARY KEY(run_id, rule));"
     "CREATE INDEX notes_created ON notes(created_at);"
     "CREATE INDEX consents_withdrawn ON consents(withdrawn_on);",
+
+    /* 6: the product catalogue (products.c). An order line keeps a copy of
+     * what it was sold as (code, name, unit, price, VAT rate), so a later
+     * change to the catalogue does not rewrite an order. Products are never
+     * deleted, only deactivated. The first status of an order is 'open'. */
+    "CREATE TABLE products("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " unit TEXT NOT NULL,"
+    " unit_price_cents INTEGER NOT NULL CHECK(unit_price_cents >= 0),"
+    " vat_rate_bp INTEGER NOT NULL CHECK(vat_rate_bp BETWEEN 0 AND 10000),"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX products_name ON products(name);"
+    "ALTER TABLE order_lines ADD COLUMN product_code TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN unit TEXT;"
+    "ALTER TABLE order_lines ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX order_lines_code ON order_lines(product_code);"
+    "CREATE INDEX orders_status ON orders(status, ordered_on);"
+    "UPDATE orders SET status='open' WHERE status='new';",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -10,7 +10,7 @@
  * inside the write transaction (BEGIN IMMEDIATE), so two sessions cannot
  * draw the same one.
  */
-#include "customer_db.h"
+#include "order_db.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -38,22 +38,30 @@ void rk_order_views_free(struct rk_order_view *v, size_t n)
         free(v);
 }
 
-static int order_total(sqlite3 *db, int64_t order_id, int64_t *total,
-                       struct rk_error *err)
+/* Net, VAT per rate and gross of order_id, from the stored lines: a role
+ * that reads amounts but not quantities (billing) still gets the totals. */
+static int order_totals(sqlite3 *db, int64_t order_id, struct rk_vat_sum *sum,
+                        struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
-            db,
-            "SELECT coalesce(sum(quantity * unit_price_cents), 0) FROM order_lines"
-            " WHERE order_id=?",
-            &st, "reading an order", err);
+        int rc = rk_sql_prepare(db,
+                                "SELECT vat_rate_bp, quantity, unit_price_cents"
+                                " FROM order_lines WHERE order_id=? ORDER BY id",
+                                &st, "reading an order", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, order_id);
-        int src = sqlite3_step(st);
-        *total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "reading an order", err)) == RK_OK && row) {
+                int64_t net = 0;
+                rc = rk_vat_line_net(sqlite3_column_int64(st, 1),
+                                     sqlite3_column_int64(st, 2), &net, err);
+                if (rc == RK_OK)
+                        rc = rk_vat_add(sum, sqlite3_column_int(st, 0), net, err);
+        }
         sqlite3_finalize(st);
-        return src == SQLITE_ROW ? RK_OK : rk_sql_fail(db, src, "reading an order", err);
+        return rc;
 }
 
 /* Take over order (a loaded record view) and add its lines and total. */
@@ -70,7 +78,8 @@ static int fill(sqlite3 *db, struct rk_record_view *order, int64_t customer_id,
                                   &v->lines, &v->nlines, err);
         v->has_total = (groups & (1u << RK_GROUP_ORDER_AMOUNTS)) != 0;
         if (rc == RK_OK && v->has_total)
-                rc = order_total(db, v->order.id, &v->total_cents, err);
+                rc = order_totals(db, v->order.id, &v->totals, err);
+        v->total_cents = v->totals.net;
         return rc;
 }
 
@@ -168,8 +177,8 @@ static int fill_summary(sqlite3_stmt *st, void *item, void *ctx, struct rk_error
         return RK_OK;
 }
 
-static int run_recent(sqlite3_stmt *st, size_t limit, struct rk_order_summary **out,
-                      size_t *n, struct rk_error *err)
+static int summaries_run(sqlite3_stmt *st, size_t limit, struct rk_order_summary **out,
+                         size_t *n, struct rk_error *err)
 {
         struct rk_sql_array a = {0};
         int rc = RK_OK;
@@ -181,9 +190,27 @@ static int run_recent(sqlite3_stmt *st, size_t limit, struct rk_order_summary **
         return rc;
 }
 
-int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
-                     size_t limit, struct rk_order_summary **out, size_t *n,
-                     struct rk_error *err)
+static const char recent_sql[] =
+    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
+    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
+    " FROM orders o JOIN customers c ON c.id=o.customer_id"
+    " WHERE (?1 IS NULL OR o.status=?1) AND (c.restricted=0 OR ?2)"
+    " ORDER BY o.ordered_on DESC, o.id DESC LIMIT ?3 OFFSET ?4";
+
+/* The warehouse's queue: the orders to pick or ship, oldest first, never
+ * of a restricted customer (nobody picks for one). */
+static const char queue_sql[] =
+    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
+    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
+    " FROM orders o JOIN customers c ON c.id=o.customer_id"
+    " WHERE o.status IN ('confirmed','picked') AND c.restricted=0"
+    " ORDER BY o.ordered_on, o.id LIMIT ?3 OFFSET ?4"; /* ?1, ?2 unused */
+
+/* One page of summaries by sql (recent_sql or queue_sql), audited as
+ * action: one row per page. */
+static int list_orders(struct rk_session *s, const char *sql, const char *action,
+                       const char *status, size_t offset, size_t limit,
+                       struct rk_order_summary **out, size_t *n, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
         const struct rk_grants *g = rk_session_grants(s);
@@ -202,27 +229,20 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
                 rc = rk_record_check_value(RK_REC_ORDER, "status", status, true, &want,
                                            err);
         if (rc == RK_OK)
-                rc = rk_sql_prepare(
-                    db,
-                    "SELECT o.id, o.version, o.number, c.number, o.ordered_on, o.status,"
-                    " (SELECT count(*) FROM order_lines l WHERE l.order_id=o.id)"
-                    " FROM orders o JOIN customers c ON c.id=o.customer_id"
-                    " WHERE (?1 IS NULL OR o.status=?1) AND (c.restricted=0 OR ?2)"
-                    " ORDER BY o.ordered_on DESC, o.id DESC LIMIT ?3 OFFSET ?4",
-                    &st, "listing orders", err);
+                rc = rk_sql_prepare(db, sql, &st, "listing orders", err);
         if (rc == RK_OK) {
                 sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 2,
                                  rk_authorize_action(g, RK_ACTION_REQUESTS) ? 1 : 0);
                 sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
                 sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-                rc = run_recent(st, limit, out, n, err);
+                rc = summaries_run(st, limit, out, n, err);
         }
         sqlite3_finalize(st);
         /* a page of order and customer numbers: one audit row per page */
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "order.list", 0, "orders", rk_session_place(s),
-                                      "ok", NULL, err);
+                rc = rk_session_audit(s, action, 0, "orders", rk_session_place(s), "ok",
+                                      NULL, err);
         free(want);
         if (rc != RK_OK) {
                 free(*out);
@@ -232,65 +252,21 @@ int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
         return rc;
 }
 
+int rk_orders_recent(struct rk_session *s, const char *status, size_t offset,
+                     size_t limit, struct rk_order_summary **out, size_t *n,
+                     struct rk_error *err)
+{
+        return list_orders(s, recent_sql, "order.list", status, offset, limit, out, n,
+                           err);
+}
+
+int rk_orders_queue(struct rk_session *s, size_t limit, struct rk_order_summary **out,
+                    size_t *n, struct rk_error *err)
+{
+        return list_orders(s, queue_sql, "order.queue", NULL, 0, limit, out, n, err);
+}
+
 /* ---- taking an order --------------------------------------------------- */
-
-struct line {
-        char *product, *quantity, *price; /* normalised; price NULL for none */
-};
-
-static void lines_free(struct line *l, size_t n)
-{
-        for (size_t i = 0; l != NULL && i < n; i++) {
-                free(l[i].product);
-                free(l[i].quantity);
-                free(l[i].price);
-        }
-        free(l);
-}
-
-static int check_line(const struct rk_order_line_in *in, struct line *l, size_t no,
-                      struct rk_error *err)
-{
-        struct rk_error tmp;
-        int rc = rk_record_check_value(RK_REC_LINE, "product", in->product, true,
-                                       &l->product, &tmp);
-        if (rc == RK_OK)
-                rc = rk_record_check_value(RK_REC_LINE, "quantity", in->quantity, true,
-                                           &l->quantity, &tmp);
-        if (rc == RK_OK && strcmp(l->quantity, "0") == 0)
-                rc = rk_error_set(&tmp, RK_ERR_INVALID, "Quantity: order at least 1");
-        if (rc == RK_OK)
-                rc = rk_record_check_value(RK_REC_LINE, "unit_price_cents",
-                                           in->unit_price, false, &l->price, &tmp);
-        if (rc != RK_OK)
-                return rk_error_set(err, rc, "Line %zu: %s", no, tmp.msg);
-        return RK_OK;
-}
-
-/* Check every line and the grants it needs; *out is the caller's. */
-static int check_lines(const struct rk_grants *g, const struct rk_order_line_in *in,
-                       size_t n, struct line **out, struct rk_error *err)
-{
-        if (!rk_authorize_write(g, RK_GROUP_ORDERS))
-                return rk_error_set(err, RK_ERR_DENIED, "your role may not take orders");
-        if (n == 0)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "an order needs at least one line");
-        *out = calloc(n, sizeof(**out));
-        if (*out == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++) {
-                int rc = check_line(&in[i], &(*out)[i], i + 1, err);
-                if (rc != RK_OK)
-                        return rc;
-                if ((*out)[i].price != NULL &&
-                    !rk_authorize_write(g, RK_GROUP_ORDER_AMOUNTS))
-                        return rk_error_set(
-                            err, RK_ERR_DENIED,
-                            "Line %zu: Unit price: your role may not set prices", i + 1);
-        }
-        return RK_OK;
-}
 
 static int next_order_number(sqlite3 *db, const char *today, char *number,
                              struct rk_error *err)
@@ -329,7 +305,7 @@ static int insert_order(sqlite3 *db, int64_t customer_id, char *number, int64_t 
                 rc = rk_sql_prepare(
                     db,
                     "INSERT INTO orders(customer_id, number, ordered_on, status)"
-                    " VALUES(?,?,?,'new')",
+                    " VALUES(?,?,?,'open')",
                     &st, "taking an order", err);
         if (rc != RK_OK)
                 return rc;
@@ -344,24 +320,26 @@ static int insert_order(sqlite3 *db, int64_t customer_id, char *number, int64_t 
         return RK_OK;
 }
 
-static int insert_lines(sqlite3 *db, int64_t order_id, const struct line *l, size_t n,
-                        struct rk_error *err)
+int rk_order_customer_usable(sqlite3 *db, int64_t id, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(db,
-                                "INSERT INTO order_lines(order_id, product, quantity,"
-                                " unit_price_cents) VALUES(?,?,?,?)",
+                                "SELECT anonymised_at IS NOT NULL, restricted != 0"
+                                " FROM customers WHERE id=?",
                                 &st, "taking an order", err);
-        for (size_t i = 0; rc == RK_OK && i < n; i++) {
-                sqlite3_reset(st);
-                sqlite3_bind_int64(st, 1, order_id);
-                sqlite3_bind_text(st, 2, l[i].product, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(st, 3, strtoll(l[i].quantity, NULL, 10));
-                sqlite3_bind_int64(st, 4, l[i].price ? strtoll(l[i].price, NULL, 10) : 0);
-                int src = sqlite3_step(st);
-                if (src != SQLITE_DONE)
-                        rc = rk_sql_fail(db, src, "taking an order", err);
-        }
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW && sqlite3_column_int(st, 0))
+                rc = rk_error_set(err, RK_ERR_DENIED,
+                                  "Customer: was erased on request; it takes no orders");
+        else if (src == SQLITE_ROW && sqlite3_column_int(st, 1))
+                rc = rk_error_set(err, RK_ERR_DENIED,
+                                  "Customer: processing is restricted (GDPR Art. 18); "
+                                  "it takes no orders or changes to them");
+        else if (src != SQLITE_ROW)
+                rc = rk_sql_fail(db, src, "taking an order", err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -370,21 +348,24 @@ int rk_order_create(struct rk_session *s, int64_t customer_id,
                     const struct rk_order_line_in *lines, size_t n, int64_t *order_id,
                     char *number, struct rk_error *err)
 {
-        struct line *checked = NULL;
+        sqlite3 *db = rk_custdb_db(s);
+        const struct rk_grants *g = rk_session_grants(s);
         char num[RK_ORDER_NUMBER_SIZE];
         int64_t id = 0;
-        int rc = check_lines(rk_session_grants(s), lines, n, &checked, err);
+        int rc = rk_order_lines_precheck(g, lines, n, err);
         if (rc == RK_OK)
                 rc = rk_custdb_begin(s, customer_id, err);
-        if (rc == RK_OK) {
-                rc = insert_order(rk_custdb_db(s), customer_id, num, &id, err);
-                if (rc == RK_OK)
-                        rc = insert_lines(rk_custdb_db(s), id, checked, n, err);
-                static const struct rk_custdb_change what = {
-                    "order.create", RK_REC_LINE, "product,quantity,unit_price_cents"};
-                rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
-        }
-        lines_free(checked, n);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_order_customer_usable(db, customer_id, err);
+        if (rc == RK_OK)
+                rc = insert_order(db, customer_id, num, &id, err);
+        if (rc == RK_OK)
+                rc = rk_order_lines_write(db, g, id, lines, n, err);
+        static const struct rk_custdb_change what = {
+            "order.create", RK_REC_LINE,
+            "product_code,product,quantity,unit,unit_price_cents,vat_rate_bp"};
+        rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
         if (rc == RK_OK && order_id != NULL)
                 *order_id = id;
         if (rc == RK_OK && number != NULL)
@@ -392,34 +373,105 @@ int rk_order_create(struct rk_session *s, int64_t customer_id,
         return rc;
 }
 
-/* ---- status ------------------------------------------------------------ */
+/* ---- editing an open order ------------------------------------------------ */
 
-int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected_version,
-                        const char *status, struct rk_error *err)
+int rk_order_state(sqlite3 *db, int64_t order_id, char status[RK_ORDER_STATUS_SIZE],
+                   int64_t *version, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT status, version FROM orders WHERE id=?", &st,
+                                "opening an order", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, order_id);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW) {
+                snprintf(status, RK_ORDER_STATUS_SIZE, "%s",
+                         (const char *)sqlite3_column_text(st, 0));
+                *version = sqlite3_column_int64(st, 1);
+        } else if (src == SQLITE_DONE) {
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such order");
+        } else {
+                rc = rk_sql_fail(db, src, "opening an order", err);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+int rk_order_bump(sqlite3 *db, int64_t order_id, int64_t expected, const char *status,
+                  struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db,
+                                "UPDATE orders SET version=version+1,"
+                                " status=coalesce(?, status) WHERE id=? AND version=?",
+                                &st, "saving an order", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, order_id);
+        sqlite3_bind_int64(st, 3, expected);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+                return rk_sql_fail(db, src, "saving an order", err);
+        if (sqlite3_changes(db) != 1)
+                return rk_error_set(err, RK_ERR_CONFLICT,
+                                    "order: changed by someone else since you opened it");
+        return RK_OK;
+}
+
+/* Begin on the customer of order_id, check it is at expected and open. */
+static int begin_open_order(struct rk_session *s, int64_t order_id, int64_t expected,
+                            int64_t *customer_id, struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        char status[RK_ORDER_STATUS_SIZE];
+        int64_t version = 0;
+        int rc = rk_custdb_parent(db, RK_REC_ORDER, order_id, customer_id, err);
+        if (rc == RK_OK)
+                rc = rk_custdb_begin(s, *customer_id, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_order_customer_usable(db, *customer_id, err);
+        if (rc == RK_OK)
+                rc = rk_order_state(db, order_id, status, &version, err);
+        if (rc == RK_OK && version != expected)
+                rc = rk_error_set(err, RK_ERR_CONFLICT,
+                                  "order: changed by someone else since you opened it");
+        if (rc == RK_OK && strcmp(status, "open") != 0)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "Status: the order is %s; only an open order's lines "
+                                  "can be changed",
+                                  status);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+int rk_order_set_lines(struct rk_session *s, int64_t order_id, int64_t expected_version,
+                       const struct rk_order_line_in *lines, size_t n,
+                       int64_t *new_version, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
         const struct rk_grants *g = rk_session_grants(s);
-        const struct rk_edit edit = {"status", status};
-        struct rk_changes c = {NULL, 0};
         int64_t customer_id = 0;
-        if (!rk_authorize_write(g, RK_GROUP_ORDERS))
-                return rk_error_set(err, RK_ERR_DENIED,
-                                    "your role may not change orders");
         if (expected_version < 1)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "saving: the version opened is missing");
-        int rc = rk_record_changes(RK_REC_ORDER, g, &edit, 1, NULL, &c, err);
+        int rc = rk_order_lines_precheck(g, lines, n, err);
         if (rc == RK_OK)
-                rc = rk_custdb_parent(db, RK_REC_ORDER, order_id, &customer_id, err);
+                rc = begin_open_order(s, order_id, expected_version, &customer_id, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_order_lines_write(db, g, order_id, lines, n, err);
         if (rc == RK_OK)
-                rc = rk_custdb_begin(s, customer_id, err);
-        if (rc == RK_OK) {
-                rc = rk_record_update(db, RK_REC_ORDER, order_id, expected_version, &c,
-                                      err);
-                static const struct rk_custdb_change what = {"order.status", RK_REC_ORDER,
-                                                             "status"};
-                rc = rk_custdb_end(s, customer_id, false, &what, rc, err);
-        }
-        rk_record_changes_free(&c);
+                rc = rk_order_bump(db, order_id, expected_version, NULL, err);
+        static const struct rk_custdb_change what = {
+            "order.lines", RK_REC_LINE,
+            "product_code,product,quantity,unit,unit_price_cents,vat_rate_bp"};
+        rc = rk_custdb_end(s, customer_id, true, &what, rc, err);
+        if (rc == RK_OK && new_version != NULL)
+                *new_version = expected_version + 1;
         return rc;
 }

@@ -3,8 +3,9 @@
  *
  * The default roles follow the product's need-to-know table: sales works
  * with contacts and orders, billing with billing details and amounts, the
- * warehouse with order lines only, the supervisor (data protection officer)
- * reads everything and handles requests and the audit trail, and the admin
+ * warehouse with order lines only (and picks and ships them), the
+ * supervisor (data protection officer) reads everything, keeps the product
+ * catalogue and handles requests and the audit trail, and the admin
  * manages accounts and keys but sees no customer data.
  */
 #include "rekisteri/policy.h"
@@ -24,9 +25,10 @@ static const struct rk_role default_roles[] = {
      G(IDENTITY) | G(CONTACT) | G(ORDERS) | G(ORDER_AMOUNTS) | G(NOTES) | G(CONSENTS),
      A(CUSTOMERS_CREATE)},
     {"billing", G(IDENTITY) | G(BILLING) | G(ORDER_AMOUNTS), G(BILLING), 0},
-    {"warehouse", G(ORDERS), 0, 0},
+    {"warehouse", G(ORDERS), 0, A(PICKING)},
     {"supervisor", ALL_GROUPS, ALL_GROUPS,
-     A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE)},
+     A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE) |
+         A(PRODUCTS)},
     {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
 };
 
@@ -47,6 +49,8 @@ static const char *const action_names[RK_ACTION_COUNT] = {
     [RK_ACTION_RETENTION] = "retention",
     [RK_ACTION_EXPORT] = "export",
     [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
+    [RK_ACTION_PRODUCTS] = "products",
+    [RK_ACTION_PICKING] = "picking",
 };
 
 void rk_policy_defaults(struct rk_roleset *set)

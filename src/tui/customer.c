@@ -1,6 +1,6 @@
 /*
  * customer.c - the customer detail: a header (number and, when readable,
- * name) over tabs Contact, Billing, Orders, Notes and Consents.
+ * name) over tabs Contact, Billing, Orders, Notes, Consents and Contacts.
  *
  * How it works: a tab is a row of the `tabs` table: the field groups it
  * is about, how its body is drawn and its keys. Only tabs whose groups the
@@ -15,9 +15,13 @@
  *
  * Keys: Left/Right or 1..9 switch tabs; F4 edits the tab's fields (the
  * form built from fields.c, only with write access); F2 adds a note or
- * gives a consent, F3 withdraws the selected consent; Enter on Orders
- * opens the order. Keys that need write access are left off the bar when
- * the session may not write; core refuses them anyway.
+ * gives a consent, F3 withdraws the selected consent; on Orders F2 takes
+ * a new order (order_form.c) and Enter opens the selected one. Keys that need write
+ * access are left off the bar when the session may not write; core refuses them anyway.
+ *
+ * Contacts (companies only) lists the contact persons: F2 adds one, F4
+ * edits the selected one and F8 removes it after y/n, through the same
+ * form, checks, versions and audit as the customer's own fields.
  *
  * A customer whose processing is restricted (Art. 18) opens only for a
  * request handler, under a banner naming the request that restricted it.
@@ -32,7 +36,7 @@
 
 #define G(x) (1u << RK_GROUP_##x)
 
-enum tab_kind { TAB_FIELDS, TAB_ORDERS, TAB_NOTES, TAB_CONSENTS };
+enum tab_kind { TAB_FIELDS, TAB_CONTACTS, TAB_ORDERS, TAB_NOTES, TAB_CONSENTS };
 
 struct tab {
         const char *label;
@@ -46,6 +50,7 @@ static const struct tab tabs[] = {
     {"Orders", G(ORDERS) | G(ORDER_AMOUNTS), TAB_ORDERS},
     {"Notes", G(NOTES), TAB_NOTES},
     {"Consents", G(CONSENTS), TAB_CONSENTS},
+    {"Contacts", G(CONTACT), TAB_CONTACTS}, /* names too: identity is always read */
 };
 #define N_TABS (sizeof(tabs) / sizeof(tabs[0]))
 
@@ -71,7 +76,13 @@ static const struct rk_tui_column field_columns[] = {
 };
 static const struct rk_tui_column order_columns[] = {
     {"Order", 13, RK_TUI_LEFT}, {"Date", 10, RK_TUI_LEFT},   {"Status", 10, RK_TUI_LEFT},
-    {"Lines", 5, RK_TUI_RIGHT}, {"Total", 12, RK_TUI_RIGHT},
+    {"Lines", 5, RK_TUI_RIGHT}, {"Total", 16, RK_TUI_RIGHT},
+};
+static const struct rk_tui_column contact_columns[] = {
+    {"Contact person", 0, RK_TUI_LEFT},
+    {"Title", 14, RK_TUI_LEFT},
+    {"E-mail", 0, RK_TUI_LEFT},
+    {"Phone", 14, RK_TUI_LEFT},
 };
 static const struct rk_tui_column note_columns[] = {
     {"Written", 20, RK_TUI_LEFT},
@@ -126,25 +137,11 @@ static const char *cell(void *ctx, size_t row, size_t col)
         return d->cells[row * d->ncols + col];
 }
 
-/* "a, b, c" of the non-empty values of columns of r (at most 3). */
-static void join(const struct rk_record_view *r, const char *const *cols, char *out,
-                 size_t size)
-{
-        out[0] = '\0';
-        for (size_t i = 0; cols[i] != NULL; i++) {
-                const char *v = rk_record_get(r, cols[i]);
-                if (v == NULL)
-                        continue;
-                size_t used = strlen(out);
-                snprintf(out + used, size - used, "%s%s", used ? ", " : "", v);
-        }
-}
-
 static int fill_fields(struct detail *d)
 {
         const struct rk_record_view *m = &d->v.main;
         rk_groupset shown = tabs[d->tab].groups | G(IDENTITY);
-        int rc = alloc_cells(d, m->n + 2 * d->v.ncontacts + 1, 2);
+        int rc = alloc_cells(d, m->n + 1, 2);
         for (size_t i = 0; rc == RK_OK && i < m->n; i++) {
                 const struct rk_value *val = &m->values[i];
                 if (!(shown & (1u << val->field->group)) ||
@@ -153,17 +150,18 @@ static int fill_fields(struct detail *d)
                 const char *row[2] = {val->field->label, val->value};
                 rc = add_row(d, 0, row);
         }
-        static const char *const rest[] = {"title", "email", "phone", NULL};
-        size_t contacts = (tabs[d->tab].groups & G(CONTACT)) ? d->v.ncontacts : 0;
-        for (size_t i = 0; rc == RK_OK && i < contacts; i++) {
-                char text[600];
-                join(&d->v.contacts[i], rest, text, sizeof(text));
-                const char *row[2] = {i == 0 ? "Contact persons" : "",
-                                      rk_record_get(&d->v.contacts[i], "name")};
-                const char *more[2] = {"", text};
-                rc = add_row(d, 0, row);
-                if (rc == RK_OK && text[0] != '\0')
-                        rc = add_row(d, 0, more);
+        return rc;
+}
+
+static int fill_contacts(struct detail *d)
+{
+        int rc = alloc_cells(d, d->v.ncontacts, 4);
+        for (size_t i = 0; rc == RK_OK && i < d->v.ncontacts; i++) {
+                const struct rk_record_view *c = &d->v.contacts[i];
+                const char *row[4] = {rk_record_get(c, "name"), rk_record_get(c, "title"),
+                                      rk_record_get(c, "email"),
+                                      rk_record_get(c, "phone")};
+                rc = add_row(d, c->id, row);
         }
         return rc;
 }
@@ -212,8 +210,8 @@ static int fill_consents(struct detail *d)
         return rc;
 }
 
-static const struct rk_tui_binding fields_keys[], orders_keys[], notes_keys[],
-    consents_keys[];
+static const struct rk_tui_binding fields_keys[], contacts_keys[], orders_keys[],
+    notes_keys[], consents_keys[];
 
 /* The body's list and the key table for the current tab. */
 static int fill(struct detail *d)
@@ -228,7 +226,9 @@ static int fill(struct detail *d)
         } kinds[] = {
             [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
                             RK_GROUP_COUNT},
-            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 4, 1,
+            [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 6, 3,
+                              RK_GROUP_IDENTITY},
+            [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
                             RK_GROUP_ORDERS},
             [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
             [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
@@ -242,9 +242,9 @@ static int fill(struct detail *d)
         bool may = kinds[t->kind].write == RK_GROUP_COUNT
                        ? (g->write & t->groups & g->read) != 0
                        : rk_authorize_write(g, kinds[t->kind].write);
-        if (t->kind == TAB_ORDERS) /* Enter opens an order: read is enough */
-                may = rk_authorize_read(g, RK_GROUP_ORDERS);
         size_t skip = may ? 0 : kinds[t->kind].writes;
+        if (t->kind == TAB_ORDERS && !may) /* Enter opens an order: read is enough */
+                skip = rk_authorize_read(g, RK_GROUP_ORDERS) ? 1 : 2;
         d->ops.keys = kinds[t->kind].keys + skip;
         d->ops.n_keys = kinds[t->kind].nkeys - skip;
         return rc;
@@ -252,8 +252,14 @@ static int fill(struct detail *d)
 
 /* ---- loading ------------------------------------------------------------------ */
 
+/* A tab is shown when its groups are readable; contact persons only for
+ * a company. */
 static bool tab_visible(const struct detail *d, size_t i)
 {
+        const char *kind = rk_record_get(&d->v.main, "kind");
+        if (tabs[i].kind == TAB_CONTACTS &&
+            (kind == NULL || strcmp(kind, "company") != 0))
+                return false;
         return (rk_session_grants(d->ui->session)->read & tabs[i].groups) != 0;
 }
 
@@ -343,6 +349,12 @@ static int act_edit(struct rk_tui_app *app, void *state)
                                         tabs[d->tab].groups | G(IDENTITY), after_save, d);
 }
 
+static int act_new_order(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_order_form_open(app, d->ui, d->id, 0, after_save, d);
+}
+
 static int act_open_order(struct rk_tui_app *app, void *state)
 {
         struct detail *d = state;
@@ -352,6 +364,62 @@ static int act_open_order(struct rk_tui_app *app, void *state)
                 return rk_tui_message(app, RK_TUI_WARNING,
                                       "Your role may not open orders");
         return rk_ui_order_open(app, d->ui, d->row_ids[d->list.sel]);
+}
+
+static int act_contact_add(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_contact_form_open(app, d->ui, d->id, 0, after_save, d);
+}
+
+static int act_contact_edit(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, "No contact person selected");
+        return rk_ui_contact_form_open(app, d->ui, d->id, d->row_ids[d->list.sel],
+                                       after_save, d);
+}
+
+/* The version of contact id as loaded in the view (0 when gone). */
+static int64_t contact_version(const struct detail *d, int64_t id)
+{
+        for (size_t i = 0; i < d->v.ncontacts; i++)
+                if (d->v.contacts[i].id == id)
+                        return d->v.contacts[i].version;
+        return 0;
+}
+
+static int do_remove(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        struct detail *d = ctx;
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (!yes || d->rows == 0)
+                return RK_TUI_NONE;
+        int64_t id = d->row_ids[d->list.sel];
+        rk_ui_place(d->ui, RK_UI_PLACE_CONTACT);
+        int rc = rk_contact_delete(d->ui->session, id, contact_version(d, id), &err);
+        if (rc == RK_ERR_CONFLICT)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "Changed by someone else since you opened it; "
+                                      "not removed. The tab is reloaded.") |
+                       reload_tab(app, d);
+        if (rc != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        rk_tui_message(app, RK_TUI_INFO, "Contact person removed");
+        return reload_tab(app, d);
+}
+
+static int act_contact_remove(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        char text[160];
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, "No contact person selected");
+        snprintf(text, sizeof(text), "Remove the contact person %.100s?",
+                 cell(d, d->list.sel, 0));
+        return rk_tui_dialog_confirm(app, "Remove contact person", text, do_remove, d);
 }
 
 static int act_note(struct rk_tui_app *app, void *state)
@@ -467,7 +535,7 @@ static void detail_fini(struct rk_tui_app *app, void *state)
 #define TAB_KEYS                                                                         \
         {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, "The tab to the left", act_prev},          \
             {RK_TUI_FKEY(KEY_RIGHT), "Right", NULL,                                      \
-             "The tab to the right (1-5 pick one)", act_next},                           \
+             "The tab to the right (1-6 pick one)", act_next},                           \
         {                                                                                \
                 RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop     \
         }
@@ -477,7 +545,17 @@ static const struct rk_tui_binding fields_keys[] = {
     {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the fields of this tab", act_edit},
     TAB_KEYS,
 };
+static const struct rk_tui_binding contacts_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "Add", "Add a contact person", act_contact_add},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the selected contact person",
+     act_contact_edit},
+    {RK_TUI_FKEY(KEY_F(8)), "F8", "Remove", "Remove the selected contact person",
+     act_contact_remove},
+    TAB_KEYS,
+};
 static const struct rk_tui_binding orders_keys[] = {
+    {RK_TUI_FKEY(KEY_F(2)), "F2", "New order", "Take a new order from the catalogue",
+     act_new_order},
     {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open_order},
     TAB_KEYS,
 };

@@ -1,6 +1,8 @@
 /*
  * customer_form.c - the form that edits a customer's fields, or fills in a
- * new customer, built from the classification table (fields.c).
+ * new customer, built from the classification table (fields.c); the same
+ * form edits or adds a company's contact person (the contact person
+ * fields of the table, saved with rk_contact_update / rk_contact_add).
  *
  * How it works: the form has one input field per customer field whose
  * group is among the groups asked for and which the session may both
@@ -47,7 +49,9 @@ struct cfield {
 
 struct cform {
         struct rk_ui *ui;
-        int64_t id; /* 0 while the customer is new */
+        enum rk_record kind; /* RK_REC_CUSTOMER or RK_REC_CONTACT */
+        int64_t customer;    /* a contact person's company */
+        int64_t id;          /* 0 while the customer or contact is new */
         int64_t version;
         rk_groupset groups;
         char number[RK_CUSTOMER_NUMBER_SIZE];
@@ -74,7 +78,7 @@ static bool system_field(const struct rk_field *f)
 static bool on_form(const struct cform *c, const struct rk_field *f)
 {
         const struct rk_grants *g = rk_session_grants(c->ui->session);
-        return f->record == RK_REC_CUSTOMER && (c->groups & (1u << f->group)) &&
+        return f->record == c->kind && (c->groups & (1u << f->group)) &&
                rk_authorize_read(g, f->group) && rk_authorize_write(g, f->group) &&
                !system_field(f);
 }
@@ -82,6 +86,8 @@ static bool on_form(const struct cform *c, const struct rk_field *f)
 /* A new customer is most likely Finnish: country fields start as FI. */
 static const char *default_value(const struct rk_field *f)
 {
+        if (f->record != RK_REC_CUSTOMER)
+                return "";
         if (f->validator == RK_V_COUNTRY)
                 return "FI";
         if (strcmp(f->column, "kind") == 0)
@@ -131,23 +137,44 @@ static int build(struct cform *c)
 
 /* ---- loading --------------------------------------------------------------- */
 
-/* Fill the fields from the stored customer (or the defaults when new). */
+/* The stored record the form edits in v: the customer, or the contact
+ * person c->id among its company's; NULL when the contact is gone. */
+static const struct rk_record_view *record_of(const struct cform *c,
+                                              const struct rk_customer_view *v)
+{
+        if (c->kind == RK_REC_CUSTOMER)
+                return &v->main;
+        for (size_t i = 0; i < v->ncontacts; i++)
+                if (v->contacts[i].id == c->id)
+                        return &v->contacts[i];
+        return NULL;
+}
+
+/* Fill the fields from the stored record (or the defaults when new). */
 static int load(struct cform *c, struct rk_error *err)
 {
         struct rk_customer_view v;
+        const struct rk_record_view *r = NULL;
         memset(&v, 0, sizeof(v));
         int rc = RK_OK;
-        if (c->id != 0) {
-                rk_ui_place(c->ui, RK_UI_PLACE_EDIT);
-                rc = rk_customer_load(c->ui->session, c->id, c->groups, &v, err);
+        if (c->id != 0 || c->kind == RK_REC_CONTACT) {
+                rk_ui_place(c->ui, c->kind == RK_REC_CONTACT ? RK_UI_PLACE_CONTACT
+                                                             : RK_UI_PLACE_EDIT);
+                rc = rk_customer_load(c->ui->session, c->customer, c->groups, &v, err);
         }
+        if (rc == RK_OK && c->id != 0 && (r = record_of(c, &v)) == NULL)
+                rc = rk_error_set(
+                    err, RK_ERR_NOTFOUND,
+                    "contact person: it no longer exists; someone deleted it");
         for (size_t i = 0; rc == RK_OK && i < c->n; i++) {
                 const struct rk_field *f = c->fields[i].f;
-                rc = set_value(&c->fields[i], c->id ? rk_record_get(&v.main, f->column)
-                                                    : default_value(f));
+                rc = set_value(&c->fields[i],
+                               r ? rk_record_get(r, f->column) : default_value(f));
         }
+        if (rc == RK_OK && c->kind == RK_REC_CONTACT)
+                memcpy(c->number, v.number, sizeof(c->number));
         if (rc == RK_OK && c->id != 0) {
-                c->version = v.version;
+                c->version = r->version;
                 memcpy(c->number, v.number, sizeof(c->number));
         }
         rk_customer_view_clear(&v);
@@ -237,9 +264,10 @@ static int check_suppressed(struct rk_tui_app *app, struct cform *c,
         rk_error_clear(&err);
         if (c->id != 0 || c->create_anyway)
                 return RK_OK;
-        rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMER_NEW);
-        int rc = rk_customer_check_suppressed(c->ui->session, RK_REC_CUSTOMER, edits, n,
-                                              &hit, &err);
+        rk_ui_place(c->ui, c->kind == RK_REC_CONTACT ? RK_UI_PLACE_CONTACT
+                                                     : RK_UI_PLACE_CUSTOMER_NEW);
+        int rc =
+            rk_customer_check_suppressed(c->ui->session, c->kind, edits, n, &hit, &err);
         if (rc != RK_OK) {
                 *flags = refused(app, c, &err);
                 return rc;
@@ -252,6 +280,24 @@ static int check_suppressed(struct rk_tui_app *app, struct cform *c,
                                        "Create anyway?",
                                        answer_suppressed, c);
         return RK_ERR_EXISTS;
+}
+
+/* One core call saves the form: update or add, customer or contact. */
+static int store(struct cform *c, const struct rk_edit *edits, size_t n, int64_t *id,
+                 struct rk_error *err)
+{
+        struct rk_session *s = c->ui->session;
+        if (c->kind == RK_REC_CONTACT) {
+                rk_ui_place(c->ui, RK_UI_PLACE_CONTACT);
+                return c->id ? rk_contact_update(s, c->id, c->version, edits, n, err)
+                             : rk_contact_add(s, c->customer, edits, n, id, err);
+        }
+        if (c->id != 0) {
+                rk_ui_place(c->ui, RK_UI_PLACE_EDIT);
+                return rk_customer_update(s, c->id, c->version, edits, n, NULL, err);
+        }
+        rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMER_NEW);
+        return rk_customer_create(s, edits, n, id, NULL, err);
 }
 
 static int form_save(struct rk_tui_app *app, void *ctx)
@@ -268,15 +314,7 @@ static int form_save(struct rk_tui_app *app, void *ctx)
         if (check_suppressed(app, c, edits, n, &flags) != RK_OK)
                 return flags;
         c->create_anyway = false;
-        int rc;
-        if (c->id != 0) {
-                rk_ui_place(c->ui, RK_UI_PLACE_EDIT);
-                rc = rk_customer_update(c->ui->session, c->id, c->version, edits, n, NULL,
-                                        &err);
-        } else {
-                rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMER_NEW);
-                rc = rk_customer_create(c->ui->session, edits, n, &id, NULL, &err);
-        }
+        int rc = store(c, edits, n, &id, &err);
         if (rc == RK_ERR_CONFLICT)
                 return rk_tui_dialog_confirm(
                     app, "Changed by someone else",
@@ -285,7 +323,10 @@ static int form_save(struct rk_tui_app *app, void *ctx)
                     answer_reload, c);
         if (rc != RK_OK)
                 return refused(app, c, &err);
-        rk_tui_message(app, RK_TUI_INFO, "%s", c->id ? "Saved" : "Customer added");
+        rk_tui_message(app, RK_TUI_INFO, "%s",
+                       c->id                       ? "Saved"
+                       : c->kind == RK_REC_CONTACT ? "Contact person added"
+                                                   : "Customer added");
         return RK_TUI_POP | c->done(app, c->ctx, id);
 }
 
@@ -319,7 +360,10 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct cform *c = state;
         int rows = getmaxy(win) - 7, w = getmaxx(win), fx = 2 + LABEL_COLS + 2;
         char head[96], help[160];
-        if (c->id)
+        if (c->kind == RK_REC_CONTACT)
+                snprintf(head, sizeof(head), "%s contact person of %s",
+                         c->id ? "Edit" : "New", c->number);
+        else if (c->id)
                 snprintf(head, sizeof(head), "Edit customer %s", c->number);
         else
                 snprintf(head, sizeof(head), "New customer");
@@ -380,6 +424,16 @@ static const struct rk_tui_screen_ops edit_ops = {
     .n_keys = sizeof(form_keys) / sizeof(form_keys[0]),
 };
 
+static const struct rk_tui_screen_ops contact_ops = {
+    .name = "Contact person",
+    .init = form_init,
+    .draw = form_draw,
+    .key = form_key,
+    .fini = form_fini,
+    .keys = form_keys,
+    .n_keys = sizeof(form_keys) / sizeof(form_keys[0]),
+};
+
 static const struct rk_tui_screen_ops new_ops = {
     .name = "New customer",
     .init = form_init,
@@ -390,10 +444,10 @@ static const struct rk_tui_screen_ops new_ops = {
     .n_keys = sizeof(form_keys) / sizeof(form_keys[0]),
 };
 
-int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
-                             rk_groupset groups,
-                             int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
-                             void *ctx)
+static int open_form(struct rk_tui_app *app, struct rk_ui *ui, enum rk_record kind,
+                     int64_t customer, int64_t id, rk_groupset groups,
+                     int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                     void *ctx)
 {
         struct rk_error err;
         rk_error_clear(&err);
@@ -401,6 +455,8 @@ int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t i
         if (c == NULL)
                 return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
         c->ui = ui;
+        c->kind = kind;
+        c->customer = customer;
         c->id = id;
         c->groups = groups;
         c->done = done;
@@ -416,5 +472,26 @@ int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t i
                 return rk_tui_message(app, RK_TUI_ERROR, "%s",
                                       err.msg[0] ? err.msg : rk_rc_name(rc));
         }
-        return rk_tui_push(app, id ? &edit_ops : &new_ops, c);
+        return rk_tui_push(app,
+                           kind == RK_REC_CONTACT ? &contact_ops
+                           : id                   ? &edit_ops
+                                                  : &new_ops,
+                           c);
+}
+
+int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
+                             rk_groupset groups,
+                             int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                             void *ctx)
+{
+        return open_form(app, ui, RK_REC_CUSTOMER, id, id, groups, done, ctx);
+}
+
+int rk_ui_contact_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t customer,
+                            int64_t contact,
+                            int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                            void *ctx)
+{
+        return open_form(app, ui, RK_REC_CONTACT, customer, contact,
+                         (1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT), done, ctx);
 }

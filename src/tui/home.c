@@ -25,6 +25,22 @@ bool rk_ui_may_orders(const struct rk_grants *g)
         return rk_authorize_read(g, RK_GROUP_ORDERS);
 }
 
+static bool may_pick(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_PICKING);
+}
+
+static bool may_products(const struct rk_grants *g)
+{
+        return rk_authorize_read(g, RK_GROUP_ORDERS) ||
+               rk_authorize_action(g, RK_ACTION_PRODUCTS);
+}
+
+static bool may_market(const struct rk_grants *g)
+{
+        return rk_authorize_read(g, RK_GROUP_CONSENTS);
+}
+
 static bool may_audit(const struct rk_grants *g)
 {
         return rk_authorize_action(g, RK_ACTION_AUDIT);
@@ -57,6 +73,12 @@ static const struct rk_ui_menu_entry home_menu[] = {
      rk_ui_customers_open},
     {"Orders", "Recent orders and their lines, by status", rk_ui_may_orders,
      rk_ui_orders_open},
+    {"Picking queue", "Orders to pick and ship, oldest first; picking lists", may_pick,
+     rk_ui_queue_open},
+    {"Products", "The product catalogue: prices and VAT rates", may_products,
+     rk_ui_products_open},
+    {"Marketing list", "Who may be contacted for a purpose; CSV export", may_market,
+     rk_ui_marketing_open},
     {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
      rk_ui_accounts_open},
     {"Audit trail", "Who read or changed what; breach report, export, integrity check",

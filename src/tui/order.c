@@ -7,15 +7,19 @@
  * products and quantities, roles that read order amounts also see unit
  * prices, line totals and the order total (the price columns are there
  * only when the view has amounts). The order view has no slot for a
- * customer's name or address, so none can be drawn here. F4 (with write
- * access to orders) opens a list of the statuses in the field table;
- * the choice is saved with rk_order_set_status() at the version loaded:
- * if someone else changed the order first, a dialog offers to reload.
+ * customer's name or address, so none can be drawn here. With amounts
+ * the foot shows the net total, the VAT per rate and the gross total.
+ * F4 opens a list of the statuses the order may move to that the role may
+ * make (the flow table in core: the warehouse picks and ships); the
+ * choice is saved with rk_order_set_status() at the version loaded: if
+ * someone else changed the order first, a dialog offers to reload. F5
+ * opens the lines of an open order in the order form.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rekisteri/money.h"
 #include "rekisteri/orders.h"
 #include "ui.h"
 
@@ -32,14 +36,15 @@ struct order {
 };
 
 static const struct rk_tui_column line_columns[] = {
+    {"Code", 9, RK_TUI_LEFT},
     {"Product", 0, RK_TUI_LEFT},
     {"Quantity", 8, RK_TUI_RIGHT},
+    {"Unit", 5, RK_TUI_LEFT},
 };
 static const struct rk_tui_column priced_columns[] = {
-    {"Product", 0, RK_TUI_LEFT},
-    {"Quantity", 8, RK_TUI_RIGHT},
-    {"Unit price", 12, RK_TUI_RIGHT},
-    {"Line total", 12, RK_TUI_RIGHT},
+    {"Code", 9, RK_TUI_LEFT},         {"Product", 0, RK_TUI_LEFT},
+    {"Quantity", 8, RK_TUI_RIGHT},    {"Unit", 5, RK_TUI_LEFT},
+    {"Unit price", 12, RK_TUI_RIGHT}, {"Line total", 13, RK_TUI_RIGHT},
 };
 
 static const char *line_cell(void *ctx, size_t row, size_t col)
@@ -51,10 +56,14 @@ static const char *line_cell(void *ctx, size_t row, size_t col)
         char cents[32];
         switch (col) {
         case 0:
-                return rk_record_get(l, "product");
+                return rk_record_get(l, "product_code");
         case 1:
-                return q;
+                return rk_record_get(l, "product");
         case 2:
+                return q;
+        case 3:
+                return rk_record_get(l, "unit");
+        case 4:
                 rk_ui_money(p, o->cell, sizeof(o->cell));
                 return o->cell;
         default:
@@ -76,9 +85,9 @@ static int load(struct order *o, struct rk_error *err)
         rk_order_view_clear(&o->v);
         o->v = v;
         if (v.has_total)
-                rk_tui_list_init(&o->list, priced_columns, 4, line_cell, o, v.nlines);
+                rk_tui_list_init(&o->list, priced_columns, 6, line_cell, o, v.nlines);
         else
-                rk_tui_list_init(&o->list, line_columns, 2, line_cell, o, v.nlines);
+                rk_tui_list_init(&o->list, line_columns, 4, line_cell, o, v.nlines);
         return RK_OK;
 }
 
@@ -95,7 +104,7 @@ static int reload(struct rk_tui_app *app, struct order *o)
 
 struct chooser {
         struct order *o;
-        char status[STATUS_MAX][16];
+        char status[STATUS_MAX][RK_ORDER_STATUS_SIZE];
         size_t n;
         struct rk_tui_list list;
 };
@@ -138,17 +147,10 @@ static int chooser_init(struct rk_tui_app *app, void *state)
 {
         (void)app;
         struct chooser *c = state;
-        const struct rk_field *f = rk_fields_find(RK_REC_ORDER, "status");
-        char buf[128];
         const char *now = rk_record_get(&c->o->v.order, "status");
-        snprintf(buf, sizeof(buf), "%s", f && f->choices ? f->choices : "");
         rk_tui_list_init(&c->list, status_columns, 1, status_cell, c, 0);
-        for (char *s = strtok(buf, "|"); s != NULL && c->n < STATUS_MAX;
-             s = strtok(NULL, "|")) {
-                if (now != NULL && strcmp(s, now) == 0)
-                        c->list.sel = c->n;
-                snprintf(c->status[c->n++], sizeof(c->status[0]), "%s", s);
-        }
+        c->n = rk_order_next_statuses(rk_session_grants(c->o->ui->session),
+                                      now ? now : "", c->status, STATUS_MAX);
         rk_tui_list_set_rows(&c->list, c->n);
         return RK_OK;
 }
@@ -194,9 +196,12 @@ static const struct rk_tui_screen_ops chooser_ops = {
 static int act_status(struct rk_tui_app *app, void *state)
 {
         struct order *o = state;
-        if (!rk_authorize_write(rk_session_grants(o->ui->session), RK_GROUP_ORDERS))
+        char next[STATUS_MAX][RK_ORDER_STATUS_SIZE];
+        const char *now = rk_record_get(&o->v.order, "status");
+        if (rk_order_next_statuses(rk_session_grants(o->ui->session), now ? now : "",
+                                   next, STATUS_MAX) == 0)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not change orders");
+                                      "Your role may not move this order further");
         struct chooser *c = calloc(1, sizeof(*c));
         if (c == NULL)
                 return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
@@ -206,6 +211,22 @@ static int act_status(struct rk_tui_app *app, void *state)
 
 /* ---- the order screen --------------------------------------------------------- */
 
+static int after_lines(struct rk_tui_app *app, void *ctx, int64_t id)
+{
+        (void)id;
+        return reload(app, ctx);
+}
+
+static int act_lines(struct rk_tui_app *app, void *state)
+{
+        struct order *o = state;
+        const char *now = rk_record_get(&o->v.order, "status");
+        if (now == NULL || strcmp(now, "open") != 0)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      "Only an open order's lines can be changed");
+        return rk_ui_order_form_open(app, o->ui, 0, o->id, after_lines, o);
+}
+
 static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         (void)app;
@@ -213,7 +234,8 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         const struct rk_record_view *r = &o->v.order;
         int w = getmaxx(win) - 2, h = getmaxy(win);
         const char *number = rk_record_get(r, "number");
-        char line[160], total[32], cents[32];
+        char line[160];
+        int foot = o->v.has_total ? (int)o->v.totals.n + 2 : 0;
         snprintf(line, sizeof(line), "Order %s", number ? number : "");
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, line);
         snprintf(line, sizeof(line), "Date %s   Status %s   Customer %s",
@@ -221,13 +243,9 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                  rk_record_get(r, "status") ? rk_record_get(r, "status") : "-",
                  o->v.customer_number);
         rk_tui_print(win, 1, 1, w, RK_ROLE_NORMAL, line);
-        rk_tui_list_draw(&o->list, win, 3, 1, h - 5, w);
-        if (o->v.has_total) {
-                snprintf(cents, sizeof(cents), "%lld", (long long)o->v.total_cents);
-                rk_ui_money(cents, total, sizeof(total));
-                snprintf(line, sizeof(line), "Total %s", total);
-                rk_tui_print_cell(win, h - 1, 1, w, RK_ROLE_HEADER, RK_TUI_RIGHT, line);
-        }
+        rk_tui_list_draw(&o->list, win, 3, 1, h - 4 - foot, w);
+        if (o->v.has_total)
+                rk_ui_draw_totals(win, h - foot, w, &o->v.totals);
 }
 
 static int order_key(struct rk_tui_app *app, void *state, int key)
@@ -244,9 +262,12 @@ static void order_fini(struct rk_tui_app *app, void *state)
         free(o);
 }
 
-/* The first entry needs write access to orders. */
+/* The first entry needs write access to orders, the second a move. */
 static const struct rk_tui_binding order_keys[] = {
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Status", "Change the order's status", act_status},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", "Lines", "Change the lines of an open order",
+     act_lines},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", "Status", "Move the order to its next status",
+     act_status},
     {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop},
 };
 
@@ -269,9 +290,14 @@ int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id)
         o->ui = ui;
         o->id = order_id;
         o->ops = order_ops;
-        if (!rk_authorize_write(rk_session_grants(ui->session), RK_GROUP_ORDERS)) {
+        const struct rk_grants *g = rk_session_grants(ui->session);
+        if (!rk_authorize_write(g, RK_GROUP_ORDERS)) {
                 o->ops.keys++;
                 o->ops.n_keys--;
+                if (!rk_authorize_action(g, RK_ACTION_PICKING)) {
+                        o->ops.keys++;
+                        o->ops.n_keys--;
+                }
         }
         if (load(o, &err) != RK_OK) {
                 order_fini(app, o);

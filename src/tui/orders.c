@@ -29,15 +29,14 @@ struct orders {
         char cell[24];
 };
 
-static const struct rk_tui_column order_columns[] = {
+const struct rk_tui_column rk_ui_summary_columns[RK_UI_SUMMARY_COLS] = {
     {"Order", 13, RK_TUI_LEFT},   {"Date", 10, RK_TUI_LEFT},  {"Status", 10, RK_TUI_LEFT},
     {"Customer", 8, RK_TUI_LEFT}, {"Lines", 5, RK_TUI_RIGHT},
 };
 
-static const char *order_cell(void *ctx, size_t row, size_t col)
+const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, char *buf,
+                               size_t size)
 {
-        struct orders *o = ctx;
-        const struct rk_order_summary *s = &o->rows[row];
         switch (col) {
         case 0:
                 return s->number;
@@ -48,9 +47,15 @@ static const char *order_cell(void *ctx, size_t row, size_t col)
         case 3:
                 return s->customer_number;
         default:
-                snprintf(o->cell, sizeof(o->cell), "%zu", s->nlines);
-                return o->cell;
+                snprintf(buf, size, "%zu", s->nlines);
+                return buf;
         }
+}
+
+static const char *order_cell(void *ctx, size_t row, size_t col)
+{
+        struct orders *o = ctx;
+        return rk_ui_summary_cell(&o->rows[row], col, o->cell, sizeof(o->cell));
 }
 
 /* Load the page at offset; returns flags. */
@@ -142,7 +147,8 @@ static void orders_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 static int orders_init(struct rk_tui_app *app, void *state)
 {
         struct orders *o = state;
-        rk_tui_list_init(&o->list, order_columns, 5, order_cell, o, 0);
+        rk_tui_list_init(&o->list, rk_ui_summary_columns, RK_UI_SUMMARY_COLS, order_cell,
+                         o, 0);
         read_statuses(o);
         load(app, o, 0, false); /* a refusal shows on the message line */
         return RK_OK;

@@ -9,6 +9,7 @@
  * title back before the stack is reset to the login screen.
  */
 #include "ui.h"
+#include "rekisteri/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,14 +104,30 @@ void rk_ui_place(struct rk_ui *ui, const char *place)
 
 void rk_ui_money(const char *cents, char *out, size_t size)
 {
-        char *end = NULL;
-        out[0] = '\0';
-        if (cents == NULL || cents[0] == '\0')
-                return;
-        long long c = strtoll(cents, &end, 10);
-        if (*end != '\0' || c < 0)
-                return;
-        snprintf(out, size, "%lld,%02lld", c / 100, c % 100);
+        rk_money_format_text(cents, out, size);
+}
+
+void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
+{
+        char label[40], amount[RK_MONEY_SIZE], rate[24];
+        int ax = w - 14, lx = ax - 17;
+        for (size_t i = 0; i <= sum->n + 1; i++, y++) {
+                bool last = i == sum->n + 1;
+                int64_t cents = i == 0 ? sum->net
+                                : last ? sum->gross
+                                       : sum->rate[i - 1].vat;
+                if (i == 0 || last)
+                        snprintf(label, sizeof(label), "%s",
+                                 last ? "Total with VAT" : "Net");
+                else
+                        snprintf(
+                            label, sizeof(label), "VAT %s",
+                            rk_vat_rate_format(sum->rate[i - 1].bp, rate, sizeof(rate)));
+                enum rk_tui_role role = last ? RK_ROLE_HEADER : RK_ROLE_NORMAL;
+                rk_tui_print_cell(win, y, lx, 16, role, RK_TUI_RIGHT, label);
+                rk_tui_print_cell(win, y, ax, 15, role, RK_TUI_RIGHT,
+                                  rk_money_format(cents, amount, sizeof(amount)));
+        }
 }
 
 /* Bytes of the sanitised s that fit in cols columns, cut back to the

@@ -158,6 +158,11 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
 #define RK_UI_PLACE_CONSENT      "consent"
 #define RK_UI_PLACE_ORDERS       "order list"
 #define RK_UI_PLACE_ORDER        "order detail"
+#define RK_UI_PLACE_ORDER_FORM   "order form"
+#define RK_UI_PLACE_QUEUE        "picking queue"
+#define RK_UI_PLACE_CONTACT      "contact person"
+#define RK_UI_PLACE_PRODUCTS     "product catalogue"
+#define RK_UI_PLACE_MARKETING    "marketing list"
 
 /* rk_ui_place - rk_session_set_place() on the session, if there is one. */
 void rk_ui_place(struct rk_ui *ui, const char *place);
@@ -168,8 +173,15 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
 
-/* rk_ui_money - cents as euros "1234,50" into out; "" for NULL or junk. */
+/* rk_ui_money - cents as text ("108391") as people read the amount,
+ * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
+
+/* rk_ui_draw_totals - an order's net total, VAT per rate and total with
+ * VAT, one a row from y, labels and amounts in right-aligned columns
+ * ending at column w (sum->n + 2 rows). */
+struct rk_vat_sum;
+void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum);
 
 /* rk_ui_may_customers / rk_ui_may_orders - the home menu predicates: any
  * customer group other than orders is readable / orders are readable. */
@@ -196,6 +208,16 @@ int rk_ui_customer_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t i
                              int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
                              void *ctx);
 
+/*
+ * rk_ui_contact_form_open - the same form for a contact person of company
+ * customer: contact 0 adds one, else edits contact at the version loaded
+ * (a stale save asks whether to reload, as the customer form does).
+ */
+int rk_ui_contact_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t customer,
+                            int64_t contact,
+                            int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                            void *ctx);
+
 /* rk_ui_note_form_open / rk_ui_consent_form_open - add a note / give a
  * consent for customer id; done as for the customer form. */
 int rk_ui_note_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
@@ -209,5 +231,36 @@ int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id
  * rk_ui_order_open loads before it pushes, as rk_ui_customer_open. */
 int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id);
+
+/* The product catalogue (products.c; read with the orders group, changed
+ * with the products action). */
+int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/* The marketing list for a purpose (marketing_list.c; needs read on
+ * consents). */
+int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/* The columns of a list of order summaries (the order list and the
+ * picking queue: numbers, date, status, line count; no person), and the
+ * text of one cell (buf holds the line count). */
+#define RK_UI_SUMMARY_COLS 5
+struct rk_order_summary;
+extern const struct rk_tui_column rk_ui_summary_columns[RK_UI_SUMMARY_COLS];
+const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, char *buf,
+                               size_t size);
+
+/* The warehouse's picking queue (queue.c; needs the picking action). */
+int rk_ui_queue_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/*
+ * rk_ui_order_form_open - take a new order for customer_id (order_id 0),
+ * or change the lines of open order order_id (customer_id is then read
+ * from the order). When saved, the form pops and done(app, ctx, order id)
+ * runs (its flags applied too); a refusal stays on the form.
+ */
+int rk_ui_order_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t customer_id,
+                          int64_t order_id,
+                          int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                          void *ctx);
 
 #endif

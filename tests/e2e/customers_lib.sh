@@ -46,6 +46,18 @@ rk_demo_start() {
 	rk_login "$1" "$name" "$pw" "$(rk_code "$secret")"
 }
 
+# rk_demo_keyfile LABEL ROLES [WHEN] - a key file LABEL.key for ROLES, made
+# by the demo admin with the TOTP code of WHEN (oathtool -N, default now;
+# a code is taken once, so a second key file in the same step needs
+# 'now - 30 seconds' first).
+rk_demo_keyfile() {
+	local apw asecret
+	read -r _ _ apw asecret < <(grep '^admin ' r.db.users)
+	echo "$apw" | "$R" key add-file --db r.db --user admin --password-stdin \
+		--totp "$(rk_code "$asecret" "${3:-now}")" --label "$1" --roles "$2" \
+		--out "$1.key" >key.out 2>&1 || e2e_fail "key add-file $1: $(cat key.out)"
+}
+
 # rk_demo_login SESSION ROLE - rk_demo_start, then on to the home menu.
 rk_demo_login() {
 	rk_demo_start "$1" "$2"
@@ -67,6 +79,33 @@ rk_tab_cue() {
 	Notes) echo '^ Written +Author +Note|Nothing recorded under Notes' ;;
 	Consents) echo '^ Purpose +Given +Source|Nothing recorded under Consents' ;;
 	esac
+}
+
+# rk_euros CENTS - the amount as the program shows it to people: euros
+# grouped by thousands with no-break spaces, a decimal comma, and a
+# no-break space before the euro sign ("1 083,91 €").
+rk_euros() {
+	local c=$1 e s="" g nb=$'\u00a0'
+	e=$((c / 100))
+	while ((e >= 1000)); do
+		printf -v g '%03d' $((e % 1000))
+		s="$nb$g$s"
+		e=$((e / 1000))
+	done
+	printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$nb"
+}
+
+# rk_press_until SESSION KEY REGEX [TIMES] - press KEY (at most TIMES, 8 by
+# default) until the screen matches REGEX, then wait for it: the way to a
+# tab, or to a row of a list.
+rk_press_until() {
+	local i
+	for ((i = 0; i < ${4:-8}; i++)); do
+		e2e_screen "$1" | grep -qE "$3" && break
+		e2e_keys "$1" "$2"
+		sleep 0.1
+	done
+	e2e_wait "$1" "$3"
 }
 
 # rk_search SESSION QUERY - replace the query on the customer list.

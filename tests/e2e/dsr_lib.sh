@@ -46,8 +46,8 @@ INSERT INTO customers(id, number, kind, name, email, city, created_at, updated_a
  $now, $now);
 INSERT INTO orders(id, customer_id, number, ordered_on, status) VALUES
  (1, 1, 'O2015-000001', '2015-03-01', 'delivered'),
- (2, 1, 'O${today:0:4}-000001', '$today', 'new'),
- (3, 2, 'O${today:0:4}-000002', '$today', 'new');
+ (2, 1, 'O${today:0:4}-000001', '$today', 'open'),
+ (3, 2, 'O${today:0:4}-000002', '$today', 'open');
 INSERT INTO order_lines(order_id, product, quantity, unit_price_cents) VALUES
  (1, 'Saw', 1, 3000), (2, 'Hammer', 2, 1250), (2, 'Nails 100', 3, 400), (3, 'Glue', 1, 500);
 INSERT INTO notes(customer_id, created_at, author, body) VALUES

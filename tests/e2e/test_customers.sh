@@ -97,7 +97,7 @@ e2e_assert_absent b Contact Notes Consents "$CO_MAIL" "$CO_PHONE" "$CO_STREET"
 rk_snap b billing
 e2e_keys b Right
 e2e_wait b 'Order +Date +Status +Lines +Total'
-e2e_wait b '[0-9],[0-9]{2}$'
+e2e_wait b $'[0-9],[0-9]{2}\u00a0€$' # amounts in euros, a no-break space before €
 e2e_assert_absent b 'O0000'
 rk_snap b billing
 rk_assert_none caps/billing.txt <(rk_sql "SELECT email FROM customers UNION SELECT phone
@@ -124,7 +124,7 @@ rk_snap h warehouse
 e2e_keys h Escape
 e2e_wait h 'Status: all'
 e2e_keys h F3
-e2e_wait h 'Status: new '
+e2e_wait h 'Status: open '
 rk_snap h warehouse
 rk_assert_none caps/warehouse.txt seeded.txt warehouse
 rk_ok "warehouse: order numbers, quantities, status, customer numbers only"

@@ -32,8 +32,7 @@ SUM_SQL="SELECT count(DISTINCT o.id) || ' ' || sum(l.quantity * l.unit_price_cen
 	FROM orders o JOIN order_lines l ON l.order_id=o.id WHERE o.customer_id=$SUBJ;"
 BEFORE=$(rk_sql_value "$SUM_SQL")
 NORDERS=${BEFORE%% *}
-rk_sql "SELECT o.number || ' ' || printf('%d,%02d', sum(l.quantity * l.unit_price_cents) / 100,
-	sum(l.quantity * l.unit_price_cents) % 100) FROM orders o
+rk_sql "SELECT o.number || ' ' || sum(l.quantity * l.unit_price_cents) FROM orders o
 	JOIN order_lines l ON l.order_id=o.id WHERE o.customer_id=$SUBJ GROUP BY o.id;" >totals.txt
 [[ -n "$HETU" && $NORDERS -ge 1 && -s totals.txt ]] || e2e_fail "no subject: $BEFORE"
 
@@ -83,7 +82,7 @@ e2e_assert_absent v "$NAME" "$MAIL" "$PHONE" "$HETU"
 e2e_keys v 3
 e2e_wait v 'Order +Date +Status +Lines +Total'
 while read -r onum total; do
-	e2e_wait v "^ $onum .* $total\$"
+	e2e_wait v "^ $onum .* $(rk_euros "$total")\$"
 done <totals.txt
 e2e_assert_absent v "$NAME"
 rk_ok "detail: the stub without personal data, the held orders with their totals"

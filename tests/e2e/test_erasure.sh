@@ -8,7 +8,9 @@
 # against data/dsr-export.schema.json (python3 jsonschema, an independent
 # implementation) and holds every seeded value of the subject and none of
 # the other's; the held order keeps its amounts; a re-create of the erased
-# person is flagged by `dsr check`; a sales key file may not touch requests.
+# person is flagged by `dsr check`; a sales key file may not touch requests;
+# the readable access report shows amounts in euros ("37,00 €"), the JSON
+# keeps integer cents as its schema says.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
@@ -42,6 +44,13 @@ for v in "Aino Virtanen" "aino.virtanen@example.fi" "+358401234567" "131052-308T
         grep -qF -- "$v" out/dsr-1.json || bad "export lacks $v"
 done
 grep -q '"total_cents": 3700' out/dsr-1.json && ok "export has order totals" || bad "totals"
+# the readable report shows amounts as people write them, the JSON cents
+NB=$'\u00a0'
+grep -q "Unit price: 12,50${NB}€" out/dsr-1.txt &&
+        grep -q "Total without VAT: 37,00${NB}€" out/dsr-1.txt &&
+        grep -q "Total with VAT: 37,00${NB}€" out/dsr-1.txt &&
+        ! grep -qE 'total_cents|: (3700|1250)$' out/dsr-1.txt &&
+        ok "the access report shows amounts in euros" || bad "report amounts: $(grep -iE 'price|total' out/dsr-1.txt | head -4)"
 grep -q '"roles"' out/dsr-1.json && grep -q 'keyfile:dpo' out/dsr-1.json &&
         ok "export names who accessed the data" || bad "access log"
 for v in "${OTHER_VALUES[@]}"; do

@@ -90,6 +90,23 @@ static void test_retention_keys(void **state)
         assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_ERR_CONFIG);
 }
 
+static void test_vat_rates(void **state)
+{
+        (void)state;
+        struct rk_config cfg;
+        struct rk_error err;
+        rk_config_defaults(&cfg);
+        assert_string_equal(cfg.vat_rates, "25.5,14,10,0");
+        const char *p = write_ini("vat.ini", "[vat]\nrates = 24, 14, 10, 0\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_OK);
+        assert_string_equal(cfg.vat_rates, "24, 14, 10, 0");
+        p = write_ini("badvat.ini", "[vat]\nrates = 25.5,abc\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_ERR_CONFIG);
+        assert_non_null(strstr(err.msg, "[vat] rates: VAT rate:"));
+        p = write_ini("dupvat.ini", "[vat]\nrates = 14,14\n");
+        assert_int_equal(rk_config_load(p, 0, &cfg, &err), RK_ERR_CONFIG);
+}
+
 static void test_unknown_key_is_named(void **state)
 {
         (void)state;
@@ -203,6 +220,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_values_are_read, setup, teardown),
             cmocka_unit_test_setup_teardown(test_retention_keys, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_vat_rates, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unknown_key_is_named, setup, teardown),
             cmocka_unit_test_setup_teardown(test_unknown_section_is_named, setup,
                                             teardown),

@@ -84,6 +84,7 @@ static void seed(void)
 {
         struct rk_error err;
         struct rk_session *s = sess[SUPERVISOR];
+        tu_products(s);
         const struct rk_edit person[] = {
             {"name", "Aino Virtanen"},
             {"email", "aino.virtanen@example.fi"},
@@ -113,8 +114,8 @@ static void seed(void)
         must(rk_consent_give(sess[SALES], person_id, "newsletter", "web form",
                              "2026-01-15", &err),
              &err);
-        const struct rk_order_line_in lines[] = {{"Hammer", "2", "12,50"},
-                                                 {"Nails 100", "3", "4"}};
+        const struct rk_order_line_in lines[] = {{"HAMMER", "2", "12,50", 0},
+                                                 {"NAILS100", "3", "4", 0}};
         must(rk_order_create(sess[SALES], person_id, lines, 2, NULL, NULL, &err), &err);
 }
 
@@ -299,7 +300,7 @@ static void test_billing_view(void **state)
         assert_true(v.orders[0].has_total);
         assert_int_equal(v.orders[0].total_cents, 3700);
         assert_int_equal(v.orders[0].order.n, 0);
-        assert_int_equal(v.orders[0].lines[0].n, 1);
+        assert_int_equal(v.orders[0].lines[0].n, 2); /* unit price, VAT rate */
         assert_null(rk_record_find(&v.orders[0].lines[0], "product"));
         rk_customer_view_clear(&v);
 }
@@ -415,7 +416,7 @@ static void test_writes_denied(void **state)
         const struct rk_edit email[] = {{"email", "x@example.fi"}};
         const struct rk_edit hetu[] = {{"hetu", "131052-308T"}};
         const struct rk_edit iban[] = {{"name", "New Person"}, {"bank_reference", "123"}};
-        const struct rk_order_line_in line[] = {{"Saw", "1", NULL}};
+        const struct rk_order_line_in line[] = {{"SAW", "1", NULL, 0}};
         expect_denied(
             rk_customer_update(sess[WAREHOUSE], person_id, v0, name, 1, NULL, &err),
             &err);
@@ -463,9 +464,11 @@ static void test_warehouse_order_status_is_read_only(void **state)
         size_t n = 0;
         must(rk_orders_recent(sess[WAREHOUSE], NULL, 0, 10, &list, &n, &err), &err);
         assert_true(n >= 1);
+        assert_string_equal(list[0].status, "open");
         expect_denied(rk_order_set_status(sess[WAREHOUSE], list[0].id, list[0].version,
-                                          "picked", &err),
+                                          "confirmed", &err),
                       &err);
+        assert_non_null(strstr(err.msg, "may not move an order from open to confirmed"));
         free(list);
 }
 
@@ -518,7 +521,7 @@ static void test_contacts_and_order_status_conflict(void **state)
         assert_int_equal(rk_contact_delete(sess[SALES2], cid, cver, &err),
                          RK_ERR_CONFLICT);
         /* an order's status */
-        const struct rk_order_line_in line[] = {{"Drill", "1", "99"}};
+        const struct rk_order_line_in line[] = {{"DRILL", "1", "99", 0}};
         int64_t oid = 0;
         must(rk_order_create(sess[SALES], company_id, line, 1, &oid, NULL, &err), &err);
         must(rk_order_set_status(sess[SALES], oid, 1, "confirmed", &err), &err);
@@ -531,7 +534,7 @@ static void test_contacts_and_order_status_conflict(void **state)
         rk_order_view_clear(&o);
         assert_int_equal(rk_order_set_status(sess[SALES], oid, 2, "lost", &err),
                          RK_ERR_INVALID);
-        assert_non_null(strstr(err.msg, "Status: choose one of new, confirmed"));
+        assert_non_null(strstr(err.msg, "Status: choose one of open, confirmed"));
 }
 
 /* ---- validation -------------------------------------------------------- */
@@ -621,7 +624,7 @@ static void test_numbers_in_sequence(void **state)
         assert_int_equal(a[0], 'C');
         assert_int_equal(atoi(b + 1), atoi(a + 1) + 1);
         assert_string_equal(person_no, "C000001");
-        const struct rk_order_line_in line[] = {{"Tape", "5", ""}};
+        const struct rk_order_line_in line[] = {{"TAPE", "5", "", 0}};
         must(rk_order_create(sess[SALES], person_id, line, 1, NULL, oa, &err), &err);
         must(rk_order_create(sess[SALES], person_id, line, 1, NULL, ob, &err), &err);
         time_t now = time(NULL);
@@ -639,17 +642,17 @@ static void test_numbers_in_sequence(void **state)
         must(rk_customer_create(sess[SALES], e, 1, NULL, c, &err), &err);
         assert_int_equal(atoi(c + 1), atoi(b + 1) + 1);
         /* order lines are checked and named */
-        const struct rk_order_line_in badline[] = {{"Tape", "5", NULL},
-                                                   {"Glue", "0", NULL}};
+        const struct rk_order_line_in badline[] = {{"TAPE", "5", NULL, 0},
+                                                   {"GLUE", "0", NULL, 0}};
         assert_int_equal(
             rk_order_create(sess[SALES], person_id, badline, 2, NULL, NULL, &err),
             RK_ERR_INVALID);
-        assert_non_null(strstr(err.msg, "Line 2: Quantity"));
-        const struct rk_order_line_in badprice[] = {{"Tape", "5", "1,234"}};
+        assert_non_null(strstr(err.msg, "Line 2 (GLUE): Quantity"));
+        const struct rk_order_line_in badprice[] = {{"TAPE", "5", "1,234", 0}};
         assert_int_equal(
             rk_order_create(sess[SALES], person_id, badprice, 1, NULL, NULL, &err),
             RK_ERR_INVALID);
-        assert_non_null(strstr(err.msg, "Line 1: Unit price"));
+        assert_non_null(strstr(err.msg, "Line 1 (TAPE): Unit price"));
 }
 
 /* ---- notes, consents, contacts ----------------------------------------- */
@@ -750,12 +753,13 @@ static void test_warehouse_orders(void **state)
         struct rk_error err;
         struct rk_order_summary *list = NULL;
         size_t n = 0;
-        const struct rk_order_line_in lines[] = {{"Ladder", "1", "80"},
-                                                 {"Rope", "10", "1"}};
+        const struct rk_order_line_in lines[] = {{"LADDER", "1", "80", 0},
+                                                 {"ROPE", "10", "1", 0}};
         int64_t oid = 0;
         char ono[RK_ORDER_NUMBER_SIZE];
         must(rk_order_create(sess[SALES], company_id, lines, 2, &oid, ono, &err), &err);
-        must(rk_order_set_status(sess[SUPERVISOR], oid, 1, "picked", &err), &err);
+        must(rk_order_set_status(sess[SUPERVISOR], oid, 1, "confirmed", &err), &err);
+        must(rk_order_set_status(sess[WAREHOUSE], oid, 2, "picked", &err), &err);
         must(rk_orders_recent(sess[WAREHOUSE], "picked", 0, 50, &list, &n, &err), &err);
         assert_int_equal(n, 1);
         assert_string_equal(list[0].number, ono);
@@ -811,7 +815,7 @@ static void test_restricted_customer(void **state)
         struct rk_error err;
         struct rk_customer_view v;
         int64_t id = new_customer(SALES, "Rauha Rajoitettu");
-        const struct rk_order_line_in line[] = {{"Secret", "1", NULL}};
+        const struct rk_order_line_in line[] = {{"SECRET", "1", NULL, 0}};
         int64_t oid = 0;
         must(rk_order_create(sess[SALES], id, line, 1, &oid, NULL, &err), &err);
         set_restricted(id, 1);

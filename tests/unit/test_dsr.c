@@ -98,6 +98,7 @@ static void seed(void)
 {
         struct rk_error err;
         struct rk_session *s = sess[SUPERVISOR];
+        tu_products(s);
         const struct rk_edit person[] = {
             {"name", "Aino Virtanen"},
             {"email", "aino.virtanen@example.fi"},
@@ -127,8 +128,8 @@ static void seed(void)
         must(rk_consent_give(sess[SALES], person_id, "newsletter", "web form",
                              "2026-01-15", &err),
              &err);
-        const struct rk_order_line_in lines[] = {{"Hammer", "2", "12,50"},
-                                                 {"Nails 100", "3", "4"}};
+        const struct rk_order_line_in lines[] = {{"HAMMER", "2", "12,50", 0},
+                                                 {"NAILS100", "3", "4", 0}};
         must(rk_order_create(sess[SALES], person_id, lines, 2, NULL, NULL, &err), &err);
         must(rk_order_create(sess[SALES], person_id, lines, 1, NULL, NULL, &err), &err);
         must(rk_order_create(sess[SALES], other_id, lines, 1, NULL, NULL, &err), &err);

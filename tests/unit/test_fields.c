@@ -206,7 +206,7 @@ static void test_shapes(void **state)
         bad(C, "kind", NULL, "robot", "choose one of person, company");
         ok(RK_REC_CONSENT, "purpose", NULL, "newsletter", "newsletter");
         bad(RK_REC_CONSENT, "purpose", NULL, "spam", "choose one of newsletter, offers");
-        bad(RK_REC_ORDER, "status", NULL, "lost", "choose one of new, confirmed");
+        bad(RK_REC_ORDER, "status", NULL, "lost", "choose one of open, confirmed");
 }
 
 static void test_small_buffer_is_refused(void **state)

@@ -17,16 +17,17 @@
  * One row per role. Group columns, in enum order: identity, contact,
  * billing, idcode, orders, order_amounts, notes, consents; 'w' read and
  * write, 'r' read only, '-' nothing. Action columns, in enum order:
- * accounts, keys, audit, requests, retention, export, customers_create.
+ * accounts, keys, audit, requests, retention, export, customers_create,
+ * products, picking.
  */
 static const struct {
         const char *role;
         const char *groups;
         const char *actions;
 } table[] = {
-    {"sales", "ww--wwww", "------x"},     {"billing", "r-w--r--", "-------"},
-    {"warehouse", "----r---", "-------"}, {"supervisor", "wwwwwwww", "--xxxxx"},
-    {"admin", "--------", "xx-----"},
+    {"sales", "ww--wwww", "------x--"},     {"billing", "r-w--r--", "---------"},
+    {"warehouse", "----r---", "--------x"}, {"supervisor", "wwwwwwww", "--xxxxxx-"},
+    {"admin", "--------", "xx-------"},
 };
 
 #define N_ROLES (sizeof(table) / sizeof(table[0]))

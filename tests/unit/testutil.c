@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "rekisteri/products.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/totp.h"
 #include "rekisteri/users.h"
@@ -157,4 +158,52 @@ struct rk_register *tu_register(const struct rk_config *cfg, const char *path,
                                &reg, &err) != RK_OK)
                 fail_msg("creating %s: %s", path, err.msg);
         return reg;
+}
+
+void tu_products(struct rk_session *s)
+{
+        static const struct rk_product_in catalogue[] = {
+            {"HAMMER", "Hammer", "pcs", "12,50", "25.5"},
+            {"NAILS100", "Nails 100", "box", "4", "14"},
+            {"SAW", "Saw", "pcs", "25", "25.5"},
+            {"DRILL", "Drill", "pcs", "99", "25.5"},
+            {"TAPE", "Tape", "roll", "3,20", "10"},
+            {"GLUE", "Glue", "tube", "2,10", "25.5"},
+            {"LADDER", "Ladder", "pcs", "80", "25.5"},
+            {"ROPE", "Rope", "m", "1", "25.5"},
+            {"SECRET", "Secret", "pcs", "5", "25.5"},
+        };
+        struct rk_error err;
+        for (size_t i = 0; i < sizeof(catalogue) / sizeof(catalogue[0]); i++)
+                if (rk_product_add(s, &catalogue[i], &err) != RK_OK)
+                        fail_msg("product %s: %s", catalogue[i].code, err.msg);
+}
+
+void tu_must(int rc, const struct rk_error *err)
+{
+        if (rc != RK_OK)
+                fail_msg("%s", err->msg);
+}
+
+void tu_team(const struct rk_config *cfg, const char *db, const char *const *users,
+             const char *const *roles, size_t n, struct rk_session **sess)
+{
+        static const char pw[] = "kolme iloista kalaa";
+        const int64_t t0 = 1800000000;
+        int64_t clock = t0;
+        char secret[RK_TOTP_SECRET_B32_SIZE];
+        struct rk_error err;
+        struct rk_register *reg = tu_register(cfg, db, "admin", pw, NULL, NULL);
+        tu_must(rk_totp_secret_new(secret, sizeof(secret), &err), &err);
+        for (size_t i = 0; i < n; i++)
+                tu_enrol(reg, cfg, users[i], roles[i], pw, secret, t0 / 30 - 10);
+        rk_register_close(reg);
+        for (size_t i = 0; i < n; i++)
+                sess[i] = tu_login(cfg, db, users[i], pw, secret, &clock);
+}
+
+void tu_team_close(struct rk_session **sess, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                rk_session_close(sess[i]);
 }

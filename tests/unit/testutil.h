@@ -62,4 +62,26 @@ void tu_enrol(struct rk_register *reg, const struct rk_config *cfg, const char *
 struct rk_session *tu_login(const struct rk_config *cfg, const char *db, const char *name,
                             const char *pw, const char *secret, int64_t *clock);
 
+/* tu_must - fail the test with err's message unless rc is RK_OK. */
+void tu_must(int rc, const struct rk_error *err);
+
+/*
+ * tu_team - a new register at db (cfg's roles) with n ready accounts
+ * users[i] of role roles[i], each logged in for real (password and a TOTP
+ * code at a clock that moves on per login) into sess[i]. Close them with
+ * tu_team_close. Fails the test on any error.
+ */
+void tu_team(const struct rk_config *cfg, const char *db, const char *const *users,
+             const char *const *roles, size_t n, struct rk_session **sess);
+void tu_team_close(struct rk_session **sess, size_t n);
+
+/*
+ * tu_products - add the test catalogue through s (which needs the
+ * products action): HAMMER 12,50, NAILS100 4,00, SAW 25,00, DRILL 99,00,
+ * TAPE 3,20, GLUE 2,10, LADDER 80,00, ROPE 1,00, SECRET 5,00, all at
+ * 25,5 % VAT but NAILS100 at 14 % and TAPE at 10 %. Fails the test on
+ * any error.
+ */
+void tu_products(struct rk_session *s);
+
 #endif

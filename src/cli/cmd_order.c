@@ -1,0 +1,196 @@
+/*
+ * cmd_order.c - `rekisteri order ...`: taking an order from the catalogue,
+ * showing one, moving it along its flow, the warehouse's queue and the
+ * picking list, over the same core calls as the order screens
+ * (orders.h). Amounts are printed as people read them; the warehouse's
+ * role sees no amount and no customer detail but the number.
+ */
+#include "cli.h"
+#include "rekisteri/customer.h"
+#include "rekisteri/money.h"
+#include "rekisteri/orders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- order add ---------------------------------------------------------- */
+
+/* "CODE:QTY[:PRICE]" split in place into l (buf is the caller's copy). */
+static int split_line(char *buf, struct rk_order_line_in *l)
+{
+        char *q = strchr(buf, ':');
+        if (q == NULL)
+                return -1;
+        *q++ = '\0';
+        char *p = strchr(q, ':');
+        if (p != NULL)
+                *p++ = '\0';
+        *l = (struct rk_order_line_in){buf, q, p, 0};
+        return 0;
+}
+
+static void print_totals(const struct rk_vat_sum *t)
+{
+        char a[RK_MONEY_SIZE], r[24], label[48];
+        cli_print_cell("Net", 22, false, " ");
+        cli_print_cell(rk_money_format(t->net, a, sizeof(a)), 16, true, "\n");
+        for (size_t i = 0; i < t->n; i++) {
+                snprintf(label, sizeof(label), "VAT %s",
+                         rk_vat_rate_format(t->rate[i].bp, r, sizeof(r)));
+                cli_print_cell(label, 22, false, " ");
+                cli_print_cell(rk_money_format(t->rate[i].vat, a, sizeof(a)), 16, true,
+                               "\n");
+        }
+        cli_print_cell("Total with VAT", 22, false, " ");
+        cli_print_cell(rk_money_format(t->gross, a, sizeof(a)), 16, true, "\n");
+}
+
+static int add(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        struct rk_order_line_in lines[sizeof(c->lines) / sizeof(c->lines[0])];
+        char *bufs[sizeof(c->lines) / sizeof(c->lines[0])] = {NULL};
+        char number[RK_ORDER_NUMBER_SIZE];
+        int64_t customer = 0, oid = 0;
+        int rc = RK_OK;
+        for (int i = 0; rc == RK_OK && i < c->nlines; i++) {
+                bufs[i] = strdup(c->lines[i]);
+                if (bufs[i] == NULL || split_line(bufs[i], &lines[i]) != 0)
+                        rc = rk_error_set(err, RK_ERR_INVALID,
+                                          "--line %d: write CODE:QUANTITY or "
+                                          "CODE:QUANTITY:PRICE",
+                                          i + 1);
+        }
+        if (rc == RK_OK)
+                rc = rk_customer_find(s, c->customer, &customer, err);
+        if (rc == RK_OK)
+                rc = rk_order_create(s, customer, lines, (size_t)c->nlines, &oid, number,
+                                     err);
+        struct rk_order_view v;
+        memset(&v, 0, sizeof(v));
+        if (rc == RK_OK) {
+                printf("Order %s taken.\n", number);
+                if (rk_order_load(s, oid, RK_GROUPS_ALL, &v, err) == RK_OK && v.has_total)
+                        print_totals(&v.totals);
+        }
+        rk_order_view_clear(&v);
+        for (int i = 0; i < c->nlines; i++)
+                free(bufs[i]);
+        return rc;
+}
+
+int cmd_order_add(struct cli *c)
+{
+        if (c->customer == NULL || c->nlines == 0)
+                return cli_usage_error(
+                    "order add needs --customer NUMBER and at least one --line");
+        return cli_with_session(c, "cli:order add", add);
+}
+
+/* ---- order show ----------------------------------------------------------- */
+
+/* One column of a line, if the view holds it (amounts in euros). */
+static void print_cell(const struct rk_record_view *l, const char *column, int width,
+                       bool money)
+{
+        const char *v = rk_record_get(l, column);
+        char buf[RK_MONEY_SIZE];
+        if (rk_record_find(l, column) == NULL)
+                return;
+        if (v != NULL && money)
+                v = rk_money_format_text(v, buf, sizeof(buf));
+        cli_print_cell(v, width < 0 ? -width : width, width > 0, " ");
+}
+
+static int show(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        struct rk_order_view v;
+        int64_t oid = 0;
+        int rc = rk_order_find(s, c->words[0], &oid, err);
+        if (rc == RK_OK)
+                rc = rk_order_load(s, oid, RK_GROUPS_ALL, &v, err);
+        if (rc != RK_OK)
+                return rc;
+        printf("Order %s  customer %s  %s  %s\n", c->words[0], v.customer_number,
+               rk_record_get(&v.order, "ordered_on") ?: "",
+               rk_record_get(&v.order, "status") ?: "");
+        for (size_t i = 0; i < v.nlines; i++) {
+                print_cell(&v.lines[i], "product_code", -10, false);
+                print_cell(&v.lines[i], "product", -30, false);
+                print_cell(&v.lines[i], "quantity", 8, false);
+                print_cell(&v.lines[i], "unit", -5, false);
+                print_cell(&v.lines[i], "unit_price_cents", 14, true);
+                fputc('\n', stdout);
+        }
+        if (v.has_total)
+                print_totals(&v.totals);
+        rk_order_view_clear(&v);
+        return RK_OK;
+}
+
+int cmd_order_show(struct cli *c)
+{
+        return cli_with_session(c, "cli:order show", show);
+}
+
+/* ---- status, queue, picking list ---------------------------------------- */
+
+static int status(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        struct rk_order_view v;
+        int64_t oid = 0;
+        int rc = rk_order_find(s, c->words[0], &oid, err);
+        if (rc == RK_OK)
+                rc = rk_order_load(s, oid, 1u << RK_GROUP_ORDERS, &v, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_order_set_status(s, oid, v.order.version, c->status, err);
+        rk_order_view_clear(&v);
+        if (rc == RK_OK)
+                printf("Order %s is now %s.\n", c->words[0], c->status);
+        return rc;
+}
+
+int cmd_order_status(struct cli *c)
+{
+        if (c->status == NULL)
+                return cli_usage_error("order status needs --status STATUS");
+        return cli_with_session(c, "cli:order status", status);
+}
+
+static int queue(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        (void)c;
+        struct rk_order_summary *q = NULL;
+        size_t n = 0;
+        int rc = rk_orders_queue(s, RK_ORDERS_PAGE_MAX, &q, &n, err);
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                printf("%-13s %-10s %-10s %-8s %zu line%s\n", q[i].number,
+                       q[i].ordered_on, q[i].status, q[i].customer_number, q[i].nlines,
+                       q[i].nlines == 1 ? "" : "s");
+        free(q);
+        return rc;
+}
+
+int cmd_order_queue(struct cli *c)
+{
+        return cli_with_session(c, "cli:order queue", queue);
+}
+
+static int picking(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        int64_t oid = 0;
+        int rc = rk_order_find(s, c->words[0], &oid, err);
+        if (rc == RK_OK)
+                rc = rk_order_picking_list(s, oid, c->out, err);
+        if (rc == RK_OK)
+                printf("Picking list written to %s.\n", c->out);
+        return rc;
+}
+
+int cmd_order_picking_list(struct cli *c)
+{
+        if (c->out == NULL)
+                return cli_usage_error("order picking-list needs --out FILE");
+        return cli_with_session(c, "cli:order picking-list", picking);
+}

@@ -1,0 +1,99 @@
+/*
+ * order_pick.c - the warehouse's paths: finding an order by its number and
+ * the picking list file (see orders.h; the queue itself is a page of
+ * order summaries, in orders.c).
+ *
+ * How it works: the picking list loads the order with the orders group alone (never order
+ * amounts or a customer group, whoever prints it), records the print in
+ * the audit trail, then writes a new file through rk_csv_create (mode
+ * 0600, O_EXCL, no symlink followed); a failed write removes the file.
+ * Product names are sanitised, as they would be on a screen, because the
+ * file is later read with `cat`.
+ */
+#include "order_db.h"
+#include "rekisteri/csv.h"
+#include "rekisteri/text.h"
+#include "sql.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int rk_order_find(struct rk_session *s, const char *number, int64_t *order_id,
+                  struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        sqlite3_stmt *st;
+        if (!rk_authorize_read(rk_session_grants(s), RK_GROUP_ORDERS))
+                return rk_error_set(err, RK_ERR_DENIED, "your role may not read orders");
+        int rc = rk_sql_prepare(db, "SELECT id FROM orders WHERE number=?", &st,
+                                "finding an order", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, number ? number : "", -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_ROW)
+                *order_id = sqlite3_column_int64(st, 0);
+        else if (src == SQLITE_DONE)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no order has that number");
+        else
+                rc = rk_sql_fail(db, src, "finding an order", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* One value of a view, sanitised for a file read with cat ("-" for
+ * none), left-aligned in width columns (0: as is), then `after`. */
+static void put_value(FILE *f, const struct rk_record_view *v, const char *column,
+                      int width, const char *after)
+{
+        const char *text = rk_record_get(v, column);
+        char *safe = text ? rk_text_sanitize(text, strlen(text)) : NULL;
+        int pad = width - (safe ? rk_text_width(safe) : 1); /* columns, not bytes */
+        fprintf(f, "%s%*s%s", safe ? safe : "-", pad > 0 ? pad : 0, "", after);
+        free(safe);
+}
+
+static int write_list(FILE *f, const struct rk_order_view *v, const char *who)
+{
+        fputs("PICKING LIST  ", f);
+        put_value(f, &v->order, "number", 0, "\n\nOrder date   ");
+        put_value(f, &v->order, "ordered_on", 0, "\nStatus       ");
+        put_value(f, &v->order, "status", 0, "\n");
+        fprintf(f, "Customer     %s\nPrinted by   %s\n\n", v->customer_number, who);
+        fprintf(f, "%-12s %-40s %9s  %s\n", "Code", "Product", "Quantity", "Unit");
+        for (size_t i = 0; i < v->nlines; i++) {
+                const struct rk_record_view *l = &v->lines[i];
+                const char *q = rk_record_get(l, "quantity");
+                put_value(f, l, "product_code", 12, " ");
+                put_value(f, l, "product", 40, " ");
+                fprintf(f, "%9s  ", q ? q : "-");
+                put_value(f, l, "unit", 0, "\n");
+        }
+        fprintf(f, "\n%zu line%s. Picked by: ____________\n", v->nlines,
+                v->nlines == 1 ? "" : "s");
+        return ferror(f) ? -1 : 0;
+}
+
+int rk_order_picking_list(struct rk_session *s, int64_t order_id, const char *path,
+                          struct rk_error *err)
+{
+        struct rk_order_view v;
+        FILE *f = NULL;
+        int rc = rk_order_load(s, order_id, 1u << RK_GROUP_ORDERS, &v, err);
+        if (rc == RK_OK)
+                rc = rk_csv_create(path, &f, err);
+        if (rc == RK_OK)
+                rc = rk_session_audit(s, "order.picking_list", v.customer_id, "orders",
+                                      rk_session_place(s), "ok", NULL, err);
+        if (rc == RK_OK && write_list(f, &v, rk_session_username(s)) != 0)
+                rc = rk_error_set(err, RK_ERR_IO, "%s: could not be written", path);
+        if (f != NULL && fclose(f) != 0 && rc == RK_OK)
+                rc = rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        if (rc != RK_OK && f != NULL)
+                unlink(path);
+        rk_order_view_clear(&v);
+        return rc;
+}
