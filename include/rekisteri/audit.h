@@ -3,18 +3,19 @@
  * field groups, when and from where. Never a value, a password, a code or
  * a key.
  *
- * Tamper evidence, two layers:
+ * Tamper evidence (the design is explained in audit.c):
  *   1. A hash chain. Each row's hash covers its fields and the previous
  *      row's hash (BLAKE2b), so altering, deleting, reordering or inserting
  *      a row breaks the chain at that row.
- *   2. A forward-secure MAC. Each row carries a MAC under the key of its
- *      epoch; after `epoch_rows` rows the key evolves, K(n+1) = H(K(n)), and
- *      K(n) is erased from the database. K(0) is shown once at init, for the
- *      supervisor to keep offline. Someone who steals the database key
- *      later can rewrite the chain, but cannot forge the MACs of past
- *      epochs; `audit verify --key K0` catches that.
- * At every epoch change the chain head goes to syslog, so that a rewrite
- * of the whole table is detectable off-host.
+ *   2. A forward-secure MAC keyed by position. Row i is MACed with k(i);
+ *      k(i+1) is derived from k(i), which is then erased. k(1) is derived
+ *      from K0, shown once at init for the data protection officer to keep
+ *      offline. With K0 the verifier recomputes every key from the row's
+ *      position and checks that the stored key is the next one.
+ *   3. Chain heads leave the machine (syslog, a file or a command) every
+ *      epoch_rows rows, after head_interval minutes and when a session
+ *      that wrote rows ends; `verify --heads` checks them against the
+ *      trail.
  *
  * Rows are appended inside the caller's transaction, so a view is recorded
  * in the same commit as the read (and before the data is drawn), and a
@@ -66,13 +67,15 @@ struct rk_audit_row {
 
         char result[16];
         char target[64];
-        int64_t epoch;
+        int64_t epoch; /* old rows: their key's epoch; new rows: how many
+                          heads epochs came before (informational) */
 };
 
 /*
- * rk_audit_init - start the trail of a new register: epoch 0 with a fresh
- * random K(0), whose hex text goes into key_text (RK_AUDIT_KEY_TEXT) for
- * showing once. Call inside the register's creating transaction.
+ * rk_audit_init - start the trail of a new register with a fresh random
+ * K(0), whose hex text goes into key_text (RK_AUDIT_KEY_TEXT) for showing
+ * once; only the key of row 1, derived from it, is stored. Call inside the
+ * register's creating transaction.
  */
 int rk_audit_init(sqlite3 *db, char *key_text, struct rk_error *err);
 
@@ -82,8 +85,10 @@ void rk_audit_actor_init(struct rk_audit_actor *a, const char *user, const char 
 /*
  * rk_audit_append - append one row inside the caller's write transaction
  * (BEGIN IMMEDIATE, so the chain head cannot race). `now` is Unix time.
- * `epoch_rows` is how many rows an epoch holds. Returns RK_OK or an error;
- * on error the caller must roll back, and must not show or change data.
+ * `epoch_rows`: a chain head is sent off the machine every this many rows
+ * (and after [audit] head_interval), once the transaction commits.
+ * Returns RK_OK or an error; on error the caller must roll back, and must
+ * not show or change data.
  */
 int rk_audit_append(sqlite3 *db, const struct rk_audit_actor *actor,
                     const struct rk_audit_event *ev, int64_t now, int64_t epoch_rows,
@@ -115,15 +120,31 @@ struct rk_audit_verdict {
         char why[160];                          /* what failed at bad_id */
         char head[2 * RK_AUDIT_HASH_BYTES + 1]; /* hex hash of the last row */
         int macs_checked;                       /* 1 when a K(0) was given */
+        int64_t heads_given;                    /* heads read from the heads file */
+        int64_t heads_checked; /* of them, compared with a row still present */
+};
+
+/* What to check beyond the chain. NULL/0 fields are not checked. */
+struct rk_audit_verify_opts {
+        const char *key_text;     /* K(0) as 64 hex digits */
+        const char *heads_path;   /* syslog lines or the heads file */
+        int64_t retention_months; /* the configured [audit] retention_months */
 };
 
 /*
- * rk_audit_verify - recompute the chain from its anchor (the first row,
- * or the checkpoint left by audit retention) and, when key_text (K(0) hex)
- * is given, every row's MAC. Fills *v; returns RK_OK when the check could
- * run (v->ok says whether the trail is intact), RK_ERR_INVALID for a
- * malformed key.
+ * rk_audit_verify_with - check the chain from its start (row 1, or the
+ * last row a retention anchor pruned) to the recorded head; with a key,
+ * every row's MAC by position and the stored key; with heads, every
+ * logged head; with months, that no anchor pruned younger entries. Fills
+ * *v; returns RK_OK when the check could run (v->ok says whether the trail
+ * is intact, v->bad_id names the first entry that is not as written),
+ * RK_ERR_INVALID for a malformed key, RK_ERR_IO for an unreadable heads
+ * file.
  */
+int rk_audit_verify_with(sqlite3 *db, const struct rk_audit_verify_opts *o,
+                         struct rk_audit_verdict *v, struct rk_error *err);
+
+/* rk_audit_verify - rk_audit_verify_with the key only (NULL: chain). */
 int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *v,
                     struct rk_error *err);
 
@@ -146,11 +167,24 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
 
 /*
  * rk_audit_prune - audit retention: delete rows older than `before`
- * (UTC date), leaving a checkpoint row so the chain still verifies from
- * the new anchor. *deleted gets the count.
+ * (UTC date) and append the anchor row that records what went (up to
+ * which row, its hash, the cutoff and the months kept), so the rest still
+ * verifies. RK_ERR_INVALID, pruning nothing, when `before` is later than
+ * `months` before now. *deleted gets the count.
  */
 int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *before,
-                   int64_t now, int64_t epoch_rows, int64_t *deleted,
+                   int64_t now, int64_t epoch_rows, int64_t months, int64_t *deleted,
                    struct rk_error *err);
+
+/*
+ * rk_audit_upgrade - convert a trail of the first form (one key per epoch)
+ * to the position-keyed form, inside the caller's transaction (the store
+ * calls it when it opens a register whose trail is in the first form): verify the
+ * old rows under the old rules (chain only; K0 is not at hand), then
+ * append the conversion row "audit.migrate" recording the outcome, the
+ * old epoch, head and start, under a key seeded from the old current key,
+ * which is erased. Nothing is deleted. No-op on a converted trail.
+ */
+int rk_audit_upgrade(sqlite3 *db, int64_t now, struct rk_error *err);
 
 #endif

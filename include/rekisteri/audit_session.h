@@ -21,12 +21,12 @@
 #include <stdio.h>
 
 /*
- * rk_audit_session_verify - rk_audit_verify (key_text may be NULL: chain
- * only) and an "audit.verify" row whose result is "ok" or "failed" as the
- * verdict says. RK_OK when the check ran (v says how it went); the read's
- * error otherwise; RK_ERR_DENIED without the audit action.
+ * rk_audit_session_verify - rk_audit_verify_with(o) (o->key_text NULL:
+ * chain only) and an "audit.verify" row whose result is "ok" or "failed"
+ * as the verdict says. RK_OK when the check ran (v says how it went); the
+ * read's error otherwise; RK_ERR_DENIED without the audit action.
  */
-int rk_audit_session_verify(struct rk_session *s, const char *key_text,
+int rk_audit_session_verify(struct rk_session *s, const struct rk_audit_verify_opts *o,
                             struct rk_audit_verdict *v, struct rk_error *err);
 
 /*

@@ -48,6 +48,9 @@ struct rk_config {
         /* [audit] */
         long long audit_epoch_rows;
         long long audit_retention_months;
+        long long audit_head_interval;               /* minutes */
+        char audit_heads_file[PATH_MAX];             /* "" = syslog */
+        char audit_heads_command[RK_CONFIG_STR_MAX]; /* "" = none */
 
         /* [requests] data-subject requests and legal holds */
         long long bookkeeping_years;  /* orders kept after their financial year */

@@ -82,11 +82,13 @@ enum rk_unlock_kind rk_register_unlocked_by(struct rk_register *reg,
                                             const char **principal);
 
 /*
- * rk_register_rotate_key - replace the database key: stage the new key in
- * the slot file, re-encrypt the database, truncate the WAL, then make the
- * new key current. A crash at any point leaves a register that opens with
- * one of the two keys. No password is needed: slots wrap the master key.
- * RK_ERR_BUSY when other sessions have the register open.
+ * rk_register_rotate_key - replace the master key and the database key:
+ * seal a new master key to every remaining slot and stage the new database
+ * key under it (vault.h), re-encrypt the database, truncate the WAL, then
+ * make the new key current and clear a due rotation. A crash at any point
+ * leaves a register that opens with one of the two database keys. No
+ * password is needed. RK_ERR_BUSY when other sessions have the register
+ * open (the master key may then already be new; the rotation stays due).
  */
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err);
 

@@ -55,6 +55,13 @@ void rk_store_close(sqlite3 *db);
  */
 int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err);
 
+/* rk_store_rekey_prepare - the first half of rk_store_rekey alone: leave
+ * WAL mode, which proves no other connection is open (RK_ERR_BUSY), so a
+ * caller can check before it changes anything else. Follow it with
+ * rk_store_rekey, or rk_store_rekey_cancel to go back to WAL. */
+int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err);
+int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err);
+
 /* rk_store_key_text - write SQLCipher's raw key literal x'HEX' for dek into
  * out (RK_RAW_KEY_TEXT bytes). Keep out in guarded memory. */
 void rk_store_key_text(const unsigned char *dek, char *out);

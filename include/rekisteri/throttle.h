@@ -8,7 +8,9 @@
  * further attempt must wait 2, 4, 8, ... seconds (at most max_delay); after
  * `lock_after` failures the account locks until an admin unlocks it. Every
  * failure is also queued, without the password or the name typed, for the
- * audit trail.
+ * audit trail. An attempt is counted before its password is checked, and
+ * only one attempt per account runs at a time (see throttle.c), so
+ * parallel logins cannot get past the count.
  */
 #ifndef REKISTERI_THROTTLE_H
 #define REKISTERI_THROTTLE_H
@@ -27,21 +29,43 @@ struct rk_throttle_policy {
 /* rk_throttle_delay - seconds to wait after `failures` failures. */
 long long rk_throttle_delay(const struct rk_throttle_policy *p, long long failures);
 
-/*
- * rk_throttle_check - may username try now? RK_OK; RK_ERR_BUSY with
- * *wait > 0 seconds when it must wait; RK_ERR_LOCKED when locked. The
- * message says what to do and never whether the name exists.
- */
-int rk_throttle_check(struct rk_vault *v, const char *username, int64_t now,
-                      const struct rk_throttle_policy *p, long long *wait,
-                      struct rk_error *err);
+/* One login attempt in flight (rk_throttle_begin .. rk_throttle_end). */
+struct rk_throttle_attempt {
+        int fd;                           /* holds the in-flight lock; -1 none */
+        int reached_lock;                 /* this attempt reached lock_after */
+        long long failures;               /* attempts counted, this one included */
+        char label[2 * RK_KEY_BYTES + 1]; /* the account's label */
+};
+
+/* rk_throttle_attempt_init - an attempt holding nothing (for rk_throttle_end). */
+void rk_throttle_attempt_init(struct rk_throttle_attempt *a);
 
 /*
- * rk_throttle_fail - count a failure for username from source (an address
- * or tty, never the password), queue it for the audit trail, and set *wait
- * to the delay now in force and *locked when this failure locked it.
+ * rk_throttle_begin - before any password check: take the in-flight lock
+ * of username's label (held until rk_throttle_end), then in one immediate
+ * transaction check the lock and the delay, count this attempt as a
+ * failure and note its time. A success must then call rk_throttle_reset.
+ * RK_OK: go ahead. RK_ERR_BUSY with *wait > 0 seconds: too early, or
+ * another attempt for the same label is in flight (the same message).
+ * RK_ERR_LOCKED: locked. Messages never tell whether the name exists. On
+ * any error nothing is held.
  */
-int rk_throttle_fail(struct rk_vault *v, const char *username, int64_t now,
+int rk_throttle_begin(struct rk_vault *v, const char *username, int64_t now,
+                      const struct rk_throttle_policy *p, struct rk_throttle_attempt *a,
+                      long long *wait, struct rk_error *err);
+
+/* rk_throttle_end - release the in-flight lock (any state; idempotent). Call
+ * it with no transaction open on the slot file: closing the descriptor
+ * would also drop this process's POSIX locks on the file. */
+void rk_throttle_end(struct rk_throttle_attempt *a);
+
+/*
+ * rk_throttle_fail - the attempt a (already counted) failed: queue it for
+ * the audit trail with source (an address or tty, never the password) and,
+ * when it reached lock_after, the lockout; set *wait to the delay now in
+ * force and *locked when this attempt locked the account.
+ */
+int rk_throttle_fail(struct rk_vault *v, const struct rk_throttle_attempt *a, int64_t now,
                      const char *source, const char *reason,
                      const struct rk_throttle_policy *p, long long *wait, int *locked,
                      struct rk_error *err);

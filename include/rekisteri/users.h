@@ -17,13 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Room for a TOTP secret as stored (sealed), NUL included. */
+#define RK_TOTP_STORED_SIZE 128
+
 struct rk_user {
         int64_t id;
         char name[33];
         int disabled;
         int must_change_password;
-        char totp_secret[RK_TOTP_SECRET_B32_SIZE];  /* "" until enrolled */
-        char totp_pending[RK_TOTP_SECRET_B32_SIZE]; /* "" unless enrolling */
+        /* as stored: sealed under the server key (totp_seal.h) */
+        char totp_secret[RK_TOTP_STORED_SIZE];  /* "" until enrolled */
+        char totp_pending[RK_TOTP_STORED_SIZE]; /* "" unless enrolling */
         int64_t totp_last_step;
         int totp_enrolled; /* a second factor is in force (set by list too) */
         int64_t created_at;

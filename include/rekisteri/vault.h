@@ -1,10 +1,17 @@
 /*
  * vault.h - the keyslot file: how the database key is kept, wrapped.
  *
- * Two levels, as in LUKS. A random 256-bit master key (MK) is wrapped once
- * per keyslot; the MK wraps the database key (DEK), which is SQLCipher's raw
- * key. Rotating the DEK therefore rewraps one value under the MK and needs
- * nobody's password, while every slot stays valid.
+ * Two levels, as in LUKS. A random 256-bit master key (MK) wraps the
+ * database key (DEK), SQLCipher's raw key. Each keyslot has its own X25519
+ * key pair (libsodium crypto_box): the secret key is wrapped under the
+ * slot's key (from the password, key file or recovery key), and the MK is
+ * sealed to the public key (crypto_box_seal, as age and libsodium's sealed
+ * boxes do). So a rotation can draw a new MK and a new DEK and hand the MK
+ * to every remaining slot without anyone's password, and a slot removed
+ * before the rotation (a key file, a disabled account, a replaced password)
+ * yields, from any old copy of the file, only an MK that opens nothing any
+ * more. Removing or replacing a slot puts its public key on a revoked list
+ * and marks a rotation due.
  *
  * Slot kinds:
  *   user      the MK under a key derived from the user's password with
@@ -15,7 +22,9 @@
  *   keyfile   the MK under a key derived from a 256-bit secret kept in a
  *             0600 file, for unattended jobs; the label is the job's name.
  * Each wrap is XChaCha20-Poly1305 with the slot's kind and label as
- * associated data, so a slot cannot be moved to another name.
+ * associated data, so a slot cannot be moved to another name. Slots of
+ * format 1 (the MK wrapped directly) still open, and get their key pair at
+ * their first use after the upgrade.
  *
  * The file is plain SQLite: the encrypted database cannot be opened before
  * a slot is unwrapped, so failure counters live here too. Unwrapping a user
@@ -138,11 +147,54 @@ int rk_vault_remove_keyfile(struct rk_vault *v, const char *label, struct rk_err
 int rk_vault_unlock_keyfile(struct rk_vault *v, const char *path, unsigned char *mk,
                             char *label_out, struct rk_error *err);
 
+/*
+ * rk_vault_rotate_stage - the slot-file half of a rotation, in one
+ * transaction: draw a new MK into new_mk (guarded, RK_KEY_BYTES), seal it
+ * to every slot's public key, and store dek (still current) and new_dek
+ * (pending) wrapped under it. Afterwards the old MK opens nothing in this
+ * file. mk must be the current MK (RK_ERR_BUSY when a rotation happened
+ * meanwhile); RK_ERR_INVALID while format-1 slots remain (they could not
+ * receive the new MK). rk_vault_promote_dek, once the database is under
+ * new_dek, ends the rotation and clears a due mark.
+ */
+int rk_vault_rotate_stage(struct rk_vault *v, const unsigned char *mk,
+                          const unsigned char *dek, const unsigned char *new_dek,
+                          unsigned char *new_mk, struct rk_error *err);
+
+/* rk_vault_rotation_due - 1 when a rotation is due (a slot was removed or
+ * replaced since the last one), with the reason in reason (size bytes, may
+ * be NULL); 0 when not; <0 on error. */
+int rk_vault_rotation_due(struct rk_vault *v, char *reason, size_t size);
+
 /* rk_vault_list - every slot, oldest first; the caller frees *out. */
 int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
                   struct rk_error *err);
 
-/* rk_vault_user_label - the label a username's slot carries (hex, 65 bytes). */
+/*
+ * rk_vault_use_server_key - switch an older slot file to the server key
+ * (serverkey.h): create PATH.serverkey (or take the one a crashed earlier
+ * attempt left), relabel the slots, counters and queued failures of the
+ * accounts names[0..n) from the old in-file key to the server key, drop
+ * counters of unknown names, and forget the in-file key, in one
+ * transaction. RK_OK at once when already switched; RK_ERR_CORRUPT when
+ * the server key file is missing.
+ */
+int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t n,
+                            struct rk_error *err);
+
+/*
+ * rk_vault_replace_server_key - after the server key file was lost: make a
+ * new one and, since no staff slot can be found without the old one, revoke
+ * and remove every user slot, drop counters and sealed failure records, and
+ * mark a rotation due. Key-file and recovery slots stay. RK_ERR_INVALID
+ * when the server key file is in place.
+ */
+int rk_vault_replace_server_key(struct rk_vault *v, struct rk_error *err);
+
+/* rk_vault_user_label - the label a username's slot carries (hex, 65 bytes):
+ * BLAKE2b keyed with a subkey of the server key, which is not in the slot
+ * file (older files: with a key kept in the file). RK_ERR_CORRUPT, with a
+ * random label, when the server key file is missing. */
 int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
                         struct rk_error *err);
 

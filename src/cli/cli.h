@@ -24,8 +24,10 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
-        const char *roles; /* --roles a,b */
-        const char *key;   /* --key: the audit key K(0) */
+        const char *roles;    /* --roles a,b */
+        const char *key;      /* --key: refused, the key would show in ps */
+        const char *key_file; /* --key-file: the audit key K(0) in a file */
+        const char *heads;    /* --heads: logged chain heads to check */
         const char *from, *to, *action, *filter_user;
         const char *name, *email, *phone; /* customer add */
         long long subject;
@@ -41,6 +43,7 @@ struct cli {
         long long months;
         bool all;
         bool password_stdin;
+        bool key_stdin; /* --key-stdin: K(0) on stdin, after any password */
         bool no_color;
         bool help;
         int nwords; /* positional words after the subcommand name */
@@ -95,6 +98,15 @@ int cli_read_secret(bool from_stdin, const char *prompt, char **out, size_t *len
  */
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err);
 
+/* cli_unlock_recovery - open an audited session with the recovery key,
+ * read from stdin (--password-stdin) or the terminal. It may manage keys
+ * and nothing else. */
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err);
+
+/* cli_rotate_if_due - run a due key rotation (rotation.h) and say on stderr
+ * what happened; failures are reported, never fatal. */
+void cli_rotate_if_due(struct rk_session *s);
+
 /* cli_unlock_first_login - like cli_unlock, but lets an account that has
  * not enrolled its second factor in (password only), for `mfa enrol`. */
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err);
@@ -132,6 +144,7 @@ int cmd_key_add_file(struct cli *c);
 int cmd_key_remove_file(struct cli *c);
 int cmd_key_list(struct cli *c);
 int cmd_key_dump(struct cli *c);
+int cmd_key_new_server_key(struct cli *c);
 int cmd_mfa_enrol(struct cli *c);
 int cmd_mfa_confirm(struct cli *c);
 int cmd_audit_verify(struct cli *c);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "rekisteri/audit_session.h"
 #include "rekisteri/csv.h"
+#include "rekisteri/secret.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -58,15 +59,61 @@ static void print_rows(const struct rk_audit_row *rows, size_t n)
         }
 }
 
+/* K(0) from --key-stdin (after any password line) or --key-file, into
+ * guarded memory; *key stays NULL when neither was given. */
+static int read_audit_key(const struct cli *c, char **key, struct rk_error *err)
+{
+        size_t len = 0;
+        *key = NULL;
+        if (c->key_stdin)
+                return cli_read_secret(true, "", key, &len, err);
+        if (c->key_file == NULL)
+                return RK_OK;
+        FILE *f = fopen(c->key_file, "re");
+        if (f == NULL)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", c->key_file,
+                                    strerror(errno));
+        int rc = rk_secret_read_line(f, RK_PASSWORD_MAX, key, &len);
+        fclose(f);
+        return rc == RK_OK ? RK_OK
+                           : rk_error_set(err, rc, "%s: the audit key could not be read",
+                                          c->key_file);
+}
+
+static void print_verdict(const struct rk_audit_verdict *v, const struct cli *c)
+{
+        printf("OK: %" PRId64 " entries, head %s%s", v->rows, v->head,
+               v->macs_checked ? ", every MAC verified with the audit key"
+                               : " (chain only; give the audit key with --key-stdin or "
+                                 "--key-file to check MACs)");
+        if (c->heads != NULL)
+                printf("; %" PRId64 " logged heads match%s", v->heads_checked,
+                       v->heads_given > v->heads_checked
+                           ? ", the others are of entries pruned before their cutoff"
+                           : "");
+        printf("\n");
+}
+
 int cmd_audit_verify(struct cli *c)
 {
         struct rk_error err;
         struct rk_session *s = NULL;
         struct rk_audit_verdict v;
+        char *key = NULL;
         rk_error_clear(&err);
+        if (c->key_stdin && c->key_file != NULL)
+                return cli_usage_error(
+                    "give the audit key once: --key-stdin or --key-file");
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_audit_session_verify(s, c->key, &v, &err);
+                rc = read_audit_key(c, &key, &err);
+        struct rk_audit_verify_opts o = {.key_text = key,
+                                         .heads_path = c->heads,
+                                         .retention_months =
+                                             c->cfg.audit_retention_months};
+        if (rc == RK_OK)
+                rc = rk_audit_session_verify(s, &o, &v, &err);
+        rk_secret_free(key);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -74,11 +121,7 @@ int cmd_audit_verify(struct cli *c)
                 printf("FAILED at entry %" PRId64 ": %s\n", v.bad_id, v.why);
                 return EXIT_ERROR;
         }
-        printf("OK: %" PRId64 " entries, head %s%s\n", v.rows, v.head,
-               v.macs_checked ? ", every MAC verified with the audit key"
-                              : " (chain only; "
-                                "give --key K0 to "
-                                "check MACs)");
+        print_verdict(&v, c);
         return EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
  * files included, so monitoring jobs can use it.
  */
 #include "cli.h"
+#include "rekisteri/rotation.h"
 
 #include <stdio.h>
 
@@ -15,9 +16,13 @@ int cmd_check(struct cli *c)
         int rc = cli_unlock(c, &s, &err);
         if (rc == RK_OK)
                 rc = rk_register_check(rk_session_register(s), &err);
+        char why[128] = "";
+        int due = rc == RK_OK ? rk_rotation_due(s, why, sizeof(why)) : 0;
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
         printf("ok\n");
+        if (due == 1)
+                printf("key rotation due: %s (run `rekisteri key rotate`)\n", why);
         return EXIT_OK;
 }

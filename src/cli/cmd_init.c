@@ -44,8 +44,9 @@ void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
             "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
             "to keep offline, apart from the recovery key:\n\n"
             "    %s\n\n"
-            "With it, 'rekisteri audit verify --key KEY' proves that no audit entry was\n"
-            "forged or rewritten, even by someone who had the database key.\n",
+            "With it, 'rekisteri audit verify --key-file FILE' (or --key-stdin) proves\n"
+            "that no audit entry was forged, rewritten or cut off, even by someone who\n"
+            "had the database key. Never type it on a command line.\n",
             db_path, admin, recovery, audit_key);
 }
 

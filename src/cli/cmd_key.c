@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 #include "rekisteri/keyfiles.h"
+#include "rekisteri/rotation.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 
@@ -33,16 +34,14 @@ int cmd_key_rotate(struct cli *c)
         rk_error_clear(&err);
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_register_rotate_key(rk_session_register(s), &err);
-        if (rc == RK_OK)
-                rc = rk_session_audit(s, "key.rotate", 0, "", "cli", "ok", NULL, &err);
+                rc = rk_rotation_run(s, "by hand", &err);
 
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        fprintf(
-            stderr,
-            "The database key was replaced; every keyslot still opens the register.\n");
+        fprintf(stderr,
+                "The master key and the database key were replaced; every remaining "
+                "keyslot still opens the register, removed ones open nothing.\n");
         return EXIT_OK;
 }
 
@@ -82,6 +81,8 @@ int cmd_key_remove_file(struct cli *c)
         int rc = unlock_admin(c, &s, &err);
         if (rc == RK_OK)
                 rc = rk_keyfiles_remove(s, c->label, &err);
+        if (rc == RK_OK)
+                cli_rotate_if_due(s);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -127,27 +128,6 @@ int cmd_key_list(struct cli *c)
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* Unlock with the recovery key as an audited session. */
-static int open_recovery(struct cli *c, struct rk_session **s, struct rk_error *err)
-{
-        struct rk_register *reg = NULL;
-        char source[RK_SOURCE_MAX];
-        char *recovery = NULL;
-        size_t len = 0;
-        rk_session_source(source, sizeof(source));
-        int rc =
-            cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len, err);
-        if (rc == RK_OK)
-                rc =
-                    rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg, err);
-        if (rc == RK_OK)
-                rc = rk_session_from_register(reg, source, s, err);
-        if (rc != RK_OK)
-                rk_register_close(reg);
-        rk_secret_free(recovery);
-        return rc;
-}
-
 int cmd_key_dump(struct cli *c)
 {
         struct rk_error err;
@@ -156,7 +136,7 @@ int cmd_key_dump(struct cli *c)
         rk_error_clear(&err);
         int rc = raw ? RK_OK : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
-                rc = open_recovery(c, &s, &err);
+                rc = cli_unlock_recovery(c, &s, &err);
         /* recorded before the key is shown: no record, no key */
         if (rc == RK_OK)
                 rc = rk_session_audit(s, "key.dump_raw", 0, "", "cli", "ok", NULL, &err);
@@ -176,4 +156,28 @@ int cmd_key_dump(struct cli *c)
         rk_session_close(s);
         rk_secret_free(raw);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+int cmd_key_new_server_key(struct cli *c)
+{
+        struct rk_error err;
+        struct rk_session *s = NULL;
+        size_t n = 0;
+        rk_error_clear(&err);
+        int rc = c->keyfile != NULL ? unlock_admin(c, &s, &err)
+                                    : cli_unlock_recovery(c, &s, &err);
+        if (rc == RK_OK) {
+                rk_session_set_place(s, "cli:key new-server-key");
+                rc = rk_rotation_new_server_key(s, &n, &err);
+        }
+        rk_session_close(s);
+        if (rc != RK_OK)
+                return cli_fail(&err);
+        printf(
+            "Made a new server key file for %s. The %zu account(s) lost their keyslots "
+            "and second factors:\ngive each a one-time password with `rekisteri user "
+            "reset-password NAME` (an admin key file;\nwith only the recovery key, "
+            "first `rekisteri key add-file --roles admin`), and each enrols again.\n",
+            c->db_path, n);
+        return EXIT_OK;
 }

@@ -162,6 +162,8 @@ int cmd_retention_run(struct cli *c)
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
+        if (rc == RK_OK) /* the nightly job: a safe moment for a due rotation */
+                cli_rotate_if_due(s);
         rk_session_close(s);
         if (rc != RK_OK && started)
                 fprintf(stderr, "rekisteri: the batches before the error are done; run "

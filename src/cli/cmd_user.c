@@ -31,6 +31,9 @@ static int run_account_op(struct cli *c, account_op op, const char *done)
         int rc = cli_unlock(c, &s, &err);
         if (rc == RK_OK)
                 rc = op(c, s, onetime, &err);
+        /* a removed or replaced keyslot makes a rotation due: now is safe */
+        if (rc == RK_OK)
+                cli_rotate_if_due(s);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);

@@ -48,9 +48,10 @@ const struct cli_command cli_commands[] = {
      "forget an account's second factor; it enrols again at next login"},
     {"user set-roles", cmd_user_set_roles, 1, "NAME --roles ROLE[,ROLE] UNLOCK",
      "replace an account's roles"},
-    {"audit verify", cmd_audit_verify, 0, "UNLOCK [--key K0]",
-     "check the audit trail's chain (and, with K0, every MAC); names the first bad "
-     "entry"},
+    {"audit verify", cmd_audit_verify, 0,
+     "UNLOCK [--key-stdin | --key-file FILE] [--heads FILE]",
+     "check the audit trail's chain (with K0 every MAC and the stored key, with "
+     "--heads every logged chain head); names the first bad entry"},
     {"audit list", cmd_audit_list, 0,
      "UNLOCK [--by-user U] [--action A] [--subject ID] [--from D] [--to D]",
      "the audit trail, newest first"},
@@ -99,9 +100,13 @@ const struct cli_command cli_commands[] = {
     {"key remove-file", cmd_key_remove_file, 0, "UNLOCK --label NAME",
      "remove a key file's keyslot; the file stops working"},
     {"key rotate", cmd_key_rotate, 0, "UNLOCK",
-     "re-encrypt the register under a new database key"},
+     "replace the master key and the database key; removed keyslots open nothing"},
     {"key dump-raw", cmd_key_dump, 0, "--db PATH [--password-stdin]",
      "disaster recovery: print the raw database key, given the recovery key"},
+    {"key new-server-key", cmd_key_new_server_key, 0,
+     "--db PATH [--keyfile ADMIN-KEY | --password-stdin]",
+     "after losing PATH.serverkey: a new one; every account gets a new password and "
+     "enrols again"},
     {"dsr new", cmd_dsr_new, 0,
      "--type T [--purpose P] [--received DATE] --subject NUMBER[,contact:ID..] "
      "[--verified HOW] UNLOCK",
@@ -141,8 +146,10 @@ const struct cli_command cli_commands[] = {
      "the manual legal holds with their reasons"},
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
-    {"restore", cmd_restore, 0, "--from BACKUP --db PATH UNLOCK",
-     "restore a backup, erasing again everyone in the erasure ledger first"},
+    {"restore", cmd_restore, 0,
+     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin]",
+     "restore a backup (recovery key or backup key file), erasing again everyone in "
+     "the erasure ledger; today's keyslots take over and the keys rotate"},
     {NULL, NULL, 0, NULL, NULL},
 };
 

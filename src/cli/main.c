@@ -50,6 +50,9 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_KEY_STDIN,
+        OPT_KEY_FILE,
+        OPT_HEADS,
         OPT_CODE,
         OPT_UNIT,
         OPT_PRICE,
@@ -91,6 +94,9 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
+    {"key-file", required_argument, NULL, OPT_KEY_FILE},
+    {"heads", required_argument, NULL, OPT_HEADS},
     {"code", required_argument, NULL, OPT_CODE},
     {"unit", required_argument, NULL, OPT_UNIT},
     {"price", required_argument, NULL, OPT_PRICE},
@@ -203,6 +209,8 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_KEY_FILE, offsetof(struct cli, key_file)},
+    {OPT_HEADS, offsetof(struct cli, heads)},
     {OPT_CODE, offsetof(struct cli, code)},
     {OPT_UNIT, offsetof(struct cli, unit)},
     {OPT_PRICE, offsetof(struct cli, price)},
@@ -240,6 +248,9 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                            : cli_usage_error("--months is 1 or 2");
         case OPT_ALL:
                 c->all = true;
+                return 0;
+        case OPT_KEY_STDIN:
+                c->key_stdin = true;
                 return 0;
         case OPT_LINE:
                 if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
@@ -327,6 +338,25 @@ static const struct cli_command *find_command(struct cli *c, int *used)
         return best;
 }
 
+/* Options a command took once and refuses now, with the reason shown. */
+static const struct {
+        const char *command, *option, *why;
+} retired[] = {
+    {"audit verify", "key",
+     "the audit key on the command line shows in ps and the shell history; give it "
+     "on standard input (--key-stdin, after the password line when there is one) or "
+     "in a file (--key-file FILE)"},
+};
+
+static void explain_retired(const struct cli_command *cmd, const char *option)
+{
+        for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
+                if (cmd->run != NULL && strcmp(cmd->name, retired[i].command) == 0 &&
+                    strcmp(option, retired[i].option) == 0)
+                        fprintf(stderr, "rekisteri: --%s is refused: %s\n", option,
+                                retired[i].why);
+}
+
 /*
  * Check the options given against cmd's declaration (usage string). Returns
  * 0, or EXIT_USAGE after naming the option and the command.
@@ -341,6 +371,8 @@ static int check_options(const struct cli_command *cmd, const struct given *g)
                         continue;
                 const char *word = g->words[i];
                 size_t len = strcspn(word, "=");
+                if (g->names[i] != NULL)
+                        explain_retired(cmd, g->names[i]);
                 fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
                         (int)len, word);
                 fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,

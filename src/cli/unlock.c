@@ -4,6 +4,7 @@
  * terminal and --totp CODE.
  */
 #include "cli.h"
+#include "rekisteri/rotation.h"
 #include "rekisteri/secret.h"
 
 #include <stdio.h>
@@ -67,9 +68,57 @@ static int unlock(struct cli *c, int allowed_steps, struct rk_session **s,
         return unlock_user(c, allowed_steps, s, err);
 }
 
+int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *err)
+{
+        struct rk_register *reg = NULL;
+        char source[RK_SOURCE_MAX];
+        char *recovery = NULL;
+        size_t len = 0;
+        *s = NULL;
+        rk_session_source(source, sizeof(source));
+        int rc =
+            cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len, err);
+        if (rc == RK_OK)
+                rc =
+                    rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg, err);
+        if (rc == RK_OK)
+                rc = rk_session_from_register(reg, source, s, err);
+        if (rc != RK_OK)
+                rk_register_close(reg);
+        rk_secret_free(recovery);
+        return rc;
+}
+
+void cli_rotate_if_due(struct rk_session *s)
+{
+        struct rk_error err;
+        char why[128] = "";
+        int rotated = 0;
+        rk_error_clear(&err);
+        rk_rotation_due(s, why, sizeof(why));
+        if (rk_rotation_if_due(s, &rotated, &err) != RK_OK)
+                fprintf(stderr, "rekisteri: a key rotation is due (%s) but failed: %s\n",
+                        why, err.msg);
+        else if (rotated)
+                fprintf(stderr,
+                        "A key rotation was due (%s): the master key and the database "
+                        "key were replaced.\n",
+                        why);
+        else if (rk_rotation_due(s, NULL, 0) == 1)
+                fprintf(stderr,
+                        "A key rotation is due (%s); it runs when no one else is "
+                        "logged in (the next admin command or the nightly job).\n",
+                        why);
+}
+
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
-        return unlock(c, RK_LOGIN_READY, s, err);
+        int rc = unlock(c, RK_LOGIN_READY, s, err);
+        /* an admin command is a safe moment for a due rotation */
+        if (rc == RK_OK && rk_authorize_action(rk_session_grants(*s), RK_ACTION_KEYS) &&
+            rk_rotation_due(*s, NULL, 0) == 1)
+                cli_rotate_if_due(*s);
+        return rc;
 }
 
 int cli_unlock_first_login(struct cli *c, struct rk_session **s, struct rk_error *err)

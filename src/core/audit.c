@@ -1,12 +1,56 @@
 /*
- * audit.c - the hash-chained, forward-MACed audit trail (see audit.h).
+ * audit.c - the hash-chained, position-keyed audit trail (see audit.h).
  *
- * Row hash  = BLAKE2b-256("rk-audit-v1" || each field as u32le length +
- *             bytes, integers as decimal text, ending with prev_hash).
- * Row MAC   = BLAKE2b-256 keyed with K(epoch), over the row hash.
- * K(n+1)    = BLAKE2b-256(K(n)); audit_state keeps only the current key.
+ * Threat: someone holds the database key (a stolen recovery key, a copy
+ * of a key file) and write access to the files, and wants the trail to
+ * say something other than what happened. The design, after the
+ * forward-secure logs of Schneier-Kelsey and Bellare-Yee:
+ *
+ * Chain.  Row hash h(i) = BLAKE2b-256("rk-audit-v2" || every field
+ *   length-prefixed, the id included || h(i-1)). Any edit, deletion,
+ *   insertion or reordering made without recomputing the chain breaks it.
+ *
+ * Position binds the key.  Row i carries MAC(i) = BLAKE2b-256 keyed with
+ *   k(i) over ("rk-audit-v2 mac" || i || h(i)), and k(i+1) = BLAKE2b-256
+ *   keyed with k(i) over "rk-audit-v2 next". After a row is written only
+ *   k(head+1) is stored; k(i) is overwritten in the same transaction. The
+ *   first key is S = BLAKE2b-256 keyed with K0 over ("rk-audit-v2 seed" ||
+ *   origin id || 0), K0 being the random key shown once at init and never
+ *   stored. The verifier with K0 derives k(i) from the row's position
+ *   alone: no epoch column, nothing in audit_state is trusted. So a holder
+ *   of the database key, who has only k(head+1), cannot re-sign any row
+ *   already written, in any epoch, the newest included.
+ *
+ * Truncation.  With K0 the verifier also checks that the stored key is
+ *   exactly k(last row + 1): deleting the newest rows would need the
+ *   erased earlier key.
+ *
+ * Retention.  Pruning deletes rows 1..c older than the configured period
+ *   and appends an anchor row ("audit.retention", fields pruned_to=c;
+ *   before=...;months=...;hash=h(c);origin=...;seed_epoch=...), chained and
+ *   MACed like any row. The verifier requires every gap at the start of
+ *   the trail to be covered by such an anchor, the anchor to lie after
+ *   what it pruned, its cutoff to be older than its own time minus the
+ *   configured months, and row c+1 to link to h(c).
+ *
+ * Heads.  The head (id, hash, time) leaves the machine (audit_heads.c)
+ *   at every id that is a multiple of `epoch_rows`, with the first row
+ *   written `head_interval` minutes after the last head, and when a
+ *   connection that wrote rows closes; always once the transaction that
+ *   wrote it commits. `audit verify --heads FILE` checks each against the
+ *   trail: this catches a rewrite or truncation before the last head even
+ *   by a K0 holder.
+ *
+ * Old trails.  Registers from before this design (format 1: one key per
+ *   epoch, K(n+1) = BLAKE2b(K(n)), epoch taken from the row) are
+ *   converted by audit_migrate.c: the old rows are verified under the old
+ *   rules and the outcome is the first row of the new chain, seeded from
+ *   the old current key with the conversion row's id and the old epoch.
+ *
+ * The verifier is audit_verify.c; hashing and keys are audit_chain.c.
  */
 #include "rekisteri/audit.h"
+#include "audit_chain.h"
 #include "sql.h"
 
 #include <inttypes.h>
@@ -14,152 +58,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
-#include <time.h>
-
-#define HB RK_AUDIT_HASH_BYTES
-
-struct chain_state {
-        int64_t epoch;
-        unsigned char key[HB];
-        int64_t rows_in_epoch;
-        int64_t head_id;
-        unsigned char head_hash[HB];
-        int64_t anchor_id;
-        unsigned char anchor_hash[HB];
-};
-
-/* ---- hashing ----------------------------------------------------------- */
-
-static void absorb(crypto_generichash_state *st, const void *p, size_t n)
-{
-        unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8),
-                                (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
-        crypto_generichash_update(st, len, sizeof(len));
-        crypto_generichash_update(st, p, n);
-}
-
-static void absorb_str(crypto_generichash_state *st, const char *s)
-{
-        absorb(st, s, strlen(s));
-}
-
-static void absorb_int(crypto_generichash_state *st, int64_t v)
-{
-        char buf[24];
-        snprintf(buf, sizeof(buf), "%" PRId64, v);
-        absorb_str(st, buf);
-}
-
-static void row_hash(const struct rk_audit_row *r, const unsigned char *prev,
-                     unsigned char *out)
-{
-        crypto_generichash_state st;
-        crypto_generichash_init(&st, NULL, 0, HB);
-        absorb_str(&st, "rk-audit-v1");
-        absorb_int(&st, r->id);
-        absorb_str(&st, r->at);
-        absorb_str(&st, r->user);
-        absorb_str(&st, r->session);
-        absorb_str(&st, r->source);
-        absorb_str(&st, r->action);
-        absorb_int(&st, r->subject);
-        absorb_str(&st, r->groups);
-        absorb_str(&st, r->fields);
-        absorb_str(&st, r->screen);
-        absorb_str(&st, r->result);
-        absorb_str(&st, r->target);
-        absorb_int(&st, r->epoch);
-        absorb(&st, prev, HB);
-        crypto_generichash_final(&st, out, HB);
-}
-
-static void row_mac(const unsigned char *key, const unsigned char *hash,
-                    unsigned char *out)
-{
-        crypto_generichash(out, HB, hash, HB, key, HB);
-}
-
-static void evolve(unsigned char *key)
-{
-        unsigned char next[HB];
-        crypto_generichash(next, HB, key, HB, NULL, 0);
-        memcpy(key, next, HB);
-        sodium_memzero(next, sizeof(next));
-}
-
-/* ---- state ------------------------------------------------------------- */
-
-static int copy_blob(sqlite3_stmt *st, int col, unsigned char *out)
-{
-        if (sqlite3_column_bytes(st, col) != HB)
-                return -1;
-        memcpy(out, sqlite3_column_blob(st, col), HB);
-        return 0;
-}
-
-static int load_state(sqlite3 *db, struct chain_state *cs, struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(db,
-                           "SELECT epoch,key,rows_in_epoch,head_id,head_hash,anchor_id,"
-                           "anchor_hash FROM audit_state WHERE id=1",
-                           &st, "reading the audit state", err);
-        if (rc != RK_OK)
-                return rc;
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-                cs->epoch = sqlite3_column_int64(st, 0);
-                cs->rows_in_epoch = sqlite3_column_int64(st, 2);
-                cs->head_id = sqlite3_column_int64(st, 3);
-                cs->anchor_id = sqlite3_column_int64(st, 5);
-                if (copy_blob(st, 1, cs->key) || copy_blob(st, 4, cs->head_hash) ||
-                    copy_blob(st, 6, cs->anchor_hash))
-                        rc = rk_error_set(err, RK_ERR_CORRUPT,
-                                          "the audit state is damaged");
-        } else if (src == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_CORRUPT,
-                                  "the audit trail was never started");
-        } else {
-                rc = rk_sql_fail(db, src, "reading the audit state", err);
-        }
-        sqlite3_finalize(st);
-        return rc;
-}
-
-static int save_state(sqlite3 *db, const struct chain_state *cs, int insert,
-                      struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        const char *sql =
-            insert ? "INSERT INTO audit_state(epoch,key,rows_in_epoch,head_id,"
-                     "head_hash,anchor_id,anchor_hash,id) VALUES(?,?,?,?,?,?,?,1)"
-                   : "UPDATE audit_state SET epoch=?,key=?,rows_in_epoch=?,"
-                     "head_id=?,head_hash=?,anchor_id=?,anchor_hash=? WHERE id=1";
-        int rc = rk_sql_prepare(db, sql, &st, "writing the audit state", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_int64(st, 1, cs->epoch);
-        sqlite3_bind_blob(st, 2, cs->key, HB, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, cs->rows_in_epoch);
-        sqlite3_bind_int64(st, 4, cs->head_id);
-        sqlite3_bind_blob(st, 5, cs->head_hash, HB, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, cs->anchor_id);
-        sqlite3_bind_blob(st, 7, cs->anchor_hash, HB, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK
-                                  : rk_sql_fail(db, src, "writing the audit state", err);
-}
 
 int rk_audit_init(sqlite3 *db, char *key_text, struct rk_error *err)
 {
         struct chain_state cs;
+        unsigned char k0[HB];
+        const struct chain_origin origin = {.id = 1, .epoch = 0};
         memset(&cs, 0, sizeof(cs));
-        randombytes_buf(cs.key, HB);
-        sodium_bin2hex(key_text, RK_AUDIT_KEY_TEXT, cs.key, HB);
-        int rc = save_state(db, &cs, 1, err);
+        randombytes_buf(k0, HB);
+        sodium_bin2hex(key_text, RK_AUDIT_KEY_TEXT, k0, HB);
+        audit_v2_seed(k0, &origin, cs.key); /* K0 itself is never stored */
+        sodium_memzero(k0, sizeof(k0));
+        cs.format = AUDIT_V2;
+        int rc = audit_state_save(db, &cs, 1, err);
         sodium_memzero(&cs, sizeof(cs));
         return rc;
 }
@@ -175,20 +86,12 @@ void rk_audit_actor_init(struct rk_audit_actor *a, const char *user, const char 
 
 /* ---- appending --------------------------------------------------------- */
 
-static void format_time(int64_t now, char *out)
-{
-        time_t t = (time_t)now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void fill_row(struct rk_audit_row *r, int64_t id, const struct rk_audit_actor *a,
                      const struct rk_audit_event *ev, int64_t now, int64_t epoch)
 {
         memset(r, 0, sizeof(*r));
         r->id = id;
-        format_time(now, r->at);
+        audit_format_time(now, r->at);
         snprintf(r->user, sizeof(r->user), "%s", a->user);
         snprintf(r->session, sizeof(r->session), "%s", a->session);
         snprintf(r->source, sizeof(r->source), "%s", a->source);
@@ -202,88 +105,42 @@ static void fill_row(struct rk_audit_row *r, int64_t id, const struct rk_audit_a
         r->epoch = epoch;
 }
 
-static int insert_row(sqlite3 *db, const struct rk_audit_row *r,
-                      const unsigned char *prev, const unsigned char *hash,
-                      const unsigned char *mac, struct rk_error *err)
+/* A head is due at every id that is a multiple of epoch_rows, and when
+ * the interval has passed since the last one (or the recorded time lies
+ * in the future): both follow the position and the clock, so editing the
+ * state cannot hold heads back. It leaves when the transaction commits. */
+static void note_head(sqlite3 *db, struct chain_state *cs, const struct rk_audit_row *r,
+                      int64_t now, int64_t epoch_rows)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
-            db,
-            "INSERT INTO audit_log(id,at,user,session,source,action,subject,"
-            "groups,fields,screen,result,target,epoch,prev_hash,hash,mac) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            &st, "writing the audit trail", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_int64(st, 1, r->id);
-        sqlite3_bind_text(st, 2, r->at, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, r->user, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, r->session, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, r->source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, r->action, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, r->subject);
-        sqlite3_bind_text(st, 8, r->groups, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, r->fields, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, r->screen, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, r->result, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 12, r->target, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 13, r->epoch);
-        sqlite3_bind_blob(st, 14, prev, HB, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 15, hash, HB, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 16, mac, HB, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_DONE ? RK_OK
-                                  : rk_sql_fail(db, src, "writing the audit trail", err);
+        cs->epoch = r->id / epoch_rows;
+        cs->rows_in_epoch = r->id % epoch_rows;
+        if (cs->rows_in_epoch == 0 || now - cs->logged_at >= audit_heads_interval(db) ||
+            cs->logged_at > now) {
+                cs->logged_id = r->id;
+                cs->logged_at = now;
+                audit_heads_due(db, r->id, cs->head_hash, r->at);
+        }
 }
 
-static void log_head(const struct chain_state *cs)
-{
-        char hex[2 * HB + 1];
-        sodium_bin2hex(hex, sizeof(hex), cs->head_hash, HB);
-        openlog("rekisteri", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-        syslog(LOG_NOTICE, "audit chain head: epoch=%" PRId64 " id=%" PRId64 " hash=%s",
-               cs->epoch, cs->head_id, hex);
-        closelog();
-}
-
-/* Raise *id to the largest row id present. */
-static int max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT MAX(id) FROM audit_log", &st,
-                                "writing the audit trail", err);
-        if (rc != RK_OK)
-                return rc;
-        bool row = false;
-        rc = rk_sql_row(st, &row, "writing the audit trail", err);
-        if (rc == RK_OK && row && sqlite3_column_int64(st, 0) > *id)
-                *id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        return rc;
-}
-
-/* Chain one row onto the state in cs (loaded, saved by the caller). */
-static int chain_row(sqlite3 *db, struct chain_state *cs, int64_t *next_id,
+/* Chain one row at position id onto cs (loaded, saved by the caller). */
+static int chain_row(sqlite3 *db, struct chain_state *cs, int64_t id,
                      const struct rk_audit_actor *actor, const struct rk_audit_event *ev,
                      int64_t now, int64_t epoch_rows, struct rk_error *err)
 {
         struct rk_audit_row r;
         unsigned char hash[HB], mac[HB];
-        if (cs->rows_in_epoch >= epoch_rows) { /* the key moves on; the old one is gone */
-                log_head(cs);
-                evolve(cs->key);
-                cs->epoch++;
-                cs->rows_in_epoch = 0;
-        }
-        fill_row(&r, (*next_id)++, actor, ev, now, cs->epoch);
-        row_hash(&r, cs->head_hash, hash);
-        row_mac(cs->key, hash, mac);
-        int rc = insert_row(db, &r, cs->head_hash, hash, mac, err);
+        /* rows planted beyond the head take positions: keep key = k(id) */
+        for (int64_t skip = cs->head_id + 1; skip < id; skip++)
+                audit_v2_evolve(cs->key);
+        fill_row(&r, id, actor, ev, now, (id - 1) / epoch_rows);
+        audit_row_hash(AUDIT_V2, &r, cs->head_hash, hash);
+        audit_v2_mac(cs->key, id, hash, mac);
+        int rc = audit_insert_row(db, &r, cs->head_hash, hash, mac, err);
+        audit_v2_evolve(cs->key); /* k(id) is gone once this state is saved */
         if (rc == RK_OK) {
-                cs->head_id = r.id;
+                cs->head_id = id;
                 memcpy(cs->head_hash, hash, HB);
-                cs->rows_in_epoch++;
+                note_head(db, cs, &r, now, epoch_rows);
         }
         return rc;
 }
@@ -293,22 +150,23 @@ int rk_audit_append_many(sqlite3 *db, const struct rk_audit_actor *actor,
                          size_t n, int64_t now, int64_t epoch_rows, struct rk_error *err)
 {
         struct chain_state cs;
-        int rc = load_state(db, &cs, err);
-        if (rc != RK_OK)
-                return rc;
+        int rc = audit_state_load(db, &cs, err);
+        if (rc == RK_OK && cs.format != AUDIT_V2)
+                rc = rk_error_set(err, RK_ERR_CORRUPT,
+                                  "the audit trail is in an unknown form");
         /* Past both the recorded head and any row beyond it: rows planted
          * after the head must not block the trail, verify will name them. */
         int64_t id = cs.head_id;
-        rc = max_id(db, &id, err);
-        id++;
+        if (rc == RK_OK)
+                rc = audit_max_id(db, &id, err);
         struct rk_audit_event one = *ev;
         for (size_t i = 0; rc == RK_OK && i < n; i++) {
                 if (subjects != NULL)
                         one.subject = subjects[i];
-                rc = chain_row(db, &cs, &id, actor, &one, now, epoch_rows, err);
+                rc = chain_row(db, &cs, ++id, actor, &one, now, epoch_rows, err);
         }
         if (rc == RK_OK)
-                rc = save_state(db, &cs, 0, err);
+                rc = audit_state_save(db, &cs, 0, err);
         sodium_memzero(&cs, sizeof(cs));
         return rc;
 }
@@ -332,165 +190,6 @@ int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
         if (rc != RK_OK)
                 rk_sql_rollback(db);
         return rc;
-}
-
-/* ---- reading ----------------------------------------------------------- */
-
-#define ROW_COLUMNS                                                                      \
-        "id,at,user,session,source,action,subject,groups,fields,screen,result,target,"   \
-        "epoch"
-
-static void text_col(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-        const unsigned char *t = sqlite3_column_text(st, col);
-        snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
-static void read_row(sqlite3_stmt *st, struct rk_audit_row *r)
-{
-        memset(r, 0, sizeof(*r));
-        r->id = sqlite3_column_int64(st, 0);
-        text_col(st, 1, r->at, sizeof(r->at));
-        text_col(st, 2, r->user, sizeof(r->user));
-        text_col(st, 3, r->session, sizeof(r->session));
-        text_col(st, 4, r->source, sizeof(r->source));
-        text_col(st, 5, r->action, sizeof(r->action));
-        r->subject = sqlite3_column_int64(st, 6);
-        text_col(st, 7, r->groups, sizeof(r->groups));
-        text_col(st, 8, r->fields, sizeof(r->fields));
-        text_col(st, 9, r->screen, sizeof(r->screen));
-        text_col(st, 10, r->result, sizeof(r->result));
-        text_col(st, 11, r->target, sizeof(r->target));
-        r->epoch = sqlite3_column_int64(st, 12);
-}
-
-/* ---- verification ------------------------------------------------------ */
-
-struct verifier {
-        int64_t next_id;
-        unsigned char prev[HB];
-        int have_key;
-        int64_t key_epoch;
-        unsigned char key[HB];
-};
-
-static int verdict_fail(struct rk_audit_verdict *v, int64_t id, const char *why)
-{
-        v->ok = 0;
-        v->bad_id = id;
-        snprintf(v->why, sizeof(v->why), "%s", why);
-        return 1;
-}
-
-/* Check one row; 1 when it fails (v says why), 0 when it holds. */
-static int check_row(struct verifier *w, sqlite3_stmt *st, struct rk_audit_verdict *v)
-{
-        struct rk_audit_row r;
-        unsigned char prev[HB], stored[HB], mac[HB], hash[HB], want[HB];
-        read_row(st, &r);
-        if (r.id > w->next_id)
-                return verdict_fail(v, w->next_id,
-                                    "this entry is missing: it was deleted");
-        if (copy_blob(st, 13, prev) || copy_blob(st, 14, stored) ||
-            copy_blob(st, 15, mac))
-
-                return verdict_fail(v, r.id, "the entry is malformed");
-        if (sodium_memcmp(prev, w->prev, HB) != 0)
-                return verdict_fail(
-                    v, r.id,
-                    "its link to the entry before it is broken: entries were "
-                    "reordered, inserted or removed here");
-        row_hash(&r, prev, hash);
-        if (sodium_memcmp(hash, stored, HB) != 0)
-                return verdict_fail(v, r.id,
-                                    "its contents were altered after it was written");
-        if (w->have_key) {
-                if (r.epoch < w->key_epoch)
-                        return verdict_fail(v, r.id, "its epoch goes backwards");
-                while (w->key_epoch < r.epoch) {
-                        evolve(w->key);
-                        w->key_epoch++;
-                }
-                row_mac(w->key, hash, want);
-                if (sodium_memcmp(want, mac, HB) != 0)
-                        return verdict_fail(
-                            v, r.id,
-                            "its MAC does not verify under the audit key: it "
-                            "was written or rewritten without that key");
-        }
-        memcpy(w->prev, hash, HB);
-        w->next_id = r.id + 1;
-        v->rows++;
-        return 0;
-}
-
-static int parse_key(const char *text, unsigned char *key)
-{
-        size_t len = 0;
-        return sodium_hex2bin(key, HB, text, strlen(text), " -", &len, NULL) == 0 &&
-                       len == HB
-                   ? 0
-                   : -1;
-}
-
-int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *v,
-                    struct rk_error *err)
-{
-        struct chain_state cs;
-        struct verifier w;
-        memset(v, 0, sizeof(*v));
-        memset(&w, 0, sizeof(w));
-        if (key_text != NULL && parse_key(key_text, w.key) != 0)
-                return rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "the audit key is 64 hexadecimal digits (shown at init)");
-        w.have_key = key_text != NULL;
-        v->macs_checked = w.have_key;
-        int rc = load_state(db, &cs, err);
-        if (rc != RK_OK)
-                return rc;
-        w.next_id = cs.anchor_id + 1;
-        memcpy(w.prev, cs.anchor_hash, HB);
-        sqlite3_stmt *st;
-        rc = rk_sql_prepare(db,
-                            "SELECT " ROW_COLUMNS ",prev_hash,hash,mac FROM audit_log "
-                            "WHERE id>? ORDER BY id",
-                            &st, "verifying the audit trail", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_int64(st, 1, cs.anchor_id);
-        v->ok = 1;
-        bool row = false;
-        while ((rc = rk_sql_row(st, &row, "verifying the audit trail", err)) == RK_OK &&
-               row && !check_row(&w, st, v))
-                ;
-        sqlite3_finalize(st);
-        /* A page that does not decrypt is damage, not tampering: name the
-         * entry that could not be read instead of calling the rest deleted. */
-        if (rc == RK_ERR_CORRUPT) {
-                rk_error_clear(err);
-                rc = RK_OK;
-                verdict_fail(v, w.next_id,
-                             "this entry could not be read: the page holding it is "
-                             "damaged (a corrupt page); later entries were not checked");
-        }
-        if (rc != RK_OK) {
-                sodium_memzero(&w, sizeof(w));
-                sodium_memzero(&cs, sizeof(cs));
-                return rc;
-        }
-        /* rows cut off the end leave the recorded head behind */
-        if (v->ok && w.next_id - 1 != cs.head_id)
-                verdict_fail(v, w.next_id,
-                             "this entry is missing: the newest entries were "
-                             "deleted");
-        else if (v->ok && sodium_memcmp(w.prev, cs.head_hash, HB) != 0)
-                verdict_fail(v, cs.head_id,
-                             "the chain does not end at the recorded head");
-        sodium_bin2hex(v->head, sizeof(v->head), w.prev, HB);
-        sodium_memzero(&w, sizeof(w));
-        sodium_memzero(&cs, sizeof(cs));
-        return RK_OK;
 }
 
 /* ---- listing ----------------------------------------------------------- */
@@ -539,7 +238,7 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         int only_time = !f->user && !f->subject && !alen && (f->from || f->to);
         memset(q, 0, sizeof(*q));
         snprintf(q->sql, sizeof(q->sql),
-                 "SELECT " ROW_COLUMNS " FROM audit_log%s WHERE 1",
+                 "SELECT " AUDIT_ROW_COLUMNS " FROM audit_log%s WHERE 1",
                  only_time ? " INDEXED BY audit_at" : "");
         if (f->user)
                 add_text(q, " AND user=?", f->user);
@@ -573,7 +272,7 @@ static int collect_row(sqlite3_stmt *st, void *item, void *ctx, struct rk_error 
 {
         (void)ctx;
         (void)err;
-        read_row(st, item);
+        audit_read_row(st, item);
         return RK_OK;
 }
 
@@ -630,7 +329,7 @@ static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned ch
         rc = rk_sql_row(st, &row, "audit retention", err);
         if (rc == RK_OK && row) {
                 *id = sqlite3_column_int64(st, 0);
-                if (copy_blob(st, 1, hash))
+                if (audit_copy_blob(st, 1, hash))
                         rc = rk_error_set(err, RK_ERR_CORRUPT,
                                           "an audit entry is malformed");
         }
@@ -638,41 +337,65 @@ static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned ch
         return rc;
 }
 
+/* Only rows older than the configured period may go. */
+static int check_cutoff(const char *before, int64_t now, int64_t months,
+                        struct rk_error *err)
+{
+        char at[21];
+        audit_format_time(now, at);
+        if (!audit_cutoff_allowed(before, at, months))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "audit entries up to %.10s are not all %" PRId64
+                                    " months old yet; nothing was pruned",
+                                    before, months);
+        return RK_OK;
+}
+
+static int delete_upto(sqlite3 *db, int64_t cut, int64_t *deleted, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "DELETE FROM audit_log WHERE id<=?", &st,
+                                "audit retention", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, cut);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        *deleted = sqlite3_changes(db);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "audit retention", err);
+}
+
 int rk_audit_prune(sqlite3 *db, const struct rk_audit_actor *actor, const char *before,
-                   int64_t now, int64_t epoch_rows, int64_t *deleted,
+                   int64_t now, int64_t epoch_rows, int64_t months, int64_t *deleted,
                    struct rk_error *err)
 {
-        struct chain_state cs;
         unsigned char hash[HB];
+        char hex[2 * HB + 1], fields[256] = "";
+        struct chain_origin origin;
         int64_t cut = 0;
         *deleted = 0;
-        int rc = rk_sql_begin_as(db, "audit retention", err);
+        int rc = check_cutoff(before, now, months, err);
+        if (rc == RK_OK)
+                rc = rk_sql_begin_as(db, "audit retention", err);
+        else
+                return rc;
         if (rc == RK_OK)
                 rc = last_before(db, before, &cut, hash, err);
         if (rc == RK_OK && cut > 0)
-                rc = load_state(db, &cs, err);
+                rc = audit_origin_find(db, &origin, err);
         if (rc == RK_OK && cut > 0) {
-                sqlite3_stmt *st;
-                rc = rk_sql_prepare(db, "DELETE FROM audit_log WHERE id<=?", &st,
-                                    "audit retention", err);
-                if (rc == RK_OK) {
-                        sqlite3_bind_int64(st, 1, cut);
-                        int src = sqlite3_step(st);
-                        sqlite3_finalize(st);
-                        rc = src == SQLITE_DONE
-                                 ? RK_OK
-                                 : rk_sql_fail(db, src, "audit retention", err);
-                        *deleted = sqlite3_changes(db);
-                }
-                /* the deleted rows' last hash becomes the anchor */
-                cs.anchor_id = cut;
-                memcpy(cs.anchor_hash, hash, HB);
-                if (rc == RK_OK)
-                        rc = save_state(db, &cs, 0, err);
-                sodium_memzero(&cs, sizeof(cs));
+                sodium_bin2hex(hex, sizeof(hex), hash, HB);
+                snprintf(fields, sizeof(fields),
+                         "pruned_to=%" PRId64 ";before=%.20s;months=%" PRId64
+                         ";hash=%s;origin=%" PRId64 ";seed_epoch=%" PRId64,
+                         cut, before, months, hex, origin.id, origin.epoch);
+                rc = delete_upto(db, cut, deleted, err);
         }
-        struct rk_audit_event ev = {
-            .action = "audit.retention", .screen = "retention", .result = "ok"};
+        /* the anchor: a row of the chain that says what went, and why */
+        struct rk_audit_event ev = {.action = "audit.retention",
+                                    .fields = fields,
+                                    .screen = "retention",
+                                    .result = "ok"};
         if (rc == RK_OK)
                 rc = rk_audit_append(db, actor, &ev, now, epoch_rows, err);
         if (rc == RK_OK)

@@ -29,7 +29,8 @@ struct read {
         /* the question's inputs and outputs */
         const struct rk_audit_filter *filter;
         size_t limit;
-        const char *key_text, *user, *from, *to;
+        const struct rk_audit_verify_opts *verify;
+        const char *user, *from, *to;
         FILE *out;
         struct rk_audit_verdict *verdict;
         struct rk_audit_row *rows;
@@ -104,19 +105,19 @@ static int audited(struct rk_session *s, struct read *q, struct rk_error *err)
 
 static int run_verify(sqlite3 *db, struct read *q, struct rk_error *err)
 {
-        int rc = rk_audit_verify(db, q->key_text, q->verdict, err);
+        int rc = rk_audit_verify_with(db, q->verify, q->verdict, err);
         if (rc == RK_OK && !q->verdict->ok)
                 q->result = "failed";
         return rc;
 }
 
-int rk_audit_session_verify(struct rk_session *s, const char *key_text,
+int rk_audit_session_verify(struct rk_session *s, const struct rk_audit_verify_opts *o,
                             struct rk_audit_verdict *v, struct rk_error *err)
 {
         struct read q = {.run = run_verify,
                          .record_after = true,
                          .action = "audit.verify",
-                         .key_text = key_text,
+                         .verify = o,
                          .verdict = v};
         memset(v, 0, sizeof(*v));
         return audited(s, &q, err);

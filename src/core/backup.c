@@ -11,6 +11,7 @@
  */
 #include "rekisteri/backup.h"
 #include "rekisteri/audit.h"
+#include "rekisteri/backup_keys.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/ledger.h"
 #include "rekisteri/secret.h"
@@ -182,6 +183,8 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
                 rc = copy_db(db, out_path, rk_register_dek(reg), err);
         if (rc == RK_OK)
                 rc = copy_plain(keys_from, keys_to, false, err);
+        if (rc == RK_OK) /* no staff slot leaves the server (backup_keys.h) */
+                rc = rk_backup_keys_strip(keys_to, err);
         if (rc == RK_OK)
                 rc = copy_plain(led_from, led_to, true, err);
         if (rc != RK_OK && rc != RK_ERR_EXISTS) {
@@ -196,6 +199,7 @@ int rk_backup(struct rk_session *s, const char *out_path, struct rk_error *err)
 
 void rk_restore_abort(const char *staged)
 {
+        rk_restore_keys_cleanup(staged);
         static const char *const suffixes[] = {"", RK_VAULT_SUFFIX, RK_LEDGER_SUFFIX,
                                                "-wal", "-shm"};
         char p[PATH_MAX];
@@ -210,12 +214,11 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
 {
         char p[PATH_MAX], q[PATH_MAX];
         int rc = path_plus(staged, size, db_path, RK_RESTORE_SUFFIX, err);
-        if (rc == RK_OK)
-                rc = path_plus(p, sizeof(p), db_path, RK_VAULT_SUFFIX, err);
-        if (rc == RK_OK && (access(db_path, F_OK) == 0 || access(p, F_OK) == 0))
+        /* the live .keys stays: its slots take over (backup_keys.h) */
+        if (rc == RK_OK && access(db_path, F_OK) == 0)
                 rc = rk_error_set(err, RK_ERR_EXISTS,
-                                  "%s: a register is there; move it and its .keys file "
-                                  "away first (keep its .erased ledger)",
+                                  "%s: a register is there; move the database away "
+                                  "first (keep its .keys and .erased files)",
                                   db_path);
         if (rc == RK_OK)
                 rc = refuse_existing(staged, err);
@@ -229,6 +232,8 @@ int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
                 rc = path_plus(q, sizeof(q), staged, RK_VAULT_SUFFIX, err);
         if (rc == RK_OK)
                 rc = copy_plain(p, q, false, err);
+        if (rc == RK_OK)
+                rc = rk_restore_keys_stage(staged, db_path, err);
         /* the staged ledger: the backup's and the live one, merged */
         if (rc == RK_OK)
                 rc = rk_ledger_path(staged, q, sizeof(q), err);
@@ -332,31 +337,26 @@ int rk_restore_replay(struct rk_session *s, size_t *replayed, struct rk_error *e
         return rc;
 }
 
-/* Move from to to without ever replacing an existing to. */
-static int move_new(const char *from, const char *to, struct rk_error *err)
-{
-        if (link(from, to) != 0)
-                return rk_error_set(err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO,
-                                    "%s: %s", to,
-                                    errno == EEXIST ? "already exists; refusing to "
-                                                      "overwrite"
-                                                    : strerror(errno));
-        unlink(from);
-        return RK_OK;
-}
-
 int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *err)
 {
         char from[PATH_MAX], to[PATH_MAX];
         int rc = path_plus(from, sizeof(from), staged, RK_VAULT_SUFFIX, err);
         if (rc == RK_OK)
                 rc = path_plus(to, sizeof(to), db_path, RK_VAULT_SUFFIX, err);
-        if (rc == RK_OK)
-                rc = move_new(from, to, err);
+        /* the database never over an existing one; the staged slot file
+         * replaces the live one, whose slots it took over (backup_keys.h) */
+        if (rc == RK_OK && link(staged, db_path) != 0)
+                rc = rk_error_set(
+                    err, errno == EEXIST ? RK_ERR_EXISTS : RK_ERR_IO, "%s: %s", db_path,
+                    errno == EEXIST ? "already exists; refusing to overwrite"
+                                    : strerror(errno));
+        if (rc == RK_OK && rename(from, to) != 0) {
+                rc = rk_error_set(err, RK_ERR_IO, "%s: %s", to, strerror(errno));
+                unlink(db_path); /* the staged copy is still there */
+        }
         if (rc == RK_OK) {
-                rc = move_new(staged, db_path, err);
-                if (rc != RK_OK) /* put the slot file back with its database */
-                        rename(to, from);
+                unlink(staged);
+                rk_restore_keys_cleanup(staged);
         }
         if (rc == RK_OK)
                 rc = rk_ledger_path(staged, from, sizeof(from), err);

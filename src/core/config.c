@@ -59,9 +59,16 @@ static const struct opt options[] = {
     {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
      "the longest a session may last, 1 to 24 h"},
     {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
-     "audit entries per MAC key epoch, 1 to 1000000"},
+     "audit entries between two chain heads sent off the machine, 1 to 1000000"},
     {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
      "months audit entries are kept, 1 to 240"},
+    {"audit", "head_interval", OPT_INT, F(audit_head_interval), 1, 10080,
+     "minutes after which the chain head is sent again when entries were written, "
+     "1 to 10080"},
+    {"audit", "heads_file", OPT_STR, F(audit_heads_file), 0, PATH_MAX - 1,
+     "a file the chain heads are appended to instead of syslog (empty: syslog)"},
+    {"audit", "heads_command", OPT_STR, F(audit_heads_command), 0, RK_CONFIG_STR_MAX - 1,
+     "a command that gets each chain head on its standard input (empty: none)"},
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
      "years orders are kept after the end of their financial year (Accounting "
      "Act), 1 to 30"},
@@ -114,6 +121,7 @@ void rk_config_defaults(struct rk_config *cfg)
         cfg->max_session_hours = 12;
         cfg->audit_epoch_rows = 1000;
         cfg->audit_retention_months = 24;
+        cfg->audit_head_interval = 60;
         cfg->bookkeeping_years = 6;
         cfg->financial_year_end = 1231;
         cfg->prospects_months = 24;

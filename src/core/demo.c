@@ -13,7 +13,9 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/demo.h"
 #include "rekisteri/password.h"
+#include "rekisteri/serverkey.h"
 #include "rekisteri/users.h"
+#include "totp_seal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -102,7 +104,8 @@ static const char *admin_password(const struct rk_demo_user *users)
 
 static void remove_register(const char *db_path)
 {
-        const char *suffixes[] = {"", "-wal", "-shm", RK_VAULT_SUFFIX};
+        const char *suffixes[] = {"", "-wal", "-shm", RK_VAULT_SUFFIX,
+                                  RK_SERVERKEY_SUFFIX};
         char path[PATH_MAX + 8];
         for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
                 snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
@@ -131,6 +134,8 @@ int rk_demo_create(const struct rk_config *cfg, const char *db_path,
                 goto out;
         for (int i = 0; rc == RK_OK && i < RK_DEMO_USERS; i++)
                 rc = add_user(reg, &users[i], err);
+        if (rc == RK_OK) /* the secrets rest sealed, as enrolment leaves them */
+                rc = rk_totp_seal_all(reg, err);
         if (rc == RK_OK)
                 rc = rk_demo_generate(rk_register_db(reg), opt, progress, ctx, err);
         rk_register_close(reg);

@@ -223,6 +223,14 @@ static const char *const migrations[] = {
     "CREATE INDEX order_lines_code ON order_lines(product_code);"
     "CREATE INDEX orders_status ON orders(status, ordered_on);"
     "UPDATE orders SET status='open' WHERE status='new';",
+
+    /* 7: the position-keyed audit trail (audit.c): audit_state records the
+     * row format and when the chain head was last sent off the machine;
+     * an existing trail keeps format 1 until the store converts it
+     * (rk_audit_upgrade, right after the migrations). */
+    "ALTER TABLE audit_state ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE audit_state ADD COLUMN logged_id INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE audit_state ADD COLUMN logged_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

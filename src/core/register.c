@@ -11,6 +11,8 @@
 #include "rekisteri/users.h"
 #include "register_internal.h"
 #include "sql.h"
+#include "totp_seal.h"
+#include "vault_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,7 +123,9 @@ static void kdf_cost(const struct rk_config *cfg, struct rk_kdf_cost *cost)
 
 static void remove_files(const char *db_path, const char *vault_path)
 {
-        char side[PATH_MAX + 8];
+        char side[PATH_MAX + 16];
+        if (rk_serverkey_path(vault_path, side, sizeof(side), NULL) == RK_OK)
+                unlink(side);
         unlink(db_path);
         snprintf(side, sizeof(side), "%s-wal", db_path);
         unlink(side);
@@ -152,6 +156,8 @@ static int create_files(struct rk_register *reg, const char *vault_path,
         struct rk_kdf_cost cost;
         kdf_cost(reg->cfg, &cost);
         int rc = rk_vault_create(vault_path, &reg->vault, err);
+        if (rc == RK_OK)
+                rc = rk_vault_use_server_key(reg->vault, NULL, 0, err);
         if (rc == RK_OK)
                 rc = rk_vault_init_keys(reg->vault, reg->mk, reg->dek, err);
         if (rc == RK_OK)
@@ -240,12 +246,38 @@ static int open_database(struct rk_register *reg, struct rk_error *err)
         return rc;
 }
 
+/* An older slot file moves to the server key once the account names are at
+ * hand (rk_vault_use_server_key); a no-op afterwards. */
+static int migrate_labels(struct rk_register *reg, struct rk_error *err)
+{
+        struct rk_user *users = NULL;
+        size_t n = 0;
+        /* a missing key file is for `key new-server-key`, not for here */
+        if (rk_vault_server_state(reg->vault) != RK_SERVER_KEY_NONE)
+                return RK_OK;
+        int rc = rk_users_list(reg->db, &users, &n, err);
+        const char **names = rc == RK_OK ? calloc(n + 1, sizeof(*names)) : NULL;
+        if (rc == RK_OK && names == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; rc == RK_OK && i < n; i++)
+                names[i] = users[i].name;
+        if (rc == RK_OK)
+                rc = rk_vault_use_server_key(reg->vault, names, n, err);
+        free(names);
+        free(users);
+        return rc;
+}
+
 /* Shared tail of the three unlock paths. */
 static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
                          const char *principal, struct rk_register **out,
                          struct rk_error *err)
 {
         int rc = open_database(reg, err);
+        if (rc == RK_OK)
+                rc = migrate_labels(reg, err);
+        if (rc == RK_OK) /* TOTP secrets of before get sealed */
+                rc = rk_totp_seal_all(reg, err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 return rc;
@@ -339,22 +371,39 @@ int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *new_dek = rk_secret_alloc(RK_KEY_BYTES);
-        if (new_dek == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        randombytes_buf(new_dek, RK_KEY_BYTES);
-        /* 1. stage: a crash from here on still finds the new key */
-        int rc = rk_vault_stage_dek(reg->vault, reg->mk, new_dek, err);
+        unsigned char *new_mk = rk_secret_alloc(RK_KEY_BYTES);
+        int rc =
+            new_dek && new_mk ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        if (rc == RK_OK)
+                randombytes_buf(new_dek, RK_KEY_BYTES);
+        /* 0. no one else may be in: sessions holding the old MK could no
+         * longer write keyslots */
+        if (rc == RK_OK)
+                rc = rk_store_rekey_prepare(reg->db, err);
+        /* 1. a new MK sealed to every slot, the new DEK staged under it: from
+         * here on the old MK opens nothing in the slot file, and a crash
+         * still finds the new DEK */
+        if (rc == RK_OK) {
+                rc = rk_vault_rotate_stage(reg->vault, reg->mk, reg->dek, new_dek, new_mk,
+                                           err);
+                if (rc != RK_OK)
+                        rk_store_rekey_cancel(reg->db, NULL);
+        }
+        if (rc == RK_OK)
+                memcpy(reg->mk, new_mk, RK_KEY_BYTES);
         /* 2. re-encrypt every page and truncate the WAL */
         if (rc == RK_OK)
                 rc = rk_store_rekey(reg->db, new_dek, err);
-        /* 3. the old key goes */
+        /* 3. the old DEK goes, and with it the due mark */
         /* On failure the staged key stays: the database may already be under
-         * it, and the next unlock keeps whichever of the two opens it. */
+         * it, and the next unlock keeps whichever of the two opens it; the
+         * rotation stays due. */
         if (rc == RK_OK) {
                 memcpy(reg->dek, new_dek, RK_KEY_BYTES);
                 rc = rk_vault_promote_dek(reg->vault, err);
         }
         rk_secret_free(new_dek);
+        rk_secret_free(new_mk);
         return rc;
 }
 

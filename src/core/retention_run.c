@@ -355,7 +355,8 @@ static int prune_audit(struct run *x, struct rk_error *err)
         int rc = ret_audit_before(x->cfg, x->plan.today, before, err);
         if (rc == RK_OK)
                 rc = rk_audit_prune(x->db, x->actor, before, x->now,
-                                    x->cfg->audit_epoch_rows, &deleted, err);
+                                    x->cfg->audit_epoch_rows,
+                                    x->cfg->audit_retention_months, &deleted, err);
         x->sum->done[RK_RULE_AUDIT] = x->sum->rows[RK_RULE_AUDIT] = deleted;
         return rc;
 }

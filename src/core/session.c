@@ -12,6 +12,7 @@
 #include "rekisteri/users.h"
 #include "authlog.h"
 #include "session_audit.h"
+#include "totp_seal.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -96,15 +97,15 @@ static void set_grants(struct rk_session *s, const struct rk_user *u)
 
 /* Count a failure everywhere it must be counted and build the message. */
 static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
-                          const char *username, const char *source, const char *reason,
-                          int64_t now, long long *wait, struct rk_error *err)
+                          const struct rk_throttle_attempt *a, const char *username,
+                          const char *source, const char *reason, int64_t now,
+                          long long *wait, struct rk_error *err)
 {
         struct rk_throttle_policy p;
         int locked = 0;
         throttle_policy(cfg, &p);
         rk_authlog_failure(username, source, reason);
-        int rc =
-            rk_throttle_fail(v, username, now, source, reason, &p, wait, &locked, err);
+        int rc = rk_throttle_fail(v, a, now, source, reason, &p, wait, &locked, err);
         if (rc != RK_OK)
                 return rc;
         if (locked)
@@ -133,17 +134,21 @@ static struct rk_session *session_new(struct rk_register *reg, const char *sourc
 /* ---- login ------------------------------------------------------------- */
 
 /* The second factor: "" only for accounts that have not enrolled. */
-static int check_code(sqlite3 *db, struct rk_user *u, const char *code, int64_t now,
-                      int *steps, struct rk_error *err)
+static int check_code(struct rk_register *reg, struct rk_user *u, const char *code,
+                      int64_t now, int *steps, struct rk_error *err)
 {
+        char b32[RK_TOTP_SECRET_B32_SIZE];
         if (u->totp_secret[0] == '\0') {
                 *steps |= RK_LOGIN_ENROL;
                 return RK_OK;
         }
         int64_t step = 0;
-        int rc = rk_totp_verify(u->totp_secret, code, now, u->totp_last_step, &step, err);
+        int rc = rk_totp_unseal(reg, u->id, u->totp_secret, b32, err);
         if (rc == RK_OK)
-                rc = rk_users_use_totp_step(db, u->id, step, err);
+                rc = rk_totp_verify(b32, code, now, u->totp_last_step, &step, err);
+        sodium_memzero(b32, sizeof(b32));
+        if (rc == RK_OK)
+                rc = rk_users_use_totp_step(rk_register_db(reg), u->id, step, err);
         /* only a wrong or reused code is a failed login; a disk that cannot
          * record the step says so, and counts against no one */
         return rc == RK_ERR_INVALID ? RK_ERR_AUTH : rc;
@@ -156,7 +161,7 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         int steps = 0;
         if (u->disabled || u->nroles == 0)
                 return RK_ERR_AUTH;
-        int rc = check_code(rk_register_db(reg), u, code, now, &steps, err);
+        int rc = check_code(reg, u, code, now, &steps, err);
         if (rc != RK_OK)
                 return rc;
         if (u->must_change_password)
@@ -184,21 +189,25 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
         struct rk_vault *v = NULL;
         struct rk_register *reg = NULL;
         struct rk_throttle_policy p;
+        struct rk_throttle_attempt att;
         struct rk_user u;
         memset(&u, 0, sizeof(u));
+        rk_throttle_attempt_init(&att);
         *out = NULL;
         *wait = 0;
         throttle_policy(cfg, &p);
         int rc = rk_register_vault_path(db_path, vault_path, sizeof(vault_path), err);
         if (rc == RK_OK)
                 rc = rk_vault_open(vault_path, &v, err);
+        /* counted and marked in flight before Argon2 runs (throttle.h) */
         if (rc == RK_OK)
-                rc = rk_throttle_check(v, username, now, &p, wait, err);
+                rc = rk_throttle_begin(v, username, now, &p, &att, wait, err);
         if (rc != RK_OK)
                 goto out;
         rc = rk_register_unlock_user(cfg, db_path, username, password, pwlen, &reg, err);
         if (rc == RK_ERR_AUTH) {
-                rc = record_failure(v, cfg, username, source, "password", now, wait, err);
+                rc = record_failure(v, cfg, &att, username, source, "password", now, wait,
+                                    err);
                 goto out;
         }
         if (rc != RK_OK)
@@ -207,7 +216,8 @@ int rk_session_login(const struct rk_config *cfg, const char *db_path,
         if (rc == RK_OK)
                 rc = open_session(reg, &u, code, source, now, out, err);
         if (rc == RK_ERR_AUTH || rc == RK_ERR_NOTFOUND || rc == RK_ERR_INVALID) {
-                rc = record_failure(v, cfg, username, source, "code", now, wait, err);
+                rc = record_failure(v, cfg, &att, username, source, "code", now, wait,
+                                    err);
                 goto out;
         }
         if (rc == RK_OK) {
@@ -221,6 +231,7 @@ out:
         rk_users_wipe(&u);
         rk_register_close(reg);
         rk_vault_close(v);
+        rk_throttle_end(&att);
         if (rc != RK_OK && *out != NULL) {
                 rk_session_close(*out);
                 *out = NULL;
@@ -246,6 +257,10 @@ int rk_session_from_register(struct rk_register *reg, const char *source,
         snprintf(s->username, sizeof(s->username), "%s", who);
         s->started_at = (int64_t)time(NULL);
         set_grants(s, &roles);
+        /* the holder of the recovery key holds every key already: let them
+         * manage keys (restore, rotate), and nothing else */
+        if (rk_register_unlocked_by(reg, NULL) == RK_UNLOCK_RECOVERY)
+                s->grants.actions |= 1u << RK_ACTION_KEYS;
         char user[80];
         snprintf(user, sizeof(user), "%s:%s",
                  rk_register_unlocked_by(reg, NULL) == RK_UNLOCK_KEYFILE ? "keyfile"
@@ -301,27 +316,29 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         const struct rk_config *cfg = rk_register_config(s->reg);
         struct rk_vault *v = rk_register_vault(s->reg);
         struct rk_throttle_policy p;
+        struct rk_throttle_attempt att;
         struct rk_kdf_cost cost = {cfg->argon2_ops, cfg->argon2_mem_kib};
         *wait = 0;
         throttle_policy(cfg, &p);
-        int rc = rk_throttle_check(v, s->username, now, &p, wait, err);
+        rk_throttle_attempt_init(&att);
+        int rc = rk_throttle_begin(v, s->username, now, &p, &att, wait, err);
         if (rc != RK_OK)
                 return rc;
         unsigned char *mk = rk_secret_alloc(RK_KEY_BYTES);
-        if (mk == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        rc = rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err);
+        rc = mk != NULL
+                 ? rk_vault_unlock_user(v, s->username, password, pwlen, &cost, mk, err)
+                 : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         rk_secret_free(mk);
         if (rc == RK_ERR_AUTH) {
-                rc = record_failure(v, cfg, s->username, s->source, "password", now, wait,
-                                    err);
+                rc = record_failure(v, cfg, &att, s->username, s->source, "password", now,
+                                    wait, err);
                 if (rc == RK_ERR_AUTH)
                         rk_error_set(err, rc, "wrong password%s",
                                      *wait ? "; wait before the next try" : "");
-                return rc;
-        }
-        if (rc == RK_OK)
+        } else if (rc == RK_OK) {
                 rc = rk_throttle_reset(v, s->username, err);
+        }
+        rk_throttle_end(&att);
         return rc;
 }
 
@@ -359,9 +376,12 @@ int rk_session_enrol_begin(struct rk_session *s, char *secret_b32, char *uri,
         int rc = rk_totp_secret_new(secret_b32, RK_TOTP_SECRET_B32_SIZE, err);
         if (rc == RK_OK)
                 rc = rk_totp_uri(issuer, s->username, secret_b32, uri, urisz, err);
+        char sealed[RK_TOTP_STORED_SIZE];
+        if (rc == RK_OK) /* at rest only sealed under the server key */
+                rc = rk_totp_seal(s->reg, s->user_id, secret_b32, sealed, err);
         if (rc == RK_OK)
-                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id,
-                                               secret_b32, err);
+                rc = rk_users_set_pending_totp(rk_register_db(s->reg), s->user_id, sealed,
+                                               err);
         return rc;
 }
 
@@ -369,12 +389,16 @@ int rk_session_enrol_finish(struct rk_session *s, const char *code, int64_t now,
                             struct rk_error *err)
 {
         struct rk_user u;
+        char b32[RK_TOTP_SECRET_B32_SIZE];
         int64_t step = 0;
         int rc = rk_users_get(rk_register_db(s->reg), s->username, &u, err);
         if (rc == RK_OK && u.totp_pending[0] == '\0')
                 rc = rk_error_set(err, RK_ERR_INVALID, "no enrolment is in progress");
         if (rc == RK_OK)
-                rc = rk_totp_verify(u.totp_pending, code, now, -1, &step, err);
+                rc = rk_totp_unseal(s->reg, u.id, u.totp_pending, b32, err);
+        if (rc == RK_OK)
+                rc = rk_totp_verify(b32, code, now, -1, &step, err);
+        sodium_memzero(b32, sizeof(b32));
         if (rc == RK_OK)
                 rc = rk_users_confirm_totp(rk_register_db(s->reg), s->user_id, step, err);
         rk_users_wipe(&u);

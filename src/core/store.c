@@ -4,6 +4,7 @@
  */
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
+#include "audit_chain.h"
 #include "migrate.h"
 #include "sql.h"
 
@@ -37,8 +38,11 @@ void rk_store_key_text(const unsigned char *dek, char *out)
 
 void rk_store_close(sqlite3 *db)
 {
-        if (db != NULL)
+        if (db != NULL) {
+                audit_heads_flush(db);
+                audit_heads_forget(db);
                 sqlite3_close(db);
+        }
 }
 
 /* Give the connection its key; the key text never leaves guarded memory. */
@@ -165,8 +169,13 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         if (rc == RK_OK)
                 rc = apply_settings(db, cfg, path, err);
         if (rc == RK_OK)
+                audit_heads_configure(db, cfg); /* before a migration writes */
+        if (rc == RK_OK)
                 rc = rk_migrate_apply(db, path, err);
+        if (rc == RK_OK)
+                rc = audit_upgrade_if_old(db, path, err);
         if (rc != RK_OK) {
+                audit_heads_forget(db);
                 sqlite3_close(db);
                 return rc;
         }
@@ -195,7 +204,7 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
 }
 #endif
 
-int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
+int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {
         const char *what = "rotating the database key";
         char mode[32];
@@ -211,6 +220,19 @@ int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *e
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
                                  what);
+        return rc;
+}
+
+int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err)
+{
+        char back[32];
+        return pragma_text(db, "PRAGMA journal_mode=WAL", back, sizeof(back), err);
+}
+
+int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
+{
+        const char *what = "rotating the database key";
+        int rc = rk_store_rekey_prepare(db, err);
         if (rc != RK_OK)
                 return rc;
         int src = apply_key(db, new_dek, 1);

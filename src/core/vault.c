@@ -1,21 +1,43 @@
 /*
  * vault.c - the keyslot file (see vault.h for the design).
  *
- * Layout of the plain SQLite file:
- *   vault_meta(key, value)   'name_salt': 32 random bytes keying user labels
+ * How the keys hang together (modelled on LUKS2 keyslots and on age /
+ * libsodium sealed boxes; every primitive is libsodium's):
+ *   slot key   Argon2id(password) or keyed BLAKE2b(key file / recovery key)
+ *   slot       an X25519 key pair: sk wrapped under the slot key
+ *              (XChaCha20-Poly1305, AD "rekisteri/v2/KIND/NAME", NAME the
+ *              username for user slots, else the label), and the MK sealed
+ *              to pk (crypto_box_seal)
+ *   MK         wraps the DEK (AD "rekisteri/v1/dek/GENERATION")
+ * A rotation draws a new MK and DEK, reseals the MK to every slot's pk
+ * without any slot key, and rewraps the DEKs: anything a removed slot or an
+ * old copy of this file yields is an MK that unwraps nothing here. Removing
+ * or replacing a slot puts its pk on the revoked list (a restore drops
+ * those slots from older files) and marks a rotation due.
+ *
+ * Layout of the plain SQLite file (format 2):
+ *   vault_meta(key, value)   'server_key_check': a keyed hash that names the
+ *                            server key file (serverkey.h) whose subkeys key
+ *                            the user labels; 'name_salt': the in-file
+ *                            label key of format 1, kept only while
+ *                            format-1 user slots remain; 'rotation_due':
+ *                            why a rotation is due
  *   dek(generation, state, nonce, wrapped)   DEK under the MK; state is
  *                            'current' or, during a rotation, 'pending'
- *   slots(kind, label, kdf_ops, kdf_mem_kib, salt, nonce, wrapped, ...)
- *                            the MK under each slot's key
- *   throttle(label, failures, last_failure_at, locked)   login failures per
- *                            user label, known or not (throttle.c)
- *   auth_failures(at, label, source, reason)   failures waiting to be
- *                            copied into the audit trail
- * PRAGMA user_version holds the file format (VAULT_FORMAT).
+ *   slots(kind, label, kdf_ops, kdf_mem_kib, salt, nonce, wrapped, pk,
+ *         sealed, ...)       as above; pk NULL marks a format-1 slot whose
+ *                            wrapped is the MK itself (upgraded when used)
+ *   revoked(pk, kind, revoked_at)   public keys of removed slots
+ *   throttle(label, ..., state)   login counters per user label, known or
+ *                            not (throttle.c), sealed under the server key
+ *   auth_failures(..., sealed)   failures waiting to be copied into the
+ *                            audit trail, sealed under the server key
+ * PRAGMA user_version holds the file format (VAULT_FORMAT); format 1 files
+ * are upgraded in place when opened.
  */
 #include "rekisteri/vault.h"
 #include "sql.h"
-#include "vault_internal.h"
+#include "vault_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,18 +50,10 @@
 #include <unistd.h>
 
 #include "rekisteri/config.h"
+#include "rekisteri/serverkey.h"
 
-#define VAULT_FORMAT  1
-#define NONCE_BYTES   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define WRAPPED_BYTES (RK_KEY_BYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES)
-#define SALT_BYTES    16
+#define VAULT_FORMAT  2
 #define KEYFILE_MAGIC "rekisteri-keyfile-v1"
-
-struct rk_vault {
-        sqlite3 *db;
-        char path[4096];
-        unsigned char name_salt[RK_KEY_BYTES];
-};
 
 static const char vault_schema[] =
     "CREATE TABLE vault_meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -50,11 +64,14 @@ static const char vault_schema[] =
     " kind TEXT NOT NULL CHECK(kind IN ('user','recovery','keyfile')),"
     " label TEXT NOT NULL, kdf_ops INTEGER NOT NULL, kdf_mem_kib INTEGER NOT NULL,"
     " salt BLOB NOT NULL, nonce BLOB NOT NULL, wrapped BLOB NOT NULL,"
-    " created_at INTEGER NOT NULL, UNIQUE(kind, label));"
+    " created_at INTEGER NOT NULL, pk BLOB, sealed BLOB, UNIQUE(kind, label));"
+    "CREATE TABLE revoked(pk BLOB PRIMARY KEY, kind TEXT NOT NULL,"
+    " revoked_at INTEGER NOT NULL);"
     "CREATE TABLE throttle(label TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
-    " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0);"
+    " last_failure_at INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0,"
+    " state BLOB);"
     "CREATE TABLE auth_failures(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-    " label TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL);";
+    " label TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, sealed BLOB);";
 
 sqlite3 *rk_vault_db(struct rk_vault *v)
 {
@@ -66,7 +83,7 @@ const char *rk_vault_path(struct rk_vault *v)
         return v->path;
 }
 
-static const char *kind_name(enum rk_slot_kind kind)
+const char *vault_kind_name(enum rk_slot_kind kind)
 {
         switch (kind) {
         case RK_SLOT_USER:
@@ -78,10 +95,35 @@ static const char *kind_name(enum rk_slot_kind kind)
         }
 }
 
+int vault_blob_into(sqlite3_stmt *st, int col, void *out, int size)
+{
+        if (sqlite3_column_bytes(st, col) != size)
+                return -1;
+        memcpy(out, sqlite3_column_blob(st, col), (size_t)size);
+        return 0;
+}
+
+/* Run the bound statement st (when rc is RK_OK), then end the transaction
+ * begun for it: commit on success, roll back otherwise. */
+int vault_finish_write(struct rk_vault *v, sqlite3_stmt *st, int rc, struct rk_error *err)
+{
+        if (rc == RK_OK) {
+                int src = sqlite3_step(st);
+                if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(v->db, src, v->path, err);
+        }
+        sqlite3_finalize(st);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
+        return rc;
+}
+
 /* ---- wrapping ---------------------------------------------------------- */
 
 /* The associated data binds a wrapped key to where it is stored. */
-static void make_ad(char *ad, size_t size, const char *what, const char *name)
+void vault_make_ad(char *ad, size_t size, const char *what, const char *name)
 {
         snprintf(ad, size, "rekisteri/v1/%s/%s", what, name);
 }
@@ -96,9 +138,9 @@ static int wrap_key(const unsigned char *kek, const char *ad, const unsigned cha
             NULL, nonce, kek);
 }
 
-static int unwrap_key(const unsigned char *kek, const char *ad, const void *nonce,
-                      int nonce_len, const void *wrapped, int wrapped_len,
-                      unsigned char *plain)
+int vault_unwrap_key(const unsigned char *kek, const char *ad, const void *nonce,
+                     int nonce_len, const void *wrapped, int wrapped_len,
+                     unsigned char *plain)
 {
         if (nonce_len != NONCE_BYTES || wrapped_len != WRAPPED_BYTES)
                 return -1;
@@ -118,6 +160,29 @@ static int kek_from_password(unsigned char *kek, const char *pw, size_t pwlen,
         return crypto_pwhash(kek, RK_KEY_BYTES, pw, pwlen, salt, (unsigned long long)ops,
                              (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
 }
+
+#ifdef RK_TEST_HOOKS
+/* Test builds only (meson buildtype debug): append "start PID" and "end PID"
+ * around each login's Argon2 run to $REKISTERI_TEST_ARGON2_LOG, so that a
+ * test can count the runs in flight at once from the order of the lines
+ * (O_APPEND writes of one line are atomic). */
+static void test_argon2_mark(const char *what)
+{
+        const char *path = getenv("REKISTERI_TEST_ARGON2_LOG");
+        if (path == NULL)
+                return;
+        int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return;
+        char line[64];
+        int n = snprintf(line, sizeof(line), "%s %ld\n", what, (long)getpid());
+        if (write(fd, line, (size_t)n) != n)
+                n = 0;
+        close(fd);
+}
+#else
+#define test_argon2_mark(what) ((void)0)
+#endif
 
 /* A slot key from a 256-bit secret: keyed BLAKE2b, no stretching needed. */
 static void kek_from_secret(unsigned char *kek, const unsigned char *secret,
@@ -142,6 +207,7 @@ void rk_vault_close(struct rk_vault *v)
                 return;
         sqlite3_close(v->db);
         sodium_memzero(v->name_salt, sizeof(v->name_salt));
+        rk_secret_free(v->server_key);
         free(v);
 }
 
@@ -155,25 +221,88 @@ static int open_db(struct rk_vault *v, int flags, struct rk_error *err)
         return rc;
 }
 
-static int load_meta(struct rk_vault *v, struct rk_error *err)
+/* A blob from vault_meta into out (size bytes): 1 found, 0 absent, <0 error
+ * or wrong size. */
+int vault_get_meta(struct rk_vault *v, const char *key, unsigned char *out, int size)
 {
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db, "SELECT value FROM vault_meta WHERE key='name_salt'",
-                           &st, v->path, err);
+        if (sqlite3_prepare_v2(v->db, "SELECT value FROM vault_meta WHERE key=?", -1, &st,
+                               NULL) != SQLITE_OK)
+                return -1;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        int found = src == SQLITE_ROW ? (vault_blob_into(st, 0, out, size) == 0 ? 1 : -1)
+                    : src == SQLITE_DONE ? 0
+                                         : -1;
+        sqlite3_finalize(st);
+        return found;
+}
+
+int vault_set_meta_text(struct rk_vault *v, const char *key, const char *value,
+                        struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(
+            v->db, "INSERT OR REPLACE INTO vault_meta(key,value) VALUES(?,?)", &st,
+            v->path, err);
         if (rc != RK_OK)
                 return rc;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == RK_KEY_BYTES) {
-                memcpy(v->name_salt, sqlite3_column_blob(st, 0), RK_KEY_BYTES);
-                rc = RK_OK;
-        } else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
-                                  v->path);
-        } else {
-                rc = rk_sql_fail(v->db, rc, v->path, err);
-        }
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, value, (int)strlen(value), SQLITE_STATIC);
+        int src = sqlite3_step(st);
         sqlite3_finalize(st);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
+static int load_meta(struct rk_vault *v, struct rk_error *err)
+{
+        int found = vault_get_meta(v, "name_salt", v->name_salt, RK_KEY_BYTES);
+        if (found < 0)
+                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
+                                    v->path);
+        v->has_name_salt = found;
+        return vault_load_server_key(v, err);
+}
+
+/*
+ * Format 1 had no per-slot key pairs: each slot wrapped the MK itself.
+ * Its slots stay usable (pk IS NULL marks them) and get their key pair at
+ * their next use, when their key is at hand (upgrade_slot); a rotation
+ * waits until none is left, as it could not hand them the new MK.
+ */
+static int user_version(struct rk_vault *v, int *version, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(v->db, "PRAGMA user_version", &st, v->path, err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        *version = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW ? RK_OK : rk_sql_fail(v->db, src, v->path, err);
+}
+
+static int upgrade_v1(struct rk_vault *v, struct rk_error *err)
+{
+        int version = 0;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        /* another process may have upgraded it while we waited */
+        if (rc == RK_OK)
+                rc = user_version(v, &version, err);
+        if (rc == RK_OK && version == 1)
+                rc = rk_sql_exec(v->db,
+                                 "ALTER TABLE slots ADD COLUMN pk BLOB;"
+                                 "ALTER TABLE slots ADD COLUMN sealed BLOB;"
+                                 "CREATE TABLE revoked(pk BLOB PRIMARY KEY,"
+                                 " kind TEXT NOT NULL, revoked_at INTEGER NOT NULL);"
+                                 "ALTER TABLE throttle ADD COLUMN state BLOB;"
+                                 "ALTER TABLE auth_failures ADD COLUMN sealed BLOB;"
+                                 "PRAGMA user_version=2;",
+                                 v->path, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(v->db, v->path, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(v->db);
         return rc;
 }
 
@@ -198,6 +327,8 @@ static int check_format(struct rk_vault *v, struct rk_error *err)
                     "%s: slot file format %d is newer than this rekisteri "
                     "understands (%d); nothing was changed",
                     v->path, version, VAULT_FORMAT);
+        if (version == 1)
+                return upgrade_v1(v, err);
         if (version != VAULT_FORMAT)
                 return rk_error_set(err, RK_ERR_CORRUPT, "%s: not a rekisteri slot file",
                                     v->path);
@@ -225,7 +356,7 @@ int rk_vault_create(const char *path, struct rk_vault **out, struct rk_error *er
         if (rc == RK_OK)
                 rc = rk_sql_exec(v->db, vault_schema, path, err);
         if (rc == RK_OK)
-                rc = rk_sql_exec(v->db, "PRAGMA user_version=1", path, err);
+                rc = rk_sql_exec(v->db, "PRAGMA user_version=2", path, err);
         if (rc == RK_OK) {
                 randombytes_buf(v->name_salt, sizeof(v->name_salt));
                 sqlite3_stmt *st;
@@ -280,8 +411,7 @@ int rk_vault_open(const char *path, struct rk_vault **out, struct rk_error *err)
 /* ---- the DEK ----------------------------------------------------------- */
 
 /* The next DEK generation number; the generation is part of the wrap's AD. */
-static int next_generation(struct rk_vault *v, long long *generation,
-                           struct rk_error *err)
+int vault_next_generation(struct rk_vault *v, long long *generation, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(v->db, "SELECT COALESCE(MAX(generation),0)+1 FROM dek",
@@ -297,16 +427,15 @@ static int next_generation(struct rk_vault *v, long long *generation,
         return rc;
 }
 
-static int store_dek(struct rk_vault *v, const char *state, const unsigned char *mk,
-                     const unsigned char *dek, struct rk_error *err)
+/* Store dek wrapped under mk as `generation` in `state`. */
+int vault_store_dek_as(struct rk_vault *v, long long generation, const char *state,
+                       const unsigned char *mk, const unsigned char *dek,
+                       struct rk_error *err)
 {
-        long long generation = 0;
-        int rc = next_generation(v, &generation, err);
-        if (rc != RK_OK)
-                return rc;
+        int rc = RK_OK;
         char ad[96], name[32];
         snprintf(name, sizeof(name), "%lld", generation);
-        make_ad(ad, sizeof(ad), "dek", name);
+        vault_make_ad(ad, sizeof(ad), "dek", name);
         unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES];
         if (wrap_key(mk, ad, dek, nonce, wrapped) != 0)
                 return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the database key");
@@ -325,6 +454,14 @@ static int store_dek(struct rk_vault *v, const char *state, const unsigned char 
         if (src != SQLITE_DONE)
                 return rk_sql_fail(v->db, src, v->path, err);
         return RK_OK;
+}
+
+static int store_dek(struct rk_vault *v, const char *state, const unsigned char *mk,
+                     const unsigned char *dek, struct rk_error *err)
+{
+        long long generation = 0;
+        int rc = vault_next_generation(v, &generation, err);
+        return rc == RK_OK ? vault_store_dek_as(v, generation, state, mk, dek, err) : rc;
 }
 
 int rk_vault_init_keys(struct rk_vault *v, unsigned char *mk, unsigned char *dek,
@@ -348,13 +485,15 @@ int rk_vault_get_dek(struct rk_vault *v, const unsigned char *mk, unsigned char 
         bool row = false;
         while (rc == RK_OK && (rc = rk_sql_row(st, &row, v->path, err)) == RK_OK && row) {
                 char ad[96];
-                make_ad(ad, sizeof(ad), "dek", (const char *)sqlite3_column_text(st, 0));
+                vault_make_ad(ad, sizeof(ad), "dek",
+                              (const char *)sqlite3_column_text(st, 0));
                 int is_current =
                     strcmp((const char *)sqlite3_column_text(st, 1), "current") == 0;
                 unsigned char *target = is_current ? dek : pending;
-                if (unwrap_key(mk, ad, sqlite3_column_blob(st, 2),
-                               sqlite3_column_bytes(st, 2), sqlite3_column_blob(st, 3),
-                               sqlite3_column_bytes(st, 3), target) != 0)
+                if (vault_unwrap_key(mk, ad, sqlite3_column_blob(st, 2),
+                                     sqlite3_column_bytes(st, 2),
+                                     sqlite3_column_blob(st, 3),
+                                     sqlite3_column_bytes(st, 3), target) != 0)
                         rc = rk_error_set(err, RK_ERR_CORRUPT,
                                           "%s: the wrapped database key does not "
                                           "authenticate; the slot file is damaged",
@@ -386,6 +525,7 @@ int rk_vault_promote_dek(struct rk_vault *v, struct rk_error *err)
                              "BEGIN IMMEDIATE;"
                              "DELETE FROM dek WHERE state='current';"
                              "UPDATE dek SET state='current' WHERE state='pending';"
+                             "DELETE FROM vault_meta WHERE key='rotation_due';"
                              "COMMIT;",
                              v->path, err);
         if (rc != RK_OK)
@@ -400,21 +540,14 @@ int rk_vault_discard_pending(struct rk_vault *v, struct rk_error *err)
 
 /* ---- slots ------------------------------------------------------------- */
 
-int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
-                        struct rk_error *err)
-{
-        unsigned char h[RK_KEY_BYTES];
-        crypto_generichash(h, sizeof(h), (const unsigned char *)username,
-                           strlen(username), v->name_salt, sizeof(v->name_salt));
-        sodium_bin2hex(out, 2 * RK_KEY_BYTES + 1, h, sizeof(h));
-        return RK_OK;
-}
-
 struct slot_row {
         long long ops, mem_kib;
+        int legacy; /* format 1: wrapped is the MK itself, no key pair */
         unsigned char salt[SALT_BYTES];
         unsigned char nonce[NONCE_BYTES];
         unsigned char wrapped[WRAPPED_BYTES];
+        unsigned char pk[PK_BYTES];
+        unsigned char sealed[SEALED_BYTES];
 };
 
 /* Load one slot; RK_ERR_NOTFOUND when absent, RK_ERR_CORRUPT when malformed. */
@@ -422,29 +555,27 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
                      struct slot_row *row, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db,
-                           "SELECT kdf_ops,kdf_mem_kib,salt,nonce,wrapped FROM slots "
-                           "WHERE kind=? AND label=?",
-                           &st, v->path, err);
+        int rc = rk_sql_prepare(v->db,
+                                "SELECT kdf_ops,kdf_mem_kib,salt,nonce,wrapped,pk,sealed "
+                                "FROM slots WHERE kind=? AND label=?",
+                                &st, v->path, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
                 row->ops = sqlite3_column_int64(st, 0);
                 row->mem_kib = sqlite3_column_int64(st, 1);
-                if (sqlite3_column_bytes(st, 2) != SALT_BYTES ||
-                    sqlite3_column_bytes(st, 3) != NONCE_BYTES ||
-                    sqlite3_column_bytes(st, 4) != WRAPPED_BYTES) {
+                row->legacy = sqlite3_column_type(st, 5) == SQLITE_NULL;
+                if (vault_blob_into(st, 2, row->salt, SALT_BYTES) != 0 ||
+                    vault_blob_into(st, 3, row->nonce, NONCE_BYTES) != 0 ||
+                    vault_blob_into(st, 4, row->wrapped, WRAPPED_BYTES) != 0 ||
+                    (!row->legacy &&
+                     (vault_blob_into(st, 5, row->pk, PK_BYTES) != 0 ||
+                      vault_blob_into(st, 6, row->sealed, SEALED_BYTES) != 0)))
                         rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: a keyslot is damaged",
                                           v->path);
-                } else {
-                        memcpy(row->salt, sqlite3_column_blob(st, 2), SALT_BYTES);
-                        memcpy(row->nonce, sqlite3_column_blob(st, 3), NONCE_BYTES);
-                        memcpy(row->wrapped, sqlite3_column_blob(st, 4), WRAPPED_BYTES);
-                }
         } else if (src == SQLITE_DONE) {
                 rc = RK_ERR_NOTFOUND;
         } else {
@@ -454,65 +585,190 @@ static int load_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *lab
         return rc;
 }
 
-/* Insert or replace the slot (kind,label) holding mk wrapped under kek. */
-static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
-                     long long ops, long long mem_kib, const unsigned char *salt,
-                     const unsigned char *kek, const unsigned char *mk,
-                     struct rk_error *err)
+/* The AD of a slot's wrap: format 1 wrapped the MK (AD names the label),
+ * format 2 the secret key (AD names the username for user slots, so a
+ * move to new labels keeps it valid, else the label). */
+static void slot_ad(char *ad, size_t size, int legacy, enum rk_slot_kind kind,
+                    const char *label)
 {
-        char ad[160];
-        make_ad(ad, sizeof(ad), kind_name(kind), label);
-        unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES];
-        if (wrap_key(kek, ad, mk, nonce, wrapped) != 0)
-                return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the key");
+        snprintf(ad, size, "rekisteri/%s/%s/%s", legacy ? "v1" : "v2",
+                 vault_kind_name(kind), label);
+}
+
+/* 0 when mk unwraps the current DEK: a session that still holds the MK of
+ * before a rotation must not write slots the new MK cannot reach. */
+int vault_mk_is_current(struct rk_vault *v, const unsigned char *mk)
+{
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(v->db,
-                           "INSERT OR REPLACE INTO slots(kind,label,kdf_ops,kdf_mem_kib,"
-                           "salt,nonce,wrapped,created_at) VALUES(?,?,?,?,?,?,?,?)",
-                           &st, v->path, err);
+        if (sqlite3_prepare_v2(v->db,
+                               "SELECT generation,nonce,wrapped FROM dek "
+                               "WHERE state='current'",
+                               -1, &st, NULL) != SQLITE_OK)
+                return -1;
+        int ok = -1;
+        unsigned char *dek = rk_secret_alloc(RK_KEY_BYTES);
+        if (dek != NULL && sqlite3_step(st) == SQLITE_ROW) {
+                char ad[96];
+                vault_make_ad(ad, sizeof(ad), "dek",
+                              (const char *)sqlite3_column_text(st, 0));
+                ok = vault_unwrap_key(
+                    mk, ad, sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1),
+                    sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2), dek);
+        }
+        rk_secret_free(dek);
+        sqlite3_finalize(st);
+        return ok;
+}
+
+/*
+ * The slot (kind,label) goes away or is replaced: its public key joins the
+ * revoked list (a restore drops it from older slot files) and a rotation
+ * becomes due, because a copy of the old slot still yields today's MK.
+ * Nothing to do when there is no such slot.
+ */
+static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                       int *found, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        *found = 0;
+        int rc = rk_sql_prepare(v->db,
+                                "INSERT OR IGNORE INTO revoked(pk,kind,revoked_at) "
+                                "SELECT pk,kind,? FROM slots "
+                                "WHERE kind=? AND label=? AND pk IS NOT NULL",
+                                &st, v->path, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, ops);
-        sqlite3_bind_int64(st, 4, mem_kib);
-        sqlite3_bind_blob(st, 5, salt, SALT_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 6, nonce, NONCE_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 7, wrapped, WRAPPED_BYTES, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+        sqlite3_bind_text(st, 2, vault_kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(v->db, src, v->path, err);
-        return RK_OK;
+        struct slot_row row;
+        rc = load_slot(v, kind, label, &row, err);
+        if (rc == RK_ERR_NOTFOUND)
+                return RK_OK;
+        *found = 1;
+        if (rc == RK_OK)
+                rc = vault_set_meta_text(
+                    v, "rotation_due",
+                    kind == RK_SLOT_KEYFILE ? "a key file was removed"
+                    : kind == RK_SLOT_USER
+                        ? "an account's keyslot was removed or replaced"
+                        : "the recovery key was replaced",
+                    err);
+        return rc;
+}
+
+/*
+ * Insert or replace the slot (kind,label): a fresh key pair, its secret key
+ * wrapped under kek, mk sealed to its public key (crypto_box_seal). An
+ * existing slot of that name is revoked first, unless `upgrading` (the same
+ * key, a format-1 slot getting its key pair).
+ */
+static int save_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                     const char *ad_name, long long ops, long long mem_kib,
+                     const unsigned char *salt, const unsigned char *kek,
+                     const unsigned char *mk, int upgrading, struct rk_error *err)
+{
+        char ad[160];
+        unsigned char nonce[NONCE_BYTES], wrapped[WRAPPED_BYTES], pk[PK_BYTES],
+            sealed[SEALED_BYTES];
+        unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
+        if (sk == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        slot_ad(ad, sizeof(ad), 0, kind, ad_name);
+        crypto_box_keypair(pk, sk);
+        int bad = wrap_key(kek, ad, sk, nonce, wrapped) != 0 ||
+                  crypto_box_seal(sealed, mk, RK_KEY_BYTES, pk) != 0;
+        rk_secret_free(sk);
+        if (bad)
+                return rk_error_set(err, RK_ERR_CRYPTO, "cannot wrap the key");
+        int found = 0;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK && vault_mk_is_current(v, mk) != 0)
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  "the register's keys were rotated meanwhile; log in "
+                                  "again and repeat this");
+        if (rc == RK_OK && !upgrading)
+                rc = revoke_slot(v, kind, label, &found, err);
+        sqlite3_stmt *st = NULL;
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db,
+                                    "INSERT OR REPLACE INTO slots(kind,label,kdf_ops,"
+                                    "kdf_mem_kib,salt,nonce,wrapped,created_at,pk,sealed)"
+                                    " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 3, ops);
+                sqlite3_bind_int64(st, 4, mem_kib);
+                sqlite3_bind_blob(st, 5, salt, SALT_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 6, nonce, NONCE_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 7, wrapped, WRAPPED_BYTES, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+                sqlite3_bind_blob(st, 9, pk, PK_BYTES, SQLITE_STATIC);
+                sqlite3_bind_blob(st, 10, sealed, SEALED_BYTES, SQLITE_STATIC);
+        }
+        return vault_finish_write(v, st, rc, err);
 }
 
 static int delete_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
                        struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(v->db, "DELETE FROM slots WHERE kind=? AND label=?", &st,
-                                v->path, err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, kind_name(kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (src != SQLITE_DONE)
-                return rk_sql_fail(v->db, src, v->path, err);
-        if (sqlite3_changes(v->db) == 0)
-                return rk_error_set(err, RK_ERR_NOTFOUND, "no such keyslot");
-        return RK_OK;
+        int found = 0;
+        sqlite3_stmt *st = NULL;
+        int rc = rk_sql_begin_as(v->db, v->path, err);
+        if (rc == RK_OK)
+                rc = revoke_slot(v, kind, label, &found, err);
+        if (rc == RK_OK && !found)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such keyslot");
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(v->db, "DELETE FROM slots WHERE kind=? AND label=?",
+                                    &st, v->path, err);
+        if (rc == RK_OK) {
+                sqlite3_bind_text(st, 1, vault_kind_name(kind), -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+        }
+        return vault_finish_write(v, st, rc, err);
+}
+
+/*
+ * The label under which username's slot lives: its label now, or, for a
+ * format-1 slot not used since the move to the server key, the label keyed
+ * with the name_salt kept until no such slot is left. *row gets the slot.
+ */
+static int find_user(struct rk_vault *v, const char *username, char *label,
+                     struct slot_row *row, struct rk_error *err)
+{
+        int rc = rk_vault_user_label(v, username, label, err);
+        if (rc == RK_OK)
+                rc = load_slot(v, RK_SLOT_USER, label, row, err);
+        if (rc == RK_ERR_NOTFOUND && v->server == SERVER_OK && v->has_name_salt) {
+                char old[2 * RK_KEY_BYTES + 1];
+                vault_label_with(v->name_salt, username, old);
+                if (load_slot(v, RK_SLOT_USER, old, row, NULL) == RK_OK) {
+                        memcpy(label, old, sizeof(old));
+                        rc = RK_OK;
+                }
+        }
+        return rc;
 }
 
 int rk_vault_set_user(struct rk_vault *v, const char *username, const char *password,
                       size_t pwlen, const struct rk_kdf_cost *cost,
                       const unsigned char *mk, struct rk_error *err)
 {
-        char label[2 * RK_KEY_BYTES + 1];
+        char label[2 * RK_KEY_BYTES + 1], old[2 * RK_KEY_BYTES + 1];
         unsigned char salt[SALT_BYTES];
+        struct slot_row row;
+        /* a format-1 slot under the old label is replaced too */
+        if (find_user(v, username, old, &row, NULL) == RK_OK && row.legacy &&
+            rk_vault_user_label(v, username, label, NULL) == RK_OK &&
+            strcmp(old, label) != 0 && delete_slot(v, RK_SLOT_USER, old, err) != RK_OK)
+                return err != NULL ? err->rc : RK_ERR_IO;
         unsigned char *kek = rk_secret_alloc(RK_KEY_BYTES);
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
@@ -525,9 +781,11 @@ int rk_vault_set_user(struct rk_vault *v, const char *username, const char *pass
                                   "lower [crypto] argon2_mem_kib",
                                   cost->ops, cost->mem_kib);
         else
-                rc = save_slot(v, RK_SLOT_USER, label, cost->ops, cost->mem_kib, salt,
-                               kek, mk, err);
+                rc = save_slot(v, RK_SLOT_USER, label, username, cost->ops, cost->mem_kib,
+                               salt, kek, mk, 0, err);
         rk_secret_free(kek);
+        if (rc == RK_OK)
+                vault_forget_name_salt(v);
         return rc;
 }
 
@@ -535,8 +793,7 @@ int rk_vault_has_user(struct rk_vault *v, const char *username)
 {
         char label[2 * RK_KEY_BYTES + 1];
         struct slot_row row;
-        rk_vault_user_label(v, username, label, NULL);
-        int rc = load_slot(v, RK_SLOT_USER, label, &row, NULL);
+        int rc = find_user(v, username, label, &row, NULL);
         if (rc == RK_OK)
                 return 1;
         return rc == RK_ERR_NOTFOUND ? 0 : -1;
@@ -545,22 +802,68 @@ int rk_vault_has_user(struct rk_vault *v, const char *username)
 int rk_vault_remove_user(struct rk_vault *v, const char *username, struct rk_error *err)
 {
         char label[2 * RK_KEY_BYTES + 1];
-        rk_vault_user_label(v, username, label, err);
-        int rc = delete_slot(v, RK_SLOT_USER, label, err);
+        struct slot_row row;
+        int rc = find_user(v, username, label, &row, err);
+        if (rc == RK_OK)
+                rc = delete_slot(v, RK_SLOT_USER, label, err);
         if (rc == RK_ERR_NOTFOUND)
                 return rk_error_set(err, rc, "the account has no keyslot");
+        if (rc == RK_OK)
+                vault_forget_name_salt(v);
         return rc;
 }
 
 /* Try one slot with a key-encryption key; 0 when mk was unwrapped. */
-static int open_slot(enum rk_slot_kind kind, const char *label,
+static int open_slot(enum rk_slot_kind kind, const char *label, const char *ad_name,
                      const struct slot_row *row, const unsigned char *kek,
                      unsigned char *mk)
 {
         char ad[160];
-        make_ad(ad, sizeof(ad), kind_name(kind), label);
-        return unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped, WRAPPED_BYTES,
-                          mk);
+        slot_ad(ad, sizeof(ad), row->legacy, kind, row->legacy ? label : ad_name);
+        if (row->legacy)
+                return vault_unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
+                                        WRAPPED_BYTES, mk);
+        unsigned char *sk = rk_secret_alloc(RK_KEY_BYTES);
+        if (sk == NULL)
+                return -1;
+        int rc = vault_unwrap_key(kek, ad, row->nonce, NONCE_BYTES, row->wrapped,
+                                  WRAPPED_BYTES, sk);
+        if (rc == 0)
+                rc = crypto_box_seal_open(mk, row->sealed, SEALED_BYTES, row->pk, sk);
+        rk_secret_free(sk);
+        return rc;
+}
+
+/* A format-1 slot just opened with kek: give it its key pair now. Failure
+ * is not fatal (the slot still works as it was). */
+static void upgrade_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *label,
+                         const char *ad_name, const struct slot_row *row,
+                         const unsigned char *kek, const unsigned char *mk)
+{
+        char now[2 * RK_KEY_BYTES + 1];
+        if (!row->legacy)
+                return;
+        if (kind != RK_SLOT_USER) {
+                save_slot(v, kind, label, ad_name, row->ops, row->mem_kib, row->salt, kek,
+                          mk, 1, NULL);
+                return;
+        }
+        /* a user slot also moves to its label under the server key */
+        if (rk_vault_user_label(v, ad_name, now, NULL) != RK_OK ||
+            save_slot(v, kind, now, ad_name, row->ops, row->mem_kib, row->salt, kek, mk,
+                      1, NULL) != RK_OK)
+                return;
+        if (strcmp(now, label) != 0) {
+                sqlite3_stmt *st;
+                if (sqlite3_prepare_v2(v->db,
+                                       "DELETE FROM slots WHERE kind='user' AND label=?",
+                                       -1, &st, NULL) == SQLITE_OK) {
+                        sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
+                        sqlite3_step(st);
+                }
+                sqlite3_finalize(st);
+        }
+        vault_forget_name_salt(v);
 }
 
 int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *password,
@@ -569,8 +872,7 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
 {
         char label[2 * RK_KEY_BYTES + 1];
         struct slot_row row;
-        rk_vault_user_label(v, username, label, err);
-        int rc = load_slot(v, RK_SLOT_USER, label, &row, err);
+        int rc = find_user(v, username, label, &row, err);
         if (rc != RK_OK && rc != RK_ERR_NOTFOUND)
                 return rc;
         int found = rc == RK_OK;
@@ -582,9 +884,13 @@ int rk_vault_unlock_user(struct rk_vault *v, const char *username, const char *p
         unsigned char *kek = rk_secret_alloc(RK_KEY_BYTES);
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        int ok = kek_from_password(kek, password, pwlen, row.salt, row.ops,
-                                   row.mem_kib) == 0 &&
-                 found && open_slot(RK_SLOT_USER, label, &row, kek, mk) == 0;
+        test_argon2_mark("start");
+        int ok =
+            kek_from_password(kek, password, pwlen, row.salt, row.ops, row.mem_kib) == 0;
+        test_argon2_mark("end");
+        ok = ok && found && open_slot(RK_SLOT_USER, label, username, &row, kek, mk) == 0;
+        if (ok)
+                upgrade_slot(v, RK_SLOT_USER, label, username, &row, kek, mk);
         rk_secret_free(kek);
         if (!ok)
                 return rk_error_set(err, RK_ERR_AUTH, "unknown user or wrong password");
@@ -605,7 +911,8 @@ int rk_vault_set_recovery(struct rk_vault *v, const unsigned char *mk, char *out
         randombytes_buf(secret, RK_KEY_BYTES);
         randombytes_buf(salt, sizeof(salt));
         kek_from_secret(kek, secret, salt);
-        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", 0, 0, salt, kek, mk, err);
+        rc = save_slot(v, RK_SLOT_RECOVERY, "recovery", "recovery", 0, 0, salt, kek, mk,
+                       0, err);
         if (rc != RK_OK)
                 goto out;
         /* 8 groups of 4 bytes, as hex: easy to read aloud and to type */
@@ -649,9 +956,11 @@ static int unlock_with_secret(struct rk_vault *v, enum rk_slot_kind kind,
         if (kek == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         kek_from_secret(kek, secret, row.salt);
-        rc = open_slot(kind, label, &row, kek, mk) == 0
+        rc = open_slot(kind, label, label, &row, kek, mk) == 0
                  ? RK_OK
                  : rk_error_set(err, RK_ERR_AUTH, "no keyslot accepts this key");
+        if (rc == RK_OK)
+                upgrade_slot(v, kind, label, label, &row, kek, mk);
         rk_secret_free(kek);
         return rc;
 }
@@ -739,7 +1048,8 @@ int rk_vault_add_keyfile(struct rk_vault *v, const char *label, const unsigned c
         kek_from_secret(kek, secret, salt);
         rc = write_keyfile(path, label, secret, err);
         if (rc == RK_OK)
-                rc = save_slot(v, RK_SLOT_KEYFILE, label, 0, 0, salt, kek, mk, err);
+                rc = save_slot(v, RK_SLOT_KEYFILE, label, label, 0, 0, salt, kek, mk, 0,
+                               err);
         if (rc != RK_OK && rc != RK_ERR_EXISTS)
                 unlink(path);
 out:

@@ -42,8 +42,8 @@ static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         struct rk_audit_verdict verdict_;
         struct rk_error err;
         rk_error_clear(&err);
-        int rc = rk_audit_session_verify(rk_ui_audit_session(ui), v[0][0] ? v[0] : NULL,
-                                         &verdict_, &err);
+        struct rk_audit_verify_opts o = {.key_text = v[0][0] ? v[0] : NULL};
+        int rc = rk_audit_session_verify(rk_ui_audit_session(ui), &o, &verdict_, &err);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         /* damage (a page that cannot be read) is not tampering */

@@ -22,7 +22,8 @@ for u in anna bertta cecilia; do
 done
 KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
 
-verify() { # verify DBFILE [--key K] -> output in v.txt, status in $?
+printf '%s\n' "$K0" > k0.txt
+verify() { # verify DBFILE [--key-file k0.txt] -> output in v.txt, status in $?
         local f=$1; shift
         "$R" audit verify --db "$f" --keyfile dpo.key "$@" > v.txt 2>&1
 }
@@ -32,12 +33,12 @@ tamper() { # tamper NAME SQL: a fresh copy of the register, then SQL on it
                 sqlcipher "$1.db" > /dev/null 2>&1
 }
 expect_bad() { # expect_bad NAME ENTRY WHY
-        verify "$1.db" --key "$K0"
+        verify "$1.db" --key-file k0.txt
         if grep -q "FAILED at entry $2: .*$3" v.txt; then ok "$1: names entry $2"
         else bad "$1: wanted entry $2 ($3), got: $(cat v.txt)"; fi
 }
 
-verify r.db --key "$K0" && grep -q '^OK: [0-9]* entries, head [0-9a-f]\{64\}, every MAC' v.txt &&
+verify r.db --key-file k0.txt && grep -q '^OK: [0-9]* entries, head [0-9a-f]\{64\}, every MAC' v.txt &&
         ok "untouched trail: $(cat v.txt | cut -c1-40)" || bad "untouched: $(cat v.txt)"
 
 tamper altered "UPDATE audit_log SET target='someone' WHERE id=5;"
@@ -61,5 +62,24 @@ expect_bad truncated 8 "deleted"
 tamper edited "UPDATE audit_log SET user='mallory' WHERE id=3;"
 verify edited.db && bad "an edited entry verified" ||
         { grep -q "FAILED at entry 3" v.txt && ok "an edited entry fails without the key"; }
+
+# The audit key never goes on the command line (issue 11): the old form
+# is refused with the new one shown, the key is read from stdin or a file,
+# and `ps` while verify runs shows no key.
+verify r.db --key "$K0"; st=$?
+[ $st = 2 ] && grep -q -- '--key is refused' v.txt && grep -q -- '--key-stdin' v.txt &&
+        ok "--key K0 on the command line is refused, showing the new form" ||
+        bad "--key K0: status $st, $(cat v.txt)"
+verify r.db --key-stdin < k0.txt && grep -q 'every MAC verified' v.txt &&
+        ok "the audit key on standard input" || bad "--key-stdin: $(cat v.txt)"
+# a slow stdin keeps the process alive while ps looks at it
+( sleep 2; cat k0.txt ) | "$R" audit verify --db r.db --keyfile dpo.key --key-stdin \
+        > vps.txt 2>&1 &
+sleep 1
+ps -eo args > ps.txt
+wait
+grep -q 'audit verify' ps.txt || bad "ps did not see the verify process"
+grep -q 'audit verify' ps.txt && ! grep -q "$K0" ps.txt && grep -q 'every MAC' vps.txt &&
+        ok "ps during audit verify shows no key" || bad "the key in ps or verify failed: $(cat vps.txt)"
 
 cli_done

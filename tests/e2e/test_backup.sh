@@ -4,6 +4,8 @@
 # restore` of the older backup replays the erasure ledger before the
 # restored register is put in place, so the erased person stays erased
 # (checked in every decrypted page) while the other customer comes back.
+# The backup opens only with the recovery key (no staff slot in it); after
+# the restore today's key file works again.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
@@ -26,10 +28,19 @@ expect_rc 0 "erasure" "$R" dsr new --type erasure --subject C000001 --verified "
         "${U[@]}"
 expect_rc 0 "execute" "$R" dsr execute 1 "${U[@]}"
 
-# the register is lost; its ledger survives beside it
-mkdir lost && mv r.db r.db.keys lost/ && rm -f r.db-wal r.db-shm
-expect_rc 0 "restore the older backup" "$R" restore --from b1.db --db r.db --keyfile dpo.key
+# the database is lost; its slot file and ledger survive beside it
+mkdir lost && mv r.db lost/ && rm -f r.db-wal r.db-shm
+expect_rc 1 "the backup holds no staff slot: a staff key file cannot restore it" \
+        "$R" restore --from b1.db --db r.db --keyfile dpo.key
+ls r.db.restoring* > /dev/null 2>&1 && bad "a failed restore left $(ls r.db.restoring*)" ||
+        ok "a failed restore leaves no staged file"
+expect_rc 0 "restore the older backup with the recovery key" "$R" restore --from b1.db \
+        --db r.db --password-stdin <<< "$REC"
 grep -q "1 erased record" out.txt && ok "the ledger was replayed" || bad "$(cat out.txt)"
+grep -q "keyslot(s) of today took over" out.txt && ok "today's keyslots took over" ||
+        bad "$(cat out.txt)"
+# the keys were rotated: the database key of before no longer opens it
+KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
 [ ! -e r.db.restoring ] && ok "no staged files left" || bad "staged files remain"
 dsr_pages restored.bin || { bad "pagedump"; exit 1; }
 for v in "${SUBJECT_VALUES[@]}"; do

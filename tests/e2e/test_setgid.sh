@@ -29,8 +29,9 @@ chgrp daemon data
 chmod 2770 data
 echo "$PW" | "$R" init --db data/r.db --admin hannele --password-stdin >init.out 2>init.err ||
 	e2e_fail "init: $(cat init.err)"
-chgrp daemon data/r.db data/r.db.keys
+chgrp daemon data/r.db data/r.db.keys data/r.db.serverkey
 chmod 0660 data/r.db data/r.db.keys
+chmod 0640 data/r.db.serverkey # group-readable: only the setgid binary reads it
 G="$E2E_TMP/bin/rekisteri"
 
 out=$("$G" --config fast.ini --db data/r.db check 2>&1) && e2e_fail "--config accepted"

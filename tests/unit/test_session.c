@@ -18,6 +18,7 @@
 #include "testutil.h"
 
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 static struct rk_config cfg;
@@ -191,7 +192,88 @@ static void test_failures_queued_without_secrets(void **state)
         unsigned char *bytes = tu_read_file(tu_path("r.db.keys"), &len);
         assert_false(tu_contains(bytes, len, "hunter2"));
         assert_false(tu_contains(bytes, len, "admin"));
+        /* the record itself is sealed under the server key: neither the
+         * source nor the reason (which told a right password) is in clear */
+        assert_false(tu_contains(bytes, len, "127.0.0.1"));
+        assert_false(tu_contains(bytes, len, "password"));
         free(bytes);
+}
+
+/* How many counters the slot file holds for username (0 or 1). */
+static int counter_rows(const char *username)
+{
+        struct rk_vault *v;
+        struct rk_error err;
+        char label[2 * RK_KEY_BYTES + 1], sql[160];
+        assert_int_equal(rk_vault_open(tu_path("r.db.keys"), &v, &err), RK_OK);
+        assert_int_equal(rk_vault_user_label(v, username, label, &err), RK_OK);
+        rk_vault_close(v);
+        sqlite3 *db;
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_open(tu_path("r.db.keys"), &db), SQLITE_OK);
+        snprintf(sql, sizeof(sql), "SELECT count(*) FROM throttle WHERE label='%s'",
+                 label);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        int n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return n;
+}
+
+static void test_unknown_names_expire(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        long long wait;
+        char code[RK_TOTP_CODE_SIZE];
+        code_at(admin_secret, T0, code);
+        assert_int_equal(login_rc("ghost", "whatever12345", "", T0, &err, &wait),
+                         RK_ERR_AUTH);
+        assert_int_equal(login_rc("admin", "wrong password!", code, T0, &err, &wait),
+                         RK_ERR_AUTH);
+        assert_int_equal(counter_rows("ghost"), 1); /* the test sees the row first */
+        assert_int_equal(counter_rows("admin"), 1);
+        /* an hour later both stay: an unknown name is counted like a real one */
+        assert_int_equal(login_rc("nobody", "whatever12345", "", T0 + 3600, &err, &wait),
+                         RK_ERR_AUTH);
+        assert_int_equal(counter_rows("ghost"), 1);
+        /* days later the unknown name's idle counter is gone, the account's
+         * is not */
+        assert_int_equal(
+            login_rc("nobody", "whatever12345", "", T0 + 4 * 86400, &err, &wait),
+            RK_ERR_AUTH);
+        assert_int_equal(counter_rows("ghost"), 0);
+        assert_int_equal(counter_rows("admin"), 1);
+}
+
+static void test_one_attempt_in_flight(void **state)
+{
+        (void)state;
+        struct rk_vault *v;
+        struct rk_error err;
+        struct rk_throttle_attempt a, b, c;
+        struct rk_throttle_policy p = {2, 5, 8};
+        long long wait = 0;
+        assert_int_equal(rk_vault_open(tu_path("r.db.keys"), &v, &err), RK_OK);
+        rk_throttle_attempt_init(&a);
+        rk_throttle_attempt_init(&b);
+        rk_throttle_attempt_init(&c);
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &a, &wait, &err), RK_OK);
+        /* a second attempt for the same account while the first is in flight */
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &b, &wait, &err),
+                         RK_ERR_BUSY);
+        assert_non_null(strstr(err.msg, "wait 1 s before the next try"));
+        assert_int_equal(b.fd, -1); /* nothing held */
+        /* another account is not held up */
+        assert_int_equal(rk_throttle_begin(v, "nobody", T0, &p, &c, &wait, &err), RK_OK);
+        rk_throttle_end(&c);
+        /* the first was counted before its password was checked */
+        assert_int_equal(counter_rows("admin"), 1);
+        rk_throttle_end(&a);
+        assert_int_equal(rk_throttle_begin(v, "admin", T0, &p, &b, &wait, &err), RK_OK);
+        rk_throttle_end(&b);
+        rk_vault_close(v);
 }
 
 /* An admin session at a given step offset. */
@@ -397,6 +479,8 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_login_and_replay, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_unknown_names_expire, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_one_attempt_in_flight, setup, teardown),
             cmocka_unit_test_setup_teardown(test_one_message_growing_delay_and_lock,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_failures_queued_without_secrets, setup,
