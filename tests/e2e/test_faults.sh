@@ -33,8 +33,11 @@ expect_rc 0 "retention plan" "$R" retention plan --db r.db --keyfile dpo.key
 grep -q C000003 out.txt && ok "the fixture has a customer due for retention" ||
         { bad "nothing due: $(cat out.txt)"; exit 1; }
 expect_rc 0 "the fixture checks" "$R" check --db r.db --keyfile dpo.key
-mkdir fixture && cp r.db r.db.keys dpo.key fixture/ && [ ! -e r.db-wal ] ||
+# every file of the register (database, slot file, server key, ledger)
+printf '%s\n' "$K0" > k0.txt && chmod 600 k0.txt
+mkdir fixture && cp -p r.db r.db.* dpo.key k0.txt fixture/ && [ ! -e r.db-wal ] ||
         { bad "fixture files (a WAL left behind?)"; exit 1; }
+ok "fixture: $(cd fixture && echo *)"
 
 export KEY K0 PW TOTP_SECRET=$SEC RK_FAULT_LIB=$LIB TMPDIR=$T
 # the fault library is not the first in the list ASan wants to see
