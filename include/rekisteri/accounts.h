@@ -52,6 +52,19 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
 int rk_accounts_set_roles(struct rk_session *s, const char *name,
                           const char *const *roles, size_t nroles, struct rk_error *err);
 
+/*
+ * rk_accounts_recent_changes - for the supervisor's dashboard: the audit
+ * rows of account administration ("account." actions: additions, role
+ * changes with the roles before and after, refusals, resets, uses of
+ * [accounts] combine_duties) of the last `days` days, newest first, at
+ * most limit, into a malloc'd *rows the caller frees. Needs the "audit"
+ * action (RK_ERR_DENIED); the accounts action is not enough, so an admin
+ * cannot read who watched the admins.
+ */
+int rk_accounts_recent_changes(struct rk_session *s, int days, size_t limit,
+                               struct rk_audit_row **rows, size_t *n,
+                               struct rk_error *err);
+
 /* rk_accounts_is_locked - 1 when name is locked out, 0 not, <0 error. */
 int rk_accounts_is_locked(struct rk_session *s, const char *name);
 

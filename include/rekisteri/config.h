@@ -31,6 +31,7 @@ struct rk_config {
         /* [crypto] Argon2id cost of password keyslots */
         long long argon2_ops;
         long long argon2_mem_kib;
+        long long argon2_at_once; /* password checks at once per register */
 
         /* [database] */
         long long cache_mib;
@@ -68,6 +69,9 @@ struct rk_config {
         long long closed_requests_years;
         long long retention_batch_size; /* subjects per transaction */
 
+        /* [accounts] 1: one account may hold a role that reads customer
+         * data and the accounts or keys action (a one-person company) */
+        long long combine_duties;
         /* [vat] the rates a product may carry, in percent (money.h) */
         char vat_rates[128];
 

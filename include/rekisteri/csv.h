@@ -14,8 +14,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* rk_csv_cell - write one cell (NULL is an empty cell), then a comma or,
- * when last, CRLF. Returns 0, or -1 on a write error. */
+/* rk_csv_cell - write one cell (NULL is an empty cell), sanitised as on
+ * screen (rk_text_sanitize: controls as placeholders, format characters
+ * and invalid UTF-8 as U+FFFD), then a comma or, when last, CRLF. Returns
+ * 0, or -1 on a write error or when out of memory. */
 int rk_csv_cell(FILE *f, const char *text, bool last);
 
 /* rk_csv_is_formula - true when text would be read as a formula. */

@@ -56,8 +56,9 @@ struct rk_customer_view {
 
 /*
  * rk_customer_load - the customer id with the groups in want that the
- * session may read. RK_ERR_DENIED when it may read none of them (or the
- * customer is restricted), RK_ERR_NOTFOUND. Clear out with
+ * session may read. RK_ERR_DENIED when it may read none of them;
+ * RK_ERR_NOTFOUND when there is no such customer or (the same answer, word
+ * for word) when it is restricted and the session may not handle requests. Clear out with
  * rk_customer_view_clear, also after a failure.
  */
 int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
@@ -67,7 +68,9 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
  * rk_customer_find - the id of the customer numbered number ("C000001"),
  * for a session that may read any customer group (the number is shown to
  * every such role). Reads nothing else and records nothing: the view that
- * follows is what the trail records. RK_ERR_NOTFOUND, RK_ERR_DENIED.
+ * follows is what the trail records. RK_ERR_NOTFOUND, also for a
+ * restricted customer when the session may not handle requests (the same
+ * message as for a number nobody has); RK_ERR_DENIED.
  */
 int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
                      struct rk_error *err);

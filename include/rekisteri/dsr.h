@@ -131,6 +131,18 @@ enum rk_dsr_step rk_dsr_next_step(const struct rk_dsr_request *r);
 int rk_dsr_create(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
                   const char *received_on, int64_t *id, struct rk_error *err);
 
+/*
+ * rk_dsr_new - register a request with its subjects and, when verified is
+ * not NULL, how the identity was checked, in one transaction: either all
+ * of it is recorded (with its audit rows) or nothing is. subjects is
+ * "C000123,C000124,contact:17" (at least one). The rules are those of
+ * rk_dsr_create, rk_dsr_add_number / rk_dsr_add_subject and rk_dsr_verify;
+ * *id (may be NULL) gets the new request's id, 0 on failure.
+ */
+int rk_dsr_new(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
+               const char *received_on, const char *subjects, const char *verified,
+               int64_t *id, struct rk_error *err);
+
 /* One record the person may appear in, as found by rk_dsr_find. Strings
  * are malloc'd and owned by the candidate (rk_dsr_candidates_free). */
 struct rk_dsr_candidate {

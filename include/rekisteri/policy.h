@@ -105,6 +105,15 @@ bool rk_authorize_read(const struct rk_grants *g, enum rk_group group);
 bool rk_authorize_write(const struct rk_grants *g, enum rk_group group);
 bool rk_authorize_action(const struct rk_grants *g, enum rk_action action);
 
+/*
+ * rk_policy_mixes_duties - true when g both reads customer data (any field
+ * group) and holds the "accounts" or "keys" action. Separation of duties
+ * forbids that union on one account (accounts.c), so the person who hands
+ * out access is never the one who reads the data; the config switch
+ * [accounts] combine_duties lets a one-person company allow it.
+ */
+bool rk_policy_mixes_duties(const struct rk_grants *g);
+
 /* rk_policy_group_name / rk_policy_action_name - stable names used in the
  * config and the audit trail. */
 const char *rk_policy_group_name(enum rk_group group);

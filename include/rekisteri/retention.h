@@ -202,6 +202,52 @@ int rk_retention_run(struct rk_session *s, rk_retention_progress progress, void 
 int rk_retention_last_run(struct rk_session *s, struct rk_retention_summary *out,
                           struct rk_error *err);
 
+/*
+ * The outlook: what the supervisor's screen shows without planning on
+ * opening. Per rule, as of `today`: subjects due now and not held, held
+ * ones, those falling due by `ahead` (today + 30 days), and the next due
+ * date. Computed by a counting plan (retention_outlook.c) after every
+ * `retention run` and on request, and kept in the register, so opening
+ * the screen reads 7 numbers instead of planning over every customer.
+ */
+struct rk_retention_outlook_rule {
+        int64_t due, held, soon; /* audit: rows */
+        char next_due[RK_DATE_TEXT];
+};
+
+struct rk_retention_outlook {
+        bool known;          /* false: never computed */
+        int64_t computed_at; /* Unix time */
+        char today[RK_DATE_TEXT], ahead[RK_DATE_TEXT];
+        struct rk_retention_outlook_rule rules[RK_RULE_COUNT];
+};
+
+/* A poll while long work goes on: step of steps done; return non-zero to
+ * stop. Called at most every 100 ms; must not use the database. */
+typedef int (*rk_retention_poll)(void *ctx, int step, int steps);
+
+/* rk_retention_outlook_days - how far ahead the outlook looks (30). */
+#define RK_RETENTION_OUTLOOK_DAYS 30
+
+/*
+ * rk_retention_outlook_read - the stored outlook into *out (known false
+ * when none was computed). Cheap (one row); not audited: it holds counts
+ * only. RK_ERR_DENIED without the retention action.
+ */
+int rk_retention_outlook_read(struct rk_session *s, struct rk_retention_outlook *out,
+                              struct rk_error *err);
+
+/*
+ * rk_retention_outlook_refresh - compute the outlook for today (rk_clock)
+ * with one counting plan to today + RK_RETENTION_OUTLOOK_DAYS, store it
+ * and return it in *out. Audited as a plan ("retention.plan"). poll (may
+ * be NULL) can stop it: then *cancelled is true, nothing is stored and
+ * *out is the previous outlook. RK_ERR_DENIED without the retention action.
+ */
+int rk_retention_outlook_refresh(struct rk_session *s, rk_retention_poll poll, void *ctx,
+                                 bool *cancelled, struct rk_retention_outlook *out,
+                                 struct rk_error *err);
+
 /* A manual legal hold. */
 struct rk_retention_hold_row {
         int64_t customer_id;

@@ -10,12 +10,13 @@
  * Text is folded in C (rk_search_fold) before it is indexed and before it
  * is searched, because SQLCipher 3.4's FTS4 has only the "simple"
  * tokenizer, which folds ASCII alone (Ä and ä must match). Each indexed
- * word starts with its column's tag letter (rk_search_column_tag), so that
- * a search in some columns reads doclists of those columns only. A query is
- * split into words; every word must match, as a prefix of a word, in at
- * least one column the session may read. A warehouse user, who reads only
- * orders, therefore searches customer and order numbers and nothing else,
- * and a search can never be used to probe a field its user may not read.
+ * word starts with the tag letter of its field's group
+ * (rk_search_group_tag), so that a search reads doclists of the groups it
+ * may read only. A query is split into words; every word must match, as a
+ * prefix of a word, in at least one group the session may read. A
+ * warehouse user, who reads only orders, therefore searches customer and
+ * order numbers and nothing else; billing finds no customer by an order
+ * number; a search can never probe a field its user may not read.
  *
  * The index holds personal data (folded). It lives in the encrypted
  * database like everything else; erasure must also run FTS4's 'optimize'
@@ -156,17 +157,26 @@ int rk_search_customers(sqlite3 *db, const struct rk_grants *g, const char *quer
 /* rk_search_free - release hits from rk_search_customers; NULL is fine. */
 void rk_search_free(struct rk_search_hit *hits, size_t n);
 
-/* rk_search_column_tag - the letter that starts every indexed word of
- * column col ('k', 'i', 'c', 'b', 'h'), or '\0' for no column. */
-char rk_search_column_tag(enum rk_fts_column col);
+/* rk_search_group_tag - the letter that starts every indexed word from a
+ * field of group ('i', 'c', 'b', 'h', 'o', ...), or 'k' for RK_GROUP_COUNT
+ * (the customer number); '\0' for anything else. */
+char rk_search_group_tag(enum rk_group group);
 
 /*
- * rk_search_tag_words - the folded text (rk_search_fold's output) with the
- * tag of col before each word, as stored in the index: "aino virtanen" in
- * the identity column is "iaino ivirtanen". Returns a malloc'd string, or
- * NULL (no memory, bad column).
+ * rk_search_groups - what a session with grants g may search, as a bit set
+ * of groups (1u << group): every group it reads that has an indexed field
+ * in the field table, and bit RK_GROUP_COUNT (customer numbers) when it
+ * reads any group at all. 0: nothing to search.
  */
-char *rk_search_tag_words(const char *folded, enum rk_fts_column col);
+unsigned rk_search_groups(const struct rk_grants *g);
+
+/*
+ * rk_search_tag_words - the folded text (rk_search_fold's output) with tag
+ * before each word, as stored in the index: "aino virtanen" from a name
+ * (tag 'i') is "iaino ivirtanen". Returns a malloc'd string, or NULL (no
+ * memory, tag '\0').
+ */
+char *rk_search_tag_words(const char *folded, char tag);
 
 /*
  * rk_search_fold - fold UTF-8 text for the index and for queries: invalid

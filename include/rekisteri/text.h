@@ -23,17 +23,32 @@
  * copy of src[0..len) that is safe to draw. Replacements:
  *   C0 controls U+0000..U+001F  -> the Control Pictures U+2400..U+241F (ESC -> U+241B)
  *   DEL U+007F                  -> U+2421
- *   C1 controls U+0080..U+009F, bidi controls (U+061C, U+200E, U+200F,
- *   U+202A..U+202E, U+2066..U+2069), zero-width and invisible characters
- *   (U+200B..U+200D, U+2060..U+2064, U+FEFF), and every malformed,
- *   overlong, surrogate, above-U+10FFFF or truncated sequence -> U+FFFD,
- *   one U+FFFD per offending byte
+ *   C1 controls U+0080..U+009F, every format character (Unicode general
+ *   category Cf, from libunistring: bidi controls, zero-width characters,
+ *   the soft hyphen, tag characters U+E0000..U+E007F, U+FEFF, ...), the
+ *   separators U+2028 and U+2029, and every malformed, overlong,
+ *   surrogate, above-U+10FFFF or truncated sequence -> U+FFFD, one U+FFFD
+ *   per offending byte
+ *   except U+200D ZERO WIDTH JOINER between two emoji (an emoji ZWJ
+ *   sequence), which is kept
  * Tab and newline are controls too. NUL bytes inside src[0..len) become
  * U+2400, so a NUL cannot cut the drawn string short. Everything else
  * (letters, combining marks, CJK, emoji) is copied unchanged. The caller
  * frees the result; NULL means out of memory (or len above SIZE_MAX / 3).
+ *
+ * This is the one policy for everything a person reads: the screen, every
+ * CLI line and every file written for people (text reports, CSV).
  */
 char *rk_text_sanitize(const char *src, size_t len);
+
+/*
+ * rk_utf8_repair - a newly malloc'd NUL-terminated copy of src[0..len)
+ * that is valid UTF-8: every malformed byte becomes U+FFFD, everything
+ * else (controls included) is copied as it is. For machine-readable
+ * exports, which must keep a value rather than drop it. *repaired (may be
+ * NULL) says whether anything was replaced. NULL when out of memory.
+ */
+char *rk_utf8_repair(const char *src, size_t len, bool *repaired);
 
 /* rk_text_is_safe - true when s (NUL-terminated) needs no replacement, that
  * is, when rk_text_sanitize(s, strlen(s)) would return s unchanged. The

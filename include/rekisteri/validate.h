@@ -101,16 +101,27 @@ int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_inf
 
 /*
  * rk_text_find_hetu_like - true when the free text contains a complete,
- * valid personal identity code (shape, calendar date and check character
- * all as rk_validate_hetu() requires, either case) standing on its own,
- * that is, not preceded or followed by an ASCII letter or digit. Requiring
- * the check character keeps false alarms rare (a random 11-character
- * candidate passes with probability 1/31); a code with a typo in it is not
- * found. Used to warn before a note with a personal identity code in it is
- * saved. *offset and *len (each may be NULL) get the byte position of the
- * first match. text NULL gives false.
+ * valid personal identity code (calendar date and check character as
+ * rk_validate_hetu() requires, either case) standing on its own, that is,
+ * not preceded or followed by a letter or digit, however it was pasted:
+ * the text is normalised first (Unicode NFKC; format and zero-width
+ * characters dropped; digits of any script read as digits; any dash,
+ * U+2212 or space, or nothing at all, taken as the century sign's place;
+ * see hetu_find.c). Requiring the check character keeps false alarms rare
+ * (1 in 31 of the numbers that have the exact shape); a code with a typo
+ * in it is not found. *offset and *len (each may be NULL) get the byte
+ * range of the first match in text. text NULL gives false; out of memory
+ * gives true (refuse rather than miss).
  */
 bool rk_text_find_hetu_like(const char *text, size_t *offset, size_t *len);
+
+/*
+ * rk_text_refuse_hetu - the guard of every free-text field that must not
+ * hold a personal identity code (notes, the verification text and other
+ * texts of a request, legal-hold reasons): RK_OK, or RK_ERR_INVALID with
+ * "label: contains a personal identity code; ..." (never the code).
+ */
+int rk_text_refuse_hetu(const char *label, const char *text, struct rk_error *err);
 
 /* rk_validate_field_text flags. */
 #define RK_TEXT_MULTILINE 0x1u /* allow newline (U+000A) for multi-line notes */

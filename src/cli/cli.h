@@ -35,7 +35,8 @@ struct cli {
         const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
-        const char *as_of; /* retention plan --as-of DATE */
+        const char *as_of;       /* retention plan --as-of DATE */
+        const char *verify_only; /* restore --verify-only BACKUP */
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
@@ -78,6 +79,14 @@ bool cli_command_accepts(const struct cli_command *cmd, const char *option);
 
 /* cli_fail - print "rekisteri: msg" to stderr and return EXIT_ERROR. */
 int cli_fail(const struct rk_error *err);
+
+/*
+ * cli_safe - s sanitised for printing (rk_text_sanitize: controls as
+ * visible placeholders, bidi and format characters and invalid UTF-8 as
+ * U+FFFD). Use it on every stored value and every typed word a CLI line
+ * prints. The result stays valid for the next 15 calls; "" for NULL.
+ */
+const char *cli_safe(const char *s);
 
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -184,6 +193,12 @@ int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+/* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
+ * --key-file into guarded memory (rk_secret_free); *key stays NULL when
+ * neither was given (cmd_audit.c). */
+int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err);
+/* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
+int cmd_restore_verify(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

@@ -52,16 +52,18 @@ static void print_rows(const struct rk_audit_row *rows, size_t n)
                 char subject[24] = "-";
                 if (r->subject > 0)
                         snprintf(subject, sizeof(subject), "%" PRId64, r->subject);
-                printf("%-6" PRId64 " %-20s %-12s %-15s %-18s %-8s %-28s %s%s%s\n", r->id,
-                       r->at, r->user, r->source, r->action, subject,
-                       r->groups[0] ? r->groups : "-", r->result, r->target[0] ? " " : "",
-                       r->target);
+                printf("%-6" PRId64 " %-20s %-12s %-15s %-18s %-8s %-28s %s%s%s%s%s\n",
+                       r->id, r->at, cli_safe(r->user), cli_safe(r->source),
+                       cli_safe(r->action), subject,
+                       r->groups[0] ? cli_safe(r->groups) : "-", cli_safe(r->result),
+                       r->target[0] ? " " : "", cli_safe(r->target),
+                       r->fields[0] ? "  " : "", cli_safe(r->fields));
         }
 }
 
 /* K(0) from --key-stdin (after any password line) or --key-file, into
  * guarded memory; *key stays NULL when neither was given. */
-static int read_audit_key(const struct cli *c, char **key, struct rk_error *err)
+int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err)
 {
         size_t len = 0;
         *key = NULL;
@@ -106,7 +108,7 @@ int cmd_audit_verify(struct cli *c)
                     "give the audit key once: --key-stdin or --key-file");
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = read_audit_key(c, &key, &err);
+                rc = cli_read_audit_key(c, &key, &err);
         struct rk_audit_verify_opts o = {.key_text = key,
                                          .heads_path = c->heads,
                                          .retention_months =
@@ -118,7 +120,7 @@ int cmd_audit_verify(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         if (!v.ok) {
-                printf("FAILED at entry %" PRId64 ": %s\n", v.bad_id, v.why);
+                printf("FAILED at entry %" PRId64 ": %s\n", v.bad_id, cli_safe(v.why));
                 return EXIT_ERROR;
         }
         print_verdict(&v, c);
@@ -208,15 +210,15 @@ int cmd_audit_user(struct cli *c)
                 rc = rk_audit_session_user_report(s, c->words[0], c->from, c->to, &a, &n,
                                                   &err);
         if (rc == RK_OK) {
-                printf("What %s accessed%s%s%s%s: %zu subject(s)\n", c->words[0],
-                       c->from ? " from " : "", c->from ? c->from : "",
-                       c->to ? " to " : "", c->to ? c->to : "", n);
+                printf("What %s accessed%s%s%s%s: %zu subject(s)\n",
+                       cli_safe(c->words[0]), c->from ? " from " : "", cli_safe(c->from),
+                       c->to ? " to " : "", cli_safe(c->to), n);
                 printf("%-8s %-6s %-20s %-20s %s\n", "SUBJECT", "COUNT", "FIRST", "LAST",
                        "FIELD GROUPS");
                 for (size_t i = 0; i < n; i++)
                         printf("%-8" PRId64 " %-6" PRId64 " %-20s %-20s %s\n",
                                a[i].subject, a[i].count, a[i].first, a[i].last,
-                               a[i].groups);
+                               cli_safe(a[i].groups));
         }
         free(a);
         rk_session_close(s);

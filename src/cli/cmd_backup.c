@@ -49,6 +49,8 @@ int cmd_restore(struct cli *c)
         char staged[PATH_MAX];
         size_t replayed = 0;
         rk_error_clear(&err);
+        if (c->verify_only != NULL)
+                return cmd_restore_verify(c);
         if (c->from == NULL)
                 return cli_usage_error("restore needs --from BACKUP and --db PATH");
         const char *target = c->db_path;

@@ -10,6 +10,7 @@
  * up in shell history or the process list.
  */
 #include "cli.h"
+#include "fields_in.h"
 #include "rekisteri/customer.h"
 #include "rekisteri/dsr.h"
 #include "rekisteri/secret.h"
@@ -66,25 +67,26 @@ static int add_subjects(struct rk_session *s, int64_t id, const char *list,
 static void print_request(const struct rk_dsr_request *r)
 {
         printf("Request %lld: %s%s%s\n", (long long)r->id, rk_dsr_type_label(r->type),
-               r->purpose[0] ? ", purpose " : "", r->purpose);
+               r->purpose[0] ? ", purpose " : "", cli_safe(r->purpose));
         printf("  Status:      %s%s\n", rk_dsr_status_name(r->status),
                r->overdue ? "  ** OVERDUE **" : "");
         printf("  Received:    %s\n  Due:         %s (%lld day(s) %s)%s\n",
-               r->received_on, r->due_on,
+               cli_safe(r->received_on), cli_safe(r->due_on),
                (long long)(r->days_left < 0 ? -r->days_left : r->days_left),
                r->days_left < 0 ? "late" : "left", r->extended ? ", extended" : "");
         if (r->extended)
-                printf("  Extension:   %s\n", r->extension_reason);
-        printf("  Handler:     %s\n", r->handler);
-        printf("  Verified:    %s\n", r->verification[0] ? r->verification : "-");
-        printf("  Outcome:     %s\n", r->outcome[0] ? r->outcome : "-");
+                printf("  Extension:   %s\n", cli_safe(r->extension_reason));
+        printf("  Handler:     %s\n", cli_safe(r->handler));
+        printf("  Verified:    %s\n",
+               r->verification[0] ? cli_safe(r->verification) : "-");
+        printf("  Outcome:     %s\n", r->outcome[0] ? cli_safe(r->outcome) : "-");
         for (size_t i = 0; i < r->nsubjects; i++) {
                 const struct rk_dsr_subject *sub = &r->subjects[i];
                 if (sub->kind == RK_DSR_SUBJECT_CONTACT)
-                        printf("  Subject:     %s contact:%lld\n", sub->number,
+                        printf("  Subject:     %s contact:%lld\n", cli_safe(sub->number),
                                (long long)sub->record_id);
                 else
-                        printf("  Subject:     %s\n", sub->number);
+                        printf("  Subject:     %s\n", cli_safe(sub->number));
         }
 }
 
@@ -102,14 +104,12 @@ int cmd_dsr_new(struct cli *c)
                                        "consent_withdrawal");
         if (c->subject_text == NULL)
                 return cli_usage_error("dsr new needs --subject CUSTOMER_NUMBER[,...]");
+        /* one transaction: the request, its subjects and the verification
+         * are all recorded, or none of them is */
         int rc = open_dsr(c, "cli:dsr new", &s, &err);
         if (rc == RK_OK)
-                rc = rk_dsr_create(s, (enum rk_dsr_type)type, c->purpose, c->received,
-                                   &id, &err);
-        if (rc == RK_OK)
-                rc = add_subjects(s, id, c->subject_text, &err);
-        if (rc == RK_OK && c->verified != NULL)
-                rc = rk_dsr_verify(s, id, c->verified, &err);
+                rc = rk_dsr_new(s, (enum rk_dsr_type)type, c->purpose, c->received,
+                                c->subject_text, c->verified, &id, &err);
         if (rc == RK_OK)
                 rc = rk_dsr_get(s, id, &r, &err);
         if (rc == RK_OK) {
@@ -117,10 +117,6 @@ int cmd_dsr_new(struct cli *c)
                 rk_dsr_request_clear(&r);
         }
         rk_session_close(s);
-        if (rc != RK_OK && id > 0)
-                fprintf(stderr,
-                        "rekisteri: request %lld was registered but not finished\n",
-                        (long long)id);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
@@ -140,10 +136,12 @@ int cmd_dsr_list(struct cli *c)
                 for (size_t i = 0; i < n; i++) {
                         printf("%-5lld %-19s %-9s %-10s %-10s %-5lld", (long long)r[i].id,
                                rk_dsr_type_name(r[i].type),
-                               rk_dsr_status_name(r[i].status), r[i].received_on,
-                               r[i].due_on, (long long)r[i].days_left);
+                               rk_dsr_status_name(r[i].status),
+                               cli_safe(r[i].received_on), cli_safe(r[i].due_on),
+                               (long long)r[i].days_left);
                         for (size_t k = 0; k < r[i].nsubjects; k++)
-                                printf("%s%s", k ? "," : " ", r[i].subjects[k].number);
+                                printf("%s%s", k ? "," : " ",
+                                       cli_safe(r[i].subjects[k].number));
                         printf("%s\n", r[i].overdue ? "  OVERDUE" : "");
                 }
         }
@@ -220,9 +218,10 @@ static int preview(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
                "ROWS", "WHY");
         for (size_t i = 0; i < p.n; i++) {
                 const struct rk_dsr_preview_item *it = &p.items[i];
-                printf("%-8s %-16s %-22s %-9s %5lld  %s\n", it->number, it->table,
-                       it->column ? it->column : "(rows)", rk_dsr_effect_name(it->effect),
-                       (long long)it->rows, it->reason);
+                printf("%-8s %-16s %-22s %-9s %5lld  %s\n", cli_safe(it->number),
+                       cli_safe(it->table), it->column ? cli_safe(it->column) : "(rows)",
+                       rk_dsr_effect_name(it->effect), (long long)it->rows,
+                       cli_safe(it->reason));
         }
         rk_dsr_preview_free(&p);
         return RK_OK;
@@ -242,9 +241,10 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
                (long long)res.subjects, (long long)res.rows);
         if (res.json_path[0])
-                printf("Wrote %s and %s (mode 0600).\n", res.json_path, res.text_path);
+                printf("Wrote %s and %s (mode 0600).\n", cli_safe(res.json_path),
+                       cli_safe(res.text_path));
         if (res.flush_note[0])
-                printf("Note: %s\n", res.flush_note);
+                printf("Note: %s\n", cli_safe(res.flush_note));
         return RK_OK;
 }
 
@@ -312,18 +312,18 @@ int cmd_dsr_find(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_dsr_find(s, query, &cand, &n, &err);
         for (size_t i = 0; rc == RK_OK && i < n; i++) {
-                char *name = rk_text_sanitize(cand[i].name, strlen(cand[i].name));
+                const char *name = cli_safe(cand[i].name);
                 if (cand[i].kind == RK_DSR_SUBJECT_CONTACT)
                         printf("%s contact:%lld  %s (contact person; %s)%s%s\n",
-                               cand[i].number, (long long)cand[i].record_id,
-                               name ? name : "", cand[i].matched,
+                               cli_safe(cand[i].number), (long long)cand[i].record_id,
+                               name, cli_safe(cand[i].matched),
                                cand[i].restricted ? " RESTRICTED" : "",
                                cand[i].anonymised ? " ANONYMISED" : "");
                 else
-                        printf("%s  %s (%s)%s%s\n", cand[i].number, name ? name : "",
-                               cand[i].matched, cand[i].restricted ? " RESTRICTED" : "",
+                        printf("%s  %s (%s)%s%s\n", cli_safe(cand[i].number), name,
+                               cli_safe(cand[i].matched),
+                               cand[i].restricted ? " RESTRICTED" : "",
                                cand[i].anonymised ? " ANONYMISED" : "");
-                free(name);
         }
         rk_dsr_candidates_free(cand, n);
         rk_secret_free(query);
@@ -331,41 +331,19 @@ int cmd_dsr_find(struct cli *c)
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* Read "column=value" lines until end of input into edits (max n). */
-static size_t read_edits(struct rk_edit *edits, char **lines, size_t max)
-{
-        size_t n = 0, cap = 0;
-        char *line = NULL;
-        while (n < max && getline(&line, &cap, stdin) > 0) {
-                line[strcspn(line, "\r\n")] = '\0';
-                char *eq = strchr(line, '=');
-                if (eq == NULL)
-                        continue;
-                *eq = '\0';
-                lines[n] = line;
-                edits[n].column = line;
-                edits[n].value = eq + 1;
-                n++;
-                line = NULL;
-                cap = 0;
-        }
-        free(line);
-        return n;
-}
-
 int cmd_dsr_check(struct cli *c)
 {
         struct rk_error err;
         struct rk_session *s = NULL;
-        struct rk_edit edits[16];
-        char *lines[16];
+        struct cli_fields f = {0};
         bool hit = false;
         rk_error_clear(&err);
         int rc = cli_unlock(c, &s, &err);
-        size_t n = rc == RK_OK ? read_edits(edits, lines, 16) : 0;
+        if (rc == RK_OK)
+                rc = cli_fields_read(&f, NULL, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:dsr check");
-                rc = rk_customer_check_suppressed(s, RK_REC_CUSTOMER, edits, n, &hit,
+                rc = rk_customer_check_suppressed(s, RK_REC_CUSTOMER, f.edits, f.n, &hit,
                                                   &err);
         }
         if (rc == RK_OK)
@@ -373,10 +351,7 @@ int cmd_dsr_check(struct cli *c)
                        hit ? "FLAGGED: this person was erased earlier (suppression "
                              "list); check before creating the record"
                            : "not on the suppression list");
-        for (size_t i = 0; i < n; i++) {
-                explicit_bzero(lines[i], strlen(lines[i]) + 1 + strlen(edits[i].value));
-                free(lines[i]);
-        }
+        cli_fields_free(&f);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -118,7 +118,7 @@ int cmd_key_list(struct cli *c)
                         time_t t = (time_t)slots[i].created_at;
                         strftime(when, sizeof(when), "%Y-%m-%d %H:%M", gmtime(&t));
                         printf("%-9s %-20s %s\n", kind_text(slots[i].kind), when,
-                               slots[i].kind == RK_SLOT_KEYFILE ? slots[i].label
+                               slots[i].kind == RK_SLOT_KEYFILE ? cli_safe(slots[i].label)
                                : slots[i].kind == RK_SLOT_USER  ? "(account, name hashed)"
                                                                 : "-");
                 }

@@ -63,12 +63,9 @@ static void print_numbers(const struct rk_retention_rule_plan *rp)
 static void print_skips(const struct rk_retention_rule_plan *rp)
 {
         for (size_t i = 0; i < rp->nskipped; i++) {
-                char *reason = rk_text_sanitize(rp->skipped[i].reason,
-                                                strlen(rp->skipped[i].reason));
                 printf("    %-8s due %s, skipped: %s\n",
-                       rp->skipped[i].number[0] ? rp->skipped[i].number : "-",
-                       rp->skipped[i].due_on, reason ? reason : "?");
-                free(reason);
+                       rp->skipped[i].number[0] ? cli_safe(rp->skipped[i].number) : "-",
+                       cli_safe(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
         }
 }
 
@@ -149,6 +146,22 @@ static void print_summary(const struct rk_retention_summary *sum)
                 printf("  Note: %s\n", sum->note);
 }
 
+/* After a run: count again for the supervisor's screen (retention.h, the
+ * outlook), so that opening it needs no plan. */
+static int refresh_outlook(struct rk_session *s, struct rk_error *err)
+{
+        struct rk_retention_outlook o;
+        bool cancelled;
+        int rc = rk_retention_outlook_refresh(s, NULL, NULL, &cancelled, &o, err);
+        if (rc == RK_OK)
+                printf("Counted for the retention screen: due within %d days as of %s\n",
+                       RK_RETENTION_OUTLOOK_DAYS, o.today);
+        else
+                fprintf(stderr, "rekisteri: the run is complete, but the retention "
+                                "screen's counts were not updated\n");
+        return rc;
+}
+
 int cmd_retention_run(struct cli *c)
 {
         struct rk_error err;
@@ -162,12 +175,17 @@ int cmd_retention_run(struct cli *c)
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
-        if (rc == RK_OK) /* the nightly job: a safe moment for a due rotation */
-                cli_rotate_if_due(s);
+        if (rc != RK_OK) {
+                rk_session_close(s);
+                if (started)
+                        fprintf(stderr, "rekisteri: the batches before the error are "
+                                        "done; run again to finish\n");
+                return cli_fail(&err);
+        }
+        rc = refresh_outlook(s, &err);
+        /* the nightly job: a safe moment for a due rotation */
+        cli_rotate_if_due(s);
         rk_session_close(s);
-        if (rc != RK_OK && started)
-                fprintf(stderr, "rekisteri: the batches before the error are done; run "
-                                "again to finish\n");
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
@@ -216,11 +234,9 @@ int cmd_retention_holds(struct cli *c)
                 printf("%-8s %-10s %-16s %s\n", "CUSTOMER", "SINCE", "BY", "REASON");
                 for (size_t i = 0; i < n; i++) {
                         char since[RK_DATE_TEXT];
-                        char *reason = rk_text_sanitize(h[i].reason, strlen(h[i].reason));
                         rk_date_of(h[i].held_at, since);
-                        printf("%-8s %-10s %-16s %s\n", h[i].number, since, h[i].held_by,
-                               reason ? reason : "?");
-                        free(reason);
+                        printf("%-8s %-10s %-16s %s\n", cli_safe(h[i].number), since,
+                               cli_safe(h[i].held_by), cli_safe(h[i].reason));
                 }
         }
         free(h);

@@ -40,7 +40,7 @@ static int run_account_op(struct cli *c, account_op op, const char *done)
         if (onetime[0] != '\0')
                 show_onetime(c->words[0], onetime);
         if (done != NULL)
-                fprintf(stderr, "%s: %s\n", c->words[0], done);
+                fprintf(stderr, "%s: %s\n", cli_safe(c->words[0]), done);
         sodium_memzero(onetime, sizeof(onetime));
         return EXIT_OK;
 }
@@ -155,14 +155,14 @@ int cmd_user_list(struct cli *c)
                                         sizeof(roles) - strlen(roles) - 1);
                         }
                         int locked = rk_accounts_is_locked(s, users[i].name) == 1;
-                        printf("%-20s %-28s %s%s%s%s\n", users[i].name, roles,
-                               users[i].disabled ? "disabled" : "enabled",
-                               locked ? ", locked" : "",
-                               users[i].must_change_password ? ", must change password"
-                                                             : "",
-                               !users[i].totp_enrolled && !users[i].disabled
-                                   ? ", not enrolled"
-                                   : "");
+                        printf(
+                            "%-20s %-28s %s%s%s%s\n", cli_safe(users[i].name),
+                            cli_safe(roles), users[i].disabled ? "disabled" : "enabled",
+                            locked ? ", locked" : "",
+                            users[i].must_change_password ? ", must change password" : "",
+                            !users[i].totp_enrolled && !users[i].disabled
+                                ? ", not enrolled"
+                                : "");
                 }
         }
         free(users);

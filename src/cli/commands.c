@@ -63,8 +63,10 @@ const struct cli_command cli_commands[] = {
      "who accessed customer ID: every user, time and field group"},
     {"audit user", cmd_audit_user, 1, "NAME UNLOCK [--from D] [--to D]",
      "what user NAME accessed: subjects, field groups, counts (breach impact)"},
-    {"customer add", cmd_customer_add, 0, "--name NAME [--email E] [--phone P] UNLOCK",
-     "add a customer (a person); prints its number"},
+    {"customer add", cmd_customer_add, 0,
+     "UNLOCK < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
+     "add a customer from name=, email=, phone=... lines on stdin (or asked on a "
+     "terminal); prints its number"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
     {"product add", cmd_product_add, 0,
@@ -147,9 +149,11 @@ const struct cli_command cli_commands[] = {
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0,
-     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin]",
+     "--from BACKUP --db PATH [--keyfile BACKUP-KEY | --password-stdin] | --verify-only "
+     "BACKUP [--keyfile BACKUP-KEY | --password-stdin] [--key-stdin | --key-file FILE]",
      "restore a backup (recovery key or backup key file), erasing again everyone in "
-     "the erasure ledger; today's keyslots take over and the keys rotate"},
+     "the erasure ledger; today's keyslots take over and the keys rotate; or only "
+     "check that it opens, every page and the audit trail, and its age"},
     {NULL, NULL, 0, NULL, NULL},
 };
 

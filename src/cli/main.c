@@ -50,6 +50,7 @@ enum {
         OPT_MONTHS,
         OPT_ALL,
         OPT_AS_OF,
+        OPT_VERIFY_ONLY,
         OPT_KEY_STDIN,
         OPT_KEY_FILE,
         OPT_HEADS,
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
     {"months", required_argument, NULL, OPT_MONTHS},
     {"all", no_argument, NULL, OPT_ALL},
     {"as-of", required_argument, NULL, OPT_AS_OF},
+    {"verify-only", required_argument, NULL, OPT_VERIFY_ONLY},
     {"key-stdin", no_argument, NULL, OPT_KEY_STDIN},
     {"key-file", required_argument, NULL, OPT_KEY_FILE},
     {"heads", required_argument, NULL, OPT_HEADS},
@@ -153,17 +155,18 @@ static void print_command_help(FILE *f, const struct cli_command *cmd)
 int cli_usage_error(const char *fmt, ...)
 {
         va_list ap;
-        fputs("rekisteri: ", stderr);
+        char msg[1024];
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
         va_end(ap);
-        fputs("\nTry 'rekisteri --help'.\n", stderr);
+        fprintf(stderr, "rekisteri: %s\nTry 'rekisteri --help'.\n", cli_safe(msg));
         return EXIT_USAGE;
 }
 
 int cli_fail(const struct rk_error *err)
 {
-        fprintf(stderr, "rekisteri: %s\n", err->msg[0] ? err->msg : rk_rc_name(err->rc));
+        fprintf(stderr, "rekisteri: %s\n",
+                cli_safe(err->msg[0] ? err->msg : rk_rc_name(err->rc)));
         return EXIT_ERROR;
 }
 
@@ -209,6 +212,7 @@ static const struct {
     {OPT_REASON, offsetof(struct cli, reason)},
     {OPT_OUTCOME, offsetof(struct cli, outcome)},
     {OPT_AS_OF, offsetof(struct cli, as_of)},
+    {OPT_VERIFY_ONLY, offsetof(struct cli, verify_only)},
     {OPT_KEY_FILE, offsetof(struct cli, key_file)},
     {OPT_HEADS, offsetof(struct cli, heads)},
     {OPT_CODE, offsetof(struct cli, code)},

@@ -5,14 +5,25 @@
  * keyslot in the slot file. Changes touch the row first and the slot
  * second, and undo the row when the slot cannot be written, so a failure
  * never leaves an account that opens without its row or vice versa.
+ *
+ * Separation of duties (README, "Roles"): no account changes its own roles
+ * or resets its own password or authenticator through these calls (the
+ * Profile screen is the way to one's own password), and no account gets
+ * both a role that reads customer data and the accounts or keys action,
+ * unless [accounts] combine_duties allows it. Every role change, and every
+ * refused one, is audited with the roles before and after in the row's
+ * fields column (role names only; never a password).
  */
 #include "rekisteri/accounts.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/throttle.h"
 #include "sql.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* 25 characters from an alphabet without look-alikes: about 120 bits. */
 static void make_onetime(char *out)
@@ -77,6 +88,112 @@ static int check_roles(struct rk_session *s, const char *const *roles, size_t n,
         return RK_OK;
 }
 
+/* Refuse an admin path aimed at the caller's own account; with action,
+ * the refusal is audited ("denied", target the account). */
+static int not_self(struct rk_session *s, const char *name, const char *what,
+                    const char *action, struct rk_error *err)
+{
+        if (strcmp(name, rk_session_username(s)) != 0)
+                return RK_OK;
+        int rc = action != NULL
+                     ? rk_session_audit(s, action, 0, "", "accounts", "denied", name, err)
+                     : RK_OK;
+        if (rc != RK_OK)
+                return rc;
+        return rk_error_set(err, RK_ERR_DENIED,
+                            "you cannot %s your own account: separation of duties; "
+                            "another admin must do it",
+                            what);
+}
+
+/* "a,b" from a role list, cut to size. */
+static void join_roles(const char *const *roles, size_t n, char *out, size_t size)
+{
+        size_t used = 0;
+        out[0] = '\0';
+        for (size_t i = 0; i < n && used < size; i++) {
+                int k = snprintf(out + used, size - used, "%s%s", i ? "," : "", roles[i]);
+                if (k < 0)
+                        break;
+                used += (size_t)k;
+        }
+}
+
+/* An account row's roles as "a,b". */
+static void user_roles(const struct rk_user *u, char *out, size_t size)
+{
+        const char *roles[RK_ROLES_MAX];
+        for (size_t i = 0; i < u->nroles; i++)
+                roles[i] = u->roles[i];
+        join_roles(roles, u->nroles, out, size);
+}
+
+/* One audit row about name's roles: "roles before=.. after=..". */
+static int audit_roles(struct rk_session *s, const char *action, const char *name,
+                       const char *before, const char *after, const char *result,
+                       struct rk_error *err)
+{
+        struct rk_register *reg = rk_session_register(s);
+        char fields[256];
+        snprintf(fields, sizeof(fields), "roles before=%s after=%s", before, after);
+        struct rk_audit_event ev = {.action = action,
+                                    .groups = "",
+                                    .fields = fields,
+                                    .screen = "accounts",
+                                    .result = result,
+                                    .target = name};
+        return rk_audit_record(rk_register_db(reg), rk_session_actor(s), &ev,
+                               (int64_t)time(NULL),
+                               rk_register_config(reg)->audit_epoch_rows, err);
+}
+
+/*
+ * Separation of duties for roles[0..n) about to be given to name: refused
+ * (RK_ERR_DENIED, audited as denied) when they read customer data and
+ * manage accounts or keys, unless [accounts] combine_duties is 1; then
+ * *combined is set and the caller audits its use.
+ */
+static int check_duties(struct rk_session *s, const char *action, const char *name,
+                        const char *before, const char *const *roles, size_t n,
+                        int *combined, struct rk_error *err)
+{
+        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
+        struct rk_grants g;
+        char after[256];
+        *combined = 0;
+        rk_policy_grants(&cfg->roles, roles, n, &g);
+        if (!rk_policy_mixes_duties(&g))
+                return RK_OK;
+        if (cfg->combine_duties) {
+                *combined = 1;
+                return RK_OK;
+        }
+        join_roles(roles, n, after, sizeof(after));
+        int rc = audit_roles(s, action, name, before, after, "denied", err);
+        if (rc != RK_OK)
+                return rc;
+        return rk_error_set(err, RK_ERR_DENIED,
+                            "separation of duties: one account cannot both read customer "
+                            "data and manage accounts or keys (roles %s); a one-person "
+                            "company may allow it with [accounts] combine_duties = 1",
+                            after);
+}
+
+/* Audit a role change that happened: its row and, when the combination
+ * switch was used, an account.combined_duties row. */
+static int audit_role_change(struct rk_session *s, const char *action, const char *name,
+                             const char *before, const char *const *roles, size_t n,
+                             int combined, struct rk_error *err)
+{
+        char after[256];
+        join_roles(roles, n, after, sizeof(after));
+        int rc = audit_roles(s, action, name, before, after, "ok", err);
+        if (rc == RK_OK && combined)
+                rc = audit_roles(s, "account.combined_duties", name, before, after, "ok",
+                                 err);
+        return rc;
+}
+
 /* Record a successful change in the audit trail (the target is the account,
  * never a password); a failure is returned as it is. */
 static int audited(struct rk_session *s, const char *action, const char *name, int rc,
@@ -92,9 +209,13 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
 {
         sqlite3 *db = rk_register_db(rk_session_register(s));
         int64_t id = 0;
+        int combined = 0;
         int rc = require_admin(s, err);
         if (rc == RK_OK)
                 rc = check_roles(s, roles, nroles, err);
+        if (rc == RK_OK)
+                rc = check_duties(s, "account.add", name, "", roles, nroles, &combined,
+                                  err);
         if (rc == RK_OK)
                 rc = rk_users_create(db, name, roles[0], 1, &id, err);
         if (rc == RK_OK)
@@ -110,7 +231,10 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                         sqlite3_finalize(st);
                 }
         }
-        return audited(s, "account.add", name, rc, err);
+        if (rc != RK_OK)
+                return rc;
+        return audit_role_change(s, "account.add", name, "", roles, nroles, combined,
+                                 err);
 }
 
 int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
@@ -208,6 +332,9 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
 {
         struct rk_user u;
         int rc = begin(s, name, &u, err);
+        if (rc == RK_OK)
+                rc = not_self(s, name, "reset the password of", "account.reset_password",
+                              err);
         if (rc == RK_OK && u.disabled)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "\"%s\" is disabled; enable it instead", name);
@@ -225,6 +352,9 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
+                rc = not_self(s, name, "reset the authenticator of", "account.reset_mfa",
+                              err);
+        if (rc == RK_OK)
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
                                          err);
         rk_users_wipe(&u);
@@ -236,10 +366,26 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
 {
         struct rk_user u;
         sqlite3 *db = rk_register_db(rk_session_register(s));
+        char before[256] = "", after[256];
+        int combined = 0;
         int rc = begin(s, name, &u, err);
         rk_users_wipe(&u);
         if (rc == RK_OK)
                 rc = check_roles(s, roles, nroles, err);
+        if (rc != RK_OK)
+                return rc;
+        user_roles(&u, before, sizeof(before));
+        join_roles(roles, nroles, after, sizeof(after));
+        if (strcmp(name, rk_session_username(s)) == 0) {
+                struct rk_error aerr;
+                rc = audit_roles(s, "account.set_roles", name, before, after, "denied",
+                                 &aerr);
+                if (rc != RK_OK)
+                        return rk_error_set(err, rc, "%s", aerr.msg);
+                return not_self(s, name, "change the roles of", NULL, err);
+        }
+        rc = check_duties(s, "account.set_roles", name, before, roles, nroles, &combined,
+                          err);
         int keeps_admin = 0;
         for (size_t i = 0; i < nroles; i++)
                 keeps_admin |= strcmp(roles[i], "admin") == 0;
@@ -247,5 +393,24 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                 rc = keeps_an_admin(db, name, err);
         if (rc == RK_OK)
                 rc = rk_users_set_roles(db, u.id, roles, nroles, err);
-        return audited(s, "account.set_roles", name, rc, err);
+        if (rc != RK_OK)
+                return rc;
+        return audit_role_change(s, "account.set_roles", name, before, roles, nroles,
+                                 combined, err);
+}
+
+int rk_accounts_recent_changes(struct rk_session *s, int days, size_t limit,
+                               struct rk_audit_row **rows, size_t *n,
+                               struct rk_error *err)
+{
+        *rows = NULL;
+        *n = 0;
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_AUDIT))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "account changes are for the audit role");
+        char from[RK_DATE_TEXT];
+        rk_date_of(rk_clock_now() - (int64_t)days * 86400, from);
+        struct rk_audit_filter f = {.action = "account.", .from = from};
+        return rk_audit_list(rk_register_db(rk_session_register(s)), &f, limit, rows, n,
+                             err);
 }

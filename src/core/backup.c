@@ -17,6 +17,7 @@
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "register_internal.h"
+#include "sidefile.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -207,6 +208,7 @@ void rk_restore_abort(const char *staged)
                 if (path_plus(p, sizeof(p), staged, suffixes[i], NULL) == RK_OK)
                         unlink(p);
         }
+        rk_sidefile_remove(staged);
 }
 
 int rk_restore_stage(const char *from_path, const char *db_path, char *staged,
@@ -364,5 +366,7 @@ int rk_restore_commit(const char *staged, const char *db_path, struct rk_error *
                 rc = rk_ledger_path(db_path, to, sizeof(to), err);
         if (rc == RK_OK && access(from, F_OK) == 0 && rename(from, to) != 0)
                 rc = rk_error_set(err, RK_ERR_IO, "%s: %s", to, strerror(errno));
+        if (rc == RK_OK)
+                rk_sidefile_remove(staged); /* the staged copy's queue and gate */
         return rc;
 }

@@ -2,10 +2,12 @@
  * busy.c - waiting for another session's lock (see busy.h and sql.h).
  *
  * How it works: every connection gets rk_busy_install() instead of
- * sqlite3_busy_timeout(). SQLite calls the handler each time a lock is
- * refused; the handler sleeps for a short, growing, randomly jittered time
- * (so fifty sessions that collide do not retry in step), and gives up when
- * the wait has lasted the connection's timeout. The timeout rides in the
+ * sqlite3_busy_timeout(). A write first waits for its turn among the
+ * writers (turn.c: first come, first served), so by the time SQLite calls
+ * the handler the writer is normally alone in asking: the handler sleeps
+ * 1, 2, 4, then 8 ms at a time (jittered), waking early when a
+ * transaction ends (rk_turn_nap), and gives up when the wait has lasted
+ * the connection's timeout. The timeout rides in the
  * handler's context pointer, so nothing has to be freed with the
  * connection. Write paths (rk_sql_begin, rk_sql_commit) bracket their
  * wait with rk_busy_enter()/rk_busy_done(): once such a wait has lasted
@@ -27,6 +29,7 @@ static void *notice_ctx;
 static int in_wait; /* between rk_busy_enter and rk_busy_done */
 static int noticed;
 static int64_t wait_started;
+static long long limit_ms = 5000; /* the longest timeout installed */
 
 void rk_busy_set_notice(rk_busy_notice_fn fn, void *ctx)
 {
@@ -64,7 +67,7 @@ void rk_busy_enter(void)
 }
 
 /* Give the notice once the current write's wait has lasted long enough. */
-static void check_notice(void)
+void rk_busy_wait_tick(void)
 {
         if (in_wait && !noticed && now_ms() - wait_started >= RK_BUSY_NOTICE_MS) {
                 noticed = 1;
@@ -83,10 +86,10 @@ void rk_busy_done(void)
 
 void rk_busy_pause(int attempt)
 {
-        check_notice();
+        rk_busy_wait_tick();
         int64_t base = 50LL << (attempt < 4 ? attempt : 4); /* 50 ms .. 800 ms */
         sleep_ms(jitter(base));
-        check_notice();
+        rk_busy_wait_tick();
 }
 
 /* SQLite's busy handler: 1 = try again, 0 = give up (SQLITE_BUSY). */
@@ -98,14 +101,22 @@ static int busy_handler(void *ctx, int count)
                 first = now_ms();
         if (now_ms() - first >= timeout)
                 return 0;
-        check_notice();
-        /* 1, 2, 4 ... 64 ms: short at first, when the writer is likely done */
-        sleep_ms(jitter(1LL << (count < 6 ? count : 6)));
-        check_notice();
+        rk_busy_wait_tick();
+        /* 1, 2, 4, 8, 8 ... ms: a writer waits here only once its turn has
+         * come (turn.c), so it is alone in asking and should not oversleep */
+        rk_turn_nap((int)jitter(1LL << (count < 3 ? count : 3)));
+        rk_busy_wait_tick();
         return 1;
+}
+
+long long rk_busy_limit_ms(void)
+{
+        return limit_ms;
 }
 
 void rk_busy_install(sqlite3 *db, long long timeout_ms)
 {
+        if (timeout_ms > limit_ms)
+                limit_ms = timeout_ms;
         sqlite3_busy_handler(db, busy_handler, (void *)(intptr_t)timeout_ms);
 }

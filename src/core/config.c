@@ -44,6 +44,8 @@ static const struct opt options[] = {
      "Argon2id passes for password keyslots, 1 to 100"},
     {"crypto", "argon2_mem_kib", OPT_INT, F(argon2_mem_kib), 8, 4194304,
      "Argon2id memory in KiB for password keyslots, 8 to 4194304"},
+    {"crypto", "argon2_at_once", OPT_INT, F(argon2_at_once), 0, 1024,
+     "password checks at once per register (0: no limit), 0 to 1024"},
     {"database", "cache_mib", OPT_INT, F(cache_mib), 1, 4096,
      "SQLite page cache per session in MiB, 1 to 4096"},
     {"database", "busy_timeout_ms", OPT_INT, F(busy_timeout_ms), 100, 600000,
@@ -94,6 +96,9 @@ static const struct opt options[] = {
      "years a closed data-subject request is kept, 1 to 50"},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
      "subjects forgotten per transaction in a retention run, 1 to 100000"},
+    {"accounts", "combine_duties", OPT_INT, F(combine_duties), 0, 1,
+     "1 lets one account hold both a role that reads customer data and the accounts "
+     "or keys action (a one-person company); 0, the default, refuses that"},
     {"vat", "rates", OPT_STR, F(vat_rates), 1, 127,
      "the VAT rates products may carry, in percent, comma-separated (Finland: "
      "25.5,14,10,0)"},
@@ -112,6 +117,7 @@ void rk_config_defaults(struct rk_config *cfg)
                  "/var/lib/rekisteri/register.db");
         cfg->argon2_ops = 5;
         cfg->argon2_mem_kib = 192 * 1024; /* about 0.5 s on a 2-core server */
+        cfg->argon2_at_once = 2;          /* logins hold at most 384 MiB at once */
         cfg->cache_mib = 64;
         cfg->busy_timeout_ms = 10000;
         cfg->throttle_after = 3;

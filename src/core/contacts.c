@@ -68,7 +68,7 @@ int rk_contact_add(struct rk_session *s, int64_t customer_id, const struct rk_ed
         sqlite3 *db = rk_custdb_db(s);
         const struct rk_grants *g = rk_session_grants(s);
         int64_t id = 0;
-        if (!rk_authorize_write(g, RK_GROUP_IDENTITY))
+        if (!rk_authorize_write(g, RK_GROUP_CONTACT))
                 return rk_error_set(err, RK_ERR_DENIED,
                                     "your role may not add contact persons");
         int rc = rk_custdb_begin(s, customer_id, err);

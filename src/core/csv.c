@@ -1,7 +1,12 @@
 /*
- * csv.c - formula-safe CSV cells (see csv.h).
+ * csv.c - formula-safe CSV cells (see csv.h). The CSV is for people (a
+ * spreadsheet, or `cat`): every cell goes through the screen's sanitiser
+ * first, so a stored escape sequence cannot reach a terminal from it.
  */
 #include "rekisteri/csv.h"
+#include "rekisteri/text.h"
+
+#include <stdlib.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +21,10 @@ bool rk_csv_is_formula(const char *text)
 
 int rk_csv_cell(FILE *f, const char *text, bool last)
 {
-        const char *t = text ? text : "";
+        char *safe = rk_text_sanitize(text ? text : "", text ? strlen(text) : 0);
+        if (safe == NULL)
+                return -1;
+        const char *t = safe;
         int bad = fputc('"', f) == EOF;
         if (rk_csv_is_formula(t))
                 bad |= fputc('\'', f) == EOF;
@@ -27,6 +35,7 @@ int rk_csv_cell(FILE *f, const char *text, bool last)
         }
         bad |= fputc('"', f) == EOF;
         bad |= fputs(last ? "\r\n" : ",", f) == EOF;
+        free(safe);
         return bad ? -1 : 0;
 }
 

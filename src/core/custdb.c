@@ -68,13 +68,12 @@ int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *num
                         *version = sqlite3_column_int64(st, 1);
                 if (restricted != NULL)
                         *restricted = r;
+                /* the same answer as for a number nobody has: a role that
+                 * may not see restricted customers must not learn who is */
                 if (r && !rk_authorize_action(g, RK_ACTION_REQUESTS))
-                        rc = rk_error_set(
-                            err, RK_ERR_DENIED,
-                            "this customer's data is restricted (GDPR Art. 18); "
-                            "only a data-subject request handler may open it");
+                        rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NOT_FOUND);
         } else if (src == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NOT_FOUND);
         } else {
                 rc = rk_sql_fail(db, src, "opening a customer", err);
         }
@@ -233,8 +232,7 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
         if (src == SQLITE_ROW)
                 *customer_id = sqlite3_column_int64(st, 0);
         else if (src == SQLITE_DONE)
-                rc = rk_error_set(err, RK_ERR_NOTFOUND,
-                                  "no such record; someone may have deleted it");
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NO_RECORD);
         else
                 rc = rk_sql_fail(db, src, "opening a record", err);
         sqlite3_finalize(st);
@@ -254,7 +252,7 @@ int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
         if (src == SQLITE_ROW)
                 *id = sqlite3_column_int64(st, 0);
         else if (src == SQLITE_DONE)
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NOT_FOUND);
         else
                 rc = rk_sql_fail(db, src, "finding a customer", err);
         sqlite3_finalize(st);

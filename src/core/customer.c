@@ -29,7 +29,7 @@ static int load_main(sqlite3 *db, struct rk_customer_view *out, struct rk_error 
         int rc = rk_record_select(db, RK_REC_CUSTOMER, out->groups, "id", out->id, false,
                                   &rows, &n, err);
         if (rc == RK_OK && n != 1)
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NOT_FOUND);
         if (rc == RK_OK) {
                 out->main = rows[0];
                 free(rows);
@@ -104,7 +104,13 @@ int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
         if (rk_custdb_readable(rk_session_grants(s), RK_GROUPS_ALL) == 0)
                 return rk_error_set(err, RK_ERR_DENIED,
                                     "your role may not read customer data");
-        return rk_custdb_by_number(rk_custdb_db(s), number, id, err);
+        int rc = rk_custdb_by_number(rk_custdb_db(s), number, id, err);
+        if (rc == RK_OK) /* a restricted one answers as a missing one */
+                rc = rk_custdb_open(rk_custdb_db(s), rk_session_grants(s), *id, NULL,
+                                    NULL, NULL, err);
+        if (rc != RK_OK)
+                *id = 0;
+        return rc;
 }
 
 void rk_customer_view_clear(struct rk_customer_view *v)

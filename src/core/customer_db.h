@@ -25,10 +25,17 @@ rk_groupset rk_custdb_readable(const struct rk_grants *g, rk_groupset want);
 void rk_custdb_today(char out[RK_DATE_SIZE]);
 void rk_custdb_stamp(char out[RK_STAMP_SIZE]);
 
+/* The one answer for a customer that is not there, or that is restricted
+ * and the session may not handle requests: the two are indistinguishable. */
+#define RK_CUSTDB_NOT_FOUND "no customer has that number"
+/* The same for a record under a customer (an order, a note, ...). */
+#define RK_CUSTDB_NO_RECORD "no such record; someone may have deleted it"
+
 /*
  * rk_custdb_open - look customer id up for a session that may read or
- * change it: RK_ERR_NOTFOUND when there is none, RK_ERR_DENIED when its
- * processing is restricted (GDPR Art. 18) and g may not handle requests.
+ * change it: RK_ERR_NOTFOUND (RK_CUSTDB_NOT_FOUND) when there is none, and
+ * the same when its processing is restricted (GDPR Art. 18) and g may not
+ * handle requests, so a restricted customer looks like a missing one.
  * number (may be NULL) gets the customer number, *version and *restricted
  * (may be NULL) the row's.
  */

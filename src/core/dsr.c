@@ -385,11 +385,11 @@ static int insert_request(struct rk_session *s, enum rk_dsr_type type,
         return RK_OK;
 }
 
-int rk_dsr_create(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
-                  const char *received_on, int64_t *id, struct rk_error *err)
+/* Register a request inside the caller's transaction. */
+static int create_in(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
+                     const char *received_on, int64_t *id, struct rk_error *err)
 {
         char today[RK_DATE_TEXT], due[RK_DATE_TEXT];
-        int64_t new_id = 0;
         rk_date_today(today);
         const char *received = received_on != NULL ? received_on : today;
         if (type < 0 || type >= RK_DSR_TYPE_COUNT)
@@ -403,13 +403,20 @@ int rk_dsr_create(struct rk_session *s, enum rk_dsr_type type, const char *purpo
         if (rc == RK_OK)
                 rc = rk_date_add_months(received, 1, due, err);
         if (rc == RK_OK)
-                rc = dsr_begin(s, err);
+                rc = insert_request(s, type, purpose, received, due, id, err);
+        if (rc == RK_OK)
+                rc = dsr_audit(s, "create", *id, 0, "", err);
+        return rc;
+}
+
+int rk_dsr_create(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
+                  const char *received_on, int64_t *id, struct rk_error *err)
+{
+        int64_t new_id = 0;
+        int rc = dsr_begin(s, err);
         if (rc != RK_OK)
                 return rc;
-        rc = insert_request(s, type, purpose, received, due, &new_id, err);
-        if (rc == RK_OK)
-                rc = dsr_audit(s, "create", new_id, 0, "", err);
-        rc = dsr_end(s, rc, err);
+        rc = dsr_end(s, create_in(s, type, purpose, received_on, &new_id, err), err);
         if (rc == RK_OK && id != NULL)
                 *id = new_id;
         return rc;
@@ -419,20 +426,27 @@ int rk_dsr_create(struct rk_session *s, enum rk_dsr_type type, const char *purpo
 
 /* Begin a step on request id, loading it and refusing a closed one (and,
  * with before_execute, an executed one). */
-static int step_begin(struct rk_session *s, int64_t id, bool before_execute,
-                      struct rk_dsr_request *r, struct rk_error *err)
+static int step_load(struct rk_session *s, int64_t id, bool before_execute,
+                     struct rk_dsr_request *r, struct rk_error *err)
 {
         char today[RK_DATE_TEXT];
         rk_date_today(today);
-        int rc = dsr_begin(s, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = dsr_load(dsr_db(s), id, today, r, err);
+        int rc = dsr_load(dsr_db(s), id, today, r, err);
         if (rc == RK_OK && r->status == RK_DSR_CLOSED)
                 rc = rk_error_set(err, RK_ERR_INVALID, "the request is closed");
         else if (rc == RK_OK && before_execute && r->status == RK_DSR_EXECUTED)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "the request has been carried out already");
+        return rc;
+}
+
+static int step_begin(struct rk_session *s, int64_t id, bool before_execute,
+                      struct rk_dsr_request *r, struct rk_error *err)
+{
+        int rc = dsr_begin(s, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = step_load(s, id, before_execute, r, err);
         if (rc != RK_OK)
                 rk_sql_rollback(dsr_db(s));
         return rc;
@@ -453,7 +467,8 @@ static int check_text(const char *label, const char *text, struct rk_error *err)
 {
         if (text == NULL || text[0] == '\0')
                 return rk_error_set(err, RK_ERR_INVALID, "%s: is required", label);
-        return rk_validate_field_text(label, text, RK_DSR_TEXT_MAX, 0, err);
+        int rc = rk_validate_field_text(label, text, RK_DSR_TEXT_MAX, 0, err);
+        return rc == RK_OK ? rk_text_refuse_hetu(label, text, err) : rc;
 }
 
 /* Run fixed SQL with bound (text, id) against the request. */
@@ -494,6 +509,9 @@ int dsr_set_status(sqlite3 *db, int64_t id, enum rk_dsr_status status, int64_t n
                                   : rk_sql_fail(db, src, "updating a request", err);
 }
 
+#define VERIFY_SQL                                                                       \
+        "UPDATE dsr_requests SET verification=?1, status='verified' WHERE id=?2"
+
 int rk_dsr_verify(struct rk_session *s, int64_t id, const char *how, struct rk_error *err)
 {
         struct rk_dsr_request r;
@@ -502,10 +520,7 @@ int rk_dsr_verify(struct rk_session *s, int64_t id, const char *how, struct rk_e
                 rc = step_begin(s, id, true, &r, err);
         if (rc != RK_OK)
                 return rc;
-        rc = update_text(dsr_db(s),
-                         "UPDATE dsr_requests SET verification=?1, status='verified'"
-                         " WHERE id=?2",
-                         how, id, err);
+        rc = update_text(dsr_db(s), VERIFY_SQL, how, id, err);
         return step_end(s, "verify", id, 0, &r, rc, err);
 }
 
@@ -594,16 +609,14 @@ static int subject_owner(sqlite3 *db, enum rk_dsr_subject_kind kind, int64_t rec
         return rc;
 }
 
-static int change_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_kind kind,
-                          int64_t record_id, bool add, struct rk_error *err)
+/* Attach or detach a record inside the caller's transaction (request
+ * loaded in r); *customer_id gets the record's customer. */
+static int subject_in(struct rk_session *s, int64_t id, enum rk_dsr_subject_kind kind,
+                      int64_t record_id, bool add, int64_t *customer_id,
+                      struct rk_error *err)
 {
-        struct rk_dsr_request r;
-        int64_t customer_id = 0;
         char number[RK_CUSTOMER_NUMBER_SIZE] = "";
-        int rc = step_begin(s, id, true, &r, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = subject_owner(dsr_db(s), kind, record_id, &customer_id, number, err);
+        int rc = subject_owner(dsr_db(s), kind, record_id, customer_id, number, err);
         sqlite3_stmt *st = NULL;
         if (rc == RK_OK)
                 rc = rk_sql_prepare(
@@ -621,7 +634,7 @@ static int change_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_
                                   -1, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 3, record_id);
                 if (add) {
-                        sqlite3_bind_int64(st, 4, customer_id);
+                        sqlite3_bind_int64(st, 4, *customer_id);
                         sqlite3_bind_text(st, 5, number, -1, SQLITE_STATIC);
                 }
                 int src = sqlite3_step(st);
@@ -630,7 +643,83 @@ static int change_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_
                                          err);
         }
         sqlite3_finalize(st);
+        return rc;
+}
+
+static int change_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_kind kind,
+                          int64_t record_id, bool add, struct rk_error *err)
+{
+        struct rk_dsr_request r;
+        int64_t customer_id = 0;
+        int rc = step_begin(s, id, true, &r, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = subject_in(s, id, kind, record_id, add, &customer_id, err);
         return step_end(s, add ? "subject" : "unsubject", id, customer_id, &r, rc, err);
+}
+
+/* One subject of "C000123" or "contact:17", added inside the caller's
+ * transaction and audited. */
+static int add_word_in(struct rk_session *s, int64_t id, const char *word,
+                       struct rk_error *err)
+{
+        enum rk_dsr_subject_kind kind = RK_DSR_SUBJECT_CUSTOMER;
+        int64_t record_id = 0, customer_id = 0;
+        int rc = RK_OK;
+        if (strncmp(word, "contact:", 8) == 0) {
+                char *end = NULL;
+                kind = RK_DSR_SUBJECT_CONTACT;
+                record_id = strtoll(word + 8, &end, 10);
+                if (end == word + 8 || *end != '\0' || record_id <= 0)
+                        rc = rk_error_set(err, RK_ERR_INVALID,
+                                          "Subject: write contact:ID with a number");
+        } else {
+                rc = rk_custdb_by_number(dsr_db(s), word, &record_id, err);
+        }
+        if (rc == RK_OK)
+                rc = subject_in(s, id, kind, record_id, true, &customer_id, err);
+        if (rc == RK_OK)
+                rc = dsr_audit(s, "subject", id, customer_id, "", err);
+        return rc;
+}
+
+int rk_dsr_new(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
+               const char *received_on, const char *subjects, const char *verified,
+               int64_t *id, struct rk_error *err)
+{
+        struct rk_dsr_request r = {0};
+        char buf[1024];
+        int64_t new_id = 0;
+        size_t added = 0;
+        int rc = subjects == NULL || strlen(subjects) >= sizeof(buf)
+                     ? rk_error_set(err, RK_ERR_INVALID,
+                                    "Subject: give one to %zu characters of numbers",
+                                    sizeof(buf) - 1)
+                     : RK_OK;
+        if (rc == RK_OK && verified != NULL)
+                rc = check_text("Identity verification", verified, err);
+        if (rc == RK_OK)
+                rc = dsr_begin(s, err);
+        if (rc != RK_OK)
+                return rc;
+        rc = create_in(s, type, purpose, received_on, &new_id, err);
+        snprintf(buf, sizeof(buf), "%s", subjects);
+        for (char *save, *w = strtok_r(buf, ", ", &save); w != NULL && rc == RK_OK;
+             w = strtok_r(NULL, ", ", &save), added++)
+                rc = add_word_in(s, new_id, w, err);
+        if (rc == RK_OK && added == 0)
+                rc = rk_error_set(err, RK_ERR_INVALID, "Subject: give at least one");
+        if (rc == RK_OK && verified != NULL)
+                rc = step_load(s, new_id, true, &r, err);
+        if (rc == RK_OK && verified != NULL)
+                rc = update_text(dsr_db(s), VERIFY_SQL, verified, new_id, err);
+        if (rc == RK_OK && verified != NULL)
+                rc = dsr_audit(s, "verify", new_id, 0, "", err);
+        rk_dsr_request_clear(&r);
+        rc = dsr_end(s, rc, err);
+        if (id != NULL)
+                *id = rc == RK_OK ? new_id : 0;
+        return rc;
 }
 
 int rk_dsr_add_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_kind kind,

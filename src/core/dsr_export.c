@@ -11,10 +11,17 @@
  * The access log (Art. 15(1)(c)) comes from the audit trail: when, which
  * user with which roles (as they are now), which action on which field
  * groups; never a value, since the trail holds none.
+ *
+ * A value is never dropped: stored bytes that are not valid UTF-8 are
+ * exported with U+FFFD per bad byte, and the record's "invalid_utf8" list
+ * names the columns where that happened. The text report is for people
+ * and for `cat`: every string in it goes through the screen's sanitiser
+ * (rk_text_sanitize), so only the report's own newlines are controls.
  */
 #include "dsr_db.h"
 #include "rekisteri/money.h"
 #include "record_db.h"
+#include "rekisteri/text.h"
 #include "sql.h"
 
 #include <errno.h>
@@ -28,22 +35,43 @@
 
 /* ---- building ---------------------------------------------------------- */
 
-static json_t *value_json(const struct rk_value *v)
+/* A stored text as a JSON string: invalid UTF-8 (which jansson refuses,
+ * and which would drop the value) becomes U+FFFD per bad byte, and the
+ * column is named in *bad (the record's "invalid_utf8" list). */
+static json_t *text_json(const char *text, const char *column, json_t **bad)
+{
+        bool repaired = false;
+        char *fixed = rk_utf8_repair(text, strlen(text), &repaired);
+        if (fixed == NULL)
+                return json_null();
+        json_t *s = json_string(fixed);
+        free(fixed);
+        if (repaired) {
+                if (*bad == NULL)
+                        *bad = json_array();
+                json_array_append_new(*bad, json_string(column));
+        }
+        return s != NULL ? s : json_null();
+}
+
+static json_t *value_json(const struct rk_value *v, json_t **bad)
 {
         if (v->value == NULL || v->value[0] == '\0')
                 return json_null();
         if (v->field->validator == RK_V_INTEGER || v->field->validator == RK_V_MONEY)
                 return json_integer(strtoll(v->value, NULL, 10));
-        return json_string(v->value);
+        return text_json(v->value, v->field->column, bad);
 }
 
 static json_t *record_json(const struct rk_record_view *r)
 {
-        json_t *o = json_object();
+        json_t *o = json_object(), *bad = NULL;
         json_object_set_new(o, "id", json_integer(r->id));
         for (size_t i = 0; i < r->n; i++)
                 json_object_set_new(o, r->values[i].field->column,
-                                    value_json(&r->values[i]));
+                                    value_json(&r->values[i], &bad));
+        if (bad != NULL)
+                json_object_set_new(o, "invalid_utf8", bad);
         return o;
 }
 
@@ -288,6 +316,32 @@ static const char *label_of(enum rk_record kind, const char *column)
         return f != NULL ? f->label : column;
 }
 
+/* Write s as the screen would draw it; NULL as "-". */
+static void put(FILE *f, const char *s)
+{
+        char *safe = s != NULL ? rk_text_sanitize(s, strlen(s)) : NULL;
+        fputs(safe != NULL ? safe : "-", f);
+        free(safe);
+}
+
+/* put() of a string member of o. */
+static void put_member(FILE *f, const json_t *o, const char *key)
+{
+        put(f, json_string_value(json_object_get(o, key)));
+}
+
+/* Write parts: literal text at even places, the string member of o named
+ * at odd places (put_member), up to a NULL. */
+static void put_parts(FILE *f, const json_t *o, const char *const *parts)
+{
+        for (size_t i = 0; parts[i] != NULL; i++) {
+                if (i % 2 == 0)
+                        fputs(parts[i], f);
+                else
+                        put_member(f, o, parts[i]);
+        }
+}
+
 static void text_value(FILE *f, const json_t *v);
 
 /* Amounts and VAT rates as people read them; other values as they are. */
@@ -307,7 +361,7 @@ static void text_field(FILE *f, const char *column, const json_t *v)
 static void text_value(FILE *f, const json_t *v)
 {
         if (json_is_string(v))
-                fputs(json_string_value(v), f);
+                put(f, json_string_value(v));
         else if (json_is_integer(v))
                 fprintf(f, "%lld", (long long)json_integer_value(v));
         else if (json_is_array(v)) {
@@ -333,7 +387,24 @@ static void text_record(FILE *f, enum rk_record kind, const json_t *o, const cha
                         continue; /* nested records are printed by the caller */
                 if (strcmp(key, "id") == 0)
                         continue;
-                fprintf(f, "%s%s: ", indent, label_of(kind, key));
+                if (strcmp(key, "invalid_utf8") == 0) {
+                        fprintf(f,
+                                "%sStored with bytes that were not valid UTF-8 (each "
+                                "shown as \ufffd): ",
+                                indent);
+                        size_t k;
+                        json_t *col;
+                        json_array_foreach(v, k, col)
+                        {
+                                fputs(k ? ", " : "", f);
+                                put(f, label_of(kind, json_string_value(col)));
+                        }
+                        fputc('\n', f);
+                        continue;
+                }
+                fprintf(f, "%s", indent);
+                put(f, label_of(kind, key));
+                fputs(": ", f);
                 text_field(f, key, v);
                 fputc('\n', f);
         }
@@ -366,10 +437,12 @@ static void text_access(FILE *f, const json_t *a)
         fprintf(f, "\n  Who accessed the data (%zu entries)\n", json_array_size(a));
         json_array_foreach(a, i, o)
         {
-                fprintf(f, "    %s  %s (", json_string_value(json_object_get(o, "at")),
-                        json_string_value(json_object_get(o, "user")));
+                put_parts(f, o,
+                          (const char *const[]){"    ", "at", "  ", "user", " (", NULL});
                 text_value(f, json_object_get(o, "roles"));
-                fprintf(f, ")  %s  ", json_string_value(json_object_get(o, "action")));
+                fputs(")  ", f);
+                put_member(f, o, "action");
+                fputs("  ", f);
                 text_value(f, json_object_get(o, "field_groups"));
                 fputc('\n', f);
         }
@@ -378,21 +451,22 @@ static void text_access(FILE *f, const json_t *a)
 static void text_report(FILE *f, const json_t *doc)
 {
         const json_t *req = json_object_get(doc, "request");
-        fprintf(f, "Data-subject request %lld: %s\nReceived %s, due %s. Generated %s.\n",
-                (long long)json_integer_value(json_object_get(req, "id")),
-                json_string_value(json_object_get(req, "type")),
-                json_string_value(json_object_get(req, "received_on")),
-                json_string_value(json_object_get(req, "due_on")),
-                json_string_value(json_object_get(doc, "generated_at")));
+        fprintf(f, "Data-subject request %lld: ",
+                (long long)json_integer_value(json_object_get(req, "id")));
+        put_parts(f, req,
+                  (const char *const[]){"", "type", "\nReceived ", "received_on",
+                                        ", due ", "due_on", ". Generated ", NULL});
+        put_member(f, doc, "generated_at");
+        fputs(".\n", f);
         size_t i;
         json_t *sub;
         json_array_foreach(json_object_get(doc, "subjects"), i, sub)
         {
                 bool contact = strcmp(json_string_value(json_object_get(sub, "record")),
                                       "contact") == 0;
-                fprintf(f, "\n== Customer %s%s ==\n",
-                        json_string_value(json_object_get(sub, "customer_number")),
-                        contact ? ": contact person" : "");
+                fputs("\n== Customer ", f);
+                put_member(f, sub, "customer_number");
+                fprintf(f, "%s ==\n", contact ? ": contact person" : "");
                 text_record(f, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER,
                             json_object_get(sub, contact ? "contact_person" : "customer"),
                             "  ");
@@ -414,10 +488,9 @@ static void text_report(FILE *f, const json_t *doc)
         json_t *c;
         json_array_foreach(json_object_get(doc, "classification"), i, c)
         {
-                fprintf(f, "  %s: %s (%s)\n",
-                        json_string_value(json_object_get(c, "label")),
-                        json_string_value(json_object_get(c, "category")),
-                        json_string_value(json_object_get(c, "legal_basis")));
+                put_parts(f, c,
+                          (const char *const[]){"  ", "label", ": ", "category", " (",
+                                                "legal_basis", ")\n", NULL});
         }
 }
 

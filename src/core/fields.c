@@ -72,10 +72,12 @@ static const struct rk_field fields[] = {
     CUST("hetu", "Personal identity code", IDCODE, "national identification number",
          "legal obligation", RK_V_HETU, 11, RK_FTS_IDCODE, 1),
 
-    /* contact persons of a company */
-    {RK_REC_CONTACT, "name", "Contact person", RK_GROUP_IDENTITY, "identity", "contract",
-     REQ, RK_V_TEXT, 200, NULL, RK_FTS_IDENTITY, 1},
-    {RK_REC_CONTACT, "title", "Title", RK_GROUP_IDENTITY, "employment", "contract", OPT,
+    /* contact persons of a company: the company's contact details, read
+     * with the contact group (the screens show them on the Contact tab; a
+     * role that reads identity alone, such as billing, never sees them) */
+    {RK_REC_CONTACT, "name", "Contact person", RK_GROUP_CONTACT, "identity", "contract",
+     REQ, RK_V_TEXT, 200, NULL, RK_FTS_CONTACT, 1},
+    {RK_REC_CONTACT, "title", "Title", RK_GROUP_CONTACT, "employment", "contract", OPT,
      RK_V_TEXT, 100, NULL, RK_FTS_NONE, 1},
     {RK_REC_CONTACT, "email", "Contact e-mail", RK_GROUP_CONTACT, "contact", "contract",
      OPT, RK_V_EMAIL, 254, NULL, RK_FTS_CONTACT, 1},

@@ -45,11 +45,8 @@ int rk_note_add(struct rk_session *s, int64_t customer_id, const char *body,
         if (!rk_authorize_write(rk_session_grants(s), RK_GROUP_NOTES))
                 return rk_error_set(err, RK_ERR_DENIED, "your role may not write notes");
         int rc = rk_record_check_value(RK_REC_NOTE, "body", body, true, &text, err);
-        if (rc == RK_OK && rk_text_find_hetu_like(text, NULL, NULL))
-                rc = rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "Note: contains a personal identity code; store it in the "
-                    "customer's own field, not in a note");
+        if (rc == RK_OK)
+                rc = rk_text_refuse_hetu("Note", text, err);
         if (rc == RK_OK)
                 rc = rk_custdb_begin(s, customer_id, err);
         if (rc == RK_OK) {

@@ -132,6 +132,8 @@ int rk_order_load(struct rk_session *s, int64_t order_id, rk_groupset want,
         if (rc == RK_OK)
                 rc = rk_custdb_open(db, rk_session_grants(s), customer_id, number, NULL,
                                     NULL, err);
+        if (rc == RK_ERR_NOTFOUND) /* a restricted customer's order: as if gone */
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NO_RECORD);
         if (rc == RK_OK)
                 rc = rk_record_select(db, RK_REC_ORDER, groups, "id", order_id, false,
                                       &rows, &nrows, err);

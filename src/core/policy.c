@@ -192,6 +192,11 @@ bool rk_authorize_action(const struct rk_grants *g, enum rk_action action)
         return action < RK_ACTION_COUNT && (g->actions & (1u << action)) != 0;
 }
 
+bool rk_policy_mixes_duties(const struct rk_grants *g)
+{
+        return g->read != 0 && (g->actions & (A(ACCOUNTS) | A(KEYS))) != 0;
+}
+
 const char *rk_policy_group_name(enum rk_group group)
 {
         return group < RK_GROUP_COUNT ? group_names[group] : "?";

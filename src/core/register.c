@@ -9,6 +9,7 @@
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
+#include "kdf_gate.h"
 #include "register_internal.h"
 #include "sql.h"
 #include "totp_seal.h"
@@ -319,6 +320,7 @@ int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
         struct rk_kdf_cost cost;
         *out = NULL;
         kdf_cost(cfg, &cost);
+        rk_kdf_gate_setup(db_path, cfg->argon2_at_once);
         int rc = begin_unlock(cfg, db_path, &reg, err);
         if (rc != RK_OK)
                 return rc;

@@ -65,6 +65,27 @@ int ret_still_due(sqlite3 *db, const struct rk_config *cfg, enum rk_retention_ru
 int ret_audit_before(const struct rk_config *cfg, const char *today,
                      char before[RK_DATE_TEXT], struct rk_error *err);
 
+/* How a plan runs (ret_plan_db). Counting mode (split non-NULL): no subject
+ * is kept in the plan; per rule, outlook->rules[] gets the unheld subjects
+ * due on or before split (due), the held ones (held), the unheld ones due
+ * after split up to the plan's day (soon) and the first due date after
+ * split (next_due). poll (may be NULL) is called at most every 100 ms with
+ * the rule in progress; non-zero stops the plan and sets cancelled. It
+ * must not use the database. */
+struct ret_plan_opts {
+        const char *split;
+        struct rk_retention_outlook *outlook;
+        rk_retention_poll poll;
+        void *poll_ctx;
+        bool cancelled;
+};
+
+/* ret_plan_db - rk_retention_plan_db with opts (may be NULL). A stop asked
+ * for by poll returns RK_OK with opts->cancelled set and a partial plan. */
+int ret_plan_db(sqlite3 *db, const struct rk_config *cfg, const char *today,
+                struct rk_retention_plan *out, struct ret_plan_opts *opts,
+                struct rk_error *err);
+
 /* ret_session_db / ret_require - the session's database; RK_ERR_DENIED
  * unless it holds the retention action. */
 sqlite3 *ret_session_db(struct rk_session *s);

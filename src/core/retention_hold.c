@@ -107,6 +107,8 @@ int rk_retention_hold(struct rk_session *s, const char *number, const char *reas
                 return rk_error_set(err, RK_ERR_INVALID, "Reason: is required");
         int rc =
             rk_validate_field_text("Reason", reason, RK_RETENTION_REASON_MAX, 0, err);
+        if (rc == RK_OK)
+                rc = rk_text_refuse_hetu("Reason", reason, err);
         if (rc != RK_OK)
                 return rc;
         return change(s, number,

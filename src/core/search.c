@@ -11,9 +11,16 @@
  * every non-ASCII byte as part of a word) only ever sees lower-case words
  * separated by single spaces.
  *
- * Every indexed word carries a one-letter tag for its column ("k" keys,
- * "i" identity, "c" contact, "b" billing, "h" identity code): Virtanen in
- * the identity column is indexed as "ivirtanen". FTS4 keeps one doclist
+ * Every indexed word carries a one-letter tag for the field group of the
+ * field it came from, as the field table in fields.c classifies it ("i"
+ * identity, "c" contact, "b" billing, "h" identity code, "o" orders; "k"
+ * for the customer number, which every customer role reads): Virtanen
+ * in a customer's name is indexed as "ivirtanen", an order number as
+ * "o..." although it sits in the keys column. A query asks only for the
+ * tags of the groups the session reads, so a search reads exactly what
+ * the role's screens show: billing, which reads no orders and no contact
+ * details, cannot find a customer by an order number or by the name of
+ * a contact person. FTS4 keeps one doclist
  * per term for all columns and applies a column filter ("identity:vir*")
  * by reading position lists, so a filter on a column where a word is rare
  * scans the term's whole doclist; "ik*" instead reads a doclist holding
@@ -25,7 +32,7 @@
  * such as "helsinki ma" 30 ms (tests/bench/bench_search.c).
  *
  * A query becomes one group per word, "kword* OR iword* OR ...", over the
- * columns the session may read; the groups are joined by spaces. In
+ * tags the session may read; the groups are joined by spaces. In
  * FTS4's standard syntax OR binds tighter than the implicit AND, so every
  * word must match (as a prefix) in some readable column. A word holds only
  * folded letters and digits and is always written as tag + word + "*", so
@@ -141,19 +148,21 @@ char *rk_search_fold(const char *text)
         return out;
 }
 
-char rk_search_column_tag(enum rk_fts_column col)
+char rk_search_group_tag(enum rk_group group)
 {
-        static const char tags[RK_FTS_COUNT] = {
-            [RK_FTS_KEYS] = 'k',    [RK_FTS_IDENTITY] = 'i', [RK_FTS_CONTACT] = 'c',
-            [RK_FTS_BILLING] = 'b', [RK_FTS_IDCODE] = 'h',
+        static const char tags[RK_GROUP_COUNT + 1] = {
+            [RK_GROUP_IDENTITY] = 'i', [RK_GROUP_CONTACT] = 'c',
+            [RK_GROUP_BILLING] = 'b',  [RK_GROUP_IDCODE] = 'h',
+            [RK_GROUP_ORDERS] = 'o',   [RK_GROUP_ORDER_AMOUNTS] = 'a',
+            [RK_GROUP_NOTES] = 'n',    [RK_GROUP_CONSENTS] = 's',
+            [RK_GROUP_COUNT] = 'k',
         };
-        return col >= 0 && col < RK_FTS_COUNT ? tags[col] : '\0';
+        return group >= 0 && group <= RK_GROUP_COUNT ? tags[group] : '\0';
 }
 
-char *rk_search_tag_words(const char *folded, enum rk_fts_column col)
+char *rk_search_tag_words(const char *folded, char tag)
 {
         size_t len = strlen(folded), o = 0;
-        char tag = rk_search_column_tag(col);
         char *out = malloc(2 * len + 1); /* at worst one tag per byte */
         if (out == NULL || tag == '\0') {
                 free(out);
@@ -168,22 +177,14 @@ char *rk_search_tag_words(const char *folded, enum rk_fts_column col)
         return out;
 }
 
-/* May g search column col? The keys column needs any readable group. */
-static int column_allowed(const struct rk_grants *g, enum rk_fts_column col)
+unsigned rk_search_groups(const struct rk_grants *g)
 {
-        enum rk_group group = rk_fts_column_group(col);
-        if (group == RK_GROUP_COUNT)
-                return g->read != 0;
-        return rk_authorize_read(g, group);
-}
-
-/* The searchable columns of g as a bit set. */
-static unsigned allowed_columns(const struct rk_grants *g)
-{
-        unsigned set = 0;
-        for (int col = 0; col < RK_FTS_COUNT; col++) {
-                if (column_allowed(g, (enum rk_fts_column)col))
-                        set |= 1u << col;
+        size_t n;
+        const struct rk_field *f = rk_fields_all(&n);
+        unsigned set = g->read != 0 ? 1u << RK_GROUP_COUNT : 0; /* customer numbers */
+        for (size_t i = 0; i < n; i++) {
+                if (f[i].fts != RK_FTS_NONE && rk_authorize_read(g, f[i].group))
+                        set |= 1u << f[i].group;
         }
         return set;
 }
@@ -211,14 +212,16 @@ static void put_str(struct buf *b, const char *s)
         put(b, s, strlen(s));
 }
 
-/* Write the OR-group of one word: a tagged prefix term per column in set. */
+/* Write the OR-group of one word: a tagged prefix term per group in set,
+ * the customer numbers ('k') first. */
 static void put_word(struct buf *b, const char *word, size_t n, unsigned set)
 {
         int first = 1;
-        for (int col = 0; col < RK_FTS_COUNT; col++) {
-                if (!(set & (1u << col)))
+        for (int k = 0; k <= RK_GROUP_COUNT; k++) {
+                int group = k == 0 ? RK_GROUP_COUNT : k - 1;
+                if (!(set & (1u << group)))
                         continue;
-                char tag[2] = {rk_search_column_tag((enum rk_fts_column)col), '\0'};
+                char tag[2] = {rk_search_group_tag((enum rk_group)group), '\0'};
                 if (!first)
                         put_str(b, " OR ");
                 put_str(b, tag);
@@ -252,7 +255,7 @@ int rk_search_match(const char *query, const struct rk_grants *g, char *out, siz
         if (out == NULL || outsz == 0 || query == NULL || g == NULL)
                 return rk_error_set(err, RK_ERR_INVALID, "search: missing argument");
         out[0] = '\0';
-        unsigned set = allowed_columns(g);
+        unsigned set = rk_search_groups(g);
         if (set == 0)
                 return rk_error_set(
                     err, RK_ERR_DENIED,

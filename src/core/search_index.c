@@ -21,6 +21,7 @@
 #include "sql.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +84,50 @@ static void add_sep(struct sqlbuf *b, int *first)
         *first = 0;
 }
 
-/* The fields of record r that feed column col, concatenated over rows. */
-static void add_record(struct sqlbuf *b, enum rk_record r, enum rk_fts_column col,
+/* One part of a search column's text: the fields of one group that feed
+ * it, or (group RK_GROUP_COUNT) the customer number. */
+struct part {
+        enum rk_fts_column col;
+        enum rk_group group;
+};
+
+/* Does any field of group feed col? */
+static bool feeds(enum rk_fts_column col, enum rk_group group)
+{
+        size_t n;
+        const struct rk_field *all = rk_fields_all(&n);
+        for (size_t i = 0; i < n; i++)
+                if (all[i].fts == col && all[i].group == group)
+                        return true;
+        return false;
+}
+
+/* The parts, in column order; returns the count (at most PARTS_MAX). */
+#define PARTS_MAX (RK_FTS_COUNT * (RK_GROUP_COUNT + 1))
+static size_t parts(struct part *out)
+{
+        size_t k = 0;
+        for (int col = 0; col < RK_FTS_COUNT; col++) {
+                if (col == RK_FTS_KEYS)
+                        out[k++] = (struct part){RK_FTS_KEYS, RK_GROUP_COUNT};
+                for (int g = 0; g < RK_GROUP_COUNT; g++)
+                        if (feeds((enum rk_fts_column)col, (enum rk_group)g))
+                                out[k++] = (struct part){(enum rk_fts_column)col,
+                                                         (enum rk_group)g};
+        }
+        return k;
+}
+
+/* The fields of record r and group that feed column col, over its rows. */
+static void add_record(struct sqlbuf *b, enum rk_record r, const struct part *p,
                        int *first)
 {
         size_t n;
         const struct rk_field *all = rk_fields_all(&n);
         int inner_first = 1;
         for (size_t i = 0; i < n; i++) {
-                if (all[i].record != r || all[i].fts != col)
+                if (all[i].record != r || all[i].fts != p->col ||
+                    all[i].group != p->group)
                         continue;
                 if (inner_first) {
                         add_sep(b, first);
@@ -108,28 +144,30 @@ static void add_record(struct sqlbuf *b, enum rk_record r, enum rk_fts_column co
                     record_link(r));
 }
 
-static void add_column(struct sqlbuf *b, enum rk_fts_column col)
+static void add_part(struct sqlbuf *b, const struct part *p)
 {
         int first = 1;
         add(b, ", ");
-        if (col == RK_FTS_KEYS) {
+        if (p->group == RK_GROUP_COUNT) {
                 add(b, "c.number");
-                first = 0;
+                return;
         }
         for (int r = 0; r < RK_REC_COUNT; r++)
-                add_record(b, (enum rk_record)r, col, &first);
+                add_record(b, (enum rk_record)r, p, &first);
         if (first)
                 add(b, "''");
 }
 
-/* SELECT c.id, <one text per search column> FROM customers c WHERE where. */
+/* SELECT c.id, <one text per part> FROM customers c WHERE where. */
 static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
 {
+        struct part p[PARTS_MAX];
+        size_t np = parts(p);
         b->len = 0;
         b->overflow = 0;
         add(b, "SELECT c.id");
-        for (int col = 0; col < RK_FTS_COUNT; col++)
-                add_column(b, (enum rk_fts_column)col);
+        for (size_t i = 0; i < np; i++)
+                add_part(b, &p[i]);
         add(b, " FROM customers c WHERE %s ORDER BY c.id", where);
         if (b->overflow)
                 return rk_error_set(err, RK_ERR_INTERNAL,
@@ -166,20 +204,51 @@ int rk_search_insert_prepare(sqlite3 *db, const char *table, sqlite3_stmt **ins,
         return rc;
 }
 
+/* Append the tagged text of part p (result column i of sel) to *text. */
+static int add_tagged(sqlite3_stmt *sel, int i, const struct part *p, char **text)
+{
+        const char *raw = (const char *)sqlite3_column_text(sel, i);
+        char *folded = rk_search_fold(raw ? raw : "");
+        char *tagged =
+            folded ? rk_search_tag_words(folded, rk_search_group_tag(p->group)) : NULL;
+        free(folded);
+        if (tagged == NULL)
+                return RK_ERR_NOMEM;
+        if (*text == NULL || tagged[0] == '\0') {
+                if (*text == NULL)
+                        *text = tagged;
+                else
+                        free(tagged);
+                return RK_OK;
+        }
+        size_t a = strlen(*text), n = strlen(tagged);
+        char *joined = realloc(*text, a + n + 2);
+        if (joined == NULL) {
+                free(tagged);
+                return RK_ERR_NOMEM;
+        }
+        if (a > 0)
+                joined[a++] = ' ';
+        memcpy(joined + a, tagged, n + 1);
+        free(tagged);
+        *text = joined;
+        return RK_OK;
+}
+
 int rk_search_row_texts(sqlite3_stmt *sel, char *texts[RK_FTS_COUNT],
                         struct rk_error *err)
 {
+        struct part p[PARTS_MAX];
+        size_t np = parts(p);
         int rc = RK_OK;
-        for (int col = 0; col < RK_FTS_COUNT; col++) {
-                const char *raw = (const char *)sqlite3_column_text(sel, col + 1);
-                char *folded = rk_search_fold(raw ? raw : "");
-                texts[col] = folded && rc == RK_OK
-                                 ? rk_search_tag_words(folded, (enum rk_fts_column)col)
-                                 : NULL;
-                free(folded);
-                if (texts[col] == NULL && rc == RK_OK)
+        for (int col = 0; col < RK_FTS_COUNT; col++)
+                texts[col] = NULL;
+        for (size_t i = 0; i < np && rc == RK_OK; i++)
+                if (add_tagged(sel, (int)i + 1, &p[i], &texts[p[i].col]) != RK_OK)
                         rc = rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-        }
+        for (int col = 0; col < RK_FTS_COUNT && rc == RK_OK; col++)
+                if (texts[col] == NULL && (texts[col] = calloc(1, 1)) == NULL)
+                        rc = rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
         if (rc != RK_OK)
                 for (int col = 0; col < RK_FTS_COUNT; col++) {
                         free(texts[col]);
@@ -367,5 +436,47 @@ int rk_search_reindex_all(sqlite3 *db,
          * transaction of its own. */
         if (rc == RK_OK && own_tx)
                 rc = rk_sql_exec(db, OPTIMIZE, what, err);
+        return rc;
+}
+
+/* The index is tagged by field group (search.c) once meta says so. */
+#define TAGS_KEY   "search_tags"
+#define TAGS_VALUE "by_group"
+
+static bool tags_current(sqlite3 *db)
+{
+        sqlite3_stmt *st;
+        bool yes = false;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT 1 FROM meta WHERE key='" TAGS_KEY
+                               "' AND value='" TAGS_VALUE "'",
+                               -1, &st, NULL) != SQLITE_OK)
+                return false;
+        yes = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        return yes;
+}
+
+int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
+{
+        static const char what[] = "re-tagging the search index by field group";
+        if (tags_current(db))
+                return RK_OK;
+        int rc = rk_sql_begin_as(db, what, err);
+        if (rc != RK_OK)
+                return rc;
+        if (!tags_current(db)) { /* another session may have done it meanwhile */
+                rc = rk_search_reindex_all(db, NULL, NULL, err);
+                if (rc == RK_OK)
+                        rc = rk_sql_exec(
+                            db,
+                            "INSERT OR REPLACE INTO meta(key, value) VALUES('" TAGS_KEY
+                            "', '" TAGS_VALUE "')",
+                            what, err);
+        }
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, what, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
         return rc;
 }

@@ -64,4 +64,12 @@ int rk_search_recreate(sqlite3 *db, struct rk_error *err);
 /* rk_search_count_customers - the number of rows in customers. */
 int rk_search_count_customers(sqlite3 *db, int64_t *total, struct rk_error *err);
 
+/*
+ * rk_search_upgrade - a register whose index was built before words were
+ * tagged by field group (order numbers under the customer-number tag) is
+ * re-indexed once, in one transaction, and marked in meta; afterwards, and
+ * for a new register, this is one lookup. Called when the store opens.
+ */
+int rk_search_upgrade(sqlite3 *db, struct rk_error *err);
+
 #endif

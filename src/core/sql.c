@@ -136,8 +136,10 @@ int rk_sql_collect_id(sqlite3 *db, const char *sql, int64_t id, size_t size,
 
 void rk_sql_rollback(sqlite3 *db)
 {
-        if (!sqlite3_get_autocommit(db))
+        if (!sqlite3_get_autocommit(db)) {
                 sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+                rk_turn_released(db);
+        }
 }
 
 static int is_busy(int sqlite_rc)
@@ -145,12 +147,15 @@ static int is_busy(int sqlite_rc)
         return (sqlite_rc & 0xff) == SQLITE_BUSY || (sqlite_rc & 0xff) == SQLITE_LOCKED;
 }
 
-/* Run fixed sql, retrying while another session holds the lock. */
-static int exec_retrying(sqlite3 *db, const char *sql, const char *what,
+/* Run fixed sql, retrying while another session holds the lock; a BEGIN
+ * first waits for its turn among the writers (turn.c). */
+static int exec_retrying(sqlite3 *db, const char *sql, bool queue, const char *what,
                          struct rk_error *err)
 {
         int src = SQLITE_OK;
+        uint32_t ticket = 0;
         rk_busy_enter();
+        bool turn = queue && rk_turn_take(db, rk_busy_limit_ms(), &ticket);
         for (int attempt = 0; attempt <= RK_SQL_BEGIN_RETRIES; attempt++) {
                 if (attempt > 0)
                         rk_busy_pause(attempt - 1);
@@ -158,13 +163,15 @@ static int exec_retrying(sqlite3 *db, const char *sql, const char *what,
                 if (!is_busy(src))
                         break;
         }
+        if (turn)
+                rk_turn_pass(db, ticket);
         rk_busy_done();
         return src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, what, err);
 }
 
 int rk_sql_begin_as(sqlite3 *db, const char *what, struct rk_error *err)
 {
-        return exec_retrying(db, "BEGIN IMMEDIATE", what, err);
+        return exec_retrying(db, "BEGIN IMMEDIATE", true, what, err);
 }
 
 int rk_sql_begin(sqlite3 *db, struct rk_error *err)
@@ -174,7 +181,9 @@ int rk_sql_begin(sqlite3 *db, struct rk_error *err)
 
 int rk_sql_commit_as(sqlite3 *db, const char *what, struct rk_error *err)
 {
-        return exec_retrying(db, "COMMIT", what, err);
+        int rc = exec_retrying(db, "COMMIT", false, what, err);
+        rk_turn_released(db);
+        return rc;
 }
 
 int rk_sql_commit(sqlite3 *db, struct rk_error *err)

@@ -133,6 +133,42 @@ void rk_busy_install(sqlite3 *db, long long timeout_ms);
 void rk_busy_enter(void);
 void rk_busy_done(void);
 
+/* rk_busy_wait_tick - while waiting outside SQLite (turn.c): give the
+ * busy notice once the current write's wait has lasted long enough. */
+void rk_busy_wait_tick(void);
+
+/* rk_busy_limit_ms - the longest busy timeout installed in this process:
+ * how long a write waits for its turn before it leaves it to SQLite. */
+long long rk_busy_limit_ms(void);
+
+/* ---- writers take turns (turn.c) ---------------------------------------- */
+
+/*
+ * rk_turn_take - wait until it is this process's turn to take db's write
+ * lock, in the order the writers arrived (a ticket queue in "<db>.turn"),
+ * at most limit_ms. Returns 1 with *ticket set when the caller must pass
+ * the turn on with rk_turn_pass (right after BEGIN IMMEDIATE, whatever its
+ * outcome); 0 when there is no queue (no file can be made beside db) or
+ * the wait ran out: then the caller goes straight to SQLite's lock.
+ */
+int rk_turn_take(sqlite3 *db, long long limit_ms, uint32_t *ticket);
+
+/* rk_turn_use - let db's writers take turns (the register's database;
+ * the slot file and the ledger, rarely written, go straight to SQLite).
+ * For this process: the last register opened. */
+void rk_turn_use(sqlite3 *db);
+
+/* rk_turn_pass - end the turn of ticket: the next writer may go. */
+void rk_turn_pass(sqlite3 *db, uint32_t ticket);
+
+/* rk_turn_released - a write transaction on db ended (COMMIT or ROLLBACK
+ * ran): wake the writer waiting for the lock. */
+void rk_turn_released(sqlite3 *db);
+
+/* rk_turn_nap - the busy handler's sleep: up to ms, less when a write
+ * transaction ends meanwhile. */
+void rk_turn_nap(int ms);
+
 /* rk_busy_pause - sleep before retry number attempt (0, 1, ...): 50 ms
  * doubling up to 800 ms, jittered by +-50%. */
 void rk_busy_pause(int attempt);

@@ -6,6 +6,7 @@
 #include "rekisteri/secret.h"
 #include "audit_chain.h"
 #include "migrate.h"
+#include "search_index.h"
 #include "sql.h"
 
 #include <fcntl.h>
@@ -154,6 +155,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         /* First of all: fifty sessions opening at once must wait, not fail. */
         if (rc == RK_OK)
                 rk_busy_install(db, cfg->busy_timeout_ms);
+        if (rc == RK_OK)
+                rk_turn_use(db); /* its writers take turns (turn.c) */
         if (rc == RK_OK && dek != NULL && apply_key(db, dek, 0) != SQLITE_OK)
                 rc = rk_error_set(err, RK_ERR_CRYPTO, "%s: cannot set the database key",
                                   path);
@@ -174,6 +177,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 rc = rk_migrate_apply(db, path, err);
         if (rc == RK_OK)
                 rc = audit_upgrade_if_old(db, path, err);
+        if (rc == RK_OK)
+                rc = rk_search_upgrade(db, err);
         if (rc != RK_OK) {
                 audit_heads_forget(db);
                 sqlite3_close(db);

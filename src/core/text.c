@@ -7,15 +7,25 @@
  * table of Unicode 15 (Table 3-7), so overlongs, surrogates, values above
  * U+10FFFF and truncated sequences are malformed; a malformed sequence
  * consumes exactly one byte, so each bad byte becomes one U+FFFD.
- * display_cp() maps every decoded unit to the code point that is drawn
+ * next_drawn() maps every decoded unit to the code point that is drawn
  * for it (itself, a Control Picture or U+FFFD). Sanitising, the safety test
  * and the width functions all go through that one mapping, so the width of
  * a string is the width of its sanitised form.
+ *
+ * Format characters are taken from libunistring's Unicode tables, not from
+ * a list of our own: every code point of general category Cf (bidi
+ * controls, zero-width characters, the soft hyphen, tag characters
+ * U+E0000..U+E007F, ...) and the line and paragraph separators U+2028 and
+ * U+2029 become U+FFFD. The one exception is U+200D ZERO WIDTH JOINER
+ * between two emoji (an emoji ZWJ sequence such as a family), which needs
+ * the code points around it: next_drawn() looks at the previous decoded
+ * code point and decodes the next one.
  */
 #include "rekisteri/text.h"
 
 #include <limits.h>
 #include <stdint.h>
+#include <unictype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -99,16 +109,24 @@ static size_t utf8_encode(uint32_t cp, char *out)
         return 4;
 }
 
-/* Bidi controls and zero-width or invisible characters. */
-static int is_invisible(uint32_t cp)
+#define ZWJ UINT32_C(0x200D)
+
+/* An emoji that may end the left side of a ZWJ sequence: a pictograph, or
+ * what may follow one inside an emoji (a skin tone, VS16). */
+static bool emoji_left(uint32_t cp)
 {
-        return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-               (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-               (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
-               cp == 0xFEFF;
+        return cp != RK_UTF8_BAD && (uc_is_property_extended_pictographic(cp) ||
+                                     uc_is_property_emoji_modifier(cp) || cp == 0xFE0F);
 }
 
-/* The code point drawn for a decoded unit (see text.h for the table). */
+/* Format characters (Cf, from libunistring) and the line and paragraph
+ * separators: invisible, or able to reorder or break what is shown. */
+static bool is_invisible(uint32_t cp)
+{
+        return cp == 0x2028 || cp == 0x2029 || uc_is_general_category(cp, UC_CATEGORY_Cf);
+}
+
+/* The code point drawn for a decoded unit outside any context. */
 static uint32_t display_cp(uint32_t cp)
 {
         if (cp < 0x20)
@@ -120,18 +138,47 @@ static uint32_t display_cp(uint32_t cp)
         return cp;
 }
 
-/* Columns of a drawn code point; what wcwidth cannot place counts as 1. */
-static int cp_width(uint32_t cp)
+/*
+ * Decode the unit at s[i..len) and map it to what is drawn, keeping a ZWJ
+ * whose neighbours are emoji. *prev is the previous decoded code point
+ * (RK_UTF8_BAD at the start) and is updated; *cp (may be NULL) gets the
+ * decoded one. Returns the bytes consumed.
+ */
+static size_t next_drawn(const unsigned char *s, size_t len, size_t i, uint32_t *prev,
+                         uint32_t *cp, uint32_t *drawn)
 {
-        int w = wcwidth((wchar_t)display_cp(cp));
+        uint32_t c, next = RK_UTF8_BAD;
+        size_t n = utf8_decode(s + i, len - i, &c);
+        *drawn = display_cp(c);
+        if (c == ZWJ && i + n < len) {
+                utf8_decode(s + i + n, len - i - n, &next);
+                if (emoji_left(*prev) && next != RK_UTF8_BAD &&
+                    uc_is_property_extended_pictographic(next))
+                        *drawn = ZWJ;
+        }
+        *prev = c;
+        if (cp != NULL)
+                *cp = c;
+        return n;
+}
+
+/* Columns of a drawn code point; what wcwidth cannot place counts as 1. */
+static int cp_width(uint32_t drawn)
+{
+        int w = wcwidth((wchar_t)drawn);
         return w < 0 ? 1 : w;
 }
 
-char *rk_text_sanitize(const char *src, size_t len)
+/*
+ * Copy src[0..len) into a new buffer, replacing each unit by what is drawn
+ * for it (repair_only false) or only each malformed byte by U+FFFD
+ * (repair_only true). *changed (may be NULL) says whether anything was
+ * replaced. Every input byte yields at most 3 output bytes: a 1-byte
+ * control or bad byte becomes a 3-byte picture or U+FFFD, 2- and 3-byte
+ * sequences at most 3 bytes, and 4-byte sequences stay as they are.
+ */
+static char *transform(const char *src, size_t len, bool repair_only, bool *changed)
 {
-        /* Every input byte yields at most 3 output bytes: a 1-byte control
-         * or bad byte becomes a 3-byte picture or U+FFFD, 2- and 3-byte
-         * sequences at most 3 bytes, and 4-byte sequences stay as they are. */
         if (len > (SIZE_MAX - 1) / 3)
                 return NULL;
         char *out = malloc(len * 3 + 1);
@@ -139,23 +186,36 @@ char *rk_text_sanitize(const char *src, size_t len)
                 return NULL;
         const unsigned char *s = (const unsigned char *)src;
         size_t i = 0, o = 0;
+        uint32_t prev = RK_UTF8_BAD;
+        bool any = false;
         while (i < len) {
-                uint32_t cp;
-                i += utf8_decode(s + i, len - i, &cp);
-                o += utf8_encode(display_cp(cp), out + o);
+                uint32_t cp, drawn;
+                i += next_drawn(s, len, i, &prev, &cp, &drawn);
+                if (repair_only)
+                        drawn = cp == RK_UTF8_BAD ? RK_REPLACEMENT : cp;
+                any |= drawn != cp;
+                o += utf8_encode(drawn, out + o);
         }
         out[o] = '\0';
+        if (changed != NULL)
+                *changed = any;
         return out;
+}
+
+char *rk_text_sanitize(const char *src, size_t len)
+{
+        return transform(src, len, false, NULL);
 }
 
 bool rk_text_is_safe(const char *s)
 {
         const unsigned char *p = (const unsigned char *)s;
         size_t len = strlen(s);
+        uint32_t prev = RK_UTF8_BAD;
         for (size_t i = 0; i < len;) {
-                uint32_t cp;
-                i += utf8_decode(p + i, len - i, &cp);
-                if (display_cp(cp) != cp)
+                uint32_t cp, drawn;
+                i += next_drawn(p, len, i, &prev, &cp, &drawn);
+                if (drawn != cp)
                         return false;
         }
         return true;
@@ -189,10 +249,11 @@ int rk_text_width(const char *s)
         const unsigned char *p = (const unsigned char *)s;
         size_t len = strlen(s);
         int width = 0;
+        uint32_t prev = RK_UTF8_BAD;
         for (size_t i = 0; i < len;) {
-                uint32_t cp;
-                i += utf8_decode(p + i, len - i, &cp);
-                int w = cp_width(cp);
+                uint32_t drawn;
+                i += next_drawn(p, len, i, &prev, NULL, &drawn);
+                int w = cp_width(drawn);
                 if (width > INT_MAX - w)
                         return INT_MAX;
                 width += w;
@@ -208,10 +269,11 @@ size_t rk_text_crop(const char *s, int cols, int *used)
         int width = 0;
         if (cols < 0)
                 cols = 0;
+        uint32_t prev = RK_UTF8_BAD;
         while (i < len) {
-                uint32_t cp;
-                size_t n = utf8_decode(p + i, len - i, &cp);
-                int w = cp_width(cp);
+                uint32_t drawn;
+                size_t n = next_drawn(p, len, i, &prev, NULL, &drawn);
+                int w = cp_width(drawn);
                 if (w > cols - width)
                         break;
                 width += w;
@@ -220,4 +282,9 @@ size_t rk_text_crop(const char *s, int cols, int *used)
         if (used != NULL)
                 *used = width;
         return i;
+}
+
+char *rk_utf8_repair(const char *src, size_t len, bool *repaired)
+{
+        return transform(src, len, true, repaired);
 }

@@ -8,7 +8,8 @@
  * it to emit(), or returns invalid() with a message that names the field
  * and the rule. Messages are fixed text: the value is personal data and is
  * never echoed. The personal identity code is parsed by one function,
- * hetu_parse(), shared by the validator and the free-text finder.
+ * hetu_parse(); the free-text finder (hetu_find.c) builds candidates and
+ * checks each with rk_validate_hetu().
  */
 #include "rekisteri/validate.h"
 
@@ -478,26 +479,6 @@ int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_inf
         if (rc == RK_OK && info != NULL)
                 *info = parsed;
         return rc;
-}
-
-bool rk_text_find_hetu_like(const char *text, size_t *offset, size_t *len)
-{
-        char norm[RK_HETU_MAX];
-        struct rk_hetu_info info;
-        size_t n = text == NULL ? 0 : strlen(text);
-        for (size_t i = 0; n >= 11 && i <= n - 11; i++) {
-                if (!is_digit(text[i]) || (i > 0 && is_alnum(text[i - 1])) ||
-                    (i + 11 < n && is_alnum(text[i + 11])))
-                        continue;
-                if (hetu_parse(text + i, 11, norm, &info) != NULL)
-                        continue;
-                if (offset != NULL)
-                        *offset = i;
-                if (len != NULL)
-                        *len = 11;
-                return true;
-        }
-        return false;
 }
 
 /* ---- free text ------------------------------------------------------- */

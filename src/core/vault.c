@@ -36,6 +36,7 @@
  * are upgraded in place when opened.
  */
 #include "rekisteri/vault.h"
+#include "kdf_gate.h"
 #include "sql.h"
 #include "vault_priv.h"
 
@@ -157,8 +158,12 @@ static int kek_from_password(unsigned char *kek, const char *pw, size_t pwlen,
         if (ops < (long long)crypto_pwhash_OPSLIMIT_MIN ||
             mem_kib * 1024 < (long long)crypto_pwhash_MEMLIMIT_MIN)
                 return -1;
-        return crypto_pwhash(kek, RK_KEY_BYTES, pw, pwlen, salt, (unsigned long long)ops,
-                             (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+        int slot = rk_kdf_gate_enter(); /* at most K at once (kdf_gate.h) */
+        int rc =
+            crypto_pwhash(kek, RK_KEY_BYTES, pw, pwlen, salt, (unsigned long long)ops,
+                          (size_t)mem_kib * 1024, crypto_pwhash_ALG_ARGON2ID13);
+        rk_kdf_gate_leave(slot);
+        return rc;
 }
 
 #ifdef RK_TEST_HOOKS

@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "draw.h"
 #include "theme.h"
@@ -57,43 +60,109 @@ struct rk_tui_app {
 };
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_suspend;
 static int last_signal;
 static SCREEN *screen;
 static bool curses_on;
-static const int caught[] = {SIGHUP, SIGTERM, SIGINT};
-static struct sigaction saved[3];
+/* Signals that end the loop cleanly (SIGQUIT like SIGTERM: Ctrl-\ must not
+ * leave the screen behind), the suspend signal, and the fatal ones. */
+static const int caught[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGTSTP};
+static struct sigaction saved[sizeof(caught) / sizeof(caught[0])];
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction saved_fatal[sizeof(fatal) / sizeof(fatal[0])];
+#define N_CAUGHT (sizeof(caught) / sizeof(caught[0]))
+#define N_FATAL  (sizeof(fatal) / sizeof(fatal[0]))
+
+/* What a fatal-signal handler writes (async-signal-safe: prepared at start):
+ * clear the screen, keypad off, leave the alternate screen; then the
+ * shell's terminal modes are put back. */
+static char leave_seq[256];
+static size_t leave_len;
+static struct termios shell_modes;
+static bool shell_modes_saved;
 
 static void on_signal(int signo)
 {
-        got_signal = signo;
+        if (signo == SIGTSTP)
+                got_suspend = 1;
+        else
+                got_signal = signo;
+}
+
+static void on_fatal(int signo)
+{
+        if (leave_len > 0 && write(STDOUT_FILENO, leave_seq, leave_len) < 0)
+                leave_len = 0;
+        if (shell_modes_saved)
+                tcsetattr(STDIN_FILENO, TCSADRAIN, &shell_modes);
+        signal(signo, SIG_DFL);
+        raise(signo);
 }
 
 /* Installed before newterm(), so ncurses keeps our handlers (it only
- * takes over signals that are still SIG_DFL). No SA_RESTART: a signal
- * interrupts the wait for a key. */
+ * takes over signals that are still SIG_DFL, SIGTSTP included). No
+ * SA_RESTART: a signal interrupts the wait for a key. */
 static void signals_install(void)
 {
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_signal;
         sigemptyset(&sa.sa_mask);
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < N_CAUGHT; i++)
                 sigaction(caught[i], &sa, &saved[i]);
+        sa.sa_handler = on_fatal;
+        sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        for (size_t i = 0; i < N_FATAL; i++)
+                sigaction(fatal[i], &sa, &saved_fatal[i]);
 }
 
 static void signals_restore(void)
 {
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < N_CAUGHT; i++)
                 sigaction(caught[i], &saved[i], NULL);
+        for (size_t i = 0; i < N_FATAL; i++)
+                sigaction(fatal[i], &saved_fatal[i], NULL);
 }
 
-/* atexit() handler: also covers exit() on error paths inside screens. */
+/* Append terminfo capability cap (if the terminal has it) to leave_seq. */
+static void leave_add(const char *cap)
+{
+        char *v = tigetstr(cap);
+        if (v == NULL || v == (char *)-1)
+                return;
+        size_t n = strlen(v);
+        if (leave_len + n < sizeof(leave_seq)) {
+                memcpy(leave_seq + leave_len, v, n);
+                leave_len += n;
+        }
+}
+
+/* Clear the terminal now, whatever ncurses believes is on it. */
+static void screen_wipe(void)
+{
+        wclear(stdscr);
+        wrefresh(stdscr);
+}
+
+/* atexit() handler: also covers exit() on error paths inside screens.
+ * Every way out clears the screen first, so nothing stays on a terminal
+ * without an alternate screen either. */
 static void terminal_restore(void)
 {
         if (!curses_on)
                 return;
         curses_on = false;
+        screen_wipe();
         endwin();
+}
+
+/* True when a job-control shell started us in a process group of our own
+ * that owns the terminal; false under a forced command (sh -c, no job
+ * control), where a stopped process could never be resumed. */
+static bool job_control(void)
+{
+        pid_t pg = getpgrp();
+        return pg != getsid(0) && tcgetpgrp(STDIN_FILENO) == pg;
 }
 
 /*
@@ -122,10 +191,16 @@ static void define_home_end(void)
 static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
 {
         static bool registered;
+        shell_modes_saved = tcgetattr(STDIN_FILENO, &shell_modes) == 0;
         screen = newterm(NULL, stdout, stdin);
         if (screen == NULL)
                 return rk_error_set(err, RK_ERR_IO, "cannot set up the terminal (TERM?)");
         curses_on = true;
+        leave_len = 0;
+        leave_add("clear");
+        leave_add("rmkx");
+        leave_add("cnorm");
+        leave_add("rmcup");
         if (!registered && atexit(terminal_restore) == 0)
                 registered = true;
         cbreak();
@@ -247,6 +322,13 @@ void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x)
         app->cursor_on = true;
         app->cursor_y = getbegy(win) + y;
         app->cursor_x = getbegx(win) + x;
+}
+
+void rk_tui_discard_input(struct rk_tui_app *app)
+{
+        (void)app;
+        if (curses_on)
+                flushinp();
 }
 
 uint64_t rk_tui_last_input_ms(const struct rk_tui_app *app)
@@ -419,6 +501,20 @@ static bool read_key(int *key)
         return true;
 }
 
+int rk_tui_poll_key(struct rk_tui_app *app)
+{
+        int key = -1;
+        if (!curses_on)
+                return -1;
+        wtimeout(stdscr, 0);
+        if (!read_key(&key))
+                key = -1;
+        wtimeout(stdscr, app->cfg.tick_ms);
+        if (key != -1)
+                app->last_input = rk_tui_now_ms();
+        return key;
+}
+
 static int handle_key(struct rk_tui_app *app, int key)
 {
         if (key == RK_TUI_FKEY(KEY_RESIZE))
@@ -479,10 +575,42 @@ static bool read_key_until_idle(struct rk_tui_app *app, int *key)
         return got;
 }
 
+/*
+ * Ctrl-Z (SIGTSTP): lock first through config.on_suspend, so that what
+ * comes back is the lock screen. Under job control, then clear the screen,
+ * leave the alternate screen with the shell's modes restored, and stop;
+ * on SIGCONT draw again from scratch. Without job control nothing could
+ * resume a stopped process, so the program only locks and says why.
+ */
+static bool suspend(struct rk_tui_app *app)
+{
+        got_suspend = 0;
+        if (app->cfg.on_suspend != NULL)
+                apply(app, app->cfg.on_suspend(app, app->cfg.ctx));
+        if (!job_control()) {
+                rk_tui_message(app, RK_TUI_INFO,
+                               "Ctrl-Z does not suspend here: no job control");
+                return true;
+        }
+        screen_wipe();
+        endwin();
+        struct sigaction dfl, ours;
+        memset(&dfl, 0, sizeof(dfl));
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(SIGTSTP, &dfl, &ours);
+        raise(SIGTSTP); /* stops here until SIGCONT */
+        sigaction(SIGTSTP, &ours, NULL);
+        clearok(curscr, TRUE);
+        return true;
+}
+
 static void loop(struct rk_tui_app *app)
 {
         bool redraw = true;
         while (app->running && got_signal == 0) {
+                if (got_suspend != 0)
+                        redraw = suspend(app);
                 if (redraw)
                         draw_all(app);
                 int key, flags = RK_TUI_NONE;
@@ -492,6 +620,8 @@ static void loop(struct rk_tui_app *app)
                         flags = handle_key(app, key);
                 if (got_signal != 0)
                         break;
+                if (got_suspend != 0)
+                        continue;
                 if (app->cfg.on_tick != NULL)
                         flags |= app->cfg.on_tick(app, app->cfg.ctx);
                 redraw = apply(app, flags);
@@ -519,6 +649,7 @@ int rk_tui_run(const struct rk_tui_config *cfg, const struct rk_tui_screen_ops *
         config_defaults(&app.cfg);
         rk_tui_set_title(&app, NULL);
         got_signal = 0;
+        got_suspend = 0;
         last_signal = 0;
         signals_install();
         int rc = curses_start(&app.cfg, err);

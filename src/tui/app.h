@@ -17,8 +17,14 @@
  * line and row R-1 the key bar. Below 80x24 the loop draws only a centred
  * "Terminal too small" notice and ignores keys until the terminal grows.
  *
- * Signals: SIGHUP, SIGTERM and SIGINT only set a flag; the loop then
- * finishes every screen and restores the terminal. SIGWINCH is left to
+ * Signals: SIGHUP, SIGTERM, SIGINT and SIGQUIT only set a flag; the loop
+ * then finishes every screen, clears the screen and restores the
+ * terminal. SIGTSTP (Ctrl-Z) calls config.on_suspend (the program locks
+ * the session there); with job control the loop then clears the screen,
+ * leaves the alternate screen and stops, and draws again on SIGCONT;
+ * without job control it only locks. SIGSEGV, SIGBUS, SIGFPE, SIGILL and
+ * SIGABRT write a prepared clear-screen and leave-alternate-screen
+ * sequence, put the shell's terminal modes back and die as before. SIGWINCH is left to
  * ncurses, which turns it into KEY_RESIZE; the loop then relays out every
  * screen on the stack. endwin() also runs from an atexit() handler, so an
  * exit() on an error path leaves a usable terminal.
@@ -99,6 +105,9 @@ struct rk_tui_config {
          * to let the key through, anything else swallows it and is applied
          * as reaction flags */
         int (*on_key)(struct rk_tui_app *app, void *ctx, int key);
+        /* optional: on SIGTSTP, before the screen is cleared; returns
+         * flags (push the lock screen here) */
+        int (*on_suspend)(struct rk_tui_app *app, void *ctx);
         void *ctx;   /* for on_tick and global actions */
         int tick_ms; /* input timeout; 1000 */
 };
@@ -189,6 +198,19 @@ void rk_tui_set_title(struct rk_tui_app *app, const char *title);
 /* rk_tui_cursor - from draw: show the terminal cursor at y, x of win
  * after this frame. Without a call the cursor is hidden. */
 void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x);
+
+/* rk_tui_discard_input - drop every key typed ahead and not yet read
+ * (flushinp): after a step that may change the screen under the user's
+ * fingers (a login, an unlock, a forced end), so that a password typed on
+ * never lands in the next screen's visible field. */
+void rk_tui_discard_input(struct rk_tui_app *app);
+
+/*
+ * rk_tui_poll_key - for long work inside a handler: a key already typed,
+ * without waiting (Enter, DEL and ^H as from the main loop), or -1 when
+ * none. The key is consumed; the work decides what it means (Esc: stop).
+ */
+int rk_tui_poll_key(struct rk_tui_app *app);
 
 /* rk_tui_now_ms - CLOCK_MONOTONIC in milliseconds. */
 uint64_t rk_tui_now_ms(void);

@@ -16,6 +16,12 @@
  * carried-out restriction. The list is read again whenever the wizard or
  * a form returns.
  *
+ * Above the details the supervisor sees the account administration of the
+ * last 30 days (rk_accounts_recent_changes: how many changes, and the
+ * newest with its roles before and after), and a warning line while the
+ * config lets one account combine data roles with account or key
+ * management ([accounts] combine_duties), with how often that was used.
+ *
  * rk_ui_dsr_restricting() is here too: the customer detail asks it which
  * request restricts a customer, from the same list.
  */
@@ -25,8 +31,11 @@
 
 #include "ask.h"
 #include "dsr_ui.h"
+#include "rekisteri/accounts.h"
 
-#define SOON_DAYS 7
+#define SOON_DAYS     7
+#define CHANGES_DAYS  30
+#define CHANGES_LIMIT 200
 
 struct dashboard {
         struct rk_tui_screen_ops ops; /* Esc differs: Menu or Back */
@@ -34,6 +43,8 @@ struct dashboard {
         bool closed_too;
         struct rk_dsr_request *r;
         size_t n;
+        struct rk_audit_row *changes; /* account.* rows, newest first */
+        size_t nchanges;
         struct rk_tui_list list;
         char cell[256];
 };
@@ -100,6 +111,16 @@ static int load(struct dashboard *d, struct rk_error *err)
         rk_dsr_requests_free(d->r, d->n);
         d->r = r;
         d->n = n;
+        free(d->changes);
+        d->changes = NULL;
+        d->nchanges = 0;
+        if (rk_authorize_action(rk_session_grants(d->ui->session), RK_ACTION_AUDIT)) {
+                rc = rk_accounts_recent_changes(d->ui->session, CHANGES_DAYS,
+                                                CHANGES_LIMIT, &d->changes, &d->nchanges,
+                                                err);
+                if (rc != RK_OK)
+                        return rc;
+        }
         rk_tui_list_set_rows(&d->list, n);
         for (size_t i = 0; i < n; i++)
                 if (r[i].id == was)
@@ -146,20 +167,60 @@ static void details(const struct rk_dsr_request *r, char *out, size_t size)
                  r->extended ? r->extension_reason : "");
 }
 
+/* The account-change lines from row y: the combine_duties warning when it
+ * is on, then the count and the newest change. */
+static void draw_changes(const struct dashboard *d, WINDOW *win, int y, int width)
+{
+        char text[512];
+        size_t combined = 0;
+        for (size_t i = 0; i < d->nchanges; i++)
+                combined += strcmp(d->changes[i].action, "account.combined_duties") == 0;
+        if (d->ui->cfg->combine_duties) {
+                snprintf(text, sizeof(text),
+                         "Separation of duties OFF ([accounts] combine_duties = 1): "
+                         "used %zu time(s), %d days",
+                         combined, CHANGES_DAYS);
+                rk_tui_print(win, y++, 1, width, RK_ROLE_WARNING, text);
+        }
+        if (d->nchanges == 0) {
+                snprintf(text, sizeof(text), "Account changes, last %d days: none",
+                         CHANGES_DAYS);
+                rk_tui_print(win, y, 1, width, RK_ROLE_DIM, text);
+                return;
+        }
+        const struct rk_audit_row *c = &d->changes[0];
+        const char *fields =
+            strncmp(c->fields, "roles ", 6) == 0 ? c->fields + 6 : c->fields;
+        snprintf(text, sizeof(text),
+                 "Account changes, %d days: %zu%s. Latest %.5s %s %s %s%s%s%s",
+                 CHANGES_DAYS, d->nchanges, d->nchanges == CHANGES_LIMIT ? "+" : "",
+                 c->at + 5, c->user, c->action + strlen("account."), c->target,
+                 fields[0] ? " " : "", fields,
+                 strcmp(c->result, "ok") == 0 ? "" : " REFUSED");
+        rk_tui_print(win, y, 1, width,
+                     strcmp(c->result, "ok") == 0 ? RK_ROLE_NORMAL : RK_ROLE_WARNING,
+                     text);
+}
+
 static void dash_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         (void)app;
         struct dashboard *d = state;
         int width = getmaxx(win) - 2;
+        int extra = 0;
         char text[DSR_TEXT + 400];
         heading(d, text, sizeof(text));
         rk_tui_print(win, 0, 1, width, RK_ROLE_HEADER, text);
+        if (rk_authorize_action(rk_session_grants(d->ui->session), RK_ACTION_AUDIT))
+                extra = 1 + (d->ui->cfg->combine_duties ? 1 : 0);
+        if (extra > 0)
+                draw_changes(d, win, getmaxy(win) - 3 - extra, width);
         if (d->n == 0) {
                 rk_tui_print(win, 2, 2, width, RK_ROLE_DIM,
                              "No open requests. F2 registers a new one.");
                 return;
         }
-        rk_tui_list_draw(&d->list, win, 2, 1, getmaxy(win) - 5, width);
+        rk_tui_list_draw(&d->list, win, 2, 1, getmaxy(win) - 5 - extra, width);
         details(&d->r[d->list.sel], text, sizeof(text));
         rk_ui_print_wrapped(win, getmaxy(win) - 2, 1, width, 2, RK_ROLE_DIM, text);
 }
@@ -175,6 +236,7 @@ static void dash_fini(struct rk_tui_app *app, void *state)
         (void)app;
         struct dashboard *d = state;
         rk_dsr_requests_free(d->r, d->n);
+        free(d->changes);
         explicit_bzero(d, sizeof(*d));
         free(d);
 }

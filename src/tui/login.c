@@ -9,7 +9,15 @@
  * and its message is shown as it is: it never says whether the name, the
  * password or the code was wrong. The password and the code are typed
  * into guarded memory and wiped after every try.
+ *
+ * After a forced end (an account disabled, a session past its limit, the
+ * lock screen's password locked out) the screen opens closed: it says
+ * that the session ended and takes only Enter, dropping every other key
+ * and whatever was typed ahead, so the rest of a password typed at the
+ * lock screen never lands in the visible Username field. Enter opens an
+ * empty form. Keys typed while a login is being checked are dropped too.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +27,8 @@
 
 struct login {
         struct rk_ui *ui;
+        bool closed;   /* after a forced end: only Enter opens the form */
+        char why[256]; /* why the session ended */
         char user[RK_USERNAME_MAX + 1];
         struct rk_tui_field f_user;
         struct rk_ui_secret pass, code;
@@ -41,6 +51,7 @@ static int login_run(struct rk_tui_app *app, void *state)
                              ui->source, rk_ui_now(), &s, &steps, &wait, &err);
         rk_ui_secret_clear(&l->pass);
         rk_ui_secret_clear(&l->code);
+        rk_tui_discard_input(app);
         if (rc != RK_OK) {
                 l->form.focus = 1;
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
@@ -84,6 +95,13 @@ static void login_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct login *l = state;
         int cols = getmaxx(win), x = (cols - 60) / 2;
+        if (l->closed) {
+                rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, "Your session has ended");
+                rk_ui_print_wrapped(win, 3, x, 60, 3, RK_ROLE_WARNING, l->why);
+                rk_tui_print(win, 7, x, 60, RK_ROLE_NORMAL,
+                             "Press Enter to log in again.");
+                return;
+        }
         rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, "Log in to the customer register");
         rk_tui_form_draw(&l->form, app, win, 3, x, 10, 34);
         rk_tui_print(win, 9, x + 12, 48, RK_ROLE_DIM,
@@ -96,7 +114,15 @@ static void login_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 
 static int login_key(struct rk_tui_app *app, void *state, int key)
 {
-        return rk_tui_form_key(&((struct login *)state)->form, app, key);
+        struct login *l = state;
+        if (l->closed) {
+                rk_tui_discard_input(app);
+                if (key >= RK_TUI_FKEY(0) && key != RK_TUI_FKEY(KEY_ENTER))
+                        return RK_TUI_UNHANDLED; /* F10 still quits */
+                l->closed = key != RK_TUI_KEY_ENTER;
+                return RK_TUI_REDRAW;
+        }
+        return rk_tui_form_key(&l->form, app, key);
 }
 
 static void login_fini(struct rk_tui_app *app, void *state)
@@ -125,10 +151,15 @@ void *rk_ui_login_new(struct rk_ui *ui)
         return l;
 }
 
-int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui)
+int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui, const char *ended)
 {
-        void *l = rk_ui_login_new(ui);
+        struct login *l = rk_ui_login_new(ui);
         if (l == NULL)
                 return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+        l->closed = ended != NULL;
+        if (ended != NULL) {
+                snprintf(l->why, sizeof(l->why), "%s", ended);
+                rk_tui_discard_input(app);
+        }
         return rk_tui_reset(app, &rk_ui_login_ops, l);
 }

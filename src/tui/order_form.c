@@ -140,7 +140,9 @@ static void set_text(struct rk_tui_field *f, char *buf, size_t cap, size_t max,
                      const char *text)
 {
         explicit_bzero(buf, cap);
-        snprintf(buf, cap, "%s", text);
+        /* A value that does not fit is left out, never shown cropped. */
+        if (snprintf(buf, cap, "%s", text) >= (int)cap)
+                explicit_bzero(buf, cap);
         rk_tui_field_init(f, buf, cap, max, false);
 }
 

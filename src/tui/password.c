@@ -68,6 +68,7 @@ static int passwd_run(struct rk_tui_app *app, void *state)
         int rc = rk_session_set_password(p->ui->session, rk_ui_secret_text(&p->new1),
                                          rk_ui_secret_len(&p->new1), &err);
         clear_all(p);
+        rk_tui_discard_input(app); /* keys typed meanwhile go nowhere */
         if (rc != RK_OK) {
                 p->form.focus = new_index(p);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);

@@ -131,7 +131,7 @@ static int act_step(struct rk_tui_app *app, void *state)
         /* the warehouse's own step is the one after picking or before it */
         for (size_t i = 0; i < k; i++)
                 if (strcmp(next[i], "picked") == 0 || strcmp(next[i], "shipped") == 0)
-                        snprintf(q->next, sizeof(q->next), "%s", next[i]);
+                        memcpy(q->next, next[i], sizeof(q->next));
         if (k == 0 || (strcmp(q->next, "picked") != 0 && strcmp(q->next, "shipped") != 0))
                 return rk_tui_message(app, RK_TUI_WARNING,
                                       "Your role may not move %s further", s->number);

@@ -2,26 +2,28 @@
  * retention.c - the supervisor's retention screen: the last run and what
  * it did, what falls due in the next 30 days, and the rules in force.
  *
- * How it works: on opening (and on F5) the screen reads the last run
- * (rk_retention_last_run) and asks core for two dry-run plans, for today
- * and for today + 30 days (rk_retention_plan: each audited, nothing
- * changed); the difference per rule is what falls due within the month.
- * One table row per rule: done in the last run, held now, due now, falling
- * due within 30 days, the next due date; below, each rule as configured,
- * and why for the selected one. The screen only shows: the run itself is
- * `rekisteri retention run` (the systemd timer).
+ * How it works: on opening the screen reads the last run
+ * (rk_retention_last_run) and the counts kept in the register
+ * (rk_retention_outlook_read: a few rows, instant at any register size;
+ * every `retention run` counts again). F5 counts now over every customer
+ * (rk_retention_outlook_refresh, audited as a plan) with a progress line;
+ * Esc stops it and other keys are told the screen is busy. One table row
+ * per rule: done in the last run, held now, due now, falling due within
+ * 30 days, the next due date; below, each rule as configured, and why for
+ * the selected one. The screen only shows: the run itself is `rekisteri
+ * retention run` (the systemd timer).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rekisteri/retention.h"
 #include "ui.h"
 
-#define PLACE      "retention"
-#define AHEAD_DAYS 30
-#define NCOLS      6
+#define PLACE "retention"
+#define NCOLS 6
 
 /* One rule: its row in the table and its line under "Rules in force". */
 struct rule_row {
@@ -32,8 +34,8 @@ struct rule_row {
 
 struct retention {
         struct rk_ui *ui;
-        char last[160]; /* the last run, one line */
-        char ahead[RK_DATE_TEXT];
+        char last[160];    /* the last run, one line */
+        char counted[160]; /* when the counts were made */
         struct rule_row rows[RK_RULE_COUNT];
         size_t n;
         struct rk_tui_list list;
@@ -51,11 +53,6 @@ static const char *retention_cell(void *ctx, size_t row, size_t col)
         return r->rows[row].cells[col];
 }
 
-static int64_t due_count(const struct rk_retention_rule_plan *rp)
-{
-        return rp->info.rule == RK_RULE_AUDIT ? rp->rows : (int64_t)rp->n;
-}
-
 static void describe_last(struct retention *r, const struct rk_retention_summary *s)
 {
         char started[RK_DATE_TEXT];
@@ -70,60 +67,124 @@ static void describe_last(struct retention *r, const struct rk_retention_summary
                  s->finished_at ? "finished" : "INTERRUPTED (the next run finishes it)");
 }
 
-static void fill_row(struct rule_row *w, const struct rk_retention_summary *last,
-                     const struct rk_retention_rule_plan *now,
-                     const struct rk_retention_rule_plan *ahead)
+/* When the counts were made, or that they never were. */
+static void describe_counts(struct retention *r, const struct rk_retention_outlook *o)
 {
-        const struct rk_retention_rule_info *i = &now->info;
-        int64_t soon = due_count(ahead) - due_count(now);
+        if (!o->known) {
+                snprintf(r->counted, sizeof(r->counted),
+                         "Not counted yet: F5 counts (half a minute at a million "
+                         "customers)");
+                return;
+        }
+        char at[32] = "";
+        time_t t = (time_t)o->computed_at;
+        struct tm tm;
+        if (localtime_r(&t, &tm) != NULL)
+                strftime(at, sizeof(at), "%Y-%m-%d %H:%M", &tm);
+        snprintf(r->counted, sizeof(r->counted),
+                 "Counted %s (F5: count again); Next 30 d: due by %s", at, o->ahead);
+}
+
+static void count_cell(char *cell, size_t size, bool known, int64_t v)
+{
+        if (known)
+                snprintf(cell, size, "%" PRId64, v);
+        else
+                snprintf(cell, size, "-");
+}
+
+static void fill_row(struct rule_row *w, const struct rk_retention_summary *last,
+                     const struct rk_retention_rule_info *i,
+                     const struct rk_retention_outlook *o)
+{
+        const struct rk_retention_outlook_rule *x = &o->rules[i->rule];
         snprintf(w->cells[0], sizeof(w->cells[0]), "%s", i->name);
         snprintf(w->cells[1], sizeof(w->cells[1]), "%" PRId64, last->done[i->rule]);
-        snprintf(w->cells[2], sizeof(w->cells[2]), "%zu", now->nskipped);
-        snprintf(w->cells[3], sizeof(w->cells[3]), "%" PRId64, due_count(now));
-        snprintf(w->cells[4], sizeof(w->cells[4]), "%" PRId64, soon > 0 ? soon : 0);
+        count_cell(w->cells[2], sizeof(w->cells[2]), o->known, x->held);
+        count_cell(w->cells[3], sizeof(w->cells[3]), o->known, x->due);
+        count_cell(w->cells[4], sizeof(w->cells[4]), o->known, x->soon);
         snprintf(w->cells[5], sizeof(w->cells[5]), "%s",
-                 now->next_due[0] ? now->next_due : "-");
+                 x->next_due[0] ? x->next_due : "-");
         snprintf(w->in_force, sizeof(w->in_force), "%s %s after %s",
                  i->action == RK_RETAIN_DELETE ? "delete" : "anonymise", i->period,
                  i->event);
         snprintf(w->why, sizeof(w->why), "%s: %s", i->label, i->reason);
 }
 
+static void fill(struct retention *r, const struct rk_retention_summary *last,
+                 const struct rk_retention_outlook *o)
+{
+        struct rk_retention_rule_info info[RK_RULE_COUNT];
+        rk_retention_rules(r->ui->cfg, info);
+        describe_last(r, last);
+        describe_counts(r, o);
+        for (int k = 0; k < RK_RULE_COUNT; k++)
+                fill_row(&r->rows[k], last, &info[k], o);
+        r->n = RK_RULE_COUNT;
+}
+
+/* Opening: the last run and the kept counts, a few indexed rows. */
 static int load(struct rk_tui_app *app, struct retention *r)
 {
         struct rk_retention_summary last;
-        struct rk_retention_plan now, ahead;
+        struct rk_retention_outlook o;
         struct rk_error err;
-        char today[RK_DATE_TEXT];
         rk_error_clear(&err);
-        memset(&now, 0, sizeof(now));
-        memset(&ahead, 0, sizeof(ahead));
         rk_ui_place(r->ui, PLACE);
-        rk_date_of(rk_clock_now() + AHEAD_DAYS * 86400LL, r->ahead);
-        rk_date_today(today);
         int rc = rk_retention_last_run(r->ui->session, &last, &err);
         if (rc == RK_OK)
-                rc = rk_retention_plan(r->ui->session, today, &now, &err);
-        if (rc == RK_OK)
-                rc = rk_retention_plan(r->ui->session, r->ahead, &ahead, &err);
+                rc = rk_retention_outlook_read(r->ui->session, &o, &err);
         r->n = 0;
-        if (rc == RK_OK) {
-                describe_last(r, &last);
-                for (int k = 0; k < RK_RULE_COUNT; k++)
-                        fill_row(&r->rows[k], &last, &now.rules[k], &ahead.rules[k]);
-                r->n = RK_RULE_COUNT;
-        }
-        rk_retention_plan_clear(&now);
-        rk_retention_plan_clear(&ahead);
+        if (rc == RK_OK)
+                fill(r, &last, &o);
         rk_tui_list_set_rows(&r->list, r->n);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         return RK_TUI_REDRAW;
 }
 
-static int act_reload(struct rk_tui_app *app, void *state)
+/* While counting: the progress line; Esc stops, other keys are told to wait. */
+static int count_poll(void *ctx, int step, int steps)
 {
-        return load(app, state);
+        struct rk_tui_app *app = ctx;
+        char line[96];
+        int key;
+        while ((key = rk_tui_poll_key(app)) != -1) {
+                if (key == RK_TUI_KEY_ESC)
+                        return 1;
+                rk_tui_flash(app, RK_TUI_WARNING,
+                             "Busy counting what falls due; Esc stops the count");
+        }
+        snprintf(line, sizeof(line), "Counting what falls due: rule %d of %d… Esc stops",
+                 step + 1, steps);
+        rk_tui_flash(app, RK_TUI_INFO, line);
+        return 0;
+}
+
+/* F5: count again over the whole register, with progress; Esc stops. */
+static int act_count(struct rk_tui_app *app, void *state)
+{
+        struct retention *r = state;
+        struct rk_retention_summary last;
+        struct rk_retention_outlook o;
+        struct rk_error err;
+        bool cancelled = false;
+        rk_error_clear(&err);
+        rk_ui_place(r->ui, PLACE);
+        rk_tui_flash(app, RK_TUI_INFO, "Counting what falls due… Esc stops");
+        int rc = rk_retention_outlook_refresh(r->ui->session, count_poll, app, &cancelled,
+                                              &o, &err);
+        if (rc == RK_OK)
+                rc = rk_retention_last_run(r->ui->session, &last, &err);
+        if (rc != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        fill(r, &last, &o);
+        rk_tui_list_set_rows(&r->list, r->n);
+        if (cancelled)
+                return rk_tui_message(
+                    app, RK_TUI_WARNING,
+                    "Count stopped; the counts shown are the earlier ones");
+        return rk_tui_message(app, RK_TUI_INFO, "Counted");
 }
 
 static int retention_key(struct rk_tui_app *app, void *state, int key)
@@ -138,10 +199,8 @@ static void retention_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         struct retention *r = state;
         int w = getmaxx(win) - 2, y = 0;
-        char head[64];
         rk_tui_print(win, y++, 1, w, RK_ROLE_NORMAL, r->last);
-        snprintf(head, sizeof(head), "Next 30 d: falling due by %s", r->ahead);
-        rk_tui_print(win, y++, 1, w, RK_ROLE_DIM, head);
+        rk_tui_print(win, y++, 1, w, RK_ROLE_DIM, r->counted);
         if (r->n == 0)
                 return;
         rk_tui_list_draw(&r->list, win, y, 1, (int)r->n + 1, w);
@@ -170,8 +229,8 @@ static void retention_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding retention_keys[] = {
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Reload", "Read the last run and the plans again",
-     act_reload},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", "Count",
+     "Count again what is due and held (reads every customer; Esc stops)", act_count},
     {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
 };
 

@@ -14,7 +14,9 @@
  *
  * Many sessions share the register: when a core call waits for another
  * session's lock longer than RK_BUSY_NOTICE_MS, the busy notice (busy.h)
- * puts "Waiting for another session…" on the message line at once. A
+ * puts "Waiting for another session…" on the message line at once; a
+ * password check that waits over half a second for the login gate
+ * (login_notice.h) puts "Many people are logging in; waiting…" there. A
  * dropped SSH connection (SIGHUP) ends the loop after the current core
  * call has committed or rolled back; the session is then closed and the
  * terminal restored (app.c).
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "rekisteri/busy.h"
+#include "rekisteri/login_notice.h"
 #include "rekisteri/hygiene.h"
 #include "rekisteri/register.h"
 #include "ui.h"
@@ -68,6 +71,19 @@ static void busy_notice(void *ctx, int waiting)
                 rk_tui_flash(ui->app, RK_TUI_INFO, "");
 }
 
+/* The login notice (login_notice.h): the password check waits for others. */
+static void login_notice(void *ctx, int waiting)
+{
+        struct rk_ui *ui = ctx;
+        if (ui->app == NULL)
+                return;
+        if (waiting)
+                rk_tui_flash(ui->app, RK_TUI_WARNING,
+                             "Many people are logging in; waiting…");
+        else
+                rk_tui_flash(ui->app, RK_TUI_INFO, "");
+}
+
 static bool idle_too_long(const struct rk_tui_app *app, const struct rk_ui *ui)
 {
         long long limit = ui->cfg->idle_lock_seconds;
@@ -88,8 +104,18 @@ static int on_tick(struct rk_tui_app *app, void *ctx)
         if (r != RK_TUI_UNHANDLED || ui->session == NULL)
                 return r & ~RK_TUI_UNHANDLED;
         if (!rk_ui_is_locked(app) && idle_too_long(app, ui))
-                return rk_ui_lock_open(app, ui);
+                return rk_ui_lock_open(app, ui, "Locked after inactivity");
         return RK_TUI_NONE;
+}
+
+/* Ctrl-Z: whatever happens next, the screen that comes back is locked. */
+static int on_suspend(struct rk_tui_app *app, void *ctx)
+{
+        struct rk_ui *ui = ctx;
+        ui->app = app;
+        if (ui->session == NULL || rk_ui_is_locked(app))
+                return RK_TUI_NONE;
+        return rk_ui_lock_open(app, ui, "Locked (Ctrl-Z)");
 }
 
 /* The register and its keyslot file must exist: say so before curses. */
@@ -137,11 +163,13 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         rk_session_source(ui.source, sizeof(ui.source));
         ui.notice = rk_hygiene_notice();
         rk_busy_set_notice(busy_notice, &ui);
+        rk_login_set_notice(login_notice, &ui);
         struct rk_tui_config tc = {
             .title = "rekisteri",
             .no_color = no_color,
             .on_tick = on_tick,
             .on_key = on_key,
+            .on_suspend = on_suspend,
             .ctx = &ui,
             .tick_ms = TICK_MS,
         };
@@ -149,6 +177,7 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         int rc = login != NULL ? rk_tui_run(&tc, &rk_ui_login_ops, login, &err)
                                : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
         rk_busy_set_notice(NULL, NULL);
+        rk_login_set_notice(NULL, NULL);
         /* After the loop, also on SIGHUP: every core call has finished
          * (committed or rolled back) before the loop saw the signal, and
          * closing the session wipes its keys. */

@@ -78,7 +78,8 @@ int rk_ui_logout(struct rk_tui_app *app, struct rk_ui *ui, enum rk_tui_level lev
         rk_session_close(ui->session);
         ui->session = NULL;
         rk_tui_set_title(app, NULL);
-        int flags = rk_ui_login_open(app, ui);
+        int flags =
+            rk_ui_login_open(app, ui, level != RK_TUI_INFO ? (msg ? msg : "") : NULL);
         /* after the reset request: a reset clears the message line first */
         if (msg != NULL)
                 rk_tui_message(app, level, "%s", msg);

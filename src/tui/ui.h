@@ -100,7 +100,10 @@ void *rk_ui_login_new(struct rk_ui *ui);
 
 /* Screen openers. Each returns reaction flags (an error message instead
  * when memory runs out). */
-int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* ended: NULL for a fresh login screen; after a forced end, why the
+ * session ended: the screen opens closed (only Enter opens the form,
+ * typed-ahead keys are dropped) and shows it. */
+int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui, const char *ended);
 /* The start screen after login (resets the stack): the request dashboard
  * for a session that handles data-subject requests, else the home menu. */
 int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui);
@@ -112,8 +115,9 @@ int rk_ui_enrol_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced);
 /* forced: New/Again after an admin's reset (reset); else Current/New/
  * Again pushed from Profile. */
 int rk_ui_password_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced);
-/* The idle lock: hides every screen below; the password unlocks. */
-int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The lock: hides every screen below; the password unlocks. banner says
+ * why ("Locked after inactivity", "Locked (Ctrl-Z)"); a static string. */
+int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui, const char *banner);
 bool rk_ui_is_locked(const struct rk_tui_app *app);
 /* Ask for the password again, then call then() (popping this screen). */
 int rk_ui_reverify_open(struct rk_tui_app *app, struct rk_ui *ui, const char *why,

@@ -18,7 +18,8 @@
 
 struct verify {
         struct rk_ui *ui;
-        const char *why; /* NULL for the idle lock */
+        const char *why;    /* NULL for the lock */
+        const char *banner; /* the lock's heading */
         int (*then)(struct rk_tui_app *app, struct rk_ui *ui);
         struct rk_ui_secret pass;
 };
@@ -33,6 +34,7 @@ static int verify_run(struct rk_tui_app *app, void *state)
                                             rk_ui_secret_len(&v->pass), rk_ui_now(),
                                             &wait, &err);
         rk_ui_secret_clear(&v->pass);
+        rk_tui_discard_input(app); /* keys typed meanwhile go nowhere */
         if (rc == RK_ERR_LOCKED)
                 return rk_ui_logout(app, v->ui, RK_TUI_ERROR, err.msg);
         if (rc != RK_OK)
@@ -68,7 +70,7 @@ static void verify_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int x = (getmaxx(win) - 60) / 2, y = getmaxy(win) / 2 - 3;
         if (v->why == NULL) {
                 rk_tui_print_cell(win, y, x, 60, RK_ROLE_BANNER, RK_TUI_CENTRE,
-                                  "Locked after inactivity");
+                                  v->banner);
                 rk_tui_print(win, y + 2, x, 60, RK_ROLE_NORMAL,
                              "Type the password of the account logged in:");
                 rk_tui_print(win, y + 3, x, 60, RK_ROLE_LABEL,
@@ -136,22 +138,25 @@ static int verify_open(struct rk_tui_app *app, struct rk_ui *ui,
                        const struct rk_tui_screen_ops *ops, const char *why,
                        int (*then)(struct rk_tui_app *, struct rk_ui *))
 {
+        /* the lock passes its banner as why: it has no question to ask */
+        bool lock = ops == &lock_ops;
         struct verify *v = calloc(1, sizeof(*v));
         if (v == NULL)
                 return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
         v->ui = ui;
-        v->why = why;
+        v->why = lock ? NULL : why;
+        v->banner = lock ? why : NULL;
         v->then = then;
         return rk_tui_push(app, ops, v);
 }
 
-int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui)
+int rk_ui_lock_open(struct rk_tui_app *app, struct rk_ui *ui, const char *banner)
 {
         struct rk_error err;
         /* the lock itself is an event of the session: recorded, best effort
          * (the screen locks even when the trail cannot be written) */
         rk_session_audit(ui->session, "session.lock", 0, "", "lock", "ok", NULL, &err);
-        return verify_open(app, ui, &lock_ops, NULL, NULL);
+        return verify_open(app, ui, &lock_ops, banner, NULL);
 }
 
 bool rk_ui_is_locked(const struct rk_tui_app *app)

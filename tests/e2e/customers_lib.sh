@@ -14,10 +14,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
 
 HOME_SCREEN='What would you like to do\?'
 
-# rk_demo_setup - the demo register r.db and the raw key in $RAWKEY.
+# rk_demo_setup [N] - the demo register r.db (N customers, default 300)
+# and the raw key in $RAWKEY.
 rk_demo_setup() {
 	rk_config
-	"$R" demo --db r.db --customers 300 --seed 7 >demo.out 2>demo.err ||
+	"$R" demo --db r.db --customers "${1:-300}" --seed 7 >demo.out 2>demo.err ||
 		e2e_fail "demo: $(cat demo.err)"
 	local rec
 	rec=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
@@ -25,6 +26,18 @@ rk_demo_setup() {
 	RAWKEY=$("$R" key dump-raw --db r.db --password-stdin <<<"$rec" 2>/dev/null | tail -1)
 	[[ "$RAWKEY" =~ ^x\'[0-9a-f]{64}\'$ ]] || e2e_fail "key dump-raw gave no raw key"
 	mkdir -p caps
+}
+
+# rk_demo_admin_key [LABEL ROLES] - the key file LABEL.key (default adm.key
+# with the role admin) made with the demo admin's one password + TOTP login
+# of this step; later commands use it (rk_cli_onetime) so the step is not
+# needed again.
+rk_demo_admin_key() {
+	local pw secret label=${1:-adm}
+	read -r _ _ pw secret < <(grep '^admin ' r.db.users)
+	echo "$pw" | "$R" key add-file --db r.db --user admin --password-stdin \
+		--totp "$(rk_code "$secret")" --label "$label" --roles "${2:-admin}" \
+		--out "$label.key" 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 }
 
 # rk_sql SQL - run SQL on r.db with the independent sqlcipher CLI. It

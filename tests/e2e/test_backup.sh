@@ -41,7 +41,7 @@ grep -q "keyslot(s) of today took over" out.txt && ok "today's keyslots took ove
         bad "$(cat out.txt)"
 # the keys were rotated: the database key of before no longer opens it
 KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
-[ ! -e r.db.restoring ] && ok "no staged files left" || bad "staged files remain"
+[ -z "$(ls r.db.restoring* 2>/dev/null)" ] && ok "no staged files left" || bad "staged files remain: $(ls r.db.restoring*)"
 dsr_pages restored.bin || { bad "pagedump"; exit 1; }
 for v in "${SUBJECT_VALUES[@]}"; do
         n=$(dsr_count_in restored.bin "$v")

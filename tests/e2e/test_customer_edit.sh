@@ -133,6 +133,17 @@ e2e_keys v Enter
 e2e_wait_gone v 'Identity codes belong'
 e2e_assert_present v 'New note'
 [[ "$(rk_sql "SELECT count(*) FROM notes;")" == "$NOTES" ]] || e2e_fail "the note was saved"
+# the same code pasted from a web page: full-width digits, an en dash and
+# a zero-width space; then with no separator at all
+for pasted in $'Hetu \uff11\uff13\uff11\uff10\uff15\uff12\u2013308\u200bT' 'Hetu 131052308T'; do
+	e2e_keys v C-u
+	e2e_type v "$pasted"
+	e2e_keys v Enter
+	e2e_wait v '^Not saved: the note contains a personal identity code'
+	e2e_keys v Enter
+	e2e_wait_gone v 'Identity codes belong'
+	[[ "$(rk_sql "SELECT count(*) FROM notes;")" == "$NOTES" ]] || e2e_fail "the pasted code was saved"
+done
 e2e_keys v C-u
 e2e_type v 'Soitti, palaa asiaan maanantaina'
 e2e_keys v Enter

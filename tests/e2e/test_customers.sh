@@ -104,6 +104,22 @@ rk_assert_none caps/billing.txt <(rk_sql "SELECT email FROM customers UNION SELE
 	FROM customers UNION SELECT street FROM customers UNION SELECT hetu FROM customers;" |
 	grep -v '^$') billing
 rk_ok "billing: business id, reference, amounts; no contact data, no order numbers"
+# billing's search reads only what its screens show: not order numbers, not
+# the names of contact persons (the supervisor finds both, below)
+CO_ONUM=$(rk_sql "SELECT o.number FROM orders o JOIN customers c ON c.id=o.customer_id
+	WHERE c.number='$CO_NO' LIMIT 1;")
+CP_NAME=$(rk_sql "SELECT cp.name FROM contact_persons cp WHERE NOT EXISTS (SELECT 1
+	FROM customers c WHERE c.name LIKE '%' || substr(cp.name, instr(cp.name, ' ') + 1)
+	|| '%') ORDER BY cp.id LIMIT 1;")
+[[ -n "$CO_ONUM" && -n "$CP_NAME" ]] || e2e_fail "demo fixture changed (orders, contacts)"
+e2e_keys b Escape
+e2e_wait b 'Search:'
+for q in "$CO_ONUM" "$CP_NAME"; do
+	rk_search b "$q"
+	e2e_wait b "^ Search: $q *\$"
+	e2e_wait b 'No customer matches\.'
+done
+rk_ok "billing: no customer found by an order number or a contact person's name"
 
 # --- warehouse ------------------------------------------------------------------------
 rk_demo_login h warehouse
@@ -146,6 +162,12 @@ for tab in Billing Orders Notes Consents; do
 done
 e2e_keys v Escape
 e2e_wait v 'Number +Name +City'
+# the supervisor reads orders and contact details: both searches find
+rk_search v "$CO_ONUM"
+e2e_wait v "$CO_NO +$CO_NAME"
+rk_search v "$CP_NAME"
+e2e_wait v '^ C[0-9]{6} '
+e2e_assert_absent v 'No customer matches'
 rk_search v "$CO_NO"
 e2e_wait v "$CO_NO +$CO_NAME"
 e2e_keys v Enter

@@ -26,6 +26,11 @@ IFS='|' read -r SUBJ ONUM <<<"$(rk_sql "SELECT o.customer_id, o.number FROM orde
 IFS='|' read -r NO NAME <<<"$(rk_sql "SELECT number, name FROM customers WHERE id=$SUBJ;")"
 NEWEST=$(rk_sql_value "SELECT number FROM orders ORDER BY ordered_on DESC, id DESC LIMIT 1;")
 [[ -n "$NO" && -n "$NAME" && "$NEWEST" == "$ONUM" ]] || e2e_fail "demo fixture changed"
+# a sales key file for the CLI; before the restriction it shows the customer
+rk_demo_admin_key salesk sales
+"$R" customer show "$NO" --db r.db --keyfile salesk.key >show.before 2>&1 ||
+	e2e_fail "sales cannot show $NO before the restriction: $(cat show.before)"
+grep -qF "$NAME" show.before || e2e_fail "customer show lacks the name"
 
 # sales_finds QUERY yes|no - on the sales customer list
 sales_finds() {
@@ -82,6 +87,15 @@ sales_finds "$NAME" no
 sales_finds "$NO" no
 warehouse_lists no
 rk_ok "restricted: sales cannot find $NO by name or number, the warehouse lacks $ONUM"
+# the CLI answers for the restricted number exactly as for one nobody has
+st1=0 st2=0
+"$R" customer show "$NO" --db r.db --keyfile salesk.key >r.out 2>r.err || st1=$?
+"$R" customer show C999999 --db r.db --keyfile salesk.key >m.out 2>m.err || st2=$?
+[[ $st1 == "$st2" && $st1 != 0 ]] || e2e_fail "exit $st1 for $NO, $st2 for a missing number"
+cmp -s r.out m.out && cmp -s r.err m.err ||
+	e2e_fail "restricted and missing differ: '$(cat r.err)' vs '$(cat m.err)'"
+grep -qi restrict r.err && e2e_fail "the answer names the restriction"
+rk_ok "customer show: a restricted number answers as a missing one, byte for byte"
 
 wz_menu v Customers
 e2e_wait v 'Search:'

@@ -76,7 +76,9 @@ e2e_assert_absent c 'Accounts' # sales may not manage accounts
 "$R" user disable tuula --db r.db --keyfile adm.key 2>cli.err || e2e_fail "disable: $(cat cli.err)"
 e2e_keys c Down
 e2e_wait c 'this account has been disabled; the session ends'
-e2e_assert_present c "$LOGIN_SCREEN"
+e2e_assert_present c 'Your session has ended'
+e2e_keys c Enter
+e2e_wait c "$LOGIN_SCREEN"
 rk_login c tuula "$TUULA_PW" "$(rk_code "$TUULA_SECRET")"
 e2e_wait c "$FAILED"
 e2e_assert_present c "$LOGIN_SCREEN"

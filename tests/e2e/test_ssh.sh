@@ -23,7 +23,9 @@
 #   after a password change was submitted) ends that user's rekisteri
 #   process, and so does a SIGHUP sent to bob's rekisteri; afterwards the
 #   register passes integrity_check, the audit chain verifies, and alice
-#   has one whole password: the old one or the new one logs her in.
+#   has one whole password: the old one or the new one logs her in;
+# - Ctrl-Z over the forced command (no job control) locks bob's session and
+#   leaves the program running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
 
@@ -200,8 +202,16 @@ sleep "0.$((RANDOM % 7))"
 kill -KILL "$(e2e_pid a)"
 gone "$apid" || e2e_fail "alice's rekisteri still runs after her connection dropped"
 rk_ok "ssh client SIGKILLed during a password change: alice's rekisteri ended"
-# bob: his rekisteri gets SIGHUP, as from a hung-up terminal.
+# bob: Ctrl-Z under the forced command (no job control): the session
+# locks and the program keeps running, since nothing could resume it.
 bpid=$(rk_pid_of "$UB")
+e2e_keys b C-z
+e2e_wait b 'Locked \(Ctrl-Z\)'
+e2e_wait b 'Ctrl-Z does not suspend here: no job control'
+e2e_assert_absent b 'What would you like to do'
+[[ $(ps -o stat= -p "$bpid") != T* ]] || e2e_fail "Ctrl-Z stopped bob's rekisteri under the forced command"
+rk_ok "Ctrl-Z over the forced command locks the session and does not stop the program"
+# bob: his rekisteri gets SIGHUP, as from a hung-up terminal.
 kill -HUP "$bpid"
 gone "$bpid" || e2e_fail "bob's rekisteri ignored SIGHUP"
 # ssh passes on the remote exit status: 129 is rekisteri's own clean exit

@@ -60,14 +60,13 @@ static void check_fold(const char *q, const char *f)
         (void)q;
 }
 
-/* May g search the column whose tag is tag? */
+/* May g search the words tagged tag? */
 static int tag_readable(const struct rk_grants *g, char tag)
 {
-        for (int c = 0; c < RK_FTS_COUNT; c++) {
-                if (rk_search_column_tag((enum rk_fts_column)c) != tag)
+        for (int grp = 0; grp <= RK_GROUP_COUNT; grp++) {
+                if (rk_search_group_tag((enum rk_group)grp) != tag)
                         continue;
-                enum rk_group grp = rk_fts_column_group((enum rk_fts_column)c);
-                return grp == RK_GROUP_COUNT ? g->read != 0 : rk_authorize_read(g, grp);
+                return (rk_search_groups(g) >> grp) & 1u;
         }
         return 0;
 }
@@ -126,10 +125,20 @@ static void check_with_fts(const char *m, const char *folded)
                                "INSERT INTO customer_fts(docid, keys, identity, contact,"
                                " billing, idcode) VALUES(1, ?1, ?2, ?3, ?4, ?5)",
                                -1, &st, NULL) == SQLITE_OK);
+        /* column c holds the query under the tags of groups c, c + 5, ... */
         for (int c = 0; c < RK_FTS_COUNT; c++) {
-                char *tagged = rk_search_tag_words(folded, (enum rk_fts_column)c);
-                CHECK(tagged != NULL);
-                sqlite3_bind_text(st, c + 1, tagged, -1, free);
+                char all[4 * RK_SEARCH_QUERY_MAX + 64] = "";
+                for (int grp = c; grp <= RK_GROUP_COUNT; grp += RK_FTS_COUNT) {
+                        char *tagged = rk_search_tag_words(
+                            folded, rk_search_group_tag((enum rk_group)grp));
+                        CHECK(tagged != NULL);
+                        if (strlen(all) + strlen(tagged) + 2 < sizeof(all)) {
+                                strcat(all, all[0] ? " " : "");
+                                strcat(all, tagged);
+                        }
+                        free(tagged);
+                }
+                sqlite3_bind_text(st, c + 1, all, -1, SQLITE_TRANSIENT);
         }
         CHECK(sqlite3_step(st) == SQLITE_DONE);
         sqlite3_finalize(st);

@@ -2,7 +2,8 @@
  * rk_load.c - the load and kill driver: many concurrent sessions on one
  * register, through the core API, as the staff of a company would use it.
  *
- *   rk_load run [--procs N] [--seconds S] [--customers N] [--kill] [--dir DIR]
+ *   rk_load run [--procs N] [--seconds S] [--customers N] [--kill] [--think]
+ *               [--dir DIR]
  *   rk_load hold --db PATH --keyfile FILE --seconds S
  *
  * run: makes a register in DIR (default: a fresh temp dir, removed after),
@@ -29,6 +30,13 @@
  * prints throughput and the p50/p95/p99 latency of a view, and exits 0
  * only when no session saw an error and every check held.
  *
+ * --think paces each session like a person (issue 18's human-paced
+ * benchmark): 1-5 s of thinking before every action, and an order entry
+ * (rk_order_create, two lines) among the actions: 25% searches, 45%
+ * views, 15% edits, 15% orders. Every action's latency is then reported
+ * (p50/p95/p99/max per action), not only the view's; conflicts are not
+ * required (people rarely collide at that pace).
+ *
  * hold: takes the register's write lock for S seconds (prints "locked"
  * when it has it), for testing what a waiting session shows.
  */
@@ -36,6 +44,7 @@
 #include "rekisteri/customer.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/orders.h"
+#include "rekisteri/products.h"
 #include "rekisteri/register.h"
 #include "rekisteri/search.h"
 #include "rekisteri/session.h"
@@ -52,7 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROCS_MAX  200
+#define PROCS_MAX  1000
 #define HOT        20 /* edits go to the first HOT customers */
 #define LAT_MAX    200000
 #define TOKEN_SIZE 32
@@ -60,14 +69,18 @@
 static const char admin_pw[] = "kuormitus testaa rekisteria";
 
 struct opts {
-        int procs, seconds, customers, kill;
+        int procs, seconds, customers, kill, think;
         const char *dir;
         const char *db, *keyfile; /* hold */
 };
 
 struct stats {
-        long long searches, views, edits, conflicts, errors, torn;
+        long long searches, views, edits, conflicts, errors, torn, orders;
 };
+
+/* The actions whose latency is kept, by their letter in a stats file. */
+enum action { ACT_SEARCH, ACT_VIEW, ACT_EDIT, ACT_ORDER, ACT_COUNT };
+static const char act_letter[ACT_COUNT] = {'s', 'v', 'e', 'o'};
 
 static struct rk_config cfg;
 static char dir[512], db_path[600], key_path[600];
@@ -130,6 +143,24 @@ static struct rk_session *keyfile_session(const char *db, const char *keyfile,
 
 /* A register with admin "admin", a key file with the sales role, and n
  * customers "Load seedN". Writes K(0) into audit_key. */
+/* The two products order entry sells (the catalogue needs the products
+ * action: a key file of its own, used only here). */
+static void add_products(const char *keyfile)
+{
+        struct rk_error err;
+        const struct rk_product_in p[] = {
+            {"KAHVI-500", "Kahvi 500 g", "pcs", "6,90", "14"},
+            {"SUODATIN-100", "Suodatinpussi 100 kpl", "pcs", "2,50", "25.5"}};
+        struct rk_session *s = keyfile_session(db_path, keyfile, "load:catalogue");
+        if (s == NULL)
+                exit(1);
+        for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+                if (rk_product_add(s, &p[i], &err) != RK_OK)
+                        die("adding the products", &err);
+        }
+        rk_session_close(s);
+}
+
 static void setup(int n, char *audit_key)
 {
         char recovery[RK_RECOVERY_KEY_CHARS + 1];
@@ -143,12 +174,18 @@ static void setup(int n, char *audit_key)
                                recovery, audit_key, &reg, &err) != RK_OK)
                 die("creating the register", &err);
         rk_register_close(reg);
+        const char *catalogue_roles[] = {"supervisor"};
+        char catalogue_key[700];
+        snprintf(catalogue_key, sizeof(catalogue_key), "%s.catalogue", key_path);
         if (rk_session_login(&cfg, db_path, "admin", admin_pw, strlen(admin_pw), "",
                              "load", (int64_t)time(NULL), &s, &step, &wait,
                              &err) != RK_OK ||
-            rk_keyfiles_add(s, "load", roles, 1, key_path, &err) != RK_OK)
-                die("making the key file", &err);
+            rk_keyfiles_add(s, "load", roles, 1, key_path, &err) != RK_OK ||
+            rk_keyfiles_add(s, "catalogue", catalogue_roles, 1, catalogue_key, &err) !=
+                RK_OK)
+                die("making the key files", &err);
         rk_session_close(s);
+        add_products(catalogue_key);
         s = keyfile_session(db_path, key_path, "load:setup");
         if (s == NULL)
                 exit(1);
@@ -170,11 +207,20 @@ struct worker {
         int slot;
         struct rk_session *s;
         struct stats st;
-        unsigned *lat; /* view latencies in microseconds */
+        unsigned *lat; /* latencies in microseconds */
+        char *act;     /* and their actions' letters */
         size_t nlat;
         FILE *edits;
         long long seq;
 };
+
+static void record(struct worker *w, enum action a, double seconds)
+{
+        if (w->nlat < LAT_MAX) {
+                w->act[w->nlat] = act_letter[a];
+                w->lat[w->nlat++] = (unsigned)(seconds * 1e6);
+        }
+}
 
 static void on_hup(int sig)
 {
@@ -213,8 +259,7 @@ static void op_view(struct worker *w)
                 report_error(w, "view", &err);
         } else {
                 w->st.views++;
-                if (w->nlat < LAT_MAX)
-                        w->lat[w->nlat++] = (unsigned)(dt * 1e6);
+                record(w, ACT_VIEW, dt);
                 check_view(w, &v);
         }
         rk_customer_view_clear(&v);
@@ -226,12 +271,34 @@ static void op_search(struct worker *w)
         struct rk_error err;
         struct rk_search_hit *hits = NULL;
         size_t n = 0;
+        double t0 = now_s();
         int rc = rk_customer_search(w->s, "load seed1", 20, &hits, &n, &err);
+        double dt = now_s() - t0;
         rk_search_free(hits, n);
-        if (rc != RK_OK)
+        if (rc != RK_OK) {
                 report_error(w, "search", &err);
-        else
+        } else {
                 w->st.searches++;
+                record(w, ACT_SEARCH, dt);
+        }
+}
+
+/* An order taken on the phone: two lines for a random customer. */
+static void op_order(struct worker *w)
+{
+        struct rk_error err;
+        int64_t id = ids[randombytes_uniform((uint32_t)nids)], order = 0;
+        const struct rk_order_line_in lines[] = {{"KAHVI-500", "2", NULL, 0},
+                                                 {"SUODATIN-100", "1", NULL, 0}};
+        double t0 = now_s();
+        int rc = rk_order_create(w->s, id, lines, 2, &order, NULL, &err);
+        double dt = now_s() - t0;
+        if (rc != RK_OK) {
+                report_error(w, "order entry", &err);
+        } else {
+                w->st.orders++;
+                record(w, ACT_ORDER, dt);
+        }
 }
 
 static void op_edit(struct worker *w)
@@ -254,7 +321,10 @@ static void op_edit(struct worker *w)
         snprintf(name, sizeof(name), "Load %s", tok);
         snprintf(email, sizeof(email), "%s@example.com", tok);
         struct rk_edit e[] = {{"name", name}, {"email", email}};
+        double t0 = now_s();
         rc = rk_customer_update(w->s, id, version, e, 2, &newv, &err);
+        if (rc == RK_OK || rc == RK_ERR_CONFLICT)
+                record(w, ACT_EDIT, now_s() - t0);
         if (rc == RK_OK) {
                 fprintf(w->edits, "%lld %lld %s\n", (long long)id, (long long)newv, tok);
                 fflush(w->edits);
@@ -273,14 +343,36 @@ static void write_results(const struct worker *w, int gen)
         FILE *f = fopen(path, "w");
         if (f == NULL)
                 return;
-        fprintf(f, "%lld %lld %lld %lld %lld %lld\n", w->st.searches, w->st.views,
-                w->st.edits, w->st.conflicts, w->st.errors, w->st.torn);
+        fprintf(f, "%lld %lld %lld %lld %lld %lld %lld\n", w->st.searches, w->st.views,
+                w->st.edits, w->st.conflicts, w->st.errors, w->st.torn, w->st.orders);
         for (size_t i = 0; i < w->nlat; i++)
-                fprintf(f, "%u\n", w->lat[i]);
+                fprintf(f, "%c %u\n", w->act[i], w->lat[i]);
         fclose(f);
 }
 
-static int worker_main(int slot, int gen, double deadline)
+/* Thinking, as a person does between actions: 1-5 s, cut short by the
+ * deadline or SIGHUP. */
+static void think(double deadline)
+{
+        double until = now_s() + 1.0 + randombytes_uniform(4000) / 1000.0;
+        while (!hup && now_s() < until && now_s() < deadline)
+                usleep(20000);
+}
+
+static void act(struct worker *w, int paced)
+{
+        uint32_t r = randombytes_uniform(100);
+        if (r < 25)
+                op_search(w);
+        else if (r < (paced ? 70u : 80u))
+                op_view(w);
+        else if (!paced || r < 85)
+                op_edit(w);
+        else
+                op_order(w);
+}
+
+static int worker_main(int slot, int gen, double deadline, int paced)
 {
         struct worker w;
         char path[700], source[32];
@@ -291,31 +383,32 @@ static int worker_main(int slot, int gen, double deadline)
         snprintf(source, sizeof(source), "load:%d", slot);
         w.edits = fopen(path, "w");
         w.lat = calloc(LAT_MAX, sizeof(*w.lat));
+        w.act = calloc(LAT_MAX, 1);
         w.s = keyfile_session(db_path, key_path, source);
-        if (w.edits == NULL || w.lat == NULL || w.s == NULL)
+        if (w.edits == NULL || w.lat == NULL || w.act == NULL || w.s == NULL)
                 return 1;
         while (!hup && now_s() < deadline) {
-                uint32_t r = randombytes_uniform(100);
-                if (r < 25)
-                        op_search(&w);
-                else if (r < 80)
-                        op_view(&w);
-                else
-                        op_edit(&w);
+                if (paced)
+                        think(deadline);
+                if (!hup && now_s() < deadline)
+                        act(&w, paced);
         }
         rk_session_close(w.s);
         write_results(&w, gen);
         fclose(w.edits);
         free(w.lat);
+        free(w.act);
         return w.st.errors || w.st.torn ? 1 : hup ? 3 : 0;
 }
+
+static int paced; /* --think */
 
 static pid_t spawn(int slot, int gen, double deadline)
 {
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)
-                _exit(worker_main(slot, gen, deadline));
+                _exit(worker_main(slot, gen, deadline, paced));
         return pid;
 }
 
@@ -354,16 +447,20 @@ static int cmp_unsigned(const void *a, const void *b)
         return x < y ? -1 : x > y;
 }
 
-/* Sum every worker's stats file; collect view latencies into *lat. */
-static void collect(struct stats *t, unsigned **lat, size_t *nlat)
+/* Sum every worker's stats file; collect each action's latencies into
+ * lat[action]. */
+static void collect(struct stats *t, unsigned *lat[ACT_COUNT], size_t nlat[ACT_COUNT])
 {
         DIR *d = opendir(dir);
         struct dirent *e;
-        size_t cap = 1024;
-        *lat = malloc(cap * sizeof(**lat));
-        *nlat = 0;
+        size_t cap[ACT_COUNT];
+        for (int a = 0; a < ACT_COUNT; a++) {
+                cap[a] = 1024;
+                lat[a] = malloc(cap[a] * sizeof(**lat));
+                nlat[a] = 0;
+        }
         while (d != NULL && (e = readdir(d)) != NULL) {
-                char path[1024];
+                char path[1024], c;
                 if (strstr(e->d_name, ".stats") == NULL)
                         continue;
                 snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
@@ -371,8 +468,8 @@ static void collect(struct stats *t, unsigned **lat, size_t *nlat)
                 struct stats s = {0};
                 unsigned v;
                 if (f == NULL ||
-                    fscanf(f, "%lld %lld %lld %lld %lld %lld", &s.searches, &s.views,
-                           &s.edits, &s.conflicts, &s.errors, &s.torn) != 6) {
+                    fscanf(f, "%lld %lld %lld %lld %lld %lld %lld", &s.searches, &s.views,
+                           &s.edits, &s.conflicts, &s.errors, &s.torn, &s.orders) != 7) {
                         t->errors++;
                         if (f)
                                 fclose(f);
@@ -380,10 +477,15 @@ static void collect(struct stats *t, unsigned **lat, size_t *nlat)
                 }
                 t->searches += s.searches, t->views += s.views, t->edits += s.edits;
                 t->conflicts += s.conflicts, t->errors += s.errors, t->torn += s.torn;
-                while (fscanf(f, "%u", &v) == 1) {
-                        if (*nlat == cap)
-                                *lat = realloc(*lat, (cap *= 2) * sizeof(**lat));
-                        (*lat)[(*nlat)++] = v;
+                t->orders += s.orders;
+                while (fscanf(f, " %c %u", &c, &v) == 2) {
+                        const char *at = memchr(act_letter, c, ACT_COUNT);
+                        if (at == NULL)
+                                continue;
+                        int a = (int)(at - act_letter);
+                        if (nlat[a] == cap[a])
+                                lat[a] = realloc(lat[a], (cap[a] *= 2) * sizeof(**lat));
+                        lat[a][nlat[a]++] = v;
                 }
                 fclose(f);
         }
@@ -525,21 +627,32 @@ static int verify(const char *audit_key, int kill)
         return bad;
 }
 
-static void print_report(const struct opts *o, const struct stats *t, unsigned *lat,
-                         size_t nlat, double secs)
+static void print_latency(const char *name, unsigned *lat, size_t n)
 {
-        long long ops = t->searches + t->views + t->edits + t->conflicts;
-        qsort(lat, nlat, sizeof(*lat), cmp_unsigned);
-        printf("sessions: %d, %.1f s, %d customers (%d hot)\n", o->procs, secs,
-               o->customers, HOT);
+        if (n == 0)
+                return;
+        qsort(lat, n, sizeof(*lat), cmp_unsigned);
+        printf("%s latency: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (%zu)\n",
+               name, lat[n / 2] / 1e3, lat[n * 95 / 100] / 1e3, lat[n * 99 / 100] / 1e3,
+               lat[n - 1] / 1e3, n);
+}
+
+static void print_report(const struct opts *o, const struct stats *t,
+                         unsigned *lat[ACT_COUNT], size_t nlat[ACT_COUNT], double secs)
+{
+        long long ops = t->searches + t->views + t->edits + t->conflicts + t->orders;
+        printf("sessions: %d, %.1f s, %d customers (%d hot)%s\n", o->procs, secs,
+               o->customers, HOT, o->think ? ", thinking 1-5 s between actions" : "");
         printf("operations: %lld (%.0f/s): searches %lld, views %lld, edits saved %lld, "
-               "edits refused as conflicts %lld\n",
-               ops, ops / secs, t->searches, t->views, t->edits, t->conflicts);
-        if (nlat > 0)
-                printf(
-                    "view latency: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-                    lat[nlat / 2] / 1e3, lat[nlat * 95 / 100] / 1e3,
-                    lat[nlat * 99 / 100] / 1e3, lat[nlat - 1] / 1e3);
+               "edits refused as conflicts %lld, orders %lld\n",
+               ops, ops / secs, t->searches, t->views, t->edits, t->conflicts, t->orders);
+        static const char *const names[ACT_COUNT] = {"search", "view", "edit",
+                                                     "order entry"};
+        print_latency("view", lat[ACT_VIEW], nlat[ACT_VIEW]);
+        for (int a = 0; o->think && a < ACT_COUNT; a++) {
+                if (a != ACT_VIEW)
+                        print_latency(names[a], lat[a], nlat[a]);
+        }
         printf("errors seen by sessions: %lld; views of half-written records: %lld\n",
                t->errors, t->torn);
 }
@@ -549,9 +662,10 @@ static int run(const struct opts *o)
         char audit_key[RK_AUDIT_KEY_TEXT];
         struct run r;
         struct stats t = {0};
-        unsigned *lat = NULL;
-        size_t nlat = 0;
+        unsigned *lat[ACT_COUNT];
+        size_t nlat[ACT_COUNT];
         memset(&r, 0, sizeof(r));
+        paced = o->think;
         snprintf(db_path, sizeof(db_path), "%s/load.db", dir);
         snprintf(key_path, sizeof(key_path), "%s/load.key", dir);
         setup(o->customers, audit_key);
@@ -566,14 +680,15 @@ static int run(const struct opts *o)
                 r.bad_exits += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
         }
         double secs = now_s() - t0;
-        collect(&t, &lat, &nlat);
+        collect(&t, lat, nlat);
         print_report(o, &t, lat, nlat, secs);
-        free(lat);
+        for (int a = 0; a < ACT_COUNT; a++)
+                free(lat[a]);
         if (o->kill)
                 printf("killed: %d with SIGHUP, %d with SIGKILL\n", r.hups, r.kills);
         int bad =
             verify(audit_key, o->kill) + r.bad_exits + (t.errors > 0) + (t.torn > 0);
-        if (t.edits == 0 || (!o->kill && t.conflicts == 0))
+        if (o->think ? t.views == 0 : t.edits == 0 || (!o->kill && t.conflicts == 0))
                 bad += printf("FAIL: the load produced no edits or no conflicts\n") > 0;
         printf("%s\n", bad ? "FAIL" : "PASS");
         return bad ? 1 : 0;
@@ -605,6 +720,8 @@ static int parse(int argc, char **argv, struct opts *o)
                 const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
                 if (strcmp(a, "--kill") == 0)
                         o->kill = 1;
+                else if (strcmp(a, "--think") == 0)
+                        o->think = 1;
                 else if (v == NULL)
                         return -1;
                 else if (strcmp(a, "--procs") == 0)
@@ -630,7 +747,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 int main(int argc, char **argv)
 {
-        struct opts o = {10, 5, 100, 0, NULL, NULL, NULL};
+        struct opts o = {10, 5, 100, 0, 0, NULL, NULL, NULL};
         if (sodium_init() < 0)
                 return 1;
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -639,7 +756,7 @@ int main(int argc, char **argv)
         cfg.argon2_mem_kib = 8;
         cfg.cache_mib = 8;
         if (argc < 2 || parse(argc, argv, &o) != 0) {
-                fprintf(stderr, "usage: rk_load run [--procs N] [--seconds S] "
+                fprintf(stderr, "usage: rk_load run [--procs N] [--seconds S] [--think] "
                                 "[--customers N] [--kill] [--dir DIR]\n"
                                 "       rk_load hold --db PATH --keyfile FILE "
                                 "--seconds S\n");

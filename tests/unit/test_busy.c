@@ -8,7 +8,9 @@
  * RK_BUSY_NOTICE_MS raises the busy notice and lowers it again; a lock
  * that is never released ends in RK_ERR_BUSY with a plain message (never
  * SQLite's "database is locked") after the bounded retries, with nothing
- * changed.
+ * changed. Writers queued behind a long transaction are served in the
+ * order they came (turn.c), and one killed while its turn is up does not
+ * stop the others.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +24,10 @@
 #include "sql.h"
 #include "testutil.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,12 +189,140 @@ static void test_gives_up_plainly(void **state)
         rk_register_close(reg);
 }
 
+/* The queue's next ticket, read from the file beside the register (turn.c:
+ * the first word of "<db>.turn"). */
+static uint32_t next_ticket(void)
+{
+        uint32_t next = 0;
+        FILE *f = fopen(tu_path("b.db.turn"), "rb");
+        if (f != NULL) {
+                assert_int_equal(fread(&next, sizeof(next), 1, f), 1);
+                fclose(f);
+        }
+        return next;
+}
+
+#define WRITERS 5
+
+/* Writer i: open, say so, wait for the go, then write; on its lock it
+ * appends i to the order pipe. */
+static pid_t writer(int i, const int ready[2], int order)
+{
+        int go[2];
+        char c;
+        assert_int_equal(pipe(go), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                struct rk_error err;
+                close(go[1]);
+                struct rk_register *reg = open_reg();
+                sqlite3 *db = rk_register_db(reg);
+                int ok = write(ready[1], "r", 1) == 1 && read(go[0], &c, 1) == 1;
+                ok = ok && rk_sql_begin_as(db, "testing", &err) == RK_OK;
+                char me = (char)('0' + i);
+                ok = ok && write(order, &me, 1) == 1;
+                ok = ok && rk_sql_commit(db, &err) == RK_OK;
+                rk_register_close(reg);
+                _exit(ok ? 0 : 1);
+        }
+        close(go[0]);
+        assert_int_equal(read(ready[0], &c, 1), 1);
+        uint32_t before = next_ticket();
+        assert_int_equal(write(go[1], "g", 1), 1);
+        close(go[1]);
+        for (int k = 0; k < 5000 && next_ticket() == before; k++)
+                usleep(1000); /* until it has taken its ticket */
+        assert_int_equal(next_ticket(), before + 1);
+        return pid;
+}
+
+/* Writers that queue behind a long transaction get the lock in the order
+ * they came, not in the order their backoff happens to wake them. */
+static void test_writers_served_in_order(void **state)
+{
+        (void)state;
+        int ready[2], order[2];
+        pid_t pids[WRITERS];
+        char got[WRITERS + 1] = "";
+        cfg.busy_timeout_ms = 10000;
+        rk_busy_set_notice(NULL, NULL); /* the earlier tests' counters are gone */
+        assert_int_equal(pipe(ready), 0);
+        assert_int_equal(pipe(order), 0);
+        pid_t holder = hold_lock(1500);
+        for (int i = 0; i < WRITERS; i++)
+                pids[i] = writer(i, ready, order[1]);
+        close(order[1]);
+        for (int i = 0; i < WRITERS; i++)
+                child_ok(pids[i]);
+        child_ok(holder);
+        assert_int_equal(read(order[0], got, WRITERS), WRITERS);
+        assert_string_equal(got, "01234");
+        /* the queue file is shared like the register: its mode and group */
+        struct stat db_st, turn_st;
+        assert_int_equal(chmod(tu_path("b.db"), 0660), 0);
+        assert_int_equal(unlink(tu_path("b.db.turn")), 0);
+        struct rk_error err;
+        struct rk_register *reg = open_reg();
+        assert_int_equal(rk_sql_begin(rk_register_db(reg), &err), RK_OK);
+        rk_sql_rollback(rk_register_db(reg));
+        rk_register_close(reg);
+        assert_int_equal(stat(tu_path("b.db"), &db_st), 0);
+        assert_int_equal(stat(tu_path("b.db.turn"), &turn_st), 0);
+        assert_int_equal(turn_st.st_mode & 0777, 0660);
+        assert_int_equal(turn_st.st_gid, db_st.st_gid);
+        close(order[0]);
+        close(ready[0]);
+        close(ready[1]);
+}
+
+/* A writer killed while its turn is up does not stop the queue: the next
+ * one finds it gone and goes on within a fraction of a second. */
+static void test_dead_turn_is_skipped(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        int fds[2];
+        char c;
+        cfg.busy_timeout_ms = 10000;
+        rk_busy_set_notice(NULL, NULL);
+        struct rk_register *reg = open_reg();
+        sqlite3 *db = rk_register_db(reg);
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                uint32_t t;
+                struct rk_register *r2 = open_reg();
+                int ok = rk_turn_take(rk_register_db(r2), 10000, &t) == 1;
+                ok = ok && write(fds[1], "t", 1) == 1;
+                pause(); /* killed holding the turn */
+                _exit(ok ? 0 : 1);
+        }
+        assert_int_equal(read(fds[0], &c, 1), 1);
+        uint32_t taken = next_ticket();
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(rk_sql_begin_as(db, "testing", &err), RK_OK);
+        long long waited = ms_since(&t0);
+        assert_int_equal(rk_sql_commit(db, &err), RK_OK);
+        assert_int_equal(next_ticket(), taken + 1); /* we did queue behind it */
+        assert_true(waited >= 100 && waited < 2000);
+        close(fds[0]);
+        close(fds[1]);
+        rk_register_close(reg);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_waits_then_succeeds),
             cmocka_unit_test(test_short_wait_is_silent),
             cmocka_unit_test(test_gives_up_plainly),
+            cmocka_unit_test(test_writers_served_in_order),
+            cmocka_unit_test(test_dead_turn_is_skipped),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

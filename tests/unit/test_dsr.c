@@ -585,7 +585,17 @@ static void test_restriction_hides_and_lifts(void **state)
         must(rk_dsr_execute(sess[SUPERVISOR], id, NULL, &res, &err), &err);
         assert_int_equal(
             rk_customer_load(sess[SALES], person_id, RK_GROUPS_ALL, &v, &err),
-            RK_ERR_DENIED);
+            RK_ERR_NOTFOUND);
+        /* the same answer as for a number nobody has, word for word */
+        struct rk_error missing;
+        int64_t found = -1;
+        rk_error_clear(&missing);
+        assert_int_equal(rk_customer_find(sess[SALES], person_no, &found, &err),
+                         RK_ERR_NOTFOUND);
+        assert_int_equal(found, 0);
+        assert_int_equal(rk_customer_find(sess[SALES], "C999998", &found, &missing),
+                         RK_ERR_NOTFOUND);
+        assert_string_equal(err.msg, missing.msg);
         must(rk_orders_recent(sess[WAREHOUSE], NULL, 0, 100, &o, &n, &err), &err);
         for (size_t i = 0; i < n; i++)
                 assert_string_not_equal(o[i].customer_number, person_no);

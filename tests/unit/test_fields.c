@@ -112,7 +112,7 @@ static void ok(enum rk_record r, const char *column, const char *country, const 
         rk_error_clear(&err);
         int rc = rk_field_check(field(r, column), in, country, out, sizeof(out), &err);
         if (rc != RK_OK)
-                fail_msg("%s \"%s\": %s", column, in, err.msg);
+                fail_msg("%s \"%s\": %s", column, in ? in : "(none)", err.msg);
         assert_string_equal(out, want);
 }
 

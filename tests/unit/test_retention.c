@@ -278,6 +278,71 @@ static void test_plan_matches_sql_at_dates(void **state)
                 check_plan_at(dates[i]);
 }
 
+/* The screen's outlook: one counting plan gives what two full plans (today
+ * and today + 30 days) give, and opening reads it back unchanged. */
+static void test_outlook_matches_two_plans(void **state)
+{
+        (void)state;
+        struct rk_retention_plan now, ahead;
+        struct rk_retention_outlook o, back;
+        struct rk_error err;
+        bool cancelled = true;
+        char later[RK_DATE_TEXT];
+        exec("UPDATE customers SET restricted = 1 WHERE id IN (1, 2, 3, 4, 5)");
+        must(rk_retention_outlook_read(sup, &back, &err), &err);
+        assert_false(back.known);
+        must(rk_retention_outlook_refresh(sup, NULL, NULL, &cancelled, &o, &err), &err);
+        assert_false(cancelled);
+        rk_date_of(fake_now + RK_RETENTION_OUTLOOK_DAYS * 86400LL, later);
+        must(rk_retention_plan(sup, NULL, &now, &err), &err);
+        must(rk_retention_plan(sup, later, &ahead, &err), &err);
+        assert_string_equal(o.today, now.today);
+        assert_string_equal(o.ahead, later);
+        int64_t held = 0;
+        for (int r = 0; r < RK_RULE_AUDIT; r++) {
+                assert_int_equal(o.rules[r].due, now.rules[r].n);
+                assert_int_equal(o.rules[r].held, now.rules[r].nskipped);
+                assert_int_equal(o.rules[r].soon, ahead.rules[r].n - now.rules[r].n);
+                assert_string_equal(o.rules[r].next_due, now.rules[r].next_due);
+                held += o.rules[r].held;
+        }
+        assert_int_equal(o.rules[RK_RULE_AUDIT].due, now.rules[RK_RULE_AUDIT].rows);
+        assert_true(o.rules[RK_RULE_PROSPECTS].due > 0 && held > 0);
+        assert_true(o.rules[RK_RULE_PROSPECTS].soon > 0);
+        must(rk_retention_outlook_read(sup, &back, &err), &err);
+        assert_true(back.known);
+        assert_int_equal(back.computed_at, o.computed_at);
+        assert_memory_equal(back.rules, o.rules, sizeof(o.rules));
+        rk_retention_plan_clear(&now);
+        rk_retention_plan_clear(&ahead);
+}
+
+static int polls;
+static int stop_at_first(void *ctx, int step, int steps)
+{
+        (void)ctx;
+        assert_true(step >= 0 && step < steps);
+        polls++;
+        return 1;
+}
+
+/* Esc on the screen: the poll stops the count, nothing is stored. */
+static void test_outlook_cancelled(void **state)
+{
+        (void)state;
+        struct rk_retention_outlook o;
+        struct rk_error err;
+        bool cancelled = false;
+        polls = 0;
+        must(rk_retention_outlook_refresh(sup, stop_at_first, NULL, &cancelled, &o, &err),
+             &err);
+        assert_int_equal(polls, 1);
+        assert_true(cancelled);
+        assert_false(o.known);
+        must(rk_retention_outlook_read(sup, &o, &err), &err);
+        assert_false(o.known);
+}
+
 /* The month-end rule: 31 January + 1 month is the last day of February. */
 static void test_due_date_at_month_end(void **state)
 {
@@ -582,6 +647,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_killed_run_then_run_again, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_outlook_matches_two_plans, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_outlook_cancelled, setup, teardown),
             cmocka_unit_test_setup_teardown(test_denied_without_the_action, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_bookkeeping_delete, setup, teardown),

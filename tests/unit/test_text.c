@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,64 @@ static void test_zero_width(void **state)
         check_sanitize("a\xe2\x81\xa0"
                        "b",
                        "a" FFFD "b"); /* U+2060 */
+}
+
+/* Format characters (category Cf) and the line/paragraph separators: the
+ * soft hyphen, tag characters (which can smuggle invisible ASCII), U+2028,
+ * U+2029, U+2061 FUNCTION APPLICATION, U+206A, U+FFF9 interlinear
+ * annotation anchor. */
+static void test_format_characters(void **state)
+{
+        (void)state;
+        check_sanitize("Ma\xc2\xadtti", "Ma" FFFD "tti");
+        /* TAG LATIN SMALL LETTER A, TAG CANCEL */
+        check_sanitize("A\xf3\xa0\x81\xa1\xf3\xa0\x81\xbf"
+                       "B",
+                       "A" FFFD FFFD "B");
+        check_sanitize("a\xe2\x80\xa8"
+                       "b\xe2\x80\xa9"
+                       "c",
+                       "a" FFFD "b" FFFD "c");
+        check_sanitize("x\xe2\x81\xa1y\xe2\x81\xaaz\xef\xbf\xb9w",
+                       "x" FFFD "y" FFFD "z" FFFD "w");
+        assert_false(rk_text_is_safe("Ma\xc2\xadtti"));
+}
+
+/* ZWJ stays inside an emoji sequence (family, with a skin tone, after VS16)
+ * and is replaced anywhere else. */
+static void test_zwj_in_emoji_only(void **state)
+{
+        (void)state;
+        const char *family = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9"
+                             "\xe2\x80\x8d\xf0\x9f\x91\xa7"; /* man ZWJ woman ZWJ girl */
+        check_sanitize(family, family);
+        const char *tone = "\xf0\x9f\x91\xa9\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb";
+        check_sanitize(tone, tone);
+        const char *vs16 = "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5";
+        check_sanitize(vs16, vs16);
+        check_sanitize("a\xe2\x80\x8d"
+                       "b",
+                       "a" FFFD "b");
+        check_sanitize("\xf0\x9f\x91\xa8\xe2\x80\x8d", "\xf0\x9f\x91\xa8" FFFD);
+        check_sanitize("\xe2\x80\x8d\xf0\x9f\x91\xa8", FFFD "\xf0\x9f\x91\xa8");
+        check_sanitize("\xf0\x9f\x91\xa8\xe2\x80\x8dx", "\xf0\x9f\x91\xa8" FFFD "x");
+}
+
+/* The export repair: only malformed bytes change; controls stay. */
+static void test_utf8_repair(void **state)
+{
+        (void)state;
+        bool bad = false;
+        char *out = rk_utf8_repair("Pek\xe4 \x1b[2J", 9, &bad);
+        assert_non_null(out);
+        assert_string_equal(out, "Pek" FFFD " \x1b[2J");
+        assert_true(bad);
+        assert_true(rk_utf8_valid(out, strlen(out)));
+        free(out);
+        out = rk_utf8_repair("H\xc3\xa4m\xc3\xa4l\xc3\xa4inen", 13, &bad);
+        assert_string_equal(out, "H\xc3\xa4m\xc3\xa4l\xc3\xa4inen");
+        assert_false(bad);
+        free(out);
 }
 
 static void test_c1_csi(void **state)
@@ -247,6 +306,9 @@ int main(void)
             cmocka_unit_test(test_embedded_nul),
             cmocka_unit_test(test_bidi_override),
             cmocka_unit_test(test_zero_width),
+            cmocka_unit_test(test_format_characters),
+            cmocka_unit_test(test_zwj_in_emoji_only),
+            cmocka_unit_test(test_utf8_repair),
             cmocka_unit_test(test_c1_csi),
             cmocka_unit_test(test_del),
             cmocka_unit_test(test_malformed),

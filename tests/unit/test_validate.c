@@ -15,6 +15,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -428,6 +430,169 @@ static void test_find_hetu_like(void **state)
         assert_false(rk_text_find_hetu_like(NULL, NULL, NULL));
 }
 
+/* Every way a copy-paste or a person may write 281258-9434 (and
+ * 131052-308T) so that it no longer looks like one: each must be found.
+ * The byte escapes are split where a hex digit follows. */
+static void test_find_hetu_evasions(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *what, *text;
+        } found[] = {
+            {"plain", "281258-9434"},
+            {"en dash", "281258\xe2\x80\x93"
+                        "9434"},
+            {"em dash", "281258\xe2\x80\x94"
+                        "9434"},
+            {"hyphen U+2010", "281258\xe2\x80\x90"
+                              "9434"},
+            {"non-breaking hyphen", "281258\xe2\x80\x91"
+                                    "9434"},
+            {"figure dash", "281258\xe2\x80\x92"
+                            "9434"},
+            {"minus sign U+2212", "281258\xe2\x88\x92"
+                                  "9434"},
+            {"full-width hyphen", "281258\xef\xbc\x8d"
+                                  "9434"},
+            {"small hyphen-minus", "281258\xef\xb9\xa3"
+                                   "9434"},
+            {"space", "281258 9434"},
+            {"spaces around the dash", "281258 - 9434"},
+            {"tab", "281258\t9434"},
+            {"no separator", "2812589434"},
+            {"NBSP", "281258\xc2\xa0"
+                     "9434"},
+            {"narrow NBSP", "281258\xe2\x80\xaf"
+                            "9434"},
+            {"ideographic space", "281258\xe3\x80\x80"
+                                  "9434"},
+            {"soft hyphen inside", "2812\xc2\xad"
+                                   "58-9434"},
+            {"soft hyphen as the sign", "281258\xc2\xad"
+                                        "9434"},
+            {"zero-width space", "2812\xe2\x80\x8b"
+                                 "58-9434"},
+            {"zero-width joiner", "28125\xe2\x80\x8d"
+                                  "8-9434"},
+            {"word joiner", "281258-94\xe2\x81\xa0"
+                            "34"},
+            {"BOM", "\xef\xbb\xbf"
+                    "281258-9434"},
+            {"RLO", "\xe2\x80\xae"
+                    "281258-9434"},
+            {"full-width digits",
+             "\xef\xbc\x92\xef\xbc\x98\xef\xbc\x91\xef\xbc\x92\xef\xbc\x95"
+             "\xef\xbc\x98\xef\xbc\x8d\xef\xbc\x99\xef\xbc\x94\xef\xbc\x93"
+             "\xef\xbc\x94"},
+            {"Arabic-Indic digits",
+             "\xd9\xa2\xd9\xa8\xd9\xa1\xd9\xa2\xd9\xa5\xd9\xa8-\xd9\xa9\xd9\xa4"
+             "\xd9\xa3\xd9\xa4"},
+            {"Devanagari digits",
+             "\xe0\xa5\xa8\xe0\xa5\xae\xe0\xa5\xa7\xe0\xa5\xa8\xe0\xa5\xab"
+             "\xe0\xa5\xae 9434"},
+            {"mathematical bold digits",
+             "\xf0\x9d\x9f\x90\xf0\x9d\x9f\x96\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x90"
+             "\xf0\x9d\x9f\x93\xf0\x9d\x9f\x96-9434"},
+            {"in a sentence", "Asiakkaan tunnus on 281258\xe2\x80\x93"
+                              "9434, soita."},
+            {"letter check, lower case, full-width letter", "131052-308\xef\xbd\x94"},
+            {"2000s sign", "131052A308T"},
+            {"no sign, letter check", "131052308T"},
+            {"in brackets", "(281258 9434)"},
+        };
+        for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+                size_t off = 99, len = 0;
+                if (!rk_text_find_hetu_like(found[i].text, &off, &len))
+                        fail_msg("not found: %s", found[i].what);
+                assert_true(off + len <= strlen(found[i].text));
+                assert_true(len >= 10);
+                struct rk_error err;
+                rk_error_clear(&err);
+                assert_int_equal(rk_text_refuse_hetu("Note", found[i].text, &err),
+                                 RK_ERR_INVALID);
+                assert_null(strstr(err.msg, "9434"));
+        }
+        static const char *const not_found[] = {
+            "281258-9435", /* wrong check character */
+            "281258\xe2\x80\x93"
+            "9435",        /* the same, with an en dash */
+            "x2812589434", /* glued to a letter */
+            "28125894345", /* part of a longer number */
+            "12812589434",
+            "2812589434x",
+            "281258-943",   /* too short */
+            "2812 58-9434", /* a space inside the date */
+            "O2026-000024", /* an order number */
+            "O00000024",
+            "+358 40 123 4567", /* phone numbers */
+            "040 123 4567",
+            "+358401234567",
+            "2024-05-17 17.5.2024 20240517",
+        };
+        for (size_t i = 0; i < sizeof(not_found) / sizeof(not_found[0]); i++)
+                if (rk_text_find_hetu_like(not_found[i], NULL, NULL))
+                        fail_msg("false alarm: %s", not_found[i]);
+}
+
+/* 10,000 random order numbers, phone numbers and dates, each alone and
+ * inside a sentence: none is taken for an identity code. (A bare run of
+ * ten digits that is a real DDMMYY and carries the right check digit is
+ * one, on purpose: "2812589434" above.) */
+static void test_find_hetu_no_false_alarms(void **state)
+{
+        (void)state;
+        unsigned seed = 20261205;
+        char text[64], line[160];
+        for (int i = 0; i < 10000; i++) {
+                unsigned r = (unsigned)rand_r(&seed);
+                switch (i % 8) {
+                case 0:
+                        snprintf(text, sizeof(text), "O%04u-%06u", 2000 + r % 40,
+                                 (unsigned)rand_r(&seed) % 1000000);
+                        break;
+                case 1:
+                        snprintf(text, sizeof(text), "O%08u", r % 100000000);
+                        break;
+                case 2:
+                        snprintf(text, sizeof(text), "+358 4%u %03u %04u", r % 10,
+                                 (unsigned)rand_r(&seed) % 1000,
+                                 (unsigned)rand_r(&seed) % 10000);
+                        break;
+                case 3:
+                        snprintf(text, sizeof(text), "04%u %03u %04u", r % 10,
+                                 (unsigned)rand_r(&seed) % 1000,
+                                 (unsigned)rand_r(&seed) % 10000);
+                        break;
+                case 4:
+                        snprintf(text, sizeof(text), "+3584%u%07u", r % 10,
+                                 (unsigned)rand_r(&seed) % 10000000);
+                        break;
+                case 5:
+                        snprintf(text, sizeof(text), "%04u-%02u-%02u", 1900 + r % 200,
+                                 1 + (unsigned)rand_r(&seed) % 12,
+                                 1 + (unsigned)rand_r(&seed) % 28);
+                        break;
+                case 6:
+                        snprintf(text, sizeof(text), "%u.%u.%04u", 1 + r % 28,
+                                 1 + (unsigned)rand_r(&seed) % 12,
+                                 1900 + (unsigned)rand_r(&seed) % 200);
+                        break;
+                default:
+                        snprintf(text, sizeof(text), "%02u.%02u.%04u klo %02u.%02u",
+                                 1 + r % 28, 1 + (unsigned)rand_r(&seed) % 12,
+                                 1900 + (unsigned)rand_r(&seed) % 200,
+                                 (unsigned)rand_r(&seed) % 24,
+                                 (unsigned)rand_r(&seed) % 60);
+                        break;
+                }
+                if (rk_text_find_hetu_like(text, NULL, NULL))
+                        fail_msg("false alarm on %s", text);
+                snprintf(line, sizeof(line), "Tilaus %s, soita %s.", text, text);
+                if (rk_text_find_hetu_like(line, NULL, NULL))
+                        fail_msg("false alarm on: %s", line);
+        }
+}
+
 /* ---- free text ---- */
 
 static void expect_text(const char *label, const char *in, size_t max, unsigned flags,
@@ -494,6 +659,8 @@ int main(void)
             cmocka_unit_test(test_hetu_info),
             cmocka_unit_test(test_hetu_invalid),
             cmocka_unit_test(test_find_hetu_like),
+            cmocka_unit_test(test_find_hetu_evasions),
+            cmocka_unit_test(test_find_hetu_no_false_alarms),
             cmocka_unit_test(test_field_text),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
