@@ -102,9 +102,9 @@ PATHS = [
                        "--totp", totp()], PW + "\n", set(), False, True, None),
     ("customer view", lambda: ["customer", "show", "C000001"] + KEYFILE, "",
      {"customer.view"}, False, True, "Aino"),
-    ("customer save", lambda: ["customer", "add", "--name", "Uusi Asiakas", "--email",
-                               "uusi@example.fi"] + KEYFILE, "", {"customer.create"},
-     False, True, None),
+    ("customer save", lambda: ["customer", "add"] + KEYFILE,
+     "name=Uusi Asiakas\nemail=uusi@example.fi\n", {"customer.create"}, False, True,
+     None),
     ("search (dsr find)", lambda: ["dsr", "find"] + KEYFILE, "Virtanen\n",
      {"dsr.search"}, False, True, None),
     ("erasure (dsr execute)", lambda: ["dsr", "execute", "2"] + KEYFILE, "",
@@ -185,7 +185,10 @@ def digest_query(d):
                 .splitlines() if "|" in line]
         keep = ["quote(%s)" % c for c in cols
                 if not re.search(r"_at$|last_step|^last_", c)]
-        query.append("SELECT '@%s'; SELECT %s FROM %s;" % (t, ",".join(keep) or "1", t))
+        # the retention screen's cached counts carry the time they were made
+        where = " WHERE key NOT LIKE 'retention%'" if t == "meta" else ""
+        query.append("SELECT '@%s'; SELECT %s FROM %s%s;" % (t, ",".join(keep) or "1", t,
+                                                            where))
     return "\n".join(query)
 
 
@@ -304,7 +307,9 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
                 lost = before[t] - now.get(t, set()) - (before[t] - success.get(t, set()))
                 if extra or lost:
                     bad.append("table %s: rows neither before nor after" % t)
-    if rc != 0:
+    # a retention run that finished and then could not refresh the retention
+    # screen's counts says so: its "ok" row is true
+    if rc != 0 and "the run is complete" not in err:
         for rid, action, result in audit:
             if result == "ok" and action in actions:
                 bad.append("audit row %s says %s ok for a failed run" % (rid, action))
