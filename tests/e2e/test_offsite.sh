@@ -43,10 +43,11 @@ D=(--db r.db --keyfile dpo.key)
 # the backup key file: the one key file a backup keeps (README, How the keys work)
 "$R" key add-file "${A[@]}" --label backup --roles admin --out backup.key >b.out 2>&1 ||
 	e2e_fail "key add-file backup: $(cat b.out)"
-"$R" customer add --name "Aino Offsite" --email aino.offsite@example.fi "${D[@]}" >c1.out 2>&1 ||
-	e2e_fail "customer add: $(cat c1.out)"
-"$R" customer add --name "Bertta Pysyy" --email bertta@example.fi "${D[@]}" >c2.out 2>&1 ||
-	e2e_fail "customer add: $(cat c2.out)"
+# customer add reads its fields from stdin, never argv
+printf 'name=Aino Offsite\nemail=aino.offsite@example.fi\n' |
+	"$R" customer add "${D[@]}" >c1.out 2>&1 || e2e_fail "customer add: $(cat c1.out)"
+printf 'name=Bertta Pysyy\nemail=bertta@example.fi\n' |
+	"$R" customer add "${D[@]}" >c2.out 2>&1 || e2e_fail "customer add: $(cat c2.out)"
 "$R" dsr new --type erasure --subject C000001 --verified "in person" "${D[@]}" >d.out 2>&1 ||
 	e2e_fail "dsr new: $(cat d.out)"
 "$R" dsr execute 1 "${D[@]}" >x.out 2>&1 || e2e_fail "dsr execute: $(cat x.out)"
