@@ -1,25 +1,30 @@
 #!/bin/bash
 # fuzz.sh - build every libFuzzer target with clang and fuzz each one.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
-# Crashes land in build-fuzz/ as crash-*; replay one with
-# build-fuzz/fuzz_NAME FILE, then add it to tests/fuzz/seeds/NAME/.
+# Crashes land in the current directory as crash-*; replay one with
+# build-fuzz/tests/fuzz/fuzz_NAME FILE, then add it to tests/fuzz/seeds/NAME/.
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 scripts/deps.sh --test
-mkdir -p build-fuzz
-W="-std=c17 -D_GNU_SOURCE -DSQLITE_HAS_CODEC -DRK_DATADIR=\"/usr/share/rekisteri\" -DRK_SOURCE_DATADIR=\"$PWD/data\""
-F="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude"
-core=$(ls src/core/*.c)
-libs="$(pkg-config --cflags --libs sqlcipher libsodium liboath libqrencode jansson) -liniparser"
-for src in tests/fuzz/fuzz_*.c; do
-        name=$(basename "$src" .c)
-        echo "== $name: building"
-        # shellcheck disable=SC2086
-        clang $W $F $core "$src" $libs -o "build-fuzz/$name"
+# The flags, defines and libraries come from meson (-Dfuzz=true adds
+# -fsanitize=fuzzer-no-link to every object and links tests/fuzz/fuzz_NAME
+# with libFuzzer); only the compiler and the sanitizers are chosen here.
+B=build-fuzz
+if [ ! -f "$B/build.ninja" ]; then
+        CC=clang meson setup "$B" --buildtype=debugoptimized -Dfuzz=true \
+                -Db_sanitize=address,undefined -Db_lundef=false \
+                -Dc_args=-fno-sanitize-recover=undefined > "$B.setup.log" 2>&1 ||
+                { cat "$B.setup.log"; exit 1; }
+fi
+targets=()
+for src in tests/fuzz/fuzz_*.c; do targets+=("tests/fuzz/$(basename "$src" .c)"); done
+ninja -C "$B" "${targets[@]}"
+for t in "${targets[@]}"; do
+        name=$(basename "$t")
         target=${name#fuzz_}
-        mkdir -p "build-fuzz/corpus-$target"
+        mkdir -p "$B/corpus-$target"
         echo "== $name: fuzzing for ${secs}s"
-        "build-fuzz/$name" -max_total_time="$secs" "build-fuzz/corpus-$target" \
-                "tests/fuzz/seeds/$target" 2>&1 | tail -3
+        "$B/$t" -max_total_time="$secs" "$B/corpus-$target" "tests/fuzz/seeds/$target" 2>&1 |
+                tail -3
 done

@@ -1,6 +1,6 @@
 /*
- * clock.h - the one source of "now" for deadlines, and calendar-date
- * arithmetic on "YYYY-MM-DD" text.
+ * clock.h - the one source of "now" for the core (deadlines, today's date,
+ * audit times), and calendar-date arithmetic on "YYYY-MM-DD" text.
  *
  * rk_clock_now() is time(NULL) unless a unit test installed another
  * function with rk_clock_set(). There is deliberately no environment

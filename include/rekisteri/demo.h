@@ -92,7 +92,7 @@ struct rk_demo_user {
  */
 int rk_demo_create(const struct rk_config *cfg, const char *db_path,
                    const struct rk_demo_options *opt, struct rk_demo_user *users,
-                   char *recovery, char *audit_key, rk_demo_progress progress,
-                   void *ctx, struct rk_error *err);
+                   char *recovery, char *audit_key, rk_demo_progress progress, void *ctx,
+                   struct rk_error *err);
 
 #endif

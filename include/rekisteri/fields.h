@@ -7,7 +7,7 @@
  *   - its field group (what a role must be granted to read or write it);
  *   - its personal-data category and legal basis (for the register of
  *     processing activities and the access report);
- *   - its retention class (which retention rule forgets it);
+ *   - whether a record can be without it (required);
  *   - its validator and length limit (for forms and imports);
  *   - the search column it feeds, if any.
  * Policy, the customer store, search, export, erasure and retention all
@@ -18,16 +18,17 @@
 
 #include "rekisteri/policy.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The record kinds a field can belong to; each is one table. */
 enum rk_record {
-        RK_REC_CUSTOMER, /* customers */
-        RK_REC_CONTACT,  /* contact_persons: people at a company customer */
-        RK_REC_ORDER,    /* orders */
-        RK_REC_LINE,     /* order_lines */
-        RK_REC_NOTE,     /* notes */
-        RK_REC_CONSENT,  /* consents */
+        RK_REC_CUSTOMER,  /* customers */
+        RK_REC_CONTACT,   /* contact_persons: people at a company customer */
+        RK_REC_ORDER,     /* orders */
+        RK_REC_LINE,      /* order_lines */
+        RK_REC_NOTE,      /* notes */
+        RK_REC_CONSENT,   /* consents */
         RK_REC_OBJECTION, /* objections: per-purpose objections (Art. 21) */
         RK_REC_COUNT
 };
@@ -46,14 +47,6 @@ enum rk_validator {
         RK_V_INTEGER, /* whole number >= 0 */
         RK_V_MONEY,   /* cents, >= 0 */
         RK_V_CHOICE,  /* one of `choices` */
-};
-
-/* Which retention rule governs a field (retention.h reads this). */
-enum rk_retention {
-        RK_RET_CUSTOMER,    /* lives as long as the customer relationship */
-        RK_RET_BOOKKEEPING, /* order and invoice data: Accounting Act, 6 years */
-        RK_RET_NOTE,        /* notes: 24 months */
-        RK_RET_CONSENT,     /* consent proof: 3 years after withdrawal */
 };
 
 /* Search columns of the customer_fts table; a query searches only the
@@ -75,7 +68,7 @@ struct rk_field {
         enum rk_group group;
         const char *category; /* personal-data category, or "none" */
         const char *basis;    /* legal basis (GDPR Art. 6) */
-        enum rk_retention retention;
+        bool required;        /* a record cannot be saved without it */
         enum rk_validator validator;
         size_t max_chars;
         const char *choices; /* "a|b|c" for RK_V_CHOICE, else NULL */
@@ -88,6 +81,12 @@ const struct rk_field *rk_fields_all(size_t *n);
 
 /* rk_fields_find - the field `column` of `record`, or NULL. */
 const struct rk_field *rk_fields_find(enum rk_record record, const char *column);
+
+/* rk_fields_customer_groups - the groups of the customer card: every group
+ * of a field of a customer, its contact persons, notes, consents and
+ * objections (not orders and their lines, which have their own screen).
+ * A new group given to such a field joins it with no other change. */
+rk_groupset rk_fields_customer_groups(void);
 
 /* rk_fields_table - the SQL table of a record kind. */
 const char *rk_fields_table(enum rk_record record);

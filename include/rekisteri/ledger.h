@@ -117,8 +117,8 @@ int rk_ledger_read(const char *path, struct rk_ledger_entry **out, size_t *n,
  * what it lacks (created with the register's file mode, sidefile.h), and
  * set its as_of to now. When it is already complete nothing is written,
  * unless stamp (a backup, a restore) asks for as_of to move on; a stamp
- * also copies every entry again (INSERT OR IGNORE), not only the newer. RK_ERR_CORRUPT when
- * the file is another register's ledger; file errors as RK_ERR_IO.
+ * also copies every entry again (INSERT OR IGNORE), not only the newer. RK_ERR_CORRUPT
+ * when the file is another register's ledger; file errors as RK_ERR_IO.
  */
 int rk_ledger_mirror(sqlite3 *reg, const char *register_path, bool stamp,
                      struct rk_error *err);

@@ -62,6 +62,13 @@ void rk_record_view_clear(struct rk_record_view *v);
 void rk_record_views_free(struct rk_record_view *v, size_t n);
 
 /*
+ * rk_field_hint - what field f accepts, in one line for a form's help
+ * ("An e-mail address: name@example.fi"), beside the checks that decide it
+ * (fieldcheck.c). Writes at most size bytes into out.
+ */
+void rk_field_hint(const struct rk_field *f, char *out, size_t size);
+
+/*
  * rk_field_check - check one typed value for field f and write its
  * normalised form (NUL-terminated) into out (outsz bytes; the field's
  * max_chars * 4 + 1 always suffices). Dispatches on f->validator to

@@ -177,11 +177,11 @@ typedef void (*rk_retention_progress)(void *ctx, int64_t done, int64_t total);
  * batch (ledger.h); after each batch the ledger file of the register at
  * register_path is mirrored (NULL: no file, for benchmarks only). Each
  * batch also records the index merge as owed, which the end of the run
- * pays (or, after a kill, the next session). batch_size 0 means cfg's. *out (may be NULL) gets
- * the summary. Call outside a transaction. Returns RK_OK when every batch
- * committed (a WAL that other readers keep busy is not an error: out->
- * flushed is false and out->note says why); on an error the batches before
- * it stay committed and running again goes on from there.
+ * pays (or, after a kill, the next session). batch_size 0 means cfg's. *out (may be NULL)
+ * gets the summary. Call outside a transaction. Returns RK_OK when every batch committed
+ * (a WAL that other readers keep busy is not an error: out-> flushed is false and
+ * out->note says why); on an error the batches before it stay committed and running again
+ * goes on from there.
  */
 int rk_retention_run_db(sqlite3 *db, const struct rk_config *cfg,
                         const struct rk_audit_actor *actor, int64_t now,

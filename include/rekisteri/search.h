@@ -20,7 +20,8 @@
  *
  * The index holds personal data (folded). It lives in the encrypted
  * database like everything else; erasure must also run FTS4's 'optimize'
- * so that deleted terms leave the index segments (see DESIGN, Erasure).
+ * so that deleted terms leave the index segments (forget.c does, and
+ * tests/e2e/test_erasure.sh checks the decrypted pages).
  */
 #ifndef REKISTERI_SEARCH_H
 #define REKISTERI_SEARCH_H

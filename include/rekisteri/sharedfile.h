@@ -37,7 +37,7 @@ void rk_sharedfile_mode(const char *register_path, mode_t *mode, gid_t *gid);
  * closes it), or RK_ERR_IO with the path and errno in err.
  */
 int rk_sharedfile_open(const char *register_path, const char *path, bool excl, int *fd,
-                     struct rk_error *err);
+                       struct rk_error *err);
 
 /* rk_sharedfile_fix - give an existing file at path the mode and group of
  * register_path's layout (a file SQLite or a copy created). */

@@ -32,16 +32,18 @@
 int rk_store_open(const char *path, const unsigned char *dek, int create,
                   const struct rk_config *cfg, sqlite3 **out, struct rk_error *err);
 
+#ifdef RK_BENCH
 /*
  * rk_store_open_unencrypted_bench - BENCHMARKS ONLY. Open or create a plain,
  * unencrypted SQLite database at path (SQLCipher with no key) with the same
  * settings and schema as a register, so tests/bench can measure the same
- * work with and without encryption. Nothing but tests/bench may call it:
- * no register, front end or command reaches it, and rk_store_open refuses
- * a NULL key.
+ * work with and without encryption. It exists only where RK_BENCH is
+ * defined: the benchmark programs compile store.c again with it, and the
+ * product binary has no such symbol (test_hardening checks).
  */
 int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cfg,
                                     sqlite3 **out, struct rk_error *err);
+#endif
 
 /* rk_store_close - checkpoint-free close; NULL is fine. */
 void rk_store_close(sqlite3 *db);
@@ -63,8 +65,5 @@ int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err);
 /* rk_store_key_text - write SQLCipher's raw key literal x'HEX' for dek into
  * out (RK_RAW_KEY_TEXT bytes). Keep out in guarded memory. */
 void rk_store_key_text(const unsigned char *dek, char *out);
-
-/* rk_store_schema_version - the schema version this build writes. */
-int rk_store_schema_version(void);
 
 #endif

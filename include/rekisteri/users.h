@@ -82,8 +82,4 @@ int rk_users_check_name(const char *name, struct rk_error *err);
 int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_change,
                     int64_t *id, struct rk_error *err);
 
-/* rk_users_has_role - 1 when the enabled account name holds role, 0 when
- * not (or unknown or disabled), <0 on a database error. */
-int rk_users_has_role(sqlite3 *db, const char *name, const char *role);
-
 #endif

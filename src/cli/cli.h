@@ -24,7 +24,7 @@ struct cli {
         const char *admin;
         const char *label;
         const char *out;
-        const char *roles; /* --roles a,b */
+        const char *roles;    /* --roles a,b */
         const char *key;      /* --key: refused, the key would show in ps */
         const char *key_file; /* --key-file: the audit key K(0) in a file */
         const char *heads;    /* --heads: logged chain heads to check */
@@ -35,10 +35,10 @@ struct cli {
         const char *seed;         /* demo --seed S */
         const char *subject_text; /* --subject as typed: an id, or numbers for dsr */
         const char *type, *purpose, *received, *verified, *reason, *outcome;
-        const char *ledger; /* restore --ledger FILE */
+        const char *ledger;        /* restore --ledger FILE */
         bool force_without_ledger; /* restore --force-without-ledger */
-        const char *as_of;       /* retention plan --as-of DATE */
-        const char *verify_only; /* restore --verify-only BACKUP */
+        const char *as_of;         /* retention plan --as-of DATE */
+        const char *verify_only;   /* restore --verify-only BACKUP */
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */

@@ -1,13 +1,14 @@
 /*
  * cmd_audit.c - `rekisteri audit ...`: the supervisor's questions on the
  * command line: verify, list, export, "who accessed subject X" and "what
- * did user Y access". Every run needs the "audit" action and is itself
- * recorded in the trail.
+ * did user Y access". Each is one session call in the core
+ * (audit_session.h), which checks the "audit" action and records the run in
+ * the trail in the same transaction as the read.
  */
 #include "cli.h"
-#include "rekisteri/outcome.h"
-#include "rekisteri/audit_report.h"
+#include "rekisteri/audit_session.h"
 #include "rekisteri/csv.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/secret.h"
 
 #include <errno.h>
@@ -17,38 +18,39 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Open a session that may read the audit trail. */
+/* Open a session; the core decides whether it may read the trail. Its
+ * audit rows name the command line as the place. */
 static int open_audit(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
         int rc = cli_unlock(c, s, err);
         if (rc == RK_OK)
-                rc = cli_require(*s, RK_ACTION_AUDIT, err);
-        if (rc != RK_OK) {
-                rk_session_close(*s);
-                *s = NULL;
-        }
+                rk_session_set_place(*s, "cli");
         return rc;
 }
 
-static sqlite3 *db_of(struct rk_session *s)
+/*
+ * The customer of --subject (or of `audit subject NUMBER`), typed as people
+ * know it (C000123, c123, 123): c->subject gets its id. Checks the form
+ * before unlocking (a usage error, exit 2) and the register after.
+ */
+static int check_subject_form(const struct cli *c)
 {
-        return rk_register_db(rk_session_register(s));
+        char number[RK_AUDIT_NUMBER_SIZE];
+        struct rk_error err;
+        rk_error_clear(&err);
+        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
+                return cli_usage_error("%s", err.msg);
+        return EXIT_OK;
 }
 
-/*
- * The customer of --subject (or of `audit subject NUMBER`): c->subject gets
- * its id and number its customer number, for the audit row's target (a
- * look at the trail names the customer there, not as its subject).
- */
-static int resolve_subject(struct cli *c, struct rk_session *s, char *number,
-                           struct rk_error *err)
+static int resolve_subject(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
+        char number[RK_AUDIT_NUMBER_SIZE];
         int64_t id = 0;
-        number[0] = '\0';
         c->subject = 0;
         if (c->subject_text == NULL)
                 return RK_OK;
-        int rc = rk_audit_subject_parse(db_of(s), c->subject_text, &id, number, err);
+        int rc = rk_audit_session_find(s, c->subject_text, &id, number, err);
         c->subject = id;
         return rc;
 }
@@ -134,11 +136,8 @@ int cmd_audit_verify(struct cli *c)
                                          .retention_months =
                                              c->cfg.audit_retention_months};
         if (rc == RK_OK)
-                rc = rk_audit_verify_with(db_of(s), &o, &v, &err);
+                rc = rk_audit_session_verify(s, &o, &v, &err);
         rk_secret_free(key);
-        if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.verify", 0, "", "cli",
-                                      v.ok ? "ok" : "failed", NULL, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -157,19 +156,15 @@ int cmd_audit_list(struct cli *c)
         struct rk_audit_filter f;
         struct rk_audit_row *rows = NULL;
         size_t n = 0;
-        char number[RK_AUDIT_NUMBER_SIZE];
         rk_error_clear(&err);
-        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
-                return cli_usage_error("%s", err.msg);
+        if (check_subject_form(c) != EXIT_OK)
+                return EXIT_USAGE;
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = resolve_subject(c, s, number, &err);
+                rc = resolve_subject(c, s, &err);
         filter_from_options(c, &f);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.list", 0, "", "cli", "ok",
-                                      number[0] ? number : NULL, &err);
-        if (rc == RK_OK)
-                rc = rk_audit_list(db_of(s), &f, 1000, &rows, &n, &err);
+                rc = rk_audit_session_list(s, &f, 1000, true, &rows, &n, &err);
         if (rc == RK_OK)
                 print_rows(rows, n);
         free(rows);
@@ -188,33 +183,28 @@ int cmd_audit_export(struct cli *c)
         struct rk_error err;
         struct rk_session *s = NULL;
         struct rk_audit_filter f;
-        char number[RK_AUDIT_NUMBER_SIZE] = "";
         rk_error_clear(&err);
         if (c->out == NULL)
                 return cli_usage_error("audit export needs --out FILE.csv");
-        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
-                return cli_usage_error("%s", err.msg);
+        if (check_subject_form(c) != EXIT_OK)
+                return EXIT_USAGE;
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = resolve_subject(c, s, number, &err);
+                rc = resolve_subject(c, s, &err);
         filter_from_options(c, &f);
         FILE *out = NULL;
         if (rc == RK_OK)
                 rc = rk_csv_create(c->out, &out, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.export", 0, "", "cli", "ok",
-                                      number[0] ? number : NULL, &err);
-        if (rc == RK_OK)
-                rc = rk_audit_export_csv(db_of(s), &f, out, &err);
+                rc = rk_audit_session_export(s, &f, out, &err);
         if (out != NULL && fclose(out) != 0 && rc == RK_OK)
                 rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", c->out, strerror(errno));
         if (rc != RK_OK && out != NULL)
                 unlink(c->out);
-        /* the export is recorded before any row leaves; a failure after
-         * that, or before it, is recorded too (outcome.h) */
-        if (rc != RK_OK && s != NULL)
-                rc = rk_outcome_audit(s, "audit.export", 0, number[0] ? number : NULL, rc,
-                                      &err);
+        /* the export and its row are one transaction; a failure is recorded
+         * as failed, with its error class (outcome.h) */
+        if (rc != RK_OK && s != NULL && out != NULL)
+                rc = rk_outcome_audit(s, "audit.export", 0, NULL, rc, &err);
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
@@ -231,11 +221,8 @@ int cmd_audit_user(struct cli *c)
         rk_error_clear(&err);
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(s, "audit.user_report", 0, "", "cli", "ok",
-                                      c->words[0], &err);
-        if (rc == RK_OK)
-                rc = rk_audit_user_report(db_of(s), c->words[0], c->from, c->to, &a, &n,
-                                          &err);
+                rc = rk_audit_session_user_report(s, c->words[0], c->from, c->to, &a, &n,
+                                                  &err);
         if (rc == RK_OK) {
                 printf("What %s accessed%s%s%s%s: %zu subject(s)\n",
                        cli_safe(c->words[0]), c->from ? " from " : "", cli_safe(c->from),

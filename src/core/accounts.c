@@ -18,6 +18,7 @@
 #include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/throttle.h"
+#include "sql.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -233,22 +234,29 @@ int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
         return rk_users_list(rk_register_db(rk_session_register(s)), out, n, err);
 }
 
-/* Count the enabled admins other than name. */
-static int other_enabled_admins(sqlite3 *db, const char *name)
+/* RK_ERR_INVALID when name is the last enabled admin; a failed read is
+ * its own error, never taken for "no other admin". */
+static int keeps_an_admin(sqlite3 *db, const char *name, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int n = 0;
-        if (sqlite3_prepare_v2(
-                db,
-                "SELECT count(*) FROM users u JOIN user_roles r ON r.user_id=u.id"
-                " WHERE r.role='admin' AND u.disabled=0 AND u.username<>?",
-                -1, &st, NULL) != SQLITE_OK)
-                return -1;
+        const char *what = "counting the admins";
+        bool row = false;
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT count(*) FROM users u JOIN user_roles r ON "
+                           "r.user_id=u.id WHERE r.role='admin' AND u.disabled=0 AND "
+                           "u.username<>?",
+                           &st, what, err);
+        if (rc != RK_OK)
+                return rc;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-                n = sqlite3_column_int(st, 0);
+        rc = rk_sql_row(st, &row, what, err);
+        if (rc == RK_OK && (!row || sqlite3_column_int(st, 0) == 0))
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  "\"%s\" is the last enabled admin; add another first",
+                                  name);
         sqlite3_finalize(st);
-        return n;
+        return rc;
 }
 
 int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error *err)
@@ -261,10 +269,9 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
         if (strcmp(name, rk_session_username(s)) == 0)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "you cannot disable your own account");
-        if (other_enabled_admins(rk_register_db(reg), name) == 0)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "\"%s\" is the last enabled admin; add another first",
-                                    name);
+        rc = keeps_an_admin(rk_register_db(reg), name, err);
+        if (rc != RK_OK)
+                return rc;
         rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
         if (rc == RK_OK) {
                 rc = rk_vault_remove_user(rk_register_vault(reg), name, err);
@@ -370,10 +377,8 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
         int keeps_admin = 0;
         for (size_t i = 0; i < nroles; i++)
                 keeps_admin |= strcmp(roles[i], "admin") == 0;
-        if (rc == RK_OK && !keeps_admin && other_enabled_admins(db, name) == 0)
-                rc = rk_error_set(err, RK_ERR_INVALID,
-                                  "\"%s\" is the last enabled admin; add another first",
-                                  name);
+        if (rc == RK_OK && !keeps_admin)
+                rc = keeps_an_admin(db, name, err);
         if (rc == RK_OK)
                 rc = rk_users_set_roles(db, u.id, roles, nroles, err);
         if (rc != RK_OK)

@@ -264,6 +264,17 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         strncat(q->sql, " ORDER BY id DESC LIMIT ?", sizeof(q->sql) - strlen(q->sql) - 1);
 }
 
+static int collect_row(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)ctx;
+        (void)err;
+        struct rk_audit_row *r = item;
+        audit_read_row(st, r);
+        const unsigned char *number = sqlite3_column_text(st, 13); /* the customer's */
+        snprintf(r->number, sizeof(r->number), "%s", number ? (const char *)number : "");
+        return RK_OK;
+}
+
 int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
                   struct rk_audit_row **rows, size_t *n, struct rk_error *err)
 {
@@ -283,21 +294,17 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
                         sqlite3_bind_int64(st, i + 1, q.num[i]);
         }
         sqlite3_bind_int64(st, q.n + 1, (sqlite3_int64)limit);
-        *rows = calloc(limit ? limit : 1, sizeof(**rows));
-        if (*rows == NULL)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        while (rc == RK_OK && *n < limit && sqlite3_step(st) == SQLITE_ROW) {
-                struct rk_audit_row *r = &(*rows)[(*n)++];
-                audit_read_row(st, r);
-                const unsigned char *number = sqlite3_column_text(st, 13);
-                snprintf(r->number, sizeof(r->number), "%s",
-                         number ? (const char *)number : "");
-        }
+        struct rk_sql_array a = {0};
+        if (limit > 0)
+                rc = rk_sql_collect(st, sizeof(**rows), limit, collect_row, NULL, &a,
+                                    "reading the audit trail", err);
         sqlite3_finalize(st);
         if (rc != RK_OK) {
-                free(*rows);
-                *rows = NULL;
+                free(a.v);
+                return rc;
         }
+        *rows = a.v;
+        *n = a.n;
         return rc;
 }
 
@@ -317,7 +324,9 @@ static int last_before(sqlite3 *db, const char *before, int64_t *id, unsigned ch
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        rc = rk_sql_row(st, &row, "audit retention", err);
+        if (rc == RK_OK && row) {
                 *id = sqlite3_column_int64(st, 0);
                 if (audit_copy_blob(st, 1, hash))
                         rc = rk_error_set(err, RK_ERR_CORRUPT,

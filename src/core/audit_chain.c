@@ -323,7 +323,9 @@ int audit_origin_find(sqlite3 *db, struct chain_origin *o, struct rk_error *err)
                                 &st, "reading the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "reading the audit trail", err)) == RK_OK &&
+               row) {
                 const char *action = (const char *)sqlite3_column_text(st, 1);
                 const char *fields = (const char *)sqlite3_column_text(st, 2);
                 if (action == NULL || fields == NULL)
@@ -342,7 +344,7 @@ int audit_origin_find(sqlite3 *db, struct chain_origin *o, struct rk_error *err)
         sqlite3_finalize(st);
         if (o->epoch < 0)
                 o->epoch = 0;
-        return RK_OK;
+        return rc;
 }
 
 int audit_max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
@@ -352,8 +354,10 @@ int audit_max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
                                 "writing the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > *id)
+        bool row = false;
+        rc = rk_sql_row(st, &row, "writing the audit trail", err);
+        if (rc == RK_OK && row && sqlite3_column_int64(st, 0) > *id)
                 *id = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }

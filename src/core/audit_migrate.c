@@ -100,9 +100,13 @@ int audit_upgrade_if_old(sqlite3 *db, const char *path, struct rk_error *err)
                                 path, err);
         if (rc != RK_OK)
                 return rc;
-        if (sqlite3_step(st) == SQLITE_ROW)
+        bool row = false;
+        rc = rk_sql_row(st, &row, path, err);
+        if (rc == RK_OK && row)
                 format = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
+        if (rc != RK_OK)
+                return rc;
         if (format == AUDIT_V2)
                 return RK_OK; /* converted, or a new register */
         rc = rk_sql_begin_as(db, "converting the audit trail", err);

@@ -98,29 +98,24 @@ int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const 
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
-        size_t cap = 0;
-        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
+        struct rk_sql_array arr = {0};
+        struct rk_audit_access *a = NULL;
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "reading the access report", err)) == RK_OK &&
+               row) {
                 int64_t subject = sqlite3_column_int64(st, 0);
                 const char *at = (const char *)sqlite3_column_text(st, 2);
-                if (*n == 0 || (*out)[*n - 1].subject != subject) {
-                        if (*n == cap) {
-                                cap = cap ? 2 * cap : 64;
-                                struct rk_audit_access *g =
-                                    realloc(*out, cap * sizeof(**out));
-                                if (g == NULL) {
-                                        rc = rk_error_set(err, RK_ERR_NOMEM,
-                                                          "out of memory");
-                                        break;
-                                }
-                                *out = g;
+                if (a == NULL || a->subject != subject) {
+                        a = rk_sql_array_push(&arr, sizeof(*a), err);
+                        if (a == NULL) {
+                                rc = RK_ERR_NOMEM;
+                                break;
                         }
-                        struct rk_audit_access *a = &(*out)[(*n)++];
-                        memset(a, 0, sizeof(*a));
                         a->subject = subject;
                         subject_number(st, 3, subject, a->number, sizeof(a->number));
                         snprintf(a->first, sizeof(a->first), "%s", at);
                 }
-                struct rk_audit_access *a = &(*out)[*n - 1];
                 union_groups(a->groups, sizeof(a->groups),
                              (const char *)sqlite3_column_text(st, 1));
                 a->count++;
@@ -128,10 +123,11 @@ int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const 
         }
         sqlite3_finalize(st);
         if (rc != RK_OK) {
-                free(*out);
-                *out = NULL;
-                *n = 0;
+                free(arr.v);
+                return rc;
         }
+        *out = arr.v;
+        *n = arr.n;
         return rc;
 }
 

@@ -194,12 +194,20 @@ static int walk_rows(sqlite3 *db, struct walk *w, struct rk_error *err)
         if (rc != RK_OK)
                 return rc;
         w->v->ok = 1;
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW && !check_row(w, st))
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "verifying the audit trail", err)) == RK_OK &&
+               row && !check_row(w, st))
                 ;
-        if (src != SQLITE_ROW && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "verifying the audit trail", err);
         sqlite3_finalize(st);
+        /* A page that does not decrypt is damage, not tampering: name the
+         * entry that could not be read instead of calling the rest deleted. */
+        if (rc == RK_ERR_CORRUPT) {
+                rk_error_clear(err);
+                rc = RK_OK;
+                fail(w, w->next,
+                     "this entry could not be read: the page holding it is damaged (a "
+                     "corrupt page); later entries were not checked");
+        }
         return rc;
 }
 
@@ -219,7 +227,9 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
                                 &st, "verifying the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "verifying the audit trail", err)) == RK_OK &&
+               row) {
                 int64_t id = sqlite3_column_int64(st, 0);
                 const char *action = (const char *)sqlite3_column_text(st, 1);
                 const char *f = (const char *)sqlite3_column_text(st, 2);
@@ -246,7 +256,7 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
         sqlite3_finalize(st);
         if (w->next < 1)
                 w->next = 1;
-        return RK_OK;
+        return rc;
 }
 
 /* Heads for rows that retention pruned: they must predate its cutoff. */
@@ -260,10 +270,15 @@ static int check_pruned_heads(sqlite3 *db, struct walk *w, struct rk_error *err)
                                 &st, "verifying the audit trail", err);
         if (rc != RK_OK)
                 return rc;
-        while (before[0] == '\0' && sqlite3_step(st) == SQLITE_ROW)
+        bool row = false;
+        while (before[0] == '\0' &&
+               (rc = rk_sql_row(st, &row, "verifying the audit trail", err)) == RK_OK &&
+               row)
                 audit_field_text((const char *)sqlite3_column_text(st, 0), "before",
                                  before, sizeof(before));
         sqlite3_finalize(st);
+        if (rc != RK_OK)
+                return rc;
         for (; w->hi < w->nheads && w->heads[w->hi].id < w->next; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
                 if (h->at[0] != '\0' && strncmp(h->at, before, strlen(before)) >= 0) {

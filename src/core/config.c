@@ -90,8 +90,7 @@ static const struct opt options[] = {
      "1 to 10080"},
     {"audit", "heads_file", OPT_STR, F(audit_heads_file), 0, PATH_MAX - 1,
      "a file the chain heads are appended to instead of syslog (empty: syslog)"},
-    {"audit", "heads_command", OPT_STR, F(audit_heads_command), 0,
-     RK_CONFIG_STR_MAX - 1,
+    {"audit", "heads_command", OPT_STR, F(audit_heads_command), 0, RK_CONFIG_STR_MAX - 1,
      "a command that gets each chain head on its standard input (empty: none)"},
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
      "years orders are kept after the end of their financial year (Accounting "

@@ -9,6 +9,7 @@
  * thing back, so a refused save leaves the register as it was.
  */
 #include "customer_db.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/search.h"
 #include "sql.h"
@@ -34,15 +35,14 @@ rk_groupset rk_custdb_readable(const struct rk_grants *g, rk_groupset want)
 
 void rk_custdb_today(char out[RK_DATE_SIZE])
 {
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        strftime(out, RK_DATE_SIZE, "%Y-%m-%d", &tm);
+        char today[RK_DATE_TEXT];
+        rk_date_today(today); /* the one clock, rk_clock_now */
+        snprintf(out, RK_DATE_SIZE, "%s", today);
 }
 
 void rk_custdb_stamp(char out[RK_STAMP_SIZE])
 {
-        time_t now = time(NULL);
+        time_t now = (time_t)rk_clock_now();
         struct tm tm;
         gmtime_r(&now, &tm);
         strftime(out, RK_STAMP_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -104,7 +104,7 @@ static int stamp(sqlite3 *db, int64_t id, bool activity, struct rk_error *err)
                                 &st, "saving", err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+        sqlite3_bind_int64(st, 1, rk_clock_now());
         sqlite3_bind_int(st, 2, activity ? 1 : 0);
         sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, id);
@@ -139,7 +139,7 @@ static int append_event(struct rk_session *s, const char *action, int64_t id,
                                     .screen = rk_session_place(s),
                                     .result = "ok"};
         return rk_audit_append(
-            rk_custdb_db(s), rk_session_actor(s), &ev, (int64_t)time(NULL),
+            rk_custdb_db(s), rk_session_actor(s), &ev, rk_clock_now(),
             rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
 }
 

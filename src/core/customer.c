@@ -10,6 +10,7 @@
  * decided.
  */
 #include "customer_db.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -235,7 +236,7 @@ static int insert_customer(sqlite3 *db, const char *number, int64_t *id,
             &st, "creating a customer", err);
         if (rc != RK_OK)
                 return rc;
-        int64_t now = (int64_t)time(NULL);
+        int64_t now = rk_clock_now();
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now);
         sqlite3_bind_int64(st, 3, now);

@@ -13,6 +13,7 @@
  * dropped.
  */
 #include "customer_db.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/search.h"
 
 #include "rekisteri/audit.h"
@@ -52,7 +53,7 @@ static int audit_hits(struct rk_session *s, const struct rk_search_hit *hits, si
         int rc = rk_sql_begin(db, err);
         if (rc == RK_OK)
                 rc = rk_audit_append_many(
-                    db, rk_session_actor(s), &ev, ids, n, (int64_t)time(NULL),
+                    db, rk_session_actor(s), &ev, ids, n, rk_clock_now(),
                     rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit(db, err);

@@ -190,37 +190,32 @@ static void read_row(sqlite3_stmt *st, const char *today, struct rk_dsr_request 
         r->overdue = !answered && r->days_left < 0;
 }
 
-static int load_subjects(sqlite3 *db, struct rk_dsr_request *r, struct rk_error *err)
+/* One row of SELECT kind, record_id, customer_id, customer_number. */
+static int fill_subject(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "SELECT kind, record_id, customer_id, customer_number"
-                                " FROM dsr_subjects WHERE request_id=?"
-                                " ORDER BY customer_number, kind, record_id",
-                                &st, "reading a request", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_int64(st, 1, r->id);
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-                void *p = realloc(r->subjects, (r->nsubjects + 1) * sizeof(*r->subjects));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-                r->subjects = p;
-                struct rk_dsr_subject *sub = &r->subjects[r->nsubjects++];
-                sub->kind =
-                    strcmp((const char *)sqlite3_column_text(st, 0), "contact") == 0
+        struct rk_dsr_subject *sub = item;
+        (void)ctx;
+        (void)err;
+        sub->kind = strcmp((const char *)sqlite3_column_text(st, 0), "contact") == 0
                         ? RK_DSR_SUBJECT_CONTACT
                         : RK_DSR_SUBJECT_CUSTOMER;
-                sub->record_id = sqlite3_column_int64(st, 1);
-                sub->customer_id = sqlite3_column_int64(st, 2);
-                copy_text(sub->number, sizeof(sub->number), st, 3);
-        }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading a request", err);
-        sqlite3_finalize(st);
+        sub->record_id = sqlite3_column_int64(st, 1);
+        sub->customer_id = sqlite3_column_int64(st, 2);
+        copy_text(sub->number, sizeof(sub->number), st, 3);
+        return RK_OK;
+}
+
+static int load_subjects(sqlite3 *db, struct rk_dsr_request *r, struct rk_error *err)
+{
+        struct rk_sql_array a = {0};
+        int rc = rk_sql_collect_id(db,
+                                   "SELECT kind, record_id, customer_id, customer_number"
+                                   " FROM dsr_subjects WHERE request_id=?"
+                                   " ORDER BY customer_number, kind, record_id",
+                                   r->id, sizeof(*r->subjects), fill_subject, NULL, &a,
+                                   "reading a request", err);
+        r->subjects = a.v;
+        r->nsubjects = a.n;
         return rc;
 }
 
@@ -283,6 +278,14 @@ int rk_dsr_get(struct rk_session *s, int64_t id, struct rk_dsr_request *out,
         return rc;
 }
 
+/* One request row; ctx is today's date. */
+static int fill_request(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)err;
+        read_row(st, ctx, item);
+        return RK_OK;
+}
+
 static int list_rows(sqlite3 *db, bool include_closed, const char *today,
                      struct rk_dsr_request **out, size_t *n, struct rk_error *err)
 {
@@ -297,19 +300,12 @@ static int list_rows(sqlite3 *db, bool include_closed, const char *today,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int(st, 1, include_closed ? 1 : 0);
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-                void *p = realloc(*out, (*n + 1) * sizeof(**out));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-                *out = p;
-                read_row(st, today, &(*out)[(*n)++]);
-        }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "listing requests", err);
+        struct rk_sql_array a = {0};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_request, (void *)today, &a,
+                            "listing requests", err);
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         return rc;
 }
 

@@ -164,8 +164,8 @@ static int rows_json(sqlite3 *db, const char *sql, int64_t key, bool requests,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, key);
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "exporting", err)) == RK_OK && row) {
                 json_t *o = json_object();
                 if (requests) {
                         json_object_set_new(o, "id",
@@ -187,8 +187,6 @@ static int rows_json(sqlite3 *db, const char *sql, int64_t key, bool requests,
                 json_array_append_new(*out, o);
                 (*rows)++;
         }
-        if (src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "exporting", err);
         sqlite3_finalize(st);
         return rc;
 }

@@ -19,15 +19,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The candidates found so far, and what the probe now running matches. */
 struct found {
-        struct rk_dsr_candidate *v;
-        size_t n;
+        struct rk_sql_array a; /* struct rk_dsr_candidate */
+        const char *matched;
 };
 
-static bool seen(const struct found *f, enum rk_dsr_subject_kind kind, int64_t id)
+/* Is the record among the first n candidates already? */
+static bool seen(const struct found *f, size_t n, enum rk_dsr_subject_kind kind,
+                 int64_t id)
 {
-        for (size_t i = 0; i < f->n; i++) {
-                if (f->v[i].kind == kind && f->v[i].record_id == id)
+        const struct rk_dsr_candidate *v = f->a.v;
+        for (size_t i = 0; i < n; i++) {
+                if (v[i].kind == kind && v[i].record_id == id)
                         return true;
         }
         return false;
@@ -42,8 +46,32 @@ void rk_dsr_candidates_free(struct rk_dsr_candidate *c, size_t n)
         free(c);
 }
 
-/* Columns of each query: kind, record id, customer id, number, name,
- * restricted, anonymised. */
+/* One row into c, the candidate rk_sql_collect just added: columns kind,
+ * record id, customer id, number, name, restricted, anonymised. */
+static int fill_candidate(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        struct found *f = ctx;
+        struct rk_dsr_candidate *c = item;
+        c->kind =
+            sqlite3_column_int(st, 0) ? RK_DSR_SUBJECT_CONTACT : RK_DSR_SUBJECT_CUSTOMER;
+        c->record_id = sqlite3_column_int64(st, 1);
+        if (seen(f, f->a.n - 1, c->kind, c->record_id))
+                return RK_SQL_SKIP;
+        c->customer_id = sqlite3_column_int64(st, 2);
+        snprintf(c->number, sizeof(c->number), "%s",
+                 (const char *)sqlite3_column_text(st, 3));
+        c->name = strdup((const char *)sqlite3_column_text(st, 4));
+        c->matched = strdup(f->matched);
+        c->restricted = sqlite3_column_int(st, 5) != 0;
+        c->anonymised = sqlite3_column_int(st, 6) != 0;
+        if (c->name == NULL || c->matched == NULL) {
+                free(c->name);
+                free(c->matched);
+                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        }
+        return RK_OK;
+}
+
 static int add_rows(sqlite3 *db, const char *sql, const char *value, const char *matched,
                     struct found *f, struct rk_error *err)
 {
@@ -52,38 +80,10 @@ static int add_rows(sqlite3 *db, const char *sql, const char *value, const char 
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW && f->n < RK_DSR_SEARCH_MAX) {
-                enum rk_dsr_subject_kind kind = sqlite3_column_int(st, 0)
-                                                    ? RK_DSR_SUBJECT_CONTACT
-                                                    : RK_DSR_SUBJECT_CUSTOMER;
-                int64_t id = sqlite3_column_int64(st, 1);
-                if (seen(f, kind, id))
-                        continue;
-                void *p = realloc(f->v, (f->n + 1) * sizeof(*f->v));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-                f->v = p;
-                struct rk_dsr_candidate *c = &f->v[f->n++];
-                memset(c, 0, sizeof(*c));
-                c->kind = kind;
-                c->record_id = id;
-                c->customer_id = sqlite3_column_int64(st, 2);
-                snprintf(c->number, sizeof(c->number), "%s",
-                         (const char *)sqlite3_column_text(st, 3));
-                c->name = strdup((const char *)sqlite3_column_text(st, 4));
-                c->matched = strdup(matched);
-                c->restricted = sqlite3_column_int(st, 5) != 0;
-                c->anonymised = sqlite3_column_int(st, 6) != 0;
-                if (c->name == NULL || c->matched == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-        }
-        if (rc == RK_OK && src != SQLITE_ROW && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "searching for a data subject", err);
+        f->matched = matched;
+        rc =
+            rk_sql_collect(st, sizeof(struct rk_dsr_candidate), RK_DSR_SEARCH_MAX,
+                           fill_candidate, f, &f->a, "searching for a data subject", err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -157,19 +157,19 @@ static int run_probe(sqlite3 *db, const struct probe *p, const char *query,
  * person's row names its company), so "who saw subject X" finds request
  * searches too; one row with no subject when nothing was found.
  */
-static int audit_search(struct rk_session *s, const struct found *f,
-                        struct rk_error *err)
+static int audit_search(struct rk_session *s, const struct found *f, struct rk_error *err)
 {
-        int64_t *ids = calloc(f->n + 1, sizeof(*ids));
+        const struct rk_dsr_candidate *v = f->a.v;
+        int64_t *ids = calloc(f->a.n + 1, sizeof(*ids));
         size_t n = 0;
         if (ids == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < f->n; i++) {
-                bool seen = false;
-                for (size_t j = 0; j < n && !seen; j++)
-                        seen = ids[j] == f->v[i].customer_id;
-                if (!seen)
-                        ids[n++] = f->v[i].customer_id;
+        for (size_t i = 0; i < f->a.n; i++) {
+                bool shown = false;
+                for (size_t j = 0; j < n && !shown; j++)
+                        shown = ids[j] == v[i].customer_id;
+                if (!shown)
+                        ids[n++] = v[i].customer_id;
         }
         struct rk_audit_event ev = {.action = "dsr.search",
                                     .groups = "identity,contact,idcode",
@@ -188,7 +188,7 @@ static int audit_search(struct rk_session *s, const struct found *f,
 int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate **out,
                 size_t *n, struct rk_error *err)
 {
-        struct found f = {NULL, 0};
+        struct found f = {{0}, NULL};
         *out = NULL;
         *n = 0;
         if (query == NULL || query[0] == '\0' || strlen(query) > 200)
@@ -206,10 +206,10 @@ int rk_dsr_find(struct rk_session *s, const char *query, struct rk_dsr_candidate
                 rc = audit_search(s, &f, err);
         rc = dsr_end(s, rc, err);
         if (rc != RK_OK) {
-                rk_dsr_candidates_free(f.v, f.n);
+                rk_dsr_candidates_free(f.a.v, f.a.n);
                 return rc;
         }
-        *out = f.v;
-        *n = f.n;
+        *out = f.a.v;
+        *n = f.a.n;
         return RK_OK;
 }

@@ -50,6 +50,7 @@ int dsr_count(sqlite3 *db, const char *sql, int64_t id, const char *text, int64_
 
 struct builder {
         struct rk_dsr_preview *p;
+        struct rk_sql_array items; /* becomes p->items, p->n */
         const struct rk_dsr_subject *sub;
         int rc;
         struct rk_error *err;
@@ -66,14 +67,14 @@ static void item(struct builder *b, const char *table, const char *column,
 {
         if (b->rc != RK_OK)
                 return;
-        void *mem = realloc(b->p->items, (b->p->n + 1) * sizeof(*b->p->items));
-        if (mem == NULL) {
-                b->rc = rk_error_set(b->err, RK_ERR_NOMEM, "out of memory");
+        struct rk_dsr_preview_item *it =
+            rk_sql_array_push(&b->items, sizeof(*it), b->err);
+        if (it == NULL) {
+                b->rc = RK_ERR_NOMEM;
                 return;
         }
-        b->p->items = mem;
-        struct rk_dsr_preview_item *it = &b->p->items[b->p->n++];
-        memset(it, 0, sizeof(*it));
+        b->p->items = b->items.v;
+        b->p->n = b->items.n;
         it->customer_id = b->sub->customer_id;
         memcpy(it->number, b->sub->number, sizeof(it->number));
         it->table = table;
@@ -273,7 +274,7 @@ int rk_dsr_preview(struct rk_session *s, int64_t id, struct rk_dsr_preview *out,
         if (rc != RK_OK)
                 return rc;
         rc = dsr_load(db, id, today, &r, err);
-        struct builder b = {out, NULL, rc, err, 0};
+        struct builder b = {out, {0}, NULL, rc, err, 0};
         for (size_t i = 0; i < r.nsubjects && b.rc == RK_OK; i++) {
                 b.sub = &r.subjects[i];
                 b.own_rows = 0; /* one dsr.execute row per subject of the customer */

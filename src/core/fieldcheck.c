@@ -9,6 +9,8 @@
  * validate.c has no use for (country, date, whole number, money, choice,
  * VAT number) are here. Every value first passes the free-text check, so
  * no structured validator ever sees invalid UTF-8 or control characters.
+ * The one-line hint a form shows for a field (rk_field_hint) is here too,
+ * beside the checks it describes.
  */
 #include "rekisteri/record.h"
 #include "rekisteri/validate.h"
@@ -282,4 +284,45 @@ int rk_field_check(const struct rk_field *f, const char *value, const char *coun
         if (n == 0)
                 return RK_OK;
         return check_trimmed(f, s, n, raw, country, out, outsz, err);
+}
+
+void rk_field_hint(const struct rk_field *f, char *out, size_t size)
+{
+        switch (f->validator) {
+        case RK_V_EMAIL:
+                snprintf(out, size, "An e-mail address: name@example.fi");
+                break;
+        case RK_V_PHONE:
+                snprintf(out, size, "+358 40 123 4567, or the Finnish form 040 123 4567");
+                break;
+        case RK_V_POSTAL:
+                snprintf(out, size, "Postal code for the country (Finland: 5 digits)");
+                break;
+        case RK_V_COUNTRY:
+                snprintf(out, size, "Country: two letters (FI, SE, EE, ...)");
+                break;
+        case RK_V_YTUNNUS:
+                snprintf(out, size, "Y-tunnus 1234567-8 (check digit), or a VAT number");
+                break;
+        case RK_V_HETU:
+                snprintf(out, size, "Henkilötunnus DDMMYYCZZZQ (check character)");
+                break;
+        case RK_V_DATE:
+                snprintf(out, size, "A date: YYYY-MM-DD");
+                break;
+        case RK_V_INTEGER:
+                snprintf(out, size, "A whole number");
+                break;
+        case RK_V_MONEY:
+                snprintf(out, size, "Euros, e.g. 12,50");
+                break;
+        case RK_V_CHOICE:
+                snprintf(out, size, "One of: %s", f->choices);
+                for (char *p = out; *p; p++)
+                        if (*p == '|')
+                                *p = '/';
+                break;
+        default:
+                snprintf(out, size, "Text, at most %zu characters", f->max_chars);
+        }
 }

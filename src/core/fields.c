@@ -12,18 +12,22 @@
 
 #include <string.h>
 
+/* REQ: a record cannot be saved without the field; OPT: it can. */
+#define REQ true
+#define OPT false
+
 #define CUST(col, label, group, cat, basis, val, max, fts, personal)                     \
         {                                                                                \
-                RK_REC_CUSTOMER, col, label, RK_GROUP_##group, cat, basis,               \
-                    RK_RET_CUSTOMER, val, max, NULL, fts, personal                       \
+                RK_REC_CUSTOMER, col, label, RK_GROUP_##group, cat, basis, OPT, val,     \
+                    max, NULL, fts, personal                                             \
         }
 
 static const struct rk_field fields[] = {
     /* customers: identity */
-    {RK_REC_CUSTOMER, "kind", "Type", RK_GROUP_IDENTITY, "none", "contract",
-     RK_RET_CUSTOMER, RK_V_CHOICE, 7, "person|company", RK_FTS_NONE, 0},
-    CUST("name", "Name", IDENTITY, "identity", "contract", RK_V_TEXT, 200,
-         RK_FTS_IDENTITY, 1),
+    {RK_REC_CUSTOMER, "kind", "Type", RK_GROUP_IDENTITY, "none", "contract", REQ,
+     RK_V_CHOICE, 7, "person|company", RK_FTS_NONE, 0},
+    {RK_REC_CUSTOMER, "name", "Name", RK_GROUP_IDENTITY, "identity", "contract", REQ,
+     RK_V_TEXT, 200, NULL, RK_FTS_IDENTITY, 1},
     /* a company's business ID names it, like a name: whoever creates or
      * reads a customer enters or sees it (issue 19) */
     CUST("business_id", "Business ID / VAT", IDENTITY, "identity", "legal obligation",
@@ -74,60 +78,60 @@ static const struct rk_field fields[] = {
      * with the contact group (the screens show them on the Contact tab; a
      * role that reads identity alone, such as billing, never sees them) */
     {RK_REC_CONTACT, "name", "Contact person", RK_GROUP_CONTACT, "identity", "contract",
-     RK_RET_CUSTOMER, RK_V_TEXT, 200, NULL, RK_FTS_CONTACT, 1},
-    {RK_REC_CONTACT, "title", "Title", RK_GROUP_CONTACT, "employment", "contract",
-     RK_RET_CUSTOMER, RK_V_TEXT, 100, NULL, RK_FTS_NONE, 1},
+     REQ, RK_V_TEXT, 200, NULL, RK_FTS_CONTACT, 1},
+    {RK_REC_CONTACT, "title", "Title", RK_GROUP_CONTACT, "employment", "contract", OPT,
+     RK_V_TEXT, 100, NULL, RK_FTS_NONE, 1},
     {RK_REC_CONTACT, "email", "Contact e-mail", RK_GROUP_CONTACT, "contact", "contract",
-     RK_RET_CUSTOMER, RK_V_EMAIL, 254, NULL, RK_FTS_CONTACT, 1},
+     OPT, RK_V_EMAIL, 254, NULL, RK_FTS_CONTACT, 1},
     {RK_REC_CONTACT, "phone", "Contact phone", RK_GROUP_CONTACT, "contact", "contract",
-     RK_RET_CUSTOMER, RK_V_PHONE, 16, NULL, RK_FTS_CONTACT, 1},
+     OPT, RK_V_PHONE, 16, NULL, RK_FTS_CONTACT, 1},
 
     /* orders and their lines: kept for bookkeeping */
     {RK_REC_ORDER, "number", "Order number", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_TEXT, 20, NULL, RK_FTS_KEYS, 0},
+     OPT, RK_V_TEXT, 20, NULL, RK_FTS_KEYS, 0},
     {RK_REC_ORDER, "ordered_on", "Order date", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
-    {RK_REC_ORDER, "status", "Status", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_CHOICE, 10,
-     "open|confirmed|picked|shipped|delivered|cancelled", RK_FTS_NONE, 0},
-    {RK_REC_LINE, "product_code", "Code", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
-    {RK_REC_LINE, "product", "Product", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_TEXT, 120, NULL, RK_FTS_NONE, 0},
-    {RK_REC_LINE, "quantity", "Quantity", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_INTEGER, 9, NULL, RK_FTS_NONE, 0},
-    {RK_REC_LINE, "unit", "Unit", RK_GROUP_ORDERS, "transaction", "contract",
-     RK_RET_BOOKKEEPING, RK_V_TEXT, 16, NULL, RK_FTS_NONE, 0},
+     OPT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+    {RK_REC_ORDER, "status", "Status", RK_GROUP_ORDERS, "transaction", "contract", REQ,
+     RK_V_CHOICE, 10, "open|confirmed|picked|shipped|delivered|cancelled", RK_FTS_NONE,
+     0},
+    {RK_REC_LINE, "product_code", "Code", RK_GROUP_ORDERS, "transaction", "contract", OPT,
+     RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
+    {RK_REC_LINE, "product", "Product", RK_GROUP_ORDERS, "transaction", "contract", REQ,
+     RK_V_TEXT, 120, NULL, RK_FTS_NONE, 0},
+    {RK_REC_LINE, "quantity", "Quantity", RK_GROUP_ORDERS, "transaction", "contract", REQ,
+     RK_V_INTEGER, 9, NULL, RK_FTS_NONE, 0},
+    {RK_REC_LINE, "unit", "Unit", RK_GROUP_ORDERS, "transaction", "contract", OPT,
+     RK_V_TEXT, 16, NULL, RK_FTS_NONE, 0},
     {RK_REC_LINE, "unit_price_cents", "Unit price", RK_GROUP_ORDER_AMOUNTS, "financial",
-     "legal obligation", RK_RET_BOOKKEEPING, RK_V_MONEY, 12, NULL, RK_FTS_NONE, 0},
+     "legal obligation", OPT, RK_V_MONEY, 12, NULL, RK_FTS_NONE, 0},
     {RK_REC_LINE, "vat_rate_bp", "VAT rate", RK_GROUP_ORDER_AMOUNTS, "financial",
-     "legal obligation", RK_RET_BOOKKEEPING, RK_V_INTEGER, 5, NULL, RK_FTS_NONE, 0},
+     "legal obligation", OPT, RK_V_INTEGER, 5, NULL, RK_FTS_NONE, 0},
 
     /* notes */
     {RK_REC_NOTE, "created_at", "Written", RK_GROUP_NOTES, "none", "legitimate interest",
-     RK_RET_NOTE, RK_V_DATE, 20, NULL, RK_FTS_NONE, 0},
-    {RK_REC_NOTE, "author", "Author", RK_GROUP_NOTES, "none", "legitimate interest",
-     RK_RET_NOTE, RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
-    {RK_REC_NOTE, "body", "Note", RK_GROUP_NOTES, "free text", "legitimate interest",
-     RK_RET_NOTE, RK_V_MULTILINE, 4000, NULL, RK_FTS_NONE, 1},
+     OPT, RK_V_DATE, 20, NULL, RK_FTS_NONE, 0},
+    {RK_REC_NOTE, "author", "Author", RK_GROUP_NOTES, "none", "legitimate interest", OPT,
+     RK_V_TEXT, 32, NULL, RK_FTS_NONE, 0},
+    {RK_REC_NOTE, "body", "Note", RK_GROUP_NOTES, "free text", "legitimate interest", REQ,
+     RK_V_MULTILINE, 4000, NULL, RK_FTS_NONE, 1},
 
     /* marketing consents */
-    {RK_REC_CONSENT, "purpose", "Purpose", RK_GROUP_CONSENTS, "consent", "consent",
-     RK_RET_CONSENT, RK_V_CHOICE, 20, "newsletter|offers|events|surveys", RK_FTS_NONE, 0},
-    {RK_REC_CONSENT, "given_on", "Given", RK_GROUP_CONSENTS, "consent", "consent",
-     RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
-    {RK_REC_CONSENT, "source", "Source", RK_GROUP_CONSENTS, "consent", "consent",
-     RK_RET_CONSENT, RK_V_TEXT, 60, NULL, RK_FTS_NONE, 0},
+    {RK_REC_CONSENT, "purpose", "Purpose", RK_GROUP_CONSENTS, "consent", "consent", REQ,
+     RK_V_CHOICE, 20, "newsletter|offers|events|surveys", RK_FTS_NONE, 0},
+    {RK_REC_CONSENT, "given_on", "Given", RK_GROUP_CONSENTS, "consent", "consent", OPT,
+     RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+    {RK_REC_CONSENT, "source", "Source", RK_GROUP_CONSENTS, "consent", "consent", REQ,
+     RK_V_TEXT, 60, NULL, RK_FTS_NONE, 0},
     {RK_REC_CONSENT, "withdrawn_on", "Withdrawn", RK_GROUP_CONSENTS, "consent", "consent",
-     RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+     OPT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
 
     /* objections to processing for a purpose (GDPR Art. 21); direct
      * marketing covers every marketing purpose */
     {RK_REC_OBJECTION, "purpose", "Objected purpose", RK_GROUP_CONSENTS, "consent",
-     "legal obligation", RK_RET_CONSENT, RK_V_CHOICE, 20,
+     "legal obligation", REQ, RK_V_CHOICE, 20,
      "direct_marketing|newsletter|offers|events|surveys|profiling", RK_FTS_NONE, 0},
     {RK_REC_OBJECTION, "objected_on", "Objected", RK_GROUP_CONSENTS, "consent",
-     "legal obligation", RK_RET_CONSENT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
+     "legal obligation", OPT, RK_V_DATE, 10, NULL, RK_FTS_NONE, 0},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -145,6 +149,16 @@ const struct rk_field *rk_fields_find(enum rk_record record, const char *column)
                         return &fields[i];
         }
         return NULL;
+}
+
+rk_groupset rk_fields_customer_groups(void)
+{
+        rk_groupset groups = 0;
+        for (size_t i = 0; i < N_FIELDS; i++) {
+                if (fields[i].record != RK_REC_ORDER && fields[i].record != RK_REC_LINE)
+                        groups |= 1u << fields[i].group;
+        }
+        return groups;
 }
 
 const char *rk_fields_table(enum rk_record record)

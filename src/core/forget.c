@@ -112,8 +112,10 @@ static int walk_orders(sqlite3 *db, const struct rk_config *cfg, int64_t id,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "forgetting a customer", err)) == RK_OK &&
+               row) {
                 int64_t order = sqlite3_column_int64(st, 0);
                 int64_t lines = sqlite3_column_int64(st, 2);
                 char until[RK_DATE_TEXT];
@@ -138,8 +140,6 @@ static int walk_orders(sqlite3 *db, const struct rk_config *cfg, int64_t id,
                         rc = exec_id(db, "DELETE FROM orders WHERE id=?", order, NULL,
                                      err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "forgetting a customer", err);
         sqlite3_finalize(st);
         return rc;
 }

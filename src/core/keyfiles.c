@@ -167,9 +167,11 @@ int rk_keyfiles_roles(sqlite3 *db, const char *label, char roles[][RK_ROLE_NAME_
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, label, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW && *n < RK_ROLES_MAX)
+        bool row = false;
+        while (*n < RK_ROLES_MAX &&
+               (rc = rk_sql_row(st, &row, "key-file roles", err)) == RK_OK && row)
                 snprintf(roles[(*n)++], RK_ROLE_NAME_MAX + 1, "%s",
                          sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }

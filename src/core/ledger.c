@@ -165,35 +165,30 @@ void rk_ledger_free(struct rk_ledger_entry *e, size_t n)
         free(e);
 }
 
+/* One row of SELECT kind, hash FROM erasure_hashes; rows of an unknown
+ * kind or size are skipped. */
+static int fill_hash(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        struct rk_ident_hash *h = item;
+        (void)ctx;
+        (void)err;
+        int kind = rk_ident_kind_parse((const char *)sqlite3_column_text(st, 0));
+        if (kind < 0 || sqlite3_column_bytes(st, 1) != RK_SUPPRESS_HASH_BYTES)
+                return RK_SQL_SKIP;
+        h->kind = (enum rk_ident_kind)kind;
+        memcpy(h->hash, sqlite3_column_blob(st, 1), RK_SUPPRESS_HASH_BYTES);
+        return RK_OK;
+}
+
 static int read_hashes(sqlite3 *db, int64_t id, struct rk_ledger_entry *e,
                        struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(db, "SELECT kind, hash FROM erasure_hashes WHERE erasure_id=?",
-                           &st, "reading the erasure ledger", err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_int64(st, 1, id);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-                int kind = rk_ident_kind_parse((const char *)sqlite3_column_text(st, 0));
-                if (kind < 0 || sqlite3_column_bytes(st, 1) != RK_SUPPRESS_HASH_BYTES)
-                        continue;
-                void *p = realloc(e->hashes, (e->nhashes + 1) * sizeof(*e->hashes));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-                e->hashes = p;
-                e->hashes[e->nhashes].kind = (enum rk_ident_kind)kind;
-                memcpy(e->hashes[e->nhashes].hash, sqlite3_column_blob(st, 1),
-                       RK_SUPPRESS_HASH_BYTES);
-                e->nhashes++;
-        }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading the erasure ledger", err);
-        sqlite3_finalize(st);
+        struct rk_sql_array a = {0};
+        int rc = rk_sql_collect_id(
+            db, "SELECT kind, hash FROM erasure_hashes WHERE erasure_id=?", id,
+            sizeof(*e->hashes), fill_hash, NULL, &a, "reading the erasure ledger", err);
+        e->hashes = a.v;
+        e->nhashes = a.n;
         return rc;
 }
 
@@ -206,18 +201,18 @@ static int read_entries(sqlite3 *db, int64_t after, struct rk_ledger_entry **out
                                 "fingerprint, mode, erased_at FROM erasures WHERE id > ?"
                                 " ORDER BY id",
                                 &st, "reading the erasure ledger", err);
-        int src = SQLITE_DONE;
+        struct rk_sql_array a = {0};
+        bool row = false;
         if (rc == RK_OK)
                 sqlite3_bind_int64(st, 1, after);
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-                void *p = realloc(*out, (*n + 1) * sizeof(**out));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "reading the erasure ledger", err)) == RK_OK &&
+               row) {
+                struct rk_ledger_entry *e = rk_sql_array_push(&a, sizeof(*e), err);
+                if (e == NULL) {
+                        rc = RK_ERR_NOMEM;
                         break;
                 }
-                *out = p;
-                struct rk_ledger_entry *e = &(*out)[(*n)++];
-                memset(e, 0, sizeof(*e));
                 snprintf(e->number, sizeof(e->number), "%s",
                          (const char *)sqlite3_column_text(st, 1));
                 e->created_at = sqlite3_column_int64(st, 2);
@@ -232,9 +227,9 @@ static int read_entries(sqlite3 *db, int64_t after, struct rk_ledger_entry **out
                 e->erased_at = sqlite3_column_int64(st, 6);
                 rc = read_hashes(db, sqlite3_column_int64(st, 0), e, err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading the erasure ledger", err);
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         return rc;
 }
 

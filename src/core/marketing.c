@@ -128,8 +128,8 @@ static int add_contacts(struct build *b, int64_t id, const char *number,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
                 bool hit = false;
                 rc = suppressed(b->db, RK_IDENT_EMAIL, sqlite3_column_text(st, 1), &hit,
                                 err);
@@ -143,8 +143,6 @@ static int add_contacts(struct build *b, int64_t id, const char *number,
                                      sqlite3_column_text(st, 1),
                                      sqlite3_column_text(st, 2), err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(b->db, src, WHAT, err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -199,8 +197,8 @@ static int collect(struct build *b, const char *purpose, struct rk_error *err)
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, purpose, -1, SQLITE_STATIC);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
                 enum rk_marketing_reason why;
                 char number[8];
                 int64_t id = sqlite3_column_int64(st, 0);
@@ -219,8 +217,6 @@ static int collect(struct build *b, const char *purpose, struct rk_error *err)
                     strcmp((const char *)sqlite3_column_text(st, 2), "company") == 0)
                         rc = add_contacts(b, id, number, err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(b->db, src, WHAT, err);
         sqlite3_finalize(st);
         return rc;
 }

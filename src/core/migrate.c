@@ -239,10 +239,9 @@ static const char *const migrations[] = {
      * derived from its suppression key, suppress.h); and the scrub work a
      * forgetting still owes (an index merge, a WAL truncation), recorded
      * in the same transaction and paid by the next session. */
-    RK_LEDGER_TABLES_SQL
-    "CREATE TABLE scrub_debt("
-    " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
-    " since INTEGER NOT NULL);",
+    RK_LEDGER_TABLES_SQL "CREATE TABLE scrub_debt("
+                         " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
+                         " since INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -51,16 +51,15 @@ static int order_totals(sqlite3 *db, int64_t order_id, struct rk_vat_sum *sum,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, order_id);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "reading an order", err)) == RK_OK && row) {
                 int64_t net = 0;
                 rc = rk_vat_line_net(sqlite3_column_int64(st, 1),
                                      sqlite3_column_int64(st, 2), &net, err);
                 if (rc == RK_OK)
                         rc = rk_vat_add(sum, sqlite3_column_int(st, 0), net, err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading an order", err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -172,18 +171,25 @@ static void read_summary(sqlite3_stmt *st, struct rk_order_summary *o)
         o->nlines = (size_t)sqlite3_column_int64(st, 6);
 }
 
-static int summaries_run(sqlite3 *db, sqlite3_stmt *st, size_t limit,
-                         struct rk_order_summary **out, size_t *n, struct rk_error *err)
+static int fill_summary(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
-        *out = calloc(limit, sizeof(**out));
-        if (*out == NULL)
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        int src = SQLITE_DONE;
-        while (*n < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
-                read_summary(st, &(*out)[(*n)++]);
-        if (*n < limit && src != SQLITE_DONE)
-                return rk_sql_fail(db, src, "listing orders", err);
+        (void)ctx;
+        (void)err;
+        read_summary(st, item);
         return RK_OK;
+}
+
+static int summaries_run(sqlite3_stmt *st, size_t limit, struct rk_order_summary **out,
+                         size_t *n, struct rk_error *err)
+{
+        struct rk_sql_array a = {0};
+        int rc = RK_OK;
+        if (limit > 0)
+                rc = rk_sql_collect(st, sizeof(**out), limit, fill_summary, NULL, &a,
+                                    "listing orders", err);
+        *out = a.v;
+        *n = a.n;
+        return rc;
 }
 
 static const char recent_sql[] =
@@ -232,7 +238,7 @@ static int list_orders(struct rk_session *s, const char *sql, const char *action
                                  rk_authorize_action(g, RK_ACTION_REQUESTS) ? 1 : 0);
                 sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
                 sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
-                rc = summaries_run(db, st, limit, out, n, err);
+                rc = summaries_run(st, limit, out, n, err);
         }
         sqlite3_finalize(st);
         /* a page of order and customer numbers: one audit row per page */

@@ -152,6 +152,14 @@ static void read_row(sqlite3_stmt *st, struct rk_product *p)
         p->active = sqlite3_column_int(st, 7) != 0;
 }
 
+static int fill_row(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)ctx;
+        (void)err;
+        read_row(st, item);
+        return RK_OK;
+}
+
 int rk_product_lookup(sqlite3 *db, const char *code, struct rk_product *out,
                       struct rk_error *err)
 {
@@ -216,19 +224,17 @@ int rk_products_find(struct rk_session *s, const char *query, bool active_only,
             "  OR name LIKE '%' || ?2 || '%' ESCAPE '\\')"
             " ORDER BY code LIKE ?2 || '%' ESCAPE '\\' DESC, code LIMIT ?3",
             &st, "reading the catalogue", err);
-        if (rc == RK_OK && (*out = calloc(limit, sizeof(**out))) == NULL)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-        if (rc == RK_OK) {
+        struct rk_sql_array a = {0};
+        if (rc == RK_OK && limit > 0) {
                 sqlite3_bind_int(st, 1, active_only ? 1 : 0);
                 sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
                 sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-                int src;
-                while (*n < limit && (src = sqlite3_step(st)) == SQLITE_ROW)
-                        read_row(st, &(*out)[(*n)++]);
-                if (*n < limit && src != SQLITE_DONE)
-                        rc = rk_sql_fail(db, src, "reading the catalogue", err);
+                rc = rk_sql_collect(st, sizeof(**out), limit, fill_row, NULL, &a,
+                                    "reading the catalogue", err);
         }
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         if (rc != RK_OK) {
                 free(*out);
                 *out = NULL;

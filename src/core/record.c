@@ -13,6 +13,7 @@
 #include "record_db.h"
 #include "sql.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,23 +21,12 @@
 static const char conflict_msg[] =
     "%s: changed by someone else since you opened it; reopen it to see their changes";
 
-/* Fields that a record cannot be without. */
-static const struct {
-        enum rk_record kind;
-        const char *column;
-} required_fields[] = {
-    {RK_REC_CUSTOMER, "kind"}, {RK_REC_CUSTOMER, "name"},   {RK_REC_CONTACT, "name"},
-    {RK_REC_ORDER, "status"},  {RK_REC_LINE, "product"},    {RK_REC_LINE, "quantity"},
-    {RK_REC_NOTE, "body"},     {RK_REC_CONSENT, "purpose"}, {RK_REC_CONSENT, "source"},
-    {RK_REC_OBJECTION, "purpose"},
-};
-
 static const char *what_of(enum rk_record kind)
 {
         static const char *const what[RK_REC_COUNT] = {
-            [RK_REC_CUSTOMER] = "customer", [RK_REC_CONTACT] = "contact person",
-            [RK_REC_ORDER] = "order",       [RK_REC_LINE] = "order line",
-            [RK_REC_NOTE] = "note",         [RK_REC_CONSENT] = "consent",
+            [RK_REC_CUSTOMER] = "customer",   [RK_REC_CONTACT] = "contact person",
+            [RK_REC_ORDER] = "order",         [RK_REC_LINE] = "order line",
+            [RK_REC_NOTE] = "note",           [RK_REC_CONSENT] = "consent",
             [RK_REC_OBJECTION] = "objection",
         };
         return kind < RK_REC_COUNT ? what[kind] : "record";
@@ -63,8 +53,13 @@ void rk_record_view_clear(struct rk_record_view *v)
 {
         if (v == NULL)
                 return;
-        for (size_t i = 0; i < v->n; i++)
-                free(v->values[i].value);
+        /* the values are personal data: wiped, not just freed */
+        for (size_t i = 0; i < v->n; i++) {
+                char *value = v->values[i].value;
+                if (value != NULL)
+                        sodium_memzero(value, strlen(value));
+                free(value);
+        }
         free(v->values);
         memset(v, 0, sizeof(*v));
 }
@@ -93,17 +88,6 @@ rk_groupset rk_record_groups(enum rk_record kind)
 bool rk_record_has_version(enum rk_record kind)
 {
         return kind == RK_REC_CUSTOMER || kind == RK_REC_CONTACT || kind == RK_REC_ORDER;
-}
-
-static bool is_required(const struct rk_field *f)
-{
-        for (size_t i = 0; i < sizeof(required_fields) / sizeof(required_fields[0]);
-             i++) {
-                if (required_fields[i].kind == f->record &&
-                    strcmp(required_fields[i].column, f->column) == 0)
-                        return true;
-        }
-        return false;
 }
 
 /* ---- SELECT ------------------------------------------------------------ */
@@ -169,21 +153,20 @@ static int read_row(sqlite3_stmt *st, enum rk_record kind, const struct rk_field
         return RK_OK;
 }
 
-/* Append one row to a growing array of views. */
-static int push_row(sqlite3_stmt *st, enum rk_record kind, const struct rk_field **cols,
-                    size_t ncols, struct rk_record_view **out, size_t *n, size_t *cap,
-                    struct rk_error *err)
+/* The columns a view is read with, for fill_view. */
+struct view_cols {
+        enum rk_record kind;
+        const struct rk_field **cols;
+        size_t ncols;
+};
+
+/* One row into a view; on failure frees what it had read. */
+static int fill_view(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
-        if (*n == *cap) {
-                size_t ncap = *cap ? *cap * 2 : 8;
-                struct rk_record_view *grown = realloc(*out, ncap * sizeof(**out));
-                if (grown == NULL)
-                        return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                *out = grown;
-                *cap = ncap;
-        }
-        int rc = read_row(st, kind, cols, ncols, &(*out)[*n], err);
-        (*n)++; /* counted even on failure, so the cleanup frees it */
+        const struct view_cols *vc = ctx;
+        int rc = read_row(st, vc->kind, vc->cols, vc->ncols, item, err);
+        if (rc != RK_OK)
+                rk_record_view_clear(item);
         return rc;
 }
 
@@ -194,7 +177,8 @@ int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,
         const struct rk_field **cols = NULL;
         sqlite3_stmt *st = NULL;
         char *sql = NULL;
-        size_t ncols = 0, cap = 0;
+        size_t ncols = 0;
+        struct rk_sql_array a = {0};
         *out = NULL;
         *n = 0;
         int rc = pick_fields(kind, groups, &cols, &ncols, err);
@@ -209,11 +193,11 @@ int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,
         if (rc != RK_OK)
                 goto out;
         sqlite3_bind_int64(st, 1, key);
-        int src = SQLITE_DONE;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
-                rc = push_row(st, kind, cols, ncols, out, n, &cap, err);
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading customer data", err);
+        struct view_cols vc = {kind, cols, ncols};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_view, &vc, &a,
+                            "reading customer data", err);
+        *out = a.v;
+        *n = a.n;
 out:
         sqlite3_finalize(st);
         free(sql);
@@ -291,7 +275,7 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
         const char *country =
             f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
         int rc = rk_field_check(f, edits[i].value, country, norm, sz, err);
-        if (rc == RK_OK && norm[0] == '\0' && is_required(f))
+        if (rc == RK_OK && norm[0] == '\0' && f->required)
                 rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
         if (rc != RK_OK || norm[0] == '\0')
                 free(norm);

@@ -123,6 +123,23 @@ int rk_retention_release(struct rk_session *s, const char *number, struct rk_err
                       NULL, "retention.release", err);
 }
 
+/* One row of the legal holds query. */
+static int fill_hold(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        struct rk_retention_hold_row *h = item;
+        (void)ctx;
+        (void)err;
+        h->customer_id = sqlite3_column_int64(st, 0);
+        snprintf(h->number, sizeof(h->number), "%s",
+                 (const char *)sqlite3_column_text(st, 1));
+        snprintf(h->reason, sizeof(h->reason), "%s",
+                 (const char *)sqlite3_column_text(st, 2));
+        snprintf(h->held_by, sizeof(h->held_by), "%s",
+                 (const char *)sqlite3_column_text(st, 3));
+        h->held_at = sqlite3_column_int64(st, 4);
+        return RK_OK;
+}
+
 int rk_retention_holds(struct rk_session *s, struct rk_retention_hold_row **out,
                        size_t *n, struct rk_error *err)
 {
@@ -141,28 +158,12 @@ int rk_retention_holds(struct rk_session *s, struct rk_retention_hold_row **out,
             &st, "reading legal holds", err);
         if (rc != RK_OK)
                 return rc;
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-                void *p = realloc(*out, (*n + 1) * sizeof(**out));
-                if (p == NULL) {
-                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                        break;
-                }
-                *out = p;
-                struct rk_retention_hold_row *h = &(*out)[(*n)++];
-                memset(h, 0, sizeof(*h));
-                h->customer_id = sqlite3_column_int64(st, 0);
-                snprintf(h->number, sizeof(h->number), "%s",
-                         (const char *)sqlite3_column_text(st, 1));
-                snprintf(h->reason, sizeof(h->reason), "%s",
-                         (const char *)sqlite3_column_text(st, 2));
-                snprintf(h->held_by, sizeof(h->held_by), "%s",
-                         (const char *)sqlite3_column_text(st, 3));
-                h->held_at = sqlite3_column_int64(st, 4);
-        }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading legal holds", err);
+        struct rk_sql_array a = {0};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_hold, NULL, &a,
+                            "reading legal holds", err);
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         if (rc != RK_OK) {
                 free(*out);
                 *out = NULL;

@@ -101,23 +101,29 @@ int ret_item_held(sqlite3 *db, enum rk_retention_rule r,
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, it->record_id);
-        int src;
-        while (rc == RK_OK && !*held && (src = sqlite3_step(st)) == SQLITE_ROW)
+        bool row = false;
+        while (rc == RK_OK && !*held &&
+               (rc = rk_sql_row(st, &row, "checking retention holds", err)) == RK_OK &&
+               row)
                 rc = ret_hold_reason(db, sqlite3_column_int64(st, 0), held, reason, err);
-        if (rc == RK_OK && !*held && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "checking retention holds", err);
         sqlite3_finalize(st);
         return rc;
 }
 
-/* Grow an array of size-byte elements to hold one more; NULL when out of
- * memory. */
+/* Room for element n of an array of size-byte elements that holds n:
+ * grown geometrically (16, then doubled each time n reaches a power of
+ * two), so a plan of a million rows reallocates about 16 times. NULL when
+ * out of memory. */
 static void *grow(void **arr, size_t n, size_t size)
 {
-        void *p = realloc(*arr, (n + 1) * size);
-        if (p != NULL)
+        if (n == 0 || (n >= 16 && (n & (n - 1)) == 0)) {
+                size_t cap = n == 0 ? 16 : 2 * n;
+                void *p = cap <= SIZE_MAX / size ? realloc(*arr, cap * size) : NULL;
+                if (p == NULL)
+                        return NULL;
                 *arr = p;
-        return p == NULL ? NULL : (char *)p + n * size;
+        }
+        return (char *)*arr + n * size;
 }
 
 /* A held customer and the first reason (in hold_sql's order). */
@@ -154,8 +160,10 @@ static int load_held(struct planner *p, struct rk_error *err)
         int rc = rk_sql_prepare(p->db, held_sql, &st, "checking retention holds", err);
         if (rc != RK_OK)
                 return rc;
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "checking retention holds", err)) == RK_OK &&
+               row) {
                 int64_t id = sqlite3_column_int64(st, 0);
                 if (p->nheld > 0 && p->held[p->nheld - 1].id == id)
                         continue; /* a later reason for the same customer */
@@ -169,8 +177,6 @@ static int load_held(struct planner *p, struct rk_error *err)
                          (const char *)sqlite3_column_text(st, 1));
                 p->nheld++;
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(p->db, src, "checking retention holds", err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -274,11 +280,10 @@ static int due_rows(struct planner *p, const char *events, const char *cutoff,
         sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, 0);
         sqlite3_bind_int64(st, 3, INT64_MAX);
-        int src;
-        while (rc == RK_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+        bool row = false;
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(st, &row, "planning retention", err)) == RK_OK && row)
                 rc = add_row(p, rp, st, err);
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(p->db, src, "planning retention", err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -508,11 +513,25 @@ int rk_retention_plan(struct rk_session *s, const char *as_of,
         else
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "--as-of: not a date (YYYY-MM-DD)");
-        rc = rk_session_audit(s, "retention.plan", 0, "", rk_session_place(s), "ok", NULL,
-                              err);
+        /* the plan and its audit row in one transaction: a plan that could
+         * not be read is not recorded as made */
+        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
+        sqlite3 *db = ret_session_db(s);
+        struct rk_audit_event ev = {.action = "retention.plan",
+                                    .groups = "",
+                                    .screen = rk_session_place(s),
+                                    .result = "ok"};
+        rc = rk_sql_begin_as(db, "planning retention", err);
         if (rc == RK_OK)
-                rc = rk_retention_plan_db(ret_session_db(s),
-                                          rk_register_config(rk_session_register(s)),
-                                          today, out, err);
+                rc = rk_retention_plan_db(db, cfg, today, out, err);
+        if (rc == RK_OK)
+                rc = rk_audit_append(db, rk_session_actor(s), &ev, rk_clock_now(),
+                                     cfg->audit_epoch_rows, err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, "planning retention", err);
+        if (rc != RK_OK) {
+                rk_sql_rollback(db);
+                rk_retention_plan_clear(out);
+        }
         return rc;
 }

@@ -474,8 +474,10 @@ int rk_retention_last_run(struct rk_session *s, struct rk_retention_summary *out
             &st, "reading the last retention run", err);
         if (rc != RK_OK)
                 return rc;
-        int src;
-        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "reading the last retention run", err)) ==
+                   RK_OK &&
+               row) {
                 out->run_id = sqlite3_column_int64(st, 0);
                 snprintf(out->today, sizeof(out->today), "%s",
                          (const char *)sqlite3_column_text(st, 1));
@@ -490,8 +492,6 @@ int rk_retention_last_run(struct rk_session *s, struct rk_retention_summary *out
                 out->rows[r] = sqlite3_column_int64(st, 7);
                 out->skipped[r] = sqlite3_column_int64(st, 8);
         }
-        if (src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading the last retention run", err);
         sqlite3_finalize(st);
         return rc;
 }

@@ -52,6 +52,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,7 +291,11 @@ void rk_search_free(struct rk_search_hit *hits, size_t n)
 {
         if (hits == NULL)
                 return;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) { /* names are personal data: wiped */
+                if (hits[i].name != NULL)
+                        sodium_memzero(hits[i].name, strlen(hits[i].name));
+                if (hits[i].city != NULL)
+                        sodium_memzero(hits[i].city, strlen(hits[i].city));
                 free(hits[i].name);
                 free(hits[i].city);
         }
@@ -321,17 +326,22 @@ static char *dup_column(sqlite3_stmt *st, int col, int *nomem)
         return s;
 }
 
-/* Copy one result row into hit; RK_ERR_NOMEM when a copy fails. */
-static int fill_hit(sqlite3_stmt *st, struct rk_search_hit *hit, struct rk_error *err)
+/* Copy one result row into hit (zeroed); RK_ERR_NOMEM when a copy fails. */
+static int fill_hit(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
 {
+        struct rk_search_hit *hit = item;
         int nomem = 0;
-        memset(hit, 0, sizeof(*hit));
+        (void)ctx;
         hit->id = sqlite3_column_int64(st, 0);
         const unsigned char *num = sqlite3_column_text(st, 1);
         snprintf(hit->number, sizeof(hit->number), "%s", num ? (const char *)num : "");
         hit->name = dup_column(st, 2, &nomem);
         hit->city = dup_column(st, 3, &nomem);
-        return nomem ? rk_error_set(err, RK_ERR_NOMEM, "search: out of memory") : RK_OK;
+        if (!nomem)
+                return RK_OK;
+        free(hit->name);
+        free(hit->city);
+        return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
 }
 
 /*
@@ -394,18 +404,18 @@ static int search_form(sqlite3 *db, const struct rk_grants *g, const char *form,
                 return rc;
         sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-        int src;
-        while (rc == RK_OK && *n < limit && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        /* rk_sql_row keeps SQLite's message, which may quote the expression, out */
+        bool row = false;
+        while (rc == RK_OK && *n < limit &&
+               (rc = rk_sql_row(st, &row, "searching customers", err)) == RK_OK && row) {
                 int64_t id = sqlite3_column_int64(st, 0);
                 bool seen = false;
                 for (size_t i = 0; i < *n && !seen; i++)
                         seen = hits[i].id == id;
-                if (!seen)
-                        rc = fill_hit(st, &hits[(*n)++], err);
+                /* a hit that could not be filled freed its own parts: not counted */
+                if (!seen && (rc = fill_hit(st, &hits[*n], NULL, err)) == RK_OK)
+                        (*n)++;
         }
-        /* The SQLite message may quote the expression: keep it out. */
-        if (rc == RK_OK && *n < limit && src != SQLITE_DONE)
-                rc = rk_sql_fail(NULL, src, "searching customers", err);
         sqlite3_finalize(st);
         return rc;
 }

@@ -48,8 +48,7 @@ struct row {
 /* The rows of one committed range of customers. */
 struct batch {
         struct batch *next;
-        size_t n, cap;
-        struct row *rows;
+        struct rk_sql_array a; /* struct row */
 };
 
 struct rk_search_build {
@@ -70,10 +69,11 @@ static void batch_free(struct batch *b)
 {
         if (b == NULL)
                 return;
-        for (size_t i = 0; i < b->n; i++)
+        struct row *rows = b->a.v;
+        for (size_t i = 0; i < b->a.n; i++)
                 for (int col = 0; col < RK_FTS_COUNT; col++)
-                        free(b->rows[i].texts[col]);
-        free(b->rows);
+                        free(rows[i].texts[col]);
+        free(b->a.v);
         free(b);
 }
 
@@ -113,9 +113,9 @@ static int insert_batch(struct rk_search_build *b, sqlite3_stmt *ins, struct bat
                         struct rk_error *err)
 {
         int rc = RK_OK;
-        for (size_t i = 0; rc == RK_OK && i < q->n; i++)
-                rc = rk_search_insert_row(b->mem, ins, q->rows[i].docid, q->rows[i].texts,
-                                          err);
+        struct row *rows = q->a.v;
+        for (size_t i = 0; rc == RK_OK && i < q->a.n; i++)
+                rc = rk_search_insert_row(b->mem, ins, rows[i].docid, rows[i].texts, err);
         return rc;
 }
 
@@ -214,35 +214,26 @@ int rk_search_build_start(sqlite3 *db, struct rk_search_build **out, struct rk_e
         return RK_OK;
 }
 
+/* One customer's docid and index texts. */
+static int fill_row(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        struct row *r = item;
+        (void)ctx;
+        r->docid = sqlite3_column_int64(st, 0);
+        return rk_search_row_texts(st, r->texts, err);
+}
+
 /* Read the index rows of customers from..to into a new batch. */
 static int read_batch(struct rk_search_build *b, int64_t from, int64_t to,
                       struct batch **out, struct rk_error *err)
 {
         struct batch *q = calloc(1, sizeof(*q));
         int rc = q ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-        int src = SQLITE_DONE;
         sqlite3_bind_int64(b->sel, 1, from);
         sqlite3_bind_int64(b->sel, 2, to);
-        while (rc == RK_OK && (src = sqlite3_step(b->sel)) == SQLITE_ROW) {
-                if (q->n == q->cap) {
-                        size_t cap = q->cap ? 2 * q->cap : 1024;
-                        struct row *rows = realloc(q->rows, cap * sizeof(*rows));
-                        if (rows == NULL) {
-                                rc = rk_error_set(err, RK_ERR_NOMEM,
-                                                  "search: out of memory");
-                                break;
-                        }
-                        q->rows = rows;
-                        q->cap = cap;
-                }
-                struct row *r = &q->rows[q->n];
-                r->docid = sqlite3_column_int64(b->sel, 0);
-                rc = rk_search_row_texts(b->sel, r->texts, err);
-                q->n += rc == RK_OK;
-        }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(sqlite3_db_handle(b->sel), src,
-                                 "reading customers for the search index", err);
+        if (rc == RK_OK)
+                rc = rk_sql_collect(b->sel, sizeof(struct row), 0, fill_row, NULL, &q->a,
+                                    "reading customers for the search index", err);
         sqlite3_reset(b->sel);
         if (rc != RK_OK) {
                 batch_free(q);
@@ -266,7 +257,7 @@ static int enqueue(struct rk_search_build *b, struct batch *q, struct rk_error *
                         b->head = q;
                 b->tail = q;
                 b->queued++;
-                b->rows += (int64_t)q->n;
+                b->rows += (int64_t)q->a.n;
                 pthread_cond_broadcast(&b->changed);
         } else if (err != NULL) {
                 *err = b->err;
@@ -304,8 +295,8 @@ static int copy_table(struct rk_search_build *b, sqlite3 *db, const char *shadow
                 rc = rk_error_set(err, RK_ERR_INTERNAL, "%s: too many columns", WHAT);
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, sql, &ins, WHAT, err);
-        int src = SQLITE_DONE;
-        while (rc == RK_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK && (rc = rk_sql_row(sel, &row, WHAT, err)) == RK_OK && row) {
                 for (int i = 0; i < n; i++)
                         sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
                 int isrc = sqlite3_step(ins);
@@ -313,8 +304,6 @@ static int copy_table(struct rk_search_build *b, sqlite3 *db, const char *shadow
                 if (isrc != SQLITE_DONE)
                         rc = rk_sql_fail(db, isrc, WHAT, err);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(b->mem, src, WHAT, err);
         sqlite3_finalize(sel);
         sqlite3_finalize(ins);
         return rc;

@@ -297,15 +297,16 @@ static int index_rows(sqlite3 *db, sqlite3_stmt *sel, const struct progress *p,
 {
         sqlite3_stmt *ins = NULL;
         int64_t done = 0;
-        int src = SQLITE_DONE;
+        bool row = false;
         int rc = rk_search_insert_prepare(db, "customer_fts", &ins, err);
-        while (rc == RK_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
+        while (rc == RK_OK &&
+               (rc = rk_sql_row(sel, &row, "reading customers for the search index",
+                                err)) == RK_OK &&
+               row) {
                 rc = index_row(db, sel, ins, err);
                 if (++done % PROGRESS_EVERY == 0 && p != NULL && p->fn != NULL)
                         p->fn(p->ctx, done, p->total);
         }
-        if (rc == RK_OK && src != SQLITE_DONE)
-                rc = rk_sql_fail(db, src, "reading customers for the search index", err);
         if (rc == RK_OK && p != NULL && p->fn != NULL)
                 p->fn(p->ctx, done, p->total);
         sqlite3_finalize(ins);
@@ -372,7 +373,10 @@ int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
                                 "SELECT sql FROM main.sqlite_master"
                                 " WHERE type = 'table' AND name = 'customer_fts'",
                                 &st, what, err);
-        if (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        bool row = false;
+        if (rc == RK_OK)
+                rc = rk_sql_row(st, &row, what, err);
+        if (rc == RK_OK && row && sqlite3_column_text(st, 0))
                 *ddl = strdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
         if (rc == RK_OK && *ddl == NULL)

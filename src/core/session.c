@@ -150,7 +150,9 @@ static int check_code(struct rk_register *reg, struct rk_user *u, const char *co
         sodium_memzero(b32, sizeof(b32));
         if (rc == RK_OK)
                 rc = rk_users_use_totp_step(rk_register_db(reg), u->id, step, err);
-        return rc == RK_OK ? RK_OK : RK_ERR_AUTH;
+        /* only a wrong or reused code is a failed login; a disk that cannot
+         * record the step says so, and counts against no one */
+        return rc == RK_ERR_INVALID ? RK_ERR_AUTH : rc;
 }
 
 static int open_session(struct rk_register *reg, struct rk_user *u, const char *code,

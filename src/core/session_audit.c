@@ -11,6 +11,7 @@
  * the copy is committed.
  */
 #include "session_audit.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/throttle.h"
 #include "rekisteri/users.h"
 #include "sql.h"
@@ -114,6 +115,6 @@ int rk_session_audit(struct rk_session *s, const char *action, int64_t subject,
                                     .result = result,
                                     .target = target};
         return rk_audit_record(rk_register_db(rk_session_register(s)),
-                               rk_session_actor(s), &ev, (int64_t)time(NULL),
-                               epoch_rows(s), err);
+                               rk_session_actor(s), &ev, rk_clock_now(), epoch_rows(s),
+                               err);
 }

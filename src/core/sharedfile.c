@@ -63,7 +63,7 @@ static int apply(int fd, const char *path, mode_t mode, gid_t gid, struct rk_err
 }
 
 int rk_sharedfile_open(const char *register_path, const char *path, bool excl, int *fd,
-                     struct rk_error *err)
+                       struct rk_error *err)
 {
         mode_t mode;
         gid_t gid;

@@ -9,17 +9,22 @@
  */
 #include "sql.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *err)
 {
         switch (sqlite_rc & 0xff) {
         case SQLITE_FULL:
                 return rk_error_set(err, RK_ERR_FULL,
-                                    "%s: the disk is full; nothing was changed", what);
+                                    "%s: the disk is full; this step was not saved",
+                                    what);
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
                 return rk_error_set(err, RK_ERR_BUSY,
                                     "%s: another session is holding the register; "
-                                    "nothing was changed, try again",
+                                    "this step was not saved, try again",
                                     what);
         case SQLITE_NOTADB:
         case SQLITE_CORRUPT:
@@ -59,6 +64,74 @@ int rk_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *
                 return rk_sql_fail(db, rc, what, err);
         }
         return RK_OK;
+}
+
+int rk_sql_row(sqlite3_stmt *st, bool *row, const char *what, struct rk_error *err)
+{
+        int src = sqlite3_step(st);
+        *row = src == SQLITE_ROW;
+        if (src == SQLITE_ROW || src == SQLITE_DONE)
+                return RK_OK;
+        /* no connection: SQLite's own message may quote a bound value
+         * (a search expression), so only the code's text is shown */
+        return rk_sql_fail(NULL, src, what, err);
+}
+
+void *rk_sql_array_push(struct rk_sql_array *a, size_t size, struct rk_error *err)
+{
+        if (a->n == a->cap) {
+                size_t cap = a->cap ? 2 * a->cap : 16;
+                void *v = cap <= SIZE_MAX / size ? realloc(a->v, cap * size) : NULL;
+                if (v == NULL) {
+                        rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                        return NULL;
+                }
+                a->v = v;
+                a->cap = cap;
+        }
+        char *item = (char *)a->v + a->n++ * size;
+        memset(item, 0, size);
+        return item;
+}
+
+void rk_sql_array_pop(struct rk_sql_array *a)
+{
+        if (a->n > 0)
+                a->n--;
+}
+
+int rk_sql_collect(sqlite3_stmt *st, size_t size, size_t limit, rk_sql_fill_fn fill,
+                   void *ctx, struct rk_sql_array *out, const char *what,
+                   struct rk_error *err)
+{
+        int rc = RK_OK;
+        bool row = false;
+        while (rc == RK_OK && (limit == 0 || out->n < limit) &&
+               (rc = rk_sql_row(st, &row, what, err)) == RK_OK && row) {
+                void *item = rk_sql_array_push(out, size, err);
+                if (item == NULL)
+                        return RK_ERR_NOMEM;
+                rc = fill(st, item, ctx, err);
+                if (rc != RK_OK)
+                        rk_sql_array_pop(out);
+                if (rc == RK_SQL_SKIP)
+                        rc = RK_OK;
+        }
+        return rc;
+}
+
+int rk_sql_collect_id(sqlite3 *db, const char *sql, int64_t id, size_t size,
+                      rk_sql_fill_fn fill, void *ctx, struct rk_sql_array *out,
+                      const char *what, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, what, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        rc = rk_sql_collect(st, size, 0, fill, ctx, out, what, err);
+        sqlite3_finalize(st);
+        return rc;
 }
 
 void rk_sql_rollback(sqlite3 *db)

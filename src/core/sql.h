@@ -13,15 +13,18 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
  * rk_sql_fail - turn a failed SQLite call into an rk result code and a
  * message "what: reason". SQLITE_FULL -> RK_ERR_FULL, BUSY/LOCKED ->
  * RK_ERR_BUSY, NOTADB/CORRUPT -> RK_ERR_CORRUPT, CANTOPEN/IOERR ->
- * RK_ERR_IO, CONSTRAINT -> RK_ERR_EXISTS, others -> RK_ERR_INTERNAL. The
- * SQLite message is included only for internal errors, and never holds a
- * value because every value is a bound parameter.
+ * RK_ERR_IO, CONSTRAINT -> RK_ERR_EXISTS, others -> RK_ERR_INTERNAL. A
+ * full disk or a busy lock says "this step was not saved", true of the
+ * transaction that failed (a command made of several says itself what it
+ * did before). The SQLite message is included only for internal errors,
+ * and never holds a value because every value is a bound parameter.
  */
 int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *err);
 
@@ -31,6 +34,65 @@ int rk_sql_exec(sqlite3 *db, const char *sql, const char *what, struct rk_error 
 /* rk_sql_prepare - prepare sql or fail with rk_sql_fail(what). */
 int rk_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what,
                    struct rk_error *err);
+
+/* ---- reading rows ------------------------------------------------------
+ * Every loop over a statement's rows goes through rk_sql_row or
+ * rk_sql_collect, so that a read that stops early (an I/O error, a busy
+ * lock, a corrupt page) comes back as an error naming what could not be
+ * read, never as a short result that looks complete. */
+
+/*
+ * rk_sql_row - step st once. RK_OK with *row true when a row is ready,
+ * RK_OK with *row false at the end (SQLITE_DONE); any other code is
+ * rk_sql_fail(what) with *row false (without SQLite's message, which may
+ * quote a bound value). The loop is
+ *   while (rc == RK_OK && (rc = rk_sql_row(st, &row, what, err)) == RK_OK && row)
+ * and rc afterwards says whether every row was read.
+ */
+int rk_sql_row(sqlite3_stmt *st, bool *row, const char *what, struct rk_error *err);
+
+/* A growing array of fixed-size elements; {0} is empty. v is malloc'ed. */
+struct rk_sql_array {
+        void *v;
+        size_t n, cap;
+};
+
+/*
+ * rk_sql_array_push - room for one more element of size bytes, growing
+ * the array geometrically; returns the new element, zeroed and counted in
+ * a->n, or NULL with RK_ERR_NOMEM in err (the array is unchanged).
+ */
+void *rk_sql_array_push(struct rk_sql_array *a, size_t size, struct rk_error *err);
+
+/* rk_sql_array_pop - uncount the last element (a fill that skipped it). */
+void rk_sql_array_pop(struct rk_sql_array *a);
+
+/* A row reader for rk_sql_collect: fill item (zeroed) from st's current
+ * row; RK_OK keeps it, RK_SQL_SKIP drops it, an rk error stops. */
+typedef int (*rk_sql_fill_fn)(sqlite3_stmt *st, void *item, void *ctx,
+                              struct rk_error *err);
+#define RK_SQL_SKIP (-1)
+
+/*
+ * rk_sql_collect - read st's rows into out (appending), one element of
+ * size bytes per row filled by fill(st, item, ctx, err), until the end or
+ * until out holds limit elements (0: no limit). Returns RK_OK when every
+ * row up to the limit was read, fill's error, RK_ERR_NOMEM, or the
+ * rk_sql_fail(what) of the code that ended the read. On error out keeps
+ * what was read; the caller frees out->v either way. st is not finalized.
+ */
+int rk_sql_collect(sqlite3_stmt *st, size_t size, size_t limit, rk_sql_fill_fn fill,
+                   void *ctx, struct rk_sql_array *out, const char *what,
+                   struct rk_error *err);
+
+/*
+ * rk_sql_collect_id - prepare sql, bind ?1 to id, rk_sql_collect every row
+ * into out and finalize: the common "rows that belong to id" read. Returns
+ * as rk_sql_collect (or the prepare's failure).
+ */
+int rk_sql_collect_id(sqlite3 *db, const char *sql, int64_t id, size_t size,
+                      rk_sql_fill_fn fill, void *ctx, struct rk_sql_array *out,
+                      const char *what, struct rk_error *err);
 
 /* rk_sql_rollback - roll back any open transaction, ignoring errors. */
 void rk_sql_rollback(sqlite3 *db);

@@ -37,11 +37,6 @@ void rk_store_key_text(const unsigned char *dek, char *out)
         out[3 + 2 * RK_KEY_BYTES] = '\0';
 }
 
-int rk_store_schema_version(void)
-{
-        return rk_migrate_latest();
-}
-
 void rk_store_close(sqlite3 *db)
 {
         if (db != NULL) {
@@ -204,11 +199,15 @@ int rk_store_open(const char *path, const unsigned char *dek, int create,
         return open_store(path, dek, create, cfg, out, err);
 }
 
+#ifdef RK_BENCH
+/* Compiled only into the benchmark programs (tests/bench, tests/meson.build
+ * compile this file again with -DRK_BENCH): never in the product. */
 int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cfg,
                                     sqlite3 **out, struct rk_error *err)
 {
         return open_store(path, NULL, 1, cfg, out, err);
 }
+#endif
 
 int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {

@@ -132,11 +132,10 @@ int rk_suppress_register_id(sqlite3 *db, char out[RK_SUPPRESS_ID_TEXT],
         sodium_memzero(key, sizeof(key));
         /* kept in meta too, for people reading the file; a read-only copy
          * (another backup) computes it without keeping it */
-        if (rc == RK_OK &&
-            sqlite3_prepare_v2(db,
-                               "INSERT OR IGNORE INTO meta(key, value) "
-                               "VALUES('register_id', ?)",
-                               -1, &st, NULL) == SQLITE_OK) {
+        if (rc == RK_OK && sqlite3_prepare_v2(db,
+                                              "INSERT OR IGNORE INTO meta(key, value) "
+                                              "VALUES('register_id', ?)",
+                                              -1, &st, NULL) == SQLITE_OK) {
                 sqlite3_bind_text(st, 1, out, -1, SQLITE_STATIC);
                 (void)sqlite3_step(st);
                 sqlite3_finalize(st);

@@ -464,11 +464,13 @@ int rk_throttle_queued(struct rk_vault *v, struct rk_auth_failure *out, size_t m
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-        while (sqlite3_step(st) == SQLITE_ROW)
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, rk_vault_path(v), err)) == RK_OK && row &&
+               *n < max)
                 read_failure(key, have_key, st, &out[(*n)++]);
         sqlite3_finalize(st);
         sodium_memzero(key, sizeof(key));
-        return RK_OK;
+        return rc;
 }
 
 int rk_throttle_dequeue(struct rk_vault *v, int64_t up_to_id, struct rk_error *err)

@@ -2,6 +2,7 @@
  * users.c - staff account rows (see users.h).
  */
 #include "rekisteri/users.h"
+#include "rekisteri/clock.h"
 #include "sql.h"
 
 #include <sodium.h>
@@ -60,7 +61,7 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
                            " password_changed_at) VALUES(?,?,?,?)",
                            &st, "creating an account", err);
         if (rc == RK_OK) {
-                int64_t now = (int64_t)time(NULL);
+                int64_t now = rk_clock_now();
                 sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 2, must_change ? 1 : 0);
                 sqlite3_bind_int64(st, 3, now);
@@ -86,21 +87,6 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
         return RK_OK;
 }
 
-int rk_users_has_role(sqlite3 *db, const char *name, const char *role)
-{
-        sqlite3_stmt *st;
-        if (rk_sql_prepare(db,
-                           "SELECT 1 FROM users u JOIN user_roles r ON r.user_id=u.id"
-                           " WHERE u.username=? AND r.role=? AND u.disabled=0",
-                           &st, "reading roles", NULL) != RK_OK)
-                return -1;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        sqlite3_finalize(st);
-        return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
-}
-
 void rk_users_wipe(struct rk_user *u)
 {
         sodium_memzero(u->totp_secret, sizeof(u->totp_secret));
@@ -117,11 +103,13 @@ static int load_roles(sqlite3 *db, struct rk_user *u, struct rk_error *err)
                 return rc;
         sqlite3_bind_int64(st, 1, u->id);
         u->nroles = 0;
-        while (sqlite3_step(st) == SQLITE_ROW && u->nroles < RK_ROLES_MAX)
+        bool row = false;
+        while (u->nroles < RK_ROLES_MAX &&
+               (rc = rk_sql_row(st, &row, "reading roles", err)) == RK_OK && row)
                 snprintf(u->roles[u->nroles++], sizeof(u->roles[0]), "%s",
                          sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
-        return RK_OK;
+        return rc;
 }
 
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
@@ -172,6 +160,15 @@ int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_err
         return rc;
 }
 
+/* An account without its secrets, for rk_sql_collect. */
+static int fill_user(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        (void)ctx;
+        (void)err;
+        read_row(st, item, 0);
+        return RK_OK;
+}
+
 int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error *err)
 {
         sqlite3_stmt *st;
@@ -182,20 +179,12 @@ int rk_users_list(sqlite3 *db, struct rk_user **out, size_t *n, struct rk_error 
                            &st, "listing accounts", err);
         if (rc != RK_OK)
                 return rc;
-        size_t cap = 0;
-        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
-                if (*n == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        struct rk_user *grown = realloc(*out, cap * sizeof(**out));
-                        if (grown == NULL) {
-                                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                                break;
-                        }
-                        *out = grown;
-                }
-                read_row(st, &(*out)[(*n)++], 0);
-        }
+        struct rk_sql_array a = {0};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_user, NULL, &a, "listing accounts",
+                            err);
         sqlite3_finalize(st);
+        *out = a.v;
+        *n = a.n;
         for (size_t i = 0; rc == RK_OK && i < *n; i++)
                 rc = load_roles(db, &(*out)[i], err);
         if (rc != RK_OK) {

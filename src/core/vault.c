@@ -487,7 +487,8 @@ int rk_vault_get_dek(struct rk_vault *v, const unsigned char *mk, unsigned char 
                 return rc;
         int have_current = 0;
         *has_pending = 0;
-        while (rc == RK_OK && sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        while (rc == RK_OK && (rc = rk_sql_row(st, &row, v->path, err)) == RK_OK && row) {
                 char ad[96];
                 vault_make_ad(ad, sizeof(ad), "dek",
                               (const char *)sqlite3_column_text(st, 0));
@@ -1112,6 +1113,21 @@ int rk_vault_unlock_keyfile(struct rk_vault *v, const char *path, unsigned char 
         return rc;
 }
 
+/* One row of SELECT kind,label,created_at FROM slots. */
+static int fill_slot_info(sqlite3_stmt *st, void *item, void *ctx, struct rk_error *err)
+{
+        struct rk_slot_info *s = item;
+        (void)ctx;
+        (void)err;
+        const char *kind = (const char *)sqlite3_column_text(st, 0);
+        s->kind = strcmp(kind, "user") == 0       ? RK_SLOT_USER
+                  : strcmp(kind, "recovery") == 0 ? RK_SLOT_RECOVERY
+                                                  : RK_SLOT_KEYFILE;
+        snprintf(s->label, sizeof(s->label), "%s", sqlite3_column_text(st, 1));
+        s->created_at = sqlite3_column_int64(st, 2);
+        return RK_OK;
+}
+
 int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
                   struct rk_error *err)
 {
@@ -1123,30 +1139,14 @@ int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
                            &st, v->path, err);
         if (rc != RK_OK)
                 return rc;
-        size_t cap = 0;
-        while (sqlite3_step(st) == SQLITE_ROW) {
-                if (*n == cap) {
-                        cap = cap ? 2 * cap : 8;
-                        struct rk_slot_info *grown = realloc(*out, cap * sizeof(**out));
-                        if (grown == NULL) {
-                                rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
-                                break;
-                        }
-                        *out = grown;
-                }
-                struct rk_slot_info *s = &(*out)[(*n)++];
-                const char *kind = (const char *)sqlite3_column_text(st, 0);
-                s->kind = strcmp(kind, "user") == 0       ? RK_SLOT_USER
-                          : strcmp(kind, "recovery") == 0 ? RK_SLOT_RECOVERY
-                                                          : RK_SLOT_KEYFILE;
-                snprintf(s->label, sizeof(s->label), "%s", sqlite3_column_text(st, 1));
-                s->created_at = sqlite3_column_int64(st, 2);
-        }
+        struct rk_sql_array a = {0};
+        rc = rk_sql_collect(st, sizeof(**out), 0, fill_slot_info, NULL, &a, v->path, err);
         sqlite3_finalize(st);
         if (rc != RK_OK) {
-                free(*out);
-                *out = NULL;
-                *n = 0;
+                free(a.v);
+                return rc;
         }
+        *out = a.v;
+        *n = a.n;
         return rc;
 }

@@ -50,7 +50,11 @@ static int reseal_all(struct rk_vault *v, const unsigned char *new_mk,
         if (rc == RK_OK)
                 rc = rk_sql_prepare(v->db, "UPDATE slots SET sealed=? WHERE id=?", &upd,
                                     v->path, err);
-        while (rc == RK_OK && sqlite3_step(sel) == SQLITE_ROW) {
+        /* a read that stops early must stop the rotation: a slot left
+         * unsealed for the new master key would lock its owner out */
+        bool row = false;
+        while (rc == RK_OK && (rc = rk_sql_row(sel, &row, v->path, err)) == RK_OK &&
+               row) {
                 unsigned char pk[PK_BYTES], sealed[SEALED_BYTES];
                 if (vault_blob_into(sel, 1, pk, PK_BYTES) != 0 ||
                     crypto_box_seal(sealed, new_mk, RK_KEY_BYTES, pk) != 0) {

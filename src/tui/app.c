@@ -331,11 +331,6 @@ void rk_tui_discard_input(struct rk_tui_app *app)
                 flushinp();
 }
 
-void *rk_tui_ctx(const struct rk_tui_app *app)
-{
-        return app->cfg.ctx;
-}
-
 uint64_t rk_tui_last_input_ms(const struct rk_tui_app *app)
 {
         return app->last_input;

@@ -205,9 +205,6 @@ void rk_tui_cursor(struct rk_tui_app *app, WINDOW *win, int y, int x);
  * never lands in the next screen's visible field. */
 void rk_tui_discard_input(struct rk_tui_app *app);
 
-/* rk_tui_ctx - the ctx of struct rk_tui_config. */
-void *rk_tui_ctx(const struct rk_tui_app *app);
-
 /*
  * rk_tui_poll_key - for long work inside a handler: a key already typed,
  * without waiting (Enter, DEL and ^H as from the main loop), or -1 when

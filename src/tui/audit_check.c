@@ -14,8 +14,10 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ask.h"
+#include "rekisteri/audit_session.h"
 
 static int verdict(struct rk_tui_app *app, const struct rk_audit_verdict *v)
 {
@@ -40,17 +42,16 @@ static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         struct rk_audit_verdict verdict_;
         struct rk_error err;
         rk_error_clear(&err);
-        int rc =
-            rk_audit_verify(rk_ui_audit_db(ui), v[0][0] ? v[0] : NULL, &verdict_, &err);
-        if (rc == RK_OK)
-                rc = rk_session_audit(ui->session, "audit.verify", 0, "",
-                                      RK_UI_AUDIT_PLACE, verdict_.ok ? "ok" : "failed",
-                                      NULL, &err);
+        struct rk_audit_verify_opts o = {.key_text = v[0][0] ? v[0] : NULL};
+        int rc = rk_audit_session_verify(rk_ui_audit_session(ui), &o, &verdict_, &err);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        /* damage (a page that cannot be read) is not tampering */
         rk_tui_message(app, verdict_.ok ? RK_TUI_INFO : RK_TUI_ERROR, "%s",
                        verdict_.ok ? "The audit trail is intact"
-                                   : "The audit trail has been tampered with");
+                       : strstr(verdict_.why, "corrupt page") != NULL
+                           ? "The audit trail could not be read: a page is damaged"
+                           : "The audit trail has been tampered with");
         return RK_TUI_POP | verdict(app, &verdict_);
 }
 

@@ -4,10 +4,10 @@
  *
  * How it works: the file is created by the core's rk_csv_create (mode
  * 0600, O_EXCL, no symlink followed) before anything else, so a bad name
- * costs nothing; then the export is recorded in the trail (no record, no
- * export); then the caller's writer fills it with formula-safe CSV. A
- * failure after the file was created removes it, so no partial export is
- * left behind.
+ * costs nothing; then the caller's writer, a core session call, reads and
+ * fills it with formula-safe CSV and records the export in the same
+ * transaction (no record, no export). A failure after the file was created
+ * removes it, so no partial export is left behind.
  */
 #include "audit_ui.h"
 
@@ -19,7 +19,6 @@
 #include "rekisteri/outcome.h"
 
 int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
-                       const char *target,
                        int (*write)(FILE *out, void *ctx, struct rk_error *err),
                        void *ctx)
 {
@@ -30,9 +29,6 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
                 return rk_tui_message(app, RK_TUI_WARNING, "Type a file name");
         int rc = rk_csv_create(path, &out, &err);
         if (rc == RK_OK)
-                rc = rk_session_audit(ui->session, "audit.export", 0, "",
-                                      RK_UI_AUDIT_PLACE, "ok", target, &err);
-        if (rc == RK_OK)
                 rc = write(out, ctx, &err);
         if (out != NULL && fclose(out) != 0 && rc == RK_OK)
                 rc = rk_error_set(&err, RK_ERR_IO, "%s: %s", path, strerror(errno));
@@ -40,8 +36,7 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
                 if (out != NULL)
                         unlink(path);
                 /* recorded as failed, with its error class (outcome.h) */
-                (void)rk_outcome_audit(ui->session, "audit.export", 0, target, rc,
-                                       &err);
+                (void)rk_outcome_audit(ui->session, "audit.export", 0, NULL, rc, &err);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
         rk_tui_message(app, RK_TUI_INFO, "Wrote %s (mode 0600)", path);

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "ask.h"
-#include "rekisteri/audit_report.h"
+#include "rekisteri/audit_session.h"
 
 #define PAGE 100
 
@@ -111,13 +111,14 @@ static void filter_apply(struct audit_list *a)
 /* Load the page that starts before `before`; keep the old page when the
  * new one is empty and keep_if_empty. *got gets the row count. */
 static int load_page(struct audit_list *a, int64_t before, bool keep_if_empty,
-                     size_t *got, struct rk_error *err)
+                     bool record, size_t *got, struct rk_error *err)
 {
         struct rk_audit_filter f = a->filter;
         struct rk_audit_row *rows = NULL;
         size_t n = 0;
         f.before_id = before;
-        int rc = rk_audit_list(rk_ui_audit_db(a->ui), &f, PAGE, &rows, &n, err);
+        int rc = rk_audit_session_list(rk_ui_audit_session(a->ui), &f, PAGE, record,
+                                       &rows, &n, err);
         *got = n;
         if (rc != RK_OK || (n == 0 && keep_if_empty)) {
                 free(rows);
@@ -131,19 +132,18 @@ static int load_page(struct audit_list *a, int64_t before, bool keep_if_empty,
         return RK_OK;
 }
 
-/* A new look: record it, then read the newest page. */
+/* A new look: read the newest page, recorded with the read. */
 static int look(struct audit_list *a, struct rk_error *err)
 {
         size_t got;
         filter_apply(a);
-        int rc = rk_session_audit(a->ui->session, "audit.list", 0, "", RK_UI_AUDIT_PLACE,
-                                  "ok", a->subject[0] ? a->subject : NULL, err);
-        if (rc != RK_OK)
-                return rc;
-        a->nback = 0;
-        a->list.sel = 0;
-        a->list.top = 0;
-        return load_page(a, 0, false, &got, err);
+        int rc = load_page(a, 0, false, true, &got, err);
+        if (rc == RK_OK) {
+                a->nback = 0;
+                a->list.sel = 0;
+                a->list.top = 0;
+        }
+        return rc;
 }
 
 static int page_older(struct rk_tui_app *app, struct audit_list *a)
@@ -162,7 +162,7 @@ static int page_older(struct rk_tui_app *app, struct audit_list *a)
                 a->capback = cap;
         }
         int64_t was = a->before;
-        if (load_page(a, a->rows[a->n - 1].id, true, &got, &err) != RK_OK)
+        if (load_page(a, a->rows[a->n - 1].id, true, false, &got, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         if (got == 0)
                 return rk_tui_message(app, RK_TUI_INFO, "No older entries");
@@ -179,7 +179,7 @@ static int page_newer(struct rk_tui_app *app, struct audit_list *a)
         rk_error_clear(&err);
         if (a->nback == 0)
                 return rk_tui_message(app, RK_TUI_INFO, "This is the newest entry");
-        if (load_page(a, a->back[a->nback - 1], false, &got, &err) != RK_OK)
+        if (load_page(a, a->back[a->nback - 1], false, false, &got, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         a->nback--;
         a->list.sel = a->n > 0 ? a->n - 1 : 0;
@@ -253,8 +253,8 @@ static int filter_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         char number[RK_AUDIT_NUMBER_SIZE] = "";
         int64_t id = 0;
         rk_error_clear(&err);
-        if (v[2][0] != '\0' && rk_audit_subject_parse(rk_ui_audit_db(a->ui), v[2], &id,
-                                                      number, &err) != RK_OK)
+        if (v[2][0] != '\0' &&
+            rk_audit_session_find(a->ui->session, v[2], &id, number, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_WARNING, "%s", err.msg);
         if (rk_ui_audit_check_dates(app, v[3], v[4]) != RK_OK)
                 return RK_TUI_REDRAW;
@@ -295,8 +295,7 @@ static int who_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         char number[RK_AUDIT_NUMBER_SIZE];
         int64_t id = 0;
         rk_error_clear(&err);
-        if (rk_audit_subject_parse(rk_ui_audit_db(a->ui), v[0], &id, number, &err) !=
-            RK_OK)
+        if (rk_audit_session_find(a->ui->session, v[0], &id, number, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_WARNING, "%s", err.msg);
         return RK_TUI_POP | rk_ui_audit_subject_open(app, a->ui, id, number);
 }
@@ -327,14 +326,13 @@ static int act_check(struct rk_tui_app *app, void *state)
 static int write_rows(FILE *out, void *ctx, struct rk_error *err)
 {
         struct audit_list *a = ctx;
-        return rk_audit_export_csv(rk_ui_audit_db(a->ui), &a->filter, out, err);
+        return rk_audit_session_export(rk_ui_audit_session(a->ui), &a->filter, out, err);
 }
 
 static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_list *a = ctx;
-        return rk_ui_audit_export(app, a->ui, v[0], a->subject[0] ? a->subject : NULL,
-                                  write_rows, a);
+        return rk_ui_audit_export(app, a->ui, v[0], write_rows, a);
 }
 
 static int act_export(struct rk_tui_app *app, void *state)

@@ -5,10 +5,12 @@
  * "what did user Y access" (audit_user.c), the integrity check
  * (audit_check.c) and CSV export (audit_export.c).
  *
- * Every look at the trail is recorded in the trail itself before it is
- * shown, as the CLI does: audit.list, audit.user_report, audit.export,
- * audit.verify. Each screen asks rk_authorize_action(RK_ACTION_AUDIT)
- * through its opener, and the core's answer is what counts.
+ * Every look at the trail is a session call in the core (audit_session.h),
+ * as in the CLI: it checks the permission and records the look (audit.list,
+ * audit.user_report, audit.export, audit.verify) in the same transaction as
+ * the read, so nothing is shown that was not recorded. The openers ask
+ * rk_authorize_action(RK_ACTION_AUDIT) first only to offer no screen that
+ * would be refused.
  */
 #ifndef RK_TUI_AUDIT_UI_H
 #define RK_TUI_AUDIT_UI_H
@@ -22,8 +24,10 @@
 /* The place names audit rows of these screens carry. */
 #define RK_UI_AUDIT_PLACE "audit trail"
 
-/* rk_ui_audit_db - the register's database of the session. */
-sqlite3 *rk_ui_audit_db(struct rk_ui *ui);
+/* rk_ui_audit_session - the session, with RK_UI_AUDIT_PLACE as its place,
+ * for the core's audit calls (audit_session.h): they check the permission
+ * and record each look in the same transaction as the read. */
+struct rk_session *rk_ui_audit_session(struct rk_ui *ui);
 
 /* rk_ui_audit_allowed - RK_OK when the session may read the trail, else
  * RK_ERR_DENIED with a message on the message line. */
@@ -48,14 +52,13 @@ int rk_ui_audit_check_ask(struct rk_tui_app *app, struct rk_ui *ui);
 
 /*
  * rk_ui_audit_export - write a CSV export to path: create it (mode 0600,
- * never overwriting), record audit.export (target: what was exported, a
- * user or a customer number, or NULL), then write(out, ctx, err). On success returns
- * RK_TUI_POP (closing the file-name form) with a message naming the file; on failure
+ * never overwriting), then write(out, ctx, err), a core session call that
+ * records audit.export with its read. On success returns RK_TUI_POP
+ * (closing the file-name form) with a message naming the file; on failure
  * removes a half-written file and returns an error message only, so the
  * form stays for another name.
  */
 int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *path,
-                       const char *target,
                        int (*write)(FILE *out, void *ctx, struct rk_error *err),
                        void *ctx);
 

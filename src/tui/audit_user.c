@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "ask.h"
-#include "rekisteri/audit_report.h"
+#include "rekisteri/audit_session.h"
 
 struct audit_user {
         struct rk_ui *ui;
@@ -101,13 +101,15 @@ static int act_who(struct rk_tui_app *app, void *state)
 static int write_report(FILE *out, void *ctx, struct rk_error *err)
 {
         struct audit_user *u = ctx;
-        return rk_audit_user_report_csv(out, u->user, u->rows, u->n, err);
+        return rk_audit_session_breach_report(rk_ui_audit_session(u->ui), u->user,
+                                              u->from[0] ? u->from : NULL,
+                                              u->until[0] ? u->until : NULL, out, err);
 }
 
 static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         struct audit_user *u = ctx;
-        return rk_ui_audit_export(app, u->ui, v[0], u->user, write_report, u);
+        return rk_ui_audit_export(app, u->ui, v[0], write_report, u);
 }
 
 static int act_export(struct rk_tui_app *app, void *state)
@@ -160,12 +162,9 @@ static int report(struct rk_tui_app *app, struct rk_ui *ui, const char *const *v
         snprintf(u->user, sizeof(u->user), "%s", v[0]);
         snprintf(u->from, sizeof(u->from), "%s", v[1]);
         snprintf(u->until, sizeof(u->until), "%s", v[2]);
-        int rc = rk_session_audit(ui->session, "audit.user_report", 0, "",
-                                  RK_UI_AUDIT_PLACE, "ok", u->user, &err);
-        if (rc == RK_OK)
-                rc = rk_audit_user_report(
-                    rk_ui_audit_db(ui), u->user, u->from[0] ? u->from : NULL,
-                    u->until[0] ? u->until : NULL, &u->rows, &u->n, &err);
+        int rc = rk_audit_session_user_report(
+            rk_ui_audit_session(ui), u->user, u->from[0] ? u->from : NULL,
+            u->until[0] ? u->until : NULL, &u->rows, &u->n, &err);
         if (rc != RK_OK) {
                 user_fini(app, u);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);

@@ -1,7 +1,7 @@
 /*
  * audit_util.c - small helpers the audit viewer's screens share (see
- * audit_ui.h): the database handle, the permission check, and the date
- * check of filter forms.
+ * audit_ui.h): the session for the core's audit calls, the permission
+ * check, and the date check of filter forms.
  *
  * How it works: dates are checked by the core's field rule for dates
  * (rk_field_check with RK_V_DATE) through a field description that only
@@ -14,9 +14,10 @@
 
 #include <string.h>
 
-sqlite3 *rk_ui_audit_db(struct rk_ui *ui)
+struct rk_session *rk_ui_audit_session(struct rk_ui *ui)
 {
-        return rk_register_db(rk_session_register(ui->session));
+        rk_session_set_place(ui->session, RK_UI_AUDIT_PLACE);
+        return ui->session;
 }
 
 int rk_ui_audit_allowed(struct rk_tui_app *app, struct rk_ui *ui)

@@ -8,9 +8,10 @@
  * time a tab is shown, the customer is loaded again with
  * rk_customer_load() asking for exactly that tab's groups plus identity
  * (for the header), so the audit row of the view names exactly what was
- * put on the screen, and the previous tab's data is freed (and wiped)
- * first. The body is a list of text cells copied out of the view; a field
- * the session may not read is not in the view, so it cannot be drawn.
+ * put on the screen, and the previous tab's data is freed first (core
+ * wipes the values it frees, rk_record_view_clear). The body is a list of text cells
+ * copied out of the view; a field the session may not read is not in the view, so it
+ * cannot be drawn.
  *
  * Keys: Left/Right or 1..9 switch tabs; F4 edits the tab's fields (the
  * form built from fields.c, only with write access); F2 adds a note or

@@ -355,48 +355,6 @@ static int form_init(struct rk_tui_app *app, void *state)
         return RK_OK;
 }
 
-/* What the focused field accepts. */
-static void hint(const struct rk_field *f, char *out, size_t size)
-{
-        switch (f->validator) {
-        case RK_V_EMAIL:
-                snprintf(out, size, "An e-mail address: name@example.fi");
-                break;
-        case RK_V_PHONE:
-                snprintf(out, size, "+358 40 123 4567, or the Finnish form 040 123 4567");
-                break;
-        case RK_V_POSTAL:
-                snprintf(out, size, "Postal code for the country (Finland: 5 digits)");
-                break;
-        case RK_V_COUNTRY:
-                snprintf(out, size, "Country: two letters (FI, SE, EE, ...)");
-                break;
-        case RK_V_YTUNNUS:
-                snprintf(out, size, "Y-tunnus 1234567-8 (check digit), or a VAT number");
-                break;
-        case RK_V_HETU:
-                snprintf(out, size, "Henkilötunnus DDMMYYCZZZQ (check character)");
-                break;
-        case RK_V_DATE:
-                snprintf(out, size, "A date: YYYY-MM-DD");
-                break;
-        case RK_V_INTEGER:
-                snprintf(out, size, "A whole number");
-                break;
-        case RK_V_MONEY:
-                snprintf(out, size, "Euros, e.g. 12,50");
-                break;
-        case RK_V_CHOICE:
-                snprintf(out, size, "One of: %s", f->choices);
-                for (char *p = out; *p; p++)
-                        if (*p == '|')
-                                *p = '/';
-                break;
-        default:
-                snprintf(out, size, "Text, at most %zu characters", f->max_chars);
-        }
-}
-
 static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct cform *c = state;
@@ -424,7 +382,7 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                         rk_tui_print(win, y, w - 2, 1, RK_ROLE_ERROR, "!");
         }
         if (c->n > 0) {
-                hint(c->fields[c->form.focus].f, help, sizeof(help));
+                rk_field_hint(c->fields[c->form.focus].f, help, sizeof(help));
                 rk_tui_print(win, rows + 3, fx, w - fx - 1, RK_ROLE_DIM, help);
         }
         rk_ui_print_wrapped(win, rows + 4, 2, w - 4, 2, RK_ROLE_ERROR, c->bad_msg);

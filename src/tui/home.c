@@ -6,6 +6,7 @@
  * this menu, and the menu's "Requests" row goes back to the dashboard.
  */
 #include "ui.h"
+#include "rekisteri/fields.h"
 
 static bool may_accounts(const struct rk_grants *g)
 {
@@ -14,14 +15,9 @@ static bool may_accounts(const struct rk_grants *g)
 
 /* Customer groups other than the order ones: the warehouse reads only
  * orders and the admin nothing, so neither gets the customer list. */
-#define CUSTOMER_GROUPS                                                                  \
-        ((1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT) |                          \
-         (1u << RK_GROUP_BILLING) | (1u << RK_GROUP_IDCODE) | (1u << RK_GROUP_NOTES) |   \
-         (1u << RK_GROUP_CONSENTS))
-
 bool rk_ui_may_customers(const struct rk_grants *g)
 {
-        return (g->read & CUSTOMER_GROUPS) != 0;
+        return (g->read & rk_fields_customer_groups()) != 0;
 }
 
 bool rk_ui_may_orders(const struct rk_grants *g)

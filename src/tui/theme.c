@@ -75,11 +75,6 @@ void rk_tui_theme_init(bool no_color)
                 init_pair((short)(r + 1), colour_scheme[r].fg, colour_scheme[r].bg);
 }
 
-bool rk_tui_theme_mono(void)
-{
-        return mono;
-}
-
 attr_t rk_tui_theme_attr(enum rk_tui_role role)
 {
         if ((int)role < 0 || role >= RK_ROLE_COUNT)

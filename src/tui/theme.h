@@ -39,9 +39,6 @@ enum rk_tui_role {
  */
 void rk_tui_theme_init(bool no_color);
 
-/* rk_tui_theme_mono - true when the monochrome scheme is in use. */
-bool rk_tui_theme_mono(void);
-
 /* rk_tui_theme_attr - the attributes (colour pair included) for role;
  * A_NORMAL for an unknown role. */
 attr_t rk_tui_theme_attr(enum rk_tui_role role);

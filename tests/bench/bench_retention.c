@@ -102,8 +102,8 @@ static void run(sqlite3 *db, int64_t customers, const char *register_path,
             (int64_t)(plan.rules[RK_RULE_PROSPECTS].n + plan.rules[RK_RULE_INACTIVE].n);
         rk_retention_plan_clear(&plan);
         t = now_s();
-        if (rk_retention_run_db(db, &cfg, &actor, when, register_path, 0, NULL, NULL, &sum,
-                                &err) != RK_OK)
+        if (rk_retention_run_db(db, &cfg, &actor, when, register_path, 0, NULL, NULL,
+                                &sum, &err) != RK_OK)
                 die("run", &err);
         r->run = now_s() - t;
         r->anonymised = sum.done[RK_RULE_PROSPECTS] + sum.done[RK_RULE_INACTIVE];

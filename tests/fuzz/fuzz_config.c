@@ -16,8 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
-
 static void check_defaults(const struct rk_config *cfg)
 {
         struct rk_config d;
@@ -35,7 +33,8 @@ static void check_bounds(const struct rk_config *cfg)
         CHECK(strlen(cfg->db_path) < sizeof(cfg->db_path));
         CHECK(cfg->roles.n <= RK_ROLES_MAX);
         for (size_t i = 0; i < cfg->roles.n; i++)
-                CHECK(cfg->roles.roles[i].name[0] >= 'a' && cfg->roles.roles[i].name[0] <= 'z');
+                CHECK(cfg->roles.roles[i].name[0] >= 'a' &&
+                      cfg->roles.roles[i].name[0] <= 'z');
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

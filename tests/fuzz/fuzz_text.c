@@ -20,8 +20,6 @@
 #include <string.h>
 #include <wchar.h>
 
-
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
         (void)argc;

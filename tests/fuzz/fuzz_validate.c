@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 typedef int (*validator)(const char *in, char *out, size_t outsz, struct rk_error *err);
 
 static const char *country; /* for postal(); set per input */

@@ -180,7 +180,7 @@ static void test_gives_up_plainly(void **state)
         assert_true(waited >= (RK_SQL_BEGIN_RETRIES + 1) * 200);
         assert_true(waited < 2500);
         assert_non_null(strstr(err.msg, "saving the customer: another session is "
-                                        "holding the register; nothing was changed"));
+                                        "holding the register; this step was not saved"));
         assert_null(strstr(err.msg, "locked"));
         assert_int_equal(n.on, 1);
         assert_int_equal(n.off, 1);

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "rekisteri/audit.h"
+#include "rekisteri/clock.h"
 #include "rekisteri/customer.h"
 #include "rekisteri/orders.h"
 #include "rekisteri/search.h"
@@ -681,6 +682,11 @@ static void test_notes(void **state)
         rk_customer_view_clear(&v);
 }
 
+static int64_t mid_june_2031(void)
+{
+        return 1939291200; /* 2031-06-15 12:00 UTC: the same day in any zone +-11 h */
+}
+
 static void test_consents(void **state)
 {
         (void)state;
@@ -698,7 +704,10 @@ static void test_consents(void **state)
         must(rk_consent_withdraw(sess[SALES], id, "offers", &err), &err);
         assert_int_equal(rk_consent_withdraw(sess[SALES], id, "offers", &err),
                          RK_ERR_NOTFOUND);
+        /* "today" comes from the one clock (rk_clock_now), not time() */
+        rk_clock_set(mid_june_2031);
         must(rk_consent_give(sess[SALES], id, "offers", "phone", NULL, &err), &err);
+        rk_clock_set(NULL);
         struct rk_customer_view v;
         load(SALES, id, G(CONSENTS), &v);
         assert_int_equal(v.nconsents, 2);
@@ -706,6 +715,7 @@ static void test_consents(void **state)
         assert_string_equal(rk_record_get(&v.consents[0], "source"), "fair stand");
         assert_non_null(rk_record_get(&v.consents[0], "withdrawn_on"));
         assert_null(rk_record_get(&v.consents[1], "withdrawn_on"));
+        assert_string_equal(rk_record_get(&v.consents[1], "given_on"), "2031-06-15");
         rk_customer_view_clear(&v);
 }
 

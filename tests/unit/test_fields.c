@@ -220,6 +220,43 @@ static void test_small_buffer_is_refused(void **state)
         assert_string_equal(out, "");
 }
 
+/* fields.c is the one table: what is required, the customer card's groups
+ * and the form hints all come from it. */
+static void test_one_classification(void **state)
+{
+        (void)state;
+        static const struct {
+                enum rk_record r;
+                const char *column;
+        } required[] = {
+            {RK_REC_CUSTOMER, "kind"},  {RK_REC_CUSTOMER, "name"},
+            {RK_REC_CONTACT, "name"},   {RK_REC_ORDER, "status"},
+            {RK_REC_LINE, "product"},   {RK_REC_LINE, "quantity"},
+            {RK_REC_NOTE, "body"},      {RK_REC_CONSENT, "purpose"},
+            {RK_REC_CONSENT, "source"}, {RK_REC_OBJECTION, "purpose"},
+        };
+        size_t n, nreq = 0;
+        const struct rk_field *f = rk_fields_all(&n);
+        for (size_t i = 0; i < n; i++)
+                nreq += f[i].required;
+        assert_int_equal(nreq, sizeof(required) / sizeof(required[0]));
+        for (size_t i = 0; i < nreq; i++)
+                assert_true(rk_fields_find(required[i].r, required[i].column)->required);
+        char out[64];
+        assert_false(rk_fields_find(RK_REC_CUSTOMER, "email")->required);
+        /* the customer card: every group of its records, not orders */
+        rk_groupset want = (1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT) |
+                           (1u << RK_GROUP_BILLING) | (1u << RK_GROUP_IDCODE) |
+                           (1u << RK_GROUP_NOTES) | (1u << RK_GROUP_CONSENTS);
+        assert_int_equal(rk_fields_customer_groups(), want);
+        rk_field_hint(rk_fields_find(RK_REC_CUSTOMER, "email"), out, sizeof(out));
+        assert_string_equal(out, "An e-mail address: name@example.fi");
+        rk_field_hint(rk_fields_find(RK_REC_CUSTOMER, "kind"), out, sizeof(out));
+        assert_string_equal(out, "One of: person/company");
+        rk_field_hint(rk_fields_find(RK_REC_CUSTOMER, "city"), out, sizeof(out));
+        assert_string_equal(out, "Text, at most 100 characters");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -229,6 +266,7 @@ int main(void)
             cmocka_unit_test(test_structured),
             cmocka_unit_test(test_shapes),
             cmocka_unit_test(test_small_buffer_is_refused),
+            cmocka_unit_test(test_one_classification),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

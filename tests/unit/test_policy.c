@@ -27,7 +27,7 @@ static const struct {
 } table[] = {
     {"sales", "ww--wwww", "------x--"},     {"billing", "r-w--r--", "---------"},
     {"warehouse", "----r---", "--------x"}, {"supervisor", "wwwwwwww", "--xxxxxx-"},
-    {"admin", "--------", "xx-------"},   {"retention", "--------", "----x----"},
+    {"admin", "--------", "xx-------"},     {"retention", "--------", "----x----"},
 };
 
 #define N_ROLES (sizeof(table) / sizeof(table[0]))

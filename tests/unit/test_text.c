@@ -102,8 +102,13 @@ static void test_format_characters(void **state)
         (void)state;
         check_sanitize("Ma\xc2\xadtti", "Ma" FFFD "tti");
         /* TAG LATIN SMALL LETTER A, TAG CANCEL */
-        check_sanitize("A\xf3\xa0\x81\xa1\xf3\xa0\x81\xbf" "B", "A" FFFD FFFD "B");
-        check_sanitize("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a" FFFD "b" FFFD "c");
+        check_sanitize("A\xf3\xa0\x81\xa1\xf3\xa0\x81\xbf"
+                       "B",
+                       "A" FFFD FFFD "B");
+        check_sanitize("a\xe2\x80\xa8"
+                       "b\xe2\x80\xa9"
+                       "c",
+                       "a" FFFD "b" FFFD "c");
         check_sanitize("x\xe2\x81\xa1y\xe2\x81\xaaz\xef\xbf\xb9w",
                        "x" FFFD "y" FFFD "z" FFFD "w");
         assert_false(rk_text_is_safe("Ma\xc2\xadtti"));
@@ -121,7 +126,9 @@ static void test_zwj_in_emoji_only(void **state)
         check_sanitize(tone, tone);
         const char *vs16 = "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5";
         check_sanitize(vs16, vs16);
-        check_sanitize("a\xe2\x80\x8d" "b", "a" FFFD "b");
+        check_sanitize("a\xe2\x80\x8d"
+                       "b",
+                       "a" FFFD "b");
         check_sanitize("\xf0\x9f\x91\xa8\xe2\x80\x8d", "\xf0\x9f\x91\xa8" FFFD);
         check_sanitize("\xe2\x80\x8d\xf0\x9f\x91\xa8", FFFD "\xf0\x9f\x91\xa8");
         check_sanitize("\xf0\x9f\x91\xa8\xe2\x80\x8dx", "\xf0\x9f\x91\xa8" FFFD "x");

@@ -440,28 +440,46 @@ static void test_find_hetu_evasions(void **state)
                 const char *what, *text;
         } found[] = {
             {"plain", "281258-9434"},
-            {"en dash", "281258\xe2\x80\x93" "9434"},
-            {"em dash", "281258\xe2\x80\x94" "9434"},
-            {"hyphen U+2010", "281258\xe2\x80\x90" "9434"},
-            {"non-breaking hyphen", "281258\xe2\x80\x91" "9434"},
-            {"figure dash", "281258\xe2\x80\x92" "9434"},
-            {"minus sign U+2212", "281258\xe2\x88\x92" "9434"},
-            {"full-width hyphen", "281258\xef\xbc\x8d" "9434"},
-            {"small hyphen-minus", "281258\xef\xb9\xa3" "9434"},
+            {"en dash", "281258\xe2\x80\x93"
+                        "9434"},
+            {"em dash", "281258\xe2\x80\x94"
+                        "9434"},
+            {"hyphen U+2010", "281258\xe2\x80\x90"
+                              "9434"},
+            {"non-breaking hyphen", "281258\xe2\x80\x91"
+                                    "9434"},
+            {"figure dash", "281258\xe2\x80\x92"
+                            "9434"},
+            {"minus sign U+2212", "281258\xe2\x88\x92"
+                                  "9434"},
+            {"full-width hyphen", "281258\xef\xbc\x8d"
+                                  "9434"},
+            {"small hyphen-minus", "281258\xef\xb9\xa3"
+                                   "9434"},
             {"space", "281258 9434"},
             {"spaces around the dash", "281258 - 9434"},
             {"tab", "281258\t9434"},
             {"no separator", "2812589434"},
-            {"NBSP", "281258\xc2\xa0" "9434"},
-            {"narrow NBSP", "281258\xe2\x80\xaf" "9434"},
-            {"ideographic space", "281258\xe3\x80\x80" "9434"},
-            {"soft hyphen inside", "2812\xc2\xad" "58-9434"},
-            {"soft hyphen as the sign", "281258\xc2\xad" "9434"},
-            {"zero-width space", "2812\xe2\x80\x8b" "58-9434"},
-            {"zero-width joiner", "28125\xe2\x80\x8d" "8-9434"},
-            {"word joiner", "281258-94\xe2\x81\xa0" "34"},
-            {"BOM", "\xef\xbb\xbf" "281258-9434"},
-            {"RLO", "\xe2\x80\xae" "281258-9434"},
+            {"NBSP", "281258\xc2\xa0"
+                     "9434"},
+            {"narrow NBSP", "281258\xe2\x80\xaf"
+                            "9434"},
+            {"ideographic space", "281258\xe3\x80\x80"
+                                  "9434"},
+            {"soft hyphen inside", "2812\xc2\xad"
+                                   "58-9434"},
+            {"soft hyphen as the sign", "281258\xc2\xad"
+                                        "9434"},
+            {"zero-width space", "2812\xe2\x80\x8b"
+                                 "58-9434"},
+            {"zero-width joiner", "28125\xe2\x80\x8d"
+                                  "8-9434"},
+            {"word joiner", "281258-94\xe2\x81\xa0"
+                            "34"},
+            {"BOM", "\xef\xbb\xbf"
+                    "281258-9434"},
+            {"RLO", "\xe2\x80\xae"
+                    "281258-9434"},
             {"full-width digits",
              "\xef\xbc\x92\xef\xbc\x98\xef\xbc\x91\xef\xbc\x92\xef\xbc\x95"
              "\xef\xbc\x98\xef\xbc\x8d\xef\xbc\x99\xef\xbc\x94\xef\xbc\x93"
@@ -475,9 +493,9 @@ static void test_find_hetu_evasions(void **state)
             {"mathematical bold digits",
              "\xf0\x9d\x9f\x90\xf0\x9d\x9f\x96\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x90"
              "\xf0\x9d\x9f\x93\xf0\x9d\x9f\x96-9434"},
-            {"in a sentence", "Asiakkaan tunnus on 281258\xe2\x80\x93" "9434, soita."},
-            {"letter check, lower case, full-width letter",
-             "131052-308\xef\xbd\x94"},
+            {"in a sentence", "Asiakkaan tunnus on 281258\xe2\x80\x93"
+                              "9434, soita."},
+            {"letter check, lower case, full-width letter", "131052-308\xef\xbd\x94"},
             {"2000s sign", "131052A308T"},
             {"no sign, letter check", "131052308T"},
             {"in brackets", "(281258 9434)"},
@@ -495,17 +513,18 @@ static void test_find_hetu_evasions(void **state)
                 assert_null(strstr(err.msg, "9434"));
         }
         static const char *const not_found[] = {
-            "281258-9435",            /* wrong check character */
-            "281258\xe2\x80\x93" "9435", /* the same, with an en dash */
-            "x2812589434",            /* glued to a letter */
-            "28125894345",            /* part of a longer number */
+            "281258-9435", /* wrong check character */
+            "281258\xe2\x80\x93"
+            "9435",        /* the same, with an en dash */
+            "x2812589434", /* glued to a letter */
+            "28125894345", /* part of a longer number */
             "12812589434",
             "2812589434x",
-            "281258-943",             /* too short */
-            "2812 58-9434",           /* a space inside the date */
-            "O2026-000024",           /* an order number */
+            "281258-943",   /* too short */
+            "2812 58-9434", /* a space inside the date */
+            "O2026-000024", /* an order number */
             "O00000024",
-            "+358 40 123 4567",       /* phone numbers */
+            "+358 40 123 4567", /* phone numbers */
             "040 123 4567",
             "+358401234567",
             "2024-05-17 17.5.2024 20240517",

@@ -1,0 +1,139 @@
+/*
+ * rk_fault.c - a test-only LD_PRELOAD library that makes the Nth read,
+ * write or sync of one file fail, as a failing disk or a full one would.
+ *
+ * It wraps read, pread, pread64, write, pwrite, pwrite64, fsync and
+ * fdatasync (what SQLite's unix VFS and stdio call). A call counts when its
+ * descriptor names a file whose base name is RK_FAULT_FILE (found through
+ * /proc/self/fd). Settings, from the environment:
+ *   RK_FAULT_FILE   base name of the file, e.g. "r.db-wal"
+ *   RK_FAULT_OP     read | write | sync
+ *   RK_FAULT_N      the call (1, 2, ...) of that op on that file to fail;
+ *                   0 only counts
+ *   RK_FAULT_ERRNO  EIO (default) or ENOSPC
+ *   RK_FAULT_LOG    a file: "injected OP N FILE ERRNO" is appended when the
+ *                   fault fires, and at exit "count read R write W sync S"
+ * Only the one call fails; later ones go through, as with a transient
+ * error. The driver (tests/e2e/faults.py) counts the lines to know how
+ * many faults it really injected. Never built into the product.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+/* pread and pread64 are two symbols to wrap, not one name for the other */
+#undef _FILE_OFFSET_BITS
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+enum op { OP_READ, OP_WRITE, OP_SYNC, OP_COUNT };
+static const char *const op_names[OP_COUNT] = {"read", "write", "sync"};
+
+static long counts[OP_COUNT];
+static int fired;
+
+static const char *env(const char *name, const char *fallback)
+{
+        const char *v = getenv(name);
+        return v != NULL && v[0] != '\0' ? v : fallback;
+}
+
+/* Does fd name the file under test? */
+static int matches(int fd)
+{
+        const char *want = getenv("RK_FAULT_FILE");
+        char link[64], path[PATH_MAX];
+        if (want == NULL || fd < 0)
+                return 0;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof(path) - 1);
+        if (n <= 0)
+                return 0;
+        path[n] = '\0';
+        const char *base = strrchr(path, '/');
+        return strcmp(base != NULL ? base + 1 : path, want) == 0;
+}
+
+static void log_line(const char *text)
+{
+        const char *path = getenv("RK_FAULT_LOG");
+        FILE *f = path != NULL ? fopen(path, "a") : NULL;
+        if (f == NULL)
+                return;
+        fputs(text, f);
+        fclose(f);
+}
+
+/* Count one call of op on fd; 1 when this call must fail (errno set). */
+static int inject(enum op op, int fd)
+{
+        if (!matches(fd))
+                return 0;
+        long n = ++counts[op];
+        if (fired || strcmp(env("RK_FAULT_OP", ""), op_names[op]) != 0 ||
+            n != atol(env("RK_FAULT_N", "0")))
+                return 0;
+        fired = 1;
+        int e = strcmp(env("RK_FAULT_ERRNO", "EIO"), "ENOSPC") == 0 ? ENOSPC : EIO;
+        char line[PATH_MAX + 64];
+        snprintf(line, sizeof(line), "injected %s %ld %s %s\n", op_names[op], n,
+                 env("RK_FAULT_FILE", ""), e == ENOSPC ? "ENOSPC" : "EIO");
+        log_line(line);
+        errno = e;
+        return 1;
+}
+
+__attribute__((destructor)) static void report(void)
+{
+        char line[128];
+        snprintf(line, sizeof(line), "count read %ld write %ld sync %ld\n",
+                 counts[OP_READ], counts[OP_WRITE], counts[OP_SYNC]);
+        log_line(line);
+}
+
+#define NEXT(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+        return inject(OP_READ, fd) ? -1 : NEXT(read)(fd, buf, n);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+        return inject(OP_READ, fd) ? -1 : NEXT(pread)(fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off64_t off)
+{
+        return inject(OP_READ, fd) ? -1 : NEXT(pread64)(fd, buf, n, off);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+        return inject(OP_WRITE, fd) ? -1 : NEXT(write)(fd, buf, n);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+        return inject(OP_WRITE, fd) ? -1 : NEXT(pwrite)(fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
+{
+        return inject(OP_WRITE, fd) ? -1 : NEXT(pwrite64)(fd, buf, n, off);
+}
+
+int fsync(int fd)
+{
+        return inject(OP_SYNC, fd) ? -1 : NEXT(fsync)(fd);
+}
+
+int fdatasync(int fd)
+{
+        return inject(OP_SYNC, fd) ? -1 : NEXT(fdatasync)(fd);
+}
