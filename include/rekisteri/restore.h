@@ -54,8 +54,14 @@ struct rk_restore_outcome {
 };
 
 /* rk_restore_mark_backup - record in db (meta last_backup_at) that a
- * backup is being taken now; the copy carries it as its own time. */
-int rk_restore_mark_backup(sqlite3 *db, int64_t now, struct rk_error *err);
+ * backup is being taken now; the copy carries it as its own time. *prev
+ * gets the time it replaces (0: none), for rk_restore_unmark_backup. */
+int rk_restore_mark_backup(sqlite3 *db, int64_t now, int64_t *prev, struct rk_error *err);
+
+/* rk_restore_unmark_backup - a backup that failed: put last_backup_at back
+ * to prev (0: remove it), so the register claims no backup that is not
+ * there. */
+int rk_restore_unmark_backup(sqlite3 *db, int64_t prev, struct rk_error *err);
 
 /*
  * rk_restore_check_set - before anything is copied: the backup at from

@@ -203,7 +203,7 @@ int cmd_audit_export(struct cli *c)
                 unlink(c->out);
         /* the export and its row are one transaction; a failure is recorded
          * as failed, with its error class (outcome.h) */
-        if (rc != RK_OK && s != NULL && out != NULL)
+        if (rc != RK_OK && s != NULL)
                 rc = rk_outcome_audit(s, "audit.export", 0, NULL, rc, &err);
         rk_session_close(s);
         if (rc != RK_OK)

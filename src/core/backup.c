@@ -179,8 +179,11 @@ static int write_backup(struct rk_session *s, const char *out_path, struct rk_er
          * and the time it was taken (restore.h compares ledgers with it) */
         if (rc == RK_OK)
                 rc = rk_suppress_ensure_key(db, err);
+        int64_t prev_backup = 0;
+        bool marked = false;
         if (rc == RK_OK)
-                rc = rk_restore_mark_backup(db, rk_clock_now(), err);
+                rc = rk_restore_mark_backup(db, rk_clock_now(), &prev_backup, err);
+        marked = rc == RK_OK;
         if (rc == RK_OK)
                 rc = copy_db(db, out_path, rk_register_dek(reg), err);
         if (rc == RK_OK)
@@ -195,6 +198,13 @@ static int write_backup(struct rk_session *s, const char *out_path, struct rk_er
                 unlink(out_path);
                 unlink(keys_to);
                 unlink(led_to);
+        }
+        /* no backup was made: the register claims none (its error stays
+         * the one reported; this undo's own failure is not the cause) */
+        if (rc != RK_OK && marked) {
+                struct rk_error ignored;
+                rk_error_clear(&ignored);
+                (void)rk_restore_unmark_backup(db, prev_backup, &ignored);
         }
         return rc;
 }

@@ -73,18 +73,33 @@ static int meta_i64(sqlite3 *db, const char *key, int64_t *out, struct rk_error 
                                                        : rk_sql_fail(db, src, WHAT, err);
 }
 
-int rk_restore_mark_backup(sqlite3 *db, int64_t now, struct rk_error *err)
+/* Set meta last_backup_at to at, or remove it when at is 0. */
+static int set_last_backup(sqlite3 *db, int64_t at, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(
-            db, "INSERT OR REPLACE INTO meta(key, value) VALUES('last_backup_at', ?)",
+            db,
+            at > 0 ? "INSERT OR REPLACE INTO meta(key, value) VALUES('last_backup_at', ?)"
+                   : "DELETE FROM meta WHERE key='last_backup_at'",
             &st, "taking a backup", err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_int64(st, 1, now);
+        if (at > 0)
+                sqlite3_bind_int64(st, 1, at);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "taking a backup", err);
+}
+
+int rk_restore_mark_backup(sqlite3 *db, int64_t now, int64_t *prev, struct rk_error *err)
+{
+        int rc = meta_i64(db, "last_backup_at", prev, err);
+        return rc == RK_OK ? set_last_backup(db, now, err) : rc;
+}
+
+int rk_restore_unmark_backup(sqlite3 *db, int64_t prev, struct rk_error *err)
+{
+        return set_last_backup(db, prev, err);
 }
 
 int rk_restore_check_set(const char *from, struct rk_error *err)

@@ -82,7 +82,7 @@ WORKERS = int(os.environ.get("RK_FAULT_WORKERS", "2"))
 KEYFILE = ["--db", "r.db", "--keyfile", "dpo.key"]
 FILES = ["r.db", "r.db-wal", "r.db.keys", "r.db.keys-wal", "r.db-journal",
          "r.db.keys-journal", "r.db.serverkey", "r.db.erased"]
-CAUSE = re.compile(r"I/O error|disk is full|No space left|Input/output error")
+CAUSE = re.compile(r"I/O error|disk is full|disk full|No space left|input/output error", re.I)
 FALSE_TAMPER = re.compile(r"tamper|altered|deleted|inserted|reordered", re.I)
 DAMAGED = re.compile(r"damaged|corrupt", re.I)
 NOTHING = re.compile(r"nothing was changed", re.I)
@@ -185,8 +185,10 @@ def digest_query(d):
                 .splitlines() if "|" in line]
         keep = ["quote(%s)" % c for c in cols
                 if not re.search(r"_at$|last_step|^last_", c)]
-        # the retention screen's cached counts carry the time they were made
-        where = " WHERE key NOT LIKE 'retention%'" if t == "meta" else ""
+        # the retention screen's cached counts carry the time they were made,
+        # and last_backup_at is a time like the *_at columns
+        where = (" WHERE key NOT LIKE 'retention%' AND key != 'last_backup_at'"
+                 if t == "meta" else "")
         query.append("SELECT '@%s'; SELECT %s FROM %s%s;" % (t, ",".join(keep) or "1", t,
                                                             where))
     return "\n".join(query)
@@ -298,7 +300,8 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
         if rc == 0 and now != success:
             bad.append("exit 0 but the data differs from a successful run")
         if rc != 0 and not stepwise and now != before:
-            bad.append("failed, but the data changed (not atomic)")
+            changed = sorted(t for t in set(now) | set(before) if now.get(t) != before.get(t))
+            bad.append("failed, but the data changed (not atomic: %s)" % ",".join(changed))
         if rc != 0 and stepwise:
             for t in before:
                 if t in JOURNAL:

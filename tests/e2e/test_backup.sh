@@ -24,8 +24,14 @@ head -c 16 b1.db | grep -q "SQLite format" && bad "the backup is not encrypted" 
         ok "the backup opens with the register's key" || bad "backup key"
 python3 "$DSR_PAGEDUMP" "$KEY" b1.db > b1.bin && grep -qaF "aino.virtanen@example.fi" b1.bin &&
         ok "the subject is in the backup" || bad "subject missing from the backup"
+last_backup() { sql_with_key "$KEY" "SELECT value FROM meta WHERE key='last_backup_at';" | grep -v '^ok$'; }
+LB=$(last_backup)
+[ -n "$LB" ] && ok "the register notes when its last backup was taken" || bad "no last_backup_at"
+sleep 1.1 # a failed backup one second later must not move it
 expect_rc 1 "a second backup never overwrites" "$R" backup --out b1.db "${U[@]}"
 expect_rc 1 "a backup into a directory that does not exist" "$R" backup --out nodir/b.db "${U[@]}"
+[ "$(last_backup)" = "$LB" ] && ok "failed backups leave the last backup's time as it was" ||
+        bad "a failed backup moved last_backup_at from $LB to $(last_backup)"
 "$R" audit list --action backup.create "${U[@]}" > bc.txt 2>&1
 grep -qE "backup.create +- +- +failed input/output error" bc.txt &&
         grep -qE "backup.create +- +- +failed already exists" bc.txt &&
