@@ -88,7 +88,7 @@ static const char *mode_name(enum rk_forget_mode m)
 static int insert_hashes(sqlite3 *db, int64_t id, const struct rk_ledger_entry *e,
                          struct rk_error *err)
 {
-        sqlite3_stmt *st;
+        sqlite3_stmt *st = NULL;
         int rc = rk_sql_prepare(db,
                                 "INSERT OR IGNORE INTO erasure_hashes(erasure_id, kind, "
                                 "hash) VALUES(?,?,?)",
@@ -104,8 +104,9 @@ static int insert_hashes(sqlite3 *db, int64_t id, const struct rk_ledger_entry *
                 if (src != SQLITE_DONE)
                         rc = rk_sql_fail(db, src, "writing the erasure ledger", err);
         }
-        if (rc == RK_OK)
-                sqlite3_finalize(st);
+        /* finalized on every path: a statement left open keeps the
+         * connection from closing (found by the fault sweep) */
+        sqlite3_finalize(st);
         return rc;
 }
 

@@ -72,11 +72,8 @@ KNOWN = {
 }
 # Found on every path after merging issues 21 and 12, matched against the
 # fault and the message: a read error on the server key file is reported
-# as "not a rekisteri server key", one on the slot file as "damaged"; a
-# read fault on the erasure ledger while appending leaks a statement (the
-# sanitizer aborts, exit -6).
-GLOBAL_KNOWN = (r"not a rekisteri server key|the slot file is damaged|"
-                r"r\.db\.erased read .*exit -6")
+# as "not a rekisteri server key", one on the slot file as "damaged".
+GLOBAL_KNOWN = r"not a rekisteri server key|the slot file is damaged"
 WORKERS = int(os.environ.get("RK_FAULT_WORKERS", "2"))
 
 KEYFILE = ["--db", "r.db", "--keyfile", "dpo.key"]
@@ -279,7 +276,9 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
     bad = []
     text = out + err
     if rc not in (0, 1):
-        bad.append("exit %d" % rc)
+        # a sanitizer's abort: name what it found
+        found = re.findall(r"(?:ERROR|SUMMARY): \w+Sanitizer: [^\n]*|#[0-9] 0x\w+ in \w+ [^\n]*", err)
+        bad.append("exit %d %s" % (rc, " | ".join(found[:6]) + " " + " ".join(re.findall(r"LEAKED STMT: [^\n]*", err))))
     if rc == 1 and not CAUSE.search(err):
         bad.append("the message names no cause")
     if FALSE_TAMPER.search(text) and name != "audit verify":
