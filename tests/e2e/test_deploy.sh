@@ -185,29 +185,16 @@ erase_over_ssh a "$SA" alice "$A_OTP" "$A_PW" aino.p@example.fi
 A_SECRET=$SECRET
 [[ "$(stat -c %U "$DB.erased")" == "$SA" ]] || e2e_fail "the ledger was not made by $SA"
 # The erasure ledger made by one staff member's process must be writable
-# by the next one's: that is issue 12's shared file mode, done on its own
-# branch. Until this tree has it, the first erasure leaves the ledger 0600
-# and the second fails for that reason alone: say so, loudly, and go on
-# with the rest of the README.
-SHARED_LEDGER=1
-[[ "$(stat -c %a "$DB.erased")" == 660 ]] || SHARED_LEDGER=0
-if ((SHARED_LEDGER)); then
-	erase_over_ssh b "$SB" bob "$B_OTP" "$B_PW" bertta.p@example.fi
-else
-	echo "NOTE: $DB.erased is $(stat -c %a "$DB.erased"), not 660: the second erasure by" \
-		"another Unix user waits for issue 12's shared file modes; skipped"
-	chmod 0660 "$DB.erased" # what issue 12 makes the program do, for doctor below
-fi
+# by the next one's (issue 19, item 1): group-shared, 0660.
+[[ "$(stat -c %a "$DB.erased")" == 660 ]] ||
+	e2e_fail "the ledger $SA made is $(stat -c %a "$DB.erased"), not 660: $SB could not erase"
+erase_over_ssh b "$SB" bob "$B_OTP" "$B_PW" bertta.p@example.fi
 cli audit list --action dsr.execute >ex.out 2>&1 || e2e_fail "audit list: $(cat ex.out)"
 grep -Eq ' alice +127\.0\.0\.1 +dsr\.execute +C000001 ' ex.out ||
 	e2e_fail "alice's erasure is not in the trail: $(cat ex.out)"
-((SHARED_LEDGER == 0)) || grep -Eq ' bob +127\.0\.0\.1 +dsr\.execute +C000002 ' ex.out ||
+grep -Eq ' bob +127\.0\.0\.1 +dsr\.execute +C000002 ' ex.out ||
 	e2e_fail "bob's erasure is not in the trail: $(cat ex.out)"
-if ((SHARED_LEDGER)); then
-	rk_ok "$SA (alice) and $SB (bob) each carried out an erasure over SSH"
-else
-	rk_ok "$SA (alice) carried out an erasure over SSH (bob's waits for issue 12)"
-fi
+rk_ok "$SA (alice) and $SB (bob) each carried out an erasure over SSH"
 
 # --- the retention timer, as its own user ---------------------------------------------------
 readme_has 'key add-file --label retention --roles retention --out /etc/rekisteri/retention.key'
