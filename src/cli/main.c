@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "rekisteri/hygiene.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/register.h"
 #include "tui_main.h"
 
@@ -416,7 +417,7 @@ static int read_command_line(int argc, char **argv, struct cli *c,
         if (c->nwords > 0) {
                 *cmd = find_command(c, &used);
                 if (*cmd == NULL)
-                        return cli_usage_error("unknown command '%s'", c->words[0]);
+                        return cli_usage_error(_("unknown command '%s'"), c->words[0]);
         }
         if (c->help) {
                 if (*cmd == &cli_screen)
@@ -463,6 +464,7 @@ int main(int argc, char **argv)
          * and every width computation need UTF-8, which C.UTF-8 gives. */
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 setlocale(LC_CTYPE, "C.UTF-8");
+        rk_i18n_init();
         int rc = read_command_line(argc, argv, &c, &cmd);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;

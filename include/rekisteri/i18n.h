@@ -1,0 +1,47 @@
+/*
+ * i18n.h - translated messages (GNU gettext) and the language in use.
+ *
+ * English is the source language: every user-visible string is written in
+ * English and marked, _("...") where it is used or N_("...") in a static
+ * table (translated where it is shown, with _()). Plural forms use
+ * ngettext(). xgettext collects the marks into po/rekisteri.pot (see
+ * po/meson.build); po/fi.po and po/sv.po hold the translations, compiled
+ * into share/locale/LANG/LC_MESSAGES/rekisteri.mo at install, and into
+ * BUILD/locale for a program run from its build directory.
+ *
+ * Core code may translate its messages too: this header has no curses in
+ * it. Messages must be whole sentences with printf arguments, never
+ * assembled from fragments, so that a translation can reorder them.
+ */
+#ifndef REKISTERI_I18N_H
+#define REKISTERI_I18N_H
+
+#include <libintl.h>
+
+#define _(msgid)  gettext(msgid)
+#define N_(msgid) (msgid)
+
+/* The languages with a catalog, besides the source language "en". */
+#define RK_I18N_LANGUAGES "en fi sv"
+
+/*
+ * rk_i18n_init - bind the message catalog. Call once, after setlocale().
+ * Uses the installed locale directory when it holds the catalog, else the
+ * build directory's (a program run from its build tree).
+ */
+void rk_i18n_init(void);
+
+/*
+ * rk_i18n_use - switch the messages to LANG ("en", "fi" or "sv"; NULL or
+ * "" keeps the environment's choice). Returns 0, or -1 for a language with
+ * no catalog (the language in use is unchanged). Takes effect for every
+ * later _() call.
+ */
+int rk_i18n_use(const char *lang);
+
+/*
+ * rk_i18n_current - the language messages are in now: "en", "fi" or "sv".
+ */
+const char *rk_i18n_current(void);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * i18n.c - binding the gettext catalog and switching the language.
+ *
+ * The catalog directory is chosen once: the installed one (RK_LOCALEDIR)
+ * if it has our catalog, else the build tree's (RK_BUILD_LOCALEDIR, laid
+ * out by po/meson.build). Both are compile-time paths, so nothing in the
+ * environment can point a setgid program at other catalogs.
+ *
+ * A language is switched by setting LANGUAGE, which GNU gettext consults
+ * before LC_MESSAGES, as long as the LC_MESSAGES locale is not "C": a "C"
+ * messages locale is moved to C.UTF-8, which every Debian system has.
+ */
+#include "rekisteri/i18n.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RK_TEXTDOMAIN "rekisteri"
+
+/* Bumped by GNU gettext's users to drop its cache of looked-up messages. */
+extern int _nl_msg_cat_cntr;
+
+static char current_lang[8] = "";
+
+static const char *language_from_environment(void);
+
+static int catalog_in(const char *dir)
+{
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/fi/LC_MESSAGES/%s.mo", dir, RK_TEXTDOMAIN);
+        return access(path, R_OK) == 0;
+}
+
+void rk_i18n_init(void)
+{
+        const char *dir = catalog_in(RK_LOCALEDIR) ? RK_LOCALEDIR : RK_BUILD_LOCALEDIR;
+        const char *messages = setlocale(LC_MESSAGES, NULL);
+        if (messages == NULL || strcmp(messages, "C") == 0 ||
+            strcmp(messages, "POSIX") == 0)
+                setlocale(LC_MESSAGES, "C.UTF-8");
+        bindtextdomain(RK_TEXTDOMAIN, dir);
+        bind_textdomain_codeset(RK_TEXTDOMAIN, "UTF-8");
+        textdomain(RK_TEXTDOMAIN);
+        /* LANG=fi_FI.UTF-8 without that locale generated still means fi */
+        if (getenv("LANGUAGE") == NULL || getenv("LANGUAGE")[0] == '\0')
+                rk_i18n_use(language_from_environment());
+}
+
+static int known_language(const char *lang)
+{
+        return strcmp(lang, "en") == 0 || strcmp(lang, "fi") == 0 ||
+               strcmp(lang, "sv") == 0;
+}
+
+int rk_i18n_use(const char *lang)
+{
+        if (lang == NULL || lang[0] == '\0')
+                return 0;
+        if (!known_language(lang))
+                return -1;
+        setenv("LANGUAGE", lang, 1);
+        snprintf(current_lang, sizeof(current_lang), "%s", lang);
+        ++_nl_msg_cat_cntr;
+        return 0;
+}
+
+/* The first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that names fi or sv. */
+static const char *language_from_environment(void)
+{
+        static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                const char *v = getenv(vars[i]);
+                if (v == NULL || v[0] == '\0')
+                        continue;
+                if (strncmp(v, "fi", 2) == 0)
+                        return "fi";
+                if (strncmp(v, "sv", 2) == 0)
+                        return "sv";
+                return "en";
+        }
+        return "en";
+}
+
+const char *rk_i18n_current(void)
+{
+        return current_lang[0] != '\0' ? current_lang : language_from_environment();
+}
