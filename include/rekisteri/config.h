@@ -70,8 +70,8 @@ struct rk_privacy_config {
         char address[RK_CONFIG_STR_MAX];
         char email[RK_CONFIG_STR_MAX];       /* for questions about personal data */
         char dpo_contact[RK_CONFIG_STR_MAX]; /* "" = no DPO designated */
-        struct rk_config_text sources;       /* where data not from the person comes from */
-        char language[4];                    /* documents' default: fi, sv, en, "" */
+        struct rk_config_text sources; /* where data not from the person comes from */
+        char language[4];              /* documents' default: fi, sv, en, "" */
         struct rk_purpose purposes[RK_PURPOSES_MAX];
         size_t npurposes;
         struct rk_recipient recipients[RK_RECIPIENTS_MAX];
