@@ -301,20 +301,31 @@ static int html_text(FILE *f, const char *raw)
         return bad ? -1 : 0;
 }
 
-/* The container a block lives in: none, a list, the gaps list, a table. */
+/* Where the renderer is: in no container, a list, the gaps list, a table
+ * before its first body row, or a table's body. */
+enum { IN_NONE, IN_LIST, IN_GAPS, IN_TABLE, IN_TBODY };
+
 static int container(enum block_kind k)
 {
-        return k == B_ITEM ? 1 : k == B_GAP ? 2 : (k == B_HEAD || k == B_ROW) ? 3 : 0;
+        return k == B_ITEM   ? IN_LIST
+               : k == B_GAP  ? IN_GAPS
+               : k == B_HEAD ? IN_TABLE
+               : k == B_ROW  ? IN_TBODY
+                             : IN_NONE;
 }
 
+/* Close what `from` opened and open what `to` needs; a table with no body
+ * row ends without an empty <tbody>. */
 static int html_switch(FILE *f, int from, int to)
 {
-        static const char *const close[] = {"", "</ul>\n", "</ul>\n",
+        static const char *const close[] = {"", "</ul>\n", "</ul>\n", "</table>\n",
                                             "</tbody></table>\n"};
         static const char *const open[] = {"", "<ul>\n", "<ul class=\"gaps\">\n",
-                                           "<table>\n"};
+                                           "<table>\n", "<table>\n<tbody>\n"};
         if (from == to)
                 return 0;
+        if (from == IN_TABLE && to == IN_TBODY)
+                return fputs("<tbody>\n", f) == EOF ? -1 : 0;
         return fputs(close[from], f) == EOF || fputs(open[to], f) == EOF ? -1 : 0;
 }
 
@@ -327,7 +338,7 @@ static int html_row(FILE *f, const struct block *b)
                 bad |= html_text(f, b->texts[k][0] ? b->texts[k] : "-");
                 bad |= fprintf(f, "</%s>", cell) < 0;
         }
-        bad |= fputs(b->kind == B_HEAD ? "</tr></thead><tbody>\n" : "</tr>\n", f) == EOF;
+        bad |= fputs(b->kind == B_HEAD ? "</tr></thead>\n" : "</tr>\n", f) == EOF;
         return bad ? -1 : 0;
 }
 
@@ -357,20 +368,20 @@ int rk_doc_html(const struct rk_doc *d, FILE *f)
         bad |= html_text(f, title);
         bad |= fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
                        stylesheet) < 0;
-        int in = 0;
+        int in = IN_NONE;
         for (size_t i = 0; i < d->n; i++) {
                 const struct block *b = &d->blocks[i];
                 int want = container(b->kind);
-                /* a header row always opens a table of its own */
-                if (b->kind == B_HEAD && in == 3)
-                        bad |= html_switch(f, 3, 0);
-                if (b->kind == B_HEAD && in == 3)
-                        in = 0;
+                /* a header row always starts a table of its own */
+                if (b->kind == B_HEAD && (in == IN_TABLE || in == IN_TBODY)) {
+                        bad |= html_switch(f, in, IN_NONE);
+                        in = IN_NONE;
+                }
                 bad |= html_switch(f, in, want);
                 in = want;
                 bad |= html_block(f, b);
         }
-        bad |= html_switch(f, in, 0);
+        bad |= html_switch(f, in, IN_NONE);
         bad |= fputs("</body>\n</html>\n", f) == EOF;
         return bad || fflush(f) != 0 ? -1 : 0;
 }
