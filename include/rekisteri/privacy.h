@@ -62,6 +62,10 @@ struct rk_privacy_request {
         enum rk_privacy_format format;
 };
 
+/* rk_privacy_format_for - the format a file name asks for: HTML when it
+ * ends in .html or .htm (any case), else Markdown. */
+enum rk_privacy_format rk_privacy_format_for(const char *path);
+
 /* rk_privacy_doc_name - "record", "notice", "report". */
 const char *rk_privacy_doc_name(enum rk_privacy_doc doc);
 

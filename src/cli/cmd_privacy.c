@@ -14,22 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static struct rk_privacy_request request;
-
-static bool html_name(const char *path)
-{
-        size_t n = strlen(path);
-        return (n > 5 && strcasecmp(path + n - 5, ".html") == 0) ||
-               (n > 4 && strcasecmp(path + n - 4, ".htm") == 0);
-}
 
 static int generate(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
         if (c->out == NULL)
                 return rk_privacy_generate(s, &request, stdout, err);
-        request.format = html_name(c->out) ? RK_PRIVACY_HTML : RK_PRIVACY_MARKDOWN;
+        request.format = rk_privacy_format_for(c->out);
         int rc = rk_privacy_write_file(s, &request, c->out, err);
         if (rc == RK_OK)
                 fprintf(stderr, _("Wrote %s (mode 0600).\n"), cli_safe(c->out));

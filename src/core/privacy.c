@@ -20,9 +20,11 @@
 #include "sql.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char *const doc_names[] = {[RK_PRIVACY_RECORD] = "record",
@@ -32,6 +34,14 @@ static const char *const doc_names[] = {[RK_PRIVACY_RECORD] = "record",
 const char *rk_privacy_doc_name(enum rk_privacy_doc doc)
 {
         return doc <= RK_PRIVACY_REPORT ? doc_names[doc] : "?";
+}
+
+enum rk_privacy_format rk_privacy_format_for(const char *path)
+{
+        size_t n = strlen(path);
+        bool html = (n > 5 && strcasecmp(path + n - 5, ".html") == 0) ||
+                    (n > 4 && strcasecmp(path + n - 4, ".htm") == 0);
+        return html ? RK_PRIVACY_HTML : RK_PRIVACY_MARKDOWN;
 }
 
 int rk_privacy_language(const struct rk_config *cfg, const char *lang, char out[4],
