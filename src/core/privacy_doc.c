@@ -266,7 +266,7 @@ static const char stylesheet[] =
     "thead { display: table-header-group; }\n"
     "tr { break-inside: avoid; page-break-inside: avoid; }\n"
     "th, td { border: 1px solid #999; padding: 2px 5px; text-align: left;\n"
-    "  vertical-align: top; overflow-wrap: anywhere; }\n"
+    "  vertical-align: top; overflow-wrap: break-word; }\n"
     "th { background: #e8ecf0; }\n"
     "@media print { body { max-width: none; margin: 0; padding: 0; } }\n";
 
