@@ -23,17 +23,18 @@
 
 /* The DPO's documents (privacy.h): what the controller declares in the
  * config besides what the register knows by itself. */
-#define RK_PRIVACY_NAME_MAX 32 /* the NAME of [purpose.NAME] and the like */
-#define RK_PURPOSES_MAX     16
-#define RK_RECIPIENTS_MAX   16
-#define RK_TRANSFERS_MAX    8
+#define RK_PRIVACY_NAME_MAX 32  /* the NAME of [purpose.NAME] and the like */
+#define RK_PRIVACY_TEXT_MAX 256 /* bytes of one text, NUL included */
+#define RK_PURPOSES_MAX     12
+#define RK_RECIPIENTS_MAX   8
+#define RK_TRANSFERS_MAX    4
 
 /* A text the controller wrote, in the register's language, with optional
  * Finnish and Swedish versions (key, key_fi, key_sv). */
 struct rk_config_text {
-        char text[RK_CONFIG_STR_MAX];
-        char fi[RK_CONFIG_STR_MAX];
-        char sv[RK_CONFIG_STR_MAX];
+        char text[RK_PRIVACY_TEXT_MAX];
+        char fi[RK_PRIVACY_TEXT_MAX];
+        char sv[RK_PRIVACY_TEXT_MAX];
 };
 
 /* [purpose.NAME]: why personal data is processed (GDPR Art. 5(1)(b)). */
@@ -48,7 +49,7 @@ struct rk_purpose {
 /* [recipient.NAME]: someone outside the company who receives data. */
 struct rk_recipient {
         char name[RK_PRIVACY_NAME_MAX + 1];
-        char who[RK_CONFIG_STR_MAX]; /* the company, as named in the contract */
+        char who[RK_PRIVACY_TEXT_MAX]; /* the company, as named in the contract */
         struct rk_config_text description;
         rk_groupset groups;
         long long processor; /* 1: processes on our behalf (Art. 28) */
@@ -65,11 +66,11 @@ struct rk_transfer {
 
 struct rk_privacy_config {
         /* [controller] */
-        char name[RK_CONFIG_STR_MAX]; /* "" = [register] company_name */
+        char name[RK_PRIVACY_TEXT_MAX]; /* "" = [register] company_name */
         char business_id[32];
-        char address[RK_CONFIG_STR_MAX];
-        char email[RK_CONFIG_STR_MAX];       /* for questions about personal data */
-        char dpo_contact[RK_CONFIG_STR_MAX]; /* "" = no DPO designated */
+        char address[RK_PRIVACY_TEXT_MAX];
+        char email[RK_PRIVACY_TEXT_MAX];       /* for questions about personal data */
+        char dpo_contact[RK_PRIVACY_TEXT_MAX]; /* "" = no DPO designated */
         struct rk_config_text sources; /* where data not from the person comes from */
         char language[4];              /* documents' default: fi, sv, en, "" */
         struct rk_purpose purposes[RK_PURPOSES_MAX];

@@ -32,7 +32,7 @@ struct key {
 #define P(m) offsetof(struct rk_purpose, m)
 #define R(m) offsetof(struct rk_recipient, m)
 #define T(m) offsetof(struct rk_transfer, m)
-#define S    RK_CONFIG_STR_MAX
+#define S    RK_PRIVACY_TEXT_MAX
 
 static const struct key keys[] = {
     {PURPOSE, "description", V_STR, P(description.text), S},
