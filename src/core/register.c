@@ -6,6 +6,7 @@
 #include "rekisteri/register.h"
 #include "rekisteri/audit.h"
 
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
@@ -17,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,11 +220,15 @@ int rk_register_create(const struct rk_config *cfg, const char *db_path,
 
 /*
  * With the master key in reg->mk: unwrap the DEK and open the database.
- * Finishes a rotation that died half-way: if the current key no longer
- * opens the file but the staged one does, the staged one becomes current;
- * if the current one still works, the stale staged one is dropped.
+ * Finishes a rotation that died half-way (see rk_register_rotate_key): if
+ * the current key no longer opens the file but the staged one does, the
+ * file was swapped and the staged key becomes current; if the current one
+ * still works, the swap never happened and the staged key and the copy
+ * built under it are dropped. A file replaced while it was being opened
+ * (RK_ERR_CONFLICT: a rotation finished meanwhile) is opened again with the
+ * keys the slot file holds now.
  */
-static int open_database(struct rk_register *reg, struct rk_error *err)
+static int open_once(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
         if (pending == NULL)
@@ -235,15 +241,33 @@ static int open_database(struct rk_register *reg, struct rk_error *err)
         if (rc == RK_ERR_CORRUPT && has_pending) {
                 struct rk_error retry;
                 rk_error_clear(&retry);
-                if (rk_store_open(reg->db_path, pending, 0, reg->cfg, &reg->db, &retry) ==
-                    RK_OK) {
+                int rc2 =
+                    rk_store_open(reg->db_path, pending, 0, reg->cfg, &reg->db, &retry);
+                if (rc2 == RK_OK) {
                         memcpy(reg->dek, pending, RK_KEY_BYTES);
                         rc = rk_vault_promote_dek(reg->vault, err);
+                } else if (rc2 != RK_ERR_CORRUPT && err != NULL) {
+                        *err = retry; /* a read error is not damage */
+                        rc = rc2;
                 }
         } else if (rc == RK_OK && has_pending) {
                 rc = rk_vault_discard_pending(reg->vault, err);
         }
+        /* a copy left by a rotation killed before its swap: while this
+         * connection is open no rotation can be under way */
+        if (rc == RK_OK)
+                rk_store_rekey_discard(reg->db_path);
         rk_secret_free(pending);
+        return rc;
+}
+
+static int open_database(struct rk_register *reg, struct rk_error *err)
+{
+        int rc = RK_ERR_CONFLICT;
+        for (int i = 0; i < 3 && rc == RK_ERR_CONFLICT; i++) {
+                rk_error_clear(err);
+                rc = open_once(reg, err);
+        }
         return rc;
 }
 
@@ -370,39 +394,89 @@ int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path
 
 /* ---- keys -------------------------------------------------------------- */
 
+/*
+ * The order makes every moment recoverable (open_once finishes or undoes):
+ *   0. exclusive use of the database (no other session, lock held);
+ *   1. a complete copy under the new DEK beside it, synced;
+ *   2. the slot file, in one transaction: a new MK sealed to every slot,
+ *      the old DEK as current and the new one staged, both under it;
+ *   3. the copy renamed over the register (atomic), directory synced;
+ *   4. the staged DEK made current, the old one and the due mark gone.
+ * Killed before 3: the old file opens with the current key, the staged key
+ * and the copy are dropped. Killed after 3: the current key fails, the
+ * staged one opens the file and is made current.
+ */
+#ifdef RK_TEST_HOOKS
+/* Test builds only: $REKISTERI_TEST_ROTATE_KILL=N kills the process with
+ * SIGKILL right after step N of the rotation (1..4), as a crash would. */
+static void rotate_kill_point(int step)
+{
+        const char *at = getenv("REKISTERI_TEST_ROTATE_KILL");
+        if (at != NULL && atoi(at) == step)
+                raise(SIGKILL);
+}
+#else
+#define rotate_kill_point(step) ((void)0)
+#endif
+
+static int rotate_undo(struct rk_register *reg)
+{
+        rk_store_rekey_discard(reg->db_path);
+        return rk_store_rekey_cancel(reg->db, NULL);
+}
+
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *new_dek = rk_secret_alloc(RK_KEY_BYTES);
         unsigned char *new_mk = rk_secret_alloc(RK_KEY_BYTES);
+        bool moved = false;
         int rc =
             new_dek && new_mk ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
                 randombytes_buf(new_dek, RK_KEY_BYTES);
-        /* 0. no one else may be in: sessions holding the old MK could no
-         * longer write keyslots */
         if (rc == RK_OK)
                 rc = rk_store_rekey_prepare(reg->db, err);
-        /* 1. a new MK sealed to every slot, the new DEK staged under it: from
-         * here on the old MK opens nothing in the slot file, and a crash
-         * still finds the new DEK */
+        if (rc == RK_OK)
+                rc = rk_store_rekey_export(reg->db, reg->db_path, new_dek, err);
         if (rc == RK_OK) {
+                rotate_kill_point(1);
                 rc = rk_vault_rotate_stage(reg->vault, reg->mk, reg->dek, new_dek, new_mk,
                                            err);
-                if (rc != RK_OK)
-                        rk_store_rekey_cancel(reg->db, NULL);
         }
-        if (rc == RK_OK)
-                memcpy(reg->mk, new_mk, RK_KEY_BYTES);
-        /* 2. re-encrypt every page and truncate the WAL */
-        if (rc == RK_OK)
-                rc = rk_store_rekey(reg->db, new_dek, err);
-        /* 3. the old DEK goes, and with it the due mark */
-        /* On failure the staged key stays: the database may already be under
-         * it, and the next unlock keeps whichever of the two opens it; the
-         * rotation stays due. */
         if (rc == RK_OK) {
+                rotate_kill_point(2);
+                memcpy(reg->mk, new_mk, RK_KEY_BYTES); /* the slot file has it now */
+                rc = rk_store_rekey_swap(&reg->db, reg->db_path, new_dek, reg->cfg,
+                                         &moved, err);
+        }
+        if (moved)
+                rotate_kill_point(3);
+        if (rc != RK_OK && !moved) {
+                /* the old file under the old key is the register: the staged
+                 * key goes (or the next opening drops it) */
+                rk_vault_discard_pending(reg->vault, NULL);
+                rotate_undo(reg);
+        } else if (moved) {
+                /* the file is under the new key whatever happened since */
                 memcpy(reg->dek, new_dek, RK_KEY_BYTES);
-                rc = rk_vault_promote_dek(reg->vault, err);
+                struct rk_error promote;
+                rk_error_clear(&promote);
+                int rc2 = rk_vault_promote_dek(reg->vault, &promote);
+                if (rc2 == RK_OK)
+                        rotate_kill_point(4);
+                if (rc == RK_OK && rc2 != RK_OK) {
+                        rc = rc2;
+                        if (err != NULL)
+                                *err = promote;
+                }
+        }
+        if (rc != RK_OK && moved && err != NULL) {
+                char cause[sizeof(err->msg)];
+                snprintf(cause, sizeof(cause), "%s", err->msg);
+                rk_error_set(err, rc,
+                             _("the register was re-encrypted under the new key and "
+                               "opens with it, but: %s"),
+                             cause);
         }
         rk_secret_free(new_dek);
         rk_secret_free(new_mk);
