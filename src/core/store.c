@@ -1,6 +1,10 @@
 /*
  * store.c - opening the SQLCipher database with a raw key, the per-
- * connection settings, and key rotation (see store.h).
+ * connection settings, and the database side of a key rotation (see
+ * store.h): the register copied under the new key into a new file with
+ * sqlcipher_export, then renamed over the old one, never rekeyed in place.
+ * An opening checks that the name still leads to the file it opened, so a
+ * session never keeps writing to a file a rotation replaced.
  */
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
