@@ -468,8 +468,8 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                 return rk_outcome_audit(s, "account.set_roles", 0, name, rc, err);
         rc = rk_users_set_roles_in(db, u.id, roles, nroles, err);
         if (rc == RK_OK)
-                rc = audit_role_change(s, "account.set_roles", name, before, roles, nroles,
-                                       combined, true, err);
+                rc = audit_role_change(s, "account.set_roles", name, before, roles,
+                                       nroles, combined, true, err);
         return finish_change(s, "account.set_roles", name, rc, false, err);
 }
 
