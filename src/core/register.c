@@ -35,6 +35,7 @@ struct rk_register {
         unsigned char *dek; /* guarded */
         enum rk_unlock_kind how;
         char principal[RK_LABEL_MAX + 1];
+        bool mk_stale; /* open_once found reg->mk replaced by a rotation */
 };
 
 int rk_register_vault_path(const char *db_path, char *out, size_t size,
@@ -228,6 +229,27 @@ int rk_register_create(const struct rk_config *cfg, const char *db_path,
  * (RK_ERR_CONFLICT: a rotation finished meanwhile) is opened again with the
  * keys the slot file holds now.
  */
+/* Did the slot file's database keys change since reg->dek was read (a
+ * rotation staged or finished meanwhile)? A stale master key is marked for
+ * a second unlock. */
+static bool keys_moved(struct rk_register *reg)
+{
+        if (rk_vault_mk_stale(reg->vault, reg->mk)) {
+                reg->mk_stale = true;
+                return true;
+        }
+        unsigned char *now = rk_secret_alloc(RK_KEY_BYTES);
+        unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
+        int has_pending = 0;
+        bool moved = now != NULL && pending != NULL &&
+                     rk_vault_get_dek(reg->vault, reg->mk, now, pending, &has_pending,
+                                      NULL) == RK_OK &&
+                     (has_pending || sodium_memcmp(now, reg->dek, RK_KEY_BYTES) != 0);
+        rk_secret_free(now);
+        rk_secret_free(pending);
+        return moved;
+}
+
 static int open_once(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
@@ -236,8 +258,20 @@ static int open_once(struct rk_register *reg, struct rk_error *err)
         int has_pending = 0;
         int rc =
             rk_vault_get_dek(reg->vault, reg->mk, reg->dek, pending, &has_pending, err);
+        /* a rotation sealed a new master key after this one was unlocked */
+        if (rc == RK_ERR_CORRUPT && rk_vault_mk_stale(reg->vault, reg->mk)) {
+                reg->mk_stale = true;
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  _("the register's keys were rotated while it was being "
+                                    "opened; log in again"));
+        }
         if (rc == RK_OK)
                 rc = rk_store_open(reg->db_path, reg->dek, 0, reg->cfg, &reg->db, err);
+        /* the keys read before a rotation's swap, the file after it */
+        if (rc == RK_ERR_CORRUPT && !has_pending && keys_moved(reg))
+                rc = rk_error_set(err, RK_ERR_CONFLICT,
+                                  _("the register's keys were rotated while it was being "
+                                    "opened; log in again"));
         if (rc == RK_ERR_CORRUPT && has_pending) {
                 struct rk_error retry;
                 rk_error_clear(&retry);
@@ -293,24 +327,30 @@ static int migrate_labels(struct rk_register *reg, struct rk_error *err)
         return rc;
 }
 
-/* Shared tail of the three unlock paths. */
-static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
-                         const char *principal, struct rk_register **out,
-                         struct rk_error *err)
+/* What unlocks a slot: a password, a key file or the recovery key. */
+struct credentials {
+        enum rk_unlock_kind how;
+        const char *username, *password, *keyfile, *recovery;
+        size_t pwlen;
+};
+
+static int unlock_slot(struct rk_register *reg, const struct credentials *c, char *label,
+                       struct rk_error *err)
 {
-        int rc = open_database(reg, err);
-        if (rc == RK_OK)
-                rc = migrate_labels(reg, err);
-        if (rc == RK_OK) /* TOTP secrets of before get sealed */
-                rc = rk_totp_seal_all(reg, err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
+        struct rk_kdf_cost cost;
+        kdf_cost(reg->cfg, &cost);
+        switch (c->how) {
+        case RK_UNLOCK_USER:
+                snprintf(label, RK_LABEL_MAX + 1, "%s", c->username);
+                return rk_vault_unlock_user(reg->vault, c->username, c->password,
+                                            c->pwlen, &cost, reg->mk, err);
+        case RK_UNLOCK_KEYFILE:
+                return rk_vault_unlock_keyfile(reg->vault, c->keyfile, reg->mk, label,
+                                               err);
+        default:
+                snprintf(label, RK_LABEL_MAX + 1, "recovery");
+                return rk_vault_unlock_recovery(reg->vault, c->recovery, reg->mk, err);
         }
-        reg->how = how;
-        snprintf(reg->principal, sizeof(reg->principal), "%s", principal);
-        *out = reg;
-        return RK_OK;
 }
 
 /* Start an unlock: allocate reg and open the slot file. */
@@ -336,30 +376,12 @@ static int begin_unlock(const struct rk_config *cfg, const char *db_path,
         return rc;
 }
 
-int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
-                            const char *username, const char *password, size_t pwlen,
-                            struct rk_register **out, struct rk_error *err)
-{
-        struct rk_register *reg;
-        struct rk_kdf_cost cost;
-        *out = NULL;
-        kdf_cost(cfg, &cost);
-        rk_kdf_gate_setup(db_path, cfg->argon2_at_once);
-        int rc = begin_unlock(cfg, db_path, &reg, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_vault_unlock_user(reg->vault, username, password, pwlen, &cost, reg->mk,
-                                  err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
-        }
-        return finish_unlock(reg, RK_UNLOCK_USER, username, out, err);
-}
-
-int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
-                               const char *keyfile, struct rk_register **out,
-                               struct rk_error *err)
+/* The three unlock paths: the slot gives the master key, which opens the
+ * database; when a rotation replaced the master key in between, the slot
+ * is unlocked once more with the same credentials. */
+static int unlock_with(const struct rk_config *cfg, const char *db_path,
+                       const struct credentials *c, struct rk_register **out,
+                       struct rk_error *err)
 {
         struct rk_register *reg;
         char label[RK_LABEL_MAX + 1] = "";
@@ -367,29 +389,54 @@ int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
         int rc = begin_unlock(cfg, db_path, &reg, err);
         if (rc != RK_OK)
                 return rc;
-        rc = rk_vault_unlock_keyfile(reg->vault, keyfile, reg->mk, label, err);
+        for (int attempt = 0; attempt < 2; attempt++) {
+                reg->mk_stale = false;
+                rc = unlock_slot(reg, c, label, err);
+                if (rc == RK_OK)
+                        rc = open_database(reg, err);
+                if (!reg->mk_stale)
+                        break;
+        }
+        if (rc == RK_OK)
+                rc = migrate_labels(reg, err);
+        if (rc == RK_OK) /* TOTP secrets of before get sealed */
+                rc = rk_totp_seal_all(reg, err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 return rc;
         }
-        return finish_unlock(reg, RK_UNLOCK_KEYFILE, label, out, err);
+        reg->how = c->how;
+        snprintf(reg->principal, sizeof(reg->principal), "%s", label);
+        *out = reg;
+        return RK_OK;
+}
+
+int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
+                            const char *username, const char *password, size_t pwlen,
+                            struct rk_register **out, struct rk_error *err)
+{
+        struct credentials c = {.how = RK_UNLOCK_USER,
+                                .username = username,
+                                .password = password,
+                                .pwlen = pwlen};
+        rk_kdf_gate_setup(db_path, cfg->argon2_at_once);
+        return unlock_with(cfg, db_path, &c, out, err);
+}
+
+int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
+                               const char *keyfile, struct rk_register **out,
+                               struct rk_error *err)
+{
+        struct credentials c = {.how = RK_UNLOCK_KEYFILE, .keyfile = keyfile};
+        return unlock_with(cfg, db_path, &c, out, err);
 }
 
 int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path,
                                 const char *recovery, struct rk_register **out,
                                 struct rk_error *err)
 {
-        struct rk_register *reg;
-        *out = NULL;
-        int rc = begin_unlock(cfg, db_path, &reg, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_vault_unlock_recovery(reg->vault, recovery, reg->mk, err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
-        }
-        return finish_unlock(reg, RK_UNLOCK_RECOVERY, "recovery", out, err);
+        struct credentials c = {.how = RK_UNLOCK_RECOVERY, .recovery = recovery};
+        return unlock_with(cfg, db_path, &c, out, err);
 }
 
 /* ---- keys -------------------------------------------------------------- */

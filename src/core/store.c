@@ -94,22 +94,6 @@ static int pragma_text(sqlite3 *db, const char *sql, char *buf, size_t size,
         return rc;
 }
 
-/* The key is right when the schema can be read. */
-static int check_readable(sqlite3 *db, const char *path, struct rk_error *err)
-{
-        int src =
-            sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
-        if (src == SQLITE_OK)
-                return RK_OK;
-        if ((src & 0xff) == SQLITE_NOTADB || (src & 0xff) == SQLITE_CORRUPT)
-                return rk_error_set(
-                    err, RK_ERR_CORRUPT,
-                    "%s: cannot be decrypted with the key from the slot file, "
-                    "or the database is damaged or truncated",
-                    path);
-        return rk_sql_fail(db, src, path, err);
-}
-
 static int check_version(sqlite3 *db, const char *path, struct rk_error *err)
 {
         int version = 0;
@@ -168,6 +152,36 @@ static int same_file(const char *path, const struct stat *before, struct rk_erro
                             path);
 }
 
+/*
+ * The key is right when the schema can be read. The read holds its lock
+ * while the name is compared with the file (same_file): a rotation renames
+ * the file only while it holds the exclusive lock, so a file that is still
+ * the register here stays it until this connection has switched to WAL
+ * (after which no rotation can start while it is open), and a connection
+ * to a replaced file is closed before it touches the log and index files
+ * that belong to the new one by name.
+ */
+static int check_readable(sqlite3 *db, const char *path, const struct stat *before,
+                          struct rk_error *err)
+{
+        int src = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL,
+                               NULL, NULL);
+        int rc = RK_OK;
+        if (before != NULL && same_file(path, before, err) != RK_OK)
+                rc = RK_ERR_CONFLICT;
+        else if ((src & 0xff) == SQLITE_NOTADB || (src & 0xff) == SQLITE_CORRUPT)
+                rc = rk_error_set(
+                    err, RK_ERR_CORRUPT,
+                    "%s: cannot be decrypted with the key from the slot file, "
+                    "or the database is damaged or truncated",
+                    path);
+        else if (src != SQLITE_OK)
+                rc = rk_sql_fail(db, src, path, err);
+        if (!sqlite3_get_autocommit(db))
+                sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+}
+
 /* Open with the raw key dek, or (dek NULL: benchmarks only) without a key. */
 static int open_store(const char *path, const unsigned char *dek, int create,
                       const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
@@ -195,13 +209,22 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                                              : "PRAGMA page_size=4096",
                                  path, err);
         if (rc == RK_OK)
-                rc = check_readable(db, path, err);
+                rc = check_readable(db, path, create ? NULL : &before, err);
         if (rc == RK_OK)
                 rc = check_version(db, path, err);
         if (rc == RK_OK)
                 rc = apply_settings(db, cfg, path, err);
-        if (rc == RK_OK && !create)
-                rc = same_file(path, &before, err);
+        /* also when a step failed: SQLite refuses to write a file that was
+         * renamed away (a readonly error), which is this case too */
+        if (!create && (rc == RK_OK || rc == RK_ERR_IO)) {
+                struct rk_error moved;
+                rk_error_clear(&moved);
+                if (same_file(path, &before, &moved) != RK_OK) {
+                        if (err != NULL)
+                                *err = moved;
+                        rc = RK_ERR_CONFLICT;
+                }
+        }
         if (rc == RK_OK)
                 audit_heads_configure(db, cfg); /* before a migration writes */
         if (rc == RK_OK)

@@ -1160,3 +1160,17 @@ int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
         *n = a.n;
         return rc;
 }
+
+bool rk_vault_mk_stale(struct rk_vault *v, const unsigned char *mk)
+{
+        /* a current key is there (a read that fails is not "stale") and
+         * mk does not open it */
+        sqlite3_stmt *st;
+        bool have = false;
+        if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM dek WHERE state='current'", -1, &st,
+                               NULL) == SQLITE_OK) {
+                have = sqlite3_step(st) == SQLITE_ROW;
+                sqlite3_finalize(st);
+        }
+        return have && vault_mk_is_current(v, mk) != 0;
+}
