@@ -64,6 +64,8 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_KEEP,
+        OPT_YES,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +113,8 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"yes", no_argument, NULL, OPT_YES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -269,6 +273,14 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
                         return cli_usage_error("at most %d --line options", c->nlines);
                 c->lines[c->nlines++] = arg;
+                return 0;
+        case OPT_KEEP:
+                if (c->nkeeps == (int)(sizeof(c->keeps) / sizeof(c->keeps[0])))
+                        return cli_usage_error(_("at most %d --keep options"), c->nkeeps);
+                c->keeps[c->nkeeps++] = arg;
+                return 0;
+        case OPT_YES:
+                c->yes = true;
                 return 0;
         case 'h':
                 c->help = true;

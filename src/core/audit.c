@@ -253,8 +253,11 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         } else if (alen > 0) {
                 add_text(q, " AND action=?", f->action);
         }
-        if (f->subject)
-                add_num(q, " AND subject=?", f->subject);
+        if (f->subject) { /* with the customers merged into it (merge.h) */
+                add_num(q, " AND subject IN (SELECT ?", f->subject);
+                add_num(q, " UNION ALL SELECT id FROM customers WHERE merged_into=?)",
+                        f->subject);
+        }
         if (f->from)
                 add_text(q, " AND at>=?", f->from);
         if (f->to)

@@ -5,11 +5,11 @@
  * customer the raw text of every search column: its own fields, and those
  * of its contact persons and orders through correlated group_concat()
  * subqueries (each an index lookup on customer_id). The keys column also
- * gets the customer number. A phone number stored as "+358..." is indexed
- * in its national form "0..." too, as people type it that way. Each
- * column is folded in C (rk_search_fold), its words get the column's tag
- * (rk_search_tag_words; search.c says why) and it is inserted with bound
- * values.
+ * gets the customer number, and the numbers of the customers merged into
+ * this one (merge.h), which have no row of their own. A phone number stored as "+358..."
+ * is indexed in its national form "0..." too, as people type it that way. Each column is
+ * folded in C (rk_search_fold), its words get the column's tag (rk_search_tag_words;
+ * search.c says why) and it is inserted with bound values.
  *
  * rk_search_index runs that SELECT for one customer; rk_search_reindex_all
  * runs it for all of them in id order, which lets FTS4 buffer terms and
@@ -149,7 +149,9 @@ static void add_part(struct sqlbuf *b, const struct part *p)
         int first = 1;
         add(b, ", ");
         if (p->group == RK_GROUP_COUNT) {
-                add(b, "c.number");
+                /* with the numbers of the customers merged into this one */
+                add(b, "c.number || ifnull(' ' || (SELECT group_concat(m.number, ' ')"
+                       " FROM customers m WHERE m.merged_into = c.id), '')");
                 return;
         }
         for (int r = 0; r < RK_REC_COUNT; r++)
@@ -168,7 +170,8 @@ static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
         add(b, "SELECT c.id");
         for (size_t i = 0; i < np; i++)
                 add_part(b, &p[i]);
-        add(b, " FROM customers c WHERE %s ORDER BY c.id", where);
+        add(b, " FROM customers c WHERE (%s) AND c.merged_into IS NULL ORDER BY c.id",
+            where);
         if (b->overflow)
                 return rk_error_set(err, RK_ERR_INTERNAL,
                                     "search: the index query does not fit its buffer");
