@@ -100,6 +100,11 @@ struct rk_merge_result {
 int rk_merge_plan(struct rk_session *s, const char *survivor, const char *other,
                   struct rk_merge_plan *out, struct rk_error *err);
 
+/* rk_merge_plan_ids - rk_merge_plan for the customers with these ids
+ * (a duplicates list, a detail screen); RK_ERR_NOTFOUND when one is gone. */
+int rk_merge_plan_ids(struct rk_session *s, int64_t survivor, int64_t other,
+                      struct rk_merge_plan *out, struct rk_error *err);
+
 /*
  * rk_merge_choose - keep the other's value (keep_other) or the survivor's
  * for the field named name: a column of fields.c ("email") or a field

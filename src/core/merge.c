@@ -266,6 +266,36 @@ int rk_merge_plan(struct rk_session *s, const char *survivor, const char *other,
         return rc;
 }
 
+int rk_merge_plan_ids(struct rk_session *s, int64_t survivor, int64_t other,
+                      struct rk_merge_plan *out, struct rk_error *err)
+{
+        char numbers[2][RK_CUSTOMER_NUMBER_SIZE] = {"", ""};
+        int64_t ids[2] = {survivor, other};
+        memset(out, 0, sizeof(*out));
+        for (int i = 0; i < 2; i++) {
+                sqlite3_stmt *st;
+                int rc = rk_sql_prepare(rk_custdb_db(s),
+                                        "SELECT number FROM customers WHERE id=?", &st,
+                                        WHAT_PLAN, err);
+                if (rc != RK_OK)
+                        return rc;
+                sqlite3_bind_int64(st, 1, ids[i]);
+                int src = sqlite3_step(st);
+                if (src == SQLITE_ROW)
+                        snprintf(numbers[i], sizeof(numbers[i]), "%s",
+                                 (const char *)sqlite3_column_text(st, 0));
+                else if (src != SQLITE_DONE)
+                        rc = rk_sql_fail(rk_custdb_db(s), src, WHAT_PLAN, err);
+                sqlite3_finalize(st);
+                if (rc != RK_OK)
+                        return rc;
+                if (numbers[i][0] == '\0')
+                        return rk_error_set(err, RK_ERR_NOTFOUND,
+                                            _("That customer is no longer there."));
+        }
+        return rk_merge_plan(s, numbers[0], numbers[1], out, err);
+}
+
 int rk_merge_choose(struct rk_merge_plan *p, const char *name, bool keep_other,
                     struct rk_error *err)
 {

@@ -201,6 +201,28 @@ int rk_ui_customers_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id);
 
 /*
+ * rk_ui_merge_open - the Merge screen (merge.c; supervisors, the merge
+ * action) for merging customer other into customer survivor: both side by
+ * side, field by field, with the choice of which value stays. Reads both
+ * before it is pushed; a refusal (the same customer twice, one already
+ * merged, a person and a company, no permission) is shown on the message
+ * line and nothing is pushed. rk_ui_merge_open_then also runs done(app,
+ * ctx, survivor id) after a merge, as the screen pops (its flags applied).
+ */
+int rk_ui_merge_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                     int64_t other);
+int rk_ui_merge_open_then(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                          int64_t other,
+                          int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                          void *ctx);
+
+/* rk_ui_merge_ask - from the detail of customer number survivor: ask for
+ * the number of the customer to merge into it, then the Merge screen. */
+int rk_ui_merge_ask(struct rk_tui_app *app, struct rk_ui *ui, const char *survivor,
+                    int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                    void *ctx);
+
+/*
  * rk_ui_customer_form_open - the edit form for the fields of groups that
  * the session may both read and write (built from fields.c), of customer
  * id, or of a new customer when id is 0. When saved, the form pops and
