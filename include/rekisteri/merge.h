@@ -9,8 +9,8 @@
  * the other's is not; rk_merge_choose changes that per field or per field
  * group. The run (rk_merge_run) is one transaction:
  *   - the other's orders, notes, consents, objections and contact persons
- *     move to the survivor, and so does the other's place in every open
- *     data-subject request;
+ *     move to the survivor, and so do the other's place in every open
+ *     data-subject request and its manual legal hold (retention);
  *   - the values chosen from the other are copied onto the survivor; a
  *     restriction of either stays on the survivor;
  *   - the other becomes a stub that points to the survivor (merged_into):

@@ -427,10 +427,23 @@ static int move_records(sqlite3 *db, const struct rk_merge_plan *p,
         res->requests = sqlite3_changes(db);
         res->moved += res->requests;
         /* a request that named both already names the survivor */
-        return exec2(db,
-                     "DELETE FROM dsr_subjects WHERE customer_id=?1 AND request_id "
-                     "IN " OPEN_REQUESTS,
-                     p->other.id, 0, NULL, err);
+        rc = exec2(db,
+                   "DELETE FROM dsr_subjects WHERE customer_id=?1 AND request_id "
+                   "IN " OPEN_REQUESTS,
+                   p->other.id, 0, NULL, err);
+        /* a manual legal hold goes with the records it protects (the
+         * survivor's own hold, when it has one, stays as it is) */
+        int64_t held = 0;
+        if (rc == RK_OK)
+                rc = exec2(db,
+                           "UPDATE OR IGNORE retention_holds SET customer_id=?1 WHERE "
+                           "customer_id=?2",
+                           p->survivor.id, p->other.id, &held, err);
+        res->moved += held;
+        if (rc == RK_OK)
+                rc = exec2(db, "DELETE FROM retention_holds WHERE customer_id=?1",
+                           p->other.id, 0, NULL, err);
+        return rc;
 }
 
 /* Copy the values kept from the other onto the survivor. */

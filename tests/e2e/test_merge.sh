@@ -3,8 +3,8 @@
 # outside: customers made with `customer add` and `order add` (notes,
 # consents, objections and a contact person seeded through sqlcipher, as
 # the request tests do), then merged, then:
-# - every moved record is under the survivor, and the control customer
-#   is untouched;
+# - every moved record is under the survivor (a legal hold too), and the
+#   control customer is untouched;
 # - the old number finds the survivor (customer show, customer search,
 #   audit subject), and is never given to a new customer;
 # - the values not kept are in no decrypted page or WAL frame afterwards
@@ -57,6 +57,8 @@ INSERT INTO objections(customer_id, purpose, objected_on) VALUES (2, 'profiling'
 INSERT INTO contact_persons(customer_id, name, email) VALUES
  (5, 'Liisa Laasti', 'liisa@kivilaasti-ltd.fi');" > seed.txt
 grep -qi error seed.txt && bad "seed: $(cat seed.txt)"
+
+expect_rc 0 "a legal hold on C000002" "$R" retention hold C000002 --reason "dispute 12/2026" "${U[@]}"
 
 # --- an open request on C000002: asked first, and moved --------------------
 expect_rc 0 "an access request naming C000002" "$R" dsr new --type access --subject C000002 \
@@ -123,6 +125,8 @@ SELECT number, merged_into, name, ifnull(email,'-'), anonymised_at IS NOT NULL F
 [ "$res" = "aino.koskela@example.fi|131052-308T|RF18539007547034|Aino Virtanen|+358401234567
 C000002|1||-|1" ] && ok "the survivor holds the kept values; C000002 is an empty stub pointing to it" ||
         bad "rows after: $res"
+[ "$(sql_with_key "$KEY" "SELECT group_concat(customer_id) FROM retention_holds;")" = 1 ] &&
+        ok "the legal hold moved with the records" || bad "holds: $(sql_with_key "$KEY" "SELECT * FROM retention_holds;")"
 "$R" dsr show 1 "${U[@]}" > req.txt 2>&1
 grep -q C000001 req.txt && ! grep -q C000002 req.txt && ok "the open request now names C000001" ||
         bad "request: $(cat req.txt)"
