@@ -133,6 +133,9 @@ const char *rk_merge_ask_text(const struct rk_merge_plan *p, char *out, size_t s
 int rk_merge_run(struct rk_session *s, const struct rk_merge_plan *p, bool confirmed,
                  struct rk_merge_result *res, struct rk_error *err);
 
+/* rk_merge_kind_text - "person" or "company" in the language in use. */
+const char *rk_merge_kind_text(const struct rk_merge_plan *p);
+
 /* rk_merge_plan_clear - wipe and free the values and zero p; NULL is fine. */
 void rk_merge_plan_clear(struct rk_merge_plan *p);
 

@@ -14,7 +14,6 @@
 #include "rekisteri/i18n.h"
 #include "rekisteri/merge.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,8 +53,9 @@ static void print_value(const char *value, bool kept, const char *after)
 static void print_plan(const struct rk_merge_plan *p)
 {
         char head[64];
-        printf(_("Merge %s into %s (%s):\n\n"), p->other.number, p->survivor.number,
-               p->kind);
+        printf(_("Merge %s into %s (%s)"), p->other.number, p->survivor.number,
+               rk_merge_kind_text(p));
+        printf("\n\n");
         cli_print_cell(_("Field"), LABEL_W, false, " ");
         snprintf(head, sizeof(head), _("%s stays"), p->survivor.number);
         cli_print_cell(head, VALUE_W, false, " ");
@@ -70,11 +70,11 @@ static void print_plan(const struct rk_merge_plan *p)
                 print_value(f->other, f->keep_other, "\n");
         }
         printf(_("\n* the value kept; the other value is erased.\n"));
-        printf(_("Moves to %s: %" PRId64 " order(s), %" PRId64 " note(s), %" PRId64
-                 " consent(s), %" PRId64 " objection(s), %" PRId64
-                 " contact person(s).\n"),
-               p->survivor.number, p->orders, p->notes, p->consents, p->objections,
-               p->contacts);
+        printf(_("Moves to %s: orders %lld, notes %lld, consents %lld, objections %lld, "
+                 "contacts %lld."),
+               p->survivor.number, (long long)p->orders, (long long)p->notes,
+               (long long)p->consents, (long long)p->objections, (long long)p->contacts);
+        printf("\n");
         printf(_("%s stays as a pointer to %s: its number finds %s.\n"), p->other.number,
                p->survivor.number, p->survivor.number);
 }
@@ -99,8 +99,11 @@ static int merge(struct cli *c, struct rk_session *s, struct rk_error *err)
                                   why);
         }
         if (rc == RK_OK) {
-                printf(_("Merged %s into %s: %" PRId64 " record(s) moved.\n"),
-                       p.other.number, p.survivor.number, res.moved);
+                printf(ngettext("Merged %s into %s: %lld record moved.",
+                                "Merged %s into %s: %lld records moved.",
+                                (unsigned long)res.moved),
+                       p.other.number, p.survivor.number, (long long)res.moved);
+                printf("\n");
                 if (!res.flushed)
                         fprintf(stderr, "%s\n", res.flush_note);
         }

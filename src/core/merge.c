@@ -347,6 +347,11 @@ const char *rk_merge_ask_text(const struct rk_merge_plan *p, char *out, size_t s
         return out;
 }
 
+const char *rk_merge_kind_text(const struct rk_merge_plan *p)
+{
+        return strcmp(p->kind, "company") == 0 ? _("company") : _("person");
+}
+
 void rk_merge_plan_clear(struct rk_merge_plan *p)
 {
         if (p == NULL)

@@ -163,8 +163,10 @@ static int run_merge(struct rk_tui_app *app, void *state)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         int64_t survivor = m->p.survivor.id;
         rk_tui_message(app, res.flushed ? RK_TUI_INFO : RK_TUI_WARNING,
-                       _("Merged %s into %s: %lld record(s) moved."), m->p.other.number,
-                       m->p.survivor.number, (long long)res.moved);
+                       ngettext("Merged %s into %s: %lld record moved.",
+                                "Merged %s into %s: %lld records moved.",
+                                (unsigned long)res.moved),
+                       m->p.other.number, m->p.survivor.number, (long long)res.moved);
         int flags = m->done != NULL ? m->done(app, m->ctx, survivor) : RK_TUI_NONE;
         return flags | RK_TUI_POP | RK_TUI_REDRAW;
 }
@@ -217,14 +219,17 @@ static void merge_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         char line[320], why[384];
         int w = getmaxx(win) - 2, h = getmaxy(win);
         snprintf(line, sizeof(line), _("Merge %s into %s (%s)"), m->p.other.number,
-                 m->p.survivor.number, m->p.kind);
+                 m->p.survivor.number, rk_merge_kind_text(&m->p));
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, line);
+        int top = 2; /* the reason to ask, when there is one, over two rows */
         if (m->p.ask != 0) {
                 rk_tui_fill(win, 1, 1, w, RK_ROLE_BANNER);
-                rk_tui_print(win, 1, 1, w, RK_ROLE_BANNER,
-                             rk_merge_ask_text(&m->p, why, sizeof(why)));
+                rk_tui_fill(win, 2, 1, w, RK_ROLE_BANNER);
+                rk_ui_print_wrapped(win, 1, 1, w, 2, RK_ROLE_BANNER,
+                                    rk_merge_ask_text(&m->p, why, sizeof(why)));
+                top = 3;
         }
-        rk_tui_list_draw(&m->list, win, 2, 1, h - 6, w);
+        rk_tui_list_draw(&m->list, win, top, 1, h - 4 - top, w);
         snprintf(line, sizeof(line),
                  _("Moves to %s: orders %lld, notes %lld, consents %lld, objections "
                    "%lld, contacts %lld."),

@@ -23,8 +23,8 @@ rk_demo_setup
 # two persons with e-mails and orders, and a third pair for the race
 mapfile -t P < <(rk_sql "SELECT number FROM customers WHERE kind='person' AND email IS NOT NULL
 	AND restricted=0 AND number NOT IN ('C000001','C000002')
-	AND id NOT IN (SELECT customer_id FROM dsr_subjects) ORDER BY id LIMIT 4;")
-[[ ${#P[@]} == 4 ]] || e2e_fail "demo persons: ${P[*]}"
+	AND id NOT IN (SELECT customer_id FROM dsr_subjects) ORDER BY id LIMIT 6;")
+[[ ${#P[@]} == 6 ]] || e2e_fail "demo persons: ${P[*]}"
 S=${P[0]} O=${P[1]}
 S_MAIL=$(rk_sql "SELECT email FROM customers WHERE number='$S';")
 O_MAIL=$(rk_sql "SELECT email FROM customers WHERE number='$O';")
@@ -93,6 +93,22 @@ ask_merge v "$O"
 e2e_wait v "$O was already merged into $S; merge with $S instead"
 e2e_keys v Escape
 rk_ok "a stub's number is refused, naming the survivor"
+
+# --- a restricted customer: the screen and the question name the reason ------
+R1=${P[4]} R2=${P[5]}
+rk_sql "UPDATE customers SET restricted=1, version=version+1 WHERE number='$R2';" >/dev/null
+ask_merge v "$R2"
+e2e_wait v "The processing of $R2 is restricted \\(GDPR Art\\. 18\\); the survivor"
+e2e_keys v F2
+e2e_wait v "Merge $R2 into $S\\?"
+e2e_assert_present v "The processing of $R2 is restricted"
+e2e_keys v n
+e2e_wait_gone v "Merge $R2 into $S\\?"
+e2e_assert_present v "Merge $R2 into $S (person)"
+[[ "$(rk_sql "SELECT merged_into IS NULL FROM customers WHERE number='$R2';")" == 1 ]] ||
+	e2e_fail "n merged the restricted customer"
+e2e_keys v Escape
+rk_ok "a restricted customer: the screen and the y/n name the reason; n merges nothing"
 
 # --- two supervisors, one pair -------------------------------------------------
 A=${P[2]} B=${P[3]}
