@@ -14,12 +14,16 @@
 # - two supervisors with the same pair on screen: the first merge wins,
 #   the second is told the other was merged already and is back on the
 #   detail; nothing is merged twice and no order is lost;
-# - a merged stub's number is refused, naming its survivor.
+# - a merged stub's number is refused, naming its survivor;
+# - a customer changed by another process (a restriction from the command
+#   line) while the plan is on screen: the merge is refused, nothing is
+#   merged, and the screen reads both again (now with the restriction).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 export LANGUAGE=en
 
 rk_demo_setup
+rk_one_person # the command-line supervisor key file below (README, Roles)
 # two persons with e-mails and orders, and a third pair for the race
 mapfile -t P < <(rk_sql "SELECT number FROM customers WHERE kind='person' AND email IS NOT NULL
 	AND restricted=0 AND number NOT IN ('C000001','C000002')
@@ -136,4 +140,28 @@ res=$(rk_sql "SELECT count(*) FROM orders o JOIN customers c ON c.id=o.customer_
 	SELECT count(*) FROM audit_log WHERE action='customer.merge';")
 [[ "$res" == "$BOTH"$'\n'"2" ]] || e2e_fail "after the race: $res (orders $BOTH)"
 rk_ok "two supervisors: the first merge wins, the second is told why; no order lost"
+
+# --- another session changes a customer while the plan is on screen ---------
+# (a restriction from the command line bumps the customer's version)
+C1=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND restricted=0
+	AND merged_into IS NULL AND anonymised_at IS NULL AND number NOT IN ('$A','$B','$S','$O','$R1','$R2')
+	AND id NOT IN (SELECT customer_id FROM dsr_subjects) ORDER BY id DESC LIMIT 2;")
+read -r C1 C2 <<<"$(echo $C1)"
+rk_demo_keyfile dpo supervisor 'now - 30 seconds'
+rk_press_until v Escape "$HOME_SCREEN" 4
+rk_open_detail v "$C1"
+ask_merge v "$C2"
+e2e_wait v "Merge $C2 into $C1"
+"$R" dsr new --type restriction --subject "$C2" --verified "letter" --db r.db \
+	--keyfile dpo.key >dsr.out 2>&1 || e2e_fail "dsr new: $(cat dsr.out)"
+"$R" dsr execute "$(rk_sql "SELECT max(id) FROM dsr_requests;")" --db r.db \
+	--keyfile dpo.key >dsr.out 2>&1 || e2e_fail "dsr execute: $(cat dsr.out)"
+e2e_keys v F2
+e2e_wait v "Merge $C2 into $C1\\?"
+e2e_keys v y
+e2e_wait v "$C2 was changed or merged by someone else since the merge was shown"
+e2e_wait v "The processing of $C2 is restricted"
+[[ "$(rk_sql "SELECT merged_into IS NULL FROM customers WHERE number='$C2';")" == 1 ]] ||
+	e2e_fail "a stale plan was merged"
+rk_ok "a customer changed by another session meanwhile: nothing merged, both read again"
 e2e_pass
