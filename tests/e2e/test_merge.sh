@@ -15,7 +15,10 @@
 # - two merges of the same pair at once: one wins, the other says why,
 #   and no record is lost;
 # - bad input: the same customer twice, an unknown number, a merged stub,
-#   a word that is no number, an unknown --keep field, a sales key.
+#   a word that is no number, an unknown --keep field, a sales key;
+# - erasing the survivor later also forgets the merged customer in a
+#   backup taken before the merge: its entry is in the erasure ledger and a
+#   restore of that backup holds none of its values.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
@@ -58,6 +61,8 @@ INSERT INTO contact_persons(customer_id, name, email) VALUES
  (5, 'Liisa Laasti', 'liisa@kivilaasti-ltd.fi');" > seed.txt
 grep -qi error seed.txt && bad "seed: $(cat seed.txt)"
 
+mkdir bk
+expect_rc 0 "a backup before the merge" "$R" backup --out bk/pre.db "${U[@]}"
 expect_rc 0 "a legal hold on C000002" "$R" retention hold C000002 --reason "dispute 12/2026" "${U[@]}"
 
 # --- an open request on C000002: asked first, and moved --------------------
@@ -214,4 +219,30 @@ SELECT count(*) FROM orders WHERE customer_id IN (6,7)
  AND customer_id = (SELECT id FROM customers WHERE id IN (6,7) AND merged_into IS NULL);")
 [ "$res" = "1
 $before" ] && ok "one survivor holds both orders: nothing lost" || bad "race: $res (before $before)"
+
+# --- erasing the survivor forgets the merged one in an older backup too -----
+expect_rc 0 "an erasure request for C000001" "$R" dsr new --type erasure --subject C000001 \
+        --verified "in person" "${U[@]}"
+id=$(sed -n 's/^Request \([0-9]*\).*/\1/p' out.txt | head -1)
+expect_rc 0 "carried out" "$R" dsr execute "${id:-0}" "${U[@]}"
+grep -qa C000002 r.db.erased && ok "the erasure ledger names the merged C000002 too" ||
+        bad "ledger lacks C000002"
+python3 "$DSR_PAGEDUMP" "$KEY" bk/pre.db > pre.bin
+[ "$(dsr_count_in pre.bin "Aino Virtanen-Koskela")" -gt 0 ] &&
+        ok "the backup from before the merge holds C000002's values" || bad "backup lacks them"
+mkdir new
+expect_rc 0 "restore the older backup with the ledger" "$R" restore --from bk/pre.db \
+        --db new/r.db --ledger r.db.erased --password-stdin <<< "$REC"
+NKEY=$(echo "$REC" | "$R" key dump-raw --db new/r.db --password-stdin 2> /dev/null | tail -1)
+python3 "$DSR_PAGEDUMP" "$NKEY" new/r.db > restored.bin || bad "pagedump"
+[ -s new/r.db-wal ] && { python3 "$DSR_PAGEDUMP" "$NKEY" new/r.db-wal --wal >> restored.bin || bad "wal"; }
+for v in "Aino Virtanen-Koskela" "aino.koskela@example.fi" "Koskelantie 77" "131052-308T" \
+        "Aino Virtanen" "aino.virtanen@example.fi"; do
+        n=$(dsr_count_in restored.bin "$v")
+        [ "$n" = 0 ] || bad "the restored register holds '$v' ($n)"
+done
+[ "$(sql_with_key "$NKEY" "SELECT count(*) FROM customers WHERE number IN ('C000001','C000002')
+ AND anonymised_at IS NOT NULL;" new/r.db)" = 2 ] &&
+        ok "after the restore both C000001 and the C000002 of the backup are forgotten" ||
+        bad "restored: $(sql_with_key "$NKEY" "SELECT number, name FROM customers WHERE id<3;" new/r.db)"
 cli_done
