@@ -9,8 +9,9 @@
  * the other's is not; rk_merge_choose changes that per field or per field
  * group. The run (rk_merge_run) is one transaction:
  *   - the other's orders, notes, consents, objections and contact persons
- *     move to the survivor, and so do the other's place in every open
- *     data-subject request and its manual legal hold (retention);
+ *     move to the survivor, and so do the other's place in every
+ *     data-subject request not yet closed (a carried-out restriction is
+ *     lifted through its request) and its manual legal hold (retention);
  *   - the values chosen from the other are copied onto the survivor; a
  *     restriction of either stays on the survivor;
  *   - the other becomes a stub that points to the survivor (merged_into):
@@ -60,7 +61,7 @@ struct rk_merge_side {
         char number[RK_CUSTOMER_NUMBER_SIZE];
         int64_t version; /* the optimistic lock: a run refuses a changed row */
         bool restricted;
-        int64_t open_requests; /* open data-subject requests naming it */
+        int64_t open_requests; /* data-subject requests naming it, not closed */
 };
 
 /* Why a merge asks first (bits of rk_merge_plan.ask). */
@@ -90,7 +91,9 @@ struct rk_merge_result {
 /*
  * rk_merge_plan - the plan for merging the customer numbered other into
  * the one numbered survivor (numbers as people type them: "C000123",
- * "c123", "123"). Needs the merge action (RK_ERR_DENIED). RK_ERR_INVALID
+ * "c123", "123"). Needs the merge action and read and write on every
+ * field group (RK_ERR_DENIED). A restricted customer is, to a session that
+ * may not handle requests, a number nobody has. RK_ERR_INVALID
  * with a message for the same number twice, a number that is not one, a
  * customer already merged into another (naming it), an erased customer,
  * or a person and a company; RK_ERR_NOTFOUND for a number nobody has.

@@ -49,14 +49,24 @@ static const char *const count_sql[] = {
 };
 #define N_MOVES (sizeof(move_sql) / sizeof(move_sql[0]))
 
-#define OPEN_REQUESTS "(SELECT id FROM dsr_requests WHERE status IN ('open','verified'))"
+/* Requests not closed: one carried out stays open until it is closed (a
+ * restriction is lifted through it), so it follows the person too. */
+#define OPEN_REQUESTS "(SELECT id FROM dsr_requests WHERE status <> 'closed')"
 
+/* The merge action, and read and write on every field group: a merge
+ * shows every field and moves every kind of record. */
 static int require_merge(struct rk_session *s, struct rk_error *err)
 {
-        if (rk_authorize_action(rk_session_grants(s), RK_ACTION_MERGE))
+        const struct rk_grants *g = rk_session_grants(s);
+        bool all = rk_authorize_action(g, RK_ACTION_MERGE);
+        for (int gr = 0; gr < RK_GROUP_COUNT && all; gr++)
+                all = rk_authorize_read(g, (enum rk_group)gr) &&
+                      rk_authorize_write(g, (enum rk_group)gr);
+        if (all)
                 return RK_OK;
         return rk_error_set(err, RK_ERR_DENIED,
-                            _("Merging customers needs the merge action (supervisors)."));
+                            _("Merging customers needs the merge action and read and "
+                              "write access to every field group (supervisors)."));
 }
 
 /* Run sql with ?1 and ?2 bound; *out (may be NULL) gets the first column
@@ -212,9 +222,16 @@ static int read_plan(struct rk_session *s, sqlite3 *db, const char *survivor,
                      const char *other, struct rk_merge_plan *p, struct rk_error *err)
 {
         char okind[8] = "";
+        const struct rk_grants *g = rk_session_grants(s);
         int rc = load_side(db, survivor, &p->survivor, p->kind, err);
+        /* a restricted customer looks like a missing one to a session that
+         * may not handle requests (customer_db.h) */
+        if (rc == RK_OK)
+                rc = rk_custdb_open(db, g, p->survivor.id, NULL, NULL, NULL, err);
         if (rc == RK_OK)
                 rc = load_side(db, other, &p->other, okind, err);
+        if (rc == RK_OK)
+                rc = rk_custdb_open(db, g, p->other.id, NULL, NULL, NULL, err);
         if (rc == RK_OK && p->survivor.id == p->other.id)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     _("%s is the same customer twice; name two different "

@@ -84,7 +84,7 @@ grep -q "shoe is not a field that can be chosen; the fields are: name," err.txt 
         ok "...lists the fields" || bad "keep: $(cat err.txt)"
 "$R" key add-file "${U[@]}" --label shop --roles sales --out shop.key > /dev/null 2>&1
 expect_rc 1 "sales may not merge" "$R" merge C000001 C000002 --db r.db --keyfile shop.key
-grep -q "needs the merge action" err.txt && ok "...names the permission" || bad "sales: $(cat err.txt)"
+grep -q "needs the merge action and read and write access to every field group" err.txt && ok "...names the permission" || bad "sales: $(cat err.txt)"
 expect_rc 1 "an open request asks first" "$R" merge C000001 C000002 --keep email=other "${U[@]}"
 grep -q "C000002 is named by an open data-subject request" err.txt &&
         grep -q "run again with --yes" err.txt && ok "...naming the reason" || bad "ask: $(cat err.txt)"
@@ -189,10 +189,9 @@ grep -q "C000002 was already merged into C000001; merge with C000001 instead" er
 expect_rc 0 "restrict C000005" "$R" dsr new --type restriction --subject C000005 \
         --verified "letter" "${U[@]}"
 expect_rc 0 "execute the restriction" "$R" dsr execute 2 "${U[@]}"
-expect_rc 0 "close it" "$R" dsr close 2 --outcome "restricted" "${U[@]}"
 expect_rc 1 "a restricted customer asks first" "$R" merge C000004 C000005 "${U[@]}"
-grep -q "The processing of C000005 is restricted (GDPR Art. 18)" err.txt && ok "...naming the reason" ||
-        bad "restricted: $(cat err.txt)"
+grep -q "The processing of C000005 is restricted (GDPR Art. 18) and C000005 is named by an open data-subject request" err.txt &&
+        ok "...naming both reasons" || bad "restricted: $(cat err.txt)"
 expect_rc 0 "with --yes" "$R" merge C000004 C000005 --keep business_id=other --yes "${U[@]}"
 res=$(sql_with_key "$KEY" "SELECT restricted, business_id, (SELECT count(*) FROM contact_persons
  WHERE customer_id=4), (SELECT count(*) FROM orders WHERE customer_id=4) FROM customers WHERE id=4;
@@ -200,6 +199,11 @@ SELECT ifnull(business_id,'-'), merged_into FROM customers WHERE id=5;")
 [ "$res" = "1|2345678-0|1|1
 -|4" ] && ok "the survivor stays restricted, has the contact person and order; the stub is empty" ||
         bad "company merge: $res"
+expect_rc 0 "lift the restriction through its request" "$R" dsr lift 2 "${U[@]}"
+[ "$(sql_with_key "$KEY" "SELECT restricted FROM customers WHERE id=4;")" = 0 ] &&
+        ok "the request moved with the person: lifting it lifts the survivor" ||
+        bad "lift: $(sql_with_key "$KEY" "SELECT id, restricted FROM customers WHERE id IN (4,5);")"
+expect_rc 0 "close it" "$R" dsr close 2 --outcome "restricted, then lifted" "${U[@]}"
 
 # --- two sessions merge the same pair at once -------------------------------
 before=$(sql_with_key "$KEY" "SELECT count(*) FROM orders WHERE customer_id IN (6,7);")
