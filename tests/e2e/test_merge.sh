@@ -152,7 +152,8 @@ ok "the kept values and the control customer are in the pages"
 # --- the old number finds the survivor -------------------------------------
 expect_rc 0 "customer show C000002" "$R" customer show C000002 "${U[@]}"
 grep -q "^Customer C000001" out.txt && grep -q "aino.koskela@example.fi" out.txt &&
-        ok "shows C000001" || bad "show: $(cat out.txt)"
+        grep -q "C000002 was merged into C000001." err.txt &&
+        ok "shows C000001, saying C000002 was merged into it" || bad "show: $(cat out.txt err.txt)"
 echo "C000002" | "$R" customer search "${U[@]}" > s.txt 2> /dev/null
 grep -q "^C000001 " s.txt && ! grep -q "^C000002" s.txt && ok "a search for C000002 finds C000001" ||
         bad "search: $(cat s.txt)"
