@@ -162,11 +162,15 @@ static int run_merge(struct rk_tui_app *app, void *state)
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         int64_t survivor = m->p.survivor.id;
-        rk_tui_message(app, res.flushed ? RK_TUI_INFO : RK_TUI_WARNING,
-                       ngettext("Merged %s into %s: %lld record moved.",
-                                "Merged %s into %s: %lld records moved.",
-                                (unsigned long)res.moved),
-                       m->p.other.number, m->p.survivor.number, (long long)res.moved);
+        if (res.flushed)
+                rk_tui_message(app, RK_TUI_INFO,
+                               ngettext("Merged %s into %s: %lld record moved.",
+                                        "Merged %s into %s: %lld records moved.",
+                                        (unsigned long)res.moved),
+                               m->p.other.number, m->p.survivor.number,
+                               (long long)res.moved);
+        else /* done, but the WAL keeps old pages until it is truncated */
+                rk_tui_message(app, RK_TUI_WARNING, "%s", res.flush_note);
         int flags = m->done != NULL ? m->done(app, m->ctx, survivor) : RK_TUI_NONE;
         return flags | RK_TUI_POP | RK_TUI_REDRAW;
 }
