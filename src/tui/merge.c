@@ -191,9 +191,11 @@ static int act_merge(struct rk_tui_app *app, void *state)
                          _("Merge %s into %s?\nThe values without a star are erased; "
                            "this cannot be undone."),
                          m->p.other.number, m->p.survivor.number);
+        char wrapped[448];
         if (m->p.ask != 0 && n > 0 && (size_t)n < sizeof(text))
                 snprintf(text + n, sizeof(text) - (size_t)n, "\n%s",
-                         rk_merge_ask_text(&m->p, why, sizeof(why)));
+                         rk_ui_wrap(rk_merge_ask_text(&m->p, why, sizeof(why)), 70,
+                                    wrapped, sizeof(wrapped)));
         return rk_tui_dialog_confirm(app, _("Merge customers"), text, do_merge, m);
 }
 
@@ -233,14 +235,14 @@ static void merge_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                                     rk_merge_ask_text(&m->p, why, sizeof(why)));
                 top = 3;
         }
-        rk_tui_list_draw(&m->list, win, top, 1, h - 4 - top, w);
+        rk_tui_list_draw(&m->list, win, top, 1, h - 5 - top, w);
         snprintf(line, sizeof(line),
                  _("Moves to %s: orders %lld, notes %lld, consents %lld, objections "
                    "%lld, contacts %lld."),
                  m->p.survivor.number, (long long)m->p.orders, (long long)m->p.notes,
                  (long long)m->p.consents, (long long)m->p.objections,
                  (long long)m->p.contacts);
-        rk_tui_print(win, h - 3, 1, w, RK_ROLE_NORMAL, line);
+        rk_ui_print_wrapped(win, h - 4, 1, w, 2, RK_ROLE_NORMAL, line);
         if (m->nrows > 0)
                 draw_selected(m, win, h - 2, w);
 }

@@ -177,6 +177,11 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
 
+/* rk_ui_wrap - text broken at spaces into lines ('\n') of at most cols
+ * display columns, into out (size bytes, cut to fit): for a dialog, which
+ * breaks lines only where the text says. Returns out. */
+const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size);
+
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
