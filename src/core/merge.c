@@ -12,7 +12,8 @@
  * column names (fields.c, never input), points the stub (and any stub
  * that pointed to the other) at the survivor, rebuilds the survivor's
  * search row and lets forget.c empty the stub. The audit rows go into the
- * same transaction; the WAL is truncated after the COMMIT.
+ * same transaction; the WAL is truncated after the COMMIT. A merge that
+ * fails is recorded as failed afterwards, in a transaction of its own.
  */
 #include "rekisteri/merge.h"
 #include "customer_db.h"
@@ -21,6 +22,7 @@
 #include "rekisteri/clock.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/search.h"
 #include "sql.h"
 
@@ -618,7 +620,12 @@ int rk_merge_run(struct rk_session *s, const struct rk_merge_plan *p, bool confi
         if (rc != RK_OK) {
                 rk_sql_rollback(db);
                 memset(res, 0, sizeof(*res));
-                return rc;
+                /* the transaction and its audit rows are gone: say it failed
+                 * (a question is not a failure) */
+                return rc == RK_ERR_CONFIRM
+                           ? rc
+                           : rk_outcome_audit(s, "customer.merge", p->survivor.id,
+                                              p->other.number, rc, err);
         }
         struct rk_error ferr;
         res->flushed = rk_forget_flush(db, &ferr) == RK_OK;

@@ -174,6 +174,10 @@ static void test_stale_plan_and_confirmation(void **state)
                          RK_ERR_CONFLICT);
         assert_non_null(strstr(err.msg, "changed or merged by someone else"));
         assert_int_equal(
+            one("SELECT count(*) FROM audit_log WHERE action='customer.merge'"
+                " AND result='failed' AND target LIKE 'C000002: %'"),
+            1);
+        assert_int_equal(
             one("SELECT count(*) FROM customers WHERE merged_into IS NOT NULL"), 0);
         rk_merge_plan_clear(&p);
         /* a restricted customer: the plan says why it asks, and a run
