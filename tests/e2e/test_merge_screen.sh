@@ -137,9 +137,11 @@ e2e_wait w "$B was already merged into $A; merge with $A instead"
 e2e_wait w "^ $A  "
 res=$(rk_sql "SELECT count(*) FROM orders o JOIN customers c ON c.id=o.customer_id
 	WHERE c.number='$A';
-	SELECT count(*) FROM audit_log WHERE action='customer.merge';")
-[[ "$res" == "$BOTH"$'\n'"2" ]] || e2e_fail "after the race: $res (orders $BOTH)"
-rk_ok "two supervisors: the first merge wins, the second is told why; no order lost"
+	SELECT count(*) FROM audit_log WHERE action='customer.merge' AND result='ok';
+	SELECT count(*) FROM audit_log WHERE action='customer.merge' AND result='failed'
+	AND target LIKE '$B: %';")
+[[ "$res" == "$BOTH"$'\n'"2"$'\n'"1" ]] || e2e_fail "after the race: $res (orders $BOTH)"
+rk_ok "two supervisors: the first merge wins, the second is told why and audited as failed; no order lost"
 
 # --- another session changes a customer while the plan is on screen ---------
 # (a restriction from the command line bumps the customer's version)
