@@ -98,6 +98,27 @@ e2e_keys sup Enter
 e2e_wait sup 'customer'
 shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
 
+# --- merging two customers (supervisor): a near duplicate typed in again,
+# as an old spreadsheet brings them; the screen is shown, nothing merged
+MS=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND email IS NOT NULL
+	AND phone IS NOT NULL AND restricted=0 AND (name LIKE '%ä%' OR name LIKE '%ö%')
+	ORDER BY id LIMIT 1 OFFSET 5;")
+MO=$(rk_sql "SELECT printf('C%06d', max(id) + 1) FROM customers;")
+rk_sql "INSERT INTO customers(number, kind, name, email, phone, street, postal_code, city,
+	created_at, updated_at) SELECT '$MO', kind, replace(replace(name, 'ä', 'a'), 'ö', 'o'),
+	'old.' || email, phone, street || ' B', postal_code, city, created_at, updated_at
+	FROM customers WHERE number='$MS';" >/dev/null
+rk_press_until sup Escape "$HOME_SCREEN" 4
+rk_open_detail sup "$MS"
+e2e_keys sup F7
+e2e_wait sup 'Merge another customer into this one'
+e2e_type sup "$MO"
+e2e_keys sup Enter
+e2e_wait sup "Merge $MO into $MS"
+rk_press_until sup Down '^ E-mail +C[0-9]{6} ' 12
+shot sup merge "Supervisor: merging two customers; the value kept per field is starred"
+rk_press_until sup Escape "$HOME_SCREEN" 4
+
 # --- the daily work: an order, contact persons, the picking queue, a list ----
 # (the sessions of the role screens above go on: a TOTP code is taken once)
 e2e_keys sales Escape

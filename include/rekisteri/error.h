@@ -30,6 +30,7 @@ enum rk_rc {
         RK_ERR_CONFLICT, /* someone else changed the record first */
         RK_ERR_CRYPTO,   /* a cryptographic primitive failed */
         RK_ERR_INTERNAL, /* a bug: an invariant did not hold */
+        RK_ERR_CONFIRM,  /* asks a person to confirm first; err names why */
 };
 
 /* One human-readable message per failure; rc repeats the return value. */

@@ -43,8 +43,11 @@ struct cli {
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
         int nlines;
-        const char *lang; /* privacy --lang fi|sv|en */
-        const char *year; /* privacy report --year YYYY */
+        const char *lang;      /* privacy --lang fi|sv|en */
+        const char *year;      /* privacy report --year YYYY */
+        const char *keeps[40]; /* merge --keep FIELD=other, repeated */
+        int nkeeps;
+        bool yes; /* merge --yes: confirmed */
         long long months;
         bool all;
         bool password_stdin;
@@ -199,6 +202,7 @@ int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+int cmd_merge(struct cli *c);
 /* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
  * --key-file into guarded memory (rk_secret_free); *key stays NULL when
  * neither was given (cmd_audit.c). */

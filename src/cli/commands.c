@@ -74,6 +74,9 @@ const struct cli_command cli_commands[] = {
      "search as the Customers screen does (the query on standard input; audited)"},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
      "the customer's fields the unlocking role may read (the view is audited)"},
+    {"merge", cmd_merge, 2, "SURVIVOR OTHER [--keep FIELD=other ...] [--yes] UNLOCK",
+     "merge two customers who are the same: shows both side by side, moves the "
+     "other's records to the survivor, keeps the chosen values and erases the rest"},
     {"product add", cmd_product_add, 0,
      "--code CODE --name NAME --unit UNIT --price EUROS --vat PERCENT UNLOCK",
      "add a product to the catalogue (the products action; supervisor)"},

@@ -66,6 +66,8 @@ enum {
         OPT_STATUS,
         OPT_LANG,
         OPT_YEAR,
+        OPT_KEEP,
+        OPT_YES,
 };
 
 static const struct option long_options[] = {
@@ -115,6 +117,8 @@ static const struct option long_options[] = {
     {"status", required_argument, NULL, OPT_STATUS},
     {"lang", required_argument, NULL, OPT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"yes", no_argument, NULL, OPT_YES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -275,6 +279,14 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
                         return cli_usage_error("at most %d --line options", c->nlines);
                 c->lines[c->nlines++] = arg;
+                return 0;
+        case OPT_KEEP:
+                if (c->nkeeps == (int)(sizeof(c->keeps) / sizeof(c->keeps[0])))
+                        return cli_usage_error(_("at most %d --keep options"), c->nkeeps);
+                c->keeps[c->nkeeps++] = arg;
+                return 0;
+        case OPT_YES:
+                c->yes = true;
                 return 0;
         case 'h':
                 c->help = true;

@@ -243,8 +243,10 @@ int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
                         struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT id FROM customers WHERE number=?", &st,
-                                "finding a customer", err);
+        int rc = rk_sql_prepare(db,
+                                "SELECT coalesce(merged_into, id) FROM customers"
+                                " WHERE number=?",
+                                &st, "finding a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);

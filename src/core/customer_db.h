@@ -76,7 +76,8 @@ int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
                          rk_groupset groups, struct rk_error *err);
 
 /* rk_custdb_by_number - the id of the customer numbered number, with no
- * permission check (callers check theirs). RK_ERR_NOTFOUND. */
+ * permission check (callers check theirs); for the number of a customer
+ * merged into another (merge.h), the survivor's id. RK_ERR_NOTFOUND. */
 int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
                         struct rk_error *err);
 

@@ -80,7 +80,9 @@ static int erase_customer(struct exec *x, const struct rk_dsr_subject *sub,
         x->res->rows += done.contacts + done.notes + done.consents + done.objections +
                         done.orders_deleted + done.lines_deleted + 1;
         rk_forget_plan_clear(&done);
-        return RK_OK;
+        /* the customers merged into it held the same person's data */
+        return rk_ledger_add_merged(x->db, sub->customer_id, &x->ledger, &x->nledger,
+                                    RK_FORGET_ERASE, x->now, err);
 }
 
 static int erase_contact(struct exec *x, const struct rk_dsr_subject *sub,

@@ -48,6 +48,7 @@ const char *rk_rc_name(int rc)
             [RK_ERR_CONFLICT] = "changed by someone else",
             [RK_ERR_CRYPTO] = "cryptographic failure",
             [RK_ERR_INTERNAL] = "internal error",
+            [RK_ERR_CONFIRM] = "needs confirmation",
         };
         if (rc < 0 || (size_t)rc >= sizeof(names) / sizeof(names[0]) || names[rc] == NULL)
                 return "unknown error";

@@ -242,6 +242,12 @@ static const char *const migrations[] = {
     RK_LEDGER_TABLES_SQL "CREATE TABLE scrub_debt("
                          " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
                          " since INTEGER NOT NULL);",
+
+    /* 9: merging two customers (merge.h): the other customer stays as a
+     * stub that points to the survivor, so its number is never reused and
+     * a lookup of the old number finds the survivor. */
+    "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id);"
+    "CREATE INDEX customers_merged ON customers(merged_into);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

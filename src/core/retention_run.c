@@ -119,7 +119,9 @@ static int forget_one(struct run *x, enum rk_retention_rule r,
                     : 1 + done.contacts + done.notes + done.consents + done.objections +
                           done.orders_deleted + done.lines_deleted;
         rk_forget_plan_clear(&done);
-        return RK_OK;
+        /* the customers merged into it held the same person's data */
+        return rk_ledger_add_merged(x->db, it->customer_id, &x->ledger, &x->nledger, mode,
+                                    x->now, err);
 }
 
 static int act(struct run *x, enum rk_retention_rule r,

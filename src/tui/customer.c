@@ -19,6 +19,10 @@
  * a new order (order_form.c) and Enter opens the selected one. Keys that need write
  * access are left off the bar when the session may not write; core refuses them anyway.
  *
+ * F7 (supervisors: the merge action) asks for the number of a customer
+ * who is the same and opens the Merge screen (merge.c); afterwards the
+ * detail shows the survivor.
+ *
  * Contacts (companies only) lists the contact persons: F2 adds one, F4
  * edits the selected one and F8 removes it after y/n, through the same
  * form, checks, versions and audit as the customer's own fields.
@@ -65,7 +69,8 @@ struct detail {
         int64_t *row_ids;
         size_t rows, ncols;
         struct rk_tui_list list;
-        char purpose[32]; /* the consent F3 acts on */
+        char purpose[32];              /* the consent F3 acts on */
+        struct rk_tui_binding keys[8]; /* the tab's keys, with F7 for supervisors */
 };
 
 /* ---- the body as cells ------------------------------------------------------ */
@@ -211,7 +216,22 @@ static int fill_consents(struct detail *d)
 }
 
 static const struct rk_tui_binding fields_keys[], contacts_keys[], orders_keys[],
-    notes_keys[], consents_keys[];
+    notes_keys[], consents_keys[], merge_key;
+
+/* The tab's keys; a session that may merge customers also gets F7. */
+static void set_keys(struct detail *d, const struct rk_tui_binding *keys, size_t n)
+{
+        size_t max = sizeof(d->keys) / sizeof(d->keys[0]);
+        d->ops.keys = keys;
+        d->ops.n_keys = n;
+        if (!rk_authorize_action(rk_session_grants(d->ui->session), RK_ACTION_MERGE) ||
+            n >= max)
+                return;
+        memcpy(d->keys, keys, n * sizeof(*keys));
+        d->keys[n] = merge_key;
+        d->ops.keys = d->keys;
+        d->ops.n_keys = n + 1;
+}
 
 /* The body's list and the key table for the current tab. */
 static int fill(struct detail *d)
@@ -245,8 +265,7 @@ static int fill(struct detail *d)
         size_t skip = may ? 0 : kinds[t->kind].writes;
         if (t->kind == TAB_ORDERS && !may) /* Enter opens an order: read is enough */
                 skip = rk_authorize_read(g, RK_GROUP_ORDERS) ? 1 : 2;
-        d->ops.keys = kinds[t->kind].keys + skip;
-        d->ops.n_keys = kinds[t->kind].nkeys - skip;
+        set_keys(d, kinds[t->kind].keys + skip, kinds[t->kind].nkeys - skip);
         return rc;
 }
 
@@ -464,6 +483,25 @@ static int act_withdraw(struct rk_tui_app *app, void *state)
                  "Withdraw the consent for %s?\nThe record stays as proof.", d->purpose);
         return rk_tui_dialog_confirm(app, "Withdraw consent", text, do_withdraw, d);
 }
+
+/* After a merge the detail shows the survivor (this customer, or the one
+ * it was merged into). */
+static int after_merge(struct rk_tui_app *app, void *ctx, int64_t survivor)
+{
+        struct detail *d = ctx;
+        d->id = survivor;
+        return reload_tab(app, d);
+}
+
+static int act_merge(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_merge_ask(app, d->ui, d->v.number, after_merge, d);
+}
+
+static const struct rk_tui_binding merge_key = {
+    RK_TUI_FKEY(KEY_F(7)), "F7", "Merge",
+    "Merge a customer who is the same into this one", act_merge};
 
 /* ---- the screen ----------------------------------------------------------------- */
 

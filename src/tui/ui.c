@@ -144,6 +144,29 @@ static size_t wrap_len(const char *s, int cols)
         return cut > 0 ? cut : n;
 }
 
+const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size)
+{
+        size_t used = 0;
+        const char *p = text;
+        if (size == 0)
+                return out;
+        out[0] = '\0';
+        while (*p != '\0' && used + 1 < size) {
+                size_t n = wrap_len(p, cols);
+                if (n == 0)
+                        break;
+                int k = snprintf(out + used, size - used, "%s%.*s", used ? "\n" : "",
+                                 (int)n, p);
+                if (k < 0 || (size_t)k >= size - used)
+                        break;
+                used += (size_t)k;
+                p += n;
+                while (*p == ' ')
+                        p++;
+        }
+        return out;
+}
+
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text)
 {

@@ -180,6 +180,11 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
 
+/* rk_ui_wrap - text broken at spaces into lines ('\n') of at most cols
+ * display columns, into out (size bytes, cut to fit): for a dialog, which
+ * breaks lines only where the text says. Returns out. */
+const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size);
+
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
@@ -202,6 +207,28 @@ int rk_ui_customers_open(struct rk_tui_app *app, struct rk_ui *ui);
  * pushed; a refusal (restricted, gone) is shown on the message line and
  * nothing is pushed. */
 int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id);
+
+/*
+ * rk_ui_merge_open - the Merge screen (merge.c; supervisors, the merge
+ * action) for merging customer other into customer survivor: both side by
+ * side, field by field, with the choice of which value stays. Reads both
+ * before it is pushed; a refusal (the same customer twice, one already
+ * merged, a person and a company, no permission) is shown on the message
+ * line and nothing is pushed. rk_ui_merge_open_then also runs done(app,
+ * ctx, survivor id) after a merge, as the screen pops (its flags applied).
+ */
+int rk_ui_merge_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                     int64_t other);
+int rk_ui_merge_open_then(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                          int64_t other,
+                          int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                          void *ctx);
+
+/* rk_ui_merge_ask - from the detail of customer number survivor: ask for
+ * the number of the customer to merge into it, then the Merge screen. */
+int rk_ui_merge_ask(struct rk_tui_app *app, struct rk_ui *ui, const char *survivor,
+                    int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                    void *ctx);
 
 /*
  * rk_ui_customer_form_open - the edit form for the fields of groups that

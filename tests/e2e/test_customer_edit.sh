@@ -23,12 +23,7 @@ CITY=$(rk_sql "SELECT city FROM customers WHERE number='$P_NO';")
 
 # open CUSTOMER's detail from home and the Contact tab's edit form
 open_edit() {
-	rk_menu "$1" Customers
-	e2e_wait "$1" 'Search:'
-	e2e_type "$1" "$2"
-	e2e_wait "$1" "$2 "
-	e2e_keys "$1" Enter
-	e2e_wait "$1" "$(rk_tab_cue Contact)"
+	rk_open_detail "$1" "$2"
 	e2e_keys "$1" F4
 	e2e_wait "$1" "Edit customer $2"
 }
