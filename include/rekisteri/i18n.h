@@ -44,4 +44,22 @@ int rk_i18n_use(const char *lang);
  */
 const char *rk_i18n_current(void);
 
+/* rk_i18n_known - true for a language with messages: "en", "fi", "sv". */
+int rk_i18n_known(const char *lang);
+
+/*
+ * rk_i18n_choose - the language a session speaks, the first that is set
+ * (non-NULL, non-empty) of:
+ *   option    --lang on the command line, for this run only;
+ *   account   the user's own choice (Profile screen), once logged in;
+ *   register  [register] language in the config, the register's default
+ *             (and so the login screen's language);
+ * else the environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; "en" when
+ * none names fi or sv). A set value that is not a known language is
+ * skipped. Returns a static string, "en", "fi" or "sv"; pass it to
+ * rk_i18n_use().
+ */
+const char *rk_i18n_choose(const char *option, const char *account,
+                           const char *register_);
+
 #endif

@@ -49,17 +49,17 @@ void rk_i18n_init(void)
                 rk_i18n_use(language_from_environment());
 }
 
-static int known_language(const char *lang)
+int rk_i18n_known(const char *lang)
 {
-        return strcmp(lang, "en") == 0 || strcmp(lang, "fi") == 0 ||
-               strcmp(lang, "sv") == 0;
+        return lang != NULL && (strcmp(lang, "en") == 0 || strcmp(lang, "fi") == 0 ||
+                                strcmp(lang, "sv") == 0);
 }
 
 int rk_i18n_use(const char *lang)
 {
         if (lang == NULL || lang[0] == '\0')
                 return 0;
-        if (!known_language(lang))
+        if (!rk_i18n_known(lang))
                 return -1;
         setenv("LANGUAGE", lang, 1);
         snprintf(current_lang, sizeof(current_lang), "%s", lang);
@@ -87,4 +87,16 @@ static const char *language_from_environment(void)
 const char *rk_i18n_current(void)
 {
         return current_lang[0] != '\0' ? current_lang : language_from_environment();
+}
+
+const char *rk_i18n_choose(const char *option, const char *account, const char *register_)
+{
+        const char *const order[] = {option, account, register_};
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+                if (rk_i18n_known(order[i]))
+                        return strcmp(order[i], "fi") == 0   ? "fi"
+                               : strcmp(order[i], "sv") == 0 ? "sv"
+                                                             : "en";
+        }
+        return language_from_environment();
 }
