@@ -17,6 +17,7 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 struct cli {
         const char *config_path;
+        const char *lang; /* --lang en|fi|sv: this run's language */
         const char *db_path; /* --db, or the config default */
         const char *user;
         const char *totp;

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
-const char cli_global_usage[] = "[--config FILE] [--db PATH] [--help]";
+const char cli_global_usage[] = "[--config FILE] [--db PATH] [--lang LANG] [--help]";
 const char cli_unlock_usage[] = "--user NAME [--password-stdin] [--totp CODE] | "
                                 "--keyfile FILE";
 

@@ -44,9 +44,10 @@ void rk_i18n_init(void)
         bindtextdomain(RK_TEXTDOMAIN, dir);
         bind_textdomain_codeset(RK_TEXTDOMAIN, "UTF-8");
         textdomain(RK_TEXTDOMAIN);
-        /* LANG=fi_FI.UTF-8 without that locale generated still means fi */
-        if (getenv("LANGUAGE") == NULL || getenv("LANGUAGE")[0] == '\0')
-                rk_i18n_use(language_from_environment());
+        /* LANG=fi_FI.UTF-8 without that locale generated still means fi;
+         * and LANGUAGE becomes one of ours, never a list gettext would
+         * walk further (LANGUAGE=de:fi is Finnish, as gettext reads it) */
+        rk_i18n_use(language_from_environment());
 }
 
 int rk_i18n_known(const char *lang)
@@ -67,10 +68,29 @@ int rk_i18n_use(const char *lang)
         return 0;
 }
 
-/* The first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that names fi or sv. */
+/* The first of fi, sv and en named in a LANGUAGE list ("de:sv:fi" is
+ * sv), or NULL. */
+static const char *language_in_list(const char *list)
+{
+        for (const char *p = list; *p != '\0'; p += strcspn(p, ":"), p += *p == ':') {
+                if (strncmp(p, "fi", 2) == 0)
+                        return "fi";
+                if (strncmp(p, "sv", 2) == 0)
+                        return "sv";
+                if (strncmp(p, "en", 2) == 0)
+                        return "en";
+        }
+        return NULL;
+}
+
+/* LANGUAGE's choice, else the first of LC_ALL, LC_MESSAGES, LANG set:
+ * fi or sv when it names them, en otherwise. */
 static const char *language_from_environment(void)
 {
-        static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
+        static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+        const char *list = getenv("LANGUAGE");
+        if (list != NULL && language_in_list(list) != NULL)
+                return language_in_list(list);
         for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
                 const char *v = getenv(vars[i]);
                 if (v == NULL || v[0] == '\0')
@@ -99,4 +119,25 @@ const char *rk_i18n_choose(const char *option, const char *account, const char *
                                                              : "en";
         }
         return language_from_environment();
+}
+
+/* What rk_i18n_start was given and chose, for rk_i18n_for_account. */
+static char start_option[8], start_lang[8];
+
+int rk_i18n_start(const char *option, const char *register_)
+{
+        if ((option != NULL && option[0] != '\0' && !rk_i18n_known(option)) ||
+            (register_ != NULL && register_[0] != '\0' && !rk_i18n_known(register_)))
+                return -1;
+        const char *lang = rk_i18n_choose(option, NULL, register_);
+        snprintf(start_option, sizeof(start_option), "%s", option != NULL ? option : "");
+        snprintf(start_lang, sizeof(start_lang), "%s", lang);
+        return rk_i18n_use(lang);
+}
+
+const char *rk_i18n_for_account(const char *account)
+{
+        const char *lang = rk_i18n_choose(start_option, account, start_lang);
+        rk_i18n_use(lang);
+        return lang;
 }

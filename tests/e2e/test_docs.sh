@@ -22,7 +22,7 @@ done
 "$R" --help | sed -n 's/^      rekisteri //p' > "$T/usage"
 man=$(sed 's/\\-/-/g; s/\\f[BIR]//g' "$S/data/rekisteri.1")
 # Options the OPTIONS and "Unlocking" sections document for every command.
-general=" --config --db --help --user --password-stdin --totp --keyfile "
+general=" --config --db --lang --help --user --password-stdin --totp --keyfile "
 nopts=0
 while IFS= read -r c; do
         declared=" $(grep -m1 "^$c " "$T/usage" | cut -c$((${#c} + 2))- | grep -o -- '--[a-z-]*' | tr '\n' ' ') "
