@@ -65,6 +65,7 @@ enum {
         OPT_LINE,
         OPT_STATUS,
         OPT_LANG,
+        OPT_REPORT_LANG,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +114,7 @@ static const struct option long_options[] = {
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -232,6 +234,7 @@ static const struct {
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
     {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
