@@ -231,10 +231,17 @@ static int anywhere(const struct rk_customer_view *v, const char *text)
 
 static const char *const identity_cols[] = {"kind", "name", "business_id",
                                             "last_activity"};
-static const char *const contact_cols[] = {
-    "email",         "phone",           "street",          "postal_code",
-    "city",          "country",         "delivery_street", "delivery_postal_code",
-    "delivery_city", "delivery_country"};
+static const char *const contact_cols[] = {"email",
+                                           "phone",
+                                           "street",
+                                           "postal_code",
+                                           "city",
+                                           "country",
+                                           "delivery_street",
+                                           "delivery_postal_code",
+                                           "delivery_city",
+                                           "delivery_country",
+                                           "language"};
 static const char *const billing_cols[] = {
     "billing_street", "billing_postal_code", "billing_city",  "billing_country",
     "invoice_email",  "payment_terms_days",  "bank_reference"};
