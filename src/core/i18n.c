@@ -9,6 +9,14 @@
  * A language is switched by setting LANGUAGE, which GNU gettext consults
  * before LC_MESSAGES, as long as the LC_MESSAGES locale is not "C": a "C"
  * messages locale is moved to C.UTF-8, which every Debian system has.
+ * LANGUAGE is always set by us to exactly "en", "fi" or "sv" (from the
+ * first start), so gettext never walks a list or a name the caller wrote.
+ *
+ * Choosing (rk_i18n_choose): --lang, else the account's own choice, else
+ * [register] language, else the environment. rk_i18n_start remembers the
+ * first and the outcome without an account (the login screen's language),
+ * so that rk_i18n_for_account can switch to a user's choice at login and
+ * back at logout.
  */
 #include "rekisteri/i18n.h"
 
