@@ -83,12 +83,15 @@ enum rk_unlock_kind rk_register_unlocked_by(struct rk_register *reg,
 
 /*
  * rk_register_rotate_key - replace the master key and the database key:
+ * copy the register under a new database key into a new file (store.h),
  * seal a new master key to every remaining slot and stage the new database
- * key under it (vault.h), re-encrypt the database, truncate the WAL, then
- * make the new key current and clear a due rotation. A crash at any point
- * leaves a register that opens with one of the two database keys. No
- * password is needed. RK_ERR_BUSY when other sessions have the register
- * open (the master key may then already be new; the rotation stays due).
+ * key under it (vault.h), rename the copy over the register, then make the
+ * new key current and clear a due rotation. A crash or an I/O error at any
+ * point leaves a register that opens with the slot file (the next opening
+ * finishes or undoes the rotation). No password is needed. RK_ERR_BUSY
+ * when other sessions have the register open, with nothing changed (the
+ * rotation stays due). After a failure past the rename the message says
+ * the register is already under the new key.
  */
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err);
 

@@ -17,6 +17,8 @@
 #include "rekisteri/error.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #define RK_RAW_KEY_TEXT 68 /* x' + 64 hex + ' + NUL */
 
@@ -49,18 +51,53 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
 void rk_store_close(sqlite3 *db);
 
 /*
- * rk_store_rekey - re-encrypt every page under new_dek and truncate the WAL
- * so no page under the old key remains. Needs every other connection to be
- * closed: RK_ERR_BUSY otherwise, with nothing changed.
+ * Key rotation of the database file, crash- and fault-safe. SQLCipher 3
+ * rekeys in place through the rollback journal, where a failing read can
+ * leave pages under both keys; instead the whole register is copied into a
+ * new file under the new key and the new file replaces the old one by a
+ * rename. At every moment one complete file is at the register's path,
+ * under the old key or under the new one, and the slot file holds both keys
+ * until the swap is done (register.c decides which opens it).
+ *
+ * rk_store_rekey_prepare - leave WAL mode, which proves no other connection
+ * is open (RK_ERR_BUSY otherwise), and hold the file's exclusive lock until
+ * the connection is closed or rk_store_rekey_cancel gives it back (and
+ * returns to WAL mode).
  */
-int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err);
-
-/* rk_store_rekey_prepare - the first half of rk_store_rekey alone: leave
- * WAL mode, which proves no other connection is open (RK_ERR_BUSY), so a
- * caller can check before it changes anything else. Follow it with
- * rk_store_rekey, or rk_store_rekey_cancel to go back to WAL. */
 int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err);
 int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err);
+
+#define RK_STORE_ROTATE_SUFFIX ".rotate"
+
+/* rk_store_rekey_path - path + RK_STORE_ROTATE_SUFFIX into out: where the
+ * copy under the new key is built. */
+int rk_store_rekey_path(const char *path, char *out, size_t size, struct rk_error *err);
+
+/*
+ * rk_store_rekey_export - after rk_store_rekey_prepare: write a complete
+ * copy of db (every table, index, trigger, the search index and the schema
+ * version) under new_dek into the rotate path beside path, created with
+ * the register's mode and group, synced. On failure the copy is removed
+ * and nothing else changed.
+ */
+int rk_store_rekey_export(sqlite3 *db, const char *path, const unsigned char *new_dek,
+                          struct rk_error *err);
+
+/*
+ * rk_store_rekey_swap - rename the copy over path (the register now is the
+ * copy: *moved = true), sync the directory, open it with new_dek and cfg
+ * and replace *db with the new connection (closing the old). When the
+ * rename failed (*moved false) nothing changed. When it succeeded but the
+ * new file could not be opened, *db is still the old connection (to the
+ * replaced file: anything written through it is lost) and the error says
+ * why.
+ */
+int rk_store_rekey_swap(sqlite3 **db, const char *path, const unsigned char *new_dek,
+                        const struct rk_config *cfg, bool *moved, struct rk_error *err);
+
+/* rk_store_rekey_discard - remove an unfinished copy beside path (a
+ * rotation that failed or was killed before its swap). */
+void rk_store_rekey_discard(const char *path);
 
 /* rk_store_key_text - write SQLCipher's raw key literal x'HEX' for dek into
  * out (RK_RAW_KEY_TEXT bytes). Keep out in guarded memory. */

@@ -70,6 +70,9 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
  * each is a role in force (rk_policy_find_role). */
 int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
                        struct rk_error *err);
+/* rk_users_set_roles_in - the same inside the caller's transaction. */
+int rk_users_set_roles_in(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                          struct rk_error *err);
 
 /* rk_users_set_language - the account's own language ("en", "fi", "sv";
  * NULL or "" clears the choice, so the register's default applies).
@@ -88,5 +91,9 @@ int rk_users_check_name(const char *name, struct rk_error *err);
  */
 int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_change,
                     int64_t *id, struct rk_error *err);
+/* rk_users_create_in - the same inside the caller's transaction (the
+ * caller commits or rolls back). */
+int rk_users_create_in(sqlite3 *db, const char *name, const char *role, int must_change,
+                       int64_t *id, struct rk_error *err);
 
 #endif

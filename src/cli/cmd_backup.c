@@ -16,7 +16,9 @@
 #include "cli.h"
 #include "rekisteri/backup.h"
 #include "rekisteri/backup_keys.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/restore.h"
+#include "rekisteri/restore_note.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -48,12 +50,19 @@ int cmd_backup(struct cli *c)
 }
 
 /* A failed restore has no register to audit in: the system log gets the
- * error class (no path, no value), and the message goes to the user. */
-static int restore_failed(struct cli *c, const struct rk_error *err)
+ * error class (no path, no value) at once, a note beside the target
+ * carries it into the next opened register's trail (restore_note.h), and
+ * the message goes to the user. */
+static int restore_failed(struct cli *c, const char *target, const struct rk_error *err)
 {
         (void)c;
         syslog(LOG_USER | LOG_WARNING, "rekisteri restore failed: %s",
                rk_rc_name(err->rc));
+        if (rk_restore_note_failure(target, err->rc) != RK_OK)
+                fprintf(stderr,
+                        _("rekisteri: the failure could not be noted beside %s "
+                          "for the audit trail; the system log has it\n"),
+                        target);
         return cli_fail(err);
 }
 
@@ -76,7 +85,7 @@ int cmd_restore(struct cli *c)
                                        .override = c->force_without_ledger};
         int rc = rk_restore_stage(c->from, target, staged, sizeof(staged), &err);
         if (rc != RK_OK)
-                return restore_failed(c, &err);
+                return restore_failed(c, target, &err);
         char live_keys[PATH_MAX];
         int adopted = 0;
         rc = rk_register_vault_path(target, live_keys, sizeof(live_keys), &err);
@@ -94,12 +103,18 @@ int cmd_restore(struct cli *c)
         }
         if (rc == RK_OK)
                 rc = rk_restore_keys(s, live_keys, &adopted, &err);
+        /* earlier failed restores into this path, into the restored trail
+         * (when that fails, the notes wait for the next opening) */
+        struct rk_error note_err;
+        rk_error_clear(&note_err);
+        if (rc == RK_OK && rk_restore_note_record(s, target, &note_err) != RK_OK)
+                fprintf(stderr, "rekisteri: %s\n", note_err.msg);
         rk_session_close(s);
         if (rc == RK_OK)
                 rc = rk_restore_commit(staged, target, &err);
         if (rc != RK_OK) {
                 rk_restore_abort(staged);
-                return restore_failed(c, &err);
+                return restore_failed(c, target, &err);
         }
         printf(
             "Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "

@@ -4,6 +4,7 @@
  * terminal and --totp CODE.
  */
 #include "cli.h"
+#include "rekisteri/restore_note.h"
 #include "rekisteri/rotation.h"
 #include "rekisteri/secret.h"
 
@@ -114,6 +115,12 @@ void cli_rotate_if_due(struct rk_session *s)
 int cli_unlock(struct cli *c, struct rk_session **s, struct rk_error *err)
 {
         int rc = unlock(c, RK_LOGIN_READY, s, err);
+        struct rk_error note_err;
+        rk_error_clear(&note_err);
+        /* failed restores into this path go into its trail (restore_note.h);
+         * a failure to copy them leaves them for the next opening */
+        if (rc == RK_OK && rk_restore_note_record(*s, c->db_path, &note_err) != RK_OK)
+                fprintf(stderr, "rekisteri: %s\n", note_err.msg);
         /* an admin command is a safe moment for a due rotation */
         if (rc == RK_OK && rk_authorize_action(rk_session_grants(*s), RK_ACTION_KEYS) &&
             rk_rotation_due(*s, NULL, 0) == 1)

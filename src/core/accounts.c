@@ -15,7 +15,10 @@
  * fields column (role names only; never a password).
  */
 #include "rekisteri/accounts.h"
+#include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
+#include "rekisteri/i18n.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/throttle.h"
 #include "sql.h"
@@ -115,9 +118,11 @@ static void user_roles(const struct rk_user *u, char *out, size_t size)
         rk_policy_join_roles(roles, u->nroles, out, size);
 }
 
-int rk_accounts_audit_roles(struct rk_session *s, const char *action, const char *screen,
-                            const char *name, const char *before, const char *after,
-                            const char *result, struct rk_error *err)
+/* One audit row about roles: in its own transaction, or (in_tx) in the
+ * caller's, so that it commits or rolls back with the change it records. */
+static int roles_row(struct rk_session *s, const char *action, const char *screen,
+                     const char *name, const char *before, const char *after,
+                     const char *result, bool in_tx, struct rk_error *err)
 {
         struct rk_register *reg = rk_session_register(s);
         char fields[256];
@@ -128,9 +133,16 @@ int rk_accounts_audit_roles(struct rk_session *s, const char *action, const char
                                     .screen = screen,
                                     .result = result,
                                     .target = name};
-        return rk_audit_record(rk_register_db(reg), rk_session_actor(s), &ev,
-                               (int64_t)time(NULL),
-                               rk_register_config(reg)->audit_epoch_rows, err);
+        return (in_tx ? rk_audit_append : rk_audit_record)(
+            rk_register_db(reg), rk_session_actor(s), &ev, rk_clock_now(),
+            rk_register_config(reg)->audit_epoch_rows, err);
+}
+
+int rk_accounts_audit_roles(struct rk_session *s, const char *action, const char *screen,
+                            const char *name, const char *before, const char *after,
+                            const char *result, struct rk_error *err)
+{
+        return roles_row(s, action, screen, name, before, after, result, false, err);
 }
 
 /*
@@ -167,18 +179,18 @@ static int check_duties(struct rk_session *s, const char *action, const char *na
 }
 
 /* Audit a role change that happened: its row and, when the combination
- * switch was used, an account.combined_duties row. */
+ * of duties was allowed, a second row saying so; in the caller's
+ * transaction when in_tx. */
 static int audit_role_change(struct rk_session *s, const char *action, const char *name,
                              const char *before, const char *const *roles, size_t n,
-                             int combined, struct rk_error *err)
+                             int combined, bool in_tx, struct rk_error *err)
 {
         char after[256];
         rk_policy_join_roles(roles, n, after, sizeof(after));
-        int rc = rk_accounts_audit_roles(s, action, "accounts", name, before, after, "ok",
-                                         err);
+        int rc = roles_row(s, action, "accounts", name, before, after, "ok", in_tx, err);
         if (rc == RK_OK && combined)
-                rc = rk_accounts_audit_roles(s, "account.combined_duties", "accounts",
-                                             name, before, after, "ok", err);
+                rc = roles_row(s, "account.combined_duties", "accounts", name, before,
+                               after, "ok", in_tx, err);
         return rc;
 }
 
@@ -192,12 +204,68 @@ static int audited(struct rk_session *s, const char *action, const char *name, i
         return rk_session_audit(s, action, 0, "", "accounts", "ok", name, err);
 }
 
+/* The "ok" row of an account change, in the caller's transaction. */
+static int audit_in_tx(struct rk_session *s, const char *action, const char *name,
+                       struct rk_error *err)
+{
+        struct rk_register *reg = rk_session_register(s);
+        struct rk_audit_event ev = {.action = action,
+                                    .groups = "",
+                                    .screen = "accounts",
+                                    .result = "ok",
+                                    .target = name};
+        return rk_audit_append(rk_register_db(reg), rk_session_actor(s), &ev,
+                               rk_clock_now(), rk_register_config(reg)->audit_epoch_rows,
+                               err);
+}
+
+/*
+ * The end of an account change that spans the register and the slot file:
+ * the register's transaction (the account's row and its audit rows) is
+ * committed last, after the slot file was written, or rolled back. A
+ * failure is recorded as failed. When the commit fails after the slot was
+ * written: a new account's slot is removed again; a removed slot cannot be
+ * put back (its password is not at hand), so the message says that the
+ * account can no longer log in.
+ */
+static int finish_change(struct rk_session *s, const char *action, const char *name,
+                         int rc, bool slot_written, struct rk_error *err)
+{
+        struct rk_register *reg = rk_session_register(s);
+        sqlite3 *db = rk_register_db(reg);
+        bool adding = strcmp(action, "account.add") == 0;
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, action, err);
+        if (rc == RK_OK)
+                return RK_OK;
+        rk_sql_rollback(db);
+        char cause[sizeof(err->msg)];
+        snprintf(cause, sizeof(cause), "%s", err != NULL ? err->msg : "");
+        if (slot_written && adding &&
+            rk_vault_remove_user(rk_register_vault(reg), name, NULL) != RK_OK)
+                rk_error_set(
+                    err, rc,
+                    _("the account \"%s\" was not created, but its keyslot "
+                      "could not be removed from the slot file (it opens nothing "
+                      "without the account; adding the account again replaces "
+                      "it): %s"),
+                    name, cause);
+        else if (slot_written && !adding)
+                rk_error_set(err, rc,
+                             _("the keyslot of \"%s\" was removed, so the account can no "
+                               "longer log in, but the register could not record it as "
+                               "disabled (disable it again to record it): %s"),
+                             name, cause);
+        return rk_outcome_audit(s, action, 0, name, rc, err);
+}
+
 int rk_accounts_add(struct rk_session *s, const char *name, const char *const *roles,
                     size_t nroles, char *onetime, struct rk_error *err)
 {
         sqlite3 *db = rk_register_db(rk_session_register(s));
         int64_t id = 0;
         int combined = 0;
+        bool began = false, slot = false;
         int rc = require_admin(s, err);
         if (rc == RK_OK)
                 rc = check_roles(s, roles, nroles, err);
@@ -205,24 +273,28 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                 rc = check_duties(s, "account.add", name, "", roles, nroles, &combined,
                                   err);
         if (rc == RK_OK)
-                rc = rk_users_create(db, name, roles[0], 1, &id, err);
-        if (rc == RK_OK)
-                rc = rk_users_set_roles(db, id, roles, nroles, err);
-        if (rc == RK_OK)
-                rc = set_onetime(s, name, onetime, err);
-        if (rc != RK_OK && id != 0) {
-                sqlite3_stmt *st;
-                if (sqlite3_prepare_v2(db, "DELETE FROM users WHERE id=?", -1, &st,
-                                       NULL) == SQLITE_OK) {
-                        sqlite3_bind_int64(st, 1, id);
-                        sqlite3_step(st);
-                        sqlite3_finalize(st);
-                }
-        }
+                rc = rk_users_check_name(name, err);
         if (rc != RK_OK)
                 return rc;
-        return audit_role_change(s, "account.add", name, "", roles, nroles, combined,
-                                 err);
+        rc = rk_sql_begin_as(db, "account.add", err);
+        began = rc == RK_OK;
+        if (rc == RK_OK)
+                rc = rk_users_create_in(db, name, roles[0], 1, &id, err);
+        if (rc == RK_OK)
+                rc = rk_users_set_roles_in(db, id, roles, nroles, err);
+        if (rc == RK_OK)
+                rc = audit_role_change(s, "account.add", name, "", roles, nroles,
+                                       combined, true, err);
+        if (rc == RK_OK) {
+                rc = set_onetime(s, name, onetime, err);
+                slot = rc == RK_OK;
+        }
+        if (!began)
+                return rk_outcome_audit(s, "account.add", 0, name, rc, err);
+        rc = finish_change(s, "account.add", name, rc, slot, err);
+        if (rc != RK_OK)
+                sodium_memzero(onetime, RK_ONETIME_CHARS);
+        return rc;
 }
 
 int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
@@ -272,13 +344,22 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
         rc = keeps_an_admin(rk_register_db(reg), name, err);
         if (rc != RK_OK)
                 return rc;
+        /* the row and its audit row in one transaction, committed after
+         * the slot is gone: a failure before leaves everything as it was */
+        rc = rk_sql_begin_as(rk_register_db(reg), "account.disable", err);
+        if (rc != RK_OK)
+                return rk_outcome_audit(s, "account.disable", 0, name, rc, err);
         rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
+        if (rc == RK_OK)
+                rc = audit_in_tx(s, "account.disable", name, err);
+        bool removed = false;
         if (rc == RK_OK) {
                 rc = rk_vault_remove_user(rk_register_vault(reg), name, err);
+                removed = rc == RK_OK;
                 if (rc == RK_ERR_NOTFOUND)
                         rc = RK_OK; /* no slot: already unable to log in */
         }
-        return audited(s, "account.disable", name, rc, err);
+        return finish_change(s, "account.disable", name, rc, removed, err);
 }
 
 int rk_accounts_enable(struct rk_session *s, const char *name, char *onetime,
@@ -379,12 +460,17 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                 keeps_admin |= strcmp(roles[i], "admin") == 0;
         if (rc == RK_OK && !keeps_admin)
                 rc = keeps_an_admin(db, name, err);
-        if (rc == RK_OK)
-                rc = rk_users_set_roles(db, u.id, roles, nroles, err);
         if (rc != RK_OK)
                 return rc;
-        return audit_role_change(s, "account.set_roles", name, before, roles, nroles,
-                                 combined, err);
+        /* the roles and their audit rows commit together or not at all */
+        rc = rk_sql_begin_as(db, "account.set_roles", err);
+        if (rc != RK_OK)
+                return rk_outcome_audit(s, "account.set_roles", 0, name, rc, err);
+        rc = rk_users_set_roles_in(db, u.id, roles, nroles, err);
+        if (rc == RK_OK)
+                rc = audit_role_change(s, "account.set_roles", name, before, roles,
+                                       nroles, combined, true, err);
+        return finish_change(s, "account.set_roles", name, rc, false, err);
 }
 
 int rk_accounts_recent_changes(struct rk_session *s, int days, size_t limit,

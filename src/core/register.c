@@ -6,6 +6,7 @@
 #include "rekisteri/register.h"
 #include "rekisteri/audit.h"
 
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
@@ -17,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@ struct rk_register {
         unsigned char *dek; /* guarded */
         enum rk_unlock_kind how;
         char principal[RK_LABEL_MAX + 1];
+        bool mk_stale; /* open_once found reg->mk replaced by a rotation */
 };
 
 int rk_register_vault_path(const char *db_path, char *out, size_t size,
@@ -218,11 +221,36 @@ int rk_register_create(const struct rk_config *cfg, const char *db_path,
 
 /*
  * With the master key in reg->mk: unwrap the DEK and open the database.
- * Finishes a rotation that died half-way: if the current key no longer
- * opens the file but the staged one does, the staged one becomes current;
- * if the current one still works, the stale staged one is dropped.
+ * Finishes a rotation that died half-way (see rk_register_rotate_key): if
+ * the current key no longer opens the file but the staged one does, the
+ * file was swapped and the staged key becomes current; if the current one
+ * still works, the swap never happened and the staged key and the copy
+ * built under it are dropped. A file replaced while it was being opened
+ * (RK_ERR_CONFLICT: a rotation finished meanwhile) is opened again with the
+ * keys the slot file holds now.
  */
-static int open_database(struct rk_register *reg, struct rk_error *err)
+/* Did the slot file's database keys change since reg->dek was read (a
+ * rotation staged or finished meanwhile)? A stale master key is marked for
+ * a second unlock. */
+static bool keys_moved(struct rk_register *reg)
+{
+        if (rk_vault_mk_stale(reg->vault, reg->mk)) {
+                reg->mk_stale = true;
+                return true;
+        }
+        unsigned char *now = rk_secret_alloc(RK_KEY_BYTES);
+        unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
+        int has_pending = 0;
+        bool moved = now != NULL && pending != NULL &&
+                     rk_vault_get_dek(reg->vault, reg->mk, now, pending, &has_pending,
+                                      NULL) == RK_OK &&
+                     (has_pending || sodium_memcmp(now, reg->dek, RK_KEY_BYTES) != 0);
+        rk_secret_free(now);
+        rk_secret_free(pending);
+        return moved;
+}
+
+static int open_once(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *pending = rk_secret_alloc(RK_KEY_BYTES);
         if (pending == NULL)
@@ -230,20 +258,50 @@ static int open_database(struct rk_register *reg, struct rk_error *err)
         int has_pending = 0;
         int rc =
             rk_vault_get_dek(reg->vault, reg->mk, reg->dek, pending, &has_pending, err);
+        /* a rotation sealed a new master key after this one was unlocked */
+        if (rc == RK_ERR_CORRUPT && rk_vault_mk_stale(reg->vault, reg->mk)) {
+                reg->mk_stale = true;
+                rc = rk_error_set(err, RK_ERR_BUSY,
+                                  _("the register's keys were rotated while it was being "
+                                    "opened; log in again"));
+        }
         if (rc == RK_OK)
                 rc = rk_store_open(reg->db_path, reg->dek, 0, reg->cfg, &reg->db, err);
+        /* the keys read before a rotation's swap, the file after it */
+        if (rc == RK_ERR_CORRUPT && !has_pending && keys_moved(reg))
+                rc = rk_error_set(err, RK_ERR_CONFLICT,
+                                  _("the register's keys were rotated while it was being "
+                                    "opened; log in again"));
         if (rc == RK_ERR_CORRUPT && has_pending) {
                 struct rk_error retry;
                 rk_error_clear(&retry);
-                if (rk_store_open(reg->db_path, pending, 0, reg->cfg, &reg->db, &retry) ==
-                    RK_OK) {
+                int rc2 =
+                    rk_store_open(reg->db_path, pending, 0, reg->cfg, &reg->db, &retry);
+                if (rc2 == RK_OK) {
                         memcpy(reg->dek, pending, RK_KEY_BYTES);
                         rc = rk_vault_promote_dek(reg->vault, err);
+                } else if (rc2 != RK_ERR_CORRUPT && err != NULL) {
+                        *err = retry; /* a read error is not damage */
+                        rc = rc2;
                 }
         } else if (rc == RK_OK && has_pending) {
                 rc = rk_vault_discard_pending(reg->vault, err);
         }
+        /* a copy left by a rotation killed before its swap: while this
+         * connection is open no rotation can be under way */
+        if (rc == RK_OK)
+                rk_store_rekey_discard(reg->db_path);
         rk_secret_free(pending);
+        return rc;
+}
+
+static int open_database(struct rk_register *reg, struct rk_error *err)
+{
+        int rc = RK_ERR_CONFLICT;
+        for (int i = 0; i < 3 && rc == RK_ERR_CONFLICT; i++) {
+                rk_error_clear(err);
+                rc = open_once(reg, err);
+        }
         return rc;
 }
 
@@ -269,24 +327,30 @@ static int migrate_labels(struct rk_register *reg, struct rk_error *err)
         return rc;
 }
 
-/* Shared tail of the three unlock paths. */
-static int finish_unlock(struct rk_register *reg, enum rk_unlock_kind how,
-                         const char *principal, struct rk_register **out,
-                         struct rk_error *err)
+/* What unlocks a slot: a password, a key file or the recovery key. */
+struct credentials {
+        enum rk_unlock_kind how;
+        const char *username, *password, *keyfile, *recovery;
+        size_t pwlen;
+};
+
+static int unlock_slot(struct rk_register *reg, const struct credentials *c, char *label,
+                       struct rk_error *err)
 {
-        int rc = open_database(reg, err);
-        if (rc == RK_OK)
-                rc = migrate_labels(reg, err);
-        if (rc == RK_OK) /* TOTP secrets of before get sealed */
-                rc = rk_totp_seal_all(reg, err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
+        struct rk_kdf_cost cost;
+        kdf_cost(reg->cfg, &cost);
+        switch (c->how) {
+        case RK_UNLOCK_USER:
+                snprintf(label, RK_LABEL_MAX + 1, "%s", c->username);
+                return rk_vault_unlock_user(reg->vault, c->username, c->password,
+                                            c->pwlen, &cost, reg->mk, err);
+        case RK_UNLOCK_KEYFILE:
+                return rk_vault_unlock_keyfile(reg->vault, c->keyfile, reg->mk, label,
+                                               err);
+        default:
+                snprintf(label, RK_LABEL_MAX + 1, "recovery");
+                return rk_vault_unlock_recovery(reg->vault, c->recovery, reg->mk, err);
         }
-        reg->how = how;
-        snprintf(reg->principal, sizeof(reg->principal), "%s", principal);
-        *out = reg;
-        return RK_OK;
 }
 
 /* Start an unlock: allocate reg and open the slot file. */
@@ -312,30 +376,12 @@ static int begin_unlock(const struct rk_config *cfg, const char *db_path,
         return rc;
 }
 
-int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
-                            const char *username, const char *password, size_t pwlen,
-                            struct rk_register **out, struct rk_error *err)
-{
-        struct rk_register *reg;
-        struct rk_kdf_cost cost;
-        *out = NULL;
-        kdf_cost(cfg, &cost);
-        rk_kdf_gate_setup(db_path, cfg->argon2_at_once);
-        int rc = begin_unlock(cfg, db_path, &reg, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_vault_unlock_user(reg->vault, username, password, pwlen, &cost, reg->mk,
-                                  err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
-        }
-        return finish_unlock(reg, RK_UNLOCK_USER, username, out, err);
-}
-
-int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
-                               const char *keyfile, struct rk_register **out,
-                               struct rk_error *err)
+/* The three unlock paths: the slot gives the master key, which opens the
+ * database; when a rotation replaced the master key in between, the slot
+ * is unlocked once more with the same credentials. */
+static int unlock_with(const struct rk_config *cfg, const char *db_path,
+                       const struct credentials *c, struct rk_register **out,
+                       struct rk_error *err)
 {
         struct rk_register *reg;
         char label[RK_LABEL_MAX + 1] = "";
@@ -343,66 +389,141 @@ int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
         int rc = begin_unlock(cfg, db_path, &reg, err);
         if (rc != RK_OK)
                 return rc;
-        rc = rk_vault_unlock_keyfile(reg->vault, keyfile, reg->mk, label, err);
+        for (int attempt = 0; attempt < 2; attempt++) {
+                reg->mk_stale = false;
+                rc = unlock_slot(reg, c, label, err);
+                if (rc == RK_OK)
+                        rc = open_database(reg, err);
+                if (!reg->mk_stale)
+                        break;
+        }
+        if (rc == RK_OK)
+                rc = migrate_labels(reg, err);
+        if (rc == RK_OK) /* TOTP secrets of before get sealed */
+                rc = rk_totp_seal_all(reg, err);
         if (rc != RK_OK) {
                 rk_register_close(reg);
                 return rc;
         }
-        return finish_unlock(reg, RK_UNLOCK_KEYFILE, label, out, err);
+        reg->how = c->how;
+        snprintf(reg->principal, sizeof(reg->principal), "%s", label);
+        *out = reg;
+        return RK_OK;
+}
+
+int rk_register_unlock_user(const struct rk_config *cfg, const char *db_path,
+                            const char *username, const char *password, size_t pwlen,
+                            struct rk_register **out, struct rk_error *err)
+{
+        struct credentials c = {.how = RK_UNLOCK_USER,
+                                .username = username,
+                                .password = password,
+                                .pwlen = pwlen};
+        rk_kdf_gate_setup(db_path, cfg->argon2_at_once);
+        return unlock_with(cfg, db_path, &c, out, err);
+}
+
+int rk_register_unlock_keyfile(const struct rk_config *cfg, const char *db_path,
+                               const char *keyfile, struct rk_register **out,
+                               struct rk_error *err)
+{
+        struct credentials c = {.how = RK_UNLOCK_KEYFILE, .keyfile = keyfile};
+        return unlock_with(cfg, db_path, &c, out, err);
 }
 
 int rk_register_unlock_recovery(const struct rk_config *cfg, const char *db_path,
                                 const char *recovery, struct rk_register **out,
                                 struct rk_error *err)
 {
-        struct rk_register *reg;
-        *out = NULL;
-        int rc = begin_unlock(cfg, db_path, &reg, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_vault_unlock_recovery(reg->vault, recovery, reg->mk, err);
-        if (rc != RK_OK) {
-                rk_register_close(reg);
-                return rc;
-        }
-        return finish_unlock(reg, RK_UNLOCK_RECOVERY, "recovery", out, err);
+        struct credentials c = {.how = RK_UNLOCK_RECOVERY, .recovery = recovery};
+        return unlock_with(cfg, db_path, &c, out, err);
 }
 
 /* ---- keys -------------------------------------------------------------- */
+
+/*
+ * The order makes every moment recoverable (open_once finishes or undoes):
+ *   0. exclusive use of the database (no other session, lock held);
+ *   1. a complete copy under the new DEK beside it, synced;
+ *   2. the slot file, in one transaction: a new MK sealed to every slot,
+ *      the old DEK as current and the new one staged, both under it;
+ *   3. the copy renamed over the register (atomic), directory synced;
+ *   4. the staged DEK made current, the old one and the due mark gone.
+ * Killed before 3: the old file opens with the current key, the staged key
+ * and the copy are dropped. Killed after 3: the current key fails, the
+ * staged one opens the file and is made current.
+ */
+#ifdef RK_TEST_HOOKS
+/* Test builds only: $REKISTERI_TEST_ROTATE_KILL=N kills the process with
+ * SIGKILL right after step N of the rotation (1..4), as a crash would. */
+static void rotate_kill_point(int step)
+{
+        const char *at = getenv("REKISTERI_TEST_ROTATE_KILL");
+        if (at != NULL && atoi(at) == step)
+                raise(SIGKILL);
+}
+#else
+#define rotate_kill_point(step) ((void)0)
+#endif
+
+static int rotate_undo(struct rk_register *reg)
+{
+        rk_store_rekey_discard(reg->db_path);
+        return rk_store_rekey_cancel(reg->db, NULL);
+}
 
 int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
 {
         unsigned char *new_dek = rk_secret_alloc(RK_KEY_BYTES);
         unsigned char *new_mk = rk_secret_alloc(RK_KEY_BYTES);
+        bool moved = false;
         int rc =
             new_dek && new_mk ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
                 randombytes_buf(new_dek, RK_KEY_BYTES);
-        /* 0. no one else may be in: sessions holding the old MK could no
-         * longer write keyslots */
         if (rc == RK_OK)
                 rc = rk_store_rekey_prepare(reg->db, err);
-        /* 1. a new MK sealed to every slot, the new DEK staged under it: from
-         * here on the old MK opens nothing in the slot file, and a crash
-         * still finds the new DEK */
+        if (rc == RK_OK)
+                rc = rk_store_rekey_export(reg->db, reg->db_path, new_dek, err);
         if (rc == RK_OK) {
+                rotate_kill_point(1);
                 rc = rk_vault_rotate_stage(reg->vault, reg->mk, reg->dek, new_dek, new_mk,
                                            err);
-                if (rc != RK_OK)
-                        rk_store_rekey_cancel(reg->db, NULL);
         }
-        if (rc == RK_OK)
-                memcpy(reg->mk, new_mk, RK_KEY_BYTES);
-        /* 2. re-encrypt every page and truncate the WAL */
-        if (rc == RK_OK)
-                rc = rk_store_rekey(reg->db, new_dek, err);
-        /* 3. the old DEK goes, and with it the due mark */
-        /* On failure the staged key stays: the database may already be under
-         * it, and the next unlock keeps whichever of the two opens it; the
-         * rotation stays due. */
         if (rc == RK_OK) {
+                rotate_kill_point(2);
+                memcpy(reg->mk, new_mk, RK_KEY_BYTES); /* the slot file has it now */
+                rc = rk_store_rekey_swap(&reg->db, reg->db_path, new_dek, reg->cfg,
+                                         &moved, err);
+        }
+        if (moved)
+                rotate_kill_point(3);
+        if (rc != RK_OK && !moved) {
+                /* the old file under the old key is the register: the staged
+                 * key goes (or the next opening drops it) */
+                rk_vault_discard_pending(reg->vault, NULL);
+                rotate_undo(reg);
+        } else if (moved) {
+                /* the file is under the new key whatever happened since */
                 memcpy(reg->dek, new_dek, RK_KEY_BYTES);
-                rc = rk_vault_promote_dek(reg->vault, err);
+                struct rk_error promote;
+                rk_error_clear(&promote);
+                int rc2 = rk_vault_promote_dek(reg->vault, &promote);
+                if (rc2 == RK_OK)
+                        rotate_kill_point(4);
+                if (rc == RK_OK && rc2 != RK_OK) {
+                        rc = rc2;
+                        if (err != NULL)
+                                *err = promote;
+                }
+        }
+        if (rc != RK_OK && moved && err != NULL) {
+                char cause[sizeof(err->msg)];
+                snprintf(cause, sizeof(cause), "%s", err->msg);
+                rk_error_set(err, rc,
+                             _("the register was re-encrypted under the new key and "
+                               "opens with it, but: %s"),
+                             cause);
         }
         rk_secret_free(new_dek);
         rk_secret_free(new_mk);

@@ -60,8 +60,13 @@ int rk_serverkey_load(const char *path, unsigned char *key, struct rk_error *err
                 rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK) {
                 ssize_t got = read(fd, text, 127);
+                /* a failing read is a failing disk, not a foreign file */
+                if (got < 0)
+                        rc =
+                            rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
                 text[got > 0 ? got : 0] = '\0';
-                rc = parse(path, text, key, err);
+                if (rc == RK_OK)
+                        rc = parse(path, text, key, err);
         }
         rk_secret_free(text);
         close(fd);

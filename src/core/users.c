@@ -47,21 +47,17 @@ static int insert_role(sqlite3 *db, int64_t id, const char *role, struct rk_erro
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "adding a role", err);
 }
 
-int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_change,
-                    int64_t *id, struct rk_error *err)
+int rk_users_create_in(sqlite3 *db, const char *name, const char *role, int must_change,
+                       int64_t *id, struct rk_error *err)
 {
         int rc = rk_users_check_name(name, err);
-        if (rc != RK_OK)
-                return rc;
         sqlite3_stmt *st;
-        rc = rk_sql_begin_as(db, "creating an account", err);
-        if (rc != RK_OK)
-                return rc;
-        rc =
-            rk_sql_prepare(db,
-                           "INSERT INTO users(username, must_change_password, created_at,"
-                           " password_changed_at) VALUES(?,?,?,?)",
-                           &st, "creating an account", err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(
+                    db,
+                    "INSERT INTO users(username, must_change_password, created_at,"
+                    " password_changed_at) VALUES(?,?,?,?)",
+                    &st, "creating an account", err);
         if (rc == RK_OK) {
                 int64_t now = rk_clock_now();
                 sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -78,15 +74,25 @@ int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_ch
         int64_t new_id = sqlite3_last_insert_rowid(db);
         if (rc == RK_OK)
                 rc = insert_role(db, new_id, role, err);
+        if (rc == RK_OK && id != NULL)
+                *id = new_id;
+        return rc;
+}
+
+int rk_users_create(sqlite3 *db, const char *name, const char *role, int must_change,
+                    int64_t *id, struct rk_error *err)
+{
+        int rc = rk_users_check_name(name, err);
+        if (rc == RK_OK)
+                rc = rk_sql_begin_as(db, "creating an account", err);
+        if (rc != RK_OK)
+                return rc;
+        rc = rk_users_create_in(db, name, role, must_change, id, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "creating an account", err);
-        if (rc != RK_OK) {
+        if (rc != RK_OK)
                 rk_sql_rollback(db);
-                return rc;
-        }
-        if (id != NULL)
-                *id = new_id;
-        return RK_OK;
+        return rc;
 }
 
 void rk_users_wipe(struct rk_user *u)
@@ -278,14 +284,12 @@ int rk_users_set_language(sqlite3 *db, int64_t id, const char *lang, struct rk_e
         return rc == RK_ERR_NOTFOUND ? rk_error_set(err, rc, "no such account") : rc;
 }
 
-int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
-                       struct rk_error *err)
+int rk_users_set_roles_in(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                          struct rk_error *err)
 {
-        int rc = rk_sql_begin_as(db, "changing roles", err);
         sqlite3_stmt *st = NULL;
-        if (rc == RK_OK)
-                rc = rk_sql_prepare(db, "DELETE FROM user_roles WHERE user_id=?", &st,
-                                    "changing roles", err);
+        int rc = rk_sql_prepare(db, "DELETE FROM user_roles WHERE user_id=?", &st,
+                                "changing roles", err);
         if (rc == RK_OK) {
                 sqlite3_bind_int64(st, 1, id);
                 int src = sqlite3_step(st);
@@ -295,6 +299,15 @@ int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t
         }
         for (size_t i = 0; rc == RK_OK && i < n; i++)
                 rc = insert_role(db, id, roles[i], err);
+        return rc;
+}
+
+int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                       struct rk_error *err)
+{
+        int rc = rk_sql_begin_as(db, "changing roles", err);
+        if (rc == RK_OK)
+                rc = rk_users_set_roles_in(db, id, roles, n, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "changing roles", err);
         if (rc != RK_OK)

@@ -231,16 +231,26 @@ static int open_db(struct rk_vault *v, int flags, struct rk_error *err)
 int vault_get_meta(struct rk_vault *v, const char *key, unsigned char *out, int size)
 {
         sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(v->db, "SELECT value FROM vault_meta WHERE key=?", -1, &st,
-                               NULL) != SQLITE_OK)
-                return -1;
+        int src = sqlite3_prepare_v2(v->db, "SELECT value FROM vault_meta WHERE key=?",
+                                     -1, &st, NULL);
+        if (src != SQLITE_OK)
+                return -src;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
+        src = sqlite3_step(st);
         int found = src == SQLITE_ROW ? (vault_blob_into(st, 0, out, size) == 0 ? 1 : -1)
                     : src == SQLITE_DONE ? 0
-                                         : -1;
+                                         : -src;
         sqlite3_finalize(st);
         return found;
+}
+
+int vault_meta_fail(struct rk_vault *v, int found, struct rk_error *err)
+{
+        /* SQLite's own errors say what failed (a read, a busy file); only a
+         * value of the wrong form is damage */
+        if (found < -1 && -found != SQLITE_CORRUPT && -found != SQLITE_NOTADB)
+                return rk_sql_fail(v->db, -found, v->path, err);
+        return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged", v->path);
 }
 
 int vault_set_meta_text(struct rk_vault *v, const char *key, const char *value,
@@ -263,8 +273,7 @@ static int load_meta(struct rk_vault *v, struct rk_error *err)
 {
         int found = vault_get_meta(v, "name_salt", v->name_salt, RK_KEY_BYTES);
         if (found < 0)
-                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
-                                    v->path);
+                return vault_meta_fail(v, found, err);
         v->has_name_salt = found;
         return vault_load_server_key(v, err);
 }
@@ -528,7 +537,8 @@ int rk_vault_promote_dek(struct rk_vault *v, struct rk_error *err)
 {
         int rc = rk_sql_exec(v->db,
                              "BEGIN IMMEDIATE;"
-                             "DELETE FROM dek WHERE state='current';"
+                             "DELETE FROM dek WHERE state='current' AND EXISTS("
+                             "SELECT 1 FROM dek WHERE state='pending');"
                              "UPDATE dek SET state='current' WHERE state='pending';"
                              "DELETE FROM vault_meta WHERE key='rotation_due';"
                              "COMMIT;",
@@ -1149,4 +1159,18 @@ int rk_vault_list(struct rk_vault *v, struct rk_slot_info **out, size_t *n,
         *out = a.v;
         *n = a.n;
         return rc;
+}
+
+bool rk_vault_mk_stale(struct rk_vault *v, const unsigned char *mk)
+{
+        /* a current key is there (a read that fails is not "stale") and
+         * mk does not open it */
+        sqlite3_stmt *st;
+        bool have = false;
+        if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM dek WHERE state='current'", -1, &st,
+                               NULL) == SQLITE_OK) {
+                have = sqlite3_step(st) == SQLITE_ROW;
+                sqlite3_finalize(st);
+        }
+        return have && vault_mk_is_current(v, mk) != 0;
 }

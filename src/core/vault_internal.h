@@ -11,6 +11,7 @@
 #include "rekisteri/vault.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 sqlite3 *rk_vault_db(struct rk_vault *v);
 const char *rk_vault_path(struct rk_vault *v);
@@ -28,5 +29,10 @@ enum rk_server_key_state rk_vault_server_state(struct rk_vault *v);
  * (RK_KEY_BYTES); RK_ERR_NOTFOUND when the vault has none (an older slot
  * file not yet migrated, or the key file is missing). */
 int rk_vault_server_subkey(struct rk_vault *v, enum rk_subkey id, unsigned char *out);
+
+/* rk_vault_mk_stale - true when mk no longer opens the current database key
+ * although the slot file holds one: a rotation sealed a new master key
+ * after mk was unlocked (unlock again), not damage. */
+bool rk_vault_mk_stale(struct rk_vault *v, const unsigned char *mk);
 
 #endif

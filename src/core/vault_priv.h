@@ -56,8 +56,12 @@ int vault_unwrap_key(const unsigned char *kek, const char *ad, const void *nonce
                      unsigned char *plain);
 
 /* vault_get_meta - a vault_meta blob of exactly size bytes: 1 found, 0
- * absent, <0 error or wrong size. */
+ * absent, -1 wrong size, -(SQLite code) when it could not be read. */
 int vault_get_meta(struct rk_vault *v, const char *key, unsigned char *out, int size);
+
+/* vault_meta_fail - the error for vault_get_meta's negative result found:
+ * an I/O error or a busy file as such (-SQLite code), else "damaged". */
+int vault_meta_fail(struct rk_vault *v, int found, struct rk_error *err);
 
 /* vault_set_meta_text - set a vault_meta value (text). */
 int vault_set_meta_text(struct rk_vault *v, const char *key, const char *value,

@@ -82,8 +82,7 @@ int vault_load_server_key(struct rk_vault *v, struct rk_error *err)
         char p[4096];
         int found = vault_get_meta(v, "server_key_check", want, RK_KEY_BYTES);
         if (found < 0 || (found == 0 && !v->has_name_salt))
-                return rk_error_set(err, RK_ERR_CORRUPT, "%s: the slot file is damaged",
-                                    v->path);
+                return vault_meta_fail(v, found, err);
         if (found == 0)
                 return RK_OK; /* older format: labels keyed with name_salt */
         int rc = rk_serverkey_path(v->path, p, sizeof(p), err);

@@ -61,3 +61,17 @@ cli_demo() {
         "$R" key add-file --db "$db" --keyfile dpo.key --label retention --roles retention \
                 --out ret.key > /dev/null 2>&1
 }
+# kill_at CMD... - run it, SIGKILL it after a random delay of up to $SPAN s;
+# sets killed=1 when the kill hit a live process. The window follows the
+# command's real length on this machine, loaded or not: a miss (the
+# command had ended) narrows it, a hit widens it a little, so the kills
+# keep landing at random points over the whole run.
+kill_at() {
+        "$@" > run.txt 2>&1 &
+        local pid=$!
+        sleep "$(awk -v s="$SPAN" -v r="$RANDOM" 'BEGIN { printf "%.3f", s * r / 32768 }')"
+        if kill -9 "$pid" 2> /dev/null; then killed=1; else killed=0; fi
+        wait "$pid" 2> /dev/null
+        SPAN=$(awk -v s="$SPAN" -v k="$killed" \
+                'BEGIN { s = k ? s * 1.1 : s * 0.7; if (s < 0.02) s = 0.02; printf "%.3f", s }')
+}

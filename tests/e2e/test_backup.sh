@@ -5,7 +5,8 @@
 # restored register is put in place, so the erased person stays erased
 # (checked in every decrypted page) while the other customer comes back.
 # Failed backups are audited as failed with their error class, a failed
-# execution (of a request the restored register does not hold) too.
+# execution (of a request the restored register does not hold) too, and
+# failed restores (noted beside the target, recorded by the next opening).
 # The backup opens only with the recovery key (no staff slot in it); after
 # the restore today's key file works again.
 source "$(dirname "$0")/cli_lib.sh"
@@ -79,6 +80,18 @@ grep -q FLAGGED chk.txt && ok "the restored suppression list flags the person" |
         bad "check: $(cat chk.txt)"
 expect_rc 1 "restore never overwrites a register" "$R" restore --from b1.db --db r.db \
         --keyfile dpo.key
+[ -s r.db.restore-failed ] && ok "the failed restore is noted beside the target" ||
+        bad "no note of the failed restore"
+# both failed restores are on record: the first (before the good one) in
+# the restored register's trail, the second when the register was next
+# opened (this listing)
+"$R" audit list --action backup.restore "${U[@]}" > br.txt 2>&1
+[ "$(grep -cE "backup.restore .* failed" br.txt)" = 2 ] &&
+        grep -qE "backup.restore .* failed (key|slot|wrong|credentials|.*) \(at 20" br.txt &&
+        [ "$(grep -cE "backup.restore .* ok" br.txt)" = 1 ] &&
+        ok "the two failed restores are on record as failed, with their class and time; the good one as ok" ||
+        bad "audit: $(cat br.txt)"
+[ ! -e r.db.restore-failed ] && ok "the note is gone once recorded" || bad "the note stayed"
 "$R" audit list --action dsr.replay "${U[@]}" > a.txt 2>&1
 grep -q 'dsr.replay' a.txt && ok "the replay is in the audit trail" || bad "$(cat a.txt)"
 expect_rc 1 "an audit export into a directory that does not exist" "$R" audit export \

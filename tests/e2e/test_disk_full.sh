@@ -13,6 +13,9 @@
 # and no e-mail, phone or identity code of anyone forgotten is in any
 # decrypted page or WAL frame (tests/tools/pagedump.py). Nothing is half
 # done: every request is executed exactly when its person is anonymised.
+# The branch where the erasure commits and only the WAL truncation after it
+# meets the full disk is run on its own: its message, the debt it records,
+# and that the next command pays it.
 source "$(dirname "$0")/cli_lib.sh"
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root to mount a tmpfs"; exit 77; }
 python3 -c 'import cryptography' 2> /dev/null || { echo "SKIP: python3-cryptography"; exit 77; }
@@ -103,6 +106,53 @@ for free in 16 96 256 512 1024 2048; do
 done
 [ "$rfail" -gt 0 ] && ok "$rfail retention run(s) stopped by the full disk, each message true" ||
         bad "no retention run met the full disk"
+
+# --- the disk full just after the COMMIT: the WAL truncation fails --------
+# On this tmpfs the commit's own WAL frames need space before the
+# checkpoint does, so the disk is made full at exactly that moment with the
+# fault library: from the first write to the database file itself (in WAL
+# mode, the checkpoint after the commit) every write to it fails with
+# ENOSPC until the command ends, as a disk that stays full would.
+"$R" check "${DPO[@]}" > /dev/null 2>&1 # what the runs above owe, paid first
+num=$(sql "SELECT number FROM customers WHERE kind='person' AND anonymised_at IS NULL AND
+ email IS NOT NULL ORDER BY id DESC LIMIT 1;")
+"$R" dsr new --type erasure --subject "$num" --verified "in person" "${DPO[@]}" > new.txt 2>&1 ||
+        bad "dsr new: $(cat new.txt)"
+id=$(sed -n 's/^Request \([0-9]*\):.*/\1/p' new.txt)
+mail=$(sql "SELECT email FROM customers WHERE number='$num';")
+[ -n "$mail" ] && ok "$num has an e-mail to look for" || bad "$num has no e-mail"
+LD_PRELOAD=$RK_FAULT_LIB RK_FAULT_FILE=r.db RK_FAULT_OP=write RK_FAULT_N=1 RK_FAULT_STAYS=1 \
+        RK_FAULT_ERRNO=ENOSPC RK_FAULT_LOG=$T/wf.log ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+        "$R" dsr execute "$id" "${DPO[@]}" > ex.txt 2>&1
+rc=$?
+grep -q "^injected write 1 r.db ENOSPC" wf.log && ok "the checkpoint's first write met a full disk" ||
+        bad "no fault injected: $(cat wf.log 2> /dev/null)"
+[ "$rc" = 0 ] && grep -q "the erasure is committed; still pending" ex.txt &&
+        grep -q "write-ahead log could not be truncated yet (disk full)" ex.txt &&
+        grep -q "done by itself at the next opening" ex.txt &&
+        ! grep -q "nothing was changed" ex.txt &&
+        ok "exit 0 and a true message: committed, the WAL truncation pending, done by itself" ||
+        bad "exit $rc: $(cat ex.txt)"
+# read a copy, so that reading does not checkpoint the register's own WAL
+rm -rf cp && mkdir cp && cp small/r.db small/r.db-wal cp/
+[ "$(sql_with_key "$KEY" "SELECT r.status, c.anonymised_at IS NOT NULL FROM dsr_requests r JOIN
+ customers c ON c.number='$num' WHERE r.id=$id; SELECT kind FROM scrub_debt;" cp/r.db |
+        grep -v '^ok$' | tr '\n' ' ')" = "executed|1 wal " ] &&
+        ok "the erasure committed and the WAL truncation is recorded as owed" ||
+        bad "state: $(sql_with_key "$KEY" "SELECT kind FROM scrub_debt;" cp/r.db)"
+# what the debt is for: the erasure's pages are only in the WAL, so the
+# database file's own pages still hold the old values
+python3 "$PAGEDUMP" "$KEY" small/r.db > w.bin
+grep -qaF "$mail" w.bin && ok "the database file still holds the erased e-mail until the checkpoint" ||
+        bad "the database file did not hold the e-mail: the debt proves nothing"
+expect_rc 0 "the next command, with space" "$R" check "${DPO[@]}"
+[ -z "$(sql "SELECT kind FROM scrub_debt;")" ] && ok "the debt is paid by that command" ||
+        bad "still owed: $(sql "SELECT kind FROM scrub_debt;")"
+: > w.bin
+[ -s small/r.db-wal ] && python3 "$PAGEDUMP" "$KEY" small/r.db-wal --wal > w.bin
+python3 "$PAGEDUMP" "$KEY" small/r.db >> w.bin
+grep -qaF "$mail" w.bin && bad "the erased e-mail is still on disk" ||
+        ok "the erased e-mail is in no page or WAL frame any more"
 
 # --- space again: it finishes by itself ------------------------------------
 expect_rc 0 "check once there is space" "$R" check "${DPO[@]}"

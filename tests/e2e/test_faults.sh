@@ -39,7 +39,7 @@ mkdir fixture && cp -p r.db r.db.* dpo.key k0.txt fixture/ && [ ! -e r.db-wal ] 
         { bad "fixture files (a WAL left behind?)"; exit 1; }
 ok "fixture: $(cd fixture && echo *)"
 
-export KEY K0 PW TOTP_SECRET=$SEC RK_FAULT_LIB=$LIB TMPDIR=$T
+export KEY K0 REC PW TOTP_SECRET=$SEC RK_FAULT_LIB=$LIB TMPDIR=$T
 # the fault library is not the first in the list ASan wants to see
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 if python3 "$SRCDIR/tests/e2e/faults.py" "$T/fixture"; then

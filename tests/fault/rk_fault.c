@@ -13,8 +13,10 @@
  *   RK_FAULT_ERRNO  EIO (default) or ENOSPC
  *   RK_FAULT_LOG    a file: "injected OP N FILE ERRNO" is appended when the
  *                   fault fires, and at exit "count read R write W sync S"
- * Only the one call fails; later ones go through, as with a transient
- * error. The driver (tests/e2e/faults.py) counts the lines to know how
+ *   RK_FAULT_STAYS  set: the Nth call and every later one of that op fail
+ *                   (a disk that stays full until the process ends)
+ * Otherwise only the one call fails; later ones go through, as with a
+ * transient error. The driver (tests/e2e/faults.py) counts the lines to know how
  * many faults it really injected. Never built into the product.
  */
 #ifndef _GNU_SOURCE
@@ -75,8 +77,10 @@ static int inject(enum op op, int fd)
         if (!matches(fd))
                 return 0;
         long n = ++counts[op];
-        if (fired || strcmp(env("RK_FAULT_OP", ""), op_names[op]) != 0 ||
-            n != atol(env("RK_FAULT_N", "0")))
+        long want = atol(env("RK_FAULT_N", "0"));
+        int stays = getenv("RK_FAULT_STAYS") != NULL; /* a disk that stays full */
+        if ((fired && !stays) || strcmp(env("RK_FAULT_OP", ""), op_names[op]) != 0 ||
+            want == 0 || (stays ? n < want : n != want))
                 return 0;
         fired = 1;
         int e = strcmp(env("RK_FAULT_ERRNO", "EIO"), "ENOSPC") == 0 ? ENOSPC : EIO;

@@ -17,6 +17,11 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct rk_config cfg;
@@ -181,28 +186,68 @@ static void test_rotation(void **state)
         rk_register_close(reg);
 }
 
-/* A rotation killed after the rekey but before the promotion recovers. */
-static void test_interrupted_rotation(void **state)
+/* A rotation killed (SIGKILL, in a child) right after step `step`: the
+ * register opens afterwards with its slot file, under the old key (killed
+ * before the swap) or the new one (after), and the copy is gone. */
+static void killed_rotation(int step, bool new_key_expected)
 {
-        (void)state;
         struct rk_error err;
         struct rk_register *reg;
-        unsigned char next[RK_KEY_BYTES], now[RK_KEY_BYTES];
-        randombytes_buf(next, sizeof(next));
+        unsigned char before[RK_KEY_BYTES], now[RK_KEY_BYTES];
+        char copy[PATH_MAX];
+        raw_key(before);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                char n[8];
+                snprintf(n, sizeof(n), "%d", step);
+                setenv("REKISTERI_TEST_ROTATE_KILL", n, 1);
+                if (rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg,
+                                            &err) == RK_OK)
+                        rk_register_rotate_key(reg, &err);
+                _exit(0); /* not killed: the test fails below */
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        assert_int_equal(rk_store_rekey_path(db(), copy, sizeof(copy), &err), RK_OK);
+        assert_int_equal(access(copy, F_OK) == 0, step < 3); /* it was there */
         assert_int_equal(
             rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
             RK_OK);
-        assert_int_equal(rk_vault_stage_dek(rk_register_vault(reg),
-                                            rk_register_master_key(reg), next, &err),
-                         RK_OK);
-        assert_int_equal(rk_store_rekey(rk_register_db(reg), next, &err), RK_OK);
-        rk_register_close(reg); /* "crash": never promoted */
-        assert_int_equal(
-            rk_register_unlock_user(&cfg, db(), "hannele", pw, strlen(pw), &reg, &err),
-            RK_OK);
+        assert_int_equal(rk_register_check(reg, &err), RK_OK);
         rk_register_close(reg);
         raw_key(now);
-        assert_memory_equal(now, next, RK_KEY_BYTES);
+        if (new_key_expected)
+                assert_memory_not_equal(now, before, RK_KEY_BYTES);
+        else
+                assert_memory_equal(now, before, RK_KEY_BYTES);
+        assert_int_not_equal(access(copy, F_OK), 0);
+        assert_int_equal(opens_with(now), RK_OK);
+}
+
+static void test_rotation_killed_after_copy(void **state)
+{
+        (void)state;
+        killed_rotation(1, false);
+}
+
+static void test_rotation_killed_after_stage(void **state)
+{
+        (void)state;
+        killed_rotation(2, false);
+}
+
+static void test_rotation_killed_after_swap(void **state)
+{
+        (void)state;
+        killed_rotation(3, true);
+}
+
+static void test_rotation_killed_after_promotion(void **state)
+{
+        (void)state;
+        killed_rotation(4, true);
 }
 
 static void test_truncated_database(void **state)
@@ -279,7 +324,14 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_raw_key_only_with_recovery, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_interrupted_rotation, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_rotation_killed_after_copy, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_rotation_killed_after_stage, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_rotation_killed_after_swap, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(test_rotation_killed_after_promotion, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(test_truncated_database, setup, teardown),
             cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
             cmocka_unit_test_setup_teardown(test_corrupt_slot_file, setup, teardown),
