@@ -17,7 +17,10 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 struct cli {
         const char *config_path;
-        const char *db_path; /* --db, or the config default */
+        const char *lang;        /* --lang en|fi|sv: this run's language (and the
+                                    privacy documents') */
+        const char *report_lang; /* dsr execute --report-lang en|fi|sv */
+        const char *db_path;     /* --db, or the config default */
         const char *user;
         const char *totp;
         const char *keyfile;
@@ -43,7 +46,6 @@ struct cli {
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
         int nlines;
-        const char *lang;      /* privacy --lang fi|sv|en */
         const char *year;      /* privacy report --year YYYY */
         const char *keeps[40]; /* merge --keep FIELD=other, repeated */
         int nkeeps;

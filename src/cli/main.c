@@ -65,6 +65,7 @@ enum {
         OPT_LINE,
         OPT_STATUS,
         OPT_LANG,
+        OPT_REPORT_LANG,
         OPT_YEAR,
         OPT_KEEP,
         OPT_YES,
@@ -116,6 +117,7 @@ static const struct option long_options[] = {
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
     {"keep", required_argument, NULL, OPT_KEEP},
     {"yes", no_argument, NULL, OPT_YES},
@@ -140,6 +142,8 @@ static void print_help(FILE *f)
             "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
             "                     " RK_CONFIG_DEFAULT_PATH ")\n"
             "  --db PATH          the register (default: [register] path in the config)\n"
+            "  --lang LANG        en, fi or sv for this run (default: your own choice,\n"
+            "                     then [register] language, then the environment)\n"
             "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
             "  -h, --help         this help; after a command, that command's usage\n"
             "  -V, --version      the version\n"
@@ -236,6 +240,7 @@ static const struct {
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
     {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
     {OPT_YEAR, offsetof(struct cli, year)},
 };
 
@@ -468,6 +473,19 @@ static int check_register_paths(const char *db_path, struct rk_error *err)
         return rc;
 }
 
+/* --lang's value ("--lang X" or "--lang=X") before the options are
+ * parsed, or NULL. */
+static const char *lang_option(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+                if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+                        return argv[i + 1];
+                if (strncmp(argv[i], "--lang=", 7) == 0)
+                        return argv[i] + 7;
+        }
+        return NULL;
+}
+
 int main(int argc, char **argv)
 {
         struct rk_error err;
@@ -483,6 +501,8 @@ int main(int argc, char **argv)
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 setlocale(LC_CTYPE, "C.UTF-8");
         rk_i18n_init();
+        /* the command line's own errors already speak --lang's language */
+        rk_i18n_use(lang_option(argc, argv));
         int rc = read_command_line(argc, argv, &c, &cmd);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;
@@ -492,6 +512,8 @@ int main(int argc, char **argv)
         if (rk_config_load(c.config_path, !rk_hygiene_is_privileged(), &c.cfg, &err) !=
             RK_OK)
                 return cli_fail(&err);
+        if (rk_i18n_start(c.lang, c.cfg.language) != 0)
+                return cli_usage_error(_("--lang is en, fi or sv"));
         /* single user, local desktop: no config file anywhere, not
          * privileged: the register lives under $XDG_DATA_HOME */
         static char desktop[PATH_MAX];

@@ -7,6 +7,7 @@
  * table, so a misspelt key is reported instead of silently ignored.
  */
 #include "rekisteri/config.h"
+#include "rekisteri/i18n.h"
 #include "config_privacy.h"
 #include "rekisteri/money.h"
 
@@ -22,7 +23,8 @@
 #include <unistd.h>
 
 /* OPT_ACTION: one of RET_ACTIONS, stored as its index */
-enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION };
+/* OPT_LANG: "" or a language with messages (i18n.h) */
+enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION, OPT_LANG };
 
 struct opt {
         const char *section;
@@ -44,6 +46,8 @@ static const struct opt options[] = {
     {"register", "controller_contact", OPT_STR, F(controller_contact), 0,
      RK_CONFIG_STR_MAX - 1,
      "how people reach the controller about their data, in every access export"},
+    {"register", "language", OPT_LANG, F(language), 0, 2,
+     "en, fi or sv (empty: each user's environment)"},
     {"controller", "name", OPT_STR, F(privacy.name), 0, RK_PRIVACY_TEXT_MAX - 1,
      "the controller's legal name (empty: [register] company_name)"},
     {"controller", "business_id", OPT_STR, F(privacy.business_id), 0, 31,
@@ -351,6 +355,10 @@ static int apply_option(const struct opt *o, const char *file, const char *value
                 memcpy(field, &v, sizeof(v));
                 return RK_OK;
         }
+        if (o->type == OPT_LANG && value[0] != '\0' && !rk_i18n_known(value))
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "%s: [%s] %s: not a valid value; expected %s", file,
+                                    o->section, o->key, o->help);
         if (o->type == OPT_INT) {
                 long long v;
                 if (parse_int(value, &v) != 0 || v < o->min || v > o->max)

@@ -248,6 +248,14 @@ static const char *const migrations[] = {
      * a lookup of the old number finds the survivor. */
     "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id);"
     "CREATE INDEX customers_merged ON customers(merged_into);",
+
+    /* 10: languages (i18n.h). Each account's own choice of language (NULL:
+     * the register's default applies), and each customer's language, the
+     * default of their access and portability reports (NULL or unset: fi). */
+    "ALTER TABLE users ADD COLUMN language TEXT"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));"
+    "ALTER TABLE customers ADD COLUMN language TEXT DEFAULT 'fi'"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

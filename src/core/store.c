@@ -6,6 +6,7 @@
  * An opening checks that the name still leads to the file it opened, so a
  * session never keeps writing to a file a rotation replaced.
  */
+#include "rekisteri/collate.h"
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/sharedfile.h"
@@ -225,6 +226,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                         rc = RK_ERR_CONFLICT;
                 }
         }
+        if (rc == RK_OK)
+                rc = rk_collate_register(db, err);
         if (rc == RK_OK)
                 audit_heads_configure(db, cfg); /* before a migration writes */
         if (rc == RK_OK)
