@@ -19,13 +19,19 @@
  *    "ss" and a full-width letter is its plain letter; every code point
  *    that is not a letter or digit separates words; the legal-form words
  *    of Finnish and Swedish companies (oy, oyj, ab, abp, ky, ay, tmi, ry,
- *    ltd) are dropped; the words are sorted and joined by one space. So
- *    "Virtanen, Aino", "AINO VIRTANEN" and "Aino  Virtánen" share a key,
- *    and so do "Oy Puu Ab" and "Puu Oy".
- *  - Similarity. Two keys are similar when their optimal string
+ *    ltd) are dropped; the words are joined by one space, once in the
+ *    order written and once sorted. So "Virtanen, Aino", "AINO VIRTANEN"
+ *    and "Aino  Virtánen" share the sorted key, and so do "Oy Puu Ab"
+ *    and "Puu Oy".
+ *  - Similarity. Two names are similar when their written keys, or their
+ *    sorted keys, are at most one edit apart: the optimal string
  *    alignment distance (Levenshtein with the swap of two neighbours
- *    counted as one edit) over code points is at most one: one wrong,
- *    missing, extra or swapped letter, which is what a typo is. A bound
+ *    counted as one edit) over code points, one wrong, missing, extra or
+ *    swapped letter, which is what a typo is. Both orders, because a typo
+ *    in a first letter can move a word when the words are sorted ("Aino
+ *    Virtanen" and "Xino Virtanen" sort differently), while a name in
+ *    another order is the same words sorted. A key shorter than six code
+ *    points ("Li", "Ek Bo") must be equal: one edit is too much of it. A bound
  *    of one, not a ratio, because a ratio lets long company names drift
  *    far apart and short ones not at all, and because one edit can be
  *    found without comparing every pair: both keys then share a key with
@@ -123,11 +129,9 @@ static void put_word(const char *w, char *out, size_t outsz, size_t *o)
         out[*o] = '\0';
 }
 
-size_t rk_match_name_key(const char *name, char *out, size_t outsz)
+size_t rk_match_name_fold(const char *name, struct rk_match_name *out)
 {
-        if (outsz == 0)
-                return 0;
-        out[0] = '\0';
+        out->written[0] = out->sorted[0] = '\0';
         char *f = name ? fold_letters(name) : NULL;
         if (f == NULL)
                 return 0;
@@ -137,9 +141,12 @@ size_t rk_match_name_key(const char *name, char *out, size_t outsz)
              w = strtok_r(NULL, " ", &save))
                 if (!legal_form(w, strlen(w)))
                         words[nw++] = w;
+        for (size_t i = 0; i < nw; i++)
+                put_word(words[i], out->written, sizeof(out->written), &o);
+        o = 0;
         qsort(words, nw, sizeof(words[0]), word_cmp);
         for (size_t i = 0; i < nw; i++)
-                put_word(words[i], out, outsz, &o);
+                put_word(words[i], out->sorted, sizeof(out->sorted), &o);
         free(f);
         return o;
 }
@@ -200,14 +207,24 @@ int rk_match_key_distance(const char *a, const char *b, int bound)
         return osa(ua, codes(a, ua), ub, codes(b, ub), bound);
 }
 
-int rk_match_name_score(const char *a, const char *b)
+/* The score of two keys of one ordering: short keys must be equal. */
+static int key_score(const char *a, const char *b)
 {
+        static __thread ucs4_t u[CODES_MAX];
         if (a[0] == '\0' || b[0] == '\0')
                 return 0;
         int d = rk_match_key_distance(a, b, RK_MATCH_NAME_EDITS);
-        return d > RK_MATCH_NAME_EDITS
-                   ? 0
-                   : RK_MATCH_SCORE_NAME - RK_MATCH_SCORE_NAME_EDIT * d;
+        if (d > RK_MATCH_NAME_EDITS || (d > 0 && (codes(a, u) < RK_MATCH_NAME_SHORT ||
+                                                  codes(b, u) < RK_MATCH_NAME_SHORT)))
+                return 0;
+        return RK_MATCH_SCORE_NAME - RK_MATCH_SCORE_NAME_EDIT * d;
+}
+
+int rk_match_name_score(const char *a_written, const char *a_sorted,
+                        const char *b_written, const char *b_sorted)
+{
+        int w = key_score(a_written, b_written), s = key_score(a_sorted, b_sorted);
+        return w > s ? w : s;
 }
 
 bool rk_match_conflict(const char *a, const char *b)
@@ -255,7 +272,7 @@ const char *rk_match_reason_label(enum rk_match_reason reason)
 struct keys {
         char number[64], business_id[RK_YTUNNUS_MAX], hetu[RK_HETU_MAX];
         char email[RK_EMAIL_MAX], phone[RK_PHONE_MAX], postal[32];
-        char name[RK_MATCH_KEY_MAX];
+        struct rk_match_name name;
         int kind; /* 0 unknown, 'p' person, 'c' company */
 };
 
@@ -289,7 +306,7 @@ static void probe_keys(const struct rk_match_probe *p, struct keys *k)
         if (p->phone && p->phone[0])
                 rk_validate_phone(p->phone, k->phone, sizeof(k->phone), NULL);
         trimmed(p->postal_code, k->postal, sizeof(k->postal));
-        rk_match_name_key(p->name, k->name, sizeof(k->name));
+        rk_match_name_fold(p->name, &k->name);
         if (p->kind && strcmp(p->kind, "person") == 0)
                 k->kind = 'p';
         else if (p->kind && strcmp(p->kind, "company") == 0)
@@ -340,9 +357,10 @@ static int row_score(sqlite3_stmt *st, const struct keys *k, enum rk_match_reaso
         const char *kind = col(st, 2);
         if (k->kind != 0 && kind[0] != k->kind)
                 return 0;
-        char key[RK_MATCH_KEY_MAX];
-        rk_match_name_key(col(st, 3), key, sizeof(key));
-        return rk_match_name_score(k->name, key);
+        struct rk_match_name name;
+        rk_match_name_fold(col(st, 3), &name);
+        return rk_match_name_score(k->name.written, k->name.sorted, name.written,
+                                   name.sorted);
 }
 
 /* Run one key's lookup (value bound as ?1) and keep the best candidate;
@@ -388,7 +406,8 @@ int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
             {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, k.hetu},
             {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, k.email},
             {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, k.phone},
-            {RK_MATCH_SIMILAR_NAME, RK_MATCH_WHERE_POSTAL, k.name[0] ? k.postal : ""},
+            {RK_MATCH_SIMILAR_NAME, RK_MATCH_WHERE_POSTAL,
+             k.name.sorted[0] ? k.postal : ""},
         };
         int rc = RK_OK;
         for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {

@@ -19,14 +19,16 @@
  * The name measure (match.c says why): names are folded to a key
  * (Unicode case folding and NFKD with libunistring, combining marks
  * dropped, so Ä = ä = a; everything that is not a letter or digit is a
- * word break; legal forms such as Oy, Ab, Ky, Tmi dropped; the words
- * sorted), and two names are similar when their keys are at most one
- * edit apart (a letter changed, missing, added, or two neighbours
- * swapped: the optimal string alignment distance over code points).
+ * word break; legal forms such as Oy, Ab, Ky, Tmi dropped; one key with
+ * the words as written, one with them sorted), and two names are similar
+ * when their written keys or their sorted keys are at most one edit apart
+ * (a letter changed, missing, added, or two neighbours swapped: the
+ * optimal string alignment distance over code points).
  */
 #ifndef REKISTERI_MATCH_H
 #define REKISTERI_MATCH_H
 
+#include "rekisteri/duplicates.h"
 #include "rekisteri/error.h"
 
 #include <sqlite3.h>
@@ -34,15 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rk_match_reason {
-        RK_MATCH_NONE,
-        RK_MATCH_NUMBER,
-        RK_MATCH_BUSINESS_ID,
-        RK_MATCH_HETU,
-        RK_MATCH_EMAIL,
-        RK_MATCH_PHONE,
-        RK_MATCH_SIMILAR_NAME
-};
+/* enum rk_match_reason, rk_match_reason_id and rk_match_reason_label are
+ * in the public rekisteri/duplicates.h, for the front ends. */
 
 /* What is known of the customer looked for; NULL or "" means unknown.
  * Values are as typed (they are normalised here the way the forms
@@ -61,10 +56,11 @@ struct rk_match_hit {
         int score; /* 0..100 */
 };
 
-/* Scores: how sure a match by each key is. A similar name scores
+/* Scores: how sure a match by each key is, never rising along the
+ * matching order (a tie goes to the earlier key). A similar name scores
  * RK_MATCH_SCORE_NAME less RK_MATCH_SCORE_NAME_EDIT per edit. */
 #define RK_MATCH_SCORE_NUMBER      100
-#define RK_MATCH_SCORE_HETU        100
+#define RK_MATCH_SCORE_HETU        95
 #define RK_MATCH_SCORE_BUSINESS_ID 95
 #define RK_MATCH_SCORE_EMAIL       90
 #define RK_MATCH_SCORE_PHONE       85
@@ -80,8 +76,10 @@ struct rk_match_hit {
 #define RK_MATCH_WHERE_PHONE       "phone IS NOT NULL AND phone = ?1"
 #define RK_MATCH_WHERE_POSTAL      "postal_code IS NOT NULL AND postal_code = ?1"
 
-/* The largest edit distance between name keys that counts as similar. */
+/* The largest edit distance between name keys that counts as similar,
+ * and the length (code points) below which a key must be equal. */
 #define RK_MATCH_NAME_EDITS 1
+#define RK_MATCH_NAME_SHORT 6
 
 /* Name keys: at most this many bytes, NUL included (longer names are
  * cut at a code point boundary). */
@@ -97,13 +95,19 @@ struct rk_match_hit {
 int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
                   struct rk_match_hit *hit, struct rk_error *err);
 
+/* A folded name (see above): its words in the order written, and sorted. */
+struct rk_match_name {
+        char written[RK_MATCH_KEY_MAX];
+        char sorted[RK_MATCH_KEY_MAX];
+};
+
 /*
- * rk_match_name_key - the folded name key of name (see above) into out
- * (outsz bytes, RK_MATCH_KEY_MAX always suffices). Returns the key's
- * length in bytes; 0 (out "") when the name has no letter or digit, is
- * not valid UTF-8, or memory ran out.
+ * rk_match_name_fold - the folded name keys of name (see above) into out.
+ * Returns the keys' length in bytes (both have the same); 0 (both "")
+ * when the name has no letter or digit, is not valid UTF-8, or memory ran
+ * out.
  */
-size_t rk_match_name_key(const char *name, char *out, size_t outsz);
+size_t rk_match_name_fold(const char *name, struct rk_match_name *out);
 
 /*
  * rk_match_key_distance - the optimal string alignment distance between
@@ -113,10 +117,13 @@ size_t rk_match_name_key(const char *name, char *out, size_t outsz);
 int rk_match_key_distance(const char *a, const char *b, int bound);
 
 /*
- * rk_match_name_score - the score of two name keys when they are similar
- * (at most RK_MATCH_NAME_EDITS apart, both non-empty), else 0.
+ * rk_match_name_score - the score of two folded names (each as its written
+ * and sorted key) when they are similar: either pair of keys non-empty and
+ * at most RK_MATCH_NAME_EDITS apart (a key shorter than
+ * RK_MATCH_NAME_SHORT code points only when equal); else 0.
  */
-int rk_match_name_score(const char *a, const char *b);
+int rk_match_name_score(const char *a_written, const char *a_sorted,
+                        const char *b_written, const char *b_sorted);
 
 /*
  * rk_match_conflict - true when a and b (Y-tunnus or henkilötunnus, in
@@ -124,13 +131,5 @@ int rk_match_name_score(const char *a, const char *b);
  * different parties.
  */
 bool rk_match_conflict(const char *a, const char *b);
-
-/* rk_match_reason_id - a stable name of reason for output meant for
- * programs: "number", "business-id", "hetu", "email", "phone",
- * "similar-name" ("none"). Not translated. */
-const char *rk_match_reason_id(enum rk_match_reason reason);
-
-/* rk_match_reason_label - the reason as a person reads it, translated. */
-const char *rk_match_reason_label(enum rk_match_reason reason);
 
 #endif
