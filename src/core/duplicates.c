@@ -8,19 +8,18 @@
  *     guard), a keyed 64-bit hash (libsodium's SipHash, crypto_shorthash,
  *     under a key drawn for this scan) of each exact key and of the postal
  *     code, and the folded name keys (rk_match_name_fold: the words as
- *     written and sorted) in one arena.
+ *     written, sorted, and written with the legal forms) in one arena.
  *  2. Exact keys. For each of Y-tunnus, henkilötunnus, e-mail (lower())
  *     and phone, the customers that have it are sorted by its hash; every
  *     run of equal hashes is a block, and every two customers of a block
  *     that pass the guard are a pair.
  *  3. Names. The customers are sorted by postal code hash; inside each
- *     postal code, every name key (written, and sorted when that differs)
- *     gives one entry for itself and one for each single code point
- *     deleted. Two keys at most one edit apart
- *     (a change, a deletion, an insertion or a swap of neighbours) share
- *     an entry, so sorting the entries and taking equal runs finds every
- *     candidate; each candidate is then checked as rk_match_find checks a
- *     probe (same kind, the guard, rk_match_name_score).
+ *     postal code, every name key (each distinct one of the three) gives
+ *     one entry for itself and one for each single code point deleted. Two keys at most
+ * one edit apart (a change, a deletion, an insertion or a swap of neighbours) share an
+ * entry, so sorting the entries and taking equal runs finds every candidate; each
+ * candidate is then checked as rk_match_find checks a probe (same kind, the guard,
+ * rk_match_name_score).
  *  4. Merge. A pair found by several keys keeps its best score; the list
  *     is sorted by score, then by the numbers.
  * A hash collision could only add a candidate that the checks then
@@ -84,6 +83,11 @@ struct scan {
         unsigned char hkey[crypto_shorthash_KEYBYTES];
 };
 
+static const struct rec *rec_at(const struct scan *sc, uint32_t i)
+{
+        return (const struct rec *)sc->recs.v + i;
+}
+
 static uint64_t hash(const struct scan *sc, const void *p, size_t n)
 {
         unsigned char out[crypto_shorthash_BYTES];
@@ -108,14 +112,17 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
 
 /* ---- 1. read --------------------------------------------------------------- */
 
-/* The name's two keys, written then sorted, each NUL-terminated, into
- * the arena; *off gets the written key's offset. */
+/* The name's keys (RK_MATCH_KEYS of them, in enum order), each
+ * NUL-terminated, into the arena; *off gets the first one's offset. */
 static int add_name(struct scan *sc, const char *name, uint32_t *off,
                     struct rk_error *err)
 {
         struct rk_match_name key;
-        size_t n = rk_match_name_fold(name, &key);
-        if (sc->names_len + 2 * (n + 1) > sc->names_cap) {
+        size_t len[RK_MATCH_KEYS], all = 0;
+        rk_match_name_fold(name, &key);
+        for (int k = 0; k < RK_MATCH_KEYS; k++)
+                all += (len[k] = strlen(key.key[k]) + 1);
+        while (sc->names_len + all > sc->names_cap) {
                 size_t cap = sc->names_cap ? sc->names_cap * 2 : 1 << 16;
                 char *p = cap > UINT32_MAX ? NULL : realloc(sc->names, cap);
                 if (p == NULL)
@@ -124,11 +131,22 @@ static int add_name(struct scan *sc, const char *name, uint32_t *off,
                 sc->names_cap = cap;
         }
         *off = (uint32_t)sc->names_len;
-        memcpy(sc->names + sc->names_len, key.written, n + 1);
-        memcpy(sc->names + sc->names_len + n + 1, key.sorted, n + 1);
-        sc->names_len += 2 * (n + 1);
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                memcpy(sc->names + sc->names_len, key.key[k], len[k]);
+                sc->names_len += len[k];
+        }
         sodium_memzero(&key, sizeof(key));
         return RK_OK;
+}
+
+/* The keys of record i, in enum rk_match_key order. */
+static void name_keys(const struct scan *sc, uint32_t i, const char *keys[RK_MATCH_KEYS])
+{
+        const char *p = sc->names + rec_at(sc, i)->name;
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                keys[k] = p;
+                p += strlen(p) + 1;
+        }
 }
 
 static int read_row(struct scan *sc, sqlite3_stmt *st, struct rk_error *err)
@@ -197,11 +215,6 @@ static int read_all(sqlite3 *db, const struct rk_duplicate_options *opt, struct 
 }
 
 /* ---- pairs ------------------------------------------------------------------ */
-
-static const struct rec *rec_at(const struct scan *sc, uint32_t i)
-{
-        return (const struct rec *)sc->recs.v + i;
-}
 
 /* The guard of match.h: a conflicting identity code rules the pair out. */
 static bool guarded(const struct scan *sc, uint32_t a, uint32_t b)
@@ -314,16 +327,21 @@ static int key_entries(struct scan *sc, const char *key, uint32_t i, struct rk_e
         return rc;
 }
 
-/* The written key's entries, and the sorted key's when it differs. (An
- * entry of a written key can meet one of a sorted key: the check below
- * then compares them for real.) */
+/* The entries of every key of record i that differs from the keys before
+ * it. (An entry of one key can meet one of another: the check below then
+ * compares them for real.) */
 static int name_entries(struct scan *sc, uint32_t i, struct rk_error *err)
 {
-        const char *written = sc->names + rec_at(sc, i)->name;
-        const char *sorted = written + strlen(written) + 1;
-        int rc = key_entries(sc, written, i, err);
-        if (rc == RK_OK && strcmp(written, sorted) != 0)
-                rc = key_entries(sc, sorted, i, err);
+        const char *keys[RK_MATCH_KEYS];
+        int rc = RK_OK;
+        name_keys(sc, i, keys);
+        for (int k = 0; k < RK_MATCH_KEYS && rc == RK_OK; k++) {
+                bool seen = keys[k][0] == '\0';
+                for (int j = 0; j < k && !seen; j++)
+                        seen = strcmp(keys[j], keys[k]) == 0;
+                if (!seen)
+                        rc = key_entries(sc, keys[k], i, err);
+        }
         return rc;
 }
 
@@ -341,8 +359,10 @@ static int check_name(struct scan *sc, uint32_t a, uint32_t b, struct rk_error *
         const struct rec *x = rec_at(sc, a), *y = rec_at(sc, b);
         if (x->kind != y->kind || guarded(sc, a, b))
                 return RK_OK;
-        const char *xw = sc->names + x->name, *yw = sc->names + y->name;
-        int score = rk_match_name_score(xw, xw + strlen(xw) + 1, yw, yw + strlen(yw) + 1);
+        const char *kx[RK_MATCH_KEYS], *ky[RK_MATCH_KEYS];
+        name_keys(sc, a, kx);
+        name_keys(sc, b, ky);
+        int score = rk_match_name_score(kx, ky);
         return score > 0 ? add_pair(sc, a, b, RK_MATCH_SIMILAR_NAME, score, err) : RK_OK;
 }
 

@@ -20,23 +20,26 @@
  *    that is not a letter or digit separates words; the legal-form words
  *    of Finnish and Swedish companies (oy, oyj, ab, abp, ky, ay, tmi, ry,
  *    ltd) are dropped; the words are joined by one space, once in the
- *    order written and once sorted. So "Virtanen, Aino", "AINO VIRTANEN"
- *    and "Aino  Virtánen" share the sorted key, and so do "Oy Puu Ab"
- *    and "Puu Oy".
- *  - Similarity. Two names are similar when their written keys, or their
- *    sorted keys, are at most one edit apart: the optimal string
- *    alignment distance (Levenshtein with the swap of two neighbours
- *    counted as one edit) over code points, one wrong, missing, extra or
- *    swapped letter, which is what a typo is. Both orders, because a typo
- *    in a first letter can move a word when the words are sorted ("Aino
- *    Virtanen" and "Xino Virtanen" sort differently), while a name in
- *    another order is the same words sorted. A key shorter than six code
- *    points ("Li", "Ek Bo") must be equal: one edit is too much of it. A bound
- *    of one, not a ratio, because a ratio lets long company names drift
- *    far apart and short ones not at all, and because one edit can be
- *    found without comparing every pair: both keys then share a key with
- *    one code point deleted (or the key itself), the blocking that
- *    duplicates.c uses over a million customers.
+ *    order written and once sorted; a third key keeps the legal forms as
+ *    written. So "Virtanen, Aino", "AINO VIRTANEN" and "Aino  Virtánen"
+ *    share the sorted key, and so do "Oy Puu Ab" and "Puu Oy".
+ *  - Similarity. Two names are similar when the same key of both (the
+ *    written, the sorted or the full one) is at most one edit apart: the
+ *    optimal string alignment distance (Levenshtein with the swap of two
+ *    neighbours counted as one edit) over code points, one wrong,
+ *    missing, extra or swapped letter, which is what a typo is. The
+ *    written order, because a typo in a first letter can move a word when
+ *    the words are sorted ("Aino Virtanen" and "Xino Virtanen" sort
+ *    differently); the sorted order, because a name in another order is
+ *    the same words sorted; the full key, because a typo in a legal form
+ *    ("Meri Betoni Oa") makes it a word that is no longer dropped. A key
+ *    shorter than six code points ("Li", "Ek Bo") must be equal: one edit
+ *    is too much of it. A bound of one, not a ratio, because a ratio lets
+ *    long company names drift far apart and short ones not at all, and
+ *    because one edit can be found without comparing every pair: both
+ *    keys then share a key with one code point deleted (or the key
+ *    itself), the blocking that duplicates.c uses over a million
+ *    customers.
  *  - Guards. Only the same postal code is searched; a person never
  *    matches a company; a conflicting Y-tunnus or henkilötunnus rules the
  *    candidate out (match.h).
@@ -131,24 +134,30 @@ static void put_word(const char *w, char *out, size_t outsz, size_t *o)
 
 size_t rk_match_name_fold(const char *name, struct rk_match_name *out)
 {
-        out->written[0] = out->sorted[0] = '\0';
+        for (int k = 0; k < RK_MATCH_KEYS; k++)
+                out->key[k][0] = '\0';
         char *f = name ? fold_letters(name) : NULL;
         if (f == NULL)
                 return 0;
         char *words[WORDS_MAX];
-        size_t nw = 0, o = 0;
+        size_t nw = 0, o[RK_MATCH_KEYS] = {0};
         for (char *save = NULL, *w = strtok_r(f, " ", &save); w && nw < WORDS_MAX;
-             w = strtok_r(NULL, " ", &save))
+             w = strtok_r(NULL, " ", &save)) {
+                put_word(w, out->key[RK_MATCH_FULL], RK_MATCH_KEY_MAX, &o[RK_MATCH_FULL]);
                 if (!legal_form(w, strlen(w)))
                         words[nw++] = w;
+        }
         for (size_t i = 0; i < nw; i++)
-                put_word(words[i], out->written, sizeof(out->written), &o);
-        o = 0;
+                put_word(words[i], out->key[RK_MATCH_WRITTEN], RK_MATCH_KEY_MAX,
+                         &o[RK_MATCH_WRITTEN]);
         qsort(words, nw, sizeof(words[0]), word_cmp);
         for (size_t i = 0; i < nw; i++)
-                put_word(words[i], out->sorted, sizeof(out->sorted), &o);
+                put_word(words[i], out->key[RK_MATCH_SORTED], RK_MATCH_KEY_MAX,
+                         &o[RK_MATCH_SORTED]);
+        if (o[RK_MATCH_WRITTEN] == 0)
+                out->key[RK_MATCH_FULL][0] = '\0';
         free(f);
-        return o;
+        return o[RK_MATCH_WRITTEN];
 }
 
 /* ---- similarity ----------------------------------------------------------- */
@@ -220,11 +229,17 @@ static int key_score(const char *a, const char *b)
         return RK_MATCH_SCORE_NAME - RK_MATCH_SCORE_NAME_EDIT * d;
 }
 
-int rk_match_name_score(const char *a_written, const char *a_sorted,
-                        const char *b_written, const char *b_sorted)
+int rk_match_name_score(const char *const a[RK_MATCH_KEYS],
+                        const char *const b[RK_MATCH_KEYS])
 {
-        int w = key_score(a_written, b_written), s = key_score(a_sorted, b_sorted);
-        return w > s ? w : s;
+        int best = 0;
+        if (a[RK_MATCH_WRITTEN][0] == '\0' || b[RK_MATCH_WRITTEN][0] == '\0')
+                return 0;
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                int score = key_score(a[k], b[k]);
+                best = score > best ? score : best;
+        }
+        return best;
 }
 
 bool rk_match_conflict(const char *a, const char *b)
@@ -358,9 +373,13 @@ static int row_score(sqlite3_stmt *st, const struct keys *k, enum rk_match_reaso
         if (k->kind != 0 && kind[0] != k->kind)
                 return 0;
         struct rk_match_name name;
+        const char *a[RK_MATCH_KEYS], *b[RK_MATCH_KEYS];
         rk_match_name_fold(col(st, 3), &name);
-        return rk_match_name_score(k->name.written, k->name.sorted, name.written,
-                                   name.sorted);
+        for (int i = 0; i < RK_MATCH_KEYS; i++) {
+                a[i] = k->name.key[i];
+                b[i] = name.key[i];
+        }
+        return rk_match_name_score(a, b);
 }
 
 /* Run one key's lookup (value bound as ?1) and keep the best candidate;
@@ -407,7 +426,7 @@ int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
             {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, k.email},
             {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, k.phone},
             {RK_MATCH_SIMILAR_NAME, RK_MATCH_WHERE_POSTAL,
-             k.name.sorted[0] ? k.postal : ""},
+             k.name.key[RK_MATCH_WRITTEN][0] ? k.postal : ""},
         };
         int rc = RK_OK;
         for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {

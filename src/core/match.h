@@ -20,10 +20,11 @@
  * (Unicode case folding and NFKD with libunistring, combining marks
  * dropped, so Ä = ä = a; everything that is not a letter or digit is a
  * word break; legal forms such as Oy, Ab, Ky, Tmi dropped; one key with
- * the words as written, one with them sorted), and two names are similar
- * when their written keys or their sorted keys are at most one edit apart
- * (a letter changed, missing, added, or two neighbours swapped: the
- * optimal string alignment distance over code points).
+ * the words as written, one with them sorted, one as written with the
+ * legal forms kept), and two names are similar when the same key of both
+ * is at most one edit apart (a letter changed, missing, added, or two
+ * neighbours swapped: the optimal string alignment distance over code
+ * points).
  */
 #ifndef REKISTERI_MATCH_H
 #define REKISTERI_MATCH_H
@@ -95,17 +96,20 @@ struct rk_match_hit {
 int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
                   struct rk_match_hit *hit, struct rk_error *err);
 
-/* A folded name (see above): its words in the order written, and sorted. */
+/* The keys of a folded name (see above): its words as written and sorted
+ * without the legal forms, and as written with them (so that a typo in
+ * "Oy" is one edit too). */
+enum rk_match_key { RK_MATCH_WRITTEN, RK_MATCH_SORTED, RK_MATCH_FULL, RK_MATCH_KEYS };
+
 struct rk_match_name {
-        char written[RK_MATCH_KEY_MAX];
-        char sorted[RK_MATCH_KEY_MAX];
+        char key[RK_MATCH_KEYS][RK_MATCH_KEY_MAX];
 };
 
 /*
  * rk_match_name_fold - the folded name keys of name (see above) into out.
- * Returns the keys' length in bytes (both have the same); 0 (both "")
- * when the name has no letter or digit, is not valid UTF-8, or memory ran
- * out.
+ * Returns the length in bytes of the written key (the sorted one has the
+ * same); 0 (every key "") when the name has no letter or digit besides
+ * legal forms, is not valid UTF-8, or memory ran out.
  */
 size_t rk_match_name_fold(const char *name, struct rk_match_name *out);
 
@@ -117,13 +121,15 @@ size_t rk_match_name_fold(const char *name, struct rk_match_name *out);
 int rk_match_key_distance(const char *a, const char *b, int bound);
 
 /*
- * rk_match_name_score - the score of two folded names (each as its written
- * and sorted key) when they are similar: either pair of keys non-empty and
- * at most RK_MATCH_NAME_EDITS apart (a key shorter than
- * RK_MATCH_NAME_SHORT code points only when equal); else 0.
+ * rk_match_name_score - the score of two folded names, each given as its
+ * RK_MATCH_KEYS keys, when they are similar: the same key of both
+ * non-empty and at most RK_MATCH_NAME_EDITS apart (a key shorter than
+ * RK_MATCH_NAME_SHORT code points only when equal), for any of the keys;
+ * else 0. A name without a written key (no words but legal forms) is
+ * similar to nothing.
  */
-int rk_match_name_score(const char *a_written, const char *a_sorted,
-                        const char *b_written, const char *b_sorted);
+int rk_match_name_score(const char *const a[RK_MATCH_KEYS],
+                        const char *const b[RK_MATCH_KEYS]);
 
 /*
  * rk_match_conflict - true when a and b (Y-tunnus or henkilötunnus, in

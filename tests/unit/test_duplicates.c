@@ -377,6 +377,13 @@ static void test_recall_precision(void **state)
         for (int i = 0; i < INJECTED; i++) {
                 per_kind[kinds[i]]++;
                 per_kind_found[kinds[i]] += found[i];
+                if (!found[i]) {
+                        struct cust o, d;
+                        load(orig[i], &o);
+                        load(DUP_ID0 + i, &d);
+                        print_message("missed (%s): \"%s\" and \"%s\"\n",
+                                      kind_names[kinds[i]], o.name, d.name);
+                }
         }
         double recall = (double)tp / INJECTED;
         double precision = l.n ? (double)tp / (double)l.n : 0;
@@ -420,6 +427,9 @@ static void test_name_precision(void **state)
                         right++;
                 else if (hit.reason != RK_MATCH_NONE)
                         wrong++;
+                else
+                        print_message("name probe missed: \"%s\" as \"%s\"\n", o.name,
+                                      name);
                 other_postal(o.postal, elsewhere, sizeof(elsewhere));
                 p.postal_code = elsewhere;
                 tu_must(rk_match_find(db, &p, &hit, &err), &err);

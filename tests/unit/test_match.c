@@ -215,7 +215,7 @@ static const char *sorted(const char *name)
 {
         static struct rk_match_name k;
         rk_match_name_fold(name, &k);
-        return k.sorted;
+        return k.key[RK_MATCH_SORTED];
 }
 
 static void test_name_key(void **state)
@@ -223,8 +223,12 @@ static void test_name_key(void **state)
         (void)state;
         struct rk_match_name k;
         assert_int_equal(rk_match_name_fold("  Virtánen,  AINO ", &k), 13);
-        assert_string_equal(k.written, "virtanen aino");
-        assert_string_equal(k.sorted, "aino virtanen");
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "virtanen aino");
+        assert_string_equal(k.key[RK_MATCH_SORTED], "aino virtanen");
+        assert_string_equal(k.key[RK_MATCH_FULL], "virtanen aino");
+        rk_match_name_fold("Meri Betoni Oy", &k);
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "meri betoni");
+        assert_string_equal(k.key[RK_MATCH_FULL], "meri betoni oy");
         assert_string_equal(sorted("Åström Erik"), "astrom erik");
         assert_string_equal(sorted("Oy Puu Ab"), "puu");
         assert_string_equal(sorted("Puu Oy"), "puu");
@@ -233,25 +237,33 @@ static void test_name_key(void **state)
                                    "e"),
                             "anna strasse");
         assert_int_equal(rk_match_name_fold("\xff\xfe", &k), 0);
-        assert_string_equal(k.written, "");
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "");
         assert_int_equal(rk_match_name_fold("-- , --", &k), 0);
+        /* legal forms alone are no name */
+        assert_int_equal(rk_match_name_fold("Oy Ab", &k), 0);
+        assert_string_equal(k.key[RK_MATCH_FULL], "");
         /* a long name is cut at a code point boundary */
         char longname[2000] = "";
         for (int i = 0; i < 300; i++)
                 strcat(longname, "ää ");
         size_t n = rk_match_name_fold(longname, &k);
         assert_true(n < RK_MATCH_KEY_MAX);
-        assert_int_equal(strlen(k.sorted), n);
-        assert_int_equal(k.sorted[n - 1], 'a');
+        assert_int_equal(strlen(k.key[RK_MATCH_SORTED]), n);
+        assert_int_equal(k.key[RK_MATCH_SORTED][n - 1], 'a');
 }
 
 /* rk_match_name_score of two names. */
 static int score(const char *a, const char *b)
 {
         struct rk_match_name x, y;
+        const char *kx[RK_MATCH_KEYS], *ky[RK_MATCH_KEYS];
         rk_match_name_fold(a, &x);
         rk_match_name_fold(b, &y);
-        return rk_match_name_score(x.written, x.sorted, y.written, y.sorted);
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                kx[k] = x.key[k];
+                ky[k] = y.key[k];
+        }
+        return rk_match_name_score(kx, ky);
 }
 
 static void test_distance(void **state)
@@ -274,6 +286,10 @@ static void test_distance(void **state)
         assert_int_equal(score("Aino Virtanen", "Xino Virtanen"), 75);
         /* word order and a typo together: the sorted keys, one edit */
         assert_int_equal(score("Aino Virtanen", "Virtamen Aino"), 75);
+        /* a typo in the legal form: the full key */
+        assert_int_equal(score("Meri Betoni Oy", "Meri Betoni Oa"), 75);
+        assert_int_equal(score("Meri Betoni Oy", "Meri Betoni y"), 75);
+        assert_int_equal(score("Oy", "Oy"), 0);
         /* short keys must be equal */
         assert_int_equal(score("Ek Bo", "Ek Bo"), 80);
         assert_int_equal(score("Ek Bo", "Ek Bu"), 0);
