@@ -80,7 +80,7 @@ struct scan {
         char *names;
         size_t names_len, names_cap;
         size_t crowded;
-        unsigned char hkey[crypto_shorthash_KEYBYTES];
+        unsigned char hkey[RK_MATCH_HASH_KEY];
 };
 
 static const struct rec *rec_at(const struct scan *sc, uint32_t i)
@@ -90,11 +90,7 @@ static const struct rec *rec_at(const struct scan *sc, uint32_t i)
 
 static uint64_t hash(const struct scan *sc, const void *p, size_t n)
 {
-        unsigned char out[crypto_shorthash_BYTES];
-        uint64_t h;
-        crypto_shorthash(out, p, n, sc->hkey);
-        memcpy(&h, out, sizeof(h));
-        return h ? h : 1; /* 0 means "none" */
+        return rk_match_hash(sc->hkey, p, n);
 }
 
 static uint64_t hash_col(const struct scan *sc, sqlite3_stmt *st, int col)
@@ -308,40 +304,17 @@ static int push_entry(struct scan *sc, uint64_t h, uint32_t i, struct rk_error *
         return RK_OK;
 }
 
-/* The entries of one key of record i: the key, and the key with each
- * code point deleted in turn. */
-static int key_entries(struct scan *sc, const char *key, uint32_t i, struct rk_error *err)
-{
-        size_t n = strlen(key);
-        char cut[RK_MATCH_KEY_MAX];
-        int rc = push_entry(sc, hash(sc, key, n), i, err);
-        for (size_t at = 0, len; rc == RK_OK && at < n; at += len) {
-                len = 1;
-                while (at + len < n && ((unsigned char)key[at + len] & 0xC0) == 0x80)
-                        len++;
-                memcpy(cut, key, at);
-                memcpy(cut + at, key + at + len, n - at - len);
-                rc = push_entry(sc, hash(sc, cut, n - len), i, err);
-        }
-        sodium_memzero(cut, sizeof(cut));
-        return rc;
-}
-
-/* The entries of every key of record i that differs from the keys before
- * it. (An entry of one key can meet one of another: the check below then
- * compares them for real.) */
+/* The entries of record i: the hashes of its names' deletion
+ * neighbourhood (match_names.c). */
 static int name_entries(struct scan *sc, uint32_t i, struct rk_error *err)
 {
         const char *keys[RK_MATCH_KEYS];
+        uint64_t h[RK_MATCH_HASHES_MAX];
         int rc = RK_OK;
         name_keys(sc, i, keys);
-        for (int k = 0; k < RK_MATCH_KEYS && rc == RK_OK; k++) {
-                bool seen = keys[k][0] == '\0';
-                for (int j = 0; j < k && !seen; j++)
-                        seen = strcmp(keys[j], keys[k]) == 0;
-                if (!seen)
-                        rc = key_entries(sc, keys[k], i, err);
-        }
+        size_t n = rk_match_name_hashes(keys, sc->hkey, h);
+        for (size_t k = 0; k < n && rc == RK_OK; k++)
+                rc = push_entry(sc, h[k], i, err);
         return rc;
 }
 

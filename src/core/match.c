@@ -51,6 +51,7 @@
 #include "rekisteri/validate.h"
 #include "sql.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +60,11 @@
 #include <uninorm.h>
 #include <unistr.h>
 
-#define WORDS_MAX 32
-#define CODES_MAX (RK_MATCH_KEY_MAX)
-#define WHAT      "looking for a matching customer"
-#define LIVE      " AND anonymised_at IS NULL ORDER BY id"
-#define CANDIDATES                                                                       \
-        "SELECT id, number, kind, name, business_id, hetu FROM customers WHERE "
+#define WORDS_MAX  32
+#define CODES_MAX  (RK_MATCH_KEY_MAX)
+#define WHAT       "looking for a matching customer"
+#define LIVE       " AND anonymised_at IS NULL ORDER BY id"
+#define CANDIDATES "SELECT id, number, business_id, hetu FROM customers WHERE "
 
 /* ---- name keys ------------------------------------------------------------ */
 
@@ -330,114 +330,124 @@ static void probe_keys(const struct rk_match_probe *p, struct keys *k)
 
 /* ---- lookups -------------------------------------------------------------- */
 
+/* The exact keys, in the matching order (the name is match_names.c's). */
+enum { Q_NUMBER, Q_BUSINESS_ID, Q_HETU, Q_EMAIL, Q_PHONE, Q_COUNT };
+
+static const struct {
+        enum rk_match_reason reason;
+        const char *where;
+        int score;
+} exact[Q_COUNT] = {
+    {RK_MATCH_NUMBER, "number = ?1", RK_MATCH_SCORE_NUMBER},
+    {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, RK_MATCH_SCORE_BUSINESS_ID},
+    {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, RK_MATCH_SCORE_HETU},
+    {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, RK_MATCH_SCORE_EMAIL},
+    {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, RK_MATCH_SCORE_PHONE},
+};
+
+struct rk_matcher {
+        sqlite3_stmt *st[Q_COUNT];
+        struct rk_match_names *names;
+};
+
 static const char *col(sqlite3_stmt *st, int i)
 {
         const char *s = (const char *)sqlite3_column_text(st, i);
         return s ? s : "";
 }
 
-/* Does the candidate row (CANDIDATES columns) pass the guards? */
-static bool admissible(sqlite3_stmt *st, const struct keys *k, enum rk_match_reason r)
+/* The probe's value for exact key q. */
+static const char *value_of(const struct keys *k, int q)
 {
-        if (r == RK_MATCH_NUMBER)
-                return true;
-        return !rk_match_conflict(k->business_id, col(st, 4)) &&
-               !rk_match_conflict(k->hetu, col(st, 5));
+        const char *v[Q_COUNT] = {k->number, k->business_id, k->hetu, k->email, k->phone};
+        return v[q];
 }
 
-static void take(sqlite3_stmt *st, enum rk_match_reason r, int score,
-                 struct rk_match_hit *hit)
+/* Run exact lookup q and take its first admissible row (ids ascending):
+ * the guard passes every row by number, others only without a
+ * conflicting identity code. */
+static int lookup(struct rk_matcher *m, int q, const struct keys *k,
+                  struct rk_match_hit *hit, struct rk_error *err)
 {
-        hit->customer_id = sqlite3_column_int64(st, 0);
-        snprintf(hit->number, sizeof(hit->number), "%s", col(st, 1));
-        hit->reason = r;
-        hit->score = score;
-}
-
-/* Score of a candidate row by reason r: the key's score, or for a name
- * the name score (0: not similar). */
-static int row_score(sqlite3_stmt *st, const struct keys *k, enum rk_match_reason r)
-{
-        static const int exact[] = {
-            [RK_MATCH_NUMBER] = RK_MATCH_SCORE_NUMBER,
-            [RK_MATCH_BUSINESS_ID] = RK_MATCH_SCORE_BUSINESS_ID,
-            [RK_MATCH_HETU] = RK_MATCH_SCORE_HETU,
-            [RK_MATCH_EMAIL] = RK_MATCH_SCORE_EMAIL,
-            [RK_MATCH_PHONE] = RK_MATCH_SCORE_PHONE,
-        };
-        if (!admissible(st, k, r))
-                return 0;
-        if (r != RK_MATCH_SIMILAR_NAME)
-                return exact[r];
-        const char *kind = col(st, 2);
-        if (k->kind != 0 && kind[0] != k->kind)
-                return 0;
-        struct rk_match_name name;
-        const char *a[RK_MATCH_KEYS], *b[RK_MATCH_KEYS];
-        rk_match_name_fold(col(st, 3), &name);
-        for (int i = 0; i < RK_MATCH_KEYS; i++) {
-                a[i] = k->name.key[i];
-                b[i] = name.key[i];
-        }
-        return rk_match_name_score(a, b);
-}
-
-/* Run one key's lookup (value bound as ?1) and keep the best candidate;
- * the first row wins a tie, so the lowest id. */
-static int lookup(sqlite3 *db, const char *where, const char *value,
-                  enum rk_match_reason r, const struct keys *k, struct rk_match_hit *hit,
-                  struct rk_error *err)
-{
-        char sql[512];
-        sqlite3_stmt *st = NULL;
+        sqlite3_stmt *st = m->st[q];
         bool row = false;
-        int best = 0;
-        snprintf(sql, sizeof(sql), "%s%s%s", CANDIDATES, where, LIVE);
-        int rc = rk_sql_prepare(db, sql, &st, WHAT, err);
-        if (rc == RK_OK)
-                sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+        int rc = RK_OK;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, value_of(k, q), -1, SQLITE_STATIC);
         while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
-                int score = row_score(st, k, r);
-                if (score > best) {
-                        best = score;
-                        take(st, r, score, hit);
-                }
-                if (best > 0 && r != RK_MATCH_SIMILAR_NAME)
-                        break;
+                if (q != Q_NUMBER && (rk_match_conflict(k->business_id, col(st, 2)) ||
+                                      rk_match_conflict(k->hetu, col(st, 3))))
+                        continue;
+                hit->customer_id = sqlite3_column_int64(st, 0);
+                snprintf(hit->number, sizeof(hit->number), "%s", col(st, 1));
+                hit->reason = exact[q].reason;
+                hit->score = exact[q].score;
+                break;
         }
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return rc;
+}
+
+int rk_matcher_open(sqlite3 *db, struct rk_matcher **out, struct rk_error *err)
+{
+        struct rk_matcher *m = calloc(1, sizeof(*m));
+        char sql[512];
+        *out = NULL;
+        if (m == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
+        int rc = rk_match_names_new(db, &m->names, err);
+        for (int q = 0; q < Q_COUNT && rc == RK_OK; q++) {
+                snprintf(sql, sizeof(sql), "%s%s%s", CANDIDATES, exact[q].where, LIVE);
+                rc = rk_sql_prepare(db, sql, &m->st[q], WHAT, err);
+        }
+        if (rc != RK_OK)
+                rk_matcher_close(m);
+        else
+                *out = m;
+        return rc;
+}
+
+void rk_matcher_close(struct rk_matcher *m)
+{
+        if (m == NULL)
+                return;
+        for (int q = 0; q < Q_COUNT; q++)
+                sqlite3_finalize(m->st[q]);
+        rk_match_names_free(m->names);
+        free(m);
+}
+
+int rk_matcher_find(struct rk_matcher *m, const struct rk_match_probe *probe,
+                    struct rk_match_hit *hit, struct rk_error *err)
+{
+        struct keys k;
+        int rc = RK_OK;
+        probe_keys(probe, &k);
+        memset(hit, 0, sizeof(*hit));
+        hit->reason = RK_MATCH_NONE;
+        for (int q = 0; q < Q_COUNT && rc == RK_OK && hit->reason == RK_MATCH_NONE; q++)
+                if (value_of(&k, q)[0] != '\0')
+                        rc = lookup(m, q, &k, hit, err);
+        if (rc == RK_OK && hit->reason == RK_MATCH_NONE) {
+                const struct rk_match_names_probe np = {k.postal, &k.name, k.kind,
+                                                        k.business_id, k.hetu};
+                rc = rk_match_names_find(m->names, &np, hit, err);
+        }
+        if (rc != RK_OK)
+                memset(hit, 0, sizeof(*hit));
+        sodium_memzero(&k, sizeof(k));
         return rc;
 }
 
 int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
                   struct rk_match_hit *hit, struct rk_error *err)
 {
-        struct keys k;
-        probe_keys(probe, &k);
+        struct rk_matcher *m = NULL;
         memset(hit, 0, sizeof(*hit));
-        hit->reason = RK_MATCH_NONE;
-        const struct {
-                enum rk_match_reason reason;
-                const char *where, *value;
-        } order[] = {
-            {RK_MATCH_NUMBER, "number = ?1", k.number},
-            {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, k.business_id},
-            {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, k.hetu},
-            {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, k.email},
-            {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, k.phone},
-            {RK_MATCH_SIMILAR_NAME, RK_MATCH_WHERE_POSTAL,
-             k.name.key[RK_MATCH_WRITTEN][0] ? k.postal : ""},
-        };
-        int rc = RK_OK;
-        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-                if (order[i].value[0] == '\0')
-                        continue;
-                rc = lookup(db, order[i].where, order[i].value, order[i].reason, &k, hit,
-                            err);
-                if (rc != RK_OK || hit->reason != RK_MATCH_NONE)
-                        break;
-        }
-        if (rc != RK_OK)
-                memset(hit, 0, sizeof(*hit));
+        int rc = rk_matcher_open(db, &m, err);
+        if (rc == RK_OK)
+                rc = rk_matcher_find(m, probe, hit, err);
+        rk_matcher_close(m);
         return rc;
 }

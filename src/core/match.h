@@ -91,10 +91,31 @@ struct rk_match_hit {
  * in the order above. RK_OK with hit filled, or RK_OK with hit->reason
  * RK_MATCH_NONE (and hit->customer_id 0, number "") when nothing matches.
  * Values are bound parameters and never appear in a message. Errors:
- * database errors (rk_sql_fail), RK_ERR_NOMEM.
+ * database errors (rk_sql_fail), RK_ERR_NOMEM. For one probe; many probes
+ * (an import) go through one matcher, below.
  */
 int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
                   struct rk_match_hit *hit, struct rk_error *err);
+
+/*
+ * A matcher: rk_match_find for many probes, with its statements prepared
+ * once and the names of each postal code read and indexed once
+ * (match_names.c). It sees the register as it was when a postal code was
+ * first asked about: a customer written later through db is found by its
+ * exact keys but not by its name. Close it before db.
+ */
+struct rk_matcher;
+
+/* rk_matcher_open - a matcher over db into *out (the caller's until
+ * rk_matcher_close). Errors: RK_ERR_NOMEM, database errors. */
+int rk_matcher_open(sqlite3 *db, struct rk_matcher **out, struct rk_error *err);
+
+/* rk_matcher_find - as rk_match_find, through m. */
+int rk_matcher_find(struct rk_matcher *m, const struct rk_match_probe *probe,
+                    struct rk_match_hit *hit, struct rk_error *err);
+
+/* rk_matcher_close - finalize, wipe and free m; NULL is fine. */
+void rk_matcher_close(struct rk_matcher *m);
 
 /* The keys of a folded name (see above): its words as written and sorted
  * without the legal forms, and as written with them (so that a typo in
@@ -130,6 +151,49 @@ int rk_match_key_distance(const char *a, const char *b, int bound);
  */
 int rk_match_name_score(const char *const a[RK_MATCH_KEYS],
                         const char *const b[RK_MATCH_KEYS]);
+
+/* ---- blocking by name (match_names.c) ------------------------------------ */
+
+#define RK_MATCH_HASH_KEY   16 /* crypto_shorthash_KEYBYTES */
+#define RK_MATCH_HASHES_MAX (RK_MATCH_KEYS * RK_MATCH_KEY_MAX)
+
+/* rk_match_hash - the keyed 64-bit hash (SipHash) of p[0..n), never 0. */
+uint64_t rk_match_hash(const unsigned char key[RK_MATCH_HASH_KEY], const void *p,
+                       size_t n);
+
+/*
+ * rk_match_name_hashes - the hashes under hkey of the deletion
+ * neighbourhood (each key, and each key with one code point deleted) of
+ * every distinct non-empty key of a folded name, into out; returns how
+ * many. Two names whose same key is at most one edit apart share one.
+ * None for a name without a written key.
+ */
+size_t rk_match_name_hashes(const char *const keys[RK_MATCH_KEYS],
+                            const unsigned char hkey[RK_MATCH_HASH_KEY],
+                            uint64_t out[RK_MATCH_HASHES_MAX]);
+
+/* The name blocks of one matcher, and what a name probe holds. */
+struct rk_match_names;
+struct rk_match_names_probe {
+        const char *postal;               /* "" for none: no match */
+        const struct rk_match_name *name; /* folded */
+        int kind;                         /* 0, 'p' or 'c' */
+        const char *business_id, *hetu;   /* normalised, "" when unknown */
+};
+
+/* rk_match_names_new / _free - the blocks of a matcher over db. */
+int rk_match_names_new(sqlite3 *db, struct rk_match_names **out, struct rk_error *err);
+void rk_match_names_free(struct rk_match_names *mn);
+
+/*
+ * rk_match_names_find - the live customer of p->postal whose name is most
+ * similar to p->name (rk_match_name_score; the lowest id on a tie), of
+ * the same kind when p->kind is known, passing the guard: hit filled with
+ * RK_MATCH_SIMILAR_NAME, or left as it was when there is none. Errors:
+ * RK_ERR_NOMEM, database errors.
+ */
+int rk_match_names_find(struct rk_match_names *mn, const struct rk_match_names_probe *p,
+                        struct rk_match_hit *hit, struct rk_error *err);
 
 /*
  * rk_match_conflict - true when a and b (Y-tunnus or henkilötunnus, in

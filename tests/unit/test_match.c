@@ -331,6 +331,58 @@ static void test_indexes(void **state)
         plan_uses("number = ?1", "sqlite_autoindex_customers");
 }
 
+/* Many probes through one matcher find what rk_match_find finds, and a
+ * postal code's names are read once: a customer added to it later is
+ * found by an exact key, not by its name. */
+static void test_matcher(void **state)
+{
+        (void)state;
+        struct rk_matcher *m = NULL;
+        struct rk_match_hit hit, one;
+        struct rk_error err;
+        const struct rk_match_probe probes[] = {
+            {.number = "C000002"},
+            {.business_id = "1572860-0"},
+            {.email = "LIISA@example.fi"},
+            {.phone = "050 111 2223"},
+            {.name = "Liisa Korhosen", .postal_code = "00100"},
+            {.name = "Hamalainen Aino", .postal_code = "33100"},
+            {.name = "Nobody Here", .postal_code = "00100"},
+            {.name = "Liisa Korhonen", .postal_code = "99999"},
+        };
+        tu_must(rk_matcher_open(db, &m, &err), &err);
+        for (int round = 0; round < 2; round++)
+                for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+                        tu_must(rk_matcher_find(m, &probes[i], &hit, &err), &err);
+                        tu_must(rk_match_find(db, &probes[i], &one, &err), &err);
+                        assert_int_equal(hit.customer_id, one.customer_id);
+                        assert_int_equal(hit.reason, one.reason);
+                        assert_int_equal(hit.score, one.score);
+                        assert_string_equal(hit.number, one.number);
+                }
+        assert_int_equal(
+            sqlite3_exec(db,
+                         "INSERT INTO customers(id, number, kind, name, email,"
+                         " postal_code, created_at, updated_at) VALUES (9,"
+                         " 'C000009', 'person', 'Uusi Asiakas', 'uusi@example.fi',"
+                         " '00100', 0, 0)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        tu_must(rk_matcher_find(m, &(struct rk_match_probe){.email = "uusi@example.fi"},
+                                &hit, &err),
+                &err);
+        assert_string_equal(hit.number, "C000009");
+        tu_must(rk_matcher_find(m,
+                                &(struct rk_match_probe){.name = "Uusi Asiakas",
+                                                         .postal_code = "00100"},
+                                &hit, &err),
+                &err);
+        assert_int_equal(hit.reason, RK_MATCH_NONE);
+        rk_matcher_close(m);
+        expect(&(struct rk_match_probe){.name = "Uusi Asiakas", .postal_code = "00100"},
+               "C000009", RK_MATCH_SIMILAR_NAME);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -342,6 +394,7 @@ int main(void)
             cmocka_unit_test(test_name_key),
             cmocka_unit_test(test_distance),
             cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_matcher, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
