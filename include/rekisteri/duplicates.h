@@ -13,8 +13,9 @@
  * a few sorts, not a trillion comparisons (tests/bench/bench_duplicates.c).
  *
  * A key value shared by more than RK_DUP_CROWD customers (a switchboard
- * number, a shared info@ address) says little about any two of them:
- * such a block is counted in `crowded`, not paired.
+ * number, a shared info@ address, a name common in one postal code) says
+ * little about any two of them: such a block is not paired, and its
+ * customers are counted in `crowded`.
  */
 #ifndef REKISTERI_DUPLICATES_H
 #define REKISTERI_DUPLICATES_H
@@ -62,7 +63,7 @@ struct rk_duplicate_list {
         struct rk_duplicate *pairs; /* highest score first, then by numbers */
         size_t n;
         int64_t customers; /* live customers compared */
-        size_t crowded;    /* key blocks too large to pair (see above) */
+        size_t crowded;    /* customers in a block too large to pair (above) */
 };
 
 /* What rk_duplicates_scan looks at. */

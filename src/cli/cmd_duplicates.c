@@ -34,15 +34,14 @@ static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
                         "%zu likely duplicate pairs among %lld customers.\n", l.n),
                l.n, (long long)l.customers);
         if (l.crowded > 0)
-                printf(
-                    ngettext("%zu group of more than %d customers sharing one value "
-                             "(a switchboard number, a shared address, a common name in "
-                             "one postal code) was not paired.\n",
-                             "%zu groups of more than %d customers sharing one value "
-                             "(a switchboard number, a shared address, a common name in "
-                             "one postal code) were not paired.\n",
-                             l.crowded),
-                    l.crowded, RK_DUP_CROWD);
+                printf(ngettext("%zu customer shares a value with more than %d others (a "
+                                "switchboard number, a shared address, a name common in "
+                                "one postal code) and was not paired by it.\n",
+                                "%zu customers share a value with more than %d others (a "
+                                "switchboard number, a shared address, a name common in "
+                                "one postal code) and were not paired by it.\n",
+                                l.crowded),
+                       l.crowded, RK_DUP_CROWD - 1);
         rk_duplicate_list_free(&l);
         return RK_OK;
 }

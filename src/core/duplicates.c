@@ -79,7 +79,7 @@ struct scan {
         struct rk_sql_array recs, pairs, idx, ents, cands;
         char *names;
         size_t names_len, names_cap;
-        size_t crowded;
+        unsigned char *crowd; /* per record: in a block too large to pair */
         unsigned char hkey[RK_MATCH_HASH_KEY];
 };
 
@@ -252,15 +252,24 @@ static size_t run_end(const struct entry *e, size_t n, size_t from)
 
 /* ---- 2. exact keys ---------------------------------------------------------- */
 
+/* Is block e[from..to) too large to pair? Then its customers are marked
+ * (duplicates.h: counted, not paired). */
+static bool crowded(struct scan *sc, const struct entry *e, size_t from, size_t to)
+{
+        if (to - from <= RK_DUP_CROWD)
+                return false;
+        for (size_t i = from; i < to; i++)
+                sc->crowd[e[i].i] = 1;
+        return true;
+}
+
 /* Every two customers of block e[from..to) that pass the guard. */
 static int pair_block(struct scan *sc, const struct entry *e, size_t from, size_t to,
                       int k, struct rk_error *err)
 {
         int rc = RK_OK;
-        if (to - from > RK_DUP_CROWD) {
-                sc->crowded++;
+        if (crowded(sc, e, from, to))
                 return RK_OK;
-        }
         for (size_t i = from; i < to && rc == RK_OK; i++)
                 for (size_t j = i + 1; j < to && rc == RK_OK; j++)
                         if (!guarded(sc, e[i].i, e[j].i))
@@ -348,10 +357,8 @@ static int name_block_pairs(struct scan *sc, struct rk_error *err)
         qsort(e, sc->ents.n, sizeof(*e), entry_cmp);
         for (size_t from = 0, to; rc == RK_OK && from < sc->ents.n; from = to) {
                 to = run_end(e, sc->ents.n, from);
-                if (to - from > RK_DUP_CROWD) {
-                        sc->crowded++;
+                if (crowded(sc, e, from, to))
                         continue;
-                }
                 for (size_t i = from; i < to && rc == RK_OK; i++)
                         for (size_t j = i + 1; j < to && rc == RK_OK; j++) {
                                 if (e[i].i == e[j].i)
@@ -464,6 +471,7 @@ static void scan_free(struct scan *sc)
         free(sc->idx.v);
         free(sc->ents.v);
         free(sc->cands.v);
+        free(sc->crowd);
         sodium_memzero(sc, sizeof(*sc));
 }
 
@@ -478,6 +486,8 @@ int rk_duplicates_scan(sqlite3 *db, const struct rk_duplicate_options *opt,
                 return rk_error_set(err, RK_ERR_CRYPTO, "%s: libsodium failed", WHAT);
         crypto_shorthash_keygen(sc.hkey);
         int rc = read_all(db, opt ? opt : &none, &sc, err);
+        if (rc == RK_OK && (sc.crowd = calloc(sc.recs.n + 1, 1)) == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
         for (int k = 0; k < K_COUNT && rc == RK_OK; k++)
                 rc = exact_key(&sc, k, err);
         if (rc == RK_OK)
@@ -485,7 +495,8 @@ int rk_duplicates_scan(sqlite3 *db, const struct rk_duplicate_options *opt,
         if (rc == RK_OK)
                 rc = merge(&sc, out, err);
         out->customers = (int64_t)sc.recs.n;
-        out->crowded = sc.crowded;
+        for (size_t i = 0; sc.crowd != NULL && i < sc.recs.n; i++)
+                out->crowded += sc.crowd[i];
         scan_free(&sc);
         if (rc != RK_OK)
                 rk_duplicate_list_free(out);

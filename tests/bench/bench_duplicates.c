@@ -8,7 +8,7 @@
  * reported with the encrypted/unencrypted ratio. After generation each
  * database is closed and opened again, so the scan starts from an empty
  * SQLite page cache, as a new session does. Reported: the time to find the
- * pairs, how many pairs per reason, the crowded blocks left unpaired, and
+ * pairs, how many pairs per reason, the customers in blocks too large to pair, and
  * the process's peak resident memory. The target (under 60 s) is
  * reported, never asserted: a benchmark must not fail on a slow machine.
  * The demo data makes namesakes on purpose, and its e-mail addresses come
@@ -228,7 +228,8 @@ int main(int argc, char **argv)
         free(probes);
         if (enc.pairs != plain.pairs || enc.customers != plain.customers)
                 die("the two runs found different pairs", NULL);
-        printf("live customers compared: %" PRId64 "; pairs: %zu; crowded blocks: %zu\n",
+        printf("live customers compared: %" PRId64
+               "; pairs: %zu; in blocks too large to pair: %zu\n",
                enc.customers, enc.pairs, enc.crowded);
         for (int r = RK_MATCH_BUSINESS_ID; r <= RK_MATCH_SIMILAR_NAME; r++)
                 printf("  by %-13s %zu\n", rk_match_reason_id((enum rk_match_reason)r),

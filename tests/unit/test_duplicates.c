@@ -449,6 +449,48 @@ static void test_name_precision(void **state)
         assert_true(precision >= TARGET);
 }
 
+/* A switchboard number shared by more customers than a block pairs: the
+ * block is counted, not paired; a pair beside it is still found. */
+static void test_crowded(void **state)
+{
+        (void)state;
+        struct rk_duplicate_list l;
+        struct rk_error err;
+        char sql[256];
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        reg = tu_register(&cfg, tu_path("c.db"), "admin", "kolme iloista kalaa", NULL,
+                          NULL);
+        db = rk_register_db(reg);
+        for (int i = 1; i <= RK_DUP_CROWD + 1; i++) {
+                snprintf(
+                    sql, sizeof(sql),
+                    "INSERT INTO customers(id, number, kind, name, phone, created_at,"
+                    " updated_at) VALUES (%d, 'C%06d', 'company', 'Firma %c%c Oy',"
+                    " '+35891234567', 0, 0)",
+                    i, i, 'a' + i % 26, 'a' + i / 26);
+                assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        }
+        assert_int_equal(
+            sqlite3_exec(db,
+                         "INSERT INTO customers(id, number, kind, name, email,"
+                         " created_at, updated_at) VALUES"
+                         " (50, 'C000050', 'person', 'Anna A', 'a@example.fi',"
+                         " 0, 0), (51, 'C000051', 'person', 'Bertta B',"
+                         " 'A@EXAMPLE.FI', 0, 0)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        tu_must(rk_duplicates_scan(db, NULL, &l, &err), &err);
+        assert_int_equal(l.customers, RK_DUP_CROWD + 3);
+        assert_int_equal(l.crowded, RK_DUP_CROWD + 1);
+        assert_int_equal(l.n, 1);
+        assert_string_equal(l.pairs[0].number[0], "C000050");
+        assert_string_equal(rk_match_reason_id(l.pairs[0].reason), "email");
+        rk_duplicate_list_free(&l);
+        rk_register_close(reg);
+        tu_rmdir();
+}
+
 /* ---- policy and audit ----------------------------------------------------- */
 
 static struct rk_session *team[2]; /* supervisor, sales */
@@ -549,6 +591,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_recall_precision, setup, teardown),
             cmocka_unit_test_setup_teardown(test_name_precision, setup, teardown),
+            cmocka_unit_test(test_crowded),
             cmocka_unit_test_setup_teardown(test_supervisor_only_and_audited, setup_team,
                                             teardown_team),
         };
