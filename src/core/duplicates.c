@@ -59,8 +59,8 @@ struct rec {
         uint32_t name;         /* offset of the name key in the arena */
         char kind;             /* 'p' or 'c' */
         char number[16];
-        char business_id[RK_YTUNNUS_MAX];
-        char hetu[RK_HETU_MAX];
+        char business_id[RK_MATCH_ID_MAX];
+        char hetu[RK_MATCH_ID_MAX];
 };
 
 /* A pair of record indexes, a < b. */
@@ -154,10 +154,12 @@ static int read_row(struct scan *sc, sqlite3_stmt *st, struct rk_error *err)
         copy_col(st, 1, r->number, sizeof(r->number));
         const char *kind = (const char *)sqlite3_column_text(st, 2);
         r->kind = kind && strcmp(kind, "company") == 0 ? 'c' : 'p';
-        copy_col(st, 4, r->business_id, sizeof(r->business_id));
+        rk_match_business_id((const char *)sqlite3_column_text(st, 4), r->business_id);
         copy_col(st, 5, r->hetu, sizeof(r->hetu));
         for (int k = 0; k < K_COUNT; k++)
                 r->key[k] = hash_col(sc, st, 4 + k);
+        if (r->business_id[0]) /* compared as a Y-tunnus, whichever form */
+                r->key[K_BUSINESS_ID] = hash(sc, r->business_id, strlen(r->business_id));
         r->postal = hash_col(sc, st, 8);
         const char *name = (const char *)sqlite3_column_text(st, 3);
         return add_name(sc, name ? name : "", &r->name, err);

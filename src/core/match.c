@@ -2,8 +2,9 @@
  * match.c - finding a customer that is already in the register (match.h).
  *
  * Exact keys. The probe's values are normalised as the forms normalise
- * them before they are stored (validate.h): a Y-tunnus to NNNNNNN-C, a
- * henkilötunnus to upper case, a phone number to E.164 (so "040 123 4567",
+ * them before they are stored (rk_field_check, validate.h): a Y-tunnus to
+ * NNNNNNN-C, a VAT number to upper case without spaces, a henkilötunnus
+ * to upper case, a phone number to E.164 (so "040 123 4567",
  * "+358 40 1234567" and "00358401234567" are one number: the same folding
  * the phone search does when it indexes "+358..." as "0..."). An e-mail is
  * compared with SQLite's lower() on both sides, which folds ASCII, and
@@ -48,6 +49,7 @@
  */
 #include "match.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/record.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
@@ -103,6 +105,8 @@ static char *fold_letters(const char *s)
         }
         if (out != NULL)
                 out[o] = '\0';
+        if (f != NULL)
+                sodium_memzero(f, flen);
         free(f);
         return out;
 }
@@ -156,6 +160,7 @@ size_t rk_match_name_fold(const char *name, struct rk_match_name *out)
                          &o[RK_MATCH_SORTED]);
         if (o[RK_MATCH_WRITTEN] == 0)
                 out->key[RK_MATCH_FULL][0] = '\0';
+        sodium_memzero(f, strlen(f));
         free(f);
         return o[RK_MATCH_WRITTEN];
 }
@@ -242,6 +247,31 @@ int rk_match_name_score(const char *const a[RK_MATCH_KEYS],
         return best;
 }
 
+static bool digits(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+        return true;
+}
+
+void rk_match_business_id(const char *stored, char out[RK_MATCH_ID_MAX])
+{
+        const char *s = stored ? stored : "";
+        if (strlen(s) == 10 && s[0] == 'F' && s[1] == 'I' && digits(s + 2, 8))
+                snprintf(out, RK_MATCH_ID_MAX, "%.7s-%c", s + 2, s[9]);
+        else
+                snprintf(out, RK_MATCH_ID_MAX, "%s", s);
+}
+
+void rk_match_vat_form(const char *id, char out[RK_MATCH_ID_MAX])
+{
+        if (strlen(id) == 9 && id[7] == '-' && digits(id, 7) && digits(id + 8, 1))
+                snprintf(out, RK_MATCH_ID_MAX, "FI%.7s%c", id, id[8]);
+        else
+                snprintf(out, RK_MATCH_ID_MAX, "%s", id);
+}
+
 bool rk_match_conflict(const char *a, const char *b)
 {
         return a != NULL && b != NULL && a[0] != '\0' && b[0] != '\0' &&
@@ -285,7 +315,8 @@ const char *rk_match_reason_label(enum rk_match_reason reason)
 
 /* The probe's keys in the stored form; "" when unknown or invalid. */
 struct keys {
-        char number[64], business_id[RK_YTUNNUS_MAX], hetu[RK_HETU_MAX];
+        char number[64], business_id[RK_MATCH_ID_MAX], vat[RK_MATCH_ID_MAX];
+        char hetu[RK_MATCH_ID_MAX];
         char email[RK_EMAIL_MAX], phone[RK_PHONE_MAX], postal[32];
         struct rk_match_name name;
         int kind; /* 0 unknown, 'p' person, 'c' company */
@@ -308,18 +339,29 @@ static void trimmed(const char *s, char *out, size_t outsz)
         }
 }
 
+/* value as the form stores the customer field column (fieldcheck.c: a
+ * Y-tunnus or VAT number, an identity code, an e-mail, a phone number, a
+ * postal code of an unknown country); "" when it would be refused. */
+static void as_stored(const char *column, const char *value, char *out, size_t outsz)
+{
+        const struct rk_field *f = rk_fields_find(RK_REC_CUSTOMER, column);
+        out[0] = '\0';
+        if (f != NULL && value != NULL && value[0] != '\0' &&
+            rk_field_check(f, value, NULL, out, outsz, NULL) != RK_OK)
+                out[0] = '\0';
+}
+
 static void probe_keys(const struct rk_match_probe *p, struct keys *k)
 {
         memset(k, 0, sizeof(*k));
         trimmed(p->number, k->number, sizeof(k->number));
-        if (p->business_id && p->business_id[0])
-                rk_validate_ytunnus(p->business_id, k->business_id,
-                                    sizeof(k->business_id), NULL);
-        if (p->hetu && p->hetu[0])
-                rk_validate_hetu(p->hetu, k->hetu, sizeof(k->hetu), NULL, NULL);
-        trimmed(p->email, k->email, sizeof(k->email));
-        if (p->phone && p->phone[0])
-                rk_validate_phone(p->phone, k->phone, sizeof(k->phone), NULL);
+        char bid[RK_MATCH_ID_MAX];
+        as_stored("business_id", p->business_id, bid, sizeof(bid));
+        rk_match_business_id(bid, k->business_id);
+        rk_match_vat_form(k->business_id, k->vat);
+        as_stored("hetu", p->hetu, k->hetu, sizeof(k->hetu));
+        as_stored("email", p->email, k->email, sizeof(k->email));
+        as_stored("phone", p->phone, k->phone, sizeof(k->phone));
         trimmed(p->postal_code, k->postal, sizeof(k->postal));
         rk_match_name_fold(p->name, &k->name);
         if (p->kind && strcmp(p->kind, "person") == 0)
@@ -374,8 +416,12 @@ static int lookup(struct rk_matcher *m, int q, const struct keys *k,
         int rc = RK_OK;
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, value_of(k, q), -1, SQLITE_STATIC);
+        if (q == Q_BUSINESS_ID)
+                sqlite3_bind_text(st, 2, k->vat, -1, SQLITE_STATIC);
         while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
-                if (q != Q_NUMBER && (rk_match_conflict(k->business_id, col(st, 2)) ||
+                char bid[RK_MATCH_ID_MAX];
+                rk_match_business_id(col(st, 2), bid);
+                if (q != Q_NUMBER && (rk_match_conflict(k->business_id, bid) ||
                                       rk_match_conflict(k->hetu, col(st, 3))))
                         continue;
                 hit->customer_id = sqlite3_column_int64(st, 0);

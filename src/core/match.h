@@ -42,9 +42,9 @@
 
 /* What is known of the customer looked for; NULL or "" means unknown.
  * Values are as typed (they are normalised here the way the forms
- * normalise them); name and postal_code are needed together for the
- * name match; kind ("person"/"company") keeps a person from matching a
- * company by name. */
+ * normalise them, rk_field_check; the postal code is only trimmed); name and postal_code
+ * are needed together for the name match; kind ("person"/"company") keeps a person from
+ * matching a company by name. */
 struct rk_match_probe {
         const char *number, *kind, *name, *business_id, *hetu, *email, *phone,
             *postal_code;
@@ -71,7 +71,7 @@ struct rk_match_hit {
 /* The lookups by key (value ?1), each served by a partial index of
  * migrate.c's "matching keys" migration: the IS NOT NULL term lets the
  * planner use it, and the key expression is the index's, to the letter. */
-#define RK_MATCH_WHERE_BUSINESS_ID "business_id IS NOT NULL AND business_id = ?1"
+#define RK_MATCH_WHERE_BUSINESS_ID "business_id IS NOT NULL AND business_id IN (?1, ?2)"
 #define RK_MATCH_WHERE_HETU        "hetu IS NOT NULL AND hetu = ?1"
 #define RK_MATCH_WHERE_EMAIL       "email IS NOT NULL AND lower(email) = lower(?1)"
 #define RK_MATCH_WHERE_PHONE       "phone IS NOT NULL AND phone = ?1"
@@ -81,6 +81,9 @@ struct rk_match_hit {
  * and the length (code points) below which a key must be equal. */
 #define RK_MATCH_NAME_EDITS 1
 #define RK_MATCH_NAME_SHORT 6
+
+/* A Y-tunnus, VAT number or henkilötunnus as stored, NUL included. */
+#define RK_MATCH_ID_MAX 24
 
 /* Name keys: at most this many bytes, NUL included (longer names are
  * cut at a code point boundary). */
@@ -194,6 +197,18 @@ void rk_match_names_free(struct rk_match_names *mn);
  */
 int rk_match_names_find(struct rk_match_names *mn, const struct rk_match_names_probe *p,
                         struct rk_match_hit *hit, struct rk_error *err);
+
+/*
+ * rk_match_business_id - a stored Y-tunnus or VAT number (may be NULL) in
+ * the form two of them are compared in: a Finnish VAT number FI12345671
+ * as its Y-tunnus 1234567-1, anything else as it is; into out, "" for
+ * none. The lookup by Y-tunnus binds both forms (rk_match_vat_form).
+ */
+void rk_match_business_id(const char *stored, char out[RK_MATCH_ID_MAX]);
+
+/* rk_match_vat_form - the Finnish VAT form FI12345671 of a Y-tunnus
+ * 1234567-1, else id as it is; into out. */
+void rk_match_vat_form(const char *id, char out[RK_MATCH_ID_MAX]);
 
 /*
  * rk_match_conflict - true when a and b (Y-tunnus or henkilötunnus, in

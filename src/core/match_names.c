@@ -96,8 +96,8 @@ struct nrec {
         uint32_t name; /* the keys, in the block's arena */
         char kind;
         char number[16];
-        char business_id[RK_YTUNNUS_MAX];
-        char hetu[RK_HETU_MAX];
+        char business_id[RK_MATCH_ID_MAX];
+        char hetu[RK_MATCH_ID_MAX];
 };
 
 struct nent {
@@ -174,9 +174,7 @@ static int add_row(struct rk_match_names *mn, struct block *b, struct rk_error *
         r->id = sqlite3_column_int64(st, 0);
         r->kind = kind && strcmp(kind, "company") == 0 ? 'c' : 'p';
         snprintf(r->number, sizeof(r->number), "%s", sqlite3_column_text(st, 1));
-        snprintf(r->business_id, sizeof(r->business_id), "%s",
-                 sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4)
-                                            : "");
+        rk_match_business_id((const char *)sqlite3_column_text(st, 4), r->business_id);
         snprintf(r->hetu, sizeof(r->hetu), "%s",
                  sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5)
                                             : "");

@@ -450,7 +450,8 @@ static void test_name_precision(void **state)
 }
 
 /* A switchboard number shared by more customers than a block pairs: the
- * block is counted, not paired; a pair beside it is still found. */
+ * block is counted, not paired; pairs beside it are still found, one of
+ * them a company stored once by Y-tunnus and once by VAT number. */
 static void test_crowded(void **state)
 {
         (void)state;
@@ -480,12 +481,23 @@ static void test_crowded(void **state)
                          " 'A@EXAMPLE.FI', 0, 0)",
                          NULL, NULL, NULL),
             SQLITE_OK);
+        /* one company by its Y-tunnus, the same by its VAT number */
+        assert_int_equal(sqlite3_exec(db,
+                                      "INSERT INTO customers(id, number, kind, name,"
+                                      " business_id, created_at, updated_at) VALUES"
+                                      " (60, 'C000060', 'company', 'Puu Oy', '1572860-0',"
+                                      " 0, 0), (61, 'C000061', 'company', 'Lauta Ab',"
+                                      " 'FI15728600', 0, 0)",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
         tu_must(rk_duplicates_scan(db, NULL, &l, &err), &err);
-        assert_int_equal(l.customers, RK_DUP_CROWD + 3);
+        assert_int_equal(l.customers, RK_DUP_CROWD + 5);
         assert_int_equal(l.crowded, RK_DUP_CROWD + 1);
-        assert_int_equal(l.n, 1);
-        assert_string_equal(l.pairs[0].number[0], "C000050");
-        assert_string_equal(rk_match_reason_id(l.pairs[0].reason), "email");
+        assert_int_equal(l.n, 2);
+        assert_string_equal(l.pairs[0].number[0], "C000060");
+        assert_string_equal(rk_match_reason_id(l.pairs[0].reason), "business-id");
+        assert_string_equal(l.pairs[1].number[0], "C000050");
+        assert_string_equal(rk_match_reason_id(l.pairs[1].reason), "email");
         rk_duplicate_list_free(&l);
         rk_register_close(reg);
         tu_rmdir();
