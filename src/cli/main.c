@@ -64,6 +64,8 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_LANG,
+        OPT_YEAR,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +113,8 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"year", required_argument, NULL, OPT_YEAR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -227,6 +231,8 @@ static const struct {
     {OPT_VAT, offsetof(struct cli, vat)},
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
+    {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_YEAR, offsetof(struct cli, year)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
