@@ -217,7 +217,7 @@ static int osa(const ucs4_t *a, size_t n, const ucs4_t *b, size_t m, int bound)
 
 int rk_match_key_distance(const char *a, const char *b, int bound)
 {
-        static __thread ucs4_t ua[CODES_MAX], ub[CODES_MAX];
+        ucs4_t ua[CODES_MAX], ub[CODES_MAX];
         if (strcmp(a, b) == 0)
                 return 0;
         return osa(ua, codes(a, ua), ub, codes(b, ub), bound);
@@ -226,7 +226,7 @@ int rk_match_key_distance(const char *a, const char *b, int bound)
 /* The score of two keys of one ordering: short keys must be equal. */
 static int key_score(const char *a, const char *b)
 {
-        static __thread ucs4_t u[CODES_MAX];
+        ucs4_t u[CODES_MAX];
         if (a[0] == '\0' || b[0] == '\0')
                 return 0;
         int d = rk_match_key_distance(a, b, RK_MATCH_NAME_EDITS);
