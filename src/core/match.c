@@ -384,11 +384,8 @@ void rk_match_fts_terms(const char *column, const char *value, char *out, size_t
                 return;
         snprintf(part, sizeof(part), "%s", value);
         char *at = f->validator == RK_V_EMAIL ? strchr(part, '@') : NULL;
-        if (at != NULL) { /* the local part and the domain's first label */
-                char *dot = strchr(at, '.');
-                if (dot != NULL)
-                        *dot = '\0';
-        }
+        if (at != NULL) /* the local part: a domain's words are in half the register */
+                *at = '\0';
         char *folded = rk_search_fold(part);
         char tag = rk_search_group_tag(f->group);
         for (char *save = NULL, *w = folded ? strtok_r(folded, " ", &save) : NULL; w;

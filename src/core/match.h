@@ -92,8 +92,8 @@ struct rk_match_hit {
  * field column: its words folded as the index folds them (rk_search_fold),
  * each with the tag of the field's group, all required; words shorter than
  * two characters are left out (the row check compares the whole value),
- * and of an e-mail address only the words before the @ and the first
- * label after it (a domain's last words are in half the register). out
+ * and of an e-mail address only the words before the @ (a domain's words
+ * are in half the register, and the index reads every word's list). out
  * gets "" when no word is left: nothing to look up.
  */
 void rk_match_fts_terms(const char *column, const char *value, char *out, size_t outsz);

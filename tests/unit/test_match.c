@@ -345,7 +345,7 @@ static void test_indexes(void **state)
         plan_uses("c.number = ?1", "sqlite_autoindex_customers");
         /* the words asked for, as the index holds them */
         rk_match_fts_terms("email", "Aino.Hamalainen@Example.fi", terms, sizeof(terms));
-        assert_string_equal(terms, "caino chamalainen cexample");
+        assert_string_equal(terms, "caino chamalainen");
         rk_match_fts_terms("phone", "+358401234567", terms, sizeof(terms));
         assert_string_equal(terms, "c358401234567");
         rk_match_fts_terms("hetu", "010190-900P", terms, sizeof(terms));
