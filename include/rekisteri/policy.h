@@ -42,6 +42,7 @@ enum rk_action {
         RK_ACTION_PICKING,          /* pick and ship orders (the warehouse's steps) */
         RK_ACTION_DOCUMENTS,        /* generate the privacy documents (privacy.h) */
         RK_ACTION_MERGE,            /* merge two customers into one (merge.h) */
+        RK_ACTION_DUPLICATES,       /* list likely duplicate customers */
         RK_ACTION_COUNT
 };
 

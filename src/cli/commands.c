@@ -10,6 +10,7 @@
  * only, and --help and the docs test see it.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -103,6 +104,9 @@ const struct cli_command cli_commands[] = {
     {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
      "who may be contacted for a purpose (consent in force, no objection, not "
      "restricted or suppressed), with counts of those left out and why"},
+    {"duplicates", cmd_duplicates, 0, "UNLOCK",
+     N_("customers that are likely the same person or company: the two numbers, the "
+        "reason and a score (supervisor; the look is audited)")},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",
