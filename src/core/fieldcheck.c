@@ -12,6 +12,7 @@
  * The one-line hint a form shows for a field (rk_field_hint) is here too,
  * beside the checks it describes.
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
 #include "rekisteri/validate.h"
 
@@ -43,7 +44,7 @@ static int bad(const struct rk_field *f, char *out, size_t outsz, struct rk_erro
 {
         if (out != NULL && outsz > 0)
                 out[0] = '\0';
-        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", f->label, what);
+        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", _(f->label), what);
 }
 
 static int put(const struct rk_field *f, const char *s, size_t n, char *out, size_t outsz,
@@ -65,7 +66,7 @@ static int relabel(const struct rk_field *f, int rc, struct rk_error *tmp, char 
         const char *why = strstr(tmp->msg, ": ");
         if (out != NULL && outsz > 0)
                 out[0] = '\0';
-        return rk_error_set(err, rc, "%s: %s", f->label, why ? why + 2 : tmp->msg);
+        return rk_error_set(err, rc, "%s: %s", _(f->label), why ? why + 2 : tmp->msg);
 }
 
 static bool all_digits(const char *s, size_t n)
