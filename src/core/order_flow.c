@@ -11,6 +11,7 @@
  * audited in the same transaction with who and when.
  */
 #include "order_db.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -105,4 +106,19 @@ int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected
         rc = rk_custdb_end(s, customer_id, false, &what, rc, err);
         free(to);
         return rc;
+}
+
+/* TRANSLATORS: the states of an order, as people read them. */
+static const char *const status_labels[] = {
+    N_("open"),    N_("confirmed"), N_("picked"),
+    N_("shipped"), N_("delivered"), N_("cancelled"),
+};
+
+const char *rk_order_status_label(const char *status)
+{
+        for (size_t i = 0; status != NULL && i < sizeof(status_labels) / sizeof(status_labels[0]);
+             i++)
+                if (strcmp(status, status_labels[i]) == 0)
+                        return _(status_labels[i]);
+        return status != NULL ? status : "";
 }
