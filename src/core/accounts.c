@@ -15,6 +15,7 @@
  * fields column (role names only; never a password).
  */
 #include "rekisteri/accounts.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/throttle.h"
@@ -239,7 +240,7 @@ int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
 static int keeps_an_admin(sqlite3 *db, const char *name, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        const char *what = "counting the admins";
+        const char *what = N_("counting the admins");
         bool row = false;
         int rc =
             rk_sql_prepare(db,

@@ -22,7 +22,7 @@
 
 #define BATCH      10000
 #define MAX_ORDERS 12
-#define WHAT       "writing demo data"
+#define WHAT       N_("writing demo data")
 
 enum {
         ST_CUSTOMER,

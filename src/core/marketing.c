@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WHAT "making a marketing list"
+#define WHAT N_("making a marketing list")
 
 struct build {
         sqlite3 *db;

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#define WHAT "running retention"
+#define WHAT N_("running retention")
 
 struct run {
         sqlite3 *db;

@@ -3,6 +3,7 @@
  * connection settings, and key rotation (see store.h).
  */
 #include "rekisteri/store.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "audit_chain.h"
 #include "migrate.h"
@@ -211,7 +212,7 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
 
 int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         char mode[32];
         /* SQLCipher 3 rekeys through the rollback journal: leave WAL first.
          * That needs exclusive use, which also proves no one else is in. */
@@ -224,7 +225,7 @@ int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
                     rk_error_set(err, RK_ERR_BUSY,
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
-                                 what);
+                                 _(what));
         return rc;
 }
 
@@ -236,7 +237,7 @@ int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err)
 
 int rk_store_rekey(sqlite3 *db, const unsigned char *new_dek, struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         int rc = rk_store_rekey_prepare(db, err);
         if (rc != RK_OK)
                 return rc;
