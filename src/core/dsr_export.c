@@ -19,6 +19,7 @@
  * (rk_text_sanitize), so only the report's own newlines are controls.
  */
 #include "dsr_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/sharedfile.h"
 #include "rekisteri/money.h"
 #include "record_db.h"
@@ -263,7 +264,7 @@ static json_t *classification_json(void)
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "record",
                                                    kinds[f[i].record], "field",
-                                                   f[i].column, "label", f[i].label,
+                                                   f[i].column, "label", _(f[i].label),
                                                    "category", f[i].category,
                                                    "legal_basis", f[i].basis));
         return a;
@@ -310,14 +311,14 @@ static const char *label_of(enum rk_record kind, const char *column)
 {
         static const struct {
                 const char *column, *label;
-        } totals[] = {{"total_cents", "Total without VAT"},
-                      {"vat_cents", "VAT"},
-                      {"total_with_vat_cents", "Total with VAT"}};
+        } totals[] = {{"total_cents", N_("Total without VAT")},
+                      {"vat_cents", N_("VAT")},
+                      {"total_with_vat_cents", N_("Total with VAT")}};
         const struct rk_field *f = rk_fields_find(kind, column);
         for (size_t i = 0; f == NULL && i < sizeof(totals) / sizeof(totals[0]); i++)
                 if (strcmp(column, totals[i].column) == 0)
-                        return totals[i].label;
-        return f != NULL ? f->label : column;
+                        return _(totals[i].label);
+        return f != NULL ? _(f->label) : column;
 }
 
 /* Write s as the screen would draw it; NULL as "-". */
@@ -334,16 +335,19 @@ static void put_member(FILE *f, const json_t *o, const char *key)
         put(f, json_string_value(json_object_get(o, key)));
 }
 
-/* Write parts: literal text at even places, the string member of o named
- * at odd places (put_member), up to a NULL. */
-static void put_parts(FILE *f, const json_t *o, const char *const *parts)
+/* The string member key of o as the screen would draw it, for a printf
+ * argument: one of a few buffers, overwritten four calls later; "-" for
+ * none. */
+static const char *member_text(const json_t *o, const char *key)
 {
-        for (size_t i = 0; parts[i] != NULL; i++) {
-                if (i % 2 == 0)
-                        fputs(parts[i], f);
-                else
-                        put_member(f, o, parts[i]);
-        }
+        static char ring[4][512];
+        static unsigned next;
+        char *out = ring[next++ % 4];
+        const char *s = json_string_value(json_object_get(o, key));
+        char *safe = s != NULL ? rk_text_sanitize(s, strlen(s)) : NULL;
+        snprintf(out, sizeof(ring[0]), "%s", safe != NULL ? safe : "-");
+        free(safe);
+        return out;
 }
 
 static void text_value(FILE *f, const json_t *v);
@@ -392,10 +396,10 @@ static void text_record(FILE *f, enum rk_record kind, const json_t *o, const cha
                 if (strcmp(key, "id") == 0)
                         continue;
                 if (strcmp(key, "invalid_utf8") == 0) {
-                        fprintf(f,
-                                "%sStored with bytes that were not valid UTF-8 (each "
-                                "shown as \ufffd): ",
-                                indent);
+                        fputs(indent, f);
+                        fputs(_("Stored with bytes that were not valid UTF-8 (each "
+                                "shown as \ufffd): "),
+                              f);
                         size_t k;
                         json_t *col;
                         json_array_foreach(v, k, col)
@@ -428,7 +432,7 @@ static void text_list(FILE *f, const char *title, enum rk_record kind, const jso
                 json_t *line;
                 json_array_foreach(lines, j, line)
                 {
-                        fprintf(f, "      Line %zu\n", j + 1);
+                        fprintf(f, _("      Line %zu\n"), j + 1);
                         text_record(f, RK_REC_LINE, line, "        ");
                 }
         }
@@ -438,11 +442,13 @@ static void text_access(FILE *f, const json_t *a)
 {
         size_t i;
         json_t *o;
-        fprintf(f, "\n  Who accessed the data (%zu entries)\n", json_array_size(a));
+        fprintf(f,
+                ngettext("\n  Who accessed the data (%zu entry)\n",
+                         "\n  Who accessed the data (%zu entries)\n", json_array_size(a)),
+                json_array_size(a));
         json_array_foreach(a, i, o)
         {
-                put_parts(f, o,
-                          (const char *const[]){"    ", "at", "  ", "user", " (", NULL});
+                fprintf(f, "    %s  %s (", member_text(o, "at"), member_text(o, "user"));
                 text_value(f, json_object_get(o, "roles"));
                 fputs(")  ", f);
                 put_member(f, o, "action");
@@ -455,46 +461,47 @@ static void text_access(FILE *f, const json_t *a)
 static void text_report(FILE *f, const json_t *doc)
 {
         const json_t *req = json_object_get(doc, "request");
-        fprintf(f, "Data-subject request %lld: ",
-                (long long)json_integer_value(json_object_get(req, "id")));
-        put_parts(f, req,
-                  (const char *const[]){"", "type", "\nReceived ", "received_on",
-                                        ", due ", "due_on", ". Generated ", NULL});
-        put_member(f, doc, "generated_at");
-        fputs(".\n", f);
+        int type = rk_dsr_type_parse(json_string_value(json_object_get(req, "type")));
+        fprintf(f, _("Data-subject request %lld: %s\n"),
+                (long long)json_integer_value(json_object_get(req, "id")),
+                type >= 0 ? rk_dsr_type_label((enum rk_dsr_type)type)
+                          : member_text(req, "type"));
+        fprintf(f, _("Received %s, due %s. Generated %s.\n"), member_text(req, "received_on"),
+                member_text(req, "due_on"), member_text(doc, "generated_at"));
         size_t i;
         json_t *sub;
         json_array_foreach(json_object_get(doc, "subjects"), i, sub)
         {
                 bool contact = strcmp(json_string_value(json_object_get(sub, "record")),
                                       "contact") == 0;
-                fputs("\n== Customer ", f);
-                put_member(f, sub, "customer_number");
-                fprintf(f, "%s ==\n", contact ? ": contact person" : "");
+                fprintf(f, contact ? _("\n== Customer %s: contact person ==\n")
+                                   : _("\n== Customer %s ==\n"),
+                        member_text(sub, "customer_number"));
                 text_record(f, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER,
                             json_object_get(sub, contact ? "contact_person" : "customer"),
                             "  ");
                 if (!contact) {
-                        text_list(f, "Contact persons", RK_REC_CONTACT,
+                        text_list(f, _("Contact persons"), RK_REC_CONTACT,
                                   json_object_get(sub, "contact_persons"));
-                        text_list(f, "Orders", RK_REC_ORDER,
+                        text_list(f, _("Orders"), RK_REC_ORDER,
                                   json_object_get(sub, "orders"));
-                        text_list(f, "Notes", RK_REC_NOTE, json_object_get(sub, "notes"));
-                        text_list(f, "Consents", RK_REC_CONSENT,
+                        text_list(f, _("Notes"), RK_REC_NOTE, json_object_get(sub, "notes"));
+                        text_list(f, _("Consents"), RK_REC_CONSENT,
                                   json_object_get(sub, "consents"));
-                        text_list(f, "Objections", RK_REC_OBJECTION,
+                        text_list(f, _("Objections"), RK_REC_OBJECTION,
                                   json_object_get(sub, "objections"));
                 }
-                text_list(f, "Requests", RK_REC_COUNT, json_object_get(sub, "requests"));
+                text_list(f, _("Requests"), RK_REC_COUNT, json_object_get(sub, "requests"));
                 text_access(f, json_object_get(sub, "access_log"));
         }
-        fputs("\nWhy each field is kept and on which legal basis:\n", f);
+        fputs(_("\nWhy each field is kept and on which legal basis:\n"), f);
         json_t *c;
         json_array_foreach(json_object_get(doc, "classification"), i, c)
         {
-                put_parts(f, c,
-                          (const char *const[]){"  ", "label", ": ", "category", " (",
-                                                "legal_basis", ")\n", NULL});
+                /* TRANSLATORS: a field's label, its data category, its legal basis */
+                fprintf(f, _("  %s: %s (%s)\n"), member_text(c, "label"),
+                        rk_fields_term_label(member_text(c, "category")),
+                        rk_fields_term_label(member_text(c, "legal_basis")));
         }
 }
 
