@@ -3,6 +3,7 @@
  * (see session.h).
  */
 #include "rekisteri/session.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/settle.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/password.h"
@@ -37,7 +38,7 @@ struct rk_session {
         char place[48]; /* the screen or command in use, for audit rows */
 };
 
-static const char login_failed[] = "login failed: wrong username, password or code";
+static const char *const login_failed = N_("login failed: wrong username, password or code");
 
 /* ---- where from -------------------------------------------------------- */
 
@@ -112,14 +113,14 @@ static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
         if (locked)
                 return rk_error_set(
                     err, RK_ERR_LOCKED,
-                    "%s; too many failures: the account is now locked, ask "
-                    "an administrator to unlock it",
-                    login_failed);
+                    "login failed: wrong username, password or code; too many failures: "
+                    "the account is now locked, ask an administrator to unlock it");
         if (*wait > 0)
                 return rk_error_set(err, RK_ERR_AUTH,
-                                    "%s; wait %lld s before the next try", login_failed,
+                                    "login failed: wrong username, password or code; wait "
+                                    "%lld s before the next try",
                                     *wait);
-        return rk_error_set(err, RK_ERR_AUTH, "%s", login_failed);
+        return rk_error_set(err, RK_ERR_AUTH, "%s", _(login_failed));
 }
 
 static struct rk_session *session_new(struct rk_register *reg, const char *source)
