@@ -154,7 +154,7 @@ struct rk_dsr_candidate {
         int64_t customer_id;
         char number[RK_CUSTOMER_NUMBER_SIZE];
         char *name;
-        char *matched; /* what matched: "name", "e-mail", "phone", "identity
+        char *matched; /* what matched, translated: "name", "e-mail", "phone", "identity
                           code", "customer number", "order number" */
         bool restricted, anonymised;
 };

@@ -364,12 +364,12 @@ int cmd_dsr_find(struct cli *c)
                 if (cand[i].kind == RK_DSR_SUBJECT_CONTACT)
                         printf(_("%s contact:%lld  %s (contact person; %s)%s%s\n"),
                                cli_safe(cand[i].number), (long long)cand[i].record_id,
-                               name, _(cand[i].matched),
+                               name, cli_safe(cand[i].matched),
                                cand[i].restricted ? _(" RESTRICTED") : "",
                                cand[i].anonymised ? _(" ANONYMISED") : "");
                 else
                         printf("%s  %s (%s)%s%s\n", cli_safe(cand[i].number), name,
-                               _(cand[i].matched),
+                               cli_safe(cand[i].matched),
                                cand[i].restricted ? _(" RESTRICTED") : "",
                                cand[i].anonymised ? _(" ANONYMISED") : "");
         }

@@ -12,6 +12,7 @@
  * just before the copy was taken - gives its age.
  */
 #include "rekisteri/backup_verify.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/register.h"
@@ -175,7 +176,7 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
         out->macs_checked = v.macs_checked != 0;
         out->audit_rows = v.rows;
         if (!v.ok)
-                snprintf(out->chain_note, sizeof(out->chain_note), "entry %lld: %s",
+                snprintf(out->chain_note, sizeof(out->chain_note), _("entry %lld: %s"),
                          (long long)v.bad_id, v.why);
         query(db,
               "SELECT at FROM audit_log WHERE action = 'backup.create'"

@@ -123,7 +123,7 @@ static int drop_staff_slots(struct rk_vault *v, const unsigned char *key,
                              "DELETE FROM vault_meta WHERE key='name_salt';",
                              v->path, err);
         if (rc == RK_OK)
-                rc = vault_set_meta_text(v, "rotation_due", "the server key was replaced",
+                rc = vault_set_meta_text(v, "rotation_due", N_("the server key was replaced"),
                                          err);
         return record_check(v, key, rc, err);
 }
