@@ -24,12 +24,13 @@ int cmd_doctor(struct cli *c)
                         printf(_("  fix: %s\n"), it->fix);
         }
         if (d.problems == 0)
-                printf(ngettext("OK: %zu check, no problems\n", "OK: %zu checks, no problems\n",
-                                (unsigned long)d.checks),
+                printf(ngettext("OK: %zu check, no problems\n",
+                                "OK: %zu checks, no problems\n", (unsigned long)d.checks),
                        d.checks);
         else
                 /* TRANSLATORS: problems found, checks made */
-                printf(ngettext("%zu problem in %zu checks\n", "%zu problems in %zu checks\n",
+                printf(ngettext("%zu problem in %zu checks\n",
+                                "%zu problems in %zu checks\n",
                                 (unsigned long)d.problems),
                        d.problems, d.checks);
         int rc = d.problems == 0 ? EXIT_OK : EXIT_ERROR;

@@ -20,7 +20,8 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
                 return rc;
         char *again = NULL;
         size_t again_len = 0;
-        rc = cli_read_secret(false, _("The same password again: "), &again, &again_len, err);
+        rc = cli_read_secret(false, _("The same password again: "), &again, &again_len,
+                             err);
         if (rc == RK_OK && (again_len != *len || sodium_memcmp(again, *pw, *len) != 0))
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "the passwords differ; nothing was created");
@@ -37,17 +38,19 @@ void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
 {
         printf(
             _("Created the register %s with the admin account \"%s\".\n\n"
-            "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
-            "safe):\n\n"
-            "    %s\n\n"
-            "It unlocks the register when every password is lost, and it alone can\n"
-            "reveal the raw database key (rekisteri key dump-raw).\n\n"
-            "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
-            "to keep offline, apart from the recovery key:\n\n"
-            "    %s\n\n"
-            "With it, 'rekisteri audit verify --key-file FILE' (or --key-stdin) proves\n"
-            "that no audit entry was forged, rewritten or cut off, even by someone who\n"
-            "had the database key. Never type it on a command line.\n"),
+              "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
+              "safe):\n\n"
+              "    %s\n\n"
+              "It unlocks the register when every password is lost, and it alone can\n"
+              "reveal the raw database key (rekisteri key dump-raw).\n\n"
+              "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
+              "to keep offline, apart from the recovery key:\n\n"
+              "    %s\n\n"
+              "With it, 'rekisteri audit verify --key-file FILE' (or --key-stdin) "
+              "proves\n"
+              "that no audit entry was forged, rewritten or cut off, even by someone "
+              "who\n"
+              "had the database key. Never type it on a command line.\n"),
             db_path, admin, recovery, audit_key);
 }
 

@@ -68,7 +68,8 @@ int cmd_key_add_file(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr, _("Wrote the key file %s (mode 0600) for \"%s\"; roles: %s.\n"),
-                c->out, c->label, c->roles ? c->roles : _("none (it can only run check)"));
+                c->out, c->label,
+                c->roles ? c->roles : _("none (it can only run check)"));
         return EXIT_OK;
 }
 
@@ -123,8 +124,9 @@ int cmd_key_list(struct cli *c)
                         cli_print_cell(kind_text(slots[i].kind), 9, false, " ");
                         printf("%-20s %s\n", when,
                                slots[i].kind == RK_SLOT_KEYFILE ? cli_safe(slots[i].label)
-                               : slots[i].kind == RK_SLOT_USER  ? _("(account, name hashed)")
-                                                                : "-");
+                               : slots[i].kind == RK_SLOT_USER
+                                   ? _("(account, name hashed)")
+                                   : "-");
                 }
         }
         free(slots);
@@ -147,14 +149,14 @@ int cmd_key_dump(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_register_raw_key(rk_session_register(s), raw, &err);
         if (rc == RK_OK) {
-                fprintf(
-                    stderr,
-                    _("WARNING: this is the raw database key. Anyone with it and the file\n"
-                      "can read every record. Open the register with:\n"
-                      "  sqlcipher %s\n"
-                      "  sqlite> PRAGMA key = \"<the key below>\";\n"
-                      "  sqlite> PRAGMA cipher_page_size = 4096;\n"),
-                    c->db_path);
+                fprintf(stderr,
+                        _("WARNING: this is the raw database key. Anyone with it and the "
+                          "file\n"
+                          "can read every record. Open the register with:\n"
+                          "  sqlcipher %s\n"
+                          "  sqlite> PRAGMA key = \"<the key below>\";\n"
+                          "  sqlite> PRAGMA cipher_page_size = 4096;\n"),
+                        c->db_path);
                 printf("%s\n", raw);
         }
         rk_session_close(s);
@@ -177,17 +179,18 @@ int cmd_key_new_server_key(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf(ngettext(
-                   "Made a new server key file for %s. The %zu account lost its keyslot "
-                   "and second factor:\ngive it a one-time password with `rekisteri user "
-                   "reset-password NAME` (an admin key file;\nwith only the recovery key, "
-                   "first `rekisteri key add-file --roles admin`), and it enrols again.\n",
-                   "Made a new server key file for %s. The %zu accounts lost their "
-                   "keyslots and second factors:\ngive each a one-time password with "
-                   "`rekisteri user reset-password NAME` (an admin key file;\nwith only "
-                   "the recovery key, first `rekisteri key add-file --roles admin`), and "
-                   "each enrols again.\n",
-                   (unsigned long)n),
-               c->db_path, n);
+        printf(
+            ngettext(
+                "Made a new server key file for %s. The %zu account lost its keyslot "
+                "and second factor:\ngive it a one-time password with `rekisteri user "
+                "reset-password NAME` (an admin key file;\nwith only the recovery key, "
+                "first `rekisteri key add-file --roles admin`), and it enrols again.\n",
+                "Made a new server key file for %s. The %zu accounts lost their "
+                "keyslots and second factors:\ngive each a one-time password with "
+                "`rekisteri user reset-password NAME` (an admin key file;\nwith only "
+                "the recovery key, first `rekisteri key add-file --roles admin`), and "
+                "each enrols again.\n",
+                (unsigned long)n),
+            c->db_path, n);
         return EXIT_OK;
 }

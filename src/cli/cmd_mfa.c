@@ -42,10 +42,11 @@ int cmd_mfa_enrol(struct cli *c)
                 rc = rk_session_enrol_begin(s, secret, uri, sizeof(uri), &err);
         if (rc == RK_OK) {
                 print_qr(uri);
-                printf(_("Secret: %s\nURI:    %s\n"
-                         "Scan the code (or type the secret) into your authenticator app, "
-                         "then run:\n  rekisteri mfa confirm --user %s --totp CODE\n"),
-                       secret, uri, rk_session_username(s));
+                printf(
+                    _("Secret: %s\nURI:    %s\n"
+                      "Scan the code (or type the secret) into your authenticator app, "
+                      "then run:\n  rekisteri mfa confirm --user %s --totp CODE\n"),
+                    secret, uri, rk_session_username(s));
         }
         sodium_memzero(secret, sizeof(secret));
         sodium_memzero(uri, sizeof(uri));

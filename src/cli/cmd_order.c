@@ -166,8 +166,7 @@ static int queue(struct cli *c, struct rk_session *s, struct rk_error *err)
         struct rk_order_summary *q = NULL;
         size_t n = 0;
         int rc = rk_orders_queue(s, RK_ORDERS_PAGE_MAX, &q, &n, err);
-        for (size_t i = 0; rc == RK_OK && i < n; i++)
-        {
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
                 printf("%-13s %-10s ", q[i].number, q[i].ordered_on);
                 cli_print_cell(rk_order_status_label(q[i].status), 10, false, " ");
                 printf("%-8s ", q[i].customer_number);

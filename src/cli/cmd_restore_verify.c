@@ -27,14 +27,16 @@ static void print_report(const char *backup, const struct rk_backup_report *r)
         else
                 printf(_("  pages:       DAMAGED: %s\n"), r->pages_note);
         if (r->chain_ok && r->macs_checked)
-                printf(ngettext("  audit trail: ok%s (%" PRId64 " entry, every MAC checked "
+                printf(ngettext("  audit trail: ok%s (%" PRId64
+                                " entry, every MAC checked "
                                 "with K0)\n",
                                 "  audit trail: ok%s (%" PRId64 " entries, every MAC "
                                 "checked with K0)\n",
                                 k),
                        r->chain_note, r->audit_rows);
         else if (r->chain_ok)
-                printf(ngettext("  audit trail: ok%s (%" PRId64 " entry, chain only; --key "
+                printf(ngettext("  audit trail: ok%s (%" PRId64
+                                " entry, chain only; --key "
                                 "K0 checks the MACs too)\n",
                                 "  audit trail: ok%s (%" PRId64 " entries, chain only; "
                                 "--key K0 checks the MACs too)\n",

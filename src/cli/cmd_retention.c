@@ -81,16 +81,18 @@ static void print_rule(const struct rk_retention_rule_plan *rp)
         printf(_("             why: %s\n"), i->reason);
         unsigned long k = (unsigned long)rp->rows;
         if (i->rule == RK_RULE_AUDIT)
-                printf(ngettext("  due now: %" PRId64 " row\n", "  due now: %" PRId64 " rows\n",
-                                k),
+                printf(ngettext("  due now: %" PRId64 " row\n",
+                                "  due now: %" PRId64 " rows\n", k),
                        rp->rows);
         else if (i->rule == RK_RULE_BOOKKEEPING && i->action == RK_RETAIN_ANONYMISE)
                 printf(_("  due now: 0 (rows of anonymised customers are kept without "
                          "the person)\n"));
         else if (i->rule == RK_RULE_REQUESTS)
-                printf(_("  due now: %zu requests (rows: %" PRId64 ")\n"), rp->n, rp->rows);
+                printf(_("  due now: %zu requests (rows: %" PRId64 ")\n"), rp->n,
+                       rp->rows);
         else
-                printf(_("  due now: %zu customers (rows: %" PRId64 ")\n"), rp->n, rp->rows);
+                printf(_("  due now: %zu customers (rows: %" PRId64 ")\n"), rp->n,
+                       rp->rows);
         print_numbers(rp);
         if (rp->nskipped > 0) {
                 printf(_("  skipped: %zu\n"), rp->nskipped);
@@ -166,8 +168,9 @@ static int refresh_outlook(struct rk_session *s, struct rk_error *err)
         bool cancelled;
         int rc = rk_retention_outlook_refresh(s, NULL, NULL, &cancelled, &o, err);
         if (rc == RK_OK)
-                printf(_("Counted for the retention screen: due within %d days as of %s\n"),
-                       RK_RETENTION_OUTLOOK_DAYS, o.today);
+                printf(
+                    _("Counted for the retention screen: due within %d days as of %s\n"),
+                    RK_RETENTION_OUTLOOK_DAYS, o.today);
         else
                 fprintf(stderr, "%s\n",
                         _("rekisteri: the run is complete, but the retention screen's "
@@ -194,9 +197,10 @@ int cmd_retention_run(struct cli *c)
         }
         rc = rk_dsr_outbox_prune(s, &gone, &err);
         if (rc == RK_OK && gone > 0)
-                printf(_("request files: %zu older than %lld days deleted from the export "
-                         "directory\n"),
-                       gone, c->cfg.export_days);
+                printf(
+                    _("request files: %zu older than %lld days deleted from the export "
+                      "directory\n"),
+                    gone, c->cfg.export_days);
         if (rc == RK_OK)
                 rc = refresh_outlook(s, &err);
         /* the nightly job: a safe moment for a due rotation */

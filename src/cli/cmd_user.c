@@ -158,14 +158,15 @@ int cmd_user_list(struct cli *c)
                                         sizeof(roles) - strlen(roles) - 1);
                         }
                         int locked = rk_accounts_is_locked(s, users[i].name) == 1;
-                        printf(
-                            "%-20s %-28s %s%s%s%s\n", cli_safe(users[i].name),
-                            cli_safe(roles), users[i].disabled ? _("disabled") : _("enabled"),
-                            locked ? _(", locked") : "",
-                            users[i].must_change_password ? _(", must change password") : "",
-                            !users[i].totp_enrolled && !users[i].disabled
-                                ? _(", not enrolled")
-                                : "");
+                        printf("%-20s %-28s %s%s%s%s\n", cli_safe(users[i].name),
+                               cli_safe(roles),
+                               users[i].disabled ? _("disabled") : _("enabled"),
+                               locked ? _(", locked") : "",
+                               users[i].must_change_password ? _(", must change password")
+                                                             : "",
+                               !users[i].totp_enrolled && !users[i].disabled
+                                   ? _(", not enrolled")
+                                   : "");
                 }
         }
         free(users);

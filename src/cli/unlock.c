@@ -43,15 +43,16 @@ static int unlock_user(struct cli *c, int allowed_steps, struct rk_session **s,
         if (rc == RK_OK && (steps & ~allowed_steps) != 0) {
                 rk_session_close(*s);
                 *s = NULL;
-                rc = (steps & RK_LOGIN_ENROL)
-                         ? rk_error_set(err, RK_ERR_DENIED,
-                                        "this account must first enrol its second factor "
-                                        "in the terminal program (run rekisteri without a "
-                                        "command)")
-                         : rk_error_set(err, RK_ERR_DENIED,
-                                        "this account must first change its password in "
-                                        "the terminal program (run rekisteri without a "
-                                        "command)");
+                rc =
+                    (steps & RK_LOGIN_ENROL)
+                        ? rk_error_set(err, RK_ERR_DENIED,
+                                       "this account must first enrol its second factor "
+                                       "in the terminal program (run rekisteri without a "
+                                       "command)")
+                        : rk_error_set(err, RK_ERR_DENIED,
+                                       "this account must first change its password in "
+                                       "the terminal program (run rekisteri without a "
+                                       "command)");
         }
         return rc;
 }
@@ -102,8 +103,9 @@ void cli_rotate_if_due(struct rk_session *s)
         rk_error_clear(&err);
         rk_rotation_due(s, why, sizeof(why));
         if (rk_rotation_if_due(s, &rotated, &err) != RK_OK)
-                fprintf(stderr, _("rekisteri: a key rotation is due (%s) but failed: %s\n"),
-                        why, err.msg);
+                fprintf(stderr,
+                        _("rekisteri: a key rotation is due (%s) but failed: %s\n"), why,
+                        err.msg);
         else if (rotated)
                 fprintf(stderr,
                         _("A key rotation was due (%s): the master key and the database "

@@ -137,8 +137,9 @@ int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_
 {
         /* TRANSLATORS: the column headers of the breach report's CSV file,
          * which people read (one word each, no spaces needed) */
-        static const char *const header[] = {N_("user"),      N_("subject"),  N_("events"),
-                                             N_("first_utc"), N_("last_utc"), N_("field_groups")};
+        static const char *const header[] = {N_("user"),     N_("subject"),
+                                             N_("events"),   N_("first_utc"),
+                                             N_("last_utc"), N_("field_groups")};
         int bad = 0;
         for (size_t i = 0; i < 6; i++)
                 bad |= rk_csv_cell(out, _(header[i]), i == 5);

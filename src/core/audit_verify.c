@@ -94,9 +94,10 @@ static int check_mac(struct walk *w, const struct rk_audit_row *r,
                 audit_v2_mac(w->k2, r->id, hash, want);
         }
         if (sodium_memcmp(want, mac, HB) != 0)
-                return verify_fail(w, r->id,
-                            "its MAC does not verify under the audit key: it was "
-                            "written or rewritten without the key of its position");
+                return verify_fail(
+                    w, r->id,
+                    "its MAC does not verify under the audit key: it was "
+                    "written or rewritten without the key of its position");
         return 0;
 }
 
@@ -111,20 +112,20 @@ static int check_anchor(struct walk *w, const struct rk_audit_row *r)
         audit_field_text(r->fields, "before", before, sizeof(before));
         if (to >= r->id)
                 return verify_fail(w, r->id,
-                            "this retention anchor claims entries after itself");
+                                   "this retention anchor claims entries after itself");
         if (audit_field_int(r->fields, "origin") != w->o.id ||
             audit_field_int(r->fields, "seed_epoch") != w->o.epoch)
                 return verify_fail(w, r->id, "this retention anchor names another chain");
         if (months < 1 || (w->months > 0 && months < w->months))
                 return verify_fail(w, r->id,
-                            "this retention anchor used %" PRId64 " months; the "
-                            "configuration keeps entries %" PRId64 " months",
-                            months, w->months);
+                                   "this retention anchor used %" PRId64 " months; the "
+                                   "configuration keeps entries %" PRId64 " months",
+                                   months, w->months);
         if (!audit_cutoff_allowed(before, r->at, months))
                 return verify_fail(w, r->id,
-                            "this retention anchor pruned entries younger than "
-                            "%" PRId64 " months",
-                            months);
+                                   "this retention anchor pruned entries younger than "
+                                   "%" PRId64 " months",
+                                   months);
         return 0;
 }
 
@@ -144,11 +145,12 @@ static int check_heads(struct walk *w, const struct rk_audit_row *r,
         for (; w->hi < w->nheads && w->heads[w->hi].id <= r->id; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
                 if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0)
-                        return verify_fail(w, r->id,
-                                    "it differs from the head logged for it%s%s (line "
-                                    "%" PRId64 "): the trail was rewritten at or before "
-                                    "this entry",
-                                    h->at[0] ? " at " : "", h->at, h->line);
+                        return verify_fail(
+                            w, r->id,
+                            "it differs from the head logged for it%s%s (line "
+                            "%" PRId64 "): the trail was rewritten at or before "
+                            "this entry",
+                            h->at[0] ? " at " : "", h->at, h->line);
                 if (h->id == r->id)
                         w->v->heads_checked++;
         }
@@ -169,12 +171,14 @@ static int check_row(struct walk *w, sqlite3_stmt *st)
             audit_copy_blob(st, 15, mac))
                 return verify_fail(w, r.id, "the entry is malformed");
         if (sodium_memcmp(prev, w->prev, HB) != 0)
-                return verify_fail(w, r.id,
-                            "its link to the entry before it is broken: entries were "
-                            "reordered, inserted or removed here");
+                return verify_fail(
+                    w, r.id,
+                    "its link to the entry before it is broken: entries were "
+                    "reordered, inserted or removed here");
         audit_row_hash(r.id < w->v2_from ? AUDIT_V1 : AUDIT_V2, &r, prev, hash);
         if (sodium_memcmp(hash, stored, HB) != 0)
-                return verify_fail(w, r.id, "its contents were altered after it was written");
+                return verify_fail(w, r.id,
+                                   "its contents were altered after it was written");
         if (w->have_key && check_mac(w, &r, hash, mac))
                 return 1;
         if (check_special(w, &r) || check_heads(w, &r, hash))
@@ -205,9 +209,10 @@ static int walk_rows(sqlite3 *db, struct walk *w, struct rk_error *err)
         if (rc == RK_ERR_CORRUPT) {
                 rk_error_clear(err);
                 rc = RK_OK;
-                verify_fail(w, w->next,
-                     "this entry could not be read: the page holding it is damaged (a "
-                     "corrupt page); later entries were not checked");
+                verify_fail(
+                    w, w->next,
+                    "this entry could not be read: the page holding it is damaged (a "
+                    "corrupt page); later entries were not checked");
         }
         return rc;
 }
@@ -283,10 +288,11 @@ static int check_pruned_heads(sqlite3 *db, struct walk *w, struct rk_error *err)
         for (; w->hi < w->nheads && w->heads[w->hi].id < w->next; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
                 if (h->at[0] != '\0' && strncmp(h->at, before, strlen(before)) >= 0) {
-                        verify_fail(w, h->id,
-                             "a head was logged for this entry at %s, but it is gone; "
-                             "retention may prune only entries before %s",
-                             h->at, before[0] ? before : "(no anchor)");
+                        verify_fail(
+                            w, h->id,
+                            "a head was logged for this entry at %s, but it is gone; "
+                            "retention may prune only entries before %s",
+                            h->at, before[0] ? before : "(no anchor)");
                         break;
                 }
         }
@@ -301,22 +307,24 @@ static void check_end(struct walk *w, const struct chain_state *cs)
         if (w->hi < w->nheads) {
                 const struct audit_head *h = &w->heads[w->nheads - 1];
                 verify_fail(w, last + 1,
-                     "this entry is missing: the trail ends at %" PRId64
-                     " but a head for "
-                     "entry %" PRId64 " was logged%s%s",
-                     last, h->id, h->at[0] ? " at " : "", h->at);
+                            "this entry is missing: the trail ends at %" PRId64
+                            " but a head for "
+                            "entry %" PRId64 " was logged%s%s",
+                            last, h->id, h->at[0] ? " at " : "", h->at);
         } else if (last != cs->head_id) {
                 verify_fail(w, last < cs->head_id ? last + 1 : cs->head_id + 1,
-                     "this entry is missing: the newest entries were deleted");
+                            "this entry is missing: the newest entries were deleted");
         } else if (sodium_memcmp(w->prev, cs->head_hash, HB) != 0) {
-                verify_fail(w, cs->head_id, "the chain does not end at the recorded head");
+                verify_fail(w, cs->head_id,
+                            "the chain does not end at the recorded head");
         } else if (w->have_key && last + 1 >= w->v2_from) {
                 /* the stored key must be exactly k(last + 1) */
                 if (key_at(w, last + 1) != 0 || sodium_memcmp(w->k2, cs->key, HB) != 0)
-                        verify_fail(w, last + 1,
-                             "this entry is missing: the stored key belongs to "
-                             "another position, so the newest entries were deleted or "
-                             "the state was replaced");
+                        verify_fail(
+                            w, last + 1,
+                            "this entry is missing: the stored key belongs to "
+                            "another position, so the newest entries were deleted or "
+                            "the state was replaced");
         }
 }
 

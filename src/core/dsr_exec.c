@@ -116,10 +116,11 @@ static void after_commit(struct exec *x)
                          _("the erasure is committed; still pending: %.300s"), ferr.msg);
         if (rk_ledger_mirror(x->db, rk_register_path(reg), false, &ferr) != RK_OK &&
             x->res->flush_note[0] == '\0')
-                snprintf(x->res->flush_note, sizeof(x->res->flush_note),
-                         _("the erasure is committed and recorded in the register; the "
-                           "ledger file beside it is updated at the next opening (%.200s)"),
-                         ferr.msg);
+                snprintf(
+                    x->res->flush_note, sizeof(x->res->flush_note),
+                    _("the erasure is committed and recorded in the register; the "
+                      "ledger file beside it is updated at the next opening (%.200s)"),
+                    ferr.msg);
 }
 
 /* ---- the other types --------------------------------------------------- */

@@ -466,16 +466,18 @@ static void text_report(FILE *f, const json_t *doc)
                 (long long)json_integer_value(json_object_get(req, "id")),
                 type >= 0 ? rk_dsr_type_label((enum rk_dsr_type)type)
                           : member_text(req, "type"));
-        fprintf(f, _("Received %s, due %s. Generated %s.\n"), member_text(req, "received_on"),
-                member_text(req, "due_on"), member_text(doc, "generated_at"));
+        fprintf(f, _("Received %s, due %s. Generated %s.\n"),
+                member_text(req, "received_on"), member_text(req, "due_on"),
+                member_text(doc, "generated_at"));
         size_t i;
         json_t *sub;
         json_array_foreach(json_object_get(doc, "subjects"), i, sub)
         {
                 bool contact = strcmp(json_string_value(json_object_get(sub, "record")),
                                       "contact") == 0;
-                fprintf(f, contact ? _("\n== Customer %s: contact person ==\n")
-                                   : _("\n== Customer %s ==\n"),
+                fprintf(f,
+                        contact ? _("\n== Customer %s: contact person ==\n")
+                                : _("\n== Customer %s ==\n"),
                         member_text(sub, "customer_number"));
                 text_record(f, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER,
                             json_object_get(sub, contact ? "contact_person" : "customer"),
@@ -485,13 +487,15 @@ static void text_report(FILE *f, const json_t *doc)
                                   json_object_get(sub, "contact_persons"));
                         text_list(f, _("Orders"), RK_REC_ORDER,
                                   json_object_get(sub, "orders"));
-                        text_list(f, _("Notes"), RK_REC_NOTE, json_object_get(sub, "notes"));
+                        text_list(f, _("Notes"), RK_REC_NOTE,
+                                  json_object_get(sub, "notes"));
                         text_list(f, _("Consents"), RK_REC_CONSENT,
                                   json_object_get(sub, "consents"));
                         text_list(f, _("Objections"), RK_REC_OBJECTION,
                                   json_object_get(sub, "objections"));
                 }
-                text_list(f, _("Requests"), RK_REC_COUNT, json_object_get(sub, "requests"));
+                text_list(f, _("Requests"), RK_REC_COUNT,
+                          json_object_get(sub, "requests"));
                 text_access(f, json_object_get(sub, "access_log"));
         }
         fputs(_("\nWhy each field is kept and on which legal basis:\n"), f);

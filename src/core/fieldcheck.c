@@ -51,7 +51,8 @@ static int put(const struct rk_field *f, const char *s, size_t n, char *out, siz
                struct rk_error *err)
 {
         if (n >= outsz)
-                return bad(f, out, outsz, err, N_("the value does not fit (internal limit)"));
+                return bad(f, out, outsz, err,
+                           N_("the value does not fit (internal limit)"));
         memcpy(out, s, n);
         out[n] = '\0';
         return RK_OK;
@@ -105,7 +106,8 @@ static int check_date(const struct rk_field *f, const char *s, size_t n, char *o
         int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
         int dim = m >= 1 && m <= 12 ? days[m - 1] + (m == 2 && leap(y)) : 0;
         if (y < 1900 || y > 2999 || d < 1 || d > dim)
-                return bad(f, out, outsz, err, N_("there is no such day in the calendar"));
+                return bad(f, out, outsz, err,
+                           N_("there is no such day in the calendar"));
         return put(f, s, n, out, outsz, err);
 }
 
@@ -121,7 +123,8 @@ static int check_integer(const struct rk_field *f, const char *s, size_t n, char
         }
         if (n > f->max_chars) {
                 char what[64];
-                snprintf(what, sizeof(what), _("is longer than %zu digits"), f->max_chars);
+                snprintf(what, sizeof(what), _("is longer than %zu digits"),
+                         f->max_chars);
                 return bad(f, out, outsz, err, what);
         }
         return put(f, s, n, out, outsz, err);
@@ -142,9 +145,10 @@ static int check_money(const struct rk_field *f, const char *s, size_t n, char *
                         k = 0;
         }
         if (k == 0 || i != n)
-                return bad(f, out, outsz, err,
-                           N_("write an amount in euros of 0 or more, such as 12 or 12,50 "
-                           "(at most two decimals and ten digits before them)"));
+                return bad(
+                    f, out, outsz, err,
+                    N_("write an amount in euros of 0 or more, such as 12 or 12,50 "
+                       "(at most two decimals and ten digits before them)"));
         for (; frac < 2; frac++)
                 cents[k++] = '0';
         return check_integer(f, cents, k, out, outsz, err);
@@ -182,9 +186,10 @@ static int check_vat(const struct rk_field *f, const char *s, size_t n, char *ou
                 if (s[i] == ' ' || s[i] == '-' || s[i] == '.')
                         continue;
                 if (!isalnum((unsigned char)s[i]))
-                        return bad(f, out, outsz, err,
-                                   N_("a VAT number has only letters and digits after the "
-                                   "country code, such as FI12345671"));
+                        return bad(
+                            f, out, outsz, err,
+                            N_("a VAT number has only letters and digits after the "
+                               "country code, such as FI12345671"));
                 v[k++] = (char)toupper((unsigned char)s[i]);
         }
         v[k] = '\0';
@@ -198,7 +203,7 @@ static int check_vat(const struct rk_field *f, const char *s, size_t n, char *ou
                 if (k != 10 || !all_digits(v + 2, 8))
                         return bad(f, out, outsz, err,
                                    N_("a Finnish VAT number is FI and 8 digits, such as "
-                                   "FI12345671"));
+                                      "FI12345671"));
                 snprintf(in, sizeof(in), "%.7s-%c", v + 2, v[9]);
                 int rc = rk_validate_ytunnus(in, yt, sizeof(yt), &tmp);
                 if (rc != RK_OK)
@@ -295,19 +300,23 @@ void rk_field_hint(const struct rk_field *f, char *out, size_t size)
                 snprintf(out, size, "%s", _("An e-mail address: name@example.fi"));
                 break;
         case RK_V_PHONE:
-                snprintf(out, size, "%s", _("+358 40 123 4567, or the Finnish form 040 123 4567"));
+                snprintf(out, size, "%s",
+                         _("+358 40 123 4567, or the Finnish form 040 123 4567"));
                 break;
         case RK_V_POSTAL:
-                snprintf(out, size, "%s", _("Postal code for the country (Finland: 5 digits)"));
+                snprintf(out, size, "%s",
+                         _("Postal code for the country (Finland: 5 digits)"));
                 break;
         case RK_V_COUNTRY:
                 snprintf(out, size, "%s", _("Country: two letters (FI, SE, EE, ...)"));
                 break;
         case RK_V_YTUNNUS:
-                snprintf(out, size, "%s", _("Y-tunnus 1234567-8 (check digit), or a VAT number"));
+                snprintf(out, size, "%s",
+                         _("Y-tunnus 1234567-8 (check digit), or a VAT number"));
                 break;
         case RK_V_HETU:
-                snprintf(out, size, "%s", _("Henkilötunnus DDMMYYCZZZQ (check character)"));
+                snprintf(out, size, "%s",
+                         _("Henkilötunnus DDMMYYCZZZQ (check character)"));
                 break;
         case RK_V_DATE:
                 snprintf(out, size, "%s", _("A date: YYYY-MM-DD"));

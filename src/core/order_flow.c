@@ -116,8 +116,8 @@ static const char *const status_labels[] = {
 
 const char *rk_order_status_label(const char *status)
 {
-        for (size_t i = 0; status != NULL && i < sizeof(status_labels) / sizeof(status_labels[0]);
-             i++)
+        for (size_t i = 0;
+             status != NULL && i < sizeof(status_labels) / sizeof(status_labels[0]); i++)
                 if (strcmp(status, status_labels[i]) == 0)
                         return _(status_labels[i]);
         return status != NULL ? status : "";

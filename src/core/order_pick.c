@@ -90,8 +90,10 @@ static int write_list(FILE *f, const struct rk_order_view *v, const char *who)
                 put_value(f, l, "unit", 0, "\n");
         }
         fputc('\n', f);
-        fprintf(f, ngettext("%zu line. Picked by: ____________\n",
-                            "%zu lines. Picked by: ____________\n", (unsigned long)v->nlines),
+        fprintf(f,
+                ngettext("%zu line. Picked by: ____________\n",
+                         "%zu lines. Picked by: ____________\n",
+                         (unsigned long)v->nlines),
                 v->nlines);
         return ferror(f) ? -1 : 0;
 }

@@ -20,18 +20,15 @@
 #include <string.h>
 
 #define CONFLICT_MSG                                                                     \
-        N_("%s: changed by someone else since you opened it; reopen it to see their "     \
+        N_("%s: changed by someone else since you opened it; reopen it to see their "    \
            "changes")
 
 static const char *what_of(enum rk_record kind)
 {
         static const char *const what[RK_REC_COUNT] = {
-            [RK_REC_CUSTOMER] = N_("customer"),
-            [RK_REC_CONTACT] = N_("contact person"),
-            [RK_REC_ORDER] = N_("order"),
-            [RK_REC_LINE] = N_("order line"),
-            [RK_REC_NOTE] = N_("note"),
-            [RK_REC_CONSENT] = N_("consent"),
+            [RK_REC_CUSTOMER] = N_("customer"),   [RK_REC_CONTACT] = N_("contact person"),
+            [RK_REC_ORDER] = N_("order"),         [RK_REC_LINE] = N_("order line"),
+            [RK_REC_NOTE] = N_("note"),           [RK_REC_CONSENT] = N_("consent"),
             [RK_REC_OBJECTION] = N_("objection"),
         };
         /* a noun that begins a message as its subject ("order: ...") */

@@ -96,7 +96,8 @@ int ret_hold_reason(sqlite3 *db, int64_t customer_id, bool *held, char *reason,
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
                 *held = true;
-                hold_text(sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 0),
+                hold_text(sqlite3_column_int(st, 1),
+                          (const char *)sqlite3_column_text(st, 0),
                           sqlite3_column_int64(st, 2), reason, RK_RETENTION_TEXT);
         } else if (src != SQLITE_DONE) {
                 rc = rk_sql_fail(db, src, "checking retention holds", err);
@@ -193,7 +194,8 @@ static int load_held(struct planner *p, struct rk_error *err)
                         break;
                 }
                 h->id = id;
-                hold_text(sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 1),
+                hold_text(sqlite3_column_int(st, 2),
+                          (const char *)sqlite3_column_text(st, 1),
                           sqlite3_column_int64(st, 3), h->reason, sizeof(h->reason));
                 p->nheld++;
         }

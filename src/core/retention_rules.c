@@ -80,20 +80,22 @@ struct rule_def {
 #define C(field) offsetof(struct rk_config, field)
 
 static const struct rule_def rules[RK_RULE_COUNT] = {
-    [RK_RULE_PROSPECTS] = {"prospects", N_("Prospects with no orders"), N_("last activity"),
+    [RK_RULE_PROSPECTS] = {"prospects", N_("Prospects with no orders"),
+                           N_("last activity"),
                            N_("no purchase in two years: the legitimate interest in a "
-                           "prospect has ended"),
+                              "prospect has ended"),
                            C(prospects_months), MONTHS, (long)C(prospects_action),
                            prospects_sql},
-    [RK_RULE_INACTIVE] = {"inactive", N_("Inactive customers"), N_("last order or contact"),
+    [RK_RULE_INACTIVE] = {"inactive", N_("Inactive customers"),
+                          N_("last order or contact"),
                           N_("claims from a sale are time-barred after three years "
-                          "(Limitation Act 728/2003)"),
+                             "(Limitation Act 728/2003)"),
                           C(inactive_months), MONTHS, (long)C(inactive_action),
                           inactive_sql},
     [RK_RULE_BOOKKEEPING] = {"bookkeeping", N_("Order and invoice rows"),
                              N_("end of the financial year"),
                              N_("Accounting Act 1336/1997 2:10; amounts and quantities "
-                             "are kept, the person is not"),
+                                "are kept, the person is not"),
                              C(bookkeeping_years), YEARS, (long)C(bookkeeping_action),
                              bookkeeping_sql},
     [RK_RULE_NOTES] = {"notes", N_("Notes"), N_("written"),
@@ -101,11 +103,11 @@ static const struct rule_def rules[RK_RULE_COUNT] = {
                        C(notes_months), MONTHS, -1, notes_sql},
     [RK_RULE_CONSENTS] = {"consents", N_("Withdrawn consents (proof)"), N_("withdrawal"),
                           N_("proof of consent (GDPR Art. 7(1)) until claims are "
-                          "time-barred"),
+                             "time-barred"),
                           C(withdrawn_consents_years), YEARS, -1, consents_sql},
     [RK_RULE_REQUESTS] = {"requests", N_("Closed subject requests"), N_("closing"),
                           N_("proof of how a request was handled (Art. 5(2)) until "
-                          "claims are time-barred"),
+                             "claims are time-barred"),
                           C(closed_requests_years), YEARS, -1, requests_sql},
     [RK_RULE_AUDIT] = {"audit", N_("Audit rows"), N_("written"),
                        N_("the supervisory look-back; audit rows hold no values"),

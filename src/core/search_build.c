@@ -205,7 +205,8 @@ int rk_search_build_start(sqlite3 *db, struct rk_search_build **out, struct rk_e
         if (rc == RK_OK)
                 rc = open_memory(b, db, err);
         if (rc == RK_OK && pthread_create(&b->thread, NULL, worker, b) != 0)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "%s: cannot start a thread", _(WHAT));
+                rc =
+                    rk_error_set(err, RK_ERR_NOMEM, "%s: cannot start a thread", _(WHAT));
         b->started = rc == RK_OK;
         if (rc != RK_OK) {
                 build_free(b);

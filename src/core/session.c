@@ -38,7 +38,8 @@ struct rk_session {
         char place[48]; /* the screen or command in use, for audit rows */
 };
 
-static const char *const login_failed = N_("login failed: wrong username, password or code");
+static const char *const login_failed =
+    N_("login failed: wrong username, password or code");
 
 /* ---- where from -------------------------------------------------------- */
 
@@ -116,10 +117,11 @@ static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
                     "login failed: wrong username, password or code; too many failures: "
                     "the account is now locked, ask an administrator to unlock it");
         if (*wait > 0)
-                return rk_error_set(err, RK_ERR_AUTH,
-                                    "login failed: wrong username, password or code; wait "
-                                    "%lld s before the next try",
-                                    *wait);
+                return rk_error_set(
+                    err, RK_ERR_AUTH,
+                    "login failed: wrong username, password or code; wait "
+                    "%lld s before the next try",
+                    *wait);
         return rk_error_set(err, RK_ERR_AUTH, "%s", _(login_failed));
 }
 

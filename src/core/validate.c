@@ -108,19 +108,20 @@ static const char *email_local_problem(const char *s, size_t n)
 {
         if (n == 0)
                 return N_("the part before @ is empty; write an address such as "
-                       "name@example.fi");
+                          "name@example.fi");
         if (n > 64)
                 return N_("the part before @ is longer than 64 characters");
         for (size_t i = 0; i < n; i++) {
                 if (s[i] == '.')
                         continue;
                 if (!is_atext(s[i]))
-                        return N_("the part before @ may contain only letters a-z, digits, "
-                               "dots and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -");
+                        return N_(
+                            "the part before @ may contain only letters a-z, digits, "
+                            "dots and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -");
         }
         if (s[0] == '.' || s[n - 1] == '.' || memmem(s, n, "..", 2) != NULL)
                 return N_("the part before @ cannot start or end with a dot or have two "
-                       "dots in a row");
+                          "dots in a row");
         return NULL;
 }
 
@@ -139,20 +140,23 @@ static bool email_label_ok(const char *s, size_t n)
  * total limit keeps the domain below its own 255-byte limit. */
 static const char *email_domain_problem(const char *s, size_t n)
 {
-        const char *bad = N_("the part after @ is not a domain name (use labels of letters, "
-                          "digits and hyphens separated by dots, such as example.fi)");
+        const char *bad =
+            N_("the part after @ is not a domain name (use labels of letters, "
+               "digits and hyphens separated by dots, such as example.fi)");
         size_t start = 0, labels = 0;
         for (size_t i = 0; i <= n; i++) {
                 if (i < n && s[i] != '.')
                         continue;
                 if (i - start > 63)
-                        return N_("the part after @ has a label longer than 63 characters");
+                        return N_(
+                            "the part after @ has a label longer than 63 characters");
                 if (!email_label_ok(s + start, i - start))
                         return bad;
                 labels++;
                 if (i == n && all_digits(s + start, i - start))
-                        return N_("the part after @ must end in a name such as .fi, not a "
-                               "number (IP addresses are not accepted)");
+                        return N_(
+                            "the part after @ must end in a name such as .fi, not a "
+                            "number (IP addresses are not accepted)");
                 start = i + 1;
         }
         if (labels < 2)
@@ -181,12 +185,13 @@ int rk_validate_email(const char *in, char *out, size_t outsz, struct rk_error *
                 return invalid(out, outsz, err, F_EMAIL,
                                N_("is empty; write an address such as name@example.fi"));
         if (n > RK_EMAIL_MAX - 1)
-                return invalid(out, outsz, err, F_EMAIL, N_("is longer than 254 characters"));
+                return invalid(out, outsz, err, F_EMAIL,
+                               N_("is longer than 254 characters"));
         const char *at = last_at(s, n);
         if (at == NULL)
                 return invalid(out, outsz, err, F_EMAIL,
                                N_("needs an @ between the name and the domain, as in "
-                               "name@example.fi"));
+                                  "name@example.fi"));
         size_t local_n = (size_t)(at - s), domain_n = n - local_n - 1;
         if (memchr(s, '@', local_n) != NULL)
                 return invalid(out, outsz, err, F_EMAIL,
@@ -228,7 +233,7 @@ static const char *phone_scan(const char *s, size_t n, char *d, size_t *nd, bool
                 } else if (is_digit(s[i])) {
                         if (*nd == PHONE_SCAN_MAX)
                                 return N_("has too many digits; a number has at most 15 "
-                                       "digits after the country prefix +");
+                                          "digits after the country prefix +");
                         d[(*nd)++] = s[i];
                 } else if (s[i] == '(') {
                         depth++;
@@ -237,15 +242,15 @@ static const char *phone_scan(const char *s, size_t n, char *d, size_t *nd, bool
                                 return N_("has a ) without a matching (");
                 } else if (s[i] != ' ' && s[i] != '-') {
                         return N_("may contain only digits, a leading +, spaces, hyphens "
-                               "and "
-                               "parentheses");
+                                  "and "
+                                  "parentheses");
                 }
         }
         if (depth != 0)
                 return N_("has a ( without a matching )");
         if (*nd == 0)
                 return N_("has no digits; write a number such as +358 40 123 4567 or "
-                       "040 123 4567");
+                          "040 123 4567");
         return NULL;
 }
 
@@ -265,7 +270,7 @@ static const char *phone_e164(const char *d, size_t nd, bool plus, char *norm,
                 d++, nd--;
         } else {
                 return N_("start it with + and the country code, or with 0 for a Finnish "
-                       "number");
+                          "number");
         }
         memcpy(norm + k, d, nd);
         k += nd;
@@ -273,10 +278,10 @@ static const char *phone_e164(const char *d, size_t nd, bool plus, char *norm,
                 return N_("the country code cannot start with 0");
         if (k - 1 > 15)
                 return N_("is too long; a number has at most 15 digits after the country "
-                       "prefix +");
+                          "prefix +");
         if (k - 1 < 8)
                 return N_("is too short; a number has at least 8 digits with the country "
-                       "code");
+                          "code");
         *len = k;
         return NULL;
 }
@@ -344,9 +349,10 @@ int rk_validate_postal_code(const char *country_iso2, const char *in, char *out,
                                N_("the country must be a two-letter code such as FI"));
         if (c[0] != '\0' && (country_is(c, "FI") || country_is(c, "AX"))) {
                 if (n != 5 || !all_digits(s, 5))
-                        return invalid(out, outsz, err, F_POSTAL,
-                                       N_("a Finnish postal code is exactly 5 digits, such "
-                                       "as 00100"));
+                        return invalid(
+                            out, outsz, err, F_POSTAL,
+                            N_("a Finnish postal code is exactly 5 digits, such "
+                               "as 00100"));
                 return emit(s, 5, out, outsz, err, F_POSTAL);
         }
         if (c[0] != '\0' && country_is(c, "SE")) {
@@ -379,7 +385,7 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
                 return invalid(
                     out, outsz, err, F_YTUNNUS,
                     N_("write it as 7 digits, a hyphen and a check digit, such as "
-                    "1234567-1"));
+                       "1234567-1"));
         memcpy(norm + (9 - n), s, n); /* left-pad the old 6-digit form with 0 */
         int sum = 0;
         for (int i = 0; i < 7; i++)
@@ -392,7 +398,7 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
                 return invalid(
                     out, outsz, err, F_YTUNNUS,
                     N_("the check digit after the hyphen does not match; check for "
-                    "a typo"));
+                       "a typo"));
         return emit(norm, 9, out, outsz, err, F_YTUNNUS);
 }
 
@@ -435,9 +441,10 @@ static int num(const char *s, size_t n)
 static const char *hetu_parse(const char *s, size_t n, char norm[RK_HETU_MAX],
                               struct rk_hetu_info *info)
 {
-        static const char *const shape = N_("write it as DDMMYY, a century sign (+, -, A-F or "
-                                    "U-Y), three digits and a check character, such as "
-                                    "131052-308T");
+        static const char *const shape =
+            N_("write it as DDMMYY, a century sign (+, -, A-F or "
+               "U-Y), three digits and a check character, such as "
+               "131052-308T");
         if (n != 11)
                 return shape;
         for (size_t i = 0; i < 11; i++)
@@ -459,7 +466,7 @@ static const char *hetu_parse(const char *s, size_t n, char norm[RK_HETU_MAX],
         long whole = (long)num(norm, 6) * 1000 + individual;
         if (norm[10] != hetu_checks[whole % 31])
                 return N_("the check character at the end does not match; check for a "
-                       "typo");
+                          "typo");
         return NULL;
 }
 
@@ -513,12 +520,13 @@ int rk_validate_field_text(const char *label, const char *in, size_t max_chars,
                                     field);
         if (has_control((const unsigned char *)s, n, multiline))
                 return rk_error_set(err, RK_ERR_INVALID, "%s: %s", field,
-                                    multiline ? _("contains a control character such as "
-                                                  "Tab or Escape; only printable text and "
-                                                  "line breaks are allowed")
-                                              : _("contains a control character such as a "
-                                                  "line break, Tab or Escape; only "
-                                                  "printable text on one line is allowed"));
+                                    multiline
+                                        ? _("contains a control character such as "
+                                            "Tab or Escape; only printable text and "
+                                            "line breaks are allowed")
+                                        : _("contains a control character such as a "
+                                            "line break, Tab or Escape; only "
+                                            "printable text on one line is allowed"));
         if (rk_utf8_chars(s, n) > max_chars)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "%s: is longer than %zu characters", field,

@@ -17,8 +17,9 @@
 #include <time.h>
 
 #define SERVER_MISSING_MSG                                                               \
-        N_("%s is missing: staff passwords cannot be checked. Open the register with an "  \
-           "admin key file or the recovery key and run `rekisteri key new-server-key` "    \
+        N_("%s is missing: staff passwords cannot be checked. Open the register with "   \
+           "an "                                                                         \
+           "admin key file or the recovery key and run `rekisteri key new-server-key` "  \
            "(see README, How the keys work)")
 
 /* The check value the slot file keeps for its server key. */
@@ -123,8 +124,8 @@ static int drop_staff_slots(struct rk_vault *v, const unsigned char *key,
                              "DELETE FROM vault_meta WHERE key='name_salt';",
                              v->path, err);
         if (rc == RK_OK)
-                rc = vault_set_meta_text(v, "rotation_due", N_("the server key was replaced"),
-                                         err);
+                rc = vault_set_meta_text(v, "rotation_due",
+                                         N_("the server key was replaced"), err);
         return record_check(v, key, rc, err);
 }
 
