@@ -101,10 +101,8 @@ static int not_self(struct rk_session *s, const char *name, const char *what,
                      : RK_OK;
         if (rc != RK_OK)
                 return rc;
-        return rk_error_set(err, RK_ERR_DENIED,
-                            "you cannot %s your own account: separation of duties; "
-                            "another admin must do it",
-                            what);
+        /* what: the whole refusal, marked N_() by the caller */
+        return rk_error_set(err, RK_ERR_DENIED, "%s", _(what));
 }
 
 /* An account row's roles as "a,b". */
@@ -322,7 +320,9 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the password of", "account.reset_password",
+                rc = not_self(s, name,
+                              N_("you cannot reset the password of your own account: "
+                                 "separation of duties; another admin must do it"), "account.reset_password",
                               err);
         if (rc == RK_OK && u.disabled)
                 rc = rk_error_set(err, RK_ERR_INVALID,
@@ -341,7 +341,9 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the authenticator of", "account.reset_mfa",
+                rc = not_self(s, name,
+                              N_("you cannot reset the authenticator of your own account: "
+                                 "separation of duties; another admin must do it"), "account.reset_mfa",
                               err);
         if (rc == RK_OK)
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
@@ -371,7 +373,10 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                                              before, after, "denied", &aerr);
                 if (rc != RK_OK)
                         return rk_error_set(err, rc, "%s", aerr.msg);
-                return not_self(s, name, "change the roles of", NULL, err);
+                return not_self(s, name,
+                                N_("you cannot change the roles of your own account: "
+                                   "separation of duties; another admin must do it"),
+                                NULL, err);
         }
         rc = check_duties(s, "account.set_roles", name, before, roles, nroles, &combined,
                           err);

@@ -144,13 +144,20 @@ static int check_heads(struct walk *w, const struct rk_audit_row *r,
 {
         for (; w->hi < w->nheads && w->heads[w->hi].id <= r->id; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
+                if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0 && h->at[0])
+                        return verify_fail(
+                            w, r->id,
+                            "it differs from the head logged for it at %s (line "
+                            "%" PRId64 "): the trail was rewritten at or before "
+                            "this entry",
+                            h->at, h->line);
                 if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0)
                         return verify_fail(
                             w, r->id,
-                            "it differs from the head logged for it%s%s (line "
+                            "it differs from the head logged for it (line "
                             "%" PRId64 "): the trail was rewritten at or before "
                             "this entry",
-                            h->at[0] ? " at " : "", h->at, h->line);
+                            h->line);
                 if (h->id == r->id)
                         w->v->heads_checked++;
         }
@@ -306,11 +313,16 @@ static void check_end(struct walk *w, const struct chain_state *cs)
         int64_t last = w->next - 1;
         if (w->hi < w->nheads) {
                 const struct audit_head *h = &w->heads[w->nheads - 1];
-                verify_fail(w, last + 1,
-                            "this entry is missing: the trail ends at %" PRId64
-                            " but a head for "
-                            "entry %" PRId64 " was logged%s%s",
-                            last, h->id, h->at[0] ? " at " : "", h->at);
+                if (h->at[0])
+                        verify_fail(w, last + 1,
+                                    "this entry is missing: the trail ends at %" PRId64
+                                    " but a head for entry %" PRId64 " was logged at %s",
+                                    last, h->id, h->at);
+                else
+                        verify_fail(w, last + 1,
+                                    "this entry is missing: the trail ends at %" PRId64
+                                    " but a head for entry %" PRId64 " was logged",
+                                    last, h->id);
         } else if (last != cs->head_id) {
                 verify_fail(w, last < cs->head_id ? last + 1 : cs->head_id + 1,
                             "this entry is missing: the newest entries were deleted");

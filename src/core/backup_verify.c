@@ -72,8 +72,7 @@ int rk_backup_verify_stage(const char *backup, char *staged, size_t size,
                 return rk_error_set(err, RK_ERR_INVALID, "%s: path too long", backup);
         if (access(backup, R_OK) != 0 || access(from_keys, R_OK) != 0)
                 return rk_error_set(err, RK_ERR_NOTFOUND,
-                                    "%s: no such backup (it and %s" KEYS_SUFFIX
-                                    " are needed)",
+                                    "%s: no such backup (it and %s.keys are needed)",
                                     backup, backup);
         if (mkdtemp(dir) == NULL)
                 return rk_error_set(err, RK_ERR_IO, "%s: %s", dir, strerror(errno));

@@ -607,9 +607,9 @@ static int subject_owner(sqlite3 *db, enum rk_dsr_subject_kind kind, int64_t rec
                 *customer_id = sqlite3_column_int64(st, 0);
                 copy_text(number, RK_CUSTOMER_NUMBER_SIZE, st, 1);
         } else if (src == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such %s",
-                                  kind == RK_DSR_SUBJECT_CONTACT ? "contact person"
-                                                                 : "customer");
+                rc = kind == RK_DSR_SUBJECT_CONTACT
+                         ? rk_error_set(err, RK_ERR_NOTFOUND, "no such contact person")
+                         : rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
         } else {
                 rc = rk_sql_fail(db, src, "adding a subject", err);
         }
