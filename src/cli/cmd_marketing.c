@@ -19,7 +19,7 @@ static void print_rows(const struct rk_marketing_list *l)
         for (size_t i = 0; i < l->n; i++) {
                 const struct rk_marketing_row *r = &l->rows[i];
                 printf("%-7s ", r->number);
-                cli_print_cell(r->contact ? _("contact") : " ", 7, false, " ");
+                cli_print_cell(r->contact ? _("contact person") : " ", 14, false, " ");
                 if (l->has_name)
                         cli_print_cell(r->name, 32, false, " ");
                 if (l->has_contact) {

@@ -61,14 +61,20 @@ static int check_move(const struct rk_grants *g, const char *from, const char *t
                                    : rk_error_set(err, RK_ERR_DENIED,
                                                   "Status: your role may not move an "
                                                   "order from %s to %s",
-                                                  from, to);
+                                                  rk_order_status_label(from),
+                                                  rk_order_status_label(to));
                 size_t used = strlen(next);
                 snprintf(next + used, sizeof(next) - used, "%s%s", used ? ", " : "",
-                         flow[i].to);
+                         rk_order_status_label(flow[i].to));
         }
+        if (next[0] == '\0')
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Status: an order that is %s cannot become %s; it is "
+                                    "final",
+                                    rk_order_status_label(from), rk_order_status_label(to));
         return rk_error_set(err, RK_ERR_INVALID,
-                            "Status: an order that is %s cannot become %s%s%s", from, to,
-                            next[0] ? "; it can become " : "; it is final", next);
+                            "Status: an order that is %s cannot become %s; it can become %s",
+                            rk_order_status_label(from), rk_order_status_label(to), next);
 }
 
 int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected_version,
