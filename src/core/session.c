@@ -349,9 +349,10 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         if (rc == RK_ERR_AUTH) {
                 rc = record_failure(v, cfg, &att, s->username, s->source, "password", now,
                                     wait, err);
-                if (rc == RK_ERR_AUTH)
-                        rk_error_set(err, rc, "wrong password%s",
-                                     *wait ? "; wait before the next try" : "");
+                if (rc == RK_ERR_AUTH && *wait)
+                        rk_error_set(err, rc, "wrong password; wait before the next try");
+                else if (rc == RK_ERR_AUTH)
+                        rk_error_set(err, rc, "wrong password");
         } else if (rc == RK_OK) {
                 rc = rk_throttle_reset(v, s->username, err);
         }
