@@ -130,11 +130,12 @@ static void preview_export(struct builder *b, sqlite3 *db)
         size_t n;
         const struct rk_field *f = rk_fields_all(&n);
         if (b->sub->kind == RK_DSR_SUBJECT_CONTACT) {
-                preview_item(b, "contact_persons", NULL, "Contact person",
+                preview_item(b, "contact_persons", NULL, N_("Contact person"),
                              RK_EFFECT_EXPORT, 1,
                              "every field of the contact person's record");
                 preview_item(b, "audit_log", NULL,
-                             "Who accessed the data (Art. 15(1)(c))", RK_EFFECT_EXPORT,
+                             N_("Who accessed the data (Art. 15(1)(c))"),
+                             RK_EFFECT_EXPORT,
                              count(b, db, exported[7].sql, b->sub->customer_id, NULL) +
                                  b->own_rows,
                              "accesses to the company's records, with users and roles, "
@@ -195,31 +196,32 @@ static void preview_erase_customer(struct builder *b, sqlite3 *db,
         if (b->rc != RK_OK)
                 return;
         preview_customer_fields(b, &plan);
-        preview_item(b, "contact_persons", NULL, "Contact persons", RK_EFFECT_ERASE,
+        preview_item(b, "contact_persons", NULL, N_("Contact persons"), RK_EFFECT_ERASE,
                      plan.contacts, "%s", "");
-        preview_item(b, "notes", NULL, "Notes", RK_EFFECT_ERASE, plan.notes, "%s", "");
-        preview_item(b, "consents", NULL, "Consents", RK_EFFECT_ERASE, plan.consents,
+        preview_item(b, "notes", NULL, N_("Notes"), RK_EFFECT_ERASE, plan.notes, "%s",
+                     "");
+        preview_item(b, "consents", NULL, N_("Consents"), RK_EFFECT_ERASE, plan.consents,
                      "%s", "");
-        preview_item(b, "objections", NULL, "Objections", RK_EFFECT_ERASE,
+        preview_item(b, "objections", NULL, N_("Objections"), RK_EFFECT_ERASE,
                      plan.objections, "%s", "");
-        preview_item(b, "orders", NULL, "Orders past the bookkeeping period",
+        preview_item(b, "orders", NULL, N_("Orders past the bookkeeping period"),
                      RK_EFFECT_ERASE, plan.orders_deleted,
                      ngettext("with their %lld line", "with their %lld lines",
                               (unsigned long)plan.lines_deleted),
                      (long long)plan.lines_deleted);
         if (plan.orders_held > 0)
                 preview_item(
-                    b, "orders", NULL, "Orders under legal hold", RK_EFFECT_KEEP,
+                    b, "orders", NULL, N_("Orders under legal hold"), RK_EFFECT_KEEP,
                     plan.orders_held,
                     "legal hold: bookkeeping records (Accounting Act) are kept %lld "
                     "years after their financial year, until %s; amounts and "
                     "quantities stay, no personal field does",
                     (long long)cfg->bookkeeping_years, plan.held_until);
         if (plan.lines_held > 0)
-                preview_item(b, "order_lines", NULL, "Order lines under legal hold",
+                preview_item(b, "order_lines", NULL, N_("Order lines under legal hold"),
                              RK_EFFECT_KEEP, plan.lines_held,
                              "kept with their orders until %s", plan.held_until);
-        preview_item(b, "customer_fts", NULL, "Search index", RK_EFFECT_CHANGE, 1,
+        preview_item(b, "customer_fts", NULL, N_("Search index"), RK_EFFECT_CHANGE, 1,
                      "the subject's terms are removed and the index is optimised");
         rk_forget_plan_clear(&plan);
 }
@@ -228,19 +230,19 @@ static void preview_erasure(struct builder *b, sqlite3 *db, const struct rk_conf
                             const char *today)
 {
         if (b->sub->kind == RK_DSR_SUBJECT_CONTACT)
-                preview_item(b, "contact_persons", NULL, "Contact person",
+                preview_item(b, "contact_persons", NULL, N_("Contact person"),
                              RK_EFFECT_ERASE, 1, "the company customer %s stays",
                              b->sub->number);
         else
                 preview_erase_customer(b, db, cfg, today);
         preview_item(
-            b, "suppressions", NULL, "Suppression list", RK_EFFECT_ADD, 1,
+            b, "suppressions", NULL, N_("Suppression list"), RK_EFFECT_ADD, 1,
             "keyed hashes of the e-mail, phone and identity code, never the values; "
             "a later re-create is flagged");
         preview_item(
-            b, "audit_log", NULL, "Audit trail", RK_EFFECT_KEEP, 1,
+            b, "audit_log", NULL, N_("Audit trail"), RK_EFFECT_KEEP, 1,
             "accountability (Art. 5(2)): the trail records who saw what, never values");
-        preview_item(b, "dsr_requests", NULL, "Requests", RK_EFFECT_KEEP, 1,
+        preview_item(b, "dsr_requests", NULL, N_("Requests"), RK_EFFECT_KEEP, 1,
                      "proof the request was handled; names only the customer number");
 }
 
@@ -252,13 +254,13 @@ static void preview_other(struct builder *b, sqlite3 *db, const struct rk_dsr_re
         switch (r->type) {
         case RK_DSR_RESTRICTION:
                 if (contact)
-                        preview_item(b, "contact_persons", NULL, "Contact person",
+                        preview_item(b, "contact_persons", NULL, N_("Contact person"),
                                      RK_EFFECT_KEEP, 1,
                                      "a restriction applies to customer records only");
                 else
                         preview_item(
-                            b, "customers", "restricted", "Restriction", RK_EFFECT_CHANGE,
-                            1,
+                            b, "customers", "restricted", N_("Restriction"),
+                            RK_EFFECT_CHANGE, 1,
                             "hidden from sales, billing and the warehouse, from search "
                             "and exports, until the restriction is lifted");
                 break;
@@ -266,14 +268,16 @@ static void preview_other(struct builder *b, sqlite3 *db, const struct rk_dsr_re
         case RK_DSR_CONSENT_WITHDRAWAL:
                 if (contact) {
                         preview_item(
-                            b, "contact_persons", NULL, "Contact person", RK_EFFECT_KEEP,
-                            1, "consents and objections belong to customer records");
+                            b, "contact_persons", NULL, N_("Contact person"),
+                            RK_EFFECT_KEEP, 1,
+                            "consents and objections belong to customer records");
                         break;
                 }
                 if (r->type == RK_DSR_OBJECTION)
-                        preview_item(b, "objections", NULL, "Objection", RK_EFFECT_ADD, 1,
-                                     "objection to %s is recorded", r->purpose);
-                preview_item(b, "consents", "withdrawn_on", "Consents in force",
+                        preview_item(b, "objections", NULL, N_("Objection"),
+                                     RK_EFFECT_ADD, 1, "objection to %s is recorded",
+                                     r->purpose);
+                preview_item(b, "consents", "withdrawn_on", N_("Consents in force"),
                              RK_EFFECT_CHANGE,
                              count(b, db, "SELECT count(*) FROM" DSR_CONSENTS_HIT,
                                    b->sub->customer_id, r->purpose),
@@ -281,8 +285,8 @@ static void preview_other(struct builder *b, sqlite3 *db, const struct rk_dsr_re
                              r->purpose);
                 break;
         default: /* rectification */
-                preview_item(b, contact ? "contact_persons" : "customers", NULL, "Record",
-                             RK_EFFECT_KEEP, 1,
+                preview_item(b, contact ? "contact_persons" : "customers", NULL,
+                             N_("Record"), RK_EFFECT_KEEP, 1,
                              "corrections are made in the customer form; every change is "
                              "audited");
                 break;

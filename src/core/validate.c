@@ -90,7 +90,7 @@ static int emit(const char *norm, size_t n, char *out, size_t outsz, struct rk_e
                 return RK_OK;
         if (n >= outsz)
                 return invalid(out, outsz, err, field,
-                               "the output buffer is too small (a program error)");
+                               N_("the output buffer is too small (a program error)"));
         memcpy(out, norm, n);
         out[n] = '\0';
         return RK_OK;
