@@ -322,8 +322,8 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         if (rc == RK_OK)
                 rc = not_self(s, name,
                               N_("you cannot reset the password of your own account: "
-                                 "separation of duties; another admin must do it"), "account.reset_password",
-                              err);
+                                 "separation of duties; another admin must do it"),
+                              "account.reset_password", err);
         if (rc == RK_OK && u.disabled)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "\"%s\" is disabled; enable it instead", name);
@@ -341,10 +341,11 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name,
-                              N_("you cannot reset the authenticator of your own account: "
-                                 "separation of duties; another admin must do it"), "account.reset_mfa",
-                              err);
+                rc =
+                    not_self(s, name,
+                             N_("you cannot reset the authenticator of your own account: "
+                                "separation of duties; another admin must do it"),
+                             "account.reset_mfa", err);
         if (rc == RK_OK)
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
                                          err);

@@ -152,12 +152,12 @@ static int check_heads(struct walk *w, const struct rk_audit_row *r,
                             "this entry",
                             h->at, h->line);
                 if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0)
-                        return verify_fail(
-                            w, r->id,
-                            "it differs from the head logged for it (line "
-                            "%" PRId64 "): the trail was rewritten at or before "
-                            "this entry",
-                            h->line);
+                        return verify_fail(w, r->id,
+                                           "it differs from the head logged for it (line "
+                                           "%" PRId64
+                                           "): the trail was rewritten at or before "
+                                           "this entry",
+                                           h->line);
                 if (h->id == r->id)
                         w->v->heads_checked++;
         }

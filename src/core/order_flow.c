@@ -71,10 +71,12 @@ static int check_move(const struct rk_grants *g, const char *from, const char *t
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "Status: an order that is %s cannot become %s; it is "
                                     "final",
-                                    rk_order_status_label(from), rk_order_status_label(to));
-        return rk_error_set(err, RK_ERR_INVALID,
-                            "Status: an order that is %s cannot become %s; it can become %s",
-                            rk_order_status_label(from), rk_order_status_label(to), next);
+                                    rk_order_status_label(from),
+                                    rk_order_status_label(to));
+        return rk_error_set(
+            err, RK_ERR_INVALID,
+            "Status: an order that is %s cannot become %s; it can become %s",
+            rk_order_status_label(from), rk_order_status_label(to), next);
 }
 
 int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected_version,
