@@ -136,7 +136,7 @@ int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_
                              size_t n, struct rk_error *err)
 {
         /* TRANSLATORS: the column headers of the breach report's CSV file,
-         * which people read (one word each, no spaces needed) */
+         * which people read; times are UTC */
         static const char *const header[] = {N_("user"),     N_("subject"),
                                              N_("events"),   N_("first_utc"),
                                              N_("last_utc"), N_("field_groups")};
