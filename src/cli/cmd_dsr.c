@@ -74,7 +74,7 @@ static void show_line(const char *label, const char *fmt, ...)
 {
         va_list ap;
         fputs("  ", stdout);
-        cli_print_cell(label, 12, false, " ");
+        cli_print_cell(label, 14, false, " ");
         va_start(ap, fmt);
         vprintf(fmt, ap);
         va_end(ap);
@@ -91,7 +91,7 @@ static void print_request(const struct rk_dsr_request *r)
                        rk_dsr_type_label(r->type));
         show_line(_("Status:"), r->overdue ? _("%s  ** OVERDUE **") : "%s",
                   rk_dsr_status_label(r->status));
-        show_line(_("Received:"), "%s", cli_safe(r->received_on));
+        show_line(_("Received:"), "%s", cli_date(r->received_on));
         long long days = (long long)(r->days_left < 0 ? -r->days_left : r->days_left);
         unsigned long k = (unsigned long)days;
         if (r->days_left < 0)
@@ -100,14 +100,14 @@ static void print_request(const struct rk_dsr_request *r)
                               ? ngettext("%s (%lld day late), extended",
                                          "%s (%lld days late), extended", k)
                               : ngettext("%s (%lld day late)", "%s (%lld days late)", k),
-                          cli_safe(r->due_on), days);
+                          cli_date(r->due_on), days);
         else
                 show_line(_("Due:"),
                           r->extended
                               ? ngettext("%s (%lld day left), extended",
                                          "%s (%lld days left), extended", k)
                               : ngettext("%s (%lld day left)", "%s (%lld days left)", k),
-                          cli_safe(r->due_on), days);
+                          cli_date(r->due_on), days);
         if (r->extended)
                 show_line(_("Extension:"), "%s", cli_safe(r->extension_reason));
         show_line(_("Handler:"), "%s", cli_safe(r->handler));
@@ -176,8 +176,8 @@ int cmd_dsr_list(struct cli *c)
                         printf("%-5lld %-19s ", (long long)r[i].id,
                                rk_dsr_type_name(r[i].type));
                         cli_print_cell(rk_dsr_status_label(r[i].status), 9, false, " ");
-                        printf("%-10s %-10s %-5lld", cli_safe(r[i].received_on),
-                               cli_safe(r[i].due_on), (long long)r[i].days_left);
+                        printf("%-10s %-10s %-5lld", cli_date(r[i].received_on),
+                               cli_date(r[i].due_on), (long long)r[i].days_left);
                         for (size_t k = 0; k < r[i].nsubjects; k++)
                                 printf("%s%s", k ? "," : " ",
                                        cli_safe(r[i].subjects[k].number));

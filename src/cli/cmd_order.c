@@ -113,7 +113,7 @@ static int show(struct cli *c, struct rk_session *s, struct rk_error *err)
         if (rc != RK_OK)
                 return rc;
         printf(_("Order %s  customer %s  %s  %s\n"), c->words[0], v.customer_number,
-               rk_record_get(&v.order, "ordered_on") ?: "",
+               cli_date(rk_record_get(&v.order, "ordered_on")),
                rk_order_status_label(rk_record_get(&v.order, "status")));
         for (size_t i = 0; i < v.nlines; i++) {
                 print_cell(&v.lines[i], "product_code", -10, false);
@@ -167,7 +167,7 @@ static int queue(struct cli *c, struct rk_session *s, struct rk_error *err)
         size_t n = 0;
         int rc = rk_orders_queue(s, RK_ORDERS_PAGE_MAX, &q, &n, err);
         for (size_t i = 0; rc == RK_OK && i < n; i++) {
-                printf("%-13s %-10s ", q[i].number, q[i].ordered_on);
+                printf("%-13s %-10s ", q[i].number, cli_date(q[i].ordered_on));
                 cli_print_cell(rk_order_status_label(q[i].status), 10, false, " ");
                 printf("%-8s ", q[i].customer_number);
                 printf(ngettext("%zu line\n", "%zu lines\n", (unsigned long)q[i].nlines),

@@ -50,7 +50,7 @@ static void print_report(const char *backup, const struct rk_backup_report *r)
                 printf(ngettext("  taken:       %s, %" PRId64 " day ago\n",
                                 "  taken:       %s, %" PRId64 " days ago\n",
                                 (unsigned long)r->age_days),
-                       r->newest, r->age_days);
+                       cli_date(r->newest), r->age_days);
         else
                 printf(_("  taken:       unknown (no backup entry in its trail)\n"));
         printf(_("  customers:   %" PRId64 "\n"), r->customers);

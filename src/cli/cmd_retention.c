@@ -9,6 +9,7 @@
  * there cannot make anything happen early.
  */
 #include "cli.h"
+#include "rekisteri/format.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 #include "rekisteri/retention.h"
@@ -67,7 +68,7 @@ static void print_skips(const struct rk_retention_rule_plan *rp)
         for (size_t i = 0; i < rp->nskipped; i++) {
                 printf(_("    %-8s due %s, skipped: %s\n"),
                        rp->skipped[i].number[0] ? cli_safe(rp->skipped[i].number) : "-",
-                       cli_safe(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
+                       cli_date(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
         }
 }
 
@@ -99,9 +100,10 @@ static void print_rule(const struct rk_retention_rule_plan *rp)
                 print_skips(rp);
         }
         if (rp->next_due[0] != '\0' && i->rule == RK_RULE_AUDIT)
-                printf(_("  next due: %s\n"), rp->next_due);
+                printf(_("  next due: %s\n"), cli_date(rp->next_due));
         else if (rp->next_due[0] != '\0')
-                printf(_("  next due: %s (%" PRId64 ")\n"), rp->next_due, rp->next_count);
+                printf(_("  next due: %s (%" PRId64 ")\n"), cli_date(rp->next_due),
+                       rp->next_count);
         else
                 printf(_("  next due: -\n"));
 }
@@ -117,7 +119,7 @@ int cmd_retention_plan(struct cli *c)
                 rc = rk_retention_plan(s, c->as_of, &p, &err);
         if (rc == RK_OK) {
                 printf(_("Retention plan for %s (a dry run: nothing is changed)\n\n"),
-                       p.today);
+                       cli_date(p.today));
                 for (int r = 0; r < RK_RULE_COUNT; r++) {
                         print_rule(&p.rules[r]);
                         putchar('\n');
@@ -145,8 +147,8 @@ static void progress_bar(void *ctx, int64_t done, int64_t total)
 
 static void print_summary(const struct rk_retention_summary *sum)
 {
-        printf(_("Retention run %" PRId64 " for %s by %s\n"), sum->run_id, sum->today,
-               sum->by);
+        printf(_("Retention run %" PRId64 " for %s by %s\n"), sum->run_id,
+               cli_date(sum->today), sum->by);
         fputs("  ", stdout);
         cli_print_cell(_("RULE"), 12, false, " ");
         cli_print_cell(_("DONE"), 8, true, " ");
@@ -170,7 +172,7 @@ static int refresh_outlook(struct rk_session *s, struct rk_error *err)
         if (rc == RK_OK)
                 printf(
                     _("Counted for the retention screen: due within %d days as of %s\n"),
-                    RK_RETENTION_OUTLOOK_DAYS, o.today);
+                    RK_RETENTION_OUTLOOK_DAYS, cli_date(o.today));
         else
                 fprintf(stderr, "%s\n",
                         _("rekisteri: the run is complete, but the retention screen's "
@@ -256,8 +258,8 @@ int cmd_retention_holds(struct cli *c)
                 cli_print_cell(_("BY"), 16, false, " ");
                 cli_print_cell(_("REASON"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++) {
-                        char since[RK_DATE_TEXT];
-                        rk_date_of(h[i].held_at, since);
+                        char since[RK_FORMAT_SIZE];
+                        rk_format_day(h[i].held_at, since, sizeof(since));
                         printf("%-8s %-10s %-16s %s\n", cli_safe(h[i].number), since,
                                cli_safe(h[i].held_by), cli_safe(h[i].reason));
                 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_cli_language.sh - the command line speaks Finnish and Swedish, as a
 # user meets it with LANGUAGE=fi or LANGUAGE=sv: a usage error, a command's
-# --help, a wrong password, a validation error, the retention plan and the
-# access report each come out in that language, and no English source
+# --help, a wrong password, a validation error, the retention plan, a
+# request's preview and the request itself (its dates as 4.12.2026 in fi
+# and sv, ISO in en) each come out in that language, and no English source
 # string (a msgid the catalog translates) is left in any of them
 # (tests/tools/untranslated.py). The same commands in English still say
 # what the English tests expect, so the check sees the language change.
@@ -34,6 +35,7 @@ for lang in en fi sv; do
                 say "$lang" invalid "$R" customer add "${U[@]}"
         say "$lang" plan "$R" retention plan "${U[@]}"
         say "$lang" preview "$R" dsr preview 1 "${U[@]}"
+        say "$lang" show "$R" dsr show 1 "${U[@]}"
 done
 
 # English first: the words the checks below must see replaced
@@ -57,6 +59,9 @@ check fi invalid "Sähköposti: tarvitsee @-merkin" "validation error"
 check fi plan "Säilytyssuunnitelma" "retention plan"
 check fi plan "Muistiinpanot: poista" "retention plan's rules"
 check fi preview "jokaisen rivin jokainen kenttä" "request preview"
+check fi show "Pyyntö 1: Tietopyyntö (15 art.)" "request"
+grep -qE "^  Vastaanotettu: +[0-9]{1,2}\.[0-9]{1,2}\.20[0-9]{2}$" show.fi &&
+        ok "fi: the request's dates read 4.12.2026" || bad "fi: request dates: $(cat show.fi)"
 check sv usage "tar 1 argument" "usage error"
 check sv usage "Försök med 'rekisteri --help'" "usage error's hint"
 check sv help "Användning: rekisteri retention plan" "--help"
@@ -66,13 +71,18 @@ check sv invalid "E-post: behöver ett @" "validation error"
 check sv plan "Lagringsplan" "retention plan"
 check sv plan "Anteckningar: radera" "retention plan's rules"
 check sv preview "varje fält på varje rad" "request preview"
+check sv show "Begäran 1: Rätt till tillgång (art. 15)" "request"
+grep -qE "^  Mottagen: +[0-9]{1,2}\.[0-9]{1,2}\.20[0-9]{2}$" show.sv &&
+        ok "sv: the request's dates read 4.12.2026" || bad "sv: request dates: $(cat show.sv)"
+grep -qE "^  Received: +20[0-9]{2}-[0-9]{2}-[0-9]{2}$" show.en &&
+        ok "en: the request's dates stay ISO" || bad "en: request dates: $(cat show.en)"
 
 # the exit codes do not depend on the language
 expect_rc 2 "fi: a usage error exits 2" env LANGUAGE=fi "$R" user add
 expect_rc 1 "sv: a wrong password exits 1" env LANGUAGE=sv "$R" check --db r.db \
         --user hannele --password-stdin --totp 123456 <<< "not the password"
 for lang in fi sv; do
-        for name in usage help login invalid plan preview; do
+        for name in usage help login invalid plan preview show; do
                 if python3 "$S/tests/tools/untranslated.py" "$S/po/$lang.po" "$name.$lang" > left.txt
                 then ok "$lang: no English left in $name"
                 else bad "$lang: English left in $name: $(head -3 left.txt)"
