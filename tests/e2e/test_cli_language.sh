@@ -29,6 +29,7 @@ expect_rc 0 "access request" "$R" dsr new --type access --subject C000001 \
 for lang in en fi sv; do
         say "$lang" usage "$R" user add
         say "$lang" help "$R" retention plan --help
+        say "$lang" mainhelp "$R" --help
         echo "not the password" | say "$lang" login "$R" check --db r.db --user hannele \
                 --password-stdin --totp 123456
         printf 'name=Kalle Koe\nemail=kalle.example.fi\n' |
@@ -54,6 +55,7 @@ check fi usage "ottaa 1 argumentin" "usage error"
 check fi usage "Kokeile 'rekisteri --help'" "usage error's hint"
 check fi help "Käyttö: rekisteri retention plan" "--help"
 check fi help "kuivaharjoitus" "--help's summary"
+check fi mainhelp "Valitsimet:" "the program's --help"
 check fi login "kirjautuminen epäonnistui: väärä käyttäjätunnus, salasana tai koodi" "wrong password"
 check fi invalid "Sähköposti: tarvitsee @-merkin" "validation error"
 check fi plan "Säilytyssuunnitelma" "retention plan"
@@ -66,6 +68,7 @@ check sv usage "tar 1 argument" "usage error"
 check sv usage "Försök med 'rekisteri --help'" "usage error's hint"
 check sv help "Användning: rekisteri retention plan" "--help"
 check sv help "torrkörning" "--help's summary"
+check sv mainhelp "Flaggor:" "the program's --help"
 check sv login "inloggningen misslyckades: fel användarnamn, lösenord eller kod" "wrong password"
 check sv invalid "E-post: behöver ett @" "validation error"
 check sv plan "Lagringsplan" "retention plan"
@@ -82,7 +85,7 @@ expect_rc 2 "fi: a usage error exits 2" env LANGUAGE=fi "$R" user add
 expect_rc 1 "sv: a wrong password exits 1" env LANGUAGE=sv "$R" check --db r.db \
         --user hannele --password-stdin --totp 123456 <<< "not the password"
 for lang in fi sv; do
-        for name in usage help login invalid plan preview show; do
+        for name in usage help mainhelp login invalid plan preview show; do
                 if python3 "$S/tests/tools/untranslated.py" "$S/po/$lang.po" "$name.$lang" > left.txt
                 then ok "$lang: no English left in $name"
                 else bad "$lang: English left in $name: $(head -3 left.txt)"
