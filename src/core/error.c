@@ -20,7 +20,8 @@ int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
                 return rc;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof(err->msg), gettext(fmt), ap);
+        /* gettext("") would be the catalog's header */
+        vsnprintf(err->msg, sizeof(err->msg), fmt[0] != '\0' ? gettext(fmt) : fmt, ap);
         va_end(ap);
         err->rc = rc;
         return rc;

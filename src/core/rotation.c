@@ -26,7 +26,7 @@ int rk_rotation_due(struct rk_session *s, char *reason, size_t size)
         int due = rk_vault_rotation_due(rk_register_vault(rk_session_register(s)), reason,
                                         size);
         /* the slot file keeps the reason in English: shown translated */
-        if (due == 1 && reason != NULL && size > 0) {
+        if (due == 1 && reason != NULL && size > 0 && reason[0] != '\0') {
                 char stored[160];
                 snprintf(stored, sizeof(stored), "%s", reason);
                 snprintf(reason, size, "%s", gettext(stored));
