@@ -68,7 +68,8 @@ static void print_field(const struct rk_value *v)
 {
         const char *text = v->value != NULL && v->value[0] != '\0' ? v->value : "-";
         cli_print_cell(_(v->field->label), 22, false, " ");
-        printf("%s\n", v->field->validator == RK_V_DATE ? cli_date(text) : cli_safe(text));
+        printf("%s\n",
+               v->field->validator == RK_V_DATE ? cli_date(text) : cli_safe(text));
 }
 
 int cmd_customer_show(struct cli *c)
