@@ -101,7 +101,7 @@ int rk_collate_register(sqlite3 *db, struct rk_error *err)
         if (sqlite3_create_collation(db, RK_COLLATE_NAME, SQLITE_UTF8, NULL,
                                      sqlite_compare) != SQLITE_OK)
                 return rk_error_set(err, RK_ERR_INTERNAL,
-                                    "registering the name collation: %s",
+                                    _("registering the name collation: %s"),
                                     sqlite3_errmsg(db));
         return RK_OK;
 }

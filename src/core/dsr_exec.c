@@ -292,7 +292,7 @@ int rk_dsr_execute_in(struct rk_session *s, int64_t id, const char *out_dir,
         rk_date_of(x.now, x.today);
         if (lang != NULL && lang[0] != '\0' && !rk_i18n_known(lang))
                 return rk_error_set(err, RK_ERR_INVALID,
-                                    "report language: expected en, fi or sv");
+                                    _("report language: expected en, fi or sv"));
         int rc = dsr_begin(s, err);
         if (rc != RK_OK)
                 return rc;

@@ -449,7 +449,7 @@ int rk_session_set_language(struct rk_session *s, const char *lang, struct rk_er
         if (s->user_id == 0)
                 return rk_error_set(
                     err, RK_ERR_DENIED,
-                    "a key-file session has no account to keep a language");
+                    _("a key-file session has no account to keep a language"));
         int rc = rk_users_set_language(rk_register_db(s->reg), s->user_id, lang, err);
         if (rc != RK_OK)
                 return rc;

@@ -269,7 +269,7 @@ int rk_users_set_language(sqlite3 *db, int64_t id, const char *lang, struct rk_e
 {
         if (lang != NULL && lang[0] != '\0' && !rk_i18n_known(lang))
                 return rk_error_set(err, RK_ERR_INVALID,
-                                    "language: expected en, fi or sv");
+                                    _("language: expected en, fi or sv"));
         int rc = update_user(db,
                              lang != NULL && lang[0] != '\0'
                                  ? "UPDATE users SET language=?2 WHERE id=?1"
