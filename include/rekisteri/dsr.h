@@ -108,11 +108,14 @@ struct rk_dsr_request {
 };
 
 /* Names: "access", ... "consent_withdrawal" (the CLI and the database use
- * them); labels: "Access (Art. 15)" for screens. parse: -1 when unknown. */
+ * them); labels: "Access (Art. 15)" for screens, in the language of the
+ * messages (i18n.h). parse: -1 when unknown. A status has a name ("open",
+ * stored) and a label (translated, for people). */
 const char *rk_dsr_type_name(enum rk_dsr_type t);
 const char *rk_dsr_type_label(enum rk_dsr_type t);
 int rk_dsr_type_parse(const char *name);
 const char *rk_dsr_status_name(enum rk_dsr_status s);
+const char *rk_dsr_status_label(enum rk_dsr_status s);
 
 /* rk_dsr_purposes - the purposes a type takes as "a|b|c", or NULL when the
  * type takes none (only objection and consent withdrawal do). */
@@ -151,7 +154,7 @@ struct rk_dsr_candidate {
         int64_t customer_id;
         char number[RK_CUSTOMER_NUMBER_SIZE];
         char *name;
-        char *matched; /* what matched: "name", "e-mail", "phone", "identity
+        char *matched; /* what matched, translated: "name", "e-mail", "phone", "identity
                           code", "customer number", "order number" */
         bool restricted, anonymised;
 };
@@ -225,6 +228,8 @@ struct rk_dsr_preview {
 
 /* rk_dsr_effect_name - "export", "erase", "anonymise", "keep", ... */
 const char *rk_dsr_effect_name(enum rk_dsr_effect e);
+/* rk_dsr_effect_label - the same, translated for people (i18n.h). */
+const char *rk_dsr_effect_label(enum rk_dsr_effect e);
 
 /*
  * rk_dsr_preview - exactly what rk_dsr_execute would do today, per subject

@@ -98,6 +98,13 @@ int cli_fail(const struct rk_error *err);
  */
 const char *cli_safe(const char *s);
 
+/*
+ * cli_date - a stored date or timestamp (text) as people read it in the
+ * language in use (rk_format_date_text), sanitised like cli_safe; "-" for
+ * NULL or empty. Valid as long as cli_safe's result.
+ */
+const char *cli_date(const char *text);
+
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

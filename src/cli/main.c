@@ -129,44 +129,50 @@ static const struct option long_options[] = {
 static void print_help(FILE *f)
 {
         fprintf(f,
-                "Usage: rekisteri %s %s\n"
-                "A GDPR-minded customer register for the terminal. With no command,\n"
-                "the full-screen program starts.\n\nCommands:\n",
+                _("Usage: rekisteri %s %s\n"
+                  "A GDPR-minded customer register for the terminal. With no command,\n"
+                  "the full-screen program starts.\n\nCommands:\n"),
                 cli_global_usage, "[COMMAND]");
         for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-                fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, c->summary,
+                fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, _(c->summary),
                         c->name, c->usage);
         fprintf(
             f,
-            "\nOptions:\n"
-            "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
-            "                     " RK_CONFIG_DEFAULT_PATH ")\n"
-            "  --db PATH          the register (default: [register] path in the config)\n"
-            "  --lang LANG        en, fi or sv for this run (default: your own choice,\n"
-            "                     then [register] language, then the environment)\n"
-            "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
-            "  -h, --help         this help; after a command, that command's usage\n"
-            "  -V, --version      the version\n"
-            "\nUnlocking (UNLOCK above), for every command but init:\n"
-            "  --user NAME --password-stdin [--totp CODE]\n"
-            "                     a staff account; the password is the first line of\n"
-            "                     standard input (without --password-stdin it is asked\n"
-            "                     on the terminal); --totp is the current 6-digit code\n"
-            "                     once the account has enrolled a second factor\n"
-            "  --keyfile FILE     a key file made by 'key add-file', for unattended "
-            "jobs\n"
-            "\nA command accepts only the options shown in its usage.\n"
-            "Exit status: 0 success, 1 error, 2 wrong usage.\n"
-            "See rekisteri(1) for more.\n");
+            _("\nOptions:\n"
+              "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
+              "                     %s)\n"
+              "  --db PATH          the register (default: [register] path in the "
+              "config)\n"
+              "  --lang LANG        en, fi or sv for this run (default: your own "
+              "choice,\n"
+              "                     then [register] language, then the environment)\n"
+              "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
+              "  -h, --help         this help; after a command, that command's usage\n"
+              "  -V, --version      the version\n"
+              "\nUnlocking (UNLOCK above), for every command but init:\n"
+              "  --user NAME --password-stdin [--totp CODE]\n"
+              "                     a staff account; the password is the first line of\n"
+              "                     standard input (without --password-stdin it is "
+              "asked\n"
+              "                     on the terminal); --totp is the current 6-digit "
+              "code\n"
+              "                     once the account has enrolled a second factor\n"
+              "  --keyfile FILE     a key file made by 'key add-file', for unattended "
+              "jobs\n"
+              "\nA command accepts only the options shown in its usage.\n"
+              "Exit status: 0 success, 1 error, 2 wrong usage.\n"
+              "See rekisteri(1) for more.\n"),
+            RK_CONFIG_DEFAULT_PATH);
 }
 
 /* One command's usage, for `rekisteri COMMAND --help`. */
 static void print_command_help(FILE *f, const struct cli_command *cmd)
 {
-        fprintf(f, "Usage: rekisteri %s %s\n%s\n", cmd->name, cmd->usage, cmd->summary);
+        fprintf(f, _("Usage: rekisteri %s %s\n"), cmd->name, cmd->usage);
+        fprintf(f, "%s\n", _(cmd->summary));
         if (strstr(cmd->usage, "UNLOCK") != NULL)
                 fprintf(f, "UNLOCK: %s\n", cli_unlock_usage);
-        fprintf(f, "Every command also takes %s.\n", cli_global_usage);
+        fprintf(f, _("Every command also takes %s.\n"), cli_global_usage);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -174,9 +180,10 @@ int cli_usage_error(const char *fmt, ...)
         va_list ap;
         char msg[1024];
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vsnprintf(msg, sizeof(msg), gettext(fmt), ap);
         va_end(ap);
-        fprintf(stderr, "rekisteri: %s\nTry 'rekisteri --help'.\n", cli_safe(msg));
+        fprintf(stderr, "rekisteri: %s\n", cli_safe(msg));
+        fputs(_("Try 'rekisteri --help'.\n"), stderr);
         return EXIT_USAGE;
 }
 
@@ -379,9 +386,9 @@ static const struct {
         const char *command, *option, *why;
 } retired[] = {
     {"audit verify", "key",
-     "the audit key on the command line shows in ps and the shell history; give it "
-     "on standard input (--key-stdin, after the password line when there is one) or "
-     "in a file (--key-file FILE)"},
+     N_("the audit key on the command line shows in ps and the shell history; give it "
+        "on standard input (--key-stdin, after the password line when there is one) or "
+        "in a file (--key-file FILE)")},
 };
 
 static void explain_retired(const struct cli_command *cmd, const char *option)
@@ -389,8 +396,8 @@ static void explain_retired(const struct cli_command *cmd, const char *option)
         for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
                 if (cmd->run != NULL && strcmp(cmd->name, retired[i].command) == 0 &&
                     strcmp(option, retired[i].option) == 0)
-                        fprintf(stderr, "rekisteri: --%s is refused: %s\n", option,
-                                retired[i].why);
+                        fprintf(stderr, _("rekisteri: --%s is refused: %s\n"), option,
+                                _(retired[i].why));
 }
 
 /*
@@ -399,9 +406,11 @@ static void explain_retired(const struct cli_command *cmd, const char *option)
  */
 static int check_options(const struct cli_command *cmd, const struct given *g)
 {
-        char what[80];
-        snprintf(what, sizeof(what), cmd->run != NULL ? "'%s'" : "%s (no command)",
-                 cmd->run != NULL ? cmd->name : cmd->summary);
+        char what[160];
+        if (cmd->run != NULL)
+                snprintf(what, sizeof(what), "'%s'", cmd->name);
+        else
+                snprintf(what, sizeof(what), _("%s (no command)"), _(cmd->summary));
         for (int i = 0; i < g->n; i++) {
                 if (g->names[i] != NULL && cli_command_accepts(cmd, g->names[i]))
                         continue;
@@ -409,11 +418,14 @@ static int check_options(const struct cli_command *cmd, const struct given *g)
                 size_t len = strcspn(word, "=");
                 if (g->names[i] != NULL)
                         explain_retired(cmd, g->names[i]);
-                fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
+                fprintf(stderr, _("rekisteri: %s does not take the option %.*s\n"), what,
                         (int)len, word);
-                fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,
-                        cmd->run != NULL ? " " : "", cmd->usage);
-                fputs("Try 'rekisteri --help'.\n", stderr);
+                if (cmd->run != NULL)
+                        fprintf(stderr, _("Usage: rekisteri %s %s\n"), cmd->name,
+                                cmd->usage);
+                else
+                        fprintf(stderr, _("Usage: rekisteri %s\n"), cmd->usage);
+                fputs(_("Try 'rekisteri --help'.\n"), stderr);
                 return EXIT_USAGE;
         }
         return 0;
@@ -440,7 +452,7 @@ static int read_command_line(int argc, char **argv, struct cli *c,
         if (c->nwords > 0) {
                 *cmd = find_command(c, &used);
                 if (*cmd == NULL)
-                        return cli_usage_error(_("unknown command '%s'"), c->words[0]);
+                        return cli_usage_error("unknown command '%s'", c->words[0]);
         }
         if (c->help) {
                 if (*cmd == &cli_screen)
@@ -454,10 +466,11 @@ static int read_command_line(int argc, char **argv, struct cli *c,
         c->words += used;
         c->nwords -= used;
         if (*cmd != &cli_screen && c->nwords != (*cmd)->nargs)
-                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s",
-                                       (*cmd)->name, (*cmd)->nargs,
-                                       (*cmd)->nargs == 1 ? "" : "s", (*cmd)->name,
-                                       (*cmd)->usage);
+                return cli_usage_error(
+                    ngettext("'%s' takes %d argument: rekisteri %s %s",
+                             "'%s' takes %d arguments: rekisteri %s %s",
+                             (unsigned long)(*cmd)->nargs),
+                    (*cmd)->name, (*cmd)->nargs, (*cmd)->name, (*cmd)->usage);
         return 0;
 }
 

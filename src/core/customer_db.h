@@ -9,6 +9,7 @@
 
 #include "rekisteri/customer.h"
 #include "record_db.h"
+#include "rekisteri/i18n.h"
 
 #include <stdbool.h>
 
@@ -27,9 +28,9 @@ void rk_custdb_stamp(char out[RK_STAMP_SIZE]);
 
 /* The one answer for a customer that is not there, or that is restricted
  * and the session may not handle requests: the two are indistinguishable. */
-#define RK_CUSTDB_NOT_FOUND "no customer has that number"
+#define RK_CUSTDB_NOT_FOUND N_("no customer has that number")
 /* The same for a record under a customer (an order, a note, ...). */
-#define RK_CUSTDB_NO_RECORD "no such record; someone may have deleted it"
+#define RK_CUSTDB_NO_RECORD N_("no such record; someone may have deleted it")
 
 /*
  * rk_custdb_open - look customer id up for a session that may read or

@@ -11,6 +11,7 @@
  * first, one product per demo product name, and every order line copies
  * its product's code, name, price and VAT rate as a real order would.
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/demo.h"
 #include "rekisteri/search.h"
 #include "demo_data.h"
@@ -21,7 +22,7 @@
 
 #define BATCH      10000
 #define MAX_ORDERS 12
-#define WHAT       "writing demo data"
+#define WHAT       N_("writing demo data")
 
 enum {
         ST_CUSTOMER,
@@ -561,7 +562,7 @@ static int write_all(struct gen *g, struct rk_search_build *build,
                 if (rc == RK_OK)
                         rc = rk_search_build_add(build, from, to, err);
                 if (rc == RK_OK && progress != NULL)
-                        progress(ctx, "customers", to, g->n);
+                        progress(ctx, N_("customers"), to, g->n);
         }
         return rc;
 }

@@ -12,6 +12,7 @@
  * opening (the scrub debt, forget.h), and the result says so.
  */
 #include "dsr_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/ledger.h"
@@ -115,13 +116,14 @@ static void after_commit(struct exec *x)
         x->res->flushed = rk_forget_flush(x->db, &ferr) == RK_OK;
         if (!x->res->flushed)
                 snprintf(x->res->flush_note, sizeof(x->res->flush_note),
-                         "the erasure is committed; still pending: %.300s", ferr.msg);
+                         _("the erasure is committed; still pending: %.300s"), ferr.msg);
         if (rk_ledger_mirror(x->db, rk_register_path(reg), false, &ferr) != RK_OK &&
             x->res->flush_note[0] == '\0')
-                snprintf(x->res->flush_note, sizeof(x->res->flush_note),
-                         "the erasure is committed and recorded in the register; the "
-                         "ledger file beside it is updated at the next opening (%.200s)",
-                         ferr.msg);
+                snprintf(
+                    x->res->flush_note, sizeof(x->res->flush_note),
+                    _("the erasure is committed and recorded in the register; the "
+                      "ledger file beside it is updated at the next opening (%.200s)"),
+                    ferr.msg);
 }
 
 /* ---- the other types --------------------------------------------------- */

@@ -549,9 +549,12 @@ static void text_report(FILE *f, const json_t *doc)
                 fputs("  ", f);
                 put(f, json_string_value(json_object_get(c, "label")));
                 fputs(": ", f);
-                put(f, json_string_value(json_object_get(c, "category")));
+                /* the JSON keeps the terms as keys; people read them translated */
+                put(f, rk_fields_term_label(
+                           json_string_value(json_object_get(c, "category"))));
                 fputs(" (", f);
-                put(f, json_string_value(json_object_get(c, "legal_basis")));
+                put(f, rk_fields_term_label(
+                           json_string_value(json_object_get(c, "legal_basis"))));
                 fputs(")\n", f);
         }
 }

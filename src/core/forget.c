@@ -11,6 +11,7 @@
  * business ID (personal_for_person) is emptied too; a company's stays.
  */
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/search.h"
 #include "record_db.h"
 #include "sql.h"
@@ -19,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLUSH_WHAT   "truncating the write-ahead log after forgetting"
+#define FLUSH_WHAT   N_("truncating the write-ahead log after forgetting")
 #define OPTIMIZE_FTS "INSERT INTO customer_fts(customer_fts) VALUES('optimize')"
 
 /* Record scrub work this forgetting owes, in its own transaction: kept
@@ -355,7 +356,7 @@ int rk_forget_merged(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
 
 int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err)
 {
-        const char *what = "merging the search index after forgetting";
+        const char *what = N_("merging the search index after forgetting");
         int rc = rk_sql_begin_as(db, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, OPTIMIZE_FTS, what, err);

@@ -13,6 +13,7 @@
  * the test suite; release builds always drop dumpability.
  */
 #include "rekisteri/hygiene.h"
+#include "rekisteri/i18n.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -65,7 +66,7 @@ static const char *const term_allowlist[] = {
 
 const char *rk_hygiene_notice(void)
 {
-        return notice;
+        return notice != NULL ? gettext(notice) : NULL; /* set before i18n starts */
 }
 
 static int term_chars_ok(const char *t)
@@ -164,8 +165,8 @@ static void check_term(void)
         if (rk_hygiene_term_allowed(getenv("TERM")))
                 return;
         setenv("TERM", "vt100", 1);
-        notice = "Unknown terminal type: using vt100 (set TERM to xterm-256color "
-                 "or similar for colours)";
+        notice = N_("Unknown terminal type: using vt100 (set TERM to xterm-256color "
+                    "or similar for colours)");
 }
 
 /* One path of the chain: not writable by others (unless a root-owned

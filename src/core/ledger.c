@@ -15,6 +15,7 @@
  * in one transaction with synchronous=FULL, and waits for other writers.
  */
 #include "rekisteri/ledger.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/sharedfile.h"
 #include "sql.h"
@@ -30,7 +31,7 @@
 
 #define LEDGER_BUSY_MS 10000
 
-static const char path_what[] = "writing the erasure ledger";
+static const char *const path_what = N_("writing the erasure ledger");
 
 static const char file_schema[] = RK_LEDGER_TABLES_SQL
     "CREATE TABLE IF NOT EXISTS ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";

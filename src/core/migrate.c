@@ -7,6 +7,7 @@
  * new one.
  */
 #include "migrate.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/ledger.h"
 #include "sql.h"
 
@@ -284,7 +285,8 @@ int rk_migrate_version(sqlite3 *db, int *version, struct rk_error *err)
 static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err)
 {
         char what[512], bump[64];
-        snprintf(what, sizeof(what), "%s: upgrading the schema to version %d", path, to);
+        snprintf(what, sizeof(what), _("%s: upgrading the schema to version %d"), path,
+                 to);
         snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", to);
         int rc = rk_sql_begin_as(db, what, err);
         int current = 0;

@@ -17,6 +17,7 @@
  * atomic inside or outside the caller's transaction.
  */
 #include "search_index.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/search.h"
 #include "sql.h"
 
@@ -371,7 +372,7 @@ int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
 
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 {
-        static const char what[] = "updating the search index";
+        static const char *const what = N_("updating the search index");
         sqlite3_stmt *del = NULL, *sel = NULL;
         int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
         if (rc != RK_OK)
@@ -397,7 +398,7 @@ int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 
 int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
 {
-        static const char what[] = "reading the search index schema";
+        static const char *const what = N_("reading the search index schema");
         sqlite3_stmt *st = NULL;
         *ddl = NULL;
         int rc = rk_sql_prepare(db,
@@ -412,13 +413,13 @@ int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
         sqlite3_finalize(st);
         if (rc == RK_OK && *ddl == NULL)
                 rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the index table is missing",
-                                  what);
+                                  _(what));
         return rc;
 }
 
 int rk_search_recreate(sqlite3 *db, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index";
+        static const char *const what = N_("rebuilding the search index");
         char *ddl = NULL;
         int rc = rk_search_index_ddl(db, &ddl, err);
         if (rc == RK_OK)
@@ -446,7 +447,7 @@ int rk_search_reindex_all(sqlite3 *db,
                           void (*progress)(void *ctx, int64_t done, int64_t total),
                           void *ctx, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index";
+        static const char *const what = N_("rebuilding the search index");
         struct progress p = {progress, ctx, 0};
         sqlite3_stmt *sel = NULL;
         int own_tx = sqlite3_get_autocommit(db);
@@ -492,7 +493,8 @@ static bool tags_current(sqlite3 *db)
 
 int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index in its current form";
+        static const char *const what =
+            N_("rebuilding the search index in its current form");
         if (tags_current(db))
                 return RK_OK;
         int rc = rk_sql_begin_as(db, what, err);

@@ -4,6 +4,7 @@
  */
 #include "rekisteri/i18n.h"
 #include "rekisteri/session.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/settle.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/password.h"
@@ -39,7 +40,8 @@ struct rk_session {
         char language[4]; /* the account's own language, "" for none */
 };
 
-static const char login_failed[] = "login failed: wrong username, password or code";
+static const char *const login_failed =
+    N_("login failed: wrong username, password or code");
 
 /* ---- where from -------------------------------------------------------- */
 
@@ -114,14 +116,15 @@ static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
         if (locked)
                 return rk_error_set(
                     err, RK_ERR_LOCKED,
-                    "%s; too many failures: the account is now locked, ask "
-                    "an administrator to unlock it",
-                    login_failed);
+                    "login failed: wrong username, password or code; too many failures: "
+                    "the account is now locked, ask an administrator to unlock it");
         if (*wait > 0)
-                return rk_error_set(err, RK_ERR_AUTH,
-                                    "%s; wait %lld s before the next try", login_failed,
-                                    *wait);
-        return rk_error_set(err, RK_ERR_AUTH, "%s", login_failed);
+                return rk_error_set(
+                    err, RK_ERR_AUTH,
+                    "login failed: wrong username, password or code; wait "
+                    "%lld s before the next try",
+                    *wait);
+        return rk_error_set(err, RK_ERR_AUTH, "%s", _(login_failed));
 }
 
 static struct rk_session *session_new(struct rk_register *reg, const char *source)
@@ -353,9 +356,10 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         if (rc == RK_ERR_AUTH) {
                 rc = record_failure(v, cfg, &att, s->username, s->source, "password", now,
                                     wait, err);
-                if (rc == RK_ERR_AUTH)
-                        rk_error_set(err, rc, "wrong password%s",
-                                     *wait ? "; wait before the next try" : "");
+                if (rc == RK_ERR_AUTH && *wait)
+                        rk_error_set(err, rc, "wrong password; wait before the next try");
+                else if (rc == RK_ERR_AUTH)
+                        rk_error_set(err, rc, "wrong password");
         } else if (rc == RK_OK) {
                 rc = rk_throttle_reset(v, s->username, err);
         }

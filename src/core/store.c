@@ -8,9 +8,9 @@
  */
 #include "rekisteri/collate.h"
 #include "rekisteri/store.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/sharedfile.h"
-#include "rekisteri/i18n.h"
 #include "audit_chain.h"
 #include "migrate.h"
 #include "search_index.h"
@@ -268,7 +268,7 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
 
 int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         char mode[32];
         /* Leave WAL first: that needs exclusive use, which proves no one
          * else is in, and leaves no log beside the file that a new file
@@ -283,7 +283,7 @@ int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
                     rk_error_set(err, RK_ERR_BUSY,
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
-                                 what);
+                                 _(what));
         /* ... and keep everyone out until the swap: a session that opens the
          * file meanwhile waits for this lock, then finds it replaced
          * (open_store's identity check) */
@@ -360,7 +360,7 @@ static int attach_new(sqlite3 *db, const char *tmp, const unsigned char *new_dek
 int rk_store_rekey_export(sqlite3 *db, const char *path, const unsigned char *new_dek,
                           struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         char tmp[PATH_MAX];
         int fd = -1;
         int rc = rk_store_rekey_path(path, tmp, sizeof(tmp), err);

@@ -247,7 +247,7 @@ int rk_users_use_totp_step(sqlite3 *db, int64_t id, int64_t step, struct rk_erro
         int rc = update_user(db,
                              "UPDATE users SET totp_last_step=?2 WHERE id=?1 AND "
                              "totp_last_step<?2",
-                             id, NULL, step, "recording the code", err);
+                             id, NULL, step, N_("recording the code"), err);
         if (rc == RK_ERR_NOTFOUND)
                 return rk_error_set(err, RK_ERR_AUTH, "the code is not valid");
         return rc;
@@ -258,7 +258,7 @@ int rk_users_clear_totp(sqlite3 *db, int64_t id, struct rk_error *err)
         return update_user(db,
                            "UPDATE users SET totp_secret=NULL, totp_pending=NULL,"
                            " totp_last_step=0 WHERE id=?1",
-                           id, NULL, 0, "resetting the second factor", err);
+                           id, NULL, 0, N_("resetting the second factor"), err);
 }
 
 int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
@@ -268,7 +268,7 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
                               ? "UPDATE users SET disabled=?2 WHERE id=?1"
                               : "UPDATE users SET must_change_password=?2,"
                                 " password_changed_at=strftime('%s','now') WHERE id=?1";
-        return update_user(db, sql, id, NULL, value, "updating an account", err);
+        return update_user(db, sql, id, NULL, value, N_("updating an account"), err);
 }
 
 int rk_users_set_language(sqlite3 *db, int64_t id, const char *lang, struct rk_error *err)

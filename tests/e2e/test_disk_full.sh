@@ -90,7 +90,7 @@ for free in 16 96 256 512 1024 2048; do
         a=$(forgotten)
         if [ "$rc" != 0 ]; then
                 rfail=$((rfail + 1))
-                said=$(sed -n 's/.*the \([0-9]*\) subject(s) of earlier batches stay done.*/\1/p' rr.txt)
+                said=$(sed -n 's/.*the \([0-9]*\) subjects\{0,1\} of earlier batches stays\{0,1\} done.*/\1/p' rr.txt)
                 if [ -n "$said" ]; then
                         # subjects counts every rule's; anonymised customers are part of it
                         [ "$((a - b))" -le "$said" ] ||
