@@ -274,7 +274,7 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                 rc = rk_users_check_name(name, err);
         if (rc != RK_OK)
                 return rc;
-        rc = rk_sql_begin_as(db, "account.add", err);
+        rc = rk_sql_begin_as(db, "adding the account", err);
         began = rc == RK_OK;
         if (rc == RK_OK)
                 rc = rk_users_create_in(db, name, roles[0], 1, &id, err);
@@ -344,7 +344,7 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
                 return rc;
         /* the row and its audit row in one transaction, committed after
          * the slot is gone: a failure before leaves everything as it was */
-        rc = rk_sql_begin_as(rk_register_db(reg), "account.disable", err);
+        rc = rk_sql_begin_as(rk_register_db(reg), "disabling the account", err);
         if (rc != RK_OK)
                 return rk_outcome_audit(s, "account.disable", 0, name, rc, err);
         rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
@@ -469,7 +469,7 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
         if (rc != RK_OK)
                 return rc;
         /* the roles and their audit rows commit together or not at all */
-        rc = rk_sql_begin_as(db, "account.set_roles", err);
+        rc = rk_sql_begin_as(db, "changing the account's roles", err);
         if (rc != RK_OK)
                 return rk_outcome_audit(s, "account.set_roles", 0, name, rc, err);
         rc = rk_users_set_roles_in(db, u.id, roles, nroles, err);

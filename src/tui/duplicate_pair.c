@@ -9,7 +9,9 @@
  * One list row per field either customer has a value for: the field, the
  * first customer's value, the second's, and "=" where they are the same
  * but for the case of ASCII letters (as e-mail addresses are matched).
- * F3 and F4 open either customer's full detail; Esc goes back to the list.
+ * F3 and F4 open either customer's full detail; F7 (supervisors with the
+ * merge action) opens the Merge screen for the pair, the first customer as
+ * the survivor; Esc goes back to the list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ struct pair {
         struct rk_customer_view v[2];
         struct row *rows;
         size_t n;
+        bool merged; /* F7 merged the pair: the rows are of the past */
         char heading[160];
         struct rk_tui_column cols[NCOLS];
         struct rk_tui_list list;
@@ -103,6 +106,26 @@ static int act_second(struct rk_tui_app *app, void *state)
         return open_one(app, state, 1);
 }
 
+/* After a merge: the pair is one customer now; say so and refuse F7. */
+static int merged_done(struct rk_tui_app *app, void *ctx, int64_t survivor)
+{
+        (void)survivor;
+        struct pair *p = ctx;
+        p->merged = true;
+        return rk_tui_message(app, RK_TUI_INFO, _("%s was merged into %s."),
+                              p->dup.number[1], p->dup.number[0]);
+}
+
+static int act_merge(struct rk_tui_app *app, void *state)
+{
+        struct pair *p = state;
+        if (p->merged)
+                return rk_tui_message(app, RK_TUI_INFO,
+                                      _("These two are already one customer."));
+        return rk_ui_merge_open_then(app, p->ui, p->dup.id[0], p->dup.id[1], merged_done,
+                                     p);
+}
+
 static void pair_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         (void)app;
@@ -111,7 +134,7 @@ static void pair_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, p->heading);
         rk_tui_print(win, 1, 1, w, RK_ROLE_DIM,
                      _("= marks a value the two have in common. F3 and F4 open either "
-                       "customer."));
+                       "customer; F7 merges them."));
         rk_tui_list_draw(&p->list, win, 3, 1, h - 3, w);
 }
 
@@ -137,6 +160,8 @@ static const struct rk_tui_binding pair_keys[] = {
      act_first},
     {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Second"), N_("Open the second customer's detail"),
      act_second},
+    {RK_TUI_FKEY(KEY_F(7)), "F7", N_("Merge"),
+     N_("Merge the second customer into the first, field by field"), act_merge},
     {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list of duplicates"),
      rk_tui_action_pop},
 };

@@ -116,10 +116,21 @@ e2e_wait dup "$(rk_tab_cue Contact)|Identity"
 e2e_assert_present dup "$N1"
 e2e_keys dup Escape
 e2e_wait dup "$N1 and C000901: same e-mail, score 90"
+# F7 merges the pair from here: the Merge screen, F2, yes; the pair says so
+e2e_keys dup F7
+e2e_wait dup "Merge C000901 into $N1"
+e2e_keys dup F2
+e2e_wait dup "Merge C000901 into $N1\?"
+e2e_keys dup y
+e2e_wait dup "C000901 was merged into $N1\."
+MERGED=$(rk_sql "SELECT merged_into FROM customers WHERE number='C000901';")
+[ "$MERGED" = "$P1" ] || e2e_fail "F7 on the pair did not merge C000901 into $N1: $MERGED"
+e2e_keys dup F7
+e2e_wait dup "These two are already one customer\."
 e2e_keys dup Escape
 e2e_wait dup "Enter opens the pair\."
 VIEWS=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='customer.view'
 	AND user='supervisor' AND subject IN ($P1, 901) AND screen='duplicates';")
 ((VIEWS >= 2)) || e2e_fail "opening the pair is not audited as views of both: $VIEWS"
-echo "ok: the screen lists the same $ROWS pairs; Enter opens the pair, F3 the customer"
+echo "ok: the screen lists the same $ROWS pairs; Enter opens the pair, F3 the customer, F7 merges it"
 e2e_pass "duplicates: CLI, screen, policy and audit"
