@@ -1,0 +1,309 @@
+/*
+ * test_match.c - the matcher the import and the duplicate finder share
+ * (src/core/match.h), on a real register with customers inserted as the
+ * forms store them: each key finds its customer, in the documented order;
+ * values typed differently (case, spaces, phone formats, accents, word
+ * order) still match; anonymised stubs never match; a conflicting
+ * henkilötunnus or Y-tunnus rules a candidate out; a person never matches
+ * a company by name; every exact key is an index lookup.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "match.h"
+#include "rekisteri/register.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rk_config cfg;
+static struct rk_register *reg;
+static sqlite3 *db;
+
+static const char seed_sql[] =
+    "INSERT INTO customers(id, number, kind, name, email, phone, postal_code, hetu,"
+    " created_at, updated_at) VALUES"
+    " (1, 'C000001', 'person', 'Hämäläinen Aino', 'Aino.Hamalainen@example.fi',"
+    "  '+358401234567', '33100', '010190-900P', 0, 0),"
+    " (2, 'C000002', 'person', 'Virtanen Matti', 'matti@example.fi', '+358501112223',"
+    "  '00100', '131052-308T', 0, 0),"
+    " (4, 'C000004', 'person', 'Korhonen Liisa', 'liisa@example.fi', '+358409998887',"
+    "  '00100', NULL, 0, 0);"
+    "INSERT INTO customers(id, number, kind, name, email, phone, postal_code,"
+    " business_id, created_at, updated_at) VALUES"
+    " (3, 'C000003', 'company', 'Puutyö Virtanen Oy', 'info@puutyo.example',"
+    "  '+35891234567', '00100', '1572860-0', 0, 0);"
+    /* an anonymised stub that kept a company's Y-tunnus and postal code */
+    "INSERT INTO customers(id, number, kind, name, postal_code, business_id,"
+    " anonymised_at, created_at, updated_at) VALUES"
+    " (5, 'C000005', 'company', '', '00100', '0737546-2', 1, 0, 0);";
+
+static int setup(void **state)
+{
+        (void)state;
+        tu_tmpdir();
+        tu_fast_config(&cfg);
+        reg = tu_register(&cfg, tu_path("r.db"), "admin", "kolme iloista kalaa", NULL,
+                          NULL);
+        db = rk_register_db(reg);
+        assert_int_equal(sqlite3_exec(db, seed_sql, NULL, NULL, NULL), SQLITE_OK);
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        rk_register_close(reg);
+        tu_rmdir();
+        return 0;
+}
+
+/* Match probe p; returns the hit (fails the test on an error). */
+static struct rk_match_hit find(const struct rk_match_probe *p)
+{
+        struct rk_match_hit hit;
+        struct rk_error err;
+        tu_must(rk_match_find(db, p, &hit, &err), &err);
+        return hit;
+}
+
+static void expect(const struct rk_match_probe *p, const char *number,
+                   enum rk_match_reason reason)
+{
+        struct rk_match_hit hit = find(p);
+        assert_string_equal(rk_match_reason_id(hit.reason), rk_match_reason_id(reason));
+        assert_string_equal(hit.number, number);
+        if (reason == RK_MATCH_NONE) {
+                assert_int_equal(hit.customer_id, 0);
+                assert_int_equal(hit.score, 0);
+        } else {
+                assert_true(hit.customer_id > 0);
+                assert_true(hit.score > 0 && hit.score <= 100);
+        }
+}
+
+static void test_each_key(void **state)
+{
+        (void)state;
+        expect(&(struct rk_match_probe){.number = " C000002 "}, "C000002",
+               RK_MATCH_NUMBER);
+        expect(&(struct rk_match_probe){.business_id = "1572860-0"}, "C000003",
+               RK_MATCH_BUSINESS_ID);
+        expect(&(struct rk_match_probe){.hetu = "010190-900p"}, "C000001", RK_MATCH_HETU);
+        expect(&(struct rk_match_probe){.email = " AINO.hamalainen@EXAMPLE.fi"},
+               "C000001", RK_MATCH_EMAIL);
+        expect(&(struct rk_match_probe){.phone = "050-111 2223"}, "C000002",
+               RK_MATCH_PHONE);
+        expect(&(struct rk_match_probe){.phone = "00358 50 111 2223"}, "C000002",
+               RK_MATCH_PHONE);
+        expect(&(struct rk_match_probe){.name = "Liisa KORHOSEN", .postal_code = "00100"},
+               "C000004", RK_MATCH_SIMILAR_NAME);
+        expect(
+            &(struct rk_match_probe){.name = "Aino Hamalainen", .postal_code = "33100"},
+            "C000001", RK_MATCH_SIMILAR_NAME);
+        expect(&(struct rk_match_probe){.name = "Puutyo Virtanen Ab",
+                                        .kind = "company",
+                                        .postal_code = "00100"},
+               "C000003", RK_MATCH_SIMILAR_NAME);
+}
+
+static void test_nothing(void **state)
+{
+        (void)state;
+        expect(&(struct rk_match_probe){0}, "", RK_MATCH_NONE);
+        expect(&(struct rk_match_probe){.number = "C999999",
+                                        .email = "x@example.fi",
+                                        .phone = "040 000 0000",
+                                        .name = "Liisa Korhonen",
+                                        .postal_code = "33100"},
+               "", RK_MATCH_NONE);
+        /* two edits away is not similar */
+        expect(&(struct rk_match_probe){.name = "Liisa Korhoseb", .postal_code = "00100"},
+               "", RK_MATCH_NONE);
+        /* invalid values cannot equal stored ones */
+        expect(&(struct rk_match_probe){.business_id = "1572860-1",
+                                        .hetu = "010190-900X",
+                                        .phone = "12"},
+               "", RK_MATCH_NONE);
+}
+
+static void test_order(void **state)
+{
+        (void)state;
+        /* every key points elsewhere: the number wins, then Y-tunnus, ... */
+        struct rk_match_probe p = {.number = "C000004",
+                                   .business_id = "1572860-0",
+                                   .hetu = "010190-900P",
+                                   .email = "matti@example.fi",
+                                   .phone = "+358409998887",
+                                   .name = "Matti Virtanen",
+                                   .postal_code = "00100"};
+        expect(&p, "C000004", RK_MATCH_NUMBER);
+        p.number = NULL;
+        expect(&p, "C000003", RK_MATCH_BUSINESS_ID);
+        p.business_id = NULL;
+        expect(&p, "C000001", RK_MATCH_HETU);
+        p.hetu = NULL;
+        expect(&p, "C000002", RK_MATCH_EMAIL);
+        p.email = NULL;
+        expect(&p, "C000004", RK_MATCH_PHONE);
+        p.phone = NULL;
+        expect(&p, "C000002", RK_MATCH_SIMILAR_NAME);
+}
+
+static void test_stubs_never_match(void **state)
+{
+        (void)state;
+        /* the stub's Y-tunnus is in its row: it is found, then passed over */
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT count(*) FROM customers WHERE "
+                                            "business_id = '0737546-2'",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 1);
+        sqlite3_finalize(st);
+        expect(&(struct rk_match_probe){.business_id = "0737546-2"}, "", RK_MATCH_NONE);
+        expect(&(struct rk_match_probe){.number = "C000005"}, "", RK_MATCH_NONE);
+        /* a live customer, once anonymised, stops matching by every key */
+        expect(&(struct rk_match_probe){.email = "liisa@example.fi"}, "C000004",
+               RK_MATCH_EMAIL);
+        assert_int_equal(
+            sqlite3_exec(db, "UPDATE customers SET anonymised_at = 1 WHERE id = 4", NULL,
+                         NULL, NULL),
+            SQLITE_OK);
+        expect(&(struct rk_match_probe){.email = "liisa@example.fi",
+                                        .phone = "+358409998887",
+                                        .number = "C000004",
+                                        .name = "Liisa Korhonen",
+                                        .postal_code = "00100"},
+               "", RK_MATCH_NONE);
+}
+
+static void test_guards(void **state)
+{
+        (void)state;
+        /* the same e-mail with another person's henkilötunnus: a different
+         * person sharing an address */
+        expect(&(struct rk_match_probe){.email = "matti@example.fi"}, "C000002",
+               RK_MATCH_EMAIL);
+        expect(
+            &(struct rk_match_probe){.email = "matti@example.fi", .hetu = "010190-900P"},
+            "C000001", RK_MATCH_HETU);
+        expect(
+            &(struct rk_match_probe){.email = "matti@example.fi", .hetu = "311299-999E"},
+            "", RK_MATCH_NONE);
+        /* a person's name never matches a company */
+        expect(&(struct rk_match_probe){.name = "Puutyo Virtanen",
+                                        .kind = "person",
+                                        .postal_code = "00100"},
+               "", RK_MATCH_NONE);
+        /* another company's Y-tunnus rules the similar name out */
+        expect(&(struct rk_match_probe){.name = "Puutyö Virtanen Oy",
+                                        .business_id = "0737546-2",
+                                        .postal_code = "00100"},
+               "", RK_MATCH_NONE);
+}
+
+static void test_name_key(void **state)
+{
+        (void)state;
+        char a[RK_MATCH_KEY_MAX], b[RK_MATCH_KEY_MAX];
+        assert_int_equal(rk_match_name_key("  Virtánen,  AINO ", a, sizeof(a)), 13);
+        assert_string_equal(a, "aino virtanen");
+        rk_match_name_key("Åström Erik", a, sizeof(a));
+        assert_string_equal(a, "astrom erik");
+        rk_match_name_key("Oy Puu Ab", a, sizeof(a));
+        rk_match_name_key("Puu Oy", b, sizeof(b));
+        assert_string_equal(a, "puu");
+        assert_string_equal(b, "puu");
+        /* full-width letters and ß fold */
+        rk_match_name_key("\xef\xbc\xa1nna Stra\xc3\x9f"
+                          "e",
+                          a, sizeof(a));
+        assert_string_equal(a, "anna strasse");
+        assert_int_equal(rk_match_name_key("\xff\xfe", a, sizeof(a)), 0);
+        assert_int_equal(rk_match_name_key("-- , --", a, sizeof(a)), 0);
+        /* a long name is cut at a code point boundary */
+        char longname[600], small[8];
+        memset(longname, 0, sizeof(longname));
+        for (int i = 0; i < 100; i++)
+                strcat(longname, "ää ");
+        size_t n = rk_match_name_key(longname, small, sizeof(small));
+        assert_true(n < sizeof(small));
+        assert_string_equal(small, "aa aa a");
+}
+
+static void test_distance(void **state)
+{
+        (void)state;
+        assert_int_equal(rk_match_key_distance("virtanen", "virtanen", 1), 0);
+        assert_int_equal(rk_match_key_distance("virtanen", "virtamen", 1), 1);
+        assert_int_equal(rk_match_key_distance("virtanen", "vritanen", 1), 1);
+        assert_int_equal(rk_match_key_distance("virtanen", "virtnen", 1), 1);
+        assert_int_equal(rk_match_key_distance("virtanen", "virttanen", 1), 1);
+        assert_int_equal(rk_match_key_distance("virtanen", "vritamen", 1), 2);
+        assert_int_equal(rk_match_key_distance("virtanen", "vritamen", 3), 2);
+        assert_int_equal(rk_match_key_distance("abc", "abcdef", 1), 2);
+        assert_int_equal(rk_match_key_distance("ääkkönen", "aakkonen", 2),
+                         3); /* three letters differ: over the bound */
+        assert_int_equal(rk_match_name_score("aino virtanen", "aino virtanen"), 80);
+        assert_int_equal(rk_match_name_score("aino virtanen", "aino virtane"), 75);
+        assert_int_equal(rk_match_name_score("aino virtanen", "aina virtane"), 0);
+        assert_int_equal(rk_match_name_score("", ""), 0);
+        assert_true(rk_match_conflict("1572860-0", "0737546-2"));
+        assert_false(rk_match_conflict("1572860-0", "1572860-0"));
+        assert_false(rk_match_conflict("", "0737546-2"));
+        assert_false(rk_match_conflict(NULL, "0737546-2"));
+}
+
+/* The plan of a lookup names the index that serves it. */
+static void plan_uses(const char *where, const char *index)
+{
+        char sql[512], plan[2048] = "";
+        sqlite3_stmt *st;
+        snprintf(sql, sizeof(sql),
+                 "EXPLAIN QUERY PLAN SELECT id FROM customers WHERE %s"
+                 " AND anonymised_at IS NULL",
+                 where);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *d = (const char *)sqlite3_column_text(st, 3);
+                strncat(plan, d ? d : "", sizeof(plan) - strlen(plan) - 2);
+                strcat(plan, ";");
+        }
+        sqlite3_finalize(st);
+        if (strstr(plan, index) == NULL)
+                fail_msg("%s: plan is \"%s\", not %s", where, plan, index);
+}
+
+static void test_indexes(void **state)
+{
+        (void)state;
+        plan_uses(RK_MATCH_WHERE_BUSINESS_ID, "customers_business_id");
+        plan_uses(RK_MATCH_WHERE_HETU, "customers_hetu");
+        plan_uses(RK_MATCH_WHERE_EMAIL, "customers_email_ci");
+        plan_uses(RK_MATCH_WHERE_PHONE, "customers_phone");
+        plan_uses(RK_MATCH_WHERE_POSTAL, "customers_postal_code");
+        plan_uses("number = ?1", "sqlite_autoindex_customers");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(test_each_key, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_nothing, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_stubs_never_match, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
+            cmocka_unit_test(test_name_key),
+            cmocka_unit_test(test_distance),
+            cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
