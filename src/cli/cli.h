@@ -12,6 +12,7 @@
 #include "rekisteri/session.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
@@ -42,6 +43,9 @@ struct cli {
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        /* import customers */
+        const char *map, *use_map, *save_map, *confirm;
+        bool dry_run, yes;
         int nlines;
         long long months;
         bool all;
@@ -138,6 +142,11 @@ int cli_with_session(struct cli *c, const char *place,
  */
 void cli_print_cell(const char *text, int width, bool right, const char *after);
 
+/* cli_progress_bar - "[####......] done/total" on stderr, rewritten in
+ * place, ending the line when done reaches total: the progress callback of
+ * long commands, given only when stderr is a terminal. */
+void cli_progress_bar(void *ctx, int64_t done, int64_t total);
+
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
 void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
@@ -197,6 +206,7 @@ int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+int cmd_import_customers(struct cli *c);
 /* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
  * --key-file into guarded memory (rk_secret_free); *key stays NULL when
  * neither was given (cmd_audit.c). */

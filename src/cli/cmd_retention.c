@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #define NUMBERS_PER_LINE 8
-#define BAR_WIDTH        30
 
 static int open_retention(struct cli *c, const char *place, struct rk_session **s,
                           struct rk_error *err)
@@ -120,20 +119,6 @@ int cmd_retention_plan(struct cli *c)
 }
 
 /* "[#####.....] 1234/5000" on the terminal, redrawn in place. */
-static void progress_bar(void *ctx, int64_t done, int64_t total)
-{
-        (void)ctx;
-        char bar[BAR_WIDTH + 1];
-        int fill = total > 0 ? (int)(done * BAR_WIDTH / total) : BAR_WIDTH;
-        for (int i = 0; i < BAR_WIDTH; i++)
-                bar[i] = i < fill ? '#' : '.';
-        bar[BAR_WIDTH] = '\0';
-        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64, bar, done, total);
-        if (done >= total)
-                fputc('\n', stderr);
-        fflush(stderr);
-}
-
 static void print_summary(const struct rk_retention_summary *sum)
 {
         printf("Retention run %" PRId64 " for %s by %s\n", sum->run_id, sum->today,
@@ -172,7 +157,7 @@ int cmd_retention_run(struct cli *c)
         rk_error_clear(&err);
         int rc = open_retention(c, "cli:retention run", &s, &err);
         if (rc == RK_OK)
-                rc = rk_retention_run(s, isatty(STDERR_FILENO) ? progress_bar : NULL,
+                rc = rk_retention_run(s, isatty(STDERR_FILENO) ? cli_progress_bar : NULL,
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);

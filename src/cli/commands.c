@@ -100,6 +100,11 @@ const struct cli_command cli_commands[] = {
     {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
      "who may be contacted for a purpose (consent in force, no objection, not "
      "restricted or suppressed), with counts of those left out and why"},
+    {"import customers", cmd_import_customers, 1,
+     "FILE [--map COLUMN=FIELD,...] [--use-map NAME] [--save-map NAME] [--dry-run] "
+     "[--confirm ROW,ROW --reason TEXT] [--yes] UNLOCK",
+     "import customers from a spreadsheet's CSV file: shows the mapping and what "
+     "each row would do, then saves with --yes (the import action; supervisor)"},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",

@@ -64,6 +64,12 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_MAP,
+        OPT_USE_MAP,
+        OPT_SAVE_MAP,
+        OPT_CONFIRM,
+        OPT_DRY_RUN,
+        OPT_YES,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +117,12 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"map", required_argument, NULL, OPT_MAP},
+    {"use-map", required_argument, NULL, OPT_USE_MAP},
+    {"save-map", required_argument, NULL, OPT_SAVE_MAP},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"yes", no_argument, NULL, OPT_YES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -227,6 +239,10 @@ static const struct {
     {OPT_VAT, offsetof(struct cli, vat)},
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
+    {OPT_MAP, offsetof(struct cli, map)},
+    {OPT_USE_MAP, offsetof(struct cli, use_map)},
+    {OPT_SAVE_MAP, offsetof(struct cli, save_map)},
+    {OPT_CONFIRM, offsetof(struct cli, confirm)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -261,6 +277,12 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                            : cli_usage_error("--months is 1 or 2");
         case OPT_ALL:
                 c->all = true;
+                return 0;
+        case OPT_DRY_RUN:
+                c->dry_run = true;
+                return 0;
+        case OPT_YES:
+                c->yes = true;
                 return 0;
         case OPT_KEY_STDIN:
                 c->key_stdin = true;

@@ -34,7 +34,7 @@
 #define SNIFF (1024 * 1024)
 
 struct rk_csv_reader {
-        FILE *f;               /* NULL when reading memory */
+        FILE *f; /* NULL when reading memory */
         const unsigned char *mem;
         size_t mem_size, mem_pos;
         unsigned char *chunk;
@@ -236,8 +236,7 @@ static void on_cell(void *data, size_t len, void *ctx)
                         r->cur.bad_column = col;
                 s = strdup("");
                 if (s == NULL)
-                        return fail(r, RK_ERR_NOMEM, _("out of memory at row %zu"),
-                                    row);
+                        return fail(r, RK_ERR_NOMEM, _("out of memory at row %zu"), row);
         }
         r->cur.cells[r->cur.n++] = s;
 }
@@ -403,8 +402,7 @@ int rk_csv_open_memory(const void *data, size_t size, struct rk_csv_reader **out
 static void parse_failed(struct rk_csv_reader *r, bool at_end)
 {
         if (csv_error(&r->p) == CSV_ENOMEM || csv_error(&r->p) == CSV_ETOOBIG)
-                return fail(r, RK_ERR_NOMEM, _("out of memory at row %zu"),
-                            r->rows + 1);
+                return fail(r, RK_ERR_NOMEM, _("out of memory at row %zu"), r->rows + 1);
         if (at_end)
                 return fail(r, RK_ERR_INVALID,
                             _("row %zu, column %zu: a quoted cell is not closed before "

@@ -1,0 +1,495 @@
+/*
+ * import_plan.c - opening a file for import and the preview (see
+ * import.h): what each row would do, decided without writing anything.
+ *
+ * How a row's status is decided, in this order:
+ *   1. its values (import_row.c): a refused value is an error;
+ *   2. saved already: the row lies before where an interrupted import of
+ *      the same file (same SHA-256) stopped;
+ *   3. previously erased: an e-mail address, phone number or identity
+ *      code of the row is on the suppression list (suppress.h);
+ *   4. the same customer as an earlier row of the file: the same customer
+ *      number, Y-tunnus, identity code or e-mail address;
+ *   5. the register's matching (find_customer): a customer found by
+ *      number or an identifier is an update, or unchanged when every
+ *      value of the row is already stored; one that only resembles the
+ *      row (a similar name in the same postal code) is a possible
+ *      duplicate; a restricted customer is not touched (an error).
+ *   Otherwise the row is a new customer.
+ * Rows are kept in memory with their normalised values (the file is
+ * limited to RK_CSV_MAX_ROWS rows), so saving does exactly what the
+ * preview showed.
+ */
+#include "rekisteri/customer.h"
+#include "rekisteri/i18n.h"
+#include "rekisteri/policy.h"
+#include "rekisteri/suppress.h"
+#include "rekisteri/validate.h"
+#include "customer_db.h"
+#include "import_db.h"
+#include "match.h"
+#include "sql.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sqlite3 *rk_import_db(struct rk_import *im)
+{
+        return rk_custdb_db(im->session);
+}
+
+const char *rk_import_status_name(enum rk_import_status s)
+{
+        static const char *const names[RK_IMPORT_STATUS_COUNT] = {
+            [RK_IMPORT_NEW] = N_("new"),
+            [RK_IMPORT_UPDATE] = N_("update"),
+            [RK_IMPORT_UNCHANGED] = N_("unchanged"),
+            [RK_IMPORT_DUPLICATE] = N_("possible duplicate"),
+            [RK_IMPORT_ERROR] = N_("error"),
+            [RK_IMPORT_ERASED] = N_("previously erased"),
+            [RK_IMPORT_SAVED] = N_("saved before"),
+        };
+        return s < RK_IMPORT_STATUS_COUNT ? _(names[s]) : "?";
+}
+
+int rk_import_file_hash(const char *path, char out[65], struct rk_error *err)
+{
+        crypto_hash_sha256_state h;
+        unsigned char buf[65536], digest[crypto_hash_sha256_BYTES];
+        FILE *f = fopen(path, "rb");
+        if (f == NULL)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        crypto_hash_sha256_init(&h);
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                crypto_hash_sha256_update(&h, buf, n);
+        bool bad = ferror(f);
+        fclose(f);
+        if (bad)
+                return rk_error_set(err, RK_ERR_IO, _("%s: the file could not be read"),
+                                    path);
+        crypto_hash_sha256_final(&h, digest);
+        sodium_bin2hex(out, 65, digest, sizeof(digest));
+        return RK_OK;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static int take_header(struct rk_import *im, struct rk_csv_row *hdr, struct rk_error *err)
+{
+        size_t blank = 0;
+        for (size_t c = 0; c < hdr->n; c++)
+                blank += hdr->cells[c][0] == '\0';
+        if (hdr->n == 0 || blank == hdr->n)
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    _("the file has no header row: the first row must name "
+                      "the columns"));
+        if (hdr->bad_column > 0)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    _("row 1, column %zu: bytes that are not valid %s"),
+                                    hdr->bad_column, rk_csv_encoding_name(im->encoding));
+        im->ncols = hdr->n;
+        im->headers = hdr->cells;
+        hdr->cells = NULL;
+        hdr->n = 0;
+        im->map = malloc(im->ncols * sizeof(*im->map));
+        if (im->map == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        size_t guessed = 0;
+        for (size_t c = 0; c < im->ncols; c++) {
+                im->map[c] = rk_import_guess_target(im->headers[c]);
+                guessed += im->map[c] != RK_IMPORT_IGNORE;
+        }
+        if (guessed == 0 && hdr->row == 1 && im->ncols > 0) {
+                /* no header was recognised: a file without one looks so */
+                (void)0;
+        }
+        return RK_OK;
+}
+
+int rk_import_open(struct rk_session *s, const char *path, struct rk_import **out,
+                   struct rk_error *err)
+{
+        *out = NULL;
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_IMPORT))
+                return rk_error_set(err, RK_ERR_DENIED, _("your role may not import"));
+        struct rk_import *im = calloc(1, sizeof(*im));
+        struct rk_csv_reader *r = NULL;
+        struct rk_csv_row hdr = {0};
+        if (im == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        im->session = s;
+        im->path = strdup(path);
+        const char *base = strrchr(path, '/');
+        snprintf(im->name, sizeof(im->name), "%s", base ? base + 1 : path);
+        int rc = im->path ? rk_csv_open(path, &r, err)
+                          : rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        if (rc == RK_OK) {
+                im->separator = rk_csv_separator(r);
+                im->encoding = rk_csv_encoding(r);
+                rc = rk_csv_next(r, &hdr, err);
+        }
+        if (rc == RK_OK)
+                rc = take_header(im, &hdr, err);
+        rk_csv_row_clear(&hdr);
+        rk_csv_close(r);
+        if (rc != RK_OK)
+                rk_import_free(im);
+        else
+                *out = im;
+        return rc;
+}
+
+/* ---- rows seen earlier in the file --------------------------------------- */
+
+/* An open-addressing set of "target:value" keys, each with its row. */
+struct seen {
+        char **keys;
+        size_t *rows;
+        size_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+        uint64_t h = 1469598103934665603ULL;
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        return h;
+}
+
+static int seen_grow(struct seen *st)
+{
+        size_t cap = st->cap ? st->cap * 2 : 1024;
+        struct seen bigger = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(size_t)),
+                              cap, st->n};
+        if (bigger.keys == NULL || bigger.rows == NULL) {
+                free(bigger.keys);
+                free(bigger.rows);
+                return RK_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < st->cap; i++) {
+                if (st->keys[i] == NULL)
+                        continue;
+                size_t j = fnv(st->keys[i]) & (cap - 1);
+                while (bigger.keys[j] != NULL)
+                        j = (j + 1) & (cap - 1);
+                bigger.keys[j] = st->keys[i];
+                bigger.rows[j] = st->rows[i];
+        }
+        free(st->keys);
+        free(st->rows);
+        *st = bigger;
+        return RK_OK;
+}
+
+/* The row that had key first, or 0 after adding it for row. */
+static int seen_check(struct seen *st, const char *key, size_t row, size_t *first)
+{
+        *first = 0;
+        if ((st->n + 1) * 2 > st->cap && seen_grow(st) != RK_OK)
+                return RK_ERR_NOMEM;
+        size_t j = fnv(key) & (st->cap - 1);
+        for (; st->keys[j] != NULL; j = (j + 1) & (st->cap - 1)) {
+                if (strcmp(st->keys[j], key) == 0) {
+                        *first = st->rows[j];
+                        return RK_OK;
+                }
+        }
+        if ((st->keys[j] = strdup(key)) == NULL)
+                return RK_ERR_NOMEM;
+        st->rows[j] = row;
+        st->n++;
+        return RK_OK;
+}
+
+static void seen_free(struct seen *st)
+{
+        for (size_t i = 0; i < st->cap; i++)
+                free(st->keys[i]);
+        free(st->keys);
+        free(st->rows);
+}
+
+static int same_in_file(struct seen *st, struct rk_import_row *r, struct rk_error *err)
+{
+        static const char *const keys[] = {"number", "business_id", "hetu", "email"};
+        for (size_t k = 0; k < sizeof(keys) / sizeof(*keys) && !r->same_as_row; k++) {
+                const char *v = r->values[rk_import_target_of(keys[k])];
+                char key[300];
+                if (v == NULL)
+                        continue;
+                snprintf(key, sizeof(key), "%s:%s", keys[k], v);
+                if (seen_check(st, key, r->row, &r->same_as_row) != RK_OK)
+                        return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
+        if (r->same_as_row)
+                r->status = RK_IMPORT_DUPLICATE;
+        return RK_OK;
+}
+
+/* ---- the register ----------------------------------------------------------- */
+
+static int erased(sqlite3 *db, struct rk_import_row *r, struct rk_error *err)
+{
+        static const struct {
+                const char *target;
+                enum rk_ident_kind kind;
+        } idents[] = {{"email", RK_IDENT_EMAIL},
+                      {"invoice_email", RK_IDENT_EMAIL},
+                      {"phone", RK_IDENT_PHONE},
+                      {"hetu", RK_IDENT_HETU}};
+        bool hit = false;
+        int rc = RK_OK;
+        for (size_t i = 0; i < sizeof(idents) / sizeof(*idents) && rc == RK_OK && !hit;
+             i++) {
+                const char *v = r->values[rk_import_target_of(idents[i].target)];
+                struct rk_ident_hash h = {.kind = idents[i].kind};
+                bool have_key = false;
+                if (v == NULL)
+                        continue;
+                rc = rk_suppress_hash(db, h.kind, v, h.hash, &have_key, err);
+                if (rc == RK_OK && have_key)
+                        rc = rk_suppress_contains(db, &h, &hit, err);
+        }
+        if (hit)
+                r->status = RK_IMPORT_ERASED;
+        return rc;
+}
+
+/* The register's matching (match.h), asked with the row's values. */
+static int find_customer(sqlite3 *db, const struct rk_import_row *r,
+                         struct rk_match_hit *hit, struct rk_error *err)
+{
+        const char *const *v = (const char *const *)r->values;
+        struct rk_match_probe p = {
+            .number = v[rk_import_target_of("number")],
+            .kind = v[rk_import_target_of("kind")],
+            .name = v[rk_import_target_of("name")],
+            .business_id = v[rk_import_target_of("business_id")],
+            .hetu = v[rk_import_target_of("hetu")],
+            .email = v[rk_import_target_of("email")],
+            .phone = v[rk_import_target_of("phone")],
+            .postal_code = v[rk_import_target_of("postal_code")],
+        };
+        return rk_match_find(db, &p, hit, err);
+}
+
+/* Which of the row's values differ from the stored customer's. */
+static void compare(const struct rk_record_view *stored, struct rk_import_row *r)
+{
+        for (size_t t = 1; t < rk_import_target_count(); t++) {
+                const char *mine = r->values[t];
+                const char *theirs = rk_record_get(stored, rk_import_target_name(t));
+                if (mine != NULL && (theirs == NULL || strcmp(mine, theirs) != 0))
+                        r->changed |= 1u << t;
+        }
+}
+
+static int against_register(struct rk_import *im, struct rk_import_row *r,
+                            struct rk_error *err)
+{
+        sqlite3 *db = rk_import_db(im);
+        struct rk_match_hit hit;
+        memset(&hit, 0, sizeof(hit));
+        int rc = find_customer(db, r, &hit, err);
+        if (rc != RK_OK || hit.reason == RK_MATCH_NONE)
+                return rc;
+        r->match_id = hit.customer_id;
+        snprintf(r->match_number, sizeof(r->match_number), "%s", hit.number);
+        r->match_why = rk_match_reason_label(hit.reason);
+        if (hit.reason == RK_MATCH_SIMILAR_NAME) {
+                r->status = RK_IMPORT_DUPLICATE;
+                return RK_OK;
+        }
+        struct rk_record_view stored;
+        bool restricted = false;
+        rc = rk_custdb_open(db, rk_session_grants(im->session), hit.customer_id, NULL,
+                            &r->match_version, &restricted, err);
+        if (rc == RK_OK)
+                rc = rk_record_load(db, RK_REC_CUSTOMER, hit.customer_id, &stored, err);
+        if (rc != RK_OK)
+                return rc;
+        compare(&stored, r);
+        rk_record_view_clear(&stored);
+        r->status = r->changed ? RK_IMPORT_UPDATE : RK_IMPORT_UNCHANGED;
+        if (restricted && r->changed) {
+                char msg[256];
+                snprintf(msg, sizeof(msg),
+                         _("row %zu: customer %s is restricted (GDPR Art. 18); an import "
+                           "does not change it"),
+                         r->row, r->match_number);
+                r->status = RK_IMPORT_ERROR;
+                r->message = strdup(msg);
+                if (r->message == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
+        return RK_OK;
+}
+
+/* The row where an unfinished import of the same file stopped. */
+static int find_resume(struct rk_import *im, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        im->resume_after = 0;
+        im->job_id = 0;
+        int rc = rk_sql_prepare(rk_import_db(im),
+                                "SELECT id, done_row FROM import_jobs WHERE file_hash=?"
+                                " AND finished_at IS NULL ORDER BY id DESC LIMIT 1",
+                                &st, "reading the imports", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, im->sha256, -1, SQLITE_STATIC);
+        bool row = false;
+        rc = rk_sql_row(st, &row, "reading the imports", err);
+        if (rc == RK_OK && row) {
+                im->job_id = sqlite3_column_int64(st, 0);
+                im->resume_after = (size_t)sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* ---- the preview ---------------------------------------------------------------- */
+
+static void rows_clear(struct rk_import *im)
+{
+        for (size_t i = 0; i < im->nrows; i++)
+                rk_import_row_clear(&im->rows[i]);
+        free(im->rows);
+        im->rows = NULL;
+        im->nrows = 0;
+        memset(im->counts, 0, sizeof(im->counts));
+}
+
+static int classify(struct rk_import *im, struct seen *st, struct rk_import_row *r,
+                    struct rk_error *err)
+{
+        sqlite3 *db = rk_import_db(im);
+        int rc = RK_OK;
+        if (r->status == RK_IMPORT_ERROR)
+                return RK_OK;
+        if (r->row <= im->resume_after) {
+                r->status = RK_IMPORT_SAVED;
+                return RK_OK;
+        }
+        rc = erased(db, r, err);
+        if (rc == RK_OK && r->status == RK_IMPORT_NEW)
+                rc = same_in_file(st, r, err);
+        if (rc == RK_OK && r->status == RK_IMPORT_NEW)
+                rc = against_register(im, r, err);
+        return rc;
+}
+
+static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
+                     rk_import_progress progress, void *ctx, int64_t size,
+                     struct rk_error *err)
+{
+        struct seen st = {0};
+        struct rk_csv_row cr = {0};
+        size_t cap = 0;
+        int rc = rk_csv_next(rd, &cr, err); /* the header */
+        while (rc == RK_OK && (rc = rk_csv_next(rd, &cr, err)) == RK_OK && cr.n > 0) {
+                if (im->nrows == cap) {
+                        size_t ncap = cap ? cap * 2 : 256;
+                        void *p = realloc(im->rows, ncap * sizeof(*im->rows));
+                        if (p == NULL) {
+                                rc = rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+                                break;
+                        }
+                        im->rows = p;
+                        cap = ncap;
+                }
+                struct rk_import_row *r = &im->rows[im->nrows++];
+                rc = rk_import_row_read(im, &cr, r, err);
+                if (rc == RK_OK)
+                        rc = classify(im, &st, r, err);
+                if (rc == RK_OK)
+                        im->counts[r->status]++;
+                if (progress != NULL && im->nrows % 1000 == 0)
+                        progress(ctx, rk_csv_bytes_read(rd), size);
+        }
+        rk_csv_row_clear(&cr);
+        seen_free(&st);
+        return rc;
+}
+
+int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *ctx,
+                      struct rk_error *err)
+{
+        struct rk_csv_reader *rd = NULL;
+        struct stat sb;
+        rows_clear(im);
+        int rc = rk_import_map_check(im, err);
+        if (rc == RK_OK)
+                rc = rk_import_file_hash(im->path, im->sha256, err);
+        if (rc == RK_OK)
+                rc = find_resume(im, err);
+        if (rc == RK_OK)
+                rc = rk_csv_open(im->path, &rd, err);
+        if (rc == RK_OK) {
+                int64_t size = stat(im->path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+                rc = read_rows(im, rd, progress, ctx, size, err);
+                if (progress != NULL)
+                        progress(ctx, size, size);
+        }
+        rk_csv_close(rd);
+        if (rc == RK_OK && im->counts[RK_IMPORT_ERASED] > 0) {
+                char n[32];
+                snprintf(n, sizeof(n), "%zu", im->counts[RK_IMPORT_ERASED]);
+                rc = rk_session_audit(im->session, "import.suppressed", 0, "",
+                                      rk_session_place(im->session), "flagged", n, err);
+        }
+        if (rc != RK_OK)
+                rows_clear(im);
+        return rc;
+}
+
+/* ---- confirmations -------------------------------------------------------------- */
+
+int rk_import_confirm(struct rk_import *im, size_t row, const char *reason,
+                      struct rk_error *err)
+{
+        struct rk_import_row *r = NULL;
+        for (size_t i = 0; i < im->nrows && r == NULL; i++)
+                r = im->rows[i].row == row ? &im->rows[i] : NULL;
+        if (r == NULL ||
+            (r->status != RK_IMPORT_ERASED && r->status != RK_IMPORT_DUPLICATE))
+                return rk_error_set(
+                    err, RK_ERR_NOTFOUND,
+                    _("row %zu is neither previously erased nor a possible "
+                      "duplicate"),
+                    row);
+        if (r->status == RK_IMPORT_ERASED) {
+                if (reason == NULL || reason[0] == '\0')
+                        return rk_error_set(err, RK_ERR_INVALID,
+                                            _("row %zu: importing a previously erased "
+                                              "person needs a reason"),
+                                            row);
+                int rc = rk_text_refuse_hetu(_("Reason"), reason, err);
+                if (rc != RK_OK)
+                        return rc;
+                free(r->reason);
+                if ((r->reason = strdup(reason)) == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
+        r->confirmed = true;
+        return RK_OK;
+}
+
+void rk_import_free(struct rk_import *im)
+{
+        if (im == NULL)
+                return;
+        rows_clear(im);
+        for (size_t c = 0; c < im->ncols && im->headers; c++)
+                free(im->headers[c]);
+        free(im->headers);
+        free(im->map);
+        free(im->path);
+        free(im);
+}
