@@ -26,7 +26,7 @@
 #define RK_CSV_MAX_FILE    (512LL * 1024 * 1024)
 #define RK_CSV_MAX_CELL    (64 * 1024)
 #define RK_CSV_MAX_COLUMNS 256
-#define RK_CSV_MAX_ROWS    1000000
+#define RK_CSV_MAX_ROWS    200000
 
 enum rk_csv_encoding {
         RK_CSV_UTF8,

@@ -31,6 +31,11 @@ int rk_import_target_of(const char *name);
 int rk_import_row_read(const struct rk_import *im, const struct rk_csv_row *cr,
                        struct rk_import_row *out, struct rk_error *err);
 
+/* rk_import_row_need_name - make row an error (naming the name column)
+ * when it has no name: a row that would create a customer needs one. */
+int rk_import_row_need_name(const struct rk_import *im, struct rk_import_row *row,
+                            struct rk_error *err);
+
 /* rk_import_row_clear - free what row holds and zero it. */
 void rk_import_row_clear(struct rk_import_row *row);
 

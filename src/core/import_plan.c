@@ -100,15 +100,8 @@ static int take_header(struct rk_import *im, struct rk_csv_row *hdr, struct rk_e
         im->map = malloc(im->ncols * sizeof(*im->map));
         if (im->map == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
-        size_t guessed = 0;
-        for (size_t c = 0; c < im->ncols; c++) {
+        for (size_t c = 0; c < im->ncols; c++)
                 im->map[c] = rk_import_guess_target(im->headers[c]);
-                guessed += im->map[c] != RK_IMPORT_IGNORE;
-        }
-        if (guessed == 0 && hdr->row == 1 && im->ncols > 0) {
-                /* no header was recognised: a file without one looks so */
-                (void)0;
-        }
         return RK_OK;
 }
 
@@ -382,6 +375,9 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_import_row 
                 rc = same_in_file(st, r, err);
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
                 rc = against_register(im, r, err);
+        if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
+            r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR)
+                rc = rk_import_row_need_name(im, r, err);
         return rc;
 }
 

@@ -202,28 +202,38 @@ static void settle_country(const struct rk_import *im, const struct rk_csv_row *
         }
 }
 
-/* Rules across fields: a kind, a name, an identity code only for a person. */
+/* Rules across fields: a kind, an identity code only for a person. (A
+ * name is required of a new customer only: import_plan.c.) */
 static int whole_row(struct ctx *x, struct rk_error *err)
 {
         struct rk_import_row *out = x->out;
         int kind = rk_import_target_of("kind"), biz = rk_import_target_of("business_id");
-        int hetu = rk_import_target_of("hetu"), name = rk_import_target_of("name");
+        int hetu = rk_import_target_of("hetu");
         if (out->values[kind] == NULL) {
                 out->values[kind] = strdup(out->values[biz] ? "company" : "person");
                 if (out->values[kind] == NULL)
                         return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         }
         for (size_t c = 0; c < x->im->ncols; c++) {
-                if (x->im->map[c] == name && out->values[name] == NULL)
-                        return row_error(out, err, _("row %zu, column %zu (%s): %s"),
-                                         x->cr->row, c + 1, x->im->headers[c],
-                                         _("Name: is required"));
                 if (x->im->map[c] == hetu && out->values[hetu] != NULL &&
                     strcmp(out->values[kind], "company") == 0)
                         return row_error(out, err, _("row %zu, column %zu (%s): %s"),
                                          x->cr->row, c + 1, x->im->headers[c],
                                          _("a company has a business ID, not a personal "
                                            "identity code"));
+        }
+        return RK_OK;
+}
+
+int rk_import_row_need_name(const struct rk_import *im, struct rk_import_row *row,
+                            struct rk_error *err)
+{
+        int name = rk_import_target_of("name");
+        for (size_t c = 0; c < im->ncols && row->values[name] == NULL; c++) {
+                if (im->map[c] == name)
+                        return row_error(row, err, _("row %zu, column %zu (%s): %s"),
+                                         row->row, c + 1, im->headers[c],
+                                         _("Name: is required of a new customer"));
         }
         return RK_OK;
 }
