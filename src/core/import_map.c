@@ -222,11 +222,12 @@ int rk_import_map_check(const struct rk_import *im, struct rk_error *err)
         for (size_t c = 0; c < im->ncols; c++)
                 any |= im->map[c] != RK_IMPORT_IGNORE;
         if (!any)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    _("row 1: none of the first row names a column this "
-                                      "program knows; the first row must be a header such "
-                                      "as Nimi;Osoite;Postinumero, or map the columns "
-                                      "with --map"));
+                return rk_error_set(
+                    err, RK_ERR_INVALID,
+                    _("row 1: none of the first row names a column this "
+                      "program knows; the first row must be a header such "
+                      "as Nimi;Osoite;Postinumero, or map the columns "
+                      "with --map"));
         for (size_t c = 0; c < im->ncols; c++) {
                 if (im->map[c] == RK_IMPORT_IGNORE)
                         continue;
