@@ -41,52 +41,14 @@ static void print_mapping(const struct rk_import *im)
         }
 }
 
-static const char *name_of(const struct rk_import_row *r)
-{
-        static int name = -1;
-        for (size_t t = 0; name < 0 && t < rk_import_target_count(); t++)
-                name = strcmp(rk_import_target_name(t), "name") == 0 ? (int)t : -1;
-        return r->values != NULL && name >= 0 ? r->values[name] : NULL;
-}
-
 static void print_detail(const struct rk_import_row *r)
 {
-        char text[512];
-        switch (r->status) {
-        case RK_IMPORT_NEW:
-                cli_print_cell(name_of(r), 0, false, "\n");
-                break;
-        case RK_IMPORT_UPDATE:
-                rk_import_changes_text(r, text, sizeof(text));
-                printf(_("%s (%s): changes %s\n"), r->match_number, r->match_why,
-                       cli_safe(text));
-                break;
-        case RK_IMPORT_UNCHANGED:
-                printf("%s (%s)\n", r->match_number, r->match_why);
-                break;
-        case RK_IMPORT_DUPLICATE:
-                if (r->same_as_row)
-                        printf(_("the same customer as row %zu%s\n"), r->same_as_row,
-                               r->confirmed ? _("; confirmed: imported as new") : "");
-                else
-                        printf(_("resembles %s: %s%s\n"), r->match_number, r->match_why,
-                               r->confirmed ? _("; confirmed: imported as new") : "");
-                break;
-        case RK_IMPORT_ERROR:
-                printf("%s\n", cli_safe(r->message));
-                break;
-        case RK_IMPORT_ERASED:
-                if (r->confirmed)
-                        printf(_("confirmed with a reason: will be imported\n"));
-                else
-                        printf(_("an erased person's e-mail, phone or identity code; "
-                                 "not imported unless confirmed (--confirm %zu --reason "
-                                 "TEXT)\n"),
-                               r->row);
-                break;
-        default:
-                printf("\n");
-        }
+        char text[768];
+        rk_import_row_text(r, text, sizeof(text));
+        cli_print_cell(text, 0, false, "");
+        if (r->status == RK_IMPORT_ERASED && !r->confirmed)
+                printf(_(" (--confirm %zu --reason TEXT)"), r->row);
+        printf("\n");
 }
 
 static void print_rows(const struct rk_import *im)

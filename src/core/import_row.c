@@ -322,3 +322,47 @@ void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t s
                 append(out, size, "; ", line);
         }
 }
+
+void rk_import_row_text(const struct rk_import_row *r, char *out, size_t size)
+{
+        char changes[400];
+        const char *name = r->values ? r->values[rk_import_target_of("name")] : NULL;
+        const char *ok = r->confirmed ? _("; confirmed: imported as new") : "";
+        switch (r->status) {
+        case RK_IMPORT_NEW:
+                snprintf(out, size, "%s", name ? name : "");
+                break;
+        case RK_IMPORT_UPDATE:
+                rk_import_changes_text(r, changes, sizeof(changes));
+                snprintf(out, size, _("%s (%s): changes %s"), r->match_number,
+                         r->match_why, changes);
+                break;
+        case RK_IMPORT_UNCHANGED:
+                snprintf(out, size, "%s (%s)", r->match_number, r->match_why);
+                break;
+        case RK_IMPORT_DUPLICATE:
+                if (r->same_as_row)
+                        snprintf(out, size, _("the same customer as row %zu%s"),
+                                 r->same_as_row, ok);
+                else
+                        snprintf(out, size, _("resembles %s: %s%s"), r->match_number,
+                                 r->match_why, ok);
+                break;
+        case RK_IMPORT_ERROR:
+                snprintf(out, size, "%s", r->message ? r->message : "");
+                break;
+        case RK_IMPORT_ERASED:
+                if (r->confirmed)
+                        snprintf(out, size,
+                                 _("confirmed with a reason: will be imported"));
+                else
+                        snprintf(
+                            out, size,
+                            _("an erased person's e-mail, phone or identity code; not "
+                              "imported unless confirmed with a reason (row %zu)"),
+                            r->row);
+                break;
+        default:
+                snprintf(out, size, "%s", name ? name : "");
+        }
+}

@@ -244,6 +244,9 @@ int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
  * consents). */
 int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
 
+/* The Import screen (import_ui.h): a file, its mapping, the preview. */
+int rk_ui_import_open(struct rk_tui_app *app, struct rk_ui *ui);
+
 /* The columns of a list of order summaries (the order list and the
  * picking queue: numbers, date, status, line count; no person), and the
  * text of one cell (buf holds the line count). */
