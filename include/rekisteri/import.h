@@ -185,6 +185,15 @@ int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
 void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t size);
 void rk_import_changes_text(const struct rk_import_row *row, char *out, size_t size);
 
+/*
+ * rk_import_row_text - what row does, in one line for a preview: a new
+ * customer's name; the customer found, why, and the fields an update
+ * changes; the customer or earlier row a possible duplicate resembles;
+ * the error; what a previously erased row needs. Not sanitised: the
+ * caller draws it as it draws every value.
+ */
+void rk_import_row_text(const struct rk_import_row *row, char *out, size_t size);
+
 /* rk_import_free - release im; NULL is fine. */
 void rk_import_free(struct rk_import *im);
 
