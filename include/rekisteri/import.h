@@ -52,7 +52,11 @@ enum rk_import_status {
 const char *rk_import_status_name(enum rk_import_status s);
 
 /* What a column can be imported as: "number" (the customer number, used
- * to find the customer) or a customer column of fields.c. */
+ * to find the customer), a customer column of fields.c, a contact
+ * person's (contact_name, contact_title, contact_email, contact_phone:
+ * added to the row's company when it has no contact person of that name)
+ * or a consent (consent_purpose, consent_source, consent_date: given to
+ * the row's customer unless one for the purpose is in force). */
 #define RK_IMPORT_IGNORE (-1)
 size_t rk_import_target_count(void);
 const char *rk_import_target_name(size_t target);  /* "email" */
@@ -64,13 +68,16 @@ struct rk_import_row {
         size_t row;
         enum rk_import_status status;
         char **values;
-        uint32_t changed;                        /* targets an update changes */
-        uint32_t trimmed, padded, zero_restored; /* repairs, per target */
-        int64_t match_id;                        /* the customer it is, or resembles */
+        uint32_t changed;                                 /* targets an update changes */
+        uint32_t trimmed, padded, zero_restored, redated; /* repairs, per target */
+        bool add_contact; /* the row's contact person is new to the customer */
+        bool add_consent; /* the row's consent is not in force */
+        int64_t match_id; /* the customer it is, or resembles */
         int64_t match_version;
         char match_number[16];
         const char *match_why; /* why it matched (static), or NULL */
         size_t same_as_row;    /* an earlier row of the same customer */
+        int64_t saved_id;      /* the customer it was saved as (while saving) */
         char *message;         /* the error, naming column and rule */
         bool confirmed;        /* erased or duplicate: import anyway */
         char *reason;          /* why an erased person is imported */

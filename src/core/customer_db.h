@@ -86,6 +86,21 @@ int rk_custdb_update_in(struct rk_session *s, int64_t id, int64_t expected_versi
                         const char *action, const struct rk_edit *edits, size_t n,
                         struct rk_error *err);
 
+/*
+ * rk_custdb_contact_add_in - rk_contact_add inside the caller's open
+ * write transaction (the import): a company's new contact person from
+ * edits, audited as action. rk_custdb_consent_give_in - a consent v =
+ * {purpose, source, given_on} (already checked) given to customer_id,
+ * audited as action; *existed (nothing written) when one for the purpose
+ * is in force.
+ */
+int rk_custdb_contact_add_in(struct rk_session *s, int64_t customer_id,
+                             const char *action, const struct rk_edit *edits, size_t n,
+                             struct rk_error *err);
+int rk_custdb_consent_give_in(struct rk_session *s, int64_t customer_id,
+                              const char *const v[3], const char *action, bool *existed,
+                              struct rk_error *err);
+
 /* rk_custdb_fields - the column names of edits as "a,b,c" in buf. */
 const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
                              size_t size);

@@ -6,6 +6,7 @@
 #define REKISTERI_IMPORT_DB_H
 
 #include "rekisteri/csv_read.h"
+#include "rekisteri/fields.h"
 #include "rekisteri/import.h"
 
 #include <sqlite3.h>
@@ -15,6 +16,10 @@ sqlite3 *rk_import_db(struct rk_import *im);
 
 /* rk_import_guess_target - the target a header names, or RK_IMPORT_IGNORE. */
 int rk_import_guess_target(const char *header);
+
+/* rk_import_target_field - the field (fields.c) a target's values go to,
+ * or NULL for the customer number. */
+const struct rk_field *rk_import_target_field(size_t target);
 
 /* rk_import_target_of - the target index of a target name, or -1. */
 int rk_import_target_of(const char *name);
@@ -38,6 +43,10 @@ int rk_import_row_need_name(const struct rk_import *im, struct rk_import_row *ro
 
 /* rk_import_row_clear - free what row holds and zero it. */
 void rk_import_row_clear(struct rk_import_row *row);
+
+/* rk_import_find_row - the preview's row for file row `row`, or NULL
+ * (rows are kept in file order). */
+const struct rk_import_row *rk_import_find_row(const struct rk_import *im, size_t row);
 
 /* rk_import_file_hash - the SHA-256 of path as 64 hex digits. */
 int rk_import_file_hash(const char *path, char out[65], struct rk_error *err);

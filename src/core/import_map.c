@@ -23,52 +23,123 @@
 
 struct target {
         const char *name;
-        const char *names; /* known headers, normalised, '|'-separated */
+        const char *names;  /* known headers, normalised, '|'-separated */
+        enum rk_record rec; /* the record the value goes to (fields.c) */
+        const char *column; /* its column there; NULL: the customer number */
 };
+
+#define C RK_REC_CUSTOMER
 
 static const struct target targets[] = {
-    {"number", "asiakaskoodi|asiakasnumero|asiakasnro|asiakastunnus|kundnummer|kundkod|"
-               "kundnr|customernumber|customercode|customerid|customerno|number"},
-    {"kind", "asiakastyyppi|tyyppi|kundtyp|typ|type|kind|customertype"},
-    {"name", "nimi|asiakkaannimi|asiakas|yrityksennimi|yritys|namn|kundnamn|"
-             "företagsnamn|name|customername|companyname|fullname"},
+    {"number",
+     "asiakaskoodi|asiakasnumero|asiakasnro|asiakastunnus|kundnummer|kundkod|"
+     "kundnr|customernumber|customercode|customerid|customerno|number",
+     C, NULL},
+    {"kind", "asiakastyyppi|tyyppi|kundtyp|typ|type|kind|customertype", C, "kind"},
+    {"name",
+     "nimi|asiakkaannimi|asiakas|yrityksennimi|yritys|namn|kundnamn|"
+     "företagsnamn|name|customername|companyname|fullname",
+     C, "name"},
     {"business_id",
      "ytunnus|yritystunnus|alvnumero|alvtunnus|fonummer|"
-     "organisationsnummer|orgnr|momsnummer|businessid|vatnumber|vatid|vat"},
-    {"email", "sähköposti|sähköpostiosoite|email|epost|epostadress|emailaddress|mail"},
-    {"phone", "puhelin|puhelinnumero|puh|puhnro|matkapuhelin|gsm|telefon|telefonnummer|"
-              "mobil|mobiltelefon|phone|telephone|mobile|phonenumber|tel"},
-    {"street", "osoite|katuosoite|lähiosoite|postiosoite|adress|gatuadress|postadress|"
-               "address|street|streetaddress"},
-    {"postal_code", "postinumero|postinro|postnummer|postnr|postalcode|zip|zipcode|"
-                    "postcode"},
-    {"city", "postitoimipaikka|postitoimipaikkakunta|kaupunki|paikkakunta|kunta|postort|"
-             "ort|stad|city|town"},
-    {"country", "maa|maakoodi|land|landskod|country|countrycode"},
-    {"delivery_street", "toimitusosoite|leveransadress|deliveryaddress|deliverystreet|"
-                        "shippingaddress"},
-    {"delivery_postal_code", "toimituspostinumero|leveranspostnummer|deliverypostalcode|"
-                             "shippingpostalcode"},
+     "organisationsnummer|orgnr|momsnummer|businessid|vatnumber|vatid|vat",
+     C, "business_id"},
+    {"email", "sähköposti|sähköpostiosoite|email|epost|epostadress|emailaddress|mail", C,
+     "email"},
+    {"phone",
+     "puhelin|puhelinnumero|puh|puhnro|matkapuhelin|gsm|telefon|telefonnummer|"
+     "mobil|mobiltelefon|phone|telephone|mobile|phonenumber|tel",
+     C, "phone"},
+    {"street",
+     "osoite|katuosoite|lähiosoite|postiosoite|adress|gatuadress|postadress|"
+     "address|street|streetaddress",
+     C, "street"},
+    {"postal_code",
+     "postinumero|postinro|postnummer|postnr|postalcode|zip|zipcode|"
+     "postcode",
+     C, "postal_code"},
+    {"city",
+     "postitoimipaikka|postitoimipaikkakunta|kaupunki|paikkakunta|kunta|postort|"
+     "ort|stad|city|town",
+     C, "city"},
+    {"country", "maa|maakoodi|land|landskod|country|countrycode", C, "country"},
+    {"delivery_street",
+     "toimitusosoite|leveransadress|deliveryaddress|deliverystreet|"
+     "shippingaddress",
+     C, "delivery_street"},
+    {"delivery_postal_code",
+     "toimituspostinumero|leveranspostnummer|deliverypostalcode|"
+     "shippingpostalcode",
+     C, "delivery_postal_code"},
     {"delivery_city",
-     "toimituspostitoimipaikka|leveranspostort|deliverycity|shippingcity"},
-    {"delivery_country", "toimitusmaa|leveransland|deliverycountry|shippingcountry"},
-    {"billing_street", "laskutusosoite|faktureringsadress|billingaddress|billingstreet|"
-                       "invoiceaddress"},
+     "toimituspostitoimipaikka|leveranspostort|deliverycity|shippingcity", C,
+     "delivery_city"},
+    {"delivery_country", "toimitusmaa|leveransland|deliverycountry|shippingcountry", C,
+     "delivery_country"},
+    {"billing_street",
+     "laskutusosoite|faktureringsadress|billingaddress|billingstreet|"
+     "invoiceaddress",
+     C, "billing_street"},
     {"billing_postal_code",
-     "laskutuspostinumero|faktureringspostnummer|billingpostalcode"},
-    {"billing_city", "laskutuspostitoimipaikka|faktureringspostort|billingcity"},
-    {"billing_country", "laskutusmaa|faktureringsland|billingcountry"},
-    {"invoice_email", "laskutussähköposti|laskutusemail|fakturaepost|"
-                      "faktureringsepost|invoiceemail|invoicingemail|billingemail"},
-    {"payment_terms_days", "maksuehto|maksuaika|maksuehtopäivää|betalningsvillkor|"
-                           "betalningstid|paymentterms|paymenttermsdays"},
+     "laskutuspostinumero|faktureringspostnummer|billingpostalcode", C,
+     "billing_postal_code"},
+    {"billing_city", "laskutuspostitoimipaikka|faktureringspostort|billingcity", C,
+     "billing_city"},
+    {"billing_country", "laskutusmaa|faktureringsland|billingcountry", C,
+     "billing_country"},
+    {"invoice_email",
+     "laskutussähköposti|laskutusemail|fakturaepost|"
+     "faktureringsepost|invoiceemail|invoicingemail|billingemail",
+     C, "invoice_email"},
+    {"payment_terms_days",
+     "maksuehto|maksuaika|maksuehtopäivää|betalningsvillkor|"
+     "betalningstid|paymentterms|paymenttermsdays",
+     C, "payment_terms_days"},
     {"bank_reference",
-     "viitenumero|viite|referensnummer|referens|bankreference|reference"},
-    {"hetu", "henkilötunnus|hetu|personbeteckning|personnummer|personalidentitycode|"
-             "personalid|ssn"},
+     "viitenumero|viite|referensnummer|referens|bankreference|reference", C,
+     "bank_reference"},
+    {"hetu",
+     "henkilötunnus|hetu|personbeteckning|personnummer|personalidentitycode|"
+     "personalid|ssn",
+     C, "hetu"},
+    {"contact_name",
+     "yhteyshenkilö|yhteyshenkilönnimi|kontaktperson|kontaktpersonensnamn|"
+     "contactperson|contactname|contact",
+     RK_REC_CONTACT, "name"},
+    {"contact_title",
+     "titteli|tehtävänimike|asema|titel|befattning|title|jobtitle|"
+     "contacttitle",
+     RK_REC_CONTACT, "title"},
+    {"contact_email",
+     "yhteyshenkilönsähköposti|kontaktpersonensepost|contactemail|"
+     "contactpersonemail",
+     RK_REC_CONTACT, "email"},
+    {"contact_phone",
+     "yhteyshenkilönpuhelin|kontaktpersonenstelefon|contactphone|"
+     "contactpersonphone",
+     RK_REC_CONTACT, "phone"},
+    {"consent_purpose",
+     "markkinointilupa|suostumus|suostumuksentarkoitus|samtycke|"
+     "marknadsföringstillstånd|consent|consentpurpose|marketingconsent",
+     RK_REC_CONSENT, "purpose"},
+    {"consent_source",
+     "suostumuksenlähde|lähde|samtyckeskälla|källa|consentsource|source", RK_REC_CONSENT,
+     "source"},
+    {"consent_date",
+     "suostumuspäivä|suostumuksenpäivämäärä|samtyckesdatum|consentdate|"
+     "consentgiven",
+     RK_REC_CONSENT, "given_on"},
 };
 
+#undef C
 #define N_TARGETS (sizeof(targets) / sizeof(targets[0]))
+
+const struct rk_field *rk_import_target_field(size_t target)
+{
+        if (target >= N_TARGETS || targets[target].column == NULL)
+                return NULL;
+        return rk_fields_find(targets[target].rec, targets[target].column);
+}
 
 size_t rk_import_target_count(void)
 {
@@ -86,7 +157,13 @@ const char *rk_import_target_label(size_t target)
                 return _("(ignored)");
         if (target == 0)
                 return _("Customer number");
-        const struct rk_field *f = rk_fields_find(RK_REC_CUSTOMER, targets[target].name);
+        if (strcmp(targets[target].name, "consent_date") == 0)
+                return _("Consent given");
+        if (strcmp(targets[target].name, "consent_source") == 0)
+                return _("Consent source");
+        if (strcmp(targets[target].name, "consent_purpose") == 0)
+                return _("Consent purpose");
+        const struct rk_field *f = rk_import_target_field(target);
         return f != NULL ? gettext(f->label) : targets[target].name;
 }
 

@@ -208,7 +208,30 @@ static void seen_free(struct seen *st)
         free(st->rows);
 }
 
-static int same_in_file(struct seen *st, struct rk_import_row *r, struct rk_error *err)
+/* A row with no name that names a contact person or a consent: it only
+ * adds them to a customer found by its key. */
+static bool attaches(const struct rk_import_row *r)
+{
+        return r->values[rk_import_target_of("name")] == NULL &&
+               (r->values[rk_import_target_of("contact_name")] != NULL ||
+                r->values[rk_import_target_of("consent_purpose")] != NULL);
+}
+
+const struct rk_import_row *rk_import_find_row(const struct rk_import *im, size_t row)
+{
+        size_t lo = 0, hi = im->nrows;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (im->rows[mid].row < row)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return lo < im->nrows && im->rows[lo].row == row ? &im->rows[lo] : NULL;
+}
+
+static int same_in_file(const struct rk_import *im, struct seen *st,
+                        struct rk_import_row *r, struct rk_error *err)
 {
         static const char *const keys[] = {"number", "business_id", "hetu", "email"};
         for (size_t k = 0; k < sizeof(keys) / sizeof(*keys) && !r->same_as_row; k++) {
@@ -220,8 +243,20 @@ static int same_in_file(struct seen *st, struct rk_import_row *r, struct rk_erro
                 if (seen_check(st, key, r->row, &r->same_as_row) != RK_OK)
                         return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         }
-        if (r->same_as_row)
+        const struct rk_import_row *first =
+            r->same_as_row ? rk_import_find_row(im, r->same_as_row) : NULL;
+        if (first != NULL && attaches(r) && first->status != RK_IMPORT_NEW) {
+                /* the earlier row's customer is in the register: look there */
+                r->same_as_row = 0;
+        } else if (r->same_as_row && attaches(r)) {
+                /* one row per contact person: it adds to the earlier row's customer */
+                r->status = RK_IMPORT_UPDATE;
+                r->add_contact = r->values[rk_import_target_of("contact_name")] != NULL;
+                r->add_consent =
+                    r->values[rk_import_target_of("consent_purpose")] != NULL;
+        } else if (r->same_as_row) {
                 r->status = RK_IMPORT_DUPLICATE;
+        }
         return RK_OK;
 }
 
@@ -232,10 +267,10 @@ static int erased(sqlite3 *db, struct rk_import_row *r, struct rk_error *err)
         static const struct {
                 const char *target;
                 enum rk_ident_kind kind;
-        } idents[] = {{"email", RK_IDENT_EMAIL},
-                      {"invoice_email", RK_IDENT_EMAIL},
-                      {"phone", RK_IDENT_PHONE},
-                      {"hetu", RK_IDENT_HETU}};
+        } idents[] = {
+            {"email", RK_IDENT_EMAIL},         {"invoice_email", RK_IDENT_EMAIL},
+            {"phone", RK_IDENT_PHONE},         {"hetu", RK_IDENT_HETU},
+            {"contact_email", RK_IDENT_EMAIL}, {"contact_phone", RK_IDENT_PHONE}};
         bool hit = false;
         int rc = RK_OK;
         for (size_t i = 0; i < sizeof(idents) / sizeof(*idents) && rc == RK_OK && !hit;
@@ -272,15 +307,71 @@ static int find_customer(sqlite3 *db, const struct rk_import_row *r,
         return rk_match_find(db, &p, hit, err);
 }
 
-/* Which of the row's values differ from the stored customer's. */
+/* Which of the row's customer values differ from the stored customer's. */
 static void compare(const struct rk_record_view *stored, struct rk_import_row *r)
 {
         for (size_t t = 1; t < rk_import_target_count(); t++) {
+                const struct rk_field *f = rk_import_target_field(t);
+                if (f == NULL || f->record != RK_REC_CUSTOMER)
+                        continue;
                 const char *mine = r->values[t];
                 const char *theirs = rk_record_get(stored, rk_import_target_name(t));
                 if (mine != NULL && (theirs == NULL || strcmp(mine, theirs) != 0))
                         r->changed |= 1u << t;
         }
+}
+
+/* Does customer id have a row for sql's ?2 (a contact person's name, a
+ * consent's purpose in force)? */
+static int has(sqlite3 *db, const char *sql, int64_t id, const char *value, bool *yes,
+               struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, sql, &st, "reading the customer", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        rc = rk_sql_row(st, yes, "reading the customer", err);
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* Whether the row's contact person and consent are new to customer id
+ * (0: a new customer), and a contact person only for a company. */
+static int children(sqlite3 *db, int64_t id, const char *kind, struct rk_import_row *r,
+                    struct rk_error *err)
+{
+        const char *name = r->values[rk_import_target_of("contact_name")];
+        const char *purpose = r->values[rk_import_target_of("consent_purpose")];
+        bool yes = false;
+        int rc = RK_OK;
+        if (name != NULL && id > 0)
+                rc = has(db,
+                         "SELECT 1 FROM contact_persons WHERE customer_id=?1"
+                         " AND lower(name)=lower(?2)",
+                         id, name, &yes, err);
+        r->add_contact = name != NULL && !yes;
+        yes = false;
+        if (rc == RK_OK && purpose != NULL && id > 0)
+                rc = has(db,
+                         "SELECT 1 FROM consents WHERE customer_id=?1 AND purpose=?2"
+                         " AND withdrawn_on IS NULL",
+                         id, purpose, &yes, err);
+        r->add_consent = purpose != NULL && !yes;
+        if (rc == RK_OK && r->add_contact &&
+            (kind == NULL || strcmp(kind, "company") != 0)) {
+                char msg[200];
+                snprintf(
+                    msg, sizeof(msg),
+                    _("row %zu: only a company has contact persons; this customer is "
+                      "a person"),
+                    r->row);
+                r->status = RK_IMPORT_ERROR;
+                if ((r->message = strdup(msg)) == NULL)
+                        rc = rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
+        return rc;
 }
 
 static int against_register(struct rk_import *im, struct rk_import_row *r,
@@ -308,9 +399,14 @@ static int against_register(struct rk_import *im, struct rk_import_row *r,
         if (rc != RK_OK)
                 return rc;
         compare(&stored, r);
+        r->status = RK_IMPORT_UNCHANGED;
+        rc = children(db, hit.customer_id, rk_record_get(&stored, "kind"), r, err);
         rk_record_view_clear(&stored);
-        r->status = r->changed ? RK_IMPORT_UPDATE : RK_IMPORT_UNCHANGED;
-        if (restricted && r->changed) {
+        if (rc != RK_OK || r->status == RK_IMPORT_ERROR)
+                return rc;
+        bool changes = r->changed || r->add_contact || r->add_consent;
+        r->status = changes ? RK_IMPORT_UPDATE : RK_IMPORT_UNCHANGED;
+        if (restricted && changes) {
                 char msg[256];
                 snprintf(msg, sizeof(msg),
                          _("row %zu: customer %s is restricted (GDPR Art. 18); an import "
@@ -372,9 +468,12 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_import_row 
         }
         rc = erased(db, r, err);
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
-                rc = same_in_file(st, r, err);
+                rc = same_in_file(im, st, r, err);
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
                 rc = against_register(im, r, err);
+        if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
+            r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR)
+                rc = children(db, 0, r->values[rk_import_target_of("kind")], r, err);
         if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
             r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR)
                 rc = rk_import_row_need_name(im, r, err);

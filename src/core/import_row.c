@@ -130,6 +130,40 @@ static const char *kind_word(const char *v)
         return v;
 }
 
+/* "uutiskirje", "nyhetsbrev" and the like into a consent purpose. */
+static const char *purpose_word(const char *v)
+{
+        static const char *const words[][2] = {
+            {"uutiskirje", "newsletter"}, {"nyhetsbrev", "newsletter"},
+            {"tarjoukset", "offers"},     {"erbjudanden", "offers"},
+            {"tapahtumat", "events"},     {"evenemang", "events"},
+            {"kyselyt", "surveys"},       {"enkäter", "surveys"},
+        };
+        for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+                if (strcasecmp(v, words[i][0]) == 0)
+                        return words[i][1];
+        }
+        return v;
+}
+
+/* Finnish Excel's 5.12.2026 (d.m.yyyy) into 2026-12-05. */
+static bool finnish_date(char **value)
+{
+        unsigned d, m, y;
+        int n = 0;
+        if (sscanf(*value, "%2u.%2u.%4u%n", &d, &m, &y, &n) != 3 ||
+            (size_t)n != strlen(*value) || y < 1900 || y > 2999 || m < 1 || m > 12 ||
+            d < 1 || d > 31)
+                return false;
+        char *iso = malloc(16);
+        if (iso == NULL)
+                return false;
+        snprintf(iso, 16, "%04u-%02u-%02u", y, m, d);
+        free(*value);
+        *value = iso;
+        return true;
+}
+
 struct ctx {
         const struct rk_import *im;
         const struct rk_csv_row *cr;
@@ -151,13 +185,16 @@ static int take(struct ctx *x, size_t c, int t, struct rk_error *err)
                 free(v);
                 return RK_OK;
         }
-        const struct rk_field *f = rk_fields_find(RK_REC_CUSTOMER, name);
+        const struct rk_field *f = rk_import_target_field((size_t)t);
+        if (f != NULL && f->validator == RK_V_DATE && finnish_date(&v))
+                out->redated |= 1u << t;
         if (f != NULL && f->validator == RK_V_POSTAL && pad_postal(&v, x->country))
                 out->padded |= 1u << t;
         if (f != NULL && f->validator == RK_V_PHONE && restore_zero(&v))
                 out->zero_restored |= 1u << t;
-        if (f != NULL && f->validator == RK_V_CHOICE && strcmp(name, "kind") == 0) {
-                char *k = strdup(kind_word(v));
+        if (f != NULL && f->validator == RK_V_CHOICE) {
+                char *k =
+                    strdup(strcmp(name, "kind") == 0 ? kind_word(v) : purpose_word(v));
                 free(v);
                 if ((v = k) == NULL)
                         return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
@@ -202,6 +239,62 @@ static void settle_country(const struct rk_import *im, const struct rk_csv_row *
         }
 }
 
+/* The column of target t, for a message (0-based; the first if none). */
+static size_t column_of_target(const struct rk_import *im, int t)
+{
+        for (size_t c = 0; c < im->ncols; c++) {
+                if (im->map[c] == t)
+                        return c;
+        }
+        return 0;
+}
+
+static bool any_of(const struct rk_import_row *r, const char *const *names, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (r->values[rk_import_target_of(names[i])] != NULL)
+                        return true;
+        }
+        return false;
+}
+
+/* A contact person needs a name and a company; a consent a date, and a
+ * source (the file, when the row names none). */
+static int contact_and_consent(struct ctx *x, struct rk_error *err)
+{
+        static const char *const contact[] = {"contact_name", "contact_title",
+                                              "contact_email", "contact_phone"};
+        static const char *const consent[] = {"consent_purpose", "consent_source",
+                                              "consent_date"};
+        struct rk_import_row *out = x->out;
+        int name = rk_import_target_of("contact_name");
+        int purpose = rk_import_target_of("consent_purpose");
+        int date = rk_import_target_of("consent_date");
+        int source = rk_import_target_of("consent_source");
+        size_t c;
+        if (any_of(out, contact, 4) && out->values[name] == NULL)
+                return c = column_of_target(x->im, name),
+                       row_error(out, err, _("row %zu, column %zu (%s): %s"), x->cr->row,
+                                 c + 1, x->im->headers[c],
+                                 _("a contact person's details need the contact person's "
+                                   "name"));
+        if (any_of(out, consent, 3) &&
+            (out->values[purpose] == NULL || out->values[date] == NULL))
+                return c = column_of_target(x->im, out->values[purpose] ? date : purpose),
+                       row_error(
+                           out, err, _("row %zu, column %zu (%s): %s"), x->cr->row, c + 1,
+                           x->im->headers[c],
+                           _("an imported consent needs its purpose and the day it was "
+                             "given"));
+        if (out->values[purpose] != NULL && out->values[source] == NULL) {
+                char from[200];
+                snprintf(from, sizeof(from), _("import: %.40s"), x->im->name);
+                if ((out->values[source] = strdup(from)) == NULL)
+                        return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
+        return RK_OK;
+}
+
 /* Rules across fields: a kind, an identity code only for a person. (A
  * name is required of a new customer only: import_plan.c.) */
 static int whole_row(struct ctx *x, struct rk_error *err)
@@ -214,6 +307,9 @@ static int whole_row(struct ctx *x, struct rk_error *err)
                 if (out->values[kind] == NULL)
                         return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         }
+        int rc = contact_and_consent(x, err);
+        if (rc != RK_OK || out->status == RK_IMPORT_ERROR)
+                return rc;
         for (size_t c = 0; c < x->im->ncols; c++) {
                 if (x->im->map[c] == hetu && out->values[hetu] != NULL &&
                     strcmp(out->values[kind], "company") == 0)
@@ -298,6 +394,10 @@ static void labels(uint32_t bits, char *out, size_t size)
 void rk_import_changes_text(const struct rk_import_row *row, char *out, size_t size)
 {
         labels(row->changed, out, size);
+        if (row->add_contact)
+                append(out, size, ", ", _("a new contact person"));
+        if (row->add_consent)
+                append(out, size, ", ", _("a new consent"));
 }
 
 void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t size)
@@ -307,6 +407,11 @@ void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t s
         for (size_t t = 0; t < rk_import_target_count(); t++) {
                 if (row->padded & (1u << t)) {
                         snprintf(line, sizeof(line), _("%s: leading zeros restored"),
+                                 rk_import_target_label(t));
+                        append(out, size, "; ", line);
+                }
+                if (row->redated & (1u << t)) {
+                        snprintf(line, sizeof(line), _("%s: date turned into YYYY-MM-DD"),
                                  rk_import_target_label(t));
                         append(out, size, "; ", line);
                 }
@@ -334,8 +439,12 @@ void rk_import_row_text(const struct rk_import_row *r, char *out, size_t size)
                 break;
         case RK_IMPORT_UPDATE:
                 rk_import_changes_text(r, changes, sizeof(changes));
-                snprintf(out, size, _("%s (%s): changes %s"), r->match_number,
-                         r->match_why, changes);
+                if (r->match_id == 0)
+                        snprintf(out, size, _("adds to the customer of row %zu: %s"),
+                                 r->same_as_row, changes);
+                else
+                        snprintf(out, size, _("%s (%s): changes %s"), r->match_number,
+                                 r->match_why, changes);
                 break;
         case RK_IMPORT_UNCHANGED:
                 snprintf(out, size, "%s (%s)", r->match_number, r->match_why);

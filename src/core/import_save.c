@@ -22,6 +22,7 @@
  */
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
+#include "rekisteri/fields.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/policy.h"
 #include "customer_db.h"
@@ -139,12 +140,42 @@ static size_t edits_of(const struct rk_import_row *r, bool only_changed,
 {
         size_t n = 0;
         for (size_t t = 1; t < rk_import_target_count(); t++) {
-                if (r->values[t] == NULL || (only_changed && !(r->changed & (1u << t))))
+                const struct rk_field *f = rk_import_target_field(t);
+                if (r->values[t] == NULL || (only_changed && !(r->changed & (1u << t))) ||
+                    f == NULL || f->record != RK_REC_CUSTOMER)
                         continue;
-                e[n].column = rk_import_target_name(t);
+                e[n].column = f->column;
                 e[n++].value = r->values[t];
         }
         return n;
+}
+
+/* The row's contact person and consent, for customer id, when new. */
+static int save_children(struct rk_import *im, const struct rk_import_row *r, int64_t id,
+                         struct rk_error *err)
+{
+        struct rk_edit e[4];
+        size_t n = 0;
+        int rc = RK_OK;
+        for (size_t t = 1; r->add_contact && t < rk_import_target_count(); t++) {
+                const struct rk_field *f = rk_import_target_field(t);
+                if (f != NULL && f->record == RK_REC_CONTACT && r->values[t] != NULL) {
+                        e[n].column = f->column;
+                        e[n++].value = r->values[t];
+                }
+        }
+        if (r->add_contact)
+                rc = rk_custdb_contact_add_in(im->session, id, "import.contact", e, n,
+                                              err);
+        if (rc == RK_OK && r->add_consent) {
+                const char *v[3] = {r->values[rk_import_target_of("consent_purpose")],
+                                    r->values[rk_import_target_of("consent_source")],
+                                    r->values[rk_import_target_of("consent_date")]};
+                bool existed;
+                rc = rk_custdb_consent_give_in(im->session, id, v, "import.consent",
+                                               &existed, err);
+        }
+        return rc;
 }
 
 static int record_readd(struct rk_import *im, const struct rk_import_row *r, int64_t id,
@@ -172,6 +203,13 @@ static int record_readd(struct rk_import *im, const struct rk_import_row *r, int
         return audit(im, "import.readd", id, "reason", target, err);
 }
 
+/* The customer row number `row` was saved as in this run (0: none). */
+static int64_t saved_as(const struct rk_import *im, size_t row)
+{
+        const struct rk_import_row *r = rk_import_find_row(im, row);
+        return r != NULL ? r->saved_id : 0;
+}
+
 static bool creates(const struct rk_import_row *r)
 {
         return r->status == RK_IMPORT_NEW ||
@@ -179,7 +217,7 @@ static bool creates(const struct rk_import_row *r)
                 (r->status == RK_IMPORT_ERASED || r->status == RK_IMPORT_DUPLICATE));
 }
 
-static int save_row(struct rk_import *im, const struct rk_import_row *r, long *number,
+static int save_row(struct rk_import *im, struct rk_import_row *r, long *number,
                     struct rk_import_result *res, struct rk_error *err)
 {
         struct rk_edit e[32];
@@ -193,12 +231,28 @@ static int save_row(struct rk_import *im, const struct rk_import_row *r, long *n
                 snprintf(num, sizeof(num), "C%06ld", ++*number);
                 rc = rk_custdb_create_in(im->session, num, "import.create", e,
                                          edits_of(r, false, e), &id, err);
+                if (rc == RK_OK)
+                        rc = save_children(im, r, id, err);
                 if (rc == RK_OK && r->status == RK_IMPORT_ERASED)
                         rc = record_readd(im, r, id, err);
+                r->saved_id = id;
                 res->created += rc == RK_OK;
+        } else if (r->status == RK_IMPORT_UPDATE && r->match_id == 0) {
+                /* adds to the customer an earlier row was saved as */
+                id = saved_as(im, r->same_as_row);
+                rc = id > 0 ? save_children(im, r, id, err) : RK_OK;
+                r->saved_id = id;
+                res->updated += rc == RK_OK && id > 0;
+                res->skipped += id == 0;
         } else if (r->status == RK_IMPORT_UPDATE) {
-                rc = rk_custdb_update_in(im->session, r->match_id, r->match_version,
-                                         "import.update", e, edits_of(r, true, e), err);
+                size_t n = edits_of(r, true, e);
+                if (n > 0)
+                        rc = rk_custdb_update_in(im->session, r->match_id,
+                                                 r->match_version, "import.update", e, n,
+                                                 err);
+                if (rc == RK_OK)
+                        rc = save_children(im, r, r->match_id, err);
+                r->saved_id = r->match_id;
                 res->updated += rc == RK_OK;
         } else {
                 res->skipped++;

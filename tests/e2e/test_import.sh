@@ -173,6 +173,32 @@ grep -qE '^ +6 E-post +-> \(ignored\)' m.out || e2e_fail "the saved mapping was 
 [[ $(rk_sql "SELECT phone FROM customers WHERE name='Berg Bo';") == '+358501234567' ]] ||
 	e2e_fail "the BOM file's second row"
 
+# ---- contact persons and consents, one row per contact person -------------------
+printf 'Y-tunnus;Nimi;Asiakastyyppi;Yhteyshenkilö;Titteli;Yhteyshenkilön sähköposti;Markkinointilupa;Suostumuspäivä;Suostumuksen lähde\r\n2345679-9;Kontakti Oy;yritys;Maija Mallikas;Ostaja;maija@kontakti.fi;uutiskirje;5.12.2025;messut\r\n2345679-9;;;Pekka Puhelin;;;;;\r\n;Yksityinen Ihminen;;Joku Muu;;;tarjoukset;1.1.2024;\r\n;Ilman Päivää;;;;;uutiskirje;;\r\n' |
+	iconv -t cp1252 >kontaktit.csv
+"$R" import customers kontaktit.csv "${U[@]}" --yes >k.out 2>k.err || e2e_fail "contacts: $(cat k.err)"
+grep -qE '^ +4 Yhteyshenkilö +-> contact_name' k.out || e2e_fail "contact column: $(cat k.out)"
+grep -qF 'Rows: 4. new: 1; update: 1; unchanged: 0; possible duplicate: 0; error: 2;' k.out ||
+	e2e_fail "contact counts: $(grep '^Rows' k.out)"
+grep -qE '^row 3: update +adds to the customer of row 2: a new contact person' k.out || e2e_fail "row 3: $(cat k.out)"
+grep -qF 'row 4: only a company has contact persons' k.out || e2e_fail "row 4: $(cat k.out)"
+grep -qF 'row 5, column 8 (Suostumuspäivä): an imported consent needs its purpose and the day' k.out ||
+	e2e_fail "row 5: $(cat k.out)"
+grep -A1 '^row 2:' k.out | grep -qF 'Consent given: date turned into YYYY-MM-DD' || e2e_fail "date repair"
+KID=$(rk_sql "SELECT id FROM customers WHERE business_id='2345679-9';")
+[[ $(rk_sql "SELECT name || '|' || coalesce(title,'') || '|' || coalesce(email,'') FROM contact_persons
+	WHERE customer_id=$KID ORDER BY id;") == $'Maija Mallikas|Ostaja|maija@kontakti.fi\nPekka Puhelin||' ]] ||
+	e2e_fail "contact persons: $(rk_sql "SELECT * FROM contact_persons WHERE customer_id=$KID;")"
+[[ $(rk_sql "SELECT purpose || '|' || source || '|' || given_on FROM consents WHERE customer_id=$KID;") == 'newsletter|messut|2025-12-05' ]] ||
+	e2e_fail "consent: $(rk_sql "SELECT * FROM consents WHERE customer_id=$KID;")"
+[[ $(rk_sql "SELECT count(*) FROM customers WHERE name IN ('Yksityinen Ihminen','Ilman Päivää');") == 0 ]] ||
+	e2e_fail "an error row was saved"
+"$R" import customers kontaktit.csv "${U[@]}" --yes >k2.out 2>&1 || e2e_fail "contacts again"
+grep -qF 'Rows: 4. new: 0; update: 0; unchanged: 2;' k2.out || e2e_fail "again: $(grep '^Rows' k2.out)"
+[[ $(rk_sql "SELECT count(*) FROM contact_persons WHERE customer_id=$KID;") == 2 &&
+	$(rk_sql "SELECT count(*) FROM consents WHERE customer_id=$KID;") == 1 ]] ||
+	e2e_fail "the second import added contact persons or consents again"
+
 # ---- bad input: a clear message with row and column, nothing saved -----------
 BEFORE=$(count)
 bad_input() { # FILE MESSAGE
