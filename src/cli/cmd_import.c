@@ -51,25 +51,39 @@ static void print_detail(const struct rk_import_row *r)
         printf("\n");
 }
 
+/* Rows that need the supervisor's attention come first. */
+static bool needs_attention(const struct rk_import_row *r)
+{
+        return r->status == RK_IMPORT_ERROR || r->status == RK_IMPORT_ERASED ||
+               r->status == RK_IMPORT_DUPLICATE;
+}
+
+/* Every row of a small file; of a big one, the rows that need attention
+ * first, then updates and repaired rows (never more than MAX_LISTED). */
 static void print_rows(const struct rk_import *im)
 {
         size_t listed = 0, left = 0;
         char repairs[512];
-        for (size_t i = 0; i < im->nrows; i++) {
-                const struct rk_import_row *r = &im->rows[i];
-                rk_import_repairs_text(r, repairs, sizeof(repairs));
-                if (r->status == RK_IMPORT_SAVED ||
-                    (r->status == RK_IMPORT_NEW && repairs[0] == '\0' && im->nrows > 50))
-                        continue;
-                if (listed++ >= MAX_LISTED) {
-                        left++;
-                        continue;
+        bool big = im->nrows > 50;
+        for (int pass = big ? 0 : 1; pass < 2; pass++) {
+                for (size_t i = 0; i < im->nrows; i++) {
+                        const struct rk_import_row *r = &im->rows[i];
+                        rk_import_repairs_text(r, repairs, sizeof(repairs));
+                        bool quiet = r->status == RK_IMPORT_SAVED ||
+                                     (big && r->status == RK_IMPORT_UNCHANGED) ||
+                                     (big && r->status == RK_IMPORT_NEW && !repairs[0]);
+                        if (quiet || (big && needs_attention(r) != (pass == 0)))
+                                continue;
+                        if (listed++ >= MAX_LISTED) {
+                                left++;
+                                continue;
+                        }
+                        printf(_("row %zu: "), r->row);
+                        printf("%-18s ", rk_import_status_name(r->status));
+                        print_detail(r);
+                        if (repairs[0] != '\0')
+                                printf(_("        repaired: %s\n"), repairs);
                 }
-                printf(_("row %zu: "), r->row);
-                printf("%-18s ", rk_import_status_name(r->status));
-                print_detail(r);
-                if (repairs[0] != '\0')
-                        printf(_("        repaired: %s\n"), repairs);
         }
         if (left > 0)
                 printf(_("... and %zu more rows not listed.\n"), left);

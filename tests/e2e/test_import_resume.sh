@@ -24,13 +24,16 @@ rk_one_person
 rk_demo_keyfile dpo supervisor
 U=(--db r.db --keyfile dpo.key)
 python3 - "$ROWS" <<'PY'
-import sys
+import hashlib, sys
 with open("big.csv", "w", encoding="utf-8-sig", newline="") as f:
     f.write("Nimi;Osoite;Postinumero;Postitoimipaikka;Sähköposti;Puhelin\r\n")
     for i in range(int(sys.argv[1])):
-        # names at least two edits apart: no similar-name matches
+        # a unique first word and a hashed second one: no two names are
+        # similar (one edit apart), so no row is a possible duplicate
         w = "".join(chr(97 + (i // 26 ** k) % 26) for k in range(4)).capitalize()
-        f.write(f"{w} {w[::-1].capitalize()};Katu {i};{100 + i % 900};Helsinki;"
+        h = hashlib.sha256(str(i).encode()).digest()
+        v = "".join(chr(97 + b % 26) for b in h[:7]).capitalize()
+        f.write(f"{w} {v};Katu {i};{100 + i % 900};Helsinki;"
                 f"imp{i}@example.fi;040{i:07d}\r\n")
 PY
 imported() { rk_sql "SELECT count(*) FROM customers WHERE email LIKE 'imp%@example.fi';"; }
