@@ -56,8 +56,13 @@ const char *rk_import_status_name(enum rk_import_status s);
  * person's (contact_name, contact_title, contact_email, contact_phone:
  * added to the row's company when it has no contact person of that name)
  * or a consent (consent_purpose, consent_source, consent_date: given to
- * the row's customer unless one for the purpose is in force). */
+ * the row's customer unless one for the purpose is in force) or an order
+ * line (order_number, order_date, product_code, product, quantity,
+ * unit_price: one row per line, the order found or made by its number,
+ * kept as a delivered order of the customer's history). */
 #define RK_IMPORT_IGNORE (-1)
+/* A target's bit in a row's masks (at most 64 targets). */
+#define RK_IMPORT_BIT(t) ((uint64_t)1 << (t))
 size_t rk_import_target_count(void);
 const char *rk_import_target_name(size_t target);  /* "email" */
 const char *rk_import_target_label(size_t target); /* "E-mail", translated */
@@ -68,10 +73,11 @@ struct rk_import_row {
         size_t row;
         enum rk_import_status status;
         char **values;
-        uint32_t changed;                                 /* targets an update changes */
-        uint32_t trimmed, padded, zero_restored, redated; /* repairs, per target */
+        uint64_t changed;                                 /* targets an update changes */
+        uint64_t trimmed, padded, zero_restored, redated; /* repairs, per target */
         bool add_contact; /* the row's contact person is new to the customer */
         bool add_consent; /* the row's consent is not in force */
+        bool add_order;   /* the row\'s order line is new */
         int64_t match_id; /* the customer it is, or resembles */
         int64_t match_version;
         char match_number[16];

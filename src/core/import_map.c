@@ -129,10 +129,24 @@ static const struct target targets[] = {
      "suostumuspäivä|suostumuksenpäivämäärä|samtyckesdatum|consentdate|"
      "consentgiven",
      RK_REC_CONSENT, "given_on"},
+    {"order_number", "tilausnumero|tilausnro|ordernummer|ordernr|ordernumber|orderno",
+     RK_REC_ORDER, "number"},
+    {"order_date", "tilauspäivä|tilauspvm|tilauspäivämäärä|orderdatum|orderdate",
+     RK_REC_ORDER, "ordered_on"},
+    {"product_code",
+     "tuotekoodi|tuotenumero|tuotenro|artikelnummer|produktkod|"
+     "productcode|sku",
+     RK_REC_LINE, "product_code"},
+    {"product", "tuote|tuotenimi|nimike|produkt|artikel|product|productname|item",
+     RK_REC_LINE, "product"},
+    {"quantity", "määrä|kpl|lukumäärä|antal|quantity|qty", RK_REC_LINE, "quantity"},
+    {"unit_price", "hinta|yksikköhinta|àhinta|ahinta|pris|styckpris|price|unitprice",
+     RK_REC_LINE, "unit_price_cents"},
 };
 
 #undef C
 #define N_TARGETS (sizeof(targets) / sizeof(targets[0]))
+_Static_assert(N_TARGETS <= 64, "a row's masks hold 64 targets");
 
 const struct rk_field *rk_import_target_field(size_t target)
 {
@@ -157,6 +171,8 @@ const char *rk_import_target_label(size_t target)
                 return _("(ignored)");
         if (target == 0)
                 return _("Customer number");
+        if (strcmp(targets[target].name, "unit_price") == 0)
+                return _("Unit price");
         if (strcmp(targets[target].name, "consent_date") == 0)
                 return _("Consent given");
         if (strcmp(targets[target].name, "consent_source") == 0)

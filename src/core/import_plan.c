@@ -208,13 +208,15 @@ static void seen_free(struct seen *st)
         free(st->rows);
 }
 
-/* A row with no name that names a contact person or a consent: it only
- * adds them to a customer found by its key. */
+/* A row with no name that names a contact person, a consent or an order
+ * line: it only adds them to a customer found by its key (an order history
+ * names the customer by number or Y-tunnus on every line). */
 static bool attaches(const struct rk_import_row *r)
 {
         return r->values[rk_import_target_of("name")] == NULL &&
                (r->values[rk_import_target_of("contact_name")] != NULL ||
-                r->values[rk_import_target_of("consent_purpose")] != NULL);
+                r->values[rk_import_target_of("consent_purpose")] != NULL ||
+                r->values[rk_import_target_of("order_number")] != NULL);
 }
 
 const struct rk_import_row *rk_import_find_row(const struct rk_import *im, size_t row)
@@ -228,6 +230,122 @@ const struct rk_import_row *rk_import_find_row(const struct rk_import *im, size_
                         hi = mid;
         }
         return lo < im->nrows && im->rows[lo].row == row ? &im->rows[lo] : NULL;
+}
+
+/* Who row r's customer is: a customer of the register (*id), or the one
+ * an earlier row of the file creates (*row). */
+static void owner_of(const struct rk_import *im, const struct rk_import_row *r,
+                     int64_t *id, size_t *row)
+{
+        const struct rk_import_row *first;
+        while (r->match_id == 0 && r->same_as_row &&
+               (first = rk_import_find_row(im, r->same_as_row)) != NULL && first != r)
+                r = first;
+        *id = r->match_id;
+        *row = r->row;
+}
+
+static int order_line_new(sqlite3 *db, int64_t id, struct rk_import_row *r,
+                          struct rk_error *err);
+
+/* The customer whose order is numbered number in the register, or 0. */
+static int order_owner(sqlite3 *db, const char *number, int64_t *id, char *customer,
+                       struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        bool row = false;
+        *id = 0;
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT o.customer_id, c.number FROM orders o"
+                           " JOIN customers c ON c.id=o.customer_id WHERE o.number=?",
+                           &st, "reading the orders", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+        rc = rk_sql_row(st, &row, "reading the orders", err);
+        if (rc == RK_OK && row) {
+                *id = sqlite3_column_int64(st, 0);
+                snprintf(customer, 16, "%s", (const char *)sqlite3_column_text(st, 1));
+        }
+        sqlite3_finalize(st);
+        return rc;
+}
+
+/* A row that names no customer at all (only what it adds). */
+static bool no_customer(const struct rk_import_row *r)
+{
+        for (size_t t = 0; t < rk_import_target_count(); t++) {
+                const struct rk_field *f = rk_import_target_field(t);
+                bool customer = f == NULL || f->record == RK_REC_CUSTOMER;
+                if (customer && r->values[t] != NULL &&
+                    strcmp(rk_import_target_name(t), "kind"))
+                        return false;
+        }
+        return true;
+}
+
+/* Row r, a further line of the order an earlier row began: it goes to that
+ * row's customer (id_a in the register, or the one row row_a creates). */
+static int join_order(struct rk_import *im, struct rk_import_row *r,
+                      const struct rk_import_row *first, int64_t id_a, size_t row_a,
+                      struct rk_error *err)
+{
+        r->status = RK_IMPORT_UPDATE;
+        r->match_id = id_a;
+        r->same_as_row = id_a > 0 ? 0 : row_a;
+        snprintf(r->match_number, sizeof(r->match_number), "%s", first->match_number);
+        r->match_why = first->match_why;
+        r->match_version = first->match_version;
+        r->changed = 0;
+        r->add_order = true; /* a new customer's order has no lines yet */
+        int rc = id_a > 0 ? order_line_new(rk_import_db(im), id_a, r, err) : RK_OK;
+        if (rc == RK_OK && r->status == RK_IMPORT_UPDATE && !r->add_order)
+                r->status = RK_IMPORT_UNCHANGED;
+        return rc;
+}
+
+/* An order number is one customer's: a later line of the file under the
+ * same number for another customer is an error of its row. */
+static int one_owner(struct rk_import *im, struct seen *st, struct rk_import_row *r,
+                     struct rk_error *err)
+{
+        const char *number = r->values[rk_import_target_of("order_number")];
+        char key[300];
+        size_t first_row = 0, row_a, row_b;
+        int64_t id_a, id_b;
+        if (number == NULL || r->status == RK_IMPORT_ERROR)
+                return RK_OK;
+        snprintf(key, sizeof(key), "order:%s", number);
+        if (seen_check(st, key, r->row, &first_row) != RK_OK)
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        const struct rk_import_row *first =
+            first_row ? rk_import_find_row(im, first_row) : NULL;
+        if (first == NULL &&
+            no_customer(r)) { /* a further line of an order saved before */
+                struct rk_import_row known = {.match_why =
+                                                  rk_match_reason_label(RK_MATCH_NUMBER)};
+                int64_t id = 0;
+                int rc =
+                    order_owner(rk_import_db(im), number, &id, known.match_number, err);
+                return rc != RK_OK || id == 0 ? rc
+                                              : join_order(im, r, &known, id, 0, err);
+        }
+        if (first == NULL)
+                return RK_OK;
+        owner_of(im, first, &id_a, &row_a);
+        if (no_customer(r)) /* a further line of an order: its order's customer */
+                return join_order(im, r, first, id_a, row_a, err);
+        owner_of(im, r, &id_b, &row_b);
+        if (id_a > 0 ? id_a == id_b : row_a == row_b)
+                return RK_OK;
+        char msg[200];
+        snprintf(msg, sizeof(msg),
+                 _("row %zu: the order number belongs to another customer's order"),
+                 r->row);
+        r->status = RK_IMPORT_ERROR;
+        r->message = strdup(msg);
+        return r->message ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
 }
 
 static int same_in_file(const struct rk_import *im, struct seen *st,
@@ -254,6 +372,7 @@ static int same_in_file(const struct rk_import *im, struct seen *st,
                 r->add_contact = r->values[rk_import_target_of("contact_name")] != NULL;
                 r->add_consent =
                     r->values[rk_import_target_of("consent_purpose")] != NULL;
+                r->add_order = r->values[rk_import_target_of("order_number")] != NULL;
         } else if (r->same_as_row) {
                 r->status = RK_IMPORT_DUPLICATE;
         }
@@ -317,7 +436,7 @@ static void compare(const struct rk_record_view *stored, struct rk_import_row *r
                 const char *mine = r->values[t];
                 const char *theirs = rk_record_get(stored, rk_import_target_name(t));
                 if (mine != NULL && (theirs == NULL || strcmp(mine, theirs) != 0))
-                        r->changed |= 1u << t;
+                        r->changed |= RK_IMPORT_BIT(t);
         }
 }
 
@@ -334,6 +453,49 @@ static int has(sqlite3 *db, const char *sql, int64_t id, const char *value, bool
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
         rc = rk_sql_row(st, yes, "reading the customer", err);
         sqlite3_finalize(st);
+        return rc;
+}
+
+/* Whether the row's order line is new: no order of that number, or one of
+ * customer id without this line. An order number of another customer is
+ * an error of the row. */
+static int order_line_new(sqlite3 *db, int64_t id, struct rk_import_row *r,
+                          struct rk_error *err)
+{
+        const char *const *v = (const char *const *)r->values;
+        const char *number = v[rk_import_target_of("order_number")];
+        sqlite3_stmt *st;
+        bool row = false;
+        r->add_order = number != NULL;
+        if (number == NULL)
+                return RK_OK;
+        int rc = rk_sql_prepare(
+            db,
+            "SELECT o.customer_id, EXISTS(SELECT 1 FROM order_lines l WHERE "
+            "l.order_id=o.id"
+            " AND l.product=?2 AND l.quantity=?3 AND l.unit_price_cents=coalesce(?4,0))"
+            " FROM orders o WHERE o.number=?1",
+            &st, "reading the orders", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, v[rk_import_target_of("product")], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, v[rk_import_target_of("quantity")], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, v[rk_import_target_of("unit_price")], -1, SQLITE_STATIC);
+        rc = rk_sql_row(st, &row, "reading the orders", err);
+        int64_t owner = row ? sqlite3_column_int64(st, 0) : 0;
+        r->add_order = !row || sqlite3_column_int(st, 1) == 0;
+        sqlite3_finalize(st);
+        if (rc == RK_OK && row && owner != id) {
+                char msg[200];
+                snprintf(
+                    msg, sizeof(msg),
+                    _("row %zu: the order number belongs to another customer's order"),
+                    r->row);
+                r->status = RK_IMPORT_ERROR;
+                if ((r->message = strdup(msg)) == NULL)
+                        rc = rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        }
         return rc;
 }
 
@@ -359,6 +521,8 @@ static int children(sqlite3 *db, int64_t id, const char *kind, struct rk_import_
                          " AND withdrawn_on IS NULL",
                          id, purpose, &yes, err);
         r->add_consent = purpose != NULL && !yes;
+        if (rc == RK_OK)
+                rc = order_line_new(db, id, r, err);
         if (rc == RK_OK && r->add_contact &&
             (kind == NULL || strcmp(kind, "company") != 0)) {
                 char msg[200];
@@ -404,7 +568,7 @@ static int against_register(struct rk_import *im, struct rk_import_row *r,
         rk_record_view_clear(&stored);
         if (rc != RK_OK || r->status == RK_IMPORT_ERROR)
                 return rc;
-        bool changes = r->changed || r->add_contact || r->add_consent;
+        bool changes = r->changed || r->add_contact || r->add_consent || r->add_order;
         r->status = changes ? RK_IMPORT_UPDATE : RK_IMPORT_UNCHANGED;
         if (restricted && changes) {
                 char msg[256];
@@ -472,8 +636,11 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_import_row 
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
                 rc = against_register(im, r, err);
         if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
-            r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR)
+            r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR &&
+            !no_customer(r))
                 rc = children(db, 0, r->values[rk_import_target_of("kind")], r, err);
+        if (rc == RK_OK)
+                rc = one_owner(im, st, r, err);
         if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
             r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR)
                 rc = rk_import_row_need_name(im, r, err);

@@ -180,18 +180,18 @@ static int take(struct ctx *x, size_t c, int t, struct rk_error *err)
         char *v = trimmed_cell(x->cr->cells[c], &trimmed);
         if (v == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
-        out->trimmed |= trimmed ? 1u << t : 0;
+        out->trimmed |= trimmed ? RK_IMPORT_BIT(t) : 0;
         if (v[0] == '\0') {
                 free(v);
                 return RK_OK;
         }
         const struct rk_field *f = rk_import_target_field((size_t)t);
         if (f != NULL && f->validator == RK_V_DATE && finnish_date(&v))
-                out->redated |= 1u << t;
+                out->redated |= RK_IMPORT_BIT(t);
         if (f != NULL && f->validator == RK_V_POSTAL && pad_postal(&v, x->country))
-                out->padded |= 1u << t;
+                out->padded |= RK_IMPORT_BIT(t);
         if (f != NULL && f->validator == RK_V_PHONE && restore_zero(&v))
-                out->zero_restored |= 1u << t;
+                out->zero_restored |= RK_IMPORT_BIT(t);
         if (f != NULL && f->validator == RK_V_CHOICE) {
                 char *k =
                     strdup(strcmp(name, "kind") == 0 ? kind_word(v) : purpose_word(v));
@@ -286,6 +286,25 @@ static int contact_and_consent(struct ctx *x, struct rk_error *err)
                            x->im->headers[c],
                            _("an imported consent needs its purpose and the day it was "
                              "given"));
+        static const char *const order[] = {"order_number", "order_date", "product_code",
+                                            "product",      "quantity",   "unit_price"};
+        int number = rk_import_target_of("order_number"),
+            product = rk_import_target_of("product");
+        int code = rk_import_target_of("product_code"),
+            qty = rk_import_target_of("quantity");
+        int on = rk_import_target_of("order_date");
+        if (any_of(out, order, 6) && out->values[product] == NULL &&
+            out->values[code] != NULL &&
+            (out->values[product] = strdup(out->values[code])) == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        if (any_of(out, order, 6) &&
+            (out->values[number] == NULL || out->values[on] == NULL ||
+             out->values[product] == NULL || out->values[qty] == NULL))
+                return c = column_of_target(x->im, number),
+                       row_error(out, err, _("row %zu, column %zu (%s): %s"), x->cr->row,
+                                 c + 1, x->im->headers[c],
+                                 _("an order line needs the order's number and date, a "
+                                   "product (code or text) and a quantity"));
         if (out->values[purpose] != NULL && out->values[source] == NULL) {
                 char from[200];
                 snprintf(from, sizeof(from), _("import: %.40s"), x->im->name);
@@ -382,22 +401,31 @@ static void append(char *out, size_t size, const char *sep, const char *text)
 }
 
 /* The labels of the targets in bits, comma-separated. */
-static void labels(uint32_t bits, char *out, size_t size)
+static void labels(uint64_t bits, char *out, size_t size)
 {
         out[0] = '\0';
         for (size_t t = 0; t < rk_import_target_count(); t++) {
-                if (bits & (1u << t))
+                if (bits & (RK_IMPORT_BIT(t)))
                         append(out, size, ", ", rk_import_target_label(t));
         }
 }
 
 void rk_import_changes_text(const struct rk_import_row *row, char *out, size_t size)
 {
-        labels(row->changed, out, size);
+        char fields[300] = "", adds[200] = "";
+        labels(row->changed, fields, sizeof(fields));
         if (row->add_contact)
-                append(out, size, ", ", _("a new contact person"));
+                append(adds, sizeof(adds), ", ", _("a contact person"));
         if (row->add_consent)
-                append(out, size, ", ", _("a new consent"));
+                append(adds, sizeof(adds), ", ", _("a consent"));
+        if (row->add_order)
+                append(adds, sizeof(adds), ", ", _("an order line"));
+        if (fields[0] && adds[0])
+                snprintf(out, size, _("changes %s; adds %s"), fields, adds);
+        else if (adds[0])
+                snprintf(out, size, _("adds %s"), adds);
+        else
+                snprintf(out, size, _("changes %s"), fields);
 }
 
 void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t size)
@@ -405,17 +433,17 @@ void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t s
         char line[256], names[200];
         out[0] = '\0';
         for (size_t t = 0; t < rk_import_target_count(); t++) {
-                if (row->padded & (1u << t)) {
+                if (row->padded & (RK_IMPORT_BIT(t))) {
                         snprintf(line, sizeof(line), _("%s: leading zeros restored"),
                                  rk_import_target_label(t));
                         append(out, size, "; ", line);
                 }
-                if (row->redated & (1u << t)) {
+                if (row->redated & (RK_IMPORT_BIT(t))) {
                         snprintf(line, sizeof(line), _("%s: date turned into YYYY-MM-DD"),
                                  rk_import_target_label(t));
                         append(out, size, "; ", line);
                 }
-                if (row->zero_restored & (1u << t)) {
+                if (row->zero_restored & (RK_IMPORT_BIT(t))) {
                         snprintf(line, sizeof(line), _("%s: leading 0 restored"),
                                  rk_import_target_label(t));
                         append(out, size, "; ", line);
@@ -440,10 +468,10 @@ void rk_import_row_text(const struct rk_import_row *r, char *out, size_t size)
         case RK_IMPORT_UPDATE:
                 rk_import_changes_text(r, changes, sizeof(changes));
                 if (r->match_id == 0)
-                        snprintf(out, size, _("adds to the customer of row %zu: %s"),
+                        snprintf(out, size, _("to the customer of row %zu: %s"),
                                  r->same_as_row, changes);
                 else
-                        snprintf(out, size, _("%s (%s): changes %s"), r->match_number,
+                        snprintf(out, size, _("%s (%s): %s"), r->match_number,
                                  r->match_why, changes);
                 break;
         case RK_IMPORT_UNCHANGED:

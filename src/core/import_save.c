@@ -141,13 +141,85 @@ static size_t edits_of(const struct rk_import_row *r, bool only_changed,
         size_t n = 0;
         for (size_t t = 1; t < rk_import_target_count(); t++) {
                 const struct rk_field *f = rk_import_target_field(t);
-                if (r->values[t] == NULL || (only_changed && !(r->changed & (1u << t))) ||
-                    f == NULL || f->record != RK_REC_CUSTOMER)
+                if (r->values[t] == NULL ||
+                    (only_changed && !(r->changed & (RK_IMPORT_BIT(t)))) || f == NULL ||
+                    f->record != RK_REC_CUSTOMER)
                         continue;
                 e[n].column = f->column;
                 e[n++].value = r->values[t];
         }
         return n;
+}
+
+/* The order numbered number: found, or made as a delivered order of
+ * customer id on the date given. */
+static int order_of(sqlite3 *db, int64_t id, const char *number, const char *on,
+                    int64_t *order_id, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        bool row = false;
+        int rc = rk_sql_prepare(db, "SELECT id, customer_id FROM orders WHERE number=?",
+                                &st, WHAT, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+        rc = rk_sql_row(st, &row, WHAT, err);
+        *order_id = row ? sqlite3_column_int64(st, 0) : 0;
+        bool theirs = row && sqlite3_column_int64(st, 1) == id;
+        sqlite3_finalize(st);
+        if (rc == RK_OK && row && !theirs)
+                return rk_error_set(
+                    err, RK_ERR_CONFLICT,
+                    _("the order number belongs to another customer's order"));
+        if (rc != RK_OK || row)
+                return rc;
+        rc = rk_sql_prepare(db,
+                            "INSERT INTO orders(customer_id, number, ordered_on, status)"
+                            " VALUES(?,?,?,'delivered')",
+                            &st, WHAT, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, on, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        *order_id = sqlite3_last_insert_rowid(db);
+        return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, WHAT, err);
+}
+
+/* The row's order line, into its order (made when it is the first line). */
+static int save_order_line(struct rk_import *im, const struct rk_import_row *r,
+                           int64_t id, struct rk_error *err)
+{
+        sqlite3 *db = rk_import_db(im);
+        const char *const *v = (const char *const *)r->values;
+        sqlite3_stmt *st;
+        int64_t order_id = 0;
+        int rc = order_of(db, id, v[rk_import_target_of("order_number")],
+                          v[rk_import_target_of("order_date")], &order_id, err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(
+                    db,
+                    "INSERT INTO order_lines(order_id, product_code, product,"
+                    " quantity, unit_price_cents, vat_rate_bp)"
+                    " VALUES(?,?,?,?,coalesce(?,0),0)",
+                    &st, WHAT, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, order_id);
+        sqlite3_bind_text(st, 2, v[rk_import_target_of("product_code")], -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, v[rk_import_target_of("product")], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, v[rk_import_target_of("quantity")], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, v[rk_import_target_of("unit_price")], -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+                return rk_sql_fail(db, src, WHAT, err);
+        static const struct rk_custdb_change what = {"import.order", RK_REC_ORDER,
+                                                     "number,ordered_on"};
+        return rk_custdb_finish(im->session, id, false, &what, err);
 }
 
 /* The row's contact person and consent, for customer id, when new. */
@@ -175,6 +247,8 @@ static int save_children(struct rk_import *im, const struct rk_import_row *r, in
                 rc = rk_custdb_consent_give_in(im->session, id, v, "import.consent",
                                                &existed, err);
         }
+        if (rc == RK_OK && r->add_order)
+                rc = save_order_line(im, r, id, err);
         return rc;
 }
 

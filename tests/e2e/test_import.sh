@@ -180,7 +180,7 @@ printf 'Y-tunnus;Nimi;Asiakastyyppi;Yhteyshenkilö;Titteli;Yhteyshenkilön sähk
 grep -qE '^ +4 Yhteyshenkilö +-> contact_name' k.out || e2e_fail "contact column: $(cat k.out)"
 grep -qF 'Rows: 4. new: 1; update: 1; unchanged: 0; possible duplicate: 0; error: 2;' k.out ||
 	e2e_fail "contact counts: $(grep '^Rows' k.out)"
-grep -qE '^row 3: update +adds to the customer of row 2: a new contact person' k.out || e2e_fail "row 3: $(cat k.out)"
+grep -qE '^row 3: update +to the customer of row 2: adds a contact person' k.out || e2e_fail "row 3: $(cat k.out)"
 grep -qF 'row 4: only a company has contact persons' k.out || e2e_fail "row 4: $(cat k.out)"
 grep -qF 'row 5, column 8 (Suostumuspäivä): an imported consent needs its purpose and the day' k.out ||
 	e2e_fail "row 5: $(cat k.out)"
@@ -198,6 +198,29 @@ grep -qF 'Rows: 4. new: 0; update: 0; unchanged: 2;' k2.out || e2e_fail "again: 
 [[ $(rk_sql "SELECT count(*) FROM contact_persons WHERE customer_id=$KID;") == 2 &&
 	$(rk_sql "SELECT count(*) FROM consents WHERE customer_id=$KID;") == 1 ]] ||
 	e2e_fail "the second import added contact persons or consents again"
+
+# ---- order history: one row per order line -------------------------------------
+printf 'Asiakasnumero;Nimi;Tilausnumero;Tilauspäivä;Tuotekoodi;Tuote;Määrä;Hinta\r\n%s;;T-1001;3.4.2024;KAHVI;Kahvi 500 g;2;6,90\r\n%s;;T-1001;3.4.2024;;Suodatinpussi;1;2,50\r\n;Uusi Tilaaja;T-1003;1.2.2024;;Tee;3;4,00\r\n;;T-1003;1.2.2024;;Hunaja;1;7,00\r\n%s;;T-1001;1.1.2024;;Tee;1;1,00\r\n%s;;;1.1.2024;;Tee;1;1,00\r\n' \
+	"$SAME" "$SAME" "$UPD" "$UPD" | iconv -t cp1252 >tilaukset.csv
+"$R" import customers tilaukset.csv "${U[@]}" --yes >o.out 2>o.err || e2e_fail "orders: $(cat o.err)"
+grep -qF 'Rows: 6. new: 1; update: 3; unchanged: 0; possible duplicate: 0; error: 2;' o.out ||
+	e2e_fail "order counts: $(cat o.out)"
+grep -qE "^row 2: update +$SAME \(same customer number\): adds an order line" o.out || e2e_fail "row 2: $(cat o.out)"
+grep -qF "row 6: the order number belongs to another customer's order" o.out || e2e_fail "row 6: $(cat o.out)"
+grep -qF "row 7, column 3 (Tilausnumero): an order line needs the order's number and date" o.out ||
+	e2e_fail "row 7: $(cat o.out)"
+[[ $(rk_sql "SELECT c.number || '|' || o.ordered_on || '|' || o.status || '|' || count(*) || '|' || sum(l.quantity * l.unit_price_cents)
+	FROM orders o JOIN customers c ON c.id=o.customer_id JOIN order_lines l ON l.order_id=o.id
+	WHERE o.number='T-1001' GROUP BY o.id;") == "$SAME|2024-04-03|delivered|2|1630" ]] ||
+	e2e_fail "order T-1001: $(rk_sql "SELECT * FROM orders WHERE number='T-1001';")"
+[[ $(rk_sql "SELECT c.name || '|' || count(*) FROM orders o JOIN customers c ON c.id=o.customer_id
+	JOIN order_lines l ON l.order_id=o.id WHERE o.number='T-1003' GROUP BY o.id;") == 'Uusi Tilaaja|2' ]] ||
+	e2e_fail "order T-1003 of the new customer"
+[[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='import.order';") == 4 ]] ||
+	e2e_fail "one import.order audit row per line"
+"$R" import customers tilaukset.csv "${U[@]}" --yes >o2.out 2>&1 || e2e_fail "orders again"
+[[ $(rk_sql "SELECT count(*) FROM order_lines l JOIN orders o ON o.id=l.order_id WHERE o.number='T-1001';") == 2 ]] ||
+	e2e_fail "the second import added order lines again"
 
 # ---- bad input: a clear message with row and column, nothing saved -----------
 BEFORE=$(count)
