@@ -250,4 +250,36 @@ e2e_wait imp 'Preview of asiakkaat.csv'
 e2e_keys imp Down
 e2e_wait imp 'Repaired: Phone: leading 0 restored'
 shot imp import-preview "Import preview: a status per row, counts, repairs; nothing saved before F10"
+
+# --- duplicates (supervisor), on the demo register with customers added again -------
+mkdir -p "$E2E_TMP/dup"
+cd "$E2E_TMP/dup" || exit 1
+rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1'
+rk_demo_keyfile dpo supervisor
+rk_config
+# the same people typed in again through `customer add`, as staff would:
+# the e-mail in capitals, the phone in the national form, a typo in the
+# name, the words of the name the other way round
+i=0
+while IFS='|' read -r name email phone postal; do
+        i=$((i + 1))
+        case $((i % 3)) in
+        0) add=$(printf 'name=%s\nemail=%s\n' "${name/a/e}" "${email^^}") ;;
+        1) add=$(printf 'name=%s %s\nphone=0%s\npostal_code=%s\n' "${name#* }" \
+                "${name%% *}" "${phone#+358}" "$postal") ;;
+        2) add=$(printf 'name=%s\npostal_code=%s\n' "${name/e/ee}" "$postal") ;;
+        esac
+        printf '%b' "$add" | "$R" customer add --db r.db --keyfile dpo.key >/dev/null ||
+                e2e_fail "customer add: $add"
+done < <(rk_sql "SELECT name, email, phone, postal_code FROM customers
+        WHERE kind='person' AND restricted=0 AND id > 2 AND id != 666
+        AND phone LIKE '+358%' ORDER BY id LIMIT 9;" | tr -d '\r')
+rk_demo_login dup supervisor
+rk_menu dup Duplicates
+e2e_wait dup 'Enter opens the pair\.'
+shot dup duplicates "Supervisor: customers that are likely the same, with the reason and a score"
+e2e_keys dup Enter
+e2e_wait dup 'marks a value the two have in common'
+shot dup duplicate-pair "Supervisor: a likely duplicate pair side by side"
 e2e_pass "screenshots written"

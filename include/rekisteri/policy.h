@@ -41,6 +41,7 @@ enum rk_action {
         RK_ACTION_PRODUCTS,         /* edit the product catalogue */
         RK_ACTION_PICKING,          /* pick and ship orders (the warehouse's steps) */
         RK_ACTION_IMPORT,           /* import customers from a file */
+        RK_ACTION_DUPLICATES,       /* list likely duplicate customers */
         RK_ACTION_COUNT
 };
 

@@ -142,9 +142,8 @@ int cli_with_session(struct cli *c, const char *place,
  */
 void cli_print_cell(const char *text, int width, bool right, const char *after);
 
-/* cli_progress_bar - "[####......] done/total" on stderr, rewritten in
- * place, ending the line when done reaches total: the progress callback of
- * long commands, given only when stderr is a terminal. */
+/* cli_progress_bar - "[#####.....] done/total" on standard error, redrawn
+ * in place (progress.c); a core progress callback, for a terminal only. */
 void cli_progress_bar(void *ctx, int64_t done, int64_t total);
 
 /* cli_show_keys - print the one-time recovery key and audit key notice of
@@ -196,6 +195,7 @@ int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_marketing_list(struct cli *c);
+int cmd_duplicates(struct cli *c);
 int cmd_product_add(struct cli *c);
 int cmd_product_list(struct cli *c);
 int cmd_product_set(struct cli *c);

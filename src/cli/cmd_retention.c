@@ -118,7 +118,6 @@ int cmd_retention_plan(struct cli *c)
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* "[#####.....] 1234/5000" on the terminal, redrawn in place. */
 static void print_summary(const struct rk_retention_summary *sum)
 {
         printf("Retention run %" PRId64 " for %s by %s\n", sum->run_id, sum->today,

@@ -10,6 +10,7 @@
  * only, and --help and the docs test see it.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -105,6 +106,9 @@ const struct cli_command cli_commands[] = {
      "[--confirm ROW,ROW --reason TEXT] [--yes] UNLOCK",
      "import customers from a spreadsheet's CSV file: shows the mapping and what "
      "each row would do, then saves with --yes (the import action; supervisor)"},
+    {"duplicates", cmd_duplicates, 0, "UNLOCK",
+     N_("customers that are likely the same person or company: the two numbers, the "
+        "reason and a score (supervisor; the look is audited)")},
     {"key list", cmd_key_list, 0, "UNLOCK",
      "list the keyslots (users, recovery, key files)"},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",

@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "rekisteri/text.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,18 +25,3 @@ void cli_print_cell(const char *text, int width, bool right, const char *after)
         free(safe);
 }
 
-#define BAR_WIDTH 30
-
-void cli_progress_bar(void *ctx, int64_t done, int64_t total)
-{
-        (void)ctx;
-        char bar[BAR_WIDTH + 1];
-        int fill = total > 0 ? (int)(done * BAR_WIDTH / total) : BAR_WIDTH;
-        for (int i = 0; i < BAR_WIDTH; i++)
-                bar[i] = i < fill ? '#' : '.';
-        bar[BAR_WIDTH] = '\0';
-        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64, bar, done, total);
-        if (done >= total)
-                fputc('\n', stderr);
-        fflush(stderr);
-}

@@ -2,8 +2,9 @@
  * match.c - finding a customer that is already in the register (match.h).
  *
  * Exact keys. The probe's values are normalised as the forms normalise
- * them before they are stored (validate.h): a Y-tunnus to NNNNNNN-C, a
- * henkilötunnus to upper case, a phone number to E.164 (so "040 123 4567",
+ * them before they are stored (rk_field_check, validate.h): a Y-tunnus to
+ * NNNNNNN-C, a VAT number to upper case without spaces, a henkilötunnus
+ * to upper case, a phone number to E.164 (so "040 123 4567",
  * "+358 40 1234567" and "00358401234567" are one number: the same folding
  * the phone search does when it indexes "+358..." as "0..."). An e-mail is
  * compared with SQLite's lower() on both sides, which folds ASCII, and
@@ -19,18 +20,27 @@
  *    "ss" and a full-width letter is its plain letter; every code point
  *    that is not a letter or digit separates words; the legal-form words
  *    of Finnish and Swedish companies (oy, oyj, ab, abp, ky, ay, tmi, ry,
- *    ltd) are dropped; the words are sorted and joined by one space. So
- *    "Virtanen, Aino", "AINO VIRTANEN" and "Aino  Virtánen" share a key,
- *    and so do "Oy Puu Ab" and "Puu Oy".
- *  - Similarity. Two keys are similar when their optimal string
- *    alignment distance (Levenshtein with the swap of two neighbours
- *    counted as one edit) over code points is at most one: one wrong,
- *    missing, extra or swapped letter, which is what a typo is. A bound
- *    of one, not a ratio, because a ratio lets long company names drift
- *    far apart and short ones not at all, and because one edit can be
- *    found without comparing every pair: both keys then share a key with
- *    one code point deleted (or the key itself), the blocking that
- *    duplicates.c uses over a million customers.
+ *    ltd) are dropped; the words are joined by one space, once in the
+ *    order written and once sorted; a third key keeps the legal forms as
+ *    written. So "Virtanen, Aino", "AINO VIRTANEN" and "Aino  Virtánen"
+ *    share the sorted key, and so do "Oy Puu Ab" and "Puu Oy".
+ *  - Similarity. Two names are similar when the same key of both (the
+ *    written, the sorted or the full one) is at most one edit apart: the
+ *    optimal string alignment distance (Levenshtein with the swap of two
+ *    neighbours counted as one edit) over code points, one wrong,
+ *    missing, extra or swapped letter, which is what a typo is. The
+ *    written order, because a typo in a first letter can move a word when
+ *    the words are sorted ("Aino Virtanen" and "Xino Virtanen" sort
+ *    differently); the sorted order, because a name in another order is
+ *    the same words sorted; the full key, because a typo in a legal form
+ *    ("Meri Betoni Oa") makes it a word that is no longer dropped. A key
+ *    shorter than six code points ("Li", "Ek Bo") must be equal: one edit
+ *    is too much of it. A bound of one, not a ratio, because a ratio lets
+ *    long company names drift far apart and short ones not at all, and
+ *    because one edit can be found without comparing every pair: both
+ *    keys then share a key with one code point deleted (or the key
+ *    itself), the blocking that duplicates.c uses over a million
+ *    customers.
  *  - Guards. Only the same postal code is searched; a person never
  *    matches a company; a conflicting Y-tunnus or henkilötunnus rules the
  *    candidate out (match.h).
@@ -39,9 +49,11 @@
  */
 #include "match.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/record.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +62,11 @@
 #include <uninorm.h>
 #include <unistr.h>
 
-#define WORDS_MAX 32
-#define CODES_MAX (RK_MATCH_KEY_MAX)
-#define WHAT      "looking for a matching customer"
-#define LIVE      " AND anonymised_at IS NULL ORDER BY id"
-#define CANDIDATES                                                                       \
-        "SELECT id, number, kind, name, business_id, hetu FROM customers WHERE "
+#define WORDS_MAX  32
+#define CODES_MAX  (RK_MATCH_KEY_MAX)
+#define WHAT       "looking for a matching customer"
+#define LIVE       " AND anonymised_at IS NULL ORDER BY id"
+#define CANDIDATES "SELECT id, number, business_id, hetu FROM customers WHERE "
 
 /* ---- name keys ------------------------------------------------------------ */
 
@@ -94,6 +105,8 @@ static char *fold_letters(const char *s)
         }
         if (out != NULL)
                 out[o] = '\0';
+        if (f != NULL)
+                sodium_memzero(f, flen);
         free(f);
         return out;
 }
@@ -123,25 +136,33 @@ static void put_word(const char *w, char *out, size_t outsz, size_t *o)
         out[*o] = '\0';
 }
 
-size_t rk_match_name_key(const char *name, char *out, size_t outsz)
+size_t rk_match_name_fold(const char *name, struct rk_match_name *out)
 {
-        if (outsz == 0)
-                return 0;
-        out[0] = '\0';
+        for (int k = 0; k < RK_MATCH_KEYS; k++)
+                out->key[k][0] = '\0';
         char *f = name ? fold_letters(name) : NULL;
         if (f == NULL)
                 return 0;
         char *words[WORDS_MAX];
-        size_t nw = 0, o = 0;
+        size_t nw = 0, o[RK_MATCH_KEYS] = {0};
         for (char *save = NULL, *w = strtok_r(f, " ", &save); w && nw < WORDS_MAX;
-             w = strtok_r(NULL, " ", &save))
+             w = strtok_r(NULL, " ", &save)) {
+                put_word(w, out->key[RK_MATCH_FULL], RK_MATCH_KEY_MAX, &o[RK_MATCH_FULL]);
                 if (!legal_form(w, strlen(w)))
                         words[nw++] = w;
+        }
+        for (size_t i = 0; i < nw; i++)
+                put_word(words[i], out->key[RK_MATCH_WRITTEN], RK_MATCH_KEY_MAX,
+                         &o[RK_MATCH_WRITTEN]);
         qsort(words, nw, sizeof(words[0]), word_cmp);
         for (size_t i = 0; i < nw; i++)
-                put_word(words[i], out, outsz, &o);
+                put_word(words[i], out->key[RK_MATCH_SORTED], RK_MATCH_KEY_MAX,
+                         &o[RK_MATCH_SORTED]);
+        if (o[RK_MATCH_WRITTEN] == 0)
+                out->key[RK_MATCH_FULL][0] = '\0';
+        sodium_memzero(f, strlen(f));
         free(f);
-        return o;
+        return o[RK_MATCH_WRITTEN];
 }
 
 /* ---- similarity ----------------------------------------------------------- */
@@ -200,14 +221,55 @@ int rk_match_key_distance(const char *a, const char *b, int bound)
         return osa(ua, codes(a, ua), ub, codes(b, ub), bound);
 }
 
-int rk_match_name_score(const char *a, const char *b)
+/* The score of two keys of one ordering: short keys must be equal. */
+static int key_score(const char *a, const char *b)
 {
+        static __thread ucs4_t u[CODES_MAX];
         if (a[0] == '\0' || b[0] == '\0')
                 return 0;
         int d = rk_match_key_distance(a, b, RK_MATCH_NAME_EDITS);
-        return d > RK_MATCH_NAME_EDITS
-                   ? 0
-                   : RK_MATCH_SCORE_NAME - RK_MATCH_SCORE_NAME_EDIT * d;
+        if (d > RK_MATCH_NAME_EDITS || (d > 0 && (codes(a, u) < RK_MATCH_NAME_SHORT ||
+                                                  codes(b, u) < RK_MATCH_NAME_SHORT)))
+                return 0;
+        return RK_MATCH_SCORE_NAME - RK_MATCH_SCORE_NAME_EDIT * d;
+}
+
+int rk_match_name_score(const char *const a[RK_MATCH_KEYS],
+                        const char *const b[RK_MATCH_KEYS])
+{
+        int best = 0;
+        if (a[RK_MATCH_WRITTEN][0] == '\0' || b[RK_MATCH_WRITTEN][0] == '\0')
+                return 0;
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                int score = key_score(a[k], b[k]);
+                best = score > best ? score : best;
+        }
+        return best;
+}
+
+static bool digits(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (s[i] < '0' || s[i] > '9')
+                        return false;
+        return true;
+}
+
+void rk_match_business_id(const char *stored, char out[RK_MATCH_ID_MAX])
+{
+        const char *s = stored ? stored : "";
+        if (strlen(s) == 10 && s[0] == 'F' && s[1] == 'I' && digits(s + 2, 8))
+                snprintf(out, RK_MATCH_ID_MAX, "%.7s-%c", s + 2, s[9]);
+        else
+                snprintf(out, RK_MATCH_ID_MAX, "%s", s);
+}
+
+void rk_match_vat_form(const char *id, char out[RK_MATCH_ID_MAX])
+{
+        if (strlen(id) == 9 && id[7] == '-' && digits(id, 7) && digits(id + 8, 1))
+                snprintf(out, RK_MATCH_ID_MAX, "FI%.7s%c", id, id[8]);
+        else
+                snprintf(out, RK_MATCH_ID_MAX, "%s", id);
 }
 
 bool rk_match_conflict(const char *a, const char *b)
@@ -253,9 +315,10 @@ const char *rk_match_reason_label(enum rk_match_reason reason)
 
 /* The probe's keys in the stored form; "" when unknown or invalid. */
 struct keys {
-        char number[64], business_id[RK_YTUNNUS_MAX], hetu[RK_HETU_MAX];
+        char number[64], business_id[RK_MATCH_ID_MAX], vat[RK_MATCH_ID_MAX];
+        char hetu[RK_MATCH_ID_MAX];
         char email[RK_EMAIL_MAX], phone[RK_PHONE_MAX], postal[32];
-        char name[RK_MATCH_KEY_MAX];
+        struct rk_match_name name;
         int kind; /* 0 unknown, 'p' person, 'c' company */
 };
 
@@ -276,20 +339,31 @@ static void trimmed(const char *s, char *out, size_t outsz)
         }
 }
 
+/* value as the form stores the customer field column (fieldcheck.c: a
+ * Y-tunnus or VAT number, an identity code, an e-mail, a phone number, a
+ * postal code of an unknown country); "" when it would be refused. */
+static void as_stored(const char *column, const char *value, char *out, size_t outsz)
+{
+        const struct rk_field *f = rk_fields_find(RK_REC_CUSTOMER, column);
+        out[0] = '\0';
+        if (f != NULL && value != NULL && value[0] != '\0' &&
+            rk_field_check(f, value, NULL, out, outsz, NULL) != RK_OK)
+                out[0] = '\0';
+}
+
 static void probe_keys(const struct rk_match_probe *p, struct keys *k)
 {
         memset(k, 0, sizeof(*k));
         trimmed(p->number, k->number, sizeof(k->number));
-        if (p->business_id && p->business_id[0])
-                rk_validate_ytunnus(p->business_id, k->business_id,
-                                    sizeof(k->business_id), NULL);
-        if (p->hetu && p->hetu[0])
-                rk_validate_hetu(p->hetu, k->hetu, sizeof(k->hetu), NULL, NULL);
-        trimmed(p->email, k->email, sizeof(k->email));
-        if (p->phone && p->phone[0])
-                rk_validate_phone(p->phone, k->phone, sizeof(k->phone), NULL);
+        char bid[RK_MATCH_ID_MAX];
+        as_stored("business_id", p->business_id, bid, sizeof(bid));
+        rk_match_business_id(bid, k->business_id);
+        rk_match_vat_form(k->business_id, k->vat);
+        as_stored("hetu", p->hetu, k->hetu, sizeof(k->hetu));
+        as_stored("email", p->email, k->email, sizeof(k->email));
+        as_stored("phone", p->phone, k->phone, sizeof(k->phone));
         trimmed(p->postal_code, k->postal, sizeof(k->postal));
-        rk_match_name_key(p->name, k->name, sizeof(k->name));
+        rk_match_name_fold(p->name, &k->name);
         if (p->kind && strcmp(p->kind, "person") == 0)
                 k->kind = 'p';
         else if (p->kind && strcmp(p->kind, "company") == 0)
@@ -298,108 +372,128 @@ static void probe_keys(const struct rk_match_probe *p, struct keys *k)
 
 /* ---- lookups -------------------------------------------------------------- */
 
+/* The exact keys, in the matching order (the name is match_names.c's). */
+enum { Q_NUMBER, Q_BUSINESS_ID, Q_HETU, Q_EMAIL, Q_PHONE, Q_COUNT };
+
+static const struct {
+        enum rk_match_reason reason;
+        const char *where;
+        int score;
+} exact[Q_COUNT] = {
+    {RK_MATCH_NUMBER, "number = ?1", RK_MATCH_SCORE_NUMBER},
+    {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, RK_MATCH_SCORE_BUSINESS_ID},
+    {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, RK_MATCH_SCORE_HETU},
+    {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, RK_MATCH_SCORE_EMAIL},
+    {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, RK_MATCH_SCORE_PHONE},
+};
+
+struct rk_matcher {
+        sqlite3_stmt *st[Q_COUNT];
+        struct rk_match_names *names;
+};
+
 static const char *col(sqlite3_stmt *st, int i)
 {
         const char *s = (const char *)sqlite3_column_text(st, i);
         return s ? s : "";
 }
 
-/* Does the candidate row (CANDIDATES columns) pass the guards? */
-static bool admissible(sqlite3_stmt *st, const struct keys *k, enum rk_match_reason r)
+/* The probe's value for exact key q. */
+static const char *value_of(const struct keys *k, int q)
 {
-        if (r == RK_MATCH_NUMBER)
-                return true;
-        return !rk_match_conflict(k->business_id, col(st, 4)) &&
-               !rk_match_conflict(k->hetu, col(st, 5));
+        const char *v[Q_COUNT] = {k->number, k->business_id, k->hetu, k->email, k->phone};
+        return v[q];
 }
 
-static void take(sqlite3_stmt *st, enum rk_match_reason r, int score,
-                 struct rk_match_hit *hit)
+/* Run exact lookup q and take its first admissible row (ids ascending):
+ * the guard passes every row by number, others only without a
+ * conflicting identity code. */
+static int lookup(struct rk_matcher *m, int q, const struct keys *k,
+                  struct rk_match_hit *hit, struct rk_error *err)
 {
-        hit->customer_id = sqlite3_column_int64(st, 0);
-        snprintf(hit->number, sizeof(hit->number), "%s", col(st, 1));
-        hit->reason = r;
-        hit->score = score;
-}
-
-/* Score of a candidate row by reason r: the key's score, or for a name
- * the name score (0: not similar). */
-static int row_score(sqlite3_stmt *st, const struct keys *k, enum rk_match_reason r)
-{
-        static const int exact[] = {
-            [RK_MATCH_NUMBER] = RK_MATCH_SCORE_NUMBER,
-            [RK_MATCH_BUSINESS_ID] = RK_MATCH_SCORE_BUSINESS_ID,
-            [RK_MATCH_HETU] = RK_MATCH_SCORE_HETU,
-            [RK_MATCH_EMAIL] = RK_MATCH_SCORE_EMAIL,
-            [RK_MATCH_PHONE] = RK_MATCH_SCORE_PHONE,
-        };
-        if (!admissible(st, k, r))
-                return 0;
-        if (r != RK_MATCH_SIMILAR_NAME)
-                return exact[r];
-        const char *kind = col(st, 2);
-        if (k->kind != 0 && kind[0] != k->kind)
-                return 0;
-        char key[RK_MATCH_KEY_MAX];
-        rk_match_name_key(col(st, 3), key, sizeof(key));
-        return rk_match_name_score(k->name, key);
-}
-
-/* Run one key's lookup (value bound as ?1) and keep the best candidate;
- * the first row wins a tie, so the lowest id. */
-static int lookup(sqlite3 *db, const char *where, const char *value,
-                  enum rk_match_reason r, const struct keys *k, struct rk_match_hit *hit,
-                  struct rk_error *err)
-{
-        char sql[512];
-        sqlite3_stmt *st = NULL;
+        sqlite3_stmt *st = m->st[q];
         bool row = false;
-        int best = 0;
-        snprintf(sql, sizeof(sql), "%s%s%s", CANDIDATES, where, LIVE);
-        int rc = rk_sql_prepare(db, sql, &st, WHAT, err);
-        if (rc == RK_OK)
-                sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+        int rc = RK_OK;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, value_of(k, q), -1, SQLITE_STATIC);
+        if (q == Q_BUSINESS_ID)
+                sqlite3_bind_text(st, 2, k->vat, -1, SQLITE_STATIC);
         while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
-                int score = row_score(st, k, r);
-                if (score > best) {
-                        best = score;
-                        take(st, r, score, hit);
-                }
-                if (best > 0 && r != RK_MATCH_SIMILAR_NAME)
-                        break;
+                char bid[RK_MATCH_ID_MAX];
+                rk_match_business_id(col(st, 2), bid);
+                if (q != Q_NUMBER && (rk_match_conflict(k->business_id, bid) ||
+                                      rk_match_conflict(k->hetu, col(st, 3))))
+                        continue;
+                hit->customer_id = sqlite3_column_int64(st, 0);
+                snprintf(hit->number, sizeof(hit->number), "%s", col(st, 1));
+                hit->reason = exact[q].reason;
+                hit->score = exact[q].score;
+                break;
         }
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return rc;
+}
+
+int rk_matcher_open(sqlite3 *db, struct rk_matcher **out, struct rk_error *err)
+{
+        struct rk_matcher *m = calloc(1, sizeof(*m));
+        char sql[512];
+        *out = NULL;
+        if (m == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
+        int rc = rk_match_names_new(db, &m->names, err);
+        for (int q = 0; q < Q_COUNT && rc == RK_OK; q++) {
+                snprintf(sql, sizeof(sql), "%s%s%s", CANDIDATES, exact[q].where, LIVE);
+                rc = rk_sql_prepare(db, sql, &m->st[q], WHAT, err);
+        }
+        if (rc != RK_OK)
+                rk_matcher_close(m);
+        else
+                *out = m;
+        return rc;
+}
+
+void rk_matcher_close(struct rk_matcher *m)
+{
+        if (m == NULL)
+                return;
+        for (int q = 0; q < Q_COUNT; q++)
+                sqlite3_finalize(m->st[q]);
+        rk_match_names_free(m->names);
+        free(m);
+}
+
+int rk_matcher_find(struct rk_matcher *m, const struct rk_match_probe *probe,
+                    struct rk_match_hit *hit, struct rk_error *err)
+{
+        struct keys k;
+        int rc = RK_OK;
+        probe_keys(probe, &k);
+        memset(hit, 0, sizeof(*hit));
+        hit->reason = RK_MATCH_NONE;
+        for (int q = 0; q < Q_COUNT && rc == RK_OK && hit->reason == RK_MATCH_NONE; q++)
+                if (value_of(&k, q)[0] != '\0')
+                        rc = lookup(m, q, &k, hit, err);
+        if (rc == RK_OK && hit->reason == RK_MATCH_NONE) {
+                const struct rk_match_names_probe np = {k.postal, &k.name, k.kind,
+                                                        k.business_id, k.hetu};
+                rc = rk_match_names_find(m->names, &np, hit, err);
+        }
+        if (rc != RK_OK)
+                memset(hit, 0, sizeof(*hit));
+        sodium_memzero(&k, sizeof(k));
         return rc;
 }
 
 int rk_match_find(sqlite3 *db, const struct rk_match_probe *probe,
                   struct rk_match_hit *hit, struct rk_error *err)
 {
-        struct keys k;
-        probe_keys(probe, &k);
+        struct rk_matcher *m = NULL;
         memset(hit, 0, sizeof(*hit));
-        hit->reason = RK_MATCH_NONE;
-        const struct {
-                enum rk_match_reason reason;
-                const char *where, *value;
-        } order[] = {
-            {RK_MATCH_NUMBER, "number = ?1", k.number},
-            {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, k.business_id},
-            {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, k.hetu},
-            {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, k.email},
-            {RK_MATCH_PHONE, RK_MATCH_WHERE_PHONE, k.phone},
-            {RK_MATCH_SIMILAR_NAME, RK_MATCH_WHERE_POSTAL, k.name[0] ? k.postal : ""},
-        };
-        int rc = RK_OK;
-        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-                if (order[i].value[0] == '\0')
-                        continue;
-                rc = lookup(db, order[i].where, order[i].value, order[i].reason, &k, hit,
-                            err);
-                if (rc != RK_OK || hit->reason != RK_MATCH_NONE)
-                        break;
-        }
-        if (rc != RK_OK)
-                memset(hit, 0, sizeof(*hit));
+        int rc = rk_matcher_open(db, &m, err);
+        if (rc == RK_OK)
+                rc = rk_matcher_find(m, probe, hit, err);
+        rk_matcher_close(m);
         return rc;
 }

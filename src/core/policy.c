@@ -28,7 +28,7 @@ static const struct rk_role default_roles[] = {
     {"warehouse", G(ORDERS), 0, A(PICKING)},
     {"supervisor", ALL_GROUPS, ALL_GROUPS,
      A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE) |
-         A(PRODUCTS) | A(IMPORT)},
+         A(PRODUCTS) | A(IMPORT) | A(DUPLICATES)},
     {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
     /* the unattended nightly job's key file: runs retention, reads nothing;
      * built in so the README's key add-file works with no config at all */
@@ -55,6 +55,7 @@ static const char *const action_names[RK_ACTION_COUNT] = {
     [RK_ACTION_PRODUCTS] = "products",
     [RK_ACTION_PICKING] = "picking",
     [RK_ACTION_IMPORT] = "import",
+    [RK_ACTION_DUPLICATES] = "duplicates",
 };
 
 void rk_policy_defaults(struct rk_roleset *set)

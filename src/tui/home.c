@@ -67,6 +67,11 @@ static bool may_retention(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_RETENTION);
 }
 
+static bool may_duplicates(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_DUPLICATES);
+}
+
 static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 {
         return rk_ui_logout(app, ui, RK_TUI_INFO, "Logged out");
@@ -85,6 +90,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
      rk_ui_products_open},
     {"Marketing list", "Who may be contacted for a purpose; CSV export", may_market,
      rk_ui_marketing_open},
+    {N_("Duplicates"), N_("Customers that are likely the same person or company"),
+     may_duplicates, rk_ui_duplicates_open},
     {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
      rk_ui_accounts_open},
     {"Audit trail", "Who read or changed what; breach report, export, integrity check",

@@ -167,6 +167,7 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
 #define RK_UI_PLACE_CONTACT      "contact person"
 #define RK_UI_PLACE_PRODUCTS     "product catalogue"
 #define RK_UI_PLACE_MARKETING    "marketing list"
+#define RK_UI_PLACE_DUPLICATES   "duplicates"
 
 /* rk_ui_place - rk_session_set_place() on the session, if there is one. */
 void rk_ui_place(struct rk_ui *ui, const char *place);
@@ -246,6 +247,13 @@ int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
 
 /* The Import screen (import_ui.h): a file, its mapping, the preview. */
 int rk_ui_import_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The supervisor's list of likely duplicate customers (duplicates.c;
+ * needs the duplicates action), and one pair of it side by side
+ * (duplicate_pair.c; loads both before it pushes). */
+int rk_ui_duplicates_open(struct rk_tui_app *app, struct rk_ui *ui);
+struct rk_duplicate;
+int rk_ui_duplicate_pair_open(struct rk_tui_app *app, struct rk_ui *ui,
+                              const struct rk_duplicate *dup);
 
 /* The columns of a list of order summaries (the order list and the
  * picking queue: numbers, date, status, line count; no person), and the

@@ -210,33 +210,60 @@ static void test_guards(void **state)
                "", RK_MATCH_NONE);
 }
 
+/* The sorted key of name. */
+static const char *sorted(const char *name)
+{
+        static struct rk_match_name k;
+        rk_match_name_fold(name, &k);
+        return k.key[RK_MATCH_SORTED];
+}
+
 static void test_name_key(void **state)
 {
         (void)state;
-        char a[RK_MATCH_KEY_MAX], b[RK_MATCH_KEY_MAX];
-        assert_int_equal(rk_match_name_key("  Virtánen,  AINO ", a, sizeof(a)), 13);
-        assert_string_equal(a, "aino virtanen");
-        rk_match_name_key("Åström Erik", a, sizeof(a));
-        assert_string_equal(a, "astrom erik");
-        rk_match_name_key("Oy Puu Ab", a, sizeof(a));
-        rk_match_name_key("Puu Oy", b, sizeof(b));
-        assert_string_equal(a, "puu");
-        assert_string_equal(b, "puu");
+        struct rk_match_name k;
+        assert_int_equal(rk_match_name_fold("  Virtánen,  AINO ", &k), 13);
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "virtanen aino");
+        assert_string_equal(k.key[RK_MATCH_SORTED], "aino virtanen");
+        assert_string_equal(k.key[RK_MATCH_FULL], "virtanen aino");
+        rk_match_name_fold("Meri Betoni Oy", &k);
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "meri betoni");
+        assert_string_equal(k.key[RK_MATCH_FULL], "meri betoni oy");
+        assert_string_equal(sorted("Åström Erik"), "astrom erik");
+        assert_string_equal(sorted("Oy Puu Ab"), "puu");
+        assert_string_equal(sorted("Puu Oy"), "puu");
         /* full-width letters and ß fold */
-        rk_match_name_key("\xef\xbc\xa1nna Stra\xc3\x9f"
-                          "e",
-                          a, sizeof(a));
-        assert_string_equal(a, "anna strasse");
-        assert_int_equal(rk_match_name_key("\xff\xfe", a, sizeof(a)), 0);
-        assert_int_equal(rk_match_name_key("-- , --", a, sizeof(a)), 0);
+        assert_string_equal(sorted("\xef\xbc\xa1nna Stra\xc3\x9f"
+                                   "e"),
+                            "anna strasse");
+        assert_int_equal(rk_match_name_fold("\xff\xfe", &k), 0);
+        assert_string_equal(k.key[RK_MATCH_WRITTEN], "");
+        assert_int_equal(rk_match_name_fold("-- , --", &k), 0);
+        /* legal forms alone are no name */
+        assert_int_equal(rk_match_name_fold("Oy Ab", &k), 0);
+        assert_string_equal(k.key[RK_MATCH_FULL], "");
         /* a long name is cut at a code point boundary */
-        char longname[600], small[8];
-        memset(longname, 0, sizeof(longname));
-        for (int i = 0; i < 100; i++)
+        char longname[2000] = "";
+        for (int i = 0; i < 300; i++)
                 strcat(longname, "ää ");
-        size_t n = rk_match_name_key(longname, small, sizeof(small));
-        assert_true(n < sizeof(small));
-        assert_string_equal(small, "aa aa a");
+        size_t n = rk_match_name_fold(longname, &k);
+        assert_true(n < RK_MATCH_KEY_MAX);
+        assert_int_equal(strlen(k.key[RK_MATCH_SORTED]), n);
+        assert_int_equal(k.key[RK_MATCH_SORTED][n - 1], 'a');
+}
+
+/* rk_match_name_score of two names. */
+static int score(const char *a, const char *b)
+{
+        struct rk_match_name x, y;
+        const char *kx[RK_MATCH_KEYS], *ky[RK_MATCH_KEYS];
+        rk_match_name_fold(a, &x);
+        rk_match_name_fold(b, &y);
+        for (int k = 0; k < RK_MATCH_KEYS; k++) {
+                kx[k] = x.key[k];
+                ky[k] = y.key[k];
+        }
+        return rk_match_name_score(kx, ky);
 }
 
 static void test_distance(void **state)
@@ -252,10 +279,21 @@ static void test_distance(void **state)
         assert_int_equal(rk_match_key_distance("abc", "abcdef", 1), 2);
         assert_int_equal(rk_match_key_distance("ääkkönen", "aakkonen", 2),
                          3); /* three letters differ: over the bound */
-        assert_int_equal(rk_match_name_score("aino virtanen", "aino virtanen"), 80);
-        assert_int_equal(rk_match_name_score("aino virtanen", "aino virtane"), 75);
-        assert_int_equal(rk_match_name_score("aino virtanen", "aina virtane"), 0);
-        assert_int_equal(rk_match_name_score("", ""), 0);
+        assert_int_equal(score("Aino Virtanen", "Virtanen Aino"), 80);
+        assert_int_equal(score("Aino Virtanen", "Aino Virtane"), 75);
+        assert_int_equal(score("Aino Virtanen", "Aina Virtane"), 0);
+        /* a typo that moves a word when sorted: the written order finds it */
+        assert_int_equal(score("Aino Virtanen", "Xino Virtanen"), 75);
+        /* word order and a typo together: the sorted keys, one edit */
+        assert_int_equal(score("Aino Virtanen", "Virtamen Aino"), 75);
+        /* a typo in the legal form: the full key */
+        assert_int_equal(score("Meri Betoni Oy", "Meri Betoni Oa"), 75);
+        assert_int_equal(score("Meri Betoni Oy", "Meri Betoni y"), 75);
+        assert_int_equal(score("Oy", "Oy"), 0);
+        /* short keys must be equal */
+        assert_int_equal(score("Ek Bo", "Ek Bo"), 80);
+        assert_int_equal(score("Ek Bo", "Ek Bu"), 0);
+        assert_int_equal(score("", ""), 0);
         assert_true(rk_match_conflict("1572860-0", "0737546-2"));
         assert_false(rk_match_conflict("1572860-0", "1572860-0"));
         assert_false(rk_match_conflict("", "0737546-2"));
@@ -293,6 +331,58 @@ static void test_indexes(void **state)
         plan_uses("number = ?1", "sqlite_autoindex_customers");
 }
 
+/* Many probes through one matcher find what rk_match_find finds, and a
+ * postal code's names are read once: a customer added to it later is
+ * found by an exact key, not by its name. */
+static void test_matcher(void **state)
+{
+        (void)state;
+        struct rk_matcher *m = NULL;
+        struct rk_match_hit hit, one;
+        struct rk_error err;
+        const struct rk_match_probe probes[] = {
+            {.number = "C000002"},
+            {.business_id = "1572860-0"},
+            {.email = "LIISA@example.fi"},
+            {.phone = "050 111 2223"},
+            {.name = "Liisa Korhosen", .postal_code = "00100"},
+            {.name = "Hamalainen Aino", .postal_code = "33100"},
+            {.name = "Nobody Here", .postal_code = "00100"},
+            {.name = "Liisa Korhonen", .postal_code = "99999"},
+        };
+        tu_must(rk_matcher_open(db, &m, &err), &err);
+        for (int round = 0; round < 2; round++)
+                for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+                        tu_must(rk_matcher_find(m, &probes[i], &hit, &err), &err);
+                        tu_must(rk_match_find(db, &probes[i], &one, &err), &err);
+                        assert_int_equal(hit.customer_id, one.customer_id);
+                        assert_int_equal(hit.reason, one.reason);
+                        assert_int_equal(hit.score, one.score);
+                        assert_string_equal(hit.number, one.number);
+                }
+        assert_int_equal(
+            sqlite3_exec(db,
+                         "INSERT INTO customers(id, number, kind, name, email,"
+                         " postal_code, created_at, updated_at) VALUES (9,"
+                         " 'C000009', 'person', 'Uusi Asiakas', 'uusi@example.fi',"
+                         " '00100', 0, 0)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        tu_must(rk_matcher_find(m, &(struct rk_match_probe){.email = "uusi@example.fi"},
+                                &hit, &err),
+                &err);
+        assert_string_equal(hit.number, "C000009");
+        tu_must(rk_matcher_find(m,
+                                &(struct rk_match_probe){.name = "Uusi Asiakas",
+                                                         .postal_code = "00100"},
+                                &hit, &err),
+                &err);
+        assert_int_equal(hit.reason, RK_MATCH_NONE);
+        rk_matcher_close(m);
+        expect(&(struct rk_match_probe){.name = "Uusi Asiakas", .postal_code = "00100"},
+               "C000009", RK_MATCH_SIMILAR_NAME);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -304,6 +394,7 @@ int main(void)
             cmocka_unit_test(test_name_key),
             cmocka_unit_test(test_distance),
             cmocka_unit_test_setup_teardown(test_indexes, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_matcher, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
