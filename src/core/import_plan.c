@@ -10,7 +10,8 @@
  *      code of the row is on the suppression list (suppress.h);
  *   4. the same customer as an earlier row of the file: the same customer
  *      number, Y-tunnus, identity code or e-mail address;
- *   5. the register's matching (find_customer): a customer found by
+ *   5. the register's matching (match.h, one rk_matcher for the whole
+ *      file, its statements prepared once): a customer found by
  *      number or an identifier is an update, or unchanged when every
  *      value of the row is already stored; one that only resembles the
  *      row (a similar name in the same postal code) is a possible
@@ -409,7 +410,7 @@ static int erased(sqlite3 *db, struct rk_import_row *r, struct rk_error *err)
 }
 
 /* The register's matching (match.h), asked with the row's values. */
-static int find_customer(sqlite3 *db, const struct rk_import_row *r,
+static int find_customer(struct rk_matcher *m, const struct rk_import_row *r,
                          struct rk_match_hit *hit, struct rk_error *err)
 {
         const char *const *v = (const char *const *)r->values;
@@ -423,7 +424,7 @@ static int find_customer(sqlite3 *db, const struct rk_import_row *r,
             .phone = v[rk_import_target_of("phone")],
             .postal_code = v[rk_import_target_of("postal_code")],
         };
-        return rk_match_find(db, &p, hit, err);
+        return rk_matcher_find(m, &p, hit, err);
 }
 
 /* Which of the row's customer values differ from the stored customer's. */
@@ -538,13 +539,13 @@ static int children(sqlite3 *db, int64_t id, const char *kind, struct rk_import_
         return rc;
 }
 
-static int against_register(struct rk_import *im, struct rk_import_row *r,
-                            struct rk_error *err)
+static int against_register(struct rk_import *im, struct rk_matcher *m,
+                            struct rk_import_row *r, struct rk_error *err)
 {
         sqlite3 *db = rk_import_db(im);
         struct rk_match_hit hit;
         memset(&hit, 0, sizeof(hit));
-        int rc = find_customer(db, r, &hit, err);
+        int rc = find_customer(m, r, &hit, err);
         if (rc != RK_OK || hit.reason == RK_MATCH_NONE)
                 return rc;
         r->match_id = hit.customer_id;
@@ -619,8 +620,8 @@ static void rows_clear(struct rk_import *im)
         memset(im->counts, 0, sizeof(im->counts));
 }
 
-static int classify(struct rk_import *im, struct seen *st, struct rk_import_row *r,
-                    struct rk_error *err)
+static int classify(struct rk_import *im, struct seen *st, struct rk_matcher *m,
+                    struct rk_import_row *r, struct rk_error *err)
 {
         sqlite3 *db = rk_import_db(im);
         int rc = RK_OK;
@@ -634,7 +635,7 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_import_row 
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
                 rc = same_in_file(im, st, r, err);
         if (rc == RK_OK && r->status == RK_IMPORT_NEW)
-                rc = against_register(im, r, err);
+                rc = against_register(im, m, r, err);
         if (rc == RK_OK && r->status != RK_IMPORT_UPDATE &&
             r->status != RK_IMPORT_UNCHANGED && r->status != RK_IMPORT_ERROR &&
             !no_customer(r))
@@ -654,7 +655,10 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
         struct seen st = {0};
         struct rk_csv_row cr = {0};
         size_t cap = 0;
-        int rc = rk_csv_next(rd, &cr, err); /* the header */
+        struct rk_matcher *m = NULL;
+        int rc = rk_matcher_open(rk_import_db(im), &m, err);
+        if (rc == RK_OK)
+                rc = rk_csv_next(rd, &cr, err); /* the header */
         while (rc == RK_OK && (rc = rk_csv_next(rd, &cr, err)) == RK_OK && cr.n > 0) {
                 if (im->nrows == cap) {
                         size_t ncap = cap ? cap * 2 : 256;
@@ -669,13 +673,14 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
                 struct rk_import_row *r = &im->rows[im->nrows++];
                 rc = rk_import_row_read(im, &cr, r, err);
                 if (rc == RK_OK)
-                        rc = classify(im, &st, r, err);
+                        rc = classify(im, &st, m, r, err);
                 if (rc == RK_OK)
                         im->counts[r->status]++;
                 if (progress != NULL && im->nrows % 1000 == 0)
                         progress(ctx, rk_csv_bytes_read(rd), size);
         }
         rk_csv_row_clear(&cr);
+        rk_matcher_close(m);
         seen_free(&st);
         return rc;
 }
