@@ -128,9 +128,10 @@ int rk_import_open(struct rk_session *s, const char *path, struct rk_import **ou
 int rk_import_map(struct rk_import *im, const char *spec, struct rk_error *err);
 
 /*
- * rk_import_map_check - RK_OK when the mapping can be used: no target
- * taken by two columns (RK_ERR_INVALID naming both), and a column for the
- * name. rk_import_preview calls it first.
+ * rk_import_map_check - RK_OK when the mapping can be used: some column
+ * mapped, no target taken by two columns (RK_ERR_INVALID naming both). A
+ * row that would create a customer without a name is an error of its
+ * row. rk_import_preview calls it first.
  */
 int rk_import_map_check(const struct rk_import *im, struct rk_error *err);
 

@@ -311,7 +311,7 @@ out:
 
 int rk_import_map_check(const struct rk_import *im, struct rk_error *err)
 {
-        bool name = false, any = false;
+        bool any = false; /* no name column is fine: a file of updates by number */
         for (size_t c = 0; c < im->ncols; c++)
                 any |= im->map[c] != RK_IMPORT_IGNORE;
         if (!any)
@@ -324,7 +324,6 @@ int rk_import_map_check(const struct rk_import *im, struct rk_error *err)
         for (size_t c = 0; c < im->ncols; c++) {
                 if (im->map[c] == RK_IMPORT_IGNORE)
                         continue;
-                name |= strcmp(targets[im->map[c]].name, "name") == 0;
                 for (size_t d = c + 1; d < im->ncols; d++) {
                         if (im->map[d] == im->map[c])
                                 return rk_error_set(
@@ -336,10 +335,6 @@ int rk_import_map_check(const struct rk_import *im, struct rk_error *err)
                                     targets[im->map[c]].name);
                 }
         }
-        if (!name)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    _("no column is mapped to name; every customer needs "
-                                      "one (--map COLUMN=name)"));
         return RK_OK;
 }
 

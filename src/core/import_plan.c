@@ -428,11 +428,19 @@ static int find_customer(struct rk_matcher *m, const struct rk_import_row *r,
 }
 
 /* Which of the row's customer values differ from the stored customer's. */
-static void compare(const struct rk_record_view *stored, struct rk_import_row *r)
+static void compare(const struct rk_import *im, const struct rk_record_view *stored,
+                    struct rk_import_row *r)
 {
+        bool kind_given = false;
+        for (size_t c = 0; c < im->ncols; c++)
+                kind_given |= im->map[c] == rk_import_target_of("kind");
         for (size_t t = 1; t < rk_import_target_count(); t++) {
                 const struct rk_field *f = rk_import_target_field(t);
                 if (f == NULL || f->record != RK_REC_CUSTOMER)
+                        continue;
+                /* a kind the file does not give (guessed for a new customer)
+                 * never turns a company into a person */
+                if ((int)t == rk_import_target_of("kind") && !kind_given)
                         continue;
                 const char *mine = r->values[t];
                 const char *theirs = rk_record_get(stored, rk_import_target_name(t));
@@ -563,7 +571,7 @@ static int against_register(struct rk_import *im, struct rk_matcher *m,
                 rc = rk_record_load(db, RK_REC_CUSTOMER, hit.customer_id, &stored, err);
         if (rc != RK_OK)
                 return rc;
-        compare(&stored, r);
+        compare(im, &stored, r);
         r->status = RK_IMPORT_UNCHANGED;
         rc = children(db, hit.customer_id, rk_record_get(&stored, "kind"), r, err);
         rk_record_view_clear(&stored);
