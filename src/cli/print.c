@@ -24,4 +24,3 @@ void cli_print_cell(const char *text, int width, bool right, const char *after)
         fputs(after, stdout);
         free(safe);
 }
-

@@ -280,7 +280,8 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
                 return rc;
         rc = next_number(db, num, err);
         if (rc == RK_OK)
-                rc = rk_custdb_create_in(s, num, "customer.create", edits, n, &new_id, err);
+                rc = rk_custdb_create_in(s, num, "customer.create", edits, n, &new_id,
+                                         err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "saving", err);
         if (rc != RK_OK)
