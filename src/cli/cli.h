@@ -47,6 +47,8 @@ struct cli {
         const char *map, *use_map, *save_map, *confirm;
         bool dry_run, yes;
         int nlines;
+        const char *lang; /* privacy --lang fi|sv|en */
+        const char *year; /* privacy report --year YYYY */
         long long months;
         bool all;
         bool password_stdin;
@@ -213,6 +215,12 @@ int cmd_import_customers(struct cli *c);
 int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err);
 /* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
 int cmd_restore_verify(struct cli *c);
+
+/* privacy record|notice|report|check (cmd_privacy.c) */
+int cmd_privacy_record(struct cli *c);
+int cmd_privacy_notice(struct cli *c);
+int cmd_privacy_report(struct cli *c);
+int cmd_privacy_check(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

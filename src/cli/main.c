@@ -70,6 +70,8 @@ enum {
         OPT_CONFIRM,
         OPT_DRY_RUN,
         OPT_YES,
+        OPT_LANG,
+        OPT_YEAR,
 };
 
 static const struct option long_options[] = {
@@ -123,6 +125,8 @@ static const struct option long_options[] = {
     {"confirm", required_argument, NULL, OPT_CONFIRM},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"yes", no_argument, NULL, OPT_YES},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"year", required_argument, NULL, OPT_YEAR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -243,6 +247,8 @@ static const struct {
     {OPT_USE_MAP, offsetof(struct cli, use_map)},
     {OPT_SAVE_MAP, offsetof(struct cli, save_map)},
     {OPT_CONFIRM, offsetof(struct cli, confirm)},
+    {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_YEAR, offsetof(struct cli, year)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a

@@ -50,6 +50,7 @@
 #include "match.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
+#include "rekisteri/search.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
@@ -65,8 +66,9 @@
 #define WORDS_MAX  32
 #define CODES_MAX  (RK_MATCH_KEY_MAX)
 #define WHAT       "looking for a matching customer"
-#define LIVE       " AND anonymised_at IS NULL ORDER BY id"
-#define CANDIDATES "SELECT id, number, business_id, hetu FROM customers WHERE "
+#define LIVE       " AND c.anonymised_at IS NULL ORDER BY c.id"
+#define CANDIDATES "SELECT c.id, c.number, c.business_id, c.hetu FROM customers c WHERE "
+#define TERMS_MAX  512
 
 /* ---- name keys ------------------------------------------------------------ */
 
@@ -370,6 +372,38 @@ static void probe_keys(const struct rk_match_probe *p, struct keys *k)
                 k->kind = 'c';
 }
 
+/* ---- the search index's words ------------------------------------------------ */
+
+void rk_match_fts_terms(const char *column, const char *value, char *out, size_t outsz)
+{
+        const struct rk_field *f = rk_fields_find(RK_REC_CUSTOMER, column);
+        char part[RK_EMAIL_MAX + 8];
+        size_t o = 0;
+        out[0] = '\0';
+        if (f == NULL || value == NULL || outsz == 0)
+                return;
+        snprintf(part, sizeof(part), "%s", value);
+        char *at = f->validator == RK_V_EMAIL ? strchr(part, '@') : NULL;
+        if (at != NULL) { /* the local part and the domain's first label */
+                char *dot = strchr(at, '.');
+                if (dot != NULL)
+                        *dot = '\0';
+        }
+        char *folded = rk_search_fold(part);
+        char tag = rk_search_group_tag(f->group);
+        for (char *save = NULL, *w = folded ? strtok_r(folded, " ", &save) : NULL; w;
+             w = strtok_r(NULL, " ", &save)) {
+                size_t n = strlen(w);
+                if (n < 2 || o + n + 3 > outsz)
+                        continue;
+                o += (size_t)snprintf(out + o, outsz - o, "%s%c%s", o ? " " : "", tag, w);
+        }
+        if (folded != NULL)
+                sodium_memzero(folded, strlen(folded));
+        free(folded);
+        sodium_memzero(part, sizeof(part));
+}
+
 /* ---- lookups -------------------------------------------------------------- */
 
 /* The exact keys, in the matching order (the name is match_names.c's). */
@@ -380,7 +414,7 @@ static const struct {
         const char *where;
         int score;
 } exact[Q_COUNT] = {
-    {RK_MATCH_NUMBER, "number = ?1", RK_MATCH_SCORE_NUMBER},
+    {RK_MATCH_NUMBER, "c.number = ?1", RK_MATCH_SCORE_NUMBER},
     {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, RK_MATCH_SCORE_BUSINESS_ID},
     {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, RK_MATCH_SCORE_HETU},
     {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, RK_MATCH_SCORE_EMAIL},
@@ -405,19 +439,14 @@ static const char *value_of(const struct keys *k, int q)
         return v[q];
 }
 
-/* Run exact lookup q and take its first admissible row (ids ascending):
- * the guard passes every row by number, others only without a
- * conflicting identity code. */
-static int lookup(struct rk_matcher *m, int q, const struct keys *k,
-                  struct rk_match_hit *hit, struct rk_error *err)
+/* The first admissible row of st, already bound (ids ascending): the
+ * guard passes every row by number, others only without a conflicting
+ * identity code. */
+static int first_row(sqlite3_stmt *st, int q, const struct keys *k,
+                     struct rk_match_hit *hit, struct rk_error *err)
 {
-        sqlite3_stmt *st = m->st[q];
         bool row = false;
         int rc = RK_OK;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, value_of(k, q), -1, SQLITE_STATIC);
-        if (q == Q_BUSINESS_ID)
-                sqlite3_bind_text(st, 2, k->vat, -1, SQLITE_STATIC);
         while (rc == RK_OK && (rc = rk_sql_row(st, &row, WHAT, err)) == RK_OK && row) {
                 char bid[RK_MATCH_ID_MAX];
                 rk_match_business_id(col(st, 2), bid);
@@ -431,7 +460,38 @@ static int lookup(struct rk_matcher *m, int q, const struct keys *k,
                 break;
         }
         sqlite3_reset(st);
+        return rc;
+}
+
+/* The customer field each exact key is. */
+static const char *const key_column[Q_COUNT] = {"number", "business_id", "hetu", "email",
+                                                "phone"};
+
+/* Run exact lookup q: for a Y-tunnus, once by its words and once by its
+ * VAT number's (the index has whichever form was stored). */
+static int lookup(struct rk_matcher *m, int q, const struct keys *k,
+                  struct rk_match_hit *hit, struct rk_error *err)
+{
+        sqlite3_stmt *st = m->st[q];
+        const char *forms[2] = {value_of(k, q), q == Q_BUSINESS_ID ? k->vat : NULL};
+        char terms[TERMS_MAX];
+        int rc = RK_OK;
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, value_of(k, q), -1, SQLITE_STATIC);
+        if (q == Q_NUMBER)
+                return first_row(st, q, k, hit, err);
+        if (q == Q_BUSINESS_ID)
+                sqlite3_bind_text(st, 3, k->vat, -1, SQLITE_STATIC);
+        for (int f = 0; f < 2 && forms[f] && rc == RK_OK && hit->reason == RK_MATCH_NONE;
+             f++) {
+                rk_match_fts_terms(key_column[q], forms[f], terms, sizeof(terms));
+                if (terms[0] == '\0')
+                        continue;
+                sqlite3_bind_text(st, 2, terms, -1, SQLITE_TRANSIENT);
+                rc = first_row(st, q, k, hit, err);
+        }
         sqlite3_clear_bindings(st);
+        sodium_memzero(terms, sizeof(terms));
         return rc;
 }
 

@@ -8,8 +8,8 @@
  * customer wins: the customer number; the Y-tunnus; the henkilötunnus;
  * the e-mail address (case-insensitive); the phone number (as E.164, the
  * form every stored number has); a similar name in the same postal code.
- * Each exact key is one index lookup (migrate.c, migration "matching
- * keys"). Anonymised or erased stubs never match.
+ * The number is a lookup in its unique index, every other key a lookup in
+ * the search index (below). Anonymised or erased stubs never match.
  *
  * Two records whose Y-tunnus, or whose henkilötunnus, are both known and
  * differ are different parties whatever else they share (a family's
@@ -68,14 +68,35 @@ struct rk_match_hit {
 #define RK_MATCH_SCORE_NAME        80
 #define RK_MATCH_SCORE_NAME_EDIT   5
 
-/* The lookups by key (value ?1), each served by a partial index of
- * migrate.c's "matching keys" migration: the IS NOT NULL term lets the
- * planner use it, and the key expression is the index's, to the letter. */
-#define RK_MATCH_WHERE_BUSINESS_ID "business_id IS NOT NULL AND business_id IN (?1, ?2)"
-#define RK_MATCH_WHERE_HETU        "hetu IS NOT NULL AND hetu = ?1"
-#define RK_MATCH_WHERE_EMAIL       "email IS NOT NULL AND lower(email) = lower(?1)"
-#define RK_MATCH_WHERE_PHONE       "phone IS NOT NULL AND phone = ?1"
-#define RK_MATCH_WHERE_POSTAL      "postal_code IS NOT NULL AND postal_code = ?1"
+/*
+ * The lookups by key, through the search index (search.h): the candidates
+ * are the customers whose index row holds every word of the value (as the
+ * index folds and tags it: rk_match_fts_terms), and the row itself must
+ * then hold the value exactly. ?1 is the value, ?2 the index query, ?3 a
+ * second form of the value (a Y-tunnus's VAT number). No index of the
+ * register's own holds a personal value: SQLite's B-tree leaves stale
+ * copies of moved cells in a page's free gap, which secure_delete does not
+ * zero, so an erased e-mail could outlive its erasure in such an index;
+ * the search index is merged after every erasure (forget.c) instead.
+ */
+#define RK_MATCH_VIA_INDEX                                                               \
+        "c.id IN (SELECT docid FROM customer_fts WHERE customer_fts MATCH ?2)"
+#define RK_MATCH_WHERE_BUSINESS_ID RK_MATCH_VIA_INDEX " AND c.business_id IN (?1, ?3)"
+#define RK_MATCH_WHERE_HETU        RK_MATCH_VIA_INDEX " AND c.hetu = ?1"
+#define RK_MATCH_WHERE_EMAIL       RK_MATCH_VIA_INDEX " AND lower(c.email) = lower(?1)"
+#define RK_MATCH_WHERE_PHONE       RK_MATCH_VIA_INDEX " AND c.phone = ?1"
+#define RK_MATCH_WHERE_POSTAL      RK_MATCH_VIA_INDEX " AND c.postal_code = ?1"
+
+/*
+ * rk_match_fts_terms - the search-index query for value of the customer
+ * field column: its words folded as the index folds them (rk_search_fold),
+ * each with the tag of the field's group, all required; words shorter than
+ * two characters are left out (the row check compares the whole value),
+ * and of an e-mail address only the words before the @ and the first
+ * label after it (a domain's last words are in half the register). out
+ * gets "" when no word is left: nothing to look up.
+ */
+void rk_match_fts_terms(const char *column, const char *value, char *out, size_t outsz);
 
 /* The largest edit distance between name keys that counts as similar,
  * and the length (code points) below which a key must be equal. */

@@ -14,14 +14,14 @@
  * never makes a match.
  *
  * A matcher's name blocks (struct rk_match_names): the first time a postal
- * code is asked about, its live customers are read once (one lookup in
- * the postal code index), their names folded and their hashes sorted in a
- * block kept for the matcher's life; later probes in that postal code are
- * a few binary searches. A block holds 32-bit hashes (8 bytes an entry
- * with the record index): a collision inside one postal code is rare and
- * only adds a candidate. Blocks live in an open-addressing table keyed by
- * the postal code. A block reflects the register when it was read: a
- * customer written later through the same connection is not in it.
+ * code is asked about, its live customers are read once (one lookup of
+ * the postal code in the search index, match.h), their names folded and their hashes
+ * sorted in a block kept for the matcher's life; later probes in that postal code are a
+ * few binary searches. A block holds 32-bit hashes (8 bytes an entry with the record
+ * index): a collision inside one postal code is rare and only adds a candidate. Blocks
+ * live in an open-addressing table keyed by the postal code. A block reflects the
+ * register when it was read: a customer written later through the same connection is not
+ * in it.
  */
 #include "match.h"
 #include "rekisteri/validate.h"
@@ -34,8 +34,8 @@
 
 #define WHAT "looking for a customer by name"
 #define READ_BLOCK                                                                       \
-        "SELECT id, number, kind, name, business_id, hetu FROM customers "               \
-        "WHERE " RK_MATCH_WHERE_POSTAL " AND anonymised_at IS NULL ORDER BY id"
+        "SELECT c.id, c.number, c.kind, c.name, c.business_id, c.hetu FROM customers c"  \
+        " WHERE " RK_MATCH_WHERE_POSTAL " AND c.anonymised_at IS NULL ORDER BY c.id"
 
 /* ---- hashes -------------------------------------------------------------- */
 
@@ -199,8 +199,13 @@ static int load(struct rk_match_names *mn, struct block *b, struct rk_error *err
 {
         bool row = false;
         int rc = RK_OK;
+        char terms[128];
+        rk_match_fts_terms("postal_code", b->postal, terms, sizeof(terms));
+        if (terms[0] == '\0')
+                return RK_OK; /* no word to look up: an empty block */
         sqlite3_reset(mn->read);
         sqlite3_bind_text(mn->read, 1, b->postal, -1, SQLITE_STATIC);
+        sqlite3_bind_text(mn->read, 2, terms, -1, SQLITE_TRANSIENT);
         while (rc == RK_OK && (rc = rk_sql_row(mn->read, &row, WHAT, err)) == RK_OK &&
                row)
                 rc = add_row(mn, b, err);

@@ -243,21 +243,7 @@ static const char *const migrations[] = {
                          " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
                          " since INTEGER NOT NULL);",
 
-    /* 9: matching keys (match.h): is this customer already here? Each
-     * exact key the import and the duplicate finder look up is one
-     * partial index over the rows that have it; the postal code serves
-     * the similar-name match. The e-mail index is on lower(email),
-     * because addresses are matched without regard to case. */
-    "CREATE INDEX customers_business_id ON customers(business_id)"
-    " WHERE business_id IS NOT NULL;"
-    "CREATE INDEX customers_hetu ON customers(hetu) WHERE hetu IS NOT NULL;"
-    "CREATE INDEX customers_email_ci ON customers(lower(email))"
-    " WHERE email IS NOT NULL;"
-    "CREATE INDEX customers_phone ON customers(phone) WHERE phone IS NOT NULL;"
-    "CREATE INDEX customers_postal_code ON customers(postal_code)"
-    " WHERE postal_code IS NOT NULL;",
-
-    /* 10: imports (import.h). A job per file imported: its name, SHA-256,
+    /* 9: imports (import.h). A job per file imported: its name, SHA-256,
      * counts and mapping (never a value), and the last row saved, written
      * in each batch's transaction so that importing the same file again
      * resumes after it. A previously erased person imported again is

@@ -153,8 +153,8 @@ static void dups_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding dups_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected pair side by side"),
-     act_open},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open pair"),
+     N_("Open the selected pair side by side"), act_open},
     {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Again"), N_("Look for duplicates again"),
      act_again},
     {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},

@@ -67,6 +67,11 @@ static bool may_retention(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_RETENTION);
 }
 
+static bool may_documents(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_DOCUMENTS);
+}
+
 static bool may_duplicates(const struct rk_grants *g)
 {
         return rk_authorize_action(g, RK_ACTION_DUPLICATES);
@@ -100,6 +105,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
      may_import, rk_ui_import_open},
     {"Retention", "Last run, what falls due in the next 30 days, the rules in force",
      may_retention, rk_ui_retention_open},
+    {N_("Documents"), N_("Record of processing, privacy notice, accountability report"),
+     may_documents, rk_ui_documents_open},
     {"Profile", "Your password and your authenticator app", rk_ui_allow_all,
      rk_ui_profile_open},
     {"Log out", "End the session and return to the login screen", rk_ui_allow_all,

@@ -27,9 +27,9 @@ export LANGUAGE=en
 
 rk_demo_setup
 rk_one_person
-# (a code is taken once: the older step first)
-rk_demo_keyfile myy sales 'now - 30 seconds'
-rk_demo_keyfile dpo supervisor
+rk_demo_keyfile dpo supervisor,admin
+"$R" key add-file --db r.db --keyfile dpo.key --label myy --roles sales --out myy.key \
+	>myy.out 2>&1 || e2e_fail "key add-file myy: $(cat myy.out)"
 
 # the originals: a person with an e-mail and no restriction, a company,
 # and a person with a plain one-word first name, away from C000666

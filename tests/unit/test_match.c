@@ -5,7 +5,9 @@
  * values typed differently (case, spaces, phone formats, accents, word
  * order) still match; anonymised stubs never match; a conflicting
  * henkilötunnus or Y-tunnus rules a candidate out; a person never matches
- * a company by name; every exact key is an index lookup.
+ * a company by name; every key is a lookup in the search index (or the
+ * number's unique index), and the register keeps no index of its own over
+ * a personal value.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +15,9 @@
 #include <cmocka.h>
 
 #include "match.h"
+#include "rekisteri/fields.h"
 #include "rekisteri/register.h"
+#include "rekisteri/search.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -42,6 +46,13 @@ static const char seed_sql[] =
     " anonymised_at, created_at, updated_at) VALUES"
     " (5, 'C000005', 'company', '', '00100', '0737546-2', 1, 0, 0);";
 
+/* The search index of every customer, as the write paths keep it. */
+static void reindex(void)
+{
+        struct rk_error err;
+        tu_must(rk_search_reindex_all(db, NULL, NULL, &err), &err);
+}
+
 static int setup(void **state)
 {
         (void)state;
@@ -51,6 +62,7 @@ static int setup(void **state)
                           NULL);
         db = rk_register_db(reg);
         assert_int_equal(sqlite3_exec(db, seed_sql, NULL, NULL, NULL), SQLITE_OK);
+        reindex();
         return 0;
 }
 
@@ -300,14 +312,15 @@ static void test_distance(void **state)
         assert_false(rk_match_conflict(NULL, "0737546-2"));
 }
 
-/* The plan of a lookup names the index that serves it. */
+/* The plan of a lookup: the search index, or the number's unique index,
+ * and never a scan of the customers. */
 static void plan_uses(const char *where, const char *index)
 {
         char sql[512], plan[2048] = "";
         sqlite3_stmt *st;
         snprintf(sql, sizeof(sql),
-                 "EXPLAIN QUERY PLAN SELECT id FROM customers WHERE %s"
-                 " AND anonymised_at IS NULL",
+                 "EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE %s"
+                 " AND c.anonymised_at IS NULL",
                  where);
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
         while (sqlite3_step(st) == SQLITE_ROW) {
@@ -316,19 +329,51 @@ static void plan_uses(const char *where, const char *index)
                 strcat(plan, ";");
         }
         sqlite3_finalize(st);
-        if (strstr(plan, index) == NULL)
+        if (strstr(plan, index) == NULL || strstr(plan, "SCAN TABLE customers") != NULL)
                 fail_msg("%s: plan is \"%s\", not %s", where, plan, index);
 }
 
 static void test_indexes(void **state)
 {
         (void)state;
-        plan_uses(RK_MATCH_WHERE_BUSINESS_ID, "customers_business_id");
-        plan_uses(RK_MATCH_WHERE_HETU, "customers_hetu");
-        plan_uses(RK_MATCH_WHERE_EMAIL, "customers_email_ci");
-        plan_uses(RK_MATCH_WHERE_PHONE, "customers_phone");
-        plan_uses(RK_MATCH_WHERE_POSTAL, "customers_postal_code");
-        plan_uses("number = ?1", "sqlite_autoindex_customers");
+        char terms[128];
+        plan_uses(RK_MATCH_WHERE_BUSINESS_ID, "VIRTUAL TABLE INDEX");
+        plan_uses(RK_MATCH_WHERE_HETU, "VIRTUAL TABLE INDEX");
+        plan_uses(RK_MATCH_WHERE_EMAIL, "VIRTUAL TABLE INDEX");
+        plan_uses(RK_MATCH_WHERE_PHONE, "VIRTUAL TABLE INDEX");
+        plan_uses(RK_MATCH_WHERE_POSTAL, "VIRTUAL TABLE INDEX");
+        plan_uses("c.number = ?1", "sqlite_autoindex_customers");
+        /* the words asked for, as the index holds them */
+        rk_match_fts_terms("email", "Aino.Hamalainen@Example.fi", terms, sizeof(terms));
+        assert_string_equal(terms, "caino chamalainen cexample");
+        rk_match_fts_terms("phone", "+358401234567", terms, sizeof(terms));
+        assert_string_equal(terms, "c358401234567");
+        rk_match_fts_terms("hetu", "010190-900P", terms, sizeof(terms));
+        assert_string_equal(terms, "h010190 h900p");
+        rk_match_fts_terms("business_id", "1572860-0", terms, sizeof(terms));
+        assert_string_equal(terms, "i1572860");
+        rk_match_fts_terms("postal_code", "00100", terms, sizeof(terms));
+        assert_string_equal(terms, "c00100");
+        rk_match_fts_terms("postal_code", "-", terms, sizeof(terms));
+        assert_string_equal(terms, "");
+        /* no index of the register's own holds a personal value */
+        sqlite3_stmt *st;
+        size_t n;
+        const struct rk_field *f = rk_fields_all(&n);
+        assert_int_equal(sqlite3_prepare_v2(db,
+                                            "SELECT sql FROM sqlite_master WHERE"
+                                            " type = 'index' AND tbl_name = 'customers'"
+                                            " AND sql IS NOT NULL",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+                const char *sql = (const char *)sqlite3_column_text(st, 0);
+                for (size_t i = 0; i < n; i++)
+                        if (f[i].record == RK_REC_CUSTOMER && f[i].personal &&
+                            strstr(sql, f[i].column) != NULL)
+                                fail_msg("an index holds %s: %s", f[i].column, sql);
+        }
+        sqlite3_finalize(st);
 }
 
 /* Many probes through one matcher find what rk_match_find finds, and a
@@ -368,6 +413,7 @@ static void test_matcher(void **state)
                          " '00100', 0, 0)",
                          NULL, NULL, NULL),
             SQLITE_OK);
+        tu_must(rk_search_index(db, 9, &err), &err);
         tu_must(rk_matcher_find(m, &(struct rk_match_probe){.email = "uusi@example.fi"},
                                 &hit, &err),
                 &err);
