@@ -242,6 +242,35 @@ rk_demo_login ret supervisor
 rk_menu ret Retention
 e2e_wait ret 'Rules in force'
 shot ret retention "Retention: the last run, what falls due in 30 days, the rules in force"
+# --- importing customers (supervisor): the mapping and the preview --------------
+# A Finnish Excel file (tests/e2e/import_lib.sh) on a fresh demo register with
+# one person erased, so that every status shows.
+e2e_kill ret
+rm -f r.db r.db.*
+rk_demo_setup
+rk_one_person
+rk_demo_keyfile dpoi supervisor
+source "$SRC/tests/e2e/import_lib.sh"
+mapfile -t IMP < <(rk_sql "SELECT number FROM customers WHERE kind='person' AND
+        restricted=0 AND email IS NOT NULL AND hetu IS NULL ORDER BY id LIMIT 2;")
+IMP_MAIL=$(rk_sql "SELECT email FROM customers WHERE number='${IMP[1]}';")
+"$R" dsr new --db r.db --keyfile dpoi.key --type erasure --subject "${IMP[1]}" \
+        --verified passport >dsri.out 2>&1 || e2e_fail "dsr new: $(cat dsri.out)"
+"$R" dsr execute "$(grep -oE '[0-9]+' dsri.out | head -1)" --db r.db --keyfile dpoi.key \
+        >/dev/null 2>&1 || e2e_fail "dsr execute"
+rk_import_file "$PWD/asiakkaat.csv" "$IMP_MAIL" "${IMP[0]}"
+rk_demo_login imp supervisor
+rk_menu imp Import
+e2e_wait imp 'Import customers from'
+e2e_type imp "$PWD/asiakkaat.csv"
+e2e_keys imp Enter
+e2e_wait imp 'Sähköposti +email'
+shot imp import-mapping "Import: the file's columns and the fields they go to, for the supervisor to confirm"
+e2e_keys imp F10
+e2e_wait imp 'Preview of asiakkaat.csv'
+e2e_keys imp Down
+e2e_wait imp 'Repaired: Phone: leading 0 restored'
+shot imp import-preview "Import preview: a status per row, counts, repairs; nothing saved before F10"
 # --- the DPO's documents (supervisor), and a privacy notice as printed -----------
 mkdir -p "$E2E_TMP/docs"
 cd "$E2E_TMP/docs" || exit 1

@@ -46,11 +46,13 @@ struct cli {
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        /* import customers */
+        const char *map, *use_map, *save_map, *confirm;
+        bool dry_run, yes; /* import --dry-run; import and merge --yes: confirmed */
         int nlines;
         const char *year;      /* privacy report --year YYYY */
         const char *keeps[40]; /* merge --keep FIELD=other, repeated */
         int nkeeps;
-        bool yes; /* merge --yes: confirmed */
         long long months;
         bool all;
         bool password_stdin;
@@ -218,6 +220,7 @@ int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
 int cmd_merge(struct cli *c);
+int cmd_import_customers(struct cli *c);
 /* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
  * --key-file into guarded memory (rk_secret_free); *key stays NULL when
  * neither was given (cmd_audit.c). */

@@ -104,6 +104,11 @@ const struct cli_command cli_commands[] = {
     {"marketing list", cmd_marketing_list, 0, "--purpose P [--out F.csv] UNLOCK",
      N_("who may be contacted for a purpose (consent in force, no objection, not "
         "restricted or suppressed), with counts of those left out and why")},
+    {"import customers", cmd_import_customers, 1,
+     "FILE [--map COLUMN=FIELD,...] [--use-map NAME] [--save-map NAME] [--dry-run] "
+     "[--confirm ROW,ROW --reason TEXT] [--yes] UNLOCK",
+     N_("import customers from a spreadsheet's CSV file: shows the mapping and what "
+        "each row would do, then saves with --yes (the import action; supervisor)")},
     {"duplicates", cmd_duplicates, 0, "UNLOCK",
      N_("customers that are likely the same person or company: the two numbers, the "
         "reason and a score (supervisor; the look is audited)")},

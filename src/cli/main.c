@@ -64,11 +64,16 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_MAP,
+        OPT_USE_MAP,
+        OPT_SAVE_MAP,
+        OPT_CONFIRM,
+        OPT_DRY_RUN,
+        OPT_YES,
         OPT_LANG,
         OPT_REPORT_LANG,
         OPT_YEAR,
         OPT_KEEP,
-        OPT_YES,
 };
 
 static const struct option long_options[] = {
@@ -116,11 +121,16 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"map", required_argument, NULL, OPT_MAP},
+    {"use-map", required_argument, NULL, OPT_USE_MAP},
+    {"save-map", required_argument, NULL, OPT_SAVE_MAP},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"yes", no_argument, NULL, OPT_YES},
     {"lang", required_argument, NULL, OPT_LANG},
     {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
     {"keep", required_argument, NULL, OPT_KEEP},
-    {"yes", no_argument, NULL, OPT_YES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -246,6 +256,10 @@ static const struct {
     {OPT_VAT, offsetof(struct cli, vat)},
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
+    {OPT_MAP, offsetof(struct cli, map)},
+    {OPT_USE_MAP, offsetof(struct cli, use_map)},
+    {OPT_SAVE_MAP, offsetof(struct cli, save_map)},
+    {OPT_CONFIRM, offsetof(struct cli, confirm)},
     {OPT_LANG, offsetof(struct cli, lang)},
     {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
     {OPT_YEAR, offsetof(struct cli, year)},
@@ -284,6 +298,12 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
         case OPT_ALL:
                 c->all = true;
                 return 0;
+        case OPT_DRY_RUN:
+                c->dry_run = true;
+                return 0;
+        case OPT_YES:
+                c->yes = true;
+                return 0;
         case OPT_KEY_STDIN:
                 c->key_stdin = true;
                 return 0;
@@ -296,9 +316,6 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 if (c->nkeeps == (int)(sizeof(c->keeps) / sizeof(c->keeps[0])))
                         return cli_usage_error(_("at most %d --keep options"), c->nkeeps);
                 c->keeps[c->nkeeps++] = arg;
-                return 0;
-        case OPT_YES:
-                c->yes = true;
                 return 0;
         case 'h':
                 c->help = true;

@@ -257,6 +257,35 @@ static const char *const migrations[] = {
     " CHECK(language IS NULL OR language IN ('en','fi','sv'));"
     "ALTER TABLE customers ADD COLUMN language TEXT DEFAULT 'fi'"
     " CHECK(language IS NULL OR language IN ('en','fi','sv'));",
+
+    /* 11: imports (import.h). A job per file imported: its name, SHA-256,
+     * counts and mapping (never a value), and the last row saved, written
+     * in each batch's transaction so that importing the same file again
+     * resumes after it. A previously erased person imported again is
+     * recorded with the supervisor's reason. Mappings saved by name. */
+    "CREATE TABLE import_jobs("
+    " id INTEGER PRIMARY KEY,"
+    " file_name TEXT NOT NULL,"
+    " file_hash TEXT NOT NULL,"
+    " mapping TEXT NOT NULL,"
+    " counts TEXT NOT NULL,"
+    " done_row INTEGER NOT NULL DEFAULT 1,"
+    " created INTEGER NOT NULL DEFAULT 0,"
+    " updated INTEGER NOT NULL DEFAULT 0,"
+    " user TEXT NOT NULL,"
+    " started_at INTEGER NOT NULL,"
+    " finished_at INTEGER);"
+    "CREATE INDEX import_jobs_hash ON import_jobs(file_hash, finished_at);"
+    "CREATE TABLE import_readds("
+    " job_id INTEGER NOT NULL REFERENCES import_jobs(id),"
+    " row INTEGER NOT NULL,"
+    " customer_id INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " PRIMARY KEY(job_id, row));"
+    "CREATE TABLE import_mappings("
+    " name TEXT PRIMARY KEY,"
+    " spec TEXT NOT NULL,"
+    " saved_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

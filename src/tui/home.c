@@ -57,6 +57,11 @@ static int open_requests(struct rk_tui_app *app, struct rk_ui *ui)
         return rk_ui_requests_open(app, ui, false);
 }
 
+static bool may_import(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_IMPORT);
+}
+
 static bool may_retention(const struct rk_grants *g)
 {
         return rk_authorize_action(g, RK_ACTION_RETENTION);
@@ -96,6 +101,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
      rk_ui_accounts_open},
     {"Audit trail", "Who read or changed what; breach report, export, integrity check",
      may_audit, rk_ui_audit_open},
+    {N_("Import"), N_("Customers from a spreadsheet's CSV file: mapping, preview, save"),
+     may_import, rk_ui_import_open},
     {"Retention", "Last run, what falls due in the next 30 days, the rules in force",
      may_retention, rk_ui_retention_open},
     {N_("Documents"), N_("Record of processing, privacy notice, accountability report"),

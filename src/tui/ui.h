@@ -277,6 +277,8 @@ int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
  * consents). */
 int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
 
+/* The Import screen (import_ui.h): a file, its mapping, the preview. */
+int rk_ui_import_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The supervisor's list of likely duplicate customers (duplicates.c;
  * needs the duplicates action), and one pair of it side by side
  * (duplicate_pair.c; loads both before it pushes). */
