@@ -16,11 +16,12 @@
 #define BAR_MAX 32
 
 const struct rk_tui_binding rk_tui_default_keys[] = {
-    {RK_TUI_FKEY(KEY_F(1)), "F1", "Help", "Show the keys of this screen",
+    {RK_TUI_FKEY(KEY_F(1)), "F1", N_("Help"), N_("Show the keys of this screen"),
      rk_tui_action_help},
-    {'?', "?", NULL, "Show the keys of this screen", rk_tui_action_help},
-    {RK_TUI_FKEY(KEY_F(10)), "F10", "Quit", "Leave the program", rk_tui_action_quit},
-    {'q', "q", NULL, "Leave the program", rk_tui_action_quit},
+    {'?', "?", NULL, N_("Show the keys of this screen"), rk_tui_action_help},
+    {RK_TUI_FKEY(KEY_F(10)), "F10", N_("Quit"), N_("Leave the program"),
+     rk_tui_action_quit},
+    {'q', "q", NULL, N_("Leave the program"), rk_tui_action_quit},
 };
 const size_t rk_tui_default_keys_n =
     sizeof(rk_tui_default_keys) / sizeof(rk_tui_default_keys[0]);
@@ -100,13 +101,12 @@ void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_op
         rk_tui_fill(win, y, 0, cols, RK_ROLE_BAR);
         int x = 0;
         for (size_t i = 0; i < n; i++) {
-                int need = rk_tui_text_cols(items[i]->label) +
-                           rk_tui_text_cols(items[i]->bar) + 1;
+                const char *bar = _(items[i]->bar);
+                int need = rk_tui_text_cols(items[i]->label) + rk_tui_text_cols(bar) + 1;
                 if (x + need > cols)
                         break;
                 x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, items[i]->label);
-                x += 1 + rk_tui_print(win, y, x + 1, cols - x - 1, RK_ROLE_BAR,
-                                      items[i]->bar);
+                x += 1 + rk_tui_print(win, y, x + 1, cols - x - 1, RK_ROLE_BAR, bar);
                 x += 2;
         }
 }

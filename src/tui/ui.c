@@ -59,7 +59,7 @@ int64_t rk_ui_now(void)
 static void set_session_title(struct rk_tui_app *app, struct rk_session *s)
 {
         char title[160];
-        snprintf(title, sizeof(title), "rekisteri - %s (%s) from %s",
+        snprintf(title, sizeof(title), _("rekisteri - %s (%s) from %s"),
                  rk_session_username(s), rk_session_roles_text(s),
                  rk_session_source_text(s));
         rk_tui_set_title(app, title);
@@ -72,9 +72,9 @@ int rk_ui_logout(struct rk_tui_app *app, struct rk_ui *ui, enum rk_tui_level lev
         /* a user's own log-out, or the end the session was given (disabled,
          * expired, locked out): best effort, the session ends either way */
         if (ui->session != NULL)
-                rk_session_audit(ui->session,
-                                 level == RK_TUI_INFO ? "logout" : "session.end", 0, "",
-                                 "", level == RK_TUI_INFO ? "ok" : "ended", NULL, &err);
+                rk_session_audit(
+                    ui->session, level == RK_TUI_INFO ? "logout" : "session.end", 0,
+                    "", "", level == RK_TUI_INFO ? "ok" : "ended", NULL, &err);
         rk_session_close(ui->session);
         ui->session = NULL;
         rk_tui_set_title(app, NULL);
@@ -119,10 +119,10 @@ void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
                                        : sum->rate[i - 1].vat;
                 if (i == 0 || last)
                         snprintf(label, sizeof(label), "%s",
-                                 last ? "Total with VAT" : "Net");
+                                 last ? _("Total with VAT") : _("Net"));
                 else
                         snprintf(
-                            label, sizeof(label), "VAT %s",
+                            label, sizeof(label), _("VAT %s"),
                             rk_vat_rate_format(sum->rate[i - 1].bp, rate, sizeof(rate)));
                 enum rk_tui_role role = last ? RK_ROLE_HEADER : RK_ROLE_NORMAL;
                 rk_tui_print_cell(win, y, lx, 16, role, RK_TUI_RIGHT, label);
