@@ -229,7 +229,7 @@ static void list_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int w = getmaxx(win) - 2;
         char page[48];
         if (a->n == PAGE) /* a full page: more may follow */
-                snprintf(page, sizeof(page), _("Page %zu, %zu+ entries"), a->nback + 1,
+                snprintf(page, sizeof(page), _("Page %zu, %zu entries+"), a->nback + 1,
                          a->n);
         else
                 snprintf(page, sizeof(page),

@@ -64,12 +64,22 @@ static void user_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         struct audit_user *u = state;
         char head[200];
-        if (u->from[0] != '\0' || u->until[0] != '\0')
+        if (u->from[0] != '\0' && u->until[0] != '\0')
                 snprintf(head, sizeof(head),
-                         ngettext("What %s accessed, %s to %s: %zu customer",
-                                  "What %s accessed, %s to %s: %zu customers", u->n),
-                         u->user, u->from[0] ? u->from : "\u2026",
-                         u->until[0] ? u->until : "\u2026", u->n);
+                         ngettext("What %s accessed from %s until %s: %zu customer",
+                                  "What %s accessed from %s until %s: %zu customers",
+                                  u->n),
+                         u->user, u->from, u->until, u->n);
+        else if (u->from[0] != '\0')
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed from %s: %zu customer",
+                                  "What %s accessed from %s: %zu customers", u->n),
+                         u->user, u->from, u->n);
+        else if (u->until[0] != '\0')
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed until %s: %zu customer",
+                                  "What %s accessed until %s: %zu customers", u->n),
+                         u->user, u->until, u->n);
         else
                 snprintf(head, sizeof(head),
                          ngettext("What %s accessed: %zu customer",

@@ -50,8 +50,7 @@ static const char *order_cell(void *ctx, size_t row, size_t col)
 
 static const char *line_cell(void *ctx, size_t row, size_t col)
 {
-        static const char *const cols[] = {"product_code", "product",
-                                           "quantity", "unit"};
+        static const char *const cols[] = {"product_code", "product", "quantity", "unit"};
         struct queue *q = ctx;
         return rk_record_get(&q->v.lines[row], cols[col]);
 }

@@ -72,9 +72,9 @@ int rk_ui_logout(struct rk_tui_app *app, struct rk_ui *ui, enum rk_tui_level lev
         /* a user's own log-out, or the end the session was given (disabled,
          * expired, locked out): best effort, the session ends either way */
         if (ui->session != NULL)
-                rk_session_audit(
-                    ui->session, level == RK_TUI_INFO ? "logout" : "session.end", 0,
-                    "", "", level == RK_TUI_INFO ? "ok" : "ended", NULL, &err);
+                rk_session_audit(ui->session,
+                                 level == RK_TUI_INFO ? "logout" : "session.end", 0, "",
+                                 "", level == RK_TUI_INFO ? "ok" : "ended", NULL, &err);
         rk_session_close(ui->session);
         ui->session = NULL;
         rk_tui_set_title(app, NULL);
