@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rekisteri/i18n.h"
+
 /* ---- names ------------------------------------------------------------- */
 
 static const char *const type_names[RK_DSR_TYPE_COUNT] = {
@@ -27,13 +29,13 @@ static const char *const type_names[RK_DSR_TYPE_COUNT] = {
 };
 
 static const char *const type_labels[RK_DSR_TYPE_COUNT] = {
-    "Access (Art. 15)",
-    "Rectification (Art. 16)",
-    "Erasure (Art. 17)",
-    "Restriction (Art. 18)",
-    "Objection (Art. 21)",
-    "Portability (Art. 20)",
-    "Consent withdrawal (Art. 7(3))",
+    N_("Access (Art. 15)"),
+    N_("Rectification (Art. 16)"),
+    N_("Erasure (Art. 17)"),
+    N_("Restriction (Art. 18)"),
+    N_("Objection (Art. 21)"),
+    N_("Portability (Art. 20)"),
+    N_("Consent withdrawal (Art. 7(3))"),
 };
 
 static const char *const status_names[] = {"open", "verified", "executed", "closed"};

@@ -208,7 +208,7 @@ int rk_ui_audit_user_ask(struct rk_tui_app *app, struct rk_ui *ui)
         const struct rk_ui_ask ask = {
             .name = _("User report"),
             .heading = _("What did a user access? (breach impact, GDPR Art. 33)"),
-            .hint = _(RK_UI_AUDIT_DATES_HINT),
+            .hint = _("Dates UTC, YYYY-MM-DD; From inclusive, Until exclusive."),
             .done = ask_done,
             .ctx = ui,
         };

@@ -148,7 +148,7 @@ static int fill_fields(struct detail *d)
                 if (!(shown & (1u << val->field->group)) ||
                     strcmp(val->field->column, "name") == 0)
                         continue;
-                const char *row[2] = {val->field->label, val->value};
+                const char *row[2] = {_(val->field->label), val->value};
                 rc = add_row(d, 0, row);
         }
         return rc;
@@ -179,7 +179,8 @@ static int fill_orders(struct detail *d)
                         rk_ui_money(cents, total, sizeof(total));
                 const char *row[5] = {rk_record_get(&o->order, "number"),
                                       rk_record_get(&o->order, "ordered_on"),
-                                      rk_record_get(&o->order, "status"), lines, total};
+                                      rk_ui_status_text(rk_record_get(&o->order, "status")), lines,
+                                      total};
                 rc = add_row(d, o->order.id, row);
         }
         return rc;
@@ -540,11 +541,11 @@ static void detail_fini(struct rk_tui_app *app, void *state)
 }
 
 #define TAB_KEYS                                                                         \
-        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, "The tab to the left", act_prev},          \
+        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, N_("The tab to the left"), act_prev},          \
             {RK_TUI_FKEY(KEY_RIGHT), "Right", NULL,                                      \
-             "The tab to the right (1-6 pick one)", act_next},                           \
+             N_("The tab to the right (1-6 pick one)"), act_next},                           \
         {                                                                                \
-                RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop     \
+                RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"), rk_tui_action_pop     \
         }
 
 /* Leading entries need write access (Orders: read access; see fill()). */

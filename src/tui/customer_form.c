@@ -377,7 +377,7 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 bool bad = i == c->bad;
                 rk_tui_print_cell(win, y, 2, LABEL_COLS,
                                   bad ? RK_ROLE_ERROR : RK_ROLE_LABEL, RK_TUI_RIGHT,
-                                  c->fields[i].f->label);
+                                  _(c->fields[i].f->label));
                 rk_tui_print(win, y, 2 + LABEL_COLS, 2, RK_ROLE_LABEL, ": ");
                 rk_tui_field_draw(&c->fields[i].field, app, win, y, fx, w - fx - 3,
                                   i == c->form.focus);

@@ -81,7 +81,7 @@ static const char *cell(void *ctx, size_t row, size_t col)
         case 1:
                 return rk_dsr_type_name(r->type);
         case 2:
-                return rk_dsr_status_name(r->status);
+                return rk_ui_status_text(rk_dsr_status_name(r->status));
         case 3:
                 return r->due_on;
         case 4:
@@ -192,9 +192,9 @@ static void details(const struct rk_dsr_request *r, char *out, size_t size)
         char what[160], when[200];
         if (r->purpose[0] != '\0')
                 snprintf(what, sizeof(what), _("%s, purpose %s."),
-                         rk_dsr_type_label(r->type), r->purpose);
+                         _(rk_dsr_type_label(r->type)), r->purpose);
         else
-                snprintf(what, sizeof(what), "%s.", rk_dsr_type_label(r->type));
+                snprintf(what, sizeof(what), "%s.", _(rk_dsr_type_label(r->type)));
         snprintf(when, sizeof(when), _("Received %s, handler %s."), r->received_on,
                  r->handler);
         if (r->extended)
@@ -382,16 +382,16 @@ static int act_menu(struct rk_tui_app *app, void *state)
 }
 
 #define DASH_KEYS                                                                        \
-        {RK_TUI_KEY_ENTER, "Enter", "Open", "Resume the request at its next step",       \
+        {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Resume the request at its next step"),       \
          act_open},                                                                      \
-            {RK_TUI_FKEY(KEY_F(2)), "F2", "New", "Register a new request (the wizard)",  \
+            {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New"), N_("Register a new request (the wizard)"),  \
              act_new},                                                                   \
-            {RK_TUI_FKEY(KEY_F(3)), "F3", "Closed", "Show or hide closed requests",      \
+            {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Closed"), N_("Show or hide closed requests"),      \
              act_closed},                                                                \
-            {RK_TUI_FKEY(KEY_F(4)), "F4", "Extend", "Extend the deadline once",          \
+            {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Extend"), N_("Extend the deadline once"),          \
              act_extend},                                                                \
         {                                                                                \
-                RK_TUI_FKEY(KEY_F(6)), "F6", "Lift", "Lift a carried-out restriction",   \
+                RK_TUI_FKEY(KEY_F(6)), "F6", N_("Lift"), N_("Lift a carried-out restriction"),   \
                     act_lift                                                             \
         }
 

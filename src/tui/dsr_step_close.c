@@ -97,7 +97,7 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
         char lines[5][LINE], text[300];
         rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Type:"));
         rk_tui_print(win, y, 14, width - 12, RK_ROLE_NORMAL,
-                     rk_dsr_type_label(w->req.type));
+                     _(rk_dsr_type_label(w->req.type)));
         rk_tui_print(win, y + 1, 2, 12, RK_ROLE_LABEL, _("Verified:"));
         rk_tui_print(win, y + 1, 14, width - 12, RK_ROLE_NORMAL,
                      w->req.verification[0] ? w->req.verification : "-");

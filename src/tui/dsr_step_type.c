@@ -33,7 +33,7 @@ static const struct rk_tui_column type_columns[] = {
 static const char *type_cell(void *ctx, size_t row, size_t col)
 {
         (void)ctx;
-        return col == 0 ? rk_dsr_type_label((enum rk_dsr_type)row) : type_help[row];
+        return _(col == 0 ? rk_dsr_type_label((enum rk_dsr_type)row) : type_help[row]);
 }
 
 /* The purposes of the selected type (none for most types). */

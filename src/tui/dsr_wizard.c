@@ -125,7 +125,7 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
                     r->overdue ? _("Request %lld: %s%s%s (%s), due %s, OVERDUE %lld d")
                                : _("Request %lld: %s%s%s (%s), due %s, %lld d left"),
                     (long long)r->id, rk_dsr_type_name(r->type), r->purpose[0] ? " " : "",
-                    r->purpose, rk_dsr_status_name(r->status), r->due_on, d);
+                    r->purpose, rk_ui_status_text(rk_dsr_status_name(r->status)), r->due_on, d);
 }
 
 static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)
@@ -134,7 +134,7 @@ static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         char head[128], line[200];
         int width = getmaxx(win) - 4;
         snprintf(head, sizeof(head), _("Step %d of %d: %s"), (int)w->step + 1, DSR_NSTEPS,
-                 steps[w->step]->title);
+                 _(steps[w->step]->title));
         rk_tui_print(win, 0, 2, width, RK_ROLE_HEADER, head);
         request_line(w, line, sizeof(line));
         rk_tui_print(win, 1, 2, width, w->req.overdue ? RK_ROLE_ERROR : RK_ROLE_DIM,

@@ -116,7 +116,7 @@ static void help_fini(struct rk_tui_app *app, void *state)
 
 static const struct rk_tui_binding help_keys[] = {
     {RK_TUI_KEY_ESC, "Esc", N_("Close"), N_("Close the help"), rk_tui_action_pop},
-    {RK_TUI_FKEY(KEY_F(1)), "F1", NULL, N_("Close the help"), rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(1)), "F1", N_("Close"), N_("Close the help"), rk_tui_action_pop},
     {'q', "q", NULL, N_("Close the help"), rk_tui_action_pop},
 };
 

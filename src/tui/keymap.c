@@ -6,7 +6,9 @@
  * rk_tui_keymap_global_live(), which the loop (dispatch), the bar and the
  * help screen all call. The bar collects the entries that have a bar text,
  * puts function keys first in F-number order (the htop habit: F1 Help on
- * the left, F10 Quit on the right), and draws what fits as "F1 Help  F2 ...".
+ * the left, F10 Quit on the right), and draws them as "F1 Help  F2 ...". When a
+ * translation makes them too long, F1 and F10 still show and an ellipsis
+ * marks the keys left off (the help screen lists every key).
  */
 #include "keymap.h"
 
@@ -92,6 +94,19 @@ static size_t bar_collect(const struct rk_tui_screen_ops *ops,
         return n;
 }
 
+static int bar_item_cols(const struct rk_tui_binding *b)
+{
+        return rk_tui_text_cols(b->label) + 1 + rk_tui_text_cols(_(b->bar)) + 2;
+}
+
+static int bar_item_draw(WINDOW *win, int y, int x, int cols, const struct rk_tui_binding *b)
+{
+        int used = rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, b->label);
+        used += 1 + rk_tui_print(win, y, x + used + 1, cols - x - used - 1, RK_ROLE_BAR,
+                                 _(b->bar));
+        return used + 2;
+}
+
 void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_ops *ops,
                      const struct rk_tui_binding *global, size_t n_global)
 {
@@ -99,14 +114,34 @@ void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_op
         int rank[BAR_MAX];
         size_t n = bar_collect(ops, global, n_global, items, rank);
         rk_tui_fill(win, y, 0, cols, RK_ROLE_BAR);
-        int x = 0;
+        int total = 0, keep = 0; /* keep: columns of F1 and F10, which always show */
         for (size_t i = 0; i < n; i++) {
-                const char *bar = _(items[i]->bar);
-                int need = rk_tui_text_cols(items[i]->label) + rk_tui_text_cols(bar) + 1;
-                if (x + need > cols)
-                        break;
-                x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, items[i]->label);
-                x += 1 + rk_tui_print(win, y, x + 1, cols - x - 1, RK_ROLE_BAR, bar);
-                x += 2;
+                total += bar_item_cols(items[i]);
+                if (rank[i] == 1 || rank[i] == 10)
+                        keep += bar_item_cols(items[i]);
         }
+        /* When not everything fits, F1 and F10 stay, the others take what is
+         * left in order, and an ellipsis says that F1 (the help) lists the
+         * rest: a translation's longer names never push Help or Quit off. */
+        bool all = total - 2 <= cols;
+        int x = 0, room = all ? cols : cols - keep - 2;
+        bool dropped = false;
+        for (size_t i = 0; i < n; i++) {
+                bool fixed = rank[i] == 1 || rank[i] == 10;
+                int need = bar_item_cols(items[i]);
+                if (!all && !fixed) {
+                        if (dropped || need > room) {
+                                dropped = true;
+                                continue;
+                        }
+                        room -= need;
+                }
+                if (!all && fixed && rank[i] == 10 && dropped) {
+                        x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026") + 1;
+                        dropped = false;
+                }
+                x += bar_item_draw(win, y, x, cols, items[i]);
+        }
+        if (dropped && x < cols)
+                rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026");
 }

@@ -104,12 +104,20 @@ static void login_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         }
         rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, _("Log in to the customer register"));
         rk_tui_form_draw(&l->form, app, win, 3, x, 10, 34);
-        rk_tui_print(win, 9, x + 12, 48, RK_ROLE_DIM,
-                     _("Code: the 6 digits your authenticator app shows."));
-        rk_tui_print(win, 10, x + 12, 48, RK_ROLE_DIM,
-                     _("Leave Code empty at your first login."));
-        rk_tui_print(win, 12, x + 12, 48, RK_ROLE_DIM,
-                     _("Tab moves between fields, Enter logs in."));
+        /* the hints start under the fields, or further left when a
+         * translation needs the room */
+        const char *hints[] = {_("Code: the 6 digits your authenticator app shows."),
+                               _("Leave Code empty at your first login."),
+                               _("Tab moves between fields, Enter logs in.")};
+        int widest = 0;
+        for (size_t i = 0; i < 3; i++) {
+                int w = rk_tui_text_cols(hints[i]);
+                widest = w > widest ? w : widest;
+        }
+        int hx = widest <= 48 ? x + 12 : (cols - widest > 2 ? (cols - widest) / 2 : 1);
+        rk_tui_print(win, 9, hx, cols - hx - 1, RK_ROLE_DIM, hints[0]);
+        rk_tui_print(win, 10, hx, cols - hx - 1, RK_ROLE_DIM, hints[1]);
+        rk_tui_print(win, 12, hx, cols - hx - 1, RK_ROLE_DIM, hints[2]);
 }
 
 static int login_key(struct rk_tui_app *app, void *state, int key)

@@ -49,7 +49,7 @@ static void describe(struct mlist *m)
                 used += (size_t)snprintf(
                     m->counts + used, sizeof(m->counts) - used, "%s %zu %s", r ? "," : "",
                     m->l.left_out[r],
-                    rk_marketing_reason_name((enum rk_marketing_reason)r));
+                    _(rk_marketing_reason_name((enum rk_marketing_reason)r)));
 }
 
 static void set_columns(struct mlist *m)

@@ -44,7 +44,7 @@ const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, cha
         case 1:
                 return s->ordered_on;
         case 2:
-                return s->status;
+                return rk_ui_status_text(s->status);
         case 3:
                 return s->customer_number;
         default:
@@ -136,7 +136,7 @@ static void orders_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         char head[128];
         int w = getmaxx(win) - 2;
         snprintf(head, sizeof(head), _("Status: %s    Orders %zu-%zu, newest first"),
-                 o->filter ? o->statuses[o->filter] : _("all"), o->n ? o->offset + 1 : 0,
+                 o->filter ? rk_ui_status_text(o->statuses[o->filter]) : _("all"), o->n ? o->offset + 1 : 0,
                  o->offset + o->n);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, head);
         if (o->n == 0)

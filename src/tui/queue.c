@@ -118,7 +118,7 @@ static int answer_step(struct rk_tui_app *app, void *ctx, bool yes)
         if (rc != RK_OK)
                 return flags | rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         return flags |
-               rk_tui_message(app, RK_TUI_INFO, _("%s is now %s"), number, q->next);
+               rk_tui_message(app, RK_TUI_INFO, _("%s is now %s"), number, rk_ui_status_text(q->next));
 }
 
 static int act_step(struct rk_tui_app *app, void *state)
@@ -137,7 +137,8 @@ static int act_step(struct rk_tui_app *app, void *state)
         if (k == 0 || (strcmp(q->next, "picked") != 0 && strcmp(q->next, "shipped") != 0))
                 return rk_tui_message(app, RK_TUI_WARNING,
                                       _("Your role may not move %s further"), s->number);
-        snprintf(text, sizeof(text), _("Mark %s as %s?"), s->number, q->next);
+        snprintf(text, sizeof(text), _("Mark %s as %s?"), s->number,
+                 rk_ui_status_text(q->next));
         return rk_tui_dialog_confirm(app, _("Next step"), text, answer_step, q);
 }
 

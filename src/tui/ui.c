@@ -111,7 +111,13 @@ void rk_ui_money(const char *cents, char *out, size_t size)
 void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
 {
         char label[40], amount[RK_MONEY_SIZE], rate[24];
-        int ax = w - 14, lx = ax - 17;
+        /* the labels are right-aligned up to the amounts: room for the
+         * longest a translation has */
+        int lw = 16;
+        const char *fixed[] = {_("Total with VAT"), _("Net")};
+        for (size_t i = 0; i < 2; i++)
+                lw = rk_tui_text_cols(fixed[i]) > lw ? rk_tui_text_cols(fixed[i]) : lw;
+        int ax = w - 14, lx = ax - lw - 1;
         for (size_t i = 0; i <= sum->n + 1; i++, y++) {
                 bool last = i == sum->n + 1;
                 int64_t cents = i == 0 ? sum->net
@@ -125,7 +131,7 @@ void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
                             label, sizeof(label), _("VAT %s"),
                             rk_vat_rate_format(sum->rate[i - 1].bp, rate, sizeof(rate)));
                 enum rk_tui_role role = last ? RK_ROLE_HEADER : RK_ROLE_NORMAL;
-                rk_tui_print_cell(win, y, lx, 16, role, RK_TUI_RIGHT, label);
+                rk_tui_print_cell(win, y, lx, lw, role, RK_TUI_RIGHT, label);
                 rk_tui_print_cell(win, y, ax, 15, role, RK_TUI_RIGHT,
                                   rk_money_format(cents, amount, sizeof(amount)));
         }
@@ -165,4 +171,16 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
         }
         free(safe);
         return used;
+}
+
+const char *rk_ui_status_text(const char *code)
+{
+        static const char *const known[] = {
+            N_("open"),      N_("confirmed"), N_("picked"),   N_("shipped"), N_("delivered"),
+            N_("cancelled"), N_("verified"),  N_("executed"), N_("closed"),
+        };
+        for (size_t i = 0; code != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+                if (strcmp(code, known[i]) == 0)
+                        return _(known[i]);
+        return code;
 }

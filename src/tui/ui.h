@@ -177,6 +177,11 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
 
+/* rk_ui_status_text - an order or request status code ("picked",
+ * "verified") as the user's language says it; an unknown code as it is.
+ * The result is static (the catalog's) or code itself. */
+const char *rk_ui_status_text(const char *code);
+
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);
