@@ -44,8 +44,10 @@ struct build {
 const char *rk_marketing_reason_name(enum rk_marketing_reason r)
 {
         static const char *const names[RK_MKT_REASONS] = {
-            [RK_MKT_ERASED] = N_("erased"),         [RK_MKT_WITHDRAWN] = N_("consent withdrawn"),
-            [RK_MKT_OBJECTED] = N_("objected"),     [RK_MKT_RESTRICTED] = N_("restricted"),
+            [RK_MKT_ERASED] = N_("erased"),
+            [RK_MKT_WITHDRAWN] = N_("consent withdrawn"),
+            [RK_MKT_OBJECTED] = N_("objected"),
+            [RK_MKT_RESTRICTED] = N_("restricted"),
             [RK_MKT_SUPPRESSED] = N_("suppressed"),
         };
         return r < RK_MKT_REASONS ? names[r] : "?";

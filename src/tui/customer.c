@@ -177,10 +177,10 @@ static int fill_orders(struct detail *d)
                 snprintf(cents, sizeof(cents), "%lld", (long long)o->total_cents);
                 if (o->has_total)
                         rk_ui_money(cents, total, sizeof(total));
-                const char *row[5] = {rk_record_get(&o->order, "number"),
-                                      rk_record_get(&o->order, "ordered_on"),
-                                      rk_ui_status_text(rk_record_get(&o->order, "status")), lines,
-                                      total};
+                const char *row[5] = {
+                    rk_record_get(&o->order, "number"),
+                    rk_record_get(&o->order, "ordered_on"),
+                    rk_ui_status_text(rk_record_get(&o->order, "status")), lines, total};
                 rc = add_row(d, o->order.id, row);
         }
         return rc;
@@ -541,11 +541,12 @@ static void detail_fini(struct rk_tui_app *app, void *state)
 }
 
 #define TAB_KEYS                                                                         \
-        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, N_("The tab to the left"), act_prev},          \
+        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, N_("The tab to the left"), act_prev},      \
             {RK_TUI_FKEY(KEY_RIGHT), "Right", NULL,                                      \
-             N_("The tab to the right (1-6 pick one)"), act_next},                           \
+             N_("The tab to the right (1-6 pick one)"), act_next},                       \
         {                                                                                \
-                RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"), rk_tui_action_pop     \
+                RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"),               \
+                    rk_tui_action_pop                                                    \
         }
 
 /* Leading entries need write access (Orders: read access; see fill()). */

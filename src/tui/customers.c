@@ -147,7 +147,11 @@ static int customers_init(struct rk_tui_app *app, void *state)
         struct customers *c = state;
         rk_tui_field_init(&c->f_query, c->query, sizeof(c->query), RK_SEARCH_QUERY_MAX,
                           false);
-        rk_tui_list_init(&c->list, hit_columns, 3, hit_cell, c, 0);
+        /* a role that cannot read the contact group (billing) never gets a
+         * city: no empty column for it */
+        bool city =
+            rk_authorize_read(rk_session_grants(c->ui->session), RK_GROUP_CONTACT);
+        rk_tui_list_init(&c->list, hit_columns, city ? 3 : 2, hit_cell, c, 0);
         rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMERS);
         set_idle_status(c);
         return RK_OK;

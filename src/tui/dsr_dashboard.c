@@ -382,17 +382,17 @@ static int act_menu(struct rk_tui_app *app, void *state)
 }
 
 #define DASH_KEYS                                                                        \
-        {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Resume the request at its next step"),       \
-         act_open},                                                                      \
-            {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New"), N_("Register a new request (the wizard)"),  \
-             act_new},                                                                   \
-            {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Closed"), N_("Show or hide closed requests"),      \
-             act_closed},                                                                \
-            {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Extend"), N_("Extend the deadline once"),          \
+        {RK_TUI_KEY_ENTER, "Enter", N_("Open"),                                          \
+         N_("Resume the request at its next step"), act_open},                           \
+            {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New"),                                     \
+             N_("Register a new request (the wizard)"), act_new},                        \
+            {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Closed"),                                  \
+             N_("Show or hide closed requests"), act_closed},                            \
+            {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Extend"), N_("Extend the deadline once"),  \
              act_extend},                                                                \
         {                                                                                \
-                RK_TUI_FKEY(KEY_F(6)), "F6", N_("Lift"), N_("Lift a carried-out restriction"),   \
-                    act_lift                                                             \
+                RK_TUI_FKEY(KEY_F(6)), "F6", N_("Lift"),                                 \
+                    N_("Lift a carried-out restriction"), act_lift                       \
         }
 
 static const struct rk_tui_binding root_keys[] = {

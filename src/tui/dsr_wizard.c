@@ -120,12 +120,13 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
                          (long long)r->id, rk_dsr_type_name(r->type),
                          r->purpose[0] ? " " : "", r->purpose, r->due_on);
         else
-                snprintf(
-                    out, size,
-                    r->overdue ? _("Request %lld: %s%s%s (%s), due %s, OVERDUE %lld d")
-                               : _("Request %lld: %s%s%s (%s), due %s, %lld d left"),
-                    (long long)r->id, rk_dsr_type_name(r->type), r->purpose[0] ? " " : "",
-                    r->purpose, rk_ui_status_text(rk_dsr_status_name(r->status)), r->due_on, d);
+                snprintf(out, size,
+                         r->overdue
+                             ? _("Request %lld: %s%s%s (%s), due %s, OVERDUE %lld d")
+                             : _("Request %lld: %s%s%s (%s), due %s, %lld d left"),
+                         (long long)r->id, rk_dsr_type_name(r->type),
+                         r->purpose[0] ? " " : "", r->purpose,
+                         rk_ui_status_text(rk_dsr_status_name(r->status)), r->due_on, d);
 }
 
 static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)

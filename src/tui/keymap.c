@@ -99,7 +99,8 @@ static int bar_item_cols(const struct rk_tui_binding *b)
         return rk_tui_text_cols(b->label) + 1 + rk_tui_text_cols(_(b->bar)) + 2;
 }
 
-static int bar_item_draw(WINDOW *win, int y, int x, int cols, const struct rk_tui_binding *b)
+static int bar_item_draw(WINDOW *win, int y, int x, int cols,
+                         const struct rk_tui_binding *b)
 {
         int used = rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, b->label);
         used += 1 + rk_tui_print(win, y, x + used + 1, cols - x - used - 1, RK_ROLE_BAR,

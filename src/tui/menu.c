@@ -67,8 +67,16 @@ static void menu_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         struct menu *m = state;
         menu_filter(m);
-        rk_tui_print(win, 1, 2, getmaxx(win) - 4, RK_ROLE_HEADER, m->heading);
-        rk_tui_list_draw(&m->list, win, 3, 2, getmaxy(win) - 4, getmaxx(win) - 4);
+        int w = getmaxx(win) - 4, h = getmaxy(win);
+        rk_tui_print(win, 1, 2, w, RK_ROLE_HEADER, m->heading);
+        rk_tui_list_draw(&m->list, win, 3, 2, h - 6, w);
+        /* a description longer than its column (a translation's, often)
+         * is shown whole under the menu for the selected entry */
+        if (m->list.n_rows > 0) {
+                const char *help = _(m->shown[m->list.sel]->help);
+                if (rk_tui_text_cols(help) > w - menu_columns[0].width - 1)
+                        rk_ui_print_wrapped(win, h - 2, 2, w, 2, RK_ROLE_DIM, help);
+        }
 }
 
 static int menu_key(struct rk_tui_app *app, void *state, int key)

@@ -241,7 +241,9 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, line);
         snprintf(line, sizeof(line), _("Date %s   Status %s   Customer %s"),
                  rk_record_get(r, "ordered_on") ? rk_record_get(r, "ordered_on") : "-",
-                 rk_record_get(r, "status") ? rk_ui_status_text(rk_record_get(r, "status")) : "-",
+                 rk_record_get(r, "status")
+                     ? rk_ui_status_text(rk_record_get(r, "status"))
+                     : "-",
                  o->v.customer_number);
         rk_tui_print(win, 1, 1, w, RK_ROLE_NORMAL, line);
         rk_tui_list_draw(&o->list, win, 3, 1, h - 4 - foot, w);

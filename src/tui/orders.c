@@ -136,8 +136,8 @@ static void orders_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         char head[128];
         int w = getmaxx(win) - 2;
         snprintf(head, sizeof(head), _("Status: %s    Orders %zu-%zu, newest first"),
-                 o->filter ? rk_ui_status_text(o->statuses[o->filter]) : _("all"), o->n ? o->offset + 1 : 0,
-                 o->offset + o->n);
+                 o->filter ? rk_ui_status_text(o->statuses[o->filter]) : _("all"),
+                 o->n ? o->offset + 1 : 0, o->offset + o->n);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, head);
         if (o->n == 0)
                 rk_tui_print(win, 2, 2, w, RK_ROLE_DIM, _("No orders."));

@@ -117,8 +117,8 @@ static int answer_step(struct rk_tui_app *app, void *ctx, bool yes)
                                       number);
         if (rc != RK_OK)
                 return flags | rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        return flags |
-               rk_tui_message(app, RK_TUI_INFO, _("%s is now %s"), number, rk_ui_status_text(q->next));
+        return flags | rk_tui_message(app, RK_TUI_INFO, _("%s is now %s"), number,
+                                      rk_ui_status_text(q->next));
 }
 
 static int act_step(struct rk_tui_app *app, void *state)

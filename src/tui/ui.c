@@ -176,8 +176,9 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
 const char *rk_ui_status_text(const char *code)
 {
         static const char *const known[] = {
-            N_("open"),      N_("confirmed"), N_("picked"),   N_("shipped"), N_("delivered"),
-            N_("cancelled"), N_("verified"),  N_("executed"), N_("closed"),
+            N_("open"),     N_("confirmed"), N_("picked"),
+            N_("shipped"),  N_("delivered"), N_("cancelled"),
+            N_("verified"), N_("executed"),  N_("closed"),
         };
         for (size_t i = 0; code != NULL && i < sizeof(known) / sizeof(known[0]); i++)
                 if (strcmp(code, known[i]) == 0)

@@ -43,6 +43,8 @@ static int verify_run(struct rk_tui_app *app, void *state)
         if (v->why == NULL && rk_session_audit(v->ui->session, "session.unlock", 0, "",
                                                "lock", "ok", NULL, &err) != RK_OK)
                 return rk_ui_logout(app, v->ui, RK_TUI_ERROR, err.msg);
+        /* the "Checking..." of the submit is over: say so, never leave it */
+        rk_tui_message(app, RK_TUI_INFO, "%s", v->why == NULL ? _("Unlocked") : "");
         if (v->then == NULL)
                 return RK_TUI_POP;
         return RK_TUI_POP | v->then(app, v->ui);

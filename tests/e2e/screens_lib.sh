@@ -255,9 +255,9 @@ sc_run() {
 	n=$(grep -c '^=== ' "$SC_CAPS")
 	[[ $n -ge 150 ]] || e2e_fail "only $n screens were seen"
 	local out
+	[[ -z "${SC_KEEP:-}" ]] || cp "$SC_CAPS" "$SC_KEEP" # to look at them
 	if ! out=$(python3 "$E2E_SRCDIR/tests/e2e/screen_check.py" "$SC_LANG" \
 		"$E2E_SRCDIR/po/rekisteri.pot" "$E2E_SRCDIR/po/$SC_LANG.po" "$SC_CAPS" 2>&1); then
-		[[ -z "${SC_KEEP:-}" ]] || cp "$SC_CAPS" "$SC_KEEP"
 		e2e_fail "$(printf '%s\n' "$out" | head -40)"
 	fi
 	echo "ok - $n screens in $SC_LANG: no English left, no line wider than 80, no cut" \
