@@ -7,7 +7,7 @@
 set -eu
 build=(gcc meson ninja-build pkg-config libsqlcipher-dev libsodium-dev libiniparser-dev
        liboath-dev libqrencode-dev libjansson-dev libcmocka-dev libncurses-dev
-       libunistring-dev gettext libcsv-dev)
+       libunistring-dev gettext libcsv-dev libicu-dev)
 testing=(tmux oathtool sqlcipher sqlite3 zbar-tools python3 python3-pil python3-cryptography
          python3-jsonschema fonts-dejavu-core fonts-unifont
          openssh-server openssh-client clang clang-format libclang-rt-14-dev fail2ban

@@ -263,6 +263,26 @@ struct rk_dsr_result {
 int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                    struct rk_dsr_result *res, struct rk_error *err);
 
+/*
+ * rk_dsr_execute_in - rk_dsr_execute with the language of an access or
+ * portability report: "en", "fi" or "sv"; NULL or "" for the default,
+ * rk_dsr_report_language. The text report and the JSON's classification
+ * labels are written in it, with its dates (format.h) and amounts; the
+ * JSON keeps its machine keys, ISO dates and cents, and names the
+ * language ("language"). The program's own language is back as it was
+ * when this returns. RK_ERR_INVALID for another language.
+ */
+int rk_dsr_execute_in(struct rk_session *s, int64_t id, const char *out_dir,
+                      const char *lang, struct rk_dsr_result *res, struct rk_error *err);
+
+/*
+ * rk_dsr_report_language - the default language of request id's report:
+ * the language field of its first subject's customer, "fi" when that is
+ * not set (or the request has no subject yet), into out.
+ */
+int rk_dsr_report_language(struct rk_session *s, int64_t id, char out[4],
+                           struct rk_error *err);
+
 /* rk_dsr_lift_restriction - the later step of an executed restriction
  * request: its customers are no longer restricted. Audited "dsr.lift". */
 int rk_dsr_lift_restriction(struct rk_session *s, int64_t id, struct rk_error *err);

@@ -17,7 +17,9 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 struct cli {
         const char *config_path;
-        const char *db_path; /* --db, or the config default */
+        const char *lang;        /* --lang en|fi|sv: this run's language */
+        const char *report_lang; /* dsr execute --report-lang en|fi|sv */
+        const char *db_path;     /* --db, or the config default */
         const char *user;
         const char *totp;
         const char *keyfile;

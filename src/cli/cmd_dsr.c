@@ -10,6 +10,7 @@
  * up in shell history or the process list.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 #include "fields_in.h"
 #include "rekisteri/customer.h"
@@ -241,7 +242,8 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         /* on a server the files go to the export directory unless told */
         if (out == NULL && rk_dsr_outbox_dir(&c->cfg, c->db_path, outbox, sizeof(outbox)))
                 out = outbox;
-        int rc = rk_dsr_execute(s, id, out, &res, err);
+        /* the report in the person's language unless told (--report-lang) */
+        int rc = rk_dsr_execute_in(s, id, out, c->report_lang, &res, err);
         if (rc != RK_OK)
                 return rc;
         printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
@@ -256,6 +258,8 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
 
 int cmd_dsr_execute(struct cli *c)
 {
+        if (c->report_lang != NULL && !rk_i18n_known(c->report_lang))
+                return cli_usage_error(_("--report-lang is en, fi or sv"));
         return with_request(c, "cli:dsr execute", execute);
 }
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
-const char cli_global_usage[] = "[--config FILE] [--db PATH] [--help]";
+const char cli_global_usage[] = "[--config FILE] [--db PATH] [--lang LANG] [--help]";
 const char cli_unlock_usage[] = "--user NAME [--password-stdin] [--totp CODE] | "
                                 "--keyfile FILE";
 
@@ -130,7 +130,7 @@ const struct cli_command cli_commands[] = {
      "record how the person's identity was verified"},
     {"dsr preview", cmd_dsr_preview, 1, "ID UNLOCK",
      "what execute will export, change, erase or keep, and why"},
-    {"dsr execute", cmd_dsr_execute, 1, "ID [--out DIR] UNLOCK",
+    {"dsr execute", cmd_dsr_execute, 1, "ID [--out DIR] [--report-lang LANG] UNLOCK",
      "carry the request out in one transaction (exports go to DIR, mode 0600)"},
     {"dsr extend", cmd_dsr_extend, 1, "ID --reason TEXT [--months 1|2] UNLOCK",
      "extend the deadline once, by up to two months (Art. 12(3))"},

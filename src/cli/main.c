@@ -64,6 +64,8 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_LANG,
+        OPT_REPORT_LANG,
 };
 
 static const struct option long_options[] = {
@@ -111,6 +113,8 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -132,6 +136,8 @@ static void print_help(FILE *f)
             "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
             "                     " RK_CONFIG_DEFAULT_PATH ")\n"
             "  --db PATH          the register (default: [register] path in the config)\n"
+            "  --lang LANG        en, fi or sv for this run (default: your own choice,\n"
+            "                     then [register] language, then the environment)\n"
             "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
             "  -h, --help         this help; after a command, that command's usage\n"
             "  -V, --version      the version\n"
@@ -227,6 +233,8 @@ static const struct {
     {OPT_VAT, offsetof(struct cli, vat)},
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
+    {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -450,6 +458,19 @@ static int check_register_paths(const char *db_path, struct rk_error *err)
         return rc;
 }
 
+/* --lang's value ("--lang X" or "--lang=X") before the options are
+ * parsed, or NULL. */
+static const char *lang_option(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+                if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+                        return argv[i + 1];
+                if (strncmp(argv[i], "--lang=", 7) == 0)
+                        return argv[i] + 7;
+        }
+        return NULL;
+}
+
 int main(int argc, char **argv)
 {
         struct rk_error err;
@@ -465,6 +486,8 @@ int main(int argc, char **argv)
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 setlocale(LC_CTYPE, "C.UTF-8");
         rk_i18n_init();
+        /* the command line's own errors already speak --lang's language */
+        rk_i18n_use(lang_option(argc, argv));
         int rc = read_command_line(argc, argv, &c, &cmd);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;
@@ -474,6 +497,8 @@ int main(int argc, char **argv)
         if (rk_config_load(c.config_path, !rk_hygiene_is_privileged(), &c.cfg, &err) !=
             RK_OK)
                 return cli_fail(&err);
+        if (rk_i18n_start(c.lang, c.cfg.language) != 0)
+                return cli_usage_error(_("--lang is en, fi or sv"));
         /* single user, local desktop: no config file anywhere, not
          * privileged: the register lives under $XDG_DATA_HOME */
         static char desktop[PATH_MAX];

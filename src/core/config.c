@@ -7,6 +7,7 @@
  * table, so a misspelt key is reported instead of silently ignored.
  */
 #include "rekisteri/config.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/money.h"
 
 #include <fcntl.h>
@@ -21,7 +22,8 @@
 #include <unistd.h>
 
 /* OPT_ACTION: one of RET_ACTIONS, stored as its index */
-enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION };
+/* OPT_LANG: "" or a language with messages (i18n.h) */
+enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION, OPT_LANG };
 
 struct opt {
         const char *section;
@@ -43,6 +45,8 @@ static const struct opt options[] = {
     {"register", "controller_contact", OPT_STR, F(controller_contact), 0,
      RK_CONFIG_STR_MAX - 1,
      "how people reach the controller about their data, in every access export"},
+    {"register", "language", OPT_LANG, F(language), 0, 2,
+     "en, fi or sv (empty: each user's environment)"},
     {"server", "group", OPT_STR, F(server_group), 1, 63,
      "the group that owns the register files and that the binary is setgid to"},
     {"server", "staff_group", OPT_STR, F(staff_group), 1, 63,
@@ -329,6 +333,10 @@ static int apply_option(const struct opt *o, const char *file, const char *value
                 memcpy(field, &v, sizeof(v));
                 return RK_OK;
         }
+        if (o->type == OPT_LANG && value[0] != '\0' && !rk_i18n_known(value))
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "%s: [%s] %s: not a valid value; expected %s", file,
+                                    o->section, o->key, o->help);
         if (o->type == OPT_INT) {
                 long long v;
                 if (parse_int(value, &v) != 0 || v < o->min || v > o->max)

@@ -74,6 +74,10 @@ static const struct rk_field fields[] = {
     /* customers: identity code */
     CUST("hetu", N_("Personal identity code"), IDCODE, "national identification number",
          "legal obligation", RK_V_HETU, 11, RK_FTS_IDCODE, 1),
+    /* customers: the language the person is written to in, and the default
+     * language of their access and portability reports (empty: Finnish) */
+    {RK_REC_CUSTOMER, "language", N_("Language"), RK_GROUP_CONTACT, "contact", "contract",
+     OPT, RK_V_CHOICE, 2, "fi|sv|en", RK_FTS_NONE, 0},
 
     /* contact persons of a company: the company's contact details, read
      * with the contact group (the screens show them on the Contact tab; a

@@ -242,6 +242,14 @@ static const char *const migrations[] = {
     RK_LEDGER_TABLES_SQL "CREATE TABLE scrub_debt("
                          " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
                          " since INTEGER NOT NULL);",
+
+    /* 9: languages (i18n.h). Each account's own choice of language (NULL:
+     * the register's default applies), and each customer's language, the
+     * default of their access and portability reports (NULL or unset: fi). */
+    "ALTER TABLE users ADD COLUMN language TEXT"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));"
+    "ALTER TABLE customers ADD COLUMN language TEXT DEFAULT 'fi'"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

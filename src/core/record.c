@@ -11,6 +11,7 @@
  * built with open_memstream, values are always bound.
  */
 #include "record_db.h"
+#include "rekisteri/collate.h"
 #include "sql.h"
 
 #include <sodium.h>
@@ -120,7 +121,10 @@ static char *select_sql(enum rk_record kind, const struct rk_field **cols, size_
         fprintf(f, "SELECT id, %s", rk_record_has_version(kind) ? "version" : "0");
         for (size_t i = 0; i < n; i++)
                 fprintf(f, ", %s", cols[i]->column);
-        fprintf(f, " FROM %s WHERE %s=? ORDER BY id%s", rk_fields_table(kind), key_col,
+        /* a company's contact persons are a list of people: by name, in the
+         * order of the language in use (collate.h) */
+        fprintf(f, " FROM %s WHERE %s=? ORDER BY %sid%s", rk_fields_table(kind), key_col,
+                kind == RK_REC_CONTACT ? "name COLLATE " RK_COLLATE_NAME ", " : "",
                 newest_first ? " DESC" : "");
         if (fclose(f) != 0) {
                 free(sql);

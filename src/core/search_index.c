@@ -441,7 +441,9 @@ int rk_search_reindex_all(sqlite3 *db,
 
 /* The index is tagged by field group (search.c) once meta says so. */
 #define TAGS_KEY   "search_tags"
-#define TAGS_VALUE "by_group"
+/* the index's form: tags by field group; since "by_group,base_letters",
+ * accented letters folded to their base letters (search.c) */
+#define TAGS_VALUE "by_group,base_letters"
 
 static bool tags_current(sqlite3 *db)
 {
@@ -459,7 +461,7 @@ static bool tags_current(sqlite3 *db)
 
 int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
 {
-        static const char what[] = "re-tagging the search index by field group";
+        static const char what[] = "rebuilding the search index in its current form";
         if (tags_current(db))
                 return RK_OK;
         int rc = rk_sql_begin_as(db, what, err);

@@ -2,6 +2,7 @@
  * store.c - opening the SQLCipher database with a raw key, the per-
  * connection settings, and key rotation (see store.h).
  */
+#include "rekisteri/collate.h"
 #include "rekisteri/store.h"
 #include "rekisteri/secret.h"
 #include "audit_chain.h"
@@ -171,6 +172,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 rc = check_version(db, path, err);
         if (rc == RK_OK)
                 rc = apply_settings(db, cfg, path, err);
+        if (rc == RK_OK)
+                rc = rk_collate_register(db, err);
         if (rc == RK_OK)
                 audit_heads_configure(db, cfg); /* before a migration writes */
         if (rc == RK_OK)

@@ -8,7 +8,8 @@
  *                        creates dsr-ID.json and dsr-ID.txt there with
  *                        mode 0600 (0660 in a shared directory) and never
  *                        overwrites, and the next step
- *                        shows the paths written;
+ *                        shows the paths written; F5 chooses the report's
+ *                        language, the customer's own by default;
  *   rectification        the subjects are listed and F4 hands the selected
  *                        record's customer over to the customer edit form
  *                        (every change audited there); executing records
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 
 static bool writes_files(enum rk_dsr_type t)
@@ -61,7 +63,18 @@ static int exec_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
         }
         rk_tui_list_init(&w->exec.list, dsr_subject_columns, DSR_SUBJECT_NCOLS,
                          dsr_subject_cell, w, w->req.nsubjects);
+        if (w->exec.lang[0] == '\0' && writes_files(w->req.type))
+                return rk_dsr_report_language(w->ui->session, w->req.id, w->exec.lang,
+                                              err);
         return RK_OK;
+}
+
+/* A language named in itself, as the person reads it. */
+static const char *language_name(const char *lang)
+{
+        return strcmp(lang, "sv") == 0   ? "Svenska"
+               : strcmp(lang, "en") == 0 ? "English"
+                                         : "Suomi";
 }
 
 static const char *what_happens(const struct dsr_wizard *w)
@@ -106,7 +119,11 @@ static void exec_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
                 rk_tui_field_draw(&w->exec.f_dir, app, win, y, 13, width - 11, true);
                 rk_tui_print(win, y + 1, 13, width - 11, RK_ROLE_DIM,
                              _("an existing directory; files are never overwritten"));
-                y += 3;
+                char lang[120];
+                snprintf(lang, sizeof(lang), _("Report language: %s (F5 changes it)"),
+                         language_name(w->exec.lang));
+                rk_tui_print(win, y + 2, 2, width, RK_ROLE_NORMAL, lang);
+                y += 4;
         } else if (w->req.type == RK_DSR_RECTIFICATION) {
                 rk_tui_list_draw(&w->exec.list, win, y, 2, getmaxy(win) - y - 2, 40);
                 y = getmaxy(win) - 2;
@@ -134,9 +151,9 @@ static int run(struct rk_tui_app *app, void *state)
         rk_error_clear(&err);
         memset(&res, 0, sizeof(res));
         rk_ui_place(w->ui, RK_UI_PLACE_WIZARD);
-        int rc =
-            rk_dsr_execute(w->ui->session, w->req.id,
-                           writes_files(w->req.type) ? w->exec.dir : NULL, &res, &err);
+        bool files = writes_files(w->req.type);
+        int rc = rk_dsr_execute_in(w->ui->session, w->req.id, files ? w->exec.dir : NULL,
+                                   files ? w->exec.lang : NULL, &res, &err);
         if (rc == RK_ERR_EXISTS)
                 return rk_tui_message(
                     app, RK_TUI_ERROR,
@@ -209,18 +226,57 @@ static int act_back(struct rk_tui_app *app, void *state)
         return dsr_wizard_go(app, state, DSR_PREVIEW);
 }
 
+/* F5: the report's next language, fi -> sv -> en -> fi. */
+static int act_language(struct rk_tui_app *app, void *state)
+{
+        (void)app;
+        struct dsr_wizard *w = state;
+        const char *next = strcmp(w->exec.lang, "fi") == 0   ? "sv"
+                           : strcmp(w->exec.lang, "sv") == 0 ? "en"
+                                                             : "fi";
+        snprintf(w->exec.lang, sizeof(w->exec.lang), "%s", next);
+        return RK_TUI_REDRAW;
+}
+
+#define EXEC_KEY_ENTER                                                                   \
+        {                                                                                \
+                RK_TUI_KEY_ENTER, "Enter", N_("Execute"),                                \
+                    N_("Carry the request out (asks y/n first)"), act_execute            \
+        }
+#define EXEC_KEY_ESC                                                                     \
+        {                                                                                \
+                RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the preview"), act_back   \
+        }
+
 /* The first key is for rectification only (exec_skip). */
 static const struct rk_tui_binding exec_keys[] = {
     {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Edit"),
      N_("Edit the selected record in the customer form"), act_edit},
-    {RK_TUI_KEY_ENTER, "Enter", N_("Execute"),
-     N_("Carry the request out (asks y/n first)"), act_execute},
-    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the preview"), act_back},
+    EXEC_KEY_ENTER,
+    EXEC_KEY_ESC,
+};
+
+/* An export's keys: its language first. */
+static const struct rk_tui_binding export_keys[] = {
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Language"),
+     N_("The report's language: Finnish, Swedish or English"), act_language},
+    EXEC_KEY_ENTER,
+    EXEC_KEY_ESC,
 };
 
 static size_t exec_skip(const struct dsr_wizard *w)
 {
         return w->req.type == RK_DSR_RECTIFICATION ? 0 : 1;
+}
+
+static const struct rk_tui_binding *exec_keys_for(const struct dsr_wizard *w, size_t *n)
+{
+        if (writes_files(w->req.type)) {
+                *n = sizeof(export_keys) / sizeof(export_keys[0]);
+                return export_keys;
+        }
+        *n = sizeof(exec_keys) / sizeof(exec_keys[0]) - exec_skip(w);
+        return exec_keys + exec_skip(w);
 }
 
 const struct dsr_step dsr_step_execute = {
@@ -231,4 +287,5 @@ const struct dsr_step dsr_step_execute = {
     .keys = exec_keys,
     .n_keys = sizeof(exec_keys) / sizeof(exec_keys[0]),
     .skip = exec_skip,
+    .keys_for = exec_keys_for,
 };

@@ -41,6 +41,8 @@ int dsr_wizard_go(struct rk_tui_app *app, struct dsr_wizard *w, enum dsr_step_no
         w->step = to;
         w->ops.keys = s->keys + skip;
         w->ops.n_keys = s->n_keys - skip;
+        if (s->keys_for != NULL)
+                w->ops.keys = s->keys_for(w, &w->ops.n_keys);
         return RK_TUI_REDRAW;
 }
 

@@ -1,5 +1,6 @@
 /*
- * profile.c - the Profile screen: one's own password and authenticator.
+ * profile.c - the Profile screen: one's own password, authenticator and
+ * language.
  *
  * How it works: a menu (menu.c) of two rows. Changing the password opens
  * the Current/New/Again form (password.c). A new authenticator first asks
@@ -29,6 +30,8 @@ static const struct rk_ui_menu_entry profile_menu[] = {
     {N_("New authenticator"),
      N_("Move your codes to a new app or phone (password first)"), rk_ui_allow_all,
      open_reenrol},
+    {N_("Language"), N_("Finnish, Swedish or English for your screens and messages"),
+     rk_ui_allow_all, rk_ui_language_open},
 };
 
 int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui)

@@ -123,6 +123,8 @@ bool rk_ui_is_locked(const struct rk_tui_app *app);
 int rk_ui_reverify_open(struct rk_tui_app *app, struct rk_ui *ui, const char *why,
                         int (*then)(struct rk_tui_app *app, struct rk_ui *ui));
 int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* rk_ui_language_open - Profile > Language (language.c). */
+int rk_ui_language_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The supervisor's audit viewer (audit_list.c; needs RK_ACTION_AUDIT). */
 int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
