@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 #include "rekisteri/customer.h"
 #include "ui.h"
 
@@ -148,7 +149,12 @@ static int fill_fields(struct detail *d)
                 if (!(shown & (1u << val->field->group)) ||
                     strcmp(val->field->column, "name") == 0)
                         continue;
-                const char *row[2] = {_(val->field->label), val->value};
+                char day[RK_FORMAT_SIZE];
+                const char *value =
+                    val->field->validator == RK_V_DATE
+                        ? rk_format_date_text(val->value, day, sizeof(day))
+                        : val->value;
+                const char *row[2] = {_(val->field->label), value};
                 rc = add_row(d, 0, row);
         }
         return rc;
@@ -177,9 +183,11 @@ static int fill_orders(struct detail *d)
                 snprintf(cents, sizeof(cents), "%lld", (long long)o->total_cents);
                 if (o->has_total)
                         rk_ui_money(cents, total, sizeof(total));
+                char day[RK_FORMAT_SIZE];
                 const char *row[5] = {
                     rk_record_get(&o->order, "number"),
-                    rk_record_get(&o->order, "ordered_on"),
+                    rk_format_date_text(rk_record_get(&o->order, "ordered_on"), day,
+                                        sizeof(day)),
                     rk_ui_status_text(rk_record_get(&o->order, "status")), lines, total};
                 rc = add_row(d, o->order.id, row);
         }
@@ -191,9 +199,10 @@ static int fill_notes(struct detail *d)
         int rc = alloc_cells(d, d->v.nnotes, 3);
         for (size_t i = 0; rc == RK_OK && i < d->v.nnotes; i++) {
                 const struct rk_record_view *n = &d->v.notes[i];
-                const char *row[3] = {rk_record_get(n, "created_at"),
-                                      rk_record_get(n, "author"),
-                                      rk_record_get(n, "body")};
+                char at[RK_FORMAT_SIZE];
+                const char *row[3] = {
+                    rk_format_date_text(rk_record_get(n, "created_at"), at, sizeof(at)),
+                    rk_record_get(n, "author"), rk_record_get(n, "body")};
                 rc = add_row(d, n->id, row);
         }
         return rc;
@@ -204,9 +213,14 @@ static int fill_consents(struct detail *d)
         int rc = alloc_cells(d, d->v.nconsents, 4);
         for (size_t i = 0; rc == RK_OK && i < d->v.nconsents; i++) {
                 const struct rk_record_view *c = &d->v.consents[i];
+                char given[RK_FORMAT_SIZE], gone[RK_FORMAT_SIZE];
                 const char *row[4] = {
-                    rk_record_get(c, "purpose"), rk_record_get(c, "given_on"),
-                    rk_record_get(c, "source"), rk_record_get(c, "withdrawn_on")};
+                    rk_record_get(c, "purpose"),
+                    rk_format_date_text(rk_record_get(c, "given_on"), given,
+                                        sizeof(given)),
+                    rk_record_get(c, "source"),
+                    rk_format_date_text(rk_record_get(c, "withdrawn_on"), gone,
+                                        sizeof(gone))};
                 rc = add_row(d, c->id, row);
         }
         return rc;
@@ -232,7 +246,7 @@ static int fill(struct detail *d)
                               RK_GROUP_IDENTITY},
             [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
                             RK_GROUP_ORDERS},
-            [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
+            [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 5, 1, RK_GROUP_NOTES},
             [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
                               RK_GROUP_CONSENTS},
         };
@@ -432,6 +446,19 @@ static int act_note(struct rk_tui_app *app, void *state)
         return rk_ui_note_form_open(app, d->ui, d->id, after_save, d);
 }
 
+/* Enter on a note: all of it, with its line breaks, and who wrote it when. */
+static int act_read(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, _("No note selected"));
+        const struct rk_record_view *n = &d->v.notes[d->list.sel];
+        char head[160];
+        snprintf(head, sizeof(head), _("Note by %s, %s"), d->cells[d->list.sel * 3 + 1],
+                 d->cells[d->list.sel * 3]);
+        return rk_ui_text_open(app, head, rk_record_get(n, "body"));
+}
+
 static int act_give(struct rk_tui_app *app, void *state)
 {
         struct detail *d = state;
@@ -572,6 +599,7 @@ static const struct rk_tui_binding orders_keys[] = {
 };
 static const struct rk_tui_binding notes_keys[] = {
     {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Note"), N_("Add a note"), act_note},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Read"), N_("Show the selected note whole"), act_read},
     TAB_KEYS,
 };
 static const struct rk_tui_binding consents_keys[] = {

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ask.h"
+#include "rekisteri/format.h"
 #include "dsr_ui.h"
 #include "rekisteri/dsr_outbox.h"
 #include "rekisteri/accounts.h"
@@ -79,11 +80,11 @@ static const char *cell(void *ctx, size_t row, size_t col)
                 snprintf(d->cell, sizeof(d->cell), "%lld", (long long)r->id);
                 return d->cell;
         case 1:
-                return rk_dsr_type_name(r->type);
+                return rk_ui_status_text(rk_dsr_type_name(r->type));
         case 2:
                 return rk_ui_status_text(rk_dsr_status_name(r->status));
         case 3:
-                return r->due_on;
+                return rk_format_date_text(r->due_on, d->cell, sizeof(d->cell));
         case 4:
                 return left_text(d, r);
         default:
@@ -195,8 +196,9 @@ static void details(const struct rk_dsr_request *r, char *out, size_t size)
                          _(rk_dsr_type_label(r->type)), r->purpose);
         else
                 snprintf(what, sizeof(what), "%s.", _(rk_dsr_type_label(r->type)));
-        snprintf(when, sizeof(when), _("Received %s, handler %s."), r->received_on,
-                 r->handler);
+        char received[RK_FORMAT_SIZE];
+        rk_format_date_text(r->received_on, received, sizeof(received));
+        snprintf(when, sizeof(when), _("Received %s, handler %s."), received, r->handler);
         if (r->extended)
                 snprintf(out, size, _("%s %s Extended: %s"), what, when,
                          r->extension_reason);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 
 #define LINE (DSR_PATH + 64)
 
@@ -69,13 +70,13 @@ static int close_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_e
 static int done_lines(const struct dsr_wizard *w, char lines[][LINE], int max)
 {
         const struct rk_dsr_result *res = &w->close.result;
-        char day[RK_DATE_TEXT];
+        char day[RK_FORMAT_SIZE];
         int n = 0;
         if (w->req.executed_at == 0) {
                 snprintf(lines[n++], LINE, _("Not carried out."));
                 return n;
         }
-        rk_date_of(w->req.executed_at, day);
+        rk_format_day(w->req.executed_at, day, sizeof(day));
         if (!w->close.executed_now) {
                 snprintf(lines[n++], LINE, _("Carried out on %s."), day);
                 return n;
@@ -125,7 +126,7 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
                            "can lift it, so Esc keeps the request open.")) +
                      1;
         if (w->req.status == RK_DSR_CLOSED) {
-                rk_date_of(w->req.closed_at, text);
+                rk_format_day(w->req.closed_at, text, sizeof(text));
                 rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, _("Closed on"));
                 rk_tui_print(win, y, 12, width - 10, RK_ROLE_NORMAL, text);
                 rk_ui_print_wrapped(win, y + 1, 2, width, 3, RK_ROLE_NORMAL,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 
 static const struct dsr_step *const steps[DSR_NSTEPS] = {
     [DSR_TYPE] = &dsr_step_type,       [DSR_FIND] = &dsr_step_find,
@@ -106,29 +107,31 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
 {
         const struct rk_dsr_request *r = &w->req;
         long long d = (long long)(r->days_left < 0 ? -r->days_left : r->days_left);
+        char received[RK_FORMAT_SIZE], due[RK_FORMAT_SIZE];
+        rk_format_date_text(r->received_on, received, sizeof(received));
+        rk_format_date_text(r->due_on, due, sizeof(due));
+        const char *type = rk_ui_status_text(rk_dsr_type_name(r->type));
         if (r->id == 0 && w->step == DSR_TYPE) {
                 snprintf(out, size, _("New request, not registered yet"));
                 return;
         }
         if (r->id == 0) {
                 snprintf(out, size,
-                         _("New request (%s%s%s) received %s, not registered yet"),
-                         rk_dsr_type_name(r->type), r->purpose[0] ? " " : "", r->purpose,
-                         r->received_on);
+                         _("New request (%s%s%s) received %s, not registered yet"), type,
+                         r->purpose[0] ? " " : "", r->purpose, received);
                 return;
         }
         if (r->status == RK_DSR_CLOSED)
                 snprintf(out, size, _("Request %lld: %s%s%s (closed), was due %s"),
-                         (long long)r->id, rk_dsr_type_name(r->type),
-                         r->purpose[0] ? " " : "", r->purpose, r->due_on);
+                         (long long)r->id, type, r->purpose[0] ? " " : "", r->purpose,
+                         due);
         else
                 snprintf(out, size,
                          r->overdue
                              ? _("Request %lld: %s%s%s (%s), due %s, OVERDUE %lld d")
                              : _("Request %lld: %s%s%s (%s), due %s, %lld d left"),
-                         (long long)r->id, rk_dsr_type_name(r->type),
-                         r->purpose[0] ? " " : "", r->purpose,
-                         rk_ui_status_text(rk_dsr_status_name(r->status)), r->due_on, d);
+                         (long long)r->id, type, r->purpose[0] ? " " : "", r->purpose,
+                         rk_ui_status_text(rk_dsr_status_name(r->status)), due, d);
 }
 
 static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rekisteri/money.h"
+#include "rekisteri/format.h"
 #include "rekisteri/orders.h"
 #include "ui.h"
 
@@ -235,16 +236,18 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         const struct rk_record_view *r = &o->v.order;
         int w = getmaxx(win) - 2, h = getmaxy(win);
         const char *number = rk_record_get(r, "number");
-        char line[160];
+        char line[160], day[RK_FORMAT_SIZE];
         int foot = o->v.has_total ? (int)o->v.totals.n + 2 : 0;
         snprintf(line, sizeof(line), _("Order %s"), number ? number : "");
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, line);
-        snprintf(line, sizeof(line), _("Date %s   Status %s   Customer %s"),
-                 rk_record_get(r, "ordered_on") ? rk_record_get(r, "ordered_on") : "-",
-                 rk_record_get(r, "status")
-                     ? rk_ui_status_text(rk_record_get(r, "status"))
-                     : "-",
-                 o->v.customer_number);
+        snprintf(
+            line, sizeof(line), _("Date %s   Status %s   Customer %s"),
+            rk_record_get(r, "ordered_on")
+                ? rk_format_date_text(rk_record_get(r, "ordered_on"), day, sizeof(day))
+                : "-",
+            rk_record_get(r, "status") ? rk_ui_status_text(rk_record_get(r, "status"))
+                                       : "-",
+            o->v.customer_number);
         rk_tui_print(win, 1, 1, w, RK_ROLE_NORMAL, line);
         rk_tui_list_draw(&o->list, win, 3, 1, h - 4 - foot, w);
         if (o->v.has_total)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rekisteri/orders.h"
+#include "rekisteri/format.h"
 #include "ui.h"
 
 #define PAGE 100
@@ -26,7 +27,7 @@ struct orders {
         char statuses[8][16]; /* from fields.c; [0] is "" = all */
         size_t nstatus, filter;
         struct rk_tui_list list;
-        char cell[24];
+        char cell[RK_FORMAT_SIZE];
 };
 
 const struct rk_tui_column rk_ui_summary_columns[RK_UI_SUMMARY_COLS] = {
@@ -42,7 +43,7 @@ const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, cha
         case 0:
                 return s->number;
         case 1:
-                return s->ordered_on;
+                return rk_format_date_text(s->ordered_on, buf, size);
         case 2:
                 return rk_ui_status_text(s->status);
         case 3:

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ask.h"
+#include "rekisteri/format.h"
 #include "rekisteri/orders.h"
 #include "ui.h"
 
@@ -32,7 +33,7 @@ struct queue {
         struct rk_order_view v; /* the lines of the selected order */
         int64_t shown;          /* the order v holds, 0 for none */
         char next[RK_ORDER_STATUS_SIZE];
-        char cell[24];
+        char cell[RK_FORMAT_SIZE];
 };
 
 static const struct rk_tui_column line_columns[] = {

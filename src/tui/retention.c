@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "rekisteri/retention.h"
+#include "rekisteri/format.h"
 #include "ui.h"
 
 #define PLACE "retention"
@@ -55,13 +56,13 @@ static const char *retention_cell(void *ctx, size_t row, size_t col)
 
 static void describe_last(struct retention *r, const struct rk_retention_summary *s)
 {
-        char started[RK_DATE_TEXT];
+        char started[RK_FORMAT_SIZE];
         if (s->run_id == 0) {
                 snprintf(r->last, sizeof(r->last),
                          _("No run yet (rekisteri retention run, or the systemd timer)"));
                 return;
         }
-        rk_date_of(s->started_at, started);
+        rk_format_day(s->started_at, started, sizeof(started));
         snprintf(r->last, sizeof(r->last),
                  s->finished_at
                      ? _("Last run %" PRId64 " on %s by %s: finished")
@@ -79,13 +80,11 @@ static void describe_counts(struct retention *r, const struct rk_retention_outlo
                            "customers)"));
                 return;
         }
-        char at[32] = "";
-        time_t t = (time_t)o->computed_at;
-        struct tm tm;
-        if (localtime_r(&t, &tm) != NULL)
-                strftime(at, sizeof(at), "%Y-%m-%d %H:%M", &tm);
+        char at[RK_FORMAT_SIZE], ahead[RK_FORMAT_SIZE];
+        rk_format_time(o->computed_at, at, sizeof(at));
         snprintf(r->counted, sizeof(r->counted),
-                 _("Counted %s (F5: count again); Next 30 d: due by %s"), at, o->ahead);
+                 _("Counted %s (F5: count again); Next 30 d: due by %s"), at,
+                 rk_format_date_text(o->ahead, ahead, sizeof(ahead)));
 }
 
 static void count_cell(char *cell, size_t size, bool known, int64_t v)
@@ -101,13 +100,15 @@ static void fill_row(struct rule_row *w, const struct rk_retention_summary *last
                      const struct rk_retention_outlook *o)
 {
         const struct rk_retention_outlook_rule *x = &o->rules[i->rule];
+        char due[RK_FORMAT_SIZE];
         snprintf(w->cells[0], sizeof(w->cells[0]), "%s", i->name);
         snprintf(w->cells[1], sizeof(w->cells[1]), "%" PRId64, last->done[i->rule]);
         count_cell(w->cells[2], sizeof(w->cells[2]), o->known, x->held);
         count_cell(w->cells[3], sizeof(w->cells[3]), o->known, x->due);
         count_cell(w->cells[4], sizeof(w->cells[4]), o->known, x->soon);
         snprintf(w->cells[5], sizeof(w->cells[5]), "%s",
-                 x->next_due[0] ? x->next_due : "-");
+                 x->next_due[0] ? rk_format_date_text(x->next_due, due, sizeof(due))
+                                : "-");
         /* TRANSLATORS: a retention rule: period (e.g. 24m) and the event it counts from
          */
         snprintf(w->in_force, sizeof(w->in_force),

@@ -176,12 +176,56 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
 const char *rk_ui_status_text(const char *code)
 {
         static const char *const known[] = {
-            N_("open"),     N_("confirmed"), N_("picked"),
-            N_("shipped"),  N_("delivered"), N_("cancelled"),
-            N_("verified"), N_("executed"),  N_("closed"),
+            N_("open"),
+            N_("confirmed"),
+            N_("picked"),
+            N_("shipped"),
+            N_("delivered"),
+            N_("cancelled"),
+            N_("verified"),
+            N_("executed"),
+            N_("closed"),
+            /* request types, as the request lists name them */
+            N_("access"),
+            N_("rectification"),
+            N_("erasure"),
+            N_("restriction"),
+            N_("objection"),
+            N_("portability"),
+            N_("consent_withdrawal"),
         };
         for (size_t i = 0; code != NULL && i < sizeof(known) / sizeof(known[0]); i++)
                 if (strcmp(code, known[i]) == 0)
                         return _(known[i]);
         return code;
+}
+
+int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nrows,
+                           enum rk_tui_role role, const char *text)
+{
+        int line = 0;
+        for (const char *p = text; p != NULL && cols > 0;) {
+                size_t len = strcspn(p, "\n");
+                char *safe = rk_text_sanitize(p, len);
+                if (safe == NULL)
+                        return line;
+                char *q = safe;
+                do { /* an empty paragraph is one empty line */
+                        size_t n = wrap_len(q, cols);
+                        if (line >= skip && line < skip + nrows) {
+                                char keep = q[n];
+                                q[n] = '\0';
+                                rk_tui_print(win, y + line - skip, x, cols, role, q);
+                                q[n] = keep;
+                        }
+                        line++;
+                        q += n;
+                        while (*q == ' ')
+                                q++;
+                } while (*q != '\0');
+                explicit_bzero(safe, strlen(safe));
+                free(safe);
+                p = p[len] == '\n' ? p + len + 1 : NULL;
+        }
+        return line;
 }

@@ -184,6 +184,18 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
  * The result is static (the catalog's) or code itself. */
 const char *rk_ui_status_text(const char *code);
 
+/* rk_ui_print_paragraphs - text (its newlines kept as line breaks, each
+ * paragraph sanitised and wrapped at spaces to cols) drawn from its line
+ * skip, at most nrows lines from y, x. Returns the number of lines the
+ * whole text takes, drawn or not (for scrolling). */
+int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nrows,
+                           enum rk_tui_role role, const char *text);
+
+/* rk_ui_text_open - a screen that shows text whole (a note, a long value)
+ * under heading, wrapped and scrollable; Esc or Enter goes back. Copies
+ * both strings (the copies are wiped at the end). Returns flags. */
+int rk_ui_text_open(struct rk_tui_app *app, const char *heading, const char *text);
+
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);

@@ -152,6 +152,27 @@ e2e_wait v 'Soitti, palaa asiaan maanantaina'
 e2e_assert_absent v '131052-308T'
 rk_ok "a note with a henkilötunnus warns and is not saved; a clean one is"
 
+# A note longer than its column is cut with an ellipsis; Enter shows it whole.
+LONG='Asiakas pyysi tarjousta kolmesta työtuolista ja kahdesta kirjoituspöydästä, toimitus vasta tammikuussa loppu'
+e2e_keys v F2
+e2e_wait v 'New note'
+e2e_type v "$LONG"
+e2e_keys v Enter
+e2e_wait v '^Note saved'
+e2e_wait v 'Asiakas pyysi tarjousta.*…'
+e2e_assert_absent v 'tammikuussa loppu'
+e2e_press_to_note() { # select the long note: the newest comes first
+	local i
+	for ((i = 0; i < 5; i++)); do e2e_keys v Up; done
+}
+e2e_press_to_note
+e2e_keys v Enter
+e2e_wait v 'tammikuussa loppu'
+e2e_wait v '^  Note by '
+e2e_keys v Escape
+e2e_wait_gone v 'tammikuussa loppu'
+rk_ok "a note cut on the list (with an ellipsis) is read whole with Enter"
+
 for sess in s v; do
 	e2e_keys "$sess" F10
 	[[ "$(e2e_exit_status "$sess")" == 0 ]] || e2e_fail "session $sess did not quit cleanly"
