@@ -47,6 +47,14 @@ static int consent_save(struct rk_tui_app *app, void *ctx)
         return RK_TUI_POP | c->done(app, c->ctx, c->id);
 }
 
+/* Esc: the purpose and source start empty (the date starts as today). */
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        struct consent_form *c = state;
+        return rk_ui_leave_form(app, c->purpose[0] != '\0' || c->source[0] != '\0',
+                                rk_tui_action_pop, state);
+}
+
 static int act_save(struct rk_tui_app *app, void *state)
 {
         return consent_save(app, state);
@@ -115,7 +123,7 @@ static void consent_fini(struct rk_tui_app *app, void *state)
 static const struct rk_tui_binding consent_keys[] = {
     {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Record the consent (Enter too)"),
      act_save},
-    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), act_cancel},
 };
 
 static const struct rk_tui_screen_ops consent_ops = {

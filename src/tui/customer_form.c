@@ -338,12 +338,26 @@ static int act_save(struct rk_tui_app *app, void *state)
 
 /* Leave without saving; after a reload the caller shows the new values
  * too. */
-static int act_cancel(struct rk_tui_app *app, void *state)
+static int leave(struct rk_tui_app *app, void *state)
 {
         struct cform *c = state;
         if (c->id != 0 && c->reloaded)
                 return RK_TUI_POP | c->done(app, c->ctx, c->id);
         return RK_TUI_POP;
+}
+
+/* Any field not as loaded (or, new, not as it started). */
+static bool changed(const struct cform *c)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (strcmp(c->fields[i].buf, c->fields[i].orig) != 0)
+                        return true;
+        return false;
+}
+
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        return rk_ui_leave_form(app, changed(state), leave, state);
 }
 
 /* ---- the screen ------------------------------------------------------------- */

@@ -29,6 +29,12 @@ struct note_form {
         void *ctx;
 };
 
+static int note_cancel(struct rk_tui_app *app, void *state)
+{
+        struct note_form *n = state;
+        return rk_ui_leave_form(app, n->body[0] != '\0', rk_tui_action_pop, state);
+}
+
 static int note_save(struct rk_tui_app *app, void *state)
 {
         struct note_form *n = state;
@@ -91,7 +97,7 @@ static void note_fini(struct rk_tui_app *app, void *state)
 
 static const struct rk_tui_binding note_keys[] = {
     {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Save the note (Enter too)"), note_save},
-    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), note_cancel},
 };
 
 static const struct rk_tui_screen_ops note_ops = {

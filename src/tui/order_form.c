@@ -59,6 +59,7 @@ struct oform {
         char title[160], deliver[320];
         struct oline *lines;
         size_t n;
+        bool dirty;     /* a line added or removed since the form opened */
         bool may_price; /* writes order amounts: may type a price */
         bool may_see;   /* reads order amounts: prices and totals shown */
         enum focus focus;
@@ -242,6 +243,7 @@ static int add_line(struct rk_tui_app *app, struct oform *o)
         }
         rk_tui_list_set_rows(&o->list, o->n);
         o->list.sel = o->n - 1;
+        o->dirty = true;
         o->picked = false;
         o->bad_msg[0] = '\0';
         set_text(&o->q, o->qbuf, sizeof(o->qbuf), RK_PRODUCT_NAME_MAX, "");
@@ -255,6 +257,7 @@ static void remove_line(struct oform *o, size_t i)
 {
         memmove(&o->lines[i], &o->lines[i + 1], (o->n - i - 1) * sizeof(o->lines[0]));
         o->n--;
+        o->dirty = true;
         rk_tui_list_set_rows(&o->list, o->n);
 }
 
@@ -386,6 +389,7 @@ static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
                       "without saving."));
         if (load_order(o, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        o->dirty = false;
         return rk_tui_message(app, RK_TUI_INFO,
                               _("Reloaded: the form shows the lines saved now."));
 }
@@ -565,11 +569,12 @@ static void form_fini(struct rk_tui_app *app, void *state)
         free(o);
 }
 
+/* Esc: lines added or removed, or a product being typed, are asked about. */
 static int act_cancel(struct rk_tui_app *app, void *state)
 {
-        (void)app;
-        (void)state;
-        return RK_TUI_POP;
+        struct oform *o = state;
+        return rk_ui_leave_form(app, o->dirty || o->qbuf[0] != '\0', rk_tui_action_pop,
+                                o);
 }
 
 static const struct rk_tui_binding form_keys[] = {

@@ -229,3 +229,31 @@ int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nr
         }
         return line;
 }
+
+/* The form waiting for the answer to "discard?": one question at a time. */
+static struct {
+        int (*leave)(struct rk_tui_app *app, void *state);
+        void *state;
+} discard;
+
+static int discard_answer(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        (void)ctx;
+        if (!yes)
+                return RK_TUI_NONE;
+        /* the dialog pops first; then the form leaves */
+        return rk_tui_defer(app, discard.leave, discard.state);
+}
+
+int rk_ui_leave_form(struct rk_tui_app *app, bool changed,
+                     int (*leave)(struct rk_tui_app *app, void *state), void *state)
+{
+        if (!changed)
+                return leave(app, state);
+        discard.leave = leave;
+        discard.state = state;
+        return rk_tui_dialog_confirm(app, _("Discard changes"),
+                                     _("The form has changes that are not saved.\n"
+                                       "Discard them?"),
+                                     discard_answer, NULL);
+}

@@ -196,6 +196,13 @@ int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nr
  * both strings (the copies are wiped at the end). Returns flags. */
 int rk_ui_text_open(struct rk_tui_app *app, const char *heading, const char *text);
 
+/* rk_ui_leave_form - Esc on a form: leave(app, state) at once when
+ * nothing was changed, else after a yes to "Discard changes?" (a no keeps
+ * the form and its edits). leave returns the flags that close the form
+ * (RK_TUI_POP, perhaps with more). Returns flags. */
+int rk_ui_leave_form(struct rk_tui_app *app, bool changed,
+                     int (*leave)(struct rk_tui_app *app, void *state), void *state);
+
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
 void rk_ui_money(const char *cents, char *out, size_t size);

@@ -116,8 +116,24 @@ e2e_wait v "$(rk_tab_cue Billing)"
 e2e_keys v F4
 e2e_wait v 'Business ID / VAT: [0-9]{7}-[0-9]'
 check 'Business ID / VAT' '1917845-9' 'Business ID / VAT: '
+# the field is emptied now: Esc asks before the change is thrown away
+e2e_keys v Escape
+e2e_wait v 'The form has changes that are not saved'
+e2e_keys v n
+e2e_wait_gone v 'The form has changes that are not saved'
+e2e_assert_present v 'Business ID / VAT:'
+e2e_keys v Escape
+e2e_wait v 'The form has changes that are not saved'
+e2e_keys v y
+e2e_wait v "$(rk_tab_cue Billing)"
+[[ -n "$(rk_sql "SELECT business_id FROM customers WHERE number='$CO_NO';")" ]] ||
+	e2e_fail "the discarded edit was saved"
+# an unchanged form closes at once
+e2e_keys v F4
+e2e_wait v 'Business ID / VAT: [0-9]{7}-[0-9]'
 e2e_keys v Escape
 e2e_wait v "$(rk_tab_cue Billing)"
+rk_ok "Esc on a changed form asks before discarding; n keeps the edits; an unchanged form just closes"
 
 # --- a note with a henkilötunnus -----------------------------------------------------
 e2e_keys v 4
