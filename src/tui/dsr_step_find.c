@@ -314,10 +314,14 @@ static int act_space(struct rk_tui_app *app, void *state)
 static int find_key(struct rk_tui_app *app, struct dsr_wizard *w, int key)
 {
         if (w->find.on_list) {
-                int r = rk_tui_list_key(&w->find.list, key);
-                if (r != RK_TUI_UNHANDLED || RK_TUI_IS_FKEY(key) || key < ' ')
+                /* editing keys go to the search field from the list too, as
+                 * typed letters do: focus moves there, visibly (cursor, label) */
+                bool edit = key == RK_TUI_FKEY(KEY_BACKSPACE) || key == RK_TUI_FKEY(KEY_DC) ||
+                            key == 0x15 /* ^U */ || key == 0x7f || key == 0x08;
+                int r = edit ? RK_TUI_UNHANDLED : rk_tui_list_key(&w->find.list, key);
+                if (!edit && (r != RK_TUI_UNHANDLED || RK_TUI_IS_FKEY(key) || key < ' '))
                         return r;
-                w->find.on_list = false; /* typing goes to the search field */
+                w->find.on_list = false;
         }
         return rk_tui_field_key(&w->find.f_query, app, key);
 }
@@ -326,7 +330,9 @@ static void find_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
 {
         int width = getmaxx(win) - 4;
         char count[48];
-        rk_tui_print(win, y, 2, 8, RK_ROLE_LABEL, _("Search:"));
+        /* the label of the part that has the focus is highlighted */
+        rk_tui_print(win, y, 2, 8, w->find.on_list ? RK_ROLE_LABEL : RK_ROLE_SELECTED,
+                     _("Search:"));
         rk_tui_field_draw(&w->find.f_query, app, win, y, 10, width - 8, !w->find.on_list);
         rk_tui_print(win, y + 1, 10, width - 8, RK_ROLE_DIM, w->find.status);
         rk_tui_list_draw(&w->find.list, win, y + 3, 2, getmaxy(win) - y - 5, width);
