@@ -94,6 +94,12 @@ static size_t bar_collect(const struct rk_tui_screen_ops *ops,
         return n;
 }
 
+/* F1 (help), F10 (quit) and Esc (back) show even on a crowded bar. */
+static bool bar_always(const struct rk_tui_binding *b, int rank)
+{
+        return rank == 1 || rank == 10 || b->key == RK_TUI_KEY_ESC;
+}
+
 static int bar_item_cols(const struct rk_tui_binding *b)
 {
         return rk_tui_text_cols(b->label) + 1 + rk_tui_text_cols(_(b->bar)) + 2;
@@ -115,34 +121,38 @@ void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_op
         int rank[BAR_MAX];
         size_t n = bar_collect(ops, global, n_global, items, rank);
         rk_tui_fill(win, y, 0, cols, RK_ROLE_BAR);
-        int total = 0, keep = 0; /* keep: columns of F1 and F10, which always show */
+        int total = 0, keep = 0; /* keep: columns of the keys that always show */
         for (size_t i = 0; i < n; i++) {
                 total += bar_item_cols(items[i]);
-                if (rank[i] == 1 || rank[i] == 10)
+                if (bar_always(items[i], rank[i]))
                         keep += bar_item_cols(items[i]);
         }
-        /* When not everything fits, F1 and F10 stay, the others take what is
-         * left in order, and an ellipsis says that F1 (the help) lists the
-         * rest: a translation's longer names never push Help or Quit off. */
-        bool all = total - 2 <= cols;
-        int x = 0, room = all ? cols : cols - keep - 2;
-        bool dropped = false;
+        /* When not everything fits, F1, F10 and Esc stay, the others take
+         * what is left in order, and an ellipsis says that F1 (the help)
+         * lists the rest: a translation's longer names never push Help, Quit
+         * or the way back off the bar. */
+        bool all = total - 2 <= cols, show[BAR_MAX], cut = false;
+        int room = cols - keep - 2;
         for (size_t i = 0; i < n; i++) {
-                bool fixed = rank[i] == 1 || rank[i] == 10;
-                int need = bar_item_cols(items[i]);
-                if (!all && !fixed) {
-                        if (dropped || need > room) {
-                                dropped = true;
-                                continue;
-                        }
-                        room -= need;
+                show[i] = all || bar_always(items[i], rank[i]);
+                if (!show[i] && !cut && bar_item_cols(items[i]) <= room) {
+                        show[i] = true;
+                        room -= bar_item_cols(items[i]);
+                } else if (!show[i]) {
+                        cut = true; /* the rest in order are left off too */
                 }
-                if (!all && fixed && rank[i] == 10 && dropped) {
-                        x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026") + 1;
-                        dropped = false;
+        }
+        int x = 0;
+        bool marked = false;
+        for (size_t i = 0; i < n; i++) {
+                if (!show[i])
+                        continue;
+                if (cut && !marked && rank[i] >= 10) { /* before F10 (or what follows) */
+                        x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026") + 2;
+                        marked = true;
                 }
                 x += bar_item_draw(win, y, x, cols, items[i]);
         }
-        if (dropped && x < cols)
+        if (cut && !marked && x < cols)
                 rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026");
 }
