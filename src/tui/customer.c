@@ -242,7 +242,7 @@ static int fill(struct detail *d)
         } kinds[] = {
             [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
                             RK_GROUP_COUNT},
-            [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 6, 3,
+            [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 7, 3,
                               RK_GROUP_IDENTITY},
             [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
                             RK_GROUP_ORDERS},
@@ -446,6 +446,23 @@ static int act_note(struct rk_tui_app *app, void *state)
         return rk_ui_note_form_open(app, d->ui, d->id, after_save, d);
 }
 
+/* Enter on a contact person: every column whole (a long e-mail address or
+ * phone number is cut on the list). */
+static int act_contact_show(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      _("No contact person selected"));
+        char *const *row = &d->cells[d->list.sel * 4];
+        char text[1200];
+        snprintf(text, sizeof(text), _("Title: %s\nE-mail: %s\nPhone: %s"), row[1],
+                 row[2], row[3]);
+        int r = rk_ui_text_open(app, row[0], text);
+        explicit_bzero(text, sizeof(text));
+        return r;
+}
+
 /* Enter on a note: all of it, with its line breaks, and who wrote it when. */
 static int act_read(struct rk_tui_app *app, void *state)
 {
@@ -588,6 +605,8 @@ static const struct rk_tui_binding contacts_keys[] = {
      act_contact_edit},
     {RK_TUI_FKEY(KEY_F(8)), "F8", N_("Remove"), N_("Remove the selected contact person"),
      act_contact_remove},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Show"), N_("Show the selected contact person whole"),
+     act_contact_show},
     TAB_KEYS,
 };
 static const struct rk_tui_binding orders_keys[] = {

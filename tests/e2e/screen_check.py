@@ -148,7 +148,7 @@ def main():
                     problems.append(f"{name}: cut without an ellipsis: {head!r} (of {seg!r})")
                 break
         bar = lines[-1] if lines else ""
-        dialog = any(re.search(r"[┌l][─q]{4}", l) for l in lines)
+        dialog = any(re.search(r"[┌└lm][─q]{4}", l) for l in lines)
         if not dialog and not (re.search(r"(^| )F1 ", bar) and re.search(r" F10 ", bar)):
             problems.append(f"{name}: the key bar lacks F1 or F10: {bar.strip()!r}")
 
