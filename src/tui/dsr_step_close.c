@@ -99,13 +99,15 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
         rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Type:"));
         rk_tui_print(win, y, 14, width - 12, RK_ROLE_NORMAL,
                      _(rk_dsr_type_label(w->req.type)));
-        rk_tui_print(win, y + 1, 2, 12, RK_ROLE_LABEL, _("Verified:"));
-        rk_tui_print(win, y + 1, 14, width - 12, RK_ROLE_NORMAL,
-                     w->req.verification[0] ? w->req.verification : "-");
+        /* the verification and the records wrap (up to 2 and 3 rows)
+         * rather than being cut at the edge */
+        y++;
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Verified:"));
+        y += rk_ui_print_wrapped(win, y, 14, width - 12, 2, RK_ROLE_NORMAL,
+                                 w->req.verification[0] ? w->req.verification : "-");
         dsr_subjects_text(&w->req, text, sizeof(text));
-        rk_tui_print(win, y + 2, 2, 12, RK_ROLE_LABEL, _("Records:"));
-        rk_tui_print(win, y + 2, 14, width - 12, RK_ROLE_NORMAL, text);
-        y += 3;
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Records:"));
+        y += rk_ui_print_wrapped(win, y, 14, width - 12, 3, RK_ROLE_NORMAL, text);
         int n = done_lines(w, lines, 5);
         if (w->close.lifted && n < 5)
                 snprintf(lines[n++], LINE, _("The restriction was lifted."));

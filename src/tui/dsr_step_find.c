@@ -316,8 +316,9 @@ static int find_key(struct rk_tui_app *app, struct dsr_wizard *w, int key)
         if (w->find.on_list) {
                 /* editing keys go to the search field from the list too, as
                  * typed letters do: focus moves there, visibly (cursor, label) */
-                bool edit = key == RK_TUI_FKEY(KEY_BACKSPACE) || key == RK_TUI_FKEY(KEY_DC) ||
-                            key == 0x15 /* ^U */ || key == 0x7f || key == 0x08;
+                bool edit = key == RK_TUI_FKEY(KEY_BACKSPACE) ||
+                            key == RK_TUI_FKEY(KEY_DC) || key == 0x15 /* ^U */ ||
+                            key == 0x7f || key == 0x08;
                 int r = edit ? RK_TUI_UNHANDLED : rk_tui_list_key(&w->find.list, key);
                 if (!edit && (r != RK_TUI_UNHANDLED || RK_TUI_IS_FKEY(key) || key < ' '))
                         return r;

@@ -92,6 +92,15 @@ static void type_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
                      _("YYYY-MM-DD; due one month later"));
         rk_tui_print(win, y + 2, 2, width, RK_ROLE_DIM,
                      _("Tab moves between type, purpose and date. Enter goes on."));
+        /* the selected type whole, when its row had to cut it */
+        const char *label = type_cell(w, w->type.list.sel, 0),
+                   *help = type_cell(w, w->type.list.sel, 1);
+        if (rk_tui_text_cols(label) > type_columns[0].width ||
+            rk_tui_text_cols(help) > width - 2 - type_columns[0].width - 1) {
+                char whole[256];
+                snprintf(whole, sizeof(whole), "%s: %s", label, help);
+                rk_ui_print_wrapped(win, y + 4, 2, width, 2, RK_ROLE_NORMAL, whole);
+        }
 }
 
 static int act_tab(struct rk_tui_app *app, void *state)

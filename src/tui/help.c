@@ -25,9 +25,10 @@ struct help_row {
 };
 
 struct help {
-        char title[96];
+        char title[160];
         struct help_row *rows;
         size_t n, cap;
+        struct rk_tui_column columns[3]; /* Name as wide as the widest name */
         struct rk_tui_list list;
 };
 
@@ -152,7 +153,13 @@ int rk_tui_action_help(struct rk_tui_app *app, void *state)
                 help_heading(h, _("Global"), _("keys that work on every screen"));
                 help_table(h, global, n_global, top);
         }
-        rk_tui_list_init(&h->list, help_columns, 3, help_cell, h, h->n);
+        memcpy(h->columns, help_columns, sizeof(h->columns));
+        for (size_t i = 0; i < h->n; i++) {
+                int w = h->rows[i].heading ? 0 : rk_tui_text_cols(h->rows[i].name);
+                if (w > h->columns[1].width && w <= 20)
+                        h->columns[1].width = w;
+        }
+        rk_tui_list_init(&h->list, h->columns, 3, help_cell, h, h->n);
         h->list.row_role = help_role;
         return rk_tui_push(app, &help_ops, h);
 }

@@ -253,7 +253,7 @@ sc_run() {
 	SC_CAPS="$E2E_TMP/screens.$SC_LANG.txt"
 	cat "$E2E_TMP"/screens."$SC_LANG".*.txt >"$SC_CAPS"
 	n=$(grep -c '^=== ' "$SC_CAPS")
-	[[ $n -ge 150 ]] || e2e_fail "only $n screens were seen"
+	[[ $n -ge 100 ]] || e2e_fail "only $n screens were seen"
 	local out
 	[[ -z "${SC_KEEP:-}" ]] || cp "$SC_CAPS" "$SC_KEEP" # to look at them
 	if ! out=$(python3 "$E2E_SRCDIR/tests/e2e/screen_check.py" "$SC_LANG" \
