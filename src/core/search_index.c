@@ -440,7 +440,7 @@ int rk_search_reindex_all(sqlite3 *db,
 }
 
 /* The index is tagged by field group (search.c) once meta says so. */
-#define TAGS_KEY   "search_tags"
+#define TAGS_KEY "search_tags"
 /* the index's form: tags by field group; since "by_group,base_letters",
  * accented letters folded to their base letters (search.c) */
 #define TAGS_VALUE "by_group,base_letters"

@@ -83,13 +83,16 @@ static bool on_form(const struct cform *c, const struct rk_field *f)
                !system_field(f);
 }
 
-/* A new customer is most likely Finnish: country fields start as FI. */
+/* A new customer is most likely Finnish: country fields start as FI, the
+ * language (of letters and reports) as fi. */
 static const char *default_value(const struct rk_field *f)
 {
         if (f->record != RK_REC_CUSTOMER)
                 return "";
         if (f->validator == RK_V_COUNTRY)
                 return "FI";
+        if (strcmp(f->column, "language") == 0)
+                return "fi";
         if (strcmp(f->column, "kind") == 0)
                 return "person";
         return "";

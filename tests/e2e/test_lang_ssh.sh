@@ -24,31 +24,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/sshd_lib.sh"
 rk_sshd_need_root "create Unix users and run sshd"
 SAMPLE="$E2E_SRCDIR/data/sshd_config.d/rekisteri.conf"
-SUF=$(printf '%05d' $((RANDOM % 100000)))
-FILEGRP=rkf$SUF STAFFGRP=rks$SUF UA=rka$SUF UB=rkb$SUF
 PW='kolme iloista kalaa'
 A_PW='alicen oma salasana 7'
 B_PW='bobin oma salasana 8'
-
-cleanup_users() {
-	[[ -f ssh/sshd.pid ]] && kill "$(cat ssh/sshd.pid)" 2>/dev/null
-	pkill -KILL -u "$UA" 2>/dev/null
-	pkill -KILL -u "$UB" 2>/dev/null
-	sleep 0.2
-	userdel "$UA" 2>/dev/null
-	userdel "$UB" 2>/dev/null
-	groupdel "$STAFFGRP" 2>/dev/null
-	groupdel "$FILEGRP" 2>/dev/null
-	return 0
-}
-e2e_on_exit cleanup_users
-groupadd "$FILEGRP"
-groupadd "$STAFFGRP"
-chmod 755 "$E2E_TMP"
-mkdir -p home bin data ssh/keys
+rk_staff_users
 ssh-keygen -q -t ed25519 -N '' -f ssh/id
 for u in "$UA" "$UB"; do
-	useradd -M -d "$E2E_TMP/home" -s /bin/bash -g "$STAFFGRP" -p '*' "$u"
 	cp ssh/id.pub "ssh/keys/$u"
 done
 
