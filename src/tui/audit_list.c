@@ -41,8 +41,8 @@ struct audit_list {
 };
 
 static const struct rk_tui_column trail_columns[] = {
-    {N_("Time (UTC)"), 19, RK_TUI_LEFT}, {N_("User"), 9, RK_TUI_LEFT},
-    {N_("Source"), 8, RK_TUI_LEFT},      {N_("Action"), 15, RK_TUI_LEFT},
+    {N_("Time (UTC)"), 19, RK_TUI_LEFT}, {N_("User"), 10, RK_TUI_LEFT},
+    {N_("Source"), 7, RK_TUI_LEFT},      {N_("Action"), 15, RK_TUI_LEFT},
     {N_("Cust."), 7, RK_TUI_LEFT},       {N_("Groups"), 0, RK_TUI_LEFT},
     {N_("Result"), 6, RK_TUI_LEFT},
 };
