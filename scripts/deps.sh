@@ -11,7 +11,7 @@ build=(gcc meson ninja-build pkg-config libsqlcipher-dev libsodium-dev libinipar
 testing=(tmux oathtool sqlcipher sqlite3 zbar-tools python3 python3-pil python3-cryptography
          python3-jsonschema fonts-dejavu-core fonts-unifont
          openssh-server openssh-client clang clang-format libclang-rt-14-dev fail2ban
-         devscripts)
+         devscripts tidy chromium)
 demo=(oathtool) # scripts/demo.sh tells to get codes with it
 want=("${build[@]}")
 [ "${1:-}" = --test ] && want+=("${testing[@]}")

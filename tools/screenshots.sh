@@ -221,4 +221,41 @@ rk_demo_login ret supervisor
 rk_menu ret Retention
 e2e_wait ret 'Rules in force'
 shot ret retention "Retention: the last run, what falls due in 30 days, the rules in force"
+# --- the DPO's documents (supervisor), and a privacy notice as printed -----------
+mkdir -p "$E2E_TMP/docs"
+cd "$E2E_TMP/docs" || exit 1
+rk_demo_setup
+DOC_CONFIG=('[controller]' 'name = Rautakauppa Esimerkki Oy' 'business_id = 1234567-8'
+	'address = Kauppakatu 1, 00100 Helsinki' 'email = tietosuoja@esimerkki.fi' 'language = fi'
+	'[purpose.customers]' 'description = Customer relationship: orders, deliveries and service'
+	'description_fi = Asiakassuhteen hoito: tilaukset, toimitukset ja asiakaspalvelu'
+	'legal_basis = contract' 'groups = identity, contact, orders, notes'
+	'[purpose.invoicing]' 'description = Invoicing and bookkeeping'
+	'description_fi = Laskutus ja kirjanpito' 'legal_basis = legal_obligation'
+	'basis_detail = Accounting Act 1336/1997' 'basis_detail_fi = Kirjanpitolaki 1336/1997'
+	'groups = identity, billing, idcode, order_amounts'
+	'[purpose.marketing]' 'description = Marketing to customers who have consented'
+	'description_fi = Markkinointi suostumuksen antaneille asiakkaille'
+	'legal_basis = consent' 'groups = identity, contact, consents'
+	'[recipient.accounting]' 'name = Tilitoimisto Esimerkki Oy'
+	'description_fi = tilitoimisto: kirjanpito ja tilinpäätös' 'description = accounting firm'
+	'groups = identity, billing, order_amounts' 'processor = 1'
+	'[accounts]' 'combine_duties = 1')
+rk_config "${DOC_CONFIG[@]}"
+rk_demo_login doc supervisor
+rk_menu doc Documents
+e2e_wait doc 'Record of processing'
+shot doc documents "Supervisor: the DPO's documents, generated from the register itself"
+e2e_keys doc Down
+e2e_keys doc Enter
+e2e_wait doc 'Tietosuojaseloste'
+shot doc documents-preview "The privacy notice in Finnish, previewed before it is written"
+rk_demo_keyfile dpo supervisor
+"$R" privacy notice --db r.db --keyfile dpo.key --out notice.html >/dev/null 2>&1 ||
+	e2e_fail "privacy notice --out"
+# Chromium renders the standalone page at A4 width (210 mm at 150 dpi)
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1240,1754 \
+	--screenshot="$OUT/privacy-notice-fi.png" "file://$PWD/notice.html" >/dev/null 2>&1 ||
+	e2e_fail "chromium could not render notice.html"
+echo "wrote screenshots/privacy-notice-fi.png"
 e2e_pass "screenshots written"

@@ -21,6 +21,66 @@
 #define RK_CONFIG_DEFAULT_PATH "/etc/rekisteri/rekisteri.ini"
 #define RK_CONFIG_STR_MAX      512
 
+/* The DPO's documents (privacy.h): what the controller declares in the
+ * config besides what the register knows by itself. */
+#define RK_PRIVACY_NAME_MAX 32  /* the NAME of [purpose.NAME] and the like */
+#define RK_PRIVACY_TEXT_MAX 256 /* bytes of one text, NUL included */
+#define RK_PURPOSES_MAX     12
+#define RK_RECIPIENTS_MAX   8
+#define RK_TRANSFERS_MAX    4
+
+/* A text the controller wrote, in the register's language, with optional
+ * Finnish and Swedish versions (key, key_fi, key_sv). */
+struct rk_config_text {
+        char text[RK_PRIVACY_TEXT_MAX];
+        char fi[RK_PRIVACY_TEXT_MAX];
+        char sv[RK_PRIVACY_TEXT_MAX];
+};
+
+/* [purpose.NAME]: why personal data is processed (GDPR Art. 5(1)(b)). */
+struct rk_purpose {
+        char name[RK_PRIVACY_NAME_MAX + 1];
+        struct rk_config_text description;
+        int basis; /* enum rk_legal_basis (privacy.h); -1 when unset */
+        struct rk_config_text basis_detail; /* e.g. the Act, or the interest */
+        rk_groupset groups;                 /* field groups it uses */
+};
+
+/* [recipient.NAME]: someone outside the company who receives data. */
+struct rk_recipient {
+        char name[RK_PRIVACY_NAME_MAX + 1];
+        char who[RK_PRIVACY_TEXT_MAX]; /* the company, as named in the contract */
+        struct rk_config_text description;
+        rk_groupset groups;
+        long long processor; /* 1: processes on our behalf (Art. 28) */
+        char country[3];     /* ISO 3166 alpha-2 */
+};
+
+/* [transfer.NAME]: a transfer to a third country (Art. 44-49). */
+struct rk_transfer {
+        char name[RK_PRIVACY_NAME_MAX + 1];
+        char country[3];
+        struct rk_config_text description;
+        struct rk_config_text safeguard; /* Art. 46 safeguard or Art. 45 decision */
+};
+
+struct rk_privacy_config {
+        /* [controller] */
+        char name[RK_PRIVACY_TEXT_MAX]; /* "" = [register] company_name */
+        char business_id[32];
+        char address[RK_PRIVACY_TEXT_MAX];
+        char email[RK_PRIVACY_TEXT_MAX];       /* for questions about personal data */
+        char dpo_contact[RK_PRIVACY_TEXT_MAX]; /* "" = no DPO designated */
+        struct rk_config_text sources; /* where data not from the person comes from */
+        char language[4];              /* documents' default: fi, sv, en, "" */
+        struct rk_purpose purposes[RK_PURPOSES_MAX];
+        size_t npurposes;
+        struct rk_recipient recipients[RK_RECIPIENTS_MAX];
+        size_t nrecipients;
+        struct rk_transfer transfers[RK_TRANSFERS_MAX];
+        size_t ntransfers;
+};
+
 struct rk_config {
         char source[PATH_MAX]; /* the file read, or "" for built-in defaults */
 
@@ -98,6 +158,10 @@ struct rk_config {
 
         /* [role.NAME] sections: read, write, actions (comma lists) */
         struct rk_roleset roles;
+
+        /* [controller], [purpose.NAME], [recipient.NAME], [transfer.NAME]
+         * (config_privacy.c) */
+        struct rk_privacy_config privacy;
 };
 
 /*

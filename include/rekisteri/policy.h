@@ -40,6 +40,7 @@ enum rk_action {
         RK_ACTION_CUSTOMERS_CREATE, /* create and delete customers */
         RK_ACTION_PRODUCTS,         /* edit the product catalogue */
         RK_ACTION_PICKING,          /* pick and ship orders (the warehouse's steps) */
+        RK_ACTION_DOCUMENTS,        /* generate the privacy documents (privacy.h) */
         RK_ACTION_COUNT
 };
 
@@ -104,6 +105,14 @@ size_t rk_policy_split_roles(const char *text, char *buf, size_t size,
  * to fit, always terminated when size > 0): the inverse of split_roles,
  * for messages and the audit trail. */
 void rk_policy_join_roles(const char *const *roles, size_t n, char *out, size_t size);
+
+/*
+ * rk_policy_parse_groups - a comma list of field group names ("identity,
+ * contact") into *out. RK_ERR_CONFIG naming `where` ("purpose sales") and
+ * the first unknown word, with the allowed names.
+ */
+int rk_policy_parse_groups(const char *list, const char *where, rk_groupset *out,
+                           struct rk_error *err);
 
 /* rk_authorize_read / _write / _action - true only when granted. */
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group);

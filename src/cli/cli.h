@@ -45,6 +45,7 @@ struct cli {
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
         int nlines;
+        const char *year; /* privacy report --year YYYY */
         long long months;
         bool all;
         bool password_stdin;
@@ -205,6 +206,12 @@ int cmd_restore(struct cli *c);
 int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err);
 /* restore --verify-only BACKUP (cmd_restore_verify.c): the restore drill. */
 int cmd_restore_verify(struct cli *c);
+
+/* privacy record|notice|report|check (cmd_privacy.c) */
+int cmd_privacy_record(struct cli *c);
+int cmd_privacy_notice(struct cli *c);
+int cmd_privacy_report(struct cli *c);
+int cmd_privacy_check(struct cli *c);
 
 int cmd_user_list(struct cli *c);
 int cmd_user_disable(struct cli *c);

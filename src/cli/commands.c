@@ -151,6 +151,18 @@ const struct cli_command cli_commands[] = {
      "lift a manual legal hold"},
     {"retention holds", cmd_retention_holds, 0, "UNLOCK",
      "the manual legal holds with their reasons"},
+    {"privacy record", cmd_privacy_record, 0, "UNLOCK [--lang fi|sv|en] [--out F.html]",
+     "the record of processing activities (GDPR Art. 30), generated from the config "
+     "(documents action; audited)"},
+    {"privacy notice", cmd_privacy_notice, 0, "UNLOCK [--lang fi|sv|en] [--out F.html]",
+     "the privacy notice for the people in the register (Art. 13 and 14)"},
+    {"privacy report", cmd_privacy_report, 0,
+     "UNLOCK [--year YYYY] [--lang fi|sv|en] [--out F.html]",
+     "the accountability report for a year: requests, erasures, retention, audit "
+     "trail, accounts; counts and dates only"},
+    {"privacy check", cmd_privacy_check, 0, "[--lang fi|sv|en]",
+     "list what the config leaves unset for the record and the notice; exit 1 while "
+     "anything is"},
     {"backup", cmd_backup, 0, "--out PATH UNLOCK",
      "encrypted online backup of the register, its slot file and erasure ledger"},
     {"restore", cmd_restore, 0,

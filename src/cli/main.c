@@ -66,6 +66,7 @@ enum {
         OPT_STATUS,
         OPT_LANG,
         OPT_REPORT_LANG,
+        OPT_YEAR,
 };
 
 static const struct option long_options[] = {
@@ -115,6 +116,7 @@ static const struct option long_options[] = {
     {"status", required_argument, NULL, OPT_STATUS},
     {"lang", required_argument, NULL, OPT_LANG},
     {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
+    {"year", required_argument, NULL, OPT_YEAR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -235,6 +237,7 @@ static const struct {
     {OPT_STATUS, offsetof(struct cli, status)},
     {OPT_LANG, offsetof(struct cli, lang)},
     {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
+    {OPT_YEAR, offsetof(struct cli, year)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a

@@ -8,6 +8,7 @@
  */
 #include "rekisteri/config.h"
 #include "rekisteri/i18n.h"
+#include "config_privacy.h"
 #include "rekisteri/money.h"
 
 #include <fcntl.h>
@@ -47,6 +48,27 @@ static const struct opt options[] = {
      "how people reach the controller about their data, in every access export"},
     {"register", "language", OPT_LANG, F(language), 0, 2,
      "en, fi or sv (empty: each user's environment)"},
+    {"controller", "name", OPT_STR, F(privacy.name), 0, RK_PRIVACY_TEXT_MAX - 1,
+     "the controller's legal name (empty: [register] company_name)"},
+    {"controller", "business_id", OPT_STR, F(privacy.business_id), 0, 31,
+     "the controller's business ID (Y-tunnus)"},
+    {"controller", "address", OPT_STR, F(privacy.address), 0, RK_PRIVACY_TEXT_MAX - 1,
+     "the controller's postal address"},
+    {"controller", "email", OPT_STR, F(privacy.email), 0, RK_PRIVACY_TEXT_MAX - 1,
+     "where people send questions and requests about their data"},
+    {"controller", "dpo_contact", OPT_STR, F(privacy.dpo_contact), 0,
+     RK_PRIVACY_TEXT_MAX - 1,
+     "the data protection officer's contact details (empty: none designated)"},
+    {"controller", "sources", OPT_STR, F(privacy.sources.text), 0,
+     RK_PRIVACY_TEXT_MAX - 1,
+     "where personal data not collected from the person comes from"},
+    {"controller", "sources_fi", OPT_STR, F(privacy.sources.fi), 0,
+     RK_PRIVACY_TEXT_MAX - 1, "the same in Finnish"},
+    {"controller", "sources_sv", OPT_STR, F(privacy.sources.sv), 0,
+     RK_PRIVACY_TEXT_MAX - 1, "the same in Swedish"},
+    {"controller", "language", OPT_STR, F(privacy.language), 0, 2,
+     "the language of the privacy documents when --lang is not given: fi, sv or en "
+     "(empty: the environment's)"},
     {"server", "group", OPT_STR, F(server_group), 1, 63,
      "the group that owns the register files and that the binary is setgid to"},
     {"server", "staff_group", OPT_STR, F(staff_group), 1, 63,
@@ -401,6 +423,8 @@ static int apply_section(dictionary *d, const char *file, const char *section,
         char allowed[512];
         if (strncmp(section, ROLE_PREFIX, strlen(ROLE_PREFIX)) == 0)
                 return apply_role(d, file, section, cfg, err);
+        if (rk_config_privacy_owns(section))
+                return rk_config_privacy_section(d, file, section, cfg, err);
         if (!section_known(section)) {
                 allowed_sections(allowed, sizeof(allowed));
                 return rk_error_set(err, RK_ERR_CONFIG,
@@ -487,6 +511,8 @@ static int load_file(const char *path, struct rk_config *cfg, struct rk_error *e
         if (rc == RK_OK && rk_vat_rates_parse(cfg->vat_rates, &vat, &why) != RK_OK)
                 rc = rk_error_set(err, RK_ERR_CONFIG, "%s: [vat] rates: %s", path,
                                   why.msg);
+        if (rc == RK_OK)
+                rc = rk_config_privacy_finish(path, cfg, err);
         if (rc == RK_OK)
                 snprintf(cfg->source, sizeof(cfg->source), "%s", path);
         return rc;

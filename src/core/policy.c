@@ -28,7 +28,7 @@ static const struct rk_role default_roles[] = {
     {"warehouse", G(ORDERS), 0, A(PICKING)},
     {"supervisor", ALL_GROUPS, ALL_GROUPS,
      A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE) |
-         A(PRODUCTS)},
+         A(PRODUCTS) | A(DOCUMENTS)},
     {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
     /* the unattended nightly job's key file: runs retention, reads nothing;
      * built in so the README's key add-file works with no config at all */
@@ -54,6 +54,7 @@ static const char *const action_names[RK_ACTION_COUNT] = {
     [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
     [RK_ACTION_PRODUCTS] = "products",
     [RK_ACTION_PICKING] = "picking",
+    [RK_ACTION_DOCUMENTS] = "documents",
 };
 
 void rk_policy_defaults(struct rk_roleset *set)
@@ -141,8 +142,8 @@ static int parse_set(const char *list, const char *const *names, int count, uint
                         strncat(allowed, names[k], sizeof(allowed) - strlen(allowed) - 1);
                 }
                 return rk_error_set(err, RK_ERR_CONFIG,
-                                    "role %s: unknown %s \"%s\"; allowed are %s", role,
-                                    what, w, allowed);
+                                    "%s: unknown %s \"%s\"; allowed are %s", role, what,
+                                    w, allowed);
         }
         return RK_OK;
 }
@@ -173,14 +174,16 @@ int rk_policy_define(struct rk_roleset *set, const char *name, const char *read,
                     "with a letter",
                     name, RK_ROLE_NAME_MAX);
         snprintf(role.name, sizeof(role.name), "%s", name);
+        char where[RK_ROLE_NAME_MAX + 8];
+        snprintf(where, sizeof(where), "role %s", name);
         int rc = parse_set(read, group_names, RK_GROUP_COUNT, &role.read, "field group",
-                           name, err);
+                           where, err);
         if (rc == RK_OK)
                 rc = parse_set(write, group_names, RK_GROUP_COUNT, &role.write,
-                               "field group", name, err);
+                               "field group", where, err);
         if (rc == RK_OK)
                 rc = parse_set(actions, action_names, RK_ACTION_COUNT, &role.actions,
-                               "action", name, err);
+                               "action", where, err);
         if (rc != RK_OK)
                 return rc;
         struct rk_role *slot = (struct rk_role *)rk_policy_find_role(set, name);
@@ -192,6 +195,13 @@ int rk_policy_define(struct rk_roleset *set, const char *name, const char *read,
         }
         *slot = role;
         return RK_OK;
+}
+
+int rk_policy_parse_groups(const char *list, const char *where, rk_groupset *out,
+                           struct rk_error *err)
+{
+        return parse_set(list, group_names, RK_GROUP_COUNT, out, "field group", where,
+                         err);
 }
 
 bool rk_authorize_read(const struct rk_grants *g, enum rk_group group)

@@ -7,6 +7,7 @@
  */
 #include "ui.h"
 #include "rekisteri/fields.h"
+#include "rekisteri/i18n.h"
 
 static bool may_accounts(const struct rk_grants *g)
 {
@@ -61,6 +62,11 @@ static bool may_retention(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_RETENTION);
 }
 
+static bool may_documents(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_DOCUMENTS);
+}
+
 static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 {
         return rk_ui_logout(app, ui, RK_TUI_INFO, _("Logged out"));
@@ -87,6 +93,8 @@ static const struct rk_ui_menu_entry home_menu[] = {
     {N_("Retention"),
      N_("Last run, what falls due in the next 30 days, the rules in force"),
      may_retention, rk_ui_retention_open},
+    {N_("Documents"), N_("Record of processing, privacy notice, accountability report"),
+     may_documents, rk_ui_documents_open},
     {N_("Profile"), N_("Your password and your authenticator app"), rk_ui_allow_all,
      rk_ui_profile_open},
     {N_("Log out"), N_("End the session and return to the login screen"), rk_ui_allow_all,

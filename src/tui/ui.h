@@ -134,6 +134,9 @@ int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start);
 /* The retention screen (retention.c; needs RK_ACTION_RETENTION). */
 int rk_ui_retention_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The DPO's documents: preview and write (documents.c; the documents
+ * action). */
+int rk_ui_documents_open(struct rk_tui_app *app, struct rk_ui *ui);
 
 /*
  * rk_ui_account_form_open - the Add account form (name == NULL) or the
