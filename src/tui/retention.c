@@ -114,8 +114,8 @@ static void fill_row(struct rule_row *w, const struct rk_retention_summary *last
         snprintf(w->in_force, sizeof(w->in_force),
                  i->action == RK_RETAIN_DELETE ? _("delete %s after %s")
                                                : _("anonymise %s after %s"),
-                 i->period, i->event);
-        snprintf(w->why, sizeof(w->why), "%s: %s", i->label, i->reason);
+                 i->period, _(i->event));
+        snprintf(w->why, sizeof(w->why), "%s: %s", _(i->label), _(i->reason));
 }
 
 static void fill(struct retention *r, const struct rk_retention_summary *last,
