@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rekisteri/i18n.h"
+
 /* ---- names ------------------------------------------------------------- */
 
 static const char *const type_names[RK_DSR_TYPE_COUNT] = {

@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "rekisteri/i18n.h"
 #include <unistd.h>
 
 #define WHAT N_("making a marketing list")

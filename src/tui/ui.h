@@ -187,6 +187,29 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
  * display columns, into out (size bytes, cut to fit): for a dialog, which
  * breaks lines only where the text says. Returns out. */
 const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size);
+/* rk_ui_status_text - an order or request status code ("picked",
+ * "verified") as the user's language says it; an unknown code as it is.
+ * The result is static (the catalog's) or code itself. */
+const char *rk_ui_status_text(const char *code);
+
+/* rk_ui_print_paragraphs - text (its newlines kept as line breaks, each
+ * paragraph sanitised and wrapped at spaces to cols) drawn from its line
+ * skip, at most nrows lines from y, x. Returns the number of lines the
+ * whole text takes, drawn or not (for scrolling). */
+int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nrows,
+                           enum rk_tui_role role, const char *text);
+
+/* rk_ui_text_open - a screen that shows text whole (a note, a long value)
+ * under heading, wrapped and scrollable; Esc or Enter goes back. Copies
+ * both strings (the copies are wiped at the end). Returns flags. */
+int rk_ui_text_open(struct rk_tui_app *app, const char *heading, const char *text);
+
+/* rk_ui_leave_form - Esc on a form: leave(app, state) at once when
+ * nothing was changed, else after a yes to "Discard changes?" (a no keeps
+ * the form and its edits). leave returns the flags that close the form
+ * (RK_TUI_POP, perhaps with more). Returns flags. */
+int rk_ui_leave_form(struct rk_tui_app *app, bool changed,
+                     int (*leave)(struct rk_tui_app *app, void *state), void *state);
 
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */

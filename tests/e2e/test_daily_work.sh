@@ -248,6 +248,13 @@ e2e_type s 'Hankintajohtaja'
 e2e_keys s Enter
 e2e_wait s '^Saved'
 e2e_wait s "^ $CP_NAME +Hankintajohta"
+# Enter shows the selected contact person whole, every column uncut
+e2e_keys s Enter
+e2e_wait s "^  $CP_NAME\$"
+e2e_wait s '^  E-mail: kaisu@yhteys\.example\.fi$'
+e2e_wait s '^  Phone: \+358407654321$'
+e2e_keys s Escape
+e2e_wait s "^ $CP_NAME +Hankintajohta"
 # F8 removes one after y/n: a second person, added to be removed
 e2e_keys s F2
 e2e_wait s "New contact person of $C_NO"

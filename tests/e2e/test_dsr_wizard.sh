@@ -85,6 +85,14 @@ e2e_keys v Space
 e2e_wait v '1 record\(s\) selected'
 e2e_keys v Space
 e2e_wait v '2 record\(s\) selected'
+# the list has the focus after a search: Backspace edits the search field
+# (the focus moves there, as typed letters do), and Enter searches again
+e2e_keys v BSpace
+e2e_wait v "Search: +${MAIL%?} *$"
+e2e_type v "${MAIL: -1}"
+e2e_wait v "Search: +$MAIL *$"
+e2e_keys v Enter
+e2e_wait v '2 found, 2 selected'
 rk_ok "step 2: one search by e-mail found the customer and the contact person, both selected"
 
 # --- steps 3-4 --------------------------------------------------------------------------

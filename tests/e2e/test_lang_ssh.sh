@@ -107,7 +107,7 @@ e2e_kill a
 e2e_start a2 80 24 "${SSH[@]}" -tt "$UA@127.0.0.1"
 e2e_wait a2 "$LOGIN_SCREEN" 15
 rk_login a2 alice "$A_PW" "$(rk_code "$A_SECRET")"
-e2e_wait a2 'alice \(sales\) from 127\.0\.0\.1' 15
+e2e_wait a2 'alice \(sales\) (from|paikasta) 127\.0\.0\.1' 15 # the title is Finnish too
 language_screen a2
 e2e_assert_present a2 'Kielesi: Suomi'
 e2e_assert_absent a2 'Your language'
