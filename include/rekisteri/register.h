@@ -63,6 +63,15 @@ void rk_register_close(struct rk_register *reg);
 /* rk_register_db - the open database connection (owned by reg). */
 sqlite3 *rk_register_db(struct rk_register *reg);
 
+/*
+ * rk_register_release_memory - give back what an idle session need not
+ * hold: the page caches of both connections (pages are read and decrypted
+ * again when next needed) and the allocator's free memory, to the system.
+ * For a session waiting for a person; never inside a transaction (SQLite
+ * keeps the pages a transaction uses).
+ */
+void rk_register_release_memory(struct rk_register *reg);
+
 /* rk_register_vault - the open keyslot file (owned by reg). */
 struct rk_vault *rk_register_vault(struct rk_register *reg);
 

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -82,6 +83,17 @@ void rk_register_close(struct rk_register *reg)
 sqlite3 *rk_register_db(struct rk_register *reg)
 {
         return reg->db;
+}
+
+void rk_register_release_memory(struct rk_register *reg)
+{
+        if (reg == NULL)
+                return;
+        if (reg->db != NULL)
+                sqlite3_db_release_memory(reg->db);
+        if (reg->vault != NULL && rk_vault_db(reg->vault) != NULL)
+                sqlite3_db_release_memory(rk_vault_db(reg->vault));
+        malloc_trim(0);
 }
 
 struct rk_vault *rk_register_vault(struct rk_register *reg)

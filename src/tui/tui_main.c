@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,8 +34,9 @@
 
 #include "rekisteri/busy.h"
 #include "rekisteri/login_notice.h"
-#include "rekisteri/hygiene.h"
 #include "rekisteri/register.h"
+#include "rekisteri/session.h"
+#include "rekisteri/hygiene.h"
 #include "ui.h"
 
 #define TICK_MS 500
@@ -94,6 +96,23 @@ static bool idle_too_long(const struct rk_tui_app *app, const struct rk_ui *ui)
                rk_tui_now_ms() - rk_tui_last_input_ms(app) >= (uint64_t)limit * 1000u;
 }
 
+/* An idle session gives its caches back once per pause in typing, after
+ * RELEASE_AFTER_MS: a register's staff mostly sit idle on a screen, and a
+ * hundred idle sessions should cost a hundred small processes (README,
+ * Performance: memory). The next key reads its pages again. */
+#define RELEASE_AFTER_MS 5000u
+
+static void release_when_idle(struct rk_tui_app *app, struct rk_ui *ui)
+{
+        static uint64_t released_for = UINT64_MAX; /* the input it followed */
+        uint64_t last = rk_tui_last_input_ms(app);
+        if (ui->session == NULL || last == released_for ||
+            rk_tui_now_ms() - last < RELEASE_AFTER_MS)
+                return;
+        rk_register_release_memory(rk_session_register(ui->session));
+        released_for = last;
+}
+
 static int on_tick(struct rk_tui_app *app, void *ctx)
 {
         struct rk_ui *ui = ctx;
@@ -108,6 +127,7 @@ static int on_tick(struct rk_tui_app *app, void *ctx)
                 return r & ~RK_TUI_UNHANDLED;
         if (!rk_ui_is_locked(app) && idle_too_long(app, ui))
                 return rk_ui_lock_open(app, ui, _("Locked after inactivity"));
+        release_when_idle(app, ui);
         return RK_TUI_NONE;
 }
 

@@ -5,7 +5,8 @@
 # page cache up to 64 MiB), so the login really runs the full Argon2id.
 # Measured with ps -o rss (resident set size, KiB):
 # - the full-screen program logged in and idle on the home screen (after
-#   the login's Argon2id memory has been given back);
+#   the login's Argon2id memory has been given back, and after 5 s with no
+#   key, when an idle session gives back its page cache);
 # - the command line waiting at its password prompt.
 # RSS counts the shared libraries (SQLCipher with OpenSSL's libcrypto,
 # ncurses, libc), whose pages every session shares; the private part is
@@ -28,7 +29,8 @@ rk_start a
 rk_login a hannele "$PW" "$(rk_code "$SECRET")"
 e2e_wait a 'What would you like to do\?' 20
 pid=$(e2e_pid a)
-sleep 2
+# idle: no key for 5 s gives the caches back (tui_main.c, release_when_idle)
+sleep 7
 tui=$(rss_kib "$pid")
 peak=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 private=$(awk '/^Private_(Clean|Dirty):/ {n += $2} END {print n}' "/proc/$pid/smaps_rollup")
@@ -39,6 +41,9 @@ cli=$(rss_kib "$(e2e_pid c)")
 printf 'idle TUI session: RSS %s KiB, of it private %s KiB (peak during login %s KiB)\n' \
 	"$tui" "$private" "$peak"
 printf 'CLI at its password prompt: RSS %s KiB\n' "$cli"
+# where the idle session's resident pages are, largest first (KiB)
+awk '/^[0-9a-f]+-[0-9a-f]+ / {m = NF >= 6 ? $6 : "[anon]"} /^Rss:/ {r[m] += $2}
+	END {for (m in r) print r[m], m}' "/proc/$pid/smaps" | sort -rn | head -12
 # (into files first: with pipefail, grep -q closing the pipe early would
 # make the pipeline fail and the check wrongly say "not a sanitizer build")
 ldd "$R" >ldd.txt 2>&1 || true
