@@ -197,9 +197,9 @@ static int requests(sqlite3 *db, const struct period *p, struct rk_doc *d,
         rk_doc_para(d, "%s",
                     _("Requests received in the period. Answered means closed with the "
                       "outcome told to the person; times are in days from receipt."));
-        const char *head[] = {_("Type"),    _("Received"),    _("Answered"),
-                              _("On time"), _("Late"),        _("Extended"),
-                              _("Open"),    _("Median days"), _("Longest days")};
+        const char *head[] = {_("Type"),       _("Received"),    _("Answered"),
+                              _("On time"),    _("Late"),        _("Extended"),
+                              _("Still open"), _("Median days"), _("Longest days")};
         rk_doc_row(d, true, 9, head);
         int rc = RK_OK;
         for (int t = 0; t <= RK_DSR_TYPE_COUNT && rc == RK_OK; t++) {

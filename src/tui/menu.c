@@ -14,6 +14,10 @@
 #include "ui.h"
 
 #define MENU_MAX 16
+/* The label column: as wide as the widest label in the user's language
+ * (plus a space), at least LABEL_MIN and at most LABEL_MAX columns. */
+#define LABEL_MIN 18
+#define LABEL_MAX 28
 
 struct menu {
         struct rk_tui_screen_ops ops;
@@ -22,6 +26,7 @@ struct menu {
         const struct rk_ui_menu_entry *entries;
         size_t n;
         const struct rk_ui_menu_entry *shown[MENU_MAX];
+        struct rk_tui_column columns[2];
         struct rk_tui_list list;
 };
 
@@ -30,11 +35,6 @@ bool rk_ui_allow_all(const struct rk_grants *g)
         (void)g;
         return true;
 }
-
-static const struct rk_tui_column menu_columns[] = {
-    {NULL, 18, RK_TUI_LEFT},
-    {NULL, 0, RK_TUI_LEFT},
-};
 
 static const char *menu_cell(void *ctx, size_t row, size_t col)
 {
@@ -50,6 +50,12 @@ static void menu_filter(struct menu *m)
         for (size_t i = 0; i < m->n && n < MENU_MAX; i++)
                 if (m->entries[i].allowed(g))
                         m->shown[n++] = &m->entries[i];
+        int label = LABEL_MIN;
+        for (size_t i = 0; i < n; i++) {
+                int cols = rk_tui_text_cols(_(m->shown[i]->label)) + 1;
+                label = cols > label ? cols : label;
+        }
+        m->columns[0].width = label < LABEL_MAX ? label : LABEL_MAX;
         rk_tui_list_set_rows(&m->list, n);
 }
 
@@ -57,7 +63,9 @@ static int menu_init(struct rk_tui_app *app, void *state)
 {
         (void)app;
         struct menu *m = state;
-        rk_tui_list_init(&m->list, menu_columns, 2, menu_cell, m, 0);
+        m->columns[0] = (struct rk_tui_column){NULL, LABEL_MIN, RK_TUI_LEFT};
+        m->columns[1] = (struct rk_tui_column){NULL, 0, RK_TUI_LEFT};
+        rk_tui_list_init(&m->list, m->columns, 2, menu_cell, m, 0);
         menu_filter(m);
         return RK_OK;
 }
@@ -74,7 +82,7 @@ static void menu_draw(struct rk_tui_app *app, void *state, WINDOW *win)
          * is shown whole under the menu for the selected entry */
         if (m->list.n_rows > 0) {
                 const char *help = _(m->shown[m->list.sel]->help);
-                if (rk_tui_text_cols(help) > w - menu_columns[0].width - 1)
+                if (rk_tui_text_cols(help) > w - m->columns[0].width - 1)
                         rk_ui_print_wrapped(win, h - 2, 2, w, 2, RK_ROLE_DIM, help);
         }
 }
