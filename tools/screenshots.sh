@@ -338,6 +338,6 @@ rk_menu dup Duplicates
 e2e_wait dup 'Enter opens the pair\.'
 shot dup duplicates "Supervisor: customers that are likely the same, with the reason and a score"
 e2e_keys dup Enter
-e2e_wait dup 'marks a value the two have in common'
+e2e_wait dup 'marks a value both have'
 shot dup duplicate-pair "Supervisor: a likely duplicate pair side by side"
 e2e_pass "screenshots written"

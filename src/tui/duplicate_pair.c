@@ -132,9 +132,9 @@ static void pair_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct pair *p = state;
         int w = getmaxx(win) - 2, h = getmaxy(win);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, p->heading);
-        rk_tui_print(win, 1, 1, w, RK_ROLE_DIM,
-                     _("= marks a value the two have in common. F3 and F4 open either "
-                       "customer; F7 merges them."));
+        rk_tui_print(
+            win, 1, 1, w, RK_ROLE_DIM,
+            _("= marks a value both have. F3 or F4 opens either; F7 merges them."));
         rk_tui_list_draw(&p->list, win, 3, 1, h - 3, w);
 }
 
