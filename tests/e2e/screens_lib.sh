@@ -212,8 +212,8 @@ sc_role() {
 		sc_home "$s"
 	fi
 	sc_snap "$s" "home"
-	for entry in Requests Customers Orders 'Picking queue' Products 'Marketing list' \
-		Accounts 'Audit trail' Retention Profile; do
+	for entry in Requests Customers Orders 'Picking queue' Products 'Marketing list' Duplicates \
+		Accounts 'Audit trail' Import Retention Documents Profile; do
 		sc_home "$s"
 		sc_open "$s" "$entry" || continue
 		case $entry in
