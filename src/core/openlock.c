@@ -223,8 +223,8 @@ int rk_openlock_exclusive(sqlite3 *db, struct rk_error *err)
         /* a refused conversion dropped the shared lock: take it again */
         (void)lock_shared(held[h].fd, rk_busy_limit_ms());
         return rk_error_set(err, RK_ERR_BUSY,
-                            "rotating the database key: other sessions are using the "
-                            "register; ask them to log out and try again");
+                            _("rotating the database key: other sessions are using the "
+                              "register; ask them to log out and try again"));
 }
 
 void rk_openlock_shared_again(sqlite3 *db)
