@@ -6,7 +6,7 @@
 # register is created and kept in demo/register.db.users (mode 0600).
 set -eu
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --demo # oathtool too: the codes of the demo accounts
 if [ ! -f build/build.ninja ]; then
         meson setup build --buildtype=release > /dev/null
 fi

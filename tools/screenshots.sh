@@ -98,6 +98,27 @@ e2e_keys sup Enter
 e2e_wait sup 'customer'
 shot sup breach-report "What did a user access: the breach-impact report (Art. 33)"
 
+# --- merging two customers (supervisor): a near duplicate typed in again,
+# as an old spreadsheet brings them; the screen is shown, nothing merged
+MS=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND email IS NOT NULL
+	AND phone IS NOT NULL AND restricted=0 AND (name LIKE '%ä%' OR name LIKE '%ö%')
+	ORDER BY id LIMIT 1 OFFSET 5;")
+MO=$(rk_sql "SELECT printf('C%06d', max(id) + 1) FROM customers;")
+rk_sql "INSERT INTO customers(number, kind, name, email, phone, street, postal_code, city,
+	created_at, updated_at) SELECT '$MO', kind, replace(replace(name, 'ä', 'a'), 'ö', 'o'),
+	'old.' || email, phone, street || ' B', postal_code, city, created_at, updated_at
+	FROM customers WHERE number='$MS';" >/dev/null
+rk_press_until sup Escape "$HOME_SCREEN" 4
+rk_open_detail sup "$MS"
+e2e_keys sup F7
+e2e_wait sup 'Merge another customer into this one'
+e2e_type sup "$MO"
+e2e_keys sup Enter
+e2e_wait sup "Merge $MO into $MS"
+rk_press_until sup Down '^ E-mail +C[0-9]{6} ' 12
+shot sup merge "Supervisor: merging two customers; the value kept per field is starred"
+rk_press_until sup Escape "$HOME_SCREEN" 4
+
 # --- the daily work: an order, contact persons, the picking queue, a list ----
 # (the sessions of the role screens above go on: a TOTP code is taken once)
 e2e_keys sales Escape
@@ -221,6 +242,35 @@ rk_demo_login ret supervisor
 rk_menu ret Retention
 e2e_wait ret 'Rules in force'
 shot ret retention "Retention: the last run, what falls due in 30 days, the rules in force"
+# --- importing customers (supervisor): the mapping and the preview --------------
+# A Finnish Excel file (tests/e2e/import_lib.sh) on a fresh demo register with
+# one person erased, so that every status shows.
+e2e_kill ret
+rm -f r.db r.db.*
+rk_demo_setup
+rk_one_person
+rk_demo_keyfile dpoi supervisor
+source "$SRC/tests/e2e/import_lib.sh"
+mapfile -t IMP < <(rk_sql "SELECT number FROM customers WHERE kind='person' AND
+        restricted=0 AND email IS NOT NULL AND hetu IS NULL ORDER BY id LIMIT 2;")
+IMP_MAIL=$(rk_sql "SELECT email FROM customers WHERE number='${IMP[1]}';")
+"$R" dsr new --db r.db --keyfile dpoi.key --type erasure --subject "${IMP[1]}" \
+        --verified passport >dsri.out 2>&1 || e2e_fail "dsr new: $(cat dsri.out)"
+"$R" dsr execute "$(grep -oE '[0-9]+' dsri.out | head -1)" --db r.db --keyfile dpoi.key \
+        >/dev/null 2>&1 || e2e_fail "dsr execute"
+rk_import_file "$PWD/asiakkaat.csv" "$IMP_MAIL" "${IMP[0]}"
+rk_demo_login imp supervisor
+rk_menu imp Import
+e2e_wait imp 'Import customers from'
+e2e_type imp "$PWD/asiakkaat.csv"
+e2e_keys imp Enter
+e2e_wait imp 'Sähköposti +email'
+shot imp import-mapping "Import: the file's columns and the fields they go to, for the supervisor to confirm"
+e2e_keys imp F10
+e2e_wait imp 'Preview of asiakkaat.csv'
+e2e_keys imp Down
+e2e_wait imp 'Repaired: Phone: leading 0 restored'
+shot imp import-preview "Import preview: a status per row, counts, repairs; nothing saved before F10"
 # --- the DPO's documents (supervisor), and a privacy notice as printed -----------
 mkdir -p "$E2E_TMP/docs"
 cd "$E2E_TMP/docs" || exit 1
@@ -258,4 +308,36 @@ chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1
 	--screenshot="$OUT/privacy-notice-fi.png" "file://$PWD/notice.html" >/dev/null 2>&1 ||
 	e2e_fail "chromium could not render notice.html"
 echo "wrote screenshots/privacy-notice-fi.png"
+
+# --- duplicates (supervisor), on the demo register with customers added again -------
+mkdir -p "$E2E_TMP/dup"
+cd "$E2E_TMP/dup" || exit 1
+rk_demo_setup
+rk_config '[accounts]' 'combine_duties = 1'
+rk_demo_keyfile dpo supervisor
+rk_config
+# the same people typed in again through `customer add`, as staff would:
+# the e-mail in capitals, the phone in the national form, a typo in the
+# name, the words of the name the other way round
+i=0
+while IFS='|' read -r name email phone postal; do
+        i=$((i + 1))
+        case $((i % 3)) in
+        0) add=$(printf 'name=%s\nemail=%s\n' "${name/a/e}" "${email^^}") ;;
+        1) add=$(printf 'name=%s %s\nphone=0%s\npostal_code=%s\n' "${name#* }" \
+                "${name%% *}" "${phone#+358}" "$postal") ;;
+        2) add=$(printf 'name=%s\npostal_code=%s\n' "${name/e/ee}" "$postal") ;;
+        esac
+        printf '%b' "$add" | "$R" customer add --db r.db --keyfile dpo.key >/dev/null ||
+                e2e_fail "customer add: $add"
+done < <(rk_sql "SELECT name, email, phone, postal_code FROM customers
+        WHERE kind='person' AND restricted=0 AND id > 2 AND id != 666
+        AND phone LIKE '+358%' ORDER BY id LIMIT 9;" | tr -d '\r')
+rk_demo_login dup supervisor
+rk_menu dup Duplicates
+e2e_wait dup 'Enter opens the pair\.'
+shot dup duplicates "Supervisor: customers that are likely the same, with the reason and a score"
+e2e_keys dup Enter
+e2e_wait dup 'marks a value the two have in common'
+shot dup duplicate-pair "Supervisor: a likely duplicate pair side by side"
 e2e_pass "screenshots written"

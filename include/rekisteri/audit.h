@@ -159,7 +159,9 @@ int rk_audit_verify(sqlite3 *db, const char *key_text, struct rk_audit_verdict *
  * when its action read, changed, searched, exported or otherwise processed
  * that customer's data (with the field groups it touched), so every such
  * row is listed and nothing else. Looks at the trail itself name the
- * customer in their target, not as their subject.
+ * customer in their target, not as their subject. The rows of a customer
+ * merged into X (merge.h) are listed with X's: the person's data lived
+ * under both numbers.
  */
 struct rk_audit_filter {
         const char *user;

@@ -87,6 +87,7 @@ struct rk_config {
         /* [register] */
         char db_path[PATH_MAX]; /* default register when --db is not given */
         char company_name[RK_CONFIG_STR_MAX];
+        char language[8]; /* [register] language: "", "en", "fi" or "sv" */
         char controller_contact[RK_CONFIG_STR_MAX]; /* how people reach the
                                                        controller about their data */
 

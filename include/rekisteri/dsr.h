@@ -108,11 +108,14 @@ struct rk_dsr_request {
 };
 
 /* Names: "access", ... "consent_withdrawal" (the CLI and the database use
- * them); labels: "Access (Art. 15)" for screens. parse: -1 when unknown. */
+ * them); labels: "Access (Art. 15)" for screens, in the language of the
+ * messages (i18n.h). parse: -1 when unknown. A status has a name ("open",
+ * stored) and a label (translated, for people). */
 const char *rk_dsr_type_name(enum rk_dsr_type t);
 const char *rk_dsr_type_label(enum rk_dsr_type t);
 int rk_dsr_type_parse(const char *name);
 const char *rk_dsr_status_name(enum rk_dsr_status s);
+const char *rk_dsr_status_label(enum rk_dsr_status s);
 
 /* rk_dsr_purposes - the purposes a type takes as "a|b|c", or NULL when the
  * type takes none (only objection and consent withdrawal do). */
@@ -151,7 +154,7 @@ struct rk_dsr_candidate {
         int64_t customer_id;
         char number[RK_CUSTOMER_NUMBER_SIZE];
         char *name;
-        char *matched; /* what matched: "name", "e-mail", "phone", "identity
+        char *matched; /* what matched, translated: "name", "e-mail", "phone", "identity
                           code", "customer number", "order number" */
         bool restricted, anonymised;
 };
@@ -225,6 +228,8 @@ struct rk_dsr_preview {
 
 /* rk_dsr_effect_name - "export", "erase", "anonymise", "keep", ... */
 const char *rk_dsr_effect_name(enum rk_dsr_effect e);
+/* rk_dsr_effect_label - the same, translated for people (i18n.h). */
+const char *rk_dsr_effect_label(enum rk_dsr_effect e);
 
 /*
  * rk_dsr_preview - exactly what rk_dsr_execute would do today, per subject
@@ -262,6 +267,26 @@ struct rk_dsr_result {
  */
 int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                    struct rk_dsr_result *res, struct rk_error *err);
+
+/*
+ * rk_dsr_execute_in - rk_dsr_execute with the language of an access or
+ * portability report: "en", "fi" or "sv"; NULL or "" for the default,
+ * rk_dsr_report_language. The text report and the JSON's classification
+ * labels are written in it, with its dates (format.h) and amounts; the
+ * JSON keeps its machine keys, ISO dates and cents, and names the
+ * language ("language"). The program's own language is back as it was
+ * when this returns. RK_ERR_INVALID for another language.
+ */
+int rk_dsr_execute_in(struct rk_session *s, int64_t id, const char *out_dir,
+                      const char *lang, struct rk_dsr_result *res, struct rk_error *err);
+
+/*
+ * rk_dsr_report_language - the default language of request id's report:
+ * the language field of its first subject's customer, "fi" when that is
+ * not set (or the request has no subject yet), into out.
+ */
+int rk_dsr_report_language(struct rk_session *s, int64_t id, char out[4],
+                           struct rk_error *err);
 
 /* rk_dsr_lift_restriction - the later step of an executed restriction
  * request: its customers are no longer restricted. Audited "dsr.lift". */

@@ -5,7 +5,8 @@
  * success) and, when given a non-NULL struct rk_error, writes a one-line
  * message for a person to read. Messages name files, sections and keys;
  * they never contain a password, a key, a TOTP code or a personal-data
- * value. Callers print err.msg as it is.
+ * value. Callers print err.msg as it is: it is already in the language of
+ * the messages (i18n.h), translated by rk_error_set.
  */
 #ifndef REKISTERI_ERROR_H
 #define REKISTERI_ERROR_H
@@ -30,6 +31,7 @@ enum rk_rc {
         RK_ERR_CONFLICT, /* someone else changed the record first */
         RK_ERR_CRYPTO,   /* a cryptographic primitive failed */
         RK_ERR_INTERNAL, /* a bug: an invariant did not hold */
+        RK_ERR_CONFIRM,  /* asks a person to confirm first; err names why */
 };
 
 /* One human-readable message per failure; rc repeats the return value. */
@@ -41,6 +43,9 @@ struct rk_error {
 /*
  * rk_error_set - record a failure and return rc, so callers can write
  * `return rk_error_set(err, RK_ERR_IO, "cannot read %s", path);`.
+ * fmt is an English message, a whole sentence: it is translated (gettext)
+ * before formatting, and xgettext extracts it (a keyword in po/meson.build),
+ * so a literal fmt needs no _().
  * err may be NULL, in which case only rc is returned. The message is
  * truncated (never overflowed) at sizeof(err->msg).
  */
@@ -50,7 +55,11 @@ int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
 /* rk_error_clear - reset err to RK_OK with an empty message. */
 void rk_error_clear(struct rk_error *err);
 
-/* rk_rc_name - a short English description of rc; never NULL. */
+/* rk_rc_name - a short description of rc, translated; never NULL. */
 const char *rk_rc_name(int rc);
+
+/* rk_rc_code - the same description in English, for logs and stored
+ * records (never translated); never NULL. */
+const char *rk_rc_code(int rc);
 
 #endif

@@ -91,6 +91,14 @@ rk_groupset rk_fields_customer_groups(void);
 /* rk_fields_table - the SQL table of a record kind. */
 const char *rk_fields_table(enum rk_record record);
 
+/*
+ * rk_fields_term_label - a field's category or legal basis ("contact",
+ * "legal obligation", ...) in the language of the messages (i18n.h), for
+ * people; an unknown term comes back as it is. Never NULL. A field's label
+ * is marked for translation too: show it as _(f->label).
+ */
+const char *rk_fields_term_label(const char *term);
+
 /* rk_fts_column_name - the SQL name of a search column. */
 const char *rk_fts_column_name(enum rk_fts_column col);
 

@@ -105,6 +105,20 @@ int rk_forget_customer_deferred(sqlite3 *db, const struct rk_config *cfg, int64_
                                 struct rk_forget_plan *done, struct rk_error *err);
 
 /*
+ * rk_forget_merged - turn customer id, merged into another customer
+ * (merge.h), into a stub, inside the caller's transaction: the caller has
+ * moved its records to the survivor and copied the values kept; here
+ * every field of the row but the kind and the country is emptied (a
+ * company's business ID too), anonymised_at is set, the row leaves the
+ * search index and the index is merged (the terms of the values not kept
+ * leave the b-tree), and a WAL truncation is owed: call rk_forget_flush
+ * after the COMMIT. Nothing goes to the suppression list or the ledger:
+ * the person is not forgotten, they live on as the survivor.
+ * RK_ERR_NOTFOUND; on failure the caller rolls back.
+ */
+int rk_forget_merged(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err);
+
+/*
  * rk_forget_optimize_index - merge the search index into one segment
  * (FTS4 'optimize') in a transaction of its own, so the terms of every row
  * deleted before leave the index b-tree and, with secure_delete, the

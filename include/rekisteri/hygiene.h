@@ -20,13 +20,26 @@
  *   - umask 077, so every file we create is private;
  *   - RLIMIT_CORE 0 and PR_SET_DUMPABLE 0: no core dumps, no ptrace by peers;
  *   - when running setgid or setuid, clear the environment except TERM,
- *     LANG, LC_* and a well-formed SSH_CONNECTION (the client address for
- *     the audit trail), so nothing from the caller steers the program; then
+ *     LANG, LANGUAGE and LC_* with a locale name for a value (see
+ *     rk_hygiene_locale_value_ok), and a well-formed SSH_CONNECTION (the
+ *     client address for the audit trail), so nothing from the caller
+ *     steers the program; then
  *     a TERM missing or not on the allowlist becomes vt100, and
  *     rk_hygiene_notice() says so.
  * Returns RK_OK, or RK_ERR_CRYPTO/RK_ERR_INTERNAL with a message.
  */
 int rk_hygiene_apply(struct rk_error *err);
+
+/*
+ * rk_hygiene_locale_value_ok - 1 when v can be the value of a locale
+ * variable kept under setgid: 1 to 64 of letters, digits and "_.@:-", not
+ * starting an element with "." (so "fi_FI.UTF-8", "sv:fi", "C.UTF-8"),
+ * 0 for anything that could name a path ("../x", "/tmp/x", "") or NULL.
+ * LANGUAGE joins LANG and LC_* on these terms: gettext reads catalogs from
+ * a directory named by it, and the program sets it itself to the language
+ * chosen (i18n.h), so a user's LANGUAGE=sv still chooses Swedish.
+ */
+int rk_hygiene_locale_value_ok(const char *v);
 
 /* rk_hygiene_is_privileged - true when the real and effective ids differ. */
 int rk_hygiene_is_privileged(void);

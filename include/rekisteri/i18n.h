@@ -44,4 +44,38 @@ int rk_i18n_use(const char *lang);
  */
 const char *rk_i18n_current(void);
 
+/* rk_i18n_known - true for a language with messages: "en", "fi", "sv". */
+int rk_i18n_known(const char *lang);
+
+/*
+ * rk_i18n_choose - the language a session speaks, the first that is set
+ * (non-NULL, non-empty) of:
+ *   option    --lang on the command line, for this run only;
+ *   account   the user's own choice (Profile screen), once logged in;
+ *   register  [register] language in the config, the register's default
+ *             (and so the login screen's language);
+ * else the environment's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; "en" when
+ * none names fi or sv). A set value that is not a known language is
+ * skipped. Returns a static string, "en", "fi" or "sv"; pass it to
+ * rk_i18n_use().
+ */
+const char *rk_i18n_choose(const char *option, const char *account,
+                           const char *register_);
+
+/*
+ * rk_i18n_start - choose the session's first language, after
+ * rk_i18n_init(): option is --lang, register_ is [register] language
+ * (either NULL or ""). Both are remembered for rk_i18n_for_account. The
+ * login screen speaks this language. Returns 0, or -1 when a given value
+ * is not a known language (nothing changes).
+ */
+int rk_i18n_start(const char *option, const char *register_);
+
+/*
+ * rk_i18n_for_account - switch to the logged-in user's language: --lang if
+ * it was given, else account (the user's stored choice; NULL or "" for
+ * none), else as rk_i18n_start chose. Returns the language now in use.
+ */
+const char *rk_i18n_for_account(const char *account);
+
 #endif

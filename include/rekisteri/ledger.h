@@ -142,6 +142,17 @@ struct rk_ledger_entry *rk_ledger_next(struct rk_ledger_entry **arr, size_t *n,
  * (done->hashes is NULL afterwards). */
 void rk_ledger_take_plan(struct rk_ledger_entry *e, struct rk_forget_plan *done);
 
+/*
+ * rk_ledger_add_merged - after forgetting customer id: one more entry in
+ * *arr per customer merged into it (merge.h), with that stub's number and
+ * creation time and no hashes. The stub is empty now, but a backup taken
+ * before the merge holds it with the same person's data, and a restore
+ * must forget it too.
+ */
+int rk_ledger_add_merged(sqlite3 *db, int64_t id, struct rk_ledger_entry **arr, size_t *n,
+                         enum rk_forget_mode mode, int64_t erased_at,
+                         struct rk_error *err);
+
 /* rk_ledger_free - free n entries and the array; NULL is fine. */
 void rk_ledger_free(struct rk_ledger_entry *e, size_t n);
 

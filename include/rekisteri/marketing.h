@@ -56,7 +56,7 @@ struct rk_marketing_list {
 };
 
 /* rk_marketing_reason_name - "erased", "consent withdrawn", "objected",
- * "restricted", "suppressed". */
+ * "restricted", "suppressed", translated for people (i18n.h). */
 const char *rk_marketing_reason_name(enum rk_marketing_reason r);
 
 /*

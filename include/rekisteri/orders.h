@@ -114,6 +114,10 @@ int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected
  * that the session's role may make, into out[0..max) (each
  * RK_ORDER_STATUS_SIZE); returns how many.
  */
+/* rk_order_status_label - an order's status ("shipped") as people read it,
+ * in the language of the messages (i18n.h); an unknown one as it is. */
+const char *rk_order_status_label(const char *status);
+
 size_t rk_order_next_statuses(const struct rk_grants *g, const char *from,
                               char (*out)[RK_ORDER_STATUS_SIZE], size_t max);
 

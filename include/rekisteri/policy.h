@@ -40,7 +40,10 @@ enum rk_action {
         RK_ACTION_CUSTOMERS_CREATE, /* create and delete customers */
         RK_ACTION_PRODUCTS,         /* edit the product catalogue */
         RK_ACTION_PICKING,          /* pick and ship orders (the warehouse's steps) */
+        RK_ACTION_IMPORT,           /* import customers from a file */
         RK_ACTION_DOCUMENTS,        /* generate the privacy documents (privacy.h) */
+        RK_ACTION_MERGE,            /* merge two customers into one (merge.h) */
+        RK_ACTION_DUPLICATES,       /* list likely duplicate customers */
         RK_ACTION_COUNT
 };
 

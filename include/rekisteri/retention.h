@@ -85,9 +85,9 @@ enum rk_retention_action { RK_RETAIN_ANONYMISE, RK_RETAIN_DELETE };
 struct rk_retention_rule_info {
         enum rk_retention_rule rule;
         const char *name;   /* "prospects", ... (static) */
-        const char *label;  /* "Prospects with no orders" (static) */
-        const char *event;  /* "last activity" (static) */
-        const char *reason; /* why this period (static) */
+        const char *label;  /* "Prospects with no orders" (static, translated) */
+        const char *event;  /* "last activity" (static, translated) */
+        const char *reason; /* why this period (static, translated) */
         int months;         /* the period in calendar months */
         enum rk_retention_action action;
         char period[32]; /* "24 months", "6 years" */

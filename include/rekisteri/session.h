@@ -102,6 +102,19 @@ const char *rk_session_roles_text(const struct rk_session *s);
  * caller's transaction (rk_audit_append). */
 const struct rk_audit_actor *rk_session_actor(const struct rk_session *s);
 
+/*
+ * Languages (i18n.h). A session opened by a login switches the program to
+ * the account's own language (rk_i18n_for_account), one unlocked by a key
+ * file to the session's default; the login screen spoke the register's,
+ * and rk_session_close goes back to it.
+ * rk_session_language returns the account's choice, "" for none.
+ * rk_session_set_language stores a new choice for the logged-in account
+ * ("en", "fi", "sv"; "" clears it) and switches to it: RK_ERR_INVALID for
+ * another value, RK_ERR_DENIED for a key-file session (no account).
+ */
+const char *rk_session_language(const struct rk_session *s);
+int rk_session_set_language(struct rk_session *s, const char *lang, struct rk_error *err);
+
 /* rk_session_set_place - name the screen or command now in use ("customer
  * detail", "cli:audit list"); audit rows of reads and changes carry it.
  * rk_session_place returns it ("" until set). */

@@ -33,6 +33,7 @@ struct rk_user {
         int64_t created_at;
         char roles[RK_ROLES_MAX][RK_ROLE_NAME_MAX + 1];
         size_t nroles;
+        char language[4]; /* the user's own choice: "en", "fi", "sv"; "" none */
 };
 
 /* rk_users_wipe - erase the secrets held in u. */
@@ -71,6 +72,12 @@ int rk_users_set_roles(sqlite3 *db, int64_t id, const char *const *roles, size_t
                        struct rk_error *err);
 /* rk_users_set_roles_in - the same inside the caller's transaction. */
 int rk_users_set_roles_in(sqlite3 *db, int64_t id, const char *const *roles, size_t n,
+                          struct rk_error *err);
+
+/* rk_users_set_language - the account's own language ("en", "fi", "sv";
+ * NULL or "" clears the choice, so the register's default applies).
+ * RK_ERR_INVALID for another value, RK_ERR_NOTFOUND for no such account. */
+int rk_users_set_language(sqlite3 *db, int64_t id, const char *lang,
                           struct rk_error *err);
 
 /* rk_users_check_name - RK_OK for 1..32 of a-z 0-9 . _ - starting with a

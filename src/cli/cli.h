@@ -12,12 +12,16 @@
 #include "rekisteri/session.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
 struct cli {
         const char *config_path;
-        const char *db_path; /* --db, or the config default */
+        const char *lang;        /* --lang en|fi|sv: this run's language (and the
+                                    privacy documents') */
+        const char *report_lang; /* dsr execute --report-lang en|fi|sv */
+        const char *db_path;     /* --db, or the config default */
         const char *user;
         const char *totp;
         const char *keyfile;
@@ -42,9 +46,13 @@ struct cli {
         /* product and order commands */
         const char *code, *unit, *price, *vat, *customer, *status;
         const char *lines[100]; /* order add --line CODE:QTY[:PRICE], repeated */
+        /* import customers */
+        const char *map, *use_map, *save_map, *confirm;
+        bool dry_run, yes; /* import --dry-run; import and merge --yes: confirmed */
         int nlines;
-        const char *lang; /* privacy --lang fi|sv|en */
-        const char *year; /* privacy report --year YYYY */
+        const char *year;      /* privacy report --year YYYY */
+        const char *keeps[40]; /* merge --keep FIELD=other, repeated */
+        int nkeeps;
         long long months;
         bool all;
         bool password_stdin;
@@ -91,6 +99,13 @@ int cli_fail(const struct rk_error *err);
  * prints. The result stays valid for the next 15 calls; "" for NULL.
  */
 const char *cli_safe(const char *s);
+
+/*
+ * cli_date - a stored date or timestamp (text) as people read it in the
+ * language in use (rk_format_date_text), sanitised like cli_safe; "-" for
+ * NULL or empty. Valid as long as cli_safe's result.
+ */
+const char *cli_date(const char *text);
 
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -139,6 +154,10 @@ int cli_with_session(struct cli *c, const char *place,
  * when right), then after.
  */
 void cli_print_cell(const char *text, int width, bool right, const char *after);
+
+/* cli_progress_bar - "[#####.....] done/total" on standard error, redrawn
+ * in place (progress.c); a core progress callback, for a terminal only. */
+void cli_progress_bar(void *ctx, int64_t done, int64_t total);
 
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
@@ -189,6 +208,7 @@ int cmd_retention_release(struct cli *c);
 int cmd_retention_holds(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_marketing_list(struct cli *c);
+int cmd_duplicates(struct cli *c);
 int cmd_product_add(struct cli *c);
 int cmd_product_list(struct cli *c);
 int cmd_product_set(struct cli *c);
@@ -199,6 +219,8 @@ int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);
 int cmd_order_picking_list(struct cli *c);
 int cmd_restore(struct cli *c);
+int cmd_merge(struct cli *c);
+int cmd_import_customers(struct cli *c);
 /* cli_read_audit_key - K(0) from --key-stdin (after any password line) or
  * --key-file into guarded memory (rk_secret_free); *key stays NULL when
  * neither was given (cmd_audit.c). */

@@ -6,6 +6,7 @@
  * the trail in the same transaction as the read.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit_session.h"
 #include "rekisteri/csv.h"
 #include "rekisteri/outcome.h"
@@ -67,8 +68,14 @@ static void filter_from_options(const struct cli *c, struct rk_audit_filter *f)
 
 static void print_rows(const struct rk_audit_row *rows, size_t n)
 {
-        printf("%-6s %-20s %-12s %-15s %-18s %-8s %-28s %s\n", "ID", "TIME (UTC)", "USER",
-               "SOURCE", "ACTION", "SUBJECT", "GROUPS", "RESULT");
+        cli_print_cell(_("ID"), 6, false, " ");
+        cli_print_cell(_("TIME (UTC)"), 20, false, " ");
+        cli_print_cell(_("USER"), 12, false, " ");
+        cli_print_cell(_("SOURCE"), 15, false, " ");
+        cli_print_cell(_("ACTION"), 18, false, " ");
+        cli_print_cell(_("SUBJECT"), 8, false, " ");
+        cli_print_cell(_("GROUPS"), 28, false, " ");
+        cli_print_cell(_("RESULT"), 0, false, "\n");
         for (size_t i = 0; i < n; i++) {
                 const struct rk_audit_row *r = &rows[i];
                 char subject[RK_AUDIT_NUMBER_SIZE];
@@ -106,15 +113,34 @@ int cli_read_audit_key(const struct cli *c, char **key, struct rk_error *err)
 
 static void print_verdict(const struct rk_audit_verdict *v, const struct cli *c)
 {
-        printf("OK: %" PRId64 " entries, head %s%s", v->rows, v->head,
-               v->macs_checked ? ", every MAC verified with the audit key"
-                               : " (chain only; give the audit key with --key-stdin or "
-                                 "--key-file to check MACs)");
-        if (c->heads != NULL)
-                printf("; %" PRId64 " logged heads match%s", v->heads_checked,
-                       v->heads_given > v->heads_checked
-                           ? ", the others are of entries pruned before their cutoff"
-                           : "");
+        if (v->macs_checked)
+                printf(ngettext("OK: %" PRId64 " entry, head %s, every MAC verified with "
+                                "the audit key",
+                                "OK: %" PRId64
+                                " entries, head %s, every MAC verified with "
+                                "the audit key",
+                                (unsigned long)v->rows),
+                       v->rows, v->head);
+        else
+                printf(ngettext("OK: %" PRId64
+                                " entry, head %s (chain only; give the audit "
+                                "key with --key-stdin or --key-file to check MACs)",
+                                "OK: %" PRId64 " entries, head %s (chain only; give the "
+                                "audit key with --key-stdin or --key-file to check MACs)",
+                                (unsigned long)v->rows),
+                       v->rows, v->head);
+        if (c->heads != NULL && v->heads_given > v->heads_checked)
+                printf(ngettext("; %" PRId64 " logged head matches, the others are of "
+                                "entries pruned before their cutoff",
+                                "; %" PRId64 " logged heads match, the others are of "
+                                "entries pruned before their cutoff",
+                                (unsigned long)v->heads_checked),
+                       v->heads_checked);
+        else if (c->heads != NULL)
+                printf(ngettext("; %" PRId64 " logged head matches",
+                                "; %" PRId64 " logged heads match",
+                                (unsigned long)v->heads_checked),
+                       v->heads_checked);
         printf("\n");
 }
 
@@ -142,7 +168,7 @@ int cmd_audit_verify(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         if (!v.ok) {
-                printf("FAILED at entry %" PRId64 ": %s\n", v.bad_id, cli_safe(v.why));
+                printf(_("FAILED at entry %" PRId64 ": %s\n"), v.bad_id, cli_safe(v.why));
                 return EXIT_ERROR;
         }
         print_verdict(&v, c);
@@ -208,8 +234,32 @@ int cmd_audit_export(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        fprintf(stderr, "Wrote %s (mode 0600).\n", c->out);
+        fprintf(stderr, _("Wrote %s (mode 0600).\n"), c->out);
         return EXIT_OK;
+}
+
+/* "What NAME accessed [from D] [to D]: N subjects", as one sentence. */
+static void print_user_heading(const struct cli *c, size_t n)
+{
+        const char *who = cli_safe(c->words[0]);
+        const char *from = cli_safe(c->from), *to = cli_safe(c->to);
+        unsigned long k = (unsigned long)n;
+        if (c->from != NULL && c->to != NULL)
+                printf(ngettext("What %s accessed from %s to %s: %zu subject\n",
+                                "What %s accessed from %s to %s: %zu subjects\n", k),
+                       who, from, to, n);
+        else if (c->from != NULL)
+                printf(ngettext("What %s accessed from %s: %zu subject\n",
+                                "What %s accessed from %s: %zu subjects\n", k),
+                       who, from, n);
+        else if (c->to != NULL)
+                printf(ngettext("What %s accessed to %s: %zu subject\n",
+                                "What %s accessed to %s: %zu subjects\n", k),
+                       who, to, n);
+        else
+                printf(ngettext("What %s accessed: %zu subject\n",
+                                "What %s accessed: %zu subjects\n", k),
+                       who, n);
 }
 
 int cmd_audit_user(struct cli *c)
@@ -224,11 +274,12 @@ int cmd_audit_user(struct cli *c)
                 rc = rk_audit_session_user_report(s, c->words[0], c->from, c->to, &a, &n,
                                                   &err);
         if (rc == RK_OK) {
-                printf("What %s accessed%s%s%s%s: %zu subject(s)\n",
-                       cli_safe(c->words[0]), c->from ? " from " : "", cli_safe(c->from),
-                       c->to ? " to " : "", cli_safe(c->to), n);
-                printf("%-8s %-6s %-20s %-20s %s\n", "SUBJECT", "COUNT", "FIRST", "LAST",
-                       "FIELD GROUPS");
+                print_user_heading(c, n);
+                cli_print_cell(_("SUBJECT"), 8, false, " ");
+                cli_print_cell(_("COUNT"), 6, false, " ");
+                cli_print_cell(_("FIRST"), 20, false, " ");
+                cli_print_cell(_("LAST"), 20, false, " ");
+                cli_print_cell(_("FIELD GROUPS"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++)
                         printf("%-8s %-6" PRId64 " %-20s %-20s %s\n", a[i].number,
                                a[i].count, a[i].first, a[i].last, cli_safe(a[i].groups));

@@ -14,9 +14,9 @@
  * --db stays empty.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/backup.h"
 #include "rekisteri/backup_keys.h"
-#include "rekisteri/i18n.h"
 #include "rekisteri/restore.h"
 #include "rekisteri/restore_note.h"
 
@@ -41,10 +41,10 @@ int cmd_backup(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf("Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
-               "only with the recovery key or the key file labelled \"backup\"; no "
-               "staff password opens it. Keep the register's ledger (%s.erased) with "
-               "your backups too: a restore needs it.\n",
+        printf(_("Wrote the encrypted backup %s with %s.keys and %s.erased.\nIt opens "
+                 "only with the recovery key or the key file labelled \"backup\"; no "
+                 "staff password opens it. Keep the register's ledger (%s.erased) with "
+                 "your backups too: a restore needs it.\n"),
                c->out, c->out, c->out, c->db_path);
         return EXIT_OK;
 }
@@ -57,7 +57,7 @@ static int restore_failed(struct cli *c, const char *target, const struct rk_err
 {
         (void)c;
         syslog(LOG_USER | LOG_WARNING, "rekisteri restore failed: %s",
-               rk_rc_name(err->rc));
+               rk_rc_code(err->rc));
         if (rk_restore_note_failure(target, err->rc) != RK_OK)
                 fprintf(stderr,
                         _("rekisteri: the failure could not be noted beside %s "
@@ -116,16 +116,25 @@ int cmd_restore(struct cli *c)
                 rk_restore_abort(staged);
                 return restore_failed(c, target, &err);
         }
+        printf(_("Restored %s from %s.\n"), target, c->from);
         printf(
-            "Restored %s from %s.\nForgettings known: %zu (from the backup, %d ledger "
-            "file(s) and %d other copy(ies) of it beside the backup); %zu record(s) were "
-            "forgotten again.\n",
-            target, c->from, out.known, out.ledgers, out.backups, out.replayed);
+            _("Forgettings known: %zu (from the backup; ledger files: %d; other copies "
+              "of it beside the backup: %d).\n"),
+            out.known, out.ledgers, out.backups);
+        printf(ngettext("%zu record was forgotten again.\n",
+                        "%zu records were forgotten again.\n",
+                        (unsigned long)out.replayed),
+               out.replayed);
         if (out.overridden)
-                printf("Restored WITHOUT proof that every forgetting since the backup is "
-                       "known (--force-without-ledger); the audit trail records it.\n");
-        printf("%d keyslot(s) of today took over from %s; the keys were rotated, so "
-               "only today's passwords, key files and recovery key open it.\n",
-               adopted, live_keys);
+                printf(
+                    _("Restored WITHOUT proof that every forgetting since the backup is "
+                      "known (--force-without-ledger); the audit trail records it.\n"));
+        printf(
+            ngettext("%d keyslot of today took over from %s; the keys were rotated, so "
+                     "only today's passwords, key files and recovery key open it.\n",
+                     "%d keyslots of today took over from %s; the keys were rotated, "
+                     "so only today's passwords, key files and recovery key open it.\n",
+                     (unsigned long)adopted),
+            adopted, live_keys);
         return EXIT_OK;
 }

@@ -7,6 +7,7 @@
  * held up (a reader, a full disk) and finishes by itself later.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/rotation.h"
 
 #include "rekisteri/clock.h"
@@ -14,14 +15,13 @@
 
 #include <stdio.h>
 
-static void owed(const char *what, int64_t since, const char *why)
+/* Seconds since a debt began, or -1 for no debt. */
+static long long owed_for(int64_t since)
 {
         if (since == 0)
-                return;
+                return -1;
         long long age = (long long)(rk_clock_now() - since);
-        printf("pending after a forgetting: %s, owed for %lld s (%s); it finishes by "
-               "itself at the next command or session end\n",
-               what, age < 0 ? 0 : age, why);
+        return age < 0 ? 0 : age;
 }
 
 int cmd_check(struct cli *c)
@@ -40,12 +40,23 @@ int cmd_check(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf("ok\n");
-        owed("merging the search index", debt.index_since,
-             "old index segments still hold terms of forgotten people");
-        owed("truncating the write-ahead log", debt.wal_since,
-             "old page images stay in it while another session reads");
+        printf("%s\n", _("ok"));
+        long long age = owed_for(debt.index_since);
+        if (age >= 0)
+                printf(_("pending after a forgetting: merging the search index, owed for "
+                         "%lld s (old index segments still hold terms of forgotten "
+                         "people); it finishes by itself at the next command or session "
+                         "end\n"),
+                       age);
+        age = owed_for(debt.wal_since);
+        if (age >= 0)
+                printf(
+                    _("pending after a forgetting: truncating the write-ahead log, owed "
+                      "for %lld s (old page images stay in it while another session "
+                      "reads); it finishes by itself at the next command or session "
+                      "end\n"),
+                    age);
         if (due == 1)
-                printf("key rotation due: %s (run `rekisteri key rotate`)\n", why);
+                printf(_("key rotation due: %s (run `rekisteri key rotate`)\n"), why);
         return EXIT_OK;
 }

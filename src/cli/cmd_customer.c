@@ -8,8 +8,11 @@
  * is sanitised for the terminal.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "fields_in.h"
+#include "rekisteri/audit_report.h"
 #include "rekisteri/customer.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/search.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/text.h"
@@ -21,13 +24,13 @@
 
 /* What `customer add` asks on a terminal: column, question. */
 static const char *const add_prompts[] = {
-    "name",        "Name",
-    "kind",        "Type (person or company; empty: person)",
-    "email",       "E-mail (empty: none)",
-    "phone",       "Phone (empty: none)",
-    "street",      "Street address (empty: none)",
-    "postal_code", "Postal code (empty: none)",
-    "city",        "City (empty: none)",
+    "name",        N_("Name"),
+    "kind",        N_("Type (person or company; empty: person)"),
+    "email",       N_("E-mail (empty: none)"),
+    "phone",       N_("Phone (empty: none)"),
+    "street",      N_("Street address (empty: none)"),
+    "postal_code", N_("Postal code (empty: none)"),
+    "city",        N_("City (empty: none)"),
     NULL,
 };
 
@@ -58,7 +61,7 @@ int cmd_customer_add(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        printf("Customer %s (id %" PRId64 ") added.\n", number, id);
+        printf(_("Customer %s (id %" PRId64 ") added.\n"), number, id);
         return EXIT_OK;
 }
 
@@ -66,7 +69,9 @@ int cmd_customer_add(struct cli *c)
 static void print_field(const struct rk_value *v)
 {
         const char *text = v->value != NULL && v->value[0] != '\0' ? v->value : "-";
-        printf("%-22s %s\n", v->field->label, cli_safe(text));
+        cli_print_cell(_(v->field->label), 22, false, " ");
+        printf("%s\n",
+               v->field->validator == RK_V_DATE ? cli_date(text) : cli_safe(text));
 }
 
 int cmd_customer_show(struct cli *c)
@@ -83,8 +88,12 @@ int cmd_customer_show(struct cli *c)
         }
         if (rc == RK_OK)
                 rc = rk_customer_load(s, id, RK_GROUPS_ALL, &v, &err);
+        char typed[RK_AUDIT_NUMBER_SIZE];
+        if (rc == RK_OK && rk_audit_subject_number(c->words[0], typed, NULL) == RK_OK &&
+            strcmp(typed, v.number) != 0) /* merge.h: the old number finds the survivor */
+                fprintf(stderr, _("%s was merged into %s.\n"), typed, v.number);
         if (rc == RK_OK) {
-                printf("Customer %s (id %" PRId64 ")\n", cli_safe(v.number), v.id);
+                printf(_("Customer %s (id %" PRId64 ")\n"), cli_safe(v.number), v.id);
                 for (size_t i = 0; i < v.main.n; i++)
                         print_field(&v.main.values[i]);
         }
@@ -124,7 +133,10 @@ int cmd_customer_search(struct cli *c)
         for (size_t i = 0; rc == RK_OK && i < n; i++)
                 print_hit(&hits[i]);
         if (rc == RK_OK)
-                fprintf(stderr, "%zu customer(s) found.\n", n);
+                fprintf(stderr,
+                        ngettext("%zu customer found.\n", "%zu customers found.\n",
+                                 (unsigned long)n),
+                        n);
         rk_search_free(hits, n);
         rk_secret_free(query);
         rk_session_close(s);

@@ -5,6 +5,7 @@
  * when it is a terminal.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/demo.h"
 #include "rekisteri/secret.h"
@@ -46,7 +47,8 @@ static int parse_demo_options(const struct cli *c, struct rk_demo_options *opt)
 static void on_progress(void *ctx, const char *stage, int64_t done, int64_t total)
 {
         (void)ctx;
-        fprintf(stderr, "\r%-14s %lld / %lld", stage, (long long)done, (long long)total);
+        fputc('\r', stderr);
+        fprintf(stderr, _("%s %lld / %lld"), _(stage), (long long)done, (long long)total);
         if (done == total)
                 fputc('\n', stderr);
         fflush(stderr);
@@ -72,10 +74,13 @@ static int write_users(int fd, const char *path, const struct rk_demo_user *user
 static void show_users(const char *users_path, const struct rk_demo_user *users)
 {
         /* 10 + 1 + 10 + 1 + 24 + 1 + 32 = 79 columns: fits an 80-column terminal */
-        printf("Accounts, also in\n  %s\n(readable by you alone; delete it when the "
-               "passwords are "
-               "noted):\n\n%-10s %-10s %-24s %s\n",
-               users_path, "username", "role", "password", "TOTP secret");
+        printf(_("Accounts, also in\n  %s\n(readable by you alone; delete it when the "
+                 "passwords are noted):\n\n"),
+               users_path);
+        cli_print_cell(_("username"), 10, false, " ");
+        cli_print_cell(_("role"), 10, false, " ");
+        cli_print_cell(_("password"), 24, false, " ");
+        cli_print_cell(_("TOTP secret"), 0, false, "\n");
         for (int i = 0; i < RK_DEMO_USERS; i++)
                 printf("%-10s %-10s %-24s %s\n", users[i].name, users[i].role,
                        users[i].password, users[i].totp_secret);
@@ -118,7 +123,7 @@ int cmd_demo(struct cli *c)
         }
         if (rc == RK_OK) {
                 cli_show_keys(c->db_path, "admin", recovery, audit_key);
-                printf("\nDemo data: %lld customers from seed %llu.\n\n",
+                printf(_("\nDemo data: %lld customers from seed %llu.\n\n"),
                        (long long)opt.customers, (unsigned long long)opt.seed);
                 show_users(users_path, users);
         }

@@ -6,6 +6,7 @@
  * is wrong, 1 when something is.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/doctor.h"
 
 #include <stdio.h>
@@ -14,18 +15,24 @@ int cmd_doctor(struct cli *c)
 {
         struct rk_doctor d;
         rk_doctor_run(&c->cfg, c->db_path, &d);
-        printf("rekisteri doctor: %s, register %s\n",
-               c->cfg.source[0] ? c->cfg.source : "built-in defaults", c->db_path);
+        printf(_("rekisteri doctor: %s, register %s\n"),
+               c->cfg.source[0] ? c->cfg.source : _("built-in defaults"), c->db_path);
         for (size_t i = 0; i < d.n; i++) {
                 const struct rk_doctor_item *it = &d.items[i];
-                printf("%s: %s\n", it->problem ? "PROBLEM" : "note", it->what);
+                printf("%s: %s\n", it->problem ? _("PROBLEM") : _("note"), it->what);
                 if (it->fix[0] != '\0')
-                        printf("  fix: %s\n", it->fix);
+                        printf(_("  fix: %s\n"), it->fix);
         }
         if (d.problems == 0)
-                printf("OK: %zu checks, no problems\n", d.checks);
+                printf(ngettext("OK: %zu check, no problems\n",
+                                "OK: %zu checks, no problems\n", (unsigned long)d.checks),
+                       d.checks);
         else
-                printf("%zu problem(s) in %zu checks\n", d.problems, d.checks);
+                /* TRANSLATORS: problems found, checks made */
+                printf(ngettext("%zu problem in %zu checks\n",
+                                "%zu problems in %zu checks\n",
+                                (unsigned long)d.problems),
+                       d.problems, d.checks);
         int rc = d.problems == 0 ? EXIT_OK : EXIT_ERROR;
         rk_doctor_free(&d);
         return rc;

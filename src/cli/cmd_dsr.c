@@ -10,6 +10,7 @@
  * up in shell history or the process list.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 #include "fields_in.h"
 #include "rekisteri/customer.h"
@@ -17,6 +18,7 @@
 #include "rekisteri/secret.h"
 #include "rekisteri/text.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,29 +67,60 @@ static int add_subjects(struct rk_session *s, int64_t id, const char *list,
         return rc;
 }
 
+/* "  Label:      value": the label padded by display width. */
+static void show_line(const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void show_line(const char *label, const char *fmt, ...)
+{
+        va_list ap;
+        fputs("  ", stdout);
+        cli_print_cell(label, 14, false, " ");
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+        putchar('\n');
+}
+
 static void print_request(const struct rk_dsr_request *r)
 {
-        printf("Request %lld: %s%s%s\n", (long long)r->id, rk_dsr_type_label(r->type),
-               r->purpose[0] ? ", purpose " : "", cli_safe(r->purpose));
-        printf("  Status:      %s%s\n", rk_dsr_status_name(r->status),
-               r->overdue ? "  ** OVERDUE **" : "");
-        printf("  Received:    %s\n  Due:         %s (%lld day(s) %s)%s\n",
-               cli_safe(r->received_on), cli_safe(r->due_on),
-               (long long)(r->days_left < 0 ? -r->days_left : r->days_left),
-               r->days_left < 0 ? "late" : "left", r->extended ? ", extended" : "");
+        if (r->purpose[0])
+                printf(_("Request %lld: %s, purpose %s\n"), (long long)r->id,
+                       rk_dsr_type_label(r->type), cli_safe(r->purpose));
+        else
+                printf(_("Request %lld: %s\n"), (long long)r->id,
+                       rk_dsr_type_label(r->type));
+        show_line(_("Status:"), r->overdue ? _("%s  ** OVERDUE **") : "%s",
+                  rk_dsr_status_label(r->status));
+        show_line(_("Received:"), "%s", cli_date(r->received_on));
+        long long days = (long long)(r->days_left < 0 ? -r->days_left : r->days_left);
+        unsigned long k = (unsigned long)days;
+        if (r->days_left < 0)
+                show_line(_("Due:"),
+                          r->extended
+                              ? ngettext("%s (%lld day late), extended",
+                                         "%s (%lld days late), extended", k)
+                              : ngettext("%s (%lld day late)", "%s (%lld days late)", k),
+                          cli_date(r->due_on), days);
+        else
+                show_line(_("Due:"),
+                          r->extended
+                              ? ngettext("%s (%lld day left), extended",
+                                         "%s (%lld days left), extended", k)
+                              : ngettext("%s (%lld day left)", "%s (%lld days left)", k),
+                          cli_date(r->due_on), days);
         if (r->extended)
-                printf("  Extension:   %s\n", cli_safe(r->extension_reason));
-        printf("  Handler:     %s\n", cli_safe(r->handler));
-        printf("  Verified:    %s\n",
-               r->verification[0] ? cli_safe(r->verification) : "-");
-        printf("  Outcome:     %s\n", r->outcome[0] ? cli_safe(r->outcome) : "-");
+                show_line(_("Extension:"), "%s", cli_safe(r->extension_reason));
+        show_line(_("Handler:"), "%s", cli_safe(r->handler));
+        show_line(_("Verified:"), "%s",
+                  r->verification[0] ? cli_safe(r->verification) : "-");
+        show_line(_("Outcome:"), "%s", r->outcome[0] ? cli_safe(r->outcome) : "-");
         for (size_t i = 0; i < r->nsubjects; i++) {
                 const struct rk_dsr_subject *sub = &r->subjects[i];
                 if (sub->kind == RK_DSR_SUBJECT_CONTACT)
-                        printf("  Subject:     %s contact:%lld\n", cli_safe(sub->number),
-                               (long long)sub->record_id);
+                        show_line(_("Subject:"), "%s contact:%lld", cli_safe(sub->number),
+                                  (long long)sub->record_id);
                 else
-                        printf("  Subject:     %s\n", cli_safe(sub->number));
+                        show_line(_("Subject:"), "%s", cli_safe(sub->number));
         }
 }
 
@@ -132,18 +165,23 @@ int cmd_dsr_list(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_dsr_list(s, c->all, &r, &n, &err);
         if (rc == RK_OK) {
-                printf("%-5s %-19s %-9s %-10s %-10s %-5s %s\n", "ID", "TYPE", "STATUS",
-                       "RECEIVED", "DUE", "LEFT", "SUBJECTS");
+                cli_print_cell(_("ID"), 5, false, " ");
+                cli_print_cell(_("TYPE"), 19, false, " ");
+                cli_print_cell(_("STATUS"), 9, false, " ");
+                cli_print_cell(_("RECEIVED"), 10, false, " ");
+                cli_print_cell(_("DUE"), 10, false, " ");
+                cli_print_cell(_("LEFT"), 5, false, " ");
+                cli_print_cell(_("SUBJECTS"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++) {
-                        printf("%-5lld %-19s %-9s %-10s %-10s %-5lld", (long long)r[i].id,
-                               rk_dsr_type_name(r[i].type),
-                               rk_dsr_status_name(r[i].status),
-                               cli_safe(r[i].received_on), cli_safe(r[i].due_on),
-                               (long long)r[i].days_left);
+                        printf("%-5lld %-19s ", (long long)r[i].id,
+                               rk_dsr_type_name(r[i].type));
+                        cli_print_cell(rk_dsr_status_label(r[i].status), 9, false, " ");
+                        printf("%-10s %-10s %-5lld", cli_date(r[i].received_on),
+                               cli_date(r[i].due_on), (long long)r[i].days_left);
                         for (size_t k = 0; k < r[i].nsubjects; k++)
                                 printf("%s%s", k ? "," : " ",
                                        cli_safe(r[i].subjects[k].number));
-                        printf("%s\n", r[i].overdue ? "  OVERDUE" : "");
+                        printf("%s\n", r[i].overdue ? _("  OVERDUE") : "");
                 }
         }
         rk_dsr_requests_free(r, n);
@@ -215,14 +253,18 @@ static int preview(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         int rc = rk_dsr_preview(s, id, &p, err);
         if (rc != RK_OK)
                 return rc;
-        printf("%-8s %-16s %-22s %-9s %5s  %s\n", "SUBJECT", "TABLE", "FIELD", "EFFECT",
-               "ROWS", "WHY");
+        cli_print_cell(_("SUBJECT"), 8, false, " ");
+        cli_print_cell(_("TABLE"), 16, false, " ");
+        cli_print_cell(_("FIELD"), 22, false, " ");
+        cli_print_cell(_("EFFECT"), 9, false, " ");
+        cli_print_cell(_("ROWS"), 5, true, "  ");
+        cli_print_cell(_("WHY"), 0, false, "\n");
         for (size_t i = 0; i < p.n; i++) {
                 const struct rk_dsr_preview_item *it = &p.items[i];
-                printf("%-8s %-16s %-22s %-9s %5lld  %s\n", cli_safe(it->number),
-                       cli_safe(it->table), it->column ? cli_safe(it->column) : "(rows)",
-                       rk_dsr_effect_name(it->effect), (long long)it->rows,
-                       cli_safe(it->reason));
+                printf("%-8s %-16s ", cli_safe(it->number), cli_safe(it->table));
+                cli_print_cell(it->column ? it->column : _("(rows)"), 22, false, " ");
+                cli_print_cell(rk_dsr_effect_label(it->effect), 9, false, " ");
+                printf("%5lld  %s\n", (long long)it->rows, cli_safe(it->reason));
         }
         rk_dsr_preview_free(&p);
         return RK_OK;
@@ -241,21 +283,24 @@ static int execute(struct cli *c, struct rk_session *s, int64_t id, struct rk_er
         /* on a server the files go to the export directory unless told */
         if (out == NULL && rk_dsr_outbox_dir(&c->cfg, c->db_path, outbox, sizeof(outbox)))
                 out = outbox;
-        int rc = rk_dsr_execute(s, id, out, &res, err);
+        /* the report in the person's language unless told (--report-lang) */
+        int rc = rk_dsr_execute_in(s, id, out, c->report_lang, &res, err);
         if (rc != RK_OK)
                 return rc;
-        printf("Request %lld carried out: %lld record(s), %lld row(s).\n", (long long)id,
+        printf(_("Request %lld carried out: records: %lld, rows: %lld.\n"), (long long)id,
                (long long)res.subjects, (long long)res.rows);
         if (res.json_path[0])
-                printf("Wrote %s and %s (mode %04o).\n", cli_safe(res.json_path),
+                printf(_("Wrote %s and %s (mode %04o).\n"), cli_safe(res.json_path),
                        cli_safe(res.text_path), res.file_mode);
         if (res.flush_note[0])
-                printf("Note: %s\n", cli_safe(res.flush_note));
+                printf(_("Note: %s\n"), cli_safe(res.flush_note));
         return RK_OK;
 }
 
 int cmd_dsr_execute(struct cli *c)
 {
+        if (c->report_lang != NULL && !rk_i18n_known(c->report_lang))
+                return cli_usage_error(_("--report-lang is en, fi or sv"));
         return with_request(c, "cli:dsr execute", execute);
 }
 
@@ -320,16 +365,16 @@ int cmd_dsr_find(struct cli *c)
         for (size_t i = 0; rc == RK_OK && i < n; i++) {
                 const char *name = cli_safe(cand[i].name);
                 if (cand[i].kind == RK_DSR_SUBJECT_CONTACT)
-                        printf("%s contact:%lld  %s (contact person; %s)%s%s\n",
+                        printf(_("%s contact:%lld  %s (contact person; %s)%s%s\n"),
                                cli_safe(cand[i].number), (long long)cand[i].record_id,
                                name, cli_safe(cand[i].matched),
-                               cand[i].restricted ? " RESTRICTED" : "",
-                               cand[i].anonymised ? " ANONYMISED" : "");
+                               cand[i].restricted ? _(" RESTRICTED") : "",
+                               cand[i].anonymised ? _(" ANONYMISED") : "");
                 else
                         printf("%s  %s (%s)%s%s\n", cli_safe(cand[i].number), name,
                                cli_safe(cand[i].matched),
-                               cand[i].restricted ? " RESTRICTED" : "",
-                               cand[i].anonymised ? " ANONYMISED" : "");
+                               cand[i].restricted ? _(" RESTRICTED") : "",
+                               cand[i].anonymised ? _(" ANONYMISED") : "");
         }
         rk_dsr_candidates_free(cand, n);
         rk_secret_free(query);
@@ -354,9 +399,9 @@ int cmd_dsr_check(struct cli *c)
         }
         if (rc == RK_OK)
                 printf("%s\n",
-                       hit ? "FLAGGED: this person was erased earlier (suppression "
-                             "list); check before creating the record"
-                           : "not on the suppression list");
+                       hit ? _("FLAGGED: this person was erased earlier (suppression "
+                               "list); check before creating the record")
+                           : _("not on the suppression list"));
         cli_fields_free(&f);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);

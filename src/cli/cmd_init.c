@@ -3,6 +3,7 @@
  * and show the recovery key and the audit key once.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/vault.h"
@@ -13,13 +14,14 @@
 /* Ask twice on a terminal; read once from stdin in scripts. */
 static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_error *err)
 {
-        int rc = cli_read_secret(c->password_stdin, "New password for the admin: ", pw,
+        int rc = cli_read_secret(c->password_stdin, _("New password for the admin: "), pw,
                                  len, err);
         if (rc != RK_OK || c->password_stdin)
                 return rc;
         char *again = NULL;
         size_t again_len = 0;
-        rc = cli_read_secret(false, "The same password again: ", &again, &again_len, err);
+        rc = cli_read_secret(false, _("The same password again: "), &again, &again_len,
+                             err);
         if (rc == RK_OK && (again_len != *len || sodium_memcmp(again, *pw, *len) != 0))
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "the passwords differ; nothing was created");
@@ -35,18 +37,20 @@ void cli_show_keys(const char *db_path, const char *admin, const char *recovery,
                    const char *audit_key)
 {
         printf(
-            "Created the register %s with the admin account \"%s\".\n\n"
-            "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
-            "safe):\n\n"
-            "    %s\n\n"
-            "It unlocks the register when every password is lost, and it alone can\n"
-            "reveal the raw database key (rekisteri key dump-raw).\n\n"
-            "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
-            "to keep offline, apart from the recovery key:\n\n"
-            "    %s\n\n"
-            "With it, 'rekisteri audit verify --key-file FILE' (or --key-stdin) proves\n"
-            "that no audit entry was forged, rewritten or cut off, even by someone who\n"
-            "had the database key. Never type it on a command line.\n",
+            _("Created the register %s with the admin account \"%s\".\n\n"
+              "RECOVERY KEY - shown only this once. Keep it offline (printed, in a "
+              "safe):\n\n"
+              "    %s\n\n"
+              "It unlocks the register when every password is lost, and it alone can\n"
+              "reveal the raw database key (rekisteri key dump-raw).\n\n"
+              "AUDIT KEY - shown only this once. Give it to the data protection officer\n"
+              "to keep offline, apart from the recovery key:\n\n"
+              "    %s\n\n"
+              "With it, 'rekisteri audit verify --key-file FILE' (or --key-stdin) "
+              "proves\n"
+              "that no audit entry was forged, rewritten or cut off, even by someone "
+              "who\n"
+              "had the database key. Never type it on a command line.\n"),
             db_path, admin, recovery, audit_key);
 }
 

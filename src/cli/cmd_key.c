@@ -5,6 +5,7 @@
  * the recovery key (the model is cryptsetup luksDump --dump-volume-key).
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/rotation.h"
 #include "rekisteri/secret.h"
@@ -40,8 +41,8 @@ int cmd_key_rotate(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr,
-                "The master key and the database key were replaced; every remaining "
-                "keyslot still opens the register, removed ones open nothing.\n");
+                _("The master key and the database key were replaced; every remaining "
+                  "keyslot still opens the register, removed ones open nothing.\n"));
         return EXIT_OK;
 }
 
@@ -66,8 +67,9 @@ int cmd_key_add_file(struct cli *c)
         rk_session_close(s);
         if (rc != RK_OK)
                 return cli_fail(&err);
-        fprintf(stderr, "Wrote the key file %s (mode 0600) for \"%s\"; roles: %s.\n",
-                c->out, c->label, c->roles ? c->roles : "none (it can only run check)");
+        fprintf(stderr, _("Wrote the key file %s (mode 0600) for \"%s\"; roles: %s.\n"),
+                c->out, c->label,
+                c->roles ? c->roles : _("none (it can only run check)"));
         return EXIT_OK;
 }
 
@@ -87,17 +89,17 @@ int cmd_key_remove_file(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr,
-                "Removed the keyslot of \"%s\"; its key file no longer opens the "
-                "register.\n",
+                _("Removed the keyslot of \"%s\"; its key file no longer opens the "
+                  "register.\n"),
                 c->label);
         return EXIT_OK;
 }
 
 static const char *kind_text(enum rk_slot_kind kind)
 {
-        return kind == RK_SLOT_USER       ? "user"
-               : kind == RK_SLOT_RECOVERY ? "recovery"
-                                          : "keyfile";
+        return kind == RK_SLOT_USER       ? _("user")
+               : kind == RK_SLOT_RECOVERY ? _("recovery")
+                                          : _("keyfile");
 }
 
 int cmd_key_list(struct cli *c)
@@ -112,15 +114,19 @@ int cmd_key_list(struct cli *c)
                 rc = rk_vault_list(rk_register_vault(rk_session_register(s)), &slots, &n,
                                    &err);
         if (rc == RK_OK) {
-                printf("%-9s %-20s %s\n", "KIND", "CREATED (UTC)", "LABEL");
+                cli_print_cell(_("KIND"), 9, false, " ");
+                cli_print_cell(_("CREATED (UTC)"), 20, false, " ");
+                cli_print_cell(_("LABEL"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++) {
                         char when[32];
                         time_t t = (time_t)slots[i].created_at;
                         strftime(when, sizeof(when), "%Y-%m-%d %H:%M", gmtime(&t));
-                        printf("%-9s %-20s %s\n", kind_text(slots[i].kind), when,
+                        cli_print_cell(kind_text(slots[i].kind), 9, false, " ");
+                        printf("%-20s %s\n", when,
                                slots[i].kind == RK_SLOT_KEYFILE ? cli_safe(slots[i].label)
-                               : slots[i].kind == RK_SLOT_USER  ? "(account, name hashed)"
-                                                                : "-");
+                               : slots[i].kind == RK_SLOT_USER
+                                   ? _("(account, name hashed)")
+                                   : "-");
                 }
         }
         free(slots);
@@ -143,14 +149,14 @@ int cmd_key_dump(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_register_raw_key(rk_session_register(s), raw, &err);
         if (rc == RK_OK) {
-                fprintf(
-                    stderr,
-                    "WARNING: this is the raw database key. Anyone with it and the file\n"
-                    "can read every record. Open the register with:\n"
-                    "  sqlcipher %s\n"
-                    "  sqlite> PRAGMA key = \"<the key below>\";\n"
-                    "  sqlite> PRAGMA cipher_page_size = 4096;\n",
-                    c->db_path);
+                fprintf(stderr,
+                        _("WARNING: this is the raw database key. Anyone with it and the "
+                          "file\n"
+                          "can read every record. Open the register with:\n"
+                          "  sqlcipher %s\n"
+                          "  sqlite> PRAGMA key = \"<the key below>\";\n"
+                          "  sqlite> PRAGMA cipher_page_size = 4096;\n"),
+                        c->db_path);
                 printf("%s\n", raw);
         }
         rk_session_close(s);
@@ -174,10 +180,17 @@ int cmd_key_new_server_key(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         printf(
-            "Made a new server key file for %s. The %zu account(s) lost their keyslots "
-            "and second factors:\ngive each a one-time password with `rekisteri user "
-            "reset-password NAME` (an admin key file;\nwith only the recovery key, "
-            "first `rekisteri key add-file --roles admin`), and each enrols again.\n",
+            ngettext(
+                "Made a new server key file for %s. The %zu account lost its keyslot "
+                "and second factor:\ngive it a one-time password with `rekisteri user "
+                "reset-password NAME` (an admin key file;\nwith only the recovery key, "
+                "first `rekisteri key add-file --roles admin`), and it enrols again.\n",
+                "Made a new server key file for %s. The %zu accounts lost their "
+                "keyslots and second factors:\ngive each a one-time password with "
+                "`rekisteri user reset-password NAME` (an admin key file;\nwith only "
+                "the recovery key, first `rekisteri key add-file --roles admin`), and "
+                "each enrols again.\n",
+                (unsigned long)n),
             c->db_path, n);
         return EXIT_OK;
 }

@@ -7,6 +7,7 @@
  * has recorded one audit row per person on the list.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/marketing.h"
 
 #include <stdio.h>
@@ -17,7 +18,8 @@ static void print_rows(const struct rk_marketing_list *l)
 {
         for (size_t i = 0; i < l->n; i++) {
                 const struct rk_marketing_row *r = &l->rows[i];
-                printf("%-7s %-7s ", r->number, r->contact ? "contact" : "");
+                printf("%-7s ", r->number);
+                cli_print_cell(r->contact ? _("contact person") : " ", 14, false, " ");
                 if (l->has_name)
                         cli_print_cell(r->name, 32, false, " ");
                 if (l->has_contact) {
@@ -37,10 +39,11 @@ static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
         if (c->out == NULL)
                 print_rows(&l);
         else
-                printf("%zu written to %s.\n", l.n, c->out);
-        printf("On the list: %zu. Left out:", l.n);
+                printf(_("%zu written to %s.\n"), l.n, c->out);
+        printf(_("On the list: %zu. Left out:"), l.n);
         for (int r = 0; r < RK_MKT_REASONS; r++)
-                printf("%s %zu %s", r ? "," : "", l.left_out[r],
+                /* TRANSLATORS: a separator, one count and its reason ("erased") */
+                printf(_("%s %zu %s"), r ? "," : "", l.left_out[r],
                        rk_marketing_reason_name((enum rk_marketing_reason)r));
         printf(".\n");
         rk_marketing_list_free(&l);

@@ -6,6 +6,7 @@
  * enrolled accounts re-enrol from the Profile screen.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/qr.h"
 #include "rekisteri/totp.h"
 
@@ -41,11 +42,11 @@ int cmd_mfa_enrol(struct cli *c)
                 rc = rk_session_enrol_begin(s, secret, uri, sizeof(uri), &err);
         if (rc == RK_OK) {
                 print_qr(uri);
-                printf("Secret: %s\nURI:    %s\n"
-                       "Scan the code (or type the secret) into your authenticator app, "
-                       "then "
-                       "run:\n  rekisteri mfa confirm --user %s --totp CODE\n",
-                       secret, uri, rk_session_username(s));
+                printf(
+                    _("Secret: %s\nURI:    %s\n"
+                      "Scan the code (or type the secret) into your authenticator app, "
+                      "then run:\n  rekisteri mfa confirm --user %s --totp CODE\n"),
+                    secret, uri, rk_session_username(s));
         }
         sodium_memzero(secret, sizeof(secret));
         sodium_memzero(uri, sizeof(uri));
@@ -71,6 +72,6 @@ int cmd_mfa_confirm(struct cli *c)
         if (rc != RK_OK)
                 return cli_fail(&err);
         fprintf(stderr,
-                "The authenticator is enrolled; log in with its codes from now on.\n");
+                _("The authenticator is enrolled; log in with its codes from now on.\n"));
         return EXIT_OK;
 }

@@ -6,6 +6,7 @@
  * role sees no amount and no customer detail but the number.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/customer.h"
 #include "rekisteri/money.h"
 #include "rekisteri/orders.h"
@@ -33,16 +34,16 @@ static int split_line(char *buf, struct rk_order_line_in *l)
 static void print_totals(const struct rk_vat_sum *t)
 {
         char a[RK_MONEY_SIZE], r[24], label[48];
-        cli_print_cell("Net", 22, false, " ");
+        cli_print_cell(_("Net"), 22, false, " ");
         cli_print_cell(rk_money_format(t->net, a, sizeof(a)), 16, true, "\n");
         for (size_t i = 0; i < t->n; i++) {
-                snprintf(label, sizeof(label), "VAT %s",
+                snprintf(label, sizeof(label), _("VAT %s"),
                          rk_vat_rate_format(t->rate[i].bp, r, sizeof(r)));
                 cli_print_cell(label, 22, false, " ");
                 cli_print_cell(rk_money_format(t->rate[i].vat, a, sizeof(a)), 16, true,
                                "\n");
         }
-        cli_print_cell("Total with VAT", 22, false, " ");
+        cli_print_cell(_("Total with VAT"), 22, false, " ");
         cli_print_cell(rk_money_format(t->gross, a, sizeof(a)), 16, true, "\n");
 }
 
@@ -69,7 +70,7 @@ static int add(struct cli *c, struct rk_session *s, struct rk_error *err)
         struct rk_order_view v;
         memset(&v, 0, sizeof(v));
         if (rc == RK_OK) {
-                printf("Order %s taken.\n", number);
+                printf(_("Order %s taken.\n"), number);
                 if (rk_order_load(s, oid, RK_GROUPS_ALL, &v, err) == RK_OK && v.has_total)
                         print_totals(&v.totals);
         }
@@ -111,9 +112,9 @@ static int show(struct cli *c, struct rk_session *s, struct rk_error *err)
                 rc = rk_order_load(s, oid, RK_GROUPS_ALL, &v, err);
         if (rc != RK_OK)
                 return rc;
-        printf("Order %s  customer %s  %s  %s\n", c->words[0], v.customer_number,
-               rk_record_get(&v.order, "ordered_on") ?: "",
-               rk_record_get(&v.order, "status") ?: "");
+        printf(_("Order %s  customer %s  %s  %s\n"), c->words[0], v.customer_number,
+               cli_date(rk_record_get(&v.order, "ordered_on")),
+               rk_order_status_label(rk_record_get(&v.order, "status")));
         for (size_t i = 0; i < v.nlines; i++) {
                 print_cell(&v.lines[i], "product_code", -10, false);
                 print_cell(&v.lines[i], "product", -30, false);
@@ -147,7 +148,8 @@ static int status(struct cli *c, struct rk_session *s, struct rk_error *err)
         rc = rk_order_set_status(s, oid, v.order.version, c->status, err);
         rk_order_view_clear(&v);
         if (rc == RK_OK)
-                printf("Order %s is now %s.\n", c->words[0], c->status);
+                printf(_("Order %s is now %s.\n"), c->words[0],
+                       rk_order_status_label(c->status));
         return rc;
 }
 
@@ -164,10 +166,13 @@ static int queue(struct cli *c, struct rk_session *s, struct rk_error *err)
         struct rk_order_summary *q = NULL;
         size_t n = 0;
         int rc = rk_orders_queue(s, RK_ORDERS_PAGE_MAX, &q, &n, err);
-        for (size_t i = 0; rc == RK_OK && i < n; i++)
-                printf("%-13s %-10s %-10s %-8s %zu line%s\n", q[i].number,
-                       q[i].ordered_on, q[i].status, q[i].customer_number, q[i].nlines,
-                       q[i].nlines == 1 ? "" : "s");
+        for (size_t i = 0; rc == RK_OK && i < n; i++) {
+                printf("%-13s %-10s ", q[i].number, cli_date(q[i].ordered_on));
+                cli_print_cell(rk_order_status_label(q[i].status), 10, false, " ");
+                printf("%-8s ", q[i].customer_number);
+                printf(ngettext("%zu line\n", "%zu lines\n", (unsigned long)q[i].nlines),
+                       q[i].nlines);
+        }
         free(q);
         return rc;
 }
@@ -184,7 +189,7 @@ static int picking(struct cli *c, struct rk_session *s, struct rk_error *err)
         if (rc == RK_OK)
                 rc = rk_order_picking_list(s, oid, c->out, err);
         if (rc == RK_OK)
-                printf("Picking list written to %s.\n", c->out);
+                printf(_("Picking list written to %s.\n"), c->out);
         return rc;
 }
 

@@ -6,6 +6,7 @@
  * them ("1 083,91 €").
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/money.h"
 #include "rekisteri/products.h"
 
@@ -23,7 +24,7 @@ static int add(struct cli *c, struct rk_session *s, struct rk_error *err)
         struct rk_product_in in = typed(c, c->code);
         int rc = rk_product_add(s, &in, err);
         if (rc == RK_OK)
-                printf("Product added.\n");
+                printf("%s\n", _("Product added."));
         return rc;
 }
 
@@ -44,7 +45,7 @@ static void print_product(const struct rk_product *p)
         cli_print_cell(rk_money_format(p->price_cents, price, sizeof(price)), 14, true,
                        " ");
         cli_print_cell(rk_vat_rate_format(p->vat_bp, vat, sizeof(vat)), 7, true,
-                       p->active ? "\n" : "  inactive\n");
+                       p->active ? "\n" : _("  inactive\n"));
 }
 
 static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
@@ -55,7 +56,7 @@ static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
         for (size_t i = 0; rc == RK_OK && i < n; i++)
                 print_product(&p[i]);
         if (rc == RK_OK && n == RK_PRODUCTS_MAX)
-                printf("(the first %d products)\n", RK_PRODUCTS_MAX);
+                printf(_("(the first %d products)\n"), RK_PRODUCTS_MAX);
         free(p);
         return rc;
 }
@@ -70,7 +71,7 @@ static int set(struct cli *c, struct rk_session *s, struct rk_error *err)
         struct rk_product_in in = typed(c, NULL);
         int rc = rk_product_set(s, c->words[0], 0, &in, err);
         if (rc == RK_OK)
-                printf("Product changed.\n");
+                printf("%s\n", _("Product changed."));
         return rc;
 }
 
@@ -83,7 +84,7 @@ static int deactivate(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
         int rc = rk_product_deactivate(s, c->words[0], err);
         if (rc == RK_OK)
-                printf("Product deactivated; past orders keep it.\n");
+                printf("%s\n", _("Product deactivated; past orders keep it."));
         return rc;
 }
 

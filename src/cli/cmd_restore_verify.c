@@ -10,6 +10,7 @@
  * only when everything checked out.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/backup_verify.h"
 #include "rekisteri/secret.h"
 
@@ -19,21 +20,40 @@
 
 static void print_report(const char *backup, const struct rk_backup_report *r)
 {
-        printf("Backup %s\n", backup);
-        printf("  pages:       %s%s\n",
-               r->pages_ok ? "ok, every page read and authenticated" : "DAMAGED: ",
-               r->pages_note);
-        printf("  audit trail: %s%s (%" PRId64 " entries%s)\n",
-               r->chain_ok ? "ok" : "BROKEN at ", r->chain_note, r->audit_rows,
-               r->macs_checked ? ", every MAC checked with K0"
-                               : ", chain only; --key K0 "
-                                 "checks the MACs too");
-        if (r->age_days >= 0)
-                printf("  taken:       %s, %" PRId64 " day(s) ago\n", r->newest,
-                       r->age_days);
+        unsigned long k = (unsigned long)r->audit_rows;
+        printf(_("Backup %s\n"), backup);
+        if (r->pages_ok)
+                printf(_("  pages:       ok, every page read and authenticated\n"));
         else
-                printf("  taken:       unknown (no backup entry in its trail)\n");
-        printf("  customers:   %" PRId64 "\n", r->customers);
+                printf(_("  pages:       DAMAGED: %s\n"), r->pages_note);
+        if (r->chain_ok && r->macs_checked)
+                printf(ngettext("  audit trail: ok%s (%" PRId64
+                                " entry, every MAC checked "
+                                "with K0)\n",
+                                "  audit trail: ok%s (%" PRId64 " entries, every MAC "
+                                "checked with K0)\n",
+                                k),
+                       r->chain_note, r->audit_rows);
+        else if (r->chain_ok)
+                printf(ngettext("  audit trail: ok%s (%" PRId64
+                                " entry, chain only; --key "
+                                "K0 checks the MACs too)\n",
+                                "  audit trail: ok%s (%" PRId64 " entries, chain only; "
+                                "--key K0 checks the MACs too)\n",
+                                k),
+                       r->chain_note, r->audit_rows);
+        else
+                printf(ngettext("  audit trail: BROKEN at %s (%" PRId64 " entry)\n",
+                                "  audit trail: BROKEN at %s (%" PRId64 " entries)\n", k),
+                       r->chain_note, r->audit_rows);
+        if (r->age_days >= 0)
+                printf(ngettext("  taken:       %s, %" PRId64 " day ago\n",
+                                "  taken:       %s, %" PRId64 " days ago\n",
+                                (unsigned long)r->age_days),
+                       cli_date(r->newest), r->age_days);
+        else
+                printf(_("  taken:       unknown (no backup entry in its trail)\n"));
+        printf(_("  customers:   %" PRId64 "\n"), r->customers);
 }
 
 int cmd_restore_verify(struct cli *c)
@@ -65,15 +85,15 @@ int cmd_restore_verify(struct cli *c)
         if (rc != RK_OK) {
                 cli_fail(&err);
                 fprintf(stderr,
-                        "rekisteri: the backup %s FAILED the drill: it did not open with "
-                        "this key\n",
+                        _("rekisteri: the backup %s FAILED the drill: it did not open "
+                          "with this key\n"),
                         c->verify_only);
                 return EXIT_ERROR;
         }
         print_report(c->verify_only, &r);
         bool ok = r.pages_ok && r.chain_ok && r.age_days >= 0;
-        printf("%s\n", ok ? "The backup is good: it can be restored with "
-                            "'rekisteri restore --from BACKUP --db PATH'."
-                          : "The backup FAILED the drill: do not rely on it.");
+        printf("%s\n", ok ? _("The backup is good: it can be restored with "
+                              "'rekisteri restore --from BACKUP --db PATH'.")
+                          : _("The backup FAILED the drill: do not rely on it."));
         return ok ? EXIT_OK : EXIT_ERROR;
 }

@@ -9,6 +9,8 @@
  * there cannot make anything happen early.
  */
 #include "cli.h"
+#include "rekisteri/format.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 #include "rekisteri/retention.h"
 #include "rekisteri/text.h"
@@ -21,7 +23,6 @@
 #include <unistd.h>
 
 #define NUMBERS_PER_LINE 8
-#define BAR_WIDTH        30
 
 static int open_retention(struct cli *c, const char *place, struct rk_session **s,
                           struct rk_error *err)
@@ -40,7 +41,7 @@ static int open_retention(struct cli *c, const char *place, struct rk_session **
 
 static const char *action_word(const struct rk_retention_rule_info *i)
 {
-        return i->action == RK_RETAIN_DELETE ? "delete" : "anonymise";
+        return i->action == RK_RETAIN_DELETE ? _("delete") : _("anonymise");
 }
 
 static void print_numbers(const struct rk_retention_rule_plan *rp)
@@ -64,37 +65,46 @@ static void print_numbers(const struct rk_retention_rule_plan *rp)
 static void print_skips(const struct rk_retention_rule_plan *rp)
 {
         for (size_t i = 0; i < rp->nskipped; i++) {
-                printf("    %-8s due %s, skipped: %s\n",
+                printf(_("    %-8s due %s, skipped: %s\n"),
                        rp->skipped[i].number[0] ? cli_safe(rp->skipped[i].number) : "-",
-                       cli_safe(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
+                       cli_date(rp->skipped[i].due_on), cli_safe(rp->skipped[i].reason));
         }
 }
 
 static void print_rule(const struct rk_retention_rule_plan *rp)
 {
         const struct rk_retention_rule_info *i = &rp->info;
-        printf("%-12s %s: %s %s after %s\n", i->name, i->label, action_word(i), i->period,
-               i->event);
-        printf("             why: %s\n", i->reason);
+        /* TRANSLATORS: rule name, label, action (delete/anonymise), period, event:
+         * "notes        Notes: delete 24 months after written" */
+        printf(_("%-12s %s: %s %s after %s\n"), i->name, i->label, action_word(i),
+               i->period, i->event);
+        printf(_("             why: %s\n"), i->reason);
+        unsigned long k = (unsigned long)rp->rows;
         if (i->rule == RK_RULE_AUDIT)
-                printf("  due now: %" PRId64 " rows\n", rp->rows);
+                printf(ngettext("  due now: %" PRId64 " row\n",
+                                "  due now: %" PRId64 " rows\n", k),
+                       rp->rows);
         else if (i->rule == RK_RULE_BOOKKEEPING && i->action == RK_RETAIN_ANONYMISE)
-                printf("  due now: 0 (rows of anonymised customers are kept without "
-                       "the person)\n");
+                printf(_("  due now: 0 (rows of anonymised customers are kept without "
+                         "the person)\n"));
+        else if (i->rule == RK_RULE_REQUESTS)
+                printf(_("  due now: %zu requests (rows: %" PRId64 ")\n"), rp->n,
+                       rp->rows);
         else
-                printf("  due now: %zu %s (%" PRId64 " rows)\n", rp->n,
-                       i->rule == RK_RULE_REQUESTS ? "requests" : "customers", rp->rows);
+                printf(_("  due now: %zu customers (rows: %" PRId64 ")\n"), rp->n,
+                       rp->rows);
         print_numbers(rp);
         if (rp->nskipped > 0) {
-                printf("  skipped: %zu\n", rp->nskipped);
+                printf(_("  skipped: %zu\n"), rp->nskipped);
                 print_skips(rp);
         }
         if (rp->next_due[0] != '\0' && i->rule == RK_RULE_AUDIT)
-                printf("  next due: %s\n", rp->next_due);
+                printf(_("  next due: %s\n"), cli_date(rp->next_due));
         else if (rp->next_due[0] != '\0')
-                printf("  next due: %s (%" PRId64 ")\n", rp->next_due, rp->next_count);
+                printf(_("  next due: %s (%" PRId64 ")\n"), cli_date(rp->next_due),
+                       rp->next_count);
         else
-                printf("  next due: -\n");
+                printf(_("  next due: -\n"));
 }
 
 int cmd_retention_plan(struct cli *c)
@@ -107,8 +117,8 @@ int cmd_retention_plan(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_retention_plan(s, c->as_of, &p, &err);
         if (rc == RK_OK) {
-                printf("Retention plan for %s (a dry run: nothing is changed)\n\n",
-                       p.today);
+                printf(_("Retention plan for %s (a dry run: nothing is changed)\n\n"),
+                       cli_date(p.today));
                 for (int r = 0; r < RK_RULE_COUNT; r++) {
                         print_rule(&p.rules[r]);
                         putchar('\n');
@@ -119,32 +129,21 @@ int cmd_retention_plan(struct cli *c)
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* "[#####.....] 1234/5000" on the terminal, redrawn in place. */
-static void progress_bar(void *ctx, int64_t done, int64_t total)
-{
-        (void)ctx;
-        char bar[BAR_WIDTH + 1];
-        int fill = total > 0 ? (int)(done * BAR_WIDTH / total) : BAR_WIDTH;
-        for (int i = 0; i < BAR_WIDTH; i++)
-                bar[i] = i < fill ? '#' : '.';
-        bar[BAR_WIDTH] = '\0';
-        fprintf(stderr, "\r[%s] %" PRId64 "/%" PRId64, bar, done, total);
-        if (done >= total)
-                fputc('\n', stderr);
-        fflush(stderr);
-}
-
 static void print_summary(const struct rk_retention_summary *sum)
 {
-        printf("Retention run %" PRId64 " for %s by %s\n", sum->run_id, sum->today,
-               sum->by);
-        printf("  %-12s %8s %8s %8s\n", "RULE", "DONE", "ROWS", "SKIPPED");
+        printf(_("Retention run %" PRId64 " for %s by %s\n"), sum->run_id,
+               cli_date(sum->today), sum->by);
+        fputs("  ", stdout);
+        cli_print_cell(_("RULE"), 12, false, " ");
+        cli_print_cell(_("DONE"), 8, true, " ");
+        cli_print_cell(_("ROWS"), 8, true, " ");
+        cli_print_cell(_("SKIPPED"), 8, true, "\n");
         for (int r = 0; r < RK_RULE_COUNT; r++)
                 printf("  %-12s %8" PRId64 " %8" PRId64 " %8" PRId64 "\n",
                        rk_retention_rule_name((enum rk_retention_rule)r), sum->done[r],
                        sum->rows[r], sum->skipped[r]);
         if (!sum->flushed)
-                printf("  Note: %s\n", sum->note);
+                printf(_("  Note: %s\n"), sum->note);
 }
 
 /* After a run: count again for the supervisor's screen (retention.h, the
@@ -155,11 +154,13 @@ static int refresh_outlook(struct rk_session *s, struct rk_error *err)
         bool cancelled;
         int rc = rk_retention_outlook_refresh(s, NULL, NULL, &cancelled, &o, err);
         if (rc == RK_OK)
-                printf("Counted for the retention screen: due within %d days as of %s\n",
-                       RK_RETENTION_OUTLOOK_DAYS, o.today);
+                printf(
+                    _("Counted for the retention screen: due within %d days as of %s\n"),
+                    RK_RETENTION_OUTLOOK_DAYS, cli_date(o.today));
         else
-                fprintf(stderr, "rekisteri: the run is complete, but the retention "
-                                "screen's counts were not updated\n");
+                fprintf(stderr, "%s\n",
+                        _("rekisteri: the run is complete, but the retention screen's "
+                          "counts were not updated"));
         return rc;
 }
 
@@ -172,7 +173,7 @@ int cmd_retention_run(struct cli *c)
         rk_error_clear(&err);
         int rc = open_retention(c, "cli:retention run", &s, &err);
         if (rc == RK_OK)
-                rc = rk_retention_run(s, isatty(STDERR_FILENO) ? progress_bar : NULL,
+                rc = rk_retention_run(s, isatty(STDERR_FILENO) ? cli_progress_bar : NULL,
                                       NULL, &sum, &err);
         if (rc == RK_OK)
                 print_summary(&sum);
@@ -182,9 +183,10 @@ int cmd_retention_run(struct cli *c)
         }
         rc = rk_dsr_outbox_prune(s, &gone, &err);
         if (rc == RK_OK && gone > 0)
-                printf("request files: %zu older than %lld days deleted from the export "
-                       "directory\n",
-                       gone, c->cfg.export_days);
+                printf(
+                    _("request files: %zu older than %lld days deleted from the export "
+                      "directory\n"),
+                    gone, c->cfg.export_days);
         if (rc == RK_OK)
                 rc = refresh_outlook(s, &err);
         /* the nightly job: a safe moment for a due rotation */
@@ -204,7 +206,7 @@ int cmd_retention_hold(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_retention_hold(s, c->words[0], c->reason, &err);
         if (rc == RK_OK)
-                printf("%s is under a legal hold; retention skips it until released\n",
+                printf(_("%s is under a legal hold; retention skips it until released\n"),
                        c->words[0]);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
@@ -219,7 +221,7 @@ int cmd_retention_release(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_retention_release(s, c->words[0], &err);
         if (rc == RK_OK)
-                printf("%s is no longer under a legal hold\n", c->words[0]);
+                printf(_("%s is no longer under a legal hold\n"), c->words[0]);
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
@@ -235,10 +237,13 @@ int cmd_retention_holds(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_retention_holds(s, &h, &n, &err);
         if (rc == RK_OK) {
-                printf("%-8s %-10s %-16s %s\n", "CUSTOMER", "SINCE", "BY", "REASON");
+                cli_print_cell(_("CUSTOMER"), 8, false, " ");
+                cli_print_cell(_("SINCE"), 10, false, " ");
+                cli_print_cell(_("BY"), 16, false, " ");
+                cli_print_cell(_("REASON"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++) {
-                        char since[RK_DATE_TEXT];
-                        rk_date_of(h[i].held_at, since);
+                        char since[RK_FORMAT_SIZE];
+                        rk_format_day(h[i].held_at, since, sizeof(since));
                         printf("%-8s %-10s %-16s %s\n", cli_safe(h[i].number), since,
                                cli_safe(h[i].held_by), cli_safe(h[i].reason));
                 }

@@ -3,6 +3,7 @@
  * command line, over the same core calls as the Accounts screen.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/accounts.h"
 
 #include <sodium.h>
@@ -13,8 +14,8 @@
 static void show_onetime(const char *name, const char *onetime)
 {
         printf(
-            "One-time password for %s (shown once; the user must change it at the next "
-            "login):\n    %s\n",
+            _("One-time password for %s (shown once; the user must change it at the next "
+              "login):\n    %s\n"),
             name, onetime);
 }
 
@@ -40,7 +41,7 @@ static int run_account_op(struct cli *c, account_op op, const char *done)
         if (onetime[0] != '\0')
                 show_onetime(c->words[0], onetime);
         if (done != NULL)
-                fprintf(stderr, "%s: %s\n", cli_safe(c->words[0]), done);
+                fprintf(stderr, "%s: %s\n", cli_safe(c->words[0]), _(done));
         sodium_memzero(onetime, sizeof(onetime));
         return EXIT_OK;
 }
@@ -104,13 +105,13 @@ int cmd_user_set_roles(struct cli *c)
 {
         if (c->roles == NULL)
                 return cli_usage_error("user set-roles needs --roles ROLE[,ROLE]");
-        return run_account_op(c, op_set_roles, "roles replaced");
+        return run_account_op(c, op_set_roles, N_("roles replaced"));
 }
 
 int cmd_user_disable(struct cli *c)
 {
         return run_account_op(c, op_disable,
-                              "disabled; its password no longer opens the register");
+                              N_("disabled; its password no longer opens the register"));
 }
 
 int cmd_user_enable(struct cli *c)
@@ -120,7 +121,7 @@ int cmd_user_enable(struct cli *c)
 
 int cmd_user_unlock(struct cli *c)
 {
-        return run_account_op(c, op_unlock, "unlocked");
+        return run_account_op(c, op_unlock, N_("unlocked"));
 }
 
 int cmd_user_reset_password(struct cli *c)
@@ -131,7 +132,7 @@ int cmd_user_reset_password(struct cli *c)
 int cmd_user_reset_mfa(struct cli *c)
 {
         return run_account_op(c, op_reset_mfa,
-                              "will enrol a new second factor at the next login");
+                              N_("will enrol a new second factor at the next login"));
 }
 
 int cmd_user_list(struct cli *c)
@@ -145,7 +146,9 @@ int cmd_user_list(struct cli *c)
         if (rc == RK_OK)
                 rc = rk_accounts_list(s, &users, &n, &err);
         if (rc == RK_OK) {
-                printf("%-20s %-28s %s\n", "USER", "ROLES", "STATE");
+                cli_print_cell(_("USER"), 20, false, " ");
+                cli_print_cell(_("ROLES"), 28, false, " ");
+                cli_print_cell(_("STATE"), 0, false, "\n");
                 for (size_t i = 0; i < n; i++) {
                         char roles[256] = "";
                         for (size_t r = 0; r < users[i].nroles; r++) {
@@ -155,14 +158,15 @@ int cmd_user_list(struct cli *c)
                                         sizeof(roles) - strlen(roles) - 1);
                         }
                         int locked = rk_accounts_is_locked(s, users[i].name) == 1;
-                        printf(
-                            "%-20s %-28s %s%s%s%s\n", cli_safe(users[i].name),
-                            cli_safe(roles), users[i].disabled ? "disabled" : "enabled",
-                            locked ? ", locked" : "",
-                            users[i].must_change_password ? ", must change password" : "",
-                            !users[i].totp_enrolled && !users[i].disabled
-                                ? ", not enrolled"
-                                : "");
+                        printf("%-20s %-28s %s%s%s%s\n", cli_safe(users[i].name),
+                               cli_safe(roles),
+                               users[i].disabled ? _("disabled") : _("enabled"),
+                               locked ? _(", locked") : "",
+                               users[i].must_change_password ? _(", must change password")
+                                                             : "",
+                               !users[i].totp_enrolled && !users[i].disabled
+                                   ? _(", not enrolled")
+                                   : "");
                 }
         }
         free(users);

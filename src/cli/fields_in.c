@@ -11,6 +11,7 @@
  * lines.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 #include "fields_in.h"
 #include "rekisteri/secret.h"
 
@@ -73,7 +74,7 @@ static int ask(struct cli_fields *f, const char *const *prompts, struct rk_error
         for (size_t i = 0; prompts[i] != NULL && prompts[i + 1] != NULL; i += 2) {
                 char *line = NULL;
                 size_t len = 0;
-                fprintf(stderr, "%s: ", prompts[i + 1]);
+                fprintf(stderr, "%s: ", _(prompts[i + 1]));
                 fflush(stderr);
                 int r = rk_secret_read_line(stdin, LINE_MAX_BYTES, &line, &len);
                 if (r != RK_OK)

@@ -64,8 +64,16 @@ enum {
         OPT_CUSTOMER,
         OPT_LINE,
         OPT_STATUS,
+        OPT_MAP,
+        OPT_USE_MAP,
+        OPT_SAVE_MAP,
+        OPT_CONFIRM,
+        OPT_DRY_RUN,
+        OPT_YES,
         OPT_LANG,
+        OPT_REPORT_LANG,
         OPT_YEAR,
+        OPT_KEEP,
 };
 
 static const struct option long_options[] = {
@@ -113,8 +121,16 @@ static const struct option long_options[] = {
     {"customer", required_argument, NULL, OPT_CUSTOMER},
     {"line", required_argument, NULL, OPT_LINE},
     {"status", required_argument, NULL, OPT_STATUS},
+    {"map", required_argument, NULL, OPT_MAP},
+    {"use-map", required_argument, NULL, OPT_USE_MAP},
+    {"save-map", required_argument, NULL, OPT_SAVE_MAP},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"yes", no_argument, NULL, OPT_YES},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
+    {"keep", required_argument, NULL, OPT_KEEP},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -123,42 +139,50 @@ static const struct option long_options[] = {
 static void print_help(FILE *f)
 {
         fprintf(f,
-                "Usage: rekisteri %s %s\n"
-                "A GDPR-minded customer register for the terminal. With no command,\n"
-                "the full-screen program starts.\n\nCommands:\n",
+                _("Usage: rekisteri %s %s\n"
+                  "A GDPR-minded customer register for the terminal. With no command,\n"
+                  "the full-screen program starts.\n\nCommands:\n"),
                 cli_global_usage, "[COMMAND]");
         for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-                fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, c->summary,
+                fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, _(c->summary),
                         c->name, c->usage);
         fprintf(
             f,
-            "\nOptions:\n"
-            "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
-            "                     " RK_CONFIG_DEFAULT_PATH ")\n"
-            "  --db PATH          the register (default: [register] path in the config)\n"
-            "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
-            "  -h, --help         this help; after a command, that command's usage\n"
-            "  -V, --version      the version\n"
-            "\nUnlocking (UNLOCK above), for every command but init:\n"
-            "  --user NAME --password-stdin [--totp CODE]\n"
-            "                     a staff account; the password is the first line of\n"
-            "                     standard input (without --password-stdin it is asked\n"
-            "                     on the terminal); --totp is the current 6-digit code\n"
-            "                     once the account has enrolled a second factor\n"
-            "  --keyfile FILE     a key file made by 'key add-file', for unattended "
-            "jobs\n"
-            "\nA command accepts only the options shown in its usage.\n"
-            "Exit status: 0 success, 1 error, 2 wrong usage.\n"
-            "See rekisteri(1) for more.\n");
+            _("\nOptions:\n"
+              "  --config FILE      settings file (default: $REKISTERI_CONFIG, then\n"
+              "                     %s)\n"
+              "  --db PATH          the register (default: [register] path in the "
+              "config)\n"
+              "  --lang LANG        en, fi or sv for this run (default: your own "
+              "choice,\n"
+              "                     then [register] language, then the environment)\n"
+              "  --no-color         monochrome screen (also when NO_COLOR is set)\n"
+              "  -h, --help         this help; after a command, that command's usage\n"
+              "  -V, --version      the version\n"
+              "\nUnlocking (UNLOCK above), for every command but init:\n"
+              "  --user NAME --password-stdin [--totp CODE]\n"
+              "                     a staff account; the password is the first line of\n"
+              "                     standard input (without --password-stdin it is "
+              "asked\n"
+              "                     on the terminal); --totp is the current 6-digit "
+              "code\n"
+              "                     once the account has enrolled a second factor\n"
+              "  --keyfile FILE     a key file made by 'key add-file', for unattended "
+              "jobs\n"
+              "\nA command accepts only the options shown in its usage.\n"
+              "Exit status: 0 success, 1 error, 2 wrong usage.\n"
+              "See rekisteri(1) for more.\n"),
+            RK_CONFIG_DEFAULT_PATH);
 }
 
 /* One command's usage, for `rekisteri COMMAND --help`. */
 static void print_command_help(FILE *f, const struct cli_command *cmd)
 {
-        fprintf(f, "Usage: rekisteri %s %s\n%s\n", cmd->name, cmd->usage, cmd->summary);
+        fprintf(f, _("Usage: rekisteri %s %s\n"), cmd->name, cmd->usage);
+        fprintf(f, "%s\n", _(cmd->summary));
         if (strstr(cmd->usage, "UNLOCK") != NULL)
                 fprintf(f, "UNLOCK: %s\n", cli_unlock_usage);
-        fprintf(f, "Every command also takes %s.\n", cli_global_usage);
+        fprintf(f, _("Every command also takes %s.\n"), cli_global_usage);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -166,9 +190,10 @@ int cli_usage_error(const char *fmt, ...)
         va_list ap;
         char msg[1024];
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vsnprintf(msg, sizeof(msg), gettext(fmt), ap);
         va_end(ap);
-        fprintf(stderr, "rekisteri: %s\nTry 'rekisteri --help'.\n", cli_safe(msg));
+        fprintf(stderr, "rekisteri: %s\n", cli_safe(msg));
+        fputs(_("Try 'rekisteri --help'.\n"), stderr);
         return EXIT_USAGE;
 }
 
@@ -231,7 +256,12 @@ static const struct {
     {OPT_VAT, offsetof(struct cli, vat)},
     {OPT_CUSTOMER, offsetof(struct cli, customer)},
     {OPT_STATUS, offsetof(struct cli, status)},
+    {OPT_MAP, offsetof(struct cli, map)},
+    {OPT_USE_MAP, offsetof(struct cli, use_map)},
+    {OPT_SAVE_MAP, offsetof(struct cli, save_map)},
+    {OPT_CONFIRM, offsetof(struct cli, confirm)},
     {OPT_LANG, offsetof(struct cli, lang)},
+    {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
     {OPT_YEAR, offsetof(struct cli, year)},
 };
 
@@ -268,6 +298,12 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
         case OPT_ALL:
                 c->all = true;
                 return 0;
+        case OPT_DRY_RUN:
+                c->dry_run = true;
+                return 0;
+        case OPT_YES:
+                c->yes = true;
+                return 0;
         case OPT_KEY_STDIN:
                 c->key_stdin = true;
                 return 0;
@@ -275,6 +311,11 @@ static int apply_option(int opt, const char *arg, const char *word, struct cli *
                 if (c->nlines == (int)(sizeof(c->lines) / sizeof(c->lines[0])))
                         return cli_usage_error("at most %d --line options", c->nlines);
                 c->lines[c->nlines++] = arg;
+                return 0;
+        case OPT_KEEP:
+                if (c->nkeeps == (int)(sizeof(c->keeps) / sizeof(c->keeps[0])))
+                        return cli_usage_error(_("at most %d --keep options"), c->nkeeps);
+                c->keeps[c->nkeeps++] = arg;
                 return 0;
         case 'h':
                 c->help = true;
@@ -362,9 +403,9 @@ static const struct {
         const char *command, *option, *why;
 } retired[] = {
     {"audit verify", "key",
-     "the audit key on the command line shows in ps and the shell history; give it "
-     "on standard input (--key-stdin, after the password line when there is one) or "
-     "in a file (--key-file FILE)"},
+     N_("the audit key on the command line shows in ps and the shell history; give it "
+        "on standard input (--key-stdin, after the password line when there is one) or "
+        "in a file (--key-file FILE)")},
 };
 
 static void explain_retired(const struct cli_command *cmd, const char *option)
@@ -372,8 +413,8 @@ static void explain_retired(const struct cli_command *cmd, const char *option)
         for (size_t i = 0; i < sizeof(retired) / sizeof(retired[0]); i++)
                 if (cmd->run != NULL && strcmp(cmd->name, retired[i].command) == 0 &&
                     strcmp(option, retired[i].option) == 0)
-                        fprintf(stderr, "rekisteri: --%s is refused: %s\n", option,
-                                retired[i].why);
+                        fprintf(stderr, _("rekisteri: --%s is refused: %s\n"), option,
+                                _(retired[i].why));
 }
 
 /*
@@ -382,9 +423,11 @@ static void explain_retired(const struct cli_command *cmd, const char *option)
  */
 static int check_options(const struct cli_command *cmd, const struct given *g)
 {
-        char what[80];
-        snprintf(what, sizeof(what), cmd->run != NULL ? "'%s'" : "%s (no command)",
-                 cmd->run != NULL ? cmd->name : cmd->summary);
+        char what[160];
+        if (cmd->run != NULL)
+                snprintf(what, sizeof(what), "'%s'", cmd->name);
+        else
+                snprintf(what, sizeof(what), _("%s (no command)"), _(cmd->summary));
         for (int i = 0; i < g->n; i++) {
                 if (g->names[i] != NULL && cli_command_accepts(cmd, g->names[i]))
                         continue;
@@ -392,11 +435,14 @@ static int check_options(const struct cli_command *cmd, const struct given *g)
                 size_t len = strcspn(word, "=");
                 if (g->names[i] != NULL)
                         explain_retired(cmd, g->names[i]);
-                fprintf(stderr, "rekisteri: %s does not take the option %.*s\n", what,
+                fprintf(stderr, _("rekisteri: %s does not take the option %.*s\n"), what,
                         (int)len, word);
-                fprintf(stderr, "Usage: rekisteri %s%s%s\n", cmd->name,
-                        cmd->run != NULL ? " " : "", cmd->usage);
-                fputs("Try 'rekisteri --help'.\n", stderr);
+                if (cmd->run != NULL)
+                        fprintf(stderr, _("Usage: rekisteri %s %s\n"), cmd->name,
+                                cmd->usage);
+                else
+                        fprintf(stderr, _("Usage: rekisteri %s\n"), cmd->usage);
+                fputs(_("Try 'rekisteri --help'.\n"), stderr);
                 return EXIT_USAGE;
         }
         return 0;
@@ -423,7 +469,7 @@ static int read_command_line(int argc, char **argv, struct cli *c,
         if (c->nwords > 0) {
                 *cmd = find_command(c, &used);
                 if (*cmd == NULL)
-                        return cli_usage_error(_("unknown command '%s'"), c->words[0]);
+                        return cli_usage_error("unknown command '%s'", c->words[0]);
         }
         if (c->help) {
                 if (*cmd == &cli_screen)
@@ -437,10 +483,11 @@ static int read_command_line(int argc, char **argv, struct cli *c,
         c->words += used;
         c->nwords -= used;
         if (*cmd != &cli_screen && c->nwords != (*cmd)->nargs)
-                return cli_usage_error("'%s' takes %d argument%s: rekisteri %s %s",
-                                       (*cmd)->name, (*cmd)->nargs,
-                                       (*cmd)->nargs == 1 ? "" : "s", (*cmd)->name,
-                                       (*cmd)->usage);
+                return cli_usage_error(
+                    ngettext("'%s' takes %d argument: rekisteri %s %s",
+                             "'%s' takes %d arguments: rekisteri %s %s",
+                             (unsigned long)(*cmd)->nargs),
+                    (*cmd)->name, (*cmd)->nargs, (*cmd)->name, (*cmd)->usage);
         return 0;
 }
 
@@ -454,6 +501,19 @@ static int check_register_paths(const char *db_path, struct rk_error *err)
         if (rc == RK_OK)
                 rc = rk_hygiene_check_path(vault, err);
         return rc;
+}
+
+/* --lang's value ("--lang X" or "--lang=X") before the options are
+ * parsed, or NULL. */
+static const char *lang_option(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+                if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+                        return argv[i + 1];
+                if (strncmp(argv[i], "--lang=", 7) == 0)
+                        return argv[i] + 7;
+        }
+        return NULL;
 }
 
 int main(int argc, char **argv)
@@ -471,6 +531,8 @@ int main(int argc, char **argv)
         if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
                 setlocale(LC_CTYPE, "C.UTF-8");
         rk_i18n_init();
+        /* the command line's own errors already speak --lang's language */
+        rk_i18n_use(lang_option(argc, argv));
         int rc = read_command_line(argc, argv, &c, &cmd);
         if (rc != 0)
                 return rc < 0 ? -rc - 1 : rc;
@@ -480,6 +542,8 @@ int main(int argc, char **argv)
         if (rk_config_load(c.config_path, !rk_hygiene_is_privileged(), &c.cfg, &err) !=
             RK_OK)
                 return cli_fail(&err);
+        if (rk_i18n_start(c.lang, c.cfg.language) != 0)
+                return cli_usage_error(_("--lang is en, fi or sv"));
         /* single user, local desktop: no config file anywhere, not
          * privileged: the register lives under $XDG_DATA_HOME */
         static char desktop[PATH_MAX];

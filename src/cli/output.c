@@ -7,9 +7,12 @@
  * How it works: cli_safe() returns the sanitised copy of one value from a
  * small ring of heap buffers, so a printf with several values can call it
  * once per argument; each buffer is freed when the ring comes round to it
- * again (and the last ones at exit).
+ * again (and the last ones at exit). cli_date() formats a stored date for
+ * people (format.h: 4.12.2026 in fi and sv, ISO in en) and hands it to
+ * cli_safe().
  */
 #include "cli.h"
+#include "rekisteri/format.h"
 #include "rekisteri/text.h"
 
 #include <stdlib.h>
@@ -40,4 +43,12 @@ const char *cli_safe(const char *s)
         const char *out = ring[next] != NULL ? ring[next] : "?";
         next = (next + 1) % RING;
         return out;
+}
+
+const char *cli_date(const char *text)
+{
+        char out[RK_FORMAT_SIZE];
+        if (text == NULL || text[0] == '\0')
+                return "-";
+        return cli_safe(rk_format_date_text(text, out, sizeof(out)));
 }

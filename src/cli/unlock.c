@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "rekisteri/restore_note.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/rotation.h"
 #include "rekisteri/secret.h"
 
@@ -34,7 +35,7 @@ static int unlock_user(struct cli *c, int allowed_steps, struct rk_session **s,
         int steps = 0;
         long long wait = 0;
         rk_session_source(source, sizeof(source));
-        int rc = cli_read_secret(c->password_stdin, "Password: ", &pw, &len, err);
+        int rc = cli_read_secret(c->password_stdin, _("Password: "), &pw, &len, err);
         if (rc == RK_OK)
                 rc = rk_session_login(&c->cfg, c->db_path, c->user, pw, len,
                                       c->totp ? c->totp : "", source, (int64_t)time(NULL),
@@ -43,11 +44,16 @@ static int unlock_user(struct cli *c, int allowed_steps, struct rk_session **s,
         if (rc == RK_OK && (steps & ~allowed_steps) != 0) {
                 rk_session_close(*s);
                 *s = NULL;
-                rc = rk_error_set(err, RK_ERR_DENIED,
-                                  "this account must first %s in the terminal program "
-                                  "(run rekisteri without a command)",
-                                  (steps & RK_LOGIN_ENROL) ? "enrol its second factor"
-                                                           : "change its password");
+                rc =
+                    (steps & RK_LOGIN_ENROL)
+                        ? rk_error_set(err, RK_ERR_DENIED,
+                                       "this account must first enrol its second factor "
+                                       "in the terminal program (run rekisteri without a "
+                                       "command)")
+                        : rk_error_set(err, RK_ERR_DENIED,
+                                       "this account must first change its password in "
+                                       "the terminal program (run rekisteri without a "
+                                       "command)");
         }
         return rc;
 }
@@ -78,7 +84,7 @@ int cli_unlock_recovery(struct cli *c, struct rk_session **s, struct rk_error *e
         *s = NULL;
         rk_session_source(source, sizeof(source));
         int rc =
-            cli_read_secret(c->password_stdin, "Recovery key: ", &recovery, &len, err);
+            cli_read_secret(c->password_stdin, _("Recovery key: "), &recovery, &len, err);
         if (rc == RK_OK)
                 rc =
                     rk_register_unlock_recovery(&c->cfg, c->db_path, recovery, &reg, err);
@@ -98,17 +104,18 @@ void cli_rotate_if_due(struct rk_session *s)
         rk_error_clear(&err);
         rk_rotation_due(s, why, sizeof(why));
         if (rk_rotation_if_due(s, &rotated, &err) != RK_OK)
-                fprintf(stderr, "rekisteri: a key rotation is due (%s) but failed: %s\n",
-                        why, err.msg);
+                fprintf(stderr,
+                        _("rekisteri: a key rotation is due (%s) but failed: %s\n"), why,
+                        err.msg);
         else if (rotated)
                 fprintf(stderr,
-                        "A key rotation was due (%s): the master key and the database "
-                        "key were replaced.\n",
+                        _("A key rotation was due (%s): the master key and the database "
+                          "key were replaced.\n"),
                         why);
         else if (rk_rotation_due(s, NULL, 0) == 1)
                 fprintf(stderr,
-                        "A key rotation is due (%s); it runs when no one else is "
-                        "logged in (the next admin command or the nightly job).\n",
+                        _("A key rotation is due (%s); it runs when no one else is "
+                          "logged in (the next admin command or the nightly job).\n"),
                         why);
 }
 

@@ -103,10 +103,8 @@ static int not_self(struct rk_session *s, const char *name, const char *what,
                      : RK_OK;
         if (rc != RK_OK)
                 return rc;
-        return rk_error_set(err, RK_ERR_DENIED,
-                            "you cannot %s your own account: separation of duties; "
-                            "another admin must do it",
-                            what);
+        /* what: the whole refusal, marked N_() by the caller */
+        return rk_error_set(err, RK_ERR_DENIED, "%s", _(what));
 }
 
 /* An account row's roles as "a,b". */
@@ -276,7 +274,7 @@ int rk_accounts_add(struct rk_session *s, const char *name, const char *const *r
                 rc = rk_users_check_name(name, err);
         if (rc != RK_OK)
                 return rc;
-        rc = rk_sql_begin_as(db, "account.add", err);
+        rc = rk_sql_begin_as(db, "adding the account", err);
         began = rc == RK_OK;
         if (rc == RK_OK)
                 rc = rk_users_create_in(db, name, roles[0], 1, &id, err);
@@ -311,7 +309,7 @@ int rk_accounts_list(struct rk_session *s, struct rk_user **out, size_t *n,
 static int keeps_an_admin(sqlite3 *db, const char *name, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        const char *what = "counting the admins";
+        const char *what = N_("counting the admins");
         bool row = false;
         int rc =
             rk_sql_prepare(db,
@@ -346,7 +344,7 @@ int rk_accounts_disable(struct rk_session *s, const char *name, struct rk_error 
                 return rc;
         /* the row and its audit row in one transaction, committed after
          * the slot is gone: a failure before leaves everything as it was */
-        rc = rk_sql_begin_as(rk_register_db(reg), "account.disable", err);
+        rc = rk_sql_begin_as(rk_register_db(reg), "disabling the account", err);
         if (rc != RK_OK)
                 return rk_outcome_audit(s, "account.disable", 0, name, rc, err);
         rc = rk_users_set_flag(rk_register_db(reg), u.id, "disabled", 1, err);
@@ -402,8 +400,10 @@ int rk_accounts_reset_password(struct rk_session *s, const char *name, char *one
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the password of", "account.reset_password",
-                              err);
+                rc = not_self(s, name,
+                              N_("you cannot reset the password of your own account: "
+                                 "separation of duties; another admin must do it"),
+                              "account.reset_password", err);
         if (rc == RK_OK && u.disabled)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "\"%s\" is disabled; enable it instead", name);
@@ -421,8 +421,11 @@ int rk_accounts_reset_mfa(struct rk_session *s, const char *name, struct rk_erro
         struct rk_user u;
         int rc = begin(s, name, &u, err);
         if (rc == RK_OK)
-                rc = not_self(s, name, "reset the authenticator of", "account.reset_mfa",
-                              err);
+                rc =
+                    not_self(s, name,
+                             N_("you cannot reset the authenticator of your own account: "
+                                "separation of duties; another admin must do it"),
+                             "account.reset_mfa", err);
         if (rc == RK_OK)
                 rc = rk_users_clear_totp(rk_register_db(rk_session_register(s)), u.id,
                                          err);
@@ -451,7 +454,10 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
                                              before, after, "denied", &aerr);
                 if (rc != RK_OK)
                         return rk_error_set(err, rc, "%s", aerr.msg);
-                return not_self(s, name, "change the roles of", NULL, err);
+                return not_self(s, name,
+                                N_("you cannot change the roles of your own account: "
+                                   "separation of duties; another admin must do it"),
+                                NULL, err);
         }
         rc = check_duties(s, "account.set_roles", name, before, roles, nroles, &combined,
                           err);
@@ -463,7 +469,7 @@ int rk_accounts_set_roles(struct rk_session *s, const char *name,
         if (rc != RK_OK)
                 return rc;
         /* the roles and their audit rows commit together or not at all */
-        rc = rk_sql_begin_as(db, "account.set_roles", err);
+        rc = rk_sql_begin_as(db, "changing the account's roles", err);
         if (rc != RK_OK)
                 return rk_outcome_audit(s, "account.set_roles", 0, name, rc, err);
         rc = rk_users_set_roles_in(db, u.id, roles, nroles, err);

@@ -231,8 +231,26 @@ static void prefix_end(const char *prefix, char *out, size_t size)
                 out[n - 1]++;
 }
 
-static void build_list_query(const struct rk_audit_filter *f, char *action_end,
-                             size_t aesz, struct list_query *q)
+/* Were customers merged into subject (merge.h)? Then "who accessed" lists
+ * their rows too. */
+static int has_merged(sqlite3 *db, int64_t subject, bool *out, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db, "SELECT 1 FROM customers WHERE merged_into=? LIMIT 1",
+                                &st, "reading the audit trail", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, subject);
+        int src = sqlite3_step(st);
+        *out = src == SQLITE_ROW;
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW || src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "reading the audit trail", err);
+}
+
+static void build_list_query(const struct rk_audit_filter *f, bool merged,
+                             char *action_end, size_t aesz, struct list_query *q)
 {
         size_t alen = f->action ? strlen(f->action) : 0;
         int only_time = !f->user && !f->subject && !alen && (f->from || f->to);
@@ -253,8 +271,13 @@ static void build_list_query(const struct rk_audit_filter *f, char *action_end,
         } else if (alen > 0) {
                 add_text(q, " AND action=?", f->action);
         }
-        if (f->subject)
+        if (f->subject && merged) { /* with the customers merged into it (merge.h) */
+                add_num(q, " AND subject IN (SELECT ?", f->subject);
+                add_num(q, " UNION ALL SELECT id FROM customers WHERE merged_into=?)",
+                        f->subject);
+        } else if (f->subject) { /* the index's own order serves ORDER BY id */
                 add_num(q, " AND subject=?", f->subject);
+        }
         if (f->from)
                 add_text(q, " AND at>=?", f->from);
         if (f->to)
@@ -282,9 +305,13 @@ int rk_audit_list(sqlite3 *db, const struct rk_audit_filter *f, size_t limit,
         char action_end[64];
         *rows = NULL;
         *n = 0;
-        build_list_query(f, action_end, sizeof(action_end), &q);
+        bool merged = false;
+        int rc = f->subject ? has_merged(db, f->subject, &merged, err) : RK_OK;
+        if (rc != RK_OK)
+                return rc;
+        build_list_query(f, merged, action_end, sizeof(action_end), &q);
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, q.sql, &st, "reading the audit trail", err);
+        rc = rk_sql_prepare(db, q.sql, &st, "reading the audit trail", err);
         if (rc != RK_OK)
                 return rc;
         for (int i = 0; i < q.n; i++) {

@@ -3,6 +3,7 @@
  * (see audit_report.h).
  */
 #include "rekisteri/audit_report.h"
+#include "rekisteri/i18n.h"
 #include "customer_db.h"
 #include "rekisteri/csv.h"
 #include "sql.h"
@@ -134,11 +135,14 @@ int rk_audit_user_report(sqlite3 *db, const char *user, const char *from, const 
 int rk_audit_user_report_csv(FILE *out, const char *user, const struct rk_audit_access *a,
                              size_t n, struct rk_error *err)
 {
-        static const char *const header[] = {"user",      "subject",  "events",
-                                             "first_utc", "last_utc", "field_groups"};
+        /* TRANSLATORS: the column headers of the breach report's CSV file,
+         * which people read; times are UTC */
+        static const char *const header[] = {N_("user"),     N_("subject"),
+                                             N_("events"),   N_("first_utc"),
+                                             N_("last_utc"), N_("field_groups")};
         int bad = 0;
         for (size_t i = 0; i < 6; i++)
-                bad |= rk_csv_cell(out, header[i], i == 5);
+                bad |= rk_csv_cell(out, _(header[i]), i == 5);
         for (size_t i = 0; i < n; i++) {
                 char count[24];
                 snprintf(count, sizeof(count), "%" PRId64, a[i].count);

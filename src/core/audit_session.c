@@ -13,6 +13,7 @@
  * look filtered on a customer names that customer's number in its target.
  */
 #include "rekisteri/audit_session.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/register.h"
@@ -61,7 +62,7 @@ static int customer_number(sqlite3 *db, int64_t id, char *out, struct rk_error *
 {
         sqlite3_stmt *st;
         bool row = false;
-        const char *what = "the customer's number";
+        const char *what = N_("the customer's number");
         out[0] = '\0';
         int rc = rk_sql_prepare(db, "SELECT number FROM customers WHERE id=?1", &st, what,
                                 err);
@@ -101,7 +102,7 @@ static int record(struct rk_session *s, sqlite3 *db, const struct read *q,
 static int audited(struct rk_session *s, struct read *q, struct rk_error *err)
 {
         sqlite3 *db = rk_register_db(rk_session_register(s));
-        const char *what = "reading the audit trail";
+        const char *what = N_("reading the audit trail");
         int rc = require_audit(s, err);
         if (rc == RK_OK)
                 rc = rk_sql_begin_as(db, what, err);

@@ -12,6 +12,7 @@
  * audit_state is only compared with the end of the walk.
  */
 #include "rekisteri/audit.h"
+#include "rekisteri/i18n.h"
 #include "audit_chain.h"
 #include "sql.h"
 
@@ -39,16 +40,16 @@ struct walk {
         size_t nheads, hi;
 };
 
-static int fail(struct walk *w, int64_t id, const char *fmt, ...)
+static int verify_fail(struct walk *w, int64_t id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(struct walk *w, int64_t id, const char *fmt, ...)
+static int verify_fail(struct walk *w, int64_t id, const char *fmt, ...)
 {
         va_list ap;
         w->v->ok = 0;
         w->v->bad_id = id;
         va_start(ap, fmt);
-        vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
+        vsnprintf(w->v->why, sizeof(w->v->why), gettext(fmt), ap);
         va_end(ap);
         return 1;
 }
@@ -80,22 +81,23 @@ static int check_mac(struct walk *w, const struct rk_audit_row *r,
         unsigned char want[HB];
         if (r->id < w->v2_from) {
                 if (r->epoch < w->k1_epoch)
-                        return fail(w, r->id, "its epoch goes backwards");
+                        return verify_fail(w, r->id, "its epoch goes backwards");
                 for (; w->k1_epoch < r->epoch; w->k1_epoch++)
                         audit_v1_evolve(w->k1);
                 audit_v1_mac(w->k1, hash, want);
         } else {
                 if (key_at(w, r->id) != 0)
-                        return fail(
+                        return verify_fail(
                             w, r->id,
                             "its position cannot be reached from the start of its "
                             "chain");
                 audit_v2_mac(w->k2, r->id, hash, want);
         }
         if (sodium_memcmp(want, mac, HB) != 0)
-                return fail(w, r->id,
-                            "its MAC does not verify under the audit key: it was "
-                            "written or rewritten without the key of its position");
+                return verify_fail(
+                    w, r->id,
+                    "its MAC does not verify under the audit key: it was "
+                    "written or rewritten without the key of its position");
         return 0;
 }
 
@@ -109,28 +111,28 @@ static int check_anchor(struct walk *w, const struct rk_audit_row *r)
                 return 0; /* a run that pruned nothing */
         audit_field_text(r->fields, "before", before, sizeof(before));
         if (to >= r->id)
-                return fail(w, r->id,
-                            "this retention anchor claims entries after itself");
+                return verify_fail(w, r->id,
+                                   "this retention anchor claims entries after itself");
         if (audit_field_int(r->fields, "origin") != w->o.id ||
             audit_field_int(r->fields, "seed_epoch") != w->o.epoch)
-                return fail(w, r->id, "this retention anchor names another chain");
+                return verify_fail(w, r->id, "this retention anchor names another chain");
         if (months < 1 || (w->months > 0 && months < w->months))
-                return fail(w, r->id,
-                            "this retention anchor used %" PRId64 " months; the "
-                            "configuration keeps entries %" PRId64 " months",
-                            months, w->months);
+                return verify_fail(w, r->id,
+                                   "this retention anchor used %" PRId64 " months; the "
+                                   "configuration keeps entries %" PRId64 " months",
+                                   months, w->months);
         if (!audit_cutoff_allowed(before, r->at, months))
-                return fail(w, r->id,
-                            "this retention anchor pruned entries younger than "
-                            "%" PRId64 " months",
-                            months);
+                return verify_fail(w, r->id,
+                                   "this retention anchor pruned entries younger than "
+                                   "%" PRId64 " months",
+                                   months);
         return 0;
 }
 
 static int check_special(struct walk *w, const struct rk_audit_row *r)
 {
         if (strcmp(r->action, "audit.migrate") == 0 && r->id != w->v2_from)
-                return fail(w, r->id, "a second conversion entry");
+                return verify_fail(w, r->id, "a second conversion entry");
         if (strcmp(r->action, "audit.retention") == 0)
                 return check_anchor(w, r);
         return 0;
@@ -142,12 +144,20 @@ static int check_heads(struct walk *w, const struct rk_audit_row *r,
 {
         for (; w->hi < w->nheads && w->heads[w->hi].id <= r->id; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
+                if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0 && h->at[0])
+                        return verify_fail(
+                            w, r->id,
+                            "it differs from the head logged for it at %s (line "
+                            "%" PRId64 "): the trail was rewritten at or before "
+                            "this entry",
+                            h->at, h->line);
                 if (h->id == r->id && sodium_memcmp(h->hash, hash, HB) != 0)
-                        return fail(w, r->id,
-                                    "it differs from the head logged for it%s%s (line "
-                                    "%" PRId64 "): the trail was rewritten at or before "
-                                    "this entry",
-                                    h->at[0] ? " at " : "", h->at, h->line);
+                        return verify_fail(w, r->id,
+                                           "it differs from the head logged for it (line "
+                                           "%" PRId64
+                                           "): the trail was rewritten at or before "
+                                           "this entry",
+                                           h->line);
                 if (h->id == r->id)
                         w->v->heads_checked++;
         }
@@ -161,19 +171,21 @@ static int check_row(struct walk *w, sqlite3_stmt *st)
         unsigned char prev[HB], stored[HB], mac[HB], hash[HB];
         audit_read_row(st, &r);
         if (r.id > w->next)
-                return fail(w, w->next, "this entry is missing: it was deleted");
+                return verify_fail(w, w->next, "this entry is missing: it was deleted");
         if (r.id < w->next)
-                return fail(w, r.id, "this entry should have been pruned");
+                return verify_fail(w, r.id, "this entry should have been pruned");
         if (audit_copy_blob(st, 13, prev) || audit_copy_blob(st, 14, stored) ||
             audit_copy_blob(st, 15, mac))
-                return fail(w, r.id, "the entry is malformed");
+                return verify_fail(w, r.id, "the entry is malformed");
         if (sodium_memcmp(prev, w->prev, HB) != 0)
-                return fail(w, r.id,
-                            "its link to the entry before it is broken: entries were "
-                            "reordered, inserted or removed here");
+                return verify_fail(
+                    w, r.id,
+                    "its link to the entry before it is broken: entries were "
+                    "reordered, inserted or removed here");
         audit_row_hash(r.id < w->v2_from ? AUDIT_V1 : AUDIT_V2, &r, prev, hash);
         if (sodium_memcmp(hash, stored, HB) != 0)
-                return fail(w, r.id, "its contents were altered after it was written");
+                return verify_fail(w, r.id,
+                                   "its contents were altered after it was written");
         if (w->have_key && check_mac(w, &r, hash, mac))
                 return 1;
         if (check_special(w, &r) || check_heads(w, &r, hash))
@@ -204,9 +216,10 @@ static int walk_rows(sqlite3 *db, struct walk *w, struct rk_error *err)
         if (rc == RK_ERR_CORRUPT) {
                 rk_error_clear(err);
                 rc = RK_OK;
-                fail(w, w->next,
-                     "this entry could not be read: the page holding it is damaged (a "
-                     "corrupt page); later entries were not checked");
+                verify_fail(
+                    w, w->next,
+                    "this entry could not be read: the page holding it is damaged (a "
+                    "corrupt page); later entries were not checked");
         }
         return rc;
 }
@@ -282,10 +295,11 @@ static int check_pruned_heads(sqlite3 *db, struct walk *w, struct rk_error *err)
         for (; w->hi < w->nheads && w->heads[w->hi].id < w->next; w->hi++) {
                 const struct audit_head *h = &w->heads[w->hi];
                 if (h->at[0] != '\0' && strncmp(h->at, before, strlen(before)) >= 0) {
-                        fail(w, h->id,
-                             "a head was logged for this entry at %s, but it is gone; "
-                             "retention may prune only entries before %s",
-                             h->at, before[0] ? before : "(no anchor)");
+                        verify_fail(
+                            w, h->id,
+                            "a head was logged for this entry at %s, but it is gone; "
+                            "retention may prune only entries before %s",
+                            h->at, before[0] ? before : "(no anchor)");
                         break;
                 }
         }
@@ -299,23 +313,30 @@ static void check_end(struct walk *w, const struct chain_state *cs)
         int64_t last = w->next - 1;
         if (w->hi < w->nheads) {
                 const struct audit_head *h = &w->heads[w->nheads - 1];
-                fail(w, last + 1,
-                     "this entry is missing: the trail ends at %" PRId64
-                     " but a head for "
-                     "entry %" PRId64 " was logged%s%s",
-                     last, h->id, h->at[0] ? " at " : "", h->at);
+                if (h->at[0])
+                        verify_fail(w, last + 1,
+                                    "this entry is missing: the trail ends at %" PRId64
+                                    " but a head for entry %" PRId64 " was logged at %s",
+                                    last, h->id, h->at);
+                else
+                        verify_fail(w, last + 1,
+                                    "this entry is missing: the trail ends at %" PRId64
+                                    " but a head for entry %" PRId64 " was logged",
+                                    last, h->id);
         } else if (last != cs->head_id) {
-                fail(w, last < cs->head_id ? last + 1 : cs->head_id + 1,
-                     "this entry is missing: the newest entries were deleted");
+                verify_fail(w, last < cs->head_id ? last + 1 : cs->head_id + 1,
+                            "this entry is missing: the newest entries were deleted");
         } else if (sodium_memcmp(w->prev, cs->head_hash, HB) != 0) {
-                fail(w, cs->head_id, "the chain does not end at the recorded head");
+                verify_fail(w, cs->head_id,
+                            "the chain does not end at the recorded head");
         } else if (w->have_key && last + 1 >= w->v2_from) {
                 /* the stored key must be exactly k(last + 1) */
                 if (key_at(w, last + 1) != 0 || sodium_memcmp(w->k2, cs->key, HB) != 0)
-                        fail(w, last + 1,
-                             "this entry is missing: the stored key belongs to "
-                             "another position, so the newest entries were deleted or "
-                             "the state was replaced");
+                        verify_fail(
+                            w, last + 1,
+                            "this entry is missing: the stored key belongs to "
+                            "another position, so the newest entries were deleted or "
+                            "the state was replaced");
         }
 }
 

@@ -6,6 +6,7 @@
  * (register.c, vault.c) seals a new master key to every remaining slot.
  */
 #include "rekisteri/backup_keys.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/register.h"
 #include "rekisteri/rotation.h"
@@ -124,7 +125,7 @@ void rk_restore_keys_cleanup(const char *staged)
 int rk_restore_keys(struct rk_session *s, const char *live_keys, int *adopted,
                     struct rk_error *err)
 {
-        const char *what = "taking over today's keyslots";
+        const char *what = N_("taking over today's keyslots");
         struct rk_vault *v = rk_register_vault(rk_session_register(s));
         sqlite3 *db = rk_vault_db(v);
         *adopted = 0;

@@ -12,6 +12,7 @@
  * just before the copy was taken - gives its age.
  */
 #include "rekisteri/backup_verify.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/register.h"
@@ -71,8 +72,7 @@ int rk_backup_verify_stage(const char *backup, char *staged, size_t size,
                 return rk_error_set(err, RK_ERR_INVALID, "%s: path too long", backup);
         if (access(backup, R_OK) != 0 || access(from_keys, R_OK) != 0)
                 return rk_error_set(err, RK_ERR_NOTFOUND,
-                                    "%s: no such backup (it and %s" KEYS_SUFFIX
-                                    " are needed)",
+                                    "%s: no such backup (it and %s.keys are needed)",
                                     backup, backup);
         if (mkdtemp(dir) == NULL)
                 return rk_error_set(err, RK_ERR_IO, "%s: %s", dir, strerror(errno));
@@ -175,7 +175,7 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
         out->macs_checked = v.macs_checked != 0;
         out->audit_rows = v.rows;
         if (!v.ok)
-                snprintf(out->chain_note, sizeof(out->chain_note), "entry %lld: %s",
+                snprintf(out->chain_note, sizeof(out->chain_note), _("entry %lld: %s"),
                          (long long)v.bad_id, v.why);
         query(db,
               "SELECT at FROM audit_log WHERE action = 'backup.create'"

@@ -7,6 +7,7 @@
  * table, so a misspelt key is reported instead of silently ignored.
  */
 #include "rekisteri/config.h"
+#include "rekisteri/i18n.h"
 #include "config_privacy.h"
 #include "rekisteri/money.h"
 
@@ -22,7 +23,8 @@
 #include <unistd.h>
 
 /* OPT_ACTION: one of RET_ACTIONS, stored as its index */
-enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION };
+/* OPT_LANG: "" or a language with messages (i18n.h) */
+enum opt_type { OPT_INT, OPT_STR, OPT_MONTHDAY, OPT_ACTION, OPT_LANG };
 
 struct opt {
         const char *section;
@@ -38,121 +40,123 @@ struct opt {
 
 static const struct opt options[] = {
     {"register", "path", OPT_STR, F(db_path), 1, PATH_MAX - 1,
-     "the register file used when --db is not given"},
+     N_("the register file used when --db is not given")},
     {"register", "company_name", OPT_STR, F(company_name), 0, RK_CONFIG_STR_MAX - 1,
-     "the company name, shown in titles and kept out of passwords"},
+     N_("the company name, shown in titles and kept out of passwords")},
     {"register", "controller_contact", OPT_STR, F(controller_contact), 0,
      RK_CONFIG_STR_MAX - 1,
-     "how people reach the controller about their data, in every access export"},
+     N_("how people reach the controller about their data, in every access export")},
+    {"register", "language", OPT_LANG, F(language), 0, 2,
+     N_("en, fi or sv (empty: each user's environment)")},
     {"controller", "name", OPT_STR, F(privacy.name), 0, RK_PRIVACY_TEXT_MAX - 1,
-     "the controller's legal name (empty: [register] company_name)"},
+     N_("the controller's legal name (empty: [register] company_name)")},
     {"controller", "business_id", OPT_STR, F(privacy.business_id), 0, 31,
-     "the controller's business ID (Y-tunnus)"},
+     N_("the controller's business ID (Y-tunnus)")},
     {"controller", "address", OPT_STR, F(privacy.address), 0, RK_PRIVACY_TEXT_MAX - 1,
-     "the controller's postal address"},
+     N_("the controller's postal address")},
     {"controller", "email", OPT_STR, F(privacy.email), 0, RK_PRIVACY_TEXT_MAX - 1,
-     "where people send questions and requests about their data"},
+     N_("where people send questions and requests about their data")},
     {"controller", "dpo_contact", OPT_STR, F(privacy.dpo_contact), 0,
      RK_PRIVACY_TEXT_MAX - 1,
-     "the data protection officer's contact details (empty: none designated)"},
+     N_("the data protection officer's contact details (empty: none designated)")},
     {"controller", "sources", OPT_STR, F(privacy.sources.text), 0,
      RK_PRIVACY_TEXT_MAX - 1,
-     "where personal data not collected from the person comes from"},
+     N_("where personal data not collected from the person comes from")},
     {"controller", "sources_fi", OPT_STR, F(privacy.sources.fi), 0,
-     RK_PRIVACY_TEXT_MAX - 1, "the same in Finnish"},
+     RK_PRIVACY_TEXT_MAX - 1, N_("the same in Finnish")},
     {"controller", "sources_sv", OPT_STR, F(privacy.sources.sv), 0,
-     RK_PRIVACY_TEXT_MAX - 1, "the same in Swedish"},
+     RK_PRIVACY_TEXT_MAX - 1, N_("the same in Swedish")},
     {"controller", "language", OPT_STR, F(privacy.language), 0, 2,
-     "the language of the privacy documents when --lang is not given: fi, sv or en "
-     "(empty: the environment's)"},
+     N_("the language of the privacy documents when --lang is not given: fi, sv or en "
+        "(empty: the environment's)")},
     {"server", "group", OPT_STR, F(server_group), 1, 63,
-     "the group that owns the register files and that the binary is setgid to"},
+     N_("the group that owns the register files and that the binary is setgid to")},
     {"server", "staff_group", OPT_STR, F(staff_group), 1, 63,
-     "the group of staff accounts that sshd gives the register"},
+     N_("the group of staff accounts that sshd gives the register")},
     {"server", "fetch_group", OPT_STR, F(fetch_group), 1, 63,
-     "the group of accounts that fetch request files (chrooted, read-only sftp)"},
+     N_("the group of accounts that fetch request files (chrooted, read-only sftp)")},
     {"server", "retention_user", OPT_STR, F(retention_user), 1, 63,
-     "the system user of the nightly retention job"},
+     N_("the system user of the nightly retention job")},
     {"server", "retention_keyfile", OPT_STR, F(retention_keyfile), 1, PATH_MAX - 1,
-     "the key file of the retention job"},
+     N_("the key file of the retention job")},
     {"server", "binary", OPT_STR, F(binary), 1, PATH_MAX - 1,
-     "the installed program that staff run"},
+     N_("the installed program that staff run")},
     {"server", "retention_unit", OPT_STR, F(retention_unit), 1, PATH_MAX - 1,
-     "the installed systemd service of the retention job"},
+     N_("the installed systemd service of the retention job")},
     {"server", "sshd_config", OPT_STR, F(sshd_config), 1, PATH_MAX - 1,
-     "sshd's configuration file, checked with sshd -T"},
+     N_("sshd's configuration file, checked with sshd -T")},
     {"server", "syslog_socket", OPT_STR, F(syslog_socket), 1, PATH_MAX - 1,
-     "the syslog socket that failed logins go to (fail2ban reads them)"},
+     N_("the syslog socket that failed logins go to (fail2ban reads them)")},
     {"crypto", "argon2_ops", OPT_INT, F(argon2_ops), 1, 100,
-     "Argon2id passes for password keyslots, 1 to 100"},
+     N_("Argon2id passes for password keyslots, 1 to 100")},
     {"crypto", "argon2_mem_kib", OPT_INT, F(argon2_mem_kib), 8, 4194304,
-     "Argon2id memory in KiB for password keyslots, 8 to 4194304"},
+     N_("Argon2id memory in KiB for password keyslots, 8 to 4194304")},
     {"crypto", "argon2_at_once", OPT_INT, F(argon2_at_once), 0, 1024,
-     "password checks at once per register (0: no limit), 0 to 1024"},
+     N_("password checks at once per register (0: no limit), 0 to 1024")},
     {"database", "cache_mib", OPT_INT, F(cache_mib), 1, 4096,
-     "SQLite page cache per session in MiB, 1 to 4096"},
+     N_("SQLite page cache per session in MiB, 1 to 4096")},
     {"database", "busy_timeout_ms", OPT_INT, F(busy_timeout_ms), 100, 600000,
-     "how long to wait for another session's lock, 100 to 600000 ms"},
+     N_("how long to wait for another session's lock, 100 to 600000 ms")},
     {"login", "throttle_after", OPT_INT, F(throttle_after), 1, 100,
-     "failed logins before each try must wait, 1 to 100"},
+     N_("failed logins before each try must wait, 1 to 100")},
     {"login", "lock_after", OPT_INT, F(lock_after), 2, 1000,
-     "failed logins that lock the account until an admin unlocks it, 2 to 1000"},
+     N_("failed logins that lock the account until an admin unlocks it, 2 to 1000")},
     {"login", "max_delay_seconds", OPT_INT, F(max_delay_seconds), 1, 86400,
-     "the longest wait between tries, 1 to 86400 s"},
+     N_("the longest wait between tries, 1 to 86400 s")},
     {"session", "idle_lock_seconds", OPT_INT, F(idle_lock_seconds), 1, 86400,
-     "idle time before the screen locks, 1 to 86400 s"},
+     N_("idle time before the screen locks, 1 to 86400 s")},
     {"session", "max_hours", OPT_INT, F(max_session_hours), 1, 24,
-     "the longest a session may last, 1 to 24 h"},
+     N_("the longest a session may last, 1 to 24 h")},
     {"audit", "epoch_rows", OPT_INT, F(audit_epoch_rows), 1, 1000000,
-     "audit entries between two chain heads sent off the machine, 1 to 1000000"},
+     N_("audit entries between two chain heads sent off the machine, 1 to 1000000")},
     {"audit", "retention_months", OPT_INT, F(audit_retention_months), 1, 240,
-     "months audit entries are kept, 1 to 240"},
+     N_("months audit entries are kept, 1 to 240")},
     {"audit", "head_interval", OPT_INT, F(audit_head_interval), 1, 10080,
-     "minutes after which the chain head is sent again when entries were written, "
-     "1 to 10080"},
+     N_("minutes after which the chain head is sent again when entries were written, "
+        "1 to 10080")},
     {"audit", "heads_file", OPT_STR, F(audit_heads_file), 0, PATH_MAX - 1,
-     "a file the chain heads are appended to instead of syslog (empty: syslog)"},
+     N_("a file the chain heads are appended to instead of syslog (empty: syslog)")},
     {"audit", "heads_command", OPT_STR, F(audit_heads_command), 0, RK_CONFIG_STR_MAX - 1,
-     "a command that gets each chain head on its standard input (empty: none)"},
+     N_("a command that gets each chain head on its standard input (empty: none)")},
     {"requests", "bookkeeping_years", OPT_INT, F(bookkeeping_years), 1, 30,
-     "years orders are kept after the end of their financial year (Accounting "
-     "Act), 1 to 30"},
+     N_("years orders are kept after the end of their financial year (Accounting "
+        "Act), 1 to 30")},
     {"requests", "export_dir", OPT_STR, F(export_dir), 0, PATH_MAX - 1,
-     "where request files wait for fetching on a server (\"\": beside the register)"},
+     N_("where request files wait for fetching on a server (\"\": beside the register)")},
     {"requests", "export_days", OPT_INT, F(export_days), 1, 365,
-     "days request files may wait there before the retention run deletes them"},
+     N_("days request files may wait there before the retention run deletes them")},
     {"requests", "financial_year_end", OPT_MONTHDAY, F(financial_year_end), 0, 0,
-     "the last day of the financial year as MM-DD, e.g. 12-31"},
+     N_("the last day of the financial year as MM-DD, e.g. 12-31")},
     {"retention", "prospects_months", OPT_INT, F(prospects_months), 1, 600,
-     "months after their last activity that prospects with no orders are kept, 1 to "
-     "600"},
+     N_("months after their last activity that prospects with no orders are kept, 1 to "
+        "600")},
     {"retention", "prospects_action", OPT_ACTION, F(prospects_action), 0, 0,
-     "what happens to a prospect past its period: anonymise or delete"},
+     N_("what happens to a prospect past its period: anonymise or delete")},
     {"retention", "inactive_months", OPT_INT, F(inactive_months), 1, 600,
-     "months after the last order or contact that customers are kept, 1 to 600"},
+     N_("months after the last order or contact that customers are kept, 1 to 600")},
     {"retention", "inactive_action", OPT_ACTION, F(inactive_action), 0, 0,
-     "what happens to an inactive customer: anonymise or delete"},
+     N_("what happens to an inactive customer: anonymise or delete")},
     {"retention", "bookkeeping_action", OPT_ACTION, F(bookkeeping_action), 0, 0,
-     "what happens to order rows of anonymised customers after the bookkeeping "
-     "period: anonymise (kept without the person) or delete"},
+     N_("what happens to order rows of anonymised customers after the bookkeeping "
+        "period: anonymise (kept without the person) or delete")},
     {"retention", "notes_months", OPT_INT, F(notes_months), 1, 600,
-     "months notes are kept, 1 to 600"},
+     N_("months notes are kept, 1 to 600")},
     {"retention", "withdrawn_consents_years", OPT_INT, F(withdrawn_consents_years), 1, 50,
-     "years a withdrawn consent is kept as proof, 1 to 50"},
+     N_("years a withdrawn consent is kept as proof, 1 to 50")},
     {"retention", "closed_requests_years", OPT_INT, F(closed_requests_years), 1, 50,
-     "years a closed data-subject request is kept, 1 to 50"},
+     N_("years a closed data-subject request is kept, 1 to 50")},
     {"retention", "batch_size", OPT_INT, F(retention_batch_size), 1, 100000,
-     "subjects forgotten per transaction in a retention run, 1 to 100000"},
+     N_("subjects forgotten per transaction in a retention run, 1 to 100000")},
     {"accounts", "combine_duties", OPT_INT, F(combine_duties), 0, 1,
-     "1 lets one account hold both a role that reads customer data and the accounts "
-     "or keys action (a one-person company); 0, the default, refuses that"},
+     N_("1 lets one account hold both a role that reads customer data and the accounts "
+        "or keys action (a one-person company); 0, the default, refuses that")},
     {"vat", "rates", OPT_STR, F(vat_rates), 1, 127,
-     "the VAT rates products may carry, in percent, comma-separated (Finland: "
-     "25.5,14,10,0)"},
+     N_("the VAT rates products may carry, in percent, comma-separated (Finland: "
+        "25.5,14,10,0)")},
     {"password", "blocklist", OPT_STR, F(blocklist), 0, PATH_MAX - 1,
-     "a file of refused passwords, one a line (empty: the shipped list)"},
+     N_("a file of refused passwords, one a line (empty: the shipped list)")},
     {"password", "extra_words", OPT_STR, F(extra_words), 0, RK_CONFIG_STR_MAX - 1,
-     "comma-separated words refused inside passwords (company, product, town)"},
+     N_("comma-separated words refused inside passwords (company, product, town)")},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -338,7 +342,7 @@ static int apply_option(const struct opt *o, const char *file, const char *value
                 if (parse_choice(RET_ACTIONS, value, &v) != 0)
                         return rk_error_set(err, RK_ERR_CONFIG,
                                             "%s: [%s] %s: not a valid value; expected %s",
-                                            file, o->section, o->key, o->help);
+                                            file, o->section, o->key, _(o->help));
                 memcpy(field, &v, sizeof(v));
                 return RK_OK;
         }
@@ -347,16 +351,20 @@ static int apply_option(const struct opt *o, const char *file, const char *value
                 if (parse_monthday(value, &v) != 0)
                         return rk_error_set(err, RK_ERR_CONFIG,
                                             "%s: [%s] %s: not a valid value; expected %s",
-                                            file, o->section, o->key, o->help);
+                                            file, o->section, o->key, _(o->help));
                 memcpy(field, &v, sizeof(v));
                 return RK_OK;
         }
+        if (o->type == OPT_LANG && value[0] != '\0' && !rk_i18n_known(value))
+                return rk_error_set(err, RK_ERR_CONFIG,
+                                    "%s: [%s] %s: not a valid value; expected %s", file,
+                                    o->section, o->key, _(o->help));
         if (o->type == OPT_INT) {
                 long long v;
                 if (parse_int(value, &v) != 0 || v < o->min || v > o->max)
                         return rk_error_set(err, RK_ERR_CONFIG,
                                             "%s: [%s] %s: not a valid value; expected %s",
-                                            file, o->section, o->key, o->help);
+                                            file, o->section, o->key, _(o->help));
                 memcpy(field, &v, sizeof(v));
                 return RK_OK;
         }
@@ -365,7 +373,7 @@ static int apply_option(const struct opt *o, const char *file, const char *value
                 return rk_error_set(err, RK_ERR_CONFIG,
                                     "%s: [%s] %s: value has %zu characters; expected %s "
                                     "(%lld to %lld characters)",
-                                    file, o->section, o->key, len, o->help, o->min,
+                                    file, o->section, o->key, len, _(o->help), o->min,
                                     o->max);
         memcpy(field, value, len + 1);
         return RK_OK;

@@ -59,6 +59,27 @@ static int insert_consent(sqlite3 *db, int64_t customer_id, char *const v[3],
                                   : rk_sql_fail(db, src, "recording a consent", err);
 }
 
+int rk_custdb_consent_give_in(struct rk_session *s, int64_t customer_id,
+                              const char *const v[3], const char *action, bool *existed,
+                              struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        bool yes = false;
+        *existed = false;
+        if (!rk_authorize_write(rk_session_grants(s), RK_GROUP_CONSENTS))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "your role may not record consents");
+        int rc = in_force(db, customer_id, v[0], &yes, err);
+        if (rc != RK_OK || (*existed = yes))
+                return rc;
+        rc = insert_consent(db, customer_id, (char *const *)v, err);
+        struct rk_custdb_change what = {action, RK_REC_CONSENT,
+                                        "purpose,source,given_on"};
+        if (rc == RK_OK)
+                rc = rk_custdb_finish(s, customer_id, true, &what, err);
+        return rc;
+}
+
 int rk_consent_give(struct rk_session *s, int64_t customer_id, const char *purpose,
                     const char *source, const char *given_on, struct rk_error *err)
 {

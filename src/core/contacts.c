@@ -62,10 +62,40 @@ static int apply(sqlite3 *db, const struct rk_grants *g, int64_t id, int64_t exp
         return rc;
 }
 
+/* A company's new contact person from edits, inside the open transaction. */
+static int add(struct rk_session *s, int64_t customer_id, const struct rk_edit *edits,
+               size_t n, int64_t *id, struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        int rc = require_company(db, customer_id, err);
+        if (rc == RK_OK)
+                rc = insert_contact(db, customer_id, id, err);
+        if (rc == RK_OK)
+                rc = apply(db, rk_session_grants(s), *id, RK_VERSION_ANY, edits, n, true,
+                           err);
+        return rc;
+}
+
+int rk_custdb_contact_add_in(struct rk_session *s, int64_t customer_id,
+                             const char *action, const struct rk_edit *edits, size_t n,
+                             struct rk_error *err)
+{
+        int64_t id = 0;
+        if (!rk_authorize_write(rk_session_grants(s), RK_GROUP_CONTACT))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "your role may not add contact persons");
+        int rc = add(s, customer_id, edits, n, &id, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            action, RK_REC_CONTACT, rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        if (rc == RK_OK)
+                rc = rk_custdb_finish(s, customer_id, false, &what, err);
+        return rc;
+}
+
 int rk_contact_add(struct rk_session *s, int64_t customer_id, const struct rk_edit *edits,
                    size_t n, int64_t *contact_id, struct rk_error *err)
 {
-        sqlite3 *db = rk_custdb_db(s);
         const struct rk_grants *g = rk_session_grants(s);
         int64_t id = 0;
         if (!rk_authorize_write(g, RK_GROUP_CONTACT))
@@ -74,11 +104,7 @@ int rk_contact_add(struct rk_session *s, int64_t customer_id, const struct rk_ed
         int rc = rk_custdb_begin(s, customer_id, err);
         if (rc != RK_OK)
                 return rc;
-        rc = require_company(db, customer_id, err);
-        if (rc == RK_OK)
-                rc = insert_contact(db, customer_id, &id, err);
-        if (rc == RK_OK)
-                rc = apply(db, g, id, RK_VERSION_ANY, edits, n, true, err);
+        rc = add(s, customer_id, edits, n, &id, err);
         char fields[256];
         struct rk_custdb_change what = {
             "contact.add", RK_REC_CONTACT,

@@ -2,13 +2,15 @@
  * csv.c - formula-safe CSV cells (see csv.h). The CSV is for people (a
  * spreadsheet, or `cat`): every cell goes through the screen's sanitiser
  * first, so a stored escape sequence cannot reach a terminal from it.
+ * The quoting is libcsv's (csv_fwrite: the cell in quotes, quotes
+ * doubled), the same library that reads imports (csv_read.c).
  */
 #include "rekisteri/csv.h"
 #include "rekisteri/text.h"
 
-#include <stdlib.h>
-
+#include <csv.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,17 +26,19 @@ int rk_csv_cell(FILE *f, const char *text, bool last)
         char *safe = rk_text_sanitize(text ? text : "", text ? strlen(text) : 0);
         if (safe == NULL)
                 return -1;
-        const char *t = safe;
-        int bad = fputc('"', f) == EOF;
-        if (rk_csv_is_formula(t))
-                bad |= fputc('\'', f) == EOF;
-        for (; *t; t++) {
-                if (*t == '"')
-                        bad |= fputc('"', f) == EOF;
-                bad |= fputc(*t, f) == EOF;
+        size_t len = strlen(safe);
+        char *cell = safe;
+        /* a formula gets a leading apostrophe inside the quotes */
+        if (rk_csv_is_formula(safe) && (cell = malloc(len + 2)) != NULL) {
+                cell[0] = '\'';
+                memcpy(cell + 1, safe, len + 1);
+                len++;
         }
-        bad |= fputc('"', f) == EOF;
+        /* libcsv quotes the cell and doubles the quotes inside it */
+        int bad = cell == NULL || csv_fwrite(f, cell, len) != 0;
         bad |= fputs(last ? "\r\n" : ",", f) == EOF;
+        if (cell != safe)
+                free(cell);
         free(safe);
         return bad ? -1 : 0;
 }

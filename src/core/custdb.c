@@ -175,18 +175,26 @@ static rk_groupset groups_of(enum rk_record record, const char *fields)
         return set;
 }
 
-int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
-                  const struct rk_custdb_change *what, int rc, struct rk_error *err)
+int rk_custdb_finish(struct rk_session *s, int64_t id, bool activity,
+                     const struct rk_custdb_change *what, struct rk_error *err)
 {
         sqlite3 *db = rk_custdb_db(s);
-        if (rc == RK_OK)
-                rc = stamp(db, id, activity, err);
+        int rc = stamp(db, id, activity, err);
         if (rc == RK_OK)
                 rc = rk_search_index(db, id, err);
         if (rc == RK_OK)
                 rc = append_event(s, what->action, id,
                                   groups_of(what->record, what->fields), what->fields,
                                   err);
+        return rc;
+}
+
+int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
+                  const struct rk_custdb_change *what, int rc, struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        if (rc == RK_OK)
+                rc = rk_custdb_finish(s, id, activity, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_commit_as(db, "saving", err);
         if (rc != RK_OK)
@@ -243,8 +251,10 @@ int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
                         struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT id FROM customers WHERE number=?", &st,
-                                "finding a customer", err);
+        int rc = rk_sql_prepare(db,
+                                "SELECT coalesce(merged_into, id) FROM customers"
+                                " WHERE number=?",
+                                &st, "finding a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);

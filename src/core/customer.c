@@ -248,6 +248,23 @@ static int insert_customer(sqlite3 *db, const char *number, int64_t *id,
         return RK_OK;
 }
 
+int rk_custdb_create_in(struct rk_session *s, const char *number, const char *action,
+                        const struct rk_edit *edits, size_t n, int64_t *id,
+                        struct rk_error *err)
+{
+        sqlite3 *db = rk_custdb_db(s);
+        int rc = insert_customer(db, number, id, err);
+        if (rc == RK_OK)
+                rc = apply(db, rk_session_grants(s), *id, RK_VERSION_ANY, edits, n, true,
+                           NULL, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            action, RK_REC_CUSTOMER, rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        if (rc == RK_OK)
+                rc = rk_custdb_finish(s, *id, false, &what, err);
+        return rc;
+}
+
 int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t n,
                        int64_t *id, char *number, struct rk_error *err)
 {
@@ -263,14 +280,12 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
                 return rc;
         rc = next_number(db, num, err);
         if (rc == RK_OK)
-                rc = insert_customer(db, num, &new_id, err);
+                rc = rk_custdb_create_in(s, num, "customer.create", edits, n, &new_id,
+                                         err);
         if (rc == RK_OK)
-                rc = apply(db, g, new_id, RK_VERSION_ANY, edits, n, true, NULL, err);
-        char fields[256];
-        struct rk_custdb_change what = {
-            "customer.create", RK_REC_CUSTOMER,
-            rk_custdb_fields(edits, n, fields, sizeof(fields))};
-        rc = rk_custdb_end(s, new_id, false, &what, rc, err);
+                rc = rk_sql_commit_as(db, "saving", err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
         if (rc == RK_OK && id != NULL)
                 *id = new_id;
         if (rc == RK_OK && number != NULL)
@@ -279,6 +294,23 @@ int rk_customer_create(struct rk_session *s, const struct rk_edit *edits, size_t
 }
 
 /* ---- updating ---------------------------------------------------------- */
+
+int rk_custdb_update_in(struct rk_session *s, int64_t id, int64_t expected_version,
+                        const char *action, const struct rk_edit *edits, size_t n,
+                        struct rk_error *err)
+{
+        int rc = rk_custdb_open(rk_custdb_db(s), rk_session_grants(s), id, NULL, NULL,
+                                NULL, err);
+        if (rc == RK_OK)
+                rc = apply(rk_custdb_db(s), rk_session_grants(s), id, expected_version,
+                           edits, n, false, NULL, err);
+        char fields[256];
+        struct rk_custdb_change what = {
+            action, RK_REC_CUSTOMER, rk_custdb_fields(edits, n, fields, sizeof(fields))};
+        if (rc == RK_OK)
+                rc = rk_custdb_finish(s, id, false, &what, err);
+        return rc;
+}
 
 int rk_customer_update(struct rk_session *s, int64_t id, int64_t expected_version,
                        const struct rk_edit *edits, size_t n, int64_t *new_version,

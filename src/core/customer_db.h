@@ -9,6 +9,7 @@
 
 #include "rekisteri/customer.h"
 #include "record_db.h"
+#include "rekisteri/i18n.h"
 
 #include <stdbool.h>
 
@@ -27,9 +28,9 @@ void rk_custdb_stamp(char out[RK_STAMP_SIZE]);
 
 /* The one answer for a customer that is not there, or that is restricted
  * and the session may not handle requests: the two are indistinguishable. */
-#define RK_CUSTDB_NOT_FOUND "no customer has that number"
+#define RK_CUSTDB_NOT_FOUND N_("no customer has that number")
 /* The same for a record under a customer (an order, a note, ...). */
-#define RK_CUSTDB_NO_RECORD "no such record; someone may have deleted it"
+#define RK_CUSTDB_NO_RECORD N_("no such record; someone may have deleted it")
 
 /*
  * rk_custdb_open - look customer id up for a session that may read or
@@ -63,6 +64,44 @@ struct rk_custdb_change {
 int rk_custdb_end(struct rk_session *s, int64_t id, bool activity,
                   const struct rk_custdb_change *what, int rc, struct rk_error *err);
 
+/* rk_custdb_finish - rk_custdb_end's work without the COMMIT: stamp,
+ * search row and audit row, inside the caller's transaction (which the
+ * caller rolls back on failure). */
+int rk_custdb_finish(struct rk_session *s, int64_t id, bool activity,
+                     const struct rk_custdb_change *what, struct rk_error *err);
+
+/*
+ * rk_custdb_create_in, rk_custdb_update_in - rk_customer_create and
+ * rk_customer_update inside the caller's open write transaction, for a
+ * caller that saves many customers per transaction (the import): the
+ * same checks of the session's grants and of every value, the same
+ * search row, and an audit row named action. create_in takes the number
+ * to give (the caller numbers a batch at once); update_in changes the
+ * customer only at expected_version (RK_ERR_CONFLICT). On failure the
+ * caller rolls the transaction back.
+ */
+int rk_custdb_create_in(struct rk_session *s, const char *number, const char *action,
+                        const struct rk_edit *edits, size_t n, int64_t *id,
+                        struct rk_error *err);
+int rk_custdb_update_in(struct rk_session *s, int64_t id, int64_t expected_version,
+                        const char *action, const struct rk_edit *edits, size_t n,
+                        struct rk_error *err);
+
+/*
+ * rk_custdb_contact_add_in - rk_contact_add inside the caller's open
+ * write transaction (the import): a company's new contact person from
+ * edits, audited as action. rk_custdb_consent_give_in - a consent v =
+ * {purpose, source, given_on} (already checked) given to customer_id,
+ * audited as action; *existed (nothing written) when one for the purpose
+ * is in force.
+ */
+int rk_custdb_contact_add_in(struct rk_session *s, int64_t customer_id,
+                             const char *action, const struct rk_edit *edits, size_t n,
+                             struct rk_error *err);
+int rk_custdb_consent_give_in(struct rk_session *s, int64_t customer_id,
+                              const char *const v[3], const char *action, bool *existed,
+                              struct rk_error *err);
+
 /* rk_custdb_fields - the column names of edits as "a,b,c" in buf. */
 const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
                              size_t size);
@@ -76,7 +115,8 @@ int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
                          rk_groupset groups, struct rk_error *err);
 
 /* rk_custdb_by_number - the id of the customer numbered number, with no
- * permission check (callers check theirs). RK_ERR_NOTFOUND. */
+ * permission check (callers check theirs); for the number of a customer
+ * merged into another (merge.h), the survivor's id. RK_ERR_NOTFOUND. */
 int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
                         struct rk_error *err);
 

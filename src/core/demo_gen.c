@@ -11,6 +11,7 @@
  * first, one product per demo product name, and every order line copies
  * its product's code, name, price and VAT rate as a real order would.
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/demo.h"
 #include "rekisteri/search.h"
 #include "demo_data.h"
@@ -21,7 +22,7 @@
 
 #define BATCH      10000
 #define MAX_ORDERS 12
-#define WHAT       "writing demo data"
+#define WHAT       N_("writing demo data")
 
 enum {
         ST_CUSTOMER,
@@ -31,6 +32,8 @@ enum {
         ST_NOTE,
         ST_CONSENT,
         ST_PRODUCT,
+        ST_RESTRICTION,
+        ST_RESTRICTED,
         ST_COUNT
 };
 
@@ -53,6 +56,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     " VALUES(?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO products(code, name, unit, unit_price_cents, vat_rate_bp, active,"
     " created_at, updated_at) VALUES(?1, ?2, 'kpl', ?3, ?4, ?5, 0, 0)",
+    /* a restricted customer's restriction request, carried out and still
+     * open, so the product's own flow (the dashboard's Lift) can lift it */
+    "INSERT INTO dsr_requests(type, status, received_on, due_on, handler, verification,"
+    " created_at, executed_at) VALUES('restriction', 'executed', date('now', '-20 days'),"
+    " date('now', '-20 days', '+1 month'), 'supervisor',"
+    " 'identity checked at the office (demo data)', strftime('%s', 'now') - 1728000,"
+    " strftime('%s', 'now') - 1641600)",
+    "INSERT INTO dsr_subjects(request_id, kind, record_id, customer_id, customer_number)"
+    " VALUES(last_insert_rowid(), 'customer', ?1, ?1, ?2)",
 };
 
 /* An address: street, postal code, city. */
@@ -448,6 +460,20 @@ static int write_consents(struct gen *g, const struct cust *c, struct rk_error *
         return rc;
 }
 
+/* The request that restricted a restricted customer (Art. 18): the
+ * restriction is lifted, as in real use, by closing it from the dashboard. */
+static int write_restriction(struct gen *g, const struct cust *c, struct rk_error *err)
+{
+        if (!c->restricted)
+                return RK_OK;
+        int rc = run(g, ST_RESTRICTION, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(g->st[ST_RESTRICTED], 1, c->id);
+        bind_text(g->st[ST_RESTRICTED], 2, c->number);
+        return run(g, ST_RESTRICTED, err);
+}
+
 static int write_one(struct gen *g, int64_t i, struct rk_error *err)
 {
         struct cust c;
@@ -461,6 +487,8 @@ static int write_one(struct gen *g, int64_t i, struct rk_error *err)
                 rc = write_notes(g, &c, err);
         if (rc == RK_OK)
                 rc = write_consents(g, &c, err);
+        if (rc == RK_OK)
+                rc = write_restriction(g, &c, err);
         return rc;
 }
 
@@ -561,7 +589,7 @@ static int write_all(struct gen *g, struct rk_search_build *build,
                 if (rc == RK_OK)
                         rc = rk_search_build_add(build, from, to, err);
                 if (rc == RK_OK && progress != NULL)
-                        progress(ctx, "customers", to, g->n);
+                        progress(ctx, N_("customers"), to, g->n);
         }
         return rc;
 }

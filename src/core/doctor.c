@@ -14,6 +14,7 @@
  * pipe, and only in this administrator's command.
  */
 #include "rekisteri/doctor.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/dsr_outbox.h"
 #include "rekisteri/error.h"
 
@@ -62,15 +63,15 @@ static int add(struct rk_doctor *d, int problem, const char *fix, const char *fm
         }
         struct rk_doctor_item *it = &d->items[d->n++];
         it->problem = problem;
-        vsnprintf(it->what, sizeof(it->what), fmt, ap);
+        vsnprintf(it->what, sizeof(it->what), gettext(fmt), ap);
         snprintf(it->fix, sizeof(it->fix), "%s", fix ? fix : "");
         d->problems += problem != 0;
         return RK_OK;
 }
 
-static void problem(struct rk_doctor *d, const char *fix, const char *fmt, ...)
+static void doctor_problem(struct rk_doctor *d, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void problem(struct rk_doctor *d, const char *fix, const char *fmt, ...)
+static void doctor_problem(struct rk_doctor *d, const char *fix, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
@@ -78,9 +79,9 @@ static void problem(struct rk_doctor *d, const char *fix, const char *fmt, ...)
         va_end(ap);
 }
 
-static void note(struct rk_doctor *d, const char *fmt, ...)
+static void doctor_note(struct rk_doctor *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void note(struct rk_doctor *d, const char *fmt, ...)
+static void doctor_note(struct rk_doctor *d, const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
@@ -135,10 +136,10 @@ static void check_file_group_member(struct rk_doctor *d, const struct passwd *pw
         if (member_of(cfg->fetch_group, pw) && !member_of(cfg->staff_group, pw))
                 return;
         put(fix, sizeof(fix), "gpasswd -d %s %s", pw->pw_name, cfg->server_group);
-        problem(d, fix,
-                "user %s is in the file group %s and can read the register files "
-                "directly; only the program (setgid) and %s should",
-                pw->pw_name, cfg->server_group, cfg->retention_user);
+        doctor_problem(d, fix,
+                       "user %s is in the file group %s and can read the register files "
+                       "directly; only the program (setgid) and %s should",
+                       pw->pw_name, cfg->server_group, cfg->retention_user);
 }
 
 static void check_staff_member(struct rk_doctor *d, const struct passwd *pw,
@@ -154,10 +155,11 @@ static void check_staff_member(struct rk_doctor *d, const struct passwd *pw,
                     "gpasswd -d %s %s   (give the person a second, staff-only "
                     "account for the register)",
                     pw->pw_name, cfg->staff_group);
-                problem(d, fix,
-                        "user %s is staff (%s) and an administrator (%s): sshd gives "
-                        "staff accounts only the register, so %s has no shell",
-                        pw->pw_name, cfg->staff_group, admin_groups[i], pw->pw_name);
+                doctor_problem(
+                    d, fix,
+                    "user %s is staff (%s) and an administrator (%s): sshd gives "
+                    "staff accounts only the register, so %s has no shell",
+                    pw->pw_name, cfg->staff_group, admin_groups[i], pw->pw_name);
                 return;
         }
 }
@@ -169,21 +171,24 @@ static void check_groups(struct rk_doctor *d, const struct rk_config *cfg)
         d->checks += 2;
         if (g == NULL) {
                 put(fix, sizeof(fix), "groupadd --system %s", cfg->server_group);
-                problem(d, fix, "the file group %s does not exist", cfg->server_group);
+                doctor_problem(d, fix, "the file group %s does not exist",
+                               cfg->server_group);
         } else {
                 each_member(g->gr_gid, check_file_group_member, d, cfg);
         }
         struct group *s = getgrnam(cfg->staff_group);
         if (s == NULL) {
                 put(fix, sizeof(fix), "groupadd %s", cfg->staff_group);
-                problem(d, fix, "the staff group %s does not exist", cfg->staff_group);
+                doctor_problem(d, fix, "the staff group %s does not exist",
+                               cfg->staff_group);
                 return;
         }
         size_t before = d->checks;
         each_member(s->gr_gid, check_staff_member, d, cfg);
         if (d->checks == before)
-                note(d, "no one is in the staff group %s yet (usermod -aG %s NAME)",
-                     cfg->staff_group, cfg->staff_group);
+                doctor_note(d,
+                            "no one is in the staff group %s yet (usermod -aG %s NAME)",
+                            cfg->staff_group, cfg->staff_group);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -198,7 +203,8 @@ static void check_mode(struct rk_doctor *d, const struct rk_config *cfg, const c
         d->checks++;
         if (stat(path, &st) != 0) {
                 if (required)
-                        problem(d, missing, "%s %s: %s", what, path, strerror(errno));
+                        doctor_problem(d, missing, "%s %s: %s", _(what), path,
+                                       strerror(errno));
                 return;
         }
         struct group *g = getgrnam(cfg->server_group);
@@ -215,10 +221,10 @@ static void check_mode(struct rk_doctor *d, const struct rk_config *cfg, const c
                     path, (unsigned)want, path);
         struct group *have = getgrgid(st.st_gid);
         struct passwd *owner = getpwuid(st.st_uid);
-        problem(d, fix, "%s %s is %s:%s %04o, not %s:%s %04o", what, path,
-                owner ? owner->pw_name : "?", have ? have->gr_name : "?",
-                (unsigned)(st.st_mode & 07777), uid >= 0 ? "root" : "*",
-                cfg->server_group, (unsigned)want);
+        doctor_problem(d, fix, "%s %s is %s:%s %04o, not %s:%s %04o", _(what), path,
+                       owner ? owner->pw_name : "?", have ? have->gr_name : "?",
+                       (unsigned)(st.st_mode & 07777), uid >= 0 ? "root" : "*",
+                       cfg->server_group, (unsigned)want);
 }
 
 /* The export directory, when there is one: files/ shared like the
@@ -231,7 +237,7 @@ static void check_exports(struct rk_doctor *d, const struct rk_config *cfg,
         struct stat st;
         if (!rk_dsr_outbox_dir(cfg, db_path, files, sizeof(files)))
                 return;
-        check_mode(d, cfg, files, "the export directory", 0, 02770, true, NULL);
+        check_mode(d, cfg, files, N_("the export directory"), 0, 02770, true, NULL);
         snprintf(parent, sizeof(parent), "%s", files);
         dirname(parent);
         d->checks++;
@@ -239,14 +245,16 @@ static void check_exports(struct rk_doctor *d, const struct rk_config *cfg,
             (st.st_uid != 0 || st.st_gid != 0 || (st.st_mode & 07777) != 0755)) {
                 put(fix, sizeof(fix), "chown root:root %s && chmod 0755 %s", parent,
                     parent);
-                problem(d, fix,
-                        "%s is not root:root 0755: sshd refuses it as the fetching "
-                        "account's chroot",
-                        parent);
+                doctor_problem(
+                    d, fix,
+                    "%s is not root:root 0755: sshd refuses it as the fetching "
+                    "account's chroot",
+                    parent);
         }
         if (getgrnam(cfg->fetch_group) == NULL) {
                 put(fix, sizeof(fix), "groupadd %s", cfg->fetch_group);
-                problem(d, fix, "the fetch group %s does not exist", cfg->fetch_group);
+                doctor_problem(d, fix, "the fetch group %s does not exist",
+                               cfg->fetch_group);
         }
 }
 
@@ -263,18 +271,18 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
                       {"-shm", 0660},
                       {".serverkey", 0640}}; /* read-only key */
         char init[640];
-        check_mode(d, cfg, cfg->binary, "the program", 0, 02755, true,
+        check_mode(d, cfg, cfg->binary, N_("the program"), 0, 02755, true,
                    "meson install -C build   (from the source tree, as root)");
         snprintf(dir, sizeof(dir), "%s", db_path);
-        check_mode(d, cfg, dirname(dir), "the register directory", 0, 02770, true,
+        check_mode(d, cfg, dirname(dir), N_("the register directory"), 0, 02770, true,
                    "meson install -C build   (creates it), or rekisteri init");
         put(init, sizeof(init), "rekisteri init --db %s --admin NAME   (as root)",
             db_path);
-        check_mode(d, cfg, db_path, "the register", -1, 0660, true, init);
+        check_mode(d, cfg, db_path, N_("the register"), -1, 0660, true, init);
         check_exports(d, cfg, db_path);
         for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
                 snprintf(path, sizeof(path), "%s%s", db_path, beside[i].suffix);
-                check_mode(d, cfg, path, "the register's file", -1, beside[i].mode,
+                check_mode(d, cfg, path, N_("the register's file"), -1, beside[i].mode,
                            i == 0,
                            "restore the slot file from the backup (restore --from)");
         }
@@ -307,15 +315,16 @@ static void check_retention(struct rk_doctor *d, const struct rk_config *cfg)
                     "useradd --system --gid %s --no-create-home --shell "
                     "/usr/sbin/nologin %s",
                     cfg->server_group, cfg->retention_user);
-                problem(d, fix, "the retention job's user %s does not exist",
-                        cfg->retention_user);
+                doctor_problem(d, fix, "the retention job's user %s does not exist",
+                               cfg->retention_user);
                 return;
         }
         if (!member_of(cfg->server_group, pw)) {
                 put(fix, sizeof(fix), "usermod -aG %s %s", cfg->server_group,
                     cfg->retention_user);
-                problem(d, fix, "the retention user %s is not in the file group %s",
-                        cfg->retention_user, cfg->server_group);
+                doctor_problem(d, fix,
+                               "the retention user %s is not in the file group %s",
+                               cfg->retention_user, cfg->server_group);
         }
         if (stat(cfg->retention_keyfile, &st) != 0) {
                 put(fix, sizeof(fix),
@@ -324,17 +333,18 @@ static void check_retention(struct rk_doctor *d, const struct rk_config *cfg)
                     "%s:%s %s",
                     cfg->retention_keyfile, cfg->retention_user, cfg->server_group,
                     cfg->retention_keyfile);
-                problem(d, fix, "the retention key file %s: %s", cfg->retention_keyfile,
-                        strerror(errno));
+                doctor_problem(d, fix, "the retention key file %s: %s",
+                               cfg->retention_keyfile, strerror(errno));
         } else if (st.st_uid != pw->pw_uid || (st.st_mode & 077) != 0) {
                 put(fix, sizeof(fix), "chown %s:%s %s && chmod 0600 %s",
                     cfg->retention_user, cfg->server_group, cfg->retention_keyfile,
                     cfg->retention_keyfile);
-                problem(d, fix,
-                        "the retention key file %s must belong to %s and be readable "
-                        "by no one else (mode %04o)",
-                        cfg->retention_keyfile, cfg->retention_user,
-                        (unsigned)(st.st_mode & 07777));
+                doctor_problem(
+                    d, fix,
+                    "the retention key file %s must belong to %s and be readable "
+                    "by no one else (mode %04o)",
+                    cfg->retention_keyfile, cfg->retention_user,
+                    (unsigned)(st.st_mode & 07777));
         }
         put(want, sizeof(want), "User=%s\n", cfg->retention_user);
         if (access(cfg->retention_unit, R_OK) != 0) {
@@ -343,23 +353,23 @@ static void check_retention(struct rk_doctor *d, const struct rk_config *cfg)
                     "daemon-reload && systemctl enable --now "
                     "rekisteri-retention.timer",
                     RK_DATADIR, dirname(strcpy(want, cfg->retention_unit)));
-                problem(d, fix, "the retention timer is not installed (%s)",
-                        cfg->retention_unit);
+                doctor_problem(d, fix, "the retention timer is not installed (%s)",
+                               cfg->retention_unit);
                 return;
         }
         if (!unit_has(cfg->retention_unit, want)) {
                 put(fix, sizeof(fix), "set User=%s in %s, then systemctl daemon-reload",
                     cfg->retention_user, cfg->retention_unit);
-                problem(d, fix, "%s does not run as %s", cfg->retention_unit,
-                        cfg->retention_user);
+                doctor_problem(d, fix, "%s does not run as %s", cfg->retention_unit,
+                               cfg->retention_user);
         }
         put(want, sizeof(want), "ExecStart=%s retention run --keyfile %s", cfg->binary,
             cfg->retention_keyfile);
         if (!unit_has(cfg->retention_unit, want)) {
                 put(fix, sizeof(fix), "set %s in %s, then systemctl daemon-reload", want,
                     cfg->retention_unit);
-                problem(d, fix, "%s does not run %s with the key file %s",
-                        cfg->retention_unit, cfg->binary, cfg->retention_keyfile);
+                doctor_problem(d, fix, "%s does not run %s with the key file %s",
+                               cfg->retention_unit, cfg->binary, cfg->retention_keyfile);
         }
 }
 
@@ -449,15 +459,17 @@ static void check_sshd(struct rk_doctor *d, const struct rk_config *cfg)
             RK_DATADIR, cfg->staff_group, cfg->binary);
         if (text == NULL || user[0] == '\0') {
                 if (text != NULL)
-                        note(d, "sshd not checked: no staff account to check it for");
+                        doctor_note(d,
+                                    "sshd not checked: no staff account to check it for");
                 free(text);
                 return;
         }
         if (access(SSHD, X_OK) != 0 || sshd_effective(cfg, user, text, 65536) != 0) {
-                problem(d, "apt-get install openssh-server; sshd -t -f CONFIG shows why",
-                        "sshd -T -f %s for %s did not run (is openssh-server installed "
-                        "and the configuration valid?)",
-                        cfg->sshd_config, user);
+                doctor_problem(
+                    d, "apt-get install openssh-server; sshd -t -f CONFIG shows why",
+                    "sshd -T -f %s for %s did not run (is openssh-server installed "
+                    "and the configuration valid?)",
+                    cfg->sshd_config, user);
                 free(text);
                 return;
         }
@@ -465,15 +477,17 @@ static void check_sshd(struct rk_doctor *d, const struct rk_config *cfg)
         size_t blen = strlen(cfg->binary);
         if (strncmp(value, cfg->binary, blen) != 0 ||
             (value[blen] != '\0' && value[blen] != ' '))
-                problem(d, fix,
-                        "sshd does not force the register on staff: for %s the forced "
-                        "command is '%s', not %s",
-                        user, value[0] ? value : "none", cfg->binary);
+                doctor_problem(
+                    d, fix,
+                    "sshd does not force the register on staff: for %s the forced "
+                    "command is '%s', not %s",
+                    user, value[0] ? value : "none", cfg->binary);
         for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
                 if (strcmp(sshd_value(text, lines[i].key, value, sizeof(value)),
                            lines[i].want) != 0)
-                        problem(d, fix, "sshd gives staff (%s) %s %s, not %s", user,
-                                lines[i].key, value[0] ? value : "unset", lines[i].want);
+                        doctor_problem(d, fix, "sshd gives staff (%s) %s %s, not %s",
+                                       user, lines[i].key, value[0] ? value : "unset",
+                                       lines[i].want);
         }
         free(text);
 }
@@ -492,12 +506,13 @@ static void check_syslog(struct rk_doctor *d, const struct rk_config *cfg)
         if (fd >= 0)
                 close(fd);
         if (ok != 0)
-                problem(d,
-                        "apt-get install rsyslog (or run systemd-journald); then "
-                        "install the fail2ban filter (README)",
-                        "nothing listens on the syslog socket %s: failed logins are "
-                        "lost and fail2ban bans no one",
-                        cfg->syslog_socket);
+                doctor_problem(
+                    d,
+                    "apt-get install rsyslog (or run systemd-journald); then "
+                    "install the fail2ban filter (README)",
+                    "nothing listens on the syslog socket %s: failed logins are "
+                    "lost and fail2ban bans no one",
+                    cfg->syslog_socket);
 }
 
 static void check_controller(struct rk_doctor *d, const struct rk_config *cfg)
@@ -508,17 +523,19 @@ static void check_controller(struct rk_doctor *d, const struct rk_config *cfg)
         if (cfg->company_name[0] == '\0') {
                 put(fix, sizeof(fix),
                     "set company_name = YOUR COMPANY in [register] of %s", src);
-                problem(d, fix,
-                        "company_name is empty: access exports name no controller, and "
-                        "passwords may contain the company's name");
+                doctor_problem(
+                    d, fix,
+                    "company_name is empty: access exports name no controller, and "
+                    "passwords may contain the company's name");
         }
         if (cfg->controller_contact[0] == '\0') {
                 put(fix, sizeof(fix),
                     "set controller_contact = ADDRESS OR E-MAIL in [register] of %s",
                     src);
-                problem(d, fix,
-                        "controller_contact is empty: access exports do not say how the "
-                        "person reaches you about their data");
+                doctor_problem(
+                    d, fix,
+                    "controller_contact is empty: access exports do not say how the "
+                    "person reaches you about their data");
         }
 }
 

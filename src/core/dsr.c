@@ -12,12 +12,15 @@
 #include "customer_db.h"
 #include "dsr_db.h"
 #include "rekisteri/audit.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "rekisteri/i18n.h"
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -27,16 +30,18 @@ static const char *const type_names[RK_DSR_TYPE_COUNT] = {
 };
 
 static const char *const type_labels[RK_DSR_TYPE_COUNT] = {
-    "Access (Art. 15)",
-    "Rectification (Art. 16)",
-    "Erasure (Art. 17)",
-    "Restriction (Art. 18)",
-    "Objection (Art. 21)",
-    "Portability (Art. 20)",
-    "Consent withdrawal (Art. 7(3))",
+    N_("Access (Art. 15)"),
+    N_("Rectification (Art. 16)"),
+    N_("Erasure (Art. 17)"),
+    N_("Restriction (Art. 18)"),
+    N_("Objection (Art. 21)"),
+    N_("Portability (Art. 20)"),
+    N_("Consent withdrawal (Art. 7(3))"),
 };
 
-static const char *const status_names[] = {"open", "verified", "executed", "closed"};
+/* TRANSLATORS: the state of a data-subject request, shown in lists. */
+static const char *const status_names[] = {N_("open"), N_("verified"), N_("executed"),
+                                           N_("closed")};
 
 const char *rk_dsr_type_name(enum rk_dsr_type t)
 {
@@ -45,7 +50,7 @@ const char *rk_dsr_type_name(enum rk_dsr_type t)
 
 const char *rk_dsr_type_label(enum rk_dsr_type t)
 {
-        return t >= 0 && t < RK_DSR_TYPE_COUNT ? type_labels[t] : "?";
+        return t >= 0 && t < RK_DSR_TYPE_COUNT ? _(type_labels[t]) : "?";
 }
 
 int rk_dsr_type_parse(const char *name)
@@ -60,6 +65,11 @@ int rk_dsr_type_parse(const char *name)
 const char *rk_dsr_status_name(enum rk_dsr_status s)
 {
         return s >= RK_DSR_OPEN && s <= RK_DSR_CLOSED ? status_names[s] : "?";
+}
+
+const char *rk_dsr_status_label(enum rk_dsr_status s)
+{
+        return s >= RK_DSR_OPEN && s <= RK_DSR_CLOSED ? _(status_names[s]) : "?";
 }
 
 static int status_parse(const char *name)
@@ -599,9 +609,9 @@ static int subject_owner(sqlite3 *db, enum rk_dsr_subject_kind kind, int64_t rec
                 *customer_id = sqlite3_column_int64(st, 0);
                 copy_text(number, RK_CUSTOMER_NUMBER_SIZE, st, 1);
         } else if (src == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such %s",
-                                  kind == RK_DSR_SUBJECT_CONTACT ? "contact person"
-                                                                 : "customer");
+                rc = kind == RK_DSR_SUBJECT_CONTACT
+                         ? rk_error_set(err, RK_ERR_NOTFOUND, "no such contact person")
+                         : rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
         } else {
                 rc = rk_sql_fail(db, src, "adding a subject", err);
         }

@@ -54,15 +54,17 @@ const char *dsr_all_groups(char *buf, size_t size);
 
 /*
  * dsr_export_build - the JSON document of request r (data/dsr-export
- * .schema.json) for all its subjects, read inside the open transaction.
- * *out is the caller's (json_decref). *rows gets the records exported.
+ * .schema.json) for all its subjects, read inside the open transaction,
+ * its classification labels in the language in use, which it names as
+ * lang. *out is the caller's (json_decref). *rows gets the records
+ * exported.
  */
-int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_t **out,
-                     int64_t *rows, struct rk_error *err);
+int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r,
+                     const char *lang, json_t **out, int64_t *rows, struct rk_error *err);
 
-/* dsr_export_write - write doc as dir/dsr-ID.json and its text report as
- * dir/dsr-ID.txt, both created 0600 (never over a file: RK_ERR_EXISTS).
- * On failure neither file is left behind. */
+/* dsr_export_write - write doc as dir/dsr-ID.json and its text report (in
+ * the language in use) as dir/dsr-ID.txt, both created 0600 (never over a file:
+ * RK_ERR_EXISTS). On failure neither file is left behind. */
 int dsr_export_write(const json_t *doc, const char *dir, int64_t id,
                      struct rk_dsr_result *res, struct rk_error *err);
 

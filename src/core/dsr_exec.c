@@ -12,7 +12,9 @@
  * opening (the scrub debt, forget.h), and the result says so.
  */
 #include "dsr_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/ledger.h"
 #include "rekisteri/outcome.h"
 #include "sql.h"
@@ -80,7 +82,9 @@ static int erase_customer(struct exec *x, const struct rk_dsr_subject *sub,
         x->res->rows += done.contacts + done.notes + done.consents + done.objections +
                         done.orders_deleted + done.lines_deleted + 1;
         rk_forget_plan_clear(&done);
-        return RK_OK;
+        /* the customers merged into it held the same person's data */
+        return rk_ledger_add_merged(x->db, sub->customer_id, &x->ledger, &x->nledger,
+                                    RK_FORGET_ERASE, x->now, err);
 }
 
 static int erase_contact(struct exec *x, const struct rk_dsr_subject *sub,
@@ -112,13 +116,14 @@ static void after_commit(struct exec *x)
         x->res->flushed = rk_forget_flush(x->db, &ferr) == RK_OK;
         if (!x->res->flushed)
                 snprintf(x->res->flush_note, sizeof(x->res->flush_note),
-                         "the erasure is committed; still pending: %.300s", ferr.msg);
+                         _("the erasure is committed; still pending: %.300s"), ferr.msg);
         if (rk_ledger_mirror(x->db, rk_register_path(reg), false, &ferr) != RK_OK &&
             x->res->flush_note[0] == '\0')
-                snprintf(x->res->flush_note, sizeof(x->res->flush_note),
-                         "the erasure is committed and recorded in the register; the "
-                         "ledger file beside it is updated at the next opening (%.200s)",
-                         ferr.msg);
+                snprintf(
+                    x->res->flush_note, sizeof(x->res->flush_note),
+                    _("the erasure is committed and recorded in the register; the "
+                      "ledger file beside it is updated at the next opening (%.200s)"),
+                    ferr.msg);
 }
 
 /* ---- the other types --------------------------------------------------- */
@@ -208,7 +213,22 @@ static int check_ready(const struct rk_dsr_request *r, const char *out_dir,
         return RK_OK;
 }
 
-static int run(struct exec *x, const char *out_dir, json_t **doc, struct rk_error *err)
+/* The export in lang: the messages and formats switched for it and back. */
+static int export_in(struct exec *x, const char *out_dir, const char *lang, json_t **doc,
+                     struct rk_error *err)
+{
+        char saved[8];
+        snprintf(saved, sizeof(saved), "%s", rk_i18n_current());
+        rk_i18n_use(lang);
+        int rc = dsr_export_build(x->s, x->r, lang, doc, &x->res->rows, err);
+        if (rc == RK_OK)
+                rc = dsr_export_write(*doc, out_dir, x->r->id, x->res, err);
+        rk_i18n_use(saved);
+        return rc;
+}
+
+static int run(struct exec *x, const char *out_dir, const char *lang, json_t **doc,
+               struct rk_error *err)
 {
         char groups[160];
         int rc = RK_OK;
@@ -222,9 +242,7 @@ static int run(struct exec *x, const char *out_dir, json_t **doc, struct rk_erro
         }
         if (rc == RK_OK &&
             (x->r->type == RK_DSR_ACCESS || x->r->type == RK_DSR_PORTABILITY))
-                rc = dsr_export_build(x->s, x->r, doc, &x->res->rows, err);
-        if (rc == RK_OK && *doc != NULL)
-                rc = dsr_export_write(*doc, out_dir, x->r->id, x->res, err);
+                rc = export_in(x, out_dir, lang, doc, err);
         if (rc == RK_OK)
                 rc = dsr_set_status(x->db, x->r->id, RK_DSR_EXECUTED, x->now, err);
         if (rc == RK_OK && x->nledger > 0)
@@ -232,9 +250,38 @@ static int run(struct exec *x, const char *out_dir, json_t **doc, struct rk_erro
         return rc;
 }
 
+int rk_dsr_report_language(struct rk_session *s, int64_t id, char out[4],
+                           struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        snprintf(out, 4, "fi");
+        int rc = rk_sql_prepare(dsr_db(s),
+                                "SELECT c.language FROM dsr_subjects d"
+                                " JOIN customers c ON c.id = d.customer_id"
+                                " WHERE d.request_id=? ORDER BY d.rowid LIMIT 1",
+                                &st, "reading the report's language", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        bool row = false;
+        rc = rk_sql_row(st, &row, "reading the report's language", err);
+        const char *lang = row ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        if (rc == RK_OK && rk_i18n_known(lang))
+                snprintf(out, 4, "%s", lang);
+        sqlite3_finalize(st);
+        return rc;
+}
+
 int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                    struct rk_dsr_result *res, struct rk_error *err)
 {
+        return rk_dsr_execute_in(s, id, out_dir, NULL, res, err);
+}
+
+int rk_dsr_execute_in(struct rk_session *s, int64_t id, const char *out_dir,
+                      const char *lang, struct rk_dsr_result *res, struct rk_error *err)
+{
+        char chosen[4];
         struct rk_dsr_request r;
         json_t *doc = NULL;
         struct exec x = {.s = s,
@@ -245,14 +292,21 @@ int rk_dsr_execute(struct rk_session *s, int64_t id, const char *out_dir,
                          .res = res};
         memset(res, 0, sizeof(*res));
         rk_date_of(x.now, x.today);
+        if (lang != NULL && lang[0] != '\0' && !rk_i18n_known(lang))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    _("report language: expected en, fi or sv"));
         int rc = dsr_begin(s, err);
         if (rc != RK_OK)
                 return rc;
         rc = dsr_load(x.db, id, x.today, &r, err);
         if (rc == RK_OK)
                 rc = check_ready(&r, out_dir, err);
+        if (rc == RK_OK && (lang == NULL || lang[0] == '\0'))
+                rc = rk_dsr_report_language(s, id, chosen, err);
+        else if (rc == RK_OK)
+                snprintf(chosen, sizeof(chosen), "%s", lang);
         if (rc == RK_OK)
-                rc = run(&x, out_dir, &doc, err);
+                rc = run(&x, out_dir, chosen, &doc, err);
         rc = dsr_end(s, rc, err);
         json_decref(doc);
         rk_ledger_free(x.ledger, x.nledger);

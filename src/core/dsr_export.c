@@ -19,6 +19,8 @@
  * (rk_text_sanitize), so only the report's own newlines are controls.
  */
 #include "dsr_db.h"
+#include "rekisteri/format.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/sharedfile.h"
 #include "rekisteri/money.h"
 #include "record_db.h"
@@ -263,14 +265,14 @@ static json_t *classification_json(void)
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "record",
                                                    kinds[f[i].record], "field",
-                                                   f[i].column, "label", f[i].label,
+                                                   f[i].column, "label", _(f[i].label),
                                                    "category", f[i].category,
                                                    "legal_basis", f[i].basis));
         return a;
 }
 
-int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_t **out,
-                     int64_t *rows, struct rk_error *err)
+int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r,
+                     const char *lang, json_t **out, int64_t *rows, struct rk_error *err)
 {
         char stamp[32];
         time_t now = (time_t)rk_clock_now();
@@ -287,6 +289,7 @@ int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_
                       r->due_on);
         if (doc == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+        json_object_set_new(doc, "language", json_string(lang));
         json_object_set_new(doc, "classification", classification_json());
         json_t *subjects = json_array();
         json_object_set_new(doc, "subjects", subjects);
@@ -306,58 +309,79 @@ int dsr_export_build(struct rk_session *s, const struct rk_dsr_request *r, json_
 
 /* ---- the text report --------------------------------------------------- */
 
+/* The label of a column of kind for people, in the language in use:
+ * the field table's, or the order totals' and the request list's own. */
 static const char *label_of(enum rk_record kind, const char *column)
 {
         static const struct {
                 const char *column, *label;
-        } totals[] = {{"total_cents", "Total without VAT"},
-                      {"vat_cents", "VAT"},
-                      {"total_with_vat_cents", "Total with VAT"}};
-        const struct rk_field *f = rk_fields_find(kind, column);
-        for (size_t i = 0; f == NULL && i < sizeof(totals) / sizeof(totals[0]); i++)
-                if (strcmp(column, totals[i].column) == 0)
-                        return totals[i].label;
-        return f != NULL ? f->label : column;
+        } others[] = {{"total_cents", N_("Total without VAT")},
+                      {"vat_cents", N_("VAT")},
+                      {"total_with_vat_cents", N_("Total with VAT")},
+                      {"type", N_("Type")},
+                      {"status", N_("Status")},
+                      {"received_on", N_("Received")},
+                      {"due_on", N_("Due")},
+                      {"outcome", N_("Outcome")}};
+        const struct rk_field *f =
+            kind < RK_REC_COUNT ? rk_fields_find(kind, column) : NULL;
+        for (size_t i = 0; f == NULL && i < sizeof(others) / sizeof(others[0]); i++)
+                if (strcmp(column, others[i].column) == 0)
+                        return _(others[i].label);
+        return f != NULL ? _(f->label) : column;
+}
+
+/* s as the screen would draw it, malloc'd; NULL for NULL (or no memory). */
+static char *safe_dup(const char *s)
+{
+        return s != NULL ? rk_text_sanitize(s, strlen(s)) : NULL;
 }
 
 /* Write s as the screen would draw it; NULL as "-". */
 static void put(FILE *f, const char *s)
 {
-        char *safe = s != NULL ? rk_text_sanitize(s, strlen(s)) : NULL;
+        char *safe = safe_dup(s);
         fputs(safe != NULL ? safe : "-", f);
         free(safe);
 }
 
-/* put() of a string member of o. */
-static void put_member(FILE *f, const json_t *o, const char *key)
+/* A stored date or timestamp for people (format.h), sanitised; NULL "-". */
+static const char *date_of(const json_t *v, char *buf, size_t size)
 {
-        put(f, json_string_value(json_object_get(o, key)));
-}
-
-/* Write parts: literal text at even places, the string member of o named
- * at odd places (put_member), up to a NULL. */
-static void put_parts(FILE *f, const json_t *o, const char *const *parts)
-{
-        for (size_t i = 0; parts[i] != NULL; i++) {
-                if (i % 2 == 0)
-                        fputs(parts[i], f);
-                else
-                        put_member(f, o, parts[i]);
-        }
+        const char *text = json_string_value(v);
+        if (text == NULL)
+                return "-";
+        char *safe = safe_dup(text);
+        rk_format_date_text(safe != NULL ? safe : "", buf, size);
+        free(safe);
+        return buf;
 }
 
 static void text_value(FILE *f, const json_t *v);
 
-/* Amounts and VAT rates as people read them; other values as they are. */
-static void text_field(FILE *f, const char *column, const json_t *v)
+/* A date column: a field with the date validator, or a request's dates. */
+static bool is_date(enum rk_record kind, const char *column)
 {
-        char buf[RK_MONEY_SIZE];
+        const struct rk_field *fd =
+            kind < RK_REC_COUNT ? rk_fields_find(kind, column) : NULL;
+        if (fd != NULL)
+                return fd->validator == RK_V_DATE;
+        return strcmp(column, "received_on") == 0 || strcmp(column, "due_on") == 0;
+}
+
+/* Amounts, VAT rates and dates as people read them in the language in
+ * use; other values as they are. */
+static void text_field(FILE *f, enum rk_record kind, const char *column, const json_t *v)
+{
+        char buf[RK_MONEY_SIZE > RK_FORMAT_SIZE ? RK_MONEY_SIZE : RK_FORMAT_SIZE];
         size_t n = strlen(column);
         if (json_is_integer(v) && n > 6 && strcmp(column + n - 6, "_cents") == 0)
                 fputs(rk_money_format(json_integer_value(v), buf, sizeof(buf)), f);
         else if (json_is_integer(v) && strcmp(column, "vat_rate_bp") == 0)
                 fputs(rk_vat_rate_format((int)json_integer_value(v), buf, sizeof(buf)),
                       f);
+        else if (json_is_string(v) && is_date(kind, column))
+                fputs(date_of(v, buf, sizeof(buf)), f);
         else
                 text_value(f, v);
 }
@@ -392,10 +416,11 @@ static void text_record(FILE *f, enum rk_record kind, const json_t *o, const cha
                 if (strcmp(key, "id") == 0)
                         continue;
                 if (strcmp(key, "invalid_utf8") == 0) {
+                        fputs(indent, f);
                         fprintf(f,
-                                "%sStored with bytes that were not valid UTF-8 (each "
-                                "shown as \ufffd): ",
-                                indent);
+                                _("Stored with bytes that were not valid UTF-8 (each "
+                                  "shown as %s): "),
+                                "\ufffd");
                         size_t k;
                         json_t *col;
                         json_array_foreach(v, k, col)
@@ -409,7 +434,7 @@ static void text_record(FILE *f, enum rk_record kind, const json_t *o, const cha
                 fprintf(f, "%s", indent);
                 put(f, label_of(kind, key));
                 fputs(": ", f);
-                text_field(f, key, v);
+                text_field(f, kind, key, v);
                 fputc('\n', f);
         }
 }
@@ -428,7 +453,9 @@ static void text_list(FILE *f, const char *title, enum rk_record kind, const jso
                 json_t *line;
                 json_array_foreach(lines, j, line)
                 {
-                        fprintf(f, "      Line %zu\n", j + 1);
+                        fputs("      ", f);
+                        fprintf(f, _("Line %zu"), j + 1);
+                        fputc('\n', f);
                         text_record(f, RK_REC_LINE, line, "        ");
                 }
         }
@@ -436,65 +463,99 @@ static void text_list(FILE *f, const char *title, enum rk_record kind, const jso
 
 static void text_access(FILE *f, const json_t *a)
 {
-        size_t i;
+        size_t i, n = json_array_size(a);
         json_t *o;
-        fprintf(f, "\n  Who accessed the data (%zu entries)\n", json_array_size(a));
+        char at[RK_FORMAT_SIZE];
+        fputs("\n  ", f);
+        fprintf(f,
+                ngettext("Who accessed the data (%zu entry)",
+                         "Who accessed the data (%zu entries)", n),
+                n);
+        fputc('\n', f);
         json_array_foreach(a, i, o)
         {
-                put_parts(f, o,
-                          (const char *const[]){"    ", "at", "  ", "user", " (", NULL});
+                fprintf(f, "    %s  ", date_of(json_object_get(o, "at"), at, sizeof(at)));
+                put(f, json_string_value(json_object_get(o, "user")));
+                fputs(" (", f);
                 text_value(f, json_object_get(o, "roles"));
                 fputs(")  ", f);
-                put_member(f, o, "action");
+                put(f, json_string_value(json_object_get(o, "action")));
                 fputs("  ", f);
                 text_value(f, json_object_get(o, "field_groups"));
                 fputc('\n', f);
         }
 }
 
-static void text_report(FILE *f, const json_t *doc)
+/* The report's first lines: which request, when received, due, made. */
+static void text_heading(FILE *f, const json_t *doc)
 {
         const json_t *req = json_object_get(doc, "request");
-        fprintf(f, "Data-subject request %lld: ",
-                (long long)json_integer_value(json_object_get(req, "id")));
-        put_parts(f, req,
-                  (const char *const[]){"", "type", "\nReceived ", "received_on",
-                                        ", due ", "due_on", ". Generated ", NULL});
-        put_member(f, doc, "generated_at");
-        fputs(".\n", f);
+        char received[RK_FORMAT_SIZE], due[RK_FORMAT_SIZE], made[RK_FORMAT_SIZE];
+        int t = rk_dsr_type_parse(json_string_value(json_object_get(req, "type")));
+        char *type = safe_dup(t >= 0 ? rk_dsr_type_label((enum rk_dsr_type)t) : NULL);
+        fprintf(f, _("Data-subject request %lld: %s"),
+                (long long)json_integer_value(json_object_get(req, "id")),
+                type != NULL ? type : "-");
+        free(type);
+        fputc('\n', f);
+        fprintf(f, _("Received %s, due %s. Generated %s."),
+                date_of(json_object_get(req, "received_on"), received, sizeof(received)),
+                date_of(json_object_get(req, "due_on"), due, sizeof(due)),
+                date_of(json_object_get(doc, "generated_at"), made, sizeof(made)));
+        fputc('\n', f);
+}
+
+static void text_report(FILE *f, const json_t *doc)
+{
+        text_heading(f, doc);
         size_t i;
         json_t *sub;
         json_array_foreach(json_object_get(doc, "subjects"), i, sub)
         {
                 bool contact = strcmp(json_string_value(json_object_get(sub, "record")),
                                       "contact") == 0;
-                fputs("\n== Customer ", f);
-                put_member(f, sub, "customer_number");
-                fprintf(f, "%s ==\n", contact ? ": contact person" : "");
+                char *number =
+                    safe_dup(json_string_value(json_object_get(sub, "customer_number")));
+                fputs("\n== ", f);
+                fprintf(f, contact ? _("Customer %s: contact person") : _("Customer %s"),
+                        number != NULL ? number : "-");
+                fputs(" ==\n", f);
+                free(number);
                 text_record(f, contact ? RK_REC_CONTACT : RK_REC_CUSTOMER,
                             json_object_get(sub, contact ? "contact_person" : "customer"),
                             "  ");
                 if (!contact) {
-                        text_list(f, "Contact persons", RK_REC_CONTACT,
+                        text_list(f, _("Contact persons"), RK_REC_CONTACT,
                                   json_object_get(sub, "contact_persons"));
-                        text_list(f, "Orders", RK_REC_ORDER,
+                        text_list(f, _("Orders"), RK_REC_ORDER,
                                   json_object_get(sub, "orders"));
-                        text_list(f, "Notes", RK_REC_NOTE, json_object_get(sub, "notes"));
-                        text_list(f, "Consents", RK_REC_CONSENT,
+                        text_list(f, _("Notes"), RK_REC_NOTE,
+                                  json_object_get(sub, "notes"));
+                        text_list(f, _("Consents"), RK_REC_CONSENT,
                                   json_object_get(sub, "consents"));
-                        text_list(f, "Objections", RK_REC_OBJECTION,
+                        text_list(f, _("Objections"), RK_REC_OBJECTION,
                                   json_object_get(sub, "objections"));
                 }
-                text_list(f, "Requests", RK_REC_COUNT, json_object_get(sub, "requests"));
+                text_list(f, _("Requests"), RK_REC_COUNT,
+                          json_object_get(sub, "requests"));
                 text_access(f, json_object_get(sub, "access_log"));
         }
-        fputs("\nWhy each field is kept and on which legal basis:\n", f);
+        fputc('\n', f);
+        fputs(_("Why each field is kept and on which legal basis:"), f);
+        fputc('\n', f);
         json_t *c;
         json_array_foreach(json_object_get(doc, "classification"), i, c)
         {
-                put_parts(f, c,
-                          (const char *const[]){"  ", "label", ": ", "category", " (",
-                                                "legal_basis", ")\n", NULL});
+                fputs("  ", f);
+                put(f, json_string_value(json_object_get(c, "label")));
+                fputs(": ", f);
+                /* the JSON keeps the terms as keys; people read them translated */
+                put(f, rk_fields_term_label(
+                           json_string_value(json_object_get(c, "category"))));
+                fputs(" (", f);
+                put(f, rk_fields_term_label(
+                           json_string_value(json_object_get(c, "legal_basis"))));
+                fputs(")\n", f);
         }
 }
 

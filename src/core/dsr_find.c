@@ -12,6 +12,7 @@
  * and an exact match on an identifier must not depend on tokenising.
  */
 #include "dsr_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
@@ -61,7 +62,7 @@ static int fill_candidate(sqlite3_stmt *st, void *item, void *ctx, struct rk_err
         snprintf(c->number, sizeof(c->number), "%s",
                  (const char *)sqlite3_column_text(st, 3));
         c->name = strdup((const char *)sqlite3_column_text(st, 4));
-        c->matched = strdup(f->matched);
+        c->matched = strdup(gettext(f->matched)); /* for people */
         c->restricted = sqlite3_column_int(st, 5) != 0;
         c->anonymised = sqlite3_column_int(st, 6) != 0;
         if (c->name == NULL || c->matched == NULL) {
@@ -104,21 +105,21 @@ static const struct probe {
         bool validate;
         const char *matched;
 } probes[] = {
-    {CUSTOMER_COLS "WHERE c.number = upper(?1)", RK_V_TEXT, false, "customer number"},
+    {CUSTOMER_COLS "WHERE c.number = upper(?1)", RK_V_TEXT, false, N_("customer number")},
     {CUSTOMER_COLS "WHERE c.id IN (SELECT customer_id FROM orders WHERE number ="
                    " upper(?1))",
-     RK_V_TEXT, false, "order number"},
+     RK_V_TEXT, false, N_("order number")},
     {CUSTOMER_COLS "WHERE lower(c.email) = lower(?1) OR lower(c.invoice_email) ="
                    " lower(?1)",
-     RK_V_EMAIL, true, "e-mail"},
-    {CONTACT_COLS "WHERE lower(p.email) = lower(?1)", RK_V_EMAIL, true, "e-mail"},
-    {CUSTOMER_COLS "WHERE c.phone = ?1", RK_V_PHONE, true, "phone"},
-    {CONTACT_COLS "WHERE p.phone = ?1", RK_V_PHONE, true, "phone"},
-    {CUSTOMER_COLS "WHERE c.hetu = upper(?1)", RK_V_HETU, true, "identity code"},
+     RK_V_EMAIL, true, N_("e-mail")},
+    {CONTACT_COLS "WHERE lower(p.email) = lower(?1)", RK_V_EMAIL, true, N_("e-mail")},
+    {CUSTOMER_COLS "WHERE c.phone = ?1", RK_V_PHONE, true, N_("phone")},
+    {CONTACT_COLS "WHERE p.phone = ?1", RK_V_PHONE, true, N_("phone")},
+    {CUSTOMER_COLS "WHERE c.hetu = upper(?1)", RK_V_HETU, true, N_("identity code")},
     {CUSTOMER_COLS "WHERE c.name LIKE '%' || ?1 || '%' ESCAPE '\\'", RK_V_TEXT, false,
-     "name"},
+     N_("name")},
     {CONTACT_COLS "WHERE p.name LIKE '%' || ?1 || '%' ESCAPE '\\'", RK_V_TEXT, false,
-     "name"},
+     N_("name")},
 };
 
 /* The query as a LIKE pattern's literal part: % _ and \ escaped. */

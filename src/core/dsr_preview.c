@@ -9,6 +9,7 @@
  */
 #include "dsr_db.h"
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdarg.h>
@@ -16,12 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const effect_names[] = {"export", "erase",  "anonymise",
-                                           "keep",   "change", "add"};
+/* TRANSLATORS: what executing a request does to a record, in the preview. */
+static const char *const effect_names[] = {N_("export"), N_("erase"),  N_("anonymise"),
+                                           N_("keep"),   N_("change"), N_("add")};
 
 const char *rk_dsr_effect_name(enum rk_dsr_effect e)
 {
         return e >= RK_EFFECT_EXPORT && e <= RK_EFFECT_ADD ? effect_names[e] : "?";
+}
+
+const char *rk_dsr_effect_label(enum rk_dsr_effect e)
+{
+        return e >= RK_EFFECT_EXPORT && e <= RK_EFFECT_ADD ? _(effect_names[e]) : "?";
 }
 
 void rk_dsr_preview_free(struct rk_dsr_preview *p)
@@ -57,13 +64,13 @@ struct builder {
         int64_t own_rows; /* audit rows the execution adds about sub's customer */
 };
 
-static void item(struct builder *b, const char *table, const char *column,
-                 const char *label, enum rk_dsr_effect effect, int64_t rows,
-                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void preview_item(struct builder *b, const char *table, const char *column,
+                         const char *label, enum rk_dsr_effect effect, int64_t rows,
+                         const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-static void item(struct builder *b, const char *table, const char *column,
-                 const char *label, enum rk_dsr_effect effect, int64_t rows,
-                 const char *fmt, ...)
+static void preview_item(struct builder *b, const char *table, const char *column,
+                         const char *label, enum rk_dsr_effect effect, int64_t rows,
+                         const char *fmt, ...)
 {
         if (b->rc != RK_OK)
                 return;
@@ -79,12 +86,12 @@ static void item(struct builder *b, const char *table, const char *column,
         memcpy(it->number, b->sub->number, sizeof(it->number));
         it->table = table;
         it->column = column;
-        it->label = label;
+        it->label = gettext(label);
         it->effect = effect;
         it->rows = rows;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(it->reason, sizeof(it->reason), fmt, ap);
+        vsnprintf(it->reason, sizeof(it->reason), gettext(fmt), ap);
         va_end(ap);
 }
 
@@ -102,18 +109,19 @@ static int64_t count(struct builder *b, sqlite3 *db, const char *sql, int64_t id
 static const struct {
         const char *table, *label, *sql;
 } exported[] = {
-    {"contact_persons", "Contact persons",
+    {"contact_persons", N_("Contact persons"),
      "SELECT count(*) FROM contact_persons WHERE customer_id=?1"},
-    {"orders", "Orders", "SELECT count(*) FROM orders WHERE customer_id=?1"},
-    {"order_lines", "Order lines",
+    {"orders", N_("Orders"), "SELECT count(*) FROM orders WHERE customer_id=?1"},
+    {"order_lines", N_("Order lines"),
      "SELECT count(*) FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE "
      "customer_id=?1)"},
-    {"notes", "Notes", "SELECT count(*) FROM notes WHERE customer_id=?1"},
-    {"consents", "Consents", "SELECT count(*) FROM consents WHERE customer_id=?1"},
-    {"objections", "Objections", "SELECT count(*) FROM objections WHERE customer_id=?1"},
-    {"dsr_requests", "Requests",
+    {"notes", N_("Notes"), "SELECT count(*) FROM notes WHERE customer_id=?1"},
+    {"consents", N_("Consents"), "SELECT count(*) FROM consents WHERE customer_id=?1"},
+    {"objections", N_("Objections"),
+     "SELECT count(*) FROM objections WHERE customer_id=?1"},
+    {"dsr_requests", N_("Requests"),
      "SELECT count(DISTINCT request_id) FROM dsr_subjects WHERE customer_id=?1"},
-    {"audit_log", "Who accessed the data (Art. 15(1)(c))",
+    {"audit_log", N_("Who accessed the data (Art. 15(1)(c))"),
      "SELECT count(*) FROM audit_log WHERE subject=?1"},
 };
 
@@ -122,28 +130,33 @@ static void preview_export(struct builder *b, sqlite3 *db)
         size_t n;
         const struct rk_field *f = rk_fields_all(&n);
         if (b->sub->kind == RK_DSR_SUBJECT_CONTACT) {
-                item(b, "contact_persons", NULL, "Contact person", RK_EFFECT_EXPORT, 1,
-                     "every field of the contact person's record");
-                item(b, "audit_log", NULL, "Who accessed the data (Art. 15(1)(c))",
-                     RK_EFFECT_EXPORT,
-                     count(b, db, exported[7].sql, b->sub->customer_id, NULL) +
-                         b->own_rows,
-                     "accesses to the company's records, with users and roles, "
-                     "this request's own included");
+                preview_item(b, "contact_persons", NULL, N_("Contact person"),
+                             RK_EFFECT_EXPORT, 1,
+                             "every field of the contact person's record");
+                preview_item(b, "audit_log", NULL,
+                             N_("Who accessed the data (Art. 15(1)(c))"),
+                             RK_EFFECT_EXPORT,
+                             count(b, db, exported[7].sql, b->sub->customer_id, NULL) +
+                                 b->own_rows,
+                             "accesses to the company's records, with users and roles, "
+                             "this request's own included");
                 return;
         }
         for (size_t i = 0; i < n; i++) {
                 if (f[i].record == RK_REC_CUSTOMER)
-                        item(b, "customers", f[i].column, f[i].label, RK_EFFECT_EXPORT, 1,
-                             "%s; legal basis: %s", f[i].category, f[i].basis);
+                        preview_item(b, "customers", f[i].column, f[i].label,
+                                     RK_EFFECT_EXPORT, 1, "%s; legal basis: %s",
+                                     rk_fields_term_label(f[i].category),
+                                     rk_fields_term_label(f[i].basis));
         }
         /* the access log is written after the execution's own audit rows:
          * counted here, so the preview's rows are the export's */
         for (size_t i = 0; i < sizeof(exported) / sizeof(exported[0]); i++)
-                item(b, exported[i].table, NULL, exported[i].label, RK_EFFECT_EXPORT,
-                     count(b, db, exported[i].sql, b->sub->customer_id, NULL) +
-                         (strcmp(exported[i].table, "audit_log") == 0 ? b->own_rows : 0),
-                     "every field of every row");
+                preview_item(
+                    b, exported[i].table, NULL, exported[i].label, RK_EFFECT_EXPORT,
+                    count(b, db, exported[i].sql, b->sub->customer_id, NULL) +
+                        (strcmp(exported[i].table, "audit_log") == 0 ? b->own_rows : 0),
+                    "every field of every row");
 }
 
 /* ---- erasure ----------------------------------------------------------- */
@@ -157,13 +170,18 @@ static void preview_customer_fields(struct builder *b, const struct rk_forget_pl
                         continue;
                 if (strcmp(f[i].column, "kind") == 0 ||
                     (!f[i].personal && f[i].group != RK_GROUP_IDENTITY))
-                        item(b, "customers", f[i].column, f[i].label, RK_EFFECT_KEEP, 1,
-                             "not personal data; kept on the empty stub");
+                        preview_item(b, "customers", f[i].column, f[i].label,
+                                     RK_EFFECT_KEEP, 1,
+                                     "not personal data; kept on the empty stub");
                 else
-                        item(b, "customers", f[i].column, f[i].label, RK_EFFECT_ANONYMISE,
-                             1, "emptied; the row stays as a stub under number %s%s",
-                             plan->number,
-                             plan->orders_held ? " for the orders kept" : "");
+                        preview_item(
+                            b, "customers", f[i].column, f[i].label, RK_EFFECT_ANONYMISE,
+                            1,
+                            plan->orders_held
+                                ? "emptied; the row stays as a stub under number %s for "
+                                  "the orders kept"
+                                : "emptied; the row stays as a stub under number %s",
+                            plan->number);
         }
 }
 
@@ -178,28 +196,33 @@ static void preview_erase_customer(struct builder *b, sqlite3 *db,
         if (b->rc != RK_OK)
                 return;
         preview_customer_fields(b, &plan);
-        item(b, "contact_persons", NULL, "Contact persons", RK_EFFECT_ERASE,
-             plan.contacts, "%s", "");
-        item(b, "notes", NULL, "Notes", RK_EFFECT_ERASE, plan.notes, "%s", "");
-        item(b, "consents", NULL, "Consents", RK_EFFECT_ERASE, plan.consents, "%s", "");
-        item(b, "objections", NULL, "Objections", RK_EFFECT_ERASE, plan.objections, "%s",
-             "");
-        item(b, "orders", NULL, "Orders past the bookkeeping period", RK_EFFECT_ERASE,
-             plan.orders_deleted, "with their %lld line(s)",
-             (long long)plan.lines_deleted);
+        preview_item(b, "contact_persons", NULL, N_("Contact persons"), RK_EFFECT_ERASE,
+                     plan.contacts, "%s", "");
+        preview_item(b, "notes", NULL, N_("Notes"), RK_EFFECT_ERASE, plan.notes, "%s",
+                     "");
+        preview_item(b, "consents", NULL, N_("Consents"), RK_EFFECT_ERASE, plan.consents,
+                     "%s", "");
+        preview_item(b, "objections", NULL, N_("Objections"), RK_EFFECT_ERASE,
+                     plan.objections, "%s", "");
+        preview_item(b, "orders", NULL, N_("Orders past the bookkeeping period"),
+                     RK_EFFECT_ERASE, plan.orders_deleted,
+                     ngettext("with their %lld line", "with their %lld lines",
+                              (unsigned long)plan.lines_deleted),
+                     (long long)plan.lines_deleted);
         if (plan.orders_held > 0)
-                item(b, "orders", NULL, "Orders under legal hold", RK_EFFECT_KEEP,
-                     plan.orders_held,
-                     "legal hold: bookkeeping records (Accounting Act) are kept %lld "
-                     "years after their financial year, until %s; amounts and "
-                     "quantities stay, no personal field does",
-                     (long long)cfg->bookkeeping_years, plan.held_until);
+                preview_item(
+                    b, "orders", NULL, N_("Orders under legal hold"), RK_EFFECT_KEEP,
+                    plan.orders_held,
+                    "legal hold: bookkeeping records (Accounting Act) are kept %lld "
+                    "years after their financial year, until %s; amounts and "
+                    "quantities stay, no personal field does",
+                    (long long)cfg->bookkeeping_years, plan.held_until);
         if (plan.lines_held > 0)
-                item(b, "order_lines", NULL, "Order lines under legal hold",
-                     RK_EFFECT_KEEP, plan.lines_held, "kept with their orders until %s",
-                     plan.held_until);
-        item(b, "customer_fts", NULL, "Search index", RK_EFFECT_CHANGE, 1,
-             "the subject's terms are removed and the index is optimised");
+                preview_item(b, "order_lines", NULL, N_("Order lines under legal hold"),
+                             RK_EFFECT_KEEP, plan.lines_held,
+                             "kept with their orders until %s", plan.held_until);
+        preview_item(b, "customer_fts", NULL, N_("Search index"), RK_EFFECT_CHANGE, 1,
+                     "the subject's terms are removed and the index is optimised");
         rk_forget_plan_clear(&plan);
 }
 
@@ -207,17 +230,20 @@ static void preview_erasure(struct builder *b, sqlite3 *db, const struct rk_conf
                             const char *today)
 {
         if (b->sub->kind == RK_DSR_SUBJECT_CONTACT)
-                item(b, "contact_persons", NULL, "Contact person", RK_EFFECT_ERASE, 1,
-                     "the company customer %s stays", b->sub->number);
+                preview_item(b, "contact_persons", NULL, N_("Contact person"),
+                             RK_EFFECT_ERASE, 1, "the company customer %s stays",
+                             b->sub->number);
         else
                 preview_erase_customer(b, db, cfg, today);
-        item(b, "suppressions", NULL, "Suppression list", RK_EFFECT_ADD, 1,
-             "keyed hashes of the e-mail, phone and identity code, never the values; "
-             "a later re-create is flagged");
-        item(b, "audit_log", NULL, "Audit trail", RK_EFFECT_KEEP, 1,
-             "accountability (Art. 5(2)): the trail records who saw what, never values");
-        item(b, "dsr_requests", NULL, "Requests", RK_EFFECT_KEEP, 1,
-             "proof the request was handled; names only the customer number");
+        preview_item(
+            b, "suppressions", NULL, N_("Suppression list"), RK_EFFECT_ADD, 1,
+            "keyed hashes of the e-mail, phone and identity code, never the values; "
+            "a later re-create is flagged");
+        preview_item(
+            b, "audit_log", NULL, N_("Audit trail"), RK_EFFECT_KEEP, 1,
+            "accountability (Art. 5(2)): the trail records who saw what, never values");
+        preview_item(b, "dsr_requests", NULL, N_("Requests"), RK_EFFECT_KEEP, 1,
+                     "proof the request was handled; names only the customer number");
 }
 
 /* ---- the other types --------------------------------------------------- */
@@ -228,35 +254,41 @@ static void preview_other(struct builder *b, sqlite3 *db, const struct rk_dsr_re
         switch (r->type) {
         case RK_DSR_RESTRICTION:
                 if (contact)
-                        item(b, "contact_persons", NULL, "Contact person", RK_EFFECT_KEEP,
-                             1, "a restriction applies to customer records only");
+                        preview_item(b, "contact_persons", NULL, N_("Contact person"),
+                                     RK_EFFECT_KEEP, 1,
+                                     "a restriction applies to customer records only");
                 else
-                        item(b, "customers", "restricted", "Restriction",
-                             RK_EFFECT_CHANGE, 1,
-                             "hidden from sales, billing and the warehouse, from search "
-                             "and exports, until the restriction is lifted");
+                        preview_item(
+                            b, "customers", "restricted", N_("Restriction"),
+                            RK_EFFECT_CHANGE, 1,
+                            "hidden from sales, billing and the warehouse, from search "
+                            "and exports, until the restriction is lifted");
                 break;
         case RK_DSR_OBJECTION:
         case RK_DSR_CONSENT_WITHDRAWAL:
                 if (contact) {
-                        item(b, "contact_persons", NULL, "Contact person", RK_EFFECT_KEEP,
-                             1, "consents and objections belong to customer records");
+                        preview_item(
+                            b, "contact_persons", NULL, N_("Contact person"),
+                            RK_EFFECT_KEEP, 1,
+                            "consents and objections belong to customer records");
                         break;
                 }
                 if (r->type == RK_DSR_OBJECTION)
-                        item(b, "objections", NULL, "Objection", RK_EFFECT_ADD, 1,
-                             "objection to %s is recorded", r->purpose);
-                item(b, "consents", "withdrawn_on", "Consents in force", RK_EFFECT_CHANGE,
-                     count(b, db, "SELECT count(*) FROM" DSR_CONSENTS_HIT,
-                           b->sub->customer_id, r->purpose),
-                     "withdrawn today (purpose %s); the records stay as proof",
-                     r->purpose);
+                        preview_item(b, "objections", NULL, N_("Objection"),
+                                     RK_EFFECT_ADD, 1, "objection to %s is recorded",
+                                     r->purpose);
+                preview_item(b, "consents", "withdrawn_on", N_("Consents in force"),
+                             RK_EFFECT_CHANGE,
+                             count(b, db, "SELECT count(*) FROM" DSR_CONSENTS_HIT,
+                                   b->sub->customer_id, r->purpose),
+                             "withdrawn today (purpose %s); the records stay as proof",
+                             r->purpose);
                 break;
         default: /* rectification */
-                item(b, contact ? "contact_persons" : "customers", NULL, "Record",
-                     RK_EFFECT_KEEP, 1,
-                     "corrections are made in the customer form; every change is "
-                     "audited");
+                preview_item(b, contact ? "contact_persons" : "customers", NULL,
+                             N_("Record"), RK_EFFECT_KEEP, 1,
+                             "corrections are made in the customer form; every change is "
+                             "audited");
                 break;
         }
 }

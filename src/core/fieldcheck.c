@@ -12,6 +12,7 @@
  * The one-line hint a form shows for a field (rk_field_hint) is here too,
  * beside the checks it describes.
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
 #include "rekisteri/validate.h"
 
@@ -43,14 +44,15 @@ static int bad(const struct rk_field *f, char *out, size_t outsz, struct rk_erro
 {
         if (out != NULL && outsz > 0)
                 out[0] = '\0';
-        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", f->label, what);
+        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", _(f->label), gettext(what));
 }
 
 static int put(const struct rk_field *f, const char *s, size_t n, char *out, size_t outsz,
                struct rk_error *err)
 {
         if (n >= outsz)
-                return bad(f, out, outsz, err, "the value does not fit (internal limit)");
+                return bad(f, out, outsz, err,
+                           N_("the value does not fit (internal limit)"));
         memcpy(out, s, n);
         out[n] = '\0';
         return RK_OK;
@@ -65,7 +67,7 @@ static int relabel(const struct rk_field *f, int rc, struct rk_error *tmp, char 
         const char *why = strstr(tmp->msg, ": ");
         if (out != NULL && outsz > 0)
                 out[0] = '\0';
-        return rk_error_set(err, rc, "%s: %s", f->label, why ? why + 2 : tmp->msg);
+        return rk_error_set(err, rc, "%s: %s", _(f->label), why ? why + 2 : tmp->msg);
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -82,7 +84,7 @@ static int check_country(const struct rk_field *f, const char *s, size_t n, char
 {
         if (n != 2 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]))
                 return bad(f, out, outsz, err,
-                           "use the two-letter country code, such as FI, SE or DE");
+                           N_("use the two-letter country code, such as FI, SE or DE"));
         char cc[2] = {(char)toupper((unsigned char)s[0]),
                       (char)toupper((unsigned char)s[1])};
         return put(f, cc, 2, out, outsz, err);
@@ -100,11 +102,12 @@ static int check_date(const struct rk_field *f, const char *s, size_t n, char *o
         if (n != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
             !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
                 return bad(f, out, outsz, err,
-                           "write the date as YYYY-MM-DD, such as 2024-05-31");
+                           N_("write the date as YYYY-MM-DD, such as 2024-05-31"));
         int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
         int dim = m >= 1 && m <= 12 ? days[m - 1] + (m == 2 && leap(y)) : 0;
         if (y < 1900 || y > 2999 || d < 1 || d > dim)
-                return bad(f, out, outsz, err, "there is no such day in the calendar");
+                return bad(f, out, outsz, err,
+                           N_("there is no such day in the calendar"));
         return put(f, s, n, out, outsz, err);
 }
 
@@ -113,14 +116,15 @@ static int check_integer(const struct rk_field *f, const char *s, size_t n, char
 {
         if (!all_digits(s, n))
                 return bad(f, out, outsz, err,
-                           "use a whole number of 0 or more, digits only");
+                           N_("use a whole number of 0 or more, digits only"));
         while (n > 1 && s[0] == '0') {
                 s++;
                 n--;
         }
         if (n > f->max_chars) {
                 char what[64];
-                snprintf(what, sizeof(what), "is longer than %zu digits", f->max_chars);
+                snprintf(what, sizeof(what), _("is longer than %zu digits"),
+                         f->max_chars);
                 return bad(f, out, outsz, err, what);
         }
         return put(f, s, n, out, outsz, err);
@@ -141,9 +145,10 @@ static int check_money(const struct rk_field *f, const char *s, size_t n, char *
                         k = 0;
         }
         if (k == 0 || i != n)
-                return bad(f, out, outsz, err,
-                           "write an amount in euros of 0 or more, such as 12 or 12,50 "
-                           "(at most two decimals and ten digits before them)");
+                return bad(
+                    f, out, outsz, err,
+                    N_("write an amount in euros of 0 or more, such as 12 or 12,50 "
+                       "(at most two decimals and ten digits before them)"));
         for (; frac < 2; frac++)
                 cents[k++] = '0';
         return check_integer(f, cents, k, out, outsz, err);
@@ -159,13 +164,14 @@ static int check_choice(const struct rk_field *f, const char *s, size_t n, char 
                         return put(f, c, len, out, outsz, err);
                 c += len + (c[len] == '|');
         }
-        char what[256] = "choose one of ";
+        char list[200] = "", what[256];
         for (c = f->choices ? f->choices : ""; *c != '\0';) {
-                size_t len = strcspn(c, "|"), used = strlen(what);
-                snprintf(what + used, sizeof(what) - used, "%.*s%s", (int)len, c,
+                size_t len = strcspn(c, "|"), used = strlen(list);
+                snprintf(list + used, sizeof(list) - used, "%.*s%s", (int)len, c,
                          c[len] == '|' ? ", " : "");
                 c += len + (c[len] == '|');
         }
+        snprintf(what, sizeof(what), _("choose one of %s"), list);
         return bad(f, out, outsz, err, what);
 }
 
@@ -180,23 +186,24 @@ static int check_vat(const struct rk_field *f, const char *s, size_t n, char *ou
                 if (s[i] == ' ' || s[i] == '-' || s[i] == '.')
                         continue;
                 if (!isalnum((unsigned char)s[i]))
-                        return bad(f, out, outsz, err,
-                                   "a VAT number has only letters and digits after the "
-                                   "country code, such as FI12345671");
+                        return bad(
+                            f, out, outsz, err,
+                            N_("a VAT number has only letters and digits after the "
+                               "country code, such as FI12345671"));
                 v[k++] = (char)toupper((unsigned char)s[i]);
         }
         v[k] = '\0';
         if (k < 4 || k > 14)
                 return bad(
                     f, out, outsz, err,
-                    "a VAT number is the country code and 2 to 12 letters or digits");
+                    N_("a VAT number is the country code and 2 to 12 letters or digits"));
         if (strncmp(v, "FI", 2) == 0) {
                 char yt[RK_YTUNNUS_MAX], in[16];
                 struct rk_error tmp;
                 if (k != 10 || !all_digits(v + 2, 8))
                         return bad(f, out, outsz, err,
-                                   "a Finnish VAT number is FI and 8 digits, such as "
-                                   "FI12345671");
+                                   N_("a Finnish VAT number is FI and 8 digits, such as "
+                                      "FI12345671"));
                 snprintf(in, sizeof(in), "%.7s-%c", v + 2, v[9]);
                 int rc = rk_validate_ytunnus(in, yt, sizeof(yt), &tmp);
                 if (rc != RK_OK)
@@ -290,39 +297,43 @@ void rk_field_hint(const struct rk_field *f, char *out, size_t size)
 {
         switch (f->validator) {
         case RK_V_EMAIL:
-                snprintf(out, size, "An e-mail address: name@example.fi");
+                snprintf(out, size, "%s", _("An e-mail address: name@example.fi"));
                 break;
         case RK_V_PHONE:
-                snprintf(out, size, "+358 40 123 4567, or the Finnish form 040 123 4567");
+                snprintf(out, size, "%s",
+                         _("+358 40 123 4567, or the Finnish form 040 123 4567"));
                 break;
         case RK_V_POSTAL:
-                snprintf(out, size, "Postal code for the country (Finland: 5 digits)");
+                snprintf(out, size, "%s",
+                         _("Postal code for the country (Finland: 5 digits)"));
                 break;
         case RK_V_COUNTRY:
-                snprintf(out, size, "Country: two letters (FI, SE, EE, ...)");
+                snprintf(out, size, "%s", _("Country: two letters (FI, SE, EE, ...)"));
                 break;
         case RK_V_YTUNNUS:
-                snprintf(out, size, "Y-tunnus 1234567-8 (check digit), or a VAT number");
+                snprintf(out, size, "%s",
+                         _("Y-tunnus 1234567-8 (check digit), or a VAT number"));
                 break;
         case RK_V_HETU:
-                snprintf(out, size, "Henkilötunnus DDMMYYCZZZQ (check character)");
+                snprintf(out, size, "%s",
+                         _("Henkilötunnus DDMMYYCZZZQ (check character)"));
                 break;
         case RK_V_DATE:
-                snprintf(out, size, "A date: YYYY-MM-DD");
+                snprintf(out, size, "%s", _("A date: YYYY-MM-DD"));
                 break;
         case RK_V_INTEGER:
-                snprintf(out, size, "A whole number");
+                snprintf(out, size, "%s", _("A whole number"));
                 break;
         case RK_V_MONEY:
-                snprintf(out, size, "Euros, e.g. 12,50");
+                snprintf(out, size, "%s", _("Euros, e.g. 12,50"));
                 break;
         case RK_V_CHOICE:
-                snprintf(out, size, "One of: %s", f->choices);
+                snprintf(out, size, _("One of: %s"), f->choices);
                 for (char *p = out; *p; p++)
                         if (*p == '|')
                                 *p = '/';
                 break;
         default:
-                snprintf(out, size, "Text, at most %zu characters", f->max_chars);
+                snprintf(out, size, _("Text, at most %zu characters"), f->max_chars);
         }
 }

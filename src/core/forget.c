@@ -11,6 +11,7 @@
  * business ID (personal_for_person) is emptied too; a company's stays.
  */
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/search.h"
 #include "record_db.h"
 #include "sql.h"
@@ -19,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLUSH_WHAT   "truncating the write-ahead log after forgetting"
+#define FLUSH_WHAT   N_("truncating the write-ahead log after forgetting")
 #define OPTIMIZE_FTS "INSERT INTO customer_fts(customer_fts) VALUES('optimize')"
 
 /* Record scrub work this forgetting owes, in its own transaction: kept
@@ -198,8 +199,18 @@ static bool person_only(const char *column)
         return false;
 }
 
-/* The UPDATE that turns the customer row into a stub, from fields.c. */
-static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
+/* Columns a merged stub keeps: the kind, and the country (NOT NULL, and
+ * no one's personal data). */
+static bool stub_keeps(const char *column)
+{
+        return strcmp(column, "kind") == 0 || strcmp(column, "country") == 0;
+}
+
+/* The UPDATE that turns the customer row into a stub, from fields.c;
+ * every_field (a merged stub) empties all but stub_keeps, a company's
+ * business ID too. */
+static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, bool every_field,
+                         struct rk_error *err)
 {
         char sql[2048];
         size_t n, used;
@@ -207,6 +218,14 @@ static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, struct rk_error *
         used = (size_t)snprintf(sql, sizeof(sql), "UPDATE customers SET");
         for (size_t i = 0; i < n && used < sizeof(sql); i++) {
                 if (f[i].record != RK_REC_CUSTOMER || strcmp(f[i].column, "kind") == 0)
+                        continue;
+                if (every_field && !stub_keeps(f[i].column)) {
+                        used += (size_t)snprintf(
+                            sql + used, sizeof(sql) - used, " %s=%s,", f[i].column,
+                            strcmp(f[i].column, "name") == 0 ? "''" : "NULL");
+                        continue;
+                }
+                if (every_field)
                         continue;
                 if (person_only(f[i].column)) {
                         used += (size_t)snprintf(sql + used, sizeof(sql) - used,
@@ -294,7 +313,7 @@ static int forget_customer(sqlite3 *db, const struct rk_config *cfg, int64_t id,
                 rc = walk_orders(db, cfg, id, mode, today, true, &again, err);
         }
         if (rc == RK_OK)
-                rc = anonymise_row(db, id, now, err);
+                rc = anonymise_row(db, id, now, false, err);
         if (rc == RK_OK)
                 rc = purge_index(db, id, optimize, err);
         if (rc == RK_OK && !optimize)
@@ -323,9 +342,21 @@ int rk_forget_customer_deferred(sqlite3 *db, const struct rk_config *cfg, int64_
         return forget_customer(db, cfg, id, mode, now, false, done, err);
 }
 
+int rk_forget_merged(sqlite3 *db, int64_t id, int64_t now, struct rk_error *err)
+{
+        int rc = anonymise_row(db, id, now, true, err);
+        if (rc == RK_OK && sqlite3_changes(db) != 1)
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such customer");
+        if (rc == RK_OK)
+                rc = purge_index(db, id, true, err);
+        if (rc == RK_OK)
+                rc = owe(db, "wal", now, err);
+        return rc;
+}
+
 int rk_forget_optimize_index(sqlite3 *db, struct rk_error *err)
 {
-        const char *what = "merging the search index after forgetting";
+        const char *what = N_("merging the search index after forgetting");
         int rc = rk_sql_begin_as(db, what, err);
         if (rc == RK_OK)
                 rc = rk_sql_exec(db, OPTIMIZE_FTS, what, err);

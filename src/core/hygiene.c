@@ -13,6 +13,7 @@
  * the test suite; release builds always drop dumpability.
  */
 #include "rekisteri/hygiene.h"
+#include "rekisteri/i18n.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -65,7 +66,7 @@ static const char *const term_allowlist[] = {
 
 const char *rk_hygiene_notice(void)
 {
-        return notice;
+        return notice != NULL ? gettext(notice) : NULL; /* set before i18n starts */
 }
 
 static int term_chars_ok(const char *t)
@@ -117,12 +118,32 @@ static int ssh_connection_ok(const char *v)
         return *v == '\0';
 }
 
+int rk_hygiene_locale_value_ok(const char *v)
+{
+        static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789_.@:-";
+        size_t n = v != NULL ? strlen(v) : 0;
+        return n > 0 && n <= 64 && v[0] != '.' && strstr(v, ":.") == NULL &&
+               strspn(v, set) == n;
+}
+
+/* The locale variables: LANG, LANGUAGE (the messages' language list) and
+ * LC_*, each kept only with a value that names a locale and no path. */
+static int locale_entry_kept(const char *entry)
+{
+        const char *eq = strchr(entry, '=');
+        size_t n = eq != NULL ? (size_t)(eq - entry) : 0;
+        int locale = (n == 4 && strncmp(entry, "LANG", 4) == 0) ||
+                     (n == 8 && strncmp(entry, "LANGUAGE", 8) == 0) ||
+                     (n > 3 && strncmp(entry, "LC_", 3) == 0);
+        return locale && rk_hygiene_locale_value_ok(eq + 1);
+}
+
 static int env_is_kept(const char *entry)
 {
         if (strncmp(entry, "SSH_CONNECTION=", 15) == 0)
                 return ssh_connection_ok(entry + 15);
-        return strncmp(entry, "TERM=", 5) == 0 || strncmp(entry, "LANG=", 5) == 0 ||
-               strncmp(entry, "LC_", 3) == 0;
+        return strncmp(entry, "TERM=", 5) == 0 || locale_entry_kept(entry);
 }
 
 /* Rebuild the environment from the few variables a terminal program needs. */
@@ -144,8 +165,8 @@ static void check_term(void)
         if (rk_hygiene_term_allowed(getenv("TERM")))
                 return;
         setenv("TERM", "vt100", 1);
-        notice = "Unknown terminal type: using vt100 (set TERM to xterm-256color "
-                 "or similar for colours)";
+        notice = N_("Unknown terminal type: using vt100 (set TERM to xterm-256color "
+                    "or similar for colours)");
 }
 
 /* One path of the chain: not writable by others (unless a root-owned

@@ -12,6 +12,7 @@
  * the roles asked for; a refusal writes no slot and no file.
  */
 #include "rekisteri/keyfiles.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/accounts.h"
 #include "rekisteri/policy.h"
 #include "sql.h"
@@ -52,11 +53,11 @@ static const char *duties_breach(struct rk_session *s, const char *const *roles,
         struct rk_grants g;
         rk_policy_grants(&cfg->roles, roles, n, &g);
         if (rk_policy_mixes_duties(&g))
-                return "one key file cannot both read customer data and manage "
-                       "accounts or keys";
+                return N_("one key file cannot both read customer data and manage "
+                          "accounts or keys");
         if ((g.read & ~own->read) != 0 || (g.write & ~own->write) != 0)
-                return "a key file gets no customer data its maker cannot read or "
-                       "write itself";
+                return N_("a key file gets no customer data its maker cannot read or "
+                          "write itself");
         return NULL;
 }
 
@@ -84,7 +85,7 @@ static int check_duties(struct rk_session *s, const char *label, const char *con
         return rk_error_set(err, RK_ERR_DENIED,
                             "separation of duties: %s (roles %s); a one-person company "
                             "may allow it with [accounts] combine_duties = 1",
-                            why, asked);
+                            _(why), asked);
 }
 
 /* Audit a key file that was made: its keyfile.add row with the roles and,

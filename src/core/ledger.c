@@ -15,6 +15,7 @@
  * in one transaction with synchronous=FULL, and waits for other writers.
  */
 #include "rekisteri/ledger.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/sharedfile.h"
 #include "sql.h"
@@ -30,7 +31,7 @@
 
 #define LEDGER_BUSY_MS 10000
 
-static const char path_what[] = "writing the erasure ledger";
+static const char *const path_what = N_("writing the erasure ledger");
 
 static const char file_schema[] = RK_LEDGER_TABLES_SQL
     "CREATE TABLE IF NOT EXISTS ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
@@ -477,6 +478,34 @@ struct rk_ledger_entry *rk_ledger_next(struct rk_ledger_entry **arr, size_t *n,
         e->mode = mode;
         e->erased_at = erased_at;
         return e;
+}
+
+int rk_ledger_add_merged(sqlite3 *db, int64_t id, struct rk_ledger_entry **arr, size_t *n,
+                         enum rk_forget_mode mode, int64_t erased_at,
+                         struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db,
+                                "SELECT number, created_at FROM customers WHERE "
+                                "merged_into=? ORDER BY id",
+                                &st, "recording who was forgotten", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(st, 1, id);
+        bool row = false;
+        while ((rc = rk_sql_row(st, &row, "recording who was forgotten", err)) == RK_OK &&
+               row) {
+                struct rk_ledger_entry *e = rk_ledger_next(arr, n, mode, erased_at, err);
+                if (e == NULL) {
+                        rc = RK_ERR_NOMEM;
+                        break;
+                }
+                snprintf(e->number, sizeof(e->number), "%s",
+                         (const char *)sqlite3_column_text(st, 0));
+                e->created_at = sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+        return rc;
 }
 
 void rk_ledger_take_plan(struct rk_ledger_entry *e, struct rk_forget_plan *done)

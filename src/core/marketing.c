@@ -16,6 +16,7 @@
  * and written after the commit, and removed if the writing fails.
  */
 #include "rekisteri/marketing.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/csv.h"
 #include "rekisteri/register.h"
@@ -28,9 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "rekisteri/i18n.h"
 #include <unistd.h>
 
-#define WHAT "making a marketing list"
+#define WHAT N_("making a marketing list")
 
 struct build {
         sqlite3 *db;
@@ -42,11 +45,13 @@ struct build {
 const char *rk_marketing_reason_name(enum rk_marketing_reason r)
 {
         static const char *const names[RK_MKT_REASONS] = {
-            [RK_MKT_ERASED] = "erased",         [RK_MKT_WITHDRAWN] = "consent withdrawn",
-            [RK_MKT_OBJECTED] = "objected",     [RK_MKT_RESTRICTED] = "restricted",
-            [RK_MKT_SUPPRESSED] = "suppressed",
+            [RK_MKT_ERASED] = N_("erased"),
+            [RK_MKT_WITHDRAWN] = N_("consent withdrawn"),
+            [RK_MKT_OBJECTED] = N_("objected"),
+            [RK_MKT_RESTRICTED] = N_("restricted"),
+            [RK_MKT_SUPPRESSED] = N_("suppressed"),
         };
-        return r < RK_MKT_REASONS ? names[r] : "?";
+        return r < RK_MKT_REASONS ? _(names[r]) : "?";
 }
 
 void rk_marketing_list_free(struct rk_marketing_list *l)

@@ -7,6 +7,7 @@
  * new one.
  */
 #include "migrate.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/ledger.h"
 #include "sql.h"
 
@@ -242,6 +243,49 @@ static const char *const migrations[] = {
     RK_LEDGER_TABLES_SQL "CREATE TABLE scrub_debt("
                          " kind TEXT PRIMARY KEY CHECK(kind IN ('index','wal')),"
                          " since INTEGER NOT NULL);",
+
+    /* 9: merging two customers (merge.h): the other customer stays as a
+     * stub that points to the survivor, so its number is never reused and
+     * a lookup of the old number finds the survivor. */
+    "ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id);"
+    "CREATE INDEX customers_merged ON customers(merged_into);",
+
+    /* 10: languages (i18n.h). Each account's own choice of language (NULL:
+     * the register's default applies), and each customer's language, the
+     * default of their access and portability reports (NULL or unset: fi). */
+    "ALTER TABLE users ADD COLUMN language TEXT"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));"
+    "ALTER TABLE customers ADD COLUMN language TEXT DEFAULT 'fi'"
+    " CHECK(language IS NULL OR language IN ('en','fi','sv'));",
+
+    /* 11: imports (import.h). A job per file imported: its name, SHA-256,
+     * counts and mapping (never a value), and the last row saved, written
+     * in each batch's transaction so that importing the same file again
+     * resumes after it. A previously erased person imported again is
+     * recorded with the supervisor's reason. Mappings saved by name. */
+    "CREATE TABLE import_jobs("
+    " id INTEGER PRIMARY KEY,"
+    " file_name TEXT NOT NULL,"
+    " file_hash TEXT NOT NULL,"
+    " mapping TEXT NOT NULL,"
+    " counts TEXT NOT NULL,"
+    " done_row INTEGER NOT NULL DEFAULT 1,"
+    " created INTEGER NOT NULL DEFAULT 0,"
+    " updated INTEGER NOT NULL DEFAULT 0,"
+    " user TEXT NOT NULL,"
+    " started_at INTEGER NOT NULL,"
+    " finished_at INTEGER);"
+    "CREATE INDEX import_jobs_hash ON import_jobs(file_hash, finished_at);"
+    "CREATE TABLE import_readds("
+    " job_id INTEGER NOT NULL REFERENCES import_jobs(id),"
+    " row INTEGER NOT NULL,"
+    " customer_id INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " PRIMARY KEY(job_id, row));"
+    "CREATE TABLE import_mappings("
+    " name TEXT PRIMARY KEY,"
+    " spec TEXT NOT NULL,"
+    " saved_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -270,7 +314,8 @@ int rk_migrate_version(sqlite3 *db, int *version, struct rk_error *err)
 static int apply_one(sqlite3 *db, int to, const char *path, struct rk_error *err)
 {
         char what[512], bump[64];
-        snprintf(what, sizeof(what), "%s: upgrading the schema to version %d", path, to);
+        snprintf(what, sizeof(what), _("%s: upgrading the schema to version %d"), path,
+                 to);
         snprintf(bump, sizeof(bump), "PRAGMA user_version=%d", to);
         int rc = rk_sql_begin_as(db, what, err);
         int current = 0;

@@ -40,7 +40,6 @@
  * statics.
  */
 #include "openlock.h"
-#include "rekisteri/i18n.h"
 #include "sidefile.h"
 #include "sql.h"
 
@@ -152,8 +151,8 @@ int rk_openlock_share(const char *db_path, long long timeout_ms, int *handle,
                 if (e != EWOULDBLOCK && e != 0)
                         return RK_OK; /* a file system without flock */
                 return rk_error_set(err, RK_ERR_BUSY,
-                                    _("%s: another session is rotating the register's "
-                                      "keys; try again in a moment"),
+                                    "%s: another session is rotating the register's "
+                                    "keys; try again in a moment",
                                     db_path);
         }
         held[i].fd = fd;
@@ -223,8 +222,8 @@ int rk_openlock_exclusive(sqlite3 *db, struct rk_error *err)
         /* a refused conversion dropped the shared lock: take it again */
         (void)lock_shared(held[h].fd, rk_busy_limit_ms());
         return rk_error_set(err, RK_ERR_BUSY,
-                            _("rotating the database key: other sessions are using the "
-                              "register; ask them to log out and try again"));
+                            "rotating the database key: other sessions are using the "
+                            "register; ask them to log out and try again");
 }
 
 void rk_openlock_shared_again(sqlite3 *db)

@@ -11,6 +11,7 @@
  * audited in the same transaction with who and when.
  */
 #include "order_db.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -60,14 +61,22 @@ static int check_move(const struct rk_grants *g, const char *from, const char *t
                                    : rk_error_set(err, RK_ERR_DENIED,
                                                   "Status: your role may not move an "
                                                   "order from %s to %s",
-                                                  from, to);
+                                                  rk_order_status_label(from),
+                                                  rk_order_status_label(to));
                 size_t used = strlen(next);
                 snprintf(next + used, sizeof(next) - used, "%s%s", used ? ", " : "",
-                         flow[i].to);
+                         rk_order_status_label(flow[i].to));
         }
-        return rk_error_set(err, RK_ERR_INVALID,
-                            "Status: an order that is %s cannot become %s%s%s", from, to,
-                            next[0] ? "; it can become " : "; it is final", next);
+        if (next[0] == '\0')
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Status: an order that is %s cannot become %s; it is "
+                                    "final",
+                                    rk_order_status_label(from),
+                                    rk_order_status_label(to));
+        return rk_error_set(
+            err, RK_ERR_INVALID,
+            "Status: an order that is %s cannot become %s; it can become %s",
+            rk_order_status_label(from), rk_order_status_label(to), next);
 }
 
 int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected_version,
@@ -105,4 +114,19 @@ int rk_order_set_status(struct rk_session *s, int64_t order_id, int64_t expected
         rc = rk_custdb_end(s, customer_id, false, &what, rc, err);
         free(to);
         return rc;
+}
+
+/* TRANSLATORS: the states of an order, as people read them. */
+static const char *const status_labels[] = {
+    N_("open"),    N_("confirmed"), N_("picked"),
+    N_("shipped"), N_("delivered"), N_("cancelled"),
+};
+
+const char *rk_order_status_label(const char *status)
+{
+        for (size_t i = 0;
+             status != NULL && i < sizeof(status_labels) / sizeof(status_labels[0]); i++)
+                if (strcmp(status, status_labels[i]) == 0)
+                        return _(status_labels[i]);
+        return status != NULL ? status : "";
 }

@@ -11,6 +11,7 @@
  * file is later read with `cat`.
  */
 #include "order_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/csv.h"
 #include "rekisteri/text.h"
 #include "sql.h"
@@ -56,14 +57,30 @@ static void put_value(FILE *f, const struct rk_record_view *v, const char *colum
         free(safe);
 }
 
+/* A label padded to width display columns (a translation may hold "ä"). */
+static void put_label(FILE *f, const char *label, int width)
+{
+        int pad = width - rk_text_width(label);
+        fprintf(f, "%s%*s", label, pad > 0 ? pad : 0, "");
+}
+
 static int write_list(FILE *f, const struct rk_order_view *v, const char *who)
 {
-        fputs("PICKING LIST  ", f);
-        put_value(f, &v->order, "number", 0, "\n\nOrder date   ");
-        put_value(f, &v->order, "ordered_on", 0, "\nStatus       ");
-        put_value(f, &v->order, "status", 0, "\n");
-        fprintf(f, "Customer     %s\nPrinted by   %s\n\n", v->customer_number, who);
-        fprintf(f, "%-12s %-40s %9s  %s\n", "Code", "Product", "Quantity", "Unit");
+        fputs(_("PICKING LIST"), f);
+        fputs("  ", f);
+        put_value(f, &v->order, "number", 0, "\n\n");
+        put_label(f, _("Order date"), 13);
+        put_value(f, &v->order, "ordered_on", 0, "\n");
+        put_label(f, _("Status"), 13);
+        fprintf(f, "%s\n", rk_order_status_label(rk_record_get(&v->order, "status")));
+        put_label(f, _("Customer"), 13);
+        fprintf(f, "%s\n", v->customer_number);
+        put_label(f, _("Printed by"), 13);
+        fprintf(f, "%s\n\n", who);
+        put_label(f, _("Code"), 13);
+        put_label(f, _("Product"), 41);
+        int pad = 9 - rk_text_width(_("Quantity"));
+        fprintf(f, "%*s%s  %s\n", pad > 0 ? pad : 0, "", _("Quantity"), _("Unit"));
         for (size_t i = 0; i < v->nlines; i++) {
                 const struct rk_record_view *l = &v->lines[i];
                 const char *q = rk_record_get(l, "quantity");
@@ -72,8 +89,12 @@ static int write_list(FILE *f, const struct rk_order_view *v, const char *who)
                 fprintf(f, "%9s  ", q ? q : "-");
                 put_value(f, l, "unit", 0, "\n");
         }
-        fprintf(f, "\n%zu line%s. Picked by: ____________\n", v->nlines,
-                v->nlines == 1 ? "" : "s");
+        fputc('\n', f);
+        fprintf(f,
+                ngettext("%zu line. Picked by: ____________\n",
+                         "%zu lines. Picked by: ____________\n",
+                         (unsigned long)v->nlines),
+                v->nlines);
         return ferror(f) ? -1 : 0;
 }
 

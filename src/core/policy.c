@@ -28,7 +28,7 @@ static const struct rk_role default_roles[] = {
     {"warehouse", G(ORDERS), 0, A(PICKING)},
     {"supervisor", ALL_GROUPS, ALL_GROUPS,
      A(AUDIT) | A(REQUESTS) | A(RETENTION) | A(EXPORT) | A(CUSTOMERS_CREATE) |
-         A(PRODUCTS) | A(DOCUMENTS)},
+         A(PRODUCTS) | A(IMPORT) | A(DOCUMENTS) | A(MERGE) | A(DUPLICATES)},
     {"admin", 0, 0, A(ACCOUNTS) | A(KEYS)},
     /* the unattended nightly job's key file: runs retention, reads nothing;
      * built in so the README's key add-file works with no config at all */
@@ -54,7 +54,10 @@ static const char *const action_names[RK_ACTION_COUNT] = {
     [RK_ACTION_CUSTOMERS_CREATE] = "customers_create",
     [RK_ACTION_PRODUCTS] = "products",
     [RK_ACTION_PICKING] = "picking",
+    [RK_ACTION_IMPORT] = "import",
     [RK_ACTION_DOCUMENTS] = "documents",
+    [RK_ACTION_MERGE] = "merge",
+    [RK_ACTION_DUPLICATES] = "duplicates",
 };
 
 void rk_policy_defaults(struct rk_roleset *set)

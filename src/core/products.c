@@ -10,6 +10,7 @@
  * the values) and COMMIT, or a rollback that leaves nothing behind.
  */
 #include "product_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/fields.h"
 #include "rekisteri/money.h"
@@ -23,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#define WHAT "changing the product catalogue"
+#define WHAT N_("changing the product catalogue")
 
 static const struct rk_field f_name = {
     .label = "Name", .validator = RK_V_TEXT, .max_chars = RK_PRODUCT_NAME_MAX};

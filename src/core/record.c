@@ -11,6 +11,8 @@
  * built with open_memstream, values are always bound.
  */
 #include "record_db.h"
+#include "rekisteri/collate.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <sodium.h>
@@ -18,18 +20,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char conflict_msg[] =
-    "%s: changed by someone else since you opened it; reopen it to see their changes";
+#define CONFLICT_MSG                                                                     \
+        N_("%s: changed by someone else since you opened it; reopen it to see their "    \
+           "changes")
 
 static const char *what_of(enum rk_record kind)
 {
         static const char *const what[RK_REC_COUNT] = {
-            [RK_REC_CUSTOMER] = "customer",   [RK_REC_CONTACT] = "contact person",
-            [RK_REC_ORDER] = "order",         [RK_REC_LINE] = "order line",
-            [RK_REC_NOTE] = "note",           [RK_REC_CONSENT] = "consent",
-            [RK_REC_OBJECTION] = "objection",
+            [RK_REC_CUSTOMER] = N_("customer"),   [RK_REC_CONTACT] = N_("contact person"),
+            [RK_REC_ORDER] = N_("order"),         [RK_REC_LINE] = N_("order line"),
+            [RK_REC_NOTE] = N_("note"),           [RK_REC_CONSENT] = N_("consent"),
+            [RK_REC_OBJECTION] = N_("objection"),
         };
-        return kind < RK_REC_COUNT ? what[kind] : "record";
+        /* a noun that begins a message as its subject ("order: ...") */
+        return kind < RK_REC_COUNT ? _(what[kind]) : _("record");
 }
 
 /* ---- views ------------------------------------------------------------- */
@@ -120,7 +124,10 @@ static char *select_sql(enum rk_record kind, const struct rk_field **cols, size_
         fprintf(f, "SELECT id, %s", rk_record_has_version(kind) ? "version" : "0");
         for (size_t i = 0; i < n; i++)
                 fprintf(f, ", %s", cols[i]->column);
-        fprintf(f, " FROM %s WHERE %s=? ORDER BY id%s", rk_fields_table(kind), key_col,
+        /* a company's contact persons are a list of people: by name, in the
+         * order of the language in use (collate.h) */
+        fprintf(f, " FROM %s WHERE %s=? ORDER BY %sid%s", rk_fields_table(kind), key_col,
+                kind == RK_REC_CONTACT ? "name COLLATE " RK_COLLATE_NAME ", " : "",
                 newest_first ? " DESC" : "");
         if (fclose(f) != 0) {
                 free(sql);
@@ -219,7 +226,7 @@ int rk_record_load(sqlite3 *db, enum rk_record kind, int64_t id,
         int rc =
             rk_record_select(db, kind, RK_GROUPS_ALL, "id", id, false, &rows, &n, err);
         if (rc == RK_OK && n == 0)
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no such %s", what_of(kind));
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "%s: not found", what_of(kind));
         if (rc == RK_OK) {
                 *out = rows[0];
                 free(rows);
@@ -256,7 +263,7 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
         const struct rk_field *f =
             rk_fields_find(kind, edits[i].column ? edits[i].column : "");
         if (f == NULL)
-                return rk_error_set(err, RK_ERR_INVALID, "a %s has no field \"%s\"",
+                return rk_error_set(err, RK_ERR_INVALID, "%s: no field \"%s\"",
                                     what_of(kind),
                                     edits[i].column ? edits[i].column : "");
         for (size_t k = 0; k < i; k++) {
@@ -361,7 +368,7 @@ static int why_unchanged(sqlite3 *db, enum rk_record kind, int64_t id,
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         if (src == SQLITE_ROW)
-                return rk_error_set(err, RK_ERR_CONFLICT, conflict_msg, what_of(kind));
+                return rk_error_set(err, RK_ERR_CONFLICT, CONFLICT_MSG, what_of(kind));
         if (src == SQLITE_DONE)
                 return rk_error_set(err, RK_ERR_NOTFOUND,
                                     "%s: it no longer exists; someone deleted it",

@@ -40,7 +40,8 @@ bool rk_record_has_version(enum rk_record kind);
  * rk_record_select - every row of kind whose key_col (a literal such as
  * "id" or "customer_id", never caller input) equals key, with only the
  * fields whose group is in groups, ordered by id (newest first when
- * newest_first). *out is malloc'd (NULL when *n is 0); free it with
+ * newest_first); contact persons by name first, in the order of the
+ * language in use (collate.h). *out is malloc'd (NULL when *n is 0); free it with
  * rk_record_views_free.
  */
 int rk_record_select(sqlite3 *db, enum rk_record kind, rk_groupset groups,

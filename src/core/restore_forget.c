@@ -11,6 +11,7 @@
  * audit row each and one "backup.restore" row for the restore.
  */
 #include "rekisteri/restore.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/forget.h"
@@ -30,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WHAT "restoring the record of who was forgotten"
+#define WHAT N_("restoring the record of who was forgotten")
 
 struct gather {
         const struct rk_restore_options *o;

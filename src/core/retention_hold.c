@@ -6,6 +6,7 @@
  * "retention.release"; the reason is not copied into the trail).
  */
 #include "retention_db.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
 
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WHAT "changing a legal hold"
+#define WHAT N_("changing a legal hold")
 
 /* The id of the customer numbered number; *anonymised says whether it is
  * a stub already. RK_ERR_NOTFOUND. */

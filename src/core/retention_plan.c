@@ -18,6 +18,8 @@
  * too) can stop it midway.
  */
 #include "retention_db.h"
+#include "rekisteri/dsr.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdint.h>
@@ -52,14 +54,32 @@ static void copy_cut(char *out, size_t size, const char *text)
         out[n] = '\0';
 }
 
+/* Why a customer is held, as people read it: kind 1 a legal hold (text:
+ * its reason), 2 an open request (text: its type, id: its number), 3 a
+ * restriction. */
+static void hold_text(int kind, const char *text, int64_t id, char *out, size_t size)
+{
+        int type = rk_dsr_type_parse(text);
+        char buf[RK_RETENTION_TEXT];
+        if (kind == 1)
+                snprintf(buf, sizeof(buf), _("legal hold: %s"), text != NULL ? text : "");
+        else if (kind == 2)
+                snprintf(buf, sizeof(buf), _("open request %lld (%s)"), (long long)id,
+                         type >= 0 ? rk_dsr_type_label((enum rk_dsr_type)type)
+                                   : (text != NULL ? text : ""));
+        else
+                snprintf(buf, sizeof(buf), "%s", _("restricted (Art. 18)"));
+        copy_cut(out, size, buf);
+}
+
 static const char hold_sql[] =
-    "SELECT 'legal hold: ' || reason, 1 FROM retention_holds WHERE customer_id = ?1"
-    " UNION ALL SELECT 'open request ' || r.id || ' (' || r.type || ')', 2"
+    "SELECT reason, 1, 0 FROM retention_holds WHERE customer_id = ?1"
+    " UNION ALL SELECT r.type, 2, r.id"
     " FROM dsr_subjects s JOIN dsr_requests r ON r.id = s.request_id"
     " WHERE s.customer_id = ?1 AND r.status != 'closed'"
-    " UNION ALL SELECT 'restricted (Art. 18)', 3 FROM customers"
+    " UNION ALL SELECT '', 3, 0 FROM customers"
     " WHERE id = ?1 AND restricted = 1"
-    " ORDER BY 2 LIMIT 1";
+    " ORDER BY 2, 3 LIMIT 1";
 
 int ret_hold_reason(sqlite3 *db, int64_t customer_id, bool *held, char *reason,
                     struct rk_error *err)
@@ -76,8 +96,9 @@ int ret_hold_reason(sqlite3 *db, int64_t customer_id, bool *held, char *reason,
         int src = sqlite3_step(st);
         if (src == SQLITE_ROW) {
                 *held = true;
-                copy_cut(reason, RK_RETENTION_TEXT,
-                         (const char *)sqlite3_column_text(st, 0));
+                hold_text(sqlite3_column_int(st, 1),
+                          (const char *)sqlite3_column_text(st, 0),
+                          sqlite3_column_int64(st, 2), reason, RK_RETENTION_TEXT);
         } else if (src != SQLITE_DONE) {
                 rc = rk_sql_fail(db, src, "checking retention holds", err);
         }
@@ -146,11 +167,11 @@ struct planner {
 /* Every held customer with the reason hold_sql would give first: one
  * query for the whole plan instead of one per subject. */
 static const char held_sql[] =
-    "SELECT customer_id, 'legal hold: ' || reason, 1, 0 FROM retention_holds"
-    " UNION ALL SELECT s.customer_id, 'open request ' || r.id || ' (' || r.type || ')',"
+    "SELECT customer_id, reason, 1, 0 FROM retention_holds"
+    " UNION ALL SELECT s.customer_id, r.type,"
     " 2, r.id FROM dsr_subjects s JOIN dsr_requests r ON r.id = s.request_id"
     " WHERE r.status != 'closed' AND s.customer_id IS NOT NULL"
-    " UNION ALL SELECT id, 'restricted (Art. 18)', 3, 0 FROM customers"
+    " UNION ALL SELECT id, '', 3, 0 FROM customers"
     " WHERE restricted = 1"
     " ORDER BY 1, 3, 4";
 
@@ -173,8 +194,9 @@ static int load_held(struct planner *p, struct rk_error *err)
                         break;
                 }
                 h->id = id;
-                copy_cut(h->reason, sizeof(h->reason),
-                         (const char *)sqlite3_column_text(st, 1));
+                hold_text(sqlite3_column_int(st, 2),
+                          (const char *)sqlite3_column_text(st, 1),
+                          sqlite3_column_int64(st, 3), h->reason, sizeof(h->reason));
                 p->nheld++;
         }
         sqlite3_finalize(st);

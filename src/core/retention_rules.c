@@ -12,6 +12,7 @@
  */
 #include "retention_db.h"
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -79,35 +80,37 @@ struct rule_def {
 #define C(field) offsetof(struct rk_config, field)
 
 static const struct rule_def rules[RK_RULE_COUNT] = {
-    [RK_RULE_PROSPECTS] = {"prospects", "Prospects with no orders", "last activity",
-                           "no purchase in two years: the legitimate interest in a "
-                           "prospect has ended",
+    [RK_RULE_PROSPECTS] = {"prospects", N_("Prospects with no orders"),
+                           N_("last activity"),
+                           N_("no purchase in two years: the legitimate interest in a "
+                              "prospect has ended"),
                            C(prospects_months), MONTHS, (long)C(prospects_action),
                            prospects_sql},
-    [RK_RULE_INACTIVE] = {"inactive", "Inactive customers", "last order or contact",
-                          "claims from a sale are time-barred after three years "
-                          "(Limitation Act 728/2003)",
+    [RK_RULE_INACTIVE] = {"inactive", N_("Inactive customers"),
+                          N_("last order or contact"),
+                          N_("claims from a sale are time-barred after three years "
+                             "(Limitation Act 728/2003)"),
                           C(inactive_months), MONTHS, (long)C(inactive_action),
                           inactive_sql},
-    [RK_RULE_BOOKKEEPING] = {"bookkeeping", "Order and invoice rows",
-                             "end of the financial year",
-                             "Accounting Act 1336/1997 2:10; amounts and quantities "
-                             "are kept, the person is not",
+    [RK_RULE_BOOKKEEPING] = {"bookkeeping", N_("Order and invoice rows"),
+                             N_("end of the financial year"),
+                             N_("Accounting Act 1336/1997 2:10; amounts and quantities "
+                                "are kept, the person is not"),
                              C(bookkeeping_years), YEARS, (long)C(bookkeeping_action),
                              bookkeeping_sql},
-    [RK_RULE_NOTES] = {"notes", "Notes", "written",
-                       "working notes: a sales cycle; free text is the riskiest data",
+    [RK_RULE_NOTES] = {"notes", N_("Notes"), N_("written"),
+                       N_("working notes: a sales cycle; free text is the riskiest data"),
                        C(notes_months), MONTHS, -1, notes_sql},
-    [RK_RULE_CONSENTS] = {"consents", "Withdrawn consents (proof)", "withdrawal",
-                          "proof of consent (GDPR Art. 7(1)) until claims are "
-                          "time-barred",
+    [RK_RULE_CONSENTS] = {"consents", N_("Withdrawn consents (proof)"), N_("withdrawal"),
+                          N_("proof of consent (GDPR Art. 7(1)) until claims are "
+                             "time-barred"),
                           C(withdrawn_consents_years), YEARS, -1, consents_sql},
-    [RK_RULE_REQUESTS] = {"requests", "Closed subject requests", "closing",
-                          "proof of how a request was handled (Art. 5(2)) until "
-                          "claims are time-barred",
+    [RK_RULE_REQUESTS] = {"requests", N_("Closed subject requests"), N_("closing"),
+                          N_("proof of how a request was handled (Art. 5(2)) until "
+                             "claims are time-barred"),
                           C(closed_requests_years), YEARS, -1, requests_sql},
-    [RK_RULE_AUDIT] = {"audit", "Audit rows", "written",
-                       "the supervisory look-back; audit rows hold no values",
+    [RK_RULE_AUDIT] = {"audit", N_("Audit rows"), N_("written"),
+                       N_("the supervisory look-back; audit rows hold no values"),
                        C(audit_retention_months), MONTHS, -1, NULL},
 };
 
@@ -132,6 +135,18 @@ int rk_retention_rule_parse(const char *name)
         return -1;
 }
 
+/* "6 years", "24 months": a static buffer, used at once. */
+static const char *period_text(long long v, bool years)
+{
+        static char buf[32];
+        unsigned long k = (unsigned long)v;
+        if (years)
+                snprintf(buf, sizeof(buf), ngettext("%lld year", "%lld years", k), v);
+        else
+                snprintf(buf, sizeof(buf), ngettext("%lld month", "%lld months", k), v);
+        return buf;
+}
+
 void rk_retention_rules(const struct rk_config *cfg,
                         struct rk_retention_rule_info out[RK_RULE_COUNT])
 {
@@ -142,16 +157,15 @@ void rk_retention_rules(const struct rk_config *cfg,
                 memset(i, 0, sizeof(*i));
                 i->rule = (enum rk_retention_rule)r;
                 i->name = d->name;
-                i->label = d->label;
-                i->event = d->event;
-                i->reason = d->reason;
+                i->label = _(d->label);
+                i->event = _(d->event);
+                i->reason = _(d->reason);
                 i->months = (int)(d->unit == YEARS ? v * 12 : v);
                 i->action = d->action_offset < 0 ? RK_RETAIN_DELETE
                                                  : (enum rk_retention_action)cfg_value(
                                                        cfg, (size_t)d->action_offset);
-                snprintf(i->period, sizeof(i->period), "%lld %s", v,
-                         d->unit == YEARS ? (v == 1 ? "year" : "years")
-                                          : (v == 1 ? "month" : "months"));
+                snprintf(i->period, sizeof(i->period), "%s",
+                         d->unit == YEARS ? period_text(v, true) : period_text(v, false));
         }
 }
 

@@ -14,6 +14,7 @@
  */
 #include "retention_db.h"
 #include "rekisteri/forget.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/ledger.h"
 #include "sql.h"
 
@@ -24,7 +25,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#define WHAT "running retention"
+#define WHAT N_("running retention")
 
 struct run {
         sqlite3 *db;
@@ -119,7 +120,9 @@ static int forget_one(struct run *x, enum rk_retention_rule r,
                     : 1 + done.contacts + done.notes + done.consents + done.objections +
                           done.orders_deleted + done.lines_deleted;
         rk_forget_plan_clear(&done);
-        return RK_OK;
+        /* the customers merged into it held the same person's data */
+        return rk_ledger_add_merged(x->db, it->customer_id, &x->ledger, &x->nledger, mode,
+                                    x->now, err);
 }
 
 static int act(struct run *x, enum rk_retention_rule r,
@@ -189,11 +192,16 @@ static void batch_failed(struct run *x, int rc, struct rk_error *err)
         int64_t before = 0;
         for (int r = 0; r < RK_RULE_COUNT; r++)
                 before += x->sum->done[r];
-        rk_error_set(err, rc,
-                     "running retention: a batch could not be written (%s) and was "
-                     "rolled back; the %lld subject(s) of earlier batches stay done, and "
-                     "the next run goes on from there",
-                     rk_rc_name(rc), (long long)before);
+        rk_error_set(
+            err, rc,
+            ngettext("running retention: a batch could not be written (%s) and "
+                     "was rolled back; the %lld subject of earlier batches stays "
+                     "done, and the next run goes on from there",
+                     "running retention: a batch could not be written (%s) and "
+                     "was rolled back; the %lld subjects of earlier batches stay "
+                     "done, and the next run goes on from there",
+                     (unsigned long)before),
+            rk_rc_name(rc), (long long)before);
 }
 
 static int batch(struct run *x, enum rk_retention_rule r,

@@ -4,6 +4,7 @@
  * leaves the audit row.
  */
 #include "rekisteri/rotation.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/register.h"
 #include "rekisteri/users.h"
@@ -22,8 +23,15 @@ int rk_rotation_run(struct rk_session *s, const char *why, struct rk_error *err)
 
 int rk_rotation_due(struct rk_session *s, char *reason, size_t size)
 {
-        return rk_vault_rotation_due(rk_register_vault(rk_session_register(s)), reason,
-                                     size);
+        int due = rk_vault_rotation_due(rk_register_vault(rk_session_register(s)), reason,
+                                        size);
+        /* the slot file keeps the reason in English: shown translated */
+        if (due == 1 && reason != NULL && size > 0 && reason[0] != '\0') {
+                char stored[160];
+                snprintf(stored, sizeof(stored), "%s", reason);
+                snprintf(reason, size, "%s", gettext(stored));
+        }
+        return due;
 }
 
 int rk_rotation_if_due(struct rk_session *s, int *rotated, struct rk_error *err)

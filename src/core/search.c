@@ -3,9 +3,11 @@
  * a safe FTS4 MATCH expression, and running the search (see search.h).
  * Building the index rows is in search_index.c.
  *
- * Folding decodes UTF-8, drops invalid bytes, lower-cases each code point
- * with towlower() in the C.UTF-8 locale, and turns every code point that
- * is not a letter or digit (iswalnum) into one space. The index and the
+ * Folding decodes UTF-8, drops invalid bytes, takes each accented letter
+ * to its base letter (ä, å -> a, ö -> o: people type names without their
+ * accents), lower-cases each code point with towlower() in the C.UTF-8
+ * locale, and turns every code point that is not a letter or digit
+ * (iswalnum) into one space. The index and the
  * query are folded by the same function, so both split text into the same
  * words, and FTS4's "simple" tokenizer (which folds ASCII only and treats
  * every non-ASCII byte as part of a word) only ever sees lower-case words
@@ -51,6 +53,8 @@
 #include "sql.h"
 
 #include <locale.h>
+#include <unictype.h>
+#include <uninorm.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -95,6 +99,25 @@ static size_t fold_ascii(unsigned char c, char *out, size_t o)
 }
 
 /*
+ * A letter with accents as its base letter (Unicode's canonical
+ * decomposition, libunistring): ä, Ä, å and ö fold to a, A, a and o, so
+ * "aak", "ääk" and "Ääk" all find Ääkkönen. A letter that does not
+ * decompose into a base and combining marks stays as it is (æ, ß, ø).
+ */
+static wchar_t base_letter(wchar_t wc)
+{
+        ucs4_t parts[UC_DECOMPOSITION_MAX_LENGTH];
+        int n = uc_canonical_decomposition((ucs4_t)wc, parts);
+        if (n < 2 || !uc_is_alnum(parts[0]))
+                return wc;
+        for (int i = 1; i < n; i++)
+                if (!uc_is_general_category(parts[i], UC_CATEGORY_M))
+                        return wc;
+        /* a decomposition may itself decompose (ǖ: ü + macron, ü: u + diaeresis) */
+        return base_letter((wchar_t)parts[0]);
+}
+
+/*
  * Fold one non-ASCII code point at s[0..len) into out at o. *used gets
  * the bytes consumed (1 for an invalid byte, which is dropped).
  */
@@ -112,6 +135,7 @@ static size_t fold_wide(locale_t loc, const char *s, size_t len, char *out, size
         *used = n;
         if (!iswalnum_l((wint_t)wc, loc))
                 return put_space(out, o);
+        wc = base_letter(wc);
         memset(&st, 0, sizeof(st));
         size_t m = wcrtomb(out + o, (wchar_t)towlower_l((wint_t)wc, loc), &st);
         return m == (size_t)-1 ? o : o + m;

@@ -28,6 +28,7 @@
  * is ':memory:' and is closed (freed) at the end.
  */
 #include "rekisteri/search.h"
+#include "rekisteri/i18n.h"
 #include "search_index.h"
 #include "sql.h"
 
@@ -37,7 +38,7 @@
 #include <string.h>
 
 #define QUEUE_MAX 4
-#define WHAT      "building the search index"
+#define WHAT      N_("building the search index")
 
 /* One customer's index row. */
 struct row {
@@ -204,7 +205,8 @@ int rk_search_build_start(sqlite3 *db, struct rk_search_build **out, struct rk_e
         if (rc == RK_OK)
                 rc = open_memory(b, db, err);
         if (rc == RK_OK && pthread_create(&b->thread, NULL, worker, b) != 0)
-                rc = rk_error_set(err, RK_ERR_NOMEM, "%s: cannot start a thread", WHAT);
+                rc =
+                    rk_error_set(err, RK_ERR_NOMEM, "%s: cannot start a thread", _(WHAT));
         b->started = rc == RK_OK;
         if (rc != RK_OK) {
                 build_free(b);
@@ -292,7 +294,7 @@ static int copy_table(struct rk_search_build *b, sqlite3 *db, const char *shadow
         if (len < sizeof(sql))
                 len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
         if (rc == RK_OK && len >= sizeof(sql))
-                rc = rk_error_set(err, RK_ERR_INTERNAL, "%s: too many columns", WHAT);
+                rc = rk_error_set(err, RK_ERR_INTERNAL, "%s: too many columns", _(WHAT));
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, sql, &ins, WHAT, err);
         bool row = false;
@@ -351,7 +353,7 @@ int rk_search_build_finish(struct rk_search_build *b, sqlite3 *db,
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "%s: %lld of %lld customers were added; the index "
                                   "was left as it was",
-                                  WHAT, (long long)b->rows, (long long)total);
+                                  _(WHAT), (long long)b->rows, (long long)total);
         if (rc == RK_OK)
                 rc = install(b, db, err);
         if (rc == RK_OK && progress != NULL)

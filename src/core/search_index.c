@@ -5,11 +5,11 @@
  * customer the raw text of every search column: its own fields, and those
  * of its contact persons and orders through correlated group_concat()
  * subqueries (each an index lookup on customer_id). The keys column also
- * gets the customer number. A phone number stored as "+358..." is indexed
- * in its national form "0..." too, as people type it that way. Each
- * column is folded in C (rk_search_fold), its words get the column's tag
- * (rk_search_tag_words; search.c says why) and it is inserted with bound
- * values.
+ * gets the customer number, and the numbers of the customers merged into
+ * this one (merge.h), which have no row of their own. A phone number stored as "+358..."
+ * is indexed in its national form "0..." too, as people type it that way. Each column is
+ * folded in C (rk_search_fold), its words get the column's tag (rk_search_tag_words;
+ * search.c says why) and it is inserted with bound values.
  *
  * rk_search_index runs that SELECT for one customer; rk_search_reindex_all
  * runs it for all of them in id order, which lets FTS4 buffer terms and
@@ -17,6 +17,7 @@
  * atomic inside or outside the caller's transaction.
  */
 #include "search_index.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/search.h"
 #include "sql.h"
 
@@ -47,6 +48,7 @@ struct sqlbuf {
         char p[SELECT_SQL_MAX];
         size_t len;
         int overflow;
+        bool merged; /* the register has merged customers (merge.h) */
 };
 
 static void add(struct sqlbuf *b, const char *fmt, ...)
@@ -148,8 +150,14 @@ static void add_part(struct sqlbuf *b, const struct part *p)
 {
         int first = 1;
         add(b, ", ");
-        if (p->group == RK_GROUP_COUNT) {
+        if (p->group == RK_GROUP_COUNT && !b->merged) {
                 add(b, "c.number");
+                return;
+        }
+        if (p->group == RK_GROUP_COUNT) {
+                /* with the numbers of the customers merged into this one */
+                add(b, "c.number || ifnull(' ' || (SELECT group_concat(m.number, ' ')"
+                       " FROM customers m WHERE m.merged_into = c.id), '')");
                 return;
         }
         for (int r = 0; r < RK_REC_COUNT; r++)
@@ -168,7 +176,9 @@ static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
         add(b, "SELECT c.id");
         for (size_t i = 0; i < np; i++)
                 add_part(b, &p[i]);
-        add(b, " FROM customers c WHERE %s ORDER BY c.id", where);
+        /* unary +: a scan in id order, not a walk of the merged_into index */
+        add(b, " FROM customers c WHERE (%s) AND +c.merged_into IS NULL ORDER BY c.id",
+            where);
         if (b->overflow)
                 return rk_error_set(err, RK_ERR_INTERNAL,
                                     "search: the index query does not fit its buffer");
@@ -323,6 +333,26 @@ static int savepoint_end(sqlite3 *db, int rc, struct rk_error *err)
         return rk_sql_exec(db, "RELEASE rk_search", "updating the search index", err);
 }
 
+/* Are there merged customers at all? One index probe; the keys column
+ * looks for merged numbers only then, so a register without merges pays
+ * nothing per row. */
+static int any_merged(sqlite3 *db, bool *out, struct rk_error *err)
+{
+        sqlite3_stmt *st;
+        int rc = rk_sql_prepare(db,
+                                "SELECT 1 FROM customers WHERE merged_into IS NOT NULL"
+                                " LIMIT 1",
+                                &st, "reading customers for the search index", err);
+        if (rc != RK_OK)
+                return rc;
+        int src = sqlite3_step(st);
+        *out = src == SQLITE_ROW;
+        sqlite3_finalize(st);
+        return src == SQLITE_ROW || src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "reading customers for the search index", err);
+}
+
 int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
                            struct rk_error *err)
 {
@@ -330,7 +360,9 @@ int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
         *sel = NULL;
         if (b == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "search: out of memory");
-        int rc = select_sql(b, where, err);
+        int rc = any_merged(db, &b->merged, err);
+        if (rc == RK_OK)
+                rc = select_sql(b, where, err);
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, b->p, sel,
                                     "reading customers for the search index", err);
@@ -340,7 +372,7 @@ int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
 
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 {
-        static const char what[] = "updating the search index";
+        static const char *const what = N_("updating the search index");
         sqlite3_stmt *del = NULL, *sel = NULL;
         int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
         if (rc != RK_OK)
@@ -366,7 +398,7 @@ int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 
 int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
 {
-        static const char what[] = "reading the search index schema";
+        static const char *const what = N_("reading the search index schema");
         sqlite3_stmt *st = NULL;
         *ddl = NULL;
         int rc = rk_sql_prepare(db,
@@ -381,13 +413,13 @@ int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
         sqlite3_finalize(st);
         if (rc == RK_OK && *ddl == NULL)
                 rc = rk_error_set(err, RK_ERR_CORRUPT, "%s: the index table is missing",
-                                  what);
+                                  _(what));
         return rc;
 }
 
 int rk_search_recreate(sqlite3 *db, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index";
+        static const char *const what = N_("rebuilding the search index");
         char *ddl = NULL;
         int rc = rk_search_index_ddl(db, &ddl, err);
         if (rc == RK_OK)
@@ -415,7 +447,7 @@ int rk_search_reindex_all(sqlite3 *db,
                           void (*progress)(void *ctx, int64_t done, int64_t total),
                           void *ctx, struct rk_error *err)
 {
-        static const char what[] = "rebuilding the search index";
+        static const char *const what = N_("rebuilding the search index");
         struct progress p = {progress, ctx, 0};
         sqlite3_stmt *sel = NULL;
         int own_tx = sqlite3_get_autocommit(db);
@@ -440,8 +472,10 @@ int rk_search_reindex_all(sqlite3 *db,
 }
 
 /* The index is tagged by field group (search.c) once meta says so. */
-#define TAGS_KEY   "search_tags"
-#define TAGS_VALUE "by_group"
+#define TAGS_KEY "search_tags"
+/* the index's form: tags by field group; since "by_group,base_letters",
+ * accented letters folded to their base letters (search.c) */
+#define TAGS_VALUE "by_group,base_letters"
 
 static bool tags_current(sqlite3 *db)
 {
@@ -459,7 +493,8 @@ static bool tags_current(sqlite3 *db)
 
 int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
 {
-        static const char what[] = "re-tagging the search index by field group";
+        static const char *const what =
+            N_("rebuilding the search index in its current form");
         if (tags_current(db))
                 return RK_OK;
         int rc = rk_sql_begin_as(db, what, err);

@@ -2,7 +2,9 @@
  * session.c - login, enrolment, password changes and the session rules
  * (see session.h).
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/session.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/settle.h"
 #include "rekisteri/keyfiles.h"
 #include "rekisteri/password.h"
@@ -34,10 +36,12 @@ struct rk_session {
         int64_t started_at;
         int steps;
         struct rk_audit_actor actor;
-        char place[48]; /* the screen or command in use, for audit rows */
+        char place[48];   /* the screen or command in use, for audit rows */
+        char language[4]; /* the account's own language, "" for none */
 };
 
-static const char login_failed[] = "login failed: wrong username, password or code";
+static const char *const login_failed =
+    N_("login failed: wrong username, password or code");
 
 /* ---- where from -------------------------------------------------------- */
 
@@ -112,14 +116,15 @@ static int record_failure(struct rk_vault *v, const struct rk_config *cfg,
         if (locked)
                 return rk_error_set(
                     err, RK_ERR_LOCKED,
-                    "%s; too many failures: the account is now locked, ask "
-                    "an administrator to unlock it",
-                    login_failed);
+                    "login failed: wrong username, password or code; too many failures: "
+                    "the account is now locked, ask an administrator to unlock it");
         if (*wait > 0)
-                return rk_error_set(err, RK_ERR_AUTH,
-                                    "%s; wait %lld s before the next try", login_failed,
-                                    *wait);
-        return rk_error_set(err, RK_ERR_AUTH, "%s", login_failed);
+                return rk_error_set(
+                    err, RK_ERR_AUTH,
+                    "login failed: wrong username, password or code; wait "
+                    "%lld s before the next try",
+                    *wait);
+        return rk_error_set(err, RK_ERR_AUTH, "%s", _(login_failed));
 }
 
 static struct rk_session *session_new(struct rk_register *reg, const char *source)
@@ -176,6 +181,8 @@ static int open_session(struct rk_register *reg, struct rk_user *u, const char *
         s->steps = steps;
         rk_audit_actor_init(&s->actor, u->name, source);
         set_grants(s, u);
+        snprintf(s->language, sizeof(s->language), "%s", u->language);
+        rk_i18n_for_account(s->language);
         *out = s;
         return RK_OK;
 }
@@ -278,6 +285,7 @@ int rk_session_from_register(struct rk_register *reg, const char *source,
                                                                          : "recovery",
                  who);
         rk_audit_actor_init(&s->actor, user, source);
+        rk_i18n_for_account(NULL);
         int rc =
             rk_login_audit(s, rk_register_vault(reg), "unlock.ok", s->started_at, err);
         if (rc != RK_OK) {
@@ -298,6 +306,8 @@ void rk_session_close(struct rk_session *s)
                 settle_quietly(s->reg);
         rk_register_close(s->reg);
         sodium_memzero(s, sizeof(*s));
+        /* the login screen that follows speaks the register's language */
+        rk_i18n_for_account(NULL);
         free(s);
 }
 
@@ -346,9 +356,10 @@ int rk_session_verify_password(struct rk_session *s, const char *password, size_
         if (rc == RK_ERR_AUTH) {
                 rc = record_failure(v, cfg, &att, s->username, s->source, "password", now,
                                     wait, err);
-                if (rc == RK_ERR_AUTH)
-                        rk_error_set(err, rc, "wrong password%s",
-                                     *wait ? "; wait before the next try" : "");
+                if (rc == RK_ERR_AUTH && *wait)
+                        rk_error_set(err, rc, "wrong password; wait before the next try");
+                else if (rc == RK_ERR_AUTH)
+                        rk_error_set(err, rc, "wrong password");
         } else if (rc == RK_OK) {
                 rc = rk_throttle_reset(v, s->username, err);
         }
@@ -426,6 +437,25 @@ int rk_session_enrol_finish(struct rk_session *s, const char *code, int64_t now,
 struct rk_register *rk_session_register(struct rk_session *s)
 {
         return s->reg;
+}
+
+const char *rk_session_language(const struct rk_session *s)
+{
+        return s->language;
+}
+
+int rk_session_set_language(struct rk_session *s, const char *lang, struct rk_error *err)
+{
+        if (s->user_id == 0)
+                return rk_error_set(
+                    err, RK_ERR_DENIED,
+                    _("a key-file session has no account to keep a language"));
+        int rc = rk_users_set_language(rk_register_db(s->reg), s->user_id, lang, err);
+        if (rc != RK_OK)
+                return rc;
+        snprintf(s->language, sizeof(s->language), "%s", lang != NULL ? lang : "");
+        rk_i18n_for_account(s->language);
+        return RK_OK;
 }
 
 const char *rk_session_username(const struct rk_session *s)

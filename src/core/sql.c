@@ -8,6 +8,7 @@
  * RK_ERR_BUSY. No SQLite message ever reaches the user for a busy lock.
  */
 #include "sql.h"
+#include "rekisteri/i18n.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 
 int rk_sql_fail(sqlite3 *db, int sqlite_rc, const char *what, struct rk_error *err)
 {
+        /* marked where it is written (po/meson.build); "" would give the header */
+        what = what != NULL && what[0] != '\0' ? gettext(what) : "";
         switch (sqlite_rc & 0xff) {
         case SQLITE_FULL:
                 return rk_error_set(err, RK_ERR_FULL,

@@ -6,10 +6,11 @@
  * An opening checks that the name still leads to the file it opened, so a
  * session never keeps writing to a file a rotation replaced.
  */
+#include "rekisteri/collate.h"
 #include "rekisteri/store.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/sharedfile.h"
-#include "rekisteri/i18n.h"
 #include "audit_chain.h"
 #include "migrate.h"
 #include "openlock.h"
@@ -236,6 +237,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 }
         }
         if (rc == RK_OK)
+                rc = rk_collate_register(db, err);
+        if (rc == RK_OK)
                 audit_heads_configure(db, cfg); /* before a migration writes */
         if (rc == RK_OK)
                 rc = rk_migrate_apply(db, path, err);
@@ -277,7 +280,7 @@ int rk_store_open_unencrypted_bench(const char *path, const struct rk_config *cf
 
 int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         char mode[32];
         /* Leave WAL first: that needs exclusive use, which proves no one
          * else is in, and leaves no log beside the file that a new file
@@ -296,7 +299,7 @@ int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
                     rk_error_set(err, RK_ERR_BUSY,
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
-                                 what);
+                                 _(what));
         /* ... and hold the file's own lock until the swap too (the opening
          * lock already keeps new sessions from opening it) */
         if (rc == RK_OK)
@@ -373,7 +376,7 @@ static int attach_new(sqlite3 *db, const char *tmp, const unsigned char *new_dek
 int rk_store_rekey_export(sqlite3 *db, const char *path, const unsigned char *new_dek,
                           struct rk_error *err)
 {
-        const char *what = "rotating the database key";
+        const char *what = N_("rotating the database key");
         char tmp[PATH_MAX];
         int fd = -1;
         int rc = rk_store_rekey_path(path, tmp, sizeof(tmp), err);

@@ -10,6 +10,7 @@
  * soon as they are no longer needed.
  */
 #include "rekisteri/totp.h"
+#include "rekisteri/i18n.h"
 
 #include <liboath/oath.h>
 #include <sodium.h>
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char auth_msg[] = "the code is not valid";
+static const char *const auth_msg = N_("the code is not valid");
 
 /* Initialise libsodium and (once) liboath. */
 static int totp_init(struct rk_error *err)
@@ -221,7 +222,7 @@ int rk_totp_verify(const char *b32, const char *code, int64_t now_unix, int64_t 
                         accepted = step;
         }
         if (accepted < 0) {
-                rc = rk_error_set(err, RK_ERR_AUTH, "%s", auth_msg);
+                rc = rk_error_set(err, RK_ERR_AUTH, "%s", _(auth_msg));
                 goto out;
         }
         if (accepted_step != NULL)

@@ -2,6 +2,8 @@
  * users.c - staff account rows (see users.h).
  */
 #include "rekisteri/users.h"
+
+#include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "sql.h"
 
@@ -127,7 +129,7 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 #define USER_COLUMNS                                                                     \
         "id,username,disabled,must_change_password,totp_secret,totp_pending,"            \
         "totp_last_step,created_at,"                                                     \
-        "(totp_secret IS NOT NULL AND totp_secret<>'')"
+        "(totp_secret IS NOT NULL AND totp_secret<>''),coalesce(language,'')"
 
 static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
 {
@@ -143,6 +145,7 @@ static void read_row(sqlite3_stmt *st, struct rk_user *u, int with_secrets)
         u->totp_last_step = sqlite3_column_int64(st, 6);
         u->created_at = sqlite3_column_int64(st, 7);
         u->totp_enrolled = sqlite3_column_int(st, 8);
+        copy_text(u->language, sizeof(u->language), st, 9);
 }
 
 int rk_users_get(sqlite3 *db, const char *name, struct rk_user *u, struct rk_error *err)
@@ -244,7 +247,7 @@ int rk_users_use_totp_step(sqlite3 *db, int64_t id, int64_t step, struct rk_erro
         int rc = update_user(db,
                              "UPDATE users SET totp_last_step=?2 WHERE id=?1 AND "
                              "totp_last_step<?2",
-                             id, NULL, step, "recording the code", err);
+                             id, NULL, step, N_("recording the code"), err);
         if (rc == RK_ERR_NOTFOUND)
                 return rk_error_set(err, RK_ERR_AUTH, "the code is not valid");
         return rc;
@@ -255,7 +258,7 @@ int rk_users_clear_totp(sqlite3 *db, int64_t id, struct rk_error *err)
         return update_user(db,
                            "UPDATE users SET totp_secret=NULL, totp_pending=NULL,"
                            " totp_last_step=0 WHERE id=?1",
-                           id, NULL, 0, "resetting the second factor", err);
+                           id, NULL, 0, N_("resetting the second factor"), err);
 }
 
 int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
@@ -265,7 +268,20 @@ int rk_users_set_flag(sqlite3 *db, int64_t id, const char *flag, int value,
                               ? "UPDATE users SET disabled=?2 WHERE id=?1"
                               : "UPDATE users SET must_change_password=?2,"
                                 " password_changed_at=strftime('%s','now') WHERE id=?1";
-        return update_user(db, sql, id, NULL, value, "updating an account", err);
+        return update_user(db, sql, id, NULL, value, N_("updating an account"), err);
+}
+
+int rk_users_set_language(sqlite3 *db, int64_t id, const char *lang, struct rk_error *err)
+{
+        if (lang != NULL && lang[0] != '\0' && !rk_i18n_known(lang))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    _("language: expected en, fi or sv"));
+        int rc = update_user(db,
+                             lang != NULL && lang[0] != '\0'
+                                 ? "UPDATE users SET language=?2 WHERE id=?1"
+                                 : "UPDATE users SET language=NULL WHERE id=?1",
+                             id, lang, 0, "choosing a language", err);
+        return rc == RK_ERR_NOTFOUND ? rk_error_set(err, rc, "no such account") : rc;
 }
 
 int rk_users_set_roles_in(sqlite3 *db, int64_t id, const char *const *roles, size_t n,

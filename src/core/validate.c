@@ -12,17 +12,18 @@
  * checks each with rk_validate_hetu().
  */
 #include "rekisteri/validate.h"
+#include "rekisteri/i18n.h"
 
 #include "rekisteri/text.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#define F_EMAIL   "e-mail"
-#define F_PHONE   "phone"
-#define F_POSTAL  "postal code"
-#define F_YTUNNUS "business ID (Y-tunnus)"
-#define F_HETU    "personal identity code"
+#define F_EMAIL   N_("e-mail")
+#define F_PHONE   N_("phone")
+#define F_POSTAL  N_("postal code")
+#define F_YTUNNUS N_("business ID (Y-tunnus)")
+#define F_HETU    N_("personal identity code")
 
 static bool is_digit(char c)
 {
@@ -78,7 +79,7 @@ static int invalid(char *out, size_t outsz, struct rk_error *err, const char *fi
 {
         if (out != NULL && outsz > 0)
                 out[0] = '\0';
-        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", field, what);
+        return rk_error_set(err, RK_ERR_INVALID, "%s: %s", gettext(field), gettext(what));
 }
 
 /* Copy the normalised form norm[0..n) to out, if the caller wants it. */
@@ -89,7 +90,7 @@ static int emit(const char *norm, size_t n, char *out, size_t outsz, struct rk_e
                 return RK_OK;
         if (n >= outsz)
                 return invalid(out, outsz, err, field,
-                               "the output buffer is too small (a program error)");
+                               N_("the output buffer is too small (a program error)"));
         memcpy(out, norm, n);
         out[n] = '\0';
         return RK_OK;
@@ -106,20 +107,21 @@ static bool is_atext(char c)
 static const char *email_local_problem(const char *s, size_t n)
 {
         if (n == 0)
-                return "the part before @ is empty; write an address such as "
-                       "name@example.fi";
+                return N_("the part before @ is empty; write an address such as "
+                          "name@example.fi");
         if (n > 64)
-                return "the part before @ is longer than 64 characters";
+                return N_("the part before @ is longer than 64 characters");
         for (size_t i = 0; i < n; i++) {
                 if (s[i] == '.')
                         continue;
                 if (!is_atext(s[i]))
-                        return "the part before @ may contain only letters a-z, digits, "
-                               "dots and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -";
+                        return N_(
+                            "the part before @ may contain only letters a-z, digits, "
+                            "dots and ! # $ % & ' * + / = ? ^ _ ` { | } ~ -");
         }
         if (s[0] == '.' || s[n - 1] == '.' || memmem(s, n, "..", 2) != NULL)
-                return "the part before @ cannot start or end with a dot or have two "
-                       "dots in a row";
+                return N_("the part before @ cannot start or end with a dot or have two "
+                          "dots in a row");
         return NULL;
 }
 
@@ -138,24 +140,27 @@ static bool email_label_ok(const char *s, size_t n)
  * total limit keeps the domain below its own 255-byte limit. */
 static const char *email_domain_problem(const char *s, size_t n)
 {
-        const char *bad = "the part after @ is not a domain name (use labels of letters, "
-                          "digits and hyphens separated by dots, such as example.fi)";
+        const char *bad =
+            N_("the part after @ is not a domain name (use labels of letters, "
+               "digits and hyphens separated by dots, such as example.fi)");
         size_t start = 0, labels = 0;
         for (size_t i = 0; i <= n; i++) {
                 if (i < n && s[i] != '.')
                         continue;
                 if (i - start > 63)
-                        return "the part after @ has a label longer than 63 characters";
+                        return N_(
+                            "the part after @ has a label longer than 63 characters");
                 if (!email_label_ok(s + start, i - start))
                         return bad;
                 labels++;
                 if (i == n && all_digits(s + start, i - start))
-                        return "the part after @ must end in a name such as .fi, not a "
-                               "number (IP addresses are not accepted)";
+                        return N_(
+                            "the part after @ must end in a name such as .fi, not a "
+                            "number (IP addresses are not accepted)");
                 start = i + 1;
         }
         if (labels < 2)
-                return "the part after @ needs at least one dot, as in example.fi";
+                return N_("the part after @ needs at least one dot, as in example.fi");
         return NULL;
 }
 
@@ -178,18 +183,19 @@ int rk_validate_email(const char *in, char *out, size_t outsz, struct rk_error *
         trim(in, &s, &n);
         if (n == 0)
                 return invalid(out, outsz, err, F_EMAIL,
-                               "is empty; write an address such as name@example.fi");
+                               N_("is empty; write an address such as name@example.fi"));
         if (n > RK_EMAIL_MAX - 1)
-                return invalid(out, outsz, err, F_EMAIL, "is longer than 254 characters");
+                return invalid(out, outsz, err, F_EMAIL,
+                               N_("is longer than 254 characters"));
         const char *at = last_at(s, n);
         if (at == NULL)
                 return invalid(out, outsz, err, F_EMAIL,
-                               "needs an @ between the name and the domain, as in "
-                               "name@example.fi");
+                               N_("needs an @ between the name and the domain, as in "
+                                  "name@example.fi"));
         size_t local_n = (size_t)(at - s), domain_n = n - local_n - 1;
         if (memchr(s, '@', local_n) != NULL)
                 return invalid(out, outsz, err, F_EMAIL,
-                               "has more than one @; an address has exactly one");
+                               N_("has more than one @; an address has exactly one"));
         problem = email_local_problem(s, local_n);
         if (problem == NULL)
                 problem = email_domain_problem(at + 1, domain_n);
@@ -226,25 +232,25 @@ static const char *phone_scan(const char *s, size_t n, char *d, size_t *nd, bool
                         i += 2;
                 } else if (is_digit(s[i])) {
                         if (*nd == PHONE_SCAN_MAX)
-                                return "has too many digits; a number has at most 15 "
-                                       "digits after the country prefix +";
+                                return N_("has too many digits; a number has at most 15 "
+                                          "digits after the country prefix +");
                         d[(*nd)++] = s[i];
                 } else if (s[i] == '(') {
                         depth++;
                 } else if (s[i] == ')') {
                         if (--depth < 0)
-                                return "has a ) without a matching (";
+                                return N_("has a ) without a matching (");
                 } else if (s[i] != ' ' && s[i] != '-') {
-                        return "may contain only digits, a leading +, spaces, hyphens "
-                               "and "
-                               "parentheses";
+                        return N_("may contain only digits, a leading +, spaces, hyphens "
+                                  "and "
+                                  "parentheses");
                 }
         }
         if (depth != 0)
-                return "has a ( without a matching )";
+                return N_("has a ( without a matching )");
         if (*nd == 0)
-                return "has no digits; write a number such as +358 40 123 4567 or "
-                       "040 123 4567";
+                return N_("has no digits; write a number such as +358 40 123 4567 or "
+                          "040 123 4567");
         return NULL;
 }
 
@@ -263,19 +269,19 @@ static const char *phone_e164(const char *d, size_t nd, bool plus, char *norm,
                 k += 3;
                 d++, nd--;
         } else {
-                return "start it with + and the country code, or with 0 for a Finnish "
-                       "number";
+                return N_("start it with + and the country code, or with 0 for a Finnish "
+                          "number");
         }
         memcpy(norm + k, d, nd);
         k += nd;
         if (k > 1 && norm[1] == '0')
-                return "the country code cannot start with 0";
+                return N_("the country code cannot start with 0");
         if (k - 1 > 15)
-                return "is too long; a number has at most 15 digits after the country "
-                       "prefix +";
+                return N_("is too long; a number has at most 15 digits after the country "
+                          "prefix +");
         if (k - 1 < 8)
-                return "is too short; a number has at least 8 digits with the country "
-                       "code";
+                return N_("is too short; a number has at least 8 digits with the country "
+                          "code");
         *len = k;
         return NULL;
 }
@@ -289,7 +295,7 @@ int rk_validate_phone(const char *in, char *out, size_t outsz, struct rk_error *
         trim(in, &s, &n);
         if (n == 0)
                 return invalid(out, outsz, err, F_PHONE,
-                               "is empty; write a number such as +358 40 123 4567");
+                               N_("is empty; write a number such as +358 40 123 4567"));
         problem = phone_scan(s, n, d, &nd, &plus);
         if (problem == NULL)
                 problem = phone_e164(d, nd, plus, norm, &len);
@@ -310,8 +316,8 @@ static int postal_generic(const char *s, size_t n, char *out, size_t outsz,
                           struct rk_error *err)
 {
         const char *rule =
-            "use 2 to 10 letters A-Z, digits, spaces and hyphens, starting "
-            "and ending with a letter or digit";
+            N_("use 2 to 10 letters A-Z, digits, spaces and hyphens, starting "
+               "and ending with a letter or digit");
         char norm[RK_POSTAL_MAX];
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
@@ -336,16 +342,17 @@ int rk_validate_postal_code(const char *country_iso2, const char *in, char *out,
         char se[7];
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_POSTAL, "is empty");
+                return invalid(out, outsz, err, F_POSTAL, N_("is empty"));
         const char *c = country_iso2 == NULL ? "" : country_iso2;
         if (c[0] != '\0' && (!is_alpha(c[0]) || !is_alpha(c[1]) || c[2] != '\0'))
                 return invalid(out, outsz, err, F_POSTAL,
-                               "the country must be a two-letter code such as FI");
+                               N_("the country must be a two-letter code such as FI"));
         if (c[0] != '\0' && (country_is(c, "FI") || country_is(c, "AX"))) {
                 if (n != 5 || !all_digits(s, 5))
-                        return invalid(out, outsz, err, F_POSTAL,
-                                       "a Finnish postal code is exactly 5 digits, such "
-                                       "as 00100");
+                        return invalid(
+                            out, outsz, err, F_POSTAL,
+                            N_("a Finnish postal code is exactly 5 digits, such "
+                               "as 00100"));
                 return emit(s, 5, out, outsz, err, F_POSTAL);
         }
         if (c[0] != '\0' && country_is(c, "SE")) {
@@ -354,7 +361,7 @@ int rk_validate_postal_code(const char *country_iso2, const char *in, char *out,
                 if (!spaced && (n != 5 || !all_digits(s, 5)))
                         return invalid(
                             out, outsz, err, F_POSTAL,
-                            "a Swedish postal code is 5 digits, written 123 45");
+                            N_("a Swedish postal code is 5 digits, written 123 45"));
                 memcpy(se, s, 3);
                 se[3] = ' ';
                 memcpy(se + 4, s + n - 2, 2);
@@ -377,8 +384,8 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
         if (!shaped)
                 return invalid(
                     out, outsz, err, F_YTUNNUS,
-                    "write it as 7 digits, a hyphen and a check digit, such as "
-                    "1234567-1");
+                    N_("write it as 7 digits, a hyphen and a check digit, such as "
+                       "1234567-1"));
         memcpy(norm + (9 - n), s, n); /* left-pad the old 6-digit form with 0 */
         int sum = 0;
         for (int i = 0; i < 7; i++)
@@ -386,12 +393,12 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
         int rem = sum % 11;
         if (rem == 1)
                 return invalid(out, outsz, err, F_YTUNNUS,
-                               "no business ID has these 7 digits; check for a typo");
+                               N_("no business ID has these 7 digits; check for a typo"));
         if (norm[8] - '0' != (rem == 0 ? 0 : 11 - rem))
                 return invalid(
                     out, outsz, err, F_YTUNNUS,
-                    "the check digit after the hyphen does not match; check for "
-                    "a typo");
+                    N_("the check digit after the hyphen does not match; check for "
+                       "a typo"));
         return emit(norm, 9, out, outsz, err, F_YTUNNUS);
 }
 
@@ -434,9 +441,10 @@ static int num(const char *s, size_t n)
 static const char *hetu_parse(const char *s, size_t n, char norm[RK_HETU_MAX],
                               struct rk_hetu_info *info)
 {
-        static const char shape[] = "write it as DDMMYY, a century sign (+, -, A-F or "
-                                    "U-Y), three digits and a check character, such as "
-                                    "131052-308T";
+        static const char *const shape =
+            N_("write it as DDMMYY, a century sign (+, -, A-F or "
+               "U-Y), three digits and a check character, such as "
+               "131052-308T");
         if (n != 11)
                 return shape;
         for (size_t i = 0; i < 11; i++)
@@ -450,15 +458,15 @@ static const char *hetu_parse(const char *s, size_t n, char norm[RK_HETU_MAX],
         info->month = num(norm + 2, 2);
         info->year = century + num(norm + 4, 2);
         if (!date_exists(info->year, info->month, info->day))
-                return "the first six digits are not a real date (DDMMYY)";
+                return N_("the first six digits are not a real date (DDMMYY)");
         int individual = num(norm + 7, 3);
         if (individual < 2)
-                return "the three digits after the century sign must be 002 to 999";
+                return N_("the three digits after the century sign must be 002 to 999");
         info->is_temporary = individual >= 900;
         long whole = (long)num(norm, 6) * 1000 + individual;
         if (norm[10] != hetu_checks[whole % 31])
-                return "the check character at the end does not match; check for a "
-                       "typo";
+                return N_("the check character at the end does not match; check for a "
+                          "typo");
         return NULL;
 }
 
@@ -471,7 +479,7 @@ int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_inf
         struct rk_hetu_info parsed = {0};
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_HETU, "is empty");
+                return invalid(out, outsz, err, F_HETU, N_("is empty"));
         const char *problem = hetu_parse(s, n, norm, &parsed);
         if (problem != NULL)
                 return invalid(out, outsz, err, F_HETU, problem);
@@ -501,7 +509,7 @@ static bool has_control(const unsigned char *s, size_t n, bool allow_newline)
 int rk_validate_field_text(const char *label, const char *in, size_t max_chars,
                            unsigned flags, struct rk_error *err)
 {
-        const char *field = label == NULL ? "text" : label;
+        const char *field = label == NULL ? _("text") : gettext(label);
         const char *s = in == NULL ? "" : in;
         size_t n = strlen(s);
         bool multiline = (flags & RK_TEXT_MULTILINE) != 0;
@@ -512,12 +520,13 @@ int rk_validate_field_text(const char *label, const char *in, size_t max_chars,
                                     field);
         if (has_control((const unsigned char *)s, n, multiline))
                 return rk_error_set(err, RK_ERR_INVALID, "%s: %s", field,
-                                    multiline ? "contains a control character such as "
-                                                "Tab or Escape; only printable text and "
-                                                "line breaks are allowed"
-                                              : "contains a control character such as a "
-                                                "line break, Tab or Escape; only "
-                                                "printable text on one line is allowed");
+                                    multiline
+                                        ? _("contains a control character such as "
+                                            "Tab or Escape; only printable text and "
+                                            "line breaks are allowed")
+                                        : _("contains a control character such as a "
+                                            "line break, Tab or Escape; only "
+                                            "printable text on one line is allowed"));
         if (rk_utf8_chars(s, n) > max_chars)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "%s: is longer than %zu characters", field,

@@ -36,6 +36,7 @@
  * are upgraded in place when opened.
  */
 #include "rekisteri/vault.h"
+#include "rekisteri/i18n.h"
 #include "kdf_gate.h"
 #include "sql.h"
 #include "vault_priv.h"
@@ -668,10 +669,11 @@ static int revoke_slot(struct rk_vault *v, enum rk_slot_kind kind, const char *l
         if (rc == RK_OK)
                 rc = vault_set_meta_text(
                     v, "rotation_due",
-                    kind == RK_SLOT_KEYFILE ? "a key file was removed"
+                    /* stored in English, translated where shown (rotation.c) */
+                    kind == RK_SLOT_KEYFILE ? N_("a key file was removed")
                     : kind == RK_SLOT_USER
-                        ? "an account's keyslot was removed or replaced"
-                        : "the recovery key was replaced",
+                        ? N_("an account's keyslot was removed or replaced")
+                        : N_("the recovery key was replaced"),
                     err);
         return rc;
 }

@@ -4,6 +4,7 @@
  * under it, in one transaction; and the due mark that removals leave.
  */
 #include "rekisteri/secret.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/serverkey.h"
 #include "sql.h"
 #include "vault_priv.h"
@@ -107,9 +108,15 @@ int rk_vault_rotate_stage(struct rk_vault *v, const unsigned char *mk,
         if (rc == RK_OK && legacy > 0)
                 rc = rk_error_set(
                     err, RK_ERR_INVALID,
-                    "%lld keyslot(s) are still in the old format and would lose access; "
-                    "each gets its key pair when it is next used (a login, its key "
-                    "file, the recovery key); remove those no longer needed",
+                    ngettext(
+                        "%lld keyslot is still in the old format and would lose "
+                        "access; it gets its key pair when it is next used (a login, "
+                        "its key file, the recovery key); remove it if it is no longer "
+                        "needed",
+                        "%lld keyslots are still in the old format and would lose "
+                        "access; each gets its key pair when it is next used (a login, "
+                        "its key file, the recovery key); remove those no longer needed",
+                        (unsigned long)legacy),
                     legacy);
         if (rc == RK_OK) {
                 randombytes_buf(new_mk, RK_KEY_BYTES);

@@ -5,6 +5,7 @@
  * older file moves over (rk_vault_use_server_key), and a lost key file is
  * replaced (rk_vault_replace_server_key).
  */
+#include "rekisteri/i18n.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/serverkey.h"
 #include "sql.h"
@@ -15,10 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-static const char server_missing_msg[] =
-    "%s is missing: staff passwords cannot be checked. Open the register with an "
-    "admin key file or the recovery key and run `rekisteri key new-server-key` "
-    "(see README, How the keys work)";
+#define SERVER_MISSING_MSG                                                               \
+        N_("%s is missing: staff passwords cannot be checked. Open the register with "   \
+           "an "                                                                         \
+           "admin key file or the recovery key and run `rekisteri key new-server-key` "  \
+           "(see README, How the keys work)")
 
 /* The check value the slot file keeps for its server key. */
 static void server_check(const unsigned char *key, unsigned char *out)
@@ -121,8 +123,8 @@ static int drop_staff_slots(struct rk_vault *v, const unsigned char *key,
                              "DELETE FROM vault_meta WHERE key='name_salt';",
                              v->path, err);
         if (rc == RK_OK)
-                rc = vault_set_meta_text(v, "rotation_due", "the server key was replaced",
-                                         err);
+                rc = vault_set_meta_text(v, "rotation_due",
+                                         N_("the server key was replaced"), err);
         return record_check(v, key, rc, err);
 }
 
@@ -163,7 +165,7 @@ int rk_vault_user_label(struct rk_vault *v, const char *username, char *out,
                 randombytes_buf(key, sizeof(key));
                 vault_label_with(key, username, out);
                 rk_serverkey_path(v->path, p, sizeof(p), NULL);
-                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
+                return rk_error_set(err, RK_ERR_CORRUPT, SERVER_MISSING_MSG, p);
         }
         if (v->server == SERVER_NONE) {
                 vault_label_with(v->name_salt, username, out);
@@ -246,7 +248,7 @@ int rk_vault_use_server_key(struct rk_vault *v, const char *const *names, size_t
                 return RK_OK;
         if (v->server == SERVER_MISSING) {
                 rk_serverkey_path(v->path, p, sizeof(p), NULL);
-                return rk_error_set(err, RK_ERR_CORRUPT, server_missing_msg, p);
+                return rk_error_set(err, RK_ERR_CORRUPT, SERVER_MISSING_MSG, p);
         }
         int rc = new_key_begin(v, &key, err);
         if (rc == RK_OK)

@@ -43,9 +43,9 @@ static int form_save(struct rk_tui_app *app, void *ctx)
         rk_error_clear(&err);
         size_t n = rk_policy_split_roles(f->roles, buf, sizeof(buf), roles);
         if (f->adding && f->name[0] == '\0')
-                return rk_tui_message(app, RK_TUI_WARNING, "Type the account's name");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type the account's name"));
         if (n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "Give at least one role");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Give at least one role"));
         int rc = f->adding
                      ? rk_accounts_add(f->ui->session, f->name, roles, n, onetime, &err)
                      : rk_accounts_set_roles(f->ui->session, f->name, roles, n, &err);
@@ -59,7 +59,7 @@ static int form_save(struct rk_tui_app *app, void *ctx)
 static void list_known_roles(struct account_form *f)
 {
         const struct rk_roleset *set = &f->ui->cfg->roles;
-        size_t used = (size_t)snprintf(f->known, sizeof(f->known), "Roles:");
+        size_t used = (size_t)snprintf(f->known, sizeof(f->known), _("Roles:"));
         for (size_t i = 0; i < set->n && used < sizeof(f->known); i++)
                 used += (size_t)snprintf(f->known + used, sizeof(f->known) - used,
                                          "%s %s", i ? "," : "", set->roles[i].name);
@@ -73,8 +73,8 @@ static int form_init(struct rk_tui_app *app, void *state)
         rk_tui_field_init(&f->f_name, f->name, sizeof(f->name), RK_USERNAME_MAX, false);
         rk_tui_field_init(&f->f_roles, f->roles, sizeof(f->roles), 0, false);
         if (f->adding)
-                f->items[n++] = (struct rk_tui_form_item){"Name", &f->f_name};
-        f->items[n++] = (struct rk_tui_form_item){"Roles", &f->f_roles};
+                f->items[n++] = (struct rk_tui_form_item){_("Name"), &f->f_name};
+        f->items[n++] = (struct rk_tui_form_item){_("Roles"), &f->f_roles};
         rk_tui_form_init(&f->form, f->items, n, form_save, f);
         list_known_roles(f);
         return RK_OK;
@@ -86,17 +86,17 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int x = 4, y = 3 + 2 * (int)f->form.n, w = getmaxx(win) - 8;
         char head[96];
         if (f->adding)
-                snprintf(head, sizeof(head), "New account");
+                snprintf(head, sizeof(head), _("New account"));
         else
-                snprintf(head, sizeof(head), "Roles of %s", f->name);
+                snprintf(head, sizeof(head), _("Roles of %s"), f->name);
         rk_tui_print(win, 1, x, w, RK_ROLE_HEADER, head);
         rk_tui_form_draw(&f->form, app, win, 3, x, 8, 50);
         rk_tui_print(win, y, x + 10, w - 10, RK_ROLE_DIM, f->known);
         rk_tui_print(win, y + 1, x + 10, w - 10, RK_ROLE_DIM,
-                     "Separate roles with commas. Enter saves, Esc cancels.");
+                     _("Separate roles with commas. Enter saves, Esc cancels."));
         if (f->adding)
                 rk_tui_print(win, y + 3, x + 10, w - 10, RK_ROLE_DIM,
-                             "Name: a-z, 0-9, '.', '_', '-'; starts with a letter.");
+                             _("Name: a-z, 0-9, '.', '_', '-'; starts with a letter."));
 }
 
 static int form_key(struct rk_tui_app *app, void *state, int key)
@@ -111,11 +111,12 @@ static void form_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding form_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without saving", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close the form without saving"),
+     rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops add_ops = {
-    .name = "Add account",
+    .name = N_("Add account"),
     .init = form_init,
     .draw = form_draw,
     .key = form_key,
@@ -125,7 +126,7 @@ static const struct rk_tui_screen_ops add_ops = {
 };
 
 static const struct rk_tui_screen_ops roles_ops = {
-    .name = "Roles",
+    .name = N_("Roles"),
     .init = form_init,
     .draw = form_draw,
     .key = form_key,
@@ -142,7 +143,7 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
 {
         struct account_form *f = calloc(1, sizeof(*f));
         if (f == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         f->ui = ui;
         f->adding = name == NULL;
         f->done = done;

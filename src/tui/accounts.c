@@ -31,8 +31,9 @@ struct accounts {
 };
 
 static const struct rk_tui_column account_columns[] = {
-    {"Name", 16, RK_TUI_LEFT},   {"Roles", 0, RK_TUI_LEFT},     {"State", 8, RK_TUI_LEFT},
-    {"Lockout", 7, RK_TUI_LEFT}, {"Password", 11, RK_TUI_LEFT}, {"MFA", 8, RK_TUI_LEFT},
+    {N_("Name"), 16, RK_TUI_LEFT},     {N_("Roles"), 0, RK_TUI_LEFT},
+    {N_("State"), 8, RK_TUI_LEFT},     {N_("Lockout"), 7, RK_TUI_LEFT},
+    {N_("Password"), 11, RK_TUI_LEFT}, {N_("MFA"), 8, RK_TUI_LEFT},
 };
 
 static void roles_text(const struct rk_user *u, char *out, size_t size)
@@ -59,13 +60,13 @@ static const char *account_cell(void *ctx, size_t row, size_t col)
                 roles_text(u, a->cell, sizeof(a->cell));
                 return a->cell;
         case 2:
-                return u->disabled ? "disabled" : "enabled";
+                return u->disabled ? _("disabled") : _("enabled");
         case 3:
-                return a->locked[row] ? "locked" : "";
+                return a->locked[row] ? _("locked") : "";
         case 4:
-                return u->must_change_password ? "must change" : "";
+                return u->must_change_password ? _("must change") : "";
         default:
-                return u->totp_enrolled ? "enrolled" : "none";
+                return u->totp_enrolled ? _("enrolled") : _("none");
         }
 }
 
@@ -91,7 +92,7 @@ static int accounts_load(struct accounts *a, struct rk_error *err)
         bool *locked = calloc(n > 0 ? n : 1, sizeof(*locked));
         if (locked == NULL) {
                 free(users);
-                return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         }
         for (size_t i = 0; i < n; i++)
                 locked[i] = rk_accounts_is_locked(a->ui->session, users[i].name) == 1;
@@ -120,10 +121,10 @@ static int show_onetime(struct rk_tui_app *app, const char *name, const char *on
 {
         char text[256];
         snprintf(text, sizeof(text),
-                 "One-time password for %s:\n\n    %s\n\nIt is shown only now. Give it "
-                 "to the user, who must\nchoose a new password at the next login.",
+                 _("One-time password for %s:\n\n    %s\n\nIt is shown only now. Give it "
+                   "to the user, who must\nchoose a new password at the next login."),
                  name, onetime);
-        int r = rk_tui_dialog_info(app, "One-time password", text);
+        int r = rk_tui_dialog_info(app, _("One-time password"), text);
         sodium_memzero(text, sizeof(text));
         return r;
 }
@@ -148,7 +149,7 @@ static int do_disable(struct rk_tui_app *app, void *ctx, bool yes)
                 return RK_TUI_NONE;
         int rc = rk_accounts_disable(a->ui->session, a->target, &err);
         return after_change(app, a, rc, &err,
-                            "disabled; its sessions end at their next key");
+                            _("disabled; its sessions end at their next key"));
 }
 
 /* A one-time password from op, shown in a dialog. */
@@ -170,12 +171,12 @@ static int onetime_op(struct rk_tui_app *app, struct accounts *a,
 
 static int do_enable(struct rk_tui_app *app, void *ctx, bool yes)
 {
-        return yes ? onetime_op(app, ctx, rk_accounts_enable, "enabled") : RK_TUI_NONE;
+        return yes ? onetime_op(app, ctx, rk_accounts_enable, _("enabled")) : RK_TUI_NONE;
 }
 
 static int do_reset_password(struct rk_tui_app *app, void *ctx, bool yes)
 {
-        return yes ? onetime_op(app, ctx, rk_accounts_reset_password, "password reset")
+        return yes ? onetime_op(app, ctx, rk_accounts_reset_password, _("password reset"))
                    : RK_TUI_NONE;
 }
 
@@ -188,47 +189,69 @@ static int do_reset_mfa(struct rk_tui_app *app, void *ctx, bool yes)
                 return RK_TUI_NONE;
         int rc = rk_accounts_reset_mfa(a->ui->session, a->target, &err);
         return after_change(app, a, rc, &err,
-                            "authenticator reset; enrols at next login");
+                            _("authenticator reset; enrols at next login"));
 }
 
 /* Ask "<verb> NAME?<more>" about the selected account; answer runs on "y". */
+enum question { Q_DISABLE, Q_ENABLE, Q_PASSWORD, Q_MFA };
+
+/* The question about account name, a whole sentence per kind. */
+static void question(enum question q, const char *name, char *out, size_t size)
+{
+        switch (q) {
+        case Q_DISABLE:
+                snprintf(out, size, _("Disable %s?"), name);
+                break;
+        case Q_ENABLE:
+                snprintf(out, size, _("Enable %s?"), name);
+                break;
+        case Q_PASSWORD:
+                snprintf(out, size, _("Reset the password of %s?"), name);
+                break;
+        case Q_MFA:
+                snprintf(out, size, _("Forget the authenticator of %s?"), name);
+                break;
+        }
+}
+
 static int ask(struct rk_tui_app *app, struct accounts *a, const char *title,
-               const char *verb, const char *more,
+               enum question q, const char *more,
                int (*answer)(struct rk_tui_app *, void *, bool))
 {
-        char text[320];
+        char text[320], asked[160];
         if (!select_target(a))
-                return rk_tui_message(app, RK_TUI_WARNING, "No account selected");
-        snprintf(text, sizeof(text), "%s %s?\n%s", verb, a->target, more);
+                return rk_tui_message(app, RK_TUI_WARNING, _("No account selected"));
+        question(q, a->target, asked, sizeof(asked));
+        snprintf(text, sizeof(text), "%s\n%s", asked, more);
         return rk_tui_dialog_confirm(app, title, text, answer, a);
 }
 
 static int act_disable(struct rk_tui_app *app, void *state)
 {
-        return ask(app, state, "Disable account", "Disable",
-                   "The password stops working and the account's\n"
-                   "running sessions end at their next key.",
+        return ask(app, state, _("Disable account"), Q_DISABLE,
+                   _("The password stops working and the account's\n"
+                     "running sessions end at their next key."),
                    do_disable);
 }
 
 static int act_enable(struct rk_tui_app *app, void *state)
 {
-        return ask(app, state, "Enable account", "Enable",
-                   "The account gets a new one-time password.", do_enable);
+        return ask(app, state, _("Enable account"), Q_ENABLE,
+                   _("The account gets a new one-time password."), do_enable);
 }
 
 static int act_reset_password(struct rk_tui_app *app, void *state)
 {
-        return ask(app, state, "Reset password", "Reset the password of",
-                   "The old password stops working; a one-time\n"
-                   "password is shown once.",
+        return ask(app, state, _("Reset password"), Q_PASSWORD,
+                   _("The old password stops working; a one-time\n"
+                     "password is shown once."),
                    do_reset_password);
 }
 
 static int act_reset_mfa(struct rk_tui_app *app, void *state)
 {
-        return ask(app, state, "Reset authenticator", "Forget the authenticator of",
-                   "The user enrols a new one at the next login.", do_reset_mfa);
+        return ask(app, state, _("Reset authenticator"), Q_MFA,
+                   _("The user enrols a new one at the next login."), do_reset_mfa);
 }
 
 static int act_unlock(struct rk_tui_app *app, void *state)
@@ -237,9 +260,9 @@ static int act_unlock(struct rk_tui_app *app, void *state)
         struct rk_error err;
         rk_error_clear(&err);
         if (!select_target(a))
-                return rk_tui_message(app, RK_TUI_WARNING, "No account selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No account selected"));
         int rc = rk_accounts_unlock(a->ui->session, a->target, &err);
-        return after_change(app, a, rc, &err, "unlocked");
+        return after_change(app, a, rc, &err, _("unlocked"));
 }
 
 static int form_done(struct rk_tui_app *app, void *ctx, const char *name,
@@ -247,7 +270,8 @@ static int form_done(struct rk_tui_app *app, void *ctx, const char *name,
 {
         struct accounts *a = ctx;
         snprintf(a->target, sizeof(a->target), "%s", name);
-        int r = after_change(app, a, RK_OK, NULL, onetime ? "added" : "roles changed");
+        int r =
+            after_change(app, a, RK_OK, NULL, onetime ? _("added") : _("roles changed"));
         if (onetime != NULL)
                 r |= show_onetime(app, a->target, onetime);
         return r;
@@ -265,7 +289,7 @@ static int act_roles(struct rk_tui_app *app, void *state)
         struct accounts *a = state;
         char roles[sizeof(a->cell)];
         if (!select_target(a))
-                return rk_tui_message(app, RK_TUI_WARNING, "No account selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No account selected"));
         roles_text(&a->users[a->list.sel], roles, sizeof(roles));
         return rk_ui_account_form_open(app, a->ui, a->target, roles, form_done, a);
 }
@@ -304,22 +328,25 @@ static void accounts_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding account_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Add", "Add an account (one-time password)", act_add},
-    {RK_TUI_FKEY(KEY_F(3)), "F3", "Off", "Disable the account (asks first)", act_disable},
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "On", "Enable the account again (asks first)",
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Add"), N_("Add an account (one-time password)"),
+     act_add},
+    {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Off"), N_("Disable the account (asks first)"),
+     act_disable},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("On"), N_("Enable the account again (asks first)"),
      act_enable},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Unlock", "Lift a lockout after failed logins",
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Unlock"), N_("Lift a lockout after failed logins"),
      act_unlock},
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Passwd", "Reset the password (asks first)",
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Passwd"), N_("Reset the password (asks first)"),
      act_reset_password},
-    {RK_TUI_FKEY(KEY_F(7)), "F7", "MFA", "Reset the authenticator (asks first)",
+    {RK_TUI_FKEY(KEY_F(7)), "F7", N_("MFA"), N_("Reset the authenticator (asks first)"),
      act_reset_mfa},
-    {RK_TUI_FKEY(KEY_F(8)), "F8", "Roles", "Change the account's roles", act_roles},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(8)), "F8", N_("Roles"), N_("Change the account's roles"),
+     act_roles},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops accounts_ops = {
-    .name = "Accounts",
+    .name = N_("Accounts"),
     .init = accounts_init,
     .draw = accounts_draw,
     .key = accounts_key,
@@ -332,7 +359,7 @@ int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct accounts *a = calloc(1, sizeof(*a));
         if (a == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         a->ui = ui;
         return rk_tui_push(app, &accounts_ops, a);
 }

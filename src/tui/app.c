@@ -194,7 +194,8 @@ static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
         shell_modes_saved = tcgetattr(STDIN_FILENO, &shell_modes) == 0;
         screen = newterm(NULL, stdout, stdin);
         if (screen == NULL)
-                return rk_error_set(err, RK_ERR_IO, "cannot set up the terminal (TERM?)");
+                return rk_error_set(err, RK_ERR_IO,
+                                    _("cannot set up the terminal (TERM?)"));
         curses_on = true;
         leave_len = 0;
         leave_add("clear");
@@ -282,7 +283,7 @@ int rk_tui_push(struct rk_tui_app *app, const struct rk_tui_screen_ops *ops, voi
         if (app->pending_kind != PENDING_NONE) {
                 frame_fini(app, (struct frame){ops, state});
                 rk_tui_message(app, RK_TUI_ERROR,
-                               "Internal error: two screen changes at once");
+                               _("Internal error: two screen changes at once"));
                 return RK_TUI_NONE;
         }
         return request(app, PENDING_PUSH, ops, state);
@@ -388,7 +389,8 @@ static int push_frame(struct rk_tui_app *app, struct frame f)
         return RK_OK;
 out:
         frame_fini(app, f);
-        rk_tui_message(app, RK_TUI_ERROR, "Cannot open the screen: %s", rk_rc_name(rc));
+        rk_tui_message(app, RK_TUI_ERROR, _("Cannot open the screen: %s"),
+                       rk_rc_name(rc));
         return rc;
 }
 
@@ -423,8 +425,8 @@ static bool apply(struct rk_tui_app *app, int flags)
 static void draw_too_small(void)
 {
         char note[96];
-        snprintf(note, sizeof(note), "Terminal too small: %dx%d, need %dx%d", COLS, LINES,
-                 RK_TUI_MIN_COLS, RK_TUI_MIN_ROWS);
+        snprintf(note, sizeof(note), _("Terminal too small: %dx%d, need %dx%d"), COLS,
+                 LINES, RK_TUI_MIN_COLS, RK_TUI_MIN_ROWS);
         rk_tui_print_cell(stdscr, LINES / 2, 0, COLS, RK_ROLE_WARNING, RK_TUI_CENTRE,
                           note);
 }
@@ -434,7 +436,7 @@ static void draw_chrome(struct rk_tui_app *app, const struct rk_tui_screen_ops *
         static const enum rk_tui_role level_role[] = {RK_ROLE_NORMAL, RK_ROLE_WARNING,
                                                       RK_ROLE_ERROR};
         char title[224];
-        snprintf(title, sizeof(title), " %s: %s", app->title, top->name);
+        snprintf(title, sizeof(title), " %s: %s", app->title, _(top->name));
         rk_tui_print_cell(stdscr, 0, 0, COLS, RK_ROLE_TITLE, RK_TUI_LEFT, title);
         rk_tui_print(stdscr, LINES - 2, 0, COLS, level_role[app->msg_level], app->msg);
         rk_tui_bar_draw(stdscr, LINES - 1, COLS, top, app->cfg.keys, app->cfg.n_keys);
@@ -589,7 +591,7 @@ static bool suspend(struct rk_tui_app *app)
                 apply(app, app->cfg.on_suspend(app, app->cfg.ctx));
         if (!job_control()) {
                 rk_tui_message(app, RK_TUI_INFO,
-                               "Ctrl-Z does not suspend here: no job control");
+                               _("Ctrl-Z does not suspend here: no job control"));
                 return true;
         }
         screen_wipe();

@@ -79,15 +79,16 @@ static void ask_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         rk_tui_print(win, 1, 4, w, RK_ROLE_HEADER, a->ask.heading);
         rk_tui_form_draw(&a->form, app, win, 3, 4, 14, w - 16 < 60 ? w - 16 : 60);
         int y = 3 + 2 * (int)a->n;
-        char line[160];
+        char line[320];
         for (const char *h = a->ask.hint; h != NULL && *h != '\0'; y++) {
                 size_t len = strcspn(h, "\n");
                 snprintf(line, sizeof(line), "%.*s", (int)len, h);
-                rk_tui_print(win, y, 6, w - 2, RK_ROLE_DIM, line);
+                int used = rk_ui_print_wrapped(win, y, 6, w - 2, 2, RK_ROLE_DIM, line);
+                y += used > 1 ? used - 1 : 0;
                 h += len + (h[len] == '\n');
         }
         rk_tui_print(win, y, 6, w - 2, RK_ROLE_DIM,
-                     "Tab moves between fields. Enter goes on, Esc cancels.");
+                     _("Tab moves between fields. Enter goes on, Esc cancels."));
 }
 
 static int ask_key(struct rk_tui_app *app, void *state, int key)
@@ -106,7 +107,7 @@ static void ask_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding ask_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without going on",
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close the form without going on"),
      rk_tui_action_pop},
 };
 
@@ -116,7 +117,7 @@ int rk_ui_ask_open(struct rk_tui_app *app, const struct rk_ui_ask *ask,
         struct ask *a = calloc(1, sizeof(*a));
         if (a == NULL || n == 0 || n > RK_UI_ASK_MAX) {
                 free(a);
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         }
         a->ask = *ask;
         a->n = n;

@@ -24,16 +24,17 @@ static int verdict(struct rk_tui_app *app, const struct rk_audit_verdict *v)
         char text[400];
         if (!v->ok) {
                 snprintf(text, sizeof(text),
-                         "FAILED at entry %" PRId64 ":\n%s\n\n"
-                         "The trail was changed after it was written.",
+                         _("FAILED at entry %" PRId64 ":\n%s\n\n"
+                           "The trail was changed after it was written."),
                          v->bad_id, v->why);
-                return rk_tui_dialog_info(app, "Audit trail check", text);
+                return rk_tui_dialog_info(app, _("Audit trail check"), text);
         }
-        snprintf(text, sizeof(text), "OK: %" PRId64 " entries, head\n%s\n\n%s", v->rows,
-                 v->head,
-                 v->macs_checked ? "Every MAC verified with the audit key."
-                                 : "Chain only; give the audit key to check the MACs.");
-        return rk_tui_dialog_info(app, "Audit trail check", text);
+        snprintf(text, sizeof(text), _("OK: %" PRId64 " entries, head\n%s\n\n%s"),
+                 v->rows, v->head,
+                 v->macs_checked
+                     ? _("Every MAC verified with the audit key.")
+                     : _("Chain only; give the audit key to check the MACs."));
+        return rk_tui_dialog_info(app, _("Audit trail check"), text);
 }
 
 static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
@@ -48,10 +49,10 @@ static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         /* damage (a page that cannot be read) is not tampering */
         rk_tui_message(app, verdict_.ok ? RK_TUI_INFO : RK_TUI_ERROR, "%s",
-                       verdict_.ok ? "The audit trail is intact"
+                       verdict_.ok ? _("The audit trail is intact")
                        : strstr(verdict_.why, "corrupt page") != NULL
-                           ? "The audit trail could not be read: a page is damaged"
-                           : "The audit trail has been tampered with");
+                           ? _("The audit trail could not be read: a page is damaged")
+                           : _("The audit trail has been tampered with"));
         return RK_TUI_POP | verdict(app, &verdict_);
 }
 
@@ -60,14 +61,14 @@ int rk_ui_audit_check_ask(struct rk_tui_app *app, struct rk_ui *ui)
         if (rk_ui_audit_allowed(app, ui) != RK_OK)
                 return RK_TUI_REDRAW;
         const struct rk_ui_ask ask = {
-            .name = "Check the trail",
-            .heading = "Check the audit trail's integrity",
-            .hint = "The audit key (64 hex digits) shown once at init checks every\n"
-                    "MAC too; leave it empty to check the hash chain only.",
-            .slow = "Checking the audit trail...",
+            .name = _("Check the trail"),
+            .heading = _("Check the audit trail's integrity"),
+            .hint = _("The audit key (64 hex digits) shown once at init checks every\n"
+                      "MAC too; leave it empty to check the hash chain only."),
+            .slow = _("Checking the audit trail..."),
             .done = check_done,
             .ctx = ui,
         };
-        const struct rk_ui_ask_item item = {"Audit key", NULL, 64, true};
+        const struct rk_ui_ask_item item = {_("Audit key"), NULL, 64, true};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }

@@ -58,19 +58,19 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 const char *label, *value;
                 bool list;
         } lines[] = {
-            {"Entry", id, false},
-            {"Time (UTC)", r->at, false},
-            {"User", r->user, false},
-            {"Session", r->session, false},
-            {"Source", r->source, false},
-            {"Action", r->action, false},
-            {"Customer", subject, false},
-            {"Field groups", r->groups, true},
-            {"Fields changed", r->fields, true},
-            {"Screen", r->screen, false},
-            {"Result", r->result, false},
-            {"Target", r->target, false},
-            {"Epoch", epoch, false},
+            {_("Entry"), id, false},
+            {_("Time (UTC)"), r->at, false},
+            {_("User"), r->user, false},
+            {_("Session"), r->session, false},
+            {_("Source"), r->source, false},
+            {_("Action"), r->action, false},
+            {_("Customer"), subject, false},
+            {_("Field groups"), r->groups, true},
+            {_("Fields changed"), r->fields, true},
+            {_("Screen"), r->screen, false},
+            {_("Result"), r->result, false},
+            {_("Target"), r->target, false},
+            {_("Epoch"), epoch, false},
         };
         int y = 1, x = 2, w = getmaxx(win) - x - LABEL - 4;
         for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]) && y < getmaxy(win);
@@ -93,12 +93,12 @@ static void detail_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding detail_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop},
-    {RK_TUI_KEY_ENTER, "Enter", NULL, "Back to the list", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"), rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", NULL, N_("Back to the list"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops detail_ops = {
-    .name = "Audit entry",
+    .name = N_("Audit entry"),
     .draw = detail_draw,
     .fini = detail_fini,
     .keys = detail_keys,
@@ -109,7 +109,7 @@ int rk_ui_audit_detail_open(struct rk_tui_app *app, const struct rk_audit_row *r
 {
         struct audit_detail *d = calloc(1, sizeof(*d));
         if (d == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         d->row = *row;
         return rk_tui_push(app, &detail_ops, d);
 }

@@ -26,7 +26,7 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
         FILE *out = NULL;
         rk_error_clear(&err);
         if (path[0] == '\0')
-                return rk_tui_message(app, RK_TUI_WARNING, "Type a file name");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type a file name"));
         int rc = rk_csv_create(path, &out, &err);
         if (rc == RK_OK)
                 rc = write(out, ctx, &err);
@@ -39,6 +39,6 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
                 (void)rk_outcome_audit(ui->session, "audit.export", 0, NULL, rc, &err);
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
-        rk_tui_message(app, RK_TUI_INFO, "Wrote %s (mode 0600)", path);
+        rk_tui_message(app, RK_TUI_INFO, _("Wrote %s (mode 0600)"), path);
         return RK_TUI_POP | RK_TUI_REDRAW;
 }

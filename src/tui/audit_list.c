@@ -41,16 +41,16 @@ struct audit_list {
 };
 
 static const struct rk_tui_column trail_columns[] = {
-    {"Time (UTC)", 19, RK_TUI_LEFT}, {"User", 9, RK_TUI_LEFT},
-    {"Source", 8, RK_TUI_LEFT},      {"Action", 15, RK_TUI_LEFT},
-    {"Cust.", 7, RK_TUI_LEFT},       {"Groups", 0, RK_TUI_LEFT},
-    {"Result", 6, RK_TUI_LEFT},
+    {N_("Time (UTC)"), 19, RK_TUI_LEFT}, {N_("User"), 10, RK_TUI_LEFT},
+    {N_("Source"), 7, RK_TUI_LEFT},      {N_("Action"), 15, RK_TUI_LEFT},
+    {N_("Cust."), 7, RK_TUI_LEFT},       {N_("Groups"), 0, RK_TUI_LEFT},
+    {N_("Result"), 6, RK_TUI_LEFT},
 };
 
 static const struct rk_tui_column subject_columns[] = {
-    {"Time (UTC)", 19, RK_TUI_LEFT}, {"User", 12, RK_TUI_LEFT},
-    {"Action", 15, RK_TUI_LEFT},     {"Field groups", 0, RK_TUI_LEFT},
-    {"Result", 6, RK_TUI_LEFT},
+    {N_("Time (UTC)"), 19, RK_TUI_LEFT}, {N_("User"), 12, RK_TUI_LEFT},
+    {N_("Action"), 15, RK_TUI_LEFT},     {N_("Field groups"), 0, RK_TUI_LEFT},
+    {N_("Result"), 6, RK_TUI_LEFT},
 };
 
 /* "2027-01-15T08:00:00Z" as "2027-01-15 08:00:00". */
@@ -152,12 +152,12 @@ static int page_older(struct rk_tui_app *app, struct audit_list *a)
         size_t got;
         rk_error_clear(&err);
         if (a->n < PAGE)
-                return rk_tui_message(app, RK_TUI_INFO, "No older entries");
+                return rk_tui_message(app, RK_TUI_INFO, _("No older entries"));
         if (a->nback == a->capback) {
                 size_t cap = a->capback ? 2 * a->capback : 16;
                 int64_t *b = realloc(a->back, cap * sizeof(*b));
                 if (b == NULL)
-                        return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                        return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
                 a->back = b;
                 a->capback = cap;
         }
@@ -165,7 +165,7 @@ static int page_older(struct rk_tui_app *app, struct audit_list *a)
         if (load_page(a, a->rows[a->n - 1].id, true, false, &got, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         if (got == 0)
-                return rk_tui_message(app, RK_TUI_INFO, "No older entries");
+                return rk_tui_message(app, RK_TUI_INFO, _("No older entries"));
         a->back[a->nback++] = was;
         a->list.sel = 0;
         a->list.top = 0;
@@ -178,7 +178,7 @@ static int page_newer(struct rk_tui_app *app, struct audit_list *a)
         size_t got;
         rk_error_clear(&err);
         if (a->nback == 0)
-                return rk_tui_message(app, RK_TUI_INFO, "This is the newest entry");
+                return rk_tui_message(app, RK_TUI_INFO, _("This is the newest entry"));
         if (load_page(a, a->back[a->nback - 1], false, false, &got, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         a->nback--;
@@ -202,7 +202,8 @@ static int list_key(struct rk_tui_app *app, void *state, int key)
 static void filter_text(const struct audit_list *a, char *out, size_t size)
 {
         int used = snprintf(out, size, "%s", "");
-        const char *names[] = {"user", "action", "customer", "from", "until"};
+        const char *names[] = {_("user"), _("action"), _("customer"), _("from"),
+                               _("until")};
         const char *values[] = {a->user, a->action, a->subject, a->from, a->until};
         for (size_t i = 0; i < 5 && a->by_subject == false; i++) {
                 if (values[i][0] != '\0' && used >= 0 && (size_t)used < size)
@@ -219,20 +220,26 @@ static void list_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         filter_text(a, filter, sizeof(filter));
         if (a->by_subject)
                 snprintf(head, sizeof(head),
-                         "Who accessed %s: every user, time and field group", a->subject);
+                         _("Who accessed %s: every user, time and field group"),
+                         a->subject);
+        else if (filter[0] != '\0')
+                snprintf(head, sizeof(head), _("Newest first. Filter:%s"), filter);
         else
-                snprintf(head, sizeof(head), "Newest first.%s%s",
-                         filter[0] ? " Filter:" : "",
-                         filter[0] ? filter : " No filter (F2).");
+                snprintf(head, sizeof(head), "%s", _("Newest first. No filter (F2)."));
         int w = getmaxx(win) - 2;
         char page[48];
-        snprintf(page, sizeof(page), "Page %zu, %zu entr%s%s", a->nback + 1, a->n,
-                 a->n == 1 ? "y" : "ies", a->n == PAGE ? "+" : "");
+        if (a->n == PAGE) /* a full page: more may follow */
+                snprintf(page, sizeof(page), _("Page %zu, %zu entries+"), a->nback + 1,
+                         a->n);
+        else
+                snprintf(page, sizeof(page),
+                         ngettext("Page %zu, %zu entry", "Page %zu, %zu entries", a->n),
+                         a->nback + 1, a->n);
         int pw = rk_tui_text_cols(page);
         rk_tui_print(win, 0, 1, w - pw - 1, RK_ROLE_HEADER, head);
         rk_tui_print(win, 0, 1 + w - pw, pw, RK_ROLE_DIM, page);
         if (a->n == 0)
-                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, "No entries match.");
+                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, _("No entries match."));
         rk_tui_list_draw(&a->list, win, 1, 1, getmaxy(win) - 1, w);
 }
 
@@ -242,7 +249,7 @@ static int act_detail(struct rk_tui_app *app, void *state)
 {
         struct audit_list *a = state;
         if (a->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No entry selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No entry selected"));
         return rk_ui_audit_detail_open(app, &a->rows[a->list.sel]);
 }
 
@@ -273,17 +280,17 @@ static int act_filter(struct rk_tui_app *app, void *state)
 {
         struct audit_list *a = state;
         const struct rk_ui_ask ask = {
-            .name = "Filter",
-            .heading = "Show only entries that match (empty: any)",
-            .hint = "Action: exact, or a prefix ending in '.' "
-                    "(customer.)\n" RK_UI_AUDIT_DATES_HINT,
+            .name = _("Filter"),
+            .heading = _("Show only entries that match (empty: any)"),
+            .hint = _("Action: exact, or a prefix ending in '.' (customer.)\n"
+                      "Dates UTC, YYYY-MM-DD; From inclusive, Until exclusive."),
             .done = filter_done,
             .ctx = a,
         };
         const struct rk_ui_ask_item items[] = {
-            {"User", a->user, 64, false},        {"Action", a->action, 48, false},
-            {"Customer", a->subject, 19, false}, {"From", a->from, 10, false},
-            {"Until", a->until, 10, false},
+            {_("User"), a->user, 64, false},        {_("Action"), a->action, 48, false},
+            {_("Customer"), a->subject, 19, false}, {_("From"), a->from, 10, false},
+            {_("Until"), a->until, 10, false},
         };
         return rk_ui_ask_open(app, &ask, items, 5);
 }
@@ -303,13 +310,13 @@ static int who_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 static int act_who(struct rk_tui_app *app, void *state)
 {
         const struct rk_ui_ask ask = {
-            .name = "Who accessed",
-            .heading = "Who accessed a customer: every user, time and field group",
-            .hint = "The customer number, such as C000123 (column Cust.).",
+            .name = _("Who accessed"),
+            .heading = _("Who accessed a customer: every user, time and field group"),
+            .hint = _("The customer number, such as C000123 (column Cust.)."),
             .done = who_done,
             .ctx = state,
         };
-        const struct rk_ui_ask_item item = {"Customer", NULL, 19, false};
+        const struct rk_ui_ask_item item = {_("Customer"), NULL, 19, false};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }
 
@@ -338,13 +345,13 @@ static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 static int act_export(struct rk_tui_app *app, void *state)
 {
         const struct rk_ui_ask ask = {
-            .name = "Export",
-            .heading = "Export every entry that matches the filter as CSV",
-            .hint = "A new file (mode 0600); an existing file is never replaced.",
+            .name = _("Export"),
+            .heading = _("Export every entry that matches the filter as CSV"),
+            .hint = _("A new file (mode 0600); an existing file is never replaced."),
             .done = export_done,
             .ctx = state,
         };
-        const struct rk_ui_ask_item item = {"File", NULL, 200, false};
+        const struct rk_ui_ask_item item = {_("File"), NULL, 200, false};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }
 
@@ -379,24 +386,27 @@ static void list_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding trail_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Detail", "Every column of the selected entry",
+    {RK_TUI_KEY_ENTER, "Enter", N_("Detail"), N_("Every column of the selected entry"),
      act_detail},
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Filter", "Filter by user, action, customer, dates",
-     act_filter},
-    {RK_TUI_FKEY(KEY_F(3)), "F3", "Who", "Who accessed a customer", act_who},
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "User", "What a user accessed (breach report)",
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Filter"),
+     N_("Filter by user, action, customer, dates"), act_filter},
+    {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Who"), N_("Who accessed a customer"), act_who},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("User"), N_("What a user accessed (breach report)"),
      act_user},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "CSV", "Export the filtered trail as CSV", act_export},
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Check", "Check the trail's integrity", act_check},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("CSV"), N_("Export the filtered trail as CSV"),
+     act_export},
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Check"), N_("Check the trail's integrity"),
+     act_check},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_binding subject_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Detail", "Every column of the selected entry",
+    {RK_TUI_KEY_ENTER, "Enter", N_("Detail"), N_("Every column of the selected entry"),
      act_detail},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "CSV", "Export this customer's entries as CSV",
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("CSV"), N_("Export this customer's entries as CSV"),
      act_export},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the previous screen", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the previous screen"),
+     rk_tui_action_pop},
 };
 
 static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
@@ -406,7 +416,7 @@ static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
                 return RK_TUI_REDRAW;
         struct audit_list *a = calloc(1, sizeof(*a));
         if (a == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         a->ui = ui;
         a->by_subject = subject > 0;
         if (a->by_subject) {
@@ -414,7 +424,7 @@ static int open_list(struct rk_tui_app *app, struct rk_ui *ui, int64_t subject,
                 a->subject_id = subject;
         }
         a->ops = (struct rk_tui_screen_ops){
-            .name = a->by_subject ? "Who accessed" : "Audit trail",
+            .name = a->by_subject ? _("Who accessed") : _("Audit trail"),
             .init = list_init,
             .draw = list_draw,
             .key = list_key,

@@ -69,7 +69,4 @@ int rk_ui_audit_export(struct rk_tui_app *app, struct rk_ui *ui, const char *pat
  */
 int rk_ui_audit_check_dates(struct rk_tui_app *app, const char *from, const char *until);
 
-/* The hint under forms with dates. */
-#define RK_UI_AUDIT_DATES_HINT "Dates UTC, YYYY-MM-DD; From inclusive, Until exclusive."
-
 #endif

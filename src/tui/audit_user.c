@@ -29,9 +29,9 @@ struct audit_user {
 };
 
 static const struct rk_tui_column user_columns[] = {
-    {"Customer", 8, RK_TUI_RIGHT},    {"Events", 6, RK_TUI_RIGHT},
-    {"First (UTC)", 19, RK_TUI_LEFT}, {"Last (UTC)", 19, RK_TUI_LEFT},
-    {"Field groups", 0, RK_TUI_LEFT},
+    {N_("Customer"), 8, RK_TUI_RIGHT},    {N_("Events"), 6, RK_TUI_RIGHT},
+    {N_("First (UTC)"), 19, RK_TUI_LEFT}, {N_("Last (UTC)"), 19, RK_TUI_LEFT},
+    {N_("Field groups"), 0, RK_TUI_LEFT},
 };
 
 static const char *stamp(char *out, size_t size, const char *at)
@@ -64,14 +64,32 @@ static void user_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         struct audit_user *u = state;
         char head[200];
-        snprintf(head, sizeof(head), "What %s accessed%s%s%s%s: %zu customer%s", u->user,
-                 u->from[0] ? " from " : "", u->from, u->until[0] ? " until " : "",
-                 u->until, u->n, u->n == 1 ? "" : "s");
+        if (u->from[0] != '\0' && u->until[0] != '\0')
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed from %s until %s: %zu customer",
+                                  "What %s accessed from %s until %s: %zu customers",
+                                  u->n),
+                         u->user, u->from, u->until, u->n);
+        else if (u->from[0] != '\0')
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed from %s: %zu customer",
+                                  "What %s accessed from %s: %zu customers", u->n),
+                         u->user, u->from, u->n);
+        else if (u->until[0] != '\0')
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed until %s: %zu customer",
+                                  "What %s accessed until %s: %zu customers", u->n),
+                         u->user, u->until, u->n);
+        else
+                snprintf(head, sizeof(head),
+                         ngettext("What %s accessed: %zu customer",
+                                  "What %s accessed: %zu customers", u->n),
+                         u->user, u->n);
         int w = getmaxx(win) - 2;
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, head);
         if (u->n == 0)
                 rk_tui_print(win, 3, 2, w, RK_ROLE_DIM,
-                             "No customer data was read or changed in the period.");
+                             _("No customer data was read or changed in the period."));
         rk_tui_list_draw(&u->list, win, 1, 1, getmaxy(win) - 1, w);
 }
 
@@ -93,7 +111,7 @@ static int act_who(struct rk_tui_app *app, void *state)
 {
         struct audit_user *u = state;
         if (u->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No customer selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No customer selected"));
         return rk_ui_audit_subject_open(app, u->ui, u->rows[u->list.sel].subject,
                                         u->rows[u->list.sel].number);
 }
@@ -115,13 +133,13 @@ static int export_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 static int act_export(struct rk_tui_app *app, void *state)
 {
         const struct rk_ui_ask ask = {
-            .name = "Export",
-            .heading = "Export this report as CSV (for an Art. 33 notification)",
-            .hint = "A new file (mode 0600); an existing file is never replaced.",
+            .name = _("Export"),
+            .heading = _("Export this report as CSV (for an Art. 33 notification)"),
+            .hint = _("A new file (mode 0600); an existing file is never replaced."),
             .done = export_done,
             .ctx = state,
         };
-        const struct rk_ui_ask_item item = {"File", NULL, 200, false};
+        const struct rk_ui_ask_item item = {_("File"), NULL, 200, false};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }
 
@@ -135,13 +153,14 @@ static int user_init(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding user_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Who", "Who accessed the selected customer", act_who},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "CSV", "Export the report as CSV", act_export},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the audit trail", rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Who"), N_("Who accessed the selected customer"),
+     act_who},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("CSV"), N_("Export the report as CSV"), act_export},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the audit trail"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops user_ops = {
-    .name = "User report",
+    .name = N_("User report"),
     .init = user_init,
     .draw = user_draw,
     .key = user_key,
@@ -157,7 +176,7 @@ static int report(struct rk_tui_app *app, struct rk_ui *ui, const char *const *v
         rk_error_clear(&err);
         struct audit_user *u = calloc(1, sizeof(*u));
         if (u == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         u->ui = ui;
         snprintf(u->user, sizeof(u->user), "%s", v[0]);
         snprintf(u->from, sizeof(u->from), "%s", v[1]);
@@ -176,7 +195,7 @@ static int ask_done(struct rk_tui_app *app, void *ctx, const char *const *v)
 {
         if (v[0][0] == '\0')
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Type the user's account name");
+                                      _("Type the user's account name"));
         if (rk_ui_audit_check_dates(app, v[1], v[2]) != RK_OK)
                 return RK_TUI_REDRAW;
         return report(app, ctx, v);
@@ -187,16 +206,16 @@ int rk_ui_audit_user_ask(struct rk_tui_app *app, struct rk_ui *ui)
         if (rk_ui_audit_allowed(app, ui) != RK_OK)
                 return RK_TUI_REDRAW;
         const struct rk_ui_ask ask = {
-            .name = "User report",
-            .heading = "What did a user access? (breach impact, GDPR Art. 33)",
-            .hint = RK_UI_AUDIT_DATES_HINT,
+            .name = _("User report"),
+            .heading = _("What did a user access? (breach impact, GDPR Art. 33)"),
+            .hint = _("Dates UTC, YYYY-MM-DD; From inclusive, Until exclusive."),
             .done = ask_done,
             .ctx = ui,
         };
         const struct rk_ui_ask_item items[] = {
-            {"User", NULL, 64, false},
-            {"From", NULL, 10, false},
-            {"Until", NULL, 10, false},
+            {_("User"), NULL, 64, false},
+            {_("From"), NULL, 10, false},
+            {_("Until"), NULL, 10, false},
         };
         return rk_ui_ask_open(app, &ask, items, 3);
 }

@@ -24,7 +24,7 @@ int rk_ui_audit_allowed(struct rk_tui_app *app, struct rk_ui *ui)
 {
         if (rk_authorize_action(rk_session_grants(ui->session), RK_ACTION_AUDIT))
                 return RK_OK;
-        rk_tui_message(app, RK_TUI_ERROR, "Your role may not read the audit trail");
+        rk_tui_message(app, RK_TUI_ERROR, _("Your role may not read the audit trail"));
         return RK_ERR_DENIED;
 }
 
@@ -43,12 +43,12 @@ static int check_date(struct rk_tui_app *app, const char *label, const char *tex
 
 int rk_ui_audit_check_dates(struct rk_tui_app *app, const char *from, const char *until)
 {
-        int rc = check_date(app, "From", from);
+        int rc = check_date(app, _("From"), from);
         if (rc == RK_OK)
-                rc = check_date(app, "Until", until);
+                rc = check_date(app, _("Until"), until);
         if (rc == RK_OK && from[0] != '\0' && until[0] != '\0' &&
             strcmp(from, until) >= 0) {
-                rk_tui_message(app, RK_TUI_WARNING, "Until must come after From");
+                rk_tui_message(app, RK_TUI_WARNING, _("Until must come after From"));
                 rc = RK_ERR_INVALID;
         }
         return rc;

@@ -43,8 +43,16 @@ static int consent_save(struct rk_tui_app *app, void *ctx)
                                 c->form.focus = i;
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
-        rk_tui_message(app, RK_TUI_INFO, "Consent recorded");
+        rk_tui_message(app, RK_TUI_INFO, _("Consent recorded"));
         return RK_TUI_POP | c->done(app, c->ctx, c->id);
+}
+
+/* Esc: the purpose and source start empty (the date starts as today). */
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        struct consent_form *c = state;
+        return rk_ui_leave_form(app, c->purpose[0] != '\0' || c->source[0] != '\0',
+                                rk_tui_action_pop, state);
 }
 
 static int act_save(struct rk_tui_app *app, void *state)
@@ -74,7 +82,7 @@ static int consent_init(struct rk_tui_app *app, void *state)
         struct tm tm;
         localtime_r(&now, &tm);
         strftime(c->given, sizeof(c->given), "%Y-%m-%d", &tm);
-        snprintf(c->choices, sizeof(c->choices), "Purpose: one of %s",
+        snprintf(c->choices, sizeof(c->choices), _("Purpose: one of %s"),
                  p && p->choices ? p->choices : "");
         for (char *s = c->choices; *s; s++)
                 if (*s == '|')
@@ -93,11 +101,11 @@ static void consent_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct consent_form *c = state;
         int w = getmaxx(win) - 4;
-        rk_tui_print(win, 0, 2, w, RK_ROLE_HEADER, "Record a consent");
+        rk_tui_print(win, 0, 2, w, RK_ROLE_HEADER, _("Record a consent"));
         rk_tui_form_draw(&c->form, app, win, 2, 2, 10, 40);
         rk_tui_print(win, 9, 14, w - 12, RK_ROLE_DIM, c->choices);
         rk_tui_print(win, 10, 14, w - 12, RK_ROLE_DIM,
-                     "Source: where it was given (web form, phone, fair...)");
+                     _("Source: where it was given (web form, phone, fair...)"));
 }
 
 static int consent_key(struct rk_tui_app *app, void *state, int key)
@@ -113,12 +121,13 @@ static void consent_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding consent_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Record the consent (Enter too)", act_save},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close without saving", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Record the consent (Enter too)"),
+     act_save},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), act_cancel},
 };
 
 static const struct rk_tui_screen_ops consent_ops = {
-    .name = "Consent",
+    .name = N_("Consent"),
     .init = consent_init,
     .draw = consent_draw,
     .key = consent_key,
@@ -133,10 +142,10 @@ int rk_ui_consent_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id
 {
         if (!rk_authorize_write(rk_session_grants(ui->session), RK_GROUP_CONSENTS))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not record consents");
+                                      _("Your role may not record consents"));
         struct consent_form *c = calloc(1, sizeof(*c));
         if (c == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         c->ui = ui;
         c->id = id;
         c->done = done;

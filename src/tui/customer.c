@@ -19,6 +19,10 @@
  * a new order (order_form.c) and Enter opens the selected one. Keys that need write
  * access are left off the bar when the session may not write; core refuses them anyway.
  *
+ * F7 (supervisors: the merge action) asks for the number of a customer
+ * who is the same and opens the Merge screen (merge.c); afterwards the
+ * detail shows the survivor.
+ *
  * Contacts (companies only) lists the contact persons: F2 adds one, F4
  * edits the selected one and F8 removes it after y/n, through the same
  * form, checks, versions and audit as the customer's own fields.
@@ -31,6 +35,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 #include "rekisteri/customer.h"
 #include "ui.h"
 
@@ -45,12 +50,12 @@ struct tab {
 };
 
 static const struct tab tabs[] = {
-    {"Contact", G(CONTACT) | G(IDCODE), TAB_FIELDS},
-    {"Billing", G(BILLING), TAB_FIELDS},
-    {"Orders", G(ORDERS) | G(ORDER_AMOUNTS), TAB_ORDERS},
-    {"Notes", G(NOTES), TAB_NOTES},
-    {"Consents", G(CONSENTS), TAB_CONSENTS},
-    {"Contacts", G(CONTACT), TAB_CONTACTS}, /* names too: identity is always read */
+    {N_("Contact"), G(CONTACT) | G(IDCODE), TAB_FIELDS},
+    {N_("Billing"), G(BILLING), TAB_FIELDS},
+    {N_("Orders"), G(ORDERS) | G(ORDER_AMOUNTS), TAB_ORDERS},
+    {N_("Notes"), G(NOTES), TAB_NOTES},
+    {N_("Consents"), G(CONSENTS), TAB_CONSENTS},
+    {N_("Contacts"), G(CONTACT), TAB_CONTACTS}, /* names too: identity is always read */
 };
 #define N_TABS (sizeof(tabs) / sizeof(tabs[0]))
 
@@ -65,7 +70,8 @@ struct detail {
         int64_t *row_ids;
         size_t rows, ncols;
         struct rk_tui_list list;
-        char purpose[32]; /* the consent F3 acts on */
+        char purpose[32];              /* the consent F3 acts on */
+        struct rk_tui_binding keys[8]; /* the tab's keys, with F7 for supervisors */
 };
 
 /* ---- the body as cells ------------------------------------------------------ */
@@ -75,25 +81,26 @@ static const struct rk_tui_column field_columns[] = {
     {NULL, 0, RK_TUI_LEFT},
 };
 static const struct rk_tui_column order_columns[] = {
-    {"Order", 13, RK_TUI_LEFT}, {"Date", 10, RK_TUI_LEFT},   {"Status", 10, RK_TUI_LEFT},
-    {"Lines", 5, RK_TUI_RIGHT}, {"Total", 16, RK_TUI_RIGHT},
+    {N_("Order"), 13, RK_TUI_LEFT},  {N_("Date"), 10, RK_TUI_LEFT},
+    {N_("Status"), 10, RK_TUI_LEFT}, {N_("Lines"), 5, RK_TUI_RIGHT},
+    {N_("Total"), 16, RK_TUI_RIGHT},
 };
 static const struct rk_tui_column contact_columns[] = {
-    {"Contact person", 0, RK_TUI_LEFT},
-    {"Title", 14, RK_TUI_LEFT},
-    {"E-mail", 0, RK_TUI_LEFT},
-    {"Phone", 14, RK_TUI_LEFT},
+    {N_("Contact person"), 0, RK_TUI_LEFT},
+    {N_("Title"), 14, RK_TUI_LEFT},
+    {N_("E-mail"), 0, RK_TUI_LEFT},
+    {N_("Phone"), 14, RK_TUI_LEFT},
 };
 static const struct rk_tui_column note_columns[] = {
-    {"Written", 20, RK_TUI_LEFT},
-    {"Author", 12, RK_TUI_LEFT},
-    {"Note", 0, RK_TUI_LEFT},
+    {N_("Written"), 20, RK_TUI_LEFT},
+    {N_("Author"), 12, RK_TUI_LEFT},
+    {N_("Note"), 0, RK_TUI_LEFT},
 };
 static const struct rk_tui_column consent_columns[] = {
-    {"Purpose", 11, RK_TUI_LEFT},
-    {"Given", 10, RK_TUI_LEFT},
-    {"Source", 0, RK_TUI_LEFT},
-    {"Withdrawn", 10, RK_TUI_LEFT},
+    {N_("Purpose"), 11, RK_TUI_LEFT},
+    {N_("Given"), 10, RK_TUI_LEFT},
+    {N_("Source"), 0, RK_TUI_LEFT},
+    {N_("Withdrawn"), 10, RK_TUI_LEFT},
 };
 
 static void free_cells(struct detail *d)
@@ -147,7 +154,12 @@ static int fill_fields(struct detail *d)
                 if (!(shown & (1u << val->field->group)) ||
                     strcmp(val->field->column, "name") == 0)
                         continue;
-                const char *row[2] = {val->field->label, val->value};
+                char day[RK_FORMAT_SIZE];
+                const char *value =
+                    val->field->validator == RK_V_DATE
+                        ? rk_format_date_text(val->value, day, sizeof(day))
+                        : val->value;
+                const char *row[2] = {_(val->field->label), value};
                 rc = add_row(d, 0, row);
         }
         return rc;
@@ -176,9 +188,12 @@ static int fill_orders(struct detail *d)
                 snprintf(cents, sizeof(cents), "%lld", (long long)o->total_cents);
                 if (o->has_total)
                         rk_ui_money(cents, total, sizeof(total));
-                const char *row[5] = {rk_record_get(&o->order, "number"),
-                                      rk_record_get(&o->order, "ordered_on"),
-                                      rk_record_get(&o->order, "status"), lines, total};
+                char day[RK_FORMAT_SIZE];
+                const char *row[5] = {
+                    rk_record_get(&o->order, "number"),
+                    rk_format_date_text(rk_record_get(&o->order, "ordered_on"), day,
+                                        sizeof(day)),
+                    rk_ui_status_text(rk_record_get(&o->order, "status")), lines, total};
                 rc = add_row(d, o->order.id, row);
         }
         return rc;
@@ -189,9 +204,10 @@ static int fill_notes(struct detail *d)
         int rc = alloc_cells(d, d->v.nnotes, 3);
         for (size_t i = 0; rc == RK_OK && i < d->v.nnotes; i++) {
                 const struct rk_record_view *n = &d->v.notes[i];
-                const char *row[3] = {rk_record_get(n, "created_at"),
-                                      rk_record_get(n, "author"),
-                                      rk_record_get(n, "body")};
+                char at[RK_FORMAT_SIZE];
+                const char *row[3] = {
+                    rk_format_date_text(rk_record_get(n, "created_at"), at, sizeof(at)),
+                    rk_record_get(n, "author"), rk_record_get(n, "body")};
                 rc = add_row(d, n->id, row);
         }
         return rc;
@@ -202,16 +218,36 @@ static int fill_consents(struct detail *d)
         int rc = alloc_cells(d, d->v.nconsents, 4);
         for (size_t i = 0; rc == RK_OK && i < d->v.nconsents; i++) {
                 const struct rk_record_view *c = &d->v.consents[i];
+                char given[RK_FORMAT_SIZE], gone[RK_FORMAT_SIZE];
                 const char *row[4] = {
-                    rk_record_get(c, "purpose"), rk_record_get(c, "given_on"),
-                    rk_record_get(c, "source"), rk_record_get(c, "withdrawn_on")};
+                    rk_record_get(c, "purpose"),
+                    rk_format_date_text(rk_record_get(c, "given_on"), given,
+                                        sizeof(given)),
+                    rk_record_get(c, "source"),
+                    rk_format_date_text(rk_record_get(c, "withdrawn_on"), gone,
+                                        sizeof(gone))};
                 rc = add_row(d, c->id, row);
         }
         return rc;
 }
 
 static const struct rk_tui_binding fields_keys[], contacts_keys[], orders_keys[],
-    notes_keys[], consents_keys[];
+    notes_keys[], consents_keys[], merge_key;
+
+/* The tab's keys; a session that may merge customers also gets F7. */
+static void set_keys(struct detail *d, const struct rk_tui_binding *keys, size_t n)
+{
+        size_t max = sizeof(d->keys) / sizeof(d->keys[0]);
+        d->ops.keys = keys;
+        d->ops.n_keys = n;
+        if (!rk_authorize_action(rk_session_grants(d->ui->session), RK_ACTION_MERGE) ||
+            n >= max)
+                return;
+        memcpy(d->keys, keys, n * sizeof(*keys));
+        d->keys[n] = merge_key;
+        d->ops.keys = d->keys;
+        d->ops.n_keys = n + 1;
+}
 
 /* The body's list and the key table for the current tab. */
 static int fill(struct detail *d)
@@ -226,11 +262,11 @@ static int fill(struct detail *d)
         } kinds[] = {
             [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
                             RK_GROUP_COUNT},
-            [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 6, 3,
+            [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 7, 3,
                               RK_GROUP_IDENTITY},
             [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
                             RK_GROUP_ORDERS},
-            [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 4, 1, RK_GROUP_NOTES},
+            [TAB_NOTES] = {fill_notes, note_columns, 3, notes_keys, 5, 1, RK_GROUP_NOTES},
             [TAB_CONSENTS] = {fill_consents, consent_columns, 4, consents_keys, 5, 2,
                               RK_GROUP_CONSENTS},
         };
@@ -245,8 +281,7 @@ static int fill(struct detail *d)
         size_t skip = may ? 0 : kinds[t->kind].writes;
         if (t->kind == TAB_ORDERS && !may) /* Enter opens an order: read is enough */
                 skip = rk_authorize_read(g, RK_GROUP_ORDERS) ? 1 : 2;
-        d->ops.keys = kinds[t->kind].keys + skip;
-        d->ops.n_keys = kinds[t->kind].nkeys - skip;
+        set_keys(d, kinds[t->kind].keys + skip, kinds[t->kind].nkeys - skip);
         return rc;
 }
 
@@ -278,7 +313,7 @@ static int show_tab(struct detail *d, size_t i, struct rk_error *err)
         d->tab = i;
         rc = fill(d);
         if (rc != RK_OK)
-                rk_error_set(err, rc, "out of memory");
+                rk_error_set(err, rc, _("out of memory"));
         return rc;
 }
 
@@ -359,10 +394,10 @@ static int act_open_order(struct rk_tui_app *app, void *state)
 {
         struct detail *d = state;
         if (d->rows == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No order selected"));
         if (!rk_authorize_read(rk_session_grants(d->ui->session), RK_GROUP_ORDERS))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not open orders");
+                                      _("Your role may not open orders"));
         return rk_ui_order_open(app, d->ui, d->row_ids[d->list.sel]);
 }
 
@@ -376,7 +411,8 @@ static int act_contact_edit(struct rk_tui_app *app, void *state)
 {
         struct detail *d = state;
         if (d->rows == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No contact person selected");
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      _("No contact person selected"));
         return rk_ui_contact_form_open(app, d->ui, d->id, d->row_ids[d->list.sel],
                                        after_save, d);
 }
@@ -402,12 +438,12 @@ static int do_remove(struct rk_tui_app *app, void *ctx, bool yes)
         int rc = rk_contact_delete(d->ui->session, id, contact_version(d, id), &err);
         if (rc == RK_ERR_CONFLICT)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Changed by someone else since you opened it; "
-                                      "not removed. The tab is reloaded.") |
+                                      _("Changed by someone else since you opened it; "
+                                        "not removed. The tab is reloaded.")) |
                        reload_tab(app, d);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Contact person removed");
+        rk_tui_message(app, RK_TUI_INFO, _("Contact person removed"));
         return reload_tab(app, d);
 }
 
@@ -416,16 +452,47 @@ static int act_contact_remove(struct rk_tui_app *app, void *state)
         struct detail *d = state;
         char text[160];
         if (d->rows == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No contact person selected");
-        snprintf(text, sizeof(text), "Remove the contact person %.100s?",
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      _("No contact person selected"));
+        snprintf(text, sizeof(text), _("Remove the contact person %.100s?"),
                  cell(d, d->list.sel, 0));
-        return rk_tui_dialog_confirm(app, "Remove contact person", text, do_remove, d);
+        return rk_tui_dialog_confirm(app, _("Remove contact person"), text, do_remove, d);
 }
 
 static int act_note(struct rk_tui_app *app, void *state)
 {
         struct detail *d = state;
         return rk_ui_note_form_open(app, d->ui, d->id, after_save, d);
+}
+
+/* Enter on a contact person: every column whole (a long e-mail address or
+ * phone number is cut on the list). */
+static int act_contact_show(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      _("No contact person selected"));
+        char *const *row = &d->cells[d->list.sel * 4];
+        char text[1200];
+        snprintf(text, sizeof(text), _("Title: %s\nE-mail: %s\nPhone: %s"), row[1],
+                 row[2], row[3]);
+        int r = rk_ui_text_open(app, row[0], text);
+        explicit_bzero(text, sizeof(text));
+        return r;
+}
+
+/* Enter on a note: all of it, with its line breaks, and who wrote it when. */
+static int act_read(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        if (d->rows == 0)
+                return rk_tui_message(app, RK_TUI_WARNING, _("No note selected"));
+        const struct rk_record_view *n = &d->v.notes[d->list.sel];
+        char head[160];
+        snprintf(head, sizeof(head), _("Note by %s, %s"), d->cells[d->list.sel * 3 + 1],
+                 d->cells[d->list.sel * 3]);
+        return rk_ui_text_open(app, head, rk_record_get(n, "body"));
 }
 
 static int act_give(struct rk_tui_app *app, void *state)
@@ -444,7 +511,7 @@ static int do_withdraw(struct rk_tui_app *app, void *ctx, bool yes)
         rk_ui_place(d->ui, RK_UI_PLACE_CONSENT);
         if (rk_consent_withdraw(d->ui->session, d->id, d->purpose, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Consent withdrawn");
+        rk_tui_message(app, RK_TUI_INFO, _("Consent withdrawn"));
         return reload_tab(app, d);
 }
 
@@ -453,17 +520,37 @@ static int act_withdraw(struct rk_tui_app *app, void *state)
         struct detail *d = state;
         char text[128];
         if (d->rows == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No consent selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No consent selected"));
         const char *purpose = cell(d, d->list.sel, 0),
                    *withdrawn = cell(d, d->list.sel, 3);
         if (withdrawn[0] != '\0')
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "This consent is already withdrawn");
+                                      _("This consent is already withdrawn"));
         snprintf(d->purpose, sizeof(d->purpose), "%s", purpose);
         snprintf(text, sizeof(text),
-                 "Withdraw the consent for %s?\nThe record stays as proof.", d->purpose);
-        return rk_tui_dialog_confirm(app, "Withdraw consent", text, do_withdraw, d);
+                 _("Withdraw the consent for %s?\nThe record stays as proof."),
+                 d->purpose);
+        return rk_tui_dialog_confirm(app, _("Withdraw consent"), text, do_withdraw, d);
 }
+
+/* After a merge the detail shows the survivor (this customer, or the one
+ * it was merged into). */
+static int after_merge(struct rk_tui_app *app, void *ctx, int64_t survivor)
+{
+        struct detail *d = ctx;
+        d->id = survivor;
+        return reload_tab(app, d);
+}
+
+static int act_merge(struct rk_tui_app *app, void *state)
+{
+        struct detail *d = state;
+        return rk_ui_merge_ask(app, d->ui, d->v.number, after_merge, d);
+}
+
+static const struct rk_tui_binding merge_key = {
+    RK_TUI_FKEY(KEY_F(7)), "F7", "Merge",
+    "Merge a customer who is the same into this one", act_merge};
 
 /* ---- the screen ----------------------------------------------------------------- */
 
@@ -474,7 +561,7 @@ static void draw_tabs(const struct detail *d, WINDOW *win, int y)
                 char label[32];
                 if (!tab_visible(d, i))
                         continue;
-                snprintf(label, sizeof(label), " %d %s ", ++no, tabs[i].label);
+                snprintf(label, sizeof(label), " %d %s ", ++no, _(tabs[i].label));
                 x += rk_tui_print(win, y, x, getmaxx(win) - x,
                                   i == d->tab ? RK_ROLE_SELECTED : RK_ROLE_DIM, label) +
                      1;
@@ -492,17 +579,20 @@ static void detail_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 x += rk_tui_print(win, 0, x + 2, w - x - 2, RK_ROLE_HEADER, name) + 2;
         draw_tabs(d, win, 1);
         if (d->v.restricted) {
-                char banner[96];
-                int n =
-                    snprintf(banner, sizeof(banner), " Processing restricted (Art. 18)");
+                char banner[160];
                 if (d->restricting > 0)
-                        snprintf(banner + n, sizeof(banner) - (size_t)n,
-                                 " — request #%lld ", (long long)d->restricting);
+                        snprintf(banner, sizeof(banner),
+                                 _(" Processing restricted (Art. 18) — request #%lld "),
+                                 (long long)d->restricting);
+                else
+                        snprintf(banner, sizeof(banner), "%s",
+                                 _(" Processing restricted (Art. 18)"));
                 rk_tui_fill(win, 2, 1, w, RK_ROLE_BANNER);
                 rk_tui_print(win, 2, 1, w, RK_ROLE_BANNER, banner);
         }
-        char empty[64];
-        snprintf(empty, sizeof(empty), "Nothing recorded under %s.", tabs[d->tab].label);
+        char empty[128];
+        snprintf(empty, sizeof(empty), _("Nothing recorded under %s."),
+                 _(tabs[d->tab].label));
         if (d->rows == 0)
                 rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, empty);
         else
@@ -533,45 +623,51 @@ static void detail_fini(struct rk_tui_app *app, void *state)
 }
 
 #define TAB_KEYS                                                                         \
-        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, "The tab to the left", act_prev},          \
+        {RK_TUI_FKEY(KEY_LEFT), "Left", NULL, N_("The tab to the left"), act_prev},      \
             {RK_TUI_FKEY(KEY_RIGHT), "Right", NULL,                                      \
-             "The tab to the right (1-6 pick one)", act_next},                           \
+             N_("The tab to the right (1-6 pick one)"), act_next},                       \
         {                                                                                \
-                RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop     \
+                RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"),               \
+                    rk_tui_action_pop                                                    \
         }
 
 /* Leading entries need write access (Orders: read access; see fill()). */
 static const struct rk_tui_binding fields_keys[] = {
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the fields of this tab", act_edit},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Edit"), N_("Edit the fields of this tab"),
+     act_edit},
     TAB_KEYS,
 };
 static const struct rk_tui_binding contacts_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Add", "Add a contact person", act_contact_add},
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Edit", "Edit the selected contact person",
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Add"), N_("Add a contact person"), act_contact_add},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Edit"), N_("Edit the selected contact person"),
      act_contact_edit},
-    {RK_TUI_FKEY(KEY_F(8)), "F8", "Remove", "Remove the selected contact person",
+    {RK_TUI_FKEY(KEY_F(8)), "F8", N_("Remove"), N_("Remove the selected contact person"),
      act_contact_remove},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Show"), N_("Show the selected contact person whole"),
+     act_contact_show},
     TAB_KEYS,
 };
 static const struct rk_tui_binding orders_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "New order", "Take a new order from the catalogue",
-     act_new_order},
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open_order},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New order"),
+     N_("Take a new order from the catalogue"), act_new_order},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected order"),
+     act_open_order},
     TAB_KEYS,
 };
 static const struct rk_tui_binding notes_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Note", "Add a note", act_note},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Note"), N_("Add a note"), act_note},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Read"), N_("Show the selected note whole"), act_read},
     TAB_KEYS,
 };
 static const struct rk_tui_binding consents_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Give", "Record a consent given", act_give},
-    {RK_TUI_FKEY(KEY_F(3)), "F3", "Withdraw", "Withdraw the selected consent",
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Give"), N_("Record a consent given"), act_give},
+    {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Withdraw"), N_("Withdraw the selected consent"),
      act_withdraw},
     TAB_KEYS,
 };
 
 static const struct rk_tui_screen_ops detail_ops = {
-    .name = "Customer",
+    .name = N_("Customer"),
     .draw = detail_draw,
     .key = detail_key,
     .fini = detail_fini,
@@ -583,7 +679,7 @@ int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id)
         rk_error_clear(&err);
         struct detail *d = calloc(1, sizeof(*d));
         if (d == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         d->ui = ui;
         d->id = id;
         d->ops = detail_ops;

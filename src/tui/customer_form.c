@@ -83,13 +83,16 @@ static bool on_form(const struct cform *c, const struct rk_field *f)
                !system_field(f);
 }
 
-/* A new customer is most likely Finnish: country fields start as FI. */
+/* A new customer is most likely Finnish: country fields start as FI, the
+ * language (of letters and reports) as fi. */
 static const char *default_value(const struct rk_field *f)
 {
         if (f->record != RK_REC_CUSTOMER)
                 return "";
         if (f->validator == RK_V_COUNTRY)
                 return "FI";
+        if (strcmp(f->column, "language") == 0)
+                return "fi";
         if (strcmp(f->column, "kind") == 0)
                 return "person";
         return "";
@@ -165,7 +168,7 @@ static int load(struct cform *c, struct rk_error *err)
         if (rc == RK_OK && c->id != 0 && (r = record_of(c, &v)) == NULL)
                 rc = rk_error_set(
                     err, RK_ERR_NOTFOUND,
-                    "contact person: it no longer exists; someone deleted it");
+                    _("contact person: it no longer exists; someone deleted it"));
         for (size_t i = 0; rc == RK_OK && i < c->n; i++) {
                 const struct rk_field *f = c->fields[i].f;
                 rc = set_value(&c->fields[i],
@@ -215,14 +218,15 @@ static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
         struct rk_error err;
         rk_error_clear(&err);
         if (!yes)
-                return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Not saved. Your edits are still here; Esc leaves "
-                                      "without saving.");
+                return rk_tui_message(
+                    app, RK_TUI_WARNING,
+                    _("Not saved. Your edits are still here; Esc leaves "
+                      "without saving."));
         if (load(c, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         c->reloaded = true;
         return rk_tui_message(app, RK_TUI_INFO,
-                              "Reloaded: the form shows the values saved now.");
+                              _("Reloaded: the form shows the values saved now."));
 }
 
 /* The edits: changed fields (editing) or filled-in ones (new). */
@@ -249,7 +253,7 @@ static int answer_suppressed(struct rk_tui_app *app, void *ctx, bool yes)
 {
         struct cform *c = ctx;
         if (!yes)
-                return rk_tui_message(app, RK_TUI_INFO, "Not created");
+                return rk_tui_message(app, RK_TUI_INFO, _("Not created"));
         c->create_anyway = true;
         return rk_tui_defer(app, save_deferred, c);
 }
@@ -274,10 +278,10 @@ static int check_suppressed(struct rk_tui_app *app, struct cform *c,
         }
         if (!hit)
                 return RK_OK;
-        *flags = rk_tui_dialog_confirm(app, "Erased earlier",
-                                       "This person was erased on request earlier\n"
-                                       "(matching e-mail, phone or identity code).\n"
-                                       "Create anyway?",
+        *flags = rk_tui_dialog_confirm(app, _("Erased earlier"),
+                                       _("This person was erased on request earlier\n"
+                                         "(matching e-mail, phone or identity code).\n"
+                                         "Create anyway?"),
                                        answer_suppressed, c);
         return RK_ERR_EXISTS;
 }
@@ -309,7 +313,7 @@ static int form_save(struct rk_tui_app *app, void *ctx)
         rk_error_clear(&err);
         size_t n = collect(c, edits);
         if (n == 0)
-                return rk_tui_message(app, RK_TUI_INFO, "Nothing changed");
+                return rk_tui_message(app, RK_TUI_INFO, _("Nothing changed"));
         int flags = RK_TUI_NONE;
         if (check_suppressed(app, c, edits, n, &flags) != RK_OK)
                 return flags;
@@ -317,16 +321,16 @@ static int form_save(struct rk_tui_app *app, void *ctx)
         int rc = store(c, edits, n, &id, &err);
         if (rc == RK_ERR_CONFLICT)
                 return rk_tui_dialog_confirm(
-                    app, "Changed by someone else",
-                    "Changed by someone else since you opened it.\n"
-                    "Reload and lose your edits? (n keeps them on the form)",
+                    app, _("Changed by someone else"),
+                    _("Changed by someone else since you opened it.\n"
+                      "Reload and lose your edits? (n keeps them on the form)"),
                     answer_reload, c);
         if (rc != RK_OK)
                 return refused(app, c, &err);
         rk_tui_message(app, RK_TUI_INFO, "%s",
-                       c->id                       ? "Saved"
-                       : c->kind == RK_REC_CONTACT ? "Contact person added"
-                                                   : "Customer added");
+                       c->id                       ? _("Saved")
+                       : c->kind == RK_REC_CONTACT ? _("Contact person added")
+                                                   : _("Customer added"));
         return RK_TUI_POP | c->done(app, c->ctx, id);
 }
 
@@ -337,12 +341,26 @@ static int act_save(struct rk_tui_app *app, void *state)
 
 /* Leave without saving; after a reload the caller shows the new values
  * too. */
-static int act_cancel(struct rk_tui_app *app, void *state)
+static int leave(struct rk_tui_app *app, void *state)
 {
         struct cform *c = state;
         if (c->id != 0 && c->reloaded)
                 return RK_TUI_POP | c->done(app, c->ctx, c->id);
         return RK_TUI_POP;
+}
+
+/* Any field not as loaded (or, new, not as it started). */
+static bool changed(const struct cform *c)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (strcmp(c->fields[i].buf, c->fields[i].orig) != 0)
+                        return true;
+        return false;
+}
+
+static int act_cancel(struct rk_tui_app *app, void *state)
+{
+        return rk_ui_leave_form(app, changed(state), leave, state);
 }
 
 /* ---- the screen ------------------------------------------------------------- */
@@ -361,12 +379,14 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         int rows = getmaxy(win) - 7, w = getmaxx(win), fx = 2 + LABEL_COLS + 2;
         char head[96], help[160];
         if (c->kind == RK_REC_CONTACT)
-                snprintf(head, sizeof(head), "%s contact person of %s",
-                         c->id ? "Edit" : "New", c->number);
+                snprintf(head, sizeof(head),
+                         c->id ? _("Edit contact person of %s")
+                               : _("New contact person of %s"),
+                         c->number);
         else if (c->id)
-                snprintf(head, sizeof(head), "Edit customer %s", c->number);
+                snprintf(head, sizeof(head), _("Edit customer %s"), c->number);
         else
-                snprintf(head, sizeof(head), "New customer");
+                snprintf(head, sizeof(head), _("New customer"));
         rk_tui_print(win, 0, 2, w - 4, RK_ROLE_HEADER, head);
         size_t top = c->form.focus >= (size_t)rows ? c->form.focus - (size_t)rows + 1 : 0;
         for (size_t i = top; i < c->n && i < top + (size_t)rows; i++) {
@@ -374,7 +394,7 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 bool bad = i == c->bad;
                 rk_tui_print_cell(win, y, 2, LABEL_COLS,
                                   bad ? RK_ROLE_ERROR : RK_ROLE_LABEL, RK_TUI_RIGHT,
-                                  c->fields[i].f->label);
+                                  _(c->fields[i].f->label));
                 rk_tui_print(win, y, 2 + LABEL_COLS, 2, RK_ROLE_LABEL, ": ");
                 rk_tui_field_draw(&c->fields[i].field, app, win, y, fx, w - fx - 3,
                                   i == c->form.focus);
@@ -410,12 +430,13 @@ static void form_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding form_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Save the form (Enter too)", act_save},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close the form without saving", act_cancel},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Save the form (Enter too)"), act_save},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close the form without saving"),
+     act_cancel},
 };
 
 static const struct rk_tui_screen_ops edit_ops = {
-    .name = "Edit customer",
+    .name = N_("Edit customer"),
     .init = form_init,
     .draw = form_draw,
     .key = form_key,
@@ -425,7 +446,7 @@ static const struct rk_tui_screen_ops edit_ops = {
 };
 
 static const struct rk_tui_screen_ops contact_ops = {
-    .name = "Contact person",
+    .name = N_("Contact person"),
     .init = form_init,
     .draw = form_draw,
     .key = form_key,
@@ -435,7 +456,7 @@ static const struct rk_tui_screen_ops contact_ops = {
 };
 
 static const struct rk_tui_screen_ops new_ops = {
-    .name = "New customer",
+    .name = N_("New customer"),
     .init = form_init,
     .draw = form_draw,
     .key = form_key,
@@ -453,7 +474,7 @@ static int open_form(struct rk_tui_app *app, struct rk_ui *ui, enum rk_record ki
         rk_error_clear(&err);
         struct cform *c = calloc(1, sizeof(*c));
         if (c == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         c->ui = ui;
         c->kind = kind;
         c->customer = customer;
@@ -464,7 +485,7 @@ static int open_form(struct rk_tui_app *app, struct rk_ui *ui, enum rk_record ki
         int rc = build(c);
         if (rc == RK_OK && c->n == 0)
                 rc = rk_error_set(&err, RK_ERR_DENIED,
-                                  "your role may not change any field here");
+                                  _("your role may not change any field here"));
         if (rc == RK_OK)
                 rc = load(c, &err);
         if (rc != RK_OK) {

@@ -35,9 +35,9 @@ struct customers {
 };
 
 static const struct rk_tui_column hit_columns[] = {
-    {"Number", 8, RK_TUI_LEFT},
-    {"Name", 0, RK_TUI_LEFT},
-    {"City", 22, RK_TUI_LEFT},
+    {N_("Number"), 8, RK_TUI_LEFT},
+    {N_("Name"), 0, RK_TUI_LEFT},
+    {N_("City"), 22, RK_TUI_LEFT},
 };
 
 static const char *hit_cell(void *ctx, size_t row, size_t col)
@@ -65,11 +65,12 @@ static void drop_hits(struct customers *c)
 static void set_idle_status(struct customers *c)
 {
         const struct rk_grants *g = rk_session_grants(c->ui->session);
-        snprintf(c->status, sizeof(c->status), "Type %s to search.",
+        snprintf(c->status, sizeof(c->status), _("Type %s to search."),
                  rk_authorize_read(g, RK_GROUP_CONTACT)
-                     ? "a name, number, e-mail, phone or address"
-                 : rk_authorize_read(g, RK_GROUP_IDENTITY) ? "a name or a customer number"
-                                                           : "a customer number");
+                     ? _("a name, number, e-mail, phone or address")
+                 : rk_authorize_read(g, RK_GROUP_IDENTITY)
+                     ? _("a name or a customer number")
+                     : _("a customer number"));
 }
 
 /* Run the search for the current query; returns flags. */
@@ -93,10 +94,15 @@ static int search(struct rk_tui_app *app, struct customers *c)
         c->list.sel = 0;
         c->list.top = 0;
         if (c->n == 0)
-                snprintf(c->status, sizeof(c->status), "No customer matches.");
+                snprintf(c->status, sizeof(c->status), _("No customer matches."));
+        else if (c->n == HITS_MAX)
+                snprintf(c->status, sizeof(c->status),
+                         _("%zu or more customers. Enter opens."), c->n);
         else
-                snprintf(c->status, sizeof(c->status), "%zu%s customer%s. Enter opens.",
-                         c->n, c->n == HITS_MAX ? " or more" : "", c->n == 1 ? "" : "s");
+                snprintf(c->status, sizeof(c->status),
+                         ngettext("%zu customer. Enter opens.",
+                                  "%zu customers. Enter opens.", c->n),
+                         c->n);
         return RK_TUI_REDRAW;
 }
 
@@ -113,7 +119,7 @@ static int act_open(struct rk_tui_app *app, void *state)
         if (c->pending)
                 search(app, c);
         if (c->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No customer selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No customer selected"));
         return rk_ui_customer_open(app, c->ui, c->hits[c->list.sel].id);
 }
 
@@ -129,7 +135,7 @@ static int act_new(struct rk_tui_app *app, void *state)
         const struct rk_grants *g = rk_session_grants(c->ui->session);
         if (!rk_authorize_action(g, RK_ACTION_CUSTOMERS_CREATE))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not create customers");
+                                      _("Your role may not create customers"));
         rk_groupset groups = (1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT) |
                              (1u << RK_GROUP_IDCODE);
         return rk_ui_customer_form_open(app, c->ui, 0, groups, created, c);
@@ -141,7 +147,11 @@ static int customers_init(struct rk_tui_app *app, void *state)
         struct customers *c = state;
         rk_tui_field_init(&c->f_query, c->query, sizeof(c->query), RK_SEARCH_QUERY_MAX,
                           false);
-        rk_tui_list_init(&c->list, hit_columns, 3, hit_cell, c, 0);
+        /* a role that cannot read the contact group (billing) never gets a
+         * city: no empty column for it */
+        bool city =
+            rk_authorize_read(rk_session_grants(c->ui->session), RK_GROUP_CONTACT);
+        rk_tui_list_init(&c->list, hit_columns, city ? 3 : 2, hit_cell, c, 0);
         rk_ui_place(c->ui, RK_UI_PLACE_CUSTOMERS);
         set_idle_status(c);
         return RK_OK;
@@ -151,7 +161,7 @@ static void customers_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct customers *c = state;
         int w = getmaxx(win) - 2;
-        rk_tui_print(win, 1, 1, 8, RK_ROLE_LABEL, "Search:");
+        rk_tui_print(win, 1, 1, 8, RK_ROLE_LABEL, _("Search:"));
         rk_tui_field_draw(&c->f_query, app, win, 1, 9, w - 8, true);
         rk_tui_print(win, 2, 9, w - 8, RK_ROLE_DIM, c->status);
         rk_tui_list_draw(&c->list, win, 4, 1, getmaxy(win) - 4, w);
@@ -174,7 +184,7 @@ static int customers_key(struct rk_tui_app *app, void *state, int key)
          * view meanwhile */
         drop_hits(c);
         c->pending = true;
-        snprintf(c->status, sizeof(c->status), "Searching\u2026");
+        snprintf(c->status, sizeof(c->status), _("Searching\u2026"));
         return r | rk_tui_when_idle(app, SEARCH_PAUSE_MS, search_job, c);
 }
 
@@ -189,13 +199,13 @@ static void customers_fini(struct rk_tui_app *app, void *state)
 
 /* The first entry is left off for a role that may not create customers. */
 static const struct rk_tui_binding customer_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "New", "Add a new customer", act_new},
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected customer", act_open},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New"), N_("Add a new customer"), act_new},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected customer"), act_open},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops customers_ops = {
-    .name = "Customers",
+    .name = N_("Customers"),
     .init = customers_init,
     .draw = customers_draw,
     .key = customers_key,
@@ -208,7 +218,7 @@ int rk_ui_customers_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct customers *c = calloc(1, sizeof(*c));
         if (c == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         c->ui = ui;
         c->ops = customers_ops;
         if (!rk_authorize_action(rk_session_grants(ui->session),

@@ -120,20 +120,27 @@ static int act_no(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding confirm_keys[] = {
-    {'y', "y", "Yes", "Answer yes", act_yes},
-    {'Y', "Y", NULL, "Answer yes", act_yes},
-    {'n', "n", "No", "Answer no", act_no},
-    {'N', "N", NULL, "Answer no", act_no},
-    {RK_TUI_KEY_ESC, "Esc", NULL, "Answer no", act_no},
+    {'y', "y", N_("Yes"), N_("Answer yes"), act_yes},
+    {'Y', "Y", NULL, N_("Answer yes"), act_yes},
+    {'n', "n", N_("No"), N_("Answer no"), act_no},
+    {'N', "N", NULL, N_("Answer no"), act_no},
+    {RK_TUI_KEY_ESC, "Esc", NULL, N_("Answer no"), act_no},
+    /* kyllä / ei and ja / nej, as the translated prompt asks */
+    {'k', "k", NULL, N_("Answer yes"), act_yes},
+    {'K', "K", NULL, N_("Answer yes"), act_yes},
+    {'j', "j", NULL, N_("Answer yes"), act_yes},
+    {'J', "J", NULL, N_("Answer yes"), act_yes},
+    {'e', "e", NULL, N_("Answer no"), act_no},
+    {'E', "E", NULL, N_("Answer no"), act_no},
 };
 
 static const struct rk_tui_binding info_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "OK", "Close the message", act_no},
-    {RK_TUI_KEY_ESC, "Esc", NULL, "Close the message", act_no},
+    {RK_TUI_KEY_ENTER, "Enter", N_("OK"), N_("Close the message"), act_no},
+    {RK_TUI_KEY_ESC, "Esc", NULL, N_("Close the message"), act_no},
 };
 
 static const struct rk_tui_screen_ops confirm_ops = {
-    .name = "Question",
+    .name = N_("Question"),
     .flags = RK_TUI_SCREEN_OVERLAY | RK_TUI_SCREEN_NO_GLOBALS,
     .draw = dialog_draw,
     .key = dialog_key,
@@ -143,7 +150,7 @@ static const struct rk_tui_screen_ops confirm_ops = {
 };
 
 static const struct rk_tui_screen_ops info_ops = {
-    .name = "Message",
+    .name = N_("Message"),
     .flags = RK_TUI_SCREEN_OVERLAY | RK_TUI_SCREEN_NO_GLOBALS,
     .draw = dialog_draw,
     .key = dialog_key,
@@ -165,12 +172,12 @@ static int dialog_open(struct rk_tui_app *app, const struct rk_tui_screen_ops *o
         if (d == NULL || d->title == NULL || d->text == NULL) {
                 if (d != NULL)
                         dialog_fini(app, d);
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         }
         d->n_lines = text_lines(d->text);
         d->answer = answer;
         d->ctx = ctx;
-        d->prompt = ops == &confirm_ops ? "[y/n]" : "[Enter] OK";
+        d->prompt = ops == &confirm_ops ? _("[y/n]") : _("[Enter] OK");
         return rk_tui_push(app, ops, d);
 }
 

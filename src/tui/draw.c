@@ -5,8 +5,9 @@
  * that fits is measured with rk_text_crop() (display columns, whole code
  * points only) and written with waddnstr(), which ncursesw decodes as
  * UTF-8 in a UTF-8 locale. The window's right edge caps every width, so
- * nothing wraps onto the next line. Sanitised copies are wiped before
- * they are freed.
+ * nothing wraps onto the next line; text that does not fit ends in an
+ * ellipsis (U+2026) in its last column, so a cut is never silent. Sanitised copies are
+ * wiped before they are freed.
  */
 #include "draw.h"
 
@@ -14,6 +15,8 @@
 #include <string.h>
 
 #include "rekisteri/text.h"
+
+#define ELLIPSIS "\u2026"
 
 /* The text may be a one-time password or a TOTP secret on its way to
  * the screen: no copy of it is left in freed memory. */
@@ -40,8 +43,15 @@ int rk_tui_print(WINDOW *win, int y, int x, int max_cols, enum rk_tui_role role,
                 return 0;
         int used = 0;
         size_t n = rk_text_crop(safe, cols, &used);
+        bool cut = safe[n] != '\0';
+        if (cut) /* one column for the ellipsis that says the text goes on */
+                n = rk_text_crop(safe, cols - 1, &used);
         wattrset(win, (int)rk_tui_theme_attr(role));
         mvwaddnstr(win, y, x, safe, (int)n);
+        if (cut) {
+                waddstr(win, ELLIPSIS);
+                used++;
+        }
         wattrset(win, A_NORMAL);
         wipe_free(safe);
         return used;

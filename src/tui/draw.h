@@ -13,13 +13,15 @@
 #include <curses.h>
 
 #include "theme.h"
+#include "rekisteri/i18n.h"
 
 enum rk_tui_align { RK_TUI_LEFT, RK_TUI_RIGHT, RK_TUI_CENTRE };
 
 /*
  * rk_tui_print - draw utf8 (any bytes; NULL draws nothing) at y, x of win
  * in role, in at most max_cols columns (also cropped at the window's right
- * edge). Returns the columns drawn; 0 when nothing fits or memory is out.
+ * edge; a cropped text ends in an ellipsis in its last column). Returns the
+ * columns drawn; 0 when nothing fits or memory is out.
  */
 int rk_tui_print(WINDOW *win, int y, int x, int max_cols, enum rk_tui_role role,
                  const char *utf8);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "ask.h"
+#include "rekisteri/format.h"
 #include "dsr_ui.h"
 #include "rekisteri/dsr_outbox.h"
 #include "rekisteri/accounts.h"
@@ -53,8 +54,9 @@ struct dashboard {
 };
 
 static const struct rk_tui_column columns[] = {
-    {"#", 4, RK_TUI_RIGHT},   {"Type", 18, RK_TUI_LEFT}, {"Status", 8, RK_TUI_LEFT},
-    {"Due", 10, RK_TUI_LEFT}, {"Left", 12, RK_TUI_LEFT}, {"Records", 0, RK_TUI_LEFT},
+    {"#", 4, RK_TUI_RIGHT},         {N_("Type"), 18, RK_TUI_LEFT},
+    {N_("Status"), 8, RK_TUI_LEFT}, {N_("Due"), 10, RK_TUI_LEFT},
+    {N_("Left"), 12, RK_TUI_LEFT},  {N_("Records"), 0, RK_TUI_LEFT},
 };
 
 static const char *left_text(struct dashboard *d, const struct rk_dsr_request *r)
@@ -63,9 +65,9 @@ static const char *left_text(struct dashboard *d, const struct rk_dsr_request *r
         if (r->status == RK_DSR_CLOSED)
                 return "-";
         if (r->overdue)
-                snprintf(d->cell, sizeof(d->cell), "OVERDUE %lld d", -days);
+                snprintf(d->cell, sizeof(d->cell), _("OVERDUE %lld d"), -days);
         else
-                snprintf(d->cell, sizeof(d->cell), "%lld d left", days);
+                snprintf(d->cell, sizeof(d->cell), _("%lld d left"), days);
         return d->cell;
 }
 
@@ -78,11 +80,11 @@ static const char *cell(void *ctx, size_t row, size_t col)
                 snprintf(d->cell, sizeof(d->cell), "%lld", (long long)r->id);
                 return d->cell;
         case 1:
-                return rk_dsr_type_name(r->type);
+                return rk_ui_status_text(rk_dsr_type_name(r->type));
         case 2:
-                return rk_dsr_status_name(r->status);
+                return rk_ui_status_text(rk_dsr_status_name(r->status));
         case 3:
-                return r->due_on;
+                return rk_format_date_text(r->due_on, d->cell, sizeof(d->cell));
         case 4:
                 return left_text(d, r);
         default:
@@ -115,9 +117,10 @@ static void outbox_text(struct dashboard *d)
                 free(f);
                 return;
         }
-        snprintf(d->outbox, sizeof(d->outbox),
-                 "Files waiting to be fetched: %zu; oldest %s, %lld d, deleted in %lld d",
-                 n, f[0].name, (long long)f[0].age_days, (long long)f[0].delete_in);
+        snprintf(
+            d->outbox, sizeof(d->outbox),
+            _("Files waiting to be fetched: %zu; oldest %s, %lld d, deleted in %lld d"),
+            n, f[0].name, (long long)f[0].age_days, (long long)f[0].delete_in);
         free(f);
 }
 
@@ -164,7 +167,7 @@ static const struct rk_dsr_request *selected(struct rk_tui_app *app, struct dash
 {
         if (d->n > 0)
                 return &d->r[d->list.sel];
-        rk_tui_message(app, RK_TUI_WARNING, "No request selected");
+        rk_tui_message(app, RK_TUI_WARNING, _("No request selected"));
         return NULL;
 }
 
@@ -177,36 +180,49 @@ static void heading(const struct dashboard *d, char *out, size_t size)
                 open += d->r[i].status != RK_DSR_CLOSED;
                 overdue += d->r[i].overdue;
         }
-        snprintf(out, size, "Data-subject requests: %zu open, %zu overdue%s", open,
-                 overdue, d->closed_too ? " (closed ones shown too)" : "");
+        snprintf(out, size,
+                 d->closed_too ? _("Data-subject requests: %zu open, %zu overdue (closed "
+                                   "ones shown too)")
+                               : _("Data-subject requests: %zu open, %zu overdue"),
+                 open, overdue);
 }
 
 /* The selected request's details, under the list. */
 static void details(const struct rk_dsr_request *r, char *out, size_t size)
 {
-        snprintf(out, size, "%s%s%s. Received %s, handler %s.%s%s",
-                 rk_dsr_type_label(r->type), r->purpose[0] ? ", purpose " : "",
-                 r->purpose, r->received_on, r->handler, r->extended ? " Extended: " : "",
-                 r->extended ? r->extension_reason : "");
+        char what[160], when[200];
+        if (r->purpose[0] != '\0')
+                snprintf(what, sizeof(what), _("%s, purpose %s."),
+                         _(rk_dsr_type_label(r->type)), r->purpose);
+        else
+                snprintf(what, sizeof(what), "%s.", _(rk_dsr_type_label(r->type)));
+        char received[RK_FORMAT_SIZE];
+        rk_format_date_text(r->received_on, received, sizeof(received));
+        snprintf(when, sizeof(when), _("Received %s, handler %s."), received, r->handler);
+        if (r->extended)
+                snprintf(out, size, _("%s %s Extended: %s"), what, when,
+                         r->extension_reason);
+        else
+                snprintf(out, size, "%s %s", what, when);
 }
 
 /* The account-change lines from row y: the combine_duties warning when it
  * is on, then the count and the newest change. */
 static void draw_changes(const struct dashboard *d, WINDOW *win, int y, int width)
 {
-        char text[512];
+        char text[1024];
         size_t combined = 0;
         for (size_t i = 0; i < d->nchanges; i++)
                 combined += strcmp(d->changes[i].action, "account.combined_duties") == 0;
         if (d->ui->cfg->combine_duties) {
                 snprintf(text, sizeof(text),
-                         "Separation of duties OFF ([accounts] combine_duties = 1): "
-                         "used %zu time(s), %d days",
+                         _("Separation of duties OFF ([accounts] combine_duties = 1): "
+                           "used %zu time(s), %d days"),
                          combined, CHANGES_DAYS);
                 rk_tui_print(win, y++, 1, width, RK_ROLE_WARNING, text);
         }
         if (d->nchanges == 0) {
-                snprintf(text, sizeof(text), "Account changes, last %d days: none",
+                snprintf(text, sizeof(text), _("Account changes, last %d days: none"),
                          CHANGES_DAYS);
                 rk_tui_print(win, y, 1, width, RK_ROLE_DIM, text);
                 return;
@@ -214,12 +230,17 @@ static void draw_changes(const struct dashboard *d, WINDOW *win, int y, int widt
         const struct rk_audit_row *c = &d->changes[0];
         const char *fields =
             strncmp(c->fields, "roles ", 6) == 0 ? c->fields + 6 : c->fields;
+        char count[32], latest[512];
+        snprintf(count, sizeof(count), "%zu%s", d->nchanges,
+                 d->nchanges == CHANGES_LIMIT ? "+" : "");
+        /* the change as the trail names it: "user.roles sales" */
+        snprintf(latest, sizeof(latest), "%.5s %s %s %s%s%s", c->at + 5, c->user,
+                 c->action + strlen("account."), c->target, fields[0] ? " " : "", fields);
         snprintf(text, sizeof(text),
-                 "Account changes, %d days: %zu%s. Latest %.5s %s %s %s%s%s%s",
-                 CHANGES_DAYS, d->nchanges, d->nchanges == CHANGES_LIMIT ? "+" : "",
-                 c->at + 5, c->user, c->action + strlen("account."), c->target,
-                 fields[0] ? " " : "", fields,
-                 strcmp(c->result, "ok") == 0 ? "" : " REFUSED");
+                 strcmp(c->result, "ok") == 0
+                     ? _("Account changes, %d days: %s. Latest %s")
+                     : _("Account changes, %d days: %s. Latest %s REFUSED"),
+                 CHANGES_DAYS, count, latest);
         rk_tui_print(win, y, 1, width,
                      strcmp(c->result, "ok") == 0 ? RK_ROLE_NORMAL : RK_ROLE_WARNING,
                      text);
@@ -242,7 +263,7 @@ static void dash_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 draw_changes(d, win, getmaxy(win) - 3 - extra, width);
         if (d->n == 0) {
                 rk_tui_print(win, 2, 2, width, RK_ROLE_DIM,
-                             "No open requests. F2 registers a new one.");
+                             _("No open requests. F2 registers a new one."));
                 return;
         }
         rk_tui_list_draw(&d->list, win, 2, 1, getmaxy(win) - 5 - extra, width);
@@ -294,12 +315,12 @@ static int extend_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         struct rk_error err;
         rk_error_clear(&err);
         if (strcmp(v[0], "1") != 0 && strcmp(v[0], "2") != 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "Months: 1 or 2");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Months: 1 or 2"));
         rk_ui_place(d->ui, RK_UI_PLACE_REQUESTS);
         if (rk_dsr_extend(d->ui->session, d->r[d->list.sel].id, v[0][0] - '0', v[1],
                           &err) != RK_OK)
                 return dsr_wizard_fail(app, &err);
-        rk_tui_message(app, RK_TUI_INFO, "Deadline extended");
+        rk_tui_message(app, RK_TUI_INFO, _("Deadline extended"));
         return RK_TUI_POP | reload(app, d);
 }
 
@@ -311,16 +332,16 @@ static int act_extend(struct rk_tui_app *app, void *state)
                 return RK_TUI_REDRAW;
         if (r->extended)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "The deadline was extended already (once only)");
+                                      _("The deadline was extended already (once only)"));
         static const struct rk_ui_ask_item items[] = {
-            {"Months", "2", 1, false},
-            {"Reason", NULL, 255, false},
+            {N_("Months"), "2", 1, false},
+            {N_("Reason"), NULL, 255, false},
         };
         const struct rk_ui_ask ask = {
-            .name = "Extend deadline",
-            .heading = "Extend the deadline once, by 1 or 2 months (Art. 12(3))",
-            .hint = "The reason is told to the person within the first month:\n"
-                    "e.g. the request is complex, or there are many requests.",
+            .name = _("Extend deadline"),
+            .heading = _("Extend the deadline once, by 1 or 2 months (Art. 12(3))"),
+            .hint = _("The reason is told to the person within the first month:\n"
+                      "e.g. the request is complex, or there are many requests."),
             .done = extend_done,
             .ctx = d,
         };
@@ -337,7 +358,8 @@ static int do_lift(struct rk_tui_app *app, void *ctx, bool yes)
         rk_ui_place(d->ui, RK_UI_PLACE_REQUESTS);
         if (rk_dsr_lift_restriction(d->ui->session, d->r[d->list.sel].id, &err) != RK_OK)
                 return dsr_wizard_fail(app, &err);
-        rk_tui_message(app, RK_TUI_INFO, "Restriction lifted; Enter closes the request");
+        rk_tui_message(app, RK_TUI_INFO,
+                       _("Restriction lifted; Enter closes the request"));
         return reload(app, d);
 }
 
@@ -349,10 +371,10 @@ static int act_lift(struct rk_tui_app *app, void *state)
                 return RK_TUI_REDRAW;
         if (r->type != RK_DSR_RESTRICTION || r->status != RK_DSR_EXECUTED)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Only a carried-out restriction can be lifted");
-        return rk_tui_dialog_confirm(app, "Lift the restriction",
-                                     "Lift the restriction of this request's records?\n"
-                                     "They show again in every view.",
+                                      _("Only a carried-out restriction can be lifted"));
+        return rk_tui_dialog_confirm(app, _("Lift the restriction"),
+                                     _("Lift the restriction of this request's records?\n"
+                                       "They show again in every view."),
                                      do_lift, d);
 }
 
@@ -362,27 +384,27 @@ static int act_menu(struct rk_tui_app *app, void *state)
 }
 
 #define DASH_KEYS                                                                        \
-        {RK_TUI_KEY_ENTER, "Enter", "Open", "Resume the request at its next step",       \
-         act_open},                                                                      \
-            {RK_TUI_FKEY(KEY_F(2)), "F2", "New", "Register a new request (the wizard)",  \
-             act_new},                                                                   \
-            {RK_TUI_FKEY(KEY_F(3)), "F3", "Closed", "Show or hide closed requests",      \
-             act_closed},                                                                \
-            {RK_TUI_FKEY(KEY_F(4)), "F4", "Extend", "Extend the deadline once",          \
+        {RK_TUI_KEY_ENTER, "Enter", N_("Open"),                                          \
+         N_("Resume the request at its next step"), act_open},                           \
+            {RK_TUI_FKEY(KEY_F(2)), "F2", N_("New"),                                     \
+             N_("Register a new request (the wizard)"), act_new},                        \
+            {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Closed"),                                  \
+             N_("Show or hide closed requests"), act_closed},                            \
+            {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Extend"), N_("Extend the deadline once"),  \
              act_extend},                                                                \
         {                                                                                \
-                RK_TUI_FKEY(KEY_F(6)), "F6", "Lift", "Lift a carried-out restriction",   \
-                    act_lift                                                             \
+                RK_TUI_FKEY(KEY_F(6)), "F6", N_("Lift"),                                 \
+                    N_("Lift a carried-out restriction"), act_lift                       \
         }
 
 static const struct rk_tui_binding root_keys[] = {
     DASH_KEYS,
-    {RK_TUI_KEY_ESC, "Esc", "Menu", "The home menu (customers, orders, audit...)",
+    {RK_TUI_KEY_ESC, "Esc", N_("Menu"), N_("The home menu (customers, orders, audit...)"),
      act_menu},
 };
 static const struct rk_tui_binding pushed_keys[] = {
     DASH_KEYS,
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home menu", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home menu"), rk_tui_action_pop},
 };
 
 int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start)
@@ -391,10 +413,10 @@ int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start)
         rk_error_clear(&err);
         struct dashboard *d = calloc(1, sizeof(*d));
         if (d == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         d->ui = ui;
         d->ops = (struct rk_tui_screen_ops){
-            .name = "Requests",
+            .name = _("Requests"),
             .draw = dash_draw,
             .key = dash_key,
             .fini = dash_fini,

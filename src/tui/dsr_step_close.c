@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 
 #define LINE (DSR_PATH + 64)
 
@@ -30,22 +31,27 @@ static void default_outcome(const struct dsr_wizard *w, char *out, size_t size)
         const struct rk_dsr_request *r = &w->req;
         static const char *const text[RK_DSR_TYPE_COUNT] = {
             [RK_DSR_ACCESS] =
-                "Sent the person a copy of their data (JSON and text report).",
-            [RK_DSR_RECTIFICATION] = "Corrected the data as the person asked.",
+                N_("Sent the person a copy of their data (JSON and text report)."),
+            [RK_DSR_RECTIFICATION] = N_("Corrected the data as the person asked."),
             [RK_DSR_ERASURE] =
-                "Erased the data; orders under legal hold kept, anonymised.",
-            [RK_DSR_RESTRICTION] = "Restricted the processing of the data.",
-            [RK_DSR_OBJECTION] = "Recorded the objection; stopped processing for",
-            [RK_DSR_PORTABILITY] = "Sent the person their data as a JSON file.",
-            [RK_DSR_CONSENT_WITHDRAWAL] = "Withdrew the consent for",
+                N_("Erased the data; orders under legal hold kept, anonymised."),
+            [RK_DSR_RESTRICTION] = N_("Restricted the processing of the data."),
+            [RK_DSR_OBJECTION] = NULL, /* for a purpose: below */
+            [RK_DSR_PORTABILITY] = N_("Sent the person their data as a JSON file."),
+            [RK_DSR_CONSENT_WITHDRAWAL] = NULL,
         };
         if (r->outcome[0] != '\0')
                 snprintf(out, size, "%s", r->outcome);
         else if (r->status != RK_DSR_EXECUTED)
                 out[0] = '\0';
+        else if (r->type == RK_DSR_OBJECTION)
+                snprintf(out, size,
+                         _("Recorded the objection; stopped processing for %s."),
+                         r->purpose);
+        else if (r->type == RK_DSR_CONSENT_WITHDRAWAL)
+                snprintf(out, size, _("Withdrew the consent for %s."), r->purpose);
         else
-                snprintf(out, size, "%s%s%s%s", text[r->type], r->purpose[0] ? " " : "",
-                         r->purpose, r->purpose[0] ? "." : "");
+                snprintf(out, size, "%s", _(text[r->type]));
 }
 
 static int close_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_error *err)
@@ -64,24 +70,24 @@ static int close_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_e
 static int done_lines(const struct dsr_wizard *w, char lines[][LINE], int max)
 {
         const struct rk_dsr_result *res = &w->close.result;
-        char day[RK_DATE_TEXT];
+        char day[RK_FORMAT_SIZE];
         int n = 0;
         if (w->req.executed_at == 0) {
-                snprintf(lines[n++], LINE, "Not carried out.");
+                snprintf(lines[n++], LINE, _("Not carried out."));
                 return n;
         }
-        rk_date_of(w->req.executed_at, day);
+        rk_format_day(w->req.executed_at, day, sizeof(day));
         if (!w->close.executed_now) {
-                snprintf(lines[n++], LINE, "Carried out on %s.", day);
+                snprintf(lines[n++], LINE, _("Carried out on %s."), day);
                 return n;
         }
-        snprintf(lines[n++], LINE, "Carried out today: %lld record(s), %lld row(s).",
+        snprintf(lines[n++], LINE, _("Carried out today: %lld record(s), %lld row(s)."),
                  (long long)res->subjects, (long long)res->rows);
         if (res->json_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->json_path,
+                snprintf(lines[n++], LINE, _("Wrote %s (%04o)"), res->json_path,
                          res->file_mode);
         if (res->text_path[0] != '\0' && n < max)
-                snprintf(lines[n++], LINE, "Wrote %s (%04o)", res->text_path,
+                snprintf(lines[n++], LINE, _("Wrote %s (%04o)"), res->text_path,
                          res->file_mode);
         return n; /* a pending note is drawn wrapped, by close_draw */
 }
@@ -90,47 +96,49 @@ static void close_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win
 {
         int width = getmaxx(win) - 4;
         char lines[5][LINE], text[300];
-        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, "Type:");
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Type:"));
         rk_tui_print(win, y, 14, width - 12, RK_ROLE_NORMAL,
-                     rk_dsr_type_label(w->req.type));
-        rk_tui_print(win, y + 1, 2, 12, RK_ROLE_LABEL, "Verified:");
-        rk_tui_print(win, y + 1, 14, width - 12, RK_ROLE_NORMAL,
-                     w->req.verification[0] ? w->req.verification : "-");
+                     _(rk_dsr_type_label(w->req.type)));
+        /* the verification and the records wrap (up to 2 and 3 rows)
+         * rather than being cut at the edge */
+        y++;
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Verified:"));
+        y += rk_ui_print_wrapped(win, y, 14, width - 12, 2, RK_ROLE_NORMAL,
+                                 w->req.verification[0] ? w->req.verification : "-");
         dsr_subjects_text(&w->req, text, sizeof(text));
-        rk_tui_print(win, y + 2, 2, 12, RK_ROLE_LABEL, "Records:");
-        rk_tui_print(win, y + 2, 14, width - 12, RK_ROLE_NORMAL, text);
-        y += 3;
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Records:"));
+        y += rk_ui_print_wrapped(win, y, 14, width - 12, 3, RK_ROLE_NORMAL, text);
         int n = done_lines(w, lines, 5);
         if (w->close.lifted && n < 5)
-                snprintf(lines[n++], LINE, "The restriction was lifted.");
+                snprintf(lines[n++], LINE, _("The restriction was lifted."));
         for (int i = 0; i < n; i++)
                 rk_tui_print(win, y++, 2, width, i == 0 ? RK_ROLE_OK : RK_ROLE_NORMAL,
                              lines[i]);
         if (w->close.executed_now && w->close.result.flush_note[0] != '\0') {
                 char note[sizeof(w->close.result.flush_note) + 8];
-                snprintf(note, sizeof(note), "Note: %s", w->close.result.flush_note);
+                snprintf(note, sizeof(note), _("Note: %s"), w->close.result.flush_note);
                 y += rk_ui_print_wrapped(win, y, 2, width, 3, RK_ROLE_WARNING, note);
         }
         y++;
         if (liftable(w))
                 y += rk_ui_print_wrapped(
                          win, y, 2, width, 2, RK_ROLE_WARNING,
-                         "This request restricted the records. F6 lifts the "
-                         "restriction (tell the person first); only an open request "
-                         "can lift it, so Esc keeps the request open.") +
+                         _("This request restricted the records. F6 lifts the "
+                           "restriction (tell the person first); only an open request "
+                           "can lift it, so Esc keeps the request open.")) +
                      1;
         if (w->req.status == RK_DSR_CLOSED) {
-                rk_date_of(w->req.closed_at, text);
-                rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, "Closed on");
+                rk_format_day(w->req.closed_at, text, sizeof(text));
+                rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, _("Closed on"));
                 rk_tui_print(win, y, 12, width - 10, RK_ROLE_NORMAL, text);
                 rk_ui_print_wrapped(win, y + 1, 2, width, 3, RK_ROLE_NORMAL,
                                     w->req.outcome);
                 return;
         }
-        rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, "Outcome told to the person:");
+        rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, _("Outcome told to the person:"));
         rk_tui_field_draw(&w->close.f_outcome, app, win, y + 1, 4, width - 4, true);
         rk_tui_print(win, y + 2, 4, width - 4, RK_ROLE_DIM,
-                     "Enter closes the request with this outcome.");
+                     _("Enter closes the request with this outcome."));
 }
 
 static int close_key(struct rk_tui_app *app, struct dsr_wizard *w, int key)
@@ -148,11 +156,11 @@ static int act_close(struct rk_tui_app *app, void *state)
         rk_error_clear(&err);
         if (strspn(w->close.outcome, " ") == strlen(w->close.outcome))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Write the outcome told to the person");
+                                      _("Write the outcome told to the person"));
         rk_ui_place(w->ui, RK_UI_PLACE_WIZARD);
         if (rk_dsr_close(w->ui->session, w->req.id, w->close.outcome, &err) != RK_OK)
                 return dsr_wizard_fail(app, &err);
-        snprintf(msg, sizeof(msg), "Request %lld closed", (long long)w->req.id);
+        snprintf(msg, sizeof(msg), _("Request %lld closed"), (long long)w->req.id);
         return dsr_wizard_leave(app, w, msg);
 }
 
@@ -167,15 +175,15 @@ static int do_lift(struct rk_tui_app *app, void *ctx, bool yes)
         if (rk_dsr_lift_restriction(w->ui->session, w->req.id, &err) != RK_OK)
                 return dsr_wizard_fail(app, &err);
         w->close.lifted = true;
-        rk_tui_message(app, RK_TUI_INFO, "Restriction lifted");
+        rk_tui_message(app, RK_TUI_INFO, _("Restriction lifted"));
         return RK_TUI_REDRAW | dsr_wizard_go(app, w, DSR_CLOSE);
 }
 
 static int act_lift(struct rk_tui_app *app, void *state)
 {
-        return rk_tui_dialog_confirm(app, "Lift the restriction",
-                                     "Lift the restriction of these records?\n"
-                                     "They show again in every view.",
+        return rk_tui_dialog_confirm(app, _("Lift the restriction"),
+                                     _("Lift the restriction of these records?\n"
+                                       "They show again in every view."),
                                      do_lift, state);
 }
 
@@ -185,16 +193,17 @@ static int act_leave(struct rk_tui_app *app, void *state)
         return dsr_wizard_leave(app, w,
                                 w->req.status == RK_DSR_CLOSED
                                     ? NULL
-                                    : "The request stays open on the dashboard");
+                                    : _("The request stays open on the dashboard"));
 }
 
 /* F6 only for a liftable restriction, Enter only while open (close_skip). */
 static const struct rk_tui_binding close_keys[] = {
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Lift", "Lift the restriction (a step of this request)",
-     act_lift},
-    {RK_TUI_KEY_ENTER, "Enter", "Close", "Close the request with the outcome", act_close},
-    {RK_TUI_KEY_ESC, "Esc", "Leave", "Leave the wizard; an open request stays open",
-     act_leave},
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Lift"),
+     N_("Lift the restriction (a step of this request)"), act_lift},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Close"), N_("Close the request with the outcome"),
+     act_close},
+    {RK_TUI_KEY_ESC, "Esc", N_("Leave"),
+     N_("Leave the wizard; an open request stays open"), act_leave},
 };
 
 static size_t close_skip(const struct dsr_wizard *w)
@@ -205,7 +214,7 @@ static size_t close_skip(const struct dsr_wizard *w)
 }
 
 const struct dsr_step dsr_step_close = {
-    .title = "Close",
+    .title = N_("Close"),
     .enter = close_enter,
     .draw = close_draw,
     .key = close_key,

@@ -23,8 +23,9 @@
 #include "dsr_ui.h"
 
 static const struct rk_tui_column pick_columns[] = {
-    {"Sel", 3, RK_TUI_LEFT},  {"Record", 7, RK_TUI_LEFT},   {"Kind", 8, RK_TUI_LEFT},
-    {"Name", 0, RK_TUI_LEFT}, {"Matched", 15, RK_TUI_LEFT}, {"Note", 10, RK_TUI_LEFT},
+    {N_("Sel"), 3, RK_TUI_LEFT},      {N_("Record"), 7, RK_TUI_LEFT},
+    {N_("Kind"), 8, RK_TUI_LEFT},     {N_("Name"), 0, RK_TUI_LEFT},
+    {N_("Matched"), 15, RK_TUI_LEFT}, {N_("Note"), 10, RK_TUI_LEFT},
 };
 
 static const char *pick_cell(void *ctx, size_t row, size_t col)
@@ -36,13 +37,15 @@ static const char *pick_cell(void *ctx, size_t row, size_t col)
         case 1:
                 return p->number;
         case 2:
-                return p->kind == RK_DSR_SUBJECT_CONTACT ? "contact" : "customer";
+                return p->kind == RK_DSR_SUBJECT_CONTACT ? _("contact") : _("customer");
         case 3:
                 return p->name;
         case 4:
                 return p->matched;
         default:
-                return p->restricted ? "restricted" : p->anonymised ? "anonymised" : "";
+                return p->restricted   ? _("restricted")
+                       : p->anonymised ? _("anonymised")
+                                       : "";
         }
 }
 
@@ -120,13 +123,13 @@ static int find_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
                 if (p == NULL)
                         break;
                 p->selected = true;
-                snprintf(p->matched, sizeof(p->matched), "on the request");
+                snprintf(p->matched, sizeof(p->matched), _("on the request"));
         }
         rk_tui_list_set_rows(&w->find.list, w->find.n);
         w->find.on_list = w->find.n > 0;
         snprintf(w->find.status, sizeof(w->find.status), "%s",
-                 "Type a name, customer or order number, e-mail, phone or identity "
-                 "code; Enter searches.");
+                 _("Type a name, customer or order number, e-mail, phone or identity "
+                   "code; Enter searches."));
         return RK_OK;
 }
 
@@ -181,7 +184,7 @@ static int search(struct rk_tui_app *app, struct dsr_wizard *w)
         rk_error_clear(&err);
         if (strspn(w->find.query, " ") == strlen(w->find.query))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Type something to search for");
+                                      _("Type something to search for"));
         rk_ui_place(w->ui, RK_UI_PLACE_WIZARD);
         if (rk_dsr_find(w->ui->session, w->find.query, &c, &n, &err) != RK_OK)
                 return dsr_wizard_fail(app, &err);
@@ -194,10 +197,10 @@ static int search(struct rk_tui_app *app, struct dsr_wizard *w)
         w->find.on_list = w->find.n > 0;
         if (n == 0)
                 snprintf(w->find.status, sizeof(w->find.status),
-                         "No record matches. %zu selected.", count_selected(w));
+                         _("No record matches. %zu selected."), count_selected(w));
         else
                 snprintf(w->find.status, sizeof(w->find.status),
-                         "%zu found, %zu selected. Space toggles; check each one.", n,
+                         _("%zu found, %zu selected. Space toggles; check each one."), n,
                          count_selected(w));
         return RK_TUI_REDRAW;
 }
@@ -257,7 +260,7 @@ static int go_on(struct rk_tui_app *app, struct dsr_wizard *w)
         rk_error_clear(&err);
         if (count_selected(w) == 0)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Select the person's records first (Space)");
+                                      _("Select the person's records first (Space)"));
         rk_ui_place(w->ui, RK_UI_PLACE_WIZARD);
         int rc = w->req.id == 0 ? register_request(w, &err) : RK_OK;
         if (rc == RK_OK)
@@ -292,7 +295,7 @@ static int act_back(struct rk_tui_app *app, void *state)
         struct dsr_wizard *w = state;
         if (w->req.id == 0)
                 return dsr_wizard_go(app, w, DSR_TYPE);
-        return dsr_wizard_leave(app, w, "The request waits on the dashboard");
+        return dsr_wizard_leave(app, w, _("The request waits on the dashboard"));
 }
 
 /* Space selects on the list and is a space in the field. */
@@ -311,10 +314,15 @@ static int act_space(struct rk_tui_app *app, void *state)
 static int find_key(struct rk_tui_app *app, struct dsr_wizard *w, int key)
 {
         if (w->find.on_list) {
-                int r = rk_tui_list_key(&w->find.list, key);
-                if (r != RK_TUI_UNHANDLED || RK_TUI_IS_FKEY(key) || key < ' ')
+                /* editing keys go to the search field from the list too, as
+                 * typed letters do: focus moves there, visibly (cursor, label) */
+                bool edit = key == RK_TUI_FKEY(KEY_BACKSPACE) ||
+                            key == RK_TUI_FKEY(KEY_DC) || key == 0x15 /* ^U */ ||
+                            key == 0x7f || key == 0x08;
+                int r = edit ? RK_TUI_UNHANDLED : rk_tui_list_key(&w->find.list, key);
+                if (!edit && (r != RK_TUI_UNHANDLED || RK_TUI_IS_FKEY(key) || key < ' '))
                         return r;
-                w->find.on_list = false; /* typing goes to the search field */
+                w->find.on_list = false;
         }
         return rk_tui_field_key(&w->find.f_query, app, key);
 }
@@ -323,25 +331,29 @@ static void find_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
 {
         int width = getmaxx(win) - 4;
         char count[48];
-        rk_tui_print(win, y, 2, 8, RK_ROLE_LABEL, "Search:");
+        /* the label of the part that has the focus is highlighted */
+        rk_tui_print(win, y, 2, 8, w->find.on_list ? RK_ROLE_LABEL : RK_ROLE_SELECTED,
+                     _("Search:"));
         rk_tui_field_draw(&w->find.f_query, app, win, y, 10, width - 8, !w->find.on_list);
         rk_tui_print(win, y + 1, 10, width - 8, RK_ROLE_DIM, w->find.status);
         rk_tui_list_draw(&w->find.list, win, y + 3, 2, getmaxy(win) - y - 5, width);
-        snprintf(count, sizeof(count), "%zu record(s) selected", count_selected(w));
+        snprintf(count, sizeof(count), _("%zu record(s) selected"), count_selected(w));
         rk_tui_print(win, getmaxy(win) - 1, 2, width, RK_ROLE_LABEL, count);
 }
 
 static const struct rk_tui_binding find_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Search/Next",
-     "In the field: search. On the list: go on with the records selected", act_enter},
-    {'\t', "Tab", "Field/List", "Move between the search field and the list", act_tab},
-    {' ', "Space", "Select", "On the list: select or unselect the record", act_space},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the type (a new request), or leave",
+    {RK_TUI_KEY_ENTER, "Enter", N_("Search/Next"),
+     N_("In the field: search. On the list: go on with the records selected"), act_enter},
+    {'\t', "Tab", N_("Field/List"), N_("Move between the search field and the list"),
+     act_tab},
+    {' ', "Space", N_("Select"), N_("On the list: select or unselect the record"),
+     act_space},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the type (a new request), or leave"),
      act_back},
 };
 
 const struct dsr_step dsr_step_find = {
-    .title = "Find the person",
+    .title = N_("Find the person"),
     .enter = find_enter,
     .draw = find_draw,
     .key = find_key,

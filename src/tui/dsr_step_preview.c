@@ -18,8 +18,9 @@
 #define WHY_ROWS 3
 
 static const struct rk_tui_column preview_columns[] = {
-    {"Record", 7, RK_TUI_LEFT}, {"What", 28, RK_TUI_LEFT}, {"Effect", 9, RK_TUI_LEFT},
-    {"Rows", 5, RK_TUI_RIGHT},  {"Why", 0, RK_TUI_LEFT},
+    {N_("Record"), 7, RK_TUI_LEFT}, {N_("What"), 28, RK_TUI_LEFT},
+    {N_("Effect"), 9, RK_TUI_LEFT}, {N_("Rows"), 5, RK_TUI_RIGHT},
+    {N_("Why"), 0, RK_TUI_LEFT},
 };
 
 static const char *preview_cell(void *ctx, size_t row, size_t col)
@@ -114,9 +115,10 @@ static void preview_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *w
         totals(&w->preview.p, sum, sizeof(sum));
         long long out = export_rows(&w->preview.p);
         if (out > 0)
-                snprintf(line, sizeof(line), "Items: %s; %lld row(s) of data.", sum, out);
+                snprintf(line, sizeof(line), _("Items: %s; %lld row(s) of data."), sum,
+                         out);
         else
-                snprintf(line, sizeof(line), "Items: %s.", sum);
+                snprintf(line, sizeof(line), _("Items: %s."), sum);
         rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, line);
         rk_tui_list_draw(&w->preview.list, win, y + 1, 2, rows, width);
         if (w->preview.p.n == 0)
@@ -151,14 +153,16 @@ static int act_close(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding preview_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Next", "Go on to carrying the request out", act_next},
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Close", "Close the request without carrying it out",
-     act_close},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the identity verification", act_back},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Next"), N_("Go on to carrying the request out"),
+     act_next},
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Close"),
+     N_("Close the request without carrying it out"), act_close},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the identity verification"),
+     act_back},
 };
 
 const struct dsr_step dsr_step_preview = {
-    .title = "Preview",
+    .title = N_("Preview"),
     .enter = preview_enter,
     .draw = preview_draw,
     .key = preview_key,

@@ -16,13 +16,13 @@
 #include "dsr_ui.h"
 
 static const char *const type_help[RK_DSR_TYPE_COUNT] = {
-    [RK_DSR_ACCESS] = "A copy of their data (JSON and text)",
-    [RK_DSR_RECTIFICATION] = "Correct their data in the customer form",
-    [RK_DSR_ERASURE] = "Erase them; held orders stay anonymised",
-    [RK_DSR_RESTRICTION] = "Hide them from all views until lifted",
-    [RK_DSR_OBJECTION] = "Stop processing for one purpose",
-    [RK_DSR_PORTABILITY] = "Their data as a machine-readable file",
-    [RK_DSR_CONSENT_WITHDRAWAL] = "Withdraw the consent for one purpose",
+    [RK_DSR_ACCESS] = N_("A copy of their data (JSON and text)"),
+    [RK_DSR_RECTIFICATION] = N_("Correct their data in the customer form"),
+    [RK_DSR_ERASURE] = N_("Erase them; held orders stay anonymised"),
+    [RK_DSR_RESTRICTION] = N_("Hide them from all views until lifted"),
+    [RK_DSR_OBJECTION] = N_("Stop processing for one purpose"),
+    [RK_DSR_PORTABILITY] = N_("Their data as a machine-readable file"),
+    [RK_DSR_CONSENT_WITHDRAWAL] = N_("Withdraw the consent for one purpose"),
 };
 
 static const struct rk_tui_column type_columns[] = {
@@ -33,7 +33,7 @@ static const struct rk_tui_column type_columns[] = {
 static const char *type_cell(void *ctx, size_t row, size_t col)
 {
         (void)ctx;
-        return col == 0 ? rk_dsr_type_label((enum rk_dsr_type)row) : type_help[row];
+        return _(col == 0 ? rk_dsr_type_label((enum rk_dsr_type)row) : type_help[row]);
 }
 
 /* The purposes of the selected type (none for most types). */
@@ -55,7 +55,7 @@ static int type_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
         (void)app;
         if (w->req.id != 0)
                 return rk_error_set(err, RK_ERR_INVALID,
-                                    "The type of a registered request cannot change");
+                                    _("The type of a registered request cannot change"));
         if (w->type.list.cols == NULL) { /* first visit; coming back keeps it */
                 rk_tui_list_init(&w->type.list, type_columns, 2, type_cell, w,
                                  RK_DSR_TYPE_COUNT);
@@ -69,7 +69,8 @@ static int type_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
 static void type_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win, int y)
 {
         int width = getmaxx(win) - 4, x = 4;
-        rk_tui_print(win, y, 2, width, RK_ROLE_LABEL, "Which right does the person use?");
+        rk_tui_print(win, y, 2, width, RK_ROLE_LABEL,
+                     _("Which right does the person use?"));
         rk_tui_list_draw(&w->type.list, win, y + 1, x, RK_DSR_TYPE_COUNT, width - 2);
         if (w->type.focus != 0) /* show the choice when the list is not focused */
                 rk_tui_print(win, y + 1 + (int)w->type.list.sel, 2, 1, RK_ROLE_OK, ">");
@@ -77,19 +78,29 @@ static void type_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
         if (w->type.npurposes > 0) {
                 char text[64];
                 snprintf(text, sizeof(text), "< %s >", w->type.purposes[w->type.purpose]);
-                rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, "Purpose:");
+                rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, _("Purpose:"));
                 rk_tui_print(win, y, 16, width - 16,
                              w->type.focus == 1 ? RK_ROLE_FIELD_FOCUS : RK_ROLE_FIELD,
                              text);
-                rk_tui_print(win, y, 46, width - 46, RK_ROLE_DIM, "Left/Right changes");
+                rk_tui_print(win, y, 46, width - 46, RK_ROLE_DIM,
+                             _("Left/Right changes"));
                 y++;
         }
-        rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, "Received on:");
+        rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, _("Received on:"));
         rk_tui_field_draw(&w->type.f_received, app, win, y, 16, 12, w->type.focus == 2);
         rk_tui_print(win, y, 30, width - 30, RK_ROLE_DIM,
-                     "YYYY-MM-DD; due one month later");
+                     _("YYYY-MM-DD; due one month later"));
         rk_tui_print(win, y + 2, 2, width, RK_ROLE_DIM,
-                     "Tab moves between type, purpose and date. Enter goes on.");
+                     _("Tab moves between type, purpose and date. Enter goes on."));
+        /* the selected type whole, when its row had to cut it */
+        const char *label = type_cell(w, w->type.list.sel, 0),
+                   *help = type_cell(w, w->type.list.sel, 1);
+        if (rk_tui_text_cols(label) > type_columns[0].width ||
+            rk_tui_text_cols(help) > width - 2 - type_columns[0].width - 1) {
+                char whole[256];
+                snprintf(whole, sizeof(whole), "%s: %s", label, help);
+                rk_ui_print_wrapped(win, y + 4, 2, width, 2, RK_ROLE_NORMAL, whole);
+        }
 }
 
 static int act_tab(struct rk_tui_app *app, void *state)
@@ -131,12 +142,13 @@ static int act_next(struct rk_tui_app *app, void *state)
         if (!rk_date_parse(w->type.received, NULL, NULL, NULL)) {
                 w->type.focus = 2;
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Received on: a date YYYY-MM-DD, e.g. %s", today);
+                                      _("Received on: a date YYYY-MM-DD, e.g. %s"),
+                                      today);
         }
         if (strcmp(w->type.received, today) > 0) {
                 w->type.focus = 2;
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Received on: is in the future");
+                                      _("Received on: is in the future"));
         }
         w->req.type = (enum rk_dsr_type)w->type.list.sel;
         snprintf(w->req.purpose, sizeof(w->req.purpose), "%s",
@@ -147,17 +159,18 @@ static int act_next(struct rk_tui_app *app, void *state)
 
 static int act_cancel(struct rk_tui_app *app, void *state)
 {
-        return dsr_wizard_leave(app, state, "No request registered");
+        return dsr_wizard_leave(app, state, _("No request registered"));
 }
 
 static const struct rk_tui_binding type_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Next", "Go on to finding the person", act_next},
-    {'\t', "Tab", "Field", "Move between type, purpose and date", act_tab},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Leave without registering a request", act_cancel},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Next"), N_("Go on to finding the person"), act_next},
+    {'\t', "Tab", N_("Field"), N_("Move between type, purpose and date"), act_tab},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Leave without registering a request"),
+     act_cancel},
 };
 
 const struct dsr_step dsr_step_type = {
-    .title = "Request type",
+    .title = N_("Request type"),
     .enter = type_enter,
     .draw = type_draw,
     .key = type_key,

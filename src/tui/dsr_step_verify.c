@@ -30,17 +30,17 @@ static void verify_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *wi
         int width = getmaxx(win) - 4;
         char subjects[256];
         dsr_subjects_text(&w->req, subjects, sizeof(subjects));
-        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, "Records:");
+        rk_tui_print(win, y, 2, 12, RK_ROLE_LABEL, _("Records:"));
         rk_ui_print_wrapped(win, y, 14, width - 12, 2, RK_ROLE_NORMAL, subjects);
         rk_tui_print(win, y + 3, 2, width, RK_ROLE_LABEL,
-                     "How was the person's identity verified?");
+                     _("How was the person's identity verified?"));
         rk_tui_field_draw(&w->verify.f_how, app, win, y + 5, 4, width - 4, true);
         rk_ui_print_wrapped(win, y + 7, 4, width - 4, 4, RK_ROLE_DIM,
-                            "Describe the method, e.g. \"strong electronic "
-                            "identification\" or \"passport shown at the office, "
-                            "checked by the handler\". Do not copy document numbers. "
-                            "Enter records it and goes on; F6 closes the request "
-                            "instead (e.g. the identity could not be verified).");
+                            _("Describe the method, e.g. \"strong electronic "
+                              "identification\" or \"passport shown at the office, "
+                              "checked by the handler\". Do not copy document numbers. "
+                              "Enter records it and goes on; F6 closes the request "
+                              "instead (e.g. the identity could not be verified)."));
 }
 
 static int verify_key(struct rk_tui_app *app, struct dsr_wizard *w, int key)
@@ -55,7 +55,7 @@ static int act_next(struct rk_tui_app *app, void *state)
         rk_error_clear(&err);
         if (strspn(w->verify.how, " ") == strlen(w->verify.how))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Say how the identity was verified");
+                                      _("Say how the identity was verified"));
         rk_ui_place(w->ui, RK_UI_PLACE_WIZARD);
         if (strcmp(w->verify.how, w->req.verification) != 0 ||
             w->req.status == RK_DSR_OPEN) {
@@ -78,14 +78,15 @@ static int act_close(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding verify_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Next", "Record the verification and go on", act_next},
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Close", "Close the request without carrying it out",
-     act_close},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the person's records", act_back},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Next"), N_("Record the verification and go on"),
+     act_next},
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Close"),
+     N_("Close the request without carrying it out"), act_close},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the person's records"), act_back},
 };
 
 const struct dsr_step dsr_step_verify = {
-    .title = "Verify the identity",
+    .title = N_("Verify the identity"),
     .enter = verify_enter,
     .draw = verify_draw,
     .key = verify_key,

@@ -105,6 +105,7 @@ struct dsr_wizard {
         struct { /* step 5 */
                 char dir[DSR_PATH];
                 struct rk_tui_field f_dir;
+                char lang[4];            /* the report's language: en, fi, sv */
                 struct rk_tui_list list; /* rectification: the subjects */
         } exec;
 
@@ -130,6 +131,9 @@ struct dsr_step {
         const struct rk_tui_binding *keys;
         size_t n_keys;
         size_t (*skip)(const struct dsr_wizard *w);
+        /* when not NULL: the key table for this request, instead of keys
+         * and skip (a step whose keys differ by request type) */
+        const struct rk_tui_binding *(*keys_for)(const struct dsr_wizard *w, size_t *n);
 };
 
 extern const struct dsr_step dsr_step_type, dsr_step_find, dsr_step_verify,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dsr_ui.h"
+#include "rekisteri/format.h"
 
 static const struct dsr_step *const steps[DSR_NSTEPS] = {
     [DSR_TYPE] = &dsr_step_type,       [DSR_FIND] = &dsr_step_find,
@@ -41,6 +42,8 @@ int dsr_wizard_go(struct rk_tui_app *app, struct dsr_wizard *w, enum dsr_step_no
         w->step = to;
         w->ops.keys = s->keys + skip;
         w->ops.n_keys = s->n_keys - skip;
+        if (s->keys_for != NULL)
+                w->ops.keys = s->keys_for(w, &w->ops.n_keys);
         return RK_TUI_REDRAW;
 }
 
@@ -68,7 +71,7 @@ int dsr_wizard_reload(struct dsr_wizard *w, struct rk_error *err)
 
 const char *dsr_subject_kind_text(enum rk_dsr_subject_kind kind)
 {
-        return kind == RK_DSR_SUBJECT_CONTACT ? "contact person" : "customer";
+        return kind == RK_DSR_SUBJECT_CONTACT ? _("contact person") : _("customer");
 }
 
 void dsr_subjects_text(const struct rk_dsr_request *r, char *out, size_t size)
@@ -76,16 +79,18 @@ void dsr_subjects_text(const struct rk_dsr_request *r, char *out, size_t size)
         out[0] = '\0';
         for (size_t i = 0; i < r->nsubjects; i++) {
                 size_t used = strlen(out);
-                snprintf(out + used, size - used, "%s%s%s", i ? ", " : "",
-                         r->subjects[i].number,
-                         r->subjects[i].kind == RK_DSR_SUBJECT_CONTACT ? " (contact)"
-                                                                       : "");
+                if (r->subjects[i].kind == RK_DSR_SUBJECT_CONTACT)
+                        snprintf(out + used, size - used, _("%s%s (contact)"),
+                                 i ? ", " : "", r->subjects[i].number);
+                else
+                        snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+                                 r->subjects[i].number);
         }
 }
 
 const struct rk_tui_column dsr_subject_columns[DSR_SUBJECT_NCOLS] = {
-    {"Record", 8, RK_TUI_LEFT},
-    {"Kind", 0, RK_TUI_LEFT},
+    {N_("Record"), 8, RK_TUI_LEFT},
+    {N_("Kind"), 0, RK_TUI_LEFT},
 };
 
 const char *dsr_subject_cell(void *ctx, size_t row, size_t col)
@@ -102,26 +107,31 @@ static void request_line(const struct dsr_wizard *w, char *out, size_t size)
 {
         const struct rk_dsr_request *r = &w->req;
         long long d = (long long)(r->days_left < 0 ? -r->days_left : r->days_left);
+        char received[RK_FORMAT_SIZE], due[RK_FORMAT_SIZE];
+        rk_format_date_text(r->received_on, received, sizeof(received));
+        rk_format_date_text(r->due_on, due, sizeof(due));
+        const char *type = rk_ui_status_text(rk_dsr_type_name(r->type));
         if (r->id == 0 && w->step == DSR_TYPE) {
-                snprintf(out, size, "New request, not registered yet");
+                snprintf(out, size, _("New request, not registered yet"));
                 return;
         }
         if (r->id == 0) {
-                snprintf(out, size, "New %s%s%s request received %s, not registered yet",
-                         rk_dsr_type_name(r->type), r->purpose[0] ? " " : "", r->purpose,
-                         r->received_on);
+                snprintf(out, size,
+                         _("New request (%s%s%s) received %s, not registered yet"), type,
+                         r->purpose[0] ? " " : "", r->purpose, received);
                 return;
         }
         if (r->status == RK_DSR_CLOSED)
-                snprintf(out, size, "Request %lld: %s%s%s (closed), was due %s",
-                         (long long)r->id, rk_dsr_type_name(r->type),
-                         r->purpose[0] ? " " : "", r->purpose, r->due_on);
+                snprintf(out, size, _("Request %lld: %s%s%s (closed), was due %s"),
+                         (long long)r->id, type, r->purpose[0] ? " " : "", r->purpose,
+                         due);
         else
-                snprintf(out, size, "Request %lld: %s%s%s (%s), due %s, %s%lld d%s",
-                         (long long)r->id, rk_dsr_type_name(r->type),
-                         r->purpose[0] ? " " : "", r->purpose,
-                         rk_dsr_status_name(r->status), r->due_on,
-                         r->overdue ? "OVERDUE " : "", d, r->overdue ? "" : " left");
+                snprintf(out, size,
+                         r->overdue
+                             ? _("Request %lld: %s%s%s (%s), due %s, OVERDUE %lld d")
+                             : _("Request %lld: %s%s%s (%s), due %s, %lld d left"),
+                         (long long)r->id, type, r->purpose[0] ? " " : "", r->purpose,
+                         rk_ui_status_text(rk_dsr_status_name(r->status)), due, d);
 }
 
 static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)
@@ -129,8 +139,8 @@ static void wizard_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct dsr_wizard *w = state;
         char head[128], line[200];
         int width = getmaxx(win) - 4;
-        snprintf(head, sizeof(head), "Step %d of %d: %s", (int)w->step + 1, DSR_NSTEPS,
-                 steps[w->step]->title);
+        snprintf(head, sizeof(head), _("Step %d of %d: %s"), (int)w->step + 1, DSR_NSTEPS,
+                 _(steps[w->step]->title));
         rk_tui_print(win, 0, 2, width, RK_ROLE_HEADER, head);
         request_line(w, line, sizeof(line));
         rk_tui_print(win, 1, 2, width, w->req.overdue ? RK_ROLE_ERROR : RK_ROLE_DIM,
@@ -159,7 +169,7 @@ static void wizard_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_screen_ops wizard_ops = {
-    .name = "Request wizard",
+    .name = N_("Request wizard"),
     .draw = wizard_draw,
     .key = wizard_key,
     .fini = wizard_fini,
@@ -187,7 +197,7 @@ int rk_ui_dsr_wizard_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
         rk_error_clear(&err);
         struct dsr_wizard *w = calloc(1, sizeof(*w));
         if (w == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         w->ui = ui;
         w->ops = wizard_ops;
         w->done = done;

@@ -65,20 +65,23 @@ static void enrol_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 x = e->qr_cols + 2;
         }
         int w = cols - x - 1;
-        rk_tui_print(win, 0, x, w, RK_ROLE_HEADER, "Set up your authenticator app");
+        rk_tui_print(win, 0, x, w, RK_ROLE_HEADER, _("Set up your authenticator app"));
         if (x == 2)
                 rk_tui_print(win, 1, x, w, RK_ROLE_WARNING,
-                             "Enlarge the terminal to see the QR code.");
-        rk_tui_print(win, 2, x, w, RK_ROLE_LABEL, "Scan the code, or type the secret:");
+                             _("Enlarge the terminal to see the QR code."));
+        rk_tui_print(win, 2, x, w, RK_ROLE_LABEL,
+                     _("Scan the code, or type the secret:"));
         rk_tui_print(win, 3, x, w, RK_ROLE_NORMAL, e->secret);
-        rk_tui_print(win, 5, x, w, RK_ROLE_LABEL, "URI:");
+        rk_tui_print(win, 5, x, w, RK_ROLE_LABEL, _("URI:"));
         draw_wrapped(win, 6, x, w, 5, e->uri);
-        rk_tui_print(win, 12, x, w, RK_ROLE_LABEL, "Code the app shows now:");
+        rk_tui_print(win, 12, x, w, RK_ROLE_LABEL, _("Code the app shows now:"));
         rk_tui_field_draw(&e->code.field, app, win, 13, x, RK_TOTP_DIGITS + 2, true);
-        rk_tui_print(win, 15, x, w, RK_ROLE_DIM, "The app counts only after one valid");
-        rk_tui_print(win, 16, x, w, RK_ROLE_DIM, "code: type it and press Enter.");
+        rk_tui_print(win, 15, x, w, RK_ROLE_DIM,
+                     _("The app counts only after one valid"));
+        rk_tui_print(win, 16, x, w, RK_ROLE_DIM, _("code: type it and press Enter."));
         rk_tui_print(win, 18, x, w, RK_ROLE_DIM,
-                     e->forced ? "Esc logs out." : "Esc keeps the old authenticator.");
+                     e->forced ? _("Esc logs out.")
+                               : _("Esc keeps the old authenticator."));
 }
 
 static int enrol_submit(struct rk_tui_app *app, void *state)
@@ -88,7 +91,7 @@ static int enrol_submit(struct rk_tui_app *app, void *state)
         rk_error_clear(&err);
         if (rk_ui_secret_len(&e->code) != RK_TOTP_DIGITS)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Type the 6-digit code the app shows");
+                                      _("Type the 6-digit code the app shows"));
         int rc = rk_session_enrol_finish(e->ui->session, rk_ui_secret_text(&e->code),
                                          rk_ui_now(), &err);
         rk_ui_secret_clear(&e->code);
@@ -96,8 +99,9 @@ static int enrol_submit(struct rk_tui_app *app, void *state)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         if (e->forced)
                 return rk_ui_next_step(app, e->ui);
-        rk_tui_message(app, RK_TUI_INFO,
-                       "The new authenticator is enrolled; the old one no longer works");
+        rk_tui_message(
+            app, RK_TUI_INFO,
+            _("The new authenticator is enrolled; the old one no longer works"));
         return RK_TUI_POP;
 }
 
@@ -110,7 +114,7 @@ static int enrol_key(struct rk_tui_app *app, void *state, int key)
 static int enrol_logout(struct rk_tui_app *app, void *state)
 {
         struct enrol *e = state;
-        return rk_ui_logout(app, e->ui, RK_TUI_INFO, "Logged out");
+        return rk_ui_logout(app, e->ui, RK_TUI_INFO, _("Logged out"));
 }
 
 static void enrol_fini(struct rk_tui_app *app, void *state)
@@ -126,19 +130,20 @@ static void enrol_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding forced_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Confirm", "Check the code and finish enrolment",
+    {RK_TUI_KEY_ENTER, "Enter", N_("Confirm"), N_("Check the code and finish enrolment"),
      enrol_submit},
-    {RK_TUI_KEY_ESC, "Esc", "Log out", "Log out without enrolling", enrol_logout},
+    {RK_TUI_KEY_ESC, "Esc", N_("Log out"), N_("Log out without enrolling"), enrol_logout},
 };
 
 static const struct rk_tui_binding profile_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Confirm", "Check the code and finish enrolment",
+    {RK_TUI_KEY_ENTER, "Enter", N_("Confirm"), N_("Check the code and finish enrolment"),
      enrol_submit},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Keep the old authenticator", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Keep the old authenticator"),
+     rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops forced_ops = {
-    .name = "Authenticator setup",
+    .name = N_("Authenticator setup"),
     .draw = enrol_draw,
     .key = enrol_key,
     .fini = enrol_fini,
@@ -147,7 +152,7 @@ static const struct rk_tui_screen_ops forced_ops = {
 };
 
 static const struct rk_tui_screen_ops profile_ops = {
-    .name = "New authenticator",
+    .name = N_("New authenticator"),
     .draw = enrol_draw,
     .key = enrol_key,
     .fini = enrol_fini,
@@ -163,14 +168,14 @@ static int enrol_new(struct rk_ui *ui, bool forced, struct enrol **out,
         int rc = RK_ERR_NOMEM;
         *out = NULL;
         if (e == NULL)
-                return rk_error_set(err, rc, "out of memory");
+                return rk_error_set(err, rc, _("out of memory"));
         e->ui = ui;
         e->forced = forced;
         e->secret = rk_secret_alloc(RK_TOTP_SECRET_B32_SIZE);
         e->uri = rk_secret_alloc(RK_TOTP_URI_MAX);
         if (e->secret == NULL || e->uri == NULL ||
             rk_ui_secret_init(&e->code, RK_TOTP_DIGITS) != RK_OK) {
-                rk_error_set(err, rc, "out of memory");
+                rk_error_set(err, rc, _("out of memory"));
                 goto out;
         }
         e->code.field.masked = false;

@@ -83,20 +83,20 @@ static int refuse(struct rk_tui_app *app, const char *why)
 static int insert(struct rk_tui_field *f, struct rk_tui_app *app, int cp)
 {
         if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-                return refuse(app, "Control characters are not allowed here");
+                return refuse(app, _("Control characters are not allowed here"));
         char mb[MB_LEN_MAX];
         mbstate_t st;
         memset(&st, 0, sizeof(st));
         size_t n = wcrtomb(mb, (wchar_t)cp, &st);
         if (n == (size_t)-1)
-                return refuse(app, "This character cannot be entered");
+                return refuse(app, _("This character cannot be entered"));
         if (f->max_chars > 0 && rk_tui_field_chars(f) >= f->max_chars) {
                 explicit_bzero(mb, sizeof(mb));
-                return refuse(app, "The field is full: no more characters fit");
+                return refuse(app, _("The field is full: no more characters fit"));
         }
         if (f->len + n >= f->cap) {
                 explicit_bzero(mb, sizeof(mb));
-                return refuse(app, "The field is full: no more bytes fit");
+                return refuse(app, _("The field is full: no more bytes fit"));
         }
         memmove(f->buf + f->cur + n, f->buf + f->cur, f->len - f->cur + 1);
         memcpy(f->buf + f->cur, mb, n);

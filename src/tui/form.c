@@ -51,10 +51,25 @@ int rk_tui_form_key(struct rk_tui_form *form, struct rk_tui_app *app, int key)
 void rk_tui_form_draw(struct rk_tui_form *form, struct rk_tui_app *app, WINDOW *win,
                       int y, int x, int label_cols, int field_cols)
 {
+        /* a translated label may be longer: the labels widen, up to a third
+         * of the window, and the fields give up what they take */
+        int widest = label_cols;
+        for (size_t i = 0; i < form->n; i++) {
+                int lw = rk_tui_text_cols(_(form->items[i].label));
+                widest = lw > widest ? lw : widest;
+        }
+        if (widest > getmaxx(win) / 3)
+                widest = getmaxx(win) / 3;
+        if (widest > label_cols) {
+                field_cols -= widest - label_cols;
+                label_cols = widest;
+        }
+        int room = getmaxx(win) - x - label_cols - 2;
+        field_cols = field_cols < room ? field_cols : room;
         for (size_t i = 0; i < form->n; i++) {
                 int row = y + 2 * (int)i;
                 rk_tui_print_cell(win, row, x, label_cols, RK_ROLE_LABEL, RK_TUI_RIGHT,
-                                  form->items[i].label);
+                                  _(form->items[i].label));
                 rk_tui_print(win, row, x + label_cols, 2, RK_ROLE_LABEL, ": ");
                 rk_tui_field_draw(form->items[i].field, app, win, row, x + label_cols + 2,
                                   field_cols, i == form->focus);

@@ -25,16 +25,17 @@ struct help_row {
 };
 
 struct help {
-        char title[96];
+        char title[160];
         struct help_row *rows;
         size_t n, cap;
+        struct rk_tui_column columns[3]; /* Name as wide as the widest name */
         struct rk_tui_list list;
 };
 
 static const struct rk_tui_column help_columns[] = {
-    {"Key", 12, RK_TUI_LEFT},
-    {"Name", 10, RK_TUI_LEFT},
-    {"What it does", 0, RK_TUI_LEFT},
+    {N_("Key"), 12, RK_TUI_LEFT},
+    {N_("Name"), 10, RK_TUI_LEFT},
+    {N_("What it does"), 0, RK_TUI_LEFT},
 };
 
 static struct help_row *help_add(struct help *h)
@@ -70,11 +71,11 @@ static void help_table(struct help *h, const struct rk_tui_binding *t, size_t n,
                         snprintf(r->keys + len, sizeof(r->keys) - len, " %s", t[i].label);
                 } else if ((r = help_add(h)) != NULL) {
                         snprintf(r->keys, sizeof(r->keys), "%s", t[i].label);
-                        r->name = t[i].bar;
-                        r->text = t[i].help;
+                        r->name = t[i].bar != NULL ? _(t[i].bar) : NULL;
+                        r->text = t[i].help != NULL ? _(t[i].help) : NULL;
                 }
-                if (r != NULL && r->name == NULL)
-                        r->name = t[i].bar;
+                if (r != NULL && r->name == NULL && t[i].bar != NULL)
+                        r->name = _(t[i].bar);
                 prev = &t[i];
         }
 }
@@ -115,13 +116,13 @@ static void help_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding help_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Close", "Close the help", rk_tui_action_pop},
-    {RK_TUI_FKEY(KEY_F(1)), "F1", NULL, "Close the help", rk_tui_action_pop},
-    {'q', "q", NULL, "Close the help", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Close"), N_("Close the help"), rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(1)), "F1", N_("Close"), N_("Close the help"), rk_tui_action_pop},
+    {'q', "q", NULL, N_("Close the help"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops help_ops = {
-    .name = "Help",
+    .name = N_("Help"),
     .draw = help_draw,
     .key = help_key,
     .fini = help_fini,
@@ -142,17 +143,23 @@ int rk_tui_action_help(struct rk_tui_app *app, void *state)
         }
         if (h == NULL || h->rows == NULL) {
                 free(h);
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         }
         snprintf(h->title, sizeof(h->title),
-                 "Keys on the screen \"%s\" (Up/Down/PgUp/PgDn scroll)", top->name);
-        help_heading(h, "Screen", top->name);
+                 _("Keys on the screen \"%s\" (Up/Down/PgUp/PgDn scroll)"), _(top->name));
+        help_heading(h, _("Screen"), _(top->name));
         help_table(h, top->keys, top->n_keys, NULL);
         if (!(top->flags & RK_TUI_SCREEN_NO_GLOBALS)) {
-                help_heading(h, "Global", "keys that work on every screen");
+                help_heading(h, _("Global"), _("keys that work on every screen"));
                 help_table(h, global, n_global, top);
         }
-        rk_tui_list_init(&h->list, help_columns, 3, help_cell, h, h->n);
+        memcpy(h->columns, help_columns, sizeof(h->columns));
+        for (size_t i = 0; i < h->n; i++) {
+                int w = h->rows[i].heading ? 0 : rk_tui_text_cols(h->rows[i].name);
+                if (w > h->columns[1].width && w <= 20)
+                        h->columns[1].width = w;
+        }
+        rk_tui_list_init(&h->list, h->columns, 3, help_cell, h, h->n);
         h->list.row_role = help_role;
         return rk_tui_push(app, &help_ops, h);
 }

@@ -57,6 +57,11 @@ static int open_requests(struct rk_tui_app *app, struct rk_ui *ui)
         return rk_ui_requests_open(app, ui, false);
 }
 
+static bool may_import(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_IMPORT);
+}
+
 static bool may_retention(const struct rk_grants *g)
 {
         return rk_authorize_action(g, RK_ACTION_RETENTION);
@@ -67,35 +72,46 @@ static bool may_documents(const struct rk_grants *g)
         return rk_authorize_action(g, RK_ACTION_DOCUMENTS);
 }
 
+static bool may_duplicates(const struct rk_grants *g)
+{
+        return rk_authorize_action(g, RK_ACTION_DUPLICATES);
+}
+
 static int open_logout(struct rk_tui_app *app, struct rk_ui *ui)
 {
-        return rk_ui_logout(app, ui, RK_TUI_INFO, "Logged out");
+        return rk_ui_logout(app, ui, RK_TUI_INFO, _("Logged out"));
 }
 
 static const struct rk_ui_menu_entry home_menu[] = {
-    {"Requests", "Data-subject requests: deadlines, the request wizard", may_requests,
-     open_requests},
-    {"Customers", "Find a customer and see what your role may see", rk_ui_may_customers,
-     rk_ui_customers_open},
-    {"Orders", "Recent orders and their lines, by status", rk_ui_may_orders,
+    {N_("Requests"), N_("Data-subject requests: deadlines, the request wizard"),
+     may_requests, open_requests},
+    {N_("Customers"), N_("Find a customer and see what your role may see"),
+     rk_ui_may_customers, rk_ui_customers_open},
+    {N_("Orders"), N_("Recent orders and their lines, by status"), rk_ui_may_orders,
      rk_ui_orders_open},
-    {"Picking queue", "Orders to pick and ship, oldest first; picking lists", may_pick,
-     rk_ui_queue_open},
-    {"Products", "The product catalogue: prices and VAT rates", may_products,
+    {N_("Picking queue"), N_("Orders to pick and ship, oldest first; picking lists"),
+     may_pick, rk_ui_queue_open},
+    {N_("Products"), N_("The product catalogue: prices and VAT rates"), may_products,
      rk_ui_products_open},
-    {"Marketing list", "Who may be contacted for a purpose; CSV export", may_market,
-     rk_ui_marketing_open},
-    {"Accounts", "Staff accounts: add, disable, unlock, reset, roles", may_accounts,
-     rk_ui_accounts_open},
-    {"Audit trail", "Who read or changed what; breach report, export, integrity check",
-     may_audit, rk_ui_audit_open},
-    {"Retention", "Last run, what falls due in the next 30 days, the rules in force",
+    {N_("Marketing list"), N_("Who may be contacted for a purpose; CSV export"),
+     may_market, rk_ui_marketing_open},
+    {N_("Duplicates"), N_("Customers that are likely the same person or company"),
+     may_duplicates, rk_ui_duplicates_open},
+    {N_("Accounts"), N_("Staff accounts: add, disable, unlock, reset, roles"),
+     may_accounts, rk_ui_accounts_open},
+    {N_("Audit trail"),
+     N_("Who read or changed what; breach report, export, integrity check"), may_audit,
+     rk_ui_audit_open},
+    {N_("Import"), N_("Customers from a spreadsheet's CSV file: mapping, preview, save"),
+     may_import, rk_ui_import_open},
+    {N_("Retention"),
+     N_("Last run, what falls due in the next 30 days, the rules in force"),
      may_retention, rk_ui_retention_open},
     {N_("Documents"), N_("Record of processing, privacy notice, accountability report"),
      may_documents, rk_ui_documents_open},
-    {"Profile", "Your password and your authenticator app", rk_ui_allow_all,
+    {N_("Profile"), N_("Your password and your authenticator app"), rk_ui_allow_all,
      rk_ui_profile_open},
-    {"Log out", "End the session and return to the login screen", rk_ui_allow_all,
+    {N_("Log out"), N_("End the session and return to the login screen"), rk_ui_allow_all,
      open_logout},
 };
 
@@ -108,6 +124,6 @@ int rk_ui_home_open(struct rk_tui_app *app, struct rk_ui *ui)
 
 int rk_ui_home_menu_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
-        return rk_ui_menu_open(app, ui, "Home", "What would you like to do?", home_menu,
-                               sizeof(home_menu) / sizeof(home_menu[0]), true);
+        return rk_ui_menu_open(app, ui, _("Home"), _("What would you like to do?"),
+                               home_menu, sizeof(home_menu) / sizeof(home_menu[0]), true);
 }

@@ -6,7 +6,9 @@
  * rk_tui_keymap_global_live(), which the loop (dispatch), the bar and the
  * help screen all call. The bar collects the entries that have a bar text,
  * puts function keys first in F-number order (the htop habit: F1 Help on
- * the left, F10 Quit on the right), and draws what fits as "F1 Help  F2 ...".
+ * the left, F10 Quit on the right), and draws them as "F1 Help  F2 ...". When a
+ * translation makes them too long, F1 and F10 still show and an ellipsis
+ * marks the keys left off (the help screen lists every key).
  */
 #include "keymap.h"
 
@@ -16,11 +18,12 @@
 #define BAR_MAX 32
 
 const struct rk_tui_binding rk_tui_default_keys[] = {
-    {RK_TUI_FKEY(KEY_F(1)), "F1", "Help", "Show the keys of this screen",
+    {RK_TUI_FKEY(KEY_F(1)), "F1", N_("Help"), N_("Show the keys of this screen"),
      rk_tui_action_help},
-    {'?', "?", NULL, "Show the keys of this screen", rk_tui_action_help},
-    {RK_TUI_FKEY(KEY_F(10)), "F10", "Quit", "Leave the program", rk_tui_action_quit},
-    {'q', "q", NULL, "Leave the program", rk_tui_action_quit},
+    {'?', "?", NULL, N_("Show the keys of this screen"), rk_tui_action_help},
+    {RK_TUI_FKEY(KEY_F(10)), "F10", N_("Quit"), N_("Leave the program"),
+     rk_tui_action_quit},
+    {'q', "q", NULL, N_("Leave the program"), rk_tui_action_quit},
 };
 const size_t rk_tui_default_keys_n =
     sizeof(rk_tui_default_keys) / sizeof(rk_tui_default_keys[0]);
@@ -91,6 +94,26 @@ static size_t bar_collect(const struct rk_tui_screen_ops *ops,
         return n;
 }
 
+/* F1 (help), F10 (quit) and Esc (back) show even on a crowded bar. */
+static bool bar_always(const struct rk_tui_binding *b, int rank)
+{
+        return rank == 1 || rank == 10 || b->key == RK_TUI_KEY_ESC;
+}
+
+static int bar_item_cols(const struct rk_tui_binding *b)
+{
+        return rk_tui_text_cols(b->label) + 1 + rk_tui_text_cols(_(b->bar)) + 2;
+}
+
+static int bar_item_draw(WINDOW *win, int y, int x, int cols,
+                         const struct rk_tui_binding *b)
+{
+        int used = rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, b->label);
+        used += 1 + rk_tui_print(win, y, x + used + 1, cols - x - used - 1, RK_ROLE_BAR,
+                                 _(b->bar));
+        return used + 2;
+}
+
 void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_ops *ops,
                      const struct rk_tui_binding *global, size_t n_global)
 {
@@ -98,15 +121,38 @@ void rk_tui_bar_draw(WINDOW *win, int y, int cols, const struct rk_tui_screen_op
         int rank[BAR_MAX];
         size_t n = bar_collect(ops, global, n_global, items, rank);
         rk_tui_fill(win, y, 0, cols, RK_ROLE_BAR);
-        int x = 0;
+        int total = 0, keep = 0; /* keep: columns of the keys that always show */
         for (size_t i = 0; i < n; i++) {
-                int need = rk_tui_text_cols(items[i]->label) +
-                           rk_tui_text_cols(items[i]->bar) + 1;
-                if (x + need > cols)
-                        break;
-                x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR_KEY, items[i]->label);
-                x += 1 + rk_tui_print(win, y, x + 1, cols - x - 1, RK_ROLE_BAR,
-                                      items[i]->bar);
-                x += 2;
+                total += bar_item_cols(items[i]);
+                if (bar_always(items[i], rank[i]))
+                        keep += bar_item_cols(items[i]);
         }
+        /* When not everything fits, F1, F10 and Esc stay, the others take
+         * what is left in order, and an ellipsis says that F1 (the help)
+         * lists the rest: a translation's longer names never push Help, Quit
+         * or the way back off the bar. */
+        bool all = total - 2 <= cols, show[BAR_MAX], cut = false;
+        int room = cols - keep - 2;
+        for (size_t i = 0; i < n; i++) {
+                show[i] = all || bar_always(items[i], rank[i]);
+                if (!show[i] && !cut && bar_item_cols(items[i]) <= room) {
+                        show[i] = true;
+                        room -= bar_item_cols(items[i]);
+                } else if (!show[i]) {
+                        cut = true; /* the rest in order are left off too */
+                }
+        }
+        int x = 0;
+        bool marked = false;
+        for (size_t i = 0; i < n; i++) {
+                if (!show[i])
+                        continue;
+                if (cut && !marked && rank[i] >= 10) { /* before F10 (or what follows) */
+                        x += rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026") + 2;
+                        marked = true;
+                }
+                x += bar_item_draw(win, y, x, cols, items[i]);
+        }
+        if (cut && !marked && x < cols)
+                rk_tui_print(win, y, x, cols - x, RK_ROLE_BAR, "\u2026");
 }

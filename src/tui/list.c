@@ -93,7 +93,10 @@ static void draw_row(const struct rk_tui_list *l, WINDOW *win, int y, int x, int
         int cx = x;
         for (size_t c = 0; c < l->n_cols && cx < x + width; c++) {
                 const char *text =
-                    row == SIZE_MAX ? l->cols[c].title : l->cell(l->ctx, row, c);
+                    row == SIZE_MAX
+                        ? (l->cols[c].title && l->cols[c].title[0] ? _(l->cols[c].title)
+                                                                   : l->cols[c].title)
+                        : l->cell(l->ctx, row, c);
                 int cw = w[c] < x + width - cx ? w[c] : x + width - cx;
                 rk_tui_print_cell(win, y, cx, cw, role, l->cols[c].align, text);
                 cx += w[c] + 1;

@@ -65,13 +65,13 @@ static int login_submit(struct rk_tui_app *app, void *ctx)
         struct login *l = ctx;
         if (l->user[0] == '\0') {
                 l->form.focus = 0;
-                return rk_tui_message(app, RK_TUI_WARNING, "Type your username");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type your username"));
         }
         if (rk_ui_secret_len(&l->pass) == 0) {
                 l->form.focus = 1;
-                return rk_tui_message(app, RK_TUI_WARNING, "Type your password");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type your password"));
         }
-        rk_tui_message(app, RK_TUI_INFO, "Checking\u2026");
+        rk_tui_message(app, RK_TUI_INFO, _("Checking\u2026"));
         return rk_tui_defer(app, login_run, l);
 }
 
@@ -84,9 +84,9 @@ static int login_init(struct rk_tui_app *app, void *state)
                 return RK_ERR_NOMEM;
         l->code.field.masked = false; /* a code is read off a phone: show it */
         rk_tui_field_init(&l->f_user, l->user, sizeof(l->user), RK_USERNAME_MAX, false);
-        l->items[0] = (struct rk_tui_form_item){"Username", &l->f_user};
-        l->items[1] = (struct rk_tui_form_item){"Password", &l->pass.field};
-        l->items[2] = (struct rk_tui_form_item){"Code", &l->code.field};
+        l->items[0] = (struct rk_tui_form_item){_("Username"), &l->f_user};
+        l->items[1] = (struct rk_tui_form_item){_("Password"), &l->pass.field};
+        l->items[2] = (struct rk_tui_form_item){_("Code"), &l->code.field};
         rk_tui_form_init(&l->form, l->items, 3, login_submit, l);
         return RK_OK;
 }
@@ -96,20 +96,28 @@ static void login_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct login *l = state;
         int cols = getmaxx(win), x = (cols - 60) / 2;
         if (l->closed) {
-                rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, "Your session has ended");
+                rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, _("Your session has ended"));
                 rk_ui_print_wrapped(win, 3, x, 60, 3, RK_ROLE_WARNING, l->why);
                 rk_tui_print(win, 7, x, 60, RK_ROLE_NORMAL,
-                             "Press Enter to log in again.");
+                             _("Press Enter to log in again."));
                 return;
         }
-        rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, "Log in to the customer register");
+        rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER, _("Log in to the customer register"));
         rk_tui_form_draw(&l->form, app, win, 3, x, 10, 34);
-        rk_tui_print(win, 9, x + 12, 48, RK_ROLE_DIM,
-                     "Code: the 6 digits your authenticator app shows.");
-        rk_tui_print(win, 10, x + 12, 48, RK_ROLE_DIM,
-                     "Leave Code empty at your first login.");
-        rk_tui_print(win, 12, x + 12, 48, RK_ROLE_DIM,
-                     "Tab moves between fields, Enter logs in.");
+        /* the hints start under the fields, or further left when a
+         * translation needs the room */
+        const char *hints[] = {_("Code: the 6 digits your authenticator app shows."),
+                               _("Leave Code empty at your first login."),
+                               _("Tab moves between fields, Enter logs in.")};
+        int widest = 0;
+        for (size_t i = 0; i < 3; i++) {
+                int w = rk_tui_text_cols(hints[i]);
+                widest = w > widest ? w : widest;
+        }
+        int hx = widest <= 48 ? x + 12 : (cols - widest > 2 ? (cols - widest) / 2 : 1);
+        rk_tui_print(win, 9, hx, cols - hx - 1, RK_ROLE_DIM, hints[0]);
+        rk_tui_print(win, 10, hx, cols - hx - 1, RK_ROLE_DIM, hints[1]);
+        rk_tui_print(win, 12, hx, cols - hx - 1, RK_ROLE_DIM, hints[2]);
 }
 
 static int login_key(struct rk_tui_app *app, void *state, int key)
@@ -136,7 +144,7 @@ static void login_fini(struct rk_tui_app *app, void *state)
 }
 
 const struct rk_tui_screen_ops rk_ui_login_ops = {
-    .name = "Log in",
+    .name = N_("Log in"),
     .init = login_init,
     .draw = login_draw,
     .key = login_key,
@@ -155,7 +163,7 @@ int rk_ui_login_open(struct rk_tui_app *app, struct rk_ui *ui, const char *ended
 {
         struct login *l = rk_ui_login_new(ui);
         if (l == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         l->closed = ended != NULL;
         if (ended != NULL) {
                 snprintf(l->why, sizeof(l->why), "%s", ended);

@@ -39,7 +39,7 @@ static const struct rk_tui_column menu_columns[] = {
 static const char *menu_cell(void *ctx, size_t row, size_t col)
 {
         const struct menu *m = ctx;
-        return col == 0 ? m->shown[row]->label : m->shown[row]->help;
+        return _(col == 0 ? m->shown[row]->label : m->shown[row]->help);
 }
 
 /* Rebuild the visible entries from the session's current grants. */
@@ -67,8 +67,16 @@ static void menu_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         (void)app;
         struct menu *m = state;
         menu_filter(m);
-        rk_tui_print(win, 1, 2, getmaxx(win) - 4, RK_ROLE_HEADER, m->heading);
-        rk_tui_list_draw(&m->list, win, 3, 2, getmaxy(win) - 4, getmaxx(win) - 4);
+        int w = getmaxx(win) - 4, h = getmaxy(win);
+        rk_tui_print(win, 1, 2, w, RK_ROLE_HEADER, m->heading);
+        rk_tui_list_draw(&m->list, win, 3, 2, h - 6, w);
+        /* a description longer than its column (a translation's, often)
+         * is shown whole under the menu for the selected entry */
+        if (m->list.n_rows > 0) {
+                const char *help = _(m->shown[m->list.sel]->help);
+                if (rk_tui_text_cols(help) > w - menu_columns[0].width - 1)
+                        rk_ui_print_wrapped(win, h - 2, 2, w, 2, RK_ROLE_DIM, help);
+        }
 }
 
 static int menu_key(struct rk_tui_app *app, void *state, int key)
@@ -93,12 +101,12 @@ static void menu_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding home_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected entry", menu_enter},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected entry"), menu_enter},
 };
 
 static const struct rk_tui_binding sub_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected entry", menu_enter},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Go back", rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected entry"), menu_enter},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Go back"), rk_tui_action_pop},
 };
 
 int rk_ui_menu_open(struct rk_tui_app *app, struct rk_ui *ui, const char *name,
@@ -107,7 +115,7 @@ int rk_ui_menu_open(struct rk_tui_app *app, struct rk_ui *ui, const char *name,
 {
         struct menu *m = calloc(1, sizeof(*m));
         if (m == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         m->ops = (struct rk_tui_screen_ops){
             .name = name,
             .init = menu_init,

@@ -29,27 +29,34 @@ struct note_form {
         void *ctx;
 };
 
+static int note_cancel(struct rk_tui_app *app, void *state)
+{
+        struct note_form *n = state;
+        return rk_ui_leave_form(app, n->body[0] != '\0', rk_tui_action_pop, state);
+}
+
 static int note_save(struct rk_tui_app *app, void *state)
 {
         struct note_form *n = state;
         struct rk_error err;
         rk_error_clear(&err);
         if (n->body[0] == '\0')
-                return rk_tui_message(app, RK_TUI_WARNING, "Type the note first");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type the note first"));
         if (rk_text_find_hetu_like(n->body, NULL, NULL)) {
-                rk_tui_message(app, RK_TUI_WARNING,
-                               "Not saved: the note contains a personal identity code");
+                rk_tui_message(
+                    app, RK_TUI_WARNING,
+                    _("Not saved: the note contains a personal identity code"));
                 return rk_tui_dialog_info(
-                    app, "Identity code in a note",
-                    "This note contains what looks like a personal identity\n"
-                    "code (henkilötunnus). Identity codes belong in their own\n"
-                    "field, which fewer roles may read, not in notes.\n\n"
-                    "The note was not saved. Remove the code and save again.");
+                    app, _("Identity code in a note"),
+                    _("This note contains what looks like a personal identity\n"
+                      "code (henkilötunnus). Identity codes belong in their own\n"
+                      "field, which fewer roles may read, not in notes.\n\n"
+                      "The note was not saved. Remove the code and save again."));
         }
         rk_ui_place(n->ui, RK_UI_PLACE_NOTE);
         if (rk_note_add(n->ui->session, n->id, n->body, NULL, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Note saved");
+        rk_tui_message(app, RK_TUI_INFO, _("Note saved"));
         return RK_TUI_POP | n->done(app, n->ctx, n->id);
 }
 
@@ -58,16 +65,16 @@ static void note_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct note_form *n = state;
         int w = getmaxx(win) - 4;
         char count[48];
-        rk_tui_print(win, 0, 2, w, RK_ROLE_HEADER, "New note");
-        rk_tui_print(win, 2, 2, 6, RK_ROLE_LABEL, "Note:");
+        rk_tui_print(win, 0, 2, w, RK_ROLE_HEADER, _("New note"));
+        rk_tui_print(win, 2, 2, 6, RK_ROLE_LABEL, _("Note:"));
         rk_tui_field_draw(&n->field, app, win, 2, 8, w - 6, true);
-        snprintf(count, sizeof(count), "%zu / %zu characters",
+        snprintf(count, sizeof(count), _("%zu / %zu characters"),
                  rk_tui_field_chars(&n->field), n->f->max_chars);
         rk_tui_print(win, 3, 8, w - 6, RK_ROLE_DIM, count);
         rk_ui_print_wrapped(win, 5, 8, w - 6, 4, RK_ROLE_DIM,
-                            "Notes are kept for 24 months and every role that reads "
-                            "notes sees them. Write only what the work needs: no "
-                            "identity codes, no health or other special data.");
+                            _("Notes are kept for 24 months and every role that reads "
+                              "notes sees them. Write only what the work needs: no "
+                              "identity codes, no health or other special data."));
 }
 
 static int note_key(struct rk_tui_app *app, void *state, int key)
@@ -89,12 +96,12 @@ static void note_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding note_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Save the note (Enter too)", note_save},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close without saving", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Save the note (Enter too)"), note_save},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), note_cancel},
 };
 
 static const struct rk_tui_screen_ops note_ops = {
-    .name = "New note",
+    .name = N_("New note"),
     .draw = note_draw,
     .key = note_key,
     .fini = note_fini,
@@ -109,7 +116,7 @@ int rk_ui_note_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
         const struct rk_field *f = rk_fields_find(RK_REC_NOTE, "body");
         if (!rk_authorize_write(rk_session_grants(ui->session), RK_GROUP_NOTES))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not write notes");
+                                      _("Your role may not write notes"));
         struct note_form *n = calloc(1, sizeof(*n));
         if (n != NULL) {
                 n->cap = f->max_chars * 4 + 1;
@@ -117,7 +124,7 @@ int rk_ui_note_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id,
         }
         if (n == NULL || n->body == NULL) {
                 free(n);
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         }
         n->ui = ui;
         n->id = id;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "rekisteri/money.h"
+#include "rekisteri/format.h"
 #include "rekisteri/orders.h"
 #include "ui.h"
 
@@ -36,15 +37,15 @@ struct order {
 };
 
 static const struct rk_tui_column line_columns[] = {
-    {"Code", 9, RK_TUI_LEFT},
-    {"Product", 0, RK_TUI_LEFT},
-    {"Quantity", 8, RK_TUI_RIGHT},
-    {"Unit", 5, RK_TUI_LEFT},
+    {N_("Code"), 9, RK_TUI_LEFT},
+    {N_("Product"), 0, RK_TUI_LEFT},
+    {N_("Quantity"), 8, RK_TUI_RIGHT},
+    {N_("Unit"), 5, RK_TUI_LEFT},
 };
 static const struct rk_tui_column priced_columns[] = {
-    {"Code", 9, RK_TUI_LEFT},         {"Product", 0, RK_TUI_LEFT},
-    {"Quantity", 8, RK_TUI_RIGHT},    {"Unit", 5, RK_TUI_LEFT},
-    {"Unit price", 12, RK_TUI_RIGHT}, {"Line total", 13, RK_TUI_RIGHT},
+    {N_("Code"), 9, RK_TUI_LEFT},         {N_("Product"), 0, RK_TUI_LEFT},
+    {N_("Quantity"), 8, RK_TUI_RIGHT},    {N_("Unit"), 5, RK_TUI_LEFT},
+    {N_("Unit price"), 12, RK_TUI_RIGHT}, {N_("Line total"), 13, RK_TUI_RIGHT},
 };
 
 static const char *line_cell(void *ctx, size_t row, size_t col)
@@ -114,7 +115,7 @@ static const struct rk_tui_column status_columns[] = {{NULL, 0, RK_TUI_LEFT}};
 static const char *status_cell(void *ctx, size_t row, size_t col)
 {
         (void)col;
-        return ((struct chooser *)ctx)->status[row];
+        return rk_ui_status_text(((struct chooser *)ctx)->status[row]);
 }
 
 static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
@@ -133,13 +134,13 @@ static int choose(struct rk_tui_app *app, void *state)
                                      c->status[c->list.sel], &err);
         if (rc == RK_ERR_CONFLICT)
                 return RK_TUI_POP |
-                       rk_tui_dialog_confirm(app, "Changed by someone else",
-                                             "Changed by someone else since you opened "
-                                             "it.\nReload the order?",
+                       rk_tui_dialog_confirm(app, _("Changed by someone else"),
+                                             _("Changed by someone else since you opened "
+                                               "it.\nReload the order?"),
                                              answer_reload, o);
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Status changed");
+        rk_tui_message(app, RK_TUI_INFO, _("Status changed"));
         return RK_TUI_POP | reload(app, o);
 }
 
@@ -161,7 +162,7 @@ static void chooser_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct chooser *c = state;
         const char *number = rk_record_get(&c->o->v.order, "number");
         char head[64];
-        snprintf(head, sizeof(head), "New status for %s", number ? number : "the order");
+        snprintf(head, sizeof(head), _("New status for %s"), number ? number : "-");
         rk_tui_print(win, 1, 4, getmaxx(win) - 8, RK_ROLE_HEADER, head);
         rk_tui_list_draw(&c->list, win, 3, 4, (int)c->n, 20);
 }
@@ -179,12 +180,13 @@ static void chooser_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding chooser_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Set", "Give the order the selected status", choose},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Keep the status", rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Set"), N_("Give the order the selected status"),
+     choose},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Keep the status"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops chooser_ops = {
-    .name = "Order status",
+    .name = N_("Order status"),
     .init = chooser_init,
     .draw = chooser_draw,
     .key = chooser_key,
@@ -201,10 +203,10 @@ static int act_status(struct rk_tui_app *app, void *state)
         if (rk_order_next_statuses(rk_session_grants(o->ui->session), now ? now : "",
                                    next, STATUS_MAX) == 0)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not move this order further");
+                                      _("Your role may not move this order further"));
         struct chooser *c = calloc(1, sizeof(*c));
         if (c == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         c->o = o;
         return rk_tui_push(app, &chooser_ops, c);
 }
@@ -223,7 +225,7 @@ static int act_lines(struct rk_tui_app *app, void *state)
         const char *now = rk_record_get(&o->v.order, "status");
         if (now == NULL || strcmp(now, "open") != 0)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Only an open order's lines can be changed");
+                                      _("Only an open order's lines can be changed"));
         return rk_ui_order_form_open(app, o->ui, 0, o->id, after_lines, o);
 }
 
@@ -234,14 +236,18 @@ static void order_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         const struct rk_record_view *r = &o->v.order;
         int w = getmaxx(win) - 2, h = getmaxy(win);
         const char *number = rk_record_get(r, "number");
-        char line[160];
+        char line[160], day[RK_FORMAT_SIZE];
         int foot = o->v.has_total ? (int)o->v.totals.n + 2 : 0;
-        snprintf(line, sizeof(line), "Order %s", number ? number : "");
+        snprintf(line, sizeof(line), _("Order %s"), number ? number : "");
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, line);
-        snprintf(line, sizeof(line), "Date %s   Status %s   Customer %s",
-                 rk_record_get(r, "ordered_on") ? rk_record_get(r, "ordered_on") : "-",
-                 rk_record_get(r, "status") ? rk_record_get(r, "status") : "-",
-                 o->v.customer_number);
+        snprintf(
+            line, sizeof(line), _("Date %s   Status %s   Customer %s"),
+            rk_record_get(r, "ordered_on")
+                ? rk_format_date_text(rk_record_get(r, "ordered_on"), day, sizeof(day))
+                : "-",
+            rk_record_get(r, "status") ? rk_ui_status_text(rk_record_get(r, "status"))
+                                       : "-",
+            o->v.customer_number);
         rk_tui_print(win, 1, 1, w, RK_ROLE_NORMAL, line);
         rk_tui_list_draw(&o->list, win, 3, 1, h - 4 - foot, w);
         if (o->v.has_total)
@@ -264,15 +270,15 @@ static void order_fini(struct rk_tui_app *app, void *state)
 
 /* The first entry needs write access to orders, the second a move. */
 static const struct rk_tui_binding order_keys[] = {
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Lines", "Change the lines of an open order",
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Lines"), N_("Change the lines of an open order"),
      act_lines},
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Status", "Move the order to its next status",
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Status"), N_("Move the order to its next status"),
      act_status},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the list", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the list"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops order_ops = {
-    .name = "Order",
+    .name = N_("Order"),
     .draw = order_draw,
     .key = order_key,
     .fini = order_fini,
@@ -286,7 +292,7 @@ int rk_ui_order_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t order_id)
         rk_error_clear(&err);
         struct order *o = calloc(1, sizeof(*o));
         if (o == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         o->ui = ui;
         o->id = order_id;
         o->ops = order_ops;

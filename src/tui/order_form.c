@@ -59,6 +59,7 @@ struct oform {
         char title[160], deliver[320];
         struct oline *lines;
         size_t n;
+        bool dirty;     /* a line added or removed since the form opened */
         bool may_price; /* writes order amounts: may type a price */
         bool may_see;   /* reads order amounts: prices and totals shown */
         enum focus focus;
@@ -80,9 +81,9 @@ struct oform {
 /* ---- the lines ------------------------------------------------------------ */
 
 static const struct rk_tui_column line_columns[] = {
-    {"Code", 9, RK_TUI_LEFT}, {"Product", 0, RK_TUI_LEFT},
-    {"Qty", 5, RK_TUI_RIGHT}, {"Unit price", 12, RK_TUI_RIGHT},
-    {"VAT", 6, RK_TUI_RIGHT}, {"Line total", 13, RK_TUI_RIGHT},
+    {N_("Code"), 9, RK_TUI_LEFT}, {N_("Product"), 0, RK_TUI_LEFT},
+    {N_("Qty"), 5, RK_TUI_RIGHT}, {N_("Unit price"), 12, RK_TUI_RIGHT},
+    {N_("VAT"), 6, RK_TUI_RIGHT}, {N_("Line total"), 13, RK_TUI_RIGHT},
 };
 
 static const char *line_cell(void *ctx, size_t row, size_t col)
@@ -173,8 +174,9 @@ static void take_product(struct oform *o, const struct oline *l, int64_t price,
 static int choose_match(struct rk_tui_app *app, struct oform *o)
 {
         if (o->nmatch == 0)
-                return rk_tui_message(app, RK_TUI_WARNING,
-                                      "No active product matches; type a code or a name");
+                return rk_tui_message(
+                    app, RK_TUI_WARNING,
+                    _("No active product matches; type a code or a name"));
         const struct rk_product *p = &o->matches[o->msel];
         struct oline l;
         memset(&l, 0, sizeof(l));
@@ -203,12 +205,12 @@ static int read_numbers(struct oform *o, struct oline *l, struct rk_error *err)
         int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"), o->qtybuf, NULL,
                                 q, sizeof(q), err);
         if (rc == RK_OK && (q[0] == '\0' || strcmp(q, "0") == 0))
-                rc = rk_error_set(err, RK_ERR_INVALID, "Quantity: order at least 1");
+                rc = rk_error_set(err, RK_ERR_INVALID, _("Quantity: order at least 1"));
         if (rc == RK_OK)
                 rc = rk_field_check(rk_fields_find(RK_REC_LINE, "unit_price_cents"),
                                     o->pricebuf, NULL, p, sizeof(p), err);
         if (rc == RK_OK && p[0] == '\0')
-                rc = rk_error_set(err, RK_ERR_INVALID, "Unit price: is required");
+                rc = rk_error_set(err, RK_ERR_INVALID, _("Unit price: is required"));
         if (rc != RK_OK)
                 return rc;
         l->qty = strtoll(q, NULL, 10);
@@ -225,11 +227,11 @@ static int add_line(struct rk_tui_app *app, struct oform *o)
         if (!o->picked) {
                 o->focus = F_PRODUCT;
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Product: choose one first (type, then Enter)");
+                                      _("Product: choose one first (type, then Enter)"));
         }
         if (o->n == RK_ORDER_LINES_MAX)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "An order has at most %d lines",
+                                      _("An order has at most %d lines"),
                                       RK_ORDER_LINES_MAX);
         struct oline l = o->pick;
         if (read_numbers(o, &l, &err) != RK_OK)
@@ -241,6 +243,7 @@ static int add_line(struct rk_tui_app *app, struct oform *o)
         }
         rk_tui_list_set_rows(&o->list, o->n);
         o->list.sel = o->n - 1;
+        o->dirty = true;
         o->picked = false;
         o->bad_msg[0] = '\0';
         set_text(&o->q, o->qbuf, sizeof(o->qbuf), RK_PRODUCT_NAME_MAX, "");
@@ -254,6 +257,7 @@ static void remove_line(struct oform *o, size_t i)
 {
         memmove(&o->lines[i], &o->lines[i + 1], (o->n - i - 1) * sizeof(o->lines[0]));
         o->n--;
+        o->dirty = true;
         rk_tui_list_set_rows(&o->list, o->n);
 }
 
@@ -277,11 +281,11 @@ static int act_remove(struct rk_tui_app *app, void *state)
         struct oform *o = state;
         if (o->focus != F_LINES || o->n == 0)
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Tab to the lines, choose one, then F8");
+                                      _("Tab to the lines, choose one, then F8"));
         remove_line(o, o->list.sel);
         if (o->n == 0)
                 o->focus = F_PRODUCT;
-        return rk_tui_message(app, RK_TUI_INFO, "Line removed (not saved yet)");
+        return rk_tui_message(app, RK_TUI_INFO, _("Line removed (not saved yet)"));
 }
 
 /* ---- loading and saving ----------------------------------------------------- */
@@ -295,7 +299,7 @@ static void where_to(struct oform *o, const struct rk_customer_view *v)
             rk_record_get(&v->main, "delivery_street") ? delivery : home;
         size_t used = (size_t)snprintf(
             o->deliver, sizeof(o->deliver), "%s",
-            cols == delivery ? "Deliver to (delivery address): " : "Deliver to: ");
+            cols == delivery ? _("Deliver to (delivery address): ") : _("Deliver to: "));
         bool any = false;
         for (size_t i = 0; cols[i] != NULL && used < sizeof(o->deliver); i++) {
                 const char *t = rk_record_get(&v->main, cols[i]);
@@ -322,8 +326,14 @@ static int load_customer(struct oform *o, struct rk_error *err)
         if (rc == RK_OK) {
                 const char *name = rk_record_get(&v.main, "name");
                 size_t used = strlen(o->title);
-                snprintf(o->title + used, sizeof(o->title) - used, " for %s%s%s",
-                         v.number, name ? "  " : "", name ? name : "");
+                char who[160];
+                snprintf(who, sizeof(who), "%s%s%s", v.number, name ? "  " : "",
+                         name ? name : "");
+                char was[sizeof(o->title)];
+                snprintf(was, sizeof(was), "%s", o->title);
+                /* TRANSLATORS: "New order" or "Order O000123", then the customer */
+                snprintf(o->title, sizeof(o->title), _("%s for %s"), was, who);
+                (void)used;
                 where_to(o, &v);
         }
         rk_customer_view_clear(&v);
@@ -341,7 +351,7 @@ static int load_order(struct oform *o, struct rk_error *err)
         o->customer_id = v.customer_id;
         o->version = v.order.version;
         o->n = 0;
-        snprintf(o->title, sizeof(o->title), "Order %s",
+        snprintf(o->title, sizeof(o->title), _("Order %s"),
                  rk_record_get(&v.order, "number") ? rk_record_get(&v.order, "number")
                                                    : "");
         for (size_t i = 0; i < v.nlines && o->n < RK_ORDER_LINES_MAX; i++) {
@@ -373,13 +383,15 @@ static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
         struct rk_error err;
         rk_error_clear(&err);
         if (!yes)
-                return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Not saved. Your lines are still here; Esc leaves "
-                                      "without saving.");
+                return rk_tui_message(
+                    app, RK_TUI_WARNING,
+                    _("Not saved. Your lines are still here; Esc leaves "
+                      "without saving."));
         if (load_order(o, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        o->dirty = false;
         return rk_tui_message(app, RK_TUI_INFO,
-                              "Reloaded: the form shows the lines saved now.");
+                              _("Reloaded: the form shows the lines saved now."));
 }
 
 /* Line n of the order is what core names in "Line N (...)". */
@@ -403,7 +415,7 @@ static int act_save(struct rk_tui_app *app, void *state)
         if (o->n == 0)
                 return rk_tui_message(
                     app, RK_TUI_WARNING,
-                    "Add at least one line (Enter adds the line typed)");
+                    _("Add at least one line (Enter adds the line typed)"));
         for (size_t i = 0; i < o->n; i++) {
                 price_text(o->lines[i].price, prices[i], sizeof(prices[i]));
                 snprintf(qtys[i], sizeof(qtys[i]), "%lld", (long long)o->lines[i].qty);
@@ -418,16 +430,16 @@ static int act_save(struct rk_tui_app *app, void *state)
                                                &id, NULL, &err);
         if (rc == RK_ERR_CONFLICT)
                 return rk_tui_dialog_confirm(
-                    app, "Changed by someone else",
-                    "Changed by someone else since you opened it.\n"
-                    "Reload and lose your edits? (n keeps them on the form)",
+                    app, _("Changed by someone else"),
+                    _("Changed by someone else since you opened it.\n"
+                      "Reload and lose your edits? (n keeps them on the form)"),
                     answer_reload, o);
         if (rc != RK_OK) {
                 select_named(o, err.msg);
                 return refuse(app, o, &err);
         }
         rk_tui_message(app, RK_TUI_INFO, "%s",
-                       o->order_id ? "Order saved" : "Order taken");
+                       o->order_id ? _("Order saved") : _("Order taken"));
         return RK_TUI_POP | o->done(app, o->ctx, id);
 }
 
@@ -503,17 +515,17 @@ static const char *match_cell(void *ctx, size_t row, size_t col)
 
 static void draw_fields(struct oform *o, struct rk_tui_app *app, WINDOW *win, int y)
 {
-        rk_tui_print(win, y, 1, 9, RK_ROLE_LABEL, "Product:");
+        rk_tui_print(win, y, 1, 9, RK_ROLE_LABEL, _("Product:"));
         rk_tui_field_draw(&o->q, app, win, y, 10, 24, o->focus == F_PRODUCT);
-        rk_tui_print(win, y, 36, 5, RK_ROLE_LABEL, "Qty:");
+        rk_tui_print(win, y, 36, 5, RK_ROLE_LABEL, _("Qty:"));
         rk_tui_field_draw(&o->qty, app, win, y, 41, 7, o->focus == F_QTY);
-        rk_tui_print(win, y, 50, 12, RK_ROLE_LABEL, "Unit price:");
+        rk_tui_print(win, y, 50, 12, RK_ROLE_LABEL, _("Unit price:"));
         if (o->may_price)
                 rk_tui_field_draw(&o->price, app, win, y, 62, 11, o->focus == F_PRICE);
         else if (o->may_see)
                 rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, o->pricebuf);
         else
-                rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, "catalogue");
+                rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, _("catalogue"));
         if (o->picked)
                 rk_tui_print(win, y + 1, 10, getmaxx(win) - 12, RK_ROLE_DIM,
                              o->pick.name);
@@ -535,8 +547,8 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 rk_tui_list_draw(&m, win, 4, 10, MATCHES, w - 10);
         } else if (o->n == 0) {
                 rk_tui_print(win, 5, 2, w, RK_ROLE_DIM,
-                             "Type a product code or name; Enter takes it, Enter again "
-                             "adds the line.");
+                             _("Type a product code or name; Enter takes it, Enter again "
+                               "adds the line."));
         } else {
                 rk_tui_list_draw(&o->list, win, 4, 1, h - 7 - nt, w);
         }
@@ -557,22 +569,23 @@ static void form_fini(struct rk_tui_app *app, void *state)
         free(o);
 }
 
+/* Esc: lines added or removed, or a product being typed, are asked about. */
 static int act_cancel(struct rk_tui_app *app, void *state)
 {
-        (void)app;
-        (void)state;
-        return RK_TUI_POP;
+        struct oform *o = state;
+        return rk_ui_leave_form(app, o->dirty || o->qbuf[0] != '\0', rk_tui_action_pop,
+                                o);
 }
 
 static const struct rk_tui_binding form_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Save", "Save the order", act_save},
-    {RK_TUI_FKEY(KEY_F(8)), "F8", "Remove", "Remove the line chosen on the list",
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Save"), N_("Save the order"), act_save},
+    {RK_TUI_FKEY(KEY_F(8)), "F8", N_("Remove"), N_("Remove the line chosen on the list"),
      act_remove},
-    {RK_TUI_KEY_ESC, "Esc", "Cancel", "Close without saving", act_cancel},
+    {RK_TUI_KEY_ESC, "Esc", N_("Cancel"), N_("Close without saving"), act_cancel},
 };
 
 static const struct rk_tui_screen_ops form_ops = {
-    .name = "Order",
+    .name = N_("Order"),
     .draw = form_draw,
     .key = form_key,
     .fini = form_fini,
@@ -591,7 +604,7 @@ int rk_ui_order_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t cust
         if (o == NULL ||
             (o->lines = calloc(RK_ORDER_LINES_MAX, sizeof(*o->lines))) == NULL) {
                 free(o);
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         }
         const struct rk_grants *g = rk_session_grants(ui->session);
         o->ui = ui;
@@ -601,15 +614,16 @@ int rk_ui_order_form_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t cust
         o->ctx = ctx;
         o->may_see = rk_authorize_read(g, RK_GROUP_ORDER_AMOUNTS);
         o->may_price = o->may_see && rk_authorize_write(g, RK_GROUP_ORDER_AMOUNTS);
-        snprintf(o->title, sizeof(o->title), "New order");
+        snprintf(o->title, sizeof(o->title), _("New order"));
         /* a role that may not read order amounts sees no price column */
         rk_tui_list_init(&o->list, line_columns, o->may_see ? 6 : 3, line_cell, o, 0);
         set_text(&o->q, o->qbuf, sizeof(o->qbuf), RK_PRODUCT_NAME_MAX, "");
         set_text(&o->qty, o->qtybuf, sizeof(o->qtybuf), QTY_MAX, "");
         set_text(&o->price, o->pricebuf, sizeof(o->pricebuf), COST_MAX, "");
-        int rc = rk_authorize_write(g, RK_GROUP_ORDERS)
-                     ? RK_OK
-                     : rk_error_set(&err, RK_ERR_DENIED, "your role may not take orders");
+        int rc =
+            rk_authorize_write(g, RK_GROUP_ORDERS)
+                ? RK_OK
+                : rk_error_set(&err, RK_ERR_DENIED, _("your role may not take orders"));
         if (rc == RK_OK && order_id != 0)
                 rc = load_order(o, &err);
         if (rc == RK_OK)

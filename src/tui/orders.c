@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rekisteri/orders.h"
+#include "rekisteri/format.h"
 #include "ui.h"
 
 #define PAGE 100
@@ -26,12 +27,13 @@ struct orders {
         char statuses[8][16]; /* from fields.c; [0] is "" = all */
         size_t nstatus, filter;
         struct rk_tui_list list;
-        char cell[24];
+        char cell[RK_FORMAT_SIZE];
 };
 
 const struct rk_tui_column rk_ui_summary_columns[RK_UI_SUMMARY_COLS] = {
-    {"Order", 13, RK_TUI_LEFT},   {"Date", 10, RK_TUI_LEFT},  {"Status", 10, RK_TUI_LEFT},
-    {"Customer", 8, RK_TUI_LEFT}, {"Lines", 5, RK_TUI_RIGHT},
+    {N_("Order"), 13, RK_TUI_LEFT},  {N_("Date"), 10, RK_TUI_LEFT},
+    {N_("Status"), 10, RK_TUI_LEFT}, {N_("Customer"), 8, RK_TUI_LEFT},
+    {N_("Lines"), 5, RK_TUI_RIGHT},
 };
 
 const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, char *buf,
@@ -41,9 +43,9 @@ const char *rk_ui_summary_cell(const struct rk_order_summary *s, size_t col, cha
         case 0:
                 return s->number;
         case 1:
-                return s->ordered_on;
+                return rk_format_date_text(s->ordered_on, buf, size);
         case 2:
-                return s->status;
+                return rk_ui_status_text(s->status);
         case 3:
                 return s->customer_number;
         default:
@@ -72,7 +74,7 @@ static int load(struct rk_tui_app *app, struct orders *o, size_t offset, bool at
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         if (n == 0 && offset > 0) {
                 free(rows);
-                return rk_tui_message(app, RK_TUI_INFO, "No more orders");
+                return rk_tui_message(app, RK_TUI_INFO, _("No more orders"));
         }
         free(o->rows);
         o->rows = rows;
@@ -88,7 +90,7 @@ static int act_open(struct rk_tui_app *app, void *state)
 {
         struct orders *o = state;
         if (o->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No order selected"));
         return rk_ui_order_open(app, o->ui, o->rows[o->list.sel].id);
 }
 
@@ -134,12 +136,12 @@ static void orders_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct orders *o = state;
         char head[128];
         int w = getmaxx(win) - 2;
-        snprintf(head, sizeof(head), "Status: %s    Orders %zu-%zu, newest first",
-                 o->filter ? o->statuses[o->filter] : "all", o->n ? o->offset + 1 : 0,
-                 o->offset + o->n);
+        snprintf(head, sizeof(head), _("Status: %s    Orders %zu-%zu, newest first"),
+                 o->filter ? rk_ui_status_text(o->statuses[o->filter]) : _("all"),
+                 o->n ? o->offset + 1 : 0, o->offset + o->n);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, head);
         if (o->n == 0)
-                rk_tui_print(win, 2, 2, w, RK_ROLE_DIM, "No orders.");
+                rk_tui_print(win, 2, 2, w, RK_ROLE_DIM, _("No orders."));
         else
                 rk_tui_list_draw(&o->list, win, 2, 1, getmaxy(win) - 2, w);
 }
@@ -163,15 +165,15 @@ static void orders_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding order_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open},
-    {RK_TUI_FKEY(KEY_F(3)), "F3", "Status", "Show only one status (cycles; all first)",
-     act_filter},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Reload", "Load the page again", act_reload},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected order"), act_open},
+    {RK_TUI_FKEY(KEY_F(3)), "F3", N_("Status"),
+     N_("Show only one status (cycles; all first)"), act_filter},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Reload"), N_("Load the page again"), act_reload},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops orders_ops = {
-    .name = "Orders",
+    .name = N_("Orders"),
     .init = orders_init,
     .draw = orders_draw,
     .key = orders_key,
@@ -184,7 +186,7 @@ int rk_ui_orders_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct orders *o = calloc(1, sizeof(*o));
         if (o == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         o->ui = ui;
         return rk_tui_push(app, &orders_ops, o);
 }

@@ -52,7 +52,7 @@ static int verify_current(struct rk_tui_app *app, struct passwd *p)
         p->form.focus = 0;
         if (rc == RK_ERR_LOCKED)
                 return rk_ui_logout(app, p->ui, RK_TUI_ERROR, err.msg);
-        return rk_tui_message(app, RK_TUI_ERROR, "Current password: %s", err.msg);
+        return rk_tui_message(app, RK_TUI_ERROR, _("Current password: %s"), err.msg);
 }
 
 static int passwd_run(struct rk_tui_app *app, void *state)
@@ -75,7 +75,8 @@ static int passwd_run(struct rk_tui_app *app, void *state)
         }
         if (p->forced)
                 return rk_ui_next_step(app, p->ui);
-        rk_tui_message(app, RK_TUI_INFO, "Password changed; the old one no longer works");
+        rk_tui_message(app, RK_TUI_INFO,
+                       _("Password changed; the old one no longer works"));
         return RK_TUI_POP;
 }
 
@@ -85,11 +86,12 @@ static int passwd_submit(struct rk_tui_app *app, void *ctx)
         size_t n1 = rk_ui_secret_len(&p->new1), n2 = rk_ui_secret_len(&p->new2);
         if (!p->forced && rk_ui_secret_len(&p->cur) == 0) {
                 p->form.focus = 0;
-                return rk_tui_message(app, RK_TUI_WARNING, "Type your current password");
+                return rk_tui_message(app, RK_TUI_WARNING,
+                                      _("Type your current password"));
         }
         if (n1 == 0) {
                 p->form.focus = new_index(p);
-                return rk_tui_message(app, RK_TUI_WARNING, "Type a new password");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type a new password"));
         }
         if (n1 != n2 || sodium_memcmp(rk_ui_secret_text(&p->new1),
                                       rk_ui_secret_text(&p->new2), n1) != 0) {
@@ -97,9 +99,9 @@ static int passwd_submit(struct rk_tui_app *app, void *ctx)
                 rk_ui_secret_clear(&p->new2);
                 p->form.focus = new_index(p);
                 return rk_tui_message(app, RK_TUI_ERROR,
-                                      "The new passwords differ; type them again");
+                                      _("The new passwords differ; type them again"));
         }
-        rk_tui_message(app, RK_TUI_INFO, "Checking\u2026");
+        rk_tui_message(app, RK_TUI_INFO, _("Checking\u2026"));
         return rk_tui_defer(app, passwd_run, p);
 }
 
@@ -113,9 +115,9 @@ static int passwd_init(struct rk_tui_app *app, void *state)
             rk_ui_secret_init(&p->new2, 0) != RK_OK)
                 return RK_ERR_NOMEM;
         if (!p->forced)
-                p->items[n++] = (struct rk_tui_form_item){"Current", &p->cur.field};
-        p->items[n++] = (struct rk_tui_form_item){"New", &p->new1.field};
-        p->items[n++] = (struct rk_tui_form_item){"Again", &p->new2.field};
+                p->items[n++] = (struct rk_tui_form_item){_("Current"), &p->cur.field};
+        p->items[n++] = (struct rk_tui_form_item){_("New"), &p->new1.field};
+        p->items[n++] = (struct rk_tui_form_item){_("Again"), &p->new2.field};
         rk_tui_form_init(&p->form, p->items, n, passwd_submit, p);
         return RK_OK;
 }
@@ -128,19 +130,19 @@ static void passwd_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         bool fresh =
             p->forced && (rk_session_pending_steps(p->ui->session) & RK_LOGIN_ENROL) != 0;
         rk_tui_print(win, 1, x, 60, RK_ROLE_HEADER,
-                     fresh ? "Welcome: choose your own password; the one given "
-                             "works once"
+                     fresh ? _("Welcome: choose your own password; the one given "
+                               "works once")
                      : p->forced
-                         ? "An administrator reset your password: choose a new one"
-                         : "Change your password");
+                         ? _("An administrator reset your password: choose a new one")
+                         : _("Change your password"));
         rk_tui_form_draw(&p->form, app, win, 3, x, 10, 40);
         rk_tui_print(win, y, x + 12, 48, RK_ROLE_DIM,
-                     "At least 12 characters; a passphrase of");
+                     _("At least 12 characters; a passphrase of"));
         rk_tui_print(win, y + 1, x + 12, 48, RK_ROLE_DIM,
-                     "several words is easy to remember.");
+                     _("several words is easy to remember."));
         rk_tui_print(win, y + 3, x + 12, 48, RK_ROLE_DIM,
-                     p->forced ? "Enter saves, Esc logs out."
-                               : "Enter saves, Esc goes back.");
+                     p->forced ? _("Enter saves, Esc logs out.")
+                               : _("Enter saves, Esc goes back."));
 }
 
 static int passwd_key(struct rk_tui_app *app, void *state, int key)
@@ -151,7 +153,7 @@ static int passwd_key(struct rk_tui_app *app, void *state, int key)
 static int passwd_logout(struct rk_tui_app *app, void *state)
 {
         struct passwd *p = state;
-        return rk_ui_logout(app, p->ui, RK_TUI_INFO, "Logged out");
+        return rk_ui_logout(app, p->ui, RK_TUI_INFO, _("Logged out"));
 }
 
 static void passwd_fini(struct rk_tui_app *app, void *state)
@@ -165,16 +167,16 @@ static void passwd_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding forced_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Log out", "Log out without changing the password",
+    {RK_TUI_KEY_ESC, "Esc", N_("Log out"), N_("Log out without changing the password"),
      passwd_logout},
 };
 
 static const struct rk_tui_binding profile_keys[] = {
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Keep the old password", rk_tui_action_pop},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Keep the old password"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops forced_ops = {
-    .name = "New password",
+    .name = N_("New password"),
     .init = passwd_init,
     .draw = passwd_draw,
     .key = passwd_key,
@@ -184,7 +186,7 @@ static const struct rk_tui_screen_ops forced_ops = {
 };
 
 static const struct rk_tui_screen_ops profile_ops = {
-    .name = "Change password",
+    .name = N_("Change password"),
     .init = passwd_init,
     .draw = passwd_draw,
     .key = passwd_key,
@@ -197,7 +199,7 @@ int rk_ui_password_open(struct rk_tui_app *app, struct rk_ui *ui, bool forced)
 {
         struct passwd *p = calloc(1, sizeof(*p));
         if (p == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         p->ui = ui;
         p->forced = forced;
         if (forced)

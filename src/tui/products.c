@@ -35,8 +35,9 @@ struct products {
 };
 
 static const struct rk_tui_column columns[] = {
-    {"Code", 10, RK_TUI_LEFT},   {"Name", 0, RK_TUI_LEFT}, {"Unit", 5, RK_TUI_LEFT},
-    {"Price", 13, RK_TUI_RIGHT}, {"VAT", 7, RK_TUI_RIGHT}, {"", 8, RK_TUI_LEFT},
+    {N_("Code"), 10, RK_TUI_LEFT}, {N_("Name"), 0, RK_TUI_LEFT},
+    {N_("Unit"), 5, RK_TUI_LEFT},  {N_("Price"), 13, RK_TUI_RIGHT},
+    {N_("VAT"), 7, RK_TUI_RIGHT},  {"", 8, RK_TUI_LEFT},
 };
 
 static const char *cell(void *ctx, size_t row, size_t col)
@@ -55,7 +56,7 @@ static const char *cell(void *ctx, size_t row, size_t col)
         case 4:
                 return rk_vat_rate_format(r->vat_bp, p->cell, sizeof(p->cell));
         default:
-                return r->active ? "" : "inactive";
+                return r->active ? "" : _("inactive");
         }
 }
 
@@ -92,7 +93,7 @@ static int add_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         rk_ui_place(p->ui, RK_UI_PLACE_PRODUCTS);
         if (rk_product_add(p->ui->session, &in, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Product added");
+        rk_tui_message(app, RK_TUI_INFO, _("Product added"));
         return RK_TUI_POP | load(app, p);
 }
 
@@ -100,20 +101,20 @@ static int act_add(struct rk_tui_app *app, void *state)
 {
         if (!may_edit(state))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not change the catalogue");
+                                      _("Your role may not change the catalogue"));
         const struct rk_ui_ask ask = {
-            .name = "New product",
-            .heading = "A new product for the catalogue",
-            .hint = "Price in euros without VAT (12,50); VAT rate in percent (25.5).",
+            .name = _("New product"),
+            .heading = _("A new product for the catalogue"),
+            .hint = _("Price in euros without VAT (12,50); VAT rate in percent (25.5)."),
             .done = add_done,
             .ctx = state,
         };
         const struct rk_ui_ask_item items[] = {
-            {"Code", NULL, RK_PRODUCT_CODE_MAX, false},
-            {"Name", NULL, RK_PRODUCT_NAME_MAX, false},
-            {"Unit", "kpl", RK_PRODUCT_UNIT_MAX, false},
-            {"Unit price", NULL, 16, false},
-            {"VAT rate", "25.5", 8, false},
+            {_("Code"), NULL, RK_PRODUCT_CODE_MAX, false},
+            {_("Name"), NULL, RK_PRODUCT_NAME_MAX, false},
+            {_("Unit"), "kpl", RK_PRODUCT_UNIT_MAX, false},
+            {_("Unit price"), NULL, 16, false},
+            {_("VAT rate"), "25.5", 8, false},
         };
         return rk_ui_ask_open(app, &ask, items, 5);
 }
@@ -136,7 +137,7 @@ static int edit_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         if (rk_product_set(p->ui->session, r->code, r->version, &in, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         rk_tui_message(app, RK_TUI_INFO,
-                       "Product changed; orders taken keep their prices");
+                       _("Product changed; orders taken keep their prices"));
         return RK_TUI_POP | load(app, p);
 }
 
@@ -145,27 +146,27 @@ static int act_edit(struct rk_tui_app *app, void *state)
         struct products *p = state;
         const struct rk_product *r = selected(p);
         if (r == NULL)
-                return rk_tui_message(app, RK_TUI_WARNING, "No product selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No product selected"));
         if (!may_edit(p))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not change the catalogue");
+                                      _("Your role may not change the catalogue"));
         snprintf(p->name, sizeof(p->name), "%s", r->name);
         snprintf(p->unit, sizeof(p->unit), "%s", r->unit);
         snprintf(p->price, sizeof(p->price), "%lld,%02lld",
                  (long long)(r->price_cents / 100), (long long)(r->price_cents % 100));
         snprintf(p->vat, sizeof(p->vat), "%d.%02d", r->vat_bp / 100, r->vat_bp % 100);
         const struct rk_ui_ask ask = {
-            .name = "Change product",
-            .heading = "Change the selected product",
-            .hint = "Orders already taken keep the prices they were sold at.",
+            .name = _("Change product"),
+            .heading = _("Change the selected product"),
+            .hint = _("Orders already taken keep the prices they were sold at."),
             .done = edit_done,
             .ctx = p,
         };
         const struct rk_ui_ask_item items[] = {
-            {"Name", p->name, RK_PRODUCT_NAME_MAX, false},
-            {"Unit", p->unit, RK_PRODUCT_UNIT_MAX, false},
-            {"Unit price", p->price, 16, false},
-            {"VAT rate", p->vat, 8, false},
+            {_("Name"), p->name, RK_PRODUCT_NAME_MAX, false},
+            {_("Unit"), p->unit, RK_PRODUCT_UNIT_MAX, false},
+            {_("Unit price"), p->price, 16, false},
+            {_("VAT rate"), p->vat, 8, false},
         };
         return rk_ui_ask_open(app, &ask, items, 4);
 }
@@ -181,7 +182,7 @@ static int do_deactivate(struct rk_tui_app *app, void *ctx, bool yes)
         rk_ui_place(p->ui, RK_UI_PLACE_PRODUCTS);
         if (rk_product_deactivate(p->ui->session, r->code, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        rk_tui_message(app, RK_TUI_INFO, "Taken off sale; past orders keep it");
+        rk_tui_message(app, RK_TUI_INFO, _("Taken off sale; past orders keep it"));
         return load(app, p);
 }
 
@@ -191,9 +192,11 @@ static int act_deactivate(struct rk_tui_app *app, void *state)
         const struct rk_product *r = selected(p);
         char text[96];
         if (r == NULL)
-                return rk_tui_message(app, RK_TUI_WARNING, "No product selected");
-        snprintf(text, sizeof(text), "Take %s off sale?\nPast orders keep it.", r->code);
-        return rk_tui_dialog_confirm(app, "Deactivate product", text, do_deactivate, p);
+                return rk_tui_message(app, RK_TUI_WARNING, _("No product selected"));
+        snprintf(text, sizeof(text), _("Take %s off sale?\nPast orders keep it."),
+                 r->code);
+        return rk_tui_dialog_confirm(app, _("Deactivate product"), text, do_deactivate,
+                                     p);
 }
 
 /* ---- the screen ---------------------------------------------------------------- */
@@ -213,10 +216,10 @@ static void products_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct products *p = state;
         int w = getmaxx(win) - 2;
         if (p->n == 0)
-                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, "No product matches.");
+                rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, _("No product matches."));
         else
                 rk_tui_list_draw(&p->list, win, 2, 1, getmaxy(win) - 2, w);
-        rk_tui_print(win, 0, 1, 8, RK_ROLE_LABEL, "Search:");
+        rk_tui_print(win, 0, 1, 8, RK_ROLE_LABEL, _("Search:"));
         rk_tui_field_draw(&p->q, app, win, 0, 9, 30, true);
 }
 
@@ -239,15 +242,16 @@ static void products_fini(struct rk_tui_app *app, void *state)
 
 /* The first three entries need the products action. */
 static const struct rk_tui_binding products_keys[] = {
-    {RK_TUI_FKEY(KEY_F(2)), "F2", "Add", "Add a product", act_add},
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Change", "Change the selected product", act_edit},
-    {RK_TUI_FKEY(KEY_F(8)), "F8", "Off sale", "Take the selected product off sale",
-     act_deactivate},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(2)), "F2", N_("Add"), N_("Add a product"), act_add},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Change"), N_("Change the selected product"),
+     act_edit},
+    {RK_TUI_FKEY(KEY_F(8)), "F8", N_("Off sale"),
+     N_("Take the selected product off sale"), act_deactivate},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops products_ops = {
-    .name = "Products",
+    .name = N_("Products"),
     .init = products_init,
     .draw = products_draw,
     .key = products_key,
@@ -257,7 +261,7 @@ static const struct rk_tui_screen_ops products_ops = {
 };
 
 static const struct rk_tui_screen_ops products_read_ops = {
-    .name = "Products",
+    .name = N_("Products"),
     .init = products_init,
     .draw = products_draw,
     .key = products_key,
@@ -270,7 +274,7 @@ int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct products *p = calloc(1, sizeof(*p));
         if (p == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         p->ui = ui;
         return rk_tui_push(app, may_edit(p) ? &products_ops : &products_read_ops, p);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ask.h"
+#include "rekisteri/format.h"
 #include "rekisteri/orders.h"
 #include "ui.h"
 
@@ -32,14 +33,14 @@ struct queue {
         struct rk_order_view v; /* the lines of the selected order */
         int64_t shown;          /* the order v holds, 0 for none */
         char next[RK_ORDER_STATUS_SIZE];
-        char cell[24];
+        char cell[RK_FORMAT_SIZE];
 };
 
 static const struct rk_tui_column line_columns[] = {
-    {"Code", 9, RK_TUI_LEFT},
-    {"Product", 0, RK_TUI_LEFT},
-    {"Quantity", 8, RK_TUI_RIGHT},
-    {"Unit", 5, RK_TUI_LEFT},
+    {N_("Code"), 9, RK_TUI_LEFT},
+    {N_("Product"), 0, RK_TUI_LEFT},
+    {N_("Quantity"), 8, RK_TUI_RIGHT},
+    {N_("Unit"), 5, RK_TUI_LEFT},
 };
 
 static const char *order_cell(void *ctx, size_t row, size_t col)
@@ -110,13 +111,15 @@ static int answer_step(struct rk_tui_app *app, void *ctx, bool yes)
         snprintf(number, sizeof(number), "%s", s->number);
         int flags = load(app, q);
         if (rc == RK_ERR_CONFLICT)
-                return flags | rk_tui_message(app, RK_TUI_WARNING,
-                                              "%s was changed by someone else; the queue "
-                                              "is reloaded",
-                                              number);
+                return flags |
+                       rk_tui_message(app, RK_TUI_WARNING,
+                                      _("%s was changed by someone else; the queue "
+                                        "is reloaded"),
+                                      number);
         if (rc != RK_OK)
                 return flags | rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        return flags | rk_tui_message(app, RK_TUI_INFO, "%s is now %s", number, q->next);
+        return flags | rk_tui_message(app, RK_TUI_INFO, _("%s is now %s"), number,
+                                      rk_ui_status_text(q->next));
 }
 
 static int act_step(struct rk_tui_app *app, void *state)
@@ -124,7 +127,7 @@ static int act_step(struct rk_tui_app *app, void *state)
         struct queue *q = state;
         char next[2][RK_ORDER_STATUS_SIZE], text[128];
         if (q->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No order selected"));
         const struct rk_order_summary *s = &q->rows[q->list.sel];
         size_t k =
             rk_order_next_statuses(rk_session_grants(q->ui->session), s->status, next, 2);
@@ -134,9 +137,10 @@ static int act_step(struct rk_tui_app *app, void *state)
                         memcpy(q->next, next[i], sizeof(q->next));
         if (k == 0 || (strcmp(q->next, "picked") != 0 && strcmp(q->next, "shipped") != 0))
                 return rk_tui_message(app, RK_TUI_WARNING,
-                                      "Your role may not move %s further", s->number);
-        snprintf(text, sizeof(text), "Mark %s as %s?", s->number, q->next);
-        return rk_tui_dialog_confirm(app, "Next step", text, answer_step, q);
+                                      _("Your role may not move %s further"), s->number);
+        snprintf(text, sizeof(text), _("Mark %s as %s?"), s->number,
+                 rk_ui_status_text(q->next));
+        return rk_tui_dialog_confirm(app, _("Next step"), text, answer_step, q);
 }
 
 /* ---- the picking list --------------------------------------------------------- */
@@ -149,13 +153,13 @@ static int print_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         if (q->n == 0)
                 return RK_TUI_POP;
         if (v[0][0] == '\0')
-                return rk_tui_message(app, RK_TUI_WARNING, "Type a file name");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type a file name"));
         rk_ui_place(q->ui, RK_UI_PLACE_QUEUE);
         if (rk_order_picking_list(q->ui->session, q->rows[q->list.sel].id, v[0], &err) !=
             RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         return RK_TUI_POP |
-               rk_tui_message(app, RK_TUI_INFO, "Picking list written to %s", v[0]);
+               rk_tui_message(app, RK_TUI_INFO, _("Picking list written to %s"), v[0]);
 }
 
 static int act_print(struct rk_tui_app *app, void *state)
@@ -163,16 +167,16 @@ static int act_print(struct rk_tui_app *app, void *state)
         struct queue *q = state;
         static char name[64];
         if (q->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No order selected"));
         snprintf(name, sizeof(name), "picking-%s.txt", q->rows[q->list.sel].number);
         const struct rk_ui_ask ask = {
-            .name = "Picking list",
-            .heading = "Write the picking list of the selected order to a file",
-            .hint = "A new file (mode 0600); an existing file is never replaced.",
+            .name = _("Picking list"),
+            .heading = _("Write the picking list of the selected order to a file"),
+            .hint = _("A new file (mode 0600); an existing file is never replaced."),
             .done = print_done,
             .ctx = q,
         };
-        const struct rk_ui_ask_item item = {"File", name, 200, false};
+        const struct rk_ui_ask_item item = {_("File"), name, 200, false};
         return rk_ui_ask_open(app, &ask, &item, 1);
 }
 
@@ -182,7 +186,7 @@ static int act_open(struct rk_tui_app *app, void *state)
 {
         struct queue *q = state;
         if (q->n == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "No order selected");
+                return rk_tui_message(app, RK_TUI_WARNING, _("No order selected"));
         return rk_ui_order_open(app, q->ui, q->rows[q->list.sel].id);
 }
 
@@ -204,16 +208,18 @@ static void queue_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct queue *q = state;
         int w = getmaxx(win) - 2, h = getmaxy(win), top = (h - 2) / 2;
         char head[96];
-        snprintf(head, sizeof(head), "To pick and ship: %zu order%s, oldest first", q->n,
-                 q->n == 1 ? "" : "s");
+        snprintf(head, sizeof(head),
+                 ngettext("To pick and ship: %zu order, oldest first",
+                          "To pick and ship: %zu orders, oldest first", q->n),
+                 q->n);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, head);
         if (q->n == 0) {
-                rk_tui_print(win, 2, 2, w, RK_ROLE_DIM, "Nothing to pick or ship.");
+                rk_tui_print(win, 2, 2, w, RK_ROLE_DIM, _("Nothing to pick or ship."));
                 return;
         }
         rk_tui_list_draw(&q->list, win, 1, 1, top, w);
         if (q->shown > 0) {
-                snprintf(head, sizeof(head), "Lines of %s",
+                snprintf(head, sizeof(head), _("Lines of %s"),
                          rk_record_get(&q->v.order, "number")
                              ? rk_record_get(&q->v.order, "number")
                              : "");
@@ -242,17 +248,17 @@ static void queue_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding queue_keys[] = {
-    {RK_TUI_FKEY(KEY_F(4)), "F4", "Next step",
-     "Mark the selected order picked, or a picked one shipped", act_step},
-    {RK_TUI_FKEY(KEY_F(6)), "F6", "Picking list",
-     "Write the selected order's picking list to a file", act_print},
-    {RK_TUI_KEY_ENTER, "Enter", "Open", "Open the selected order", act_open},
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Reload", "Load the queue again", act_reload},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(4)), "F4", N_("Next step"),
+     N_("Mark the selected order picked, or a picked one shipped"), act_step},
+    {RK_TUI_FKEY(KEY_F(6)), "F6", N_("Picking list"),
+     N_("Write the selected order's picking list to a file"), act_print},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Open"), N_("Open the selected order"), act_open},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Reload"), N_("Load the queue again"), act_reload},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops queue_ops = {
-    .name = "Picking queue",
+    .name = N_("Picking queue"),
     .init = queue_init,
     .draw = queue_draw,
     .key = queue_key,
@@ -265,7 +271,7 @@ int rk_ui_queue_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct queue *q = calloc(1, sizeof(*q));
         if (q == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         q->ui = ui;
         return rk_tui_push(app, &queue_ops, q);
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "rekisteri/retention.h"
+#include "rekisteri/format.h"
 #include "ui.h"
 
 #define PLACE "retention"
@@ -42,9 +43,9 @@ struct retention {
 };
 
 static const struct rk_tui_column retention_columns[NCOLS] = {
-    {"Rule", 12, RK_TUI_LEFT},      {"Last run", 8, RK_TUI_RIGHT},
-    {"Held", 5, RK_TUI_RIGHT},      {"Due now", 8, RK_TUI_RIGHT},
-    {"Next 30 d", 9, RK_TUI_RIGHT}, {"Next due", 0, RK_TUI_LEFT},
+    {N_("Rule"), 12, RK_TUI_LEFT},      {N_("Last run"), 8, RK_TUI_RIGHT},
+    {N_("Held"), 5, RK_TUI_RIGHT},      {N_("Due now"), 8, RK_TUI_RIGHT},
+    {N_("Next 30 d"), 9, RK_TUI_RIGHT}, {N_("Next due"), 0, RK_TUI_LEFT},
 };
 
 static const char *retention_cell(void *ctx, size_t row, size_t col)
@@ -55,16 +56,19 @@ static const char *retention_cell(void *ctx, size_t row, size_t col)
 
 static void describe_last(struct retention *r, const struct rk_retention_summary *s)
 {
-        char started[RK_DATE_TEXT];
+        char started[RK_FORMAT_SIZE];
         if (s->run_id == 0) {
                 snprintf(r->last, sizeof(r->last),
-                         "No run yet (rekisteri retention run, or the systemd timer)");
+                         _("No run yet (rekisteri retention run, or the systemd timer)"));
                 return;
         }
-        rk_date_of(s->started_at, started);
-        snprintf(r->last, sizeof(r->last), "Last run %" PRId64 " on %s by %s: %s",
-                 s->run_id, started, s->by,
-                 s->finished_at ? "finished" : "INTERRUPTED (the next run finishes it)");
+        rk_format_day(s->started_at, started, sizeof(started));
+        snprintf(r->last, sizeof(r->last),
+                 s->finished_at
+                     ? _("Last run %" PRId64 " on %s by %s: finished")
+                     : _("Last run %" PRId64 " on %s by %s: INTERRUPTED (the next "
+                         "run finishes it)"),
+                 s->run_id, started, s->by);
 }
 
 /* When the counts were made, or that they never were. */
@@ -72,17 +76,15 @@ static void describe_counts(struct retention *r, const struct rk_retention_outlo
 {
         if (!o->known) {
                 snprintf(r->counted, sizeof(r->counted),
-                         "Not counted yet: F5 counts (half a minute at a million "
-                         "customers)");
+                         _("Not counted yet: F5 counts (half a minute at a million "
+                           "customers)"));
                 return;
         }
-        char at[32] = "";
-        time_t t = (time_t)o->computed_at;
-        struct tm tm;
-        if (localtime_r(&t, &tm) != NULL)
-                strftime(at, sizeof(at), "%Y-%m-%d %H:%M", &tm);
+        char at[RK_FORMAT_SIZE], ahead[RK_FORMAT_SIZE];
+        rk_format_time(o->computed_at, at, sizeof(at));
         snprintf(r->counted, sizeof(r->counted),
-                 "Counted %s (F5: count again); Next 30 d: due by %s", at, o->ahead);
+                 _("Counted %s (F5: count again); Next 30 d: due by %s"), at,
+                 rk_format_date_text(o->ahead, ahead, sizeof(ahead)));
 }
 
 static void count_cell(char *cell, size_t size, bool known, int64_t v)
@@ -98,17 +100,22 @@ static void fill_row(struct rule_row *w, const struct rk_retention_summary *last
                      const struct rk_retention_outlook *o)
 {
         const struct rk_retention_outlook_rule *x = &o->rules[i->rule];
+        char due[RK_FORMAT_SIZE];
         snprintf(w->cells[0], sizeof(w->cells[0]), "%s", i->name);
         snprintf(w->cells[1], sizeof(w->cells[1]), "%" PRId64, last->done[i->rule]);
         count_cell(w->cells[2], sizeof(w->cells[2]), o->known, x->held);
         count_cell(w->cells[3], sizeof(w->cells[3]), o->known, x->due);
         count_cell(w->cells[4], sizeof(w->cells[4]), o->known, x->soon);
         snprintf(w->cells[5], sizeof(w->cells[5]), "%s",
-                 x->next_due[0] ? x->next_due : "-");
-        snprintf(w->in_force, sizeof(w->in_force), "%s %s after %s",
-                 i->action == RK_RETAIN_DELETE ? "delete" : "anonymise", i->period,
-                 i->event);
-        snprintf(w->why, sizeof(w->why), "%s: %s", i->label, i->reason);
+                 x->next_due[0] ? rk_format_date_text(x->next_due, due, sizeof(due))
+                                : "-");
+        /* TRANSLATORS: a retention rule: period (e.g. 24m) and the event it counts from
+         */
+        snprintf(w->in_force, sizeof(w->in_force),
+                 i->action == RK_RETAIN_DELETE ? _("delete %s after %s")
+                                               : _("anonymise %s after %s"),
+                 i->period, _(i->event));
+        snprintf(w->why, sizeof(w->why), "%s: %s", _(i->label), _(i->reason));
 }
 
 static void fill(struct retention *r, const struct rk_retention_summary *last,
@@ -153,10 +160,10 @@ static int count_poll(void *ctx, int step, int steps)
                 if (key == RK_TUI_KEY_ESC)
                         return 1;
                 rk_tui_flash(app, RK_TUI_WARNING,
-                             "Busy counting what falls due; Esc stops the count");
+                             _("Busy counting what falls due; Esc stops the count"));
         }
-        snprintf(line, sizeof(line), "Counting what falls due: rule %d of %d… Esc stops",
-                 step + 1, steps);
+        snprintf(line, sizeof(line),
+                 _("Counting what falls due: rule %d of %d… Esc stops"), step + 1, steps);
         rk_tui_flash(app, RK_TUI_INFO, line);
         return 0;
 }
@@ -171,7 +178,7 @@ static int act_count(struct rk_tui_app *app, void *state)
         bool cancelled = false;
         rk_error_clear(&err);
         rk_ui_place(r->ui, PLACE);
-        rk_tui_flash(app, RK_TUI_INFO, "Counting what falls due… Esc stops");
+        rk_tui_flash(app, RK_TUI_INFO, _("Counting what falls due… Esc stops"));
         int rc = rk_retention_outlook_refresh(r->ui->session, count_poll, app, &cancelled,
                                               &o, &err);
         if (rc == RK_OK)
@@ -183,8 +190,8 @@ static int act_count(struct rk_tui_app *app, void *state)
         if (cancelled)
                 return rk_tui_message(
                     app, RK_TUI_WARNING,
-                    "Count stopped; the counts shown are the earlier ones");
-        return rk_tui_message(app, RK_TUI_INFO, "Counted");
+                    _("Count stopped; the counts shown are the earlier ones"));
+        return rk_tui_message(app, RK_TUI_INFO, _("Counted"));
 }
 
 static int retention_key(struct rk_tui_app *app, void *state, int key)
@@ -205,7 +212,7 @@ static void retention_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 return;
         rk_tui_list_draw(&r->list, win, y, 1, (int)r->n + 1, w);
         y += (int)r->n + 2;
-        rk_tui_print(win, y++, 1, w, RK_ROLE_HEADER, "Rules in force ([retention])");
+        rk_tui_print(win, y++, 1, w, RK_ROLE_HEADER, _("Rules in force ([retention])"));
         for (size_t k = 0; k < r->n && y < getmaxy(win) - 2; k++, y++) {
                 rk_tui_print(win, y, 1, 13, RK_ROLE_NORMAL, r->rows[k].cells[0]);
                 rk_tui_print(win, y, 14, w - 13, RK_ROLE_NORMAL, r->rows[k].in_force);
@@ -229,13 +236,13 @@ static void retention_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding retention_keys[] = {
-    {RK_TUI_FKEY(KEY_F(5)), "F5", "Count",
-     "Count again what is due and held (reads every customer; Esc stops)", act_count},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Back to the home screen", rk_tui_action_pop},
+    {RK_TUI_FKEY(KEY_F(5)), "F5", N_("Count"),
+     N_("Count again what is due and held (reads every customer; Esc stops)"), act_count},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Back to the home screen"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops retention_ops = {
-    .name = "Retention",
+    .name = N_("Retention"),
     .init = retention_init,
     .draw = retention_draw,
     .key = retention_key,
@@ -248,7 +255,7 @@ int rk_ui_retention_open(struct rk_tui_app *app, struct rk_ui *ui)
 {
         struct retention *r = calloc(1, sizeof(*r));
         if (r == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         r->ui = ui;
         return rk_tui_push(app, &retention_ops, r);
 }

@@ -69,7 +69,7 @@ static void busy_notice(void *ctx, int waiting)
         if (ui->app == NULL)
                 return;
         if (waiting)
-                rk_tui_flash(ui->app, RK_TUI_WARNING, "Waiting for another session…");
+                rk_tui_flash(ui->app, RK_TUI_WARNING, _("Waiting for another session…"));
         else
                 rk_tui_flash(ui->app, RK_TUI_INFO, "");
 }
@@ -82,7 +82,7 @@ static void login_notice(void *ctx, int waiting)
                 return;
         if (waiting)
                 rk_tui_flash(ui->app, RK_TUI_WARNING,
-                             "Many people are logging in; waiting…");
+                             _("Many people are logging in; waiting…"));
         else
                 rk_tui_flash(ui->app, RK_TUI_INFO, "");
 }
@@ -107,7 +107,7 @@ static int on_tick(struct rk_tui_app *app, void *ctx)
         if (r != RK_TUI_UNHANDLED || ui->session == NULL)
                 return r & ~RK_TUI_UNHANDLED;
         if (!rk_ui_is_locked(app) && idle_too_long(app, ui))
-                return rk_ui_lock_open(app, ui, "Locked after inactivity");
+                return rk_ui_lock_open(app, ui, _("Locked after inactivity"));
         return RK_TUI_NONE;
 }
 
@@ -124,18 +124,23 @@ static int explain_access(const char *db_path)
         struct group *g = getgrgid(getegid());
         if (missing) {
                 fprintf(stderr,
-                        "rekisteri: %s: no register here (create one with "
-                        "'rekisteri init')\n",
+                        _("rekisteri: %s: no register here (create one with "
+                          "'rekisteri init')\n"),
                         db_path);
                 return 1;
         }
-        fprintf(stderr,
-                "rekisteri: %s: the register is there but this program cannot open it "
-                "(%s). It runs with group %s%s. An administrator can run 'rekisteri "
-                "doctor' as root: it names the file, group or setgid bit at fault and "
-                "the command that fixes it.\n",
-                db_path, strerror(saved), g ? g->gr_name : "?",
-                rk_hygiene_is_privileged() ? " (setgid)" : ", not setgid");
+        fprintf(
+            stderr,
+            rk_hygiene_is_privileged()
+                ? _("rekisteri: %s: the register is there but this program cannot open "
+                    "it (%s). It runs with group %s (setgid). An administrator can run "
+                    "'rekisteri doctor' as root: it names the file, group or setgid bit "
+                    "at fault and the command that fixes it.\n")
+                : _("rekisteri: %s: the register is there but this program cannot open "
+                    "it (%s). It runs with group %s, not setgid. An administrator can "
+                    "run 'rekisteri doctor' as root: it names the file, group or setgid "
+                    "bit at fault and the command that fixes it.\n"),
+            db_path, strerror(saved), g ? g->gr_name : "?");
         return 1;
 }
 
@@ -146,7 +151,7 @@ static int on_suspend(struct rk_tui_app *app, void *ctx)
         ui->app = app;
         if (ui->session == NULL || rk_ui_is_locked(app))
                 return RK_TUI_NONE;
-        return rk_ui_lock_open(app, ui, "Locked (Ctrl-Z)");
+        return rk_ui_lock_open(app, ui, _("Locked (Ctrl-Z)"));
 }
 
 /* The register and its keyslot file must exist: say so before curses. */
@@ -156,12 +161,12 @@ static int check_register(const char *db_path)
         struct rk_error err;
         rk_error_clear(&err);
         if (db_path == NULL || db_path[0] == '\0') {
-                fprintf(stderr, "rekisteri: no register given: use --db PATH or "
-                                "[register] path in the configuration\n");
+                fprintf(stderr, _("rekisteri: no register given: use --db PATH or "
+                                  "[register] path in the configuration\n"));
                 return 1;
         }
         if (rk_register_vault_path(db_path, vault, sizeof(vault), &err) != RK_OK) {
-                fprintf(stderr, "rekisteri: %s\n", err.msg);
+                fprintf(stderr, _("rekisteri: %s\n"), err.msg);
                 return 1;
         }
         if (faccessat(AT_FDCWD, db_path, R_OK | W_OK, AT_EACCESS) != 0 ||
@@ -179,9 +184,9 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         if (check_register(db_path) != 0)
                 return 1;
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-                fprintf(stderr, "rekisteri: the full-screen program needs a terminal "
-                                "(over SSH: ssh -t); commands are listed by "
-                                "'rekisteri --help'\n");
+                fprintf(stderr, _("rekisteri: the full-screen program needs a terminal "
+                                  "(over SSH: ssh -t); commands are listed by "
+                                  "'rekisteri --help'\n"));
                 return 1;
         }
         ui.cfg = cfg;
@@ -201,7 +206,7 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         };
         void *login = rk_ui_login_new(&ui);
         int rc = login != NULL ? rk_tui_run(&tc, &rk_ui_login_ops, login, &err)
-                               : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
+                               : rk_error_set(&err, RK_ERR_NOMEM, _("out of memory"));
         rk_busy_set_notice(NULL, NULL);
         rk_login_set_notice(NULL, NULL);
         /* After the loop, also on SIGHUP: every core call has finished
@@ -210,7 +215,8 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
         rk_session_close(ui.session);
         ui.session = NULL;
         if (rc != RK_OK) {
-                fprintf(stderr, "rekisteri: %s\n", err.msg[0] ? err.msg : rk_rc_name(rc));
+                fprintf(stderr, _("rekisteri: %s\n"),
+                        err.msg[0] ? err.msg : rk_rc_name(rc));
                 return 1;
         }
         int sig = rk_tui_last_signal();

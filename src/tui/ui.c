@@ -59,7 +59,7 @@ int64_t rk_ui_now(void)
 static void set_session_title(struct rk_tui_app *app, struct rk_session *s)
 {
         char title[160];
-        snprintf(title, sizeof(title), "rekisteri - %s (%s) from %s",
+        snprintf(title, sizeof(title), _("rekisteri - %s (%s) from %s"),
                  rk_session_username(s), rk_session_roles_text(s),
                  rk_session_source_text(s));
         rk_tui_set_title(app, title);
@@ -111,7 +111,13 @@ void rk_ui_money(const char *cents, char *out, size_t size)
 void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
 {
         char label[40], amount[RK_MONEY_SIZE], rate[24];
-        int ax = w - 14, lx = ax - 17;
+        /* the labels are right-aligned up to the amounts: room for the
+         * longest a translation has */
+        int lw = 16;
+        const char *fixed[] = {_("Total with VAT"), _("Net")};
+        for (size_t i = 0; i < 2; i++)
+                lw = rk_tui_text_cols(fixed[i]) > lw ? rk_tui_text_cols(fixed[i]) : lw;
+        int ax = w - 14, lx = ax - lw - 1;
         for (size_t i = 0; i <= sum->n + 1; i++, y++) {
                 bool last = i == sum->n + 1;
                 int64_t cents = i == 0 ? sum->net
@@ -119,13 +125,13 @@ void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
                                        : sum->rate[i - 1].vat;
                 if (i == 0 || last)
                         snprintf(label, sizeof(label), "%s",
-                                 last ? "Total with VAT" : "Net");
+                                 last ? _("Total with VAT") : _("Net"));
                 else
                         snprintf(
-                            label, sizeof(label), "VAT %s",
+                            label, sizeof(label), _("VAT %s"),
                             rk_vat_rate_format(sum->rate[i - 1].bp, rate, sizeof(rate)));
                 enum rk_tui_role role = last ? RK_ROLE_HEADER : RK_ROLE_NORMAL;
-                rk_tui_print_cell(win, y, lx, 16, role, RK_TUI_RIGHT, label);
+                rk_tui_print_cell(win, y, lx, lw, role, RK_TUI_RIGHT, label);
                 rk_tui_print_cell(win, y, ax, 15, role, RK_TUI_RIGHT,
                                   rk_money_format(cents, amount, sizeof(amount)));
         }
@@ -142,6 +148,29 @@ static size_t wrap_len(const char *s, int cols)
         while (cut > 0 && s[cut] != ' ')
                 cut--;
         return cut > 0 ? cut : n;
+}
+
+const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size)
+{
+        size_t used = 0;
+        const char *p = text;
+        if (size == 0)
+                return out;
+        out[0] = '\0';
+        while (*p != '\0' && used + 1 < size) {
+                size_t n = wrap_len(p, cols);
+                if (n == 0)
+                        break;
+                int k = snprintf(out + used, size - used, "%s%.*s", used ? "\n" : "",
+                                 (int)n, p);
+                if (k < 0 || (size_t)k >= size - used)
+                        break;
+                used += (size_t)k;
+                p += n;
+                while (*p == ' ')
+                        p++;
+        }
+        return out;
 }
 
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
@@ -165,4 +194,89 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
         }
         free(safe);
         return used;
+}
+
+const char *rk_ui_status_text(const char *code)
+{
+        static const char *const known[] = {
+            N_("open"),
+            N_("confirmed"),
+            N_("picked"),
+            N_("shipped"),
+            N_("delivered"),
+            N_("cancelled"),
+            N_("verified"),
+            N_("executed"),
+            N_("closed"),
+            /* request types, as the request lists name them */
+            N_("access"),
+            N_("rectification"),
+            N_("erasure"),
+            N_("restriction"),
+            N_("objection"),
+            N_("portability"),
+            N_("consent_withdrawal"),
+        };
+        for (size_t i = 0; code != NULL && i < sizeof(known) / sizeof(known[0]); i++)
+                if (strcmp(code, known[i]) == 0)
+                        return _(known[i]);
+        return code;
+}
+
+int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nrows,
+                           enum rk_tui_role role, const char *text)
+{
+        int line = 0;
+        for (const char *p = text; p != NULL && cols > 0;) {
+                size_t len = strcspn(p, "\n");
+                char *safe = rk_text_sanitize(p, len);
+                if (safe == NULL)
+                        return line;
+                char *q = safe;
+                do { /* an empty paragraph is one empty line */
+                        size_t n = wrap_len(q, cols);
+                        if (line >= skip && line < skip + nrows) {
+                                char keep = q[n];
+                                q[n] = '\0';
+                                rk_tui_print(win, y + line - skip, x, cols, role, q);
+                                q[n] = keep;
+                        }
+                        line++;
+                        q += n;
+                        while (*q == ' ')
+                                q++;
+                } while (*q != '\0');
+                explicit_bzero(safe, strlen(safe));
+                free(safe);
+                p = p[len] == '\n' ? p + len + 1 : NULL;
+        }
+        return line;
+}
+
+/* The form waiting for the answer to "discard?": one question at a time. */
+static struct {
+        int (*leave)(struct rk_tui_app *app, void *state);
+        void *state;
+} discard;
+
+static int discard_answer(struct rk_tui_app *app, void *ctx, bool yes)
+{
+        (void)ctx;
+        if (!yes)
+                return RK_TUI_NONE;
+        /* the dialog pops first; then the form leaves */
+        return rk_tui_defer(app, discard.leave, discard.state);
+}
+
+int rk_ui_leave_form(struct rk_tui_app *app, bool changed,
+                     int (*leave)(struct rk_tui_app *app, void *state), void *state)
+{
+        if (!changed)
+                return leave(app, state);
+        discard.leave = leave;
+        discard.state = state;
+        return rk_tui_dialog_confirm(app, _("Discard changes"),
+                                     _("The form has changes that are not saved.\n"
+                                       "Discard them?"),
+                                     discard_answer, NULL);
 }

@@ -123,6 +123,8 @@ bool rk_ui_is_locked(const struct rk_tui_app *app);
 int rk_ui_reverify_open(struct rk_tui_app *app, struct rk_ui *ui, const char *why,
                         int (*then)(struct rk_tui_app *app, struct rk_ui *ui));
 int rk_ui_profile_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* rk_ui_language_open - Profile > Language (language.c). */
+int rk_ui_language_open(struct rk_tui_app *app, struct rk_ui *ui);
 int rk_ui_accounts_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The supervisor's audit viewer (audit_list.c; needs RK_ACTION_AUDIT). */
 int rk_ui_audit_open(struct rk_tui_app *app, struct rk_ui *ui);
@@ -170,6 +172,7 @@ int rk_ui_account_form_open(struct rk_tui_app *app, struct rk_ui *ui, const char
 #define RK_UI_PLACE_CONTACT      "contact person"
 #define RK_UI_PLACE_PRODUCTS     "product catalogue"
 #define RK_UI_PLACE_MARKETING    "marketing list"
+#define RK_UI_PLACE_DUPLICATES   "duplicates"
 
 /* rk_ui_place - rk_session_set_place() on the session, if there is one. */
 void rk_ui_place(struct rk_ui *ui, const char *place);
@@ -179,6 +182,34 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
  * is cropped. Returns the rows used. */
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
+
+/* rk_ui_wrap - text broken at spaces into lines ('\n') of at most cols
+ * display columns, into out (size bytes, cut to fit): for a dialog, which
+ * breaks lines only where the text says. Returns out. */
+const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size);
+/* rk_ui_status_text - an order or request status code ("picked",
+ * "verified") as the user's language says it; an unknown code as it is.
+ * The result is static (the catalog's) or code itself. */
+const char *rk_ui_status_text(const char *code);
+
+/* rk_ui_print_paragraphs - text (its newlines kept as line breaks, each
+ * paragraph sanitised and wrapped at spaces to cols) drawn from its line
+ * skip, at most nrows lines from y, x. Returns the number of lines the
+ * whole text takes, drawn or not (for scrolling). */
+int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nrows,
+                           enum rk_tui_role role, const char *text);
+
+/* rk_ui_text_open - a screen that shows text whole (a note, a long value)
+ * under heading, wrapped and scrollable; Esc or Enter goes back. Copies
+ * both strings (the copies are wiped at the end). Returns flags. */
+int rk_ui_text_open(struct rk_tui_app *app, const char *heading, const char *text);
+
+/* rk_ui_leave_form - Esc on a form: leave(app, state) at once when
+ * nothing was changed, else after a yes to "Discard changes?" (a no keeps
+ * the form and its edits). leave returns the flags that close the form
+ * (RK_TUI_POP, perhaps with more). Returns flags. */
+int rk_ui_leave_form(struct rk_tui_app *app, bool changed,
+                     int (*leave)(struct rk_tui_app *app, void *state), void *state);
 
 /* rk_ui_money - cents as text ("108391") as people read the amount,
  * "1 083,91 €" (money.h), into out; "" for NULL or junk. */
@@ -202,6 +233,28 @@ int rk_ui_customers_open(struct rk_tui_app *app, struct rk_ui *ui);
  * pushed; a refusal (restricted, gone) is shown on the message line and
  * nothing is pushed. */
 int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id);
+
+/*
+ * rk_ui_merge_open - the Merge screen (merge.c; supervisors, the merge
+ * action) for merging customer other into customer survivor: both side by
+ * side, field by field, with the choice of which value stays. Reads both
+ * before it is pushed; a refusal (the same customer twice, one already
+ * merged, a person and a company, no permission) is shown on the message
+ * line and nothing is pushed. rk_ui_merge_open_then also runs done(app,
+ * ctx, survivor id) after a merge, as the screen pops (its flags applied).
+ */
+int rk_ui_merge_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                     int64_t other);
+int rk_ui_merge_open_then(struct rk_tui_app *app, struct rk_ui *ui, int64_t survivor,
+                          int64_t other,
+                          int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                          void *ctx);
+
+/* rk_ui_merge_ask - from the detail of customer number survivor: ask for
+ * the number of the customer to merge into it, then the Merge screen. */
+int rk_ui_merge_ask(struct rk_tui_app *app, struct rk_ui *ui, const char *survivor,
+                    int (*done)(struct rk_tui_app *app, void *ctx, int64_t id),
+                    void *ctx);
 
 /*
  * rk_ui_customer_form_open - the edit form for the fields of groups that
@@ -246,6 +299,16 @@ int rk_ui_products_open(struct rk_tui_app *app, struct rk_ui *ui);
 /* The marketing list for a purpose (marketing_list.c; needs read on
  * consents). */
 int rk_ui_marketing_open(struct rk_tui_app *app, struct rk_ui *ui);
+
+/* The Import screen (import_ui.h): a file, its mapping, the preview. */
+int rk_ui_import_open(struct rk_tui_app *app, struct rk_ui *ui);
+/* The supervisor's list of likely duplicate customers (duplicates.c;
+ * needs the duplicates action), and one pair of it side by side
+ * (duplicate_pair.c; loads both before it pushes). */
+int rk_ui_duplicates_open(struct rk_tui_app *app, struct rk_ui *ui);
+struct rk_duplicate;
+int rk_ui_duplicate_pair_open(struct rk_tui_app *app, struct rk_ui *ui,
+                              const struct rk_duplicate *dup);
 
 /* The columns of a list of order summaries (the order list and the
  * picking queue: numbers, date, status, line count; no person), and the

@@ -43,6 +43,8 @@ static int verify_run(struct rk_tui_app *app, void *state)
         if (v->why == NULL && rk_session_audit(v->ui->session, "session.unlock", 0, "",
                                                "lock", "ok", NULL, &err) != RK_OK)
                 return rk_ui_logout(app, v->ui, RK_TUI_ERROR, err.msg);
+        /* the "Checking..." of the submit is over: say so, never leave it */
+        rk_tui_message(app, RK_TUI_INFO, "%s", v->why == NULL ? _("Unlocked") : "");
         if (v->then == NULL)
                 return RK_TUI_POP;
         return RK_TUI_POP | v->then(app, v->ui);
@@ -52,8 +54,8 @@ static int verify_submit(struct rk_tui_app *app, void *state)
 {
         struct verify *v = state;
         if (rk_ui_secret_len(&v->pass) == 0)
-                return rk_tui_message(app, RK_TUI_WARNING, "Type your password");
-        rk_tui_message(app, RK_TUI_INFO, "Checking\u2026");
+                return rk_tui_message(app, RK_TUI_WARNING, _("Type your password"));
+        rk_tui_message(app, RK_TUI_INFO, _("Checking\u2026"));
         return rk_tui_defer(app, verify_run, v);
 }
 
@@ -72,15 +74,15 @@ static void verify_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 rk_tui_print_cell(win, y, x, 60, RK_ROLE_BANNER, RK_TUI_CENTRE,
                                   v->banner);
                 rk_tui_print(win, y + 2, x, 60, RK_ROLE_NORMAL,
-                             "Type the password of the account logged in:");
+                             _("Type the password of the account logged in:"));
                 rk_tui_print(win, y + 3, x, 60, RK_ROLE_LABEL,
                              rk_session_username(v->ui->session));
         } else {
                 rk_tui_print(win, y, x, 60, RK_ROLE_HEADER, v->why);
                 rk_tui_print(win, y + 2, x, 60, RK_ROLE_NORMAL,
-                             "Type your password to go on:");
+                             _("Type your password to go on:"));
         }
-        rk_tui_print(win, y + 5, x, 10, RK_ROLE_LABEL, "Password: ");
+        rk_tui_print(win, y + 5, x, 10, RK_ROLE_LABEL, _("Password: "));
         rk_tui_field_draw(&v->pass.field, app, win, y + 5, x + 10, 40, true);
 }
 
@@ -92,7 +94,7 @@ static int verify_key(struct rk_tui_app *app, void *state, int key)
 static int verify_logout(struct rk_tui_app *app, void *state)
 {
         struct verify *v = state;
-        return rk_ui_logout(app, v->ui, RK_TUI_INFO, "Logged out");
+        return rk_ui_logout(app, v->ui, RK_TUI_INFO, _("Logged out"));
 }
 
 static void verify_fini(struct rk_tui_app *app, void *state)
@@ -104,17 +106,18 @@ static void verify_fini(struct rk_tui_app *app, void *state)
 }
 
 static const struct rk_tui_binding lock_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Unlock", "Check the password and unlock", verify_submit},
-    {RK_TUI_FKEY(KEY_F(10)), "F10", "Log out", "End the session", verify_logout},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Unlock"), N_("Check the password and unlock"),
+     verify_submit},
+    {RK_TUI_FKEY(KEY_F(10)), "F10", N_("Log out"), N_("End the session"), verify_logout},
 };
 
 static const struct rk_tui_binding reverify_keys[] = {
-    {RK_TUI_KEY_ENTER, "Enter", "Go on", "Check the password", verify_submit},
-    {RK_TUI_KEY_ESC, "Esc", "Back", "Go back", rk_tui_action_pop},
+    {RK_TUI_KEY_ENTER, "Enter", N_("Go on"), N_("Check the password"), verify_submit},
+    {RK_TUI_KEY_ESC, "Esc", N_("Back"), N_("Go back"), rk_tui_action_pop},
 };
 
 static const struct rk_tui_screen_ops lock_ops = {
-    .name = "Locked",
+    .name = N_("Locked"),
     .flags = RK_TUI_SCREEN_NO_GLOBALS,
     .init = verify_init,
     .draw = verify_draw,
@@ -125,7 +128,7 @@ static const struct rk_tui_screen_ops lock_ops = {
 };
 
 static const struct rk_tui_screen_ops reverify_ops = {
-    .name = "Password",
+    .name = N_("Password"),
     .init = verify_init,
     .draw = verify_draw,
     .key = verify_key,
@@ -142,7 +145,7 @@ static int verify_open(struct rk_tui_app *app, struct rk_ui *ui,
         bool lock = ops == &lock_ops;
         struct verify *v = calloc(1, sizeof(*v));
         if (v == NULL)
-                return rk_tui_message(app, RK_TUI_ERROR, "Out of memory");
+                return rk_tui_message(app, RK_TUI_ERROR, _("Out of memory"));
         v->ui = ui;
         v->why = lock ? NULL : why;
         v->banner = lock ? why : NULL;

@@ -83,6 +83,17 @@ rk_demo_login() {
 	rk_wait_home "$1"
 }
 
+# rk_open_detail SESSION NUMBER - from home, the customer's detail (its
+# Contact tab).
+rk_open_detail() {
+	rk_menu "$1" Customers
+	e2e_wait "$1" 'Search:'
+	e2e_type "$1" "$2"
+	e2e_wait "$1" "$2 "
+	e2e_keys "$1" Enter
+	e2e_wait "$1" "$(rk_tab_cue Contact)"
+}
+
 # rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
 rk_snap() {
 	e2e_screen "$1" >>"caps/$2.txt"

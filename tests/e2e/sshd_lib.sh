@@ -46,3 +46,34 @@ rk_sshd_start() {
 		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR)
 	SSH=(ssh "${SSHO[@]}" -p "$PORT")
 }
+
+# rk_staff_users - the file group FILEGRP (owning the register), the staff
+# group STAFFGRP (the sample's Match Group) and two staff accounts UA and
+# UB in it, with no password, home $E2E_TMP/home; all removed at exit with
+# their processes and sshd (ssh/sshd.pid). Makes home, bin, data and
+# ssh/keys in $E2E_TMP.
+rk_staff_users() {
+	SUF=$(printf '%05d' $((RANDOM % 100000)))
+	FILEGRP=rkf$SUF STAFFGRP=rks$SUF UA=rka$SUF UB=rkb$SUF
+	e2e_on_exit _rk_staff_cleanup
+	groupadd "$FILEGRP"
+	groupadd "$STAFFGRP"
+	chmod 755 "$E2E_TMP"
+	mkdir -p home bin data ssh/keys
+	local u
+	for u in "$UA" "$UB"; do
+		useradd -M -d "$E2E_TMP/home" -s /bin/bash -g "$STAFFGRP" -p '*' "$u"
+	done
+}
+
+_rk_staff_cleanup() {
+	[[ -f ssh/sshd.pid ]] && kill "$(cat ssh/sshd.pid)" 2>/dev/null
+	pkill -KILL -u "$UA" 2>/dev/null
+	pkill -KILL -u "$UB" 2>/dev/null
+	sleep 0.2
+	userdel "$UA" 2>/dev/null
+	userdel "$UB" 2>/dev/null
+	groupdel "$STAFFGRP" 2>/dev/null
+	groupdel "$FILEGRP" 2>/dev/null
+	return 0
+}

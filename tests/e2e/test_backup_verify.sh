@@ -29,7 +29,7 @@ grep -q 'pages: *ok, every page read and authenticated' out.txt && ok "every pag
         bad "pages: $(cat out.txt)"
 grep -q 'audit trail: ok .*every MAC checked with K0' out.txt && ok "the trail verifies" ||
         bad "trail: $(cat out.txt)"
-grep -q 'taken: .* 0 day(s) ago' out.txt && ok "its age: taken today" || bad "age: $(cat out.txt)"
+grep -q 'taken: .* 0 days ago' out.txt && ok "its age: taken today" || bad "age: $(cat out.txt)"
 grep -q 'customers: *2$' out.txt && ok "two customers in it" || bad "count: $(cat out.txt)"
 grep -q 'The backup is good' out.txt && ok "the verdict" || bad "$(cat out.txt)"
 [ "$(sums)" = "$before" ] && ok "the backup is unchanged" || bad "the drill changed the backup"

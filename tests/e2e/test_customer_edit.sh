@@ -23,12 +23,7 @@ CITY=$(rk_sql "SELECT city FROM customers WHERE number='$P_NO';")
 
 # open CUSTOMER's detail from home and the Contact tab's edit form
 open_edit() {
-	rk_menu "$1" Customers
-	e2e_wait "$1" 'Search:'
-	e2e_type "$1" "$2"
-	e2e_wait "$1" "$2 "
-	e2e_keys "$1" Enter
-	e2e_wait "$1" "$(rk_tab_cue Contact)"
+	rk_open_detail "$1" "$2"
 	e2e_keys "$1" F4
 	e2e_wait "$1" "Edit customer $2"
 }
@@ -116,8 +111,24 @@ e2e_wait v "$(rk_tab_cue Billing)"
 e2e_keys v F4
 e2e_wait v 'Business ID / VAT: [0-9]{7}-[0-9]'
 check 'Business ID / VAT' '1917845-9' 'Business ID / VAT: '
+# the field is emptied now: Esc asks before the change is thrown away
+e2e_keys v Escape
+e2e_wait v 'The form has changes that are not saved'
+e2e_keys v n
+e2e_wait_gone v 'The form has changes that are not saved'
+e2e_assert_present v 'Business ID / VAT:'
+e2e_keys v Escape
+e2e_wait v 'The form has changes that are not saved'
+e2e_keys v y
+e2e_wait v "$(rk_tab_cue Billing)"
+[[ -n "$(rk_sql "SELECT business_id FROM customers WHERE number='$CO_NO';")" ]] ||
+	e2e_fail "the discarded edit was saved"
+# an unchanged form closes at once
+e2e_keys v F4
+e2e_wait v 'Business ID / VAT: [0-9]{7}-[0-9]'
 e2e_keys v Escape
 e2e_wait v "$(rk_tab_cue Billing)"
+rk_ok "Esc on a changed form asks before discarding; n keeps the edits; an unchanged form just closes"
 
 # --- a note with a henkilötunnus -----------------------------------------------------
 e2e_keys v 4
@@ -151,6 +162,27 @@ e2e_wait v '^Note saved'
 e2e_wait v 'Soitti, palaa asiaan maanantaina'
 e2e_assert_absent v '131052-308T'
 rk_ok "a note with a henkilötunnus warns and is not saved; a clean one is"
+
+# A note longer than its column is cut with an ellipsis; Enter shows it whole.
+LONG='Asiakas pyysi tarjousta kolmesta työtuolista ja kahdesta kirjoituspöydästä, toimitus vasta tammikuussa loppu'
+e2e_keys v F2
+e2e_wait v 'New note'
+e2e_type v "$LONG"
+e2e_keys v Enter
+e2e_wait v '^Note saved'
+e2e_wait v 'Asiakas pyysi tarjousta.*…'
+e2e_assert_absent v 'tammikuussa loppu'
+e2e_press_to_note() { # select the long note: the newest comes first
+	local i
+	for ((i = 0; i < 5; i++)); do e2e_keys v Up; done
+}
+e2e_press_to_note
+e2e_keys v Enter
+e2e_wait v 'tammikuussa loppu'
+e2e_wait v '^  Note by '
+e2e_keys v Escape
+e2e_wait_gone v 'tammikuussa loppu'
+rk_ok "a note cut on the list (with an ellipsis) is read whole with Enter"
 
 for sess in s v; do
 	e2e_keys "$sess" F10

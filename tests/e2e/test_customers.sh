@@ -90,6 +90,9 @@ rk_menu b Customers
 e2e_wait b 'Search:'
 e2e_type b "$CO_NO"
 e2e_wait b "$CO_NO +$CO_NAME"
+# no column billing cannot fill: the list has no City (sales' has)
+e2e_screen b | grep -Eq '^ Number +Name *$' || e2e_fail "billing's list: $(e2e_screen b | sed -n 3p)"
+e2e_assert_absent b City
 e2e_keys b Enter
 e2e_wait b "$CO_YT"
 e2e_assert_present b '1 Billing' '2 Orders' "$CO_REF" "$CO_INV"

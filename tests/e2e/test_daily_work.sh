@@ -234,14 +234,26 @@ e2e_wait s "^ $CP_NAME +Ostopäällikkö +kaisu@yhteys.example.fi +\+35840765432
 	e2e_fail "the contact person is not stored"
 [[ $(rk_sql "SELECT count(*) FROM audit_log WHERE action='contact.add' AND subject=$SUBJ
 	AND screen='contact person';") == 1 ]] || e2e_fail "contact.add not audited"
-# F4 edits the selected contact person (the last row: the new one)
-e2e_keys s End
+# F4 edits the selected contact person: the new one, moved to (contact
+# persons are listed by name, in the language's order)
+e2e_keys s Home
+k=$(e2e_screen s | awk -v n=" $CP_NAME " '/^ Contact person +Title/ { h = NR }
+	h && index($0, n) == 1 { print NR - h - 1; exit }')
+[[ $k =~ ^[0-9]+$ ]] || e2e_fail "the new contact person is not listed"
+for ((i = 0; i < k; i++)); do e2e_keys s Down; done
 e2e_keys s F4
 e2e_wait s "Edit contact person of $C_NO"
 e2e_keys s Tab C-u
 e2e_type s 'Hankintajohtaja'
 e2e_keys s Enter
 e2e_wait s '^Saved'
+e2e_wait s "^ $CP_NAME +Hankintajohta"
+# Enter shows the selected contact person whole, every column uncut
+e2e_keys s Enter
+e2e_wait s "^  $CP_NAME\$"
+e2e_wait s '^  E-mail: kaisu@yhteys\.example\.fi$'
+e2e_wait s '^  Phone: \+358407654321$'
+e2e_keys s Escape
 e2e_wait s "^ $CP_NAME +Hankintajohta"
 # F8 removes one after y/n: a second person, added to be removed
 e2e_keys s F2

@@ -85,6 +85,14 @@ e2e_keys v Space
 e2e_wait v '1 record\(s\) selected'
 e2e_keys v Space
 e2e_wait v '2 record\(s\) selected'
+# the list has the focus after a search: Backspace edits the search field
+# (the focus moves there, as typed letters do), and Enter searches again
+e2e_keys v BSpace
+e2e_wait v "Search: +${MAIL%?} *$"
+e2e_type v "${MAIL: -1}"
+e2e_wait v "Search: +$MAIL *$"
+e2e_keys v Enter
+e2e_wait v '2 found, 2 selected'
 rk_ok "step 2: one search by e-mail found the customer and the contact person, both selected"
 
 # --- steps 3-4 --------------------------------------------------------------------------
@@ -114,6 +122,11 @@ wz_step v 5
 [[ "$(cat "taken/dsr-$ID.json")" == 'keep me' ]] || e2e_fail "an existing file was overwritten"
 e2e_keys v C-u
 e2e_type v "$E2E_TMP/export"
+# the report's language: the customer's own (Finnish, the default); F5
+# goes on to Swedish
+e2e_assert_present v 'Report language: Suomi (F5 changes it)'
+e2e_keys v F5
+e2e_wait v 'Report language: Svenska'
 e2e_keys v Enter
 e2e_wait v '\[y/n\]'
 e2e_keys v y
@@ -122,6 +135,9 @@ e2e_wait v "Wrote $E2E_TMP/export/dsr-$ID.json \\(0600\\)"
 e2e_assert_present v "Wrote $E2E_TMP/export/dsr-$ID.txt (0600)" 'Outcome told to the person'
 wz_close v
 rk_ok "step 5 refused a directory holding dsr-$ID.json, wrote to the other; step 6 closed"
+grep -q "^Den registrerades begäran $ID: " "export/dsr-$ID.txt" && grep -q '"language": "sv"' "export/dsr-$ID.json" ||
+	e2e_fail "the report is not in the Swedish chosen with F5: $(head -2 "export/dsr-$ID.txt")"
+rk_ok "step 5 offered the customer's Finnish, F5 chose Swedish, and the report is Swedish"
 
 # --- the files ----------------------------------------------------------------------------
 J="export/dsr-$ID.json"

@@ -34,7 +34,9 @@ grep -q "dsr.search" subj2.txt && bad "the search is charged to C000002, which i
 mkdir -m 700 out
 expect_rc 0 "access request" "$R" dsr new --type access --subject C000001 \
         --verified "passport at the counter" "${U[@]}"
-expect_rc 0 "access export" "$R" dsr execute 1 --out out "${U[@]}"
+# English: the checks below read the English report (the default is the
+# customer's own language, Finnish here)
+expect_rc 0 "access export" "$R" dsr execute 1 --out out --report-lang en "${U[@]}"
 [ "$(stat -c %a out/dsr-1.json)" = 600 ] && [ "$(stat -c %a out/dsr-1.txt)" = 600 ] &&
         ok "export files are 0600" || bad "export file modes"
 python3 -m json.tool out/dsr-1.json > /dev/null && ok "export is JSON" || bad "json.tool"

@@ -201,6 +201,7 @@ grep -q "privacy.report .*html:fi:$(date +%Y)" out.txt && ok "the row names form
 expect_rc 1 "the sales role may not generate" "$R" privacy record --db r.db --keyfile sales.key
 grep -q '"documents" permission' err.txt && ok "refused, naming the documents permission" || bad "sales: $(cat err.txt)"
 expect_rc 2 "--year that is no year" "$R" privacy report "${DPO[@]}" --year 26x
-expect_rc 1 "--lang de" "$R" privacy notice "${DPO[@]}" --lang de
+# --lang is the global option: a language without messages is wrong usage
+expect_rc 2 "--lang de" "$R" privacy notice "${DPO[@]}" --lang de
 expect_rc 2 "--year on the record" "$R" privacy record "${DPO[@]}" --year 2026
 cli_done

@@ -17,6 +17,10 @@ export LANGUAGE=en
 sql() { sql_with_key "$KEY" "$1" | grep -v '^ok$'; }
 YEAR=$(date +%Y)
 ago() { date -d "-$1 days" +%F; }
+# the demo's restricted customers come with their restriction requests: set
+# them aside, the counts below are of this test's own requests
+sql "DELETE FROM dsr_subjects; DELETE FROM dsr_requests; UPDATE customers SET restricted=0;" >/dev/null
+[ "$(sql 'SELECT count(*) FROM dsr_requests;')" = 0 ] || bad "the demo's requests were not set aside"
 
 # --- what happened in the register -----------------------------------------
 dsr() { "$R" dsr "$@" "${DPO[@]}" > dsr.out 2>&1 || bad "dsr $*: $(cat dsr.out)"; }

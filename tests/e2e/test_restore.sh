@@ -171,7 +171,7 @@ grep -q "the newest ledger, ../ledger-before-post.erased, is complete up to .* b
         bad "older ledger: $(cat err.txt)"
 expect_rc 0 "the ledger stamped by the newer backup" "$R" restore --from off/pre.db \
         --db var/b.db --ledger ../ledger-after-post.erased --password-stdin <<< "$REC"
-grep -q "1 other copy(ies) of it beside the backup" out.txt && ok "the newer backup was read" || bad "$(cat out.txt)"
+grep -q "other copies of it beside the backup: 1)" out.txt && ok "the newer backup was read" || bad "$(cat out.txt)"
 ls off/post.db-* > /dev/null 2>&1 && bad "files left beside the newer backup: $(ls off)" ||
         ok "nothing was left beside the newer backup it read"
 expect_rc 0 "the override, with the newer backup beside it" "$R" restore --from off/pre.db \

@@ -67,6 +67,8 @@ e2e_keys a Enter
 e2e_wait a 'tuula +sales'
 e2e_assert_present a 'hannele' 'Lockout'
 e2e_assert_absent a 'Locked after inactivity'
+# the message line says the unlock is done; "Checking..." does not linger
+[[ "$(rk_message a)" =~ Unlocked ]] || e2e_fail "after unlock the message line reads: $(rk_message a)"
 rk_ok "idle lock hides the account list; the password brings it back"
 
 # --- tuula: first login, then disabled while logged in -------------------------------

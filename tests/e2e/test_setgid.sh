@@ -12,6 +12,8 @@
 # - an unknown TERM falls back to vt100 and the login screen says so once;
 # - a well-formed SSH_CONNECTION survives the environment cleaning and is
 #   the session's source (title line); a malformed one is dropped;
+# - LANGUAGE=sv is kept (Swedish messages); a LANGUAGE that names a path,
+#   even to a catalog made for the purpose, is dropped (English);
 # - a register directory that anyone can write is refused, with the chmod
 #   that fixes it;
 # - SIGHUP, SIGTERM and SIGINT in the middle of a session, and F10, end the
@@ -51,6 +53,24 @@ rk_login u hannele "$PW"
 e2e_wait u 'hannele \(admin\) from tty:/dev/pts/'
 e2e_assert_absent u 'Unknown terminal type'
 rk_ok "a malformed SSH_CONNECTION is dropped; xterm-256color passes quietly"
+
+# --- the language: LANGUAGE kept as a language, never as a path ------------
+# a catalog of the attacker's own, reached by a relative LANGUAGE from the
+# program's catalog directory: its message must never show
+mkdir -p evil/fi/LC_MESSAGES
+printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "unknown command %%s"\nmsgstr "PWNED %%s"\nmsgid "unknown command '"'"'%%s'"'"'"\nmsgstr "PWNED %%s"\n' >evil.po
+msgfmt -o evil/fi/LC_MESSAGES/rekisteri.mo evil.po || e2e_fail "msgfmt evil.po"
+lang_says() { # lang_says LANGUAGE-VALUE - the first line of a usage error
+	{ env -i LANGUAGE="$1" "$G" --db data/r.db nosuchcommand 2>&1 || true; } | head -1
+}
+[[ $(lang_says sv) == *"okänt kommando"* ]] || e2e_fail "LANGUAGE=sv not kept: $(lang_says sv)"
+up=$(printf '../%.0s' $(seq 12))
+for v in "$up$E2E_TMP/evil/fi" "$E2E_TMP/evil/fi" "sv:$up$E2E_TMP/evil/fi" "fi/../../x"; do
+	out=$(lang_says "$v")
+	[[ $out == *PWNED* ]] && e2e_fail "LANGUAGE=$v reached a catalog of its own: $out"
+	[[ $out == *"unknown command"* ]] || e2e_fail "LANGUAGE=$v was not dropped: $out"
+done
+rk_ok "LANGUAGE=sv is kept under setgid; a LANGUAGE naming a path is dropped, its catalog unread"
 
 # --- paths anyone can write --------------------------------------------------
 chmod 2777 data

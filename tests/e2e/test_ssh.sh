@@ -28,37 +28,17 @@
 #   leaves the program running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/sshd_lib.sh"
 
 [[ $(id -u) == 0 ]] || e2e_skip "needs root to create Unix users and run sshd"
 set -E; trap e2e_dump_all ERR
 [[ -x /usr/sbin/sshd ]] || e2e_fail "openssh-server is not installed (scripts/deps.sh --test)"
 SAMPLE="$E2E_SRCDIR/data/sshd_config.d/rekisteri.conf"
-SUF=$(printf '%05d' $((RANDOM % 100000)))
-FILEGRP=rkf$SUF STAFFGRP=rks$SUF UA=rka$SUF UB=rkb$SUF
 PW='kolme iloista kalaa'
 ALICE_PW='alicen uusi salasana 1'
 ALICE_NEW='alicen toinen salasana 3'
 BOB_PW='bobin uusi salasana 22'
-
-cleanup_users() {
-	[[ -f ssh/sshd.pid ]] && kill "$(cat ssh/sshd.pid)" 2>/dev/null
-	pkill -KILL -u "$UA" 2>/dev/null
-	pkill -KILL -u "$UB" 2>/dev/null
-	sleep 0.2
-	userdel "$UA" 2>/dev/null
-	userdel "$UB" 2>/dev/null
-	groupdel "$STAFFGRP" 2>/dev/null
-	groupdel "$FILEGRP" 2>/dev/null
-	return 0
-}
-e2e_on_exit cleanup_users
-groupadd "$FILEGRP"
-groupadd "$STAFFGRP"
-chmod 755 "$E2E_TMP"
-mkdir -p home bin data ssh/keys
-for u in "$UA" "$UB"; do
-	useradd -M -d "$E2E_TMP/home" -s /bin/bash -g "$STAFFGRP" -p '*' "$u"
-done
+rk_staff_users
 
 # --- the register, owned by the file group -----------------------------------
 rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)

@@ -21,6 +21,7 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/customer.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/orders.h"
 #include "rekisteri/search.h"
 #include "rekisteri/session.h"
@@ -231,10 +232,17 @@ static int anywhere(const struct rk_customer_view *v, const char *text)
 
 static const char *const identity_cols[] = {"kind", "name", "business_id",
                                             "last_activity"};
-static const char *const contact_cols[] = {
-    "email",         "phone",           "street",          "postal_code",
-    "city",          "country",         "delivery_street", "delivery_postal_code",
-    "delivery_city", "delivery_country"};
+static const char *const contact_cols[] = {"email",
+                                           "phone",
+                                           "street",
+                                           "postal_code",
+                                           "city",
+                                           "country",
+                                           "delivery_street",
+                                           "delivery_postal_code",
+                                           "delivery_city",
+                                           "delivery_country",
+                                           "language"};
 static const char *const billing_cols[] = {
     "billing_street", "billing_postal_code", "billing_city",  "billing_country",
     "invoice_email",  "payment_terms_days",  "bank_reference"};
@@ -719,6 +727,43 @@ static void test_consents(void **state)
         rk_customer_view_clear(&v);
 }
 
+/* A company's contact persons come by name in the language's order: å, ä
+ * and ö after z in Finnish, with a and o in English. */
+static void test_contacts_by_name(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        static const char *const added[] = {"Östman Olli", "Zetterberg Zoe", "Åberg Åsa",
+                                            "Ärölä Eino", "Aalto Anna"};
+        int64_t ids[5];
+        for (size_t i = 0; i < 5; i++) {
+                const struct rk_edit c[] = {{"name", added[i]}};
+                must(rk_contact_add(sess[SALES], company_id, c, 1, &ids[i], &err), &err);
+        }
+        static const char *const want[][2] = {
+            {"fi", "Aalto Anna|Matti Meikäläinen|Zetterberg Zoe|Åberg Åsa|Ärölä Eino|"
+                   "Östman Olli|"},
+            {"en", "Aalto Anna|Åberg Åsa|Ärölä Eino|Matti Meikäläinen|Östman Olli|"
+                   "Zetterberg Zoe|"},
+        };
+        for (size_t k = 0; k < 2; k++) {
+                struct rk_customer_view v;
+                char got[256] = "";
+                assert_int_equal(rk_i18n_use(want[k][0]), 0);
+                load(SALES, company_id, G(IDENTITY) | G(CONTACT), &v);
+                for (size_t i = 0; i < v.ncontacts; i++) {
+                        size_t len = strlen(got);
+                        snprintf(got + len, sizeof(got) - len, "%s|",
+                                 rk_record_get(&v.contacts[i], "name"));
+                }
+                rk_customer_view_clear(&v);
+                assert_string_equal(got, want[k][1]);
+        }
+        assert_int_equal(rk_i18n_use("en"), 0);
+        for (size_t i = 0; i < 5; i++)
+                must(rk_contact_delete(sess[SALES], ids[i], 1, &err), &err);
+}
+
 static void test_contacts(void **state)
 {
         (void)state;
@@ -735,7 +780,9 @@ static void test_contacts(void **state)
         struct rk_customer_view v;
         load(SALES, company_id, G(IDENTITY) | G(CONTACT), &v);
         assert_int_equal(v.ncontacts, 2);
-        assert_string_equal(rk_record_get(&v.contacts[1], "phone"), "+358507654321");
+        /* by name: Liisa before Matti, whoever was added first */
+        assert_string_equal(rk_record_get(&v.contacts[0], "name"), "Liisa Yhteys");
+        assert_string_equal(rk_record_get(&v.contacts[0], "phone"), "+358507654321");
         rk_customer_view_clear(&v);
         /* a company with contact persons stays a company */
         const struct rk_edit person[] = {{"kind", "person"}};
@@ -970,6 +1017,7 @@ int main(void)
             cmocka_unit_test(test_notes),
             cmocka_unit_test(test_consents),
             cmocka_unit_test(test_contacts),
+            cmocka_unit_test(test_contacts_by_name),
             cmocka_unit_test(test_warehouse_orders),
             cmocka_unit_test(test_restricted_customer),
             cmocka_unit_test(test_views_and_changes_audited),

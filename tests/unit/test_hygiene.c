@@ -48,6 +48,28 @@ static void make_file(const char *path, mode_t mode)
         assert_int_equal(chmod(path, mode), 0);
 }
 
+/* The locale values kept under setgid: names of locales, never paths. */
+static void test_locale_values(void **state)
+{
+        (void)state;
+        static const char *const good[] = {"fi_FI.UTF-8",     "sv",   "sv:fi", "C.UTF-8",
+                                           "en_GB.utf8@euro", "fi_FI"};
+        static const char *const bad[] = {"",     "../../tmp/x", "/tmp/fi", "fi/../../x",
+                                          "..",   "fi:..",       "fi:.x",   "fi FI",
+                                          "fi\n", "fi;rm"};
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+                assert_true(rk_hygiene_locale_value_ok(good[i]));
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                assert_false(rk_hygiene_locale_value_ok(bad[i]));
+        assert_false(rk_hygiene_locale_value_ok(NULL));
+        char longest[66];
+        memset(longest, 'a', 65);
+        longest[65] = '\0';
+        assert_false(rk_hygiene_locale_value_ok(longest));
+        longest[64] = '\0';
+        assert_true(rk_hygiene_locale_value_ok(longest));
+}
+
 static void test_paths(void **state)
 {
         (void)state;
@@ -92,6 +114,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_term_allowlist),
             cmocka_unit_test(test_paths),
+            cmocka_unit_test(test_locale_values),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,12 +55,7 @@ static sqlite3 *raw_db(void)
 
 static int64_t count(const char *sql)
 {
-        sqlite3_stmt *st;
-        assert_int_equal(sqlite3_prepare_v2(raw_db(), sql, -1, &st, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-        int64_t n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        return n;
+        return tu_sql_int(raw_db(), sql);
 }
 
 static void raw(const char *sql)

@@ -18,16 +18,19 @@
  * billing, idcode, orders, order_amounts, notes, consents; 'w' read and
  * write, 'r' read only, '-' nothing. Action columns, in enum order:
  * accounts, keys, audit, requests, retention, export, customers_create,
- * products, picking, documents.
+ * products, picking, import, documents, merge, duplicates.
  */
 static const struct {
         const char *role;
         const char *groups;
         const char *actions;
 } table[] = {
-    {"sales", "ww--wwww", "------x---"},     {"billing", "r-w--r--", "----------"},
-    {"warehouse", "----r---", "--------x-"}, {"supervisor", "wwwwwwww", "--xxxxxx-x"},
-    {"admin", "--------", "xx--------"},     {"retention", "--------", "----x-----"},
+    {"sales", "ww--wwww", "------x------"},
+    {"billing", "r-w--r--", "-------------"},
+    {"warehouse", "----r---", "--------x----"},
+    {"supervisor", "wwwwwwww", "--xxxxxx-xxxx"},
+    {"admin", "--------", "xx-----------"},
+    {"retention", "--------", "----x--------"},
 };
 
 #define N_ROLES (sizeof(table) / sizeof(table[0]))

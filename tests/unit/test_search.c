@@ -3,8 +3,9 @@
  * register with a few customers inserted with plain SQL: the warehouse
  * finds by customer and order number but never by name or e-mail, sales by
  * name and e-mail but not by business id or identity code, billing by
- * business id; Ä/ä fold; restricted subjects stay hidden from everyone who
- * does not handle requests; the query parser lets no FTS syntax through.
+ * business id; Ä/ä fold, and so do their accents (Ääkkönen by aak); restricted subjects
+ * stay hidden from everyone who does not handle requests; the query parser lets no FTS
+ * syntax through.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -233,10 +234,45 @@ static void test_scandinavian_letters_fold(void **state)
         assert_string_equal(found("sales", "HÄM"), "1");
         assert_string_equal(found("sales", "Hämäläinen"), "1");
         assert_string_equal(found("sales", "HÄMÄLÄINEN AINO"), "1");
-        assert_string_equal(found("sales", "hameen"), ""); /* ä is not a */
+        /* accents fold away: people type names without them */
+        assert_string_equal(found("sales", "hameen"), "1");
         assert_string_equal(found("sales", "hämeenk"), "1");
+        assert_string_equal(found("sales", "hamalainen aino"), "1");
+        assert_string_equal(found("supervisor", "astrom"), "3");
         assert_string_equal(found("supervisor", "ÅSTRÖM"), "3");
         assert_string_equal(found("supervisor", "åst"), "3");
+}
+
+/* Ääkkönen is found however the å, ä and ö are typed: or not typed. The
+ * customer is added for this test and removed again. */
+static void test_aakkonen(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        assert_string_equal(found("sales", "aak"), "");
+        assert_int_equal(
+            sqlite3_exec(db,
+                         "INSERT INTO customers(id, number, kind, name, city,"
+                         " created_at, updated_at) VALUES (4, 'C000004',"
+                         " 'person', 'Ääkkönen Åke', 'Öja', 0, 0)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        assert_int_equal(rk_search_index(db, 4, &err), RK_OK);
+        static const char *const typed[] = {"aak",    "ääk",   "Ääk",      "ÄÄK",
+                                            "AAK",    "ääkkö", "aakkonen", "Ääkkönen",
+                                            "ake aa", "Åke",   "oja",      "Öja"};
+        for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+                if (strcmp(found("sales", typed[i]), "4") != 0)
+                        fail_msg("\"%s\" does not find Ääkkönen: \"%s\"", typed[i],
+                                 found("sales", typed[i]));
+        }
+        assert_string_equal(found("sales", "aakkonem"), "");
+        assert_string_equal(found("warehouse", "ääk"), "");
+        assert_int_equal(
+            sqlite3_exec(db, "DELETE FROM customers WHERE id = 4", NULL, NULL, NULL),
+            SQLITE_OK);
+        assert_int_equal(rk_search_index(db, 4, &err), RK_OK);
+        assert_string_equal(found("sales", "aak"), "");
 }
 
 static void test_restricted_hidden_without_requests(void **state)
@@ -253,10 +289,11 @@ static void test_index_follows_changes(void **state)
 {
         (void)state;
         struct rk_error err;
-        assert_int_equal(
-            sqlite3_exec(db, "UPDATE customers SET name = 'Mäkinen Aino' WHERE id = 1",
-                         NULL, NULL, NULL),
-            SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "UPDATE customers SET name = 'Mäkinen Aino',"
+                                      " email = 'aino.makinen@example.fi' WHERE id = 1",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
         assert_string_equal(found("sales", "hämäl"), "1"); /* not yet reindexed */
         assert_int_equal(rk_search_index(db, 1, &err), RK_OK);
         assert_string_equal(found("sales", "hämäl"), "");
@@ -505,7 +542,7 @@ static void test_match_expression(void **state)
         match("supervisor", "Virt Esp", RK_OK,
               "kvirt* OR ivirt* OR cvirt* OR bvirt* OR hvirt* OR ovirt* "
               "kesp* OR iesp* OR cesp* OR besp* OR hesp* OR oesp*");
-        match("billing", "häm", RK_OK, "khäm* OR ihäm* OR bhäm*");
+        match("billing", "häm", RK_OK, "kham* OR iham* OR bham*");
         match("sales", "a b", RK_OK, "ka* OR ia* OR ca* OR oa* kb* OR ib* OR cb* OR ob*");
 }
 
@@ -572,8 +609,9 @@ static void test_fold(void **state)
 {
         (void)state;
         const char *cases[][2] = {
-            {"Hämäläinen-Åström, O'Brien", "hämäläinen åström o brien"},
-            {"  ÄÖÅ  äöå ", "äöå äöå"},
+            {"Hämäläinen-Åström, O'Brien", "hamalainen astrom o brien"},
+            {"  ÄÖÅ  äöå ", "aoa aoa"},
+            {"Ǖber Ææ ß Øst é", "uber ææ ß øst e"},
             {"a\xff"
              "b\xc3",
              "ab"},
@@ -618,6 +656,7 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(test_scandinavian_letters_fold, setup,
                                             teardown),
+            cmocka_unit_test_setup_teardown(test_aakkonen, setup, teardown),
             cmocka_unit_test_setup_teardown(test_restricted_hidden_without_requests,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_index_follows_changes, setup, teardown),

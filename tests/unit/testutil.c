@@ -179,6 +179,16 @@ void tu_products(struct rk_session *s)
                         fail_msg("product %s: %s", catalogue[i].code, err.msg);
 }
 
+int64_t tu_sql_int(sqlite3 *db, const char *sql)
+{
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        int64_t v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return v;
+}
+
 void tu_must(int rc, const struct rk_error *err)
 {
         if (rc != RK_OK)

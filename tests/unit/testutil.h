@@ -10,7 +10,9 @@
 #include "rekisteri/register.h"
 #include "rekisteri/session.h"
 
+#include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* tu_tmpdir - create a fresh private directory; returns its path (static). */
 const char *tu_tmpdir(void);
@@ -61,6 +63,10 @@ void tu_enrol(struct rk_register *reg, const struct rk_config *cfg, const char *
  */
 struct rk_session *tu_login(const struct rk_config *cfg, const char *db, const char *name,
                             const char *pw, const char *secret, int64_t *clock);
+
+/* tu_sql_int - the first column of the one row sql gives on db (a count,
+ * an id); fails the test when it gives none. */
+int64_t tu_sql_int(sqlite3 *db, const char *sql);
 
 /* tu_must - fail the test with err's message unless rc is RK_OK. */
 void tu_must(int rc, const struct rk_error *err);

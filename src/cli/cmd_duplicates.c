@@ -1,0 +1,52 @@
+/*
+ * cmd_duplicates.c - `rekisteri duplicates UNLOCK`: the customers that
+ * are likely the same person or company (duplicates.h), one pair a line:
+ * the two customer numbers, the score and the reason as a stable word
+ * (number, business-id, hetu, email, phone, similar-name), highest score
+ * first; then a count. No other value is printed: the supervisor opens
+ * the two customers to see them. The look is audited in core, one row
+ * per customer listed; a role without the "duplicates" action is refused
+ * (and that is audited too). A progress bar shows on a terminal.
+ */
+#include "cli.h"
+#include "rekisteri/duplicates.h"
+#include "rekisteri/i18n.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
+{
+        (void)c;
+        struct rk_duplicate_list l;
+        int rc = rk_duplicates_find(s, isatty(STDERR_FILENO) ? cli_progress_bar : NULL,
+                                    NULL, &l, err);
+        if (rc != RK_OK)
+                return rc;
+        if (l.n > 0)
+                printf("%-9s %-9s %7s  %s\n", _("Customer"), _("Customer"), _("Score"),
+                       _("Reason"));
+        for (size_t i = 0; i < l.n; i++)
+                printf("%-9s %-9s %7d  %s\n", cli_safe(l.pairs[i].number[0]),
+                       cli_safe(l.pairs[i].number[1]), l.pairs[i].score,
+                       rk_match_reason_id(l.pairs[i].reason));
+        printf(ngettext("%zu likely duplicate pair among %lld customers.\n",
+                        "%zu likely duplicate pairs among %lld customers.\n", l.n),
+               l.n, (long long)l.customers);
+        if (l.crowded > 0)
+                printf(ngettext("%zu customer shares a value with more than %d others (a "
+                                "switchboard number, a shared address, a name common in "
+                                "one postal code) and was not paired by it.\n",
+                                "%zu customers share a value with more than %d others (a "
+                                "switchboard number, a shared address, a name common in "
+                                "one postal code) and were not paired by it.\n",
+                                l.crowded),
+                       l.crowded, RK_DUP_CROWD - 1);
+        rk_duplicate_list_free(&l);
+        return RK_OK;
+}
+
+int cmd_duplicates(struct cli *c)
+{
+        return cli_with_session(c, "cli:duplicates", list);
+}
