@@ -11,6 +11,7 @@
 #include "rekisteri/store.h"
 #include "rekisteri/users.h"
 #include "kdf_gate.h"
+#include "openlock.h"
 #include "register_internal.h"
 #include "sql.h"
 #include "totp_seal.h"
@@ -537,6 +538,9 @@ int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err)
                                "opens with it, but: %s"),
                              cause);
         }
+        /* done or undone, with the new key promoted: let the sessions that
+         * waited for the opening lock in (openlock.c) */
+        rk_openlock_shared_again(reg->db);
         rk_secret_free(new_dek);
         rk_secret_free(new_mk);
         return rc;

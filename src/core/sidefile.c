@@ -47,7 +47,7 @@ int rk_sidefile_open(const char *path, const char *like, off_t size)
 
 void rk_sidefile_remove(const char *db_path)
 {
-        static const char *const suffixes[] = {".turn", ".kdf"};
+        static const char *const suffixes[] = {".turn", ".kdf", ".open"};
         char p[PATH_MAX];
         for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
                 if (snprintf(p, sizeof(p), "%s%s", db_path, suffixes[i]) < (int)sizeof(p))

@@ -19,7 +19,7 @@ int rk_sidefile_open(const char *path, const char *like, off_t size);
 
 /*
  * rk_sidefile_remove - remove the side files of the register at db_path
- * (its writers' queue and its login gate): for a staged
+ * (its writers' queue, its login gate, its opening lock): for a staged
  * copy that is moved away or dropped, so nothing is left behind. They
  * hold no data; a process that still has one open keeps using its copy.
  */

@@ -13,6 +13,7 @@
 #include "rekisteri/sharedfile.h"
 #include "audit_chain.h"
 #include "migrate.h"
+#include "openlock.h"
 #include "search_index.h"
 #include "sql.h"
 
@@ -52,6 +53,7 @@ void rk_store_close(sqlite3 *db)
                 audit_heads_flush(db);
                 audit_heads_forget(db);
                 sqlite3_close(db);
+                rk_openlock_drop(db); /* after the close: the file is let go */
         }
 }
 
@@ -189,13 +191,21 @@ static int open_store(const char *path, const unsigned char *dek, int create,
 {
         struct stat before;
         *out = NULL;
+        /* before the file is looked at: never a descriptor to a file a
+         * rotation is replacing (openlock.c) */
+        int lock = -1;
+        int rc = rk_openlock_share(path, cfg->busy_timeout_ms, &lock, err);
+        if (rc != RK_OK)
+                return rc;
         if (!create && (faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) != 0 ||
-                        stat(path, &before) != 0))
+                        stat(path, &before) != 0)) {
+                rk_openlock_release(lock);
                 return rk_error_set(err, RK_ERR_NOTFOUND, "%s: no such register", path);
+        }
         sqlite3 *db = NULL;
         int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
         int src = sqlite3_open_v2(path, &db, flags, NULL);
-        int rc = src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, path, err);
+        rc = src == SQLITE_OK ? RK_OK : rk_sql_fail(db, src, path, err);
         /* First of all: fifty sessions opening at once must wait, not fail. */
         if (rc == RK_OK)
                 rk_busy_install(db, cfg->busy_timeout_ms);
@@ -239,8 +249,10 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         if (rc != RK_OK) {
                 audit_heads_forget(db);
                 sqlite3_close(db);
+                rk_openlock_release(lock);
                 return rc;
         }
+        rk_openlock_attach(lock, db);
         *out = db;
         return RK_OK;
 }
@@ -274,7 +286,11 @@ int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
          * else is in, and leaves no log beside the file that a new file
          * under the same name could mistake for its own. */
         audit_heads_flush(db); /* nothing may be written to this file later */
-        int rc = rk_sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", what, err);
+        /* no one else in, and no one let in until the rotation is over
+         * (openlock.c: an opener waits, then opens the new file) */
+        int rc = rk_openlock_exclusive(db, err);
+        if (rc == RK_OK)
+                rc = rk_sql_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", what, err);
         if (rc == RK_OK)
                 rc = pragma_text(db, "PRAGMA journal_mode=DELETE", mode, sizeof(mode),
                                  err);
@@ -284,9 +300,8 @@ int rk_store_rekey_prepare(sqlite3 *db, struct rk_error *err)
                                  "%s: other sessions are using the register; ask them to "
                                  "log out and try again",
                                  _(what));
-        /* ... and keep everyone out until the swap: a session that opens the
-         * file meanwhile waits for this lock, then finds it replaced
-         * (open_store's identity check) */
+        /* ... and hold the file's own lock until the swap too (the opening
+         * lock already keeps new sessions from opening it) */
         if (rc == RK_OK)
                 rc = rk_sql_exec(db,
                                  "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT",
@@ -301,6 +316,7 @@ int rk_store_rekey_cancel(sqlite3 *db, struct rk_error *err)
         int rc = pragma_text(db, "PRAGMA locking_mode=NORMAL", back, sizeof(back), err);
         if (rc == RK_OK)
                 rc = pragma_text(db, "PRAGMA journal_mode=WAL", back, sizeof(back), err);
+        rk_openlock_shared_again(db); /* the waiting sessions may come in */
         return rc;
 }
 
