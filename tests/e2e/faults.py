@@ -61,8 +61,8 @@ JOURNAL = {"retention_runs", "retention_run_counts"}
 # printed as KNOWN (not hidden) and reported, and every other rule on these
 # paths still counts. path: the violations tolerated (a regular expression)
 KNOWN = {
-    # dsr new is made one transaction by issue 11
-    "dsr new": r"not atomic|names no cause|dsr.create ok",
+    # none now: dsr new became one transaction (request, subjects and
+    # verification commit together), so its findings count like any other
 }
 # Found on every path, matched against the fault and the message (none
 # now: a read error on the server key file or the slot file is reported as
