@@ -394,8 +394,8 @@ static int copy_entries(sqlite3 *reg, sqlite3 *file, int64_t after, struct rk_er
 static int mirror_into(sqlite3 *reg, sqlite3 *file, const char *path, bool stamp,
                        bool dry, bool *needed, struct rk_error *err)
 {
-        char id[RK_REGISTER_ID_SIZE], file_id[RK_REGISTER_ID_SIZE];
-        int64_t count, max, fcount, fmax, newer, newer_max;
+        char id[RK_REGISTER_ID_SIZE] = "", file_id[RK_REGISTER_ID_SIZE] = "";
+        int64_t count = 0, max = 0, fcount = 0, fmax = 0, newer = 0, newer_max = 0;
         int rc = rk_ledger_register_id(reg, id, err);
         if (rc == RK_OK)
                 rc = meta_get(file, "ledger_meta", "register_id", file_id,
@@ -411,8 +411,10 @@ static int mirror_into(sqlite3 *reg, sqlite3 *file, const char *path, bool stamp
                 rc = meta_get_i64(file, "mirrored_count", &fcount, err);
         if (rc == RK_OK)
                 rc = meta_get_i64(file, "mirrored_max", &fmax, err);
+        if (rc != RK_OK)
+                return rc;
         *needed = stamp || count != fcount || max != fmax || file_id[0] == '\0';
-        if (rc != RK_OK || !*needed || dry)
+        if (!*needed || dry)
                 return rc;
         /* only the newer rows when the file mirrors this register so far */
         rc = register_extent(reg, fmax, &newer, &newer_max, err);
