@@ -34,21 +34,33 @@ struct period {
         char from[16], to[16], today[16];
 };
 
+#define READING N_("reading the register for the report")
+
+/* sql prepared into *st with ?1 ?2 ?3 bound to the period's from, to and
+ * today (the binds every query of the report shares). */
+static int prepare_period(sqlite3 *db, const struct period *p, const char *sql,
+                          sqlite3_stmt **st, struct rk_error *err)
+{
+        int rc = rk_sql_prepare(db, sql, st, READING, err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_text(*st, 1, p->from, -1, SQLITE_STATIC);
+        sqlite3_bind_text(*st, 2, p->to, -1, SQLITE_STATIC);
+        sqlite3_bind_text(*st, 3, p->today, -1, SQLITE_STATIC);
+        return RK_OK;
+}
+
 /* One number: sql's first column, with ?1 ?2 ?3 bound to the period. */
 static int scalar(sqlite3 *db, const struct period *p, const char *sql, int64_t *out,
                   struct rk_error *err)
 {
         sqlite3_stmt *st;
         bool row = false;
-        const char *what = "reading the register for the report";
         *out = 0;
-        int rc = rk_sql_prepare(db, sql, &st, what, err);
+        int rc = prepare_period(db, p, sql, &st, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, p->from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, p->to, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, p->today, -1, SQLITE_STATIC);
-        rc = rk_sql_row(st, &row, what, err);
+        rc = rk_sql_row(st, &row, READING, err);
         if (rc == RK_OK && row)
                 *out = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
@@ -64,14 +76,10 @@ static int each_row(sqlite3 *db, const struct period *p, const char *sql, int n,
 {
         sqlite3_stmt *st;
         bool row = false;
-        const char *what = "reading the register for the report";
-        int rc = rk_sql_prepare(db, sql, &st, what, err);
+        int rc = prepare_period(db, p, sql, &st, err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_text(st, 1, p->from, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, p->to, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, p->today, -1, SQLITE_STATIC);
-        while (rc == RK_OK && (rc = rk_sql_row(st, &row, what, err)) == RK_OK && row) {
+        while (rc == RK_OK && (rc = rk_sql_row(st, &row, READING, err)) == RK_OK && row) {
                 const char *cells[8];
                 for (int i = 0; i < n && i < 8; i++) {
                         const unsigned char *t = sqlite3_column_text(st, i);
