@@ -58,12 +58,7 @@ e2e_wait s "$(sc_re "$(sc_t 'Total with VAT')")"
 shot s order "$(sc_t 'Order')"
 
 # --- billing: a company's billing tab -------------------------------------------
-read -r name _ pw secret < <(grep '^billing ' r.db.users)
-e2e_start b 80 24 env REKISTERI_CONFIG="$REKISTERI_CONFIG" LANGUAGE="$SC_LANG" "$R" --db r.db
-sc_wait b 'Log in to the customer register'
-e2e_type b "$name"; e2e_keys b Tab; e2e_type b "$pw"; e2e_keys b Tab
-e2e_type b "$(rk_code "$secret")"; e2e_keys b Enter
-sc_wait b 'What would you like to do?'
+sc_login b billing
 sc_open b Customers
 e2e_type b "$CO_NO"
 e2e_wait b "$CO_NO "
@@ -72,22 +67,13 @@ e2e_wait b "$(sc_re "$(sc_t 'Billing')")"
 shot b billing-detail "$(sc_t 'Billing')"
 
 # --- warehouse: the picking queue -------------------------------------------------
-read -r name _ pw secret < <(grep '^warehouse ' r.db.users)
-e2e_start w 80 24 env REKISTERI_CONFIG="$REKISTERI_CONFIG" LANGUAGE="$SC_LANG" "$R" --db r.db
-sc_wait w 'Log in to the customer register'
-e2e_type w "$name"; e2e_keys w Tab; e2e_type w "$pw"; e2e_keys w Tab
-e2e_type w "$(rk_code "$secret")"; e2e_keys w Enter
-sc_wait w 'What would you like to do?'
+sc_login w warehouse
 sc_open w 'Picking queue'
 sleep 0.5
 shot w warehouse-queue "$(sc_t 'Picking queue')"
 
 # --- supervisor: requests, a new request, the audit trail ------------------------
-read -r name _ pw secret < <(grep '^supervisor ' r.db.users)
-e2e_start v 80 24 env REKISTERI_CONFIG="$REKISTERI_CONFIG" LANGUAGE="$SC_LANG" "$R" --db r.db
-sc_wait v 'Log in to the customer register'
-e2e_type v "$name"; e2e_keys v Tab; e2e_type v "$pw"; e2e_keys v Tab
-e2e_type v "$(rk_code "$secret")"; e2e_keys v Enter
+sc_login v supervisor # sc_login (screens_lib.sh) ends on the request dashboard here
 e2e_wait v "$(sc_dashboard)"
 shot v dsr-dashboard "$(sc_t 'Requests')"
 e2e_keys v F2
@@ -101,12 +87,7 @@ sleep 0.5
 shot v audit-viewer "$(sc_t 'Audit trail')"
 
 # --- admin: accounts ----------------------------------------------------------------
-read -r name _ pw secret < <(grep '^admin ' r.db.users)
-e2e_start a 80 24 env REKISTERI_CONFIG="$REKISTERI_CONFIG" LANGUAGE="$SC_LANG" "$R" --db r.db
-sc_wait a 'Log in to the customer register'
-e2e_type a "$name"; e2e_keys a Tab; e2e_type a "$pw"; e2e_keys a Tab
-e2e_type a "$(rk_code "$secret")"; e2e_keys a Enter
-sc_wait a 'What would you like to do?'
+sc_login a admin
 sc_open a Accounts
 sleep 0.5
 shot a accounts "$(sc_t 'Accounts')"
