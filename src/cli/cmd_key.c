@@ -2,7 +2,9 @@
  * cmd_key.c - `rekisteri key ...`: keyslots and the database key.
  *
  * Managing keys needs an admin account. The raw key is given only against
- * the recovery key (the model is cryptsetup luksDump --dump-volume-key).
+ * the recovery key (the model is cryptsetup luksDump --dump-volume-key),
+ * which also makes a key file without a data role (an admin's way back)
+ * and a new server key.
  */
 #include "cli.h"
 #include "rekisteri/i18n.h"
@@ -61,7 +63,11 @@ int cmd_key_add_file(struct cli *c)
         rk_error_clear(&err);
         if (c->label == NULL || c->out == NULL)
                 return cli_usage_error("key add-file needs --label NAME and --out FILE");
-        int rc = unlock_admin(c, &s, &err);
+        /* with neither --user nor --keyfile: the recovery key, the way back
+         * to an admin key file when every password is lost (README, How the
+         * keys work); the duties rule still refuses it a data role */
+        int rc = c->keyfile == NULL && c->user == NULL ? cli_unlock_recovery(c, &s, &err)
+                                                       : unlock_admin(c, &s, &err);
         if (rc == RK_OK)
                 rc = add_keyfile(c, s, &err);
         rk_session_close(s);

@@ -144,7 +144,7 @@ static void print_help(FILE *f)
                   "the full-screen program starts.\n\nCommands:\n"),
                 cli_global_usage, "[COMMAND]");
         for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
-                fprintf(f, "  %-18s %s\n      rekisteri %s %s\n", c->name, _(c->summary),
+                fprintf(f, "  %-19s  %s\n      rekisteri %s %s\n", c->name, _(c->summary),
                         c->name, c->usage);
         fprintf(
             f,

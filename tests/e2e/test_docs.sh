@@ -15,6 +15,11 @@ fails=0
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 cmds=$("$R" --help | sed -n 's/^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\?\)  .*/\1/p')
 [ -n "$cmds" ] || { echo "FAIL: no commands parsed from --help"; exit 1; }
+# Every command --help lists has its name column (a long name such as
+# 'user reset-password' once ran into its summary and was skipped here).
+nusage=$("$R" --help | grep -c '^      rekisteri ')
+[ "$(echo "$cmds" | wc -l)" = "$nusage" ] ||
+        { echo "FAIL: --help: $(echo "$cmds" | wc -l) command names parsed, $nusage usages"; fails=$((fails + 1)); }
 # The manual in English, Finnish and Swedish (installed under man/fi and
 # man/sv): each is checked the same way.
 manuals=("$S/data/rekisteri.1" "$S/data/man/fi/rekisteri.1" "$S/data/man/sv/rekisteri.1")

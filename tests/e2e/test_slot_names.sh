@@ -61,4 +61,21 @@ expect_rc 1 "hannele logs in with it and must enrol again" "$R" check --db r.db 
         --user hannele --password-stdin <<< "$OTP"
 grep -q "must first enrol its second factor" err.txt && ok "re-enrolment asked for" ||
         bad "$(cat err.txt)"
+# With only the recovery key (no admin key file, every password lost), the
+# README's way back: make an admin key file with it, then reset passwords.
+# Separation of duties holds (this register's config combines them).
+printf '[accounts]\ncombine_duties = 0\n' > strict.ini && chmod 644 strict.ini
+echo "$REC" | "$R" key add-file --config strict.ini --db r.db --password-stdin \
+        --label sales2 --roles sales --out rs.key > out.txt 2> err.txt &&
+        bad "the recovery key made a key file with a data role" ||
+        { grep -q "separation of duties" err.txt && [ ! -e rs.key ] &&
+                ok "the recovery key makes no key file with a data role"; } ||
+        bad "recovery key, data role: $(cat err.txt)"
+echo "$REC" | "$R" key add-file --config strict.ini --db r.db --password-stdin \
+        --label admin2 --roles admin --out ra.key > out.txt 2> err.txt &&
+        [ "$(stat -c %a ra.key)" = 600 ] &&
+        ok "with only the recovery key, key add-file makes an admin key file" ||
+        bad "recovery key add-file: $(cat err.txt)"
+expect_rc 0 "the admin key file from the recovery key resets a password" \
+        "$R" user reset-password maija --db r.db --keyfile ra.key
 cli_done
