@@ -42,7 +42,8 @@ static const struct opt options[] = {
     {"register", "path", OPT_STR, F(db_path), 1, PATH_MAX - 1,
      N_("the register file used when --db is not given")},
     {"register", "company_name", OPT_STR, F(company_name), 0, RK_CONFIG_STR_MAX - 1,
-     N_("the company name, shown in titles and kept out of passwords")},
+     N_("the company name: the issuer shown in authenticator apps and the controller "
+        "named in access exports; kept out of passwords")},
     {"register", "controller_contact", OPT_STR, F(controller_contact), 0,
      RK_CONFIG_STR_MAX - 1,
      N_("how people reach the controller about their data, in every access export")},
@@ -272,6 +273,8 @@ static void allowed_keys(const char *section, char *buf, size_t size)
         }
 }
 
+/* The sections of the table, then those that take a name: [role.NAME]
+ * (apply_role) and the privacy documents' (config_privacy.c). */
 static void allowed_sections(char *buf, size_t size)
 {
         size_t used = 0;
@@ -285,6 +288,10 @@ static void allowed_sections(char *buf, size_t size)
                         break;
                 used += (size_t)n;
         }
+        if (used < size)
+                snprintf(
+                    buf + used, size - used,
+                    ", [role.NAME], [purpose.NAME], [recipient.NAME], [transfer.NAME]");
 }
 
 static int parse_int(const char *text, long long *out)

@@ -74,5 +74,29 @@ done
 cp "$S/data/rekisteri.ini" "$T/r.ini"; chmod 644 "$T/r.ini"
 "$R" --config "$T/r.ini" check --db "$T/none.db" --keyfile /nonexistent 2> "$T/err"
 grep -q "no such register" "$T/err" || { echo "FAIL: example config: $(cat "$T/err")"; fails=$((fails + 1)); }
-echo "$(echo "$cmds" | wc -l) commands and $nopts declared options checked, $fails failure(s)"
+# Every config section and key the program accepts (its own messages list
+# them) is in the README's Configuration table, in its section's row.
+conf=$(sed -n '/^## Configuration/,/^## Languages/p' "$S/README.md")
+allowed() { # allowed SECTION: the keys the program names for it
+        printf '[%s]\nno_such_key = 1\n' "$1" > "$T/k.ini"; chmod 644 "$T/k.ini"
+        "$R" --config "$T/k.ini" check --db "$T/none.db" --keyfile /nonexistent 2>&1 |
+                sed -n 's/.*allowed keys are //p' | tr -d ',' | tr ' ' '\n'
+}
+printf '[no_such_section]\n' > "$T/s.ini"; chmod 644 "$T/s.ini"
+sections=$("$R" --config "$T/s.ini" check --db "$T/none.db" --keyfile /nonexistent 2>&1 |
+        sed -n 's/.*allowed sections are //p' | grep -o '\[[a-z_.A-Z]*\]' | tr -d '[]')
+nkeys=0
+for sec in $sections; do
+        row=$(grep -F -- "| \`[$sec]\` |" <<< "$conf")
+        [ -n "$row" ] || { echo "FAIL: README's Configuration lacks [$sec]"; fails=$((fails + 1)); continue; }
+        probe=${sec/NAME/x}
+        for k in $(allowed "$probe"); do
+                nkeys=$((nkeys + 1))
+                base=${k%_fi}; base=${base%_sv}
+                grep -qF -- "\`$base\`" <<< "$row" && { [ "$base" = "$k" ] || grep -qF '`_fi`' <<< "$row"; } ||
+                        { echo "FAIL: README's Configuration row [$sec] lacks $k"; fails=$((fails + 1)); }
+        done
+done
+[ "$nkeys" -gt 60 ] || { echo "FAIL: only $nkeys config keys checked"; fails=$((fails + 1)); }
+echo "$(echo "$cmds" | wc -l) commands, $nopts declared options and $nkeys config keys checked, $fails failure(s)"
 [ "$fails" = 0 ]
