@@ -74,6 +74,17 @@ done
 cp "$S/data/rekisteri.ini" "$T/r.ini"; chmod 644 "$T/r.ini"
 "$R" --config "$T/r.ini" check --db "$T/none.db" --keyfile /nonexistent 2> "$T/err"
 grep -q "no such register" "$T/err" || { echo "FAIL: example config: $(cat "$T/err")"; fails=$((fails + 1)); }
+# The server's step 1 installs every package the build needs (scripts/deps.sh's
+# build list; cmocka only for the tests, which the server build leaves out).
+step1=$(sed -n '/^\*\*1\. Packages\.\*\*/,/^```$/{/^```sh$/,/^```$/p}' "$S/README.md" | tr '\\\n' '  ')
+[ -n "$step1" ] || { echo "FAIL: no step 1 in the README's server section"; fails=$((fails + 1)); }
+for p in $(sed -n '/^build=(/,/)/p' "$S/scripts/deps.sh" | tr -d '()' | sed 's/^build=//'); do
+        [ "$p" = libcmocka-dev ] && continue
+        grep -qE -- "(^| )$p( |\$)" <<< "$step1" ||
+                { echo "FAIL: the README's step 1 does not install $p"; fails=$((fails + 1)); }
+done
+grep -qF 'meson setup build --prefix /usr -Dtests=false' "$S/README.md" ||
+        { echo "FAIL: the server build in the README needs -Dtests=false (no cmocka there)"; fails=$((fails + 1)); }
 # Every config section and key the program accepts (its own messages list
 # them) is in the README's Configuration table, in its section's row.
 conf=$(sed -n '/^## Configuration/,/^## Languages/p' "$S/README.md")
