@@ -32,8 +32,8 @@ struct rk_backup_report {
         bool macs_checked;
         int64_t audit_rows;
         char chain_note[200];
-        char newest[32];   /* UTC time of the newest audit row: the backup's
-                              own "backup.create" entry */
+        char newest[32];   /* UTC time the backup was taken (its stamp),
+                              "" unknown */
         int64_t age_days;  /* from newest to now (rk_clock), -1 unknown */
         int64_t customers; /* customer rows in the backup */
 };

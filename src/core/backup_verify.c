@@ -8,8 +8,8 @@
  * and index, and SQLCipher decrypts and authenticates each page it reads
  * (a changed byte anywhere in a page makes that read fail), the audit
  * trail is verified as `audit verify` does (rk_audit_verify), and the
- * newest audit row - the backup's own "backup.create" entry, committed
- * just before the copy was taken - gives its age.
+ * time the backup stamped into its copy (meta last_backup_at) gives its
+ * age.
  */
 #include "rekisteri/backup_verify.h"
 #include "rekisteri/i18n.h"
@@ -142,18 +142,42 @@ static void query(sqlite3 *db, const char *sql, int64_t *num, char *text, size_t
         sqlite3_finalize(st);
 }
 
-/* Days from the UTC time text "YYYY-MM-DD HH:MM:SS" to now; -1 unknown. */
+/* Days from the UTC time text "YYYY-MM-DDTHH:MM:SSZ" (or with a space) to
+ * now; -1 unknown. */
 static int64_t age_days(const char *utc)
 {
         struct tm tm;
         memset(&tm, 0, sizeof(tm));
-        if (sscanf(utc, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+        if (sscanf(utc, "%d-%d-%d%*[ T]%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
                 return -1;
         tm.tm_year -= 1900;
         tm.tm_mon -= 1;
         time_t t = timegm(&tm);
         return t == (time_t)-1 ? -1 : (rk_clock_now() - (int64_t)t) / 86400;
+}
+
+/*
+ * When the backup was taken: the time each backup stamps into its copy
+ * (meta last_backup_at, restore.h), else the "backup.create" entry of a
+ * backup that recorded itself before copying. Never the newest audit row:
+ * opening the staged copy for the drill has just written one.
+ */
+static void taken(sqlite3 *db, struct rk_backup_report *out)
+{
+        int64_t at = 0;
+        struct tm tm;
+        time_t t;
+        query(db, "SELECT value FROM meta WHERE key = 'last_backup_at'", &at, NULL, 0);
+        t = (time_t)at;
+        if (at > 0 && gmtime_r(&t, &tm) != NULL)
+                strftime(out->newest, sizeof(out->newest), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        else
+                query(db,
+                      "SELECT at FROM audit_log WHERE action = 'backup.create'"
+                      " ORDER BY id DESC LIMIT 1",
+                      NULL, out->newest, sizeof(out->newest));
+        out->age_days = out->newest[0] != '\0' ? age_days(out->newest) : -1;
 }
 
 int rk_backup_verify(struct rk_session *s, const char *key_text,
@@ -177,14 +201,7 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
         if (!v.ok)
                 snprintf(out->chain_note, sizeof(out->chain_note), _("entry %lld: %s"),
                          (long long)v.bad_id, v.why);
-        query(db,
-              "SELECT at FROM audit_log WHERE action = 'backup.create'"
-              " ORDER BY id DESC LIMIT 1",
-              NULL, out->newest, sizeof(out->newest));
-        if (out->newest[0] == '\0')
-                query(db, "SELECT max(at) FROM audit_log", NULL, out->newest,
-                      sizeof(out->newest));
-        out->age_days = age_days(out->newest);
+        taken(db, out);
         query(db, "SELECT count(*) FROM customers", &out->customers, NULL, 0);
         return RK_OK;
 }

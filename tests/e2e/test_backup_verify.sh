@@ -16,6 +16,14 @@ K0=$(grep -A3 'AUDIT KEY' init.txt | grep -oE '[0-9a-f]{64}' | head -1)
 echo "$K0" > k0.txt
 U=(--db r.db --keyfile dpo.key)
 expect_rc 0 "backup" "$R" backup --out b1.db "${U[@]}"
+# The drill must report when the backup was taken, not when it was opened:
+# stamp this one as taken three days ago (with the raw key, as the backup
+# itself stamps it), so the two differ.
+then=$(($(date +%s) - 3 * 86400 - 600))
+sql_with_key "$KEY" "SELECT 'stamp', value FROM meta WHERE key='last_backup_at';" b1.db |
+        grep -q '^stamp|[0-9]' && ok "the backup carries the time it was taken" ||
+        bad "no last_backup_at in the backup"
+sql_with_key "$KEY" "UPDATE meta SET value=$then WHERE key='last_backup_at';" b1.db >/dev/null
 sums() { sha256sum b1.db b1.db.keys; }
 before=$(sums)
 
@@ -29,7 +37,8 @@ grep -q 'pages: *ok, every page read and authenticated' out.txt && ok "every pag
         bad "pages: $(cat out.txt)"
 grep -q 'audit trail: ok .*every MAC checked with K0' out.txt && ok "the trail verifies" ||
         bad "trail: $(cat out.txt)"
-grep -q 'taken: .* 0 days ago' out.txt && ok "its age: taken today" || bad "age: $(cat out.txt)"
+grep -q "taken: *$(date -d "@$then" +%F) [0-9:]*, 3 days ago" out.txt &&
+        ok "its age: taken three days ago" || bad "age: $(cat out.txt)"
 grep -q 'customers: *2$' out.txt && ok "two customers in it" || bad "count: $(cat out.txt)"
 grep -q 'The backup is good' out.txt && ok "the verdict" || bad "$(cat out.txt)"
 [ "$(sums)" = "$before" ] && ok "the backup is unchanged" || bad "the drill changed the backup"
