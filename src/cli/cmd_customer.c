@@ -35,6 +35,26 @@ static const char *const add_prompts[] = {
 };
 
 /*
+ * A person erased on request earlier is not created again silently (as the
+ * form asks and an import wants a confirmed row): without --yes the add is
+ * refused, never saying which value matched. The check itself is audited
+ * (customer.suppressed) by the core.
+ */
+static int refuse_suppressed(const struct cli *c, struct rk_session *s,
+                             const struct cli_fields *f, struct rk_error *err)
+{
+        bool hit = false;
+        int rc =
+            rk_customer_check_suppressed(s, RK_REC_CUSTOMER, f->edits, f->n, &hit, err);
+        if (rc != RK_OK || !hit || c->yes)
+                return rc;
+        return rk_error_set(err, RK_ERR_CONFIRM,
+                            _("This person was erased on request earlier (matching "
+                              "e-mail, phone or identity code); nothing was added. Run "
+                              "again with --yes to create the customer anyway."));
+}
+
+/*
  * The fields come from standard input as field=value lines (any column of
  * a customer: name, email, phone, street, ...), or are asked for on a
  * terminal; never from argv, where ps and shell history would show them.
@@ -55,8 +75,10 @@ int cmd_customer_add(struct cli *c)
                 rc = cli_fields_read(&f, add_prompts, &err);
         if (rc == RK_OK) {
                 rk_session_set_place(s, "cli:customer add");
-                rc = rk_customer_create(s, f.edits, f.n, &id, number, &err);
+                rc = refuse_suppressed(c, s, &f, &err);
         }
+        if (rc == RK_OK)
+                rc = rk_customer_create(s, f.edits, f.n, &id, number, &err);
         cli_fields_free(&f);
         rk_session_close(s);
         if (rc != RK_OK)

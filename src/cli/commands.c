@@ -68,9 +68,9 @@ const struct cli_command cli_commands[] = {
      N_("check a server deployment (as root): modes, groups, sshd, timer, syslog, "
         "controller; prints the fix of each problem, exit 1 when there are any")},
     {"customer add", cmd_customer_add, 0,
-     "UNLOCK < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
+     "UNLOCK [--yes] < lines name=N, email=E, phone=P, street=S... (stdin, never argv)",
      N_("add a customer from name=, email=, phone=... lines on stdin (or asked on a "
-        "terminal); prints its number")},
+        "terminal); prints its number (a person erased earlier only with --yes)")},
     {"customer search", cmd_customer_search, 0, "UNLOCK < QUERY",
      N_("search as the Customers screen does (the query on standard input; audited)")},
     {"customer show", cmd_customer_show, 1, "NUMBER UNLOCK",
