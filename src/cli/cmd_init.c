@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/audit.h"
+#include "rekisteri/password.h"
 #include "rekisteri/secret.h"
 #include "rekisteri/vault.h"
 
@@ -30,6 +31,19 @@ static int read_new_password(struct cli *c, char **pw, size_t *len, struct rk_er
                 rk_secret_free(*pw);
                 *pw = NULL;
         }
+        return rc;
+}
+
+/* The admin's own password meets the policy every password change does
+ * (length, blocklist, company name), before anything is created. */
+static int check_policy(const struct cli *c, const char *pw, size_t len,
+                        struct rk_error *err)
+{
+        struct rk_password_policy *policy = NULL;
+        int rc = rk_password_policy_for(&c->cfg, &policy, err);
+        if (rc == RK_OK)
+                rc = rk_password_check(policy, pw, len, err);
+        rk_password_policy_free(policy);
         return rc;
 }
 
@@ -70,6 +84,8 @@ int cmd_init(struct cli *c)
                      : rk_error_set(&err, RK_ERR_NOMEM, "out of memory");
         if (rc == RK_OK)
                 rc = read_new_password(c, &pw, &len, &err);
+        if (rc == RK_OK)
+                rc = check_policy(c, pw, len, &err);
         if (rc == RK_OK)
                 rc = rk_register_create(&c->cfg, c->db_path, c->admin, pw, len, recovery,
                                         audit_key, &reg, &err);

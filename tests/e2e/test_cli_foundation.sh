@@ -20,6 +20,16 @@ done
 expect_rc 1 "init refuses to overwrite" "$R" init --db r.db --admin x --password-stdin <<< "$PW"
 grep -q "refusing to overwrite" err.txt && ok "overwrite message" || bad "message: $(cat err.txt)"
 
+# The first admin's own password follows the same policy as every other
+# (README: at least 12 characters, not on the blocklist); nothing is made.
+for weak in "short pw" "password1234"; do
+        expect_rc 1 "init refuses the password '$weak'" "$R" init --db weak.db --admin x \
+                --password-stdin <<< "$weak"
+        grep -qE "at least 12 characters|commonly used" err.txt &&
+                [ ! -e weak.db ] && [ ! -e weak.db.keys ] && ok "said why, created nothing" ||
+                bad "weak init: $(cat err.txt; ls weak.db* 2>/dev/null)"
+done
+
 # --- nobody reads it without the key ---------------------------------------
 sqlite3 r.db 'SELECT * FROM users' > /dev/null 2>&1 && bad "sqlite3 read it" ||
         ok "sqlite3 cannot read the database"
