@@ -115,7 +115,8 @@ const struct cli_command cli_commands[] = {
     {"key list", cmd_key_list, 0, "UNLOCK",
      N_("list the keyslots (users, recovery, key files)")},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",
-     N_("create a key file for unattended jobs, with the roles it needs")},
+     N_("create a key file for unattended jobs, with the roles it needs (with neither "
+        "--user nor --keyfile it asks for the recovery key)")},
     {"key remove-file", cmd_key_remove_file, 0, "UNLOCK --label NAME",
      N_("remove a key file's keyslot; the file stops working")},
     {"key rotate", cmd_key_rotate, 0, "UNLOCK",
