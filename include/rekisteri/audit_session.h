@@ -30,6 +30,14 @@ int rk_audit_session_verify(struct rk_session *s, const struct rk_audit_verify_o
                             struct rk_audit_verdict *v, struct rk_error *err);
 
 /*
+ * rk_audit_check_dates - the dates of a look at the trail: each "" or NULL
+ * (not given) or a calendar day YYYY-MM-DD, and until after from.
+ * RK_ERR_INVALID naming From or Until and the rule. Every look below
+ * checks its dates so; front ends may ask before they look.
+ */
+int rk_audit_check_dates(const char *from, const char *until, struct rk_error *err);
+
+/*
  * rk_audit_session_list - up to limit rows matching f, newest first, into a
  * malloc'd *rows (the caller frees), with an "audit.list" row (no subject;
  * a filter on a customer names the customer's number as its target) when record; record

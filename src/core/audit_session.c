@@ -16,6 +16,7 @@
 #include "rekisteri/i18n.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/policy.h"
+#include "rekisteri/record.h"
 #include "rekisteri/register.h"
 #include "sql.h"
 
@@ -99,11 +100,40 @@ static int record(struct rk_session *s, sqlite3 *db, const struct read *q,
 /* Run q and its audit row (when q->action) in one transaction. The row
  * goes first, so a listing shows its own look, unless its result depends
  * on the answer (verify). */
+/* One date of a look ("" or NULL: not given) by the field rule for dates. */
+static int check_date(const char *label, const char *text, struct rk_error *err)
+{
+        const struct rk_field f = {
+            .label = label, .validator = RK_V_DATE, .max_chars = 10};
+        char out[16];
+        if (text == NULL || text[0] == '\0')
+                return RK_OK;
+        return rk_field_check(&f, text, NULL, out, sizeof(out), err);
+}
+
+int rk_audit_check_dates(const char *from, const char *until, struct rk_error *err)
+{
+        int rc = check_date(_("From"), from, err);
+        if (rc == RK_OK)
+                rc = check_date(_("Until"), until, err);
+        if (rc == RK_OK && from != NULL && until != NULL && from[0] != '\0' &&
+            until[0] != '\0' && strcmp(from, until) >= 0)
+                rc = rk_error_set(err, RK_ERR_INVALID, "%s",
+                                  _("Until must come after From"));
+        return rc;
+}
+
 static int audited(struct rk_session *s, struct read *q, struct rk_error *err)
 {
         sqlite3 *db = rk_register_db(rk_session_register(s));
         const char *what = N_("reading the audit trail");
         int rc = require_audit(s, err);
+        /* a date that is not one would compare as text and answer wrongly
+         * (nothing, or everything) without a word */
+        if (rc == RK_OK)
+                rc = q->filter != NULL
+                         ? rk_audit_check_dates(q->filter->from, q->filter->to, err)
+                         : rk_audit_check_dates(q->from, q->to, err);
         if (rc == RK_OK)
                 rc = rk_sql_begin_as(db, what, err);
         if (rc != RK_OK)

@@ -280,6 +280,26 @@ done
 grep -Eq 'audit\.verify +- +- +failed' looks.txt || e2e_fail "the failed check is not recorded"
 rk_ok "every look at the trail is in the trail"
 
+# --- the command line checks the dates as the F2 form does ----------------------------
+# (a date written 1.12.2026, as the Finnish screens show them, once compared
+# as text: "what did user Y access" answered 0 subjects, exit 0)
+A=(--db r.db --keyfile adm.key)
+"$R" audit list --from 2000-01-01 --to 2999-01-01 "${A[@]}" >ok.txt 2>ok.err ||
+	e2e_fail "audit list with dates: $(cat ok.err)"
+grep -q ' audit\.list ' ok.txt ||
+	e2e_fail "the control finds nothing, so the check proves nothing: $(cat ok.txt)"
+for bad in "audit user valvoja --from 1.12.2026" "audit list --from bogus" \
+	"audit list --to 2026-02-30" "audit export --out dates.csv --from 2026-12-05 --to 2026-12-01"; do
+	st=0
+	# shellcheck disable=SC2086
+	"$R" $bad "${A[@]}" >bad.txt 2>&1 || st=$?
+	[[ $st == 1 ]] || e2e_fail "'$bad' exited $st: $(cat bad.txt)"
+	grep -Eq '(From|Until): (write the date as YYYY-MM-DD|there is no such day)|Until must come after From' bad.txt ||
+		e2e_fail "'$bad': $(cat bad.txt)"
+done
+[[ ! -e dates.csv ]] || e2e_fail "a refused export left its file"
+rk_ok "audit list/user/export refuse a date that is not YYYY-MM-DD, or Until before From"
+
 e2e_keys v Escape
 e2e_wait v 'What would you like to do\?'
 e2e_keys v F10
