@@ -19,6 +19,9 @@
  * (rk_text_sanitize), so only the report's own newlines are controls.
  */
 #include "dsr_db.h"
+#include "privacy_words.h"
+#include "rekisteri/orders.h"
+#include "rekisteri/policy.h"
 #include "rekisteri/format.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/sharedfile.h"
@@ -369,13 +372,48 @@ static bool is_date(enum rk_record kind, const char *column)
         return strcmp(column, "received_on") == 0 || strcmp(column, "due_on") == 0;
 }
 
-/* Amounts, VAT rates and dates as people read them in the language in
- * use; other values as they are. */
+/* A request's stored status name as people read it; NULL when unknown. */
+static const char *request_status_label(const char *name)
+{
+        for (int i = RK_DSR_OPEN; i <= RK_DSR_CLOSED; i++)
+                if (strcmp(rk_dsr_status_name((enum rk_dsr_status)i), name) == 0)
+                        return rk_dsr_status_label((enum rk_dsr_status)i);
+        return NULL;
+}
+
+/*
+ * A stored code (a customer's type, an order's status, a request's type
+ * and status) as people read it in the language in use; NULL for any
+ * other column, or a code it does not know (then shown as stored).
+ */
+static const char *code_label(enum rk_record kind, const char *column, const char *code)
+{
+        if (kind == RK_REC_CUSTOMER && strcmp(column, "kind") == 0)
+                return strcmp(code, "company") == 0  ? _("company")
+                       : strcmp(code, "person") == 0 ? _("person")
+                                                     : NULL;
+        if (kind == RK_REC_ORDER && strcmp(column, "status") == 0)
+                return rk_order_status_label(code);
+        if (kind == RK_REC_COUNT && strcmp(column, "type") == 0) {
+                int t = rk_dsr_type_parse(code);
+                return t >= 0 ? rk_dsr_type_label((enum rk_dsr_type)t) : NULL;
+        }
+        if (kind == RK_REC_COUNT && strcmp(column, "status") == 0)
+                return request_status_label(code);
+        return NULL;
+}
+
+/* Amounts, VAT rates, dates and stored codes as people read them in the
+ * language in use; other values as they are. */
 static void text_field(FILE *f, enum rk_record kind, const char *column, const json_t *v)
 {
         char buf[RK_MONEY_SIZE > RK_FORMAT_SIZE ? RK_MONEY_SIZE : RK_FORMAT_SIZE];
         size_t n = strlen(column);
-        if (json_is_integer(v) && n > 6 && strcmp(column + n - 6, "_cents") == 0)
+        const char *code =
+            json_is_string(v) ? code_label(kind, column, json_string_value(v)) : NULL;
+        if (code != NULL)
+                put(f, code);
+        else if (json_is_integer(v) && n > 6 && strcmp(column + n - 6, "_cents") == 0)
                 fputs(rk_money_format(json_integer_value(v), buf, sizeof(buf)), f);
         else if (json_is_integer(v) && strcmp(column, "vat_rate_bp") == 0)
                 fputs(rk_vat_rate_format((int)json_integer_value(v), buf, sizeof(buf)),
@@ -461,6 +499,31 @@ static void text_list(FILE *f, const char *title, enum rk_record kind, const jso
         }
 }
 
+/* Field group names as people read them ("Tunnistetiedot"), comma
+ * separated; a name the policy does not know is shown as stored. */
+static void text_groups(FILE *f, const json_t *a)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(a, i, e)
+        {
+                const char *name = json_string_value(e);
+                rk_groupset set = 0;
+                struct rk_error ignored;
+                fputs(i ? ", " : "", f);
+                if (name != NULL &&
+                    rk_policy_parse_groups(name, "", &set, &ignored) == RK_OK &&
+                    set != 0) {
+                        int g = 0;
+                        while (!(set & (1u << g)))
+                                g++;
+                        put(f, pw_group_label((enum rk_group)g));
+                } else {
+                        put(f, name);
+                }
+        }
+}
+
 static void text_access(FILE *f, const json_t *a)
 {
         size_t i, n = json_array_size(a);
@@ -481,7 +544,7 @@ static void text_access(FILE *f, const json_t *a)
                 fputs(")  ", f);
                 put(f, json_string_value(json_object_get(o, "action")));
                 fputs("  ", f);
-                text_value(f, json_object_get(o, "field_groups"));
+                text_groups(f, json_object_get(o, "field_groups"));
                 fputc('\n', f);
         }
 }

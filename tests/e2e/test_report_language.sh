@@ -65,6 +65,15 @@ grep -q "^  Tilaukset (2)$" "$T" && grep -q "Kuka käsitteli tietoja" "$T" &&
 grep -qE "Who accessed|Total without|Data-subject request" "$T" &&
         bad "English left in the Finnish report: $(grep -nE 'Who accessed|Total without|Data-subject request' "$T")" ||
         ok "no English heading left in it"
+# stored codes read as words of the language too: the customer's type, an
+# order's status, the request's type and status, the access list's groups
+grep -q "^  Tyyppi: henkilö$" "$T" && grep -q "^      Tila: toimitettu$" "$T" &&
+        grep -q "^      Tila: avoin$" "$T" && grep -q "Tunnistetiedot" "$T" &&
+        ok "type, order statuses and field groups are Finnish words" ||
+        bad "codes: $(grep -nE 'Tyyppi|Tila|  [0-9]+\.[0-9]+\.20' "$T" | head)"
+grep -nE ": (person|company|open|confirmed|picked|shipped|delivered|cancelled|verified|executed|closed|access|erasure)$|  (identity|contact|billing|idcode|orders|order_amounts|notes|consents)(,|$)" "$T" > codes.txt &&
+        bad "a stored code left in the Finnish report: $(head -3 codes.txt)" ||
+        ok "no stored code left in it"
 validate "$J" > v.txt 2>&1 && ok "the Finnish export validates against the schema" ||
         bad "schema: $(tail -3 v.txt)"
 grep -q '"language": "fi"' "$J" && ok "the JSON names its language" || bad "no language key"
