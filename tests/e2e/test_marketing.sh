@@ -58,8 +58,9 @@ rk_sql "INSERT INTO objections(customer_id, purpose, objected_on) VALUES
 	e2e_fail "dsr new: $(cat dsr.out)"
 RID=$(grep -oE '[0-9]+' dsr.out | head -1)
 "$R" dsr execute "$RID" "${U[@]}" >exec.out 2>&1 || e2e_fail "dsr execute: $(cat exec.out)"
+# (an erased person comes back only when confirmed: customer add --yes)
 printf 'name=Palannut Henkilö\nemail=%s\n' "$ERASED_MAIL" |
-	"$R" customer add "${U[@]}" >add.out 2>&1 ||
+	"$R" customer add --yes "${U[@]}" >add.out 2>&1 ||
 	e2e_fail "customer add: $(cat add.out)"
 AGAIN=$(grep -oE 'C[0-9]{6}' add.out)
 rk_sql "INSERT INTO consents(customer_id, purpose, given_on, source)
