@@ -16,6 +16,7 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/register.h"
+#include "audit_chain.h"
 #include "sql.h"
 
 #include <dirent.h>
@@ -179,7 +180,7 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
                          (long long)v.bad_id, v.why);
         query(db,
               "SELECT at FROM audit_log WHERE action = 'backup.create'"
-              " ORDER BY id DESC LIMIT 1",
+              " AND " AUDIT_ACTION_INDEXED " ORDER BY id DESC LIMIT 1",
               NULL, out->newest, sizeof(out->newest));
         if (out->newest[0] == '\0')
                 query(db, "SELECT max(at) FROM audit_log", NULL, out->newest,
