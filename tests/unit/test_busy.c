@@ -276,6 +276,66 @@ static void test_writers_served_in_order(void **state)
         close(ready[1]);
 }
 
+/* The parent's busy handler: when SQLite first found the lock taken. */
+static struct timespec begun;
+static long long first_busy_ms = -1;
+
+static int note_busy(void *ctx, int count)
+{
+        (void)ctx;
+        if (count == 0 && first_busy_ms < 0)
+                first_busy_ms = ms_since(&begun);
+        usleep(1000);
+        return count < 5000;
+}
+
+/* The turn passes as soon as the writer before has the lock, but the next
+ * one waits for that writer's transaction to end (up to TURN_STALL_MS, 100
+ * ms) before it asks SQLite: a try while the lock is surely held fails and
+ * costs a read of the first page (decrypted and checked, in an encrypted
+ * register). Here the writer before holds it 300 ms: SQLite is asked only
+ * after the 100 ms, not at once. */
+static void test_next_waits_for_the_end(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        int fds[2];
+        char c;
+        cfg.busy_timeout_ms = 10000;
+        rk_busy_set_notice(NULL, NULL);
+        struct rk_register *reg = open_reg();
+        sqlite3 *db = rk_register_db(reg);
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                struct rk_error e;
+                struct rk_register *r2 = open_reg();
+                sqlite3 *db2 = rk_register_db(r2);
+                int ok = rk_sql_begin_as(db2, "testing", &e) == RK_OK;
+                ok = ok && write(fds[1], "t", 1) == 1;
+                usleep(300000);
+                ok = ok && rk_sql_commit(db2, &e) == RK_OK;
+                rk_register_close(r2);
+                _exit(ok ? 0 : 1);
+        }
+        assert_int_equal(read(fds[0], &c, 1), 1);
+        sqlite3_busy_handler(db, note_busy, NULL);
+        first_busy_ms = -1;
+        clock_gettime(CLOCK_MONOTONIC, &begun);
+        assert_int_equal(rk_sql_begin_as(db, "testing", &err), RK_OK);
+        long long waited = ms_since(&begun);
+        assert_int_equal(rk_sql_commit(db, &err), RK_OK);
+        child_ok(pid);
+        print_message("first asked SQLite after %lld ms, had the lock after %lld ms\n",
+                      first_busy_ms, waited);
+        assert_true(first_busy_ms < 0 || first_busy_ms >= 90);
+        assert_true(waited >= 200);
+        close(fds[0]);
+        close(fds[1]);
+        rk_register_close(reg);
+}
+
 /* A writer killed while its turn is up does not stop the queue: the next
  * one finds it gone and goes on within a fraction of a second. */
 static void test_dead_turn_is_skipped(void **state)
@@ -323,6 +383,7 @@ int main(void)
             cmocka_unit_test(test_gives_up_plainly),
             cmocka_unit_test(test_writers_served_in_order),
             cmocka_unit_test(test_dead_turn_is_skipped),
+            cmocka_unit_test(test_next_waits_for_the_end),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
