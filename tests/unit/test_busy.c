@@ -84,8 +84,14 @@ static int teardown(void **state)
         return 0;
 }
 
-/* A child process holds the write lock for hold_ms, then commits. */
-static pid_t hold_lock(int hold_ms)
+/* How the other session in a child process (hold_lock_as) takes the lock:
+ * straight from SQLite, through rk_sql_begin_as in its turn, or only its
+ * turn (then it stays until it is killed). */
+enum other_writer { RAW_LOCK, CORE_LOCK, TURN_ONLY };
+
+/* A child process takes the write lock as `how` says, tells the parent so,
+ * holds it hold_ms and commits. */
+static pid_t hold_lock_as(enum other_writer how, int hold_ms)
 {
         int fds[2];
         char c;
@@ -93,12 +99,21 @@ static pid_t hold_lock(int hold_ms)
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
+                struct rk_error e;
+                uint32_t t;
                 struct rk_register *reg = open_reg();
                 sqlite3 *db = rk_register_db(reg);
-                int ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == 0;
+                int ok = how == RAW_LOCK ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+                                                        NULL) == SQLITE_OK
+                         : how == CORE_LOCK ? rk_sql_begin_as(db, "testing", &e) == RK_OK
+                                            : rk_turn_take(db, 10000, &t) == 1;
                 ok = ok && write(fds[1], "x", 1) == 1;
+                if (how == TURN_ONLY)
+                        pause(); /* killed holding the turn */
                 usleep((useconds_t)hold_ms * 1000);
-                ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == 0;
+                ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+                if (how == CORE_LOCK)
+                        rk_turn_released(db);
                 rk_register_close(reg);
                 _exit(ok ? 0 : 1);
         }
@@ -106,6 +121,11 @@ static pid_t hold_lock(int hold_ms)
         assert_int_equal(read(fds[0], &c, 1), 1);
         close(fds[0]);
         return pid;
+}
+
+static pid_t hold_lock(int hold_ms)
+{
+        return hold_lock_as(RAW_LOCK, hold_ms);
 }
 
 static void child_ok(pid_t pid)
@@ -299,27 +319,11 @@ static void test_next_waits_for_the_end(void **state)
 {
         (void)state;
         struct rk_error err;
-        int fds[2];
-        char c;
         cfg.busy_timeout_ms = 10000;
         rk_busy_set_notice(NULL, NULL);
         struct rk_register *reg = open_reg();
         sqlite3 *db = rk_register_db(reg);
-        assert_int_equal(pipe(fds), 0);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                struct rk_error e;
-                struct rk_register *r2 = open_reg();
-                sqlite3 *db2 = rk_register_db(r2);
-                int ok = rk_sql_begin_as(db2, "testing", &e) == RK_OK;
-                ok = ok && write(fds[1], "t", 1) == 1;
-                usleep(300000);
-                ok = ok && rk_sql_commit(db2, &e) == RK_OK;
-                rk_register_close(r2);
-                _exit(ok ? 0 : 1);
-        }
-        assert_int_equal(read(fds[0], &c, 1), 1);
+        pid_t pid = hold_lock_as(CORE_LOCK, 300);
         sqlite3_busy_handler(db, note_busy, NULL);
         first_busy_ms = -1;
         clock_gettime(CLOCK_MONOTONIC, &begun);
@@ -331,8 +335,6 @@ static void test_next_waits_for_the_end(void **state)
                       first_busy_ms, waited);
         assert_true(first_busy_ms < 0 || first_busy_ms >= 90);
         assert_true(waited >= 200);
-        close(fds[0]);
-        close(fds[1]);
         rk_register_close(reg);
 }
 
@@ -342,24 +344,11 @@ static void test_dead_turn_is_skipped(void **state)
 {
         (void)state;
         struct rk_error err;
-        int fds[2];
-        char c;
         cfg.busy_timeout_ms = 10000;
         rk_busy_set_notice(NULL, NULL);
         struct rk_register *reg = open_reg();
         sqlite3 *db = rk_register_db(reg);
-        assert_int_equal(pipe(fds), 0);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                uint32_t t;
-                struct rk_register *r2 = open_reg();
-                int ok = rk_turn_take(rk_register_db(r2), 10000, &t) == 1;
-                ok = ok && write(fds[1], "t", 1) == 1;
-                pause(); /* killed holding the turn */
-                _exit(ok ? 0 : 1);
-        }
-        assert_int_equal(read(fds[0], &c, 1), 1);
+        pid_t pid = hold_lock_as(TURN_ONLY, 0);
         uint32_t taken = next_ticket();
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -370,8 +359,6 @@ static void test_dead_turn_is_skipped(void **state)
         assert_int_equal(rk_sql_commit(db, &err), RK_OK);
         assert_int_equal(next_ticket(), taken + 1); /* we did queue behind it */
         assert_true(waited >= 100 && waited < 2000);
-        close(fds[0]);
-        close(fds[1]);
         rk_register_close(reg);
 }
 
