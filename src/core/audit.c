@@ -270,6 +270,11 @@ static void build_list_query(const struct rk_audit_filter *f, bool merged,
                 add_text(q, " AND +action<?", action_end);
         } else if (alen > 0) {
                 add_text(q, " AND action=?", f->action);
+                /* a rare action through the index; views and search hits,
+                 * the bulk of the trail, by walking back from its end */
+                if (audit_action_indexed(f->action))
+                        strncat(q->sql, " AND " AUDIT_ACTION_INDEXED,
+                                sizeof(q->sql) - strlen(q->sql) - 1);
         }
         if (f->subject && merged) { /* with the customers merged into it (merge.h) */
                 add_num(q, " AND subject IN (SELECT ?", f->subject);

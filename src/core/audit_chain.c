@@ -312,15 +312,23 @@ int64_t audit_field_int(const char *fields, const char *key)
         return text[0] != '\0' && *end == '\0' && v >= 0 ? v : -1;
 }
 
+bool audit_action_indexed(const char *action)
+{
+        return strcmp(action, "customer.view") != 0 &&
+               strcmp(action, "customer.search") != 0;
+}
+
 int audit_origin_find(sqlite3 *db, struct chain_origin *o, struct rk_error *err)
 {
         sqlite3_stmt *st;
         o->id = 1;
         o->epoch = 0;
-        int rc = rk_sql_prepare(db,
-                                "SELECT id,action,fields FROM audit_log WHERE action IN "
-                                "('audit.migrate','audit.retention') ORDER BY id DESC",
-                                &st, "reading the audit trail", err);
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT id,action,fields FROM audit_log WHERE action IN "
+                           "('audit.migrate','audit.retention') AND " AUDIT_ACTION_INDEXED
+                           " ORDER BY id DESC",
+                           &st, "reading the audit trail", err);
         if (rc != RK_OK)
                 return rc;
         bool row = false;

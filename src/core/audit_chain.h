@@ -10,6 +10,7 @@
 #include "rekisteri/audit.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HB RK_AUDIT_HASH_BYTES
@@ -68,6 +69,17 @@ void audit_v2_mac(const unsigned char *key, int64_t id, const unsigned char *has
 int audit_state_load(sqlite3 *db, struct chain_state *cs, struct rk_error *err);
 int audit_state_save(sqlite3 *db, const struct chain_state *cs, int insert,
                      struct rk_error *err);
+
+/* The rows the action index holds (its migration in migrate.c): every
+ * action but the two that make up most of the trail, customer views and
+ * search hits, which are audited on every read and so should cost their
+ * transaction as few pages as possible. SQLite uses a partial index only
+ * for a query whose WHERE contains this very term, so a query that looks
+ * rows up by action adds it ("... AND " AUDIT_ACTION_INDEXED). */
+#define AUDIT_ACTION_INDEXED "action NOT IN ('customer.view','customer.search')"
+
+/* audit_action_indexed - whether rows of `action` are in the action index. */
+bool audit_action_indexed(const char *action);
 
 /* The columns read_row expects, and reading them (the 13 row columns
  * followed by prev_hash, hash, mac in a verify query). */

@@ -234,10 +234,12 @@ static int find_start(sqlite3 *db, struct walk *w, struct rk_error *err)
         int64_t pruned = 0;
         int converted = 0;
         char hex[2 * HB + 1];
-        int rc = rk_sql_prepare(db,
-                                "SELECT id,action,fields FROM audit_log WHERE action IN "
-                                "('audit.migrate','audit.retention') ORDER BY id",
-                                &st, "verifying the audit trail", err);
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT id,action,fields FROM audit_log WHERE action IN "
+                           "('audit.migrate','audit.retention') AND " AUDIT_ACTION_INDEXED
+                           " ORDER BY id",
+                           &st, "verifying the audit trail", err);
         if (rc != RK_OK)
                 return rc;
         bool row = false;
@@ -279,7 +281,8 @@ static int check_pruned_heads(sqlite3 *db, struct walk *w, struct rk_error *err)
         sqlite3_stmt *st;
         int rc = rk_sql_prepare(db,
                                 "SELECT fields FROM audit_log WHERE action="
-                                "'audit.retention' ORDER BY id DESC",
+                                "'audit.retention' AND " AUDIT_ACTION_INDEXED
+                                " ORDER BY id DESC",
                                 &st, "verifying the audit trail", err);
         if (rc != RK_OK)
                 return rc;

@@ -16,6 +16,7 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/register.h"
+#include "audit_chain.h"
 #include "sql.h"
 
 #include <dirent.h>
@@ -175,7 +176,7 @@ static void taken(sqlite3 *db, struct rk_backup_report *out)
         else
                 query(db,
                       "SELECT at FROM audit_log WHERE action = 'backup.create'"
-                      " ORDER BY id DESC LIMIT 1",
+                      " AND " AUDIT_ACTION_INDEXED " ORDER BY id DESC LIMIT 1",
                       NULL, out->newest, sizeof(out->newest));
         out->age_days = out->newest[0] != '\0' ? age_days(out->newest) : -1;
 }

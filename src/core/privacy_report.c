@@ -14,6 +14,7 @@
  * while the report is made (the chain and the retention anchors; the MACs
  * need K0, which only the supervisor holds offline).
  */
+#include "audit_chain.h"
 #include "privacy_build.h"
 #include "privacy_words.h"
 #include "sql.h"
@@ -383,7 +384,8 @@ static int holds(sqlite3 *db, const struct period *p, struct rk_doc *d,
 
 /* ---- the audit trail and the accounts ------------------------------------ */
 
-#define AUDIT_YEAR " FROM audit_log WHERE at >= ?1 AND at < ?2"
+/* by action, through the action index (audit_chain.h) */
+#define AUDIT_YEAR " FROM audit_log WHERE at >= ?1 AND at < ?2 AND " AUDIT_ACTION_INDEXED
 
 static int audit_trail(sqlite3 *db, const struct rk_config *cfg, const struct period *p,
                        struct rk_doc *d, bool *broken, struct rk_error *err)

@@ -139,10 +139,11 @@ int rk_sql_collect_id(sqlite3 *db, const char *sql, int64_t id, size_t size,
 
 void rk_sql_rollback(sqlite3 *db)
 {
-        if (!sqlite3_get_autocommit(db)) {
+        if (!sqlite3_get_autocommit(db))
                 sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-                rk_turn_released(db);
-        }
+        /* also when SQLite already rolled back itself (a full disk): the
+         * transaction has ended either way (turn.c, "inside") */
+        rk_turn_released(db);
 }
 
 static int is_busy(int sqlite_rc)
@@ -166,6 +167,8 @@ static int exec_retrying(sqlite3 *db, const char *sql, bool queue, const char *w
                 if (!is_busy(src))
                         break;
         }
+        if (turn && src == SQLITE_OK)
+                rk_turn_inside(db); /* before the next writer is let go */
         if (turn)
                 rk_turn_pass(db, ticket);
         rk_busy_done();

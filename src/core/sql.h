@@ -161,6 +161,11 @@ void rk_turn_use(sqlite3 *db);
 /* rk_turn_pass - end the turn of ticket: the next writer may go. */
 void rk_turn_pass(sqlite3 *db, uint32_t ticket);
 
+/* rk_turn_inside - this process now holds db's write transaction (BEGIN
+ * IMMEDIATE succeeded in its turn): the next writer waits for its end
+ * (rk_turn_released) before asking for the lock. */
+void rk_turn_inside(sqlite3 *db);
+
 /* rk_turn_released - a write transaction on db ended (COMMIT or ROLLBACK
  * ran): wake the writer waiting for the lock. */
 void rk_turn_released(sqlite3 *db);

@@ -15,7 +15,15 @@
  * never the transaction, so no path can leave it held. A third word
  * counts commits and rollbacks (rk_turn_released): the writer whose turn
  * it is sleeps on it (rk_turn_nap, from the busy handler) and wakes the
- * moment the transaction before it ends, instead of oversleeping.
+ * moment the transaction before it ends, instead of oversleeping. A
+ * fourth word names the process whose write transaction is open (set once
+ * it has the lock, cleared when it ends): since the turn passes when the
+ * writer before has the lock, not when it is done, the next one waits for
+ * that end before asking SQLite (settle), instead of asking while the lock
+ * is surely held: a try that fails still starts a read transaction, which
+ * reads (in an encrypted register: decrypts and checks) the first page for
+ * nothing. That wait lasts at most TURN_STALL_MS and ends when the process
+ * named is gone; after it SQLite's lock decides, as before.
  *
  * A process killed while it holds the turn must not stop the queue. Each
  * ticket holder keeps an fcntl lock on one byte of the file (offset
@@ -39,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
@@ -59,6 +68,7 @@ struct turn_header {
         _Atomic uint32_t next;
         _Atomic uint32_t serving;
         _Atomic uint32_t released; /* bumped at every commit and rollback */
+        _Atomic uint32_t inside;   /* pid of the open write transaction, or 0 */
 };
 
 static uint32_t released_seen; /* `released` when we last asked for the lock */
@@ -172,6 +182,23 @@ static void skip_if_dead(struct turn_header *h, uint32_t s, int *dead_checks)
         *dead_checks = 0;
 }
 
+/* Our turn has come: wait (briefly) for the end of the write transaction
+ * before ours, while the process that holds it lives (kill 0: ESRCH means
+ * gone; EPERM, another user's session in server mode, means alive). */
+static void settle(struct turn_header *h)
+{
+        int64_t until = now_ms() + TURN_STALL_MS;
+        uint32_t me = (uint32_t)getpid();
+        for (;;) {
+                uint32_t seen = atomic_load(&h->released);
+                uint32_t pid = atomic_load(&h->inside);
+                if (pid == 0 || pid == me || now_ms() >= until ||
+                    (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+                        break;
+                futex_wait(&h->released, seen, 5);
+        }
+}
+
 int rk_turn_take(sqlite3 *db, long long limit_ms, uint32_t *ticket)
 {
         struct turn_header *h = turn_of(db);
@@ -186,6 +213,7 @@ int rk_turn_take(sqlite3 *db, long long limit_ms, uint32_t *ticket)
         for (;;) {
                 uint32_t s = atomic_load(&h->serving);
                 if ((int32_t)(t - s) <= 0) {
+                        settle(h);
                         released_seen = atomic_load(&h->released);
                         return 1; /* our turn (or the queue moved past us) */
                 }
@@ -218,11 +246,20 @@ void rk_turn_pass(sqlite3 *db, uint32_t ticket)
         futex_wake_all(&h->serving);
 }
 
+void rk_turn_inside(sqlite3 *db)
+{
+        struct turn_header *h = turn_of(db);
+        if (h != NULL)
+                atomic_store(&h->inside, (uint32_t)getpid());
+}
+
 void rk_turn_released(sqlite3 *db)
 {
         struct turn_header *h = turn_of(db);
         if (h == NULL)
                 return;
+        uint32_t me = (uint32_t)getpid();
+        atomic_compare_exchange_strong(&h->inside, &me, 0); /* only our own */
         atomic_fetch_add(&h->released, 1);
         futex_wake_all(&h->released);
 }

@@ -57,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -204,10 +205,19 @@ static void setup(int n, char *audit_key)
 
 /* ---- one worker -------------------------------------------------------- */
 
+/* Pages per action, from SQLite's own counters (sqlite3_db_status): read
+ * from the file (a cache miss: in an encrypted register each one is
+ * decrypted and its MAC checked), found in the cache, and written (each
+ * one encrypted and MACed). Counts, so a busy machine cannot change them. */
+struct pages {
+        long long n, miss, hit, write;
+};
+
 struct worker {
         int slot;
         struct rk_session *s;
         struct stats st;
+        struct pages pg[ACT_COUNT];
         unsigned *lat; /* latencies in microseconds */
         char *act;     /* and their actions' letters */
         size_t nlat;
@@ -349,6 +359,14 @@ static void write_results(const struct worker *w, int gen)
         for (size_t i = 0; i < w->nlat; i++)
                 fprintf(f, "%c %u\n", w->act[i], w->lat[i]);
         fclose(f);
+        snprintf(path, sizeof(path), "%s/w%d-%d.pages", dir, w->slot, gen);
+        f = fopen(path, "w");
+        if (f == NULL)
+                return;
+        for (int a = 0; a < ACT_COUNT; a++)
+                fprintf(f, "%lld %lld %lld %lld\n", w->pg[a].n, w->pg[a].miss,
+                        w->pg[a].hit, w->pg[a].write);
+        fclose(f);
 }
 
 /* Thinking, as a person does between actions: 1-5 s, cut short by the
@@ -360,17 +378,36 @@ static void think(double deadline)
                 usleep(20000);
 }
 
+/* The connection's counter `what` since the last call (and reset). */
+static long long db_counter(struct worker *w, int what)
+{
+        int cur = 0, hi = 0;
+        sqlite3_db_status(rk_register_db(rk_session_register(w->s)), what, &cur, &hi, 1);
+        return cur;
+}
+
 static void act(struct worker *w, int paced)
 {
         uint32_t r = randombytes_uniform(100);
-        if (r < 25)
+        enum action a = r < 25                    ? ACT_SEARCH
+                        : r < (paced ? 70u : 80u) ? ACT_VIEW
+                        : (!paced || r < 85)      ? ACT_EDIT
+                                                  : ACT_ORDER;
+        db_counter(w, SQLITE_DBSTATUS_CACHE_MISS);
+        db_counter(w, SQLITE_DBSTATUS_CACHE_HIT);
+        db_counter(w, SQLITE_DBSTATUS_CACHE_WRITE);
+        if (a == ACT_SEARCH)
                 op_search(w);
-        else if (r < (paced ? 70u : 80u))
+        else if (a == ACT_VIEW)
                 op_view(w);
-        else if (!paced || r < 85)
+        else if (a == ACT_EDIT)
                 op_edit(w);
         else
                 op_order(w);
+        w->pg[a].n++;
+        w->pg[a].miss += db_counter(w, SQLITE_DBSTATUS_CACHE_MISS);
+        w->pg[a].hit += db_counter(w, SQLITE_DBSTATUS_CACHE_HIT);
+        w->pg[a].write += db_counter(w, SQLITE_DBSTATUS_CACHE_WRITE);
 }
 
 static int worker_main(int slot, int gen, double deadline, int paced)
@@ -492,6 +529,48 @@ static void collect(struct stats *t, unsigned *lat[ACT_COUNT], size_t nlat[ACT_C
         }
         if (d)
                 closedir(d);
+}
+
+/* Sum every worker's pages file into pg. */
+static void collect_pages(struct pages pg[ACT_COUNT])
+{
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        memset(pg, 0, ACT_COUNT * sizeof(*pg));
+        while (d != NULL && (e = readdir(d)) != NULL) {
+                char path[1024];
+                if (strstr(e->d_name, ".pages") == NULL)
+                        continue;
+                snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+                FILE *f = fopen(path, "r");
+                struct pages p;
+                for (int a = 0; f != NULL && a < ACT_COUNT &&
+                                fscanf(f, "%lld %lld %lld %lld", &p.n, &p.miss, &p.hit,
+                                       &p.write) == 4;
+                     a++) {
+                        pg[a].n += p.n, pg[a].miss += p.miss;
+                        pg[a].hit += p.hit, pg[a].write += p.write;
+                }
+                if (f)
+                        fclose(f);
+        }
+        if (d)
+                closedir(d);
+}
+
+/* Pages per action: what an encrypted register decrypts (read) and
+ * encrypts (written) for each; the same counts apply unencrypted. */
+static void print_pages(const char *const names[ACT_COUNT])
+{
+        struct pages pg[ACT_COUNT];
+        collect_pages(pg);
+        for (int a = 0; a < ACT_COUNT; a++) {
+                if (pg[a].n == 0)
+                        continue;
+                double n = (double)pg[a].n;
+                printf("pages per %s: read %.1f, from cache %.1f, written %.1f\n",
+                       names[a], pg[a].miss / n, pg[a].hit / n, pg[a].write / n);
+        }
 }
 
 struct logged {
@@ -638,6 +717,21 @@ static void print_latency(const char *name, unsigned *lat, size_t n)
                lat[n - 1] / 1e3, n);
 }
 
+/* The processor time every session used (user + system, all workers
+ * waited for), per operation: the work an operation costs, which a busy
+ * machine changes far less than it changes wall time. */
+static void print_cpu(const struct stats *t)
+{
+        struct rusage ru;
+        long long ops = t->searches + t->views + t->edits + t->conflicts + t->orders;
+        if (getrusage(RUSAGE_CHILDREN, &ru) != 0 || ops == 0)
+                return;
+        double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                     (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+        printf("processor time of the sessions: %.1f s, %.3f ms per operation\n", cpu,
+               cpu * 1e3 / (double)ops);
+}
+
 static void print_report(const struct opts *o, const struct stats *t,
                          unsigned *lat[ACT_COUNT], size_t nlat[ACT_COUNT], double secs)
 {
@@ -654,6 +748,7 @@ static void print_report(const struct opts *o, const struct stats *t,
                 if (a != ACT_VIEW)
                         print_latency(names[a], lat[a], nlat[a]);
         }
+        print_pages(names);
         printf("errors seen by sessions: %lld; views of half-written records: %lld\n",
                t->errors, t->torn);
 }
@@ -683,6 +778,7 @@ static int run(const struct opts *o)
         double secs = now_s() - t0;
         collect(&t, lat, nlat);
         print_report(o, &t, lat, nlat, secs);
+        print_cpu(&t);
         for (int a = 0; a < ACT_COUNT; a++)
                 free(lat[a]);
         if (o->kill)

@@ -84,8 +84,14 @@ static int teardown(void **state)
         return 0;
 }
 
-/* A child process holds the write lock for hold_ms, then commits. */
-static pid_t hold_lock(int hold_ms)
+/* How the other session in a child process (hold_lock_as) takes the lock:
+ * straight from SQLite, through rk_sql_begin_as in its turn, or only its
+ * turn (then it stays until it is killed). */
+enum other_writer { RAW_LOCK, CORE_LOCK, TURN_ONLY };
+
+/* A child process takes the write lock as `how` says, tells the parent so,
+ * holds it hold_ms and commits. */
+static pid_t hold_lock_as(enum other_writer how, int hold_ms)
 {
         int fds[2];
         char c;
@@ -93,12 +99,21 @@ static pid_t hold_lock(int hold_ms)
         pid_t pid = fork();
         assert_true(pid >= 0);
         if (pid == 0) {
+                struct rk_error e;
+                uint32_t t;
                 struct rk_register *reg = open_reg();
                 sqlite3 *db = rk_register_db(reg);
-                int ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == 0;
+                int ok = how == RAW_LOCK ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+                                                        NULL) == SQLITE_OK
+                         : how == CORE_LOCK ? rk_sql_begin_as(db, "testing", &e) == RK_OK
+                                            : rk_turn_take(db, 10000, &t) == 1;
                 ok = ok && write(fds[1], "x", 1) == 1;
+                if (how == TURN_ONLY)
+                        pause(); /* killed holding the turn */
                 usleep((useconds_t)hold_ms * 1000);
-                ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == 0;
+                ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+                if (how == CORE_LOCK)
+                        rk_turn_released(db);
                 rk_register_close(reg);
                 _exit(ok ? 0 : 1);
         }
@@ -106,6 +121,11 @@ static pid_t hold_lock(int hold_ms)
         assert_int_equal(read(fds[0], &c, 1), 1);
         close(fds[0]);
         return pid;
+}
+
+static pid_t hold_lock(int hold_ms)
+{
+        return hold_lock_as(RAW_LOCK, hold_ms);
 }
 
 static void child_ok(pid_t pid)
@@ -276,30 +296,59 @@ static void test_writers_served_in_order(void **state)
         close(ready[1]);
 }
 
+/* The parent's busy handler: when SQLite first found the lock taken. */
+static struct timespec begun;
+static long long first_busy_ms = -1;
+
+static int note_busy(void *ctx, int count)
+{
+        (void)ctx;
+        if (count == 0 && first_busy_ms < 0)
+                first_busy_ms = ms_since(&begun);
+        usleep(1000);
+        return count < 5000;
+}
+
+/* The turn passes as soon as the writer before has the lock, but the next
+ * one waits for that writer's transaction to end (up to TURN_STALL_MS, 100
+ * ms) before it asks SQLite: a try while the lock is surely held fails and
+ * costs a read of the first page (decrypted and checked, in an encrypted
+ * register). Here the writer before holds it 300 ms: SQLite is asked only
+ * after the 100 ms, not at once. */
+static void test_next_waits_for_the_end(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        cfg.busy_timeout_ms = 10000;
+        rk_busy_set_notice(NULL, NULL);
+        struct rk_register *reg = open_reg();
+        sqlite3 *db = rk_register_db(reg);
+        pid_t pid = hold_lock_as(CORE_LOCK, 300);
+        sqlite3_busy_handler(db, note_busy, NULL);
+        first_busy_ms = -1;
+        clock_gettime(CLOCK_MONOTONIC, &begun);
+        assert_int_equal(rk_sql_begin_as(db, "testing", &err), RK_OK);
+        long long waited = ms_since(&begun);
+        assert_int_equal(rk_sql_commit(db, &err), RK_OK);
+        child_ok(pid);
+        print_message("first asked SQLite after %lld ms, had the lock after %lld ms\n",
+                      first_busy_ms, waited);
+        assert_true(first_busy_ms < 0 || first_busy_ms >= 90);
+        assert_true(waited >= 200);
+        rk_register_close(reg);
+}
+
 /* A writer killed while its turn is up does not stop the queue: the next
  * one finds it gone and goes on within a fraction of a second. */
 static void test_dead_turn_is_skipped(void **state)
 {
         (void)state;
         struct rk_error err;
-        int fds[2];
-        char c;
         cfg.busy_timeout_ms = 10000;
         rk_busy_set_notice(NULL, NULL);
         struct rk_register *reg = open_reg();
         sqlite3 *db = rk_register_db(reg);
-        assert_int_equal(pipe(fds), 0);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                uint32_t t;
-                struct rk_register *r2 = open_reg();
-                int ok = rk_turn_take(rk_register_db(r2), 10000, &t) == 1;
-                ok = ok && write(fds[1], "t", 1) == 1;
-                pause(); /* killed holding the turn */
-                _exit(ok ? 0 : 1);
-        }
-        assert_int_equal(read(fds[0], &c, 1), 1);
+        pid_t pid = hold_lock_as(TURN_ONLY, 0);
         uint32_t taken = next_ticket();
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -310,8 +359,6 @@ static void test_dead_turn_is_skipped(void **state)
         assert_int_equal(rk_sql_commit(db, &err), RK_OK);
         assert_int_equal(next_ticket(), taken + 1); /* we did queue behind it */
         assert_true(waited >= 100 && waited < 2000);
-        close(fds[0]);
-        close(fds[1]);
         rk_register_close(reg);
 }
 
@@ -323,6 +370,7 @@ int main(void)
             cmocka_unit_test(test_gives_up_plainly),
             cmocka_unit_test(test_writers_served_in_order),
             cmocka_unit_test(test_dead_turn_is_skipped),
+            cmocka_unit_test(test_next_waits_for_the_end),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
