@@ -561,6 +561,7 @@ void rk_duplicate_list_free(struct rk_duplicate_list *l)
         if (l == NULL)
                 return;
         free(l->pairs);
+        free(l->shown);
         memset(l, 0, sizeof(*l));
 }
 
@@ -583,28 +584,30 @@ static int id_cmp(const void *x, const void *y)
         return a < b ? -1 : a > b;
 }
 
-/* One audit row per customer in a listed pair (one row with no subject
- * when there is none), in one transaction, before the list is shown. */
-static int audit_look(struct rk_session *s, const struct rk_duplicate_list *l,
-                      struct rk_error *err)
+/* One audit row per customer of the pairs l->pairs[from..to) not shown
+ * yet (one row with no subject for a list with no pair at all), in one
+ * transaction; then they are marked shown. */
+static int audit_look(struct rk_session *s, struct rk_duplicate_list *l, size_t from,
+                      size_t to, struct rk_error *err)
 {
         sqlite3 *db = rk_register_db(rk_session_register(s));
         char groups[64];
         size_t n = 0;
         compared_groups(groups, sizeof(groups));
-        int64_t *ids = malloc((2 * l->n + 1) * sizeof(*ids));
+        int64_t *ids = malloc((2 * (to - from) + 1) * sizeof(*ids));
         if (ids == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
-        for (size_t i = 0; i < l->n; i++) {
-                ids[n++] = l->pairs[i].id[0];
-                ids[n++] = l->pairs[i].id[1];
-        }
+        for (size_t i = from; i < to; i++)
+                if (!l->shown[i]) {
+                        ids[n++] = l->pairs[i].id[0];
+                        ids[n++] = l->pairs[i].id[1];
+                }
         qsort(ids, n, sizeof(*ids), id_cmp);
         size_t u = 0;
         for (size_t i = 0; i < n; i++)
                 if (u == 0 || ids[u - 1] != ids[i])
                         ids[u++] = ids[i];
-        if (u == 0)
+        if (u == 0 && l->n == 0)
                 ids[u++] = 0;
         struct rk_audit_event ev = {.action = ACTION,
                                     .groups = groups,
@@ -612,20 +615,37 @@ static int audit_look(struct rk_session *s, const struct rk_duplicate_list *l,
                                     .screen = rk_session_place(s),
                                     .result = "ok",
                                     .target = ""};
-        int rc = rk_sql_begin_as(db, WHAT, err);
-        if (rc == RK_OK)
+        int rc = u == 0 ? RK_OK : rk_sql_begin_as(db, WHAT, err);
+        if (rc == RK_OK && u > 0)
                 rc = rk_audit_append_many(
                     db, rk_session_actor(s), &ev, ids, u, (int64_t)time(NULL),
                     rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
-        if (rc == RK_OK)
+        if (rc == RK_OK && u > 0)
                 rc = rk_sql_commit_as(db, WHAT, err);
         if (rc != RK_OK)
                 rk_sql_rollback(db);
+        for (size_t i = from; rc == RK_OK && i < to; i++)
+                l->shown[i] = 1;
         free(ids);
         return rc;
 }
 
-int rk_duplicates_find(struct rk_session *s,
+int rk_duplicates_show(struct rk_session *s, struct rk_duplicate_list *l, size_t from,
+                       size_t to, struct rk_error *err)
+{
+        to = to < l->n ? to : l->n;
+        if (l->shown == NULL)
+                return rk_error_set(err, RK_ERR_INVALID, "%s: not a session's list",
+                                    WHAT);
+        if (l->n == 0) { /* shown[0]: the empty list's look is audited */
+                int rc = l->shown[0] ? RK_OK : audit_look(s, l, 0, 0, err);
+                l->shown[0] = rc == RK_OK;
+                return rc;
+        }
+        return from < to ? audit_look(s, l, from, to, err) : RK_OK;
+}
+
+int rk_duplicates_look(struct rk_session *s,
                        void (*progress)(void *ctx, int64_t done, int64_t total),
                        void *ctx, struct rk_duplicate_list *out, struct rk_error *err)
 {
@@ -648,8 +668,20 @@ int rk_duplicates_find(struct rk_session *s,
                                            .ctx = ctx};
         int rc =
             rk_duplicates_scan(rk_register_db(rk_session_register(s)), &opt, out, err);
+        if (rc == RK_OK && (out->shown = calloc(out->n + 1, 1)) == NULL)
+                rc = rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
+        if (rc != RK_OK)
+                rk_duplicate_list_free(out);
+        return rc;
+}
+
+int rk_duplicates_find(struct rk_session *s,
+                       void (*progress)(void *ctx, int64_t done, int64_t total),
+                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err)
+{
+        int rc = rk_duplicates_look(s, progress, ctx, out, err);
         if (rc == RK_OK)
-                rc = audit_look(s, out, err);
+                rc = rk_duplicates_show(s, out, 0, out->n, err);
         if (rc != RK_OK)
                 rk_duplicate_list_free(out);
         return rc;
