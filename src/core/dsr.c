@@ -824,3 +824,16 @@ int rk_dsr_lift_restriction(struct rk_session *s, int64_t id, struct rk_error *e
         rk_dsr_request_clear(&r);
         return rc;
 }
+
+int rk_dsr_restricting(struct rk_session *s, int64_t customer_id, int64_t *request_id,
+                       struct rk_error *err)
+{
+        *request_id = 0;
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_REQUESTS))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "your role may not handle data-subject requests");
+        return dsr_count(dsr_db(s),
+                         "SELECT ifnull(max(request_id), 0) FROM restrictions"
+                         " WHERE customer_id=?1",
+                         customer_id, NULL, request_id, err);
+}
