@@ -292,10 +292,12 @@ static const char *const migrations[] = {
      * brings the other customer's restriction along (merge.c) keeps both,
      * and lifting one leaves the other. customers.restricted stays the
      * flag every reader asks. The restrictions already made are found
-     * through their requests. */
+     * through their requests. A request closed unlifted and later deleted
+     * by retention leaves the flag as it was before this table: set, and
+     * lifted by any request's lift. */
     "CREATE TABLE restrictions("
     " customer_id INTEGER NOT NULL REFERENCES customers(id),"
-    " request_id INTEGER NOT NULL REFERENCES dsr_requests(id),"
+    " request_id INTEGER NOT NULL REFERENCES dsr_requests(id) ON DELETE CASCADE,"
     " PRIMARY KEY(customer_id, request_id)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO restrictions(customer_id, request_id)"
     " SELECT s.customer_id, r.id FROM dsr_subjects s"

@@ -11,7 +11,9 @@
 #   names the survivor (a merge must not silently take another customer);
 # - two customers restricted under two requests, merged: lifting one
 #   request leaves the survivor restricted (hidden from sales), lifting the
-#   other lifts it; the restrictions table says which request holds it.
+#   other lifts it; the restrictions table says which request holds it;
+#   a restriction request closed unlifted can still be deleted by
+#   retention, and the customer stays restricted until a lift.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 export LANGUAGE=en
@@ -116,5 +118,18 @@ expect_rc 0 "lift the merged customer's request $RB" "$R" dsr lift "$RB" "${U[@]
 [ "$(q "SELECT restricted, (SELECT count(*) FROM restrictions) FROM customers WHERE id=4;")" = "0|0" ] &&
         ok "the last lift lifts the survivor" || bad "after both lifts: $(q "SELECT * FROM restrictions;")"
 expect_rc 0 "sales opens it again" "$R" customer show C000004 --db r.db --keyfile sales.key
+
+# a restriction request closed unlifted, later deleted by retention's rule
+# for closed requests: the deletion goes through (foreign keys on), the
+# customer stays restricted, and a later request's lift lifts it, as before
+RC=$(restrict C000003)
+expect_rc 0 "close request $RC unlifted" "$R" dsr close "$RC" --outcome "kept restricted" "${U[@]}"
+res=$(q "PRAGMA foreign_keys=ON; DELETE FROM dsr_requests WHERE id=$RC AND status='closed';
+SELECT restricted, (SELECT count(*) FROM restrictions WHERE customer_id=3) FROM customers WHERE id=3;")
+[ "$res" = "1|0" ] && ok "the closed request deleted: C000003 stays restricted" || bad "delete $RC: $res"
+RD=$(restrict C000003)
+expect_rc 0 "lift a later request $RD" "$R" dsr lift "$RD" "${U[@]}"
+[ "$(q "SELECT restricted FROM customers WHERE id=3;")" = 0 ] && ok "...lifts C000003" ||
+        bad "C000003 stays restricted"
 
 cli_done
