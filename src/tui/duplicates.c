@@ -147,11 +147,12 @@ static void dups_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER,
                      _("Customers that are likely the same person or company"));
         rk_tui_print(win, 1, 1, w, RK_ROLE_DIM, d->summary);
-        if (d->done && !audit_window(d, h - 4, &err)) /* below the column titles */
+        /* a look that failed left no list (its message is on the message line) */
+        if (d->done && d->l.shown != NULL && !audit_window(d, h - 4, &err))
                 rk_tui_print(win, 3, 2, w, RK_ROLE_ERROR, err.msg);
         else if (d->done && d->l.n == 0)
                 rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, _("No likely duplicates."));
-        else if (d->done)
+        else if (d->done && d->l.shown != NULL)
                 rk_tui_list_draw(&d->list, win, 3, 1, h - 3, w);
 }
 
