@@ -289,8 +289,17 @@ int rk_dsr_report_language(struct rk_session *s, int64_t id, char out[4],
                            struct rk_error *err);
 
 /* rk_dsr_lift_restriction - the later step of an executed restriction
- * request: its customers are no longer restricted. Audited "dsr.lift". */
+ * request: its customers are no longer restricted by it; one that another
+ * request restricts too (a merge brings the other customer's restrictions
+ * along) stays restricted until that one is lifted. Audited "dsr.lift". */
 int rk_dsr_lift_restriction(struct rk_session *s, int64_t id, struct rk_error *err);
+
+/* rk_dsr_restricting - the newest carried-out restriction request that
+ * restricts customer_id now into *request_id; 0 when none does (or the
+ * restriction predates the requests being recorded with it). For the
+ * customer detail's banner. Needs the requests action (RK_ERR_DENIED). */
+int rk_dsr_restricting(struct rk_session *s, int64_t customer_id, int64_t *request_id,
+                       struct rk_error *err);
 
 /* rk_dsr_close - close with the outcome told to the person
  * (1..RK_DSR_TEXT_MAX characters). RK_ERR_INVALID when already closed. */

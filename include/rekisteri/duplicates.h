@@ -64,6 +64,9 @@ struct rk_duplicate_list {
         size_t n;
         int64_t customers; /* live customers compared */
         size_t crowded;    /* customers in a block too large to pair (above) */
+        /* per pair, for a session's list: its look is audited
+         * (rk_duplicates_show); NULL from rk_duplicates_scan */
+        unsigned char *shown;
 };
 
 /* What rk_duplicates_scan looks at. */
@@ -86,17 +89,42 @@ int rk_duplicates_scan(sqlite3 *db, const struct rk_duplicate_options *opt,
                        struct rk_duplicate_list *out, struct rk_error *err);
 
 /*
- * rk_duplicates_find - rk_duplicates_scan for a session: needs the
- * "duplicates" action (policy.c; the supervisor), else RK_ERR_DENIED and
- * the refusal is audited. Restricted customers take part only when the
- * session handles requests (as in search). The look is audited before
- * the list is returned: one "duplicates.list" row per customer in a
- * listed pair, with the field groups compared, in the transaction that
- * read them. progress as in rk_duplicate_options (may be NULL).
+ * rk_duplicates_find - rk_duplicates_scan for a session that shows every
+ * pair (the CLI prints them all): needs the "duplicates" action
+ * (policy.c; the supervisor), else RK_ERR_DENIED and the refusal is
+ * audited. Restricted customers take part only when the session handles
+ * requests (as in search). The look is audited before the list is
+ * returned: one "duplicates.list" row per customer in a listed pair
+ * (rk_duplicates_show of them all; one row with no subject when there is
+ * none). progress as in rk_duplicate_options (may be NULL).
  */
 int rk_duplicates_find(struct rk_session *s,
                        void (*progress)(void *ctx, int64_t done, int64_t total),
                        void *ctx, struct rk_duplicate_list *out, struct rk_error *err);
+
+/*
+ * rk_duplicates_look - rk_duplicates_find for a front end that shows the
+ * list a page at a time (the screen): the same policy, refusal and scan,
+ * but no pair's look is audited yet. Before it shows any pair it calls
+ * rk_duplicates_show for them, as the other lists audit what they show,
+ * so the trail names every customer whose pair was on the screen and
+ * none that was not (a million customers make some 400,000 listed; a
+ * screen shows a few dozen).
+ */
+int rk_duplicates_look(struct rk_session *s,
+                       void (*progress)(void *ctx, int64_t done, int64_t total),
+                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err);
+
+/*
+ * rk_duplicates_show - audit the look at pairs from..to-1 of l (a list
+ * of rk_duplicates_look or _find; clamped to l->n): one "duplicates.list"
+ * row per customer of the pairs not shown before, with the field groups
+ * compared, in one transaction; they are then marked in l->shown. RK_OK
+ * without writing when all were. On an error nothing is marked and none
+ * of them may be shown.
+ */
+int rk_duplicates_show(struct rk_session *s, struct rk_duplicate_list *l, size_t from,
+                       size_t to, struct rk_error *err);
 
 /* rk_duplicate_list_free - free what l holds and zero it. */
 void rk_duplicate_list_free(struct rk_duplicate_list *l);

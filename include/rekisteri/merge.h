@@ -13,11 +13,14 @@
  *     data-subject request not yet closed (a carried-out restriction is
  *     lifted through its request) and its manual legal hold (retention);
  *   - the values chosen from the other are copied onto the survivor; a
- *     restriction of either stays on the survivor;
+ *     restriction of either stays on the survivor, one per request
+ *     (dsr_db.h): lifting one leaves the survivor restricted while another
+ *     remains;
  *   - the other becomes a stub that points to the survivor (merged_into):
- *     it keeps its number, which is therefore never reused, and a lookup of
- *     that number (customer show, search, "who accessed") finds the
- *     survivor;
+ *     it keeps its number, which is therefore never reused, and every
+ *     entry point that takes a customer number takes it for the survivor
+ *     (customer_db.h, RK_CUSTDB_ID_OF_NUMBER; merge itself refuses it and
+ *     names the survivor);
  *   - the values not kept are erased as an erasure erases (forget.h,
  *     rk_forget_merged): the stub's fields are emptied, the search index
  *     is merged, and after the COMMIT the WAL is truncated (or the scrub

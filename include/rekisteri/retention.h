@@ -264,15 +264,20 @@ struct rk_retention_hold_row {
  * rk_retention_hold - put the customer numbered `number` under a manual
  * legal hold with reason (1..RK_RETENTION_REASON_MAX characters of one
  * line; describe the matter, e.g. "dispute, case 2026/14", not personal
- * details). Holding again replaces the reason. Audited "retention.hold".
+ * details). Holding again replaces the reason. The number of a customer
+ * merged into another holds the survivor, as every customer number does
+ * (merge.h); held (RK_CUSTOMER_NUMBER_SIZE, may be NULL) gets the number of
+ * the customer held. Audited "retention.hold".
  * RK_ERR_NOTFOUND, RK_ERR_INVALID (reason; an anonymised customer).
  */
 int rk_retention_hold(struct rk_session *s, const char *number, const char *reason,
-                      struct rk_error *err);
+                      char *held, struct rk_error *err);
 
-/* rk_retention_release - lift the hold; RK_ERR_NOTFOUND when the customer
- * is unknown or not held. Audited "retention.release". */
-int rk_retention_release(struct rk_session *s, const char *number, struct rk_error *err);
+/* rk_retention_release - lift the hold (a merged number's: the survivor's;
+ * held as for rk_retention_hold); RK_ERR_NOTFOUND when the customer is
+ * unknown or not held. Audited "retention.release". */
+int rk_retention_release(struct rk_session *s, const char *number, char *held,
+                         struct rk_error *err);
 
 /* rk_retention_holds - every manual hold, by customer number, into a
  * malloc'd array (free()). */

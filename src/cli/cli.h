@@ -107,6 +107,14 @@ const char *cli_safe(const char *s);
  */
 const char *cli_date(const char *text);
 
+/*
+ * cli_note_merged - when the customer number typed (as the user wrote it)
+ * led to another customer, the survivor `number` of a merge (merge.h: an
+ * old number stands for the survivor), say so on stderr: "C000002 was
+ * merged into C000001." Prints nothing otherwise.
+ */
+void cli_note_merged(const char *typed, const char *number);
+
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -110,10 +110,8 @@ int cmd_customer_show(struct cli *c)
         }
         if (rc == RK_OK)
                 rc = rk_customer_load(s, id, RK_GROUPS_ALL, &v, &err);
-        char typed[RK_AUDIT_NUMBER_SIZE];
-        if (rc == RK_OK && rk_audit_subject_number(c->words[0], typed, NULL) == RK_OK &&
-            strcmp(typed, v.number) != 0) /* merge.h: the old number finds the survivor */
-                fprintf(stderr, _("%s was merged into %s.\n"), typed, v.number);
+        if (rc == RK_OK) /* merge.h: the old number finds the survivor */
+                cli_note_merged(c->words[0], v.number);
         if (rc == RK_OK) {
                 printf(_("Customer %s (id %" PRId64 ")\n"), cli_safe(v.number), v.id);
                 for (size_t i = 0; i < v.main.n; i++)

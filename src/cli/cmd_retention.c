@@ -202,12 +202,15 @@ int cmd_retention_hold(struct cli *c)
         rk_error_clear(&err);
         if (c->reason == NULL)
                 return cli_usage_error("retention hold needs --reason TEXT");
+        char held[RK_CUSTOMER_NUMBER_SIZE] = "";
         int rc = open_retention(c, "cli:retention hold", &s, &err);
         if (rc == RK_OK)
-                rc = rk_retention_hold(s, c->words[0], c->reason, &err);
-        if (rc == RK_OK)
+                rc = rk_retention_hold(s, c->words[0], c->reason, held, &err);
+        if (rc == RK_OK) {
+                cli_note_merged(c->words[0], held);
                 printf(_("%s is under a legal hold; retention skips it until released\n"),
-                       c->words[0]);
+                       held);
+        }
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }
@@ -217,11 +220,14 @@ int cmd_retention_release(struct cli *c)
         struct rk_error err;
         struct rk_session *s = NULL;
         rk_error_clear(&err);
+        char held[RK_CUSTOMER_NUMBER_SIZE] = "";
         int rc = open_retention(c, "cli:retention release", &s, &err);
         if (rc == RK_OK)
-                rc = rk_retention_release(s, c->words[0], &err);
-        if (rc == RK_OK)
-                printf(_("%s is no longer under a legal hold\n"), c->words[0]);
+                rc = rk_retention_release(s, c->words[0], held, &err);
+        if (rc == RK_OK) {
+                cli_note_merged(c->words[0], held);
+                printf(_("%s is no longer under a legal hold\n"), held);
+        }
         rk_session_close(s);
         return rc == RK_OK ? EXIT_OK : cli_fail(&err);
 }

@@ -12,9 +12,12 @@
  * cli_safe().
  */
 #include "cli.h"
+#include "rekisteri/audit_report.h"
 #include "rekisteri/format.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,4 +54,13 @@ const char *cli_date(const char *text)
         if (text == NULL || text[0] == '\0')
                 return "-";
         return cli_safe(rk_format_date_text(text, out, sizeof(out)));
+}
+
+void cli_note_merged(const char *typed, const char *number)
+{
+        char as_number[RK_AUDIT_NUMBER_SIZE];
+        if (rk_audit_subject_number(typed, as_number, NULL) == RK_OK &&
+            number[0] != '\0' && strcmp(as_number, number) != 0)
+                fprintf(stderr, _("%s was merged into %s.\n"), as_number,
+                        cli_safe(number));
 }

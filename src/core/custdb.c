@@ -247,24 +247,37 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
         return rc;
 }
 
-int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
-                        struct rk_error *err)
+int rk_custdb_resolve(sqlite3 *db, const char *number, int64_t *id, char *out,
+                      bool *anonymised, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "SELECT coalesce(merged_into, id) FROM customers"
-                                " WHERE number=?",
-                                &st, "finding a customer", err);
+        int rc =
+            rk_sql_prepare(db,
+                           "SELECT id, number, anonymised_at IS NOT NULL FROM customers"
+                           " WHERE id = " RK_CUSTDB_ID_OF_NUMBER("?1"),
+                           &st, "finding a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        if (src == SQLITE_ROW)
+        if (src == SQLITE_ROW) {
                 *id = sqlite3_column_int64(st, 0);
-        else if (src == SQLITE_DONE)
+                if (out != NULL)
+                        snprintf(out, RK_CUSTOMER_NUMBER_SIZE, "%s",
+                                 (const char *)sqlite3_column_text(st, 1));
+                if (anonymised != NULL)
+                        *anonymised = sqlite3_column_int(st, 2) != 0;
+        } else if (src == SQLITE_DONE) {
                 rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NOT_FOUND);
-        else
+        } else {
                 rc = rk_sql_fail(db, src, "finding a customer", err);
+        }
         sqlite3_finalize(st);
         return rc;
+}
+
+int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
+                        struct rk_error *err)
+{
+        return rk_custdb_resolve(db, number, id, NULL, NULL, err);
 }

@@ -114,11 +114,27 @@ const char *rk_custdb_fields(const struct rk_edit *edits, size_t n, char *buf,
 int rk_custdb_audit_read(struct rk_session *s, const char *action, int64_t id,
                          rk_groupset groups, struct rk_error *err);
 
+/* RK_CUSTDB_ID_OF_NUMBER(x) - SQL for the customer id a number stands
+ * for, the one rule every entry point that takes a customer number
+ * follows: the customer's own id, or, for the number of a customer merged
+ * into another (merge.h), the survivor's (merges keep one hop: a stub
+ * never points at a stub). x is the SQL of the number, e.g. "?1"; NULL
+ * when no customer has the number. */
+#define RK_CUSTDB_ID_OF_NUMBER(x)                                                        \
+        "(SELECT coalesce(merged_into, id) FROM customers WHERE number = " x ")"
+
 /* rk_custdb_by_number - the id of the customer numbered number, with no
  * permission check (callers check theirs); for the number of a customer
  * merged into another (merge.h), the survivor's id. RK_ERR_NOTFOUND. */
 int rk_custdb_by_number(sqlite3 *db, const char *number, int64_t *id,
                         struct rk_error *err);
+
+/* rk_custdb_resolve - rk_custdb_by_number that also tells which customer
+ * the number led to: out (RK_CUSTOMER_NUMBER_SIZE, may be NULL) gets its
+ * number (the survivor's for a merged one) and *anonymised (may be NULL)
+ * whether it is an erased or anonymised stub. RK_ERR_NOTFOUND. */
+int rk_custdb_resolve(sqlite3 *db, const char *number, int64_t *id, char *out,
+                      bool *anonymised, struct rk_error *err);
 
 /* rk_custdb_parent - the customer id that row id of kind (contact, order,
  * line, note, consent) belongs to; RK_ERR_NOTFOUND when the row is gone. */

@@ -34,6 +34,7 @@ enum {
         ST_PRODUCT,
         ST_RESTRICTION,
         ST_RESTRICTED,
+        ST_RESTRICTS,
         ST_COUNT
 };
 
@@ -65,6 +66,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     " strftime('%s', 'now') - 1641600)",
     "INSERT INTO dsr_subjects(request_id, kind, record_id, customer_id, customer_number)"
     " VALUES(last_insert_rowid(), 'customer', ?1, ?1, ?2)",
+    /* the restriction that request made (dsr_db.h: one per request) */
+    "INSERT INTO restrictions(customer_id, request_id)"
+    " SELECT ?1, max(id) FROM dsr_requests",
 };
 
 /* An address: street, postal code, city. */
@@ -471,7 +475,10 @@ static int write_restriction(struct gen *g, const struct cust *c, struct rk_erro
                 return rc;
         sqlite3_bind_int64(g->st[ST_RESTRICTED], 1, c->id);
         bind_text(g->st[ST_RESTRICTED], 2, c->number);
-        return run(g, ST_RESTRICTED, err);
+        rc = run(g, ST_RESTRICTED, err);
+        if (rc == RK_OK)
+                sqlite3_bind_int64(g->st[ST_RESTRICTS], 1, c->id);
+        return rc == RK_OK ? run(g, ST_RESTRICTS, err) : rc;
 }
 
 static int write_one(struct gen *g, int64_t i, struct rk_error *err)

@@ -756,21 +756,54 @@ int rk_dsr_add_number(struct rk_session *s, int64_t id, const char *number,
 
 /* ---- lifting a restriction --------------------------------------------- */
 
-int dsr_set_restricted(sqlite3 *db, int64_t customer_id, bool on, struct rk_error *err)
+/* Run sql with ?1 = customer and, when it has one, ?2 = request. */
+static int restriction_sql(sqlite3 *db, const char *sql, int64_t customer_id,
+                           int64_t request_id, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "UPDATE customers SET restricted=?, version=version+1"
-                                " WHERE id=?",
-                                &st, "restricting processing", err);
+        int rc = rk_sql_prepare(db, sql, &st, "restricting processing", err);
         if (rc != RK_OK)
                 return rc;
-        sqlite3_bind_int(st, 1, on ? 1 : 0);
-        sqlite3_bind_int64(st, 2, customer_id);
+        sqlite3_bind_int64(st, 1, customer_id);
+        if (sqlite3_bind_parameter_count(st) > 1)
+                sqlite3_bind_int64(st, 2, request_id);
         int src = sqlite3_step(st);
         sqlite3_finalize(st);
         return src == SQLITE_DONE ? RK_OK
                                   : rk_sql_fail(db, src, "restricting processing", err);
+}
+
+int dsr_restrict(sqlite3 *db, int64_t customer_id, int64_t request_id,
+                 struct rk_error *err)
+{
+        int rc = restriction_sql(db,
+                                 "INSERT OR IGNORE INTO restrictions(customer_id,"
+                                 " request_id) VALUES(?1, ?2)",
+                                 customer_id, request_id, err);
+        if (rc == RK_OK)
+                rc =
+                    restriction_sql(db,
+                                    "UPDATE customers SET restricted=1, version=version+1"
+                                    " WHERE id=?1",
+                                    customer_id, request_id, err);
+        return rc;
+}
+
+int dsr_unrestrict(sqlite3 *db, int64_t customer_id, int64_t request_id,
+                   struct rk_error *err)
+{
+        int rc = restriction_sql(db,
+                                 "DELETE FROM restrictions WHERE customer_id=?1 AND"
+                                 " request_id=?2",
+                                 customer_id, request_id, err);
+        if (rc == RK_OK)
+                rc =
+                    restriction_sql(db,
+                                    "UPDATE customers SET restricted=EXISTS(SELECT 1 FROM"
+                                    " restrictions WHERE customer_id=?1),"
+                                    " version=version+1 WHERE id=?1",
+                                    customer_id, request_id, err);
+        return rc;
 }
 
 int rk_dsr_lift_restriction(struct rk_session *s, int64_t id, struct rk_error *err)
@@ -783,11 +816,24 @@ int rk_dsr_lift_restriction(struct rk_session *s, int64_t id, struct rk_error *e
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "only a carried-out restriction request can be lifted");
         for (size_t i = 0; i < r.nsubjects && rc == RK_OK; i++) {
-                rc = dsr_set_restricted(dsr_db(s), r.subjects[i].customer_id, false, err);
+                rc = dsr_unrestrict(dsr_db(s), r.subjects[i].customer_id, id, err);
                 if (rc == RK_OK)
                         rc = dsr_audit(s, "lift", id, r.subjects[i].customer_id, "", err);
         }
         rc = dsr_end(s, rc, err);
         rk_dsr_request_clear(&r);
         return rc;
+}
+
+int rk_dsr_restricting(struct rk_session *s, int64_t customer_id, int64_t *request_id,
+                       struct rk_error *err)
+{
+        *request_id = 0;
+        if (!rk_authorize_action(rk_session_grants(s), RK_ACTION_REQUESTS))
+                return rk_error_set(err, RK_ERR_DENIED,
+                                    "your role may not handle data-subject requests");
+        return dsr_count(dsr_db(s),
+                         "SELECT ifnull(max(request_id), 0) FROM restrictions"
+                         " WHERE customer_id=?1",
+                         customer_id, NULL, request_id, err);
 }

@@ -45,8 +45,21 @@ int dsr_set_status(sqlite3 *db, int64_t id, enum rk_dsr_status status, int64_t n
 int dsr_count(sqlite3 *db, const char *sql, int64_t id, const char *text, int64_t *out,
               struct rk_error *err);
 
-/* dsr_set_restricted - turn a customer's restriction (Art. 18) on or off. */
-int dsr_set_restricted(sqlite3 *db, int64_t customer_id, bool on, struct rk_error *err);
+/*
+ * dsr_restrict - request_id restricts customer_id (Art. 18): one row in
+ * restrictions per request and customer, and the customer's restricted
+ * flag, which every reader asks, is set. dsr_unrestrict - request_id's
+ * restriction of customer_id is lifted: its row goes, and the flag stays
+ * set while another request's restriction of the customer remains (a
+ * merge brings the other customer's restrictions along, merge.c); a flag
+ * set without any row (a register from before restrictions were kept one
+ * by one, with no request to name) is lifted by any. Inside the caller's
+ * transaction.
+ */
+int dsr_restrict(sqlite3 *db, int64_t customer_id, int64_t request_id,
+                 struct rk_error *err);
+int dsr_unrestrict(sqlite3 *db, int64_t customer_id, int64_t request_id,
+                   struct rk_error *err);
 
 /* dsr_all_groups - "identity,contact,..." for audit rows of a whole-record
  * step, into buf. */

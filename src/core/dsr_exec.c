@@ -149,7 +149,7 @@ static int act_on(struct exec *x, const struct rk_dsr_subject *sub, struct rk_er
         case RK_DSR_RESTRICTION:
                 rc = need_customer(sub, err);
                 if (rc == RK_OK)
-                        rc = dsr_set_restricted(x->db, sub->customer_id, true, err);
+                        rc = dsr_restrict(x->db, sub->customer_id, x->r->id, err);
                 if (rc == RK_OK)
                         x->res->rows++;
                 return rc;

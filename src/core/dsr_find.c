@@ -11,6 +11,7 @@
  * role-filtered FTS index on purpose: a request handler reads every group,
  * and an exact match on an identifier must not depend on tokenising.
  */
+#include "customer_db.h"
 #include "dsr_db.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
@@ -105,7 +106,8 @@ static const struct probe {
         bool validate;
         const char *matched;
 } probes[] = {
-    {CUSTOMER_COLS "WHERE c.number = upper(?1)", RK_V_TEXT, false, N_("customer number")},
+    {CUSTOMER_COLS "WHERE c.id = " RK_CUSTDB_ID_OF_NUMBER("upper(?1)"), RK_V_TEXT, false,
+     N_("customer number")},
     {CUSTOMER_COLS "WHERE c.id IN (SELECT customer_id FROM orders WHERE number ="
                    " upper(?1))",
      RK_V_TEXT, false, N_("order number")},

@@ -248,7 +248,11 @@ static int anonymise_row(sqlite3 *db, int64_t id, int64_t now, bool every_field,
                 return rk_error_set(err, RK_ERR_INTERNAL,
                                     "anonymising: statement too long");
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, sql, &st, "anonymising a customer", err);
+        /* a stub is restricted by nothing: its restrictions go with the flag */
+        int rc =
+            exec_id(db, "DELETE FROM restrictions WHERE customer_id=?", id, NULL, err);
+        if (rc == RK_OK)
+                rc = rk_sql_prepare(db, sql, &st, "anonymising a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, now);

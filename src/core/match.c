@@ -48,6 +48,7 @@
  * test_match.c injects typos into the demo register and prints them).
  */
 #include "match.h"
+#include "customer_db.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
 #include "rekisteri/search.h"
@@ -411,7 +412,7 @@ static const struct {
         const char *where;
         int score;
 } exact[Q_COUNT] = {
-    {RK_MATCH_NUMBER, "c.number = ?1", RK_MATCH_SCORE_NUMBER},
+    {RK_MATCH_NUMBER, "c.id = " RK_CUSTDB_ID_OF_NUMBER("?1"), RK_MATCH_SCORE_NUMBER},
     {RK_MATCH_BUSINESS_ID, RK_MATCH_WHERE_BUSINESS_ID, RK_MATCH_SCORE_BUSINESS_ID},
     {RK_MATCH_HETU, RK_MATCH_WHERE_HETU, RK_MATCH_SCORE_HETU},
     {RK_MATCH_EMAIL, RK_MATCH_WHERE_EMAIL, RK_MATCH_SCORE_EMAIL},

@@ -455,6 +455,18 @@ static int move_records(sqlite3 *db, const struct rk_merge_plan *p,
                    "DELETE FROM dsr_subjects WHERE customer_id=?1 AND request_id "
                    "IN " OPEN_REQUESTS,
                    p->other.id, 0, NULL, err);
+        /* each request's restriction of the other restricts the survivor
+         * (dsr_db.h): lifting one leaves the others; copy_values sets the
+         * flag */
+        if (rc == RK_OK)
+                rc =
+                    exec2(db,
+                          "INSERT OR IGNORE INTO restrictions(customer_id, request_id)"
+                          " SELECT ?1, request_id FROM restrictions WHERE customer_id=?2",
+                          p->survivor.id, p->other.id, NULL, err);
+        if (rc == RK_OK)
+                rc = exec2(db, "DELETE FROM restrictions WHERE customer_id=?1",
+                           p->other.id, 0, NULL, err);
         /* a manual legal hold goes with the records it protects (the
          * survivor's own hold, when it has one, stays as it is) */
         int64_t held = 0;

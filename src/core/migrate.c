@@ -298,6 +298,24 @@ static const char *const migrations[] = {
     "DROP INDEX audit_action;"
     "CREATE INDEX audit_action ON audit_log(action, id)"
     " WHERE action NOT IN ('customer.view','customer.search');",
+    /* 13: restrictions one by one (dsr_db.h): a row per customer and the
+     * carried-out restriction request that restricts it, so a merge that
+     * brings the other customer's restriction along (merge.c) keeps both,
+     * and lifting one leaves the other. customers.restricted stays the
+     * flag every reader asks. The restrictions already made are found
+     * through their requests. A request closed unlifted and later deleted
+     * by retention leaves the flag as it was before this table: set, and
+     * lifted by any request's lift. */
+    "CREATE TABLE restrictions("
+    " customer_id INTEGER NOT NULL REFERENCES customers(id),"
+    " request_id INTEGER NOT NULL REFERENCES dsr_requests(id) ON DELETE CASCADE,"
+    " PRIMARY KEY(customer_id, request_id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO restrictions(customer_id, request_id)"
+    " SELECT s.customer_id, r.id FROM dsr_subjects s"
+    " JOIN dsr_requests r ON r.id = s.request_id"
+    " JOIN customers c ON c.id = s.customer_id"
+    " WHERE s.kind = 'customer' AND r.type = 'restriction'"
+    " AND r.status = 'executed' AND c.restricted <> 0;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -6,6 +6,7 @@
  * "retention.release"; the reason is not copied into the trail).
  */
 #include "retention_db.h"
+#include "customer_db.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
@@ -15,32 +16,6 @@
 #include <string.h>
 
 #define WHAT N_("changing a legal hold")
-
-/* The id of the customer numbered number; *anonymised says whether it is
- * a stub already. RK_ERR_NOTFOUND. */
-static int find_customer(sqlite3 *db, const char *number, int64_t *id, bool *anonymised,
-                         struct rk_error *err)
-{
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "SELECT id, anonymised_at IS NOT NULL FROM customers"
-                                " WHERE number = ?",
-                                &st, WHAT, err);
-        if (rc != RK_OK)
-                return rc;
-        sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        if (src == SQLITE_ROW) {
-                *id = sqlite3_column_int64(st, 0);
-                *anonymised = sqlite3_column_int(st, 1) != 0;
-        } else if (src == SQLITE_DONE) {
-                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
-        } else {
-                rc = rk_sql_fail(db, src, WHAT, err);
-        }
-        sqlite3_finalize(st);
-        return rc;
-}
 
 static int audit(struct rk_session *s, const char *action, int64_t id,
                  struct rk_error *err)
@@ -56,10 +31,13 @@ static int audit(struct rk_session *s, const char *action, int64_t id,
             rk_register_config(rk_session_register(s))->audit_epoch_rows, err);
 }
 
-/* Run one change of the hold of `number` in a transaction with its audit
- * row: sql binds ?1 = customer id, ?2 = reason, ?3 = who, ?4 = now. */
+/* Run one change of the hold of `number` (a merged customer's: the
+ * survivor's, customer_db.h) in a transaction with its audit row: sql
+ * binds ?1 = customer id, ?2 = reason, ?3 = who, ?4 = now; held (may be
+ * NULL) gets the number of the customer changed. */
 static int change(struct rk_session *s, const char *number, const char *sql,
-                  const char *reason, const char *action, struct rk_error *err)
+                  const char *reason, const char *action, char *held,
+                  struct rk_error *err)
 {
         sqlite3 *db = ret_session_db(s);
         int64_t id = 0;
@@ -69,7 +47,7 @@ static int change(struct rk_session *s, const char *number, const char *sql,
                 rc = rk_sql_begin_as(db, WHAT, err);
         if (rc != RK_OK)
                 return rc;
-        rc = find_customer(db, number, &id, &anonymised, err);
+        rc = rk_custdb_resolve(db, number, &id, held, &anonymised, err);
         if (rc == RK_OK && anonymised && reason != NULL)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   "the customer is anonymised: nothing is left to hold");
@@ -102,7 +80,7 @@ static int change(struct rk_session *s, const char *number, const char *sql,
 }
 
 int rk_retention_hold(struct rk_session *s, const char *number, const char *reason,
-                      struct rk_error *err)
+                      char *held, struct rk_error *err)
 {
         if (reason == NULL || reason[0] == '\0')
                 return rk_error_set(err, RK_ERR_INVALID, "Reason: is required");
@@ -115,13 +93,14 @@ int rk_retention_hold(struct rk_session *s, const char *number, const char *reas
         return change(s, number,
                       "INSERT OR REPLACE INTO retention_holds(customer_id, reason,"
                       " held_by, held_at) VALUES(?1, ?2, ?3, ?4)",
-                      reason, "retention.hold", err);
+                      reason, "retention.hold", held, err);
 }
 
-int rk_retention_release(struct rk_session *s, const char *number, struct rk_error *err)
+int rk_retention_release(struct rk_session *s, const char *number, char *held,
+                         struct rk_error *err)
 {
         return change(s, number, "DELETE FROM retention_holds WHERE customer_id = ?1",
-                      NULL, "retention.release", err);
+                      NULL, "retention.release", held, err);
 }
 
 /* One row of the legal holds query. */

@@ -24,7 +24,7 @@
  * management ([accounts] combine_duties), with how often that was used.
  *
  * rk_ui_dsr_restricting() is here too: the customer detail asks it which
- * request restricts a customer, from the same list.
+ * request restricts a customer (core keeps one restriction per request).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,20 +437,7 @@ int rk_ui_requests_open(struct rk_tui_app *app, struct rk_ui *ui, bool start)
 int64_t rk_ui_dsr_restricting(struct rk_ui *ui, int64_t customer_id)
 {
         struct rk_error err;
-        struct rk_dsr_request *r = NULL;
-        size_t n = 0;
         int64_t id = 0;
         rk_error_clear(&err);
-        if (!rk_authorize_action(rk_session_grants(ui->session), RK_ACTION_REQUESTS) ||
-            rk_dsr_list(ui->session, false, &r, &n, &err) != RK_OK)
-                return 0;
-        for (size_t i = 0; i < n; i++) { /* the newest, if lifted ones linger */
-                if (r[i].type != RK_DSR_RESTRICTION || r[i].status != RK_DSR_EXECUTED)
-                        continue;
-                for (size_t k = 0; k < r[i].nsubjects; k++)
-                        if (r[i].subjects[k].customer_id == customer_id && r[i].id > id)
-                                id = r[i].id;
-        }
-        rk_dsr_requests_free(r, n);
-        return id;
+        return rk_dsr_restricting(ui->session, customer_id, &id, &err) == RK_OK ? id : 0;
 }

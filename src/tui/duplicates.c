@@ -8,8 +8,11 @@
  * and defers the search to just after that frame (rk_tui_defer), so the
  * supervisor sees why the program waits; the search reports its progress
  * on the message line (rk_tui_flash). Core decides who may look (the
- * duplicates action) and records the look, one audit row per customer
- * listed, before anything is drawn. The list shows the two customer
+ * duplicates action); the look is recorded as the other lists record
+ * theirs, for what is shown: before a draw shows a pair not shown before,
+ * rk_duplicates_show writes one audit row per customer of it (with the
+ * rows the draw may reach around the selection), and when that fails
+ * nothing of the list is drawn. The list shows the two customer
  * numbers, the score and the reason, highest score first, and nothing
  * else: the values themselves are seen in the pair, which core audits as
  * a view of each customer. F5 looks again (after a merge or an edit).
@@ -89,7 +92,7 @@ static int look(struct rk_tui_app *app, void *state)
         rk_duplicate_list_free(&d->l);
         rk_tui_list_set_rows(&d->list, 0);
         rk_ui_place(d->ui, RK_UI_PLACE_DUPLICATES);
-        int rc = rk_duplicates_find(d->ui->session, progress, app, &d->l, &err);
+        int rc = rk_duplicates_look(d->ui->session, progress, app, &d->l, &err);
         d->done = true;
         set_columns(d);
         describe(d);
@@ -123,17 +126,33 @@ static int dups_init(struct rk_tui_app *app, void *state)
         return RK_OK;
 }
 
+/* Audit the pairs this draw may show before it shows them: with `rows`
+ * list rows and the selection kept in sight, every shown row lies within
+ * rows - 1 of the selected one. False (and the reason in err) when the
+ * look could not be recorded: then nothing of the list is drawn. */
+static bool audit_window(struct dups *d, int rows, struct rk_error *err)
+{
+        size_t span = rows > 1 ? (size_t)rows : 1, sel = d->list.sel;
+        size_t from = sel >= span - 1 ? sel - (span - 1) : 0;
+        return rk_duplicates_show(d->ui->session, &d->l, from, sel + span, err) == RK_OK;
+}
+
 static void dups_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         (void)app;
         struct dups *d = state;
+        struct rk_error err;
         int w = getmaxx(win) - 2, h = getmaxy(win);
+        rk_error_clear(&err);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER,
                      _("Customers that are likely the same person or company"));
         rk_tui_print(win, 1, 1, w, RK_ROLE_DIM, d->summary);
-        if (d->done && d->l.n == 0)
+        /* a look that failed left no list (its message is on the message line) */
+        if (d->done && d->l.shown != NULL && !audit_window(d, h - 4, &err))
+                rk_tui_print(win, 3, 2, w, RK_ROLE_ERROR, err.msg);
+        else if (d->done && d->l.n == 0)
                 rk_tui_print(win, 3, 2, w, RK_ROLE_DIM, _("No likely duplicates."));
-        else if (d->done)
+        else if (d->done && d->l.shown != NULL)
                 rk_tui_list_draw(&d->list, win, 3, 1, h - 3, w);
 }
 

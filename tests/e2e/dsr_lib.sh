@@ -81,3 +81,10 @@ dsr_pages() {
 dsr_count_in() {
         grep -aoF -- "$2" "$1" | wc -l
 }
+
+# add_customer LINES... - `customer add` with field=value lines on stdin,
+# unlocked with "${U[@]}" (the caller's --db and --keyfile)
+add_customer() {
+        printf '%s\n' "$@" | "$R" customer add "${U[@]}" > add.txt 2>&1 ||
+                bad "customer add: $(cat add.txt)"
+}

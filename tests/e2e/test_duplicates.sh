@@ -16,7 +16,10 @@
 #   with its rows;
 # - the sales role is refused, on the CLI and by a home menu without the
 #   entry; the refusal is in the audit trail;
-# - the look is audited: one duplicates.list row per customer listed;
+# - the look is audited: one duplicates.list row per customer the CLI
+#   lists; the screen, as the other lists, audits the pairs it shows: F5
+#   over 80 more pairs audits exactly the customers on the first page, End
+#   adds those of the last page, and never all;
 # - the screen lists the same pairs as the CLI (count and first rows),
 #   Enter opens the selected pair side by side with both numbers, the
 #   names and "=" on a shared value, F3 opens the first customer's detail,
@@ -133,4 +136,46 @@ VIEWS=$(rk_sql "SELECT count(*) FROM audit_log WHERE action='customer.view'
 	AND user='supervisor' AND subject IN ($P1, 901) AND screen='duplicates';")
 ((VIEWS >= 2)) || e2e_fail "opening the pair is not audited as views of both: $VIEWS"
 echo "ok: the screen lists the same $ROWS pairs; Enter opens the pair, F3 the customer, F7 merges it"
+# --- the screen audits the pairs it shows, the CLI every pair it prints -----------
+# 80 more pairs: copies of persons with the e-mail in capitals, far more
+# than one 80x24 page holds
+rk_sql "INSERT INTO customers(id, number, kind, name, email, created_at, updated_at)
+	SELECT 2000 + id, printf('C%06d', 2000 + id), kind, 'Kopio ' || id, upper(email), 0, 0
+	FROM customers WHERE kind='person' AND email IS NOT NULL AND restricted=0
+	AND anonymised_at IS NULL AND merged_into IS NULL AND id < 900 ORDER BY id
+	LIMIT 80;" >inject2.out
+[[ ! -s inject2.out ]] || e2e_fail "inject 80: $(cat inject2.out)"
+MARK0=$(rk_sql "SELECT max(id) FROM audit_log;")
+"$R" duplicates --db r.db --keyfile dpo.key >dup2.out 2>dup2.err ||
+	e2e_fail "duplicates again: $(cat dup2.err)"
+ROWS2=$(grep -cE '^C[0-9]{6} +C[0-9]{6} ' dup2.out)
+LISTED2=$(grep -oE '^C[0-9]{6} +C[0-9]{6}' dup2.out | tr -s ' ' '\n' | sort -u | wc -l)
+((ROWS2 > 60)) || e2e_fail "only $ROWS2 pairs after injecting 80"
+# the numbers the supervisor's looks named since row $1, one per line
+audited_since() {
+	rk_sql "SELECT DISTINCT c.number FROM audit_log a JOIN customers c ON c.id=a.subject
+		WHERE a.action='duplicates.list' AND a.user='supervisor' AND a.id > $1
+		ORDER BY 1;"
+}
+on_screen() { e2e_screen dup | grep -oE '^ *C[0-9]{6} +C[0-9]{6}' | tr -s ' ' '\n' | grep . | sort -u; }
+MARK=$(rk_sql "SELECT max(id) FROM audit_log;")
+e2e_keys dup F5
+e2e_wait dup "$ROWS2 likely duplicate pairs among [0-9]+ customers\. Enter opens the pair\."
+e2e_wait dup "^ *$(grep -m1 -oE '^C[0-9]{6} +C[0-9]{6}' dup2.out | sed 's/ \+/ +/')"
+SHOWN=$(on_screen)
+[[ -n "$SHOWN" && "$(audited_since "$MARK")" == "$SHOWN" ]] ||
+	e2e_fail "the first page audited $(audited_since "$MARK" | wc -l) customers, shows $(echo "$SHOWN" | wc -l)"
+echo "ok: F5 over $ROWS2 pairs ($LISTED2 customers) audits the $(echo "$SHOWN" | wc -l) customers on the first page"
+e2e_keys dup End
+LAST=$(grep -E '^C[0-9]{6} +C[0-9]{6} ' dup2.out | tail -1 | awk '{print $1 " +" $2}')
+e2e_wait dup "^ *$LAST "
+BOTH=$(sort -u <(echo "$SHOWN") <(on_screen))
+[[ "$(audited_since "$MARK")" == "$BOTH" ]] ||
+	e2e_fail "after End: audited $(audited_since "$MARK" | wc -l), shown $(echo "$BOTH" | wc -l)"
+(($(echo "$BOTH" | wc -l) < LISTED2)) || e2e_fail "the screen audited every customer listed"
+COUNT2=$(rk_sql "SELECT count(DISTINCT subject) FROM audit_log WHERE
+	action='duplicates.list' AND user='keyfile:dpo' AND id > $MARK0;")
+[[ "$COUNT2" == "$LISTED2" ]] || e2e_fail "the CLI's second look audited $COUNT2 of $LISTED2"
+echo "ok: End audits the last page too ($(echo "$BOTH" | wc -l) of $LISTED2); the CLI audited all $LISTED2 it printed"
+
 e2e_pass "duplicates: CLI, screen, policy and audit"

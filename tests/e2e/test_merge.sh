@@ -26,11 +26,6 @@ export LANGUAGE=en
 dsr_register || { bad "register"; exit 1; }
 U=(--db r.db --keyfile dpo.key)
 
-# add_customer LINES... - `customer add` with field=value lines on stdin
-add_customer() {
-        printf '%s\n' "$@" | "$R" customer add "${U[@]}" > add.txt 2>&1 ||
-                bad "customer add: $(cat add.txt)"
-}
 add_customer "name=Aino Virtanen" "email=aino.virtanen@example.fi" "phone=+358401234567" \
         "street=Mannerheimintie 1" "postal_code=00100" "city=Helsinki"
 add_customer "name=Aino Virtanen-Koskela" "email=aino.koskela@example.fi" \

@@ -536,6 +536,14 @@ static int64_t create(const char *name, const char *email, const char *phone)
         return id;
 }
 
+/* Three customers and two pairs: a-b by e-mail, b-c by phone. */
+static void three(int64_t *a, int64_t *b, int64_t *c)
+{
+        *a = create("Aino Virtanen", "aino@example.fi", "040 123 4567");
+        *b = create("Veikko Lahti", "AINO@Example.FI", "+358 50 765 4321");
+        *c = create("Kalle Koski", "kalle@example.fi", "050-765 4321");
+}
+
 /* The audit rows of action, as "subject:result" joined by spaces. */
 static const char *audit_rows(const char *action)
 {
@@ -567,9 +575,8 @@ static void test_supervisor_only_and_audited(void **state)
         struct rk_duplicate_list l;
         struct rk_error err;
         char want[128];
-        int64_t a = create("Aino Virtanen", "aino@example.fi", "040 123 4567");
-        int64_t b = create("Veikko Lahti", "AINO@Example.FI", "+358 50 765 4321");
-        int64_t c = create("Kalle Koski", "kalle@example.fi", "050-765 4321");
+        int64_t a, b, c;
+        three(&a, &b, &c);
         assert_string_equal(audit_rows("duplicates.list"), "");
         /* sales may not look, and the refusal is in the trail */
         assert_int_equal(rk_duplicates_find(team[1], NULL, NULL, &l, &err),
@@ -598,6 +605,50 @@ static void test_supervisor_only_and_audited(void **state)
         assert_string_equal(audit_rows("duplicates.list"), want);
 }
 
+/* A screen's look (rk_duplicates_look) audits nothing until it shows a
+ * pair, then the customers of the pairs shown, each pair once. */
+static void test_look_audits_what_is_shown(void **state)
+{
+        (void)state;
+        struct rk_duplicate_list l;
+        struct rk_error err;
+        char want[256];
+        int64_t a, b, c;
+        three(&a, &b, &c);
+        assert_int_equal(rk_duplicates_look(team[1], NULL, NULL, &l, &err),
+                         RK_ERR_DENIED);
+        assert_string_equal(audit_rows("duplicates.list"),
+                            "0:denied:identity,contact,idcode");
+        tu_must(rk_duplicates_look(team[0], NULL, NULL, &l, &err), &err);
+        assert_int_equal(l.n, 2);
+        assert_string_equal(audit_rows("duplicates.list"),
+                            "0:denied:identity,contact,idcode");
+        /* the first pair (a-b) is shown: its two customers, once */
+        tu_must(rk_duplicates_show(team[0], &l, 0, 1, &err), &err);
+        tu_must(rk_duplicates_show(team[0], &l, 0, 1, &err), &err);
+        snprintf(want, sizeof(want),
+                 "0:denied:identity,contact,idcode %lld:ok:identity,contact,idcode "
+                 "%lld:ok:identity,contact,idcode",
+                 (long long)a, (long long)b);
+        assert_string_equal(audit_rows("duplicates.list"), want);
+        /* a window past the end is clamped: the second pair (b-c) */
+        tu_must(rk_duplicates_show(team[0], &l, 0, 40, &err), &err);
+        size_t n = strlen(want);
+        snprintf(want + n, sizeof(want) - n,
+                 " %lld:ok:identity,contact,idcode %lld:ok:identity,contact,idcode",
+                 (long long)b, (long long)c);
+        assert_string_equal(audit_rows("duplicates.list"), want);
+        rk_duplicate_list_free(&l);
+        /* a list from the scan alone belongs to no session: refused */
+        struct rk_duplicate_options opt = {.include_restricted = true};
+        tu_must(rk_duplicates_scan(rk_register_db(rk_session_register(team[0])), &opt, &l,
+                                   &err),
+                &err);
+        assert_int_equal(rk_duplicates_show(team[0], &l, 0, 1, &err), RK_ERR_INVALID);
+        rk_duplicate_list_free(&l);
+        assert_string_equal(audit_rows("duplicates.list"), want);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -605,6 +656,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_name_precision, setup, teardown),
             cmocka_unit_test(test_crowded),
             cmocka_unit_test_setup_teardown(test_supervisor_only_and_audited, setup_team,
+                                            teardown_team),
+            cmocka_unit_test_setup_teardown(test_look_audits_what_is_shown, setup_team,
                                             teardown_team),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

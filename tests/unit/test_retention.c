@@ -423,7 +423,7 @@ static void test_run_does_exactly_the_plan(void **state)
         char held[RK_CUSTOMER_NUMBER_SIZE], asked[RK_CUSTOMER_NUMBER_SIZE];
         memcpy(held, p.rules[RK_RULE_PROSPECTS].items[0].number, sizeof(held));
         memcpy(asked, p.rules[RK_RULE_INACTIVE].items[0].number, sizeof(asked));
-        must(rk_retention_hold(sup, held, "dispute, case 2026/14", &err), &err);
+        must(rk_retention_hold(sup, held, "dispute, case 2026/14", NULL, &err), &err);
         must(rk_dsr_create(sup, RK_DSR_ACCESS, NULL, NULL, &req, &err), &err);
         must(rk_dsr_add_number(sup, req, asked, &err), &err);
         rk_retention_plan_clear(&p);
@@ -568,14 +568,17 @@ static void test_holds(void **state)
         struct rk_error err;
         struct rk_retention_hold_row *h = NULL;
         size_t n = 0;
-        assert_int_equal(rk_retention_hold(sup, "C999999", "case 1", &err),
+        assert_int_equal(rk_retention_hold(sup, "C999999", "case 1", NULL, &err),
                          RK_ERR_NOTFOUND);
-        assert_int_equal(rk_retention_hold(sup, "C000010", "", &err), RK_ERR_INVALID);
-        assert_int_equal(rk_retention_hold(sup, "C000010", "bad\x1b[2J", &err),
+        assert_int_equal(rk_retention_hold(sup, "C000010", "", NULL, &err),
                          RK_ERR_INVALID);
-        assert_int_equal(rk_retention_release(sup, "C000010", &err), RK_ERR_NOTFOUND);
-        must(rk_retention_hold(sup, "C000010", "case 1", &err), &err);
-        must(rk_retention_hold(sup, "C000010", "case 2", &err), &err); /* replaces */
+        assert_int_equal(rk_retention_hold(sup, "C000010", "bad\x1b[2J", NULL, &err),
+                         RK_ERR_INVALID);
+        assert_int_equal(rk_retention_release(sup, "C000010", NULL, &err),
+                         RK_ERR_NOTFOUND);
+        must(rk_retention_hold(sup, "C000010", "case 1", NULL, &err), &err);
+        must(rk_retention_hold(sup, "C000010", "case 2", NULL, &err),
+             &err); /* replaces */
         must(rk_retention_holds(sup, &h, &n, &err), &err);
         assert_int_equal(n, 1);
         assert_string_equal(h[0].number, "C000010");
@@ -585,7 +588,7 @@ static void test_holds(void **state)
         assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action ="
                                " 'retention.hold' AND subject = 10"),
                          2);
-        must(rk_retention_release(sup, "C000010", &err), &err);
+        must(rk_retention_release(sup, "C000010", NULL, &err), &err);
         must(rk_retention_holds(sup, &h, &n, &err), &err);
         assert_int_equal(n, 0);
         free(h);
@@ -600,7 +603,8 @@ static void test_denied_without_the_action(void **state)
         struct rk_session *sales = login("sales");
         assert_int_equal(rk_retention_plan(sales, NULL, &p, &err), RK_ERR_DENIED);
         assert_int_equal(rk_retention_run(sales, NULL, NULL, &sum, &err), RK_ERR_DENIED);
-        assert_int_equal(rk_retention_hold(sales, "C000010", "x", &err), RK_ERR_DENIED);
+        assert_int_equal(rk_retention_hold(sales, "C000010", "x", NULL, &err),
+                         RK_ERR_DENIED);
         rk_session_close(sales);
         assert_int_equal(count("SELECT count(*) FROM retention_runs"), 0);
 }
