@@ -15,12 +15,13 @@
  * rk_customer_create() from the fields that were filled in.
  *
  * Core checks every value (rk_field_check) and names the field in its
- * message ("E-mail: ..."): the message goes on the message line and stays
- * under the form, the field is marked and the cursor moves to it. A save
- * refused with RK_ERR_CONFLICT (someone else saved first) asks whether to
- * reload: yes loads the saved values (the edits are lost), no keeps the
- * form as typed so the text can be copied; nothing is overwritten either
- * way. The line under the form tells what the focused field accepts.
+ * message ("E-mail: ...") and in err.field (its column: the message is
+ * translated, so the form never reads it): the message goes on the
+ * message line and stays under the form, the field is marked and the
+ * cursor moves to it. A save refused with RK_ERR_CONFLICT (someone else
+ * saved first) asks whether to reload: yes loads the saved values (the
+ * edits are lost), no keeps the form as typed so the text can be copied;
+ * nothing is overwritten either way. The line under the form tells what the focused field accepts.
  *
  * Before a new customer is saved, rk_customer_check_suppressed() asks
  * whether an e-mail address, phone number or identity code on the form
@@ -32,12 +33,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rekisteri/customer.h"
 #include "ui.h"
 
-#define FORM_MAX   24
+#define FORM_MAX 24
 #define LABEL_COLS 22
 
 struct cfield {
@@ -188,24 +188,19 @@ static int load(struct cform *c, struct rk_error *err)
 
 /* ---- saving ---------------------------------------------------------------- */
 
-/* The field a core message names ("Label: ..."), or FORM_MAX. */
-static size_t field_named(const struct cform *c, const char *msg)
+/* The field core's refusal is about (err->field, a column), or FORM_MAX. */
+static size_t field_named(const struct cform *c, const struct rk_error *err)
 {
-        size_t best = FORM_MAX, best_len = 0;
-        for (size_t i = 0; i < c->n; i++) {
-                size_t len = strlen(c->fields[i].f->label);
-                if (len > best_len && strncasecmp(msg, c->fields[i].f->label, len) == 0 &&
-                    msg[len] == ':') {
-                        best = i;
-                        best_len = len;
-                }
+        for (size_t i = 0; err->field != NULL && i < c->n; i++) {
+                if (strcmp(err->field, c->fields[i].f->column) == 0)
+                        return i;
         }
-        return best;
+        return FORM_MAX;
 }
 
 static int refused(struct rk_tui_app *app, struct cform *c, const struct rk_error *err)
 {
-        c->bad = field_named(c, err->msg);
+        c->bad = field_named(c, err);
         snprintf(c->bad_msg, sizeof(c->bad_msg), "%s", err->msg);
         if (c->bad < FORM_MAX)
                 c->form.focus = c->bad;
@@ -392,9 +387,8 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         for (size_t i = top; i < c->n && i < top + (size_t)rows; i++) {
                 int y = 2 + (int)(i - top);
                 bool bad = i == c->bad;
-                rk_tui_print_cell(win, y, 2, LABEL_COLS,
-                                  bad ? RK_ROLE_ERROR : RK_ROLE_LABEL, RK_TUI_RIGHT,
-                                  _(c->fields[i].f->label));
+                rk_tui_print_cell(win, y, 2, LABEL_COLS, bad ? RK_ROLE_ERROR : RK_ROLE_LABEL,
+                                  RK_TUI_RIGHT, _(c->fields[i].f->label));
                 rk_tui_print(win, y, 2 + LABEL_COLS, 2, RK_ROLE_LABEL, ": ");
                 rk_tui_field_draw(&c->fields[i].field, app, win, y, fx, w - fx - 3,
                                   i == c->form.focus);
