@@ -16,7 +16,7 @@
 #   selects line 1 on the list, not the last line added.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/screens_lib.sh"
-SC_CAPS=/dev/null # sc_login snaps the login screen; nothing reads it here
+SC_CAPS=/dev/null # sc_login and sc_open snap screens; nothing reads them here
 SC_ROLE=error_fields
 
 rk_demo_setup
