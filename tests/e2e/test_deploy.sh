@@ -22,7 +22,8 @@
 # - a program without its setgid bit tells staff it cannot open the
 #   register (not "create one with init") and points to doctor;
 # - `rekisteri doctor` reports a clean bill; then the setgid bit, a file
-#   mode and a group membership are broken one at a time: doctor names
+#   mode, a group membership and the mode and group of the shared side
+#   files (PATH.open, PATH.turn) are broken one at a time: doctor names
 #   each with its fix (exit 1), the fix it prints is run as printed, and
 #   doctor is clean again;
 # - an upgrade (meson install again) keeps the server working: a staff
@@ -278,6 +279,10 @@ break_and_fix "the program $BIN is root:$G 0755, not root:$G 2755" chmod g-s "$B
 break_and_fix "the register $DB is root:$G 0666" chmod 0666 "$DB"
 break_and_fix "user $SB is in the file group $G" usermod -aG "$G" "$SB"
 break_and_fix "$DIR-exports is not root:root 0755" chmod 0775 "$DIR-exports"
+# the side files every session shares: the opening lock and the writers' turns
+[[ -f "$DB.open" && -f "$DB.turn" ]] || e2e_fail "no $DB.open or $DB.turn after the sessions"
+break_and_fix "the register's file $DB.open is [^ ]+:$G 0600" chmod 0600 "$DB.open"
+break_and_fix "the register's file $DB.turn is [^ ]+:root 0660" chgrp root "$DB.turn"
 
 # --- 10. an upgrade: meson install again keeps logins working ---------------------------
 install_now
