@@ -60,8 +60,8 @@ rk_ok "ps, cmdline and environ of a running customer add hold no personal value"
 
 # --- the password on the first line; a bad line is refused by number ---------------
 read -r _ _ SPW SSEC < <(grep '^supervisor ' r.db.users)
-printf '%s\nname=Pia Pyyntö\n' "$SPW" | "$R" customer add --db r.db --user supervisor \
-	--password-stdin --totp "$(rk_code "$SSEC")" >pw.out 2>pw.err ||
+rk_cli_totp "$SSEC" now "$SPW"$'\nname=Pia Pyyntö' "$R" customer add --db r.db \
+	--user supervisor --password-stdin >pw.out 2>pw.err ||
 	e2e_fail "with --password-stdin: $(cat pw.err)"
 grep -q 'added' pw.out || e2e_fail "with --password-stdin: $(cat pw.out)"
 st=0

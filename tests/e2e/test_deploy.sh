@@ -126,17 +126,15 @@ cli() { "$BIN" "$@" --db "$DB" --keyfile adm.key; }
 echo "$PW" | "$BIN" mfa enrol --db "$DB" --user hannele --password-stdin >enrol.out 2>&1 ||
 	e2e_fail "mfa enrol: $(cat enrol.out)"
 SECRET=$(sed -n 's/^Secret: //p' enrol.out)
-echo "$PW" | "$BIN" mfa confirm --db "$DB" --user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET" 'now - 30 seconds')" 2>confirm.err ||
-	e2e_fail "mfa confirm: $(cat confirm.err)"
+rk_cli_totp "$SECRET" 'now - 30 seconds' "$PW" "$BIN" mfa confirm --db "$DB" --user hannele \
+	--password-stdin 2>confirm.err || e2e_fail "mfa confirm: $(cat confirm.err)"
 # The test's own scaffolding key holds admin and supervisor at once, which only a
 # one-person company's setting allows (README, Roles); the setgid program reads
 # no test config, so this one step runs the build's binary with that setting.
 printf '[accounts]\ncombine_duties = 1\n' >duo.ini
-echo "$PW" | REKISTERI_CONFIG=$E2E_TMP/duo.ini "$REKISTERI" key add-file --db "$DB" \
-	--user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET")" --label adm --roles admin,supervisor --out adm.key \
-	>/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
+REKISTERI_CONFIG=$E2E_TMP/duo.ini rk_cli_totp "$SECRET" now "$PW" "$REKISTERI" key add-file \
+	--db "$DB" --user hannele --password-stdin --label adm --roles admin,supervisor \
+	--out adm.key >/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 rk_ok "init as root with the installed program; the register root:$G 0660"
 
 # --- 5. staff Unix accounts, with SSH keys; 6. the admin's own account ------------------
