@@ -182,8 +182,8 @@ read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
 # the admin may make a data key file only in a one-person company: the
 # switch is on for this setup step only, so the screens show the default
 rk_config '[accounts]' 'combine_duties = 1'
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \
+rk_cli_totp "$ASECRET" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+        --label dpo --roles supervisor --out dpo.key \
         >key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
 rk_config
 # requests that came in earlier: one by post 75 days ago is overdue now
@@ -231,8 +231,9 @@ cd "$E2E_TMP/ret" || exit 1
 rk_config '[role.retention]' 'actions = retention' '[accounts]' 'combine_duties = 1'
 "$R" demo --db r.db --customers 2000 --seed 3 >demo.out 2>&1
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(rk_code "$ASEC")" --label dpo --roles supervisor,admin --out dpo.key >dpo.out 2>&1 || e2e_fail "key add-file dpo: $(cat dpo.out)"
+rk_cli_totp "$ASEC" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+        --label dpo --roles supervisor,admin --out dpo.key >dpo.out 2>&1 ||
+        e2e_fail "key add-file dpo: $(cat dpo.out)"
 "$R" key add-file --db r.db --keyfile dpo.key --label retention --roles retention \
         --out ret.key >ret.out 2>&1 || e2e_fail "key add-file retention: $(cat ret.out)"
 rk_config '[role.retention]' 'actions = retention' # the data key file is made

@@ -120,9 +120,12 @@ int rk_audit_record(sqlite3 *db, const struct rk_audit_actor *actor,
 /* The outcome of a verification. */
 struct rk_audit_verdict {
         int ok;
-        int64_t rows;                           /* rows checked */
-        int64_t bad_id;                         /* first failing row id, 0 when ok */
-        char why[160];                          /* what failed at bad_id */
+        int64_t rows;   /* rows checked */
+        int64_t bad_id; /* first failing row id, 0 when ok */
+        char why[160];  /* what failed at bad_id */
+        int damaged;    /* 1: bad_id could not be read (a damaged page), which is
+                         * not tampering; front ends decide by this, not by why,
+                         * which is translated */
         char head[2 * RK_AUDIT_HASH_BYTES + 1]; /* hex hash of the last row */
         int macs_checked;                       /* 1 when a K(0) was given */
         int64_t heads_given;                    /* heads read from the heads file */

@@ -4,7 +4,9 @@
  *
  * What is checked (names and paths from [server] and [register] of the
  * configuration): the binary (root, the file group, setgid, 2755); the
- * register's directory (2770) and files (0660, the file group); the file
+ * register's directory (2770) and files (0660, the file group: the
+ * register, its slot file, -wal, -shm, the erasure ledger, the opening
+ * lock .open and the writers' queue .turn); the file
  * group, the staff group and who is in them (staff must not be in the
  * file group, nor be administrators: sshd gives them only the register);
  * the retention job's user, key file and installed systemd unit; sshd's

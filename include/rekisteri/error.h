@@ -6,7 +6,10 @@
  * message for a person to read. Messages name files, sections and keys;
  * they never contain a password, a key, a TOTP code or a personal-data
  * value. Callers print err.msg as it is: it is already in the language of
- * the messages (i18n.h), translated by rk_error_set.
+ * the messages (i18n.h), translated by rk_error_set. A front end that must
+ * know which input the failure is about (to put the cursor on the field or
+ * line) reads err.field and err.line, never the message text, which is
+ * translated.
  */
 #ifndef REKISTERI_ERROR_H
 #define REKISTERI_ERROR_H
@@ -34,9 +37,17 @@ enum rk_rc {
         RK_ERR_CONFIRM,  /* asks a person to confirm first; err names why */
 };
 
-/* One human-readable message per failure; rc repeats the return value. */
+/*
+ * One human-readable message per failure; rc repeats the return value.
+ * field names the input the failure is about: a column of the field table
+ * (fields.h, e.g. "postal_code"), in static storage, or NULL when it is
+ * about no one field. line is the 1-based line of a many-line input it is
+ * about (an order's line), or 0. rk_error_set resets both.
+ */
 struct rk_error {
         int rc;
+        const char *field;
+        size_t line;
         char msg[384];
 };
 
@@ -51,6 +62,20 @@ struct rk_error {
  */
 int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * rk_error_field - say that the failure just recorded in err is about the
+ * field table's column `column` (static storage, not copied); returns rc.
+ * err may be NULL.
+ */
+int rk_error_field(struct rk_error *err, int rc, const char *column);
+
+/*
+ * rk_error_line - say that the failure just recorded in err is about line
+ * `line` (1-based) of a many-line input; err->field is kept. Returns rc.
+ * err may be NULL.
+ */
+int rk_error_line(struct rk_error *err, int rc, size_t line);
 
 /* rk_error_clear - reset err to RK_OK with an empty message. */
 void rk_error_clear(struct rk_error *err);

@@ -79,7 +79,8 @@ void rk_field_hint(const struct rk_field *f, char *out, size_t size);
  * free text (valid UTF-8, no control characters, at most f->max_chars).
  * "" and NULL are accepted as "nothing" and give out "": whether a field
  * is required is the caller's rule. Returns RK_OK or RK_ERR_INVALID with a
- * message that starts with the field's label and never repeats the value.
+ * message that starts with the field's label and never repeats the value;
+ * err->field is then f->column.
  */
 int rk_field_check(const struct rk_field *f, const char *value, const char *country,
                    char *out, size_t outsz, struct rk_error *err);

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define RK_RAW_KEY_TEXT 68 /* x' + 64 hex + ' + NUL */
 
@@ -33,6 +34,19 @@
  */
 int rk_store_open(const char *path, const unsigned char *dek, int create,
                   const struct rk_config *cfg, sqlite3 **out, struct rk_error *err);
+
+/*
+ * rk_store_set_reindex_progress - who hears of the one-time work an
+ * opening may do on an existing register that takes long: rebuilding the
+ * search index in a newer form (accents folded: about 30 s at a million
+ * customers). fn(ctx, done, total) is then called with the customers
+ * indexed so far, every few thousand and once at the end (done == total);
+ * never when there is nothing to rebuild. One hook per process, set by the
+ * front end before it opens a register; NULL removes it. fn must not use
+ * the database.
+ */
+void rk_store_set_reindex_progress(void (*fn)(void *ctx, int64_t done, int64_t total),
+                                   void *ctx);
 
 #ifdef RK_BENCH
 /*

@@ -167,6 +167,12 @@ void cli_print_cell(const char *text, int width, bool right, const char *after);
  * in place (progress.c); a core progress callback, for a terminal only. */
 void cli_progress_bar(void *ctx, int64_t done, int64_t total);
 
+/* cli_reindex_progress - the one-time search index rebuild when a register
+ * is opened (rk_store_set_reindex_progress): a line saying what the wait
+ * is for, then cli_progress_bar. ctx is a bool, false until the line is
+ * written. For a terminal only. */
+void cli_reindex_progress(void *ctx, int64_t done, int64_t total);
+
 /* cli_show_keys - print the one-time recovery key and audit key notice of
  * a new register (init and demo). */
 void cli_show_keys(const char *db_path, const char *admin, const char *recovery,

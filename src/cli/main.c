@@ -7,6 +7,7 @@
 #include "rekisteri/hygiene.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/register.h"
+#include "rekisteri/store.h"
 #include "tui_main.h"
 
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
         OPT_CONFIG = 256,
@@ -559,5 +561,9 @@ int main(int argc, char **argv)
                 return cli_fail(&err);
         if (cmd == &cli_screen)
                 return rk_tui_main(&c.cfg, c.db_path, c.no_color);
+        /* a long wait at opening says why, on a terminal */
+        static bool told;
+        if (isatty(STDERR_FILENO))
+                rk_store_set_reindex_progress(cli_reindex_progress, &told);
         return cmd->run(&c);
 }

@@ -2,9 +2,11 @@
  * progress.c - the progress bar of long commands (a retention run, the
  * duplicate search): "[#####.....] 1234/5000" on standard error, redrawn
  * in place, ended with a newline when done reaches total. Commands pass
- * it to core only when standard error is a terminal.
+ * it to core only when standard error is a terminal. The one-time search
+ * index rebuild at opening says first what the wait is for.
  */
 #include "cli.h"
+#include "rekisteri/i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,4 +25,16 @@ void cli_progress_bar(void *ctx, int64_t done, int64_t total)
         if (done >= total)
                 fputc('\n', stderr);
         fflush(stderr);
+}
+
+void cli_reindex_progress(void *ctx, int64_t done, int64_t total)
+{
+        bool *told = ctx;
+        if (!*told)
+                fprintf(stderr,
+                        _("Updating the search index for this version of rekisteri, once "
+                          "(%" PRId64 " customers)\n"),
+                        total);
+        *told = true;
+        cli_progress_bar(NULL, done, total);
 }

@@ -74,8 +74,9 @@ static int customer_number(sqlite3 *db, int64_t id, char *out, struct rk_error *
         if (rc == RK_OK && row && sqlite3_column_text(st, 0) != NULL)
                 snprintf(out, RK_AUDIT_NUMBER_SIZE, "%s",
                          (const char *)sqlite3_column_text(st, 0));
-        else if (rc == RK_OK)
-                snprintf(out, RK_AUDIT_NUMBER_SIZE, "#%" PRId64, id);
+        else if (rc == RK_OK && snprintf(out, RK_AUDIT_NUMBER_SIZE, "#%" PRId64, id) >=
+                                    RK_AUDIT_NUMBER_SIZE) /* an id no register reaches */
+                rc = rk_error_set(err, RK_ERR_NOTFOUND, "no customer has that number");
         sqlite3_finalize(st);
         return rc;
 }

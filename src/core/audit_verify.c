@@ -216,6 +216,7 @@ static int walk_rows(sqlite3 *db, struct walk *w, struct rk_error *err)
         if (rc == RK_ERR_CORRUPT) {
                 rk_error_clear(err);
                 rc = RK_OK;
+                w->v->damaged = 1;
                 verify_fail(
                     w, w->next,
                     "this entry could not be read: the page holding it is damaged (a "

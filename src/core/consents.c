@@ -39,9 +39,12 @@ static int insert_consent(sqlite3 *db, int64_t customer_id, char *const v[3],
         bool yes = false;
         int rc = in_force(db, customer_id, v[0], &yes, err);
         if (rc == RK_OK && yes)
-                return rk_error_set(
-                    err, RK_ERR_EXISTS,
-                    "Purpose: a consent for this purpose is already in force");
+                return rk_error_field(
+                    err,
+                    rk_error_set(
+                        err, RK_ERR_EXISTS,
+                        "Purpose: a consent for this purpose is already in force"),
+                    "purpose");
         if (rc == RK_OK)
                 rc = rk_sql_prepare(
                     db,

@@ -160,18 +160,23 @@ static int check_kind(sqlite3 *db, const struct rk_record_view *stored,
         const char *hetu = after(c, stored, "hetu", &hetu_changed);
         bool company = kind != NULL && strcmp(kind, "company") == 0;
         if (company && hetu != NULL)
-                return rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "Personal identity code: only a person has one; a company "
-                    "has a business ID");
+                return rk_error_field(
+                    err,
+                    rk_error_set(err, RK_ERR_INVALID,
+                                 "Personal identity code: only a person has one; a "
+                                 "company has a business ID"),
+                    "hetu");
         int contacts = 0;
         int rc = RK_OK;
         if (!company && kind_changed)
                 rc = count_contacts(db, stored->id, &contacts, err);
         if (rc == RK_OK && contacts > 0)
-                rc = rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "Type: a customer with contact persons must stay a company");
+                rc = rk_error_field(
+                    err,
+                    rk_error_set(err, RK_ERR_INVALID,
+                                 "Type: a customer with contact persons must stay a "
+                                 "company"),
+                    "kind");
         return rc;
 }
 
@@ -188,7 +193,8 @@ static int apply(sqlite3 *db, const struct rk_grants *g, int64_t id, int64_t exp
                 rc = rk_record_changes(RK_REC_CUSTOMER, g, edits, n, &stored, &c, err);
         rk_record_change_value(&c, "name", &has_name);
         if (rc == RK_OK && creating && !has_name)
-                rc = rk_error_set(err, RK_ERR_INVALID, "Name: is required");
+                rc = rk_error_field(
+                    err, rk_error_set(err, RK_ERR_INVALID, "Name: is required"), "name");
         if (rc == RK_OK)
                 rc = check_kind(db, &stored, &c, err);
         if (rc == RK_OK)

@@ -265,11 +265,11 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
         static const struct {
                 const char *suffix;
                 mode_t mode;
-        } beside[] = {{".keys", 0660},
-                      {".erased", 0660},
-                      {"-wal", 0660},
-                      {"-shm", 0660},
-                      {".serverkey", 0640}}; /* read-only key */
+        } beside[] = {
+            {".keys", 0660},     {".erased", 0660}, {"-wal", 0660},
+            {"-shm", 0660},      {".open", 0660}, /* the opening lock (openlock.c) */
+            {".turn", 0660},                      /* the writers' turns (turn.c) */
+            {".serverkey", 0640}};                /* read-only key */
         char init[640];
         check_mode(d, cfg, cfg->binary, N_("the program"), 0, 02755, true,
                    "meson install -C build   (from the source tree, as root)");

@@ -5,7 +5,9 @@
  * The message is translated here: rk_error_set looks its format up in the
  * catalog (gettext) before formatting, and xgettext collects every literal
  * format given to rk_error_set (po/meson.build declares it as a keyword
- * with c-format), so call sites write plain English formats.
+ * with c-format), so call sites write plain English formats. Which field
+ * or line a failure is about travels beside the message (field, line), so
+ * no front end has to find it in the translated text.
  */
 #include "rekisteri/error.h"
 #include "rekisteri/i18n.h"
@@ -24,6 +26,22 @@ int rk_error_set(struct rk_error *err, int rc, const char *fmt, ...)
         vsnprintf(err->msg, sizeof(err->msg), fmt[0] != '\0' ? gettext(fmt) : fmt, ap);
         va_end(ap);
         err->rc = rc;
+        err->field = NULL;
+        err->line = 0;
+        return rc;
+}
+
+int rk_error_field(struct rk_error *err, int rc, const char *column)
+{
+        if (err != NULL)
+                err->field = column;
+        return rc;
+}
+
+int rk_error_line(struct rk_error *err, int rc, size_t line)
+{
+        if (err != NULL)
+                err->line = line;
         return rc;
 }
 
@@ -32,6 +50,8 @@ void rk_error_clear(struct rk_error *err)
         if (err == NULL)
                 return;
         err->rc = RK_OK;
+        err->field = NULL;
+        err->line = 0;
         err->msg[0] = '\0';
 }
 

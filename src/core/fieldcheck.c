@@ -268,8 +268,8 @@ static int check_trimmed(const struct rk_field *f, const char *s, size_t n,
         }
 }
 
-int rk_field_check(const struct rk_field *f, const char *value, const char *country,
-                   char *out, size_t outsz, struct rk_error *err)
+static int check_value(const struct rk_field *f, const char *value, const char *country,
+                       char *out, size_t outsz, struct rk_error *err)
 {
         const char *raw = value == NULL ? "" : value;
         const char *s;
@@ -291,6 +291,13 @@ int rk_field_check(const struct rk_field *f, const char *value, const char *coun
         if (n == 0)
                 return RK_OK;
         return check_trimmed(f, s, n, raw, country, out, outsz, err);
+}
+
+int rk_field_check(const struct rk_field *f, const char *value, const char *country,
+                   char *out, size_t outsz, struct rk_error *err)
+{
+        int rc = check_value(f, value, country, out, outsz, err);
+        return rc == RK_OK ? rc : rk_error_field(err, rc, f->column);
 }
 
 void rk_field_hint(const struct rk_field *f, char *out, size_t size)

@@ -295,7 +295,7 @@ static int save_row(struct rk_import *im, struct rk_import_row *r, long *number,
                     struct rk_import_result *res, struct rk_error *err)
 {
         struct rk_edit e[32];
-        char num[16];
+        char num[24]; /* "C%06ld": room for any long, as the compiler asks */
         int64_t id = 0;
         int rc = RK_OK;
         if (creates(r)) {

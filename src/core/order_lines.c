@@ -14,18 +14,22 @@
  */
 #include "order_db.h"
 #include "product_db.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* "Line 2 (P0004): " and the message of why. */
+/* "Line 2 (P0004): " and the message of why; err names line no and the
+ * field why named. */
 static int line_error(struct rk_error *err, int rc, size_t no, const char *code,
                       const struct rk_error *why)
 {
-        return rk_error_set(err, rc, "Line %zu (%.*s): %s", no, RK_PRODUCT_CODE_MAX,
-                            code && code[0] ? code : "no code", why->msg);
+        rk_error_set(err, rc, "Line %zu (%.*s): %s", no, RK_PRODUCT_CODE_MAX,
+                     code && code[0] ? code : _("no code"), why->msg);
+        rk_error_field(err, rc, why->field);
+        return rk_error_line(err, rc, no);
 }
 
 /* The checked quantity and typed price (-1 for none) of one line. */
@@ -36,7 +40,9 @@ static int check_numbers(const struct rk_order_line_in *in, int64_t *qty, int64_
         int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"), in->quantity,
                                 NULL, q, sizeof(q), why);
         if (rc == RK_OK && (q[0] == '\0' || strcmp(q, "0") == 0))
-                rc = rk_error_set(why, RK_ERR_INVALID, "Quantity: order at least 1");
+                rc = rk_error_field(
+                    why, rk_error_set(why, RK_ERR_INVALID, "Quantity: order at least 1"),
+                    "quantity");
         if (rc == RK_OK)
                 rc = rk_field_check(rk_fields_find(RK_REC_LINE, "unit_price_cents"),
                                     in->unit_price, NULL, p, sizeof(p), why);
@@ -60,8 +66,11 @@ int rk_order_lines_precheck(const struct rk_grants *g,
                 int rc = check_numbers(&lines[i], &qty, &price, &why);
                 if (rc == RK_OK && price >= 0 &&
                     !rk_authorize_write(g, RK_GROUP_ORDER_AMOUNTS))
-                        rc = rk_error_set(&why, RK_ERR_DENIED,
-                                          "Unit price: your role may not set prices");
+                        rc = rk_error_field(
+                            &why,
+                            rk_error_set(&why, RK_ERR_DENIED,
+                                         "Unit price: your role may not set prices"),
+                            "unit_price_cents");
                 if (rc != RK_OK)
                         return line_error(err, rc, i + 1, lines[i].code, &why);
         }

@@ -268,12 +268,18 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
                                     edits[i].column ? edits[i].column : "");
         for (size_t k = 0; k < i; k++) {
                 if (strcmp(edits[k].column, f->column) == 0)
-                        return rk_error_set(err, RK_ERR_INVALID, "%s: given twice",
-                                            f->label);
+                        return rk_error_field(err,
+                                              rk_error_set(err, RK_ERR_INVALID,
+                                                           "%s: given twice",
+                                                           _(f->label)),
+                                              f->column);
         }
         if (!rk_authorize_write(g, f->group))
-                return rk_error_set(err, RK_ERR_DENIED, "%s: your role may not change it",
-                                    f->label);
+                return rk_error_field(err,
+                                      rk_error_set(err, RK_ERR_DENIED,
+                                                   "%s: your role may not change it",
+                                                   _(f->label)),
+                                      f->column);
         size_t sz = f->max_chars * 4 + 32;
         char *norm = malloc(sz);
         if (norm == NULL)
@@ -283,7 +289,10 @@ static int check_one(enum rk_record kind, const struct rk_grants *g,
             f->validator == RK_V_POSTAL ? country_for(f, edits, n, stored) : NULL;
         int rc = rk_field_check(f, edits[i].value, country, norm, sz, err);
         if (rc == RK_OK && norm[0] == '\0' && f->required)
-                rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
+                rc = rk_error_field(
+                    err,
+                    rk_error_set(err, RK_ERR_INVALID, "%s: is required", _(f->label)),
+                    f->column);
         if (rc != RK_OK || norm[0] == '\0')
                 free(norm);
         else
@@ -305,7 +314,10 @@ int rk_record_check_value(enum rk_record kind, const char *column, const char *v
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory");
         int rc = rk_field_check(f, value, NULL, norm, sz, err);
         if (rc == RK_OK && norm[0] == '\0' && required)
-                rc = rk_error_set(err, RK_ERR_INVALID, "%s: is required", f->label);
+                rc = rk_error_field(
+                    err,
+                    rk_error_set(err, RK_ERR_INVALID, "%s: is required", _(f->label)),
+                    f->column);
         if (rc != RK_OK || norm[0] == '\0')
                 free(norm);
         else

@@ -491,7 +491,9 @@ static bool tags_current(sqlite3 *db)
         return yes;
 }
 
-int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
+int rk_search_upgrade(sqlite3 *db,
+                      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                      struct rk_error *err)
 {
         static const char *const what =
             N_("rebuilding the search index in its current form");
@@ -501,7 +503,7 @@ int rk_search_upgrade(sqlite3 *db, struct rk_error *err)
         if (rc != RK_OK)
                 return rc;
         if (!tags_current(db)) { /* another session may have done it meanwhile */
-                rc = rk_search_reindex_all(db, NULL, NULL, err);
+                rc = rk_search_reindex_all(db, progress, ctx, err);
                 if (rc == RK_OK)
                         rc = rk_sql_exec(
                             db,

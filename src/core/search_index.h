@@ -69,7 +69,11 @@ int rk_search_count_customers(sqlite3 *db, int64_t *total, struct rk_error *err)
  * tagged by field group (order numbers under the customer-number tag) is
  * re-indexed once, in one transaction, and marked in meta; afterwards, and
  * for a new register, this is one lookup. Called when the store opens.
+ * progress (may be NULL) hears of the re-indexing as rk_search_reindex_all
+ * reports it, only when there is one to do and customers to index.
  */
-int rk_search_upgrade(sqlite3 *db, struct rk_error *err);
+int rk_search_upgrade(sqlite3 *db,
+                      void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                      struct rk_error *err);
 
 #endif

@@ -186,6 +186,19 @@ static int check_readable(sqlite3 *db, const char *path, const struct stat *befo
 }
 
 /* Open with the raw key dek, or (dek NULL: benchmarks only) without a key. */
+/* Who hears of a one-time index rebuild at opening (rk_store_set_reindex_progress). */
+static struct {
+        void (*fn)(void *ctx, int64_t done, int64_t total);
+        void *ctx;
+} reindex_progress;
+
+void rk_store_set_reindex_progress(void (*fn)(void *ctx, int64_t done, int64_t total),
+                                   void *ctx)
+{
+        reindex_progress.fn = fn;
+        reindex_progress.ctx = ctx;
+}
+
 static int open_store(const char *path, const unsigned char *dek, int create,
                       const struct rk_config *cfg, sqlite3 **out, struct rk_error *err)
 {
@@ -245,7 +258,8 @@ static int open_store(const char *path, const unsigned char *dek, int create,
         if (rc == RK_OK)
                 rc = audit_upgrade_if_old(db, path, err);
         if (rc == RK_OK)
-                rc = rk_search_upgrade(db, err);
+                rc =
+                    rk_search_upgrade(db, reindex_progress.fn, reindex_progress.ctx, err);
         if (rc != RK_OK) {
                 audit_heads_forget(db);
                 sqlite3_close(db);

@@ -50,7 +50,7 @@ static int check_done(struct rk_tui_app *app, void *ctx, const char *const *v)
         /* damage (a page that cannot be read) is not tampering */
         rk_tui_message(app, verdict_.ok ? RK_TUI_INFO : RK_TUI_ERROR, "%s",
                        verdict_.ok ? _("The audit trail is intact")
-                       : strstr(verdict_.why, "corrupt page") != NULL
+                       : verdict_.damaged
                            ? _("The audit trail could not be read: a page is damaged")
                            : _("The audit trail has been tampered with"));
         return RK_TUI_POP | verdict(app, &verdict_);

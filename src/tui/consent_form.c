@@ -5,7 +5,9 @@
  * (one of the table's choices, listed under the form), Source (where the
  * consent was collected, required by core) and Given (a date, today
  * unless changed). rk_consent_give() checks them and refuses a second
- * consent in force for the same purpose; its message is shown as it is.
+ * consent in force for the same purpose; its message is shown as it is,
+ * and the field it names (err.field, never the translated text) gets the
+ * focus.
  * On success the form pops and done() reloads the caller's tab.
  */
 #include <stdio.h>
@@ -28,6 +30,9 @@ struct consent_form {
         void *ctx;
 };
 
+/* The form's fields, in order: their columns in the field table. */
+static const char *const columns[3] = {"purpose", "source", "given_on"};
+
 static int consent_save(struct rk_tui_app *app, void *ctx)
 {
         struct consent_form *c = ctx;
@@ -38,8 +43,7 @@ static int consent_save(struct rk_tui_app *app, void *ctx)
                                  c->given[0] ? c->given : NULL, &err);
         if (rc != RK_OK) {
                 for (size_t i = 0; i < 3; i++)
-                        if (strncmp(err.msg, c->items[i].label,
-                                    strlen(c->items[i].label)) == 0)
+                        if (err.field != NULL && strcmp(err.field, columns[i]) == 0)
                                 c->form.focus = i;
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
@@ -87,12 +91,12 @@ static int consent_init(struct rk_tui_app *app, void *state)
         for (char *s = c->choices; *s; s++)
                 if (*s == '|')
                         *s = '/';
-        attach(&c->f_purpose, c->purpose, sizeof(c->purpose), "purpose");
-        attach(&c->f_source, c->source, sizeof(c->source), "source");
-        attach(&c->f_given, c->given, sizeof(c->given), "given_on");
-        c->items[0] = (struct rk_tui_form_item){label_of("purpose"), &c->f_purpose};
-        c->items[1] = (struct rk_tui_form_item){label_of("source"), &c->f_source};
-        c->items[2] = (struct rk_tui_form_item){label_of("given_on"), &c->f_given};
+        attach(&c->f_purpose, c->purpose, sizeof(c->purpose), columns[0]);
+        attach(&c->f_source, c->source, sizeof(c->source), columns[1]);
+        attach(&c->f_given, c->given, sizeof(c->given), columns[2]);
+        c->items[0] = (struct rk_tui_form_item){label_of(columns[0]), &c->f_purpose};
+        c->items[1] = (struct rk_tui_form_item){label_of(columns[1]), &c->f_source};
+        c->items[2] = (struct rk_tui_form_item){label_of(columns[2]), &c->f_given};
         rk_tui_form_init(&c->form, c->items, 3, consent_save, c);
         return RK_OK;
 }

@@ -30,6 +30,7 @@
  * A customer whose processing is restricted (Art. 18) opens only for a
  * request handler, under a banner naming the request that restricted it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,14 +73,16 @@ struct detail {
         struct rk_tui_list list;
         char purpose[32];              /* the consent F3 acts on */
         struct rk_tui_binding keys[8]; /* the tab's keys, with F7 for supervisors */
+        struct rk_tui_column field_columns[2]; /* label (sized at open), value */
 };
 
 /* ---- the body as cells ------------------------------------------------------ */
 
-static const struct rk_tui_column field_columns[] = {
-    {NULL, 22, RK_TUI_LEFT},
-    {NULL, 0, RK_TUI_LEFT},
-};
+/* The fields tabs' label column: as wide as the widest label the session
+ * may read in the user's language (Swedish's longest is 29 columns), at
+ * least LABEL_MIN and at most LABEL_MAX columns, the same on every tab. */
+#define LABEL_MIN 18
+#define LABEL_MAX 30
 static const struct rk_tui_column order_columns[] = {
     {N_("Order"), 13, RK_TUI_LEFT},  {N_("Date"), 10, RK_TUI_LEFT},
     {N_("Status"), 10, RK_TUI_LEFT}, {N_("Lines"), 5, RK_TUI_RIGHT},
@@ -260,8 +263,7 @@ static int fill(struct detail *d)
                 size_t nkeys, writes; /* leading keys that need the grant */
                 enum rk_group write;
         } kinds[] = {
-            [TAB_FIELDS] = {fill_fields, field_columns, 2, fields_keys, 4, 1,
-                            RK_GROUP_COUNT},
+            [TAB_FIELDS] = {fill_fields, NULL, 2, fields_keys, 4, 1, RK_GROUP_COUNT},
             [TAB_CONTACTS] = {fill_contacts, contact_columns, 4, contacts_keys, 7, 3,
                               RK_GROUP_IDENTITY},
             [TAB_ORDERS] = {fill_orders, order_columns, 5, orders_keys, 5, 2,
@@ -273,8 +275,9 @@ static int fill(struct detail *d)
         const struct tab *t = &tabs[d->tab];
         const struct rk_grants *g = rk_session_grants(d->ui->session);
         int rc = kinds[t->kind].fill(d);
-        rk_tui_list_init(&d->list, kinds[t->kind].cols, kinds[t->kind].ncols, cell, d,
-                         d->rows);
+        rk_tui_list_init(&d->list,
+                         t->kind == TAB_FIELDS ? d->field_columns : kinds[t->kind].cols,
+                         kinds[t->kind].ncols, cell, d, d->rows);
         bool may = kinds[t->kind].write == RK_GROUP_COUNT
                        ? (g->write & t->groups & g->read) != 0
                        : rk_authorize_write(g, kinds[t->kind].write);
@@ -554,17 +557,49 @@ static const struct rk_tui_binding merge_key = {
 
 /* ---- the screen ----------------------------------------------------------------- */
 
-static void draw_tabs(const struct detail *d, WINDOW *win, int y)
+/* The columns of the visible tabs' labels, each cut to at most cap;
+ * *shown gets how many tabs are visible. */
+static int tabs_cols(const struct detail *d, int cap, int *shown)
 {
-        int x = 1, no = 0;
+        int sum = 0;
+        *shown = 0;
         for (size_t i = 0; i < N_TABS; i++) {
-                char label[32];
                 if (!tab_visible(d, i))
                         continue;
-                snprintf(label, sizeof(label), " %d %s ", ++no, _(tabs[i].label));
-                x += rk_tui_print(win, y, x, getmaxx(win) - x,
+                int cols = rk_tui_text_cols(_(tabs[i].label));
+                sum += cols < cap ? cols : cap;
+                ++*shown;
+        }
+        return sum;
+}
+
+/* The tab bar: " 1 Contact " and a gap per tab. When a language's labels
+ * do not fit the width so (Swedish for a company: 81 columns), the gaps
+ * go, then the padding ("1 Contact", one space between); when they still
+ * do not fit (Finnish, six tabs), the longest labels are cut to the same
+ * width, with an ellipsis. */
+static void draw_tabs(const struct detail *d, WINDOW *win, int y)
+{
+        int width = getmaxx(win) - 1, shown, cap = INT_MAX;
+        int need = tabs_cols(d, cap, &shown);
+        bool pad = need + 4 * shown <= width;
+        int gap = need + 5 * shown - 1 <= width ? 1 : 0;
+        for (cap = need;
+             !pad && cap > 1 && tabs_cols(d, cap, &shown) + 3 * shown - 1 > width;)
+                cap--;
+        int x = 1, no = 0;
+        for (size_t i = 0; i < N_TABS && x < getmaxx(win); i++) {
+                char label[64];
+                if (!tab_visible(d, i))
+                        continue;
+                snprintf(label, sizeof(label), pad ? " %d %s " : "%d %s", ++no,
+                         _(tabs[i].label));
+                int room = getmaxx(win) - x;
+                if (!pad && cap + 2 < room)
+                        room = cap + 2;
+                x += rk_tui_print(win, y, x, room,
                                   i == d->tab ? RK_ROLE_SELECTED : RK_ROLE_DIM, label) +
-                     1;
+                     (pad ? gap : 1);
         }
 }
 
@@ -683,6 +718,12 @@ int rk_ui_customer_open(struct rk_tui_app *app, struct rk_ui *ui, int64_t id)
         d->ui = ui;
         d->id = id;
         d->ops = detail_ops;
+        d->field_columns[0] = (struct rk_tui_column){
+            NULL,
+            rk_ui_label_cols(RK_REC_CUSTOMER, rk_session_grants(ui->session)->read,
+                             LABEL_MIN, LABEL_MAX),
+            RK_TUI_LEFT};
+        d->field_columns[1] = (struct rk_tui_column){NULL, 0, RK_TUI_LEFT};
         size_t t = first_tab(d);
         /* a role that reads only identity still gets the header */
         int rc = show_tab(d, t < N_TABS ? t : 0, &err);

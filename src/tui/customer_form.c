@@ -15,12 +15,15 @@
  * rk_customer_create() from the fields that were filled in.
  *
  * Core checks every value (rk_field_check) and names the field in its
- * message ("E-mail: ..."): the message goes on the message line and stays
- * under the form, the field is marked and the cursor moves to it. A save
- * refused with RK_ERR_CONFLICT (someone else saved first) asks whether to
- * reload: yes loads the saved values (the edits are lost), no keeps the
- * form as typed so the text can be copied; nothing is overwritten either
- * way. The line under the form tells what the focused field accepts.
+ * message ("E-mail: ...") and in err.field (its column: the message is
+ * translated, so the form never reads it): the message goes on the
+ * message line and stays under the form, the field is marked and the
+ * cursor moves to it. A save refused with RK_ERR_CONFLICT (someone else
+ * saved first) asks whether to reload: yes loads the saved values (the
+ * edits are lost), no keeps the form as typed so the text can be copied;
+ * nothing is overwritten either way. The line under the form tells what
+ * the focused field accepts. The label column is as wide as the longest
+ * label in the user's language needs (rk_ui_label_cols).
  *
  * Before a new customer is saved, rk_customer_check_suppressed() asks
  * whether an e-mail address, phone number or identity code on the form
@@ -32,13 +35,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rekisteri/customer.h"
 #include "ui.h"
 
-#define FORM_MAX   24
-#define LABEL_COLS 22
+#define FORM_MAX 24
+/* The label column: the widest label of the form's record the role may
+ * write, in the user's language, within LABEL_MIN..LABEL_MAX columns. */
+#define LABEL_MIN 18
+#define LABEL_MAX 30
 
 struct cfield {
         const struct rk_field *f;
@@ -188,24 +193,19 @@ static int load(struct cform *c, struct rk_error *err)
 
 /* ---- saving ---------------------------------------------------------------- */
 
-/* The field a core message names ("Label: ..."), or FORM_MAX. */
-static size_t field_named(const struct cform *c, const char *msg)
+/* The field core's refusal is about (err->field, a column), or FORM_MAX. */
+static size_t field_named(const struct cform *c, const struct rk_error *err)
 {
-        size_t best = FORM_MAX, best_len = 0;
-        for (size_t i = 0; i < c->n; i++) {
-                size_t len = strlen(c->fields[i].f->label);
-                if (len > best_len && strncasecmp(msg, c->fields[i].f->label, len) == 0 &&
-                    msg[len] == ':') {
-                        best = i;
-                        best_len = len;
-                }
+        for (size_t i = 0; err->field != NULL && i < c->n; i++) {
+                if (strcmp(err->field, c->fields[i].f->column) == 0)
+                        return i;
         }
-        return best;
+        return FORM_MAX;
 }
 
 static int refused(struct rk_tui_app *app, struct cform *c, const struct rk_error *err)
 {
-        c->bad = field_named(c, err->msg);
+        c->bad = field_named(c, err);
         snprintf(c->bad_msg, sizeof(c->bad_msg), "%s", err->msg);
         if (c->bad < FORM_MAX)
                 c->form.focus = c->bad;
@@ -376,7 +376,10 @@ static int form_init(struct rk_tui_app *app, void *state)
 static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
 {
         struct cform *c = state;
-        int rows = getmaxy(win) - 7, w = getmaxx(win), fx = 2 + LABEL_COLS + 2;
+        const struct rk_grants *g = rk_session_grants(c->ui->session);
+        int label = rk_ui_label_cols(c->kind, c->groups & g->read & g->write, LABEL_MIN,
+                                     LABEL_MAX);
+        int rows = getmaxy(win) - 7, w = getmaxx(win), fx = 2 + label + 2;
         char head[96], help[160];
         if (c->kind == RK_REC_CONTACT)
                 snprintf(head, sizeof(head),
@@ -392,10 +395,9 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         for (size_t i = top; i < c->n && i < top + (size_t)rows; i++) {
                 int y = 2 + (int)(i - top);
                 bool bad = i == c->bad;
-                rk_tui_print_cell(win, y, 2, LABEL_COLS,
-                                  bad ? RK_ROLE_ERROR : RK_ROLE_LABEL, RK_TUI_RIGHT,
-                                  _(c->fields[i].f->label));
-                rk_tui_print(win, y, 2 + LABEL_COLS, 2, RK_ROLE_LABEL, ": ");
+                rk_tui_print_cell(win, y, 2, label, bad ? RK_ROLE_ERROR : RK_ROLE_LABEL,
+                                  RK_TUI_RIGHT, _(c->fields[i].f->label));
+                rk_tui_print(win, y, 2 + label, 2, RK_ROLE_LABEL, ": ");
                 rk_tui_field_draw(&c->fields[i].field, app, win, y, fx, w - fx - 3,
                                   i == c->form.focus);
                 if (bad)

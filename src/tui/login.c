@@ -7,7 +7,10 @@
  * decides everything, the first-login case included (an account without
  * a second factor logs in with an empty Code and is sent to enrolment),
  * and its message is shown as it is: it never says whether the name, the
- * password or the code was wrong. The password and the code are typed
+ * password or the code was wrong. When the register's search index must
+ * be rebuilt once for this version (rk_store_set_reindex_progress), the
+ * message line counts the customers as they are indexed, and the next
+ * screen says it was done. The password and the code are typed
  * into guarded memory and wiped after every try.
  *
  * After a forced end (an account disabled, a session past its limit, the
@@ -22,6 +25,7 @@
 #include <string.h>
 
 #include "rekisteri/register.h"
+#include "rekisteri/store.h"
 #include "rekisteri/totp.h"
 #include "ui.h"
 
@@ -36,19 +40,40 @@ struct login {
         struct rk_tui_form form;
 };
 
+/* The one-time search index rebuild while the register opens: its
+ * progress on the message line, at once (the login call blocks). */
+struct reindex {
+        struct rk_tui_app *app;
+        int64_t total; /* customers indexed; 0 when nothing was rebuilt */
+};
+
+static void reindex_progress(void *ctx, int64_t done, int64_t total)
+{
+        struct reindex *r = ctx;
+        char line[160];
+        snprintf(line, sizeof(line),
+                 _("Updating the search index, once: %lld of %lld customers…"),
+                 (long long)done, (long long)total);
+        rk_tui_flash(r->app, RK_TUI_INFO, line);
+        r->total = done;
+}
+
 static int login_run(struct rk_tui_app *app, void *state)
 {
         struct login *l = state;
         struct rk_ui *ui = l->ui;
         struct rk_session *s = NULL;
         struct rk_error err;
+        struct reindex r = {app, 0};
         int steps = 0;
         long long wait = 0;
         rk_error_clear(&err);
+        rk_store_set_reindex_progress(reindex_progress, &r);
         int rc =
             rk_session_login(ui->cfg, ui->db_path, l->user, rk_ui_secret_text(&l->pass),
                              rk_ui_secret_len(&l->pass), rk_ui_secret_text(&l->code),
                              ui->source, rk_ui_now(), &s, &steps, &wait, &err);
+        rk_store_set_reindex_progress(NULL, NULL);
         rk_ui_secret_clear(&l->pass);
         rk_ui_secret_clear(&l->code);
         rk_tui_discard_input(app);
@@ -57,7 +82,14 @@ static int login_run(struct rk_tui_app *app, void *state)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         }
         ui->session = s;
-        return rk_ui_next_step(app, ui);
+        int flags = rk_ui_next_step(app, ui);
+        /* the next screen clears the line: say it once more there */
+        if (r.total > 0)
+                rk_tui_message(app, RK_TUI_INFO,
+                               _("The search index was updated for this version of "
+                                 "rekisteri (%lld customers)."),
+                               (long long)r.total);
+        return flags;
 }
 
 static int login_submit(struct rk_tui_app *app, void *ctx)

@@ -205,12 +205,17 @@ static int read_numbers(struct oform *o, struct oline *l, struct rk_error *err)
         int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"), o->qtybuf, NULL,
                                 q, sizeof(q), err);
         if (rc == RK_OK && (q[0] == '\0' || strcmp(q, "0") == 0))
-                rc = rk_error_set(err, RK_ERR_INVALID, _("Quantity: order at least 1"));
+                rc = rk_error_field(
+                    err,
+                    rk_error_set(err, RK_ERR_INVALID, _("Quantity: order at least 1")),
+                    "quantity");
         if (rc == RK_OK)
                 rc = rk_field_check(rk_fields_find(RK_REC_LINE, "unit_price_cents"),
                                     o->pricebuf, NULL, p, sizeof(p), err);
         if (rc == RK_OK && p[0] == '\0')
-                rc = rk_error_set(err, RK_ERR_INVALID, _("Unit price: is required"));
+                rc = rk_error_field(
+                    err, rk_error_set(err, RK_ERR_INVALID, _("Unit price: is required")),
+                    "unit_price_cents");
         if (rc != RK_OK)
                 return rc;
         l->qty = strtoll(q, NULL, 10);
@@ -234,8 +239,14 @@ static int add_line(struct rk_tui_app *app, struct oform *o)
                                       _("An order has at most %d lines"),
                                       RK_ORDER_LINES_MAX);
         struct oline l = o->pick;
-        if (read_numbers(o, &l, &err) != RK_OK)
+        if (read_numbers(o, &l, &err) != RK_OK) {
+                /* the cursor goes to the field refused (err.field) */
+                if (err.field != NULL && strcmp(err.field, "quantity") == 0)
+                        o->focus = F_QTY;
+                else if (err.field != NULL && o->may_price)
+                        o->focus = F_PRICE;
                 return refuse(app, o, &err);
+        }
         o->lines[o->n++] = l;
         if (totals(o, &sum, &err) != RK_OK) {
                 o->n--;
@@ -394,12 +405,11 @@ static int answer_reload(struct rk_tui_app *app, void *ctx, bool yes)
                               _("Reloaded: the form shows the lines saved now."));
 }
 
-/* Line n of the order is what core names in "Line N (...)". */
-static void select_named(struct oform *o, const char *msg)
+/* The line core's refusal is about (err->line, 1-based), chosen on the list. */
+static void select_named(struct oform *o, const struct rk_error *err)
 {
-        unsigned long no = 0;
-        if (sscanf(msg, "Line %lu", &no) == 1 && no >= 1 && no <= o->n) {
-                o->list.sel = no - 1;
+        if (err->line >= 1 && err->line <= o->n) {
+                o->list.sel = err->line - 1;
                 o->focus = F_LINES;
         }
 }
@@ -435,7 +445,7 @@ static int act_save(struct rk_tui_app *app, void *state)
                       "Reload and lose your edits? (n keeps them on the form)"),
                     answer_reload, o);
         if (rc != RK_OK) {
-                select_named(o, err.msg);
+                select_named(o, &err);
                 return refuse(app, o, &err);
         }
         rk_tui_message(app, RK_TUI_INFO, "%s",

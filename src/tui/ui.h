@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "rekisteri/config.h"
+#include "rekisteri/fields.h"
 #include "rekisteri/session.h"
 #include "tui.h"
 
@@ -182,6 +183,14 @@ void rk_ui_place(struct rk_ui *ui, const char *place);
  * is cropped. Returns the rows used. */
 int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
                         enum rk_tui_role role, const char *text);
+
+/*
+ * rk_ui_label_cols - the width of a label column that shows whole, in the
+ * user's language, the label of every field of record `kind` in `groups`
+ * (a set of 1 << rk_group): the widest label's display columns, at least
+ * min and at most max (a longer label is cut with an ellipsis).
+ */
+int rk_ui_label_cols(enum rk_record kind, rk_groupset groups, int min, int max);
 
 /* rk_ui_wrap - text broken at spaces into lines ('\n') of at most cols
  * display columns, into out (size bytes, cut to fit): for a dialog, which

@@ -4,6 +4,7 @@
 # $REKISTERI_CONFIG, check counters, and running the real binary. Tests
 # source it, call ok/bad/expect_rc, and end with cli_done.
 set -u
+source "$(dirname "${BASH_SOURCE[0]}")/totp_lib.sh"
 R=${REKISTERI:?path to the rekisteri binary}
 T=$(mktemp -d /tmp/rk-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT
@@ -55,8 +56,8 @@ cli_demo() {
         KEY=$(echo "$REC" | "$R" key dump-raw --db "$db" --password-stdin 2> /dev/null | tail -1)
         [[ "$KEY" =~ ^x\'[0-9a-f]{64}\'$ ]] && [ -n "$K0" ] || return 1
         read -r _ _ apw asec < <(grep '^admin ' "$db.users")
-        echo "$apw" | "$R" key add-file --db "$db" --user admin --password-stdin \
-                --totp "$(oathtool --totp -b "$asec")" --label dpo --roles supervisor,admin \
+        rk_cli_totp "$asec" now "$apw" "$R" key add-file --db "$db" --user admin \
+                --password-stdin --label dpo --roles supervisor,admin \
                 --out dpo.key > /dev/null 2>&1 || return 1
         "$R" key add-file --db "$db" --keyfile dpo.key --label retention --roles retention \
                 --out ret.key > /dev/null 2>&1

@@ -41,8 +41,8 @@ rk_one_person() {
 rk_demo_admin_key() {
 	local pw secret label=${1:-adm}
 	read -r _ _ pw secret < <(grep '^admin ' r.db.users)
-	echo "$pw" | "$R" key add-file --db r.db --user admin --password-stdin \
-		--totp "$(rk_code "$secret")" --label "$label" --roles "${2:-admin}" \
+	rk_cli_totp "$secret" now "$pw" "$R" key add-file --db r.db --user admin \
+		--password-stdin --label "$label" --roles "${2:-admin}" \
 		--out "$label.key" 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 }
 
@@ -72,8 +72,8 @@ rk_demo_start() {
 rk_demo_keyfile() {
 	local apw asecret
 	read -r _ _ apw asecret < <(grep '^admin ' r.db.users)
-	echo "$apw" | "$R" key add-file --db r.db --user admin --password-stdin \
-		--totp "$(rk_code "$asecret" "${3:-now}")" --label "$1" --roles "$2" \
+	rk_cli_totp "$asecret" "${3:-now}" "$apw" "$R" key add-file --db r.db --user admin \
+		--password-stdin --label "$1" --roles "$2" \
 		--out "$1.key" >key.out 2>&1 || e2e_fail "key add-file $1: $(cat key.out)"
 }
 

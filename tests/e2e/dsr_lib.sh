@@ -24,10 +24,10 @@ dsr_register() {
         REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.txt)
         echo "$PW" | "$R" mfa enrol --db r.db --user hannele --password-stdin > enrol.txt
         SEC=$(sed -n 's/^Secret: //p' enrol.txt)
-        echo "$PW" | "$R" mfa confirm --db r.db --user hannele --password-stdin \
-                --totp "$(oathtool --totp -b "$SEC" -N 'now - 30 seconds')" 2> /dev/null
-        echo "$PW" | "$R" key add-file --db r.db --user hannele --password-stdin \
-                --totp "$(oathtool --totp -b "$SEC")" --label dpo --roles supervisor,admin \
+        rk_cli_totp "$SEC" 'now - 30 seconds' "$PW" "$R" mfa confirm --db r.db \
+                --user hannele --password-stdin 2> /dev/null
+        rk_cli_totp "$SEC" now "$PW" "$R" key add-file --db r.db --user hannele \
+                --password-stdin --label dpo --roles supervisor,admin \
                 --out dpo.key > /dev/null 2>&1 || return 1
         KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null)
         [ -n "$KEY" ]

@@ -84,15 +84,38 @@ e2e_on_exit() {
 	E2E_CLEANUP+=("$*")
 }
 
+# _e2e_running SID... - succeed while a process of session SID (a pane's
+# program and what it started) is still running; zombies do not count.
+_e2e_running() {
+	local sid
+	for sid in "$@"; do
+		ps -o stat= --sid "$sid" 2>/dev/null | grep -qv '^Z' && return 0
+	done
+	return 1
+}
+
 # e2e_kill_all - kill the private tmux server and remove $E2E_TMP. Runs from
-# the EXIT trap; calling it twice is harmless.
+# the EXIT trap; calling it twice is harmless. The panes' programs get
+# SIGHUP from kill-server and may still be closing their register (a
+# checkpoint, the audit heads) in $E2E_TMP: removing it under them made
+# rm fail with "Directory not empty", so it waits (at most 10 s) until the
+# server and every pane's session have ended (each pane is a session of
+# its own, led by its program).
 e2e_kill_all() {
-	local c
+	local c sids server i
 	for c in "${E2E_CLEANUP[@]+"${E2E_CLEANUP[@]}"}"; do
 		eval "$c" || true
 	done
 	E2E_CLEANUP=()
+	sids=$(_e2e_tmux list-panes -a -F '#{pane_pid}' 2>/dev/null || true)
+	server=$(_e2e_tmux display-message -p '#{pid}' 2>/dev/null || true)
 	_e2e_tmux kill-server >/dev/null 2>&1 || true
+	for ((i = 0; i < 200; i++)); do
+		# shellcheck disable=SC2086 # one pid a word
+		_e2e_running $sids ||
+			{ [[ -n "$server" ]] && ps -o stat= -p "$server" | grep -qv '^Z'; } || break
+		sleep 0.05
+	done
 	# tmux leaves its socket file behind.
 	rm -f -- "$E2E_SOCKET_PATH"
 	if [[ -n "${E2E_TMP:-}" && -d "$E2E_TMP" ]]; then

@@ -12,6 +12,7 @@
 # checks on purpose.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/totp_lib.sh"
 
 R=${REKISTERI:?path to the rekisteri binary}
 LOGIN_SCREEN='Log in to the customer register'
@@ -35,31 +36,22 @@ rk_init() {
 		e2e_fail "init: $(cat init.err)"
 }
 
-# rk_code SECRET [OFFSET] - the TOTP code now, or OFFSET ("now - 30 seconds").
-rk_code() {
-	oathtool --totp -b "$1" -N "${2:-now}"
-}
-
 # rk_enrol_cli NAME PASSWORD - enrol NAME's authenticator with the CLI and a
-# T-1 code; sets SECRET. Retries once if the step turned over meanwhile.
+# T-1 code (rk_cli_totp: once more if the step turned over); sets SECRET.
 rk_enrol_cli() {
-	local try
 	echo "$2" | "$R" mfa enrol --db r.db --user "$1" --password-stdin >enrol.out 2>enrol.err ||
 		e2e_fail "mfa enrol: $(cat enrol.err)"
 	SECRET=$(sed -n 's/^Secret: //p' enrol.out)
 	[[ "$SECRET" =~ ^[A-Z2-7]{32}$ ]] || e2e_fail "mfa enrol printed no secret"
-	for try in 1 2; do
-		echo "$2" | "$R" mfa confirm --db r.db --user "$1" --password-stdin \
-			--totp "$(rk_code "$SECRET" 'now - 30 seconds')" 2>confirm.err && return 0
-	done
-	e2e_fail "mfa confirm: $(cat confirm.err)"
+	rk_cli_totp "$SECRET" 'now - 30 seconds' "$2" "$R" mfa confirm --db r.db --user "$1" \
+		--password-stdin 2>confirm.err || e2e_fail "mfa confirm: $(cat confirm.err)"
 }
 
 # rk_admin_key NAME PASSWORD SECRET - an admin key file adm.key (uses the
 # current TOTP step of NAME).
 rk_admin_key() {
-	echo "$2" | "$R" key add-file --db r.db --user "$1" --password-stdin \
-		--totp "$(rk_code "$3")" --label adm --roles admin --out adm.key 2>key.err ||
+	rk_cli_totp "$3" now "$2" "$R" key add-file --db r.db --user "$1" --password-stdin \
+		--label adm --roles admin --out adm.key 2>key.err ||
 		e2e_fail "key add-file: $(cat key.err)"
 }
 

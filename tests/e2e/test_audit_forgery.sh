@@ -27,9 +27,9 @@ grep -A3 'AUDIT KEY' demo.txt | grep -oE '[0-9a-f]{64}' > k0.txt
 K0=$(cat k0.txt)
 REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.txt)
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC" -N 'now - 30 seconds')" --label dpo \
-        --roles supervisor --out dpo.key > /dev/null 2>&1 || { bad "key file"; exit 1; }
+rk_cli_totp "$ASEC" 'now - 30 seconds' "$APW" "$R" key add-file --db r.db --user admin \
+        --password-stdin --label dpo --roles supervisor --out dpo.key > /dev/null 2>&1 ||
+        { bad "key file"; exit 1; }
 # sessions that view customers: customer 5 is viewed three times
 for i in $(seq 1 70); do
         n=$(( i % 20 == 5 ? 5 : i % 25 + 1 ))
@@ -187,8 +187,8 @@ verify snap.db --heads heads.log; st=$?
         bad "older copy with heads (exit $st): $(cat v.txt)"
 
 # --- key rotation: the trail goes with the register ------------------------
-echo "$APW" | "$R" key rotate --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" > rot.txt 2>&1 || bad "key rotate: $(cat rot.txt)"
+rk_cli_totp "$ASEC" now "$APW" "$R" key rotate --db r.db --user admin --password-stdin \
+        > rot.txt 2>&1 || bad "key rotate: $(cat rot.txt)"
 "$R" audit verify --db r.db --keyfile dpo.key --key-file k0.txt --heads heads.log > v.txt 2>&1 &&
         ok "after a key rotation: $(cut -c1-20 v.txt) with K0 and every head" ||
         bad "after rotation: $(cat v.txt)"

@@ -12,10 +12,10 @@ K0=$(grep -A3 'AUDIT KEY' init.txt | grep -oE '[0-9a-f]{64}')
 [ -n "$K0" ] && ok "init printed the audit key" || bad "no audit key printed"
 echo "$PW" | "$R" mfa enrol --db r.db --user hannele --password-stdin > enrol.txt
 SEC=$(sed -n 's/^Secret: //p' enrol.txt)
-echo "$PW" | "$R" mfa confirm --db r.db --user hannele --password-stdin \
-        --totp "$(oathtool --totp -b "$SEC" -N 'now - 30 seconds')" 2> /dev/null
-echo "$PW" | "$R" key add-file --db r.db --user hannele --password-stdin \
-        --totp "$(oathtool --totp -b "$SEC")" --label dpo --roles supervisor,admin \
+rk_cli_totp "$SEC" 'now - 30 seconds' "$PW" "$R" mfa confirm --db r.db --user hannele \
+        --password-stdin 2> /dev/null
+rk_cli_totp "$SEC" now "$PW" "$R" key add-file --db r.db --user hannele --password-stdin \
+        --label dpo --roles supervisor,admin \
         --out dpo.key 2> /dev/null || { bad "admin key file"; exit 1; }
 for u in anna bertta cecilia; do
         "$R" user add "$u" --roles sales --db r.db --keyfile dpo.key > /dev/null

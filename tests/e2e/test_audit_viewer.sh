@@ -33,8 +33,8 @@ REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' init.out)
 K0=$(grep -A3 'AUDIT KEY' init.out | grep -oE '[0-9a-f]{64}')
 [[ -n "$REC" && -n "$K0" ]] || e2e_fail "init printed no recovery or audit key"
 rk_enrol_cli hannele "$PW"
-echo "$PW" | "$R" key add-file --db r.db --user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET")" --label dpo --roles admin,supervisor --out adm.key \
+rk_cli_totp "$SECRET" now "$PW" "$R" key add-file --db r.db --user hannele --password-stdin \
+	--label dpo --roles admin,supervisor --out adm.key \
 	2>key.err || e2e_fail "key add-file: $(cat key.err)"
 rk_cli_onetime user add valvoja --roles supervisor
 VALVOJA_OTP=$ONETIME

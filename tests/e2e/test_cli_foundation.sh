@@ -72,11 +72,11 @@ SECRET=$(sed -n 's/^Secret: //p' out.txt)
 [[ "$SECRET" =~ ^[A-Z2-7]{32}$ ]] && ok "enrol printed a base32 secret" || bad "secret: $SECRET"
 grep -q "otpauth://totp/rekisteri:hannele?secret=$SECRET&issuer=rekisteri$" out.txt &&
         ok "compact otpauth URI" || bad "URI: $(grep otpauth out.txt)"
-expect_rc 0 "mfa confirm" "$R" mfa confirm --db r.db --user hannele --password-stdin \
-        --totp "$(oathtool --totp -b "$SECRET" -N "now - 30 seconds")" <<< "$PW"
-expect_rc 0 "admin key file (password + TOTP)" "$R" key add-file --db r.db --user hannele \
-        --password-stdin --totp "$(oathtool --totp -b "$SECRET")" --label adm --roles admin \
-        --out adm.key <<< "$PW"
+expect_rc 0 "mfa confirm" rk_cli_totp "$SECRET" "now - 30 seconds" "$PW" \
+        "$R" mfa confirm --db r.db --user hannele --password-stdin
+expect_rc 0 "admin key file (password + TOTP)" rk_cli_totp "$SECRET" now "$PW" \
+        "$R" key add-file --db r.db --user hannele --password-stdin --label adm --roles admin \
+        --out adm.key
 ADM=(--db r.db --keyfile adm.key)
 
 # --- key files ------------------------------------------------------------

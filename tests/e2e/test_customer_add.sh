@@ -88,8 +88,8 @@ rk_ok "an erased person's e-mail: refused without --yes (value not named), added
 
 # --- the password on the first line; a bad line is refused by number ---------------
 read -r _ _ SPW SSEC < <(grep '^supervisor ' r.db.users)
-printf '%s\nname=Pia Pyyntö\n' "$SPW" | "$R" customer add --db r.db --user supervisor \
-	--password-stdin --totp "$(rk_code "$SSEC")" >pw.out 2>pw.err ||
+rk_cli_totp "$SSEC" now "$SPW"$'\nname=Pia Pyyntö' "$R" customer add --db r.db \
+	--user supervisor --password-stdin >pw.out 2>pw.err ||
 	e2e_fail "with --password-stdin: $(cat pw.err)"
 grep -q 'added' pw.out || e2e_fail "with --password-stdin: $(cat pw.out)"
 st=0

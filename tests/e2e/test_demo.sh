@@ -10,6 +10,7 @@
 # customer has the request that restricted it, which lifts it.
 set -u
 R=${REKISTERI:?path to the rekisteri binary}
+source "$(dirname "$0")/totp_lib.sh"
 T=$(mktemp -d /tmp/rk-e2e-demo.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
@@ -120,9 +121,8 @@ rm a.db.users
 
 # --- every account logs in ---------------------------------------------------
 while read -r name role pw secret; do
-        code=$(oathtool --totp -b "$secret")
-        if "$R" check --db b.db --user "$name" --password-stdin --totp "$code" <<< "$pw" \
-                > login.out 2> login.err; then
+        if rk_cli_totp "$secret" now "$pw" "$R" check --db b.db --user "$name" \
+                --password-stdin > login.out 2> login.err; then
                 ok "$name ($role) logs in with password and TOTP"
         else
                 bad "$name cannot log in: $(cat login.err)"
@@ -145,8 +145,8 @@ orphans=$(sql d.db "$KD" "SELECT count(*) FROM customers c WHERE c.restricted=1 
 read -r rid rcust < <(sql d.db "$KD" "SELECT s.request_id, s.customer_id FROM dsr_subjects s
         JOIN dsr_requests r ON r.id=s.request_id WHERE r.type='restriction' LIMIT 1;" | tr '|' ' ')
 read -r _ _ spw ssecret < <(grep '^supervisor ' d.db.users)
-if "$R" dsr lift "$rid" --db d.db --user supervisor --password-stdin \
-        --totp "$(oathtool --totp -b "$ssecret")" <<< "$spw" > lift.out 2> lift.err &&
+if rk_cli_totp "$ssecret" now "$spw" "$R" dsr lift "$rid" --db d.db --user supervisor \
+        --password-stdin > lift.out 2> lift.err &&
         [ "$(sql d.db "$KD" "SELECT restricted FROM customers WHERE id=$rcust;")" = 0 ]; then
         ok "the supervisor lifts a demo restriction with the request's own flow (dsr lift $rid)"
 else

@@ -22,7 +22,8 @@
 # - a program without its setgid bit tells staff it cannot open the
 #   register (not "create one with init") and points to doctor;
 # - `rekisteri doctor` reports a clean bill; then the setgid bit, a file
-#   mode and a group membership are broken one at a time: doctor names
+#   mode, a group membership and the mode and group of the shared side
+#   files (PATH.open, PATH.turn) are broken one at a time: doctor names
 #   each with its fix (exit 1), the fix it prints is run as printed, and
 #   doctor is clean again;
 # - an upgrade (meson install again) keeps the server working: a staff
@@ -125,17 +126,15 @@ cli() { "$BIN" "$@" --db "$DB" --keyfile adm.key; }
 echo "$PW" | "$BIN" mfa enrol --db "$DB" --user hannele --password-stdin >enrol.out 2>&1 ||
 	e2e_fail "mfa enrol: $(cat enrol.out)"
 SECRET=$(sed -n 's/^Secret: //p' enrol.out)
-echo "$PW" | "$BIN" mfa confirm --db "$DB" --user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET" 'now - 30 seconds')" 2>confirm.err ||
-	e2e_fail "mfa confirm: $(cat confirm.err)"
+rk_cli_totp "$SECRET" 'now - 30 seconds' "$PW" "$BIN" mfa confirm --db "$DB" --user hannele \
+	--password-stdin 2>confirm.err || e2e_fail "mfa confirm: $(cat confirm.err)"
 # The test's own scaffolding key holds admin and supervisor at once, which only a
 # one-person company's setting allows (README, Roles); the setgid program reads
 # no test config, so this one step runs the build's binary with that setting.
 printf '[accounts]\ncombine_duties = 1\n' >duo.ini
-echo "$PW" | REKISTERI_CONFIG=$E2E_TMP/duo.ini "$REKISTERI" key add-file --db "$DB" \
-	--user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET")" --label adm --roles admin,supervisor --out adm.key \
-	>/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
+REKISTERI_CONFIG=$E2E_TMP/duo.ini rk_cli_totp "$SECRET" now "$PW" "$REKISTERI" key add-file \
+	--db "$DB" --user hannele --password-stdin --label adm --roles admin,supervisor \
+	--out adm.key >/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 rk_ok "init as root with the installed program; the register root:$G 0660"
 
 # --- 5. staff Unix accounts, with SSH keys; 6. the admin's own account ------------------
@@ -278,6 +277,10 @@ break_and_fix "the program $BIN is root:$G 0755, not root:$G 2755" chmod g-s "$B
 break_and_fix "the register $DB is root:$G 0666" chmod 0666 "$DB"
 break_and_fix "user $SB is in the file group $G" usermod -aG "$G" "$SB"
 break_and_fix "$DIR-exports is not root:root 0755" chmod 0775 "$DIR-exports"
+# the side files every session shares: the opening lock and the writers' turns
+[[ -f "$DB.open" && -f "$DB.turn" ]] || e2e_fail "no $DB.open or $DB.turn after the sessions"
+break_and_fix "the register's file $DB.open is [^ ]+:$G 0600" chmod 0600 "$DB.open"
+break_and_fix "the register's file $DB.turn is [^ ]+:root 0660" chgrp root "$DB.turn"
 
 # --- 10. an upgrade: meson install again keeps logins working ---------------------------
 install_now

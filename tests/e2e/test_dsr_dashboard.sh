@@ -23,8 +23,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/dsr_tui_lib.sh"
 rk_demo_setup
 rk_config '[accounts]' 'combine_duties = 1' # one-person company: data key files (README, Roles)
 read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-	--totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \
+rk_cli_totp "$ASECRET" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+	--label dpo --roles supervisor --out dpo.key \
 	>key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
 
 # dates DAYS_AGO -> "RECEIVED DUE DAYS_LEFT" (one calendar month, clamped)

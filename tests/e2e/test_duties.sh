@@ -115,8 +115,8 @@ audit_has account.set_roles boss admin denied 'roles before=admin after=admin,bi
 rk_ok "screen: F8, F6 and F7 on one's own row and a data role for an admin are refused"
 
 # --- CLI: the same admin tries again from the shell (its next TOTP step) ------------
-echo 'pomon oma salasana 7' | "$R" user set-roles boss --roles admin,sales --db r.db \
-	--user boss --password-stdin --totp "$(rk_code "$BSEC")" >out.txt 2>err.txt &&
+rk_cli_totp "$BSEC" now 'pomon oma salasana 7' "$R" user set-roles boss --roles admin,sales \
+	--db r.db --user boss --password-stdin >out.txt 2>err.txt &&
 	e2e_fail "boss changed its own roles"
 grep -q 'your own account' err.txt || e2e_fail "self refusal says: $(cat err.txt)"
 grep -q 'roles replaced' err.txt && e2e_fail "claims the roles were replaced"

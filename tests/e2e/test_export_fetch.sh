@@ -71,12 +71,12 @@ echo "$PW" | "$R" init --db "$DB" --admin hannele --password-stdin >init.out 2>i
 rk_enrol_cli_db() {
 	echo "$PW" | "$R" mfa enrol --db "$DB" --user hannele --password-stdin >enrol.out 2>&1
 	SECRET=$(sed -n 's/^Secret: //p' enrol.out)
-	echo "$PW" | "$R" mfa confirm --db "$DB" --user hannele --password-stdin \
-		--totp "$(rk_code "$SECRET" 'now - 30 seconds')" 2>/dev/null
+	rk_cli_totp "$SECRET" 'now - 30 seconds' "$PW" "$R" mfa confirm --db "$DB" \
+		--user hannele --password-stdin 2>/dev/null
 }
 rk_enrol_cli_db || e2e_fail "mfa: $(cat enrol.out)"
-echo "$PW" | "$R" key add-file --db "$DB" --user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET")" --label adm --roles admin,supervisor --out adm.key \
+rk_cli_totp "$SECRET" now "$PW" "$R" key add-file --db "$DB" --user hannele --password-stdin \
+	--label adm --roles admin,supervisor --out adm.key \
 	>/dev/null 2>key.err || e2e_fail "key add-file: $(cat key.err)"
 cli() { "$R" "$@" --db "$DB" --keyfile adm.key; }
 cli user add anna --roles supervisor >anna.out 2>&1 || e2e_fail "user add: $(cat anna.out)"

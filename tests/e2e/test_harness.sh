@@ -5,7 +5,8 @@
 # Drives small bash programs instead of rekisteri to prove that the harness
 # itself works: typing and waiting, absence checks, resize with SIGWINCH,
 # pane titles, exit status (normal and by signal, last screen kept intact),
-# golden files, private servers with cleanup, and that every check that
+# golden files, private servers with cleanup (which waits for the panes'
+# programs to end), and that every check that
 # should fail does fail (run in a subshell, whose exit the test inspects).
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
@@ -137,5 +138,18 @@ while tmux -L "$ksock" -f /dev/null has-session 2>/dev/null; do
 	(($(_e2e_now_ms) < deadline)) || e2e_fail "watchdog did not kill $ksock"
 	sleep 0.1
 done
+
+# 10. The exit waits for the panes' programs: one still writing in its
+# $E2E_TMP after kill-server's SIGHUP (as rekisteri closes its register)
+# finishes before the directory is removed, so rm never races it.
+printf '%s\n' 'trap '"'"'sleep 0.5; echo late >"$1/late"; echo done >"$2"; exit 0'"'"' HUP' \
+	'echo up' 'while :; do sleep 0.1; done' >"$E2E_TMP/slow_hup.sh"
+htmp="$(bash -c 'source "$1"; e2e_start x 20 3 bash "$2" "$E2E_TMP" "$3"
+	e2e_wait x "^up$"; echo "$E2E_TMP"' _ "$LIB" "$E2E_TMP/slow_hup.sh" "$E2E_TMP/hup.done" \
+	2>"$E2E_TMP/hup.err")"
+[[ "$(cat "$E2E_TMP/hup.done" 2>/dev/null)" == done ]] ||
+	e2e_fail "the scratch dir was removed while a pane's program was still ending"
+[[ -n "$htmp" && ! -e "$htmp" ]] || e2e_fail "scratch dir $htmp left behind"
+! grep -q . "$E2E_TMP/hup.err" || e2e_fail "cleanup said: $(cat "$E2E_TMP/hup.err")"
 
 e2e_pass "harness self-test"

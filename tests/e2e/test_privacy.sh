@@ -38,8 +38,8 @@ FULL=('[controller]' 'name = Rautakauppa Esimerkki Oy' 'business_id = 1234567-8'
 cli_config "${FULL[@]}"
 "$R" demo --db r.db --customers 40 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" --label dpo --roles supervisor,admin \
+rk_cli_totp "$ASEC" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+        --label dpo --roles supervisor,admin \
         --out dpo.key > /dev/null 2>&1 || { bad "dpo key file"; exit 1; }
 "$R" key add-file --db r.db --keyfile dpo.key --label sales --roles sales --out sales.key \
         > /dev/null 2>&1 || bad "sales key file"

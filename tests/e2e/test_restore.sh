@@ -140,9 +140,8 @@ grep -q "a register is already there; nothing was restored" err.txt &&
 mkdir other
 "$R" demo --db other/o.db --customers 20 --seed 5 > other.out 2>&1 || bad "second register"
 read -r _ _ OPW OSEC < <(grep '^admin ' other/o.db.users)
-echo "$OPW" | "$R" key add-file --db other/o.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$OSEC")" --label dpo --roles supervisor,admin \
-        --out other/dpo.key > /dev/null 2>&1 || bad "other key file"
+rk_cli_totp "$OSEC" now "$OPW" "$R" key add-file --db other/o.db --user admin \
+        --password-stdin --label dpo --roles supervisor,admin --out other/dpo.key > /dev/null 2>&1 || bad "other key file"
 expect_rc 0 "a backup of the other register" "$R" backup --out other/bk.db --db other/o.db \
         --keyfile other/dpo.key
 expect_rc 1 "a ledger of another register" "$R" restore --from offsite/pre.db --db bad/t4.db \

@@ -28,8 +28,8 @@ REC=$(grep -oE '[0-9a-f]{8}(-[0-9a-f]{8}){7}' demo.out | head -1)
 KEY=$(echo "$REC" | "$R" key dump-raw --db r.db --password-stdin 2> /dev/null | tail -1)
 [[ "$KEY" =~ ^x\'[0-9a-f]{64}\'$ ]] || { bad "no raw key"; exit 1; }
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" --label dpo --roles supervisor,admin \
+rk_cli_totp "$ASEC" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+        --label dpo --roles supervisor,admin \
         --out dpo.key > /dev/null 2>&1 || { bad "dpo key file"; exit 1; }
 expect_rc 0 "a key file with only the retention role" "$R" key add-file --db r.db \
         --keyfile dpo.key --label retention --roles retention --out ret.key

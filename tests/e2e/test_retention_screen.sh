@@ -17,8 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 rk_demo_setup
 rk_one_person
 read -r _ _ APW ASECRET < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-	--totp "$(rk_code "$ASECRET")" --label dpo --roles supervisor --out dpo.key \
+rk_cli_totp "$ASECRET" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+	--label dpo --roles supervisor --out dpo.key \
 	>key.out 2>&1 || e2e_fail "key add-file: $(cat key.out)"
 # a legal hold on the first prospect due today
 "$R" retention plan --db r.db --keyfile dpo.key >plan0.txt 2>&1 || e2e_fail "plan: $(cat plan0.txt)"

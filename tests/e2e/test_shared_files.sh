@@ -38,8 +38,8 @@ chmod 755 "$T"
 printf '[accounts]\ncombine_duties = 1\n' >> "$REKISTERI_CONFIG"
 "$R" demo --db r.db --customers 40 --seed 3 > demo.out 2>&1 || { bad "demo"; exit 1; }
 read -r _ _ APW ASEC < <(grep '^admin ' r.db.users)
-echo "$APW" | "$R" key add-file --db r.db --user admin --password-stdin \
-        --totp "$(oathtool --totp -b "$ASEC")" --label dpo --roles supervisor,admin \
+rk_cli_totp "$ASEC" now "$APW" "$R" key add-file --db r.db --user admin --password-stdin \
+        --label dpo --roles supervisor,admin \
         --out dpo.key > /dev/null 2>&1 || { bad "key file"; exit 1; }
 # (a setgid start reads no test config, so the built-in supervisor role)
 "$R" key add-file --db r.db --keyfile dpo.key --label retention --roles supervisor \

@@ -47,13 +47,10 @@ echo "$PW" | "$R" init --db data/r.db --admin hannele --password-stdin >init.out
 echo "$PW" | "$R" mfa enrol --db data/r.db --user hannele --password-stdin >enrol.out 2>&1 ||
 	e2e_fail "mfa enrol: $(cat enrol.out)"
 SECRET=$(sed -n 's/^Secret: //p' enrol.out)
-for try in 1 2; do # a 30-second step may turn over in between: try once more
-	echo "$PW" | "$R" mfa confirm --db data/r.db --user hannele --password-stdin \
-		--totp "$(rk_code "$SECRET" 'now - 30 seconds')" 2>enrol.err && break
-	[[ $try == 2 ]] && e2e_fail "mfa confirm: $(cat enrol.err)"
-done
-echo "$PW" | "$R" key add-file --db data/r.db --user hannele --password-stdin \
-	--totp "$(rk_code "$SECRET")" --label adm --roles admin,supervisor --out adm.key \
+rk_cli_totp "$SECRET" 'now - 30 seconds' "$PW" "$R" mfa confirm --db data/r.db \
+	--user hannele --password-stdin 2>enrol.err || e2e_fail "mfa confirm: $(cat enrol.err)"
+rk_cli_totp "$SECRET" now "$PW" "$R" key add-file --db data/r.db --user hannele \
+	--password-stdin --label adm --roles admin,supervisor --out adm.key \
 	2>key.err >/dev/null || e2e_fail "key add-file: $(cat key.err)"
 cli() { "$R" "$@" --db data/r.db --keyfile adm.key; }
 cli user add alice --roles sales >a.out 2>&1 || e2e_fail "user add: $(cat a.out)"

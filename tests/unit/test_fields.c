@@ -130,6 +130,10 @@ static void bad(enum rk_record r, const char *column, const char *country, const
         if (strncmp(err.msg, f->label, strlen(f->label)) != 0 ||
             err.msg[strlen(f->label)] != ':')
                 fail_msg("message does not start with the label: %s", err.msg);
+        /* the field travels beside the (translated) message */
+        if (err.field == NULL || strcmp(err.field, f->column) != 0)
+                fail_msg("err.field is %s, not %s", err.field ? err.field : "NULL",
+                         f->column);
         if (strstr(err.msg, phrase) == NULL)
                 fail_msg("\"%s\" not in: %s", phrase, err.msg);
         if (strlen(in) > 3 && strstr(err.msg, in) != NULL)

@@ -194,15 +194,23 @@ static int64_t orders_now(void)
                count("SELECT count(*) FROM order_lines");
 }
 
-/* Each bad order is refused naming what is wrong, and nothing is saved. */
+/* Each bad order is refused naming what is wrong, and nothing is saved;
+ * "Line N" of the message is err.line too (the screen reads that). */
 static void refused(enum who w, int64_t customer, const struct rk_order_line_in *l,
                     size_t n, int rc, const char *says)
 {
         struct rk_error err;
+        unsigned long no = 0;
         int64_t before = orders_now();
         assert_int_equal(rk_order_create(sess[w], customer, l, n, NULL, NULL, &err), rc);
         if (strstr(err.msg, says) == NULL)
                 fail_msg("\"%s\" not in: %s", says, err.msg);
+        if (sscanf(says, "Line %lu", &no) == 1)
+                assert_int_equal(err.line, no);
+        if (strstr(says, "): Quantity") != NULL)
+                assert_string_equal(err.field ? err.field : "", "quantity");
+        if (strstr(says, "): Unit price") != NULL)
+                assert_string_equal(err.field ? err.field : "", "unit_price_cents");
         assert_int_equal(orders_now(), before);
 }
 
