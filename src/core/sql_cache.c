@@ -25,7 +25,8 @@
  * schema change (a migration, the search index rebuilt). The table is
  * shared by the threads of the process (search_build.c has a second
  * connection on a thread of its own): it is guarded by one mutex, held
- * only while looking up, never while SQLite works.
+ * while looking up and while a statement is reset or finalized, never
+ * while one is prepared or stepped.
  */
 #include "sql.h"
 
@@ -74,8 +75,10 @@ void rk_sql_cache_open(sqlite3 *db)
 {
         pthread_mutex_lock(&mu);
         struct conn_cache *c = cache_of(db);
+        /* when every place is taken db gets none: its statements are
+         * prepared and finalized as without a cache */
         for (int i = 0; c == NULL && i < CACHE_CONNS; i++) {
-                if (caches[i].db == NULL) { /* no room: no cache, still correct */
+                if (caches[i].db == NULL) {
                         c = &caches[i];
                         memset(c, 0, sizeof(*c));
                         c->db = db;
