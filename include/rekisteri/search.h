@@ -44,9 +44,10 @@
  * database: its own fields, its contact persons and its order numbers.
  * Call it inside the transaction that changed the customer (or one of its
  * contact persons or orders), so the index never disagrees with the data;
- * it runs in a savepoint, so on failure nothing of it remains. A customer
- * that no longer exists loses its row. Returns RK_OK or a database error
- * (RK_ERR_BUSY, RK_ERR_FULL, RK_ERR_NOMEM, ...).
+ * on failure the caller rolls that transaction back (the row is written
+ * by one statement: called alone, it is all or nothing). A customer that
+ * no longer exists, or was merged into another, loses its row. Returns
+ * RK_OK or a database error (RK_ERR_BUSY, RK_ERR_FULL, RK_ERR_NOMEM, ...).
  */
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err);
 

@@ -137,11 +137,11 @@ int audit_state_load(sqlite3 *db, struct chain_state *cs, struct rk_error *err)
         sqlite3_stmt *st;
         memset(cs, 0, sizeof(*cs));
         int rc =
-            rk_sql_prepare(db,
-                           "SELECT epoch,key,rows_in_epoch,head_id,head_hash,anchor_id,"
-                           "anchor_hash,format,logged_id,logged_at FROM audit_state "
-                           "WHERE id=1",
-                           &st, "reading the audit state", err);
+            rk_sql_cached(db,
+                          "SELECT epoch,key,rows_in_epoch,head_id,head_hash,anchor_id,"
+                          "anchor_hash,format,logged_id,logged_at FROM audit_state "
+                          "WHERE id=1",
+                          &st, "reading the audit state", err);
         if (rc != RK_OK)
                 return rc;
         int src = sqlite3_step(st);
@@ -164,7 +164,7 @@ int audit_state_load(sqlite3 *db, struct chain_state *cs, struct rk_error *err)
         } else {
                 rc = rk_sql_fail(db, src, "reading the audit state", err);
         }
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
@@ -176,10 +176,12 @@ int audit_state_save(sqlite3 *db, const struct chain_state *cs, int insert,
             insert ? "INSERT INTO audit_state(epoch,key,rows_in_epoch,head_id,"
                      "head_hash,anchor_id,anchor_hash,format,logged_id,logged_at,id) "
                      "VALUES(?,?,?,?,?,?,?,?,?,?,1)"
-                   : "UPDATE audit_state SET epoch=?,key=?,rows_in_epoch=?,"
+                   /* OR FAIL: the one row; nothing of its own to undo on a
+                    * failure, so no statement journal (record.c says why) */
+                   : "UPDATE OR FAIL audit_state SET epoch=?,key=?,rows_in_epoch=?,"
                      "head_id=?,head_hash=?,anchor_id=?,anchor_hash=?,format=?,"
                      "logged_id=?,logged_at=? WHERE id=1";
-        int rc = rk_sql_prepare(db, sql, &st, "writing the audit state", err);
+        int rc = rk_sql_cached(db, sql, &st, "writing the audit state", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, cs->epoch);
@@ -193,7 +195,7 @@ int audit_state_save(sqlite3 *db, const struct chain_state *cs, int insert,
         sqlite3_bind_int64(st, 9, cs->logged_id);
         sqlite3_bind_int64(st, 10, cs->logged_at);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return src == SQLITE_DONE ? RK_OK
                                   : rk_sql_fail(db, src, "writing the audit state", err);
 }
@@ -229,7 +231,7 @@ int audit_insert_row(sqlite3 *db, const struct rk_audit_row *r, const unsigned c
                      struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
+        int rc = rk_sql_cached(
             db,
             "INSERT INTO audit_log(id,at,user,session,source,action,subject,"
             "groups,fields,screen,result,target,epoch,prev_hash,hash,mac) "
@@ -250,7 +252,7 @@ int audit_insert_row(sqlite3 *db, const struct rk_audit_row *r, const unsigned c
         sqlite3_bind_blob(st, 15, hash, HB, SQLITE_STATIC);
         sqlite3_bind_blob(st, 16, mac, HB, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return src == SQLITE_DONE ? RK_OK
                                   : rk_sql_fail(db, src, "writing the audit trail", err);
 }
@@ -358,14 +360,14 @@ int audit_origin_find(sqlite3 *db, struct chain_origin *o, struct rk_error *err)
 int audit_max_id(sqlite3 *db, int64_t *id, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "SELECT MAX(id) FROM audit_log", &st,
-                                "writing the audit trail", err);
+        int rc = rk_sql_cached(db, "SELECT MAX(id) FROM audit_log", &st,
+                               "writing the audit trail", err);
         if (rc != RK_OK)
                 return rc;
         bool row = false;
         rc = rk_sql_row(st, &row, "writing the audit trail", err);
         if (rc == RK_OK && row && sqlite3_column_int64(st, 0) > *id)
                 *id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }

@@ -16,16 +16,16 @@ static int in_force(sqlite3 *db, int64_t customer_id, const char *purpose, bool 
                     struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "SELECT 1 FROM consents WHERE customer_id=? AND purpose=?"
-                                " AND withdrawn_on IS NULL",
-                                &st, "reading consents", err);
+        int rc = rk_sql_cached(db,
+                               "SELECT 1 FROM consents WHERE customer_id=? AND purpose=?"
+                               " AND withdrawn_on IS NULL",
+                               &st, "reading consents", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, customer_id);
         sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         *yes = src == SQLITE_ROW;
         return src == SQLITE_ROW || src == SQLITE_DONE
                    ? RK_OK
@@ -46,7 +46,7 @@ static int insert_consent(sqlite3 *db, int64_t customer_id, char *const v[3],
                         "Purpose: a consent for this purpose is already in force"),
                     "purpose");
         if (rc == RK_OK)
-                rc = rk_sql_prepare(
+                rc = rk_sql_cached(
                     db,
                     "INSERT INTO consents(customer_id, purpose, source, given_on)"
                     " VALUES(?,?,?,?)",
@@ -57,7 +57,7 @@ static int insert_consent(sqlite3 *db, int64_t customer_id, char *const v[3],
         for (int i = 0; i < 3; i++)
                 sqlite3_bind_text(st, i + 2, v[i], -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return src == SQLITE_DONE ? RK_OK
                                   : rk_sql_fail(db, src, "recording a consent", err);
 }

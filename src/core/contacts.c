@@ -28,14 +28,14 @@ static int insert_contact(sqlite3 *db, int64_t customer_id, int64_t *id,
                           struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
+        int rc = rk_sql_cached(
             db, "INSERT INTO contact_persons(customer_id, name) VALUES(?, '')", &st,
             "adding a contact person", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, customer_id);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(db, src, "adding a contact person", err);
         *id = sqlite3_last_insert_rowid(db);

@@ -52,7 +52,7 @@ int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *num
                    int64_t *version, bool *restricted, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
+        int rc = rk_sql_cached(
             db, "SELECT number, version, restricted FROM customers WHERE id=?", &st,
             "opening a customer", err);
         if (rc != RK_OK)
@@ -77,7 +77,7 @@ int rk_custdb_open(sqlite3 *db, const struct rk_grants *g, int64_t id, char *num
         } else {
                 rc = rk_sql_fail(db, src, "opening a customer", err);
         }
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
@@ -97,11 +97,12 @@ static int stamp(sqlite3 *db, int64_t id, bool activity, struct rk_error *err)
         sqlite3_stmt *st;
         char today[RK_DATE_SIZE];
         rk_custdb_today(today);
-        int rc = rk_sql_prepare(db,
-                                "UPDATE customers SET updated_at=?,"
-                                " last_activity=CASE WHEN ? THEN ? ELSE last_activity END"
-                                " WHERE id=?",
-                                &st, "saving", err);
+        /* OR FAIL: one row, nothing to undo on a failure (record.c says why) */
+        int rc = rk_sql_cached(db,
+                               "UPDATE OR FAIL customers SET updated_at=?,"
+                               " last_activity=CASE WHEN ? THEN ? ELSE last_activity END"
+                               " WHERE id=?",
+                               &st, "saving", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, rk_clock_now());
@@ -109,7 +110,7 @@ static int stamp(sqlite3 *db, int64_t id, bool activity, struct rk_error *err)
         sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, id);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, "saving", err);
 }
 
@@ -232,7 +233,7 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
                 return RK_OK;
         }
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, sql, &st, "opening a record", err);
+        int rc = rk_sql_cached(db, sql, &st, "opening a record", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
@@ -243,7 +244,7 @@ int rk_custdb_parent(sqlite3 *db, enum rk_record kind, int64_t id, int64_t *cust
                 rc = rk_error_set(err, RK_ERR_NOTFOUND, RK_CUSTDB_NO_RECORD);
         else
                 rc = rk_sql_fail(db, src, "opening a record", err);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
@@ -251,11 +252,10 @@ int rk_custdb_resolve(sqlite3 *db, const char *number, int64_t *id, char *out,
                       bool *anonymised, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc =
-            rk_sql_prepare(db,
-                           "SELECT id, number, anonymised_at IS NOT NULL FROM customers"
-                           " WHERE id = " RK_CUSTDB_ID_OF_NUMBER("?1"),
-                           &st, "finding a customer", err);
+        int rc = rk_sql_cached(db,
+                               "SELECT id, number, anonymised_at IS NOT NULL FROM customers"
+                               " WHERE id = " RK_CUSTDB_ID_OF_NUMBER("?1"),
+                               &st, "finding a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
@@ -272,7 +272,7 @@ int rk_custdb_resolve(sqlite3 *db, const char *number, int64_t *id, char *out,
         } else {
                 rc = rk_sql_fail(db, src, "finding a customer", err);
         }
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 

@@ -139,14 +139,14 @@ static int count_contacts(sqlite3 *db, int64_t id, int *n, struct rk_error *err)
 {
         sqlite3_stmt *st;
         int rc =
-            rk_sql_prepare(db, "SELECT count(*) FROM contact_persons WHERE customer_id=?",
-                           &st, "saving", err);
+            rk_sql_cached(db, "SELECT count(*) FROM contact_persons WHERE customer_id=?",
+                          &st, "saving", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
         int src = sqlite3_step(st);
         *n = src == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return src == SQLITE_ROW ? RK_OK : rk_sql_fail(db, src, "saving", err);
 }
 
@@ -211,7 +211,7 @@ static int apply(sqlite3 *db, const struct rk_grants *g, int64_t id, int64_t exp
 static int next_number(sqlite3 *db, char *number, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
+        int rc = rk_sql_cached(
             db,
             "SELECT coalesce(max(CAST(substr(number, 2) AS INTEGER)), 0) + 1"
             " FROM customers",
@@ -220,7 +220,7 @@ static int next_number(sqlite3 *db, char *number, struct rk_error *err)
                 return rc;
         int src = sqlite3_step(st);
         sqlite3_int64 next = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (src != SQLITE_ROW)
                 return rk_sql_fail(db, src, "numbering a customer", err);
         if (next < 1 || next > CUSTOMER_NUMBER_LAST)
@@ -235,7 +235,7 @@ static int insert_customer(sqlite3 *db, const char *number, int64_t *id,
                            struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(
+        int rc = rk_sql_cached(
             db,
             "INSERT INTO customers(number, kind, name, created_at, updated_at)"
             " VALUES(?, 'person', '', ?, ?)",
@@ -247,7 +247,7 @@ static int insert_customer(sqlite3 *db, const char *number, int64_t *id,
         sqlite3_bind_int64(st, 2, now);
         sqlite3_bind_int64(st, 3, now);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(db, src, "creating a customer", err);
         *id = sqlite3_last_insert_rowid(db);

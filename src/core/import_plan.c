@@ -19,7 +19,10 @@
  *   Otherwise the row is a new customer.
  * Rows are kept in memory with their normalised values (the file is
  * limited to RK_CSV_MAX_ROWS rows), so saving does exactly what the
- * preview showed.
+ * preview showed. The register is read PREVIEW_CHUNK rows at a time in
+ * one read transaction (read_chunk), not one per statement: a row asks
+ * the register a dozen questions, and each read transaction of its own
+ * takes and drops the log's locks (system calls) again.
  */
 #include "rekisteri/customer.h"
 #include "rekisteri/i18n.h"
@@ -256,11 +259,10 @@ static int order_owner(sqlite3 *db, const char *number, int64_t *id, char *custo
         sqlite3_stmt *st;
         bool row = false;
         *id = 0;
-        int rc =
-            rk_sql_prepare(db,
-                           "SELECT o.customer_id, c.number FROM orders o"
-                           " JOIN customers c ON c.id=o.customer_id WHERE o.number=?",
-                           &st, "reading the orders", err);
+        int rc = rk_sql_cached(db,
+                               "SELECT o.customer_id, c.number FROM orders o"
+                               " JOIN customers c ON c.id=o.customer_id WHERE o.number=?",
+                               &st, "reading the orders", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
@@ -269,7 +271,7 @@ static int order_owner(sqlite3 *db, const char *number, int64_t *id, char *custo
                 *id = sqlite3_column_int64(st, 0);
                 snprintf(customer, 16, "%s", (const char *)sqlite3_column_text(st, 1));
         }
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
@@ -455,13 +457,13 @@ static int has(sqlite3 *db, const char *sql, int64_t id, const char *value, bool
                struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, sql, &st, "reading the customer", err);
+        int rc = rk_sql_cached(db, sql, &st, "reading the customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
         rc = rk_sql_row(st, yes, "reading the customer", err);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
@@ -656,6 +658,24 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_matcher *m,
         return rc;
 }
 
+#define PREVIEW_CHUNK 1000
+
+/* End the read transaction of the last chunk (when read_chunk began one)
+ * and, with more true, begin the next one. Nothing is written in it; a
+ * caller already in a transaction reads in that one. */
+static int read_chunk(sqlite3 *db, bool *mine, bool more, struct rk_error *err)
+{
+        int rc = RK_OK;
+        if (*mine)
+                rc = rk_sql_exec(db, "COMMIT", "reading customer data", err);
+        *mine = false;
+        if (rc == RK_OK && more && sqlite3_get_autocommit(db)) {
+                rc = rk_sql_exec(db, "BEGIN", "reading customer data", err);
+                *mine = rc == RK_OK;
+        }
+        return rc;
+}
+
 static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
                      rk_import_progress progress, void *ctx, int64_t size,
                      struct rk_error *err)
@@ -664,10 +684,15 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
         struct rk_csv_row cr = {0};
         size_t cap = 0;
         struct rk_matcher *m = NULL;
+        bool reading = false;
         int rc = rk_matcher_open(rk_import_db(im), &m, err);
         if (rc == RK_OK)
                 rc = rk_csv_next(rd, &cr, err); /* the header */
         while (rc == RK_OK && (rc = rk_csv_next(rd, &cr, err)) == RK_OK && cr.n > 0) {
+                if (im->nrows % PREVIEW_CHUNK == 0)
+                        rc = read_chunk(rk_import_db(im), &reading, true, err);
+                if (rc != RK_OK)
+                        break;
                 if (im->nrows == cap) {
                         size_t ncap = cap ? cap * 2 : 256;
                         void *p = realloc(im->rows, ncap * sizeof(*im->rows));
@@ -687,6 +712,9 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
                 if (progress != NULL && im->nrows % 1000 == 0)
                         progress(ctx, rk_csv_bytes_read(rd), size);
         }
+        int end = read_chunk(rk_import_db(im), &reading, false, err);
+        if (rc == RK_OK)
+                rc = end;
         rk_csv_row_clear(&cr);
         rk_matcher_close(m);
         seen_free(&st);

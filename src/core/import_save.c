@@ -158,32 +158,32 @@ static int order_of(sqlite3 *db, int64_t id, const char *number, const char *on,
 {
         sqlite3_stmt *st;
         bool row = false;
-        int rc = rk_sql_prepare(db, "SELECT id, customer_id FROM orders WHERE number=?",
-                                &st, WHAT, err);
+        int rc = rk_sql_cached(db, "SELECT id, customer_id FROM orders WHERE number=?",
+                               &st, WHAT, err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
         rc = rk_sql_row(st, &row, WHAT, err);
         *order_id = row ? sqlite3_column_int64(st, 0) : 0;
         bool theirs = row && sqlite3_column_int64(st, 1) == id;
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (rc == RK_OK && row && !theirs)
                 return rk_error_set(
                     err, RK_ERR_CONFLICT,
                     _("the order number belongs to another customer's order"));
         if (rc != RK_OK || row)
                 return rc;
-        rc = rk_sql_prepare(db,
-                            "INSERT INTO orders(customer_id, number, ordered_on, status)"
-                            " VALUES(?,?,?,'delivered')",
-                            &st, WHAT, err);
+        rc = rk_sql_cached(db,
+                           "INSERT INTO orders(customer_id, number, ordered_on, status)"
+                           " VALUES(?,?,?,'delivered')",
+                           &st, WHAT, err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, on, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         *order_id = sqlite3_last_insert_rowid(db);
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, WHAT, err);
 }
@@ -199,7 +199,7 @@ static int save_order_line(struct rk_import *im, const struct rk_import_row *r,
         int rc = order_of(db, id, v[rk_import_target_of("order_number")],
                           v[rk_import_target_of("order_date")], &order_id, err);
         if (rc == RK_OK)
-                rc = rk_sql_prepare(
+                rc = rk_sql_cached(
                     db,
                     "INSERT INTO order_lines(order_id, product_code, product,"
                     " quantity, unit_price_cents, vat_rate_bp)"
@@ -214,7 +214,7 @@ static int save_order_line(struct rk_import *im, const struct rk_import_row *r,
         sqlite3_bind_text(st, 4, v[rk_import_target_of("quantity")], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, v[rk_import_target_of("unit_price")], -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(db, src, WHAT, err);
         static const struct rk_custdb_change what = {"import.order", RK_REC_ORDER,
@@ -257,10 +257,10 @@ static int record_readd(struct rk_import *im, const struct rk_import_row *r, int
 {
         sqlite3 *db = rk_import_db(im);
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "INSERT OR REPLACE INTO import_readds(job_id, row,"
-                                " customer_id, reason) VALUES(?,?,?,?)",
-                                &st, WHAT, err);
+        int rc = rk_sql_cached(db,
+                               "INSERT OR REPLACE INTO import_readds(job_id, row,"
+                               " customer_id, reason) VALUES(?,?,?,?)",
+                               &st, WHAT, err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_int64(st, 1, im->job_id);
@@ -268,7 +268,7 @@ static int record_readd(struct rk_import *im, const struct rk_import_row *r, int
         sqlite3_bind_int64(st, 3, id);
         sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
         int src = sqlite3_step(st);
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         if (src != SQLITE_DONE)
                 return rk_sql_fail(db, src, WHAT, err);
         char target[64];

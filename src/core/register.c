@@ -90,8 +90,10 @@ void rk_register_release_memory(struct rk_register *reg)
 {
         if (reg == NULL)
                 return;
-        if (reg->db != NULL)
+        if (reg->db != NULL) {
+                rk_sql_cache_trim(reg->db); /* prepared again when next used */
                 sqlite3_db_release_memory(reg->db);
+        }
         if (reg->vault != NULL && rk_vault_db(reg->vault) != NULL)
                 sqlite3_db_release_memory(rk_vault_db(reg->vault));
         malloc_trim(0);

@@ -11,10 +11,12 @@
  * folded in C (rk_search_fold), its words get the column's tag (rk_search_tag_words;
  * search.c says why) and it is inserted with bound values.
  *
- * rk_search_index runs that SELECT for one customer; rk_search_reindex_all
+ * rk_search_index runs that SELECT for one customer and replaces its row
+ * (statements from the connection's cache); rk_search_reindex_all
  * runs it for all of them in id order, which lets FTS4 buffer terms and
- * write few, large segments. Both run inside a savepoint, so they are
- * atomic inside or outside the caller's transaction.
+ * write few, large segments. The rebuild runs inside a savepoint; the
+ * row of one customer is one write statement (rk_search_index says why
+ * that needs none).
  */
 #include "search_index.h"
 #include "rekisteri/i18n.h"
@@ -185,10 +187,14 @@ static int select_sql(struct sqlbuf *b, const char *where, struct rk_error *err)
         return RK_OK;
 }
 
-/* INSERT INTO table(docid, <columns>) VALUES(?1, ?2, ...). */
-static int insert_sql(const char *table, char *out, size_t size, struct rk_error *err)
+/* INSERT INTO table(docid, <columns>) VALUES(?1, ?2, ...); with replace,
+ * INSERT OR REPLACE: FTS4 first removes the terms of a row already
+ * indexed under the docid. */
+static int insert_sql(const char *table, bool replace, char *out, size_t size,
+                      struct rk_error *err)
 {
-        size_t len = (size_t)snprintf(out, size, "INSERT INTO %s(docid", table);
+        size_t len = (size_t)snprintf(out, size, "INSERT%s INTO %s(docid",
+                                      replace ? " OR REPLACE" : "", table);
         for (int col = 0; col < RK_FTS_COUNT && len < size; col++)
                 len += (size_t)snprintf(out + len, size - len, ", %s",
                                         rk_fts_column_name((enum rk_fts_column)col));
@@ -208,7 +214,7 @@ int rk_search_insert_prepare(sqlite3 *db, const char *table, sqlite3_stmt **ins,
 {
         char sql[256];
         *ins = NULL;
-        int rc = insert_sql(table, sql, sizeof(sql), err);
+        int rc = insert_sql(table, false, sql, sizeof(sql), err);
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, sql, ins, "updating the search index", err);
         return rc;
@@ -301,14 +307,13 @@ struct progress {
         int64_t total;
 };
 
-/* Index every row sel yields. */
-static int index_rows(sqlite3 *db, sqlite3_stmt *sel, const struct progress *p,
-                      struct rk_error *err)
+/* Index every row sel yields, through ins. */
+static int index_rows(sqlite3 *db, sqlite3_stmt *sel, sqlite3_stmt *ins,
+                      const struct progress *p, struct rk_error *err)
 {
-        sqlite3_stmt *ins = NULL;
         int64_t done = 0;
         bool row = false;
-        int rc = rk_search_insert_prepare(db, "customer_fts", &ins, err);
+        int rc = RK_OK;
         while (rc == RK_OK &&
                (rc = rk_sql_row(sel, &row, "reading customers for the search index",
                                 err)) == RK_OK &&
@@ -319,7 +324,6 @@ static int index_rows(sqlite3 *db, sqlite3_stmt *sel, const struct progress *p,
         }
         if (rc == RK_OK && p != NULL && p->fn != NULL)
                 p->fn(p->ctx, done, p->total);
-        sqlite3_finalize(ins);
         return rc;
 }
 
@@ -333,28 +337,32 @@ static int savepoint_end(sqlite3 *db, int rc, struct rk_error *err)
         return rk_sql_exec(db, "RELEASE rk_search", "updating the search index", err);
 }
 
-/* Are there merged customers at all? One index probe; the keys column
- * looks for merged numbers only then, so a register without merges pays
- * nothing per row. */
+/* Are there merged customers at all? One index probe (max() reads the
+ * last entry of customers_merged; "merged_into IS NOT NULL LIMIT 1" would
+ * walk every NULL before it, one per customer, in every save); the keys
+ * column looks for merged numbers only then, so a register without
+ * merges pays nothing per row. */
 static int any_merged(sqlite3 *db, bool *out, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db,
-                                "SELECT 1 FROM customers WHERE merged_into IS NOT NULL"
-                                " LIMIT 1",
-                                &st, "reading customers for the search index", err);
+        int rc = rk_sql_cached(db, "SELECT max(merged_into) FROM customers", &st,
+                               "reading customers for the search index", err);
         if (rc != RK_OK)
                 return rc;
         int src = sqlite3_step(st);
-        *out = src == SQLITE_ROW;
-        sqlite3_finalize(st);
-        return src == SQLITE_ROW || src == SQLITE_DONE
+        *out = src == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+        rk_sql_release(st);
+        return src == SQLITE_ROW
                    ? RK_OK
                    : rk_sql_fail(db, src, "reading customers for the search index", err);
 }
 
-int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
-                           struct rk_error *err)
+/* The rows SELECT for where, prepared by prepare (rk_sql_prepare, or
+ * rk_sql_cached for the one customer of a save). */
+static int rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
+                        int (*prepare)(sqlite3 *, const char *, sqlite3_stmt **,
+                                       const char *, struct rk_error *),
+                        struct rk_error *err)
 {
         struct sqlbuf *b = malloc(sizeof(*b));
         *sel = NULL;
@@ -364,36 +372,71 @@ int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
         if (rc == RK_OK)
                 rc = select_sql(b, where, err);
         if (rc == RK_OK)
-                rc = rk_sql_prepare(db, b->p, sel,
-                                    "reading customers for the search index", err);
+                rc =
+                    prepare(db, b->p, sel, "reading customers for the search index", err);
         free(b);
         return rc;
 }
 
+int rk_search_rows_prepare(sqlite3 *db, const char *where, sqlite3_stmt **sel,
+                           struct rk_error *err)
+{
+        return rows_prepare(db, where, sel, rk_sql_prepare, err);
+}
+
+/* Remove customer_id's row from the index (a merged customer has none). */
+static int unindex(sqlite3 *db, int64_t customer_id, struct rk_error *err)
+{
+        sqlite3_stmt *del;
+        int rc = rk_sql_cached(db, "DELETE FROM customer_fts WHERE docid = ?1", &del,
+                               "updating the search index", err);
+        if (rc != RK_OK)
+                return rc;
+        sqlite3_bind_int64(del, 1, customer_id);
+        int src = sqlite3_step(del);
+        rk_sql_release(del);
+        return src == SQLITE_DONE
+                   ? RK_OK
+                   : rk_sql_fail(db, src, "updating the search index", err);
+}
+
+/*
+ * The statements a save runs for its customer come from the connection's
+ * cache (sql.h, rk_sql_cached): a save, and an import of many customers,
+ * parses none of them again. A customer that has a row replaces the old
+ * one with INSERT OR REPLACE, which FTS4 does by the docid alone; a DELETE
+ * ... WHERE docid=? would open a cursor on the index, and SQLite 3.15
+ * prepares a statement for every such cursor.
+ *
+ * One statement writes (the INSERT OR REPLACE, or the DELETE of a merged
+ * customer's row), so no savepoint: alone, that statement is atomic;
+ * inside the caller's transaction, SQLite itself rolls the transaction
+ * back on a full disk, an I/O error or no memory, and the caller rolls it
+ * back on any failure. A savepoint here would copy the index pages each
+ * save touches into a journal, encrypted: three pages per customer saved.
+ */
 int rk_search_index(sqlite3 *db, int64_t customer_id, struct rk_error *err)
 {
         static const char *const what = N_("updating the search index");
-        sqlite3_stmt *del = NULL, *sel = NULL;
-        int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
-        if (rc != RK_OK)
-                return rc;
-        rc = rk_sql_prepare(db, "DELETE FROM customer_fts WHERE docid = ?1", &del, what,
-                            err);
-        if (rc == RK_OK) {
-                sqlite3_bind_int64(del, 1, customer_id);
-                int src = sqlite3_step(del);
-                if (src != SQLITE_DONE)
-                        rc = rk_sql_fail(db, src, what, err);
-        }
-        if (rc == RK_OK)
-                rc = rk_search_rows_prepare(db, "c.id = ?1", &sel, err);
+        sqlite3_stmt *sel = NULL, *ins = NULL;
+        char sql[256];
+        bool row = false;
+        int rc = rows_prepare(db, "c.id = ?1", &sel, rk_sql_cached, err);
         if (rc == RK_OK) {
                 sqlite3_bind_int64(sel, 1, customer_id);
-                rc = index_rows(db, sel, NULL, err);
+                rc = rk_sql_row(sel, &row, "reading customers for the search index", err);
         }
-        sqlite3_finalize(del);
-        sqlite3_finalize(sel);
-        return savepoint_end(db, rc, err);
+        if (rc == RK_OK && row)
+                rc = insert_sql("customer_fts", true, sql, sizeof(sql), err);
+        if (rc == RK_OK && row)
+                rc = rk_sql_cached(db, sql, &ins, what, err);
+        if (rc == RK_OK && row)
+                rc = index_row(db, sel, ins, err);
+        if (rc == RK_OK && !row)
+                rc = unindex(db, customer_id, err);
+        rk_sql_release(sel);
+        rk_sql_release(ins);
+        return rc;
 }
 
 int rk_search_index_ddl(sqlite3 *db, char **ddl, struct rk_error *err)
@@ -449,7 +492,7 @@ int rk_search_reindex_all(sqlite3 *db,
 {
         static const char *const what = N_("rebuilding the search index");
         struct progress p = {progress, ctx, 0};
-        sqlite3_stmt *sel = NULL;
+        sqlite3_stmt *sel = NULL, *ins = NULL;
         int own_tx = sqlite3_get_autocommit(db);
         int rc = rk_sql_exec(db, "SAVEPOINT rk_search", what, err);
         if (rc != RK_OK)
@@ -460,8 +503,11 @@ int rk_search_reindex_all(sqlite3 *db,
         if (rc == RK_OK)
                 rc = rk_search_rows_prepare(db, "1", &sel, err);
         if (rc == RK_OK)
-                rc = index_rows(db, sel, &p, err);
+                rc = rk_search_insert_prepare(db, "customer_fts", &ins, err);
+        if (rc == RK_OK)
+                rc = index_rows(db, sel, ins, &p, err);
         sqlite3_finalize(sel);
+        sqlite3_finalize(ins);
         rc = savepoint_end(db, rc, err);
         /* SQLite 3.15.2 loses the prefix indexes when 'optimize' runs in
          * the transaction that filled an emptied table: merge only in a

@@ -35,6 +35,36 @@ int rk_sql_exec(sqlite3 *db, const char *sql, const char *what, struct rk_error 
 int rk_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what,
                    struct rk_error *err);
 
+/* ---- statements kept per connection (sql_cache.c) ----------------------
+ * For a path run once per customer or per row: the SQL is parsed once per
+ * connection, not once per call. */
+
+/*
+ * rk_sql_cached - a prepared statement for sql, from db's cache when db
+ * has one (rk_sql_cache_open) with an idle statement for that text, else
+ * newly prepared (and kept, when db has a cache); with no bindings, reset.
+ * Returns as rk_sql_prepare. Give it back with rk_sql_release, never
+ * sqlite3_finalize, on every path (a statement not given back stays in
+ * use, and holds its read open).
+ */
+int rk_sql_cached(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what,
+                  struct rk_error *err);
+
+/* rk_sql_release - give st back: a cached one is reset and its bindings
+ * cleared, any other finalized. NULL is ignored. */
+void rk_sql_release(sqlite3_stmt *st);
+
+/* rk_sql_cache_open - give db a statement cache (rk_sql_cached); a no-op
+ * when the process has no room left for one. The statements must be gone
+ * before db closes: rk_sql_cache_close. */
+void rk_sql_cache_open(sqlite3 *db);
+
+/* rk_sql_cache_close - finalize every statement cached for db and forget
+ * it; before sqlite3_close(db). rk_sql_cache_trim - finalize the idle
+ * ones only (an idle session giving its memory back). */
+void rk_sql_cache_close(sqlite3 *db);
+void rk_sql_cache_trim(sqlite3 *db);
+
 /* ---- reading rows ------------------------------------------------------
  * Every loop over a statement's rows goes through rk_sql_row or
  * rk_sql_collect, so that a read that stops early (an I/O error, a busy

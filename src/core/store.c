@@ -52,6 +52,7 @@ void rk_store_close(sqlite3 *db)
         if (db != NULL) {
                 audit_heads_flush(db);
                 audit_heads_forget(db);
+                rk_sql_cache_close(db); /* SQLite closes only without statements */
                 sqlite3_close(db);
                 rk_openlock_drop(db); /* after the close: the file is let go */
         }
@@ -267,6 +268,7 @@ static int open_store(const char *path, const unsigned char *dek, int create,
                 return rc;
         }
         rk_openlock_attach(lock, db);
+        rk_sql_cache_open(db); /* the per-customer paths parse their SQL once */
         *out = db;
         return RK_OK;
 }

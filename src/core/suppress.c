@@ -57,8 +57,8 @@ static int read_key(sqlite3 *db, unsigned char key[crypto_generichash_KEYBYTES],
 {
         sqlite3_stmt *st;
         *found = false;
-        int rc = rk_sql_prepare(db, "SELECT value FROM meta WHERE key='" KEY_NAME "'",
-                                &st, "reading the suppression key", err);
+        int rc = rk_sql_cached(db, "SELECT value FROM meta WHERE key='" KEY_NAME "'", &st,
+                               "reading the suppression key", err);
         if (rc != RK_OK)
                 return rc;
         int src = sqlite3_step(st);
@@ -77,7 +77,7 @@ static int read_key(sqlite3 *db, unsigned char key[crypto_generichash_KEYBYTES],
         } else if (src != SQLITE_DONE) {
                 rc = rk_sql_fail(db, src, "reading the suppression key", err);
         }
-        sqlite3_finalize(st);
+        rk_sql_release(st);
         return rc;
 }
 
