@@ -175,8 +175,8 @@ PATHS = [
     ("key rotate", lambda: ["key", "rotate"] + KEYFILE, "", {"key.rotate"}, False, True,
      None),
     # imp.csv: an update of C000002 (by number), a new person, and the
-    # erased C000004's e-mail; big.csv: 501 new people, of which an import
-    # interrupted by a full disk saved the first batch (rows 2..501)
+    # erased C000004's e-mail; big.csv: a batch of new people and one more,
+    # of which an import interrupted by a full disk saved the first batch
     ("import preview", lambda: ["import", "customers", "imp.csv"] + KEYFILE, "",
      {"import", "import.create", "import.update"}, False, False, None,
      {"files": ["imp.csv"], "k": 2}),

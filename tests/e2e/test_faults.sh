@@ -1,13 +1,16 @@
 #!/bin/bash
 # test_faults.sh - faults tell the truth. A fixture register (two seeded
 # people, an admin with a password and TOTP, a supervisor/admin key file,
-# an erasure request ready to execute, a prospect due for retention) is
-# copied afresh for every run; tests/fault/rk_fault.c, LD_PRELOADed into the
-# real binary, makes the Nth read, write or sync of one register file fail
-# with EIO or ENOSPC; tests/e2e/faults.py sweeps the login, customer view,
-# save, search, erasure and retention paths and the other CLI commands over
-# many N and checks the rules (its header lists them). It prints, per path,
-# how many faults it injected and whether each one met the rules.
+# an erasure request ready to execute, a prospect due for retention, a
+# duplicate of one customer, a complete privacy config, a CSV to import,
+# an import a full disk stopped after its first batch, a backup to drill)
+# is copied afresh for every run; tests/fault/rk_fault.c, LD_PRELOADed into
+# the real binary, makes the Nth read, write or sync of one file fail with
+# EIO or ENOSPC; tests/e2e/faults.py sweeps the login, customer view, save,
+# search, erasure, retention, import and merge paths and the other CLI
+# commands over many N and checks the rules (its header lists them). It
+# prints, per path, how many faults it injected and whether each one met
+# the rules.
 source "$(dirname "$0")/cli_lib.sh"
 source "$(dirname "$0")/dsr_lib.sh"
 LIB=${RK_FAULT_LIB:?path to librk_fault.so}
@@ -60,15 +63,16 @@ printf 'Asiakasnumero;Nimi;S\xe4hk\xf6posti;Puhelin;Postinumero;Maa\r\n%s\r\n%s\
 expect_rc 0 "imp.csv previews" "$R" import customers imp.csv --db r.db --keyfile dpo.key
 grep -q "new: 1; update: 1;.*previously erased: 1" out.txt && ok "imp.csv: new, update, erased" ||
         bad "imp.csv preview: $(cat out.txt)"
-# big.csv: 501 new people; a disk that fills up during the second batch
-# leaves its import unfinished after rows 2..501, for the resume path. The
-# write to fail is found from the end: the last batch and the job's end
-# are the last writes of the WAL.
-python3 - <<'PY'
-import hashlib
+# big.csv: a batch of new people and one more; a disk that fills up
+# during the second batch leaves its import unfinished after the first,
+# for the resume path. The write to fail is found from the end: the last
+# batch and the job's end are the last writes of the WAL.
+BATCH=$(sed -n 's/^#define RK_IMPORT_BATCH \([0-9]*\).*/\1/p' "$SRCDIR/include/rekisteri/import.h")
+python3 - "${BATCH:?RK_IMPORT_BATCH}" <<'PY'
+import hashlib, sys
 with open("big.csv", "w", encoding="utf-8-sig", newline="") as f:
     f.write("Nimi;S\u00e4hk\u00f6posti;Puhelin\r\n")
-    for i in range(501):
+    for i in range(int(sys.argv[1]) + 1):
         w = "".join(chr(97 + (i // 26 ** k) % 26) for k in range(3)).capitalize()
         v = "".join(chr(97 + b % 26) for b in hashlib.sha256(str(i).encode()).digest()[:6])
         f.write(f"{w} {v.capitalize()};imp{i}@example.fi;040{i:07d}\r\n")
@@ -88,9 +92,9 @@ for back in 8 16 32 64 128 256; do
         ((W > back)) || break
         big $((W - back)) # fails, as it should
         job=$(sql_with_key "$KEY" "SELECT done_row, finished_at IS NULL FROM import_jobs;" try/r.db)
-        [ "$job" = "501|1" ] && break
+        [ "$job" = "$((BATCH + 1))|1" ] && break
 done
-[ "$job" = "501|1" ] && cp -p try/r.db* . && ok "big.csv: stopped after its first batch ($(tail -1 try/out.txt))" ||
+[ "$job" = "$((BATCH + 1))|1" ] && cp -p try/r.db* . && ok "big.csv: stopped after its first batch ($(tail -1 try/out.txt))" ||
         { bad "big.csv: no write failed in its second batch ($W writes, job $job)"; exit 1; }
 # drill.db: a backup for the restore drill (the backup path writes b.db)
 expect_rc 0 "backup" "$R" backup --out drill.db --db r.db --keyfile dpo.key
