@@ -168,8 +168,10 @@ int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *c
  * rk_import_confirm - import row (a file row number) although it is
  * flagged: a previously erased person needs a reason (recorded in the
  * register with the job and in the audit trail as "import.readd"); a
- * possible duplicate becomes a new customer. RK_ERR_NOTFOUND for a row
- * that is neither; RK_ERR_INVALID for a missing reason or one holding a
+ * possible duplicate becomes a new customer. A row an interrupted import
+ * of the same file saved already is RK_OK (nothing to confirm), so that
+ * the same command resumes it. RK_ERR_NOTFOUND for a row that is neither;
+ * RK_ERR_INVALID for a missing reason or one holding a
  * personal identity code.
  */
 int rk_import_confirm(struct rk_import *im, size_t row, const char *reason,

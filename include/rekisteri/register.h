@@ -113,7 +113,9 @@ int rk_register_rotate_key(struct rk_register *reg, struct rk_error *err);
 int rk_register_raw_key(struct rk_register *reg, char *out, struct rk_error *err);
 
 /* rk_register_check - run SQLite's integrity check over every page.
- * RK_OK when it reports "ok", RK_ERR_CORRUPT with a message otherwise. */
+ * RK_OK when it reports "ok", RK_ERR_CORRUPT with a message when a page
+ * is damaged; a page it could not read is the read's error (RK_ERR_IO,
+ * RK_ERR_FULL...), never damage. */
 int rk_register_check(struct rk_register *reg, struct rk_error *err);
 
 /* rk_register_vault_path - write db_path + RK_VAULT_SUFFIX into out. */

@@ -84,10 +84,19 @@ int cmd_restore_verify(struct cli *c)
         rk_backup_verify_clean(staged);
         if (rc != RK_OK) {
                 cli_fail(&err);
-                fprintf(stderr,
-                        _("rekisteri: the backup %s FAILED the drill: it did not open "
-                          "with this key\n"),
-                        c->verify_only);
+                /* a disk that failed a read says nothing about the backup */
+                if (rc == RK_ERR_IO || rc == RK_ERR_FULL || rc == RK_ERR_NOMEM ||
+                    rc == RK_ERR_BUSY)
+                        fprintf(stderr,
+                                _("rekisteri: the drill of %s did not finish (above), "
+                                  "so it found the backup neither good nor bad; run "
+                                  "it again\n"),
+                                c->verify_only);
+                else
+                        fprintf(stderr,
+                                _("rekisteri: the backup %s FAILED the drill: it did "
+                                  "not open with this key\n"),
+                                c->verify_only);
                 return EXIT_ERROR;
         }
         print_report(c->verify_only, &r);

@@ -246,6 +246,10 @@ int audit_heads_read(const char *path, struct audit_head **out, size_t *n,
                 }
                 (*out)[(*n)++] = h;
         }
+        /* fgets takes a read error for the end: a list cut short is not
+         * the whole list */
+        if (rc == RK_OK && ferror(f))
+                rc = rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
         fclose(f);
         if (rc == RK_OK && *n > 0)
                 qsort(*out, *n, sizeof(**out), by_id);

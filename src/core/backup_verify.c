@@ -30,6 +30,8 @@
 #include <unistd.h>
 
 #define KEYS_SUFFIX ".keys"
+#define WHAT_PAGES  N_("reading every page of the backup's copy")
+#define WHAT_READ   N_("reading the backup's copy")
 
 /* Copy from to a new file to (0600). */
 static int copy_file(const char *from, const char *to, struct rk_error *err)
@@ -113,27 +115,27 @@ void rk_backup_verify_clean(const char *staged)
         rmdir(dir);
 }
 
-/* PRAGMA integrity_check: "ok", or the first problem into note. */
-static void check_pages(sqlite3 *db, struct rk_backup_report *out)
+/* PRAGMA integrity_check: "ok", or the first problem into note. A page
+ * the check could not read is the read's error, not damage: the drill did
+ * not see that page, so it cannot say the backup is whole or damaged. */
+static int check_pages(sqlite3 *db, struct rk_backup_report *out, struct rk_error *err)
 {
-        sqlite3_stmt *st = NULL;
-        int src = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL);
-        if (src == SQLITE_OK)
-                src = sqlite3_step(st);
-        const unsigned char *t = src == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-        out->pages_ok = t != NULL && strcmp((const char *)t, "ok") == 0;
-        if (!out->pages_ok)
-                snprintf(out->pages_note, sizeof(out->pages_note), "%s",
-                         t != NULL ? (const char *)t : sqlite3_errmsg(db));
-        sqlite3_finalize(st);
+        return rk_sql_check_pages(db, "PRAGMA integrity_check", &out->pages_ok,
+                                  out->pages_note, sizeof(out->pages_note), WHAT_PAGES,
+                                  err);
 }
 
-/* One integer or text from sql (no parameters). */
-static void query(sqlite3 *db, const char *sql, int64_t *num, char *text, size_t size)
+/* One integer or text from sql (no parameters); a read that fails is
+ * rk_sql_fail(WHAT_READ), never a zero or an empty text. */
+static int query(sqlite3 *db, const char *sql, int64_t *num, char *text, size_t size,
+                 struct rk_error *err)
 {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW) {
+        bool row = false;
+        int rc = rk_sql_prepare(db, sql, &st, WHAT_READ, err);
+        if (rc == RK_OK)
+                rc = rk_sql_row(st, &row, WHAT_READ, err);
+        if (rc == RK_OK && row) {
                 if (num != NULL)
                         *num = sqlite3_column_int64(st, 0);
                 const unsigned char *t = sqlite3_column_text(st, 0);
@@ -141,6 +143,7 @@ static void query(sqlite3 *db, const char *sql, int64_t *num, char *text, size_t
                         snprintf(text, size, "%s", (const char *)t);
         }
         sqlite3_finalize(st);
+        return rc;
 }
 
 /* Days from the UTC time text "YYYY-MM-DDTHH:MM:SSZ" (or with a space) to
@@ -192,8 +195,9 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
                                     "checking a backup needs a role with the \"keys\" "
                                     "permission");
         sqlite3 *db = rk_register_db(rk_session_register(s));
-        check_pages(db, out);
-        int rc = rk_audit_verify(db, key_text, &v, err);
+        int rc = check_pages(db, out, err);
+        if (rc == RK_OK)
+                rc = rk_audit_verify(db, key_text, &v, err);
         if (rc != RK_OK)
                 return rc;
         out->chain_ok = v.ok != 0;
@@ -202,7 +206,9 @@ int rk_backup_verify(struct rk_session *s, const char *key_text,
         if (!v.ok)
                 snprintf(out->chain_note, sizeof(out->chain_note), _("entry %lld: %s"),
                          (long long)v.bad_id, v.why);
-        taken(db, out);
-        query(db, "SELECT count(*) FROM customers", &out->customers, NULL, 0);
-        return RK_OK;
+        rc = taken(db, out, err);
+        if (rc == RK_OK)
+                rc = query(db, "SELECT count(*) FROM customers", &out->customers, NULL, 0,
+                           err);
+        return rc;
 }

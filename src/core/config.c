@@ -4,7 +4,9 @@
  * One declarative table below lists every section and key the program
  * understands, with its type, bounds and a help text used in messages.
  * Loading walks the file, not the table: every key found must be in the
- * table, so a misspelt key is reported instead of silently ignored.
+ * table, so a misspelt key is reported instead of silently ignored. The
+ * file is read whole first, every read error reported (copy_config), and
+ * iniparser parses that copy: it would take a failed read for the end.
  */
 #include "rekisteri/config.h"
 #include "rekisteri/i18n.h"
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -462,6 +465,9 @@ static int apply_section(dictionary *d, const char *file, const char *section,
         return rc;
 }
 
+/* The longest config read (a config is a few kilobytes). */
+#define CONFIG_MAX (1 << 20)
+
 /* iniparser reports syntax errors through a global callback: keep the first. */
 static char ini_syntax_error[256];
 
@@ -492,15 +498,90 @@ static int check_sectionless_keys(dictionary *d, const char *file, struct rk_err
         return RK_OK;
 }
 
+/* Copy what in reads into out, at most CONFIG_MAX bytes; RK_OK or the
+ * error of the first read or write that failed. */
+static int copy_all(int in, int out, const char *path, struct rk_error *err)
+{
+        char buf[8192];
+        size_t total = 0;
+        for (;;) {
+                ssize_t n = read(in, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return rk_error_set(err, RK_ERR_IO, "%s: %s", path,
+                                            strerror(errno));
+                if (n == 0)
+                        return RK_OK;
+                total += (size_t)n;
+                if (total > CONFIG_MAX)
+                        return rk_error_set(err, RK_ERR_CONFIG,
+                                            "%s: longer than %d bytes; is it the config?",
+                                            path, CONFIG_MAX);
+                for (ssize_t done = 0, w; done < n; done += w) {
+                        w = write(out, buf + done, (size_t)(n - done));
+                        if (w < 0 && errno == EINTR)
+                                w = 0;
+                        else if (w < 0)
+                                return rk_error_set(err, RK_ERR_IO, "%s: %s", path,
+                                                    strerror(errno));
+                }
+        }
+}
+
+/*
+ * The config, read whole with every read error reported, as a memory
+ * file (*fd, which the caller closes) for iniparser to parse: iniparser
+ * reads with fgets and takes a read error for the end of the file, so a
+ * failing disk would give a config cut short that looked complete (no
+ * roles, no purposes, the default costs). iniparser 4.1 opens a path
+ * only, so it is given the memory file's /proc/self/fd name (alias).
+ */
+static int copy_config(const char *path, int *fd, char *alias, size_t size,
+                       struct rk_error *err)
+{
+        int in = open(path, O_RDONLY | O_CLOEXEC);
+        if (in < 0)
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        *fd = memfd_create("rekisteri-config", MFD_CLOEXEC);
+        int rc = *fd >= 0 ? copy_all(in, *fd, path, err)
+                          : rk_error_set(err, RK_ERR_IO, "%s: %s", path, strerror(errno));
+        close(in);
+        if (rc == RK_OK)
+                snprintf(alias, size, "/proc/self/fd/%d", *fd);
+        return rc;
+}
+
+/* iniparser's message names the alias; name the config instead. */
+static void name_the_file(const char *alias, const char *path)
+{
+        char *at = strstr(ini_syntax_error, alias);
+        char rest[sizeof(ini_syntax_error)];
+        if (at == NULL)
+                return;
+        snprintf(rest, sizeof(rest), "%s", at + strlen(alias));
+        snprintf(at, sizeof(ini_syntax_error) - (size_t)(at - ini_syntax_error), "%s%s",
+                 path, rest);
+}
+
 static int load_file(const char *path, struct rk_config *cfg, struct rk_error *err)
 {
+        char alias[64];
+        int fd = -1;
         int rc = rk_config_check_file(path, 0, err);
-        if (rc != RK_OK)
+        if (rc == RK_OK)
+                rc = copy_config(path, &fd, alias, sizeof(alias), err);
+        if (rc != RK_OK) {
+                if (fd >= 0)
+                        close(fd);
                 return rc;
+        }
         ini_syntax_error[0] = '\0';
         iniparser_set_error_callback(capture_ini_error);
-        dictionary *d = iniparser_load(path);
+        dictionary *d = iniparser_load(alias);
         iniparser_set_error_callback(NULL);
+        close(fd);
+        name_the_file(alias, path);
         if (d == NULL || ini_syntax_error[0] != '\0') {
                 if (d != NULL)
                         iniparser_freedict(d);

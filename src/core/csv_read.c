@@ -308,9 +308,10 @@ static int setup(struct rk_csv_reader *r, struct rk_error *err)
                 return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         }
         size_t n = source_read(r, sample, SNIFF);
-        int rc = RK_OK;
+        int rc = RK_OK, e = errno;
         if (r->f != NULL && ferror(r->f))
-                rc = rk_error_set(err, RK_ERR_IO, _("the file could not be read"));
+                rc = rk_error_set(err, RK_ERR_IO, _("the file could not be read: %s"),
+                                  strerror(e));
         else if (memchr(sample, '\0', n) != NULL)
                 rc = rk_error_set(err, RK_ERR_INVALID,
                                   _("this is not a text file (it has NUL bytes); save "
@@ -419,8 +420,8 @@ static void feed(struct rk_csv_reader *r)
 {
         size_t n = source_read(r, r->chunk, CHUNK);
         if (r->f != NULL && ferror(r->f))
-                return fail(r, RK_ERR_IO, _("the file could not be read at row %zu"),
-                            r->rows + 1);
+                return fail(r, RK_ERR_IO, _("the file could not be read at row %zu: %s"),
+                            r->rows + 1, strerror(errno));
         r->bytes += (int64_t)n;
         if (n == 0) {
                 r->eof = true;

@@ -79,9 +79,16 @@ static int read_all(const char *path, char **buf, struct rk_error *err)
         }
         *buf = malloc((size_t)n + 1);
         size_t got = *buf != NULL ? fread(*buf, 1, (size_t)n, f) : 0;
+        int e = ferror(f) ? errno : 0;
         fclose(f);
         if (*buf == NULL)
                 return rk_error_set(err, RK_ERR_NOMEM, "out of memory reading %s", path);
+        if (e != 0 || got != (size_t)n) { /* a read error, or a file cut meanwhile */
+                free(*buf);
+                *buf = NULL;
+                return rk_error_set(err, RK_ERR_IO, "%s: %s", path,
+                                    e != 0 ? strerror(e) : "shorter than it was");
+        }
         (*buf)[got] = '\0';
         return RK_OK;
 }

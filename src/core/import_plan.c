@@ -72,10 +72,12 @@ int rk_import_file_hash(const char *path, char out[65], struct rk_error *err)
         while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
                 crypto_hash_sha256_update(&h, buf, n);
         bool bad = ferror(f);
+        int e = errno;
         fclose(f);
         if (bad)
-                return rk_error_set(err, RK_ERR_IO, _("%s: the file could not be read"),
-                                    path);
+                return rk_error_set(err, RK_ERR_IO,
+                                    _("%s: the file could not be read: %s"), path,
+                                    strerror(e));
         crypto_hash_sha256_final(&h, digest);
         sodium_bin2hex(out, 65, digest, sizeof(digest));
         return RK_OK;
@@ -760,6 +762,10 @@ int rk_import_confirm(struct rk_import *im, size_t row, const char *reason,
         struct rk_import_row *r = NULL;
         for (size_t i = 0; i < im->nrows && r == NULL; i++)
                 r = im->rows[i].row == row ? &im->rows[i] : NULL;
+        /* saved (confirmed) by the interrupted run of this file that this
+         * one resumes: the same command line runs again */
+        if (r != NULL && r->status == RK_IMPORT_SAVED)
+                return RK_OK;
         if (r == NULL ||
             (r->status != RK_IMPORT_ERASED && r->status != RK_IMPORT_DUPLICATE))
                 return rk_error_set(

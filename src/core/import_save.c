@@ -14,7 +14,8 @@
  * a last small transaction. Importing the same file again finds the
  * unfinished job by the file's hash (import_plan.c): the rows up to
  * done_row preview as saved, and saving goes on after them, logged as
- * "import.resume".
+ * "import.resume". A save that fails (a full disk, an I/O error) is
+ * recorded as "import" failed, after the batches it did commit.
  *
  * New customers are numbered here, a batch at a time: the highest
  * number is read once per batch through the number's index, instead of
@@ -24,6 +25,7 @@
 #include "rekisteri/clock.h"
 #include "rekisteri/fields.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/outcome.h"
 #include "rekisteri/policy.h"
 #include "customer_db.h"
 #include "import_db.h"
@@ -392,6 +394,17 @@ static int finish_job(struct rk_import *im, struct rk_error *err)
         return src == SQLITE_DONE ? RK_OK : rk_sql_fail(db, src, WHAT, err);
 }
 
+/* A save that stopped (the job's "import" or "import.resume" row may be
+ * in the trail already, and the batches before this one): "import"
+ * failed, with the job and the error class, in a transaction of its own. */
+static int failed(struct rk_import *im, int rc, struct rk_error *err)
+{
+        char what[32];
+        snprintf(what, sizeof(what), "job %lld", (long long)im->job_id);
+        return rk_outcome_audit(im->session, "import", 0, im->job_id ? what : NULL, rc,
+                                err);
+}
+
 int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
                    struct rk_import_result *res, struct rk_error *err)
 {
@@ -409,7 +422,8 @@ int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
                                   _("%s changed since the preview; preview it again. "
                                     "Nothing was saved"),
                                   im->name);
-        if (rc == RK_OK)
+        bool started = rc == RK_OK;
+        if (started)
                 rc = start_job(im, err);
         res->job_id = im->job_id;
         size_t first = 0;
@@ -427,5 +441,7 @@ int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
                 rc = finish_job(im, err);
         if (rc == RK_OK)
                 im->sha256[0] = '\0'; /* saved: a second save needs a new preview */
+        if (rc != RK_OK && started)
+                rc = failed(im, rc, err);
         return rc;
 }

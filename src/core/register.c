@@ -561,30 +561,15 @@ int rk_register_raw_key(struct rk_register *reg, char *out, struct rk_error *err
 
 int rk_register_check(struct rk_register *reg, struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(reg->db, "PRAGMA integrity_check", &st, "integrity check",
-                                err);
-        if (rc != RK_OK)
-                return rc;
-        int src = sqlite3_step(st), code = 0;
-        const char *row =
-            src == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "";
-        /* A page the check could not read ("Page 7: unable to get the page.
-         * error code=266") is a failing read, not damage: name the read
-         * error instead. */
-        const char *at = strstr(row, "error code=");
-        if (at != NULL)
-                code = atoi(at + strlen("error code="));
-        if (src != SQLITE_ROW)
-                rc = rk_sql_fail(reg->db, src, "integrity check", err);
-        else if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL ||
-                 (code & 0xff) == SQLITE_NOMEM)
-                rc = rk_sql_fail(NULL, code, "integrity check", err);
-        else if (strcmp(row, "ok") != 0)
+        bool ok = false;
+        char note[160];
+        /* a page the check could not read is named as the read error */
+        int rc = rk_sql_check_pages(reg->db, "PRAGMA integrity_check", &ok, note,
+                                    sizeof(note), "integrity check", err);
+        if (rc == RK_OK && !ok)
                 rc =
                     rk_error_set(err, RK_ERR_CORRUPT,
                                  "%s: the integrity check found damage; restore a backup",
                                  reg->db_path);
-        sqlite3_finalize(st);
         return rc;
 }

@@ -387,19 +387,15 @@ static int prove(const struct gather *g, struct rk_error *err)
 
 static int quick_check(sqlite3 *db, const char *from, struct rk_error *err)
 {
-        sqlite3_stmt *st;
-        int rc = rk_sql_prepare(db, "PRAGMA quick_check(1)", &st, WHAT, err);
-        if (rc != RK_OK)
+        bool ok = false;
+        /* a page it could not read is the read's error, not damage */
+        int rc = rk_sql_check_pages(db, "PRAGMA quick_check(1)", &ok, NULL, 0, WHAT, err);
+        if (rc != RK_OK || ok)
                 return rc;
-        int src = sqlite3_step(st);
-        bool ok = src == SQLITE_ROW &&
-                  strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-        sqlite3_finalize(st);
-        return ok ? RK_OK
-                  : rk_error_set(err, RK_ERR_CORRUPT,
-                                 "%s is damaged: its pages do not check out; nothing was "
-                                 "restored",
-                                 from);
+        return rk_error_set(err, RK_ERR_CORRUPT,
+                            "%s is damaged: its pages do not check out; nothing was "
+                            "restored",
+                            from);
 }
 
 static int gather(struct gather *g, struct rk_error *err)

@@ -81,6 +81,17 @@ void rk_sql_cache_trim(sqlite3 *db);
  */
 int rk_sql_row(sqlite3_stmt *st, bool *row, const char *what, struct rk_error *err);
 
+/*
+ * rk_sql_check_pages - run pragma ("PRAGMA integrity_check" or "PRAGMA
+ * quick_check(1)") on db (pagecheck.c). RK_OK with *ok true when every
+ * page checked out; RK_OK with *ok false and the check's first finding in
+ * note (size bytes) when a page is damaged. A page the check could not
+ * read (an I/O error, a full disk, no memory, a busy lock) is that error,
+ * rk_sql_fail(what), never a finding of damage.
+ */
+int rk_sql_check_pages(sqlite3 *db, const char *pragma, bool *ok, char *note, size_t size,
+                       const char *what, struct rk_error *err);
+
 /* A growing array of fixed-size elements; {0} is empty. v is malloc'ed. */
 struct rk_sql_array {
         void *v;

@@ -5,7 +5,9 @@ For each path (a CLI command run the way a user runs it) it first runs the
 command once on a fresh copy of the fixture register with the fault
 library counting (RK_FAULT_N=0), to learn how many reads, writes and syncs
 the command makes on each file of the register (r.db, r.db-wal,
-r.db.keys, ...), and what a successful run leaves behind. Then, for a
+r.db.keys, ...) and on the path's own files (the CSV an import reads, the
+config privacy check reads, the backup a restore drill copies), and what
+a successful run leaves behind. Then, for a
 spread of N over every (file, op) it saw, it runs the command again on a
 fresh copy with the Nth such call failing (EIO; for writes every other N
 ENOSPC), and checks:
@@ -19,9 +21,18 @@ ENOSPC), and checks:
   3. no new audit row says ok for the operation when the command failed;
   4. `check` and `audit verify` (with K0) pass afterwards;
   5. no committed data is lost: a failed atomic command leaves the data as
-     before; a stepwise one (retention run) leaves each row either as
-     before or as a successful run leaves it;
-  and for customer show, a failed view prints none of the customer's data.
+     before (a merge: both customers as they were); a stepwise one
+     (retention run) leaves each row either as before or as a successful
+     run leaves it; one that commits in batches (an import) leaves the data
+     as before or as a successful run, never a batch half done, records
+     that it failed after its job's start row, and run again it resumes and
+     ends as a successful run does;
+  6. a failed command that prints personal data (customer show, the merge's
+     side-by-side plan, the duplicate pairs) prints none before the audit
+     rows of that view are committed;
+  7. a drill that only reads (restore --verify-only) leaves the backup as
+     it was and no staging directory behind, and an I/O fault is never
+     reported as a wrong key or as a damaged backup.
 
 A fault counts only when the library logged that it fired. The report has
 one line per path: faults injected (by op) and violations. Exit 1 when a
@@ -35,6 +46,7 @@ file, under the old key or the new one.
 Usage: faults.py FIXTURE_DIR  (environment: REKISTERI, RK_FAULT_LIB, KEY, K0,
        REC, PW, TOTP_SECRET, RK_FAULT_MAX)
 """
+import hashlib
 import os
 import re
 import shutil
@@ -80,6 +92,8 @@ CAUSE = re.compile(r"I/O error|disk is full|disk full|No space left|input/output
 FALSE_TAMPER = re.compile(r"tamper|altered|deleted|inserted|reordered", re.I)
 DAMAGED = re.compile(r"damaged|corrupt", re.I)
 NOTHING = re.compile(r"nothing was changed", re.I)
+# a key or a password said to be wrong: an I/O fault is not a wrong key
+FALSE_KEY = re.compile(r"no keyslot accepts|did not open with this key", re.I)
 
 
 def totp():
@@ -87,9 +101,28 @@ def totp():
                           text=True, check=True).stdout.strip()
 
 
+# an import saves in batches of 500 rows, each with its customers' audit
+# rows; the job (import_jobs, its "import" or "import.resume" row) is its
+# journal, and a failed save is recorded as "import" failed
+IMPORTING = {"batches": True, "journal": {"import_jobs"}, "resume": True,
+             "job": ("import", {"import", "import.resume"})}
+
 # name, argv (after the binary), stdin, audit actions of the operation,
 # stepwise (commits in steps), many (a named path: more N), secret text
-# that a failed run must not print
+# that a failed run must not print; optionally, further rules:
+#   files    more files to fault (beside the register's FILES)
+#   k        how many N per (file, op), instead of MANY or FEW
+#   batches  a failed run leaves the data (but the journal tables) as
+#            before or as a successful run, never a batch half done
+#   journal  the tables that record the run's own progress
+#   resume   run again after a failure, it ends as a successful run does
+#   viewed   (action, n): the secret may be printed by a failed run only
+#            once n such ok rows are committed (the view is audited first)
+#   job      (action, start actions): a failed run whose job started (an ok
+#            start row) has a later failed row of action
+#   document prints a document: its words are not findings (stderr is)
+#   keep     files the command only reads: they stay as they were, and no
+#            staging directory (.rekisteri-verify-*) is left behind
 PATHS = [
     # the login itself is judged by LOGIN_RULES (check may fail after it)
     ("login", lambda: ["check", "--db", "r.db", "--user", "hannele", "--password-stdin",
@@ -141,6 +174,41 @@ PATHS = [
      False, True, None),
     ("key rotate", lambda: ["key", "rotate"] + KEYFILE, "", {"key.rotate"}, False, True,
      None),
+    # imp.csv: an update of C000002 (by number), a new person, and the
+    # erased C000004's e-mail; big.csv: a batch of new people and one more,
+    # of which an import interrupted by a full disk saved the first batch
+    ("import preview", lambda: ["import", "customers", "imp.csv"] + KEYFILE, "",
+     {"import", "import.create", "import.update"}, False, False, None,
+     {"files": ["imp.csv"], "k": 2}),
+    ("import save", lambda: ["import", "customers", "imp.csv", "--confirm", "4", "--reason",
+                             "palasi asiakkaaksi", "--yes"] + KEYFILE, "", set(), True,
+     True, None, dict(IMPORTING, files=["imp.csv"], k=3)),
+    ("import resume", lambda: ["import", "customers", "big.csv", "--yes"] + KEYFILE, "",
+     set(), True, True, None, dict(IMPORTING, files=["big.csv"], k=3)),
+    # C000005 is C000002 again (the same e-mail), with a note; the plan
+    # shows both side by side, so it prints only after both views are in
+    # the trail
+    ("merge", lambda: ["merge", "C000002", "C000005", "--keep", "city=other"] + KEYFILE,
+     "", {"customer.merge", "customer.merged"}, False, True, "Berta",
+     {"viewed": ("customer.view", 2), "k": 3}),
+    ("duplicates", lambda: ["duplicates"] + KEYFILE, "", {"duplicates.list"}, False,
+     False, "C000005", {"viewed": ("duplicates.list", 2), "k": 2}),
+    ("privacy record", lambda: ["privacy", "record"] + KEYFILE, "", {"privacy.record"},
+     False, False, None, {"document": True}),
+    ("privacy notice", lambda: ["privacy", "notice"] + KEYFILE, "", {"privacy.notice"},
+     False, False, None, {"document": True}),
+    ("privacy report", lambda: ["privacy", "report"] + KEYFILE, "", {"privacy.report"},
+     False, False, None, {"document": True}),
+    # reads the config only
+    ("privacy check", lambda: ["privacy", "check"], "", set(), False, False, None,
+     {"files": ["fast.ini"], "k": 3}),
+    # the drill copies drill.db beside itself as .rekisteri-verify-*/backup.db
+    ("restore --verify-only", lambda: ["restore", "--verify-only", "drill.db",
+                                       "--password-stdin", "--key-file", "k0.txt"],
+     REC + "\n", set(), False, True, None,
+     {"k": 2, "files": ["drill.db", "drill.db.keys", "backup.db", "backup.db.keys",
+                "backup.db-wal", "backup.db-journal", "backup.db.keys-journal", "k0.txt"],
+      "keep": ["drill.db", "drill.db.keys", "drill.db.erased"]}),
 ]
 
 
@@ -224,25 +292,22 @@ def max_audit(d):
     return int(out[-1]) if out and out[-1].isdigit() else 0
 
 
-def counts(name, argv, stdin):
-    """{(file, op): count} of a clean run, and that run's directory."""
+def counts(name, argv, stdin, files):
+    """{(file, op): count} of a clean run (one run counts every file), and
+    that run's directory."""
     d = fresh()
     found = {}
-    for f in FILES:
-        # each file on a fresh copy, so every count is of the same work
-        shutil.rmtree(d)
-        d = fresh()
-        log = os.path.join(d, "fault.log")
-        rc, out, err = run(argv, stdin, d, {"LD_PRELOAD": LIB, "RK_FAULT_FILE": f,
-                                            "RK_FAULT_N": "0", "RK_FAULT_LOG": log})
-        if rc != 0:
-            sys.exit("%s: the clean run failed (exit %d): %s" % (name, rc, err))
-        for line in open(log) if os.path.exists(log) else []:
-            m = re.match(r"count read (\d+) write (\d+) sync (\d+)", line)
-            if m:
-                for op, c in zip(("read", "write", "sync"), map(int, m.groups())):
-                    if c:
-                        found[(f, op)] = max(found.get((f, op), 0), c)
+    log = os.path.join(d, "fault.log")
+    rc, out, err = run(argv, stdin, d, {"LD_PRELOAD": LIB, "RK_FAULT_FILE": ",".join(files),
+                                        "RK_FAULT_N": "0", "RK_FAULT_LOG": log})
+    if rc != 0:
+        sys.exit("%s: the clean run failed (exit %d): %s" % (name, rc, err))
+    for line in open(log) if os.path.exists(log) else []:
+        m = re.match(r"count (\S+) read (\d+) write (\d+) sync (\d+)", line)
+        if m:
+            for op, c in zip(("read", "write", "sync"), map(int, m.groups()[1:])):
+                if c:
+                    found[(m.group(1), op)] = max(found.get((m.group(1), op), 0), c)
     return found, d
 
 
@@ -266,8 +331,24 @@ def after_checks(d):
     return bad
 
 
+def opts(path):
+    """A path's further rules (the optional eighth element), see PATHS."""
+    return path[7] if len(path) > 7 else {}
+
+
+def digest(d, names):
+    """{name: SHA-256 of the file in d, or None when it is not there}."""
+    out = {}
+    for f in names:
+        p = os.path.join(d, f)
+        out[f] = hashlib.sha256(open(p, "rb").read()).hexdigest() if os.path.exists(p) \
+            else None
+    return out
+
+
 def one(path, before, success, query, first_audit, f, op, n, errno_name):
-    name, argv_fn, stdin, actions, stepwise, many, secret = path
+    name, argv_fn, stdin, actions, stepwise, many, secret = path[:7]
+    more = opts(path)
     d = fresh()
     log = os.path.join(d, "fault.log")
     rc, out, err = run(argv_fn(), stdin, d, {
@@ -280,7 +361,8 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
         shutil.rmtree(d)
         return None, []
     bad = []
-    text = out + err
+    # a document's own words ("deleted after ...") are not findings
+    text = err if more.get("document") else out + err
     if rc not in (0, 1):
         # a sanitizer's abort: name what it found
         found = re.findall(r"(?:ERROR|SUMMARY): \w+Sanitizer: [^\n]*|#[0-9] 0x\w+ in \w+ [^\n]*", err)
@@ -311,7 +393,7 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
             bad.append("failed, but the data changed (not atomic: %s)" % ",".join(changed))
         if rc != 0 and stepwise:
             for t in before:
-                if t in JOURNAL:
+                if t in JOURNAL or t in more.get("journal", set()):
                     continue
                 extra = now.get(t, set()) - before[t] - success.get(t, set())
                 lost = before[t] - now.get(t, set()) - (before[t] - success.get(t, set()))
@@ -323,14 +405,56 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
         for rid, action, result in audit:
             if result == "ok" and action in actions:
                 bad.append("audit row %s says %s ok for a failed run" % (rid, action))
+    # a job that commits in batches: the rows of the batches it committed
+    # are true, and a failed run that had started its job says it failed
+    if rc != 0 and more.get("job"):
+        action, starts = more["job"]
+        started = [rid for rid, a, result in audit if a in starts and result == "ok"]
+        ended = [rid for rid, a, result in audit if a == action and result == "failed"]
+        if started and not any(int(e) > int(started[-1]) for e in ended):
+            bad.append("audit row %s says the job started, and no row says it failed"
+                       % started[-1])
     if name == "login" and rc != 0 and "login" in err:
         for rid, action, result in audit:
             if action == "login.ok":
                 bad.append("audit row %s says login.ok, but the login failed" % rid)
     if name == "login" and "wrong username, password or code" in err:
         bad.append("an I/O fault reported as a wrong password")
+    if FALSE_KEY.search(text):
+        bad.append("an I/O fault reported as a wrong key")
     if rc != 0 and secret and secret in out:
-        bad.append("printed the customer's data although the view failed")
+        viewed, need = more.get("viewed", (None, 1))
+        seen = sum(1 for rid, action, result in audit if action == viewed and result == "ok")
+        if seen < need:
+            bad.append("printed personal data although the view failed" if viewed is None
+                       else "printed personal data, but %d of its %d %s rows are in the "
+                       "trail" % (seen, need, viewed))
+    if now is not None and rc != 0 and more.get("batches"):
+        journal = more.get("journal", set())
+        def part(state):
+            return {t: v for t, v in state.items() if t not in journal}
+        if part(now) not in (part(before), part(success)):
+            changed = sorted(t for t in set(now) | set(before) if t not in journal
+                             and now.get(t) != before.get(t))
+            bad.append("failed with a batch half done (%s)" % ",".join(changed))
+    if now is not None and rc != 0 and more.get("resume"):
+        rc2, out2, err2 = run(argv_fn(), stdin, d)
+        again = state(d, query, first_audit)[0]
+        if rc2 != 0:
+            bad.append("run again, it did not resume: exit %d %s" % (rc2, err2.strip()[:120]))
+        elif again != success:
+            changed = sorted(t for t in set(again) | set(success)
+                             if again.get(t) != success.get(t))
+            bad.append("run again, it did not end as a successful run (%s)"
+                       % ",".join(changed))
+    if more.get("keep"):
+        now_files = digest(d, more["keep"])
+        if now_files != digest(FIX, more["keep"]):
+            bad.append("changed a file it must only read: %s" % ",".join(
+                f for f in more["keep"] if now_files[f] != digest(FIX, [f])[f]))
+        left = [x for x in os.listdir(d) if x.startswith(".rekisteri-verify")]
+        if left:
+            bad.append("left behind %s" % ",".join(left))
     shutil.rmtree(d)
     return what, bad
 
@@ -345,15 +469,15 @@ def main():
     failures = []
     only = os.environ.get("RK_FAULT_PATHS")  # for development: "login,check"
     for path in PATHS:
-        name, argv_fn, stdin, actions, stepwise, many, secret = path
+        name, argv_fn, stdin, actions, stepwise, many, secret = path[:7]
         if only and name not in only.split(","):
             continue
         paths_run += 1
-        found, clean = counts(name, argv_fn(), stdin)
+        found, clean = counts(name, argv_fn(), stdin, FILES + opts(path).get("files", []))
         success = state(clean, query, first_audit,
                         raw_key(clean) if name in ROTATING else KEY)[0]
         shutil.rmtree(clean)
-        k = MANY if many else FEW
+        k = opts(path).get("k", MANY if many else FEW)
         per_op = {"read": 0, "write": 0, "sync": 0}
         broken = 0
         jobs = []

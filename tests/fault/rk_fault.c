@@ -3,16 +3,24 @@
  * write or sync of one file fail, as a failing disk or a full one would.
  *
  * It wraps read, pread, pread64, write, pwrite, pwrite64, fsync and
- * fdatasync (what SQLite's unix VFS and stdio call). A call counts when its
- * descriptor names a file whose base name is RK_FAULT_FILE (found through
+ * fdatasync (what SQLite's unix VFS calls), and the stdio reads a program
+ * makes through the public functions (fread, fgets, fgetc, getc, getline,
+ * getdelim: iniparser reading the config, the CSV reader): glibc's own
+ * refill of a stream's buffer calls its internal read, which no preload
+ * sees, so a stdio call that finds the buffer empty counts as the read it
+ * is, and failing it sets the stream's error flag and errno, as the
+ * failed read underneath would. A call counts when its descriptor names a
+ * file whose base name is one of RK_FAULT_FILE (found through
  * /proc/self/fd). Settings, from the environment:
- *   RK_FAULT_FILE   base name of the file, e.g. "r.db-wal"
+ *   RK_FAULT_FILE   base name of the file, e.g. "r.db-wal"; when only
+ *                   counting, a comma-separated list of them
  *   RK_FAULT_OP     read | write | sync
  *   RK_FAULT_N      the call (1, 2, ...) of that op on that file to fail;
  *                   0 only counts
  *   RK_FAULT_ERRNO  EIO (default) or ENOSPC
  *   RK_FAULT_LOG    a file: "injected OP N FILE ERRNO" is appended when the
- *                   fault fires, and at exit "count read R write W sync S"
+ *                   fault fires, and at exit "count FILE read R write W
+ *                   sync S" for each file of the list
  *   RK_FAULT_STAYS  set: the Nth call and every later one of that op fail
  *                   (a disk that stays full until the process ends)
  * Otherwise only the one call fails; later ones go through, as with a
@@ -36,7 +44,9 @@
 enum op { OP_READ, OP_WRITE, OP_SYNC, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {"read", "write", "sync"};
 
-static long counts[OP_COUNT];
+#define MAX_FILES 16
+
+static long counts[MAX_FILES][OP_COUNT];
 static int fired;
 
 static const char *env(const char *name, const char *fallback)
@@ -45,20 +55,37 @@ static const char *env(const char *name, const char *fallback)
         return v != NULL && v[0] != '\0' ? v : fallback;
 }
 
-/* Does fd name the file under test? */
+/* The position of base in the comma-separated list, or -1. */
+static int list_index(const char *list, const char *base)
+{
+        size_t len = strlen(base);
+        int i = 0;
+        for (const char *p = list; *p != '\0' && i < MAX_FILES; i++) {
+                const char *end = strchr(p, ',');
+                size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+                if (n == len && strncmp(p, base, n) == 0)
+                        return i;
+                if (end == NULL)
+                        break;
+                p = end + 1;
+        }
+        return -1;
+}
+
+/* Which file of RK_FAULT_FILE fd names: its index, or -1. */
 static int matches(int fd)
 {
         const char *want = getenv("RK_FAULT_FILE");
         char link[64], path[PATH_MAX];
         if (want == NULL || fd < 0)
-                return 0;
+                return -1;
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, path, sizeof(path) - 1);
         if (n <= 0)
-                return 0;
+                return -1;
         path[n] = '\0';
         const char *base = strrchr(path, '/');
-        return strcmp(base != NULL ? base + 1 : path, want) == 0;
+        return list_index(want, base != NULL ? base + 1 : path);
 }
 
 static void log_line(const char *text)
@@ -74,9 +101,10 @@ static void log_line(const char *text)
 /* Count one call of op on fd; 1 when this call must fail (errno set). */
 static int inject(enum op op, int fd)
 {
-        if (!matches(fd))
+        int file = matches(fd);
+        if (file < 0)
                 return 0;
-        long n = ++counts[op];
+        long n = ++counts[file][op];
         long want = atol(env("RK_FAULT_N", "0"));
         int stays = getenv("RK_FAULT_STAYS") != NULL; /* a disk that stays full */
         if ((fired && !stays) || strcmp(env("RK_FAULT_OP", ""), op_names[op]) != 0 ||
@@ -94,10 +122,19 @@ static int inject(enum op op, int fd)
 
 __attribute__((destructor)) static void report(void)
 {
-        char line[128];
-        snprintf(line, sizeof(line), "count read %ld write %ld sync %ld\n",
-                 counts[OP_READ], counts[OP_WRITE], counts[OP_SYNC]);
-        log_line(line);
+        char line[PATH_MAX + 96];
+        const char *p = env("RK_FAULT_FILE", "");
+        for (int i = 0; *p != '\0' && i < MAX_FILES; i++) {
+                const char *end = strchr(p, ',');
+                int len = end != NULL ? (int)(end - p) : (int)strlen(p);
+                snprintf(line, sizeof(line), "count %.*s read %ld write %ld sync %ld\n",
+                         len, p, counts[i][OP_READ], counts[i][OP_WRITE],
+                         counts[i][OP_SYNC]);
+                log_line(line);
+                if (end == NULL)
+                        break;
+                p = end + 1;
+        }
 }
 
 #define NEXT(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
@@ -140,4 +177,45 @@ int fsync(int fd)
 int fdatasync(int fd)
 {
         return inject(OP_SYNC, fd) ? -1 : NEXT(fdatasync)(fd);
+}
+
+/* A stdio read that finds f's buffer empty refills it with a read: count
+ * that read, and when it is the one to fail, mark the stream as the
+ * failed read underneath would (its error flag and errno) and return 1. */
+static int stdio_fails(FILE *f)
+{
+        if (f == NULL || f->_IO_read_ptr < f->_IO_read_end || !inject(OP_READ, fileno(f)))
+                return 0;
+        f->_flags |= _IO_ERR_SEEN;
+        return 1;
+}
+
+size_t fread(void *buf, size_t size, size_t n, FILE *f)
+{
+        return stdio_fails(f) ? 0 : NEXT(fread)(buf, size, n, f);
+}
+
+char *fgets(char *s, int n, FILE *f)
+{
+        return stdio_fails(f) ? NULL : NEXT(fgets)(s, n, f);
+}
+
+int fgetc(FILE *f)
+{
+        return stdio_fails(f) ? EOF : NEXT(fgetc)(f);
+}
+
+int getc(FILE *f)
+{
+        return stdio_fails(f) ? EOF : NEXT(getc)(f);
+}
+
+ssize_t getdelim(char **line, size_t *n, int delim, FILE *f)
+{
+        return stdio_fails(f) ? -1 : NEXT(getdelim)(line, n, delim, f);
+}
+
+ssize_t getline(char **line, size_t *n, FILE *f)
+{
+        return stdio_fails(f) ? -1 : NEXT(getline)(line, n, f);
 }
