@@ -167,21 +167,24 @@ static int64_t age_days(const char *utc)
  * backup that recorded itself before copying. Never the newest audit row:
  * opening the staged copy for the drill has just written one.
  */
-static void taken(sqlite3 *db, struct rk_backup_report *out)
+static int taken(sqlite3 *db, struct rk_backup_report *out, struct rk_error *err)
 {
         int64_t at = 0;
         struct tm tm;
-        time_t t;
-        query(db, "SELECT value FROM meta WHERE key = 'last_backup_at'", &at, NULL, 0);
-        t = (time_t)at;
+        int rc = query(db, "SELECT value FROM meta WHERE key = 'last_backup_at'", &at,
+                       NULL, 0, err);
+        time_t t = (time_t)at;
+        if (rc != RK_OK)
+                return rc;
         if (at > 0 && gmtime_r(&t, &tm) != NULL)
                 strftime(out->newest, sizeof(out->newest), "%Y-%m-%dT%H:%M:%SZ", &tm);
         else
-                query(db,
-                      "SELECT at FROM audit_log WHERE action = 'backup.create'"
-                      " AND " AUDIT_ACTION_INDEXED " ORDER BY id DESC LIMIT 1",
-                      NULL, out->newest, sizeof(out->newest));
+                rc = query(db,
+                           "SELECT at FROM audit_log WHERE action = 'backup.create'"
+                           " AND " AUDIT_ACTION_INDEXED " ORDER BY id DESC LIMIT 1",
+                           NULL, out->newest, sizeof(out->newest), err);
         out->age_days = out->newest[0] != '\0' ? age_days(out->newest) : -1;
+        return rc;
 }
 
 int rk_backup_verify(struct rk_session *s, const char *key_text,
