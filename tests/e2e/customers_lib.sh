@@ -94,6 +94,21 @@ rk_open_detail() {
 	e2e_wait "$1" "$(rk_tab_cue Contact)"
 }
 
+# rk_form_field SESSION LABEL VALUE - on a form, move to the field LABEL
+# and replace its text with VALUE (typed as given, bytes and all).
+rk_form_field() {
+	local n
+	n=$(e2e_screen "$1" | grep -E '^ +[A-Z][A-Za-z /()-]*:( |$)' | grep -nE "^ *$2:( |\$)" |
+		cut -d: -f1 | head -1)
+	[[ -n "$n" ]] || e2e_fail "no field $2 on the form"
+	# the focused field holds the cursor; fields start on screen row 3
+	local at=$(($(e2e_cursor "$1" | cut -d' ' -f2) - 3 + 1))
+	for ((; at < n; at++)); do e2e_keys "$1" Down; done
+	for ((; at > n; at--)); do e2e_keys "$1" Up; done
+	e2e_keys "$1" C-u
+	e2e_type "$1" "$3"
+}
+
 # rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
 rk_snap() {
 	e2e_screen "$1" >>"caps/$2.txt"
