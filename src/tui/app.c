@@ -353,6 +353,11 @@ int rk_tui_last_signal(void)
         return last_signal;
 }
 
+bool rk_tui_signalled(void)
+{
+        return got_signal != 0;
+}
+
 static void layout_frame(struct rk_tui_app *app, struct frame f)
 {
         if (!app->too_small && f.ops->layout != NULL)
@@ -509,8 +514,13 @@ int rk_tui_poll_key(struct rk_tui_app *app)
         if (!curses_on)
                 return -1;
         wtimeout(stdscr, 0);
-        if (!read_key(&key))
+        /* a resize during long work: the screens at the new size now, not
+         * when the work is done (and the resize not lost to the caller) */
+        while (read_key(&key) && key == RK_TUI_FKEY(KEY_RESIZE)) {
+                relayout(app);
+                draw_all(app);
                 key = -1;
+        }
         wtimeout(stdscr, app->cfg.tick_ms);
         if (key != -1)
                 app->last_input = rk_tui_now_ms();
