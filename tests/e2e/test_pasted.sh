@@ -27,7 +27,13 @@
 #     untouched and no bidi control is on the screen (capture-pane -e);
 #   - the new-customer form takes the same pasted phone, e-mail, postal
 #     code and Y-tunnus (tmux send-keys -l with the bytes) and stores them
-#     in ASCII.
+#     in ASCII;
+#   - a paste as a terminal makes it (tmux paste-buffer -p, bracketed
+#     paste) holding ESC ] 0 ; ... BEL, "yes" and line breaks into the
+#     form: the form stays open (the paste's Esc and "y" used to discard
+#     it), the controls are left out with a message, a line break is a
+#     space between words and nothing at the end, nothing is submitted
+#     before Enter, and the title is untouched.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 export LANGUAGE=en
@@ -169,4 +175,34 @@ got=$(rk_sql "SELECT name||'|'||email||'|'||phone||'|'||postal_code FROM custome
 [[ $got == 'Lomake Liitetty|lomake@example.fi|+358401234569|00200' ]] ||
 	e2e_fail "the form stored '$got'"
 rk_ok "new-customer form: pasted no-break spaces, zero-width space and full-width digits stored as meant"
+
+# --- a paste holding an escape sequence and line breaks, as a terminal pastes -------
+# (tmux paste-buffer -p marks it when the program asked for bracketed paste;
+# unmarked, its Esc asked to discard the form and its "y" answered yes)
+paste() { # TEXT - paste TEXT into session s as a terminal would
+	_e2e_tmux set-buffer -b p -- "$1"
+	_e2e_tmux paste-buffer -p -d -b p -t "=s:"
+}
+rk_press_until s Escape 'F2 New' 3
+e2e_keys s F2
+e2e_wait s 'New customer'
+rk_form_field s Name 'Eve '
+paste $'\e]0;pwned\ayes\e[2J Liitos'
+e2e_wait s 'The pasted text held 3 control characters \(such as Escape\); they were left out'
+rk_form_field s 'E-mail' ''
+paste $'liitos@example.fi\n'
+rk_form_field s 'Street address' ''
+paste $'Katu 1\nB 2\n'
+e2e_wait s 'Street address: Katu 1 B 2$'
+e2e_wait s 'Name: Eve \]0;pwnedyes\[2J Liitos$' 1
+e2e_wait s 'E-mail: liitos@example.fi$' 1
+e2e_assert_present s 'New customer'
+[[ $(e2e_title s) == "$TITLE" ]] || e2e_fail "the pane title changed to '$(e2e_title s)'"
+[[ $(rk_sql "SELECT count(*) FROM customers WHERE email='liitos@example.fi';") == 0 ]] ||
+	e2e_fail "a pasted line break submitted the form"
+e2e_keys s Enter
+e2e_wait s '^ E-mail +liitos@example.fi'
+got=$(rk_sql "SELECT name||'|'||street FROM customers WHERE email='liitos@example.fi';")
+[[ $got == 'Eve ]0;pwnedyes[2J Liitos|Katu 1 B 2' ]] || e2e_fail "stored after the paste: '$got'"
+rk_ok "a pasted escape sequence and line breaks: the form stays, the controls are left out with a message, nothing submitted early"
 e2e_pass "pasted values: refused by row and column or read as meant; nothing raw on the terminal"
