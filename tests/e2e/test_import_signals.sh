@@ -3,7 +3,7 @@
 # batch: nothing half saved, nothing saved twice, the terminal restored,
 # a clear message, and the import finishable.
 #
-# A file of 4,600 new customers (batches of 500) is saved from the Import
+# A file of 6,000 new customers (batches of 500) is saved from the Import
 # screen of a program started from an interactive shell at 80x24. When
 # the screen shows the first batch saved ("Saving: 500 of"), the test
 # resizes the terminal to 60x20 and back (SIGWINCH) and sends a signal to
@@ -29,7 +29,7 @@ rk_demo_setup 50
 rk_one_person
 rk_demo_keyfile dpo supervisor
 U=(--db r.db --keyfile dpo.key)
-TOTAL=4600
+TOTAL=6000
 grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1 >audit.key
 [[ -s audit.key ]] || e2e_fail "the demo printed no audit key"
 UPD=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND restricted=0 ORDER BY id LIMIT 1;")
@@ -43,7 +43,7 @@ def name(i):
     return w + " " + "".join(chr(97 + b % 26) for b in h[:7]).capitalize()
 with open("big.csv", "w", encoding="utf-8", newline="") as f:
     f.write("Nimi;Postinumero;Sähköposti\r\n")
-    for i in range(4600):
+    for i in range(6000):
         f.write(f"{name(i)};00100;t{i}@tuonti.example\r\n")
 with open("retry.csv", "w", encoding="utf-8", newline="") as f:
     f.write("Asiakaskoodi;Nimi;Postinumero;Sähköposti\r\n")
@@ -126,6 +126,17 @@ for sig in TERM HUP INT; do
 		e2e_wait "$s" '^ +40 new +[A-Z]'
 		e2e_resize "$s" 80 24
 		e2e_wait "$s" '^ +[0-9]+ new +[A-Z]'
+		# Esc stops too, after the batch in flight; F10 offers the rest
+		e2e_keys "$s" Escape
+		e2e_wait "$s" '^Stopped after row [0-9]+: [0-9]+ created, 0 updated\. F10 saves the rest\.' 60
+		row=$(e2e_screen "$s" | grep -oE '^Stopped after row [0-9]+' | grep -oE '[0-9]+$')
+		[[ $(imported) == $((row - 1)) ]] || e2e_fail "Esc: stopped after row $row, $(imported) saved"
+		e2e_assert_present "$s" 'Preview of big.csv'
+		e2e_keys "$s" F10
+		e2e_wait "$s" "Save $((TOTAL - row + 1)) new customers"
+		e2e_keys "$s" y
+		e2e_wait "$s" "Saving: 500 of $((TOTAL - row + 1)) rows" 60
+		rk_ok "Esc while saving: stopped after row $row with the rows before it saved; F10 offered only the rest"
 	fi
 	kill "-$sig" "$PID"
 	[[ $(imported) -ge $((SAVED + 500)) ]] || e2e_fail "the progress came before the batch was saved"
