@@ -167,7 +167,7 @@ for sig in TERM HUP INT; do
 	"$R" check "${U[@]}" >check.out 2>&1 || e2e_fail "SIG$sig: check: $(cat check.out)"
 	"$R" audit verify "${U[@]}" --key-file audit.key >verify.out 2>&1 ||
 		e2e_fail "SIG$sig: audit verify: $(cat verify.out)"
-	rk_ok "SIG$sig while saving (and a resize): stopped after row $row with rows 2-$row saved once, exit $st, the terminal restored, check and audit verify pass"
+	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $st, the terminal restored, check and audit verify pass"
 	SAVED=$got
 	e2e_kill "$s"
 done
