@@ -159,6 +159,8 @@ static int save(struct rk_tui_app *app, void *state)
         p->app = app;
         if (rk_import_save(im, saving, p, &res, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        /* what a stop said at exit no longer holds once the rest is saved */
+        p->imp->ui->farewell[0] = '\0';
         if (!res.stopped)
                 return rk_tui_message(app, RK_TUI_INFO,
                                       _("Saved: %zu created, %zu updated (import job "

@@ -54,20 +54,13 @@ with open("other.csv", "w", encoding="utf-8", newline="") as f:
     f.write(f"Asiakaskoodi;Sähköposti\r\n{sys.argv[1]};toinen@example.fi\r\n")
 PY
 imported() { rk_sql "SELECT count(*) FROM customers WHERE email LIKE '${1:-t}%@${2:-tuonti}.example';"; }
-# login SESSION - the demo supervisor, on to the home menu. A TOTP step is
-# taken once: the first login takes the step before this one (T-1), each
-# later one a step after the last taken, waiting for it when needed.
-LAST_STEP=0
+# login SESSION - the demo supervisor, on to the home menu, with a TOTP
+# step not used before (rk_fresh_step)
 login() {
-	local name role pw secret step
+	local name role pw secret
 	read -r name role pw secret < <(grep "^supervisor " r.db.users)
-	step=$(($(date +%s) / 30 - (LAST_STEP == 0)))
-	while ((step <= LAST_STEP)); do
-		sleep 1
-		step=$(($(date +%s) / 30))
-	done
-	LAST_STEP=$step
-	rk_login "$1" "$name" "$pw" "$(rk_code "$secret" "@$((step * 30))")"
+	rk_fresh_step supervisor
+	rk_login "$1" "$name" "$pw" "$(rk_code "$secret" "@$((FRESH_STEP * 30))")"
 	rk_wait_home "$1"
 }
 preview() { # SESSION FILE - from home: the file's mapping, then its preview

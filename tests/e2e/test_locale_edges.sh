@@ -57,12 +57,12 @@ screen_ok() { # SESSION WHAT
 	wide "$1"
 }
 
-# login SESSION ROLE STEP LANG ENV... - start the program in ENV (with
-# --lang LANG unless LANG is -), log in as the demo account of ROLE with
-# the TOTP code of STEP (each step is taken once)
+# login SESSION ROLE LANG ENV... - start the program in ENV (with --lang
+# LANG unless LANG is -), log in as the demo account of ROLE with a TOTP
+# step it has not used (rk_fresh_step).
 login() {
-	local s=$1 role=$2 step=$3 lang=$4 name pw secret
-	shift 4
+	local s=$1 role=$2 lang=$3 name pw secret
+	shift 3
 	read -r name _ pw secret < <(grep "^$role " r.db.users)
 	local opt=()
 	[[ $lang == - ]] || opt=(--lang "$lang")
@@ -73,7 +73,8 @@ login() {
 	e2e_keys "$s" Tab
 	e2e_type "$s" "$pw"
 	e2e_keys "$s" Tab
-	e2e_type "$s" "$(rk_code "$secret" "@$((step * 30))")"
+	rk_fresh_step "$role"
+	e2e_type "$s" "$(rk_code "$secret" "@$((FRESH_STEP * 30))")"
 	e2e_keys "$s" Enter
 }
 menu() { # SESSION LABEL - open the home entry LABEL
@@ -85,15 +86,14 @@ menu() { # SESSION LABEL - open the home entry LABEL
 	e2e_keys "$1" Enter
 }
 
-STEP=$(($(date +%s) / 30 - 1))
 n=0
 for how in none C; do
 	n=$((n + 1))
 	s=$how
 	if [[ $how == none ]]; then
-		login "$s" supervisor "$STEP" - "${NOLOCALE[@]}"
+		login "$s" supervisor - "${NOLOCALE[@]}"
 	else
-		login "$s" supervisor "$((STEP + 1))" fi "${NOLOCALE[@]}" LC_ALL=C
+		login "$s" supervisor fi "${NOLOCALE[@]}" LC_ALL=C
 	fi
 	e2e_wait "$s" 'Rekisteröityjen pyynnöt|Mitä haluat tehdä\?' 15
 	e2e_screen "$s" | grep -q 'Mitä haluat tehdä' || e2e_keys "$s" Escape
@@ -119,7 +119,7 @@ done
 ASIAKAS=$(rk_sql "SELECT name FROM customers WHERE name GLOB '*[äöåÄÖÅ]*' AND restricted=0
 	AND kind='person' ORDER BY number LIMIT 1;")
 [[ -n "$ASIAKAS" ]] || e2e_fail "the demo has no name with ä, ö or å"
-login f sales "$((STEP + 1))" sv "${NOLOCALE[@]}" LANG=fi_FI
+login f sales sv "${NOLOCALE[@]}" LANG=fi_FI
 e2e_wait f 'Vad vill du göra\?' 15
 screen_ok f "home in Swedish (LANG=fi_FI)"
 menu f Kunder
