@@ -109,6 +109,9 @@ struct rk_import {
         size_t counts[RK_IMPORT_STATUS_COUNT];
         size_t resume_after; /* rows up to this one were saved before */
         int64_t job_id;      /* the unfinished job being resumed, or 0 */
+        /* set by a progress callback to end rk_import_save after the batch
+         * just saved (a signal, Esc); cleared when a save starts */
+        bool stop;
 };
 
 /* Progress: done of total (rows, or bytes while reading). */
@@ -181,6 +184,7 @@ int rk_import_confirm(struct rk_import *im, size_t row, const char *reason,
 struct rk_import_result {
         size_t created, updated, skipped;
         int64_t job_id;
+        bool stopped; /* im->stop ended it early; saving again goes on */
 };
 
 /*
@@ -191,7 +195,11 @@ struct rk_import_result {
  * row (file name, SHA-256, counts, mapping; never a value) and one row
  * per customer created or changed. Refuses (RK_ERR_CONFLICT) when the
  * file changed since the preview. On failure the batches before stay
- * saved and the job unfinished: saving the same file again resumes.
+ * saved and the job unfinished: saving the same file again resumes, and
+ * so does calling rk_import_save again on the same preview. When the
+ * progress callback sets im->stop, the save returns RK_OK after the batch
+ * in flight with res->stopped set and the job unfinished, resumable the
+ * same ways.
  */
 int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
                    struct rk_import_result *res, struct rk_error *err);

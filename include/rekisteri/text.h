@@ -55,6 +55,29 @@ char *rk_utf8_repair(const char *src, size_t len, bool *repaired);
  * output of rk_text_sanitize() is always safe. */
 bool rk_text_is_safe(const char *s);
 
+/*
+ * rk_text_trim - the part of s[0..len) without the blanks around it: ASCII
+ * white space (space, tab, CR, LF, VT, FF), every Unicode space separator
+ * (general category Zs: the no-break space U+00A0, U+202F, U+3000, ...)
+ * and every invisible format character (Cf: zero-width space, bidi
+ * marks, ...), all of which a value pasted from a web page or a
+ * spreadsheet brings along unseen. Sets *start to the first kept byte and
+ * returns the number of kept bytes. Malformed bytes are never blanks.
+ */
+size_t rk_text_trim(const char *s, size_t len, size_t *start);
+
+/*
+ * rk_text_fold_code - a newly malloc'd copy of the valid UTF-8 string s as
+ * a code (e-mail address, phone number, postal code, Y-tunnus, ...) is
+ * meant to be read: NFKC-normalised, so full-width digits and letters
+ * become ASCII and every space separator a plain space; every dash (en
+ * dash, minus sign, non-breaking hyphen, ...) a hyphen-minus; invisible
+ * format characters (Cf) dropped. Never for names or free text, whose
+ * letters NFKC could change. NULL when out of memory or s is not valid
+ * UTF-8.
+ */
+char *rk_text_fold_code(const char *s);
+
 /* rk_utf8_valid - true when s[0..len) is well-formed UTF-8 (no overlongs,
  * no surrogates, nothing above U+10FFFF). */
 bool rk_utf8_valid(const char *s, size_t len);

@@ -2,15 +2,15 @@
  * csv_read.c - streaming CSV reader over libcsv and iconv (see csv_read.h).
  *
  * How it works: rk_csv_open reads up to SNIFF bytes to decide the
- * encoding (a UTF-8 byte-order mark; else bytes that are valid UTF-8;
- * else Windows-1252 when a byte 0x80-0x9F occurs, as those are C1
- * controls in ISO-8859-15 and never in its text; else ISO-8859-15 when a
- * byte where the two differ (the euro sign's 0xA4 and the seven others)
- * occurs; else Windows-1252, Excel's own) and the separator (the most
- * frequent of ; , and tab outside quotes in the header line). Then the
- * file is fed to libcsv CHUNK bytes at a time in strict mode, with no
- * trimming (trimming is a repair the import lists). libcsv calls back per
- * cell and per record; cells are converted to UTF-8 as they come and
+ * encoding (a UTF-8 byte-order mark; else bytes that are valid UTF-8, or
+ * UTF-8 with fewer bad bytes than well-formed multi-byte sequences, whose
+ * bad bytes are then errors of their rows; else Windows-1252 when a byte 0x80-0x9F
+ * occurs, as those are C1 controls in ISO-8859-15 and never in its text; else ISO-8859-15
+ * when a byte where the two differ (the euro sign's 0xA4 and the seven others) occurs;
+ * else Windows-1252, Excel's own) and the separator (the most frequent of ; , and tab
+ * outside quotes in the header line). Then the file is fed to libcsv CHUNK bytes at a
+ * time in strict mode, with no trimming (trimming is a repair the import lists). libcsv
+ * calls back per cell and per record; cells are converted to UTF-8 as they come and
  * complete records wait in a small queue that rk_csv_next empties. Only
  * the chunk, the record being parsed and that queue are in memory, and
  * the cell being parsed is checked against RK_CSV_MAX_CELL after every
@@ -123,12 +123,33 @@ static bool utf8_sample(const unsigned char *s, size_t n, bool truncated)
                (bad[0] & 0xC0) == 0xC0;
 }
 
+/* UTF-8 with a few damaged bytes: more well-formed multi-byte sequences
+ * than bytes that fit none. A Windows-1252 or ISO-8859-15 text almost
+ * never holds a byte pair that reads as UTF-8 (it takes "Ã¤" for one ä),
+ * while each of its letters ä, ö, å is a byte UTF-8 refuses. */
+static bool mostly_utf8(const unsigned char *s, size_t n)
+{
+        size_t good = 0, bad = 0;
+        for (size_t i = 0; i < n;) {
+                ucs4_t uc;
+                int k = s[i] < 0x80 ? 1 : u8_mbtoucr(&uc, s + i, n - i);
+                if (k == -2) /* cut off by the end of the sample */
+                        break;
+                good += k > 1;
+                bad += k < 0;
+                i += k > 0 ? (size_t)k : 1;
+        }
+        return good > bad;
+}
+
 static enum rk_csv_encoding guess_encoding(const unsigned char *s, size_t n,
                                            bool truncated)
 {
         if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
                 return RK_CSV_UTF8_BOM;
-        if (utf8_sample(s, n, truncated))
+        /* a damaged UTF-8 file is still UTF-8: its bad bytes are errors of
+         * their rows, not a reason to read every ä in it as "Ã¤" */
+        if (utf8_sample(s, n, truncated) || mostly_utf8(s, n))
                 return RK_CSV_UTF8;
         bool latin9 = false;
         for (size_t i = 0; i < n; i++) {

@@ -8,12 +8,16 @@
  * e-mail fields says which one is wrong. The small shape checks that
  * validate.c has no use for (country, date, whole number, money, choice,
  * VAT number) are here. Every value first passes the free-text check, so
- * no structured validator ever sees invalid UTF-8 or control characters.
+ * no structured validator ever sees invalid UTF-8 or control characters;
+ * a structured value is then read as a code (rk_text_fold_code: full-width
+ * digits, no-break spaces and en dashes as typed from a web page become
+ * ASCII) and blanks around any value are cut (rk_text_trim).
  * The one-line hint a form shows for a field (rk_field_hint) is here too,
  * beside the checks it describes.
  */
 #include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
+#include "rekisteri/text.h"
 #include "rekisteri/validate.h"
 
 #include <ctype.h>
@@ -24,19 +28,13 @@
 
 #define RAW_MAX_CHARS 1024 /* structured input longer than this is not a value */
 
-/* Leading and trailing spaces and tabs are not part of a value. */
+/* Blanks around a value are not part of it: spaces, tabs, and the no-break
+ * and zero-width spaces a value pasted from a web page brings along. */
 static void trim(const char *in, const char **s, size_t *n)
 {
-        const char *p = in;
-        size_t len = strlen(p);
-        while (len > 0 && (*p == ' ' || *p == '\t')) {
-                p++;
-                len--;
-        }
-        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-                len--;
-        *s = p;
-        *n = len;
+        size_t start;
+        *n = rk_text_trim(in, strlen(in), &start);
+        *s = in + start;
 }
 
 static int bad(const struct rk_field *f, char *out, size_t outsz, struct rk_error *err,
@@ -287,10 +285,17 @@ static int check_value(const struct rk_field *f, const char *value, const char *
                 return rc;
         if (multi)
                 return put(f, raw, strlen(raw), out, outsz, err);
+        /* a code pasted from a web page or a PDF: "０４０ １２３" in full
+         * width, a no-break space, "1234567–8" with an en dash */
+        char *folded = text ? NULL : rk_text_fold_code(raw);
+        if (!text && folded == NULL)
+                return rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
+        if (folded != NULL)
+                raw = folded;
         trim(raw, &s, &n);
-        if (n == 0)
-                return RK_OK;
-        return check_trimmed(f, s, n, raw, country, out, outsz, err);
+        rc = n == 0 ? RK_OK : check_trimmed(f, s, n, raw, country, out, outsz, err);
+        free(folded);
+        return rc;
 }
 
 int rk_field_check(const struct rk_field *f, const char *value, const char *country,

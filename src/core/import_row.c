@@ -18,6 +18,7 @@
 #include "rekisteri/fields.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
+#include "rekisteri/text.h"
 #include "rekisteri/validate.h"
 #include "import_db.h"
 
@@ -58,17 +59,14 @@ static int row_error(struct rk_import_row *out, struct rk_error *err, const char
         return out->message ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
 }
 
-/* The cell of column c, trimmed into a new string; *trimmed when spaces
- * were cut. */
+/* The cell of column c, trimmed into a new string; *trimmed when blanks
+ * were cut (spaces, and the no-break and zero-width ones: rk_text_trim). */
 static char *trimmed_cell(const char *cell, bool *trimmed)
 {
-        size_t len = strlen(cell), start = 0;
-        while (start < len && isspace((unsigned char)cell[start]))
-                start++;
-        while (len > start && isspace((unsigned char)cell[len - 1]))
-                len--;
-        *trimmed = start > 0 || len < strlen(cell);
-        return strndup(cell + start, len - start);
+        size_t len = strlen(cell), start;
+        size_t kept = rk_text_trim(cell, len, &start);
+        *trimmed = kept < len;
+        return strndup(cell + start, kept);
 }
 
 static bool all_digits(const char *s)

@@ -14,8 +14,12 @@
  * a last small transaction. Importing the same file again finds the
  * unfinished job by the file's hash (import_plan.c): the rows up to
  * done_row preview as saved, and saving goes on after them, logged as
- * "import.resume". A save that fails (a full disk, an I/O error) is
- * recorded as "import" failed, after the batches it did commit.
+ * "import.resume". Within one preview the same holds: each committed
+ * batch moves im->resume_after, so saving again after a failed batch, or
+ * after a stop asked for through im->stop (a signal, Esc), goes on after
+ * the rows already saved.
+ * A save that fails (a full disk, an I/O error) is recorded as "import"
+ * failed, after the batches it did commit.
  *
  * New customers are numbered here, a batch at a time: the highest
  * number is read once per batch through the number's index, instead of
@@ -429,17 +433,24 @@ int rk_import_save(struct rk_import *im, rk_import_progress progress, void *ctx,
         size_t first = 0;
         while (first < im->nrows && im->rows[first].row <= im->resume_after)
                 first++;
-        for (size_t i = first; i < im->nrows && rc == RK_OK; i += RK_IMPORT_BATCH) {
+        im->stop = false;
+        for (size_t i = first; i < im->nrows && rc == RK_OK && !res->stopped;
+             i += RK_IMPORT_BATCH) {
                 size_t to =
                     i + RK_IMPORT_BATCH < im->nrows ? i + RK_IMPORT_BATCH : im->nrows;
                 rc = save_batch(im, i, to, res, err);
+                /* committed: a save after a failure or a stop goes on after it
+                 * (it saved these rows once more as new customers before) */
+                if (rc == RK_OK)
+                        im->resume_after = im->rows[to - 1].row;
                 if (rc == RK_OK && progress != NULL)
                         progress(ctx, (int64_t)(to - first),
                                  (int64_t)(im->nrows - first));
+                res->stopped = rc == RK_OK && to < im->nrows && im->stop;
         }
-        if (rc == RK_OK)
+        if (rc == RK_OK && !res->stopped)
                 rc = finish_job(im, err);
-        if (rc == RK_OK)
+        if (rc == RK_OK && !res->stopped)
                 im->sha256[0] = '\0'; /* saved: a second save needs a new preview */
         if (rc != RK_OK && started)
                 rc = failed(im, rc, err);

@@ -102,11 +102,18 @@ static size_t fold_ascii(unsigned char c, char *out, size_t o)
  * A letter with accents as its base letter (Unicode's canonical
  * decomposition, libunistring): ä, Ä, å and ö fold to a, A, a and o, so
  * "aak", "ääk" and "Ääk" all find Ääkkönen. A letter that does not
- * decompose into a base and combining marks stays as it is (æ, ß, ø).
+ * decompose into a base and combining marks stays as it is (æ, ß, ø). A
+ * full-width or half-width form is its plain character (Ｈ, ０).
  */
 static wchar_t base_letter(wchar_t wc)
 {
         ucs4_t parts[UC_DECOMPOSITION_MAX_LENGTH];
+        int tag;
+        /* a full-width (or half-width) form is its plain letter or digit:
+         * "０４０" pasted from a web page finds 040 */
+        if (uc_decomposition((ucs4_t)wc, &tag, parts) == 1 &&
+            (tag == UC_DECOMP_WIDE || tag == UC_DECOMP_NARROW))
+                return base_letter((wchar_t)parts[0]);
         int n = uc_canonical_decomposition((ucs4_t)wc, parts);
         if (n < 2 || !uc_is_alnum(parts[0]))
                 return wc;

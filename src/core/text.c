@@ -20,12 +20,18 @@
  * between two emoji (an emoji ZWJ sequence such as a family), which needs
  * the code points around it: next_drawn() looks at the previous decoded
  * code point and decodes the next one.
+ *
+ * Values typed or pasted in: rk_text_trim cuts the blanks around a value
+ * by the same tables (Zs and Cf), and rk_text_fold_code reads a code
+ * through libunistring's NFKC normalisation, which maps full-width forms
+ * and no-break spaces to ASCII.
  */
 #include "rekisteri/text.h"
 
 #include <limits.h>
 #include <stdint.h>
 #include <unictype.h>
+#include <uninorm.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -287,4 +293,66 @@ size_t rk_text_crop(const char *s, int cols, int *used)
 char *rk_utf8_repair(const char *src, size_t len, bool *repaired)
 {
         return transform(src, len, true, repaired);
+}
+
+/* A blank around a value: ASCII white space, a space separator (Zs) or an
+ * invisible format character (Cf). */
+static bool is_blank(uint32_t cp)
+{
+        return cp == ' ' || (cp >= '\t' && cp <= '\r') ||
+               (cp != RK_UTF8_BAD && (uc_is_general_category(cp, UC_CATEGORY_Zs) ||
+                                      uc_is_general_category(cp, UC_CATEGORY_Cf)));
+}
+
+size_t rk_text_trim(const char *s, size_t len, size_t *start)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t i = 0, end = 0;
+        bool lead = true;
+        *start = 0;
+        while (i < len) {
+                uint32_t cp;
+                size_t n = utf8_decode(p + i, len - i, &cp);
+                if (!is_blank(cp)) {
+                        if (lead)
+                                *start = i;
+                        lead = false;
+                        end = i + n;
+                }
+                i += n;
+        }
+        return lead ? 0 : end - *start;
+}
+
+static bool is_dash(uint32_t cp)
+{
+        return (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE58 ||
+               cp == 0xFE63;
+}
+
+char *rk_text_fold_code(const char *s)
+{
+        size_t len = strlen(s), n = 0;
+        if (!rk_utf8_valid(s, len))
+                return NULL;
+        uint8_t *nf = u8_normalize(UNINORM_NFKC, (const uint8_t *)s, len, NULL, &n);
+        if (nf == NULL)
+                return NULL;
+        char *out = malloc(n + 1);
+        size_t o = 0;
+        for (size_t i = 0; out != NULL && i < n;) {
+                uint32_t cp;
+                size_t k = utf8_decode(nf + i, n - i, &cp);
+                if (is_dash(cp))
+                        out[o++] = '-';
+                else if (!uc_is_general_category(cp, UC_CATEGORY_Cf)) {
+                        memcpy(out + o, nf + i, k);
+                        o += k;
+                }
+                i += k;
+        }
+        if (out != NULL)
+                out[o] = '\0';
+        free(nf);
+        return out;
 }

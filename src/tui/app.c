@@ -10,8 +10,10 @@
  * Stack changes requested by handlers wait in app->pending until the
  * handler has returned, so a handler never
  * sees its own screen freed under it. Drawing is in one place (draw_all),
- * which erases stdscr and calls doupdate() once per frame. See app.h for
- * the contract, the layout of the screen and the signal rules.
+ * which erases stdscr and calls doupdate() once per frame. Pasted text
+ * arrives marked (bracketed paste, where the terminal has it) and is taken
+ * as text only (paste_key). See app.h for the contract, the layout of the
+ * screen and the signal rules.
  */
 #include "app.h"
 
@@ -57,6 +59,9 @@ struct rk_tui_app {
         int (*idle)(struct rk_tui_app *app, void *state); /* rk_tui_when_idle */
         void *idle_state;
         int idle_ms;
+        bool pasting;      /* between a bracketed paste's start and end */
+        int paste_dropped; /* control characters left out of that paste */
+        bool paste_space;  /* a pasted line break waits to become a space */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -137,6 +142,44 @@ static void leave_add(const char *cap)
         }
 }
 
+/*
+ * Bracketed paste (terminfo BE/BD/PS/PE, xterm's mode 2004): the terminal
+ * marks pasted text, so that a paste holding an escape sequence, a line
+ * break or a Tab is taken as text (handle_key) and never as Esc, Enter or
+ * a key that answers a question: a form is not thrown away, nor submitted
+ * half filled, by something pasted into one of its fields.
+ */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END   (KEY_MAX + 2)
+static const char *paste_on_seq, *paste_off_seq;
+
+static const char *cap(const char *name)
+{
+        const char *v = tigetstr(name);
+        return v == NULL || v == (char *)-1 ? NULL : v;
+}
+
+/* Write a terminfo string straight to the terminal (outside a frame). */
+static void emit(const char *seq)
+{
+        if (seq != NULL && write(STDOUT_FILENO, seq, strlen(seq)) < 0)
+                return;
+}
+
+static void paste_setup(void)
+{
+        const char *ps = cap("PS"), *pe = cap("PE");
+        paste_on_seq = paste_off_seq = NULL;
+        if (cap("BE") == NULL || cap("BD") == NULL || ps == NULL || pe == NULL)
+                return;
+        define_key(ps, KEY_PASTE_BEGIN);
+        define_key(pe, KEY_PASTE_END);
+        paste_on_seq = cap("BE");
+        paste_off_seq = cap("BD");
+        leave_add("BD");
+        emit(paste_on_seq);
+}
+
 /* Clear the terminal now, whatever ncurses believes is on it. */
 static void screen_wipe(void)
 {
@@ -153,6 +196,7 @@ static void terminal_restore(void)
                 return;
         curses_on = false;
         screen_wipe();
+        emit(paste_off_seq);
         endwin();
 }
 
@@ -210,6 +254,7 @@ static int curses_start(const struct rk_tui_config *cfg, struct rk_error *err)
         intrflush(stdscr, FALSE);
         keypad(stdscr, TRUE);
         define_home_end();
+        paste_setup();
         set_escdelay(25);
         wtimeout(stdscr, cfg->tick_ms);
         curs_set(0);
@@ -351,6 +396,11 @@ const struct rk_tui_binding *rk_tui_global_keys(const struct rk_tui_app *app, si
 int rk_tui_last_signal(void)
 {
         return last_signal;
+}
+
+bool rk_tui_signalled(void)
+{
+        return got_signal != 0;
 }
 
 static void layout_frame(struct rk_tui_app *app, struct frame f)
@@ -509,20 +559,22 @@ int rk_tui_poll_key(struct rk_tui_app *app)
         if (!curses_on)
                 return -1;
         wtimeout(stdscr, 0);
-        if (!read_key(&key))
+        /* a resize during long work: the screens at the new size now, not
+         * when the work is done (and the resize not lost to the caller) */
+        while (read_key(&key) && key == RK_TUI_FKEY(KEY_RESIZE)) {
+                relayout(app);
+                draw_all(app);
                 key = -1;
+        }
         wtimeout(stdscr, app->cfg.tick_ms);
         if (key != -1)
                 app->last_input = rk_tui_now_ms();
         return key;
 }
 
-static int handle_key(struct rk_tui_app *app, int key)
+/* Hand one key to the session hook, then the top screen. */
+static int deliver(struct rk_tui_app *app, int key)
 {
-        if (key == RK_TUI_FKEY(KEY_RESIZE))
-                return RK_TUI_RELAYOUT;
-        if (app->too_small)
-                return RK_TUI_NONE;
         app->last_input = rk_tui_now_ms();
         app->msg[0] = '\0';
         if (app->cfg.on_key != NULL) {
@@ -531,6 +583,65 @@ static int handle_key(struct rk_tui_app *app, int key)
                         return r | RK_TUI_REDRAW;
         }
         return dispatch(app, key) | RK_TUI_REDRAW;
+}
+
+/* A key inside a bracketed paste: text stays text (line breaks and Tabs
+ * between words become one space, at the end none), a control character
+ * or a key sequence is left out and counted; at the end of the paste the
+ * count is told. Returns true when the key was taken here (*flags set). */
+static bool paste_key(struct rk_tui_app *app, int *key, int *flags)
+{
+        *flags = RK_TUI_NONE;
+        if (*key == RK_TUI_FKEY(KEY_PASTE_BEGIN)) {
+                app->pasting = true;
+                app->paste_dropped = 0;
+                app->paste_space = false;
+                return true;
+        }
+        if (*key == RK_TUI_FKEY(KEY_PASTE_END)) {
+                app->pasting = false;
+                app->paste_space = false;
+                if (app->paste_dropped > 0)
+                        *flags = rk_tui_message(
+                            app, RK_TUI_WARNING,
+                            ngettext("The pasted text held %d control character (such "
+                                     "as Escape); it was left out",
+                                     "The pasted text held %d control characters (such "
+                                     "as Escape); they were left out",
+                                     (unsigned long)app->paste_dropped),
+                            app->paste_dropped);
+                return true;
+        }
+        if (!app->pasting)
+                return false;
+        if (*key == '\t' || *key == RK_TUI_KEY_ENTER) {
+                /* a space only between words: the line break a copied
+                 * password or e-mail address ends with is no part of it */
+                app->paste_space = true;
+                return true;
+        }
+        if (*key < 0x20 || *key == 0x7f || RK_TUI_IS_FKEY(*key)) {
+                app->paste_dropped++;
+                return true;
+        }
+        return false;
+}
+
+static int handle_key(struct rk_tui_app *app, int key)
+{
+        int flags;
+        if (key == RK_TUI_FKEY(KEY_RESIZE))
+                return RK_TUI_RELAYOUT;
+        if (app->too_small)
+                return RK_TUI_NONE;
+        if (paste_key(app, &key, &flags))
+                return flags;
+        flags = RK_TUI_NONE;
+        if (app->paste_space) {
+                app->paste_space = false;
+                flags = deliver(app, ' ');
+        }
+        return flags | deliver(app, key);
 }
 
 /* Run the deferred job, if any; true when there was one (flags in *flags). */
@@ -595,6 +706,7 @@ static bool suspend(struct rk_tui_app *app)
                 return true;
         }
         screen_wipe();
+        emit(paste_off_seq);
         endwin();
         struct sigaction dfl, ours;
         memset(&dfl, 0, sizeof(dfl));
@@ -603,6 +715,7 @@ static bool suspend(struct rk_tui_app *app)
         sigaction(SIGTSTP, &dfl, &ours);
         raise(SIGTSTP); /* stops here until SIGCONT */
         sigaction(SIGTSTP, &ours, NULL);
+        emit(paste_on_seq);
         clearok(curscr, TRUE);
         return true;
 }

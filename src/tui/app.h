@@ -131,6 +131,11 @@ int rk_tui_run(const struct rk_tui_config *cfg, const struct rk_tui_screen_ops *
 /* rk_tui_last_signal - the signal that ended the last rk_tui_run(), or 0. */
 int rk_tui_last_signal(void);
 
+/* rk_tui_signalled - true once a signal that ends the loop (SIGHUP,
+ * SIGTERM, SIGINT, SIGQUIT) has come: long work inside a handler stops
+ * at its next safe point, after which the loop ends. */
+bool rk_tui_signalled(void);
+
 /*
  * rk_tui_push - request that ops/state be pushed after the current
  * handler returns; returns RK_TUI_PUSH to pass back. Ownership of state
@@ -209,6 +214,8 @@ void rk_tui_discard_input(struct rk_tui_app *app);
  * rk_tui_poll_key - for long work inside a handler: a key already typed,
  * without waiting (Enter, DEL and ^H as from the main loop), or -1 when
  * none. The key is consumed; the work decides what it means (Esc: stop).
+ * A resize is handled here and never returned: the screens are laid out
+ * and drawn again at the new size (or the too-small notice shown).
  */
 int rk_tui_poll_key(struct rk_tui_app *app);
 

@@ -10,8 +10,11 @@
  * the error with its column and rule); under it the counts per status and
  * the selected row's repairs. F3 confirms the selected row: a previously
  * erased person only with a reason (recorded), a possible duplicate as a
- * new customer. F10 asks, then saves (rk_import_save); the mapping screen
- * stays below, and the same file previewed again shows what was saved.
+ * new customer. F10 asks, then saves (rk_import_save) with its progress on
+ * the message line; Esc or a signal stops it after the batch in flight,
+ * and F10 (or the same file imported again) saves the rest. The mapping
+ * screen stays below, and the same file previewed again shows what was
+ * saved.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,7 @@
 
 struct preview {
         struct rk_ui_import *imp;
+        struct rk_tui_app *app; /* while saving, for the progress */
         struct rk_tui_list list;
         char counts[400];
 };
@@ -124,35 +128,83 @@ static int act_confirm(struct rk_tui_app *app, void *state)
 
 /* ---- saving --------------------------------------------------------------- */
 
-static int save_answer(struct rk_tui_app *app, void *ctx, bool yes)
+/* While saving, after each batch: the progress on the message line. A
+ * signal (a closed SSH connection, SIGTERM, Ctrl-C) or Esc stops after
+ * the batch just saved; other keys are told to wait. */
+static void saving(void *ctx, int64_t done, int64_t total)
 {
         struct preview *p = ctx;
+        char line[160];
+        int key;
+        while ((key = rk_tui_poll_key(p->app)) != -1) {
+                if (key == RK_TUI_KEY_ESC)
+                        p->imp->im->stop = true;
+        }
+        if (rk_tui_signalled())
+                p->imp->im->stop = true;
+        snprintf(line, sizeof(line), _("Saving: %lld of %lld rows… Esc stops"),
+                 (long long)done, (long long)total);
+        rk_tui_flash(p->app, RK_TUI_INFO, line);
+}
+
+/* The save itself, deferred so that the question is gone and "Saving…"
+ * is on the screen first. */
+static int save(struct rk_tui_app *app, void *state)
+{
+        struct preview *p = state;
+        struct rk_import *im = p->imp->im;
         struct rk_import_result res;
         struct rk_error err;
+        rk_ui_place(p->imp->ui, RK_UI_PLACE_IMPORT);
+        p->app = app;
+        if (rk_import_save(im, saving, p, &res, &err) != RK_OK)
+                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
+        /* what a stop said at exit no longer holds once the rest is saved */
+        p->imp->ui->farewell[0] = '\0';
+        if (!res.stopped)
+                return rk_tui_message(app, RK_TUI_INFO,
+                                      _("Saved: %zu created, %zu updated (import job "
+                                        "%lld)"),
+                                      res.created, res.updated, (long long)res.job_id);
+        /* the program may be ending (a signal): say it after the screen */
+        snprintf(p->imp->ui->farewell, sizeof(p->imp->ui->farewell),
+                 _("the import of %s stopped after row %zu: the rows before it are "
+                   "saved (%zu created, %zu updated); importing the same file again "
+                   "saves the rest"),
+                 im->name, im->resume_after, res.created, res.updated);
+        return rk_tui_message(app, RK_TUI_WARNING,
+                              _("Stopped after row %zu: %zu created, %zu updated. F10 "
+                                "saves the rest."),
+                              im->resume_after, res.created, res.updated);
+}
+
+static int save_answer(struct rk_tui_app *app, void *ctx, bool yes)
+{
         if (!yes)
                 return rk_tui_message(app, RK_TUI_INFO, _("Nothing was saved"));
-        rk_ui_place(p->imp->ui, RK_UI_PLACE_IMPORT);
-        if (rk_import_save(p->imp->im, NULL, NULL, &res, &err) != RK_OK)
-                return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
-        return RK_TUI_POP |
-               rk_tui_message(app, RK_TUI_INFO,
-                              _("Saved: %zu created, %zu updated (import job "
-                                "%lld)"),
-                              res.created, res.updated, (long long)res.job_id);
+        rk_tui_message(app, RK_TUI_INFO, _("Saving…"));
+        return rk_tui_defer(app, save, ctx);
 }
 
 static int act_save(struct rk_tui_app *app, void *state)
 {
         struct preview *p = state;
         const struct rk_import *im = p->imp->im;
-        size_t confirmed = 0;
+        size_t confirmed = 0, news = 0, updates = 0;
         char text[256];
-        for (size_t i = 0; i < im->nrows; i++)
-                confirmed += im->rows[i].confirmed;
+        /* rows saved before a stop or a failed batch are not saved again */
+        for (size_t i = 0; i < im->nrows; i++) {
+                const struct rk_import_row *r = &im->rows[i];
+                if (r->row <= im->resume_after)
+                        continue;
+                confirmed += r->confirmed;
+                news += r->status == RK_IMPORT_NEW;
+                updates += r->status == RK_IMPORT_UPDATE;
+        }
         snprintf(text, sizeof(text),
                  _("Save %zu new customers, %zu updates and %zu confirmed rows?\nErrors, "
                    "unchanged rows and rows not confirmed are skipped."),
-                 im->counts[RK_IMPORT_NEW], im->counts[RK_IMPORT_UPDATE], confirmed);
+                 news, updates, confirmed);
         return rk_tui_dialog_confirm(app, _("Import"), text, save_answer, p);
 }
 

@@ -28,6 +28,7 @@
 #include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@
 #include "rekisteri/login_notice.h"
 #include "rekisteri/register.h"
 #include "rekisteri/session.h"
+#include "rekisteri/text.h"
 #include "rekisteri/hygiene.h"
 #include "ui.h"
 
@@ -239,6 +241,11 @@ int rk_tui_main(const struct rk_config *cfg, const char *db_path, bool no_color)
                         err.msg[0] ? err.msg : rk_rc_name(rc));
                 return 1;
         }
+        char *bye =
+            ui.farewell[0] ? rk_text_sanitize(ui.farewell, strlen(ui.farewell)) : NULL;
+        if (bye != NULL) /* the file name in it is the user's: sanitised */
+                fprintf(stderr, _("rekisteri: %s\n"), bye);
+        free(bye);
         int sig = rk_tui_last_signal();
         return sig != 0 ? 128 + sig : 0;
 }

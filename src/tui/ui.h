@@ -31,6 +31,9 @@ struct rk_ui {
         struct rk_session *session; /* NULL until logged in; owned here */
         struct rk_tui_app *app;     /* the loop, once a key or tick was seen */
         const char *notice;         /* shown once at the first tick (TERM) */
+        /* printed on standard error once the terminal is restored: what a
+         * signal interrupted and how to finish it (never personal data) */
+        char farewell[320];
 };
 
 /* A masked input field whose text lives in guarded memory (secret.h). */

@@ -94,6 +94,29 @@ rk_open_detail() {
 	e2e_wait "$1" "$(rk_tab_cue Contact)"
 }
 
+# rk_form_field SESSION LABEL VALUE - on a form, move to the field LABEL
+# and replace its text with VALUE (typed as given, bytes and all).
+rk_form_field() {
+	local n y k i
+	n=$(e2e_screen "$1" | grep -E '^ +[A-Z][A-Za-z /()-]*:( |$)' | grep -nE "^ *$2:( |\$)" |
+		cut -d: -f1 | head -1)
+	[[ -n "$n" ]] || e2e_fail "no field $2 on the form"
+	# the focused field holds the cursor; field 1 is on screen row 3. Each
+	# move waits for the cursor to follow, so no key is counted twice.
+	for ((i = 0; i < 40; i++)); do
+		y=$(e2e_cursor "$1" | cut -d' ' -f2)
+		((y - 2 == n)) && break
+		if ((y - 2 < n)); then e2e_keys "$1" Down; else e2e_keys "$1" Up; fi
+		for ((k = 0; k < 40; k++)); do
+			[[ $(e2e_cursor "$1" | cut -d' ' -f2) != "$y" ]] && break
+			sleep 0.05
+		done
+	done
+	((y - 2 == n)) || e2e_fail "could not reach the field $2"
+	e2e_keys "$1" C-u
+	e2e_type "$1" "$3"
+}
+
 # rk_snap SESSION ROLE - append the screen to caps/ROLE.txt.
 rk_snap() {
 	e2e_screen "$1" >>"caps/$2.txt"

@@ -36,6 +36,23 @@ rk_init() {
 		e2e_fail "init: $(cat init.err)"
 }
 
+# rk_fresh_step ACCOUNT - set FRESH_STEP to a TOTP step ACCOUNT has not
+# used in this test: at its first use the step before now (T-1), later the
+# current step once it is past the last one used, waiting for it. A step
+# is accepted once per account and never one older than the last, so a
+# test that logs in again and again takes its codes from here:
+# rk_code SECRET "@$((FRESH_STEP * 30))". Not in $(...): it keeps state.
+declare -gA RK_LAST_STEP=()
+rk_fresh_step() {
+	local last=${RK_LAST_STEP[$1]:-0}
+	FRESH_STEP=$(($(date +%s) / 30 - (last == 0)))
+	while ((FRESH_STEP <= last)); do
+		sleep 1
+		FRESH_STEP=$(($(date +%s) / 30))
+	done
+	RK_LAST_STEP[$1]=$FRESH_STEP
+}
+
 # rk_enrol_cli NAME PASSWORD - enrol NAME's authenticator with the CLI and a
 # T-1 code (rk_cli_totp: once more if the step turned over); sets SECRET.
 rk_enrol_cli() {

@@ -30,18 +30,7 @@ open_edit() {
 
 # field SESSION LABEL VALUE - focus the field LABEL (from the first) and
 # replace its text.
-field() {
-	local n
-	n=$(e2e_screen "$1" | grep -E '^ +[A-Z][A-Za-z /()-]*:( |$)' | grep -nE "^ *$2:( |\$)" |
-		cut -d: -f1 | head -1)
-	[[ -n "$n" ]] || e2e_fail "no field $2 on the form"
-	# the focused field holds the cursor; fields start on screen row 3
-	local at=$(($(e2e_cursor "$1" | cut -d' ' -f2) - 3 + 1))
-	for ((; at < n; at++)); do e2e_keys "$1" Down; done
-	for ((; at > n; at--)); do e2e_keys "$1" Up; done
-	e2e_keys "$1" C-u
-	e2e_type "$1" "$3"
-}
+field() { rk_form_field "$@"; }
 
 # --- two users, one customer ---------------------------------------------------
 rk_demo_login s sales

@@ -25,7 +25,8 @@ NAME=$(rk_sql "SELECT name FROM customers WHERE number='$NO';")
 [[ "$PHONE" =~ ^\+3584[0-9]{8}$ ]] || e2e_fail "no subject with a mobile number: '$PHONE'"
 N="0${PHONE:4}" # 0401234567
 WAYS=("${N:0:3} ${N:3:3} ${N:6}" "${N:0:3}-${N:3:3} ${N:6:2} ${N:8}"
-	"(${N:0:3}) ${N:3:3}-${N:6}" "+358 ${N:1:2} ${N:3:3} ${N:6}" "+358 (0)${N:1}")
+	"(${N:0:3}) ${N:3:3}-${N:6}" "+358 ${N:1:2} ${N:3:3} ${N:6}" "+358 (0)${N:1}"
+	"$(python3 -c 'import sys; print("".join(chr(ord(c) + 0xFEE0) for c in sys.argv[1]))' "$N")")
 LAST=${N: -1}
 WRONG="${N:0:3} ${N:3:3} ${N:6:3}$(((LAST + 1) % 10))"
 [[ -z "$(rk_sql "SELECT 1 FROM customers WHERE phone='+358${WRONG:1:2}${WRONG:4:3}${WRONG:8}';")" ]] ||

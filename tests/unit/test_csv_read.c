@@ -133,6 +133,31 @@ static void invalid_bytes(void **state)
         rk_csv_close(r);
 }
 
+/* UTF-8 with one damaged byte stays UTF-8: the damaged cell is an error
+ * of its row and column, and the rest is read as written, not as
+ * Windows-1252 ("MÃ¤ki"). A Windows-1252 file that happens to hold one
+ * byte pair readable as UTF-8 (Ã followed by ©) stays Windows-1252. */
+static void damaged_utf8(void **state)
+{
+        (void)state;
+        const char data[] = "Nimi;S\xc3\xa4hk\xc3\xb6posti\r\nM\xc3\xa4ki;m\xffx\r\n";
+        struct rk_csv_reader *r;
+        struct rk_error err;
+        struct rk_csv_row row = {0};
+        assert_int_equal(rk_csv_open_memory(data, sizeof(data) - 1, &r, &err), RK_OK);
+        assert_int_equal(rk_csv_encoding(r), RK_CSV_UTF8);
+        assert_int_equal(rk_csv_next(r, &row, &err), RK_OK);
+        assert_string_equal(row.cells[1], "S\xc3\xa4hk\xc3\xb6posti");
+        assert_int_equal(rk_csv_next(r, &row, &err), RK_OK);
+        assert_string_equal(row.cells[0], "M\xc3\xa4ki");
+        assert_int_equal(row.bad_column, 2);
+        rk_csv_row_clear(&row);
+        rk_csv_close(r);
+        EXPECT("Nimi;Huom\r\nM\xe4ki \xc3\xa9;\xd6ljy\r\n", ';', RK_CSV_CP1252,
+               {{"Nimi", "Huom", NULL}},
+               {{"M\xc3\xa4ki \xc3\x83\xc2\xa9", "\xc3\x96ljy", NULL}});
+}
+
 /* What rk_csv_cell writes, the reader reads back: quotes, separators and
  * the apostrophe that keeps a formula text. */
 static void writer_round_trip(void **state)
@@ -160,9 +185,9 @@ static void writer_round_trip(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(excel_finnish),     cmocka_unit_test(latin9_and_utf8),
-            cmocka_unit_test(bad_files),         cmocka_unit_test(invalid_bytes),
-            cmocka_unit_test(writer_round_trip),
+            cmocka_unit_test(excel_finnish), cmocka_unit_test(latin9_and_utf8),
+            cmocka_unit_test(bad_files),     cmocka_unit_test(invalid_bytes),
+            cmocka_unit_test(damaged_utf8),  cmocka_unit_test(writer_round_trip),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,6 +186,28 @@ static void test_structured(void **state)
         bad(C, "hetu", NULL, "311352-308T", "");
 }
 
+/* A value pasted from a web page or a PDF: blanks around it cut (no-break,
+ * narrow no-break and zero-width spaces too); a code read as meant,
+ * full-width digits and letters, no-break spaces and en dashes in it
+ * included; a name keeps its letters and inner spaces as typed. */
+static void test_pasted(void **state)
+{
+        (void)state;
+        ok(C, "name", NULL, "\u00a0Åke Ängström\u202f\u200b", "Åke Ängström");
+        ok(C, "name", NULL, "Åke\u00a0Ängström", "Åke\u00a0Ängström");
+        ok(C, "email", NULL, "\u00a0aino@example.fi\u200b", "aino@example.fi");
+        ok(C, "email", NULL, "ai\u200bno@example.fi", "aino@example.fi");
+        ok(C, "email", NULL, "ａｉｎｏ＠example.fi", "aino@example.fi");
+        ok(C, "phone", NULL, "040\u00a0123\u00a04567", "+358401234567");
+        ok(C, "phone", NULL, "０４０ １２３ ４５６７", "+358401234567");
+        ok(C, "postal_code", "FI", "\u00a0００１００\u00a0", "00100");
+        ok(C, "business_id", NULL, "1572860\u20130", "1572860-0");
+        ok(C, "hetu", NULL, "131052\u2212308t", "131052-308T");
+        ok(C, "city", NULL, "\u3000Helsinki", "Helsinki");
+        ok(C, "city", NULL, "\u00a0\u200b", "");
+        bad(C, "phone", NULL, "040 123 4567\u00a0x", "");
+}
+
 static void test_shapes(void **state)
 {
         (void)state;
@@ -268,6 +290,7 @@ int main(void)
             cmocka_unit_test(test_search_columns_and_versions),
             cmocka_unit_test(test_text_and_multiline),
             cmocka_unit_test(test_structured),
+            cmocka_unit_test(test_pasted),
             cmocka_unit_test(test_shapes),
             cmocka_unit_test(test_small_buffer_is_refused),
             cmocka_unit_test(test_one_classification),

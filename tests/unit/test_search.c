@@ -620,6 +620,8 @@ static void test_fold(void **state)
              "evil\x1b]0;x\x07",
              "evil 0 x"},
             {"", ""},
+            /* pasted from a web page: full-width digits and letters */
+            {"０４０ Ａｉｎｏ", "040 aino"},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char *f = rk_search_fold(cases[i][0]);

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# test_import_signals.sh - the Import screen under signals and a failed
+# batch: nothing half saved, nothing saved twice, the terminal restored,
+# a clear message, and the import finishable.
+#
+# A file of 6,000 new customers (batches of 500) is saved from the Import
+# screen of a program started from an interactive shell at 80x24. When
+# the screen shows the first batch saved ("Saving: 500 of"), the test
+# resizes the terminal to 60x20 and back (SIGWINCH) and sends a signal to
+# the program: SIGTERM, then SIGHUP (a closed SSH connection), then SIGINT,
+# each on a new run that previews the same file again. After each:
+#   - the program stopped after the batch in flight: it exits 128+N, the
+#     shell's screen says after which row it stopped and how to finish;
+#     the alternate screen is off and `stty -g` is as before;
+#   - the register (independent sqlcipher CLI) holds exactly the file's
+#     rows up to that row, each once with its audit row, the job
+#     unfinished; `check` and `audit verify` with the audit key pass;
+#   - the next preview counts the rows saved as saved.
+# Then `import customers --yes` saves the rest: every row once.
+# A failed batch, retried: a file of 600 new rows and an update whose
+# customer another process changes after the preview. F10 saves the
+# first batch and names the row in conflict; F10 again asks only for the
+# rows not saved and, failing again, saves nothing twice (it did create
+# the first 500 again before).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
+export LANGUAGE=en
+rk_demo_setup 50
+rk_one_person
+rk_demo_keyfile dpo supervisor
+U=(--db r.db --keyfile dpo.key)
+TOTAL=6000
+grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1 >audit.key
+[[ -s audit.key ]] || e2e_fail "the demo printed no audit key"
+UPD=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND restricted=0 ORDER BY id LIMIT 1;")
+python3 - "$UPD" <<'PY'
+import hashlib, sys
+def name(i):
+    # no two names one edit apart (as test_import_resume.sh): no row is a
+    # possible duplicate of one saved before it
+    w = "".join(chr(97 + (i // 26 ** k) % 26) for k in range(4)).capitalize()
+    h = hashlib.sha256(str(i).encode()).digest()
+    return w + " " + "".join(chr(97 + b % 26) for b in h[:7]).capitalize()
+with open("big.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("Nimi;Postinumero;Sähköposti\r\n")
+    for i in range(6000):
+        f.write(f"{name(i)};00100;t{i}@tuonti.example\r\n")
+with open("retry.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("Asiakaskoodi;Nimi;Postinumero;Sähköposti\r\n")
+    for i in range(600):
+        f.write(f";{name(i + 5000)};00200;u{i}@uusi.example\r\n")
+    f.write(f"{sys.argv[1]};;;paivitetty@example.fi\r\n")
+with open("other.csv", "w", encoding="utf-8", newline="") as f:
+    f.write(f"Asiakaskoodi;Sähköposti\r\n{sys.argv[1]};toinen@example.fi\r\n")
+PY
+imported() { rk_sql "SELECT count(*) FROM customers WHERE email LIKE '${1:-t}%@${2:-tuonti}.example';"; }
+# login SESSION - the demo supervisor, on to the home menu, with a TOTP
+# step not used before (rk_fresh_step)
+login() {
+	local name role pw secret
+	read -r name role pw secret < <(grep "^supervisor " r.db.users)
+	rk_fresh_step supervisor
+	rk_login "$1" "$name" "$pw" "$(rk_code "$secret" "@$((FRESH_STEP * 30))")"
+	rk_wait_home "$1"
+}
+preview() { # SESSION FILE - from home: the file's mapping, then its preview
+	rk_menu "$1" Import
+	e2e_wait "$1" 'Import customers from a spreadsheet'
+	e2e_type "$1" "$PWD/$2"
+	e2e_keys "$1" Enter
+	e2e_wait "$1" "Import $2: UTF-8" 30
+	e2e_keys "$1" F10
+	e2e_wait "$1" "Preview of $2" 90
+}
+
+# --- signals while saving ------------------------------------------------------------
+SAVED=0
+n=0
+for sig in TERM HUP INT; do
+	n=$((n + 1))
+	s=s$n
+	e2e_start "$s" 80 24 env PS1='sh> ' HISTFILE=/dev/null bash --norc --noprofile -i
+	e2e_wait "$s" '^sh>'
+	e2e_type "$s" "stty -g >stty.before; REKISTERI_CONFIG=$REKISTERI_CONFIG $R --db r.db; echo st=\$?"
+	e2e_keys "$s" Enter
+	e2e_wait "$s" "$LOGIN_SCREEN"
+	PID=$(pgrep -P "$(e2e_pid "$s")" | head -1)
+	[[ -n "$PID" ]] || e2e_fail "no program under the shell"
+	login "$s"
+	if ((n == 1)); then
+		preview "$s" retry.csv
+		e2e_wait "$s" '601 rows: new 600, update 1,'
+		"$R" import customers other.csv "${U[@]}" --yes >other.out 2>&1 || e2e_fail "other: $(cat other.out)"
+		e2e_keys "$s" F10
+		e2e_wait "$s" 'Save 600 new customers, 1 updates'
+		e2e_keys "$s" y
+		e2e_wait "$s" '^row 602: .*changed by someone else' 60
+		[[ $(imported u uusi) == 500 ]] || e2e_fail "the first batch: $(imported u uusi) saved"
+		e2e_keys "$s" F10
+		e2e_wait "$s" 'Save 100 new customers, 1 updates'
+		e2e_keys "$s" y
+		e2e_wait "$s" '^row 602: .*changed by someone else' 60
+		[[ $(imported u uusi) == 500 ]] || e2e_fail "saving again after the failure saved $(imported u uusi) rows: the first batch twice"
+		rk_ok "a failed batch saved again: only the rows not saved are offered, none saved twice"
+		rk_press_until "$s" Escape 'What would you like to do\?' 5
+	fi
+	preview "$s" big.csv
+	if ((SAVED > 0)); then
+		e2e_wait "$s" "saved before $SAVED"
+	fi
+	e2e_keys "$s" F10
+	e2e_wait "$s" "Save $((TOTAL - SAVED)) new customers"
+	e2e_keys "$s" y
+	e2e_wait "$s" "Saving: 500 of $((TOTAL - SAVED)) rows" 60
+	if ((n == 1)); then # SIGWINCH while saving: drawn at once at each size
+		e2e_resize "$s" 60 20
+		e2e_wait "$s" 'Terminal too small: 60x20'
+		e2e_resize "$s" 200 50
+		e2e_wait "$s" '^ +40 new +[A-Z]'
+		e2e_resize "$s" 80 24
+		e2e_wait "$s" '^ +[0-9]+ new +[A-Z]'
+		# Esc stops too, after the batch in flight; F10 offers the rest
+		e2e_keys "$s" Escape
+		e2e_wait "$s" '^Stopped after row [0-9]+: [0-9]+ created, 0 updated\. F10 saves the rest\.' 60
+		row=$(e2e_screen "$s" | grep -oE '^Stopped after row [0-9]+' | grep -oE '[0-9]+$')
+		[[ $(imported) == $((row - 1)) ]] || e2e_fail "Esc: stopped after row $row, $(imported) saved"
+		e2e_assert_present "$s" 'Preview of big.csv'
+		e2e_keys "$s" F10
+		e2e_wait "$s" "Save $((TOTAL - row + 1)) new customers"
+		e2e_keys "$s" y
+		e2e_wait "$s" "Saving: 500 of $((TOTAL - row + 1)) rows" 60
+		rk_ok "Esc while saving: stopped after row $row with the rows before it saved; F10 offered only the rest"
+	fi
+	kill "-$sig" "$PID"
+	[[ $(imported) -ge $((SAVED + 500)) ]] || e2e_fail "the progress came before the batch was saved"
+	e2e_wait "$s" '^st=[0-9]+' 60
+	st=$(e2e_screen "$s" | grep -oE '^st=[0-9]+' | cut -d= -f2)
+	want=$((128 + $(kill -l "$sig")))
+	[[ $st == "$want" ]] || e2e_fail "SIG$sig: exit status $st, wanted $want"
+	e2e_wait "$s" 'rekisteri: the import of big.csv stopped after row [0-9]+: the rows'
+	row=$(e2e_screen "$s" | tr -d '\n' | grep -oE 'stopped after row [0-9]+' | grep -oE '[0-9]+$')
+	e2e_screen "$s" | tr -d '\n' | grep -q 'importing the same file again saves the rest' ||
+		e2e_fail "SIG$sig: the message does not say how to finish"
+	[[ $(_e2e_tmux display-message -p -t "=$s:" '#{alternate_on}') == 0 ]] ||
+		e2e_fail "SIG$sig: the alternate screen is still on"
+	e2e_type "$s" 'stty -g >stty.after; echo CHECKED-$?'
+	e2e_keys "$s" Enter
+	e2e_wait "$s" '^CHECKED-0'
+	cmp -s stty.before stty.after || e2e_fail "SIG$sig: stty -g changed"
+	got=$(imported)
+	((row - 1 == got && got > SAVED + 500 && got < TOTAL)) ||
+		e2e_fail "SIG$sig: stopped after row $row, but $got rows are saved (before: $SAVED)"
+	[[ $(rk_sql "SELECT count(*) FROM customers c JOIN audit_log a ON a.subject=c.id
+		AND a.action='import.create' WHERE c.email LIKE 't%@tuonti.example';") == "$got" ]] ||
+		e2e_fail "SIG$sig: a saved row lacks its audit row"
+	[[ $(rk_sql "SELECT count(DISTINCT email) FROM customers WHERE email LIKE 't%@tuonti.example';") == "$got" ]] ||
+		e2e_fail "SIG$sig: a row was saved twice"
+	[[ $(rk_sql "SELECT done_row||'|'||ifnull(finished_at,'open') FROM import_jobs
+		WHERE file_name='big.csv';") == "$row|open" ]] || e2e_fail "SIG$sig: the job"
+	"$R" check "${U[@]}" >check.out 2>&1 || e2e_fail "SIG$sig: check: $(cat check.out)"
+	"$R" audit verify "${U[@]}" --key-file audit.key >verify.out 2>&1 ||
+		e2e_fail "SIG$sig: audit verify: $(cat verify.out)"
+	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $st, the terminal restored, check and audit verify pass"
+	SAVED=$got
+	e2e_kill "$s"
+done
+"$R" import customers big.csv "${U[@]}" --yes >rest.out 2>&1 || e2e_fail "the rest: $(cat rest.out)"
+[[ $(imported) == $TOTAL && $(rk_sql "SELECT count(DISTINCT email) FROM customers WHERE email LIKE 't%@tuonti.example';") == $TOTAL ]] ||
+	e2e_fail "after the CLI: $(imported) rows"
+[[ $(rk_sql "SELECT finished_at IS NOT NULL FROM import_jobs WHERE file_name='big.csv';") == 1 ]] ||
+	e2e_fail "the job is not finished"
+rk_ok "the same file imported again saved the rest: $TOTAL rows, each once"
+
+e2e_pass "import under signals and a failed batch: nothing half saved, nothing twice, terminal restored"
