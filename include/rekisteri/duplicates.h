@@ -73,8 +73,11 @@ struct rk_duplicate_list {
 struct rk_duplicate_options {
         bool include_restricted; /* customers whose processing is restricted */
         /* progress (may be NULL): called now and then with customers read
-         * so far and the total; it must not use the database. */
-        void (*progress)(void *ctx, int64_t done, int64_t total);
+         * so far and the total, and once after each pairing step with
+         * done = total; it must not use the database. It returns nonzero
+         * to stop the scan (a person pressed Esc): the scan then fails
+         * with RK_ERR_STOPPED and lists nothing. */
+        int (*progress)(void *ctx, int64_t done, int64_t total);
         void *ctx;
 };
 
@@ -99,8 +102,8 @@ int rk_duplicates_scan(sqlite3 *db, const struct rk_duplicate_options *opt,
  * none). progress as in rk_duplicate_options (may be NULL).
  */
 int rk_duplicates_find(struct rk_session *s,
-                       void (*progress)(void *ctx, int64_t done, int64_t total),
-                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err);
+                       int (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                       struct rk_duplicate_list *out, struct rk_error *err);
 
 /*
  * rk_duplicates_look - rk_duplicates_find for a front end that shows the
@@ -112,8 +115,8 @@ int rk_duplicates_find(struct rk_session *s,
  * screen shows a few dozen).
  */
 int rk_duplicates_look(struct rk_session *s,
-                       void (*progress)(void *ctx, int64_t done, int64_t total),
-                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err);
+                       int (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                       struct rk_duplicate_list *out, struct rk_error *err);
 
 /*
  * rk_duplicates_show - audit the look at pairs from..to-1 of l (a list

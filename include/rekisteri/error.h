@@ -35,6 +35,7 @@ enum rk_rc {
         RK_ERR_CRYPTO,   /* a cryptographic primitive failed */
         RK_ERR_INTERNAL, /* a bug: an invariant did not hold */
         RK_ERR_CONFIRM,  /* asks a person to confirm first; err names why */
+        RK_ERR_STOPPED,  /* the person stopped long work (Esc, a signal) */
 };
 
 /*

@@ -15,12 +15,19 @@
 #include <stdio.h>
 #include <unistd.h>
 
+/* The bar on a terminal; the command line never stops a look (Ctrl-C ends
+ * the process, and nothing was written before the list). */
+static int bar(void *ctx, int64_t done, int64_t total)
+{
+        cli_progress_bar(ctx, done, total);
+        return 0;
+}
+
 static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
         (void)c;
         struct rk_duplicate_list l;
-        int rc = rk_duplicates_find(s, isatty(STDERR_FILENO) ? cli_progress_bar : NULL,
-                                    NULL, &l, err);
+        int rc = rk_duplicates_find(s, isatty(STDERR_FILENO) ? bar : NULL, NULL, &l, err);
         if (rc != RK_OK)
                 return rc;
         if (l.n > 0)

@@ -186,6 +186,16 @@ static int count_live(sqlite3 *db, int64_t *total, struct rk_error *err)
         return rc;
 }
 
+/* Progress, and the person's chance to stop: RK_ERR_STOPPED when asked. */
+static int tick(const struct rk_duplicate_options *opt, int64_t done, int64_t total,
+                struct rk_error *err)
+{
+        if (opt->progress == NULL || opt->progress(opt->ctx, done, total) == 0)
+                return RK_OK;
+        return rk_error_set(err, RK_ERR_STOPPED,
+                            _("The comparison was stopped; nothing was listed."));
+}
+
 static int read_all(sqlite3 *db, const struct rk_duplicate_options *opt, struct scan *sc,
                     struct rk_error *err)
 {
@@ -208,11 +218,11 @@ static int read_all(sqlite3 *db, const struct rk_duplicate_options *opt, struct 
                                           WHAT);
                 else
                         rc = read_row(sc, st, err);
-                if (rc == RK_OK && ++done % PROGRESS_EVERY == 0 && opt->progress)
-                        opt->progress(opt->ctx, done, total);
+                if (rc == RK_OK && ++done % PROGRESS_EVERY == 0)
+                        rc = tick(opt, done, total, err);
         }
-        if (rc == RK_OK && opt->progress)
-                opt->progress(opt->ctx, done, total > done ? total : done);
+        if (rc == RK_OK)
+                rc = tick(opt, done, total > done ? total : done, err);
         sqlite3_finalize(st);
         return rc;
 }
@@ -532,19 +542,27 @@ int rk_duplicates_scan(sqlite3 *db, const struct rk_duplicate_options *opt,
                        struct rk_duplicate_list *out, struct rk_error *err)
 {
         static const struct rk_duplicate_options none = {0};
+        const struct rk_duplicate_options *o = opt ? opt : &none;
         struct scan sc;
         memset(&sc, 0, sizeof(sc));
         memset(out, 0, sizeof(*out));
         if (sodium_init() < 0)
                 return rk_error_set(err, RK_ERR_CRYPTO, "%s: libsodium failed", WHAT);
         crypto_shorthash_keygen(sc.hkey);
-        int rc = read_all(db, opt ? opt : &none, &sc, err);
+        int64_t n;
+        int rc = read_all(db, o, &sc, err);
+        n = (int64_t)sc.recs.n;
         if (rc == RK_OK && (sc.crowd = calloc(sc.recs.n + 1, 1)) == NULL)
                 rc = rk_error_set(err, RK_ERR_NOMEM, "%s: out of memory", WHAT);
-        for (int k = 0; k < K_COUNT && rc == RK_OK; k++)
+        for (int k = 0; k < K_COUNT && rc == RK_OK; k++) {
                 rc = exact_key(&sc, k, err);
+                if (rc == RK_OK)
+                        rc = tick(o, n, n, err);
+        }
         if (rc == RK_OK)
                 rc = names(&sc, err);
+        if (rc == RK_OK)
+                rc = tick(o, n, n, err);
         if (rc == RK_OK)
                 rc = merge(&sc, out, err);
         out->customers = (int64_t)sc.recs.n;
@@ -646,8 +664,8 @@ int rk_duplicates_show(struct rk_session *s, struct rk_duplicate_list *l, size_t
 }
 
 int rk_duplicates_look(struct rk_session *s,
-                       void (*progress)(void *ctx, int64_t done, int64_t total),
-                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err)
+                       int (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                       struct rk_duplicate_list *out, struct rk_error *err)
 {
         const struct rk_grants *g = rk_session_grants(s);
         char groups[64];
@@ -676,8 +694,8 @@ int rk_duplicates_look(struct rk_session *s,
 }
 
 int rk_duplicates_find(struct rk_session *s,
-                       void (*progress)(void *ctx, int64_t done, int64_t total),
-                       void *ctx, struct rk_duplicate_list *out, struct rk_error *err)
+                       int (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                       struct rk_duplicate_list *out, struct rk_error *err)
 {
         int rc = rk_duplicates_look(s, progress, ctx, out, err);
         if (rc == RK_OK)

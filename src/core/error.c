@@ -81,6 +81,7 @@ const char *rk_rc_code(int rc)
             [RK_ERR_CRYPTO] = N_("cryptographic failure"),
             [RK_ERR_INTERNAL] = N_("internal error"),
             [RK_ERR_CONFIRM] = N_("needs confirmation"),
+            [RK_ERR_STOPPED] = N_("stopped"),
         };
         if (rc < 0 || (size_t)rc >= sizeof(names) / sizeof(names[0]) || names[rc] == NULL)
                 return N_("unknown error");

@@ -74,13 +74,26 @@ static void describe(struct dups *d)
                          _("Enter opens the pair."));
 }
 
-/* The search's progress on the message line. */
-static void progress(void *ctx, int64_t done, int64_t total)
+/* The search's progress on the message line. Esc or a signal that ends
+ * the program (a closed SSH connection) stops it; other keys are told to
+ * wait. */
+static int progress(void *ctx, int64_t done, int64_t total)
 {
-        char line[96];
-        snprintf(line, sizeof(line), _("Comparing customers: %lld of %lld read…"),
-                 (long long)done, (long long)total);
+        char line[128];
+        int key;
+        while ((key = rk_tui_poll_key(ctx)) != -1) {
+                if (key == RK_TUI_KEY_ESC)
+                        return 1;
+                rk_tui_flash(ctx, RK_TUI_WARNING,
+                             _("Busy comparing customers; Esc stops the comparison"));
+        }
+        if (rk_tui_signalled())
+                return 1;
+        snprintf(line, sizeof(line),
+                 _("Comparing customers: %lld of %lld read… Esc stops"), (long long)done,
+                 (long long)total);
         rk_tui_flash(ctx, RK_TUI_INFO, line);
+        return 0;
 }
 
 /* Look (again): the deferred work of opening and of F5. */
@@ -96,6 +109,13 @@ static int look(struct rk_tui_app *app, void *state)
         d->done = true;
         set_columns(d);
         describe(d);
+        if (rc == RK_ERR_STOPPED)
+                snprintf(d->summary, sizeof(d->summary), "%s",
+                         _("The comparison was stopped. F5 compares again."));
+        if (rc == RK_ERR_STOPPED)
+                return rk_tui_message(
+                    app, RK_TUI_WARNING, "%s",
+                    _("Stopped: nothing was listed. F5 compares again."));
         if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         return rk_tui_message(app, RK_TUI_INFO, "%s", _("Done."));

@@ -178,4 +178,17 @@ COUNT2=$(rk_sql "SELECT count(DISTINCT subject) FROM audit_log WHERE
 [[ "$COUNT2" == "$LISTED2" ]] || e2e_fail "the CLI's second look audited $COUNT2 of $LISTED2"
 echo "ok: End audits the last page too ($(echo "$BOTH" | wc -l) of $LISTED2); the CLI audited all $LISTED2 it printed"
 
+# Esc stops a look (issue 18: long work can be stopped). Typed together
+# with F5 it waits in the input until the look's first progress call
+# reads it: nothing is listed and nothing audited; F5 then looks again.
+MARK=$(rk_sql "SELECT max(id) FROM audit_log;")
+e2e_keys dup F5 Escape
+e2e_wait dup "The comparison was stopped\. F5 compares again\."
+e2e_assert_present dup "Stopped: nothing was listed."
+[[ -z "$(on_screen)" ]] || e2e_fail "a stopped look still shows pairs"
+[[ -z "$(audited_since "$MARK")" ]] || e2e_fail "a stopped look audited customers"
+e2e_keys dup F5
+e2e_wait dup "$ROWS2 likely duplicate pairs among [0-9]+ customers\. Enter opens the pair\."
+echo "ok: Esc stops a look (nothing listed, nothing audited) and F5 looks again"
+
 e2e_pass "duplicates: CLI, screen, policy and audit"

@@ -649,6 +649,45 @@ static void test_look_audits_what_is_shown(void **state)
         assert_string_equal(audit_rows("duplicates.list"), want);
 }
 
+/* Counts the progress calls; asks to stop at the call numbered stop_at. */
+struct stopper {
+        int calls, stop_at;
+};
+
+static int stop_on(void *ctx, int64_t done, int64_t total)
+{
+        struct stopper *st = ctx;
+        assert_true(done <= total);
+        return ++st->calls == st->stop_at;
+}
+
+/* A person who presses Esc stops the look at the next progress call: the
+ * look fails with RK_ERR_STOPPED, lists nothing and audits nothing; each
+ * step of the scan gives that chance (the last call comes after pairing). */
+static void test_look_stops_when_asked(void **state)
+{
+        (void)state;
+        struct rk_duplicate_list l;
+        struct rk_error err;
+        int64_t a, b, c;
+        three(&a, &b, &c);
+        struct stopper count = {0, 0};
+        tu_must(rk_duplicates_look(team[0], stop_on, &count, &l, &err), &err);
+        assert_int_equal(l.n, 2);
+        assert_true(count.calls >= 3);
+        rk_duplicate_list_free(&l);
+        for (int at = 1; at <= count.calls; at++) {
+                struct stopper st = {0, at};
+                assert_int_equal(rk_duplicates_look(team[0], stop_on, &st, &l, &err),
+                                 RK_ERR_STOPPED);
+                assert_int_equal(st.calls, at);
+                assert_int_equal(l.n, 0);
+                assert_null(l.pairs);
+                rk_duplicate_list_free(&l);
+        }
+        assert_string_equal(audit_rows("duplicates.list"), "");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -656,6 +695,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_name_precision, setup, teardown),
             cmocka_unit_test(test_crowded),
             cmocka_unit_test_setup_teardown(test_supervisor_only_and_audited, setup_team,
+                                            teardown_team),
+            cmocka_unit_test_setup_teardown(test_look_stops_when_asked, setup_team,
                                             teardown_team),
             cmocka_unit_test_setup_teardown(test_look_audits_what_is_shown, setup_team,
                                             teardown_team),
