@@ -185,6 +185,7 @@ MARK=$(rk_sql "SELECT max(id) FROM audit_log;")
 e2e_keys dup F5 Escape
 e2e_wait dup "The comparison was stopped\. F5 compares again\."
 e2e_assert_present dup "Stopped: nothing was listed."
+e2e_assert_absent dup "No likely duplicates."
 [[ -z "$(on_screen)" ]] || e2e_fail "a stopped look still shows pairs"
 [[ -z "$(audited_since "$MARK")" ]] || e2e_fail "a stopped look audited customers"
 e2e_keys dup F5
