@@ -252,10 +252,11 @@ int rk_custdb_resolve(sqlite3 *db, const char *number, int64_t *id, char *out,
                       bool *anonymised, struct rk_error *err)
 {
         sqlite3_stmt *st;
-        int rc = rk_sql_cached(db,
-                               "SELECT id, number, anonymised_at IS NOT NULL FROM customers"
-                               " WHERE id = " RK_CUSTDB_ID_OF_NUMBER("?1"),
-                               &st, "finding a customer", err);
+        int rc =
+            rk_sql_cached(db,
+                          "SELECT id, number, anonymised_at IS NOT NULL FROM customers"
+                          " WHERE id = " RK_CUSTDB_ID_OF_NUMBER("?1"),
+                          &st, "finding a customer", err);
         if (rc != RK_OK)
                 return rc;
         sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
