@@ -662,13 +662,14 @@ static int classify(struct rk_import *im, struct seen *st, struct rk_matcher *m,
 
 #define PREVIEW_CHUNK 1000
 
-/* End the read transaction of the last chunk (when read_chunk began one)
- * and, with more true, begin the next one. Nothing is written in it; a
- * caller already in a transaction reads in that one. */
+/* End the read transaction of the last chunk (when read_chunk began one,
+ * and SQLite has not already ended it after an I/O error) and, with more
+ * true, begin the next one. Nothing is written in it; a caller already in
+ * a transaction reads in that one. */
 static int read_chunk(sqlite3 *db, bool *mine, bool more, struct rk_error *err)
 {
         int rc = RK_OK;
-        if (*mine)
+        if (*mine && !sqlite3_get_autocommit(db))
                 rc = rk_sql_exec(db, "COMMIT", "reading customer data", err);
         *mine = false;
         if (rc == RK_OK && more && sqlite3_get_autocommit(db)) {
@@ -714,7 +715,10 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
                 if (progress != NULL && im->nrows % 1000 == 0)
                         progress(ctx, rk_csv_bytes_read(rd), size);
         }
-        int end = read_chunk(rk_import_db(im), &reading, false, err);
+        /* after a failure, ending the chunk must not replace its message */
+        struct rk_error end_err;
+        int end =
+            read_chunk(rk_import_db(im), &reading, false, rc == RK_OK ? err : &end_err);
         if (rc == RK_OK)
                 rc = end;
         rk_csv_row_clear(&cr);
