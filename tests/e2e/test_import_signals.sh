@@ -3,9 +3,10 @@
 # batch: nothing half saved, nothing saved twice, the terminal restored,
 # a clear message, and the import finishable.
 #
-# A file of 6,000 new customers (batches of 500) is saved from the Import
-# screen of a program started from an interactive shell at 80x24. When
-# the screen shows the first batch saved ("Saving: 500 of"), the test
+# A file of 12 batches of new customers (B = RK_IMPORT_BATCH rows each,
+# read from import.h) is saved from the Import screen of a program
+# started from an interactive shell at 80x24. When the screen shows the
+# first batch saved ("Saving: B of"), the test
 # resizes the terminal to 60x20 and back (SIGWINCH) and sends a signal to
 # the program: SIGTERM, then SIGHUP (a closed SSH connection), then SIGINT,
 # each on a new run that previews the same file again. After each:
@@ -17,11 +18,11 @@
 #     unfinished; `check` and `audit verify` with the audit key pass;
 #   - the next preview counts the rows saved as saved.
 # Then `import customers --yes` saves the rest: every row once.
-# A failed batch, retried: a file of 600 new rows and an update whose
-# customer another process changes after the preview. F10 saves the
+# A failed batch, retried: a file of B + 100 new rows and an update
+# whose customer another process changes after the preview. F10 saves the
 # first batch and names the row in conflict; F10 again asks only for the
 # rows not saved and, failing again, saves nothing twice (it did create
-# the first 500 again before).
+# the first batch again before).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 export LANGUAGE=en
@@ -29,11 +30,14 @@ rk_demo_setup 50
 rk_one_person
 rk_demo_keyfile dpo supervisor
 U=(--db r.db --keyfile dpo.key)
-TOTAL=6000
+# the batch size as the import saves it (import.h), and a file of 12 batches
+B=$(sed -n 's/^#define RK_IMPORT_BATCH \([0-9]*\).*/\1/p' "$SRCDIR/include/rekisteri/import.h")
+[[ $B -gt 0 ]] || e2e_fail "no RK_IMPORT_BATCH in import.h"
+TOTAL=$((12 * B))
 grep -oE '^ +[0-9a-f]{64}$' demo.out | tr -d ' ' | head -1 >audit.key
 [[ -s audit.key ]] || e2e_fail "the demo printed no audit key"
 UPD=$(rk_sql "SELECT number FROM customers WHERE kind='person' AND restricted=0 ORDER BY id LIMIT 1;")
-python3 - "$UPD" <<'PY'
+python3 - "$UPD" "$B" "$TOTAL" <<'PY'
 import hashlib, sys
 def name(i):
     # no two names one edit apart (as test_import_resume.sh): no row is a
@@ -43,12 +47,13 @@ def name(i):
     return w + " " + "".join(chr(97 + b % 26) for b in h[:7]).capitalize()
 with open("big.csv", "w", encoding="utf-8", newline="") as f:
     f.write("Nimi;Postinumero;Sähköposti\r\n")
-    for i in range(6000):
+    batch, total = int(sys.argv[2]), int(sys.argv[3])
+    for i in range(total):
         f.write(f"{name(i)};00100;t{i}@tuonti.example\r\n")
 with open("retry.csv", "w", encoding="utf-8", newline="") as f:
     f.write("Asiakaskoodi;Nimi;Postinumero;Sähköposti\r\n")
-    for i in range(600):
-        f.write(f";{name(i + 5000)};00200;u{i}@uusi.example\r\n")
+    for i in range(batch + 100):
+        f.write(f";{name(i + total)};00200;u{i}@uusi.example\r\n")
     f.write(f"{sys.argv[1]};;;paivitetty@example.fi\r\n")
 with open("other.csv", "w", encoding="utf-8", newline="") as f:
     f.write(f"Asiakaskoodi;Sähköposti\r\n{sys.argv[1]};toinen@example.fi\r\n")
@@ -89,18 +94,18 @@ for sig in TERM HUP INT; do
 	login "$s"
 	if ((n == 1)); then
 		preview "$s" retry.csv
-		e2e_wait "$s" '601 rows: new 600, update 1,'
+		e2e_wait "$s" "$((B + 101)) rows: new $((B + 100)), update 1,"
 		"$R" import customers other.csv "${U[@]}" --yes >other.out 2>&1 || e2e_fail "other: $(cat other.out)"
 		e2e_keys "$s" F10
-		e2e_wait "$s" 'Save 600 new customers, 1 updates'
+		e2e_wait "$s" "Save $((B + 100)) new customers, 1 updates"
 		e2e_keys "$s" y
-		e2e_wait "$s" '^row 602: .*changed by someone else' 60
-		[[ $(imported u uusi) == 500 ]] || e2e_fail "the first batch: $(imported u uusi) saved"
+		e2e_wait "$s" "^row $((B + 102)): .*changed by someone else" 60
+		[[ $(imported u uusi) == "$B" ]] || e2e_fail "the first batch: $(imported u uusi) saved"
 		e2e_keys "$s" F10
 		e2e_wait "$s" 'Save 100 new customers, 1 updates'
 		e2e_keys "$s" y
-		e2e_wait "$s" '^row 602: .*changed by someone else' 60
-		[[ $(imported u uusi) == 500 ]] || e2e_fail "saving again after the failure saved $(imported u uusi) rows: the first batch twice"
+		e2e_wait "$s" "^row $((B + 102)): .*changed by someone else" 60
+		[[ $(imported u uusi) == "$B" ]] || e2e_fail "saving again after the failure saved $(imported u uusi) rows: the first batch twice"
 		rk_ok "a failed batch saved again: only the rows not saved are offered, none saved twice"
 		rk_press_until "$s" Escape 'What would you like to do\?' 5
 	fi
@@ -111,7 +116,7 @@ for sig in TERM HUP INT; do
 	e2e_keys "$s" F10
 	e2e_wait "$s" "Save $((TOTAL - SAVED)) new customers"
 	e2e_keys "$s" y
-	e2e_wait "$s" "Saving: 500 of $((TOTAL - SAVED)) rows" 60
+	e2e_wait "$s" "Saving: $B of $((TOTAL - SAVED)) rows" 60
 	if ((n == 1)); then # SIGWINCH while saving: drawn at once at each size
 		e2e_resize "$s" 60 20
 		e2e_wait "$s" 'Terminal too small: 60x20'
@@ -128,11 +133,11 @@ for sig in TERM HUP INT; do
 		e2e_keys "$s" F10
 		e2e_wait "$s" "Save $((TOTAL - row + 1)) new customers"
 		e2e_keys "$s" y
-		e2e_wait "$s" "Saving: 500 of $((TOTAL - row + 1)) rows" 60
+		e2e_wait "$s" "Saving: $B of $((TOTAL - row + 1)) rows" 60
 		rk_ok "Esc while saving: stopped after row $row with the rows before it saved; F10 offered only the rest"
 	fi
 	kill "-$sig" "$PID"
-	[[ $(imported) -ge $((SAVED + 500)) ]] || e2e_fail "the progress came before the batch was saved"
+	[[ $(imported) -ge $((SAVED + B)) ]] || e2e_fail "the progress came before the batch was saved"
 	e2e_wait "$s" '^st=[0-9]+' 60
 	st=$(e2e_screen "$s" | grep -oE '^st=[0-9]+' | cut -d= -f2)
 	want=$((128 + $(kill -l "$sig")))
@@ -148,7 +153,7 @@ for sig in TERM HUP INT; do
 	e2e_wait "$s" '^CHECKED-0'
 	cmp -s stty.before stty.after || e2e_fail "SIG$sig: stty -g changed"
 	got=$(imported)
-	((row - 1 == got && got > SAVED + 500 && got < TOTAL)) ||
+	((row - 1 == got && got > SAVED + B && got < TOTAL)) ||
 		e2e_fail "SIG$sig: stopped after row $row, but $got rows are saved (before: $SAVED)"
 	[[ $(rk_sql "SELECT count(*) FROM customers c JOIN audit_log a ON a.subject=c.id
 		AND a.action='import.create' WHERE c.email LIKE 't%@tuonti.example';") == "$got" ]] ||
