@@ -210,6 +210,38 @@ static rk_groupset shown_groups(const struct rk_merge_plan *p)
         return g;
 }
 
+/* Two identity codes that differ name two people (two companies): such a
+ * pair is never merged, as the matcher never pairs it (match.h). */
+static int check_codes(sqlite3 *db, const struct rk_merge_plan *p, struct rk_error *err)
+{
+        int64_t people = 0, companies = 0;
+        int rc = exec2(db,
+                       "SELECT count(*) FROM customers a, customers b"
+                       " WHERE a.id = ?1 AND b.id = ?2 AND ifnull(a.hetu, '') <> ''"
+                       " AND ifnull(b.hetu, '') <> '' AND upper(a.hetu) <> upper(b.hetu)",
+                       p->survivor.id, p->other.id, &people, err);
+        if (rc == RK_OK)
+                rc = exec2(db,
+                           "SELECT count(*) FROM customers a, customers b"
+                           " WHERE a.id = ?1 AND b.id = ?2"
+                           " AND ifnull(a.business_id, '') <> ''"
+                           " AND ifnull(b.business_id, '') <> ''"
+                           " AND upper(a.business_id) <> upper(b.business_id)",
+                           p->survivor.id, p->other.id, &companies, err);
+        if (rc == RK_OK && people > 0)
+                rc =
+                    rk_error_set(err, RK_ERR_INVALID,
+                                 _("%s and %s have different henkilötunnus: they are two "
+                                   "people. If one code is wrong, correct it first."),
+                                 p->survivor.number, p->other.number);
+        else if (rc == RK_OK && companies > 0)
+                rc = rk_error_set(err, RK_ERR_INVALID,
+                                  _("%s and %s have different Y-tunnus: they are two "
+                                    "companies. If one is wrong, correct it first."),
+                                  p->survivor.number, p->other.number);
+        return rc;
+}
+
 static unsigned ask_of(const struct rk_merge_plan *p)
 {
         unsigned ask = 0;
@@ -244,6 +276,8 @@ static int read_plan(struct rk_session *s, sqlite3 *db, const char *survivor,
                                     _("%s and %s are a person and a company; change the "
                                       "type of one of them first if they are the same."),
                                     p->survivor.number, p->other.number);
+        if (rc == RK_OK)
+                rc = check_codes(db, p, err);
         if (rc == RK_OK)
                 rc = count_open_requests(db, &p->survivor, err);
         if (rc == RK_OK)

@@ -15,7 +15,9 @@
 # - two merges of the same pair at once: one wins, the other says why,
 #   and no record is lost;
 # - bad input: the same customer twice, an unknown number, a merged stub,
-#   a word that is no number, an unknown --keep field, a sales key;
+#   a word that is no number, two people with different henkilötunnus
+#   (companies with different Y-tunnus), an unknown --keep field, a sales
+#   key;
 # - erasing the survivor later also forgets the merged customer in a
 #   backup taken before the merge: its entry is in the erasure ledger and a
 #   restore of that backup holds none of its values.
@@ -74,6 +76,20 @@ grep -q "Virtanen is not a customer number" err.txt && ok "...says what a number
         bad "word: $(cat err.txt)"
 expect_rc 1 "a person and a company" "$R" merge C000001 C000004 "${U[@]}"
 grep -q "a person and a company" err.txt && ok "...says so" || bad "kinds: $(cat err.txt)"
+# two different identity codes are two people (two companies): refused,
+# as the matcher never pairs them; the codes are set for this check alone
+for pair in "hetu C000001 C000002 010101A123N henkilötunnus" \
+        "business_id C000004 C000005 1234567-1 Y-tunnus"; do
+        read -r col a b code word <<<"$pair"
+        was=$(sql_with_key "$KEY" "SELECT quote($col) FROM customers WHERE number='$a';")
+        sql_with_key "$KEY" "UPDATE customers SET $col='$code' WHERE number='$a';" > /dev/null
+        expect_rc 1 "two different $word" "$R" merge "$a" "$b" --yes "${U[@]}"
+        grep -q "$a and $b have different $word: they are two" err.txt &&
+                ok "...says so" || bad "$col: $(cat err.txt)"
+        sql_with_key "$KEY" "UPDATE customers SET $col=$was WHERE number='$a';" > /dev/null
+        [ "$(sql_with_key "$KEY" "SELECT count(*) FROM customers WHERE merged_into IS NOT NULL;")" = 0 ] &&
+                ok "...and nothing was merged" || bad "a refused merge merged"
+done
 expect_rc 1 "an unknown --keep field" "$R" merge C000001 C000002 --keep shoe=other "${U[@]}"
 grep -q "shoe is not a field that can be chosen; the fields are: name," err.txt &&
         ok "...lists the fields" || bad "keep: $(cat err.txt)"
