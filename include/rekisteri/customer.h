@@ -75,6 +75,13 @@ int rk_customer_load(struct rk_session *s, int64_t id, rk_groupset want,
 int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
                      struct rk_error *err);
 
+/*
+ * rk_customer_kind_label - a customer's stored type ("person", "company")
+ * as people read it in the language in use (static, translated); NULL for
+ * a code it does not know, which is then shown as stored.
+ */
+const char *rk_customer_kind_label(const char *code);
+
 /* rk_customer_view_clear - free what v holds and zero it; NULL is fine. */
 void rk_customer_view_clear(struct rk_customer_view *v);
 

@@ -90,7 +90,12 @@ int cmd_customer_add(struct cli *c)
 /* One "Label  value" line, the value sanitised; "-" when empty. */
 static void print_field(const struct rk_value *v)
 {
-        const char *text = v->value != NULL && v->value[0] != '\0' ? v->value : "-";
+        const char *kind = strcmp(v->field->column, "kind") == 0
+                               ? rk_customer_kind_label(v->value)
+                               : NULL;
+        const char *text = kind                                      ? kind
+                           : v->value != NULL && v->value[0] != '\0' ? v->value
+                                                                     : "-";
         cli_print_cell(_(v->field->label), 22, false, " ");
         printf("%s\n",
                v->field->validator == RK_V_DATE ? cli_date(text) : cli_safe(text));

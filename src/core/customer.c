@@ -11,6 +11,7 @@
  */
 #include "customer_db.h"
 #include "rekisteri/clock.h"
+#include "rekisteri/i18n.h"
 #include "sql.h"
 
 #include <stdio.h>
@@ -111,6 +112,15 @@ int rk_customer_find(struct rk_session *s, const char *number, int64_t *id,
         if (rc != RK_OK)
                 *id = 0;
         return rc;
+}
+
+const char *rk_customer_kind_label(const char *code)
+{
+        if (code != NULL && strcmp(code, "company") == 0)
+                return _("company");
+        if (code != NULL && strcmp(code, "person") == 0)
+                return _("person");
+        return NULL;
 }
 
 void rk_customer_view_clear(struct rk_customer_view *v)

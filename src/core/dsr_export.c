@@ -20,6 +20,7 @@
  */
 #include "dsr_db.h"
 #include "privacy_words.h"
+#include "rekisteri/customer.h"
 #include "rekisteri/orders.h"
 #include "rekisteri/policy.h"
 #include "rekisteri/format.h"
@@ -389,9 +390,7 @@ static const char *request_status_label(const char *name)
 static const char *code_label(enum rk_record kind, const char *column, const char *code)
 {
         if (kind == RK_REC_CUSTOMER && strcmp(column, "kind") == 0)
-                return strcmp(code, "company") == 0  ? _("company")
-                       : strcmp(code, "person") == 0 ? _("person")
-                                                     : NULL;
+                return rk_customer_kind_label(code);
         if (kind == RK_REC_ORDER && strcmp(column, "status") == 0)
                 return rk_order_status_label(code);
         if (kind == RK_REC_COUNT && strcmp(column, "type") == 0) {

@@ -19,6 +19,7 @@
 #include "customer_db.h"
 #include "rekisteri/audit.h"
 #include "rekisteri/audit_report.h"
+#include "rekisteri/customer.h"
 #include "rekisteri/clock.h"
 #include "rekisteri/forget.h"
 #include "rekisteri/i18n.h"
@@ -402,7 +403,8 @@ const char *rk_merge_ask_text(const struct rk_merge_plan *p, char *out, size_t s
 
 const char *rk_merge_kind_text(const struct rk_merge_plan *p)
 {
-        return strcmp(p->kind, "company") == 0 ? _("company") : _("person");
+        const char *label = rk_customer_kind_label(p->kind);
+        return label != NULL ? label : p->kind;
 }
 
 void rk_merge_plan_clear(struct rk_merge_plan *p)

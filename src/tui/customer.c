@@ -158,8 +158,12 @@ static int fill_fields(struct detail *d)
                     strcmp(val->field->column, "name") == 0)
                         continue;
                 char day[RK_FORMAT_SIZE];
+                const char *kind = strcmp(val->field->column, "kind") == 0
+                                       ? rk_customer_kind_label(val->value)
+                                       : NULL;
                 const char *value =
-                    val->field->validator == RK_V_DATE
+                    kind != NULL ? kind
+                    : val->field->validator == RK_V_DATE
                         ? rk_format_date_text(val->value, day, sizeof(day))
                         : val->value;
                 const char *row[2] = {_(val->field->label), value};

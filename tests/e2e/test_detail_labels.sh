@@ -95,6 +95,8 @@ rk_ok "en (sales): every label whole"
 
 open f fi supervisor
 tab f 1 'Delivery city'
+# the stored type reads in the language too ("yritys", not "company")
+e2e_wait f "$(sc_re "$(sc_t Type)") +$(sc_re "$(sc_t company)") *\$"
 labels f "${CONTACT[@]}" 'Personal identity code'
 e2e_wait f " $(sc_re "$DCITY")\$"
 edit f "${CONTACT[@]}"
@@ -116,6 +118,7 @@ rk_ok "sv (billing): every label whole on the detail and the edit form"
 
 open s sv sales
 tab s 1 'Delivery city'
+e2e_wait s "$(sc_re "$(sc_t Type)") +$(sc_re "$(sc_t company)") *\$"
 labels s "${CONTACT[@]}"
 e2e_wait s " $(sc_re "$DCITY")\$"
 edit s "${CONTACT[@]}"
