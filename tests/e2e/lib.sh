@@ -188,7 +188,12 @@ e2e_start() {
 	local name="$1" w="$2" h="$3"
 	shift 3
 	[[ $# -gt 0 ]] || e2e_fail "e2e_start $name: no command"
-	_e2e_tmux set-option -g remain-on-exit on \; \
+	# exit-empty off: killing the last session (e2e_kill) would end the
+	# server, and a session started right after could reach the server
+	# while it exits ("tmux could not start the session", seen in a
+	# clean-clone run of e2e_import_signals); the cleanup kills it
+	_e2e_tmux set-option -s exit-empty off \; \
+		set-option -g remain-on-exit on \; \
 		set-option -g remain-on-exit-format '' \; \
 		set-option -g default-terminal "$E2E_TERM" \; \
 		set-option -g status off \; \
