@@ -8,6 +8,10 @@
  *   bench_search [CUSTOMERS] [SEED]      default 1000000 customers, seed 1
  *   (or RK_BENCH_CUSTOMERS in the environment; the argument wins)
  *   RK_BENCH_VERBOSE=1 prints each query's time; RK_BENCH_KEEP=1 keeps the files
+ *   RK_BENCH_DIR=D puts the registers in D and keeps them; registers already
+ *   there are used again, not generated (generation then reads 0 s), so a
+ *   big register made once can be searched again on a quiet machine (an
+ *   interrupted generation leaves a partial one: remove D then)
  *
  * The registers go into a fresh directory under $TMPDIR (or /tmp), removed
  * at the end. After generation both databases are closed and opened again,
@@ -31,12 +35,15 @@
 #include "rekisteri/search.h"
 #include "rekisteri/store.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REPEAT  5
 #define DETAILS 2000
@@ -298,15 +305,21 @@ int main(int argc, char **argv)
         cfg.argon2_ops = 1;
         cfg.argon2_mem_kib = 8;
         char dir[256];
-        const char *tmp = getenv("TMPDIR");
+        const char *tmp = getenv("TMPDIR"), *kept = getenv("RK_BENCH_DIR");
         snprintf(dir, sizeof(dir), "%s/rk-bench-XXXXXX", tmp ? tmp : "/tmp");
-        if (mkdtemp(dir) == NULL)
-                return perror("mkdtemp"), 1;
+        if (kept != NULL)
+                snprintf(dir, sizeof(dir), "%s", kept);
+        if (kept == NULL ? mkdtemp(dir) == NULL
+                         : mkdir(dir, 0700) != 0 && errno != EEXIST)
+                return perror(dir), 1;
         struct side sides[2] = {{.label = "encrypted"}, {.label = "unencrypted"}};
         for (int i = 0; i < 2; i++) {
                 snprintf(sides[i].path, sizeof(sides[i].path), "%s/%s.db", dir,
                          sides[i].label);
-                generate(&sides[i], &opt);
+                if (kept != NULL && access(sides[i].path, F_OK) == 0)
+                        open_side(&sides[i], 0); /* made by an earlier run */
+                else
+                        generate(&sides[i], &opt);
                 bench_search(&sides[i], 0, "sales");
                 bench_search(&sides[i], 1, "warehouse");
                 bench_detail(&sides[i], opt.customers);
@@ -335,7 +348,7 @@ int main(int argc, char **argv)
                 if (sides[i].reg == NULL)
                         rk_store_close(sides[i].db);
         }
-        if (getenv("RK_BENCH_KEEP") != NULL) /* for looking at the files */
+        if (getenv("RK_BENCH_KEEP") != NULL || kept != NULL) /* for looking at them */
                 fprintf(stderr, "kept %s\n", dir);
         else
                 nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
