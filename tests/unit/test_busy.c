@@ -209,17 +209,29 @@ static void test_gives_up_plainly(void **state)
         rk_register_close(reg);
 }
 
-/* The queue's next ticket, read from the file beside the register (turn.c:
- * the first word of "<db>.turn"). */
-static uint32_t next_ticket(void)
+/* Word i of the queue file beside the register (turn.c, "<db>.turn"). */
+static uint32_t turn_word(int i)
 {
-        uint32_t next = 0;
+        uint32_t word = 0;
         FILE *f = fopen(tu_path("b.db.turn"), "rb");
         if (f != NULL) {
-                assert_int_equal(fread(&next, sizeof(next), 1, f), 1);
+                assert_int_equal(fseek(f, (long)(i * sizeof(word)), SEEK_SET), 0);
+                assert_int_equal(fread(&word, sizeof(word), 1, f), 1);
                 fclose(f);
         }
-        return next;
+        return word;
+}
+
+/* The queue's next ticket: the first word. */
+static uint32_t next_ticket(void)
+{
+        return turn_word(0);
+}
+
+/* Waiters woken before their turn came: the fifth word. */
+static uint32_t woken_early(void)
+{
+        return turn_word(4);
 }
 
 #define WRITERS 5
@@ -258,7 +270,9 @@ static pid_t writer(int i, const int ready[2], int order)
 }
 
 /* Writers that queue behind a long transaction get the lock in the order
- * they came, not in the order their backoff happens to wake them. */
+ * they came, not in the order their backoff happens to wake them; and each
+ * pass of the turn wakes the next writer only, not every one waiting (with
+ * five, waking them all woke writers 2-4 six times before their turn). */
 static void test_writers_served_in_order(void **state)
 {
         (void)state;
@@ -269,6 +283,7 @@ static void test_writers_served_in_order(void **state)
         rk_busy_set_notice(NULL, NULL); /* the earlier tests' counters are gone */
         assert_int_equal(pipe(ready), 0);
         assert_int_equal(pipe(order), 0);
+        uint32_t early = woken_early();
         pid_t holder = hold_lock(1500);
         for (int i = 0; i < WRITERS; i++)
                 pids[i] = writer(i, ready, order[1]);
@@ -278,6 +293,8 @@ static void test_writers_served_in_order(void **state)
         child_ok(holder);
         assert_int_equal(read(order[0], got, WRITERS), WRITERS);
         assert_string_equal(got, "01234");
+        print_message("woken before their turn: %u\n", woken_early() - early);
+        assert_int_equal(woken_early() - early, 0);
         /* the queue file is shared like the register: its mode and group */
         struct stat db_st, turn_st;
         assert_int_equal(chmod(tu_path("b.db"), 0660), 0);
