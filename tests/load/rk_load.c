@@ -62,7 +62,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROCS_MAX  1000
+#define PROCS_MAX  2000
 #define HOT        20 /* edits go to the first HOT customers */
 #define LAT_MAX    200000
 #define TOKEN_SIZE 32
