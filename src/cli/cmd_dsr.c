@@ -131,13 +131,8 @@ int cmd_dsr_new(struct cli *c)
         struct rk_dsr_request r;
         int64_t id = 0;
         rk_error_clear(&err);
+        /* the type and the other values were checked before (values.c) */
         int type = rk_dsr_type_parse(c->type);
-        if (type < 0)
-                return cli_usage_error("--type is one of access, rectification, erasure, "
-                                       "restriction, objection, portability, "
-                                       "consent_withdrawal");
-        if (c->subject_text == NULL)
-                return cli_usage_error("dsr new needs --subject CUSTOMER_NUMBER[,...]");
         /* one transaction: the request, its subjects and the verification
          * are all recorded, or none of them is */
         int rc = open_dsr(c, "cli:dsr new", &s, &err);
@@ -225,9 +220,6 @@ int cmd_dsr_show(struct cli *c)
 
 static int add(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
 {
-        if (c->subject_text == NULL)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "dsr add needs --subject CUSTOMER_NUMBER[,...]");
         return add_subjects(s, id, c->subject_text, err);
 }
 
