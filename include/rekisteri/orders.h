@@ -155,7 +155,9 @@ int rk_order_picking_list(struct rk_session *s, int64_t order_id, const char *pa
 
 /*
  * rk_order_find - the id of the order numbered number, for a session that
- * reads orders. RK_ERR_NOTFOUND, RK_ERR_DENIED.
+ * reads orders or only their amounts (billing, with the number from an
+ * invoice); it reads nothing else and records nothing (rk_order_load
+ * does). RK_ERR_NOTFOUND, RK_ERR_DENIED.
  */
 int rk_order_find(struct rk_session *s, const char *number, int64_t *order_id,
                   struct rk_error *err);

@@ -138,10 +138,16 @@ static int show(struct cli *c, struct rk_session *s, struct rk_error *err)
                 rc = rk_order_load(s, oid, RK_GROUPS_ALL, &v, err);
         if (rc != RK_OK)
                 return rc;
-        printf(_("Order %s  customer %s  %s  %s\n"), c->words[0], v.customer_number,
-               cli_date(rk_record_get(&v.order, "ordered_on")),
-               rk_order_status_label(rk_record_get(&v.order, "status")));
+        /* billing reads the amounts alone: no date, status or product */
+        if (rk_record_find(&v.order, "status") != NULL)
+                printf(_("Order %s  customer %s  %s  %s\n"), c->words[0],
+                       v.customer_number, cli_date(rk_record_get(&v.order, "ordered_on")),
+                       rk_order_status_label(rk_record_get(&v.order, "status")));
+        else
+                printf(_("Order %s  customer %s\n"), c->words[0], v.customer_number);
         for (size_t i = 0; i < v.nlines; i++) {
+                if (rk_record_find(&v.lines[i], "product_code") == NULL)
+                        printf(_("Line %-5zu"), i + 1);
                 print_cell(&v.lines[i], "product_code", -10, false);
                 print_cell(&v.lines[i], "product", -30, false);
                 print_cell(&v.lines[i], "quantity", 8, false);
