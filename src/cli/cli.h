@@ -51,6 +51,7 @@ struct cli {
         bool dry_run, yes; /* import --dry-run; import and merge --yes: confirmed */
         int nlines;
         const char *year;      /* privacy report --year YYYY */
+        const char *limit;     /* duplicates --limit N: pairs shown */
         const char *keeps[40]; /* merge --keep FIELD=other, repeated */
         int nkeeps;
         long long months;

@@ -76,6 +76,7 @@ enum {
         OPT_REPORT_LANG,
         OPT_YEAR,
         OPT_KEEP,
+        OPT_LIMIT,
 };
 
 static const struct option long_options[] = {
@@ -133,6 +134,7 @@ static const struct option long_options[] = {
     {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
     {"keep", required_argument, NULL, OPT_KEEP},
+    {"limit", required_argument, NULL, OPT_LIMIT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -284,6 +286,7 @@ static const struct {
     {OPT_LANG, offsetof(struct cli, lang)},
     {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
     {OPT_YEAR, offsetof(struct cli, year)},
+    {OPT_LIMIT, offsetof(struct cli, limit)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a

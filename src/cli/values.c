@@ -256,6 +256,20 @@ static int check_confirm(struct cli *c, struct rk_error *err)
                                           "--confirm takes row numbers, such as 5,12");
 }
 
+static int check_limit(struct cli *c, struct rk_error *err)
+{
+        const char *v = c->limit;
+        char *end = NULL;
+        if (v == NULL)
+                return RK_OK;
+        errno = 0;
+        unsigned long long n = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
+        if (n >= 1 && errno == 0 && *end == '\0')
+                return RK_OK;
+        return rk_error_set(err, RK_ERR_INVALID,
+                            "give a whole number of pairs, 1 or more");
+}
+
 static int check_use_map(struct cli *c, struct rk_error *err)
 {
         return c->use_map ? rk_import_map_name_check(c->use_map, err) : RK_OK;
@@ -310,6 +324,7 @@ static const struct rule {
     {"import customers", NULL, check_confirm},
     {"import customers", "--use-map", check_use_map},
     {"import customers", "--save-map", check_save_map},
+    {"duplicates", "--limit", check_limit},
 };
 
 /* Is name one of the '|'-separated commands? */

@@ -105,6 +105,8 @@ usage "--roles: unknown role \"wizard\"" user add bob --roles sales,wizard "${U[
 usage "--roles: unknown role" key add-file --label x --out x.key --roles wizard "${U[@]}"
 usage "--confirm takes row numbers" import customers in.csv --confirm 1 --reason r "${U[@]}"
 usage "--save-map: a mapping's name is 1 to 40" import customers in.csv --save-map "two words" "${U[@]}"
+usage "--limit: give a whole number of pairs" duplicates --limit 0 "${U[@]}"
+usage "--limit: give a whole number of pairs" duplicates --limit ten "${U[@]}"
 usage "--year is a year" privacy report --year 99 "${U[@]}"
 usage "--customers takes a whole number" demo --db d2.db --customers 0
 usage "--lang is en, fi or sv" check --lang de "${U[@]}"
