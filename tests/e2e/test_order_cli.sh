@@ -23,6 +23,7 @@
 #   import row with a quantity of 0 is an error row saying the same, and
 #   the import saves no line of 0.
 source "$(dirname "$0")/cli_lib.sh"
+source "$(dirname "$0")/money_lib.sh"
 export LANGUAGE=en
 NB=$'\u00a0'
 cli_demo r.db 40 || { bad "demo register: $(tail -3 demo.out)"; cli_done; exit 1; }
@@ -31,18 +32,6 @@ for kr in bil:billing var:warehouse myy:sales; do
         "$R" key add-file "${U[@]}" --label "${kr%%:*}" --roles "${kr#*:}" \
                 --out "${kr%%:*}.key" > key.out 2>&1 || bad "key file ${kr#*:}: $(cat key.out)"
 done
-
-# euros CENTS - as the program prints money: "1 083,91 €" (no-break spaces)
-euros() {
-        local c=$1 e s="" g
-        e=$((c / 100))
-        while ((e >= 1000)); do
-                printf -v g '%03d' $((e % 1000))
-                s="$NB$g$s"
-                e=$((e / 1000))
-        done
-        printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$NB"
-}
 
 IFS='|' read -r P PNAME PRICE BP < <(sql_with_key "$KEY" "SELECT code, name, unit_price_cents,
         vat_rate_bp FROM products WHERE active=1 AND vat_rate_bp=2550 ORDER BY code LIMIT 1;")
@@ -67,10 +56,10 @@ hasnt() { grep -qF -- "$2" "$1" && bad "$3: $(cat "$1")" || ok "$3"; }
 # --- billing: the amounts, nothing else ---------------------------------------
 show bil && ok "billing may show the order" || bad "billing refused: $(cat bil.err)"
 has bil.out "^Order $ONO  customer $C\$" "billing: the order and customer numbers, no date or status"
-has bil.out "^Line 1 +$(euros "$PRICE") \$" "billing: the line's unit price"
-has bil.out "^Net +$(euros $NET)\$" "billing: the net total"
-has bil.out "^VAT 25,5$NB% +$(euros $VAT)\$" "billing: the VAT"
-has bil.out "^Total with VAT +$(euros $((NET + VAT)))\$" "billing: the gross total"
+has bil.out "^Line 1 +$(rk_euros "$PRICE") \$" "billing: the line's unit price"
+has bil.out "^Net +$(rk_euros $NET)\$" "billing: the net total"
+has bil.out "^VAT 25,5$NB% +$(rk_euros $VAT)\$" "billing: the VAT"
+has bil.out "^Total with VAT +$(rk_euros $((NET + VAT)))\$" "billing: the gross total"
 for v in "$P" "$PNAME" "$CNAME" "$CMAIL" "$CPHONE" " 3 " open "$(date +%Y-%m-%d)"; do
         [ "$v" = "-" ] && continue
         hasnt bil.out "$v" "billing sees no '$v' (product, quantity, status, date, contact)"
@@ -84,8 +73,8 @@ hasnt var.out "Total" "warehouse: no total"
 
 # --- sales: both ------------------------------------------------------------------
 show myy && ok "sales may show the order" || bad "sales refused: $(cat myy.err)"
-has myy.out "^$P +.* 3 +.*$(euros "$PRICE") \$" "sales: the line with its price"
-has myy.out "^Total with VAT +$(euros $((NET + VAT)))\$" "sales: the gross total"
+has myy.out "^$P +.* 3 +.*$(rk_euros "$PRICE") \$" "sales: the line with its price"
+has myy.out "^Total with VAT +$(rk_euros $((NET + VAT)))\$" "sales: the gross total"
 
 # --- a role with no field group: refused ----------------------------------------
 "$R" order show "$ONO" --db r.db --keyfile ret.key > ret.out 2> ret.err
