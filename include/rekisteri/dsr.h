@@ -121,6 +121,26 @@ const char *rk_dsr_status_label(enum rk_dsr_status s);
  * type takes none (only objection and consent withdrawal do). */
 const char *rk_dsr_purposes(enum rk_dsr_type t);
 
+/*
+ * The checks of typed values that need no register, for a front end that
+ * asks before it unlocks (the command line); rk_dsr_new and the steps
+ * apply the same ones. Each returns RK_OK or RK_ERR_INVALID naming the
+ * field:
+ * rk_dsr_check_purpose - purpose as type requires it (rk_dsr_purposes);
+ * rk_dsr_check_received - a calendar day, not in the future (NULL: today);
+ * rk_dsr_check_text - a request text under label (a verification, a
+ *   reason, an outcome): required, at most RK_DSR_TEXT_MAX characters, no
+ *   control characters and no identity code;
+ * rk_dsr_check_subjects - "C000123,C000124,contact:17": at least one word,
+ *   each a customer number or contact:ID (whether they exist is the
+ *   register's answer).
+ */
+int rk_dsr_check_purpose(enum rk_dsr_type type, const char *purpose,
+                         struct rk_error *err);
+int rk_dsr_check_received(const char *received_on, struct rk_error *err);
+int rk_dsr_check_text(const char *label, const char *text, struct rk_error *err);
+int rk_dsr_check_subjects(const char *subjects, struct rk_error *err);
+
 /* rk_dsr_next_step - the wizard's next step for r. */
 enum rk_dsr_step rk_dsr_next_step(const struct rk_dsr_request *r);
 

@@ -157,6 +157,11 @@ char *rk_import_map_text(const struct rk_import *im);
 int rk_import_map_save(struct rk_import *im, const char *name, struct rk_error *err);
 int rk_import_map_load(struct rk_import *im, const char *name, struct rk_error *err);
 
+/* rk_import_map_name_check - name is one a mapping may be kept under (1 to
+ * 40 letters, digits, - and _); RK_ERR_INVALID saying so. Needs no
+ * register: the command line checks --use-map and --save-map with it. */
+int rk_import_map_name_check(const char *name, struct rk_error *err);
+
 /*
  * rk_import_preview - read every row and decide its status (see above),
  * reading the register but writing nothing. Fails (RK_ERR_INVALID) on a

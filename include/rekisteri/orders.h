@@ -28,6 +28,7 @@
 #define RK_ORDERS_PAGE_MAX      500
 #define RK_ORDER_LINES_MAX      100
 #define RK_ORDER_STATUS_SIZE    16
+#define RK_ORDER_QUANTITY_MAX   999999999 /* nine digits, the field's length */
 
 /* One order as a session may see it. */
 struct rk_order_view {
@@ -57,6 +58,16 @@ struct rk_order_line_in {
         const char *unit_price;
         int64_t line_id;
 };
+
+/*
+ * rk_order_quantity_check - a line's quantity as typed, read as the field
+ * reads it (blanks around it cut, full-width digits as digits): a whole
+ * number from 1 to RK_ORDER_QUANTITY_MAX into *qty. Anything else is
+ * RK_ERR_INVALID naming the field "quantity", with a message that says
+ * what is accepted. Needs no register: forms and the command line check
+ * with it before they save, and every saved line is checked with it.
+ */
+int rk_order_quantity_check(const char *typed, int64_t *qty, struct rk_error *err);
 
 /* One row of the warehouse's order list. */
 struct rk_order_summary {
@@ -144,7 +155,9 @@ int rk_order_picking_list(struct rk_session *s, int64_t order_id, const char *pa
 
 /*
  * rk_order_find - the id of the order numbered number, for a session that
- * reads orders. RK_ERR_NOTFOUND, RK_ERR_DENIED.
+ * reads orders or only their amounts (billing, with the number from an
+ * invoice); it reads nothing else and records nothing (rk_order_load
+ * does). RK_ERR_NOTFOUND, RK_ERR_DENIED.
  */
 int rk_order_find(struct rk_session *s, const char *number, int64_t *order_id,
                   struct rk_error *err);

@@ -42,6 +42,18 @@ struct rk_product_in {
         const char *code, *name, *unit, *price, *vat;
 };
 
+struct rk_config;
+
+/*
+ * rk_product_check - the fields given in in (NULL: not given) checked as
+ * rk_product_add and rk_product_set check them, with no register: the
+ * code's letters, the texts, the price in euros and the VAT rate among
+ * cfg's rates. For a front end that checks typed values first (the
+ * command line, before unlocking). RK_ERR_INVALID naming the field.
+ */
+int rk_product_check(const struct rk_config *cfg, const struct rk_product_in *in,
+                     struct rk_error *err);
+
 /*
  * rk_product_add - a new, active product; every field is required.
  * RK_ERR_DENIED without the products action, RK_ERR_INVALID naming the

@@ -51,6 +51,7 @@ struct cli {
         bool dry_run, yes; /* import --dry-run; import and merge --yes: confirmed */
         int nlines;
         const char *year;      /* privacy report --year YYYY */
+        const char *limit;     /* duplicates --limit N: pairs shown */
         const char *keeps[40]; /* merge --keep FIELD=other, repeated */
         int nkeeps;
         long long months;
@@ -117,6 +118,26 @@ void cli_note_merged(const char *typed, const char *number);
 
 /* cli_usage_error - print a usage message to stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * cli_usage_mark - make the failure just recorded in err a usage error:
+ * the command line was wrong, not the operation (exit 2 from cli_fail,
+ * with the --help hint). option ("--keep") is put before the message
+ * unless it is NULL (the message names what is wrong already). Returns
+ * err->rc.
+ */
+int cli_usage_mark(struct rk_error *err, const char *option);
+
+/*
+ * cli_check_values - the command line's values that need no register, as
+ * the core's own rules check them (values.c): dates, customer numbers,
+ * order lines, statuses, prices, VAT rates, roles, request types and
+ * texts, and the options a command cannot do without. Run before
+ * anything is unlocked, so a wrong value costs no password and no login.
+ * Returns 0, or EXIT_USAGE after naming the option. A customer number is
+ * written out in full in c (c123 becomes C000123).
+ */
+int cli_check_values(const struct cli_command *cmd, struct cli *c);
 
 /*
  * cli_read_secret - read a password or key: from stdin when from_stdin,
@@ -228,6 +249,10 @@ int cmd_product_list(struct cli *c);
 int cmd_product_set(struct cli *c);
 int cmd_product_deactivate(struct cli *c);
 int cmd_order_add(struct cli *c);
+/* cli_order_lines_check - every --line CODE:QTY[:PRICE] of c in its form,
+ * the quantity and the price as core checks them (cmd_order.c); an error
+ * names the option ("--line 2: ...") and is a usage error. */
+int cli_order_lines_check(struct cli *c, struct rk_error *err);
 int cmd_order_show(struct cli *c);
 int cmd_order_status(struct cli *c);
 int cmd_order_queue(struct cli *c);

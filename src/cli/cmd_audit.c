@@ -29,21 +29,9 @@ static int open_audit(struct cli *c, struct rk_session **s, struct rk_error *err
         return rc;
 }
 
-/*
- * The customer of --subject (or of `audit subject NUMBER`), typed as people
- * know it (C000123, c123, 123): c->subject gets its id. Checks the form
- * before unlocking (a usage error, exit 2) and the register after.
- */
-static int check_subject_form(const struct cli *c)
-{
-        char number[RK_AUDIT_NUMBER_SIZE];
-        struct rk_error err;
-        rk_error_clear(&err);
-        if (c->subject_text && rk_audit_subject_number(c->subject_text, number, &err))
-                return cli_usage_error("%s", err.msg);
-        return EXIT_OK;
-}
-
+/* The customer of --subject (or of `audit subject NUMBER`), typed as
+ * people know it (C000123, c123, 123): c->subject gets its id. Its form
+ * was checked before unlocking (values.c). */
 static int resolve_subject(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
         char number[RK_AUDIT_NUMBER_SIZE];
@@ -183,8 +171,6 @@ int cmd_audit_list(struct cli *c)
         struct rk_audit_row *rows = NULL;
         size_t n = 0;
         rk_error_clear(&err);
-        if (check_subject_form(c) != EXIT_OK)
-                return EXIT_USAGE;
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
                 rc = resolve_subject(c, s, &err);
@@ -212,8 +198,6 @@ int cmd_audit_export(struct cli *c)
         rk_error_clear(&err);
         if (c->out == NULL)
                 return cli_usage_error("audit export needs --out FILE.csv");
-        if (check_subject_form(c) != EXIT_OK)
-                return EXIT_USAGE;
         int rc = open_audit(c, &s, &err);
         if (rc == RK_OK)
                 rc = resolve_subject(c, s, &err);

@@ -131,13 +131,8 @@ int cmd_dsr_new(struct cli *c)
         struct rk_dsr_request r;
         int64_t id = 0;
         rk_error_clear(&err);
+        /* the type and the other values were checked before (values.c) */
         int type = rk_dsr_type_parse(c->type);
-        if (type < 0)
-                return cli_usage_error("--type is one of access, rectification, erasure, "
-                                       "restriction, objection, portability, "
-                                       "consent_withdrawal");
-        if (c->subject_text == NULL)
-                return cli_usage_error("dsr new needs --subject CUSTOMER_NUMBER[,...]");
         /* one transaction: the request, its subjects and the verification
          * are all recorded, or none of them is */
         int rc = open_dsr(c, "cli:dsr new", &s, &err);
@@ -225,9 +220,6 @@ int cmd_dsr_show(struct cli *c)
 
 static int add(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
 {
-        if (c->subject_text == NULL)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "dsr add needs --subject CUSTOMER_NUMBER[,...]");
         return add_subjects(s, id, c->subject_text, err);
 }
 
@@ -318,10 +310,43 @@ int cmd_dsr_extend(struct cli *c)
         return with_request(c, "cli:dsr extend", extend);
 }
 
+/* Whether subject i is the first of r's subjects on its customer (a
+ * company and its contact persons are one customer). */
+static bool first_of_customer(const struct rk_dsr_request *r, size_t i)
+{
+        for (size_t k = 0; k < i; k++)
+                if (r->subjects[k].customer_id == r->subjects[i].customer_id)
+                        return false;
+        return true;
+}
+
+/* Lift, then say for each customer of the request whether it is free now
+ * or still restricted, and by which request (one restriction per request
+ * since migration 13: another may still hold the customer). */
 static int lift(struct cli *c, struct rk_session *s, int64_t id, struct rk_error *err)
 {
+        struct rk_dsr_request r;
         (void)c;
-        return rk_dsr_lift_restriction(s, id, err);
+        int rc = rk_dsr_lift_restriction(s, id, err);
+        if (rc == RK_OK)
+                rc = rk_dsr_get(s, id, &r, err);
+        if (rc != RK_OK)
+                return rc;
+        printf(_("Request %lld: the restriction is lifted.\n"), (long long)id);
+        for (size_t i = 0; rc == RK_OK && i < r.nsubjects; i++) {
+                int64_t by = 0;
+                if (!first_of_customer(&r, i))
+                        continue;
+                rc = rk_dsr_restricting(s, r.subjects[i].customer_id, &by, err);
+                if (rc == RK_OK && by > 0)
+                        printf(_("%s is still restricted, under request %lld.\n"),
+                               cli_safe(r.subjects[i].number), (long long)by);
+                else if (rc == RK_OK)
+                        printf(_("%s is no longer restricted.\n"),
+                               cli_safe(r.subjects[i].number));
+        }
+        rk_dsr_request_clear(&r);
+        return rc;
 }
 
 int cmd_dsr_lift(struct cli *c)

@@ -107,20 +107,16 @@ static void print_counts(const struct rk_import *im)
                        im->resume_after);
 }
 
+/* Confirm each row of list (row numbers, checked before unlocking:
+ * values.c). */
 static int confirm_rows(struct rk_import *im, const char *list, const char *reason,
                         struct rk_error *err)
 {
         char *copy = strdup(list), *save = NULL;
         int rc = copy ? RK_OK : rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         for (char *w = copy ? strtok_r(copy, ", ", &save) : NULL; w && rc == RK_OK;
-             w = strtok_r(NULL, ", ", &save)) {
-                char *end;
-                long row = strtol(w, &end, 10);
-                rc = *end == '\0' && row > 1
-                         ? rk_import_confirm(im, (size_t)row, reason, err)
-                         : rk_error_set(err, RK_ERR_INVALID,
-                                        _("--confirm takes row numbers, such as 5,12"));
-        }
+             w = strtok_r(NULL, ", ", &save))
+                rc = rk_import_confirm(im, (size_t)strtol(w, NULL, 10), reason, err);
         free(copy);
         return rc;
 }
@@ -130,8 +126,11 @@ static int prepare(struct cli *c, struct rk_import *im, struct rk_error *err)
         int rc = RK_OK;
         if (c->use_map != NULL)
                 rc = rk_import_map_load(im, c->use_map, err);
-        if (rc == RK_OK && c->map != NULL)
-                rc = rk_import_map(im, c->map, err);
+        /* a --map the file cannot take is a wrong command line (its
+         * messages name --map) */
+        if (rc == RK_OK && c->map != NULL &&
+            (rc = rk_import_map(im, c->map, err)) == RK_ERR_INVALID)
+                cli_usage_mark(err, NULL);
         if (rc == RK_OK)
                 print_mapping(im);
         if (rc == RK_OK)

@@ -20,23 +20,20 @@
 #define LABEL_W 22
 #define VALUE_W 27
 
-/* Apply each --keep FIELD=other|survivor to the plan. */
+/* Apply each --keep FIELD=other|survivor to the plan (its form was
+ * checked before unlocking, values.c); a FIELD the plan does not know is
+ * a wrong command line too. */
 static int apply_keeps(const struct cli *c, struct rk_merge_plan *p, struct rk_error *err)
 {
         for (int i = 0; i < c->nkeeps; i++) {
                 char name[64];
                 const char *eq = strchr(c->keeps[i], '=');
-                size_t len = eq ? (size_t)(eq - c->keeps[i]) : 0;
-                bool other = eq && strcmp(eq + 1, "other") == 0;
-                if (eq == NULL || len == 0 || len >= sizeof(name) ||
-                    (!other && strcmp(eq + 1, "survivor") != 0))
-                        return rk_error_set(err, RK_ERR_INVALID,
-                                            _("--keep %s: write FIELD=other or "
-                                              "FIELD=survivor, e.g. --keep email=other."),
-                                            cli_safe(c->keeps[i]));
+                size_t len = (size_t)(eq - c->keeps[i]);
                 memcpy(name, c->keeps[i], len);
                 name[len] = '\0';
-                int rc = rk_merge_choose(p, name, other, err);
+                int rc = rk_merge_choose(p, name, strcmp(eq + 1, "other") == 0, err);
+                if (rc == RK_ERR_INVALID)
+                        return cli_usage_mark(err, "--keep");
                 if (rc != RK_OK)
                         return rc;
         }

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/customer.h"
+#include "rekisteri/fields.h"
 #include "rekisteri/money.h"
 #include "rekisteri/orders.h"
 
@@ -29,6 +30,31 @@ static int split_line(char *buf, struct rk_order_line_in *l)
                 *p++ = '\0';
         *l = (struct rk_order_line_in){buf, q, p, 0};
         return 0;
+}
+
+int cli_order_lines_check(struct cli *c, struct rk_error *err)
+{
+        char buf[256], option[32], cents[32];
+        struct rk_order_line_in l;
+        int64_t qty = 0;
+        int rc = RK_OK;
+        for (int i = 0; rc == RK_OK && i < c->nlines; i++) {
+                snprintf(option, sizeof(option), "--line %d", i + 1);
+                snprintf(buf, sizeof(buf), "%s", c->lines[i]);
+                if (strlen(c->lines[i]) >= sizeof(buf) || split_line(buf, &l) != 0 ||
+                    l.code[0] == '\0')
+                        rc = rk_error_set(err, RK_ERR_INVALID,
+                                          "write CODE:QUANTITY or CODE:QUANTITY:PRICE");
+                if (rc == RK_OK)
+                        rc = rk_order_quantity_check(l.quantity, &qty, err);
+                if (rc == RK_OK && l.unit_price != NULL)
+                        rc = rk_field_check(
+                            rk_fields_find(RK_REC_LINE, "unit_price_cents"), l.unit_price,
+                            NULL, cents, sizeof(cents), err);
+                if (rc != RK_OK)
+                        cli_usage_mark(err, option);
+        }
+        return rc;
 }
 
 static void print_totals(const struct rk_vat_sum *t)
@@ -54,13 +80,13 @@ static int add(struct cli *c, struct rk_session *s, struct rk_error *err)
         char number[RK_ORDER_NUMBER_SIZE];
         int64_t customer = 0, oid = 0;
         int rc = RK_OK;
+        /* each line's form was checked before unlocking (values.c) */
         for (int i = 0; rc == RK_OK && i < c->nlines; i++) {
                 bufs[i] = strdup(c->lines[i]);
-                if (bufs[i] == NULL || split_line(bufs[i], &lines[i]) != 0)
-                        rc = rk_error_set(err, RK_ERR_INVALID,
-                                          "--line %d: write CODE:QUANTITY or "
-                                          "CODE:QUANTITY:PRICE",
-                                          i + 1);
+                if (bufs[i] == NULL)
+                        rc = rk_error_set(err, RK_ERR_NOMEM, "out of memory");
+                else
+                        split_line(bufs[i], &lines[i]);
         }
         if (rc == RK_OK)
                 rc = rk_customer_find(s, c->customer, &customer, err);
@@ -112,10 +138,16 @@ static int show(struct cli *c, struct rk_session *s, struct rk_error *err)
                 rc = rk_order_load(s, oid, RK_GROUPS_ALL, &v, err);
         if (rc != RK_OK)
                 return rc;
-        printf(_("Order %s  customer %s  %s  %s\n"), c->words[0], v.customer_number,
-               cli_date(rk_record_get(&v.order, "ordered_on")),
-               rk_order_status_label(rk_record_get(&v.order, "status")));
+        /* billing reads the amounts alone: no date, status or product */
+        if (rk_record_find(&v.order, "status") != NULL)
+                printf(_("Order %s  customer %s  %s  %s\n"), c->words[0],
+                       v.customer_number, cli_date(rk_record_get(&v.order, "ordered_on")),
+                       rk_order_status_label(rk_record_get(&v.order, "status")));
+        else
+                printf(_("Order %s  customer %s\n"), c->words[0], v.customer_number);
         for (size_t i = 0; i < v.nlines; i++) {
+                if (rk_record_find(&v.lines[i], "product_code") == NULL)
+                        printf(_("Line %-5zu"), i + 1);
                 print_cell(&v.lines[i], "product_code", -10, false);
                 print_cell(&v.lines[i], "product", -30, false);
                 print_cell(&v.lines[i], "quantity", 8, false);

@@ -109,9 +109,10 @@ const struct cli_command cli_commands[] = {
      "[--confirm ROW,ROW --reason TEXT] [--yes] UNLOCK",
      N_("import customers from a spreadsheet's CSV file: shows the mapping and what "
         "each row would do, then saves with --yes (the import action; supervisor)")},
-    {"duplicates", cmd_duplicates, 0, "UNLOCK",
+    {"duplicates", cmd_duplicates, 0, "UNLOCK [--limit N]",
      N_("customers that are likely the same person or company: the two numbers, the "
-        "reason and a score (supervisor; the look is audited)")},
+        "reason and a score, the first N pairs (1000 unless told; supervisor; the pairs "
+        "shown are audited)")},
     {"key list", cmd_key_list, 0, "UNLOCK",
      N_("list the keyslots (users, recovery, key files)")},
     {"key add-file", cmd_key_add_file, 0, "UNLOCK --label NAME --out FILE [--roles R,R]",

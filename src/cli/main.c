@@ -76,6 +76,7 @@ enum {
         OPT_REPORT_LANG,
         OPT_YEAR,
         OPT_KEEP,
+        OPT_LIMIT,
 };
 
 static const struct option long_options[] = {
@@ -133,6 +134,7 @@ static const struct option long_options[] = {
     {"report-lang", required_argument, NULL, OPT_REPORT_LANG},
     {"year", required_argument, NULL, OPT_YEAR},
     {"keep", required_argument, NULL, OPT_KEEP},
+    {"limit", required_argument, NULL, OPT_LIMIT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -199,11 +201,30 @@ int cli_usage_error(const char *fmt, ...)
         return EXIT_USAGE;
 }
 
+/* What err->field holds for a usage error (cli_usage_mark): no column of
+ * the field table is named so. */
+static const char usage_mark[] = "(the command line)";
+
+int cli_usage_mark(struct rk_error *err, const char *option)
+{
+        if (option != NULL) {
+                char msg[sizeof(err->msg)];
+                memcpy(msg, err->msg, sizeof(msg));
+                snprintf(err->msg, sizeof(err->msg), "%s: ", option);
+                strncat(err->msg, msg, sizeof(err->msg) - strlen(err->msg) - 1);
+        }
+        err->field = usage_mark;
+        return err->rc;
+}
+
 int cli_fail(const struct rk_error *err)
 {
         fprintf(stderr, "rekisteri: %s\n",
                 cli_safe(err->msg[0] ? err->msg : rk_rc_name(err->rc)));
-        return EXIT_ERROR;
+        if (err->field != usage_mark)
+                return EXIT_ERROR;
+        fputs(_("Try 'rekisteri --help'.\n"), stderr);
+        return EXIT_USAGE;
 }
 
 /* A positive decimal id, nothing else. */
@@ -265,6 +286,7 @@ static const struct {
     {OPT_LANG, offsetof(struct cli, lang)},
     {OPT_REPORT_LANG, offsetof(struct cli, report_lang)},
     {OPT_YEAR, offsetof(struct cli, year)},
+    {OPT_LIMIT, offsetof(struct cli, limit)},
 };
 
 /* Apply one parsed option; returns 0, or an exit code (negative - 1 for a
@@ -561,6 +583,9 @@ int main(int argc, char **argv)
                 return cli_fail(&err);
         if (cmd == &cli_screen)
                 return rk_tui_main(&c.cfg, c.db_path, c.no_color);
+        /* a wrong value is the command line's fault, whoever's rule it is */
+        if ((rc = cli_check_values(cmd, &c)) != 0)
+                return rc;
         /* a long wait at opening says why, on a terminal */
         static bool told;
         if (isatty(STDERR_FILENO))

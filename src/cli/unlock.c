@@ -62,16 +62,19 @@ static int unlock(struct cli *c, int allowed_steps, struct rk_session **s,
                   struct rk_error *err)
 {
         *s = NULL;
-        if (c->keyfile != NULL && c->user != NULL)
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "give either --keyfile or --user");
+        /* which way to unlock is the command line's to say (exit 2) */
+        if (c->keyfile != NULL && c->user != NULL) {
+                rk_error_set(err, RK_ERR_INVALID, "give either --keyfile or --user");
+                return cli_usage_mark(err, NULL);
+        }
         if (c->keyfile != NULL)
                 return unlock_keyfile(c, s, err);
-        if (c->user == NULL)
-                return rk_error_set(
-                    err, RK_ERR_INVALID,
-                    "this command needs --user NAME (with --password-stdin "
-                    "and --totp CODE) or --keyfile FILE");
+        if (c->user == NULL) {
+                rk_error_set(err, RK_ERR_INVALID,
+                             "this command needs --user NAME (with --password-stdin "
+                             "and --totp CODE) or --keyfile FILE");
+                return cli_usage_mark(err, NULL);
+        }
         return unlock_user(c, allowed_steps, s, err);
 }
 

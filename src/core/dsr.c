@@ -12,6 +12,7 @@
 #include "customer_db.h"
 #include "dsr_db.h"
 #include "rekisteri/audit.h"
+#include "rekisteri/audit_report.h"
 #include "rekisteri/i18n.h"
 #include "rekisteri/validate.h"
 #include "sql.h"
@@ -345,7 +346,7 @@ int rk_dsr_list(struct rk_session *s, bool include_closed, struct rk_dsr_request
 
 /* ---- creating ---------------------------------------------------------- */
 
-static int check_purpose(enum rk_dsr_type type, const char *purpose, struct rk_error *err)
+int rk_dsr_check_purpose(enum rk_dsr_type type, const char *purpose, struct rk_error *err)
 {
         const char *choices = rk_dsr_purposes(type);
         bool given = purpose != NULL && purpose[0] != '\0';
@@ -395,6 +396,20 @@ static int insert_request(struct rk_session *s, enum rk_dsr_type type,
         return RK_OK;
 }
 
+int rk_dsr_check_received(const char *received_on, struct rk_error *err)
+{
+        char today[RK_DATE_TEXT];
+        rk_date_today(today);
+        if (received_on == NULL)
+                return RK_OK;
+        if (!rk_date_parse(received_on, NULL, NULL, NULL))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Received: not a date (YYYY-MM-DD)");
+        if (strcmp(received_on, today) > 0)
+                return rk_error_set(err, RK_ERR_INVALID, "Received: is in the future");
+        return RK_OK;
+}
+
 /* Register a request inside the caller's transaction. */
 static int create_in(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
                      const char *received_on, int64_t *id, struct rk_error *err)
@@ -404,12 +419,9 @@ static int create_in(struct rk_session *s, enum rk_dsr_type type, const char *pu
         const char *received = received_on != NULL ? received_on : today;
         if (type < 0 || type >= RK_DSR_TYPE_COUNT)
                 return rk_error_set(err, RK_ERR_INVALID, "Type: unknown request type");
-        if (!rk_date_parse(received, NULL, NULL, NULL))
-                return rk_error_set(err, RK_ERR_INVALID,
-                                    "Received: not a date (YYYY-MM-DD)");
-        if (strcmp(received, today) > 0)
-                return rk_error_set(err, RK_ERR_INVALID, "Received: is in the future");
-        int rc = check_purpose(type, purpose, err);
+        int rc = rk_dsr_check_received(received, err);
+        if (rc == RK_OK)
+                rc = rk_dsr_check_purpose(type, purpose, err);
         if (rc == RK_OK)
                 rc = rk_date_add_months(received, 1, due, err);
         if (rc == RK_OK)
@@ -473,7 +485,7 @@ static int step_end(struct rk_session *s, const char *step, int64_t id, int64_t 
         return rc;
 }
 
-static int check_text(const char *label, const char *text, struct rk_error *err)
+int rk_dsr_check_text(const char *label, const char *text, struct rk_error *err)
 {
         if (text == NULL || text[0] == '\0')
                 return rk_error_set(err, RK_ERR_INVALID, "%s: is required", label);
@@ -525,7 +537,7 @@ int dsr_set_status(sqlite3 *db, int64_t id, enum rk_dsr_status status, int64_t n
 int rk_dsr_verify(struct rk_session *s, int64_t id, const char *how, struct rk_error *err)
 {
         struct rk_dsr_request r;
-        int rc = check_text("Identity verification", how, err);
+        int rc = rk_dsr_check_text("Identity verification", how, err);
         if (rc == RK_OK)
                 rc = step_begin(s, id, true, &r, err);
         if (rc != RK_OK)
@@ -542,7 +554,7 @@ int rk_dsr_extend(struct rk_session *s, int64_t id, int months, const char *reas
         if (months < 1 || months > 2)
                 return rk_error_set(err, RK_ERR_INVALID,
                                     "Extension: one or two months (Art. 12(3))");
-        int rc = check_text("Reason for the extension", reason, err);
+        int rc = rk_dsr_check_text("Reason for the extension", reason, err);
         if (rc == RK_OK)
                 rc = step_begin(s, id, false, &r, err);
         if (rc != RK_OK)
@@ -575,7 +587,7 @@ int rk_dsr_close(struct rk_session *s, int64_t id, const char *outcome,
                  struct rk_error *err)
 {
         struct rk_dsr_request r;
-        int rc = check_text("Outcome", outcome, err);
+        int rc = rk_dsr_check_text("Outcome", outcome, err);
         if (rc == RK_OK)
                 rc = step_begin(s, id, false, &r, err);
         if (rc != RK_OK)
@@ -668,6 +680,39 @@ static int change_subject(struct rk_session *s, int64_t id, enum rk_dsr_subject_
         return step_end(s, add ? "subject" : "unsubject", id, customer_id, &r, rc, err);
 }
 
+/* The id of a "contact:17" word into *id; RK_ERR_INVALID when the rest
+ * is not a number. */
+static int contact_word(const char *word, int64_t *id, struct rk_error *err)
+{
+        char *end = NULL;
+        *id = strtoll(word + 8, &end, 10);
+        if (end == word + 8 || *end != '\0' || *id <= 0)
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Subject: write contact:ID with a number");
+        return RK_OK;
+}
+
+int rk_dsr_check_subjects(const char *subjects, struct rk_error *err)
+{
+        char buf[1024], number[RK_AUDIT_NUMBER_SIZE];
+        int64_t contact = 0;
+        size_t n = 0;
+        if (subjects == NULL || strlen(subjects) >= sizeof(buf))
+                return rk_error_set(err, RK_ERR_INVALID,
+                                    "Subject: give one to %zu characters of numbers",
+                                    sizeof(buf) - 1);
+        snprintf(buf, sizeof(buf), "%s", subjects);
+        int rc = RK_OK;
+        for (char *save, *w = strtok_r(buf, ", ", &save); w != NULL && rc == RK_OK;
+             w = strtok_r(NULL, ", ", &save), n++)
+                rc = strncmp(w, "contact:", 8) == 0
+                         ? contact_word(w, &contact, err)
+                         : rk_audit_subject_number(w, number, err);
+        if (rc == RK_OK && n == 0)
+                rc = rk_error_set(err, RK_ERR_INVALID, "Subject: give at least one");
+        return rc;
+}
+
 /* One subject of "C000123" or "contact:17", added inside the caller's
  * transaction and audited. */
 static int add_word_in(struct rk_session *s, int64_t id, const char *word,
@@ -677,12 +722,8 @@ static int add_word_in(struct rk_session *s, int64_t id, const char *word,
         int64_t record_id = 0, customer_id = 0;
         int rc = RK_OK;
         if (strncmp(word, "contact:", 8) == 0) {
-                char *end = NULL;
                 kind = RK_DSR_SUBJECT_CONTACT;
-                record_id = strtoll(word + 8, &end, 10);
-                if (end == word + 8 || *end != '\0' || record_id <= 0)
-                        rc = rk_error_set(err, RK_ERR_INVALID,
-                                          "Subject: write contact:ID with a number");
+                rc = contact_word(word, &record_id, err);
         } else {
                 rc = rk_custdb_by_number(dsr_db(s), word, &record_id, err);
         }
@@ -701,13 +742,9 @@ int rk_dsr_new(struct rk_session *s, enum rk_dsr_type type, const char *purpose,
         char buf[1024];
         int64_t new_id = 0;
         size_t added = 0;
-        int rc = subjects == NULL || strlen(subjects) >= sizeof(buf)
-                     ? rk_error_set(err, RK_ERR_INVALID,
-                                    "Subject: give one to %zu characters of numbers",
-                                    sizeof(buf) - 1)
-                     : RK_OK;
+        int rc = rk_dsr_check_subjects(subjects, err);
         if (rc == RK_OK && verified != NULL)
-                rc = check_text("Identity verification", verified, err);
+                rc = rk_dsr_check_text("Identity verification", verified, err);
         if (rc == RK_OK)
                 rc = dsr_begin(s, err);
         if (rc != RK_OK)

@@ -362,7 +362,7 @@ char *rk_import_map_text(const struct rk_import *im)
 
 /* ---- saved mappings ---------------------------------------------------- */
 
-static int check_map_name(const char *name, struct rk_error *err)
+int rk_import_map_name_check(const char *name, struct rk_error *err)
 {
         size_t n = name ? strlen(name) : 0;
         if (n == 0 || n > 40 ||
@@ -379,7 +379,7 @@ int rk_import_map_save(struct rk_import *im, const char *name, struct rk_error *
         sqlite3 *db = rk_import_db(im);
         sqlite3_stmt *st = NULL;
         char *text = rk_import_map_text(im);
-        int rc = check_map_name(name, err);
+        int rc = rk_import_map_name_check(name, err);
         if (rc == RK_OK && text == NULL)
                 rc = rk_error_set(err, RK_ERR_NOMEM, _("out of memory"));
         if (rc == RK_OK)
@@ -403,7 +403,7 @@ int rk_import_map_load(struct rk_import *im, const char *name, struct rk_error *
 {
         sqlite3 *db = rk_import_db(im);
         sqlite3_stmt *st = NULL;
-        int rc = check_map_name(name, err);
+        int rc = rk_import_map_name_check(name, err);
         if (rc == RK_OK)
                 rc = rk_sql_prepare(db, "SELECT spec FROM import_mappings WHERE name=?",
                                     &st, "reading the mapping", err);

@@ -17,6 +17,7 @@
  */
 #include "rekisteri/fields.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/orders.h"
 #include "rekisteri/record.h"
 #include "rekisteri/text.h"
 #include "rekisteri/validate.h"
@@ -208,7 +209,12 @@ static int take(struct ctx *x, size_t c, int t, struct rk_error *err)
         else if (f->validator == RK_V_TEXT)
                 rc = rk_text_refuse_hetu(gettext(f->label), v, &e);
         const char *country = f && f->validator == RK_V_POSTAL ? x->country : NULL;
-        if (rc == RK_OK && f != NULL)
+        int64_t qty = 0;
+        /* an order line's quantity follows the orders' rule (1 or more) */
+        if (rc == RK_OK && f != NULL && f == rk_fields_find(RK_REC_LINE, "quantity")) {
+                rc = rk_order_quantity_check(v, &qty, &e);
+                snprintf(norm, sizeof(norm), "%lld", (long long)qty);
+        } else if (rc == RK_OK && f != NULL)
                 rc = rk_field_check(f, v, country, norm, sizeof(norm), &e);
         free(v);
         if (rc != RK_OK)

@@ -32,21 +32,41 @@ static int line_error(struct rk_error *err, int rc, size_t no, const char *code,
         return rk_error_line(err, rc, no);
 }
 
+int rk_order_quantity_check(const char *typed, int64_t *qty, struct rk_error *err)
+{
+        char q[32];
+        struct rk_error why;
+        *qty = 0;
+        /* the field's own reading (blanks, full-width digits) and length */
+        int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"),
+                                typed != NULL ? typed : "", NULL, q, sizeof(q), &why);
+        if (rc == RK_OK && q[0] != '\0' && strcmp(q, "0") != 0) {
+                *qty = strtoll(q, NULL, 10);
+                return RK_OK;
+        }
+        if (rc != RK_OK && rc != RK_ERR_INVALID) {
+                if (err != NULL)
+                        *err = why;
+                return rc;
+        }
+        /* one message for every refusal, saying what is accepted */
+        return rk_error_field(err,
+                              rk_error_set(err, RK_ERR_INVALID,
+                                           "Quantity: write a whole number from 1 to %d, "
+                                           "digits only",
+                                           RK_ORDER_QUANTITY_MAX),
+                              "quantity");
+}
+
 /* The checked quantity and typed price (-1 for none) of one line. */
 static int check_numbers(const struct rk_order_line_in *in, int64_t *qty, int64_t *price,
                          struct rk_error *why)
 {
-        char q[32], p[32];
-        int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"), in->quantity,
-                                NULL, q, sizeof(q), why);
-        if (rc == RK_OK && (q[0] == '\0' || strcmp(q, "0") == 0))
-                rc = rk_error_field(
-                    why, rk_error_set(why, RK_ERR_INVALID, "Quantity: order at least 1"),
-                    "quantity");
+        char p[32];
+        int rc = rk_order_quantity_check(in->quantity, qty, why);
         if (rc == RK_OK)
                 rc = rk_field_check(rk_fields_find(RK_REC_LINE, "unit_price_cents"),
                                     in->unit_price, NULL, p, sizeof(p), why);
-        *qty = strtoll(q, NULL, 10);
         *price = rc == RK_OK && p[0] != '\0' ? strtoll(p, NULL, 10) : -1;
         return rc;
 }

@@ -66,11 +66,11 @@ static int check_text(const struct rk_field *f, const char *in, char *out, size_
         return rc;
 }
 
-static int check_vat(struct rk_session *s, const char *in, int *bp, struct rk_error *err)
+static int check_vat(const struct rk_config *cfg, const char *in, int *bp,
+                     struct rk_error *err)
 {
         struct rk_vat_rates rates;
         char list[128] = "";
-        const struct rk_config *cfg = rk_register_config(rk_session_register(s));
         int rc = rk_vat_rate_parse(in, bp, err);
         if (rc == RK_OK)
                 rc = rk_vat_rates_parse(cfg->vat_rates, &rates, err);
@@ -87,7 +87,7 @@ static int check_vat(struct rk_session *s, const char *in, int *bp, struct rk_er
 }
 
 /* Check the fields of in that are given into p; *fields gets their names. */
-static int check_in(struct rk_session *s, const struct rk_product_in *in,
+static int check_in(const struct rk_config *cfg, const struct rk_product_in *in,
                     struct rk_product *p, char *fields, size_t size, struct rk_error *err)
 {
         char cents[32];
@@ -107,13 +107,22 @@ static int check_in(struct rk_session *s, const struct rk_product_in *in,
                 strncat(fields, "unit_price,", size - strlen(fields) - 1);
         }
         if (rc == RK_OK && in->vat != NULL) {
-                rc = check_vat(s, in->vat, &p->vat_bp, err);
+                rc = check_vat(cfg, in->vat, &p->vat_bp, err);
                 strncat(fields, "vat_rate,", size - strlen(fields) - 1);
         }
         size_t len = strlen(fields);
         if (len > 0)
                 fields[len - 1] = '\0';
         return rc;
+}
+
+int rk_product_check(const struct rk_config *cfg, const struct rk_product_in *in,
+                     struct rk_error *err)
+{
+        struct rk_product p;
+        char fields[64];
+        int rc = in->code != NULL ? check_code(in->code, p.code, err) : RK_OK;
+        return rc == RK_OK ? check_in(cfg, in, &p, fields, sizeof(fields), err) : rc;
 }
 
 static int may_edit(struct rk_session *s, struct rk_error *err)
@@ -310,7 +319,8 @@ int rk_product_add(struct rk_session *s, const struct rk_product_in *in,
                                   : !in->price ? "Unit price"
                                                : "VAT rate");
         if (rc == RK_OK)
-                rc = check_in(s, in, &p, fields, sizeof(fields), err);
+                rc = check_in(rk_register_config(rk_session_register(s)), in, &p, fields,
+                              sizeof(fields), err);
         if (rc == RK_OK)
                 rc = rk_sql_begin_as(db, WHAT, err);
         if (rc != RK_OK)
@@ -374,7 +384,8 @@ int rk_product_set(struct rk_session *s, const char *code, int64_t expected_vers
         int rc = begin_on(s, code, &p, err);
         if (rc != RK_OK)
                 return rc;
-        rc = check_in(s, in, &p, fields, sizeof(fields), err);
+        rc = check_in(rk_register_config(rk_session_register(s)), in, &p, fields,
+                      sizeof(fields), err);
         if (rc == RK_OK && fields[0] == '\0')
                 rc = rk_error_set(err, RK_ERR_INVALID, "nothing to change");
         if (rc == RK_OK)

@@ -200,15 +200,9 @@ static int refuse(struct rk_tui_app *app, struct oform *o, const struct rk_error
 /* The quantity and price in the fields, checked as core will. */
 static int read_numbers(struct oform *o, struct oline *l, struct rk_error *err)
 {
-        char q[32], p[32];
-        int64_t net = 0;
-        int rc = rk_field_check(rk_fields_find(RK_REC_LINE, "quantity"), o->qtybuf, NULL,
-                                q, sizeof(q), err);
-        if (rc == RK_OK && (q[0] == '\0' || strcmp(q, "0") == 0))
-                rc = rk_error_field(
-                    err,
-                    rk_error_set(err, RK_ERR_INVALID, _("Quantity: order at least 1")),
-                    "quantity");
+        char p[32];
+        int64_t net = 0, qty = 0;
+        int rc = rk_order_quantity_check(o->qtybuf, &qty, err);
         if (rc == RK_OK)
                 rc = rk_field_check(rk_fields_find(RK_REC_LINE, "unit_price_cents"),
                                     o->pricebuf, NULL, p, sizeof(p), err);
@@ -218,7 +212,7 @@ static int read_numbers(struct oform *o, struct oline *l, struct rk_error *err)
                     "unit_price_cents");
         if (rc != RK_OK)
                 return rc;
-        l->qty = strtoll(q, NULL, 10);
+        l->qty = qty;
         l->price = strtoll(p, NULL, 10);
         l->typed = l->typed || l->price != o->pick_catalogue;
         return rk_vat_line_net(l->qty, l->price, &net, err);

@@ -31,10 +31,12 @@ expect_rc() {
                 cat err.txt
         fi
 }
-# sql_with_key KEY SQL [DB] - run SQL through the sqlcipher CLI with the raw key
+# sql_with_key KEY SQL [DB] - run SQL through the sqlcipher CLI with the raw
+# key; it waits up to 10 s for a lock (.timeout), as rk_sql does: on a
+# loaded machine a reading right after a command can meet its lock
 sql_with_key() {
-        printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n' "$1" "$2" |
-                sqlcipher "${3:-r.db}" 2>&1
+        printf 'PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n.timeout 10000\n%s\n' \
+                "$1" "$2" | sqlcipher "${3:-r.db}" 2>&1
 }
 # cli_done - the closing line and the exit status
 cli_done() {

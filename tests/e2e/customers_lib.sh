@@ -11,6 +11,7 @@
 # the way are appended to caps/ROLE.txt for the checks at the end.
 
 source "$(dirname "${BASH_SOURCE[0]}")/login_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/money_lib.sh"
 
 HOME_SCREEN='What would you like to do\?'
 
@@ -134,19 +135,6 @@ rk_tab_cue() {
 	esac
 }
 
-# rk_euros CENTS - the amount as the program shows it to people: euros
-# grouped by thousands with no-break spaces, a decimal comma, and a
-# no-break space before the euro sign ("1 083,91 €").
-rk_euros() {
-	local c=$1 e s="" g nb=$'\u00a0'
-	e=$((c / 100))
-	while ((e >= 1000)); do
-		printf -v g '%03d' $((e % 1000))
-		s="$nb$g$s"
-		e=$((e / 1000))
-	done
-	printf '%d%s,%02d%s€' "$e" "$s" $((c % 100)) "$nb"
-}
 
 # rk_press_until SESSION KEY REGEX [TIMES] - press KEY (at most TIMES, 8 by
 # default) until the screen matches REGEX, then wait for it: the way to a

@@ -293,8 +293,9 @@ for bad in "audit user valvoja --from 1.12.2026" "audit list --from bogus" \
 	st=0
 	# shellcheck disable=SC2086
 	"$R" $bad "${A[@]}" >bad.txt 2>&1 || st=$?
-	[[ $st == 1 ]] || e2e_fail "'$bad' exited $st: $(cat bad.txt)"
-	grep -Eq '(From|Until): (write the date as YYYY-MM-DD|there is no such day)|Until must come after From' bad.txt ||
+	# a wrong command line: the usage status, the option named (rekisteri(1))
+	[[ $st == 2 ]] || e2e_fail "'$bad' exited $st: $(cat bad.txt)"
+	grep -Eq -- '--(from|to): ((From|Until): (write the date as YYYY-MM-DD|there is no such day)|Until must come after From)' bad.txt ||
 		e2e_fail "'$bad': $(cat bad.txt)"
 done
 [[ ! -e dates.csv ]] || e2e_fail "a refused export left its file"

@@ -93,7 +93,7 @@ e2e_wait s "Product: $P1"
 e2e_keys s C-u
 e2e_type s "0"
 e2e_keys s Enter
-e2e_wait s 'Quantity: order at least 1'
+e2e_wait s 'Quantity: write a whole number from 1 to 999999999'
 e2e_keys s C-u
 e2e_type s "$Q1"
 e2e_keys s Enter

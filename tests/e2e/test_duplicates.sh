@@ -17,8 +17,10 @@
 # - the sales role is refused, on the CLI and by a home menu without the
 #   entry; the refusal is in the audit trail;
 # - the look is audited: one duplicates.list row per customer the CLI
-#   lists; the screen, as the other lists, audits the pairs it shows: F5
-#   over 80 more pairs audits exactly the customers on the first page, End
+#   lists; with --limit 1 the first pair is printed with a line saying
+#   how many more there are, and only its customers are audited; the
+#   screen, as the other lists, audits the pairs it shows: F5 over 80 more
+#   pairs audits exactly the customers on the first page, End
 #   adds those of the last page, and never all;
 # - the screen lists the same pairs as the CLI (count and first rows),
 #   Enter opens the selected pair side by side with both numbers, the
@@ -95,6 +97,29 @@ AUDITED=$(rk_sql "SELECT count(DISTINCT subject) FROM audit_log WHERE action='du
 [[ "$AUDITED" == "$LISTED" ]] ||
 	e2e_fail "audited $AUDITED customers, listed $LISTED"
 echo "ok: sales refused (audited); the look audited for each of the $LISTED customers listed"
+! grep -q 'not shown' dup.out || e2e_fail "all $ROWS pairs fit the default limit: $(tail -2 dup.out)"
+
+# --limit N: the first N pairs, a line saying how many more and how to see
+# them, and the look audited for the customers of the pairs printed alone
+((ROWS > 2)) || e2e_fail "too few pairs ($ROWS) to try --limit"
+BEFORE=$(rk_sql "SELECT ifnull(max(id), 0) FROM audit_log;")
+"$R" duplicates --limit 1 --db r.db --keyfile dpo.key >lim.out 2>lim.err ||
+	e2e_fail "duplicates --limit 1: $(cat lim.err)"
+PAIRS='^C[0-9]{6} +C[0-9]{6} +[0-9]+  [a-z-]+$'
+[[ "$(grep -E "$PAIRS" lim.out)" == "$(grep -E "$PAIRS" dup.out | head -1)" ]] ||
+	e2e_fail "--limit 1 did not print the first pair: $(cat lim.out)"
+grep -qE "^$ROWS likely duplicate pairs among 303 customers\.$" lim.out ||
+	e2e_fail "--limit 1: the count of all pairs: $(cat lim.out)"
+grep -qxF "$((ROWS - 1)) more pairs are not shown (nor audited); --limit $ROWS shows every pair." \
+	lim.out || e2e_fail "--limit 1: no line about the rest: $(tail -2 lim.out)"
+SHOWN=$(grep -oE '^C[0-9]{6} +C[0-9]{6}' lim.out | tr -s ' ' '\n' | sort -u)
+ROWS1=$(rk_sql "SELECT count(*) FROM audit_log WHERE id > $BEFORE
+	AND action='duplicates.list';")
+AUDITED1=$(rk_sql "SELECT c.number FROM audit_log a JOIN customers c ON c.id=a.subject
+	WHERE a.id > $BEFORE AND a.action='duplicates.list' ORDER BY c.number;")
+[[ "$ROWS1" == "$(wc -l <<<"$SHOWN")" && "$AUDITED1" == "$SHOWN" ]] ||
+	e2e_fail "--limit 1 audited $ROWS1 rows ($AUDITED1), printed $(wc -l <<<"$SHOWN") customers"
+echo "ok: --limit 1 prints and audits the first pair ($ROWS1 customers), says $((ROWS - 1)) more"
 
 # --- the screen -------------------------------------------------------------------
 rk_demo_login sal sales

@@ -71,9 +71,9 @@ expect_rc 1 "the same customer twice" "$R" merge C000001 c1 "${U[@]}"
 grep -q "C000001 is the same customer twice" err.txt && ok "...says so" || bad "same: $(cat err.txt)"
 expect_rc 1 "an unknown number" "$R" merge C000001 C000099 "${U[@]}"
 grep -q "No customer has the number C000099" err.txt && ok "...names it" || bad "unknown: $(cat err.txt)"
-expect_rc 1 "a word that is no number" "$R" merge C000001 Virtanen "${U[@]}"
-grep -q "Virtanen is not a customer number" err.txt && ok "...says what a number is" ||
-        bad "word: $(cat err.txt)"
+expect_rc 2 "a word that is no number (a wrong command line)" "$R" merge C000001 Virtanen "${U[@]}"
+grep -q "OTHER: Customer: a customer number such as C000123" err.txt &&
+        ok "...names the argument and says what a number is" || bad "word: $(cat err.txt)"
 expect_rc 1 "a person and a company" "$R" merge C000001 C000004 "${U[@]}"
 grep -q "a person and a company" err.txt && ok "...says so" || bad "kinds: $(cat err.txt)"
 # two different identity codes are two people (two companies): refused,
@@ -90,7 +90,8 @@ for pair in "hetu C000001 C000002 010101A123N henkilötunnus" \
         [ "$(sql_with_key "$KEY" "SELECT count(*) FROM customers WHERE merged_into IS NOT NULL;")" = 0 ] &&
                 ok "...and nothing was merged" || bad "a refused merge merged"
 done
-expect_rc 1 "an unknown --keep field" "$R" merge C000001 C000002 --keep shoe=other "${U[@]}"
+expect_rc 2 "an unknown --keep field (a wrong command line)" "$R" merge C000001 C000002 \
+        --keep shoe=other "${U[@]}"
 grep -q "shoe is not a field that can be chosen; the fields are: name," err.txt &&
         ok "...lists the fields" || bad "keep: $(cat err.txt)"
 "$R" key add-file "${U[@]}" --label shop --roles sales --out shop.key > /dev/null 2>&1

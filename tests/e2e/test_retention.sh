@@ -80,7 +80,7 @@ for d in "$TODAY" 2025-03-31 2026-02-28 2027-06-30 2028-02-29; do
         [ "$got" = "$want" ] && ok "plan for $d: $got due (prospects inactive notes consents), as SQL counts" ||
                 bad "plan for $d: $got, SQL $want"
 done
-expect_rc 1 "a bad --as-of is refused" "$R" retention plan --as-of 2026-02-30 "${RET[@]}"
+expect_rc 2 "a bad --as-of is refused as a wrong command line" "$R" retention plan --as-of 2026-02-30 "${RET[@]}"
 expect_rc 1 "the retention role may not read customers" "$R" customer show C000001 "${RET[@]}"
 
 # --- holds ----------------------------------------------------------------
