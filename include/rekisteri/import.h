@@ -109,8 +109,9 @@ struct rk_import {
         size_t counts[RK_IMPORT_STATUS_COUNT];
         size_t resume_after; /* rows up to this one were saved before */
         int64_t job_id;      /* the unfinished job being resumed, or 0 */
-        /* set by a progress callback to end rk_import_save after the batch
-         * just saved (a signal, Esc); cleared when a save starts */
+        /* set by a progress callback (a signal, Esc) to end rk_import_save
+         * after the batch just saved, or rk_import_preview after the rows
+         * read so far; cleared when a save or a preview starts */
         bool stop;
 };
 
@@ -162,6 +163,9 @@ int rk_import_map_load(struct rk_import *im, const char *name, struct rk_error *
  * reading the register but writing nothing. Fails (RK_ERR_INVALID) on a
  * mapping rk_import_map_check refuses and on what stops the reader (its
  * message names row and column); a row's own problems are its status.
+ * progress (may be NULL) hears every thousand rows how many bytes of the
+ * file are read; when it sets im->stop, the preview ends there with
+ * RK_ERR_STOPPED (its message names the last row read) and no rows.
  * Calling it again starts over.
  */
 int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *ctx,
