@@ -80,6 +80,7 @@ struct rk_import_row {
         char **values;
         uint64_t changed;                                 /* targets an update changes */
         uint64_t trimmed, padded, zero_restored, redated; /* repairs, per target */
+        uint64_t joined;  /* an address's lines joined with ", " (Alt+Enter) */
         bool add_contact; /* the row's contact person is new to the customer */
         bool add_consent; /* the row's consent is not in force */
         bool add_order;   /* the row\'s order line is new */
