@@ -314,5 +314,6 @@ int rk_ui_import_preview_open(struct rk_tui_app *app, struct rk_ui_import *imp)
         p->imp = imp;
         rk_tui_list_init(&p->list, preview_cols, 3, preview_cell, p, imp->im->nrows);
         count(p);
+        rk_tui_message(app, RK_TUI_INFO, "%s", ""); /* the reading is done */
         return rk_tui_push(app, &preview_ops, p);
 }

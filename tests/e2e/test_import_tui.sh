@@ -56,6 +56,7 @@ e2e_wait s '6 Maa +country \(Country\)'
 rk_snap s supervisor
 e2e_keys s F10
 e2e_wait s 'Preview of tui.csv: nothing is saved before F10'
+e2e_assert_absent s 'Reading tui.csv' # the reading's progress is gone with it
 e2e_wait s '9 rows: new 3, update 1, unchanged 0, possible duplicate 1, error 3,'
 e2e_wait s 'previously erased 1'
 for re in "^ +2 update +$UPD \(same customer number\): changes E-mail" \
