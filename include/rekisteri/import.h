@@ -80,6 +80,7 @@ struct rk_import_row {
         char **values;
         uint64_t changed;                                 /* targets an update changes */
         uint64_t trimmed, padded, zero_restored, redated; /* repairs, per target */
+        uint64_t joined;  /* an address's lines joined with ", " (Alt+Enter) */
         bool add_contact; /* the row's contact person is new to the customer */
         bool add_consent; /* the row's consent is not in force */
         bool add_order;   /* the row\'s order line is new */
@@ -109,8 +110,9 @@ struct rk_import {
         size_t counts[RK_IMPORT_STATUS_COUNT];
         size_t resume_after; /* rows up to this one were saved before */
         int64_t job_id;      /* the unfinished job being resumed, or 0 */
-        /* set by a progress callback to end rk_import_save after the batch
-         * just saved (a signal, Esc); cleared when a save starts */
+        /* set by a progress callback (a signal, Esc) to end rk_import_save
+         * after the batch just saved, or rk_import_preview after the rows
+         * read so far; cleared when a save or a preview starts */
         bool stop;
 };
 
@@ -167,6 +169,9 @@ int rk_import_map_name_check(const char *name, struct rk_error *err);
  * reading the register but writing nothing. Fails (RK_ERR_INVALID) on a
  * mapping rk_import_map_check refuses and on what stops the reader (its
  * message names row and column); a row's own problems are its status.
+ * progress (may be NULL) hears every thousand rows how many bytes of the
+ * file are read; when it sets im->stop, the preview ends there with
+ * RK_ERR_STOPPED (its message names the last row read) and no rows.
  * Calling it again starts over.
  */
 int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *ctx,

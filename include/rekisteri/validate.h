@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "rekisteri/error.h"
+#include "rekisteri/fields.h"
 
 /* Buffer sizes, NUL included, that always hold the normalised form. */
 #define RK_EMAIL_MAX   255 /* 254 characters (RFC 5321 path limit) */
@@ -98,6 +99,18 @@ struct rk_hetu_info {
  */
 int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_info *info,
                      struct rk_error *err);
+
+/*
+ * rk_validate_as - the validator v (RK_V_EMAIL, RK_V_PHONE, RK_V_POSTAL,
+ * RK_V_YTUNNUS or RK_V_HETU) as above, its message naming the field by
+ * label (a msgid; translated here) instead of by the validator's own
+ * name: "Invoicing e-mail: ..." rather than "e-mail: ...", so a form with
+ * two e-mail fields says which one is wrong, in every language. country
+ * is the postal code's (RK_V_POSTAL only; as rk_validate_postal_code).
+ * RK_ERR_INTERNAL for any other validator.
+ */
+int rk_validate_as(enum rk_validator v, const char *label, const char *country,
+                   const char *in, char *out, size_t outsz, struct rk_error *err);
 
 /*
  * rk_text_find_hetu_like - true when the free text contains a complete,

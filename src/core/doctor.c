@@ -290,23 +290,69 @@ static void check_files(struct rk_doctor *d, const struct rk_config *cfg,
 
 /* ---- the retention job ------------------------------------------------- */
 
-/* Does the unit file at path have a line starting with want? */
-static bool unit_has(const char *path, const char *want)
+/* Which of the n lines want[] begin a line of the unit file at path
+ * (found[i]); 0, or the errno of a file that cannot be read to its end
+ * (a read error is not the end of the file: a unit that cannot be read
+ * is not one that lacks a line). */
+static int unit_lines(const char *path, const char *const *want, bool *found, size_t n)
 {
         FILE *f = fopen(path, "r");
         char line[1024];
-        bool found = false;
+        int e = 0;
+        for (size_t i = 0; i < n; i++)
+                found[i] = false;
         if (f == NULL)
-                return false;
-        while (!found && fgets(line, sizeof(line), f) != NULL)
-                found = strncmp(line, want, strlen(want)) == 0;
+                return errno;
+        errno = 0;
+        while (fgets(line, sizeof(line), f) != NULL) {
+                for (size_t i = 0; i < n; i++)
+                        found[i] |= strncmp(line, want[i], strlen(want[i])) == 0;
+        }
+        if (ferror(f))
+                e = errno ? errno : EIO;
         fclose(f);
-        return found;
+        return e;
+}
+
+/* The retention unit runs the job as its user, with its key file. */
+static void check_retention_unit(struct rk_doctor *d, const struct rk_config *cfg)
+{
+        char fix[640], user[PATH_MAX + 16], run[PATH_MAX * 2 + 32],
+            exec[PATH_MAX * 2 + 64];
+        put(user, sizeof(user), "User=%s\n", cfg->retention_user);
+        put(run, sizeof(run), "%s retention run --keyfile %s", cfg->binary,
+            cfg->retention_keyfile);
+        put(exec, sizeof(exec), "ExecStart=%s", run);
+        const char *const want[] = {user, exec};
+        bool found[2];
+        int e = unit_lines(cfg->retention_unit, want, found, 2);
+        if (e != 0) {
+                put(fix, sizeof(fix),
+                    "replace %s with a readable copy of %s/systemd/"
+                    "rekisteri-retention.service (User=%s, ExecStart=%s), then "
+                    "systemctl daemon-reload",
+                    cfg->retention_unit, RK_DATADIR, cfg->retention_user, run);
+                doctor_problem(d, fix, "the retention unit %s cannot be read: %s",
+                               cfg->retention_unit, strerror(e));
+                return;
+        }
+        if (!found[0]) {
+                put(fix, sizeof(fix), "set User=%s in %s, then systemctl daemon-reload",
+                    cfg->retention_user, cfg->retention_unit);
+                doctor_problem(d, fix, "%s does not run as %s", cfg->retention_unit,
+                               cfg->retention_user);
+        }
+        if (!found[1]) {
+                put(fix, sizeof(fix), "set %s in %s, then systemctl daemon-reload", exec,
+                    cfg->retention_unit);
+                doctor_problem(d, fix, "%s does not run %s with the key file %s",
+                               cfg->retention_unit, cfg->binary, cfg->retention_keyfile);
+        }
 }
 
 static void check_retention(struct rk_doctor *d, const struct rk_config *cfg)
 {
-        char fix[640], want[PATH_MAX + 64];
+        char fix[640], dir[PATH_MAX];
         struct passwd *pw = getpwnam(cfg->retention_user);
         struct stat st;
         d->checks += 3;
@@ -346,31 +392,17 @@ static void check_retention(struct rk_doctor *d, const struct rk_config *cfg)
                     cfg->retention_keyfile, cfg->retention_user,
                     (unsigned)(st.st_mode & 07777));
         }
-        put(want, sizeof(want), "User=%s\n", cfg->retention_user);
         if (access(cfg->retention_unit, R_OK) != 0) {
                 put(fix, sizeof(fix),
                     "cp %s/systemd/rekisteri-retention.* %s/ && systemctl "
                     "daemon-reload && systemctl enable --now "
                     "rekisteri-retention.timer",
-                    RK_DATADIR, dirname(strcpy(want, cfg->retention_unit)));
+                    RK_DATADIR, dirname(strcpy(dir, cfg->retention_unit)));
                 doctor_problem(d, fix, "the retention timer is not installed (%s)",
                                cfg->retention_unit);
                 return;
         }
-        if (!unit_has(cfg->retention_unit, want)) {
-                put(fix, sizeof(fix), "set User=%s in %s, then systemctl daemon-reload",
-                    cfg->retention_user, cfg->retention_unit);
-                doctor_problem(d, fix, "%s does not run as %s", cfg->retention_unit,
-                               cfg->retention_user);
-        }
-        put(want, sizeof(want), "ExecStart=%s retention run --keyfile %s", cfg->binary,
-            cfg->retention_keyfile);
-        if (!unit_has(cfg->retention_unit, want)) {
-                put(fix, sizeof(fix), "set %s in %s, then systemctl daemon-reload", want,
-                    cfg->retention_unit);
-                doctor_problem(d, fix, "%s does not run %s with the key file %s",
-                               cfg->retention_unit, cfg->binary, cfg->retention_keyfile);
-        }
+        check_retention_unit(d, cfg);
 }
 
 /* ---- sshd -------------------------------------------------------------- */
@@ -413,13 +445,19 @@ static int sshd_effective(const struct rk_config *cfg, const char *user, char *o
         posix_spawn_file_actions_destroy(&fa);
         close(fds[1]);
         size_t n = 0;
-        ssize_t got;
-        while (rc == 0 && n + 1 < size && (got = read(fds[0], out + n, size - n - 1)) > 0)
-                n += (size_t)got;
+        ssize_t got = 0;
+        while (rc == 0 && n + 1 < size &&
+               ((got = read(fds[0], out + n, size - n - 1)) > 0 ||
+                (got < 0 && errno == EINTR)))
+                n += got > 0 ? (size_t)got : 0;
         out[n] = '\0';
         close(fds[0]);
         int status = 0;
         if (rc == 0 && waitpid(pid, &status, 0) < 0)
+                rc = -1;
+        /* a read error is not the end of sshd's output: what was read is
+         * not its whole configuration */
+        if (got < 0)
                 rc = -1;
         return rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -3,9 +3,10 @@
  * field in fields.c (see record.h, rk_field_check).
  *
  * It dispatches on the field's validator: the structured checks live in
- * validate.c and their messages are relabelled with the field's own label
- * ("Invoicing e-mail: ..." rather than "e-mail: ..."), so a form with two
- * e-mail fields says which one is wrong. The small shape checks that
+ * validate.c, called with the field's own label (rk_validate_as), so
+ * their messages say "Invoicing e-mail: ..." rather than "e-mail: ...",
+ * and a form with two e-mail fields says which one is wrong, in every
+ * language (the message is never parsed). The small shape checks that
  * validate.c has no use for (country, date, whole number, money, choice,
  * VAT number) are here. Every value first passes the free-text check, so
  * no structured validator ever sees invalid UTF-8 or control characters;
@@ -54,18 +55,6 @@ static int put(const struct rk_field *f, const char *s, size_t n, char *out, siz
         memcpy(out, s, n);
         out[n] = '\0';
         return RK_OK;
-}
-
-/* Replace the "field: " prefix of a validate.c message with f's label. */
-static int relabel(const struct rk_field *f, int rc, struct rk_error *tmp, char *out,
-                   size_t outsz, struct rk_error *err)
-{
-        if (rc == RK_OK)
-                return RK_OK;
-        const char *why = strstr(tmp->msg, ": ");
-        if (out != NULL && outsz > 0)
-                out[0] = '\0';
-        return rk_error_set(err, rc, "%s: %s", _(f->label), why ? why + 2 : tmp->msg);
 }
 
 static bool all_digits(const char *s, size_t n)
@@ -197,45 +186,17 @@ static int check_vat(const struct rk_field *f, const char *s, size_t n, char *ou
                     N_("a VAT number is the country code and 2 to 12 letters or digits"));
         if (strncmp(v, "FI", 2) == 0) {
                 char yt[RK_YTUNNUS_MAX], in[16];
-                struct rk_error tmp;
                 if (k != 10 || !all_digits(v + 2, 8))
                         return bad(f, out, outsz, err,
                                    N_("a Finnish VAT number is FI and 8 digits, such as "
                                       "FI12345671"));
                 snprintf(in, sizeof(in), "%.7s-%c", v + 2, v[9]);
-                int rc = rk_validate_ytunnus(in, yt, sizeof(yt), &tmp);
+                int rc =
+                    rk_validate_as(RK_V_YTUNNUS, f->label, NULL, in, yt, sizeof(yt), err);
                 if (rc != RK_OK)
-                        return relabel(f, rc, &tmp, out, outsz, err);
+                        return rc;
         }
         return put(f, v, k, out, outsz, err);
-}
-
-static int check_structured(const struct rk_field *f, const char *s, const char *country,
-                            char *out, size_t outsz, struct rk_error *err)
-{
-        struct rk_error tmp;
-        int rc;
-        switch (f->validator) {
-        case RK_V_EMAIL:
-                rc = rk_validate_email(s, out, outsz, &tmp);
-                break;
-        case RK_V_PHONE:
-                rc = rk_validate_phone(s, out, outsz, &tmp);
-                break;
-        case RK_V_POSTAL:
-                rc = rk_validate_postal_code(country, s, out, outsz, &tmp);
-                break;
-        case RK_V_YTUNNUS:
-                rc = rk_validate_ytunnus(s, out, outsz, &tmp);
-                break;
-        case RK_V_HETU:
-                rc = rk_validate_hetu(s, out, outsz, NULL, &tmp);
-                break;
-        default:
-                return rk_error_set(err, RK_ERR_INTERNAL, "%s: unknown validator",
-                                    f->label);
-        }
-        return relabel(f, rc, &tmp, out, outsz, err);
 }
 
 /* The checks that see the trimmed value. */
@@ -260,9 +221,11 @@ static int check_trimmed(const struct rk_field *f, const char *s, size_t n,
                 if (n >= 2 && isalpha((unsigned char)s[0]) &&
                     isalpha((unsigned char)s[1]))
                         return check_vat(f, s, n, out, outsz, err);
-                return check_structured(f, raw, country, out, outsz, err);
+                return rk_validate_as(f->validator, f->label, country, raw, out, outsz,
+                                      err);
         default:
-                return check_structured(f, raw, country, out, outsz, err);
+                return rk_validate_as(f->validator, f->label, country, raw, out, outsz,
+                                      err);
         }
 }
 

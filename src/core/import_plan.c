@@ -22,7 +22,10 @@
  * preview showed. The register is read PREVIEW_CHUNK rows at a time in
  * one read transaction (read_chunk), not one per statement: a row asks
  * the register a dozen questions, and each read transaction of its own
- * takes and drops the log's locks (system calls) again.
+ * takes and drops the log's locks (system calls) again. Every thousand
+ * rows the progress callback hears how far the reading is, and may ask it
+ * to stop (im->stop: Esc, a signal); the preview then ends with
+ * RK_ERR_STOPPED and keeps no rows.
  */
 #include "rekisteri/customer.h"
 #include "rekisteri/i18n.h"
@@ -712,8 +715,14 @@ static int read_rows(struct rk_import *im, struct rk_csv_reader *rd,
                         rc = classify(im, &st, m, r, err);
                 if (rc == RK_OK)
                         im->counts[r->status]++;
-                if (progress != NULL && im->nrows % 1000 == 0)
+                if (rc == RK_OK && progress != NULL && im->nrows % 1000 == 0) {
                         progress(ctx, rk_csv_bytes_read(rd), size);
+                        if (im->stop) /* asked by the callback: Esc, a signal */
+                                rc = rk_error_set(err, RK_ERR_STOPPED,
+                                                  "the preview of %s stopped after row "
+                                                  "%zu: nothing was saved",
+                                                  im->name, r->row);
+                }
         }
         /* after a failure, ending the chunk must not replace its message */
         struct rk_error end_err;
@@ -733,6 +742,7 @@ int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *c
         struct rk_csv_reader *rd = NULL;
         struct stat sb;
         rows_clear(im);
+        im->stop = false;
         int rc = rk_import_map_check(im, err);
         if (rc == RK_OK)
                 rc = rk_import_file_hash(im->path, im->sha256, err);
@@ -743,7 +753,7 @@ int rk_import_preview(struct rk_import *im, rk_import_progress progress, void *c
         if (rc == RK_OK) {
                 int64_t size = stat(im->path, &sb) == 0 ? (int64_t)sb.st_size : 0;
                 rc = read_rows(im, rd, progress, ctx, size, err);
-                if (progress != NULL)
+                if (progress != NULL && rc != RK_ERR_STOPPED)
                         progress(ctx, size, size);
         }
         rk_csv_close(rd);

@@ -8,11 +8,13 @@
  * trimmed; a Finnish postal code of 1-4 digits gets its leading zeros
  * back (Excel read 00100 as the number 100); a phone number that does not
  * validate but does with a 0 in front gets it back (Excel dropped it from
- * 0401234567), only when the result is a valid Finnish number; free text
+ * 0401234567), only when the result is a valid Finnish number; a street
+ * address of several lines in one cell (Excel's Alt+Enter) becomes one
+ * line, its lines joined with ", "; free text
  * that holds a personal identity code is refused as notes refuse it; and
  * each value goes through rk_field_check as a form's would. Each repair
- * sets the target's bit in trimmed, padded or zero_restored, which the
- * preview lists. The first refused value makes the row an error whose
+ * sets the target's bit in trimmed, padded, zero_restored, redated or
+ * joined, which the preview lists. The first refused value makes the row an error whose
  * message names the row, the column (number and header) and the rule.
  */
 #include "rekisteri/fields.h"
@@ -111,6 +113,46 @@ static bool restore_zero(char **value)
         return true;
 }
 
+/* Is f a street address, where a spreadsheet cell often has two lines
+ * (Excel's Alt+Enter: "Hämeenkatu 1 A 5" and "c/o Virtanen")? */
+static bool is_address(const struct rk_field *f)
+{
+        static const char *const streets[] = {"street", "delivery_street",
+                                              "billing_street"};
+        for (size_t i = 0; i < sizeof(streets) / sizeof(*streets); i++) {
+                if (f->record == RK_REC_CUSTOMER && strcmp(f->column, streets[i]) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* An address cell of several lines into one: its lines, each trimmed,
+ * the empty ones left out, joined with ", ". False (value as it was) when
+ * it has no line break. */
+static bool join_lines(char **value)
+{
+        const char *v = *value;
+        if (strpbrk(v, "\r\n") == NULL)
+                return false;
+        char *one = malloc(2 * strlen(v) + 1); /* ", " for each break at most */
+        if (one == NULL)
+                return false;
+        size_t used = 0;
+        for (const char *line = v; *line != '\0';) {
+                size_t len = strcspn(line, "\r\n"), start;
+                size_t kept = rk_text_trim(line, len, &start);
+                if (kept > 0 && used > 0)
+                        used += (size_t)sprintf(one + used, ", ");
+                memcpy(one + used, line + start, kept);
+                used += kept;
+                line += len + strspn(line + len, "\r\n");
+        }
+        one[used] = '\0';
+        free(*value);
+        *value = one;
+        return true;
+}
+
 /* "yritys", "företag", "company" and the like into person|company. */
 static const char *kind_word(const char *v)
 {
@@ -191,6 +233,8 @@ static int take(struct ctx *x, size_t c, int t, struct rk_error *err)
                 out->padded |= RK_IMPORT_BIT(t);
         if (f != NULL && f->validator == RK_V_PHONE && restore_zero(&v))
                 out->zero_restored |= RK_IMPORT_BIT(t);
+        if (f != NULL && is_address(f) && join_lines(&v))
+                out->joined |= RK_IMPORT_BIT(t);
         if (f != NULL && f->validator == RK_V_CHOICE) {
                 char *k =
                     strdup(strcmp(name, "kind") == 0 ? kind_word(v) : purpose_word(v));
@@ -449,6 +493,12 @@ void rk_import_repairs_text(const struct rk_import_row *row, char *out, size_t s
                 }
                 if (row->zero_restored & (RK_IMPORT_BIT(t))) {
                         snprintf(line, sizeof(line), _("%s: leading 0 restored"),
+                                 rk_import_target_label(t));
+                        append(out, size, "; ", line);
+                }
+                if (row->joined & (RK_IMPORT_BIT(t))) {
+                        snprintf(line, sizeof(line),
+                                 _("%s: line breaks replaced with commas"),
                                  rk_import_target_label(t));
                         append(out, size, "; ", line);
                 }

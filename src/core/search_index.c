@@ -17,6 +17,11 @@
  * write few, large segments. The rebuild runs inside a savepoint; the
  * row of one customer is one write statement (rk_search_index says why
  * that needs none).
+ *
+ * rk_search_upgrade rebuilds an index of an older form once, when the
+ * store opens, and then merges it in a transaction of its own; meta's
+ * search_merge row says a merge is owed from the rebuild's COMMIT until
+ * the merge's, so a session killed in between leaves it to the next.
  */
 #include "search_index.h"
 #include "rekisteri/i18n.h"
@@ -522,44 +527,93 @@ int rk_search_reindex_all(sqlite3 *db,
 /* the index's form: tags by field group; since "by_group,base_letters",
  * accented letters folded to their base letters (search.c) */
 #define TAGS_VALUE "by_group,base_letters"
+/* present while the merge after the one-time rebuild is owed */
+#define MERGE_KEY "search_merge"
 
-static bool tags_current(sqlite3 *db)
+/* The index's state in meta: *current when it has the current form,
+ * *owed when the merge after its rebuild has not run yet. When meta
+ * cannot be read, the index is taken as old: the rebuild then says what
+ * is wrong. */
+static void index_state(sqlite3 *db, bool *current, bool *owed)
 {
         sqlite3_stmt *st;
-        bool yes = false;
+        *current = false;
+        *owed = false;
         if (sqlite3_prepare_v2(db,
-                               "SELECT 1 FROM meta WHERE key='" TAGS_KEY
-                               "' AND value='" TAGS_VALUE "'",
+                               "SELECT ifnull((SELECT value = '" TAGS_VALUE
+                               "' FROM meta WHERE key = '" TAGS_KEY "'), 0),"
+                               " EXISTS(SELECT 1 FROM meta WHERE key = '" MERGE_KEY "')",
                                -1, &st, NULL) != SQLITE_OK)
-                return false;
-        yes = sqlite3_step(st) == SQLITE_ROW;
+                return;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+                *current = sqlite3_column_int(st, 0) != 0;
+                *owed = sqlite3_column_int(st, 1) != 0;
+        }
         sqlite3_finalize(st);
-        return yes;
+}
+
+/* Rebuild an index in an older form, in one transaction that also marks
+ * it current and records the merge it owes. */
+static int rebuild(sqlite3 *db, void (*progress)(void *ctx, int64_t done, int64_t total),
+                   void *ctx, struct rk_error *err)
+{
+        static const char *const what =
+            N_("rebuilding the search index in its current form");
+        bool current, owed;
+        int rc = rk_sql_begin_as(db, what, err);
+        if (rc != RK_OK)
+                return rc;
+        index_state(db, &current, &owed);
+        if (!current) { /* another session may have done it meanwhile */
+                rc = rk_search_reindex_all(db, progress, ctx, err);
+                if (rc == RK_OK)
+                        rc = rk_sql_exec(db,
+                                         "INSERT OR REPLACE INTO meta(key, value) VALUES"
+                                         " ('" TAGS_KEY "', '" TAGS_VALUE "'),"
+                                         " ('" MERGE_KEY "', 'owed')",
+                                         what, err);
+        }
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, what, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
+}
+
+/* Merge the rebuilt index into one segment per index and clear the debt,
+ * in a transaction of its own after the rebuild's (SQLite 3.15.2 loses the
+ * prefix indexes when 'optimize' runs in the transaction that filled an
+ * emptied table; see rk_search_reindex_all). */
+static int merge_rebuilt(sqlite3 *db, struct rk_error *err)
+{
+        static const char *const what = N_("merging the rebuilt search index");
+        bool current, owed;
+        int rc = rk_sql_begin_as(db, what, err);
+        if (rc != RK_OK)
+                return rc;
+        index_state(db, &current, &owed);
+        if (owed) /* another session may have merged it meanwhile */
+                rc = rk_sql_exec(db, OPTIMIZE, what, err);
+        if (rc == RK_OK && owed)
+                rc = rk_sql_exec(db, "DELETE FROM meta WHERE key = '" MERGE_KEY "'", what,
+                                 err);
+        if (rc == RK_OK)
+                rc = rk_sql_commit_as(db, what, err);
+        if (rc != RK_OK)
+                rk_sql_rollback(db);
+        return rc;
 }
 
 int rk_search_upgrade(sqlite3 *db,
                       void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
                       struct rk_error *err)
 {
-        static const char *const what =
-            N_("rebuilding the search index in its current form");
-        if (tags_current(db))
+        bool current, owed;
+        index_state(db, &current, &owed);
+        if (current && !owed)
                 return RK_OK;
-        int rc = rk_sql_begin_as(db, what, err);
-        if (rc != RK_OK)
-                return rc;
-        if (!tags_current(db)) { /* another session may have done it meanwhile */
-                rc = rk_search_reindex_all(db, progress, ctx, err);
-                if (rc == RK_OK)
-                        rc = rk_sql_exec(
-                            db,
-                            "INSERT OR REPLACE INTO meta(key, value) VALUES('" TAGS_KEY
-                            "', '" TAGS_VALUE "')",
-                            what, err);
-        }
+        int rc = current ? RK_OK : rebuild(db, progress, ctx, err);
         if (rc == RK_OK)
-                rc = rk_sql_commit_as(db, what, err);
-        if (rc != RK_OK)
-                rk_sql_rollback(db);
+                rc = merge_rebuilt(db, err);
         return rc;
 }

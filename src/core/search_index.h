@@ -69,8 +69,13 @@ int rk_search_count_customers(sqlite3 *db, int64_t *total, struct rk_error *err)
  * tagged by field group (order numbers under the customer-number tag) is
  * re-indexed once, in one transaction, and marked in meta; afterwards, and
  * for a new register, this is one lookup. Called when the store opens.
+ * The rebuilt index is then merged into one segment per index (FTS4
+ * 'optimize') in a transaction of its own, as it cannot be merged in the
+ * rebuild's: meta records the merge as owed until it is done, so a kill
+ * or a failure between the two leaves it to the next opening.
  * progress (may be NULL) hears of the re-indexing as rk_search_reindex_all
  * reports it, only when there is one to do and customers to index.
+ * Returns RK_OK or a database error of the rebuild or the merge.
  */
 int rk_search_upgrade(sqlite3 *db,
                       void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,

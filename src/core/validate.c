@@ -6,10 +6,12 @@
  * once by hand (no regular expressions, no locale-dependent ctype calls)
  * and either builds the normalised form in a small local buffer and hands
  * it to emit(), or returns invalid() with a message that names the field
- * and the rule. Messages are fixed text: the value is personal data and is
- * never echoed. The personal identity code is parsed by one function,
- * hetu_parse(); the free-text finder (hetu_find.c) builds candidates and
- * checks each with rk_validate_hetu().
+ * and the rule. The field's name is a parameter of each validator: its own
+ * ("e-mail") for rk_validate_email and the like, a form field's label
+ * ("Invoicing e-mail") through rk_validate_as. Messages are fixed text:
+ * the value is personal data and is never echoed. The personal identity
+ * code is parsed by one function, hetu_parse(); the free-text finder
+ * (hetu_find.c) builds candidates and checks each with rk_validate_hetu().
  */
 #include "rekisteri/validate.h"
 #include "rekisteri/i18n.h"
@@ -175,36 +177,37 @@ static const char *last_at(const char *s, size_t n)
         return NULL;
 }
 
-int rk_validate_email(const char *in, char *out, size_t outsz, struct rk_error *err)
+static int email(const char *field, const char *in, char *out, size_t outsz,
+                 struct rk_error *err)
 {
         const char *s, *problem;
         size_t n;
         char norm[RK_EMAIL_MAX];
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_EMAIL,
+                return invalid(out, outsz, err, field,
                                N_("is empty; write an address such as name@example.fi"));
         if (n > RK_EMAIL_MAX - 1)
-                return invalid(out, outsz, err, F_EMAIL,
+                return invalid(out, outsz, err, field,
                                N_("is longer than 254 characters"));
         const char *at = last_at(s, n);
         if (at == NULL)
-                return invalid(out, outsz, err, F_EMAIL,
+                return invalid(out, outsz, err, field,
                                N_("needs an @ between the name and the domain, as in "
                                   "name@example.fi"));
         size_t local_n = (size_t)(at - s), domain_n = n - local_n - 1;
         if (memchr(s, '@', local_n) != NULL)
-                return invalid(out, outsz, err, F_EMAIL,
+                return invalid(out, outsz, err, field,
                                N_("has more than one @; an address has exactly one"));
         problem = email_local_problem(s, local_n);
         if (problem == NULL)
                 problem = email_domain_problem(at + 1, domain_n);
         if (problem != NULL)
-                return invalid(out, outsz, err, F_EMAIL, problem);
+                return invalid(out, outsz, err, field, problem);
         memcpy(norm, s, local_n + 1);
         for (size_t i = 0; i < domain_n; i++)
                 norm[local_n + 1 + i] = to_lower(at[1 + i]);
-        return emit(norm, n, out, outsz, err, F_EMAIL);
+        return emit(norm, n, out, outsz, err, field);
 }
 
 /* ---- telephone ------------------------------------------------------- */
@@ -286,7 +289,8 @@ static const char *phone_e164(const char *d, size_t nd, bool plus, char *norm,
         return NULL;
 }
 
-int rk_validate_phone(const char *in, char *out, size_t outsz, struct rk_error *err)
+static int phone(const char *field, const char *in, char *out, size_t outsz,
+                 struct rk_error *err)
 {
         const char *s, *problem;
         size_t n, nd, len = 0;
@@ -294,14 +298,14 @@ int rk_validate_phone(const char *in, char *out, size_t outsz, struct rk_error *
         char d[PHONE_SCAN_MAX], norm[PHONE_SCAN_MAX + 4];
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_PHONE,
+                return invalid(out, outsz, err, field,
                                N_("is empty; write a number such as +358 40 123 4567"));
         problem = phone_scan(s, n, d, &nd, &plus);
         if (problem == NULL)
                 problem = phone_e164(d, nd, plus, norm, &len);
         if (problem != NULL)
-                return invalid(out, outsz, err, F_PHONE, problem);
-        return emit(norm, len, out, outsz, err, F_PHONE);
+                return invalid(out, outsz, err, field, problem);
+        return emit(norm, len, out, outsz, err, field);
 }
 
 /* ---- postal code ----------------------------------------------------- */
@@ -312,8 +316,8 @@ static bool country_is(const char *iso2, const char *want)
 }
 
 /* Any other country: 2..10 of A-Z 0-9 space hyphen, alphanumeric ends. */
-static int postal_generic(const char *s, size_t n, char *out, size_t outsz,
-                          struct rk_error *err)
+static int postal_generic(const char *field, const char *s, size_t n, char *out,
+                          size_t outsz, struct rk_error *err)
 {
         const char *rule =
             N_("use 2 to 10 letters A-Z, digits, spaces and hyphens, starting "
@@ -322,57 +326,58 @@ static int postal_generic(const char *s, size_t n, char *out, size_t outsz,
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!is_alnum(s[i]) && s[i] != ' ' && s[i] != '-')
-                        return invalid(out, outsz, err, F_POSTAL, rule);
+                        return invalid(out, outsz, err, field, rule);
                 if (s[i] == ' ' && s[i - 1] == ' ')
                         continue; /* s[0] is not blank: trimmed */
                 if (k == RK_POSTAL_MAX - 1)
-                        return invalid(out, outsz, err, F_POSTAL, rule);
+                        return invalid(out, outsz, err, field, rule);
                 norm[k++] = to_upper(s[i]);
         }
         if (k < 2 || norm[0] == '-' || norm[k - 1] == '-')
-                return invalid(out, outsz, err, F_POSTAL, rule);
-        return emit(norm, k, out, outsz, err, F_POSTAL);
+                return invalid(out, outsz, err, field, rule);
+        return emit(norm, k, out, outsz, err, field);
 }
 
-int rk_validate_postal_code(const char *country_iso2, const char *in, char *out,
-                            size_t outsz, struct rk_error *err)
+static int postal(const char *field, const char *country_iso2, const char *in, char *out,
+                  size_t outsz, struct rk_error *err)
 {
         const char *s;
         size_t n;
         char se[7];
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_POSTAL, N_("is empty"));
+                return invalid(out, outsz, err, field, N_("is empty"));
         const char *c = country_iso2 == NULL ? "" : country_iso2;
         if (c[0] != '\0' && (!is_alpha(c[0]) || !is_alpha(c[1]) || c[2] != '\0'))
-                return invalid(out, outsz, err, F_POSTAL,
+                return invalid(out, outsz, err, field,
                                N_("the country must be a two-letter code such as FI"));
         if (c[0] != '\0' && (country_is(c, "FI") || country_is(c, "AX"))) {
                 if (n != 5 || !all_digits(s, 5))
                         return invalid(
-                            out, outsz, err, F_POSTAL,
+                            out, outsz, err, field,
                             N_("a Finnish postal code is exactly 5 digits, such "
                                "as 00100"));
-                return emit(s, 5, out, outsz, err, F_POSTAL);
+                return emit(s, 5, out, outsz, err, field);
         }
         if (c[0] != '\0' && country_is(c, "SE")) {
                 bool spaced =
                     n == 6 && s[3] == ' ' && all_digits(s, 3) && all_digits(s + 4, 2);
                 if (!spaced && (n != 5 || !all_digits(s, 5)))
                         return invalid(
-                            out, outsz, err, F_POSTAL,
+                            out, outsz, err, field,
                             N_("a Swedish postal code is 5 digits, written 123 45"));
                 memcpy(se, s, 3);
                 se[3] = ' ';
                 memcpy(se + 4, s + n - 2, 2);
-                return emit(se, 6, out, outsz, err, F_POSTAL);
+                return emit(se, 6, out, outsz, err, field);
         }
-        return postal_generic(s, n, out, outsz, err);
+        return postal_generic(field, s, n, out, outsz, err);
 }
 
 /* ---- business ID (Y-tunnus) ------------------------------------------ */
 
-int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error *err)
+static int ytunnus(const char *field, const char *in, char *out, size_t outsz,
+                   struct rk_error *err)
 {
         static const int weights[7] = {7, 9, 10, 5, 8, 4, 2};
         const char *s;
@@ -383,7 +388,7 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
                       is_digit(s[n - 1]);
         if (!shaped)
                 return invalid(
-                    out, outsz, err, F_YTUNNUS,
+                    out, outsz, err, field,
                     N_("write it as 7 digits, a hyphen and a check digit, such as "
                        "1234567-1"));
         memcpy(norm + (9 - n), s, n); /* left-pad the old 6-digit form with 0 */
@@ -392,14 +397,14 @@ int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error
                 sum += (norm[i] - '0') * weights[i];
         int rem = sum % 11;
         if (rem == 1)
-                return invalid(out, outsz, err, F_YTUNNUS,
+                return invalid(out, outsz, err, field,
                                N_("no business ID has these 7 digits; check for a typo"));
         if (norm[8] - '0' != (rem == 0 ? 0 : 11 - rem))
                 return invalid(
-                    out, outsz, err, F_YTUNNUS,
+                    out, outsz, err, field,
                     N_("the check digit after the hyphen does not match; check for "
                        "a typo"));
-        return emit(norm, 9, out, outsz, err, F_YTUNNUS);
+        return emit(norm, 9, out, outsz, err, field);
 }
 
 /* ---- personal identity code (henkilötunnus) -------------------------- */
@@ -470,8 +475,8 @@ static const char *hetu_parse(const char *s, size_t n, char norm[RK_HETU_MAX],
         return NULL;
 }
 
-int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_info *info,
-                     struct rk_error *err)
+static int hetu(const char *field, const char *in, char *out, size_t outsz,
+                struct rk_hetu_info *info, struct rk_error *err)
 {
         const char *s;
         size_t n;
@@ -479,14 +484,64 @@ int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_inf
         struct rk_hetu_info parsed = {0};
         trim(in, &s, &n);
         if (n == 0)
-                return invalid(out, outsz, err, F_HETU, N_("is empty"));
+                return invalid(out, outsz, err, field, N_("is empty"));
         const char *problem = hetu_parse(s, n, norm, &parsed);
         if (problem != NULL)
-                return invalid(out, outsz, err, F_HETU, problem);
-        int rc = emit(norm, 11, out, outsz, err, F_HETU);
+                return invalid(out, outsz, err, field, problem);
+        int rc = emit(norm, 11, out, outsz, err, field);
         if (rc == RK_OK && info != NULL)
                 *info = parsed;
         return rc;
+}
+
+/* ---- the validators by name, and under a field's own label ------------ */
+
+int rk_validate_email(const char *in, char *out, size_t outsz, struct rk_error *err)
+{
+        return email(F_EMAIL, in, out, outsz, err);
+}
+
+int rk_validate_phone(const char *in, char *out, size_t outsz, struct rk_error *err)
+{
+        return phone(F_PHONE, in, out, outsz, err);
+}
+
+int rk_validate_postal_code(const char *country_iso2, const char *in, char *out,
+                            size_t outsz, struct rk_error *err)
+{
+        return postal(F_POSTAL, country_iso2, in, out, outsz, err);
+}
+
+int rk_validate_ytunnus(const char *in, char *out, size_t outsz, struct rk_error *err)
+{
+        return ytunnus(F_YTUNNUS, in, out, outsz, err);
+}
+
+int rk_validate_hetu(const char *in, char *out, size_t outsz, struct rk_hetu_info *info,
+                     struct rk_error *err)
+{
+        return hetu(F_HETU, in, out, outsz, info, err);
+}
+
+int rk_validate_as(enum rk_validator v, const char *label, const char *country,
+                   const char *in, char *out, size_t outsz, struct rk_error *err)
+{
+        switch (v) {
+        case RK_V_EMAIL:
+                return email(label, in, out, outsz, err);
+        case RK_V_PHONE:
+                return phone(label, in, out, outsz, err);
+        case RK_V_POSTAL:
+                return postal(label, country, in, out, outsz, err);
+        case RK_V_YTUNNUS:
+                return ytunnus(label, in, out, outsz, err);
+        case RK_V_HETU:
+                return hetu(label, in, out, outsz, NULL, err);
+        default:
+                if (out != NULL && outsz > 0)
+                        out[0] = '\0';
+                return rk_error_set(err, RK_ERR_INTERNAL, "%s: unknown validator", label);
+        }
 }
 
 /* ---- free text ------------------------------------------------------- */

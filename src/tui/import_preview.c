@@ -10,7 +10,9 @@
  * the error with its column and rule); under it the counts per status and
  * the selected row's repairs. F3 confirms the selected row: a previously
  * erased person only with a reason (recorded), a possible duplicate as a
- * new customer. F10 asks, then saves (rk_import_save) with its progress on
+ * new customer. While the file is read, the message line says how far it
+ * is, and Esc or a signal stops the reading (nothing is saved; the
+ * mapping stays). F10 asks, then saves (rk_import_save) with its progress on
  * the message line; Esc or a signal stops it after the batch in flight,
  * and F10 (or the same file imported again) saves the rest. The mapping
  * screen stays below, and the same file previewed again shows what was
@@ -128,20 +130,26 @@ static int act_confirm(struct rk_tui_app *app, void *state)
 
 /* ---- saving --------------------------------------------------------------- */
 
+/* During long work on im: Esc or a signal (a closed SSH connection,
+ * SIGTERM, Ctrl-C) asks it to stop; other keys wait until it is done. */
+static void poll_stop(struct rk_tui_app *app, struct rk_import *im)
+{
+        int key;
+        while ((key = rk_tui_poll_key(app)) != -1) {
+                if (key == RK_TUI_KEY_ESC)
+                        im->stop = true;
+        }
+        if (rk_tui_signalled())
+                im->stop = true;
+}
+
 /* While saving, after each batch: the progress on the message line. A
- * signal (a closed SSH connection, SIGTERM, Ctrl-C) or Esc stops after
- * the batch just saved; other keys are told to wait. */
+ * stop asked for (poll_stop) comes after the batch just saved. */
 static void saving(void *ctx, int64_t done, int64_t total)
 {
         struct preview *p = ctx;
         char line[160];
-        int key;
-        while ((key = rk_tui_poll_key(p->app)) != -1) {
-                if (key == RK_TUI_KEY_ESC)
-                        p->imp->im->stop = true;
-        }
-        if (rk_tui_signalled())
-                p->imp->im->stop = true;
+        poll_stop(p->app, p->imp->im);
         snprintf(line, sizeof(line), _("Saving: %lld of %lld rows… Esc stops"),
                  (long long)done, (long long)total);
         rk_tui_flash(p->app, RK_TUI_INFO, line);
@@ -266,11 +274,39 @@ static const struct rk_tui_screen_ops preview_ops = {
     .n_keys = sizeof(preview_keys) / sizeof(preview_keys[0]),
 };
 
+/* The preview's reading, for its progress: the screen under it. */
+struct reading {
+        struct rk_tui_app *app;
+        struct rk_ui_import *imp;
+};
+
+/* While the preview reads the file, every thousand rows: how far it is on
+ * the message line. A stop asked for (poll_stop) ends the reading there:
+ * nothing is saved, and the mapping stays on the screen. */
+static void reading(void *ctx, int64_t done, int64_t total)
+{
+        struct reading *r = ctx;
+        char line[200];
+        poll_stop(r->app, r->imp->im);
+        snprintf(line, sizeof(line), _("Reading %s: %d %%… Esc stops"), r->imp->im->name,
+                 total > 0 ? (int)(done * 100 / total) : 0);
+        rk_tui_flash(r->app, RK_TUI_INFO, line);
+}
+
 int rk_ui_import_preview_open(struct rk_tui_app *app, struct rk_ui_import *imp)
 {
         struct rk_error err;
+        struct reading r = {app, imp};
         rk_ui_place(imp->ui, RK_UI_PLACE_IMPORT);
-        if (rk_import_preview(imp->im, NULL, NULL, &err) != RK_OK)
+        reading(&r, 0, 0);
+        int rc = rk_import_preview(imp->im, reading, &r, &err);
+        /* the program may be ending (a signal): say it after the screen */
+        if (rc == RK_ERR_STOPPED && rk_tui_signalled())
+                snprintf(imp->ui->farewell, sizeof(imp->ui->farewell), "%.*s",
+                         (int)sizeof(imp->ui->farewell) - 1, err.msg);
+        if (rc == RK_ERR_STOPPED)
+                return rk_tui_message(app, RK_TUI_WARNING, "%s", err.msg);
+        if (rc != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         struct preview *p = calloc(1, sizeof(*p));
         if (p == NULL)
@@ -278,5 +314,6 @@ int rk_ui_import_preview_open(struct rk_tui_app *app, struct rk_ui_import *imp)
         p->imp = imp;
         rk_tui_list_init(&p->list, preview_cols, 3, preview_cell, p, imp->im->nrows);
         count(p);
+        rk_tui_message(app, RK_TUI_INFO, "%s", ""); /* the reading is done */
         return rk_tui_push(app, &preview_ops, p);
 }

@@ -43,6 +43,12 @@ afterwards with the raw key the recovery key gives (`key dump-raw`), so
 rule 4 also means: whatever the fault, the register opens with its slot
 file, under the old key or the new one.
 
+A command that logs in (the login path) gets its TOTP code when it runs.
+A code that expired between computing it and the program checking it (a
+loaded machine) is not a finding: the command runs once more on a fresh
+copy with a fresh code, as the shell tests' rk_cli_totp does (attempt);
+the sweep first shows that this retry works (prove_retry).
+
 Usage: faults.py FIXTURE_DIR  (environment: REKISTERI, RK_FAULT_LIB, KEY, K0,
        REC, PW, TOTP_SECRET, RK_FAULT_MAX)
 """
@@ -53,6 +59,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 R = os.environ["REKISTERI"]
@@ -96,9 +103,29 @@ NOTHING = re.compile(r"nothing was changed", re.I)
 FALSE_KEY = re.compile(r"no keyslot accepts|did not open with this key", re.I)
 
 
-def totp():
-    return subprocess.run(["oathtool", "--totp", "-b", SECRET], capture_output=True,
-                          text=True, check=True).stdout.strip()
+# The TOTP code of a command line: "--totp", CODE in a path's argv is
+# given the code when the command runs (attempt, below).
+CODE = "(code)"
+# The refusals that may be a code that expired on the way (tests/e2e/
+# totp_lib.sh, RK_CODE_REFUSED)
+CODE_REFUSED = re.compile(r"the code is not valid|"
+                          r"login failed: wrong username, password or code")
+
+
+def step_now():
+    """The current 30-second TOTP step."""
+    return int(time.time()) // 30
+
+
+def totp(step):
+    """The TOTP code of the 30-second step."""
+    return subprocess.run(["oathtool", "--totp", "-b", SECRET, "-N", "@%d" % (step * 30)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def with_code(argv, step):
+    """argv with the code of step in the place of CODE (as it is without)."""
+    return [totp(step) if a == CODE else a for a in argv]
 
 
 # an import saves in batches of 500 rows, each with its customers' audit
@@ -126,7 +153,7 @@ IMPORTING = {"batches": True, "journal": {"import_jobs"}, "resume": True,
 PATHS = [
     # the login itself is judged by LOGIN_RULES (check may fail after it)
     ("login", lambda: ["check", "--db", "r.db", "--user", "hannele", "--password-stdin",
-                       "--totp", totp()], PW + "\n", set(), False, True, None),
+                       "--totp", CODE], PW + "\n", set(), False, True, None),
     ("customer view", lambda: ["customer", "show", "C000001"] + KEYFILE, "",
      {"customer.view"}, False, True, "Aino"),
     ("customer save", lambda: ["customer", "add"] + KEYFILE,
@@ -227,6 +254,30 @@ def fresh():
     return d
 
 
+def attempt(argv_fn, stdin, env_for, lag=0):
+    """Run a path's command on a fresh copy of the fixture, its code (CODE)
+    that of the step lag steps ago: (rc, out, err, directory, exit codes).
+
+    The program accepts the code of the current step and of the one before,
+    so a code expires when the step after its own ends; on a loaded machine
+    that can happen between computing it and the program checking it. Such
+    a refusal is not the program's answer: as rk_cli_totp does for the
+    shell tests (tests/e2e/totp_lib.sh), the command runs once more, on a
+    fresh copy, with a fresh code. A refusal of a code that was still valid
+    when the command ended is the answer, and judged as it is. env_for(d)
+    gives the environment for the copy d."""
+    codes = []
+    for n in (1, 2):
+        step = step_now() - (lag if n == 1 else 0)
+        d = fresh()
+        rc, out, err = run(with_code(argv_fn(), step), stdin, d, env_for(d))
+        codes.append(rc)
+        expired = step_now() > step + 1
+        if n == 2 or rc == 0 or not expired or not CODE_REFUSED.search(err):
+            return rc, out, err, d, codes
+        shutil.rmtree(d)
+
+
 def sql(d, query, key=None):
     p = subprocess.run(["sqlcipher", os.path.join(d, "r.db")],
                        input='PRAGMA key = "%s";\nPRAGMA cipher_page_size = 4096;\n%s\n'
@@ -292,14 +343,14 @@ def max_audit(d):
     return int(out[-1]) if out and out[-1].isdigit() else 0
 
 
-def counts(name, argv, stdin, files):
+def counts(name, argv_fn, stdin, files):
     """{(file, op): count} of a clean run (one run counts every file), and
     that run's directory."""
-    d = fresh()
     found = {}
+    rc, out, err, d, _ = attempt(argv_fn, stdin, lambda d: {
+        "LD_PRELOAD": LIB, "RK_FAULT_FILE": ",".join(files), "RK_FAULT_N": "0",
+        "RK_FAULT_LOG": os.path.join(d, "fault.log")})
     log = os.path.join(d, "fault.log")
-    rc, out, err = run(argv, stdin, d, {"LD_PRELOAD": LIB, "RK_FAULT_FILE": ",".join(files),
-                                        "RK_FAULT_N": "0", "RK_FAULT_LOG": log})
     if rc != 0:
         sys.exit("%s: the clean run failed (exit %d): %s" % (name, rc, err))
     for line in open(log) if os.path.exists(log) else []:
@@ -349,11 +400,10 @@ def digest(d, names):
 def one(path, before, success, query, first_audit, f, op, n, errno_name):
     name, argv_fn, stdin, actions, stepwise, many, secret = path[:7]
     more = opts(path)
-    d = fresh()
-    log = os.path.join(d, "fault.log")
-    rc, out, err = run(argv_fn(), stdin, d, {
+    rc, out, err, d, _ = attempt(argv_fn, stdin, lambda d: {
         "LD_PRELOAD": LIB, "RK_FAULT_FILE": f, "RK_FAULT_OP": op, "RK_FAULT_N": str(n),
-        "RK_FAULT_ERRNO": errno_name, "RK_FAULT_LOG": log})
+        "RK_FAULT_ERRNO": errno_name, "RK_FAULT_LOG": os.path.join(d, "fault.log")})
+    log = os.path.join(d, "fault.log")
     fired = os.path.exists(log) and any(x.startswith("injected") for x in open(log))
     what = "%s %s #%d %s: exit %d, %s" % (f, op, n, errno_name, rc, (err.strip() or
                                                                    "no message")[:160])
@@ -438,7 +488,7 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
                              and now.get(t) != before.get(t))
             bad.append("failed with a batch half done (%s)" % ",".join(changed))
     if now is not None and rc != 0 and more.get("resume"):
-        rc2, out2, err2 = run(argv_fn(), stdin, d)
+        rc2, out2, err2 = run(with_code(argv_fn(), step_now()), stdin, d)
         again = state(d, query, first_audit)[0]
         if rc2 != 0:
             bad.append("run again, it did not resume: exit %d %s" % (rc2, err2.strip()[:120]))
@@ -459,6 +509,21 @@ def one(path, before, success, query, first_audit, f, op, n, errno_name):
     return what, bad
 
 
+def prove_retry():
+    """The retry proves itself: the login path, its first code two steps
+    old (expired, as on a machine too loaded to type it in time), is
+    refused, and run once more with a fresh code it logs in. Returns what
+    went wrong, or None."""
+    login = next(p for p in PATHS if p[0] == "login")
+    rc, out, err, d, codes = attempt(login[1], login[2], lambda d: {}, lag=2)
+    shutil.rmtree(d)
+    print("the TOTP retry: a code two steps old, then a fresh one: exit %s"
+          % " then ".join(map(str, codes)))
+    if codes[0] == 0 or len(codes) != 2 or rc != 0:
+        return "the TOTP retry: exit %s, %s" % (codes, err.strip()[:160])
+    return None
+
+
 def main():
     query = digest_query(FIX)
     first_audit = max_audit(FIX)
@@ -468,12 +533,17 @@ def main():
     total = bad_total = paths_run = 0
     failures = []
     only = os.environ.get("RK_FAULT_PATHS")  # for development: "login,check"
+    if not only or "login" in only.split(","):
+        retry = prove_retry()
+        if retry:
+            failures.append(retry)
+            print("FAIL - " + retry)
     for path in PATHS:
         name, argv_fn, stdin, actions, stepwise, many, secret = path[:7]
         if only and name not in only.split(","):
             continue
         paths_run += 1
-        found, clean = counts(name, argv_fn(), stdin, FILES + opts(path).get("files", []))
+        found, clean = counts(name, argv_fn, stdin, FILES + opts(path).get("files", []))
         success = state(clean, query, first_audit,
                         raw_key(clean) if name in ROTATING else KEY)[0]
         shutil.rmtree(clean)

@@ -25,7 +25,8 @@
 #   mode, a group membership and the mode and group of the shared side
 #   files (PATH.open, PATH.turn) are broken one at a time: doctor names
 #   each with its fix (exit 1), the fix it prints is run as printed, and
-#   doctor is clean again;
+#   doctor is clean again; a retention unit that cannot be read (a
+#   directory in its place) is named as such, not as a unit lacking lines;
 # - an upgrade (meson install again) keeps the server working: a staff
 #   login over SSH still succeeds, and the binary is still setgid.
 set -euo pipefail
@@ -281,6 +282,23 @@ break_and_fix "$DIR-exports is not root:root 0755" chmod 0775 "$DIR-exports"
 [[ -f "$DB.open" && -f "$DB.turn" ]] || e2e_fail "no $DB.open or $DB.turn after the sessions"
 break_and_fix "the register's file $DB.open is [^ ]+:$G 0600" chmod 0600 "$DB.open"
 break_and_fix "the register's file $DB.turn is [^ ]+:root 0660" chgrp root "$DB.turn"
+# a retention unit that cannot be read (a directory in its place: reading
+# it fails with EISDIR) is said to be unreadable, not to lack its lines
+mv retention.service retention.service.kept
+mkdir retention.service
+rc=0
+doctor || rc=$?
+[[ $rc == 1 ]] || e2e_fail "doctor exit $rc with an unreadable retention unit"
+grep -qF "PROBLEM: the retention unit $E2E_TMP/retention.service cannot be read: Is a directory" \
+	doctor.out || e2e_fail "doctor did not say the unit cannot be read: $(cat doctor.out)"
+if grep -q 'does not run' doctor.out; then
+	e2e_fail "an unreadable unit was reported as lacking its lines: $(cat doctor.out)"
+fi
+[[ $(grep -c '^PROBLEM' doctor.out) == 1 ]] || e2e_fail "more than one problem: $(cat doctor.out)"
+rmdir retention.service
+mv retention.service.kept retention.service
+doctor || e2e_fail "not clean with the unit back: $(cat doctor.out)"
+rk_ok "doctor: an unreadable retention unit 'cannot be read', not 'does not run as'"
 
 # --- 10. an upgrade: meson install again keeps logins working ---------------------------
 install_now

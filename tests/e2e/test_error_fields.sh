@@ -7,8 +7,10 @@
 #
 # Checks, for fi (as sales) and sv (as the supervisor):
 # - the customer form: a postal code the country does not have, saved
-#   from another field: the message names Postal code in the language, the
-#   cursor is on that field and it is marked with "!";
+#   from another field: the message is the form's label Postal code and
+#   the rule, both in the language (fieldcheck.c gives validate.c the
+#   label; no English message is parsed), the cursor is on that field and
+#   it is marked with "!";
 # - the consent form: a date that is not a date in Given, saved from
 #   Purpose: the cursor moves to Given;
 # - the order form: two lines; the product of line 1 is taken off sale by
@@ -141,6 +143,11 @@ run() {
 	sleep 0.1
 	e2e_keys "$s" F2
 	e2e_wait "$s" "^$(sc_re "$(sc_t 'Postal code')"): "
+	# the whole message in the language: the form's label, the rule
+	local msg
+	msg="$(sc_t 'Postal code'): $(sc_t 'a Finnish postal code is exactly 5 digits, such as 00100')"
+	e2e_screen "$s" | grep -qxF "$msg" ||
+		e2e_fail "$1: not '$msg': $(e2e_screen "$s" | grep "^$(sc_re "$(sc_t 'Postal code')"): ")"
 	cursor_on "$s" 'Postal code'
 	e2e_screen "$s" | grep -E "^ *$(sc_re "$(sc_t 'Postal code')"):" | grep -q '!$' ||
 		e2e_fail "$1: the refused field is not marked"

@@ -25,6 +25,7 @@
 # the first batch again before).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/import_lib.sh"
 export LANGUAGE=en
 rk_demo_setup 50
 rk_one_person
@@ -59,21 +60,8 @@ with open("other.csv", "w", encoding="utf-8", newline="") as f:
     f.write(f"Asiakaskoodi;Sähköposti\r\n{sys.argv[1]};toinen@example.fi\r\n")
 PY
 imported() { rk_sql "SELECT count(*) FROM customers WHERE email LIKE '${1:-t}%@${2:-tuonti}.example';"; }
-# login SESSION - the demo supervisor, on to the home menu, with a TOTP
-# step not used before (rk_fresh_step)
-login() {
-	local name role pw secret
-	read -r name role pw secret < <(grep "^supervisor " r.db.users)
-	rk_fresh_step supervisor
-	rk_login "$1" "$name" "$pw" "$(rk_code "$secret" "@$((FRESH_STEP * 30))")"
-	rk_wait_home "$1"
-}
 preview() { # SESSION FILE - from home: the file's mapping, then its preview
-	rk_menu "$1" Import
-	e2e_wait "$1" 'Import customers from a spreadsheet'
-	e2e_type "$1" "$PWD/$2"
-	e2e_keys "$1" Enter
-	e2e_wait "$1" "Import $2: UTF-8" 30
+	rk_import_mapping "$1" "$2"
 	e2e_keys "$1" F10
 	e2e_wait "$1" "Preview of $2" 90
 }
@@ -84,14 +72,8 @@ n=0
 for sig in TERM HUP INT; do
 	n=$((n + 1))
 	s=s$n
-	e2e_start "$s" 80 24 env PS1='sh> ' HISTFILE=/dev/null bash --norc --noprofile -i
-	e2e_wait "$s" '^sh>'
-	e2e_type "$s" "stty -g >stty.before; REKISTERI_CONFIG=$REKISTERI_CONFIG $R --db r.db; echo st=\$?"
-	e2e_keys "$s" Enter
-	e2e_wait "$s" "$LOGIN_SCREEN"
-	PID=$(pgrep -P "$(e2e_pid "$s")" | head -1)
-	[[ -n "$PID" ]] || e2e_fail "no program under the shell"
-	login "$s"
+	rk_shell_program "$s"
+	rk_import_login "$s"
 	if ((n == 1)); then
 		preview "$s" retry.csv
 		e2e_wait "$s" "$((B + 101)) rows: new $((B + 100)), update 1,"
@@ -138,20 +120,12 @@ for sig in TERM HUP INT; do
 	fi
 	kill "-$sig" "$PID"
 	[[ $(imported) -ge $((SAVED + B)) ]] || e2e_fail "the progress came before the batch was saved"
-	e2e_wait "$s" '^st=[0-9]+' 60
-	st=$(e2e_screen "$s" | grep -oE '^st=[0-9]+' | cut -d= -f2)
-	want=$((128 + $(kill -l "$sig")))
-	[[ $st == "$want" ]] || e2e_fail "SIG$sig: exit status $st, wanted $want"
+	rk_shell_signalled "$s" "$sig"
 	e2e_wait "$s" 'rekisteri: the import of big.csv stopped after row [0-9]+: the rows'
 	row=$(e2e_screen "$s" | tr -d '\n' | grep -oE 'stopped after row [0-9]+' | grep -oE '[0-9]+$')
 	e2e_screen "$s" | tr -d '\n' | grep -q 'importing the same file again saves the rest' ||
 		e2e_fail "SIG$sig: the message does not say how to finish"
-	[[ $(_e2e_tmux display-message -p -t "=$s:" '#{alternate_on}') == 0 ]] ||
-		e2e_fail "SIG$sig: the alternate screen is still on"
-	e2e_type "$s" 'stty -g >stty.after; echo CHECKED-$?'
-	e2e_keys "$s" Enter
-	e2e_wait "$s" '^CHECKED-0'
-	cmp -s stty.before stty.after || e2e_fail "SIG$sig: stty -g changed"
+	rk_shell_restored "$s" "$sig"
 	got=$(imported)
 	((row - 1 == got && got > SAVED + B && got < TOTAL)) ||
 		e2e_fail "SIG$sig: stopped after row $row, but $got rows are saved (before: $SAVED)"
@@ -165,7 +139,7 @@ for sig in TERM HUP INT; do
 	"$R" check "${U[@]}" >check.out 2>&1 || e2e_fail "SIG$sig: check: $(cat check.out)"
 	"$R" audit verify "${U[@]}" --key-file audit.key >verify.out 2>&1 ||
 		e2e_fail "SIG$sig: audit verify: $(cat verify.out)"
-	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $st, the terminal restored, check and audit verify pass"
+	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $ST, the terminal restored, check and audit verify pass"
 	SAVED=$got
 	e2e_kill "$s"
 done

@@ -10,7 +10,8 @@
 # Checks:
 # - a command on a terminal (script(1) gives it one and keeps what it
 #   wrote): the line naming the rebuild and the bar at 4096/5000 and at
-#   5000/5000; the meta row is current afterwards, and the next opening
+#   5000/5000; the meta row is current afterwards, the index merged into
+#   one segment per index (customer_fts_segdir), and the next opening
 #   says nothing;
 # - a command whose standard error is not a terminal writes no bar;
 # - the program in tmux at 80x24: the message line counts "4096 of 5000"
@@ -56,7 +57,11 @@ grep -q "^\[#\{24\}\.\{6\}\] 4096/$N" cli.tty.txt ||
 	e2e_fail "no bar at 4096/$N: $(head -5 cli.tty.txt)"
 grep -q "^\[#\{30\}\] $N/$N\$" cli.tty.txt || e2e_fail "no bar at $N/$N"
 is_current || e2e_fail "the index is still marked old after the rebuild"
-rk_ok "CLI on a terminal: the rebuild is named and its bar reaches $N/$N"
+most=$(rk_sql "SELECT max(n) FROM (SELECT count(*) AS n FROM customer_fts_segdir
+	GROUP BY level / 1024);")
+[[ $most == 1 && $(rk_sql "SELECT count(*) FROM meta WHERE key='search_merge';") == 0 ]] ||
+	e2e_fail "the rebuilt index is not merged: an index has $most segments"
+rk_ok "CLI on a terminal: the rebuild is named, its bar reaches $N/$N, the index is merged"
 
 on_tty again.tty env REKISTERI_CONFIG="$REKISTERI_CONFIG" "$R" product list --db r.db \
 	--keyfile shop.key || e2e_fail "product list again"

@@ -1,7 +1,8 @@
 /*
  * test_fields.c - the classification table agrees with the schema, and
  * rk_field_check refuses bad values for every validator with a message
- * that starts with the field's label and does not repeat the value.
+ * that starts with the field's label and does not repeat the value, in
+ * Finnish and Swedish too.
  *
  * The schema check opens a real register (migrations applied) and asks
  * PRAGMA table_info for every table: each field in fields.c must be a
@@ -16,6 +17,7 @@
 
 #include "rekisteri/audit.h"
 #include "rekisteri/fields.h"
+#include "rekisteri/i18n.h"
 #include "rekisteri/record.h"
 #include "rekisteri/register.h"
 #include "record_db.h"
@@ -186,6 +188,50 @@ static void test_structured(void **state)
         bad(C, "hetu", NULL, "311352-308T", "");
 }
 
+/* In Finnish and Swedish too, a refused structured value's message is the
+ * field's own label and the validator's reason, each in the language:
+ * "Laskutussähköposti: ..." for the invoicing e-mail, never the
+ * validator's name for it ("sähköposti") or an English part. */
+static void test_label_in_language(void **state)
+{
+        (void)state;
+        static const char *const langs[] = {"fi", "sv"};
+        static const struct {
+                const char *column, *country, *in, *reason;
+        } cases[] = {
+            {"invoice_email", NULL, "laskut.example.fi",
+             "needs an @ between the name and the domain, as in name@example.fi"},
+            {"business_id", NULL, "FI12345678",
+             "the check digit after the hyphen does not match; check for a typo"},
+            {"billing_postal_code", "FI", "123",
+             "a Finnish postal code is exactly 5 digits, such as 00100"},
+            {"phone", NULL, "123 4567",
+             "start it with + and the country code, or with 0 for a Finnish number"},
+        };
+        rk_i18n_init();
+        for (size_t l = 0; l < sizeof(langs) / sizeof(*langs); l++) {
+                assert_int_equal(rk_i18n_use(langs[l]), 0);
+                for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+                        const struct rk_field *f = field(C, cases[i].column);
+                        char out[64], want[512];
+                        struct rk_error err;
+                        /* the catalog is there: label and reason are translated */
+                        assert_string_not_equal(gettext(f->label), f->label);
+                        assert_string_not_equal(gettext(cases[i].reason),
+                                                cases[i].reason);
+                        snprintf(want, sizeof(want), "%s: %s", gettext(f->label),
+                                 gettext(cases[i].reason));
+                        assert_int_equal(rk_field_check(f, cases[i].in, cases[i].country,
+                                                        out, sizeof(out), &err),
+                                         RK_ERR_INVALID);
+                        assert_string_equal(err.msg, want);
+                        assert_string_equal(err.field, f->column);
+                        assert_string_equal(out, "");
+                }
+        }
+        assert_int_equal(rk_i18n_use("en"), 0);
+}
+
 /* A value pasted from a web page or a PDF: blanks around it cut (no-break,
  * narrow no-break and zero-width spaces too); a code read as meant,
  * full-width digits and letters, no-break spaces and en dashes in it
@@ -290,6 +336,7 @@ int main(void)
             cmocka_unit_test(test_search_columns_and_versions),
             cmocka_unit_test(test_text_and_multiline),
             cmocka_unit_test(test_structured),
+            cmocka_unit_test(test_label_in_language),
             cmocka_unit_test(test_pasted),
             cmocka_unit_test(test_shapes),
             cmocka_unit_test(test_small_buffer_is_refused),

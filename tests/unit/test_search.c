@@ -5,7 +5,8 @@
  * name and e-mail but not by business id or identity code, billing by
  * business id; Ä/ä fold, and so do their accents (Ääkkönen by aak); restricted subjects
  * stay hidden from everyone who does not handle requests; the query parser lets no FTS
- * syntax through.
+ * syntax through. The one-time rebuild at opening (rk_search_upgrade) leaves the index
+ * merged into one segment per index, also when a session died before the merge.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "rekisteri/audit.h"
 #include "rekisteri/register.h"
 #include "rekisteri/search.h"
+#include "search_index.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -336,6 +338,92 @@ static void test_reindex_all(void **state)
         assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
         assert_string_equal(found("supervisor", "vi"), "2");
         assert_string_equal(found("supervisor", "c00000"), "1,2,3");
+}
+
+/* The most segments any one index has: FTS4 keeps the full-text index and
+ * one per prefix length, each a list of segments (customer_fts_segdir,
+ * level = index * 1024 + level in it), and a search reads every segment. */
+static int64_t most_segments(void)
+{
+        return tu_sql_int(db, "SELECT max(n) FROM (SELECT count(*) AS n"
+                              " FROM customer_fts_segdir GROUP BY level / 1024)");
+}
+
+/* Enough customers with words of their own that a rebuild fills FTS4's
+ * buffer of pending terms (1 MiB) several times, each time a segment. */
+static void many_customers(void)
+{
+        assert_int_equal(
+            sqlite3_exec(db,
+                         "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n"
+                         " WHERE i < 8000) INSERT INTO customers(id, number, kind, name,"
+                         " email, street, city, created_at, updated_at)"
+                         " SELECT i, printf('C%06d', i), 'person',"
+                         " printf('Asiakas%d Suku%dnen', i, i * 7),"
+                         " printf('osoite%d@posti%d.example', i, i % 97),"
+                         " printf('Katu%d %d', i, i % 50), printf('Kaupunki%d', i % 300),"
+                         " 0, 0 FROM n",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+}
+
+/* After an upgrade: one segment per index, no merge owed, and the index
+ * whole: words, prefixes (the prefix indexes) and the last customer. */
+static void assert_merged(void)
+{
+        assert_int_equal(most_segments(), 1);
+        assert_int_equal(
+            tu_sql_int(db, "SELECT count(*) FROM meta WHERE key = 'search_merge'"), 0);
+        assert_string_equal(found("supervisor", "virtanen"), "2");
+        assert_string_equal(found("supervisor", "vi"), "2");
+        assert_string_equal(found("supervisor", "asiakas7999"), "7999");
+        assert_int_equal(sqlite3_exec(db,
+                                      "INSERT INTO customer_fts(customer_fts)"
+                                      " VALUES('integrity-check')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+}
+
+static void test_upgrade_merges_after_commit(void **state)
+{
+        (void)state;
+        struct rk_error err;
+        int64_t last[2] = {-1, -1};
+        many_customers();
+        /* the rebuild alone (in a caller's transaction: no merge) leaves
+         * several segments per index: the data is big enough to show it */
+        assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(rk_search_reindex_all(db, NULL, NULL, &err), RK_OK);
+        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        assert_true(most_segments() > 1);
+        /* an index in the older form, as the last version left it */
+        assert_int_equal(sqlite3_exec(db,
+                                      "INSERT OR REPLACE INTO meta(key, value)"
+                                      " VALUES('search_tags', 'by_group')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_int_equal(rk_search_upgrade(db, count_progress, last, &err), RK_OK);
+        assert_int_equal(last[0], last[1]);
+        assert_true(last[0] > 7000);
+        assert_int_equal(tu_sql_int(db,
+                                    "SELECT count(*) FROM meta WHERE key ="
+                                    " 'search_tags' AND value = 'by_group,base_letters'"),
+                         1);
+        assert_merged();
+        /* a session killed between the rebuild's COMMIT and the merge: the
+         * merge is still owed, and the next opening does it */
+        assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(rk_search_reindex_all(db, NULL, NULL, &err), RK_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "INSERT INTO meta(key, value)"
+                                      " VALUES('search_merge', 'owed'); COMMIT",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        assert_true(most_segments() > 1);
+        last[0] = -1;
+        assert_int_equal(rk_search_upgrade(db, count_progress, last, &err), RK_OK);
+        assert_int_equal(last[0], -1); /* nothing rebuilt again */
+        assert_merged();
 }
 
 /* The whole stored index (content and segments) as one string; malloc'd. */
@@ -663,6 +751,8 @@ int main(void)
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(test_index_follows_changes, setup, teardown),
             cmocka_unit_test_setup_teardown(test_reindex_all, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_upgrade_merges_after_commit, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(test_build_matches_reindex, setup, teardown),
             cmocka_unit_test_setup_teardown(test_build_refuses_missing_customers, setup,
                                             teardown),
