@@ -21,13 +21,14 @@
 #include <string.h>
 
 #include "ask.h"
+#include "busywork.h"
 #include "dialog.h"
 #include "import_ui.h"
 #include "rekisteri/i18n.h"
 
 struct preview {
         struct rk_ui_import *imp;
-        struct rk_tui_app *app; /* while saving, for the progress */
+        struct rk_tui_busy busy; /* while saving: keys, signals, progress */
         struct rk_tui_list list;
         char counts[400];
 };
@@ -130,21 +131,15 @@ static int act_confirm(struct rk_tui_app *app, void *state)
 
 /* While saving, after each batch: the progress on the message line. A
  * signal (a closed SSH connection, SIGTERM, Ctrl-C) or Esc stops after
- * the batch just saved; other keys are told to wait. */
+ * the batch just saved; other keys are told to wait (busywork.h). */
 static void saving(void *ctx, int64_t done, int64_t total)
 {
         struct preview *p = ctx;
         char line[160];
-        int key;
-        while ((key = rk_tui_poll_key(p->app)) != -1) {
-                if (key == RK_TUI_KEY_ESC)
-                        p->imp->im->stop = true;
-        }
-        if (rk_tui_signalled())
-                p->imp->im->stop = true;
         snprintf(line, sizeof(line), _("Saving: %lld of %lld rows… Esc stops"),
                  (long long)done, (long long)total);
-        rk_tui_flash(p->app, RK_TUI_INFO, line);
+        if (rk_tui_busy_poll(&p->busy, line))
+                p->imp->im->stop = true;
 }
 
 /* The save itself, deferred so that the question is gone and "Saving…"
@@ -156,7 +151,9 @@ static int save(struct rk_tui_app *app, void *state)
         struct rk_import_result res;
         struct rk_error err;
         rk_ui_place(p->imp->ui, RK_UI_PLACE_IMPORT);
-        p->app = app;
+        rk_tui_busy_start(&p->busy, app,
+                          _("Busy saving the import; Esc stops it after the batch in "
+                            "flight"));
         if (rk_import_save(im, saving, p, &res, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         /* what a stop said at exit no longer holds once the rest is saved */
