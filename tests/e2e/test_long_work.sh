@@ -12,8 +12,16 @@
 #     progress line at once, so nobody could read it. Esc then stops the
 #     count, and the counts shown are the earlier ones;
 #   - the comparison tells a key the same way (one helper for both).
-#   - a look run to the end is listed, and its first page audited
-#     (duplicates.list rows, counted with the sqlcipher CLI).
+# Signals during the comparison (a closing SSH connection is SIGHUP):
+#   - a look run to the end first: the list is shown and its first page is
+#     audited (duplicates.list rows, counted with the sqlcipher CLI: the
+#     count below can see rows);
+#   - SIGTERM and SIGHUP once the comparison's progress is on the screen:
+#     the program ends at the comparison's next step (in less than half
+#     the time a whole look took), with 128 + the signal's number, the alternate screen
+#     is off and `stty -g` is as before, nothing was listed (no pair on the
+#     shell's screen) and no duplicates.list row was written for that look,
+#     and `rekisteri check` passes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/customers_lib.sh"
 export LANGUAGE=en
@@ -70,14 +78,45 @@ e2e_wait a 'What would you like to do\?'
 
 # --- Duplicates: the same note; a look to the end is listed and audited -----------
 MARK=$(last_row)
+t0=$(_e2e_now_ms)
 rk_menu a Duplicates
 e2e_wait a '^Comparing customers: [0-9]+ of [0-9]+ read… Esc stops' 60
 e2e_keys a x
 e2e_wait a '^Busy comparing customers; Esc stops the comparison' 30
 e2e_wait a "likely duplicate pairs? among $LIVE customers" 120
+FULL=$(($(_e2e_now_ms) - t0))
 e2e_wait a '^ *C[0-9]{6} +C[0-9]{6} +[0-9]+ '
 SEEN=$(listed_since "$MARK")
 ((SEEN > 0)) || e2e_fail "a look to the end wrote no duplicates.list row"
-rk_ok "a key during the comparison is told to wait; a look to the end lists pairs and audits $SEEN customers"
+rk_ok "a key during the comparison is told to wait; a look to the end ($FULL ms) lists pairs and audits $SEEN customers"
 
-e2e_pass "long work: the busy note is readable, Esc stops the work"
+# --- Duplicates: SIGTERM, then SIGHUP during the comparison ------------------------
+for sig in TERM HUP; do
+	if [[ $sig == TERM ]]; then
+		s=a
+		MARK=$(last_row)
+		e2e_keys a F5
+	else
+		s=b
+		start b
+		MARK=$(last_row)
+		rk_menu b Duplicates
+	fi
+	e2e_wait "$s" '^Comparing customers: [0-9]+ of [0-9]+ read… Esc stops' 60
+	t1=$(_e2e_now_ms)
+	kill "-$sig" "$PID"
+	e2e_wait "$s" '^st=[0-9]+' 60
+	took=$(($(_e2e_now_ms) - t1))
+	# stopped at the comparison's next step, not after it: an end past the
+	# comparison would list nothing either (the loop ends before it draws)
+	((2 * took < FULL)) ||
+		e2e_fail "SIG$sig: the program ended $took ms after the signal; a whole look takes $FULL ms"
+	rk_shell_ended "$s" "$sig"
+	e2e_assert_absent "$s" 'likely duplicate pair'
+	got=$(listed_since "$MARK")
+	[[ $got == 0 ]] || e2e_fail "SIG$sig: the stopped look wrote $got duplicates.list rows"
+	"$R" check "${U[@]}" >check.out 2>&1 || e2e_fail "SIG$sig: check: $(cat check.out)"
+	rk_ok "SIG$sig during the comparison: ended after $took ms with exit $st, the terminal restored, nothing listed or audited, check passes"
+done
+
+e2e_pass "long work: the busy note is readable, Esc and signals stop it cleanly"
