@@ -10,6 +10,9 @@
 # (no "…" in the label column) and the value beside it is still whole.
 # The tab bar shows every tab: whole in Swedish (81 columns with the usual
 # padding), the longest cut with an ellipsis in Finnish (six tabs).
+# The new order form (Orders tab, F2) shows its labels whole, each input
+# field right after its label (a fixed 5-column label cut Finnish "Määrä:"
+# and Swedish "Antal:").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/screens_lib.sh"
 SC_CAPS=/dev/null # sc_open snaps the screens it opens; nothing reads them here
@@ -84,6 +87,26 @@ open() {
 	e2e_wait "$1" "$CO"
 }
 
+# order SESSION DIGIT - the Orders tab (DIGIT), F2: the order form's labels
+# whole, the quantity typed into the field right after its label; Esc.
+order() {
+	local s=$1 row m
+	e2e_keys "$s" "$2"
+	sc_wait "$s" 'New order'
+	e2e_keys "$s" F2
+	sc_wait "$s" 'Product:'
+	row=$(e2e_screen "$s" | grep -m1 -E "^ *$(sc_re "$(sc_t Product:)") ")
+	for m in 'Product:' 'Qty:' 'Unit price:'; do
+		grep -qE -- "$(sc_re "$(sc_t "$m")")( |\$)" <<<"$row" ||
+			e2e_fail "$SC_LANG: the order form cuts '$(sc_t "$m")': $row"
+	done
+	e2e_keys "$s" Tab
+	e2e_type "$s" 7
+	e2e_wait "$s" "$(sc_re "$(sc_t Qty:)") 7 "
+	e2e_keys "$s" Escape
+	e2e_wait_gone "$s" "^ *$(sc_re "$(sc_t Product:)") "
+}
+
 CONTACT=('Delivery postal code' 'Delivery city' 'Delivery country' 'Street address')
 BILLING=('Billing postal code' 'Billing city' 'Invoicing e-mail' 'Payment terms (days)')
 
@@ -91,7 +114,8 @@ open e en sales 'now - 30 seconds'
 tab e 1 'Delivery city'
 labels e "${CONTACT[@]}"
 edit e "${CONTACT[@]}"
-rk_ok "en (sales): every label whole"
+order e 2
+rk_ok "en (sales): every label whole, on the detail, the edit form and the order form"
 
 open f fi supervisor
 tab f 1 'Delivery city'
@@ -106,7 +130,8 @@ e2e_wait f " $(sc_re "$IMAIL")\$"
 edit f "${BILLING[@]}"
 e2e_screen f | sed -n 3p | grep -q "6 $(sc_t Contacts | cut -c1-4)" ||
 	e2e_fail "fi: the tab bar lost a tab: $(e2e_screen f | sed -n 3p)"
-rk_ok "fi (supervisor): every label whole on the detail and the edit forms"
+order f 3
+rk_ok "fi (supervisor): every label whole on the detail, the edit forms and the order form"
 rk_ok "fi: the six tabs share the bar: $(e2e_screen f | sed -n 3p)"
 
 open b sv billing
@@ -122,8 +147,9 @@ e2e_wait s "$(sc_re "$(sc_t Type)") +$(sc_re "$(sc_t company)") *\$"
 labels s "${CONTACT[@]}"
 e2e_wait s " $(sc_re "$DCITY")\$"
 edit s "${CONTACT[@]}"
+order s 2
 e2e_screen s | sed -n 3p | grep -q "5 $(sc_t Contacts)\$" ||
 	e2e_fail "sv: the tab bar cuts a tab: $(e2e_screen s | sed -n 3p)"
-rk_ok "sv (sales): every label whole on the detail and the edit form, every tab whole"
+rk_ok "sv (sales): every label whole on the detail, the edit form and the order form, every tab whole"
 
 e2e_pass "the label column fits the language: fi, sv and en labels whole"
