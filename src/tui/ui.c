@@ -198,15 +198,8 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
 
 int rk_ui_label_cols(enum rk_record kind, rk_groupset groups, int min, int max)
 {
-        size_t n = 0;
-        const struct rk_field *f = rk_fields_all(&n);
-        int cols = min;
-        for (size_t i = 0; i < n; i++) {
-                int c = f[i].record == kind && (groups & (1u << f[i].group))
-                            ? rk_tui_text_cols(_(f[i].label))
-                            : 0;
-                cols = c > cols ? c : cols;
-        }
+        int cols = rk_fields_label_cols(kind, groups);
+        cols = cols > min ? cols : min;
         return cols < max ? cols : max;
 }
 

@@ -12,13 +12,17 @@
 # padding), the longest cut with an ellipsis in Finnish (six tabs).
 # The new order form (Orders tab, F2) shows its labels whole, each input
 # field right after its label (a fixed 5-column label cut Finnish "Määrä:"
-# and Swedish "Antal:").
+# and Swedish "Antal:"). `customer show` in en, fi and sv prints every
+# label whole and every value in one column ("Y-tunnus / ALV-tunniste" is
+# wider than the 22 columns the labels had).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/screens_lib.sh"
 SC_CAPS=/dev/null # sc_open snaps the screens it opens; nothing reads them here
 SC_ROLE=detail_labels
 
 rk_demo_setup
+rk_one_person
+rk_demo_keyfile dpo supervisor
 # a company with every delivery and billing field filled in
 CO=$(rk_sql "SELECT number FROM customers WHERE kind='company' AND restricted=0
 	AND delivery_city IS NOT NULL AND billing_city IS NOT NULL
@@ -106,6 +110,39 @@ order() {
 	e2e_keys "$s" Escape
 	e2e_wait_gone "$s" "^ *$(sc_re "$(sc_t Product:)") "
 }
+
+# show LANG LABEL... - `customer show` of the company in LANG: each
+# translated LABEL whole at the start of a line, and every value (after
+# the label and its padding) in one column.
+show() {
+	local m labels=()
+	SC_LANG=$1
+	shift
+	LANGUAGE=$SC_LANG TEXTDOMAINDIR="$SC_LOCALE" "$R" customer show "$CO" --db r.db \
+		--keyfile dpo.key >"show.$SC_LANG" 2>&1 ||
+		e2e_fail "$SC_LANG: customer show: $(cat "show.$SC_LANG")"
+	for m in "$@"; do labels+=("$(sc_t "$m")"); done
+	python3 - "show.$SC_LANG" "${labels[@]}" <<'PY' || e2e_fail "$SC_LANG: customer show: $(cat "show.$SC_LANG")"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+cols = {}
+for label in sys.argv[2:]:
+    hit = [x for x in lines if x.startswith(label + " ")]
+    if not hit:
+        sys.exit(f"no line starts with the label '{label}' whole")
+    rest = hit[0][len(label):]
+    cols[label] = len(label) + len(rest) - len(rest.lstrip(" "))
+if len(set(cols.values())) != 1:
+    sys.exit(f"the values start in different columns: {cols}")
+PY
+}
+
+SHOWN=('Name' 'Business ID / VAT' 'E-mail' 'Delivery city' 'Billing city'
+	'Invoicing e-mail')
+show en "${SHOWN[@]}"
+show fi "${SHOWN[@]}"
+show sv "${SHOWN[@]}"
+rk_ok "customer show: every label whole, the values in one column in en, fi and sv"
 
 CONTACT=('Delivery postal code' 'Delivery city' 'Delivery country' 'Street address')
 BILLING=('Billing postal code' 'Billing city' 'Invoicing e-mail' 'Payment terms (days)')
