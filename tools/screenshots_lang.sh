@@ -67,7 +67,7 @@ e2e_keys s Enter
 e2e_wait s "^ $CODE "
 shot s order-form "$(sc_t 'New order')"
 e2e_keys s Escape
-e2e_wait s '┌'
+sc_wait s 'Discard changes'
 e2e_keys s y
 e2e_wait_gone s "$(sc_re "$(sc_t 'Product:')") "
 sc_home s

@@ -12,7 +12,8 @@
 # padding), the longest cut with an ellipsis in Finnish (six tabs).
 # The new order form (Orders tab, F2) shows its labels whole, each input
 # field right after its label (a fixed 5-column label cut Finnish "Määrä:"
-# and Swedish "Antal:"). `customer show` in en, fi and sv prints every
+# and Swedish "Antal:"); so do the note form ("Muistiinpano:") and the
+# request wizard's first step ("Käyttötarkoitus:"). `customer show` in en, fi and sv prints every
 # label whole and every value in one column ("Y-tunnus / ALV-tunniste" is
 # wider than the 22 columns the labels had).
 set -euo pipefail
@@ -111,6 +112,41 @@ order() {
 	e2e_wait_gone "$s" "^ *$(sc_re "$(sc_t Product:)") "
 }
 
+# note SESSION DIGIT - the Notes tab (DIGIT), F2: the note form's label
+# whole, the text typed right after it; Esc, and yes to leave it.
+note() {
+	e2e_keys "$1" "$2"
+	e2e_keys "$1" F2
+	sc_wait "$1" 'New note'
+	e2e_type "$1" 'Soitti'
+	e2e_wait "$1" "^ +$(sc_re "$(sc_t Note:)") Soitti"
+	e2e_keys "$1" Escape
+	sc_wait "$1" 'Discard changes'
+	e2e_keys "$1" y
+	e2e_wait_gone "$1" "^ +$(sc_re "$(sc_t Note:)") "
+}
+
+# purpose SESSION - the request wizard's first step with an objection
+# chosen: "Purpose:" whole, the purpose right after it and the date under
+# it in the same column; Esc, then home.
+purpose() {
+	local p r
+	sc_home "$1"
+	sc_open "$1" Requests
+	e2e_wait "$1" "$(sc_dashboard)"
+	e2e_keys "$1" F2
+	sc_wait "$1" 'Which right does the person use?'
+	e2e_keys "$1" Down Down Down Down
+	e2e_wait "$1" "^ +$(sc_re "$(sc_t Purpose:)") +< "
+	p=$(e2e_screen "$1" | grep -m1 -E "^ +$(sc_re "$(sc_t Purpose:)") ")
+	r=$(e2e_screen "$1" | grep -m1 -E "^ +$(sc_re "$(sc_t 'Received on:')") ")
+	p=${p%%<*} r=${r%%[0-9]*}
+	[[ ${#p} == "${#r}" ]] ||
+		e2e_fail "$SC_LANG: the purpose and the date start in different columns: '$p' '$r'"
+	e2e_keys "$1" Escape
+	sc_home "$1"
+}
+
 # show LANG LABEL... - `customer show` of the company in LANG: each
 # translated LABEL whole at the start of a line, and every value (after
 # the label and its padding) in one column.
@@ -167,9 +203,11 @@ e2e_wait f " $(sc_re "$IMAIL")\$"
 edit f "${BILLING[@]}"
 e2e_screen f | sed -n 3p | grep -q "6 $(sc_t Contacts | cut -c1-4)" ||
 	e2e_fail "fi: the tab bar lost a tab: $(e2e_screen f | sed -n 3p)"
-order f 3
-rk_ok "fi (supervisor): every label whole on the detail, the edit forms and the order form"
 rk_ok "fi: the six tabs share the bar: $(e2e_screen f | sed -n 3p)"
+order f 3
+note f 4
+purpose f
+rk_ok "fi (supervisor): every label whole on the detail, the edit forms, the order form, the note form and the request wizard"
 
 open b sv billing
 tab b 1 'Billing city'
@@ -185,8 +223,9 @@ labels s "${CONTACT[@]}"
 e2e_wait s " $(sc_re "$DCITY")\$"
 edit s "${CONTACT[@]}"
 order s 2
+note s 3
 e2e_screen s | sed -n 3p | grep -q "5 $(sc_t Contacts)\$" ||
 	e2e_fail "sv: the tab bar cuts a tab: $(e2e_screen s | sed -n 3p)"
-rk_ok "sv (sales): every label whole on the detail, the edit form and the order form, every tab whole"
+rk_ok "sv (sales): every label whole on the detail, the edit form, the order form and the note form, every tab whole"
 
 e2e_pass "the label column fits the language: fi, sv and en labels whole"
