@@ -51,6 +51,25 @@ shot s sales-list "$(sc_t 'Customers')"
 e2e_keys s Enter
 e2e_wait s "$(sc_re "$(sc_t 'Contact')")"
 shot s sales-detail "$(sc_t 'Customer')"
+# a new order: the Orders tab, F2, a product and its quantity
+CODE=$(rk_sql "SELECT min(code) FROM products WHERE active=1;")
+e2e_keys s 2
+sc_wait s 'New order'
+e2e_keys s F2
+sc_wait s 'Product:'
+e2e_type s "$CODE"
+e2e_wait s "^ +$CODE "
+e2e_keys s Enter
+e2e_wait s "$(sc_re "$(sc_t 'Product:')") $CODE"
+e2e_keys s C-u
+e2e_type s 2
+e2e_keys s Enter
+e2e_wait s "^ $CODE "
+shot s order-form "$(sc_t 'New order')"
+e2e_keys s Escape
+sc_wait s 'Discard changes'
+e2e_keys s y
+e2e_wait_gone s "$(sc_re "$(sc_t 'Product:')") "
 sc_home s
 sc_open s Orders
 e2e_keys s Enter

@@ -88,6 +88,15 @@ const struct rk_field *rk_fields_find(enum rk_record record, const char *column)
  * A new group given to such a field joins it with no other change. */
 rk_groupset rk_fields_customer_groups(void);
 
+/*
+ * rk_fields_label_cols - the display columns (text.h) of the widest label,
+ * in the language of the messages (i18n.h), of a field of `record` in
+ * `groups` (a set of 1 << rk_group); 0 when there is none. For a label
+ * column that shows every label whole in any language: the customer
+ * detail and its forms, `customer show`.
+ */
+int rk_fields_label_cols(enum rk_record record, rk_groupset groups);
+
 /* rk_fields_table - the SQL table of a record kind. */
 const char *rk_fields_table(enum rk_record record);
 

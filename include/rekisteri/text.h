@@ -105,4 +105,13 @@ int rk_text_width(const char *s);
  */
 size_t rk_text_crop(const char *s, int cols, int *used);
 
+/*
+ * rk_text_wrap_len - the byte length of the next line when the sanitized
+ * string s is wrapped at cols display columns: what fits (rk_text_crop),
+ * cut back to the last space when more text follows and there is a space
+ * to cut at; a word longer than the line is cut where the line ends. The
+ * caller skips the spaces after it. 0 only when s is empty or nothing fits.
+ */
+size_t rk_text_wrap_len(const char *s, int cols);
+
 #endif

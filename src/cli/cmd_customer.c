@@ -87,8 +87,14 @@ int cmd_customer_add(struct cli *c)
         return EXIT_OK;
 }
 
-/* One "Label  value" line, the value sanitised; "-" when empty. */
-static void print_field(const struct rk_value *v)
+/* The label column of `customer show`: as wide as the widest label the
+ * session reads in the language of the messages ("Y-tunnus /
+ * ALV-tunniste"), at least LABEL_MIN, so the values form one column. */
+#define LABEL_MIN 22
+
+/* One "Label  value" line, the label in `width` columns, the value
+ * sanitised; "-" when empty. */
+static void print_field(const struct rk_value *v, int width)
 {
         const char *kind = strcmp(v->field->column, "kind") == 0
                                ? rk_customer_kind_label(v->value)
@@ -96,7 +102,7 @@ static void print_field(const struct rk_value *v)
         const char *text = kind                                      ? kind
                            : v->value != NULL && v->value[0] != '\0' ? v->value
                                                                      : "-";
-        cli_print_cell(_(v->field->label), 22, false, " ");
+        cli_print_cell(_(v->field->label), width, false, " ");
         printf("%s\n",
                v->field->validator == RK_V_DATE ? cli_date(text) : cli_safe(text));
 }
@@ -118,9 +124,12 @@ int cmd_customer_show(struct cli *c)
         if (rc == RK_OK) /* merge.h: the old number finds the survivor */
                 cli_note_merged(c->words[0], v.number);
         if (rc == RK_OK) {
+                int width =
+                    rk_fields_label_cols(RK_REC_CUSTOMER, rk_session_grants(s)->read);
+                width = width > LABEL_MIN ? width : LABEL_MIN;
                 printf(_("Customer %s (id %" PRId64 ")\n"), cli_safe(v.number), v.id);
                 for (size_t i = 0; i < v.main.n; i++)
-                        print_field(&v.main.values[i]);
+                        print_field(&v.main.values[i], width);
         }
         rk_customer_view_clear(&v);
         rk_session_close(s);

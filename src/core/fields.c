@@ -10,6 +10,7 @@
  */
 #include "rekisteri/fields.h"
 #include "rekisteri/i18n.h"
+#include "rekisteri/text.h"
 
 #include <string.h>
 
@@ -164,6 +165,18 @@ rk_groupset rk_fields_customer_groups(void)
                         groups |= 1u << fields[i].group;
         }
         return groups;
+}
+
+int rk_fields_label_cols(enum rk_record record, rk_groupset groups)
+{
+        int cols = 0;
+        for (size_t i = 0; i < N_FIELDS; i++) {
+                if (fields[i].record != record || !(groups & (1u << fields[i].group)))
+                        continue;
+                int w = rk_text_width(_(fields[i].label));
+                cols = w > cols ? w : cols;
+        }
+        return cols;
 }
 
 const char *rk_fields_table(enum rk_record record)

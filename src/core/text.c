@@ -290,6 +290,17 @@ size_t rk_text_crop(const char *s, int cols, int *used)
         return i;
 }
 
+size_t rk_text_wrap_len(const char *s, int cols)
+{
+        size_t n = rk_text_crop(s, cols, NULL);
+        if (s[n] == '\0')
+                return n;
+        size_t cut = n;
+        while (cut > 0 && s[cut] != ' ')
+                cut--;
+        return cut > 0 ? cut : n;
+}
+
 char *rk_utf8_repair(const char *src, size_t len, bool *repaired)
 {
         return transform(src, len, true, repaired);

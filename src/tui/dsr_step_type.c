@@ -69,6 +69,13 @@ static int type_enter(struct rk_tui_app *app, struct dsr_wizard *w, struct rk_er
 static void type_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win, int y)
 {
         int width = getmaxx(win) - 4, x = 4;
+        /* the fields after the wider label as the language writes it
+         * (Finnish "Käyttötarkoitus:" is 16 columns), from column 16 at
+         * the least; the hints move with them */
+        int fx = rk_tui_text_cols(_("Purpose:")),
+            rx = rk_tui_text_cols(_("Received on:"));
+        fx = 2 + (fx > rx ? fx : rx) + 1;
+        fx = fx > 16 ? fx : 16;
         rk_tui_print(win, y, 2, width, RK_ROLE_LABEL,
                      _("Which right does the person use?"));
         rk_tui_list_draw(&w->type.list, win, y + 1, x, RK_DSR_TYPE_COUNT, width - 2);
@@ -78,17 +85,17 @@ static void type_draw(struct rk_tui_app *app, struct dsr_wizard *w, WINDOW *win,
         if (w->type.npurposes > 0) {
                 char text[64];
                 snprintf(text, sizeof(text), "< %s >", w->type.purposes[w->type.purpose]);
-                rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, _("Purpose:"));
-                rk_tui_print(win, y, 16, width - 16,
+                rk_tui_print(win, y, 2, fx - 2, RK_ROLE_LABEL, _("Purpose:"));
+                rk_tui_print(win, y, fx, width - fx,
                              w->type.focus == 1 ? RK_ROLE_FIELD_FOCUS : RK_ROLE_FIELD,
                              text);
-                rk_tui_print(win, y, 46, width - 46, RK_ROLE_DIM,
+                rk_tui_print(win, y, fx + 30, width - fx - 30, RK_ROLE_DIM,
                              _("Left/Right changes"));
                 y++;
         }
-        rk_tui_print(win, y, 2, 14, RK_ROLE_LABEL, _("Received on:"));
-        rk_tui_field_draw(&w->type.f_received, app, win, y, 16, 12, w->type.focus == 2);
-        rk_tui_print(win, y, 30, width - 30, RK_ROLE_DIM,
+        rk_tui_print(win, y, 2, fx - 2, RK_ROLE_LABEL, _("Received on:"));
+        rk_tui_field_draw(&w->type.f_received, app, win, y, fx, 12, w->type.focus == 2);
+        rk_tui_print(win, y, fx + 14, width - fx - 14, RK_ROLE_DIM,
                      _("YYYY-MM-DD; due one month later"));
         rk_tui_print(win, y + 2, 2, width, RK_ROLE_DIM,
                      _("Tab moves between type, purpose and date. Enter goes on."));

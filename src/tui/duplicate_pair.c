@@ -24,6 +24,10 @@
 #include "ui.h"
 
 #define NCOLS 4
+/* The Field column: as wide as the widest label shown in the user's
+ * language ("Toimituksen postitoimipaikka"), within these. */
+#define LABEL_MIN 22
+#define LABEL_MAX 30
 #define WANT                                                                             \
         ((1u << RK_GROUP_IDENTITY) | (1u << RK_GROUP_CONTACT) |                          \
          (1u << RK_GROUP_BILLING) | (1u << RK_GROUP_IDCODE))
@@ -81,7 +85,12 @@ static int build_rows(struct pair *p)
 
 static void set_columns(struct pair *p)
 {
-        p->cols[0] = (struct rk_tui_column){_("Field"), 22, RK_TUI_LEFT};
+        p->cols[0] = (struct rk_tui_column){
+            _("Field"),
+            rk_ui_label_cols(RK_REC_CUSTOMER,
+                             WANT & rk_session_grants(p->ui->session)->read, LABEL_MIN,
+                             LABEL_MAX),
+            RK_TUI_LEFT};
         p->cols[1] = (struct rk_tui_column){"", 1, RK_TUI_LEFT};
         p->cols[2] = (struct rk_tui_column){p->dup.number[0], 0, RK_TUI_LEFT};
         p->cols[3] = (struct rk_tui_column){p->dup.number[1], 0, RK_TUI_LEFT};

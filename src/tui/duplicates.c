@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "busywork.h"
 #include "rekisteri/duplicates.h"
 #include "rekisteri/i18n.h"
 #include "ui.h"
@@ -31,9 +31,8 @@
 struct dups {
         struct rk_ui *ui;
         struct rk_duplicate_list l;
-        bool done;              /* the search has run (and was not stopped) */
-        struct rk_tui_app *app; /* while looking: for the progress line */
-        time_t busy_until;      /* while looking: a key came; say it waits */
+        bool done;               /* the search has run (and was not stopped) */
+        struct rk_tui_busy busy; /* while looking: keys, signals, progress */
         char score[8];
         char summary[160];
         struct rk_tui_column cols[NCOLS];
@@ -79,29 +78,15 @@ static void describe(struct dups *d)
 
 /* The search's progress on the message line. Esc or a signal that ends
  * the program (a closed SSH connection) stops it; other keys are told to
- * wait. */
+ * wait (busywork.h). */
 static int progress(void *ctx, int64_t done, int64_t total)
 {
         struct dups *d = ctx;
         char line[128];
-        int key;
-        while ((key = rk_tui_poll_key(d->app)) != -1) {
-                if (key == RK_TUI_KEY_ESC)
-                        return 1;
-                d->busy_until = time(NULL) + 2; /* long enough to be read */
-        }
-        if (rk_tui_signalled())
-                return 1;
-        if (time(NULL) < d->busy_until) {
-                rk_tui_flash(d->app, RK_TUI_WARNING,
-                             _("Busy comparing customers; Esc stops the comparison"));
-                return 0;
-        }
         snprintf(line, sizeof(line),
                  _("Comparing customers: %lld of %lld read… Esc stops"), (long long)done,
                  (long long)total);
-        rk_tui_flash(d->app, RK_TUI_INFO, line);
-        return 0;
+        return rk_tui_busy_poll(&d->busy, line) ? 1 : 0;
 }
 
 /* Look (again): the deferred work of opening and of F5. */
@@ -113,8 +98,8 @@ static int look(struct rk_tui_app *app, void *state)
         rk_duplicate_list_free(&d->l);
         rk_tui_list_set_rows(&d->list, 0);
         rk_ui_place(d->ui, RK_UI_PLACE_DUPLICATES);
-        d->app = app;
-        d->busy_until = 0;
+        rk_tui_busy_start(&d->busy, app,
+                          _("Busy comparing customers; Esc stops the comparison"));
         int rc = rk_duplicates_look(d->ui->session, progress, d, &d->l, &err);
         d->done = rc != RK_ERR_STOPPED; /* stopped: no list, not "no duplicates" */
         set_columns(d);

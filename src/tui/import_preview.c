@@ -23,13 +23,14 @@
 #include <string.h>
 
 #include "ask.h"
+#include "busywork.h"
 #include "dialog.h"
 #include "import_ui.h"
 #include "rekisteri/i18n.h"
 
 struct preview {
         struct rk_ui_import *imp;
-        struct rk_tui_app *app; /* while saving, for the progress */
+        struct rk_tui_busy busy; /* while saving: keys, signals, progress */
         struct rk_tui_list list;
         char counts[400];
 };
@@ -130,29 +131,17 @@ static int act_confirm(struct rk_tui_app *app, void *state)
 
 /* ---- saving --------------------------------------------------------------- */
 
-/* During long work on im: Esc or a signal (a closed SSH connection,
- * SIGTERM, Ctrl-C) asks it to stop; other keys wait until it is done. */
-static void poll_stop(struct rk_tui_app *app, struct rk_import *im)
-{
-        int key;
-        while ((key = rk_tui_poll_key(app)) != -1) {
-                if (key == RK_TUI_KEY_ESC)
-                        im->stop = true;
-        }
-        if (rk_tui_signalled())
-                im->stop = true;
-}
-
 /* While saving, after each batch: the progress on the message line. A
- * stop asked for (poll_stop) comes after the batch just saved. */
+ * signal (a closed SSH connection, SIGTERM, Ctrl-C) or Esc stops after
+ * the batch just saved; other keys are told to wait (busywork.h). */
 static void saving(void *ctx, int64_t done, int64_t total)
 {
         struct preview *p = ctx;
         char line[160];
-        poll_stop(p->app, p->imp->im);
         snprintf(line, sizeof(line), _("Saving: %lld of %lld rows… Esc stops"),
                  (long long)done, (long long)total);
-        rk_tui_flash(p->app, RK_TUI_INFO, line);
+        if (rk_tui_busy_poll(&p->busy, line))
+                p->imp->im->stop = true;
 }
 
 /* The save itself, deferred so that the question is gone and "Saving…"
@@ -164,7 +153,9 @@ static int save(struct rk_tui_app *app, void *state)
         struct rk_import_result res;
         struct rk_error err;
         rk_ui_place(p->imp->ui, RK_UI_PLACE_IMPORT);
-        p->app = app;
+        rk_tui_busy_start(&p->busy, app,
+                          _("Busy saving the import; Esc stops it after the batch in "
+                            "flight"));
         if (rk_import_save(im, saving, p, &res, &err) != RK_OK)
                 return rk_tui_message(app, RK_TUI_ERROR, "%s", err.msg);
         /* what a stop said at exit no longer holds once the rest is saved */
@@ -276,28 +267,30 @@ static const struct rk_tui_screen_ops preview_ops = {
 
 /* The preview's reading, for its progress: the screen under it. */
 struct reading {
-        struct rk_tui_app *app;
         struct rk_ui_import *imp;
+        struct rk_tui_busy busy; /* keys, signals, progress */
 };
 
 /* While the preview reads the file, every thousand rows: how far it is on
- * the message line. A stop asked for (poll_stop) ends the reading there:
+ * the message line. Esc or a signal ends the reading there (busywork.h):
  * nothing is saved, and the mapping stays on the screen. */
 static void reading(void *ctx, int64_t done, int64_t total)
 {
         struct reading *r = ctx;
         char line[200];
-        poll_stop(r->app, r->imp->im);
         snprintf(line, sizeof(line), _("Reading %s: %d %%… Esc stops"), r->imp->im->name,
                  total > 0 ? (int)(done * 100 / total) : 0);
-        rk_tui_flash(r->app, RK_TUI_INFO, line);
+        if (rk_tui_busy_poll(&r->busy, line))
+                r->imp->im->stop = true;
 }
 
 int rk_ui_import_preview_open(struct rk_tui_app *app, struct rk_ui_import *imp)
 {
         struct rk_error err;
-        struct reading r = {app, imp};
+        struct reading r = {.imp = imp};
         rk_ui_place(imp->ui, RK_UI_PLACE_IMPORT);
+        rk_tui_busy_start(&r.busy, app,
+                          _("Busy reading the file; Esc stops the reading"));
         reading(&r, 0, 0);
         int rc = rk_import_preview(imp->im, reading, &r, &err);
         /* the program may be ending (a signal): say it after the screen */

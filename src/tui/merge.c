@@ -30,6 +30,10 @@
 #include "ui.h"
 
 #define PLACE_MERGE "merge"
+/* The Field column: as wide as the widest label the session reads in the
+ * user's language ("Toimituksen postitoimipaikka"), within these. */
+#define LABEL_MIN 22
+#define LABEL_MAX 30
 
 struct merge_screen {
         struct rk_ui *ui;
@@ -72,7 +76,11 @@ static int build(struct merge_screen *m)
                         m->rows[m->nrows++] = i;
         snprintf(m->head[0], sizeof(m->head[0]), _("%s stays"), m->p.survivor.number);
         snprintf(m->head[1], sizeof(m->head[1]), _("%s goes"), m->p.other.number);
-        m->cols[0] = (struct rk_tui_column){_("Field"), 22, RK_TUI_LEFT};
+        m->cols[0] = (struct rk_tui_column){
+            _("Field"),
+            rk_ui_label_cols(RK_REC_CUSTOMER, rk_session_grants(m->ui->session)->read,
+                             LABEL_MIN, LABEL_MAX),
+            RK_TUI_LEFT};
         m->cols[1] = (struct rk_tui_column){m->head[0], 0, RK_TUI_LEFT};
         m->cols[2] = (struct rk_tui_column){m->head[1], 0, RK_TUI_LEFT};
         size_t sel = m->list.sel;
@@ -201,21 +209,31 @@ static int act_merge(struct rk_tui_app *app, void *state)
 
 /* ---- the screen ------------------------------------------------------------- */
 
-/* The selected field's two values in full (the columns may crop them). */
-static void draw_selected(const struct merge_screen *m, WINDOW *win, int y, int w)
+/* The selected field's two values in full (the columns may crop them),
+ * at the bottom of the screen: each on one row, or on two rows when
+ * either is wider than its row (a long e-mail address); a value longer
+ * than two rows ends in an ellipsis. Returns the rows used. */
+static int draw_selected(const struct merge_screen *m, WINDOW *win, int h, int w)
 {
         const struct rk_merge_field *f = &m->p.fields[m->rows[m->list.sel]];
         const struct rk_merge_side *side[2] = {&m->p.survivor, &m->p.other};
-        const char *value[2] = {f->survivor, f->other};
-        int x = 1 + rk_tui_print(win, y, 1, 22, RK_ROLE_LABEL, _(f->field->label));
-        x = x < 24 ? 24 : x + 1;
+        const char *value[2] = {f->survivor != NULL ? f->survivor : "-",
+                                f->other != NULL ? f->other : "-"};
+        int x = 2 + m->cols[0].width, room[2], per = 1;
+        for (int i = 0; i < 2; i++) {
+                room[i] = w - x - rk_tui_text_cols(side[i]->number) - 1;
+                per = rk_tui_text_cols(value[i]) > room[i] ? 2 : per;
+        }
+        int y = h - 2 * per;
+        rk_tui_print(win, y, 1, m->cols[0].width, RK_ROLE_LABEL, _(f->field->label));
         for (int i = 0; i < 2; i++) {
                 bool kept = (i == 1) == f->keep_other;
-                int n = rk_tui_print(win, y + i, x, w - x, RK_ROLE_DIM, side[i]->number);
-                rk_tui_print(win, y + i, x + n + 1, w - x - n - 1,
-                             kept ? RK_ROLE_OK : RK_ROLE_DIM,
-                             value[i] != NULL ? value[i] : "-");
+                int n = rk_tui_print(win, y + i * per, x, w - x, RK_ROLE_DIM,
+                                     side[i]->number);
+                rk_ui_print_wrapped(win, y + i * per, x + n + 1, room[i], per,
+                                    kept ? RK_ROLE_OK : RK_ROLE_DIM, value[i]);
         }
+        return 2 * per;
 }
 
 static void merge_draw(struct rk_tui_app *app, void *state, WINDOW *win)
@@ -235,16 +253,16 @@ static void merge_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                                     rk_merge_ask_text(&m->p, why, sizeof(why)));
                 top = 3;
         }
-        rk_tui_list_draw(&m->list, win, top, 1, h - 5 - top, w);
+        /* from the bottom: the selected values, what moves, then the list */
+        int below = m->nrows > 0 ? draw_selected(m, win, h, w) : 2;
         snprintf(line, sizeof(line),
                  _("Moves to %s: orders %lld, notes %lld, consents %lld, objections "
                    "%lld, contacts %lld."),
                  m->p.survivor.number, (long long)m->p.orders, (long long)m->p.notes,
                  (long long)m->p.consents, (long long)m->p.objections,
                  (long long)m->p.contacts);
-        rk_ui_print_wrapped(win, h - 4, 1, w, 2, RK_ROLE_NORMAL, line);
-        if (m->nrows > 0)
-                draw_selected(m, win, h - 2, w);
+        rk_ui_print_wrapped(win, h - below - 2, 1, w, 2, RK_ROLE_NORMAL, line);
+        rk_tui_list_draw(&m->list, win, top, 1, h - below - 3 - top, w);
 }
 
 static int merge_key(struct rk_tui_app *app, void *state, int key)

@@ -65,13 +65,17 @@ static void note_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct note_form *n = state;
         int w = getmaxx(win) - 4;
         char count[48];
+        /* the field after the label as the language writes it (Finnish
+         * "Muistiinpano:" is 13 columns), from column 8 at the least */
+        int fx = 2 + rk_tui_text_cols(_("Note:")) + 1;
+        fx = fx > 8 ? fx : 8;
         rk_tui_print(win, 0, 2, w, RK_ROLE_HEADER, _("New note"));
-        rk_tui_print(win, 2, 2, 6, RK_ROLE_LABEL, _("Note:"));
-        rk_tui_field_draw(&n->field, app, win, 2, 8, w - 6, true);
+        rk_tui_print(win, 2, 2, fx - 2, RK_ROLE_LABEL, _("Note:"));
+        rk_tui_field_draw(&n->field, app, win, 2, fx, w + 2 - fx, true);
         snprintf(count, sizeof(count), _("%zu / %zu characters"),
                  rk_tui_field_chars(&n->field), n->f->max_chars);
-        rk_tui_print(win, 3, 8, w - 6, RK_ROLE_DIM, count);
-        rk_ui_print_wrapped(win, 5, 8, w - 6, 4, RK_ROLE_DIM,
+        rk_tui_print(win, 3, fx, w + 2 - fx, RK_ROLE_DIM, count);
+        rk_ui_print_wrapped(win, 5, fx, w + 2 - fx, 4, RK_ROLE_DIM,
                             _("Notes are kept for 24 months and every role that reads "
                               "notes sees them. Write only what the work needs: no "
                               "identity codes, no health or other special data."));

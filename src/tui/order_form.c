@@ -517,22 +517,56 @@ static const char *match_cell(void *ctx, size_t row, size_t col)
         }
 }
 
-static void draw_fields(struct oform *o, struct rk_tui_app *app, WINDOW *win, int y)
+/* Where the three input fields go on their row (x of each label and field,
+ * the fields' widths): each label as wide as the user's language writes it
+ * (Finnish "Määrä:" and Swedish "Antal:" are wider than "Qty:"), its
+ * field after it, two columns between the pairs; when the labels need
+ * more than the row has, the product field gives up the difference. */
+struct field_row {
+        int label[3], field[3], cols[3];
+};
+static const char *const field_labels[3] = {N_("Product:"), N_("Qty:"),
+                                            N_("Unit price:")};
+
+static void field_row(int width, struct field_row *r)
 {
-        rk_tui_print(win, y, 1, 9, RK_ROLE_LABEL, _("Product:"));
-        rk_tui_field_draw(&o->q, app, win, y, 10, 24, o->focus == F_PRODUCT);
-        rk_tui_print(win, y, 36, 5, RK_ROLE_LABEL, _("Qty:"));
-        rk_tui_field_draw(&o->qty, app, win, y, 41, 7, o->focus == F_QTY);
-        rk_tui_print(win, y, 50, 12, RK_ROLE_LABEL, _("Unit price:"));
+        static const int cols[3] = {24, 7, 11};
+        int x = 1;
+        for (int i = 0; i < 3; i++) {
+                r->label[i] = x;
+                r->field[i] = x + rk_tui_text_cols(_(field_labels[i])) + 1;
+                r->cols[i] = cols[i];
+                x = r->field[i] + cols[i] + 2;
+        }
+        int over = r->field[2] + r->cols[2] - (width + 1);
+        if (over > 0) {
+                r->cols[0] = r->cols[0] - over > 8 ? r->cols[0] - over : 8;
+                for (int i = 1; i < 3; i++) {
+                        r->label[i] -= cols[0] - r->cols[0];
+                        r->field[i] -= cols[0] - r->cols[0];
+                }
+        }
+}
+
+static void draw_fields(struct oform *o, struct rk_tui_app *app, WINDOW *win, int y,
+                        const struct field_row *r)
+{
+        for (int i = 0; i < 3; i++)
+                rk_tui_print(win, y, r->label[i], r->field[i] - r->label[i],
+                             RK_ROLE_LABEL, _(field_labels[i]));
+        rk_tui_field_draw(&o->q, app, win, y, r->field[0], r->cols[0],
+                          o->focus == F_PRODUCT);
+        rk_tui_field_draw(&o->qty, app, win, y, r->field[1], r->cols[1],
+                          o->focus == F_QTY);
         if (o->may_price)
-                rk_tui_field_draw(&o->price, app, win, y, 62, 11, o->focus == F_PRICE);
-        else if (o->may_see)
-                rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, o->pricebuf);
+                rk_tui_field_draw(&o->price, app, win, y, r->field[2], r->cols[2],
+                                  o->focus == F_PRICE);
         else
-                rk_tui_print(win, y, 62, 11, RK_ROLE_DIM, _("catalogue"));
+                rk_tui_print(win, y, r->field[2], r->cols[2], RK_ROLE_DIM,
+                             o->may_see ? o->pricebuf : _("catalogue"));
         if (o->picked)
-                rk_tui_print(win, y + 1, 10, getmaxx(win) - 12, RK_ROLE_DIM,
-                             o->pick.name);
+                rk_tui_print(win, y + 1, r->field[0], getmaxx(win) - r->field[0] - 2,
+                             RK_ROLE_DIM, o->pick.name);
 }
 
 static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
@@ -542,13 +576,15 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
         struct rk_vat_sum sum;
         struct rk_error err;
         int nt = o->may_see && totals(o, &sum, &err) == RK_OK ? (int)sum.n + 2 : 0;
+        struct field_row r;
+        field_row(w, &r);
         rk_tui_print(win, 0, 1, w, RK_ROLE_HEADER, o->title);
         rk_tui_print(win, 1, 1, w, RK_ROLE_DIM, o->deliver);
         if (o->focus == F_PRODUCT && o->nmatch > 0) {
                 struct rk_tui_list m;
                 rk_tui_list_init(&m, match_columns, 5, match_cell, o, o->nmatch);
                 m.sel = o->msel;
-                rk_tui_list_draw(&m, win, 4, 10, MATCHES, w - 10);
+                rk_tui_list_draw(&m, win, 4, r.field[0], MATCHES, w - r.field[0]);
         } else if (o->n == 0) {
                 rk_tui_print(win, 5, 2, w, RK_ROLE_DIM,
                              _("Type a product code or name; Enter takes it, Enter again "
@@ -560,7 +596,7 @@ static void form_draw(struct rk_tui_app *app, void *state, WINDOW *win)
                 rk_ui_draw_totals(win, h - 3 - nt, w, &sum);
         rk_ui_print_wrapped(win, h - 2, 1, w, 2, RK_ROLE_ERROR, o->bad_msg);
         /* the cursor belongs to the focused field: draw it last */
-        draw_fields(o, app, win, 2);
+        draw_fields(o, app, win, 2, &r);
 }
 
 static void form_fini(struct rk_tui_app *app, void *state)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "busywork.h"
 #include "rekisteri/retention.h"
 #include "rekisteri/format.h"
 #include "ui.h"
@@ -150,22 +151,14 @@ static int load(struct rk_tui_app *app, struct retention *r)
         return RK_TUI_REDRAW;
 }
 
-/* While counting: the progress line; Esc stops, other keys are told to wait. */
+/* While counting: the progress line; Esc or a signal that ends the
+ * program stops, other keys are told to wait (busywork.h). */
 static int count_poll(void *ctx, int step, int steps)
 {
-        struct rk_tui_app *app = ctx;
         char line[96];
-        int key;
-        while ((key = rk_tui_poll_key(app)) != -1) {
-                if (key == RK_TUI_KEY_ESC)
-                        return 1;
-                rk_tui_flash(app, RK_TUI_WARNING,
-                             _("Busy counting what falls due; Esc stops the count"));
-        }
         snprintf(line, sizeof(line),
                  _("Counting what falls due: rule %d of %d… Esc stops"), step + 1, steps);
-        rk_tui_flash(app, RK_TUI_INFO, line);
-        return 0;
+        return rk_tui_busy_poll(ctx, line) ? 1 : 0;
 }
 
 /* F5: count again over the whole register, with progress; Esc stops. */
@@ -175,12 +168,15 @@ static int act_count(struct rk_tui_app *app, void *state)
         struct rk_retention_summary last;
         struct rk_retention_outlook o;
         struct rk_error err;
+        struct rk_tui_busy busy;
         bool cancelled = false;
         rk_error_clear(&err);
         rk_ui_place(r->ui, PLACE);
         rk_tui_flash(app, RK_TUI_INFO, _("Counting what falls due… Esc stops"));
-        int rc = rk_retention_outlook_refresh(r->ui->session, count_poll, app, &cancelled,
-                                              &o, &err);
+        rk_tui_busy_start(&busy, app,
+                          _("Busy counting what falls due; Esc stops the count"));
+        int rc = rk_retention_outlook_refresh(r->ui->session, count_poll, &busy,
+                                              &cancelled, &o, &err);
         if (rc == RK_OK)
                 rc = rk_retention_last_run(r->ui->session, &last, &err);
         if (rc != RK_OK)

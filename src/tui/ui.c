@@ -137,19 +137,6 @@ void rk_ui_draw_totals(WINDOW *win, int y, int w, const struct rk_vat_sum *sum)
         }
 }
 
-/* Bytes of the sanitised s that fit in cols columns, cut back to the
- * last space when more text follows and there is a space to cut at. */
-static size_t wrap_len(const char *s, int cols)
-{
-        size_t n = rk_text_crop(s, cols, NULL);
-        if (s[n] == '\0')
-                return n;
-        size_t cut = n;
-        while (cut > 0 && s[cut] != ' ')
-                cut--;
-        return cut > 0 ? cut : n;
-}
-
 const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size)
 {
         size_t used = 0;
@@ -158,7 +145,7 @@ const char *rk_ui_wrap(const char *text, int cols, char *out, size_t size)
                 return out;
         out[0] = '\0';
         while (*p != '\0' && used + 1 < size) {
-                size_t n = wrap_len(p, cols);
+                size_t n = rk_text_wrap_len(p, cols);
                 if (n == 0)
                         break;
                 int k = snprintf(out + used, size - used, "%s%.*s", used ? "\n" : "",
@@ -182,7 +169,7 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
         char *safe = rk_text_sanitize(text, strlen(text));
         char *p = safe;
         while (p != NULL && *p != '\0' && used < nrows) {
-                size_t n = used == nrows - 1 ? strlen(p) : wrap_len(p, cols);
+                size_t n = used == nrows - 1 ? strlen(p) : rk_text_wrap_len(p, cols);
                 char keep = p[n];
                 p[n] = '\0';
                 rk_tui_print(win, y + used, x, cols, role, p);
@@ -198,15 +185,8 @@ int rk_ui_print_wrapped(WINDOW *win, int y, int x, int cols, int nrows,
 
 int rk_ui_label_cols(enum rk_record kind, rk_groupset groups, int min, int max)
 {
-        size_t n = 0;
-        const struct rk_field *f = rk_fields_all(&n);
-        int cols = min;
-        for (size_t i = 0; i < n; i++) {
-                int c = f[i].record == kind && (groups & (1u << f[i].group))
-                            ? rk_tui_text_cols(_(f[i].label))
-                            : 0;
-                cols = c > cols ? c : cols;
-        }
+        int cols = rk_fields_label_cols(kind, groups);
+        cols = cols > min ? cols : min;
         return cols < max ? cols : max;
 }
 
@@ -248,7 +228,7 @@ int rk_ui_print_paragraphs(WINDOW *win, int y, int x, int cols, int skip, int nr
                         return line;
                 char *q = safe;
                 do { /* an empty paragraph is one empty line */
-                        size_t n = wrap_len(q, cols);
+                        size_t n = rk_text_wrap_len(q, cols);
                         if (line >= skip && line < skip + nrows) {
                                 char keep = q[n];
                                 q[n] = '\0';

@@ -149,6 +149,38 @@ rk_press_until() {
 	e2e_wait "$1" "$3"
 }
 
+# rk_shell_start SESSION - the program started from an interactive shell
+# (job control, as a person starts it) at 80x24, on its login screen. The
+# shell saved `stty -g` in stty.before and prints st=STATUS when the
+# program ends. PID gets the program's process id (for a signal).
+rk_shell_start() {
+	e2e_start "$1" 80 24 env PS1='sh> ' HISTFILE=/dev/null bash --norc --noprofile -i
+	e2e_wait "$1" '^sh>'
+	e2e_type "$1" "stty -g >stty.before; REKISTERI_CONFIG=$REKISTERI_CONFIG $R --db r.db; echo st=\$?"
+	e2e_keys "$1" Enter
+	e2e_wait "$1" "$LOGIN_SCREEN"
+	PID=$(pgrep -P "$(e2e_pid "$1")" | head -1)
+	[[ -n "$PID" ]] || e2e_fail "no program under the shell"
+}
+
+# rk_shell_ended SESSION SIG - after rk_shell_start and a signal SIG (TERM,
+# HUP, INT): the program ended with 128 + the signal's number, as a shell
+# reports a death by signal; the alternate screen is off and `stty -g` is
+# as before. Sets st to the exit status.
+rk_shell_ended() {
+	local s=$1 sig=$2 want
+	e2e_wait "$s" '^st=[0-9]+' 60
+	st=$(e2e_screen "$s" | grep -oE '^st=[0-9]+' | cut -d= -f2)
+	want=$((128 + $(kill -l "$sig")))
+	[[ $st == "$want" ]] || e2e_fail "SIG$sig: exit status $st, wanted $want"
+	[[ $(_e2e_tmux display-message -p -t "=$s:" '#{alternate_on}') == 0 ]] ||
+		e2e_fail "SIG$sig: the alternate screen is still on"
+	e2e_type "$s" 'stty -g >stty.after; echo CHECKED-$?'
+	e2e_keys "$s" Enter
+	e2e_wait "$s" '^CHECKED-0'
+	cmp -s stty.before stty.after || e2e_fail "SIG$sig: stty -g changed"
+}
+
 # rk_search SESSION QUERY - replace the query on the customer list.
 rk_search() {
 	e2e_keys "$1" C-u

@@ -32,40 +32,6 @@ PY
 # --- the Import screen of a program started from a shell ----------------------
 # (customers_lib.sh first: the demo register, rk_fresh_step, rk_menu.)
 
-# rk_shell_program SESSION - the program (--db r.db) started from an
-# interactive shell at 80x24, as a person starts it, on its login screen:
-# stty.before keeps the terminal's settings, the shell shows "st=STATUS"
-# when the program ends, and PID is the program's process id.
-rk_shell_program() {
-	e2e_start "$1" 80 24 env PS1='sh> ' HISTFILE=/dev/null bash --norc --noprofile -i
-	e2e_wait "$1" '^sh>'
-	e2e_type "$1" "stty -g >stty.before; REKISTERI_CONFIG=$REKISTERI_CONFIG $R --db r.db; echo st=\$?"
-	e2e_keys "$1" Enter
-	e2e_wait "$1" "$LOGIN_SCREEN"
-	PID=$(pgrep -P "$(e2e_pid "$1")" | head -1)
-	[[ -n "$PID" ]] || e2e_fail "no program under the shell"
-}
-
-# rk_shell_signalled SESSION SIG - wait for the program's exit after SIG:
-# its status must be 128 + the signal's number; ST gets it.
-rk_shell_signalled() {
-	e2e_wait "$1" '^st=[0-9]+' 60
-	ST=$(e2e_screen "$1" | grep -oE '^st=[0-9]+' | cut -d= -f2)
-	[[ $ST == $((128 + $(kill -l "$2"))) ]] ||
-		e2e_fail "SIG$2: exit status $ST, wanted $((128 + $(kill -l "$2")))"
-}
-
-# rk_shell_restored SESSION SIG - after the program ended: the alternate
-# screen is off and `stty -g` is as before it started.
-rk_shell_restored() {
-	[[ $(_e2e_tmux display-message -p -t "=$1:" '#{alternate_on}') == 0 ]] ||
-		e2e_fail "SIG$2: the alternate screen is still on"
-	e2e_type "$1" 'stty -g >stty.after; echo CHECKED-$?'
-	e2e_keys "$1" Enter
-	e2e_wait "$1" '^CHECKED-0'
-	cmp -s stty.before stty.after || e2e_fail "SIG$2: stty -g changed"
-}
-
 # rk_import_login SESSION - the demo supervisor logged in, on to the home
 # menu, with a TOTP step not used before (rk_fresh_step).
 rk_import_login() {

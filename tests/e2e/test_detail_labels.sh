@@ -10,12 +10,20 @@
 # (no "…" in the label column) and the value beside it is still whole.
 # The tab bar shows every tab: whole in Swedish (81 columns with the usual
 # padding), the longest cut with an ellipsis in Finnish (six tabs).
+# The new order form (Orders tab, F2) shows its labels whole, each input
+# field right after its label (a fixed 5-column label cut Finnish "Määrä:"
+# and Swedish "Antal:"); so do the note form ("Muistiinpano:") and the
+# request wizard's first step ("Käyttötarkoitus:"). `customer show` in en, fi and sv prints every
+# label whole and every value in one column ("Y-tunnus / ALV-tunniste" is
+# wider than the 22 columns the labels had).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/screens_lib.sh"
 SC_CAPS=/dev/null # sc_open snaps the screens it opens; nothing reads them here
 SC_ROLE=detail_labels
 
 rk_demo_setup
+rk_one_person
+rk_demo_keyfile dpo supervisor
 # a company with every delivery and billing field filled in
 CO=$(rk_sql "SELECT number FROM customers WHERE kind='company' AND restricted=0
 	AND delivery_city IS NOT NULL AND billing_city IS NOT NULL
@@ -84,6 +92,94 @@ open() {
 	e2e_wait "$1" "$CO"
 }
 
+# order SESSION DIGIT - the Orders tab (DIGIT), F2: the order form's labels
+# whole, the quantity typed into the field right after its label; Esc.
+order() {
+	local s=$1 row m
+	e2e_keys "$s" "$2"
+	sc_wait "$s" 'New order'
+	e2e_keys "$s" F2
+	sc_wait "$s" 'Product:'
+	row=$(e2e_screen "$s" | grep -m1 -E "^ *$(sc_re "$(sc_t Product:)") ")
+	for m in 'Product:' 'Qty:' 'Unit price:'; do
+		grep -qE -- "$(sc_re "$(sc_t "$m")")( |\$)" <<<"$row" ||
+			e2e_fail "$SC_LANG: the order form cuts '$(sc_t "$m")': $row"
+	done
+	e2e_keys "$s" Tab
+	e2e_type "$s" 7
+	e2e_wait "$s" "$(sc_re "$(sc_t Qty:)") 7 "
+	e2e_keys "$s" Escape
+	e2e_wait_gone "$s" "^ *$(sc_re "$(sc_t Product:)") "
+}
+
+# note SESSION DIGIT - the Notes tab (DIGIT), F2: the note form's label
+# whole, the text typed right after it; Esc, and yes to leave it.
+note() {
+	e2e_keys "$1" "$2"
+	e2e_keys "$1" F2
+	sc_wait "$1" 'New note'
+	e2e_type "$1" 'Soitti'
+	e2e_wait "$1" "^ +$(sc_re "$(sc_t Note:)") Soitti"
+	e2e_keys "$1" Escape
+	sc_wait "$1" 'Discard changes'
+	e2e_keys "$1" y
+	e2e_wait_gone "$1" "^ +$(sc_re "$(sc_t Note:)") "
+}
+
+# purpose SESSION - the request wizard's first step with an objection
+# chosen: "Purpose:" whole, the purpose right after it and the date under
+# it in the same column; Esc, then home.
+purpose() {
+	local p r
+	sc_home "$1"
+	sc_open "$1" Requests
+	e2e_wait "$1" "$(sc_dashboard)"
+	e2e_keys "$1" F2
+	sc_wait "$1" 'Which right does the person use?'
+	e2e_keys "$1" Down Down Down Down
+	e2e_wait "$1" "^ +$(sc_re "$(sc_t Purpose:)") +< "
+	p=$(e2e_screen "$1" | grep -m1 -E "^ +$(sc_re "$(sc_t Purpose:)") ")
+	r=$(e2e_screen "$1" | grep -m1 -E "^ +$(sc_re "$(sc_t 'Received on:')") ")
+	p=${p%%<*} r=${r%%[0-9]*}
+	[[ ${#p} == "${#r}" ]] ||
+		e2e_fail "$SC_LANG: the purpose and the date start in different columns: '$p' '$r'"
+	e2e_keys "$1" Escape
+	sc_home "$1"
+}
+
+# show LANG LABEL... - `customer show` of the company in LANG: each
+# translated LABEL whole at the start of a line, and every value (after
+# the label and its padding) in one column.
+show() {
+	local m labels=()
+	SC_LANG=$1
+	shift
+	LANGUAGE=$SC_LANG TEXTDOMAINDIR="$SC_LOCALE" "$R" customer show "$CO" --db r.db \
+		--keyfile dpo.key >"show.$SC_LANG" 2>&1 ||
+		e2e_fail "$SC_LANG: customer show: $(cat "show.$SC_LANG")"
+	for m in "$@"; do labels+=("$(sc_t "$m")"); done
+	python3 - "show.$SC_LANG" "${labels[@]}" <<'PY' || e2e_fail "$SC_LANG: customer show: $(cat "show.$SC_LANG")"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+cols = {}
+for label in sys.argv[2:]:
+    hit = [x for x in lines if x.startswith(label + " ")]
+    if not hit:
+        sys.exit(f"no line starts with the label '{label}' whole")
+    rest = hit[0][len(label):]
+    cols[label] = len(label) + len(rest) - len(rest.lstrip(" "))
+if len(set(cols.values())) != 1:
+    sys.exit(f"the values start in different columns: {cols}")
+PY
+}
+
+SHOWN=('Name' 'Business ID / VAT' 'E-mail' 'Delivery city' 'Billing city'
+	'Invoicing e-mail')
+show en "${SHOWN[@]}"
+show fi "${SHOWN[@]}"
+show sv "${SHOWN[@]}"
+rk_ok "customer show: every label whole, the values in one column in en, fi and sv"
+
 CONTACT=('Delivery postal code' 'Delivery city' 'Delivery country' 'Street address')
 BILLING=('Billing postal code' 'Billing city' 'Invoicing e-mail' 'Payment terms (days)')
 
@@ -91,7 +187,8 @@ open e en sales 'now - 30 seconds'
 tab e 1 'Delivery city'
 labels e "${CONTACT[@]}"
 edit e "${CONTACT[@]}"
-rk_ok "en (sales): every label whole"
+order e 2
+rk_ok "en (sales): every label whole, on the detail, the edit form and the order form"
 
 open f fi supervisor
 tab f 1 'Delivery city'
@@ -106,8 +203,11 @@ e2e_wait f " $(sc_re "$IMAIL")\$"
 edit f "${BILLING[@]}"
 e2e_screen f | sed -n 3p | grep -q "6 $(sc_t Contacts | cut -c1-4)" ||
 	e2e_fail "fi: the tab bar lost a tab: $(e2e_screen f | sed -n 3p)"
-rk_ok "fi (supervisor): every label whole on the detail and the edit forms"
 rk_ok "fi: the six tabs share the bar: $(e2e_screen f | sed -n 3p)"
+order f 3
+note f 4
+purpose f
+rk_ok "fi (supervisor): every label whole on the detail, the edit forms, the order form, the note form and the request wizard"
 
 open b sv billing
 tab b 1 'Billing city'
@@ -122,8 +222,10 @@ e2e_wait s "$(sc_re "$(sc_t Type)") +$(sc_re "$(sc_t company)") *\$"
 labels s "${CONTACT[@]}"
 e2e_wait s " $(sc_re "$DCITY")\$"
 edit s "${CONTACT[@]}"
+order s 2
+note s 3
 e2e_screen s | sed -n 3p | grep -q "5 $(sc_t Contacts)\$" ||
 	e2e_fail "sv: the tab bar cuts a tab: $(e2e_screen s | sed -n 3p)"
-rk_ok "sv (sales): every label whole on the detail and the edit form, every tab whole"
+rk_ok "sv (sales): every label whole on the detail, the edit form, the order form and the note form, every tab whole"
 
 e2e_pass "the label column fits the language: fi, sv and en labels whole"

@@ -52,7 +52,7 @@ nothing_written() {
 # the demo supervisor, the Import screen's mapping of big.csv on it; PID
 # gets the program's process id.
 start() {
-	rk_shell_program "$1"
+	rk_shell_start "$1"
 	rk_import_login "$1"
 	rk_import_mapping "$1" big.csv
 }
@@ -95,14 +95,14 @@ for sig in TERM HUP; do
 	reading "$s"
 	kill "-$sig" "$PID"
 	t0=$SECONDS
-	rk_shell_signalled "$s" "$sig"
+	e2e_wait "$s" '^st=[0-9]+' 60
 	took=$((SECONDS - t0))
 	((took <= 10)) || e2e_fail "SIG$sig: the program took $took s to stop"
 	e2e_wait "$s" 'rekisteri: the preview of big\.csv stopped after row [0-9]+: nothing'
 	row=$(stopped_row "$(e2e_screen "$s")")
-	rk_shell_restored "$s" "$sig"
+	rk_shell_ended "$s" "$sig"
 	nothing_written "SIG$sig"
-	rk_ok "SIG$sig while reading: exit $ST within $took s, stopped after row $row of $MAX, nothing written, the terminal restored"
+	rk_ok "SIG$sig while reading: exit $st within $took s, stopped after row $row of $MAX, nothing written, the terminal restored"
 	e2e_kill "$s"
 done
 e2e_pass "a large import preview stops at Esc or a signal while reading, and writes nothing"

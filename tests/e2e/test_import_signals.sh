@@ -72,7 +72,7 @@ n=0
 for sig in TERM HUP INT; do
 	n=$((n + 1))
 	s=s$n
-	rk_shell_program "$s"
+	rk_shell_start "$s"
 	rk_import_login "$s"
 	if ((n == 1)); then
 		preview "$s" retry.csv
@@ -118,14 +118,18 @@ for sig in TERM HUP INT; do
 		e2e_wait "$s" "Saving: $B of $((TOTAL - row + 1)) rows" 60
 		rk_ok "Esc while saving: stopped after row $row with the rows before it saved; F10 offered only the rest"
 	fi
+	if ((n == 2)); then # another key is told to wait, and how to stop
+		e2e_keys "$s" x
+		e2e_wait "$s" '^Busy saving the import; Esc stops it after the batch in flight' 60
+		rk_ok "a key while saving: told the screen is busy and how to stop"
+	fi
 	kill "-$sig" "$PID"
 	[[ $(imported) -ge $((SAVED + B)) ]] || e2e_fail "the progress came before the batch was saved"
-	rk_shell_signalled "$s" "$sig"
-	e2e_wait "$s" 'rekisteri: the import of big.csv stopped after row [0-9]+: the rows'
+	e2e_wait "$s" 'rekisteri: the import of big.csv stopped after row [0-9]+: the rows' 60
 	row=$(e2e_screen "$s" | tr -d '\n' | grep -oE 'stopped after row [0-9]+' | grep -oE '[0-9]+$')
 	e2e_screen "$s" | tr -d '\n' | grep -q 'importing the same file again saves the rest' ||
 		e2e_fail "SIG$sig: the message does not say how to finish"
-	rk_shell_restored "$s" "$sig"
+	rk_shell_ended "$s" "$sig"
 	got=$(imported)
 	((row - 1 == got && got > SAVED + B && got < TOTAL)) ||
 		e2e_fail "SIG$sig: stopped after row $row, but $got rows are saved (before: $SAVED)"
@@ -139,7 +143,7 @@ for sig in TERM HUP INT; do
 	"$R" check "${U[@]}" >check.out 2>&1 || e2e_fail "SIG$sig: check: $(cat check.out)"
 	"$R" audit verify "${U[@]}" --key-file audit.key >verify.out 2>&1 ||
 		e2e_fail "SIG$sig: audit verify: $(cat verify.out)"
-	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $ST, the terminal restored, check and audit verify pass"
+	rk_ok "SIG$sig while saving: stopped after row $row with rows 2-$row saved once, exit $st, the terminal restored, check and audit verify pass"
 	SAVED=$got
 	e2e_kill "$s"
 done

@@ -166,4 +166,78 @@ e2e_wait v "The processing of $C2 is restricted"
 [[ "$(rk_sql "SELECT merged_into IS NULL FROM customers WHERE number='$C2';")" == 1 ]] ||
 	e2e_fail "a stale plan was merged"
 rk_ok "a customer changed by another session meanwhile: nothing merged, both read again"
+
+# --- a 60-character e-mail address stays inside its column -------------------
+# three pairs of persons, each given e-mail addresses of 60 characters
+mapfile -t L < <(rk_sql "SELECT number FROM customers WHERE kind='person' AND restricted=0
+	AND merged_into IS NULL AND anonymised_at IS NULL
+	AND number NOT IN ('${P[0]}','${P[1]}','${P[2]}','${P[3]}','${P[4]}','${P[5]}','$C1','$C2')
+	AND id NOT IN (SELECT customer_id FROM dsr_subjects) ORDER BY id LIMIT 6;")
+[[ ${#L[@]} == 6 ]] || e2e_fail "demo persons for the long e-mails: ${L[*]}"
+long_mail() { python3 -c "import sys; a, d = sys.argv[1], '@example.org'; print(a + 'x' * (60 - len(a) - len(d)) + d)" "$1"; }
+for ((i = 0; i < 6; i++)); do
+	rk_sql "UPDATE customers SET email='$(long_mail "pitka.osoite.$i.")', hetu=NULL,
+		version=version+1 WHERE number='${L[$i]}';" >/dev/null
+done
+M0=$(long_mail pitka.osoite.0.) M1=$(long_mail pitka.osoite.1.)
+[[ ${#M0} == 60 && ${#M1} == 60 ]] || e2e_fail "the long e-mails: $M0 $M1"
+rk_press_until v Escape "$HOME_SCREEN" 4
+rk_open_detail v "${L[0]}"
+ask_merge v "${L[1]}"
+e2e_wait v "Merge ${L[1]} into ${L[0]}"
+# in the table each address is cut inside its column (the other's column
+# starts where its heading does); selected, each is whole over two rows
+# under the table
+rk_press_until v Down "^ E-mail +${L[0]} " 12
+e2e_screen v >merge_screen.txt
+python3 - merge_screen.txt "${L[0]}" "${L[1]}" "$M0" "$M1" <<'PY' ||
+import re, sys
+name, a, b, mail_a, mail_b = sys.argv[1:]
+lines = open(name, encoding="utf-8").read().split("\n")
+col = next(l for l in lines if f"{b} goes" in l).index(f"{b} goes")
+row = next(l for l in lines if l.startswith(" E-mail ") and "*" in l)
+if not (row[col - 2] == "…" and row[col:col + 2] == "  " and row[col + 2:].startswith(mail_b[:15])):
+    sys.exit(f"the row crosses its columns at {col}: {row!r}")
+at = next(i for i, l in enumerate(lines) if re.match(rf" E-mail +{a} ", l))
+piece = [re.sub(rf"^ *(E-mail)? *({a}|{b})? *", "", l) for l in lines[at:at + 4]]
+if piece[0] + piece[1] != mail_a or piece[2] + piece[3] != mail_b:
+    sys.exit(f"the selected addresses are not whole under the table: {piece}")
+PY
+	e2e_fail "the e-mail crosses its column or is not whole: $(cat merge_screen.txt)"
+rk_ok "a 60-character e-mail: cut inside its column in the table, whole over two rows under it"
+
+# the command line's table: the addresses wrap inside their columns, no
+# line is wider than 80 columns, in English and in Finnish
+for lang in en fi; do
+	n=$([[ $lang == en ]] && echo 2 || echo 4)
+	LANGUAGE=$lang TEXTDOMAINDIR="$(dirname "$R")/locale" "$R" merge "${L[$n]}" "${L[$((n + 1))]}" \
+		--db r.db --keyfile dpo.key >"merge.$lang" 2>&1 || e2e_fail "merge ($lang): $(cat "merge.$lang")"
+	python3 - "merge.$lang" "${L[$n]}" "${L[$((n + 1))]}" \
+		"$(long_mail "pitka.osoite.$n.")" "$(long_mail "pitka.osoite.$((n + 1)).")" <<'PY' ||
+import sys, unicodedata
+def cols(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+name, a, b, mail_a, mail_b = sys.argv[1:]
+lines = open(name, encoding="utf-8").read().split("\n")
+# the table is what lies between the heading and the first empty line after it
+top = next(i for i, l in enumerate(lines) if a in l and b in l and i > 0)
+end = lines.index("", top)
+wide = [l for l in lines[top:end] if cols(l) > 80]
+if wide:
+    sys.exit(f"a line of the table is wider than 80 columns: {wide[0]!r}")
+first, second = lines[top].index(a), lines[top].index(b)
+at = next(i for i in range(top, end) if lines[i][first + 2:].startswith(mail_a[:12]))
+cells = ["", ""]
+for i in range(at, end):
+    l = lines[i]
+    if i > at and l[:first].strip():
+        break  # the next field's label
+    cells[0] += l[first + 2:second].rstrip()
+    cells[1] += l[second + 2:].rstrip()
+if cells != [mail_a, mail_b]:
+    sys.exit(f"the e-mail cells read {cells}")
+PY
+		e2e_fail "merge ($lang): the table crosses its columns: $(cat "merge.$lang")"
+done
+rk_ok "the command line wraps a 60-character e-mail inside its column, in en and fi"
 e2e_pass
