@@ -265,7 +265,8 @@ static const struct rk_tui_screen_ops preview_ops = {
     .n_keys = sizeof(preview_keys) / sizeof(preview_keys[0]),
 };
 
-/* The preview's reading, for its progress: the screen under it. */
+/* The preview's reading, for its progress: the import being read, and the
+ * keys, signals and progress line while it is read. */
 struct reading {
         struct rk_ui_import *imp;
         struct rk_tui_busy busy; /* keys, signals, progress */
