@@ -52,6 +52,7 @@ struct cli {
         int nlines;
         const char *year;      /* privacy report --year YYYY */
         const char *limit;     /* duplicates --limit N: pairs shown */
+        size_t limit_n;        /* --limit as a number (values.c), 0 when not given */
         const char *keeps[40]; /* merge --keep FIELD=other, repeated */
         int nkeeps;
         long long months;

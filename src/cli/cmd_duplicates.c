@@ -18,7 +18,6 @@
 #include "rekisteri/i18n.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #define DEFAULT_LIMIT 1000 /* pairs printed unless --limit says */
@@ -34,8 +33,8 @@ static int bar(void *ctx, int64_t done, int64_t total)
 static int list(struct cli *c, struct rk_session *s, struct rk_error *err)
 {
         struct rk_duplicate_list l;
-        /* --limit was checked before unlocking (values.c) */
-        size_t limit = c->limit ? (size_t)strtoull(c->limit, NULL, 10) : DEFAULT_LIMIT;
+        /* --limit was read before unlocking (values.c) */
+        size_t limit = c->limit_n > 0 ? c->limit_n : DEFAULT_LIMIT;
         int rc = rk_duplicates_look(s, isatty(STDERR_FILENO) ? bar : NULL, NULL, &l, err);
         size_t shown = rc == RK_OK && l.n < limit ? l.n : limit;
         /* audited before anything is printed, and only what is */

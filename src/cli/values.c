@@ -264,8 +264,10 @@ static int check_limit(struct cli *c, struct rk_error *err)
                 return RK_OK;
         errno = 0;
         unsigned long long n = *v >= '0' && *v <= '9' ? strtoull(v, &end, 10) : 0;
-        if (n >= 1 && errno == 0 && *end == '\0')
+        if (n >= 1 && errno == 0 && *end == '\0') {
+                c->limit_n = (size_t)n; /* the one reading of the value */
                 return RK_OK;
+        }
         return rk_error_set(err, RK_ERR_INVALID,
                             "give a whole number of pairs, 1 or more");
 }
