@@ -35,7 +35,9 @@ static int split_line(char *buf, struct rk_order_line_in *l)
 int cli_order_lines_check(struct cli *c, struct rk_error *err)
 {
         char buf[256], option[32], cents[32];
-        struct rk_order_line_in l;
+        /* read only after split_line filled it; {0} keeps the release
+         * build free of -Wmaybe-uninitialized */
+        struct rk_order_line_in l = {0};
         int64_t qty = 0;
         int rc = RK_OK;
         for (int i = 0; rc == RK_OK && i < c->nlines; i++) {
